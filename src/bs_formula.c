@@ -1,0 +1,302 @@
+/* bs_formula.c — building formulas and typesetting them as text. */
+#include "bs_formula.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *const bs_notation_names[] = {"g", "partial", "code", NULL};
+
+int bs_notation_parse(const char *name)
+{
+    for (int i = 0; bs_notation_names[i]; i++)
+        if (strcmp(bs_notation_names[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static bs_expr *node(bs_pool *p, bs_xkind kind)
+{
+    if (!p || p->len >= p->cap)
+        return NULL;
+    bs_expr *e = &p->nodes[p->len++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    return e;
+}
+
+const bs_expr *bs_x_var(bs_pool *p, bs_qty q, size_t layer)
+{
+    bs_expr *e = node(p, BS_X_VAR);
+    if (e) {
+        e->qty = q;
+        e->layer = layer;
+    }
+    return e;
+}
+
+const bs_expr *bs_x_grad(bs_pool *p, bs_qty q, size_t layer)
+{
+    bs_expr *e = node(p, BS_X_GRAD);
+    if (e) {
+        e->qty = q;
+        e->layer = layer;
+    }
+    return e;
+}
+
+const bs_expr *bs_x_leaf(bs_pool *p, bs_xkind kind, size_t layer)
+{
+    bs_expr *e = node(p, kind);
+    if (e)
+        e->layer = layer;
+    return e;
+}
+
+const bs_expr *bs_x_unary(bs_pool *p, bs_xkind kind, const bs_expr *l)
+{
+    if (!l)
+        return NULL;
+    bs_expr *e = node(p, kind);
+    if (e)
+        e->l = l;
+    return e;
+}
+
+const bs_expr *bs_x_act(bs_pool *p, size_t layer, const bs_expr *arg)
+{
+    if (!arg)
+        return NULL;
+    bs_expr *e = node(p, BS_X_ACT);
+    if (e) {
+        e->layer = layer;
+        e->l = arg;
+    }
+    return e;
+}
+
+const bs_expr *bs_x_binary(bs_pool *p, bs_xkind kind, const bs_expr *l,
+                           const bs_expr *r)
+{
+    if (!l || !r)
+        return NULL;
+    bs_expr *e = node(p, kind);
+    if (e) {
+        e->l = l;
+        e->r = r;
+    }
+    return e;
+}
+
+static char qty_letter(bs_qty q)
+{
+    switch (q) {
+    case BS_Q_A: return 'a';
+    case BS_Q_Z: return 'z';
+    case BS_Q_W: return 'W';
+    case BS_Q_B: return 'b';
+    default: return '?';
+    }
+}
+
+void bs_name_grad(char *buf, size_t size, bs_qty q, size_t layer, bs_notation nt)
+{
+    if (q == BS_Q_LOSS) {
+        snprintf(buf, size, "L");
+        return;
+    }
+    char c = qty_letter(q);
+    switch (nt) {
+    case BS_NOTATION_PARTIAL:
+        snprintf(buf, size, "∂L/∂%c[%zu]", c, layer);
+        break;
+    case BS_NOTATION_CODE:
+        snprintf(buf, size, "d%c%zu", c, layer);
+        break;
+    default:
+        snprintf(buf, size, "g[%zu%c]", layer, c);
+        break;
+    }
+}
+
+void bs_name_var(char *buf, size_t size, bs_qty q, size_t layer, bs_notation nt)
+{
+    int code = nt == BS_NOTATION_CODE;
+    switch (q) {
+    case BS_Q_Y:
+        snprintf(buf, size, "y");
+        return;
+    case BS_Q_YHAT:
+        snprintf(buf, size, code ? "yhat" : "ŷ");
+        return;
+    case BS_Q_LOSS:
+        snprintf(buf, size, "L");
+        return;
+    case BS_Q_A:
+        if (layer == 0 && nt != BS_NOTATION_G) {
+            snprintf(buf, size, code ? "X" : "x");
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    if (code)
+        snprintf(buf, size, "%c%zu", qty_letter(q), layer);
+    else
+        snprintf(buf, size, "%c[%zu]", qty_letter(q), layer);
+}
+
+void bs_name_act(char *buf, size_t size, const bs_net *net, size_t layer,
+                 bs_notation nt)
+{
+    int out = layer == net->L;
+    switch (nt) {
+    case BS_NOTATION_PARTIAL:
+        snprintf(buf, size, "%s", out ? "f" : "σ");
+        break;
+    case BS_NOTATION_CODE:
+        snprintf(buf, size, "%s", net->act[layer]->name);
+        break;
+    default:
+        snprintf(buf, size, "%s", out ? "g_o" : "g_h");
+        break;
+    }
+}
+
+/* binding strength: higher binds tighter */
+static int prec(const bs_expr *e)
+{
+    switch (e->kind) {
+    case BS_X_ADD:
+    case BS_X_SUB:
+        return 1;
+    case BS_X_MATMUL:
+    case BS_X_HADAMARD:
+    case BS_X_HDIV:
+    case BS_X_SCALE:
+        return 2;
+    case BS_X_NEG:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
+static void text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
+
+static void text_paren(bs_sink *s, const bs_expr *e, const bs_net *net,
+                       bs_notation nt, int paren)
+{
+    if (paren)
+        bs_sink_puts(s, "(");
+    text(s, e, net, nt);
+    if (paren)
+        bs_sink_puts(s, ")");
+}
+
+static void text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
+{
+    char name[64];
+    if (!e) {
+        bs_sink_puts(s, "?");
+        return;
+    }
+    int p = prec(e);
+    switch (e->kind) {
+    case BS_X_VAR:
+        bs_name_var(name, sizeof name, e->qty, e->layer, nt);
+        bs_sink_puts(s, name);
+        return;
+    case BS_X_GRAD:
+        bs_name_grad(name, sizeof name, e->qty, e->layer, nt);
+        bs_sink_puts(s, name);
+        return;
+    case BS_X_ACT:
+        bs_name_act(name, sizeof name, net, e->layer, nt);
+        bs_sink_printf(s, "%s(", name);
+        text(s, e->l, net, nt);
+        bs_sink_puts(s, ")");
+        return;
+    case BS_X_DACT:
+        bs_name_act(name, sizeof name, net, e->layer, nt);
+        bs_sink_printf(s, "%s'(", name);
+        bs_name_var(name, sizeof name, BS_Q_Z, e->layer, nt);
+        bs_sink_printf(s, "%s)", name);
+        return;
+    case BS_X_JACT:
+        bs_name_var(name, sizeof name, BS_Q_Z, e->layer, nt);
+        bs_sink_printf(s, "J_%s(%s)", net->act[e->layer]->name, name);
+        return;
+    case BS_X_ONE:
+        bs_sink_puts(s, "1");
+        return;
+    case BS_X_INVB:
+        bs_sink_puts(s, "(1/B)");
+        return;
+    case BS_X_TWOLAMBDA:
+        bs_sink_puts(s, "2λ");
+        return;
+    case BS_X_T:
+        text_paren(s, e->l, net, nt, 1);
+        bs_sink_puts(s, "ᵀ");
+        return;
+    case BS_X_NEG:
+        bs_sink_puts(s, "−");
+        text_paren(s, e->l, net, nt, prec(e->l) < 4);
+        return;
+    case BS_X_SUMB:
+        bs_sink_puts(s, "Σ_i ");
+        text_paren(s, e->l, net, nt, prec(e->l) < 4);
+        bs_sink_puts(s, "_i");
+        return;
+    case BS_X_SCALE:
+        text(s, e->l, net, nt);
+        bs_sink_puts(s, " ");
+        text_paren(s, e->r, net, nt, prec(e->r) < 3);
+        return;
+    default:
+        break;
+    }
+    const char *op = " ? ";
+    switch (e->kind) {
+    case BS_X_MATMUL: op = " · "; break;
+    case BS_X_HADAMARD: op = " ∘ "; break;
+    case BS_X_HDIV: op = " ⊘ "; break;
+    case BS_X_ADD: op = " + "; break;
+    case BS_X_SUB: op = " − "; break;
+    default: break;
+    }
+    text_paren(s, e->l, net, nt, prec(e->l) < p);
+    bs_sink_puts(s, op);
+    /* the right operand of −, ⊘ and · needs brackets at equal strength too */
+    int right_paren = prec(e->r) < p ||
+                      (prec(e->r) == p && e->kind != BS_X_ADD &&
+                       !(e->kind == BS_X_HADAMARD && e->r->kind == BS_X_HADAMARD));
+    text_paren(s, e->r, net, nt, right_paren);
+}
+
+void bs_expr_text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
+{
+    text(s, e, net, nt);
+}
+
+void bs_dact_text(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
+{
+    const char *d = net->act[layer]->dmath;
+    if (!d)
+        return;
+    char a[32], z[32];
+    bs_name_var(a, sizeof a, BS_Q_A, layer, nt);
+    bs_name_var(z, sizeof z, BS_Q_Z, layer, nt);
+    for (const char *c = d; *c; c++) {
+        if (c[0] == '%' && c[1] == 'a') {
+            bs_sink_puts(s, a);
+            c++;
+        } else if (c[0] == '%' && c[1] == 'z') {
+            bs_sink_puts(s, z);
+            c++;
+        } else {
+            bs_sink_write(s, c, 1);
+        }
+    }
+}

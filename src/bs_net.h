@@ -1,0 +1,107 @@
+/* bs_net.h — a network and its batch, loaded from a spec.
+ *
+ * Whatever the spec's convention, a bs_net stores everything in the row
+ * convention: examples are rows, W[n] is n_{n−1}×n_n (input i, output j at
+ * W[n][i·n_n + j]), z[n] = a[n−1] W[n] + b[n].  The convention is kept so that
+ * renderers can show every matrix the way the spec's handout writes it.
+ */
+#ifndef BS_NET_H
+#define BS_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "bs_act.h"
+#include "bs_error.h"
+#include "bs_loss.h"
+
+typedef enum bs_convention {
+    BS_ROW = 0,   /* z[n] = a[n−1] W[n] + b[n]   (handouts 001, 002) */
+    BS_COLUMN = 1 /* z[n] = W[n] a[n−1] + b[n]   (handout 000) */
+} bs_convention;
+
+typedef enum bs_reduction {
+    BS_MEAN = 0, /* L = (1/B) Σ_i ℓ_i   (handout 002, eq. 1) */
+    BS_SUM = 1   /* L = Σ_i ℓ_i */
+} bs_reduction;
+
+/* Limits checked before anything large is allocated. */
+typedef struct bs_limits {
+    size_t max_file_bytes; /* largest spec file read */
+    size_t max_memory;     /* largest estimated working memory, in bytes */
+    size_t max_layers;     /* most layers L */
+    int max_depth;         /* deepest JSON nesting */
+} bs_limits;
+
+#define BS_DEFAULT_MAX_FILE_BYTES ((size_t)64 << 20)  /* 64 MiB */
+#define BS_DEFAULT_MAX_MEMORY ((size_t)2 << 30)       /* 2 GiB */
+#define BS_DEFAULT_MAX_LAYERS ((size_t)100)
+#define BS_MAX_LAYER_SIZE ((size_t)100000000)
+
+/* Where a parameter's values came from. */
+typedef enum bs_origin { BS_GIVEN = 0, BS_DRAWN = 1 } bs_origin;
+
+typedef struct bs_net {
+    char *name;           /* "name" of the spec, or NULL */
+    char *description;    /* "description", or NULL */
+    bs_convention convention;
+    bs_reduction reduction;
+    double l2;            /* λ ≥ 0 */
+    size_t L;             /* number of layers, ≥ 1 */
+    size_t *n;            /* n[0..L]: layer sizes */
+    const bs_activation **act; /* act[1..L]; act[0] is NULL */
+    const bs_loss *loss;
+    const bs_fused *fused;     /* the output activation and loss together, or NULL */
+    double **W;           /* W[1..L]: n[l−1]×n[l], row-major; W[0] is NULL */
+    double **b;           /* b[1..L]: n[l]; b[0] is NULL */
+    bs_origin *W_origin;  /* [1..L] */
+    bs_origin *b_origin;  /* [1..L] */
+    size_t B;             /* examples in the batch, ≥ 1 */
+    double *x;            /* B×n[0] */
+    double *y;            /* B×n[L] (one-hot rows when labels were given) */
+    long *labels;         /* B class indices when the spec gave "labels", else NULL */
+    /* how the spec asked for random numbers, kept for the JSON output */
+    int has_init;
+    uint64_t init_seed;
+    int init_normal;      /* 1: normal(0, scale²), 0: uniform on [−scale, scale] */
+    double init_scale;
+    int has_random_batch;
+    uint64_t random_batch_seed;
+} bs_net;
+
+/* Returns the default limits. */
+bs_limits bs_limits_default(void);
+
+/* Builds a network from a parsed spec.  On success *out is a new network
+ * that the caller frees with bs_net_free().  On failure *out is NULL and err
+ * holds BS_ERR_SPEC (or BS_ERR_LIMIT) with the JSON path of the offending
+ * value in err->where (e.g. "params.W2").  `limits` may be NULL (defaults). */
+bs_status bs_net_from_json(const cJSON *root, const bs_limits *limits,
+                           bs_net **out, bs_error *err);
+
+/* Reads, parses and validates the spec file at `path` ("-" for standard
+ * input).  Errors carry the file name.  The caller frees *out. */
+bs_status bs_net_load_file(const char *path, const bs_limits *limits,
+                           bs_net **out, bs_error *err);
+
+/* The same from text in memory; `name` is used as the file name in errors. */
+bs_status bs_net_load_string(const char *text, size_t len, const char *name,
+                             const bs_limits *limits, bs_net **out,
+                             bs_error *err);
+
+/* Frees a network; NULL is allowed. */
+void bs_net_free(bs_net *net);
+
+/* Total number of weights and biases. */
+size_t bs_net_param_count(const bs_net *net);
+
+/* Largest layer size max_l n[l]. */
+size_t bs_net_max_width(const bs_net *net);
+
+/* Estimated bytes that tracing and checking this network need, or SIZE_MAX
+ * when the figure overflows.  B is the batch size. */
+size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B);
+
+#endif

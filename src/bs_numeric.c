@@ -1,0 +1,131 @@
+/* bs_numeric.c — finite differences and the complex step. */
+#include "bs_numeric.h"
+
+#include <complex.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct bs_numeric {
+    const bs_net *net;
+    const bs_forward *fw;
+    double *in_d, *ws_d, *ell_d;                  /* B×w, 3·B×w, B */
+    double complex *in_c, *ws_c, *ell_c;
+};
+
+#define BS_COMPLEX 0
+#include "bs_numeric_tmpl.h"
+#define BS_COMPLEX 1
+#include "bs_numeric_tmpl.h"
+
+void bs_numeric_free(bs_numeric *nm)
+{
+    if (!nm)
+        return;
+    free(nm->in_d);
+    free(nm->ws_d);
+    free(nm->ell_d);
+    free(nm->in_c);
+    free(nm->ws_c);
+    free(nm->ell_c);
+    free(nm);
+}
+
+bs_status bs_numeric_create(const bs_net *net, const bs_forward *fw,
+                            bs_numeric **out, bs_error *err)
+{
+    *out = NULL;
+    bs_numeric *nm = calloc(1, sizeof *nm);
+    if (!nm)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    nm->net = net;
+    nm->fw = fw;
+    size_t w = bs_net_max_width(net), B = net->B;
+    nm->in_d = malloc(sizeof(double) * B * w);
+    nm->ws_d = malloc(sizeof(double) * 3 * B * w);
+    nm->ell_d = malloc(sizeof(double) * B);
+    nm->in_c = malloc(sizeof(double complex) * B * w);
+    nm->ws_c = malloc(sizeof(double complex) * 3 * B * w);
+    nm->ell_c = malloc(sizeof(double complex) * B);
+    if (!nm->in_d || !nm->ws_d || !nm->ell_d || !nm->in_c || !nm->ws_c || !nm->ell_c) {
+        bs_numeric_free(nm);
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    }
+    *out = nm;
+    return BS_OK;
+}
+
+double bs_numeric_value(const bs_numeric *nm, bs_qty q, size_t layer, size_t k)
+{
+    switch (q) {
+    case BS_Q_A: return nm->fw->a[layer][k];
+    case BS_Q_Z: return nm->fw->z[layer][k];
+    case BS_Q_W: return nm->net->W[layer][k];
+    case BS_Q_B: return nm->net->b[layer][k];
+    default: return 0.0;
+    }
+}
+
+double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
+                               size_t layer, size_t k)
+{
+    if (m == BS_METHOD_COMPLEX)
+        return 1e-20;
+    double x = bs_numeric_value(nm, q, layer, k);
+    double h = cbrt(DBL_EPSILON) * fmax(1.0, fabs(x));
+    /* ŷ under a log loss must stay inside (0, 1) on both sides */
+    const bs_net *net = nm->net;
+    if (q == BS_Q_A && layer == net->L && net->loss->targets_unit) {
+        double room = net->loss->targets_simplex ? x : fmin(x, 1.0 - x);
+        h = fmin(h, 0.5 * room);
+    }
+    return h;
+}
+
+/* D(h) = (L(x + h) − L(x − h)) / 2h with its error estimate: truncation
+ * from D(h) − D(h/2) (the error of D(h) is about 4/3 of it, since the leading
+ * term is ∝ h²) plus rounding, 4ε·max|L(x ± h)|/h */
+static double central(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
+                      double *error)
+{
+    double ep = moved_loss_d(nm, q, layer, k, h);
+    double em = moved_loss_d(nm, q, layer, k, -h);
+    double hp = moved_loss_d(nm, q, layer, k, 0.5 * h);
+    double hm = moved_loss_d(nm, q, layer, k, -0.5 * h);
+    double d = (ep - em) / (2.0 * h);
+    double d2 = (hp - hm) / h;
+    *error = fabs(d - d2) * 4.0 / 3.0 + 4.0 * DBL_EPSILON * fmax(fabs(ep), fabs(em)) / h;
+    return d;
+}
+
+double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
+                             size_t layer, size_t k, double h, double *error)
+{
+    double e;
+    if (m == BS_METHOD_COMPLEX) {
+        if (!(h > 0))
+            h = bs_numeric_default_step(nm, m, q, layer, k);
+        double complex v = moved_loss_c(nm, q, layer, k, I * h);
+        double d = cimag(v) / h;
+        if (error)
+            *error = 2.0 * DBL_EPSILON * fabs(d);
+        return d;
+    }
+    if (h > 0) {
+        double d = central(nm, q, layer, k, h, &e);
+        if (error)
+            *error = e;
+        return d;
+    }
+    /* the default: of h0 = ∛ε·max(1, |x|) and 16·h0, the one whose estimated
+     * error (measured truncation plus modelled rounding) is smaller */
+    double h0 = bs_numeric_default_step(nm, m, q, layer, k);
+    double e0, e1;
+    double d0 = central(nm, q, layer, k, h0, &e0);
+    double d1 = central(nm, q, layer, k, 16.0 * h0, &e1);
+    int pick1 = e1 < e0 && isfinite(d1);
+    if (error)
+        *error = pick1 ? e1 : e0;
+    return pick1 ? d1 : d0;
+}

@@ -1,0 +1,132 @@
+/* bs_render.c — choosing a renderer, and helpers shared by all of them. */
+#include "bs_render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bs_render_common.h"
+
+const char *const bs_format_names[] = {"text", "json", NULL};
+
+bs_render_opts bs_render_defaults(void)
+{
+    bs_render_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = BS_FORMAT_TEXT;
+    o.notation = BS_NOTATION_G;
+    o.precision = 6;
+    o.source = NULL;
+    return o;
+}
+
+int bs_render(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    bs_render_opts d = o ? *o : bs_render_defaults();
+    switch (d.format) {
+    case BS_FORMAT_JSON:
+        bs_render_json(s, t, &d);
+        break;
+    default:
+        bs_render_text(s, t, &d);
+        break;
+    }
+    return bs_sink_status(s);
+}
+
+void bs_fmt_num(char *buf, size_t size, double v, int prec)
+{
+    if (isnan(v))
+        snprintf(buf, size, "nan");
+    else if (isinf(v))
+        snprintf(buf, size, v > 0 ? "inf" : "-inf");
+    else if (v == 0.0)
+        snprintf(buf, size, "0");
+    else
+        snprintf(buf, size, "%.*g", prec, v);
+}
+
+void bs_fmt_count(char *buf, size_t size, size_t v)
+{
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%zu", v);
+    size_t len = strlen(tmp), o = 0;
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = '\0';
+}
+
+size_t bs_text_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+void bs_loss_formula(bs_sink *s, const bs_net *net)
+{
+    if (net->B == 1)
+        bs_sink_puts(s, "L = ℓ(ŷ, y)");
+    else if (net->reduction == BS_MEAN)
+        bs_sink_puts(s, "L = (1/B) Σ_i ℓ(ŷ_i, y_i)");
+    else
+        bs_sink_puts(s, "L = Σ_i ℓ(ŷ_i, y_i)");
+    if (net->l2 != 0.0)
+        bs_sink_puts(s, " + λ Σ_n ‖W[n]‖²");
+}
+
+const char *bs_verdict_word(const bs_trace *t)
+{
+    if (t->first_nonfinite < t->nsteps || t->n_nonfinite > 0)
+        return "non-finite";
+    return t->passed ? "pass" : "fail";
+}
+
+void bs_step_name(char *buf, size_t size, const bs_step *st, bs_notation nt)
+{
+    if (st->kind == BS_STEP_BACKWARD)
+        bs_name_grad(buf, size, st->qty, st->layer, nt);
+    else
+        bs_name_var(buf, size, st->qty, st->layer, nt);
+}
+
+void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
+{
+    char num[32], tot[32], rel[32], name[48];
+    const char *word = bs_verdict_word(t);
+    int pass = strcmp(word, "pass") == 0;
+    if (s->color)
+        bs_sink_puts(s, pass ? "\033[32m" : "\033[31m");
+    bs_sink_puts(s, pass ? "PASS" : (strcmp(word, "fail") == 0 ? "FAIL" : "NON-FINITE"));
+    if (s->color)
+        bs_sink_puts(s, "\033[0m");
+    if (t->first_nonfinite < t->nsteps) {
+        bs_step_name(name, sizeof name, &t->steps[t->first_nonfinite], nt);
+        bs_sink_printf(s, "  the first non-finite value appears in %s", name);
+        return;
+    }
+    bs_fmt_count(num, sizeof num, t->n_compared);
+    bs_fmt_count(tot, sizeof tot, t->n_elements);
+    snprintf(rel, sizeof rel, "%.2g", t->max_rel_error);
+    const bs_step *w = &t->steps[t->worst_step];
+    bs_step_name(name, sizeof name, w, nt);
+    if (pass || t->n_failed == 0)
+        bs_sink_printf(s, "  %s of %s elements compared (%s), largest relative error %s",
+                       num, tot, bs_method_names[t->opts.method], rel);
+    else
+        bs_sink_printf(s, "  %zu of %s compared elements disagree (%s), largest "
+                          "relative error %s",
+                       t->n_failed, num, bs_method_names[t->opts.method], rel);
+    if (t->n_compared > 0 && t->max_rel_error > 0)
+        bs_sink_printf(s, " at %s[%zu,%zu]", name, t->worst_index / w->cols + 1,
+                       t->worst_index % w->cols + 1);
+    if (t->n_nonfinite)
+        bs_sink_printf(s, "; %zu non-finite", t->n_nonfinite);
+    if (t->sampled)
+        bs_sink_puts(s, "; large steps sampled, --full compares all");
+}

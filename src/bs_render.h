@@ -1,0 +1,49 @@
+/* bs_render.h — renderers over a trace.
+ *
+ * A renderer reads a trace and writes it through a sink; it computes
+ * nothing.  Each output format is one function of the same shape.
+ */
+#ifndef BS_RENDER_H
+#define BS_RENDER_H
+
+#include "bs_formula.h"
+#include "bs_sink.h"
+#include "bs_trace.h"
+
+typedef enum bs_format {
+    BS_FORMAT_TEXT = 0, /* for people at a terminal */
+    BS_FORMAT_JSON      /* for programs (docs/json-output.md) */
+} bs_format;
+
+/* Names of the formats, NULL-terminated, in bs_format order. */
+extern const char *const bs_format_names[];
+
+typedef struct bs_render_opts {
+    bs_format format;
+    bs_notation notation;
+    int precision;       /* significant digits in text (JSON always prints 17) */
+    const char *source;  /* the spec's file name, shown in the header, or NULL */
+} bs_render_opts;
+
+/* Returns default options: text, g notation, 6 digits. */
+bs_render_opts bs_render_defaults(void);
+
+/* Renders a trace in the chosen format.  Returns -1 if the sink failed. */
+int bs_render(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The text renderer: the forward pass, each backward step with its formula,
+ * shape, analytic and numerical values, and a closing verdict line. */
+void bs_render_text(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The JSON renderer (docs/json-output.md). */
+void bs_render_json(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* Writes the one-line verdict of a checked trace, e.g. "PASS  41 of 41
+ * elements compared, largest relative error 2.3e-10 (g[1W][2,3])", without a
+ * newline.  Used by the text renderer and by `backstep check`. */
+void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt);
+
+/* Writes a step's name in a notation, e.g. "g[2z]", "dz2". */
+void bs_step_name(char *buf, size_t size, const bs_step *st, bs_notation nt);
+
+#endif

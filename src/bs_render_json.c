@@ -1,0 +1,341 @@
+/* bs_render_json.c — the trace for programs (documented in docs/json-output.md).
+ * Numbers are printed with 17 significant digits, so they read back to the
+ * same double; non-finite numbers, which JSON cannot hold, print as null. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bs_render.h"
+#include "bs_render_common.h"
+
+#ifndef BS_VERSION
+#define BS_VERSION "unknown"
+#endif
+
+static void num(bs_sink *s, double v)
+{
+    if (!isfinite(v))
+        bs_sink_puts(s, "null");
+    else if (v == 0.0)
+        bs_sink_puts(s, "0");
+    else
+        bs_sink_printf(s, "%.17g", v);
+}
+
+/* A JSON string with the escapes RFC 8259 requires. */
+static void str(bs_sink *s, const char *v)
+{
+    if (!v) {
+        bs_sink_puts(s, "null");
+        return;
+    }
+    bs_sink_puts(s, "\"");
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        switch (*c) {
+        case '"': bs_sink_puts(s, "\\\""); break;
+        case '\\': bs_sink_puts(s, "\\\\"); break;
+        case '\n': bs_sink_puts(s, "\\n"); break;
+        case '\r': bs_sink_puts(s, "\\r"); break;
+        case '\t': bs_sink_puts(s, "\\t"); break;
+        default:
+            if (*c < 0x20)
+                bs_sink_printf(s, "\\u%04x", *c);
+            else
+                bs_sink_write(s, (const char *)c, 1);
+        }
+    }
+    bs_sink_puts(s, "\"");
+}
+
+/* A formula as a JSON string in the chosen notation. */
+static void formula(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
+{
+    if (!e) {
+        bs_sink_puts(s, "null");
+        return;
+    }
+    bs_sink b = bs_sink_buffer();
+    bs_expr_text(&b, e, net, nt);
+    str(s, b.buf ? b.buf : "");
+    bs_sink_free_buffer(&b);
+}
+
+/* rows×cols values as an array of rows; elements with mask 0 are null */
+static void matrix(bs_sink *s, const double *v, const unsigned char *mask,
+                   size_t rows, size_t cols, const char *indent)
+{
+    bs_sink_puts(s, "[");
+    for (size_t r = 0; r < rows; r++) {
+        bs_sink_printf(s, "%s\n%s  [", r ? "," : "", indent);
+        for (size_t c = 0; c < cols; c++) {
+            size_t k = r * cols + c;
+            if (c)
+                bs_sink_puts(s, ", ");
+            if (mask && !mask[k])
+                bs_sink_puts(s, "null");
+            else
+                num(s, v[k]);
+        }
+        bs_sink_puts(s, "]");
+    }
+    bs_sink_printf(s, "\n%s]", indent);
+}
+
+static void vector(bs_sink *s, const double *v, size_t n)
+{
+    bs_sink_puts(s, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            bs_sink_puts(s, ", ");
+        num(s, v[i]);
+    }
+    bs_sink_puts(s, "]");
+}
+
+static const char *qty_name(bs_qty q)
+{
+    switch (q) {
+    case BS_Q_A: return "a";
+    case BS_Q_Z: return "z";
+    case BS_Q_W: return "W";
+    case BS_Q_B: return "b";
+    case BS_Q_Y: return "y";
+    case BS_Q_YHAT: return "yhat";
+    case BS_Q_LOSS: return "loss";
+    }
+    return "?";
+}
+
+static void network(bs_sink *s, const bs_trace *t)
+{
+    const bs_net *net = t->net;
+    bs_sink_puts(s, "  \"network\": {\n    \"convention\": ");
+    str(s, net->convention == BS_ROW ? "row" : "column");
+    bs_sink_puts(s, ",\n    \"layers\": [");
+    for (size_t l = 0; l <= net->L; l++)
+        bs_sink_printf(s, "%s%zu", l ? ", " : "", net->n[l]);
+    bs_sink_puts(s, "],\n    \"activations\": [");
+    for (size_t l = 1; l <= net->L; l++) {
+        if (l > 1)
+            bs_sink_puts(s, ", ");
+        str(s, net->act[l]->name);
+    }
+    bs_sink_puts(s, "],\n    \"loss\": ");
+    str(s, net->loss->name);
+    bs_sink_puts(s, ",\n    \"batch_reduction\": ");
+    str(s, net->reduction == BS_MEAN ? "mean" : "sum");
+    bs_sink_puts(s, ",\n    \"l2\": ");
+    num(s, net->l2);
+    bs_sink_printf(s, ",\n    \"batch_size\": %zu,\n    \"parameters\": %zu\n  },\n",
+                   net->B, bs_net_param_count(net));
+}
+
+/* every parameter used, in the spec's convention, loadable as "params" */
+static void params(bs_sink *s, const bs_trace *t)
+{
+    const bs_net *net = t->net;
+    int col = net->convention == BS_COLUMN;
+    bs_sink_puts(s, "  \"params\": {");
+    for (size_t l = 1; l <= net->L; l++) {
+        size_t nin = net->n[l - 1], nout = net->n[l];
+        bs_sink_printf(s, "%s\n    \"W%zu\": ", l > 1 ? "," : "", l);
+        if (col) {
+            double *tr = malloc(sizeof(double) * nin * nout);
+            if (!tr) {
+                s->failed = 1;
+                return;
+            }
+            for (size_t i = 0; i < nin; i++)
+                for (size_t j = 0; j < nout; j++)
+                    tr[j * nin + i] = net->W[l][i * nout + j];
+            matrix(s, tr, NULL, nout, nin, "    ");
+            free(tr);
+        } else {
+            matrix(s, net->W[l], NULL, nin, nout, "    ");
+        }
+        bs_sink_printf(s, ",\n    \"b%zu\": ", l);
+        vector(s, net->b[l], nout);
+    }
+    bs_sink_puts(s, "\n  },\n");
+}
+
+static void batch(bs_sink *s, const bs_trace *t)
+{
+    const bs_net *net = t->net;
+    bs_sink_puts(s, "  \"x\": ");
+    matrix(s, net->x, NULL, net->B, net->n[0], "  ");
+    bs_sink_puts(s, ",\n  \"y\": ");
+    matrix(s, net->y, NULL, net->B, net->n[net->L], "  ");
+    if (net->labels) {
+        bs_sink_puts(s, ",\n  \"labels\": [");
+        for (size_t i = 0; i < net->B; i++)
+            bs_sink_printf(s, "%s%ld", i ? ", " : "", net->labels[i]);
+        bs_sink_puts(s, "]");
+    }
+    bs_sink_puts(s, ",\n");
+}
+
+static void step(bs_sink *s, const bs_trace *t, const bs_step *st,
+                 const bs_render_opts *o)
+{
+    char name[48];
+    bs_step_name(name, sizeof name, st, o->notation);
+    bs_sink_puts(s, "    {\n      \"name\": ");
+    str(s, name);
+    bs_sink_puts(s, ",\n      \"id\": ");
+    str(s, st->id);
+    bs_sink_puts(s, ",\n      \"kind\": ");
+    str(s, st->kind == BS_STEP_BACKWARD ? "backward"
+           : st->kind == BS_STEP_LOSS   ? "loss"
+                                        : "forward");
+    bs_sink_puts(s, ",\n      \"quantity\": ");
+    str(s, qty_name(st->qty));
+    bs_sink_printf(s, ",\n      \"layer\": %zu", st->layer);
+    bs_sink_puts(s, ",\n      \"formula\": ");
+    if (st->kind == BS_STEP_LOSS) {
+        bs_sink b = bs_sink_buffer();
+        bs_loss_formula(&b, t->net);
+        str(s, b.buf ? b.buf + 4 : ""); /* without the leading "L = " */
+        bs_sink_free_buffer(&b);
+    } else {
+        formula(s, st->formula, t->net, o->notation);
+    }
+    if (st->shortcut) {
+        bs_sink_puts(s, ",\n      \"shortcut\": ");
+        formula(s, st->shortcut, t->net, o->notation);
+    }
+    if (st->note) {
+        bs_sink_puts(s, ",\n      \"note\": ");
+        str(s, st->note);
+    }
+    if (st->kind == BS_STEP_BACKWARD)
+        bs_sink_printf(s, ",\n      \"mean_enters\": %s,\n      \"l2\": %s",
+                       st->mean_enters ? "true" : "false", st->has_l2 ? "true" : "false");
+    bs_sink_printf(s, ",\n      \"shape\": [%zu, %zu]", st->rows, st->cols);
+    bs_sink_printf(s, ",\n      \"finite\": %s", st->value_nonfinite ? "false" : "true");
+    if (st->kind != BS_STEP_BACKWARD) {
+        bs_sink_puts(s, ",\n      \"values\": ");
+        matrix(s, st->value, NULL, st->rows, st->cols, "      ");
+        bs_sink_puts(s, "\n    }");
+        return;
+    }
+    bs_sink_puts(s, ",\n      \"analytic\": ");
+    matrix(s, st->value, NULL, st->rows, st->cols, "      ");
+    bs_sink_puts(s, ",\n      \"numeric\": ");
+    if (st->numeric)
+        matrix(s, st->numeric, st->compared, st->rows, st->cols, "      ");
+    else
+        bs_sink_puts(s, "null");
+    bs_sink_puts(s, ",\n      \"numeric_error\": ");
+    if (st->numeric_error)
+        matrix(s, st->numeric_error, st->compared, st->rows, st->cols, "      ");
+    else
+        bs_sink_puts(s, "null");
+    if (st->numeric) {
+        bs_sink_printf(s, ",\n      \"compared\": %zu,\n      \"failed\": %zu",
+                       st->n_compared, st->n_failed);
+        bs_sink_puts(s, ",\n      \"max_rel_error\": ");
+        num(s, st->max_rel_error);
+        bs_sink_puts(s, ",\n      \"max_abs_error\": ");
+        num(s, st->max_abs_error);
+        bs_sink_printf(s, ",\n      \"worst\": [%zu, %zu]", st->worst / st->cols + 1,
+                       st->worst % st->cols + 1);
+        bs_sink_printf(s, ",\n      \"passed\": %s", st->passed ? "true" : "false");
+    } else {
+        bs_sink_puts(s, ",\n      \"compared\": 0,\n      \"passed\": null");
+    }
+    bs_sink_puts(s, "\n    }");
+}
+
+static void check(bs_sink *s, const bs_trace *t, bs_notation nt)
+{
+    if (!t->checked) {
+        bs_sink_puts(s, "  \"check\": null\n");
+        return;
+    }
+    bs_sink_puts(s, "  \"check\": {\n    \"method\": ");
+    str(s, bs_method_names[t->opts.method]);
+    bs_sink_puts(s, ",\n    \"epsilon\": ");
+    if (t->opts.epsilon > 0)
+        num(s, t->opts.epsilon);
+    else
+        bs_sink_puts(s, "null");
+    bs_sink_puts(s, ",\n    \"step_rule\": ");
+    if (t->opts.epsilon > 0)
+        str(s, "h = epsilon");
+    else if (t->opts.method == BS_METHOD_COMPLEX)
+        str(s, "h = 1e-20");
+    else
+        str(s, "h = cbrt(DBL_EPSILON) * max(1, |x|)");
+    bs_sink_puts(s, ",\n    \"rtol\": ");
+    num(s, t->opts.rtol);
+    bs_sink_puts(s, ",\n    \"atol\": ");
+    num(s, t->opts.atol);
+    bs_sink_printf(s, ",\n    \"elements\": %zu,\n    \"compared\": %zu,\n"
+                      "    \"sampled\": %s,\n    \"failed\": %zu,\n    \"nonfinite\": %zu",
+                   t->n_elements, t->n_compared, t->sampled ? "true" : "false",
+                   t->n_failed, t->n_nonfinite);
+    bs_sink_puts(s, ",\n    \"max_rel_error\": ");
+    num(s, t->max_rel_error);
+    if (t->n_compared > 0) {
+        const bs_step *w = &t->steps[t->worst_step];
+        char name[48];
+        bs_step_name(name, sizeof name, w, nt);
+        bs_sink_puts(s, ",\n    \"worst\": {\"step\": ");
+        str(s, name);
+        bs_sink_printf(s, ", \"index\": [%zu, %zu]}", t->worst_index / w->cols + 1,
+                       t->worst_index % w->cols + 1);
+    }
+    if (t->first_nonfinite < t->nsteps) {
+        char name[48];
+        bs_step_name(name, sizeof name, &t->steps[t->first_nonfinite], nt);
+        bs_sink_puts(s, ",\n    \"first_nonfinite\": ");
+        str(s, name);
+    }
+    bs_sink_puts(s, ",\n    \"verdict\": ");
+    str(s, bs_verdict_word(t));
+    bs_sink_printf(s, ",\n    \"passed\": %s\n  }\n", t->passed ? "true" : "false");
+}
+
+void bs_render_json(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    const bs_net *net = t->net;
+    bs_sink_puts(s, "{\n  \"backstep\": ");
+    str(s, BS_VERSION);
+    bs_sink_puts(s, ",\n  \"spec\": {\"file\": ");
+    str(s, o->source);
+    bs_sink_puts(s, ", \"name\": ");
+    str(s, net->name);
+    bs_sink_puts(s, ", \"description\": ");
+    str(s, net->description);
+    bs_sink_puts(s, "},\n  \"notation\": ");
+    str(s, bs_notation_names[o->notation]);
+    bs_sink_puts(s, ",\n");
+    network(s, t);
+    params(s, t);
+    batch(s, t);
+    bs_sink_puts(s, "  \"loss\": ");
+    num(s, t->fw->loss);
+    bs_sink_puts(s, ",\n  \"data_loss\": ");
+    num(s, t->fw->data_loss);
+    bs_sink_puts(s, ",\n  \"penalty\": ");
+    num(s, t->fw->penalty);
+    bs_sink_puts(s, ",\n  \"forward\": {");
+    for (size_t i = 0; i < t->first_backward; i++) {
+        const bs_step *st = &t->steps[i];
+        char name[48];
+        bs_step_name(name, sizeof name, st, o->notation);
+        bs_sink_printf(s, "%s\n    ", i ? "," : "");
+        str(s, name);
+        bs_sink_puts(s, ": ");
+        matrix(s, st->value, NULL, st->rows, st->cols, "    ");
+    }
+    bs_sink_puts(s, "\n  },\n  \"steps\": [\n");
+    for (size_t i = 0; i < t->nsteps; i++) {
+        step(s, t, &t->steps[i], o);
+        bs_sink_puts(s, i + 1 < t->nsteps ? ",\n" : "\n");
+    }
+    bs_sink_puts(s, "  ],\n");
+    check(s, t, o->notation);
+    bs_sink_puts(s, "}\n");
+}

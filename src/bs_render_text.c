@@ -1,0 +1,419 @@
+/* bs_render_text.c — the trace for people at a terminal. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs_render.h"
+#include "bs_render_common.h"
+
+#define EDGE 3        /* rows/columns kept at each end of a big matrix */
+#define MAX_SHOWN 8   /* matrices up to this many rows/columns are shown whole */
+#define SIDE_BY_SIDE 110 /* widest line for analytic and numeric side by side */
+
+/* A matrix laid out as lines of text. */
+typedef struct lines {
+    char **line;
+    size_t n;
+    size_t width; /* widest line, in columns */
+} lines;
+
+static void lines_free(lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->line[i]);
+    free(l->line);
+    l->line = NULL;
+    l->n = l->width = 0;
+}
+
+/* Which rows (or columns) of `count` are shown: all, or EDGE at each end
+ * with a gap marked by SIZE_MAX. */
+static size_t shown(size_t count, size_t *idx)
+{
+    size_t k = 0;
+    if (count <= MAX_SHOWN) {
+        for (size_t i = 0; i < count; i++)
+            idx[k++] = i;
+        return k;
+    }
+    for (size_t i = 0; i < EDGE; i++)
+        idx[k++] = i;
+    idx[k++] = SIZE_MAX;
+    for (size_t i = count - EDGE; i < count; i++)
+        idx[k++] = i;
+    return k;
+}
+
+/* Lays out a rows×cols matrix as "[ v v v ]" lines, columns right-aligned;
+ * elements with mask[k] == 0 (when mask is given) print as "·". */
+static int layout(const double *v, const unsigned char *mask, size_t rows,
+                  size_t cols, int prec, lines *out)
+{
+    size_t ri[MAX_SHOWN + 1], ci[MAX_SHOWN + 1];
+    size_t nr = shown(rows, ri), nc = shown(cols, ci);
+    char cell[MAX_SHOWN + 1][MAX_SHOWN + 1][40];
+    size_t w[MAX_SHOWN + 1] = {0};
+    for (size_t a = 0; a < nr; a++)
+        for (size_t b = 0; b < nc; b++) {
+            char *c = cell[a][b];
+            if (ri[a] == SIZE_MAX)
+                snprintf(c, 40, "%s", ci[b] == SIZE_MAX ? "⋱" : "⋮");
+            else if (ci[b] == SIZE_MAX)
+                snprintf(c, 40, "…");
+            else {
+                size_t k = ri[a] * cols + ci[b];
+                if (mask && !mask[k])
+                    snprintf(c, 40, "·");
+                else
+                    bs_fmt_num(c, 40, v[k], prec);
+            }
+            size_t cw = bs_text_width(c);
+            if (cw > w[b])
+                w[b] = cw;
+        }
+    out->line = calloc(nr, sizeof(char *));
+    if (!out->line)
+        return -1;
+    out->n = nr;
+    out->width = 0;
+    for (size_t a = 0; a < nr; a++) {
+        bs_sink s = bs_sink_buffer();
+        bs_sink_puts(&s, "[");
+        for (size_t b = 0; b < nc; b++) {
+            bs_sink_puts(&s, " ");
+            bs_sink_repeat(&s, " ", w[b] - bs_text_width(cell[a][b]));
+            bs_sink_puts(&s, cell[a][b]);
+        }
+        bs_sink_puts(&s, " ]");
+        if (bs_sink_status(&s) != 0 || !s.buf) {
+            bs_sink_free_buffer(&s);
+            return -1;
+        }
+        out->line[a] = s.buf;
+        size_t lw = bs_text_width(s.buf);
+        if (lw > out->width)
+            out->width = lw;
+    }
+    return 0;
+}
+
+static void print_matrix(bs_sink *s, const double *v, size_t rows, size_t cols,
+                         int prec, const char *indent)
+{
+    lines l = {0};
+    if (layout(v, NULL, rows, cols, prec, &l) == 0)
+        for (size_t i = 0; i < l.n; i++)
+            bs_sink_printf(s, "%s%s\n", indent, l.line[i]);
+    lines_free(&l);
+}
+
+/* "name = formula" on the left, the shape on the right */
+static void heading(bs_sink *s, const char *left, size_t rows, size_t cols)
+{
+    size_t w = bs_text_width(left);
+    bs_sink_puts(s, left);
+    bs_sink_repeat(s, " ", w < 58 ? 58 - w : 2);
+    bs_sink_printf(s, "%zu×%zu\n", rows, cols);
+}
+
+static void rule(bs_sink *s, const char *title)
+{
+    bs_sink_printf(s, "\n%s\n", title);
+    bs_sink_repeat(s, "─", bs_text_width(title));
+    bs_sink_puts(s, "\n");
+}
+
+static void header(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    const bs_net *net = t->net;
+    if (net->name)
+        bs_sink_printf(s, "%s\n", net->name);
+    if (o->source)
+        bs_sink_printf(s, "spec: %s\n", o->source);
+    if (net->description)
+        bs_sink_printf(s, "%s\n", net->description);
+    bs_sink_puts(s, "\nnetwork  ");
+    for (size_t l = 0; l <= net->L; l++)
+        bs_sink_printf(s, "%s%zu", l ? "-" : "", net->n[l]);
+    bs_sink_printf(s, ", %s convention: z[n] = %s + b[n]\n",
+                   net->convention == BS_ROW ? "row" : "column",
+                   net->convention == BS_ROW ? "a[n−1] · W[n]" : "W[n] · a[n−1]");
+    bs_sink_puts(s, "         activations ");
+    for (size_t l = 1; l <= net->L; l++)
+        bs_sink_printf(s, "%s%s", l > 1 ? ", " : "", net->act[l]->name);
+    bs_sink_printf(s, "; loss %s, ℓ(ŷ, y) = %s\n", net->loss->name, net->loss->math);
+    bs_sink_printf(s, "batch    B = %zu", net->B);
+    if (net->B > 1)
+        bs_sink_printf(s, " (%s)", net->reduction == BS_MEAN ? "mean" : "sum");
+    bs_sink_puts(s, "; ");
+    bs_loss_formula(s, net);
+    if (net->l2 != 0.0)
+        bs_sink_printf(s, ", λ = %g", net->l2);
+    bs_sink_puts(s, "\n");
+}
+
+static void params(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    const bs_net *net = t->net;
+    int col = net->convention == BS_COLUMN;
+    rule(s, "Parameters");
+    for (size_t l = 1; l <= net->L; l++) {
+        size_t nin = net->n[l - 1], nout = net->n[l];
+        char left[96], name[32];
+        bs_name_var(name, sizeof name, BS_Q_W, l, o->notation);
+        snprintf(left, sizeof left, "%s%s", name,
+                 net->W_origin[l] == BS_DRAWN ? "   (drawn from init)" : "");
+        heading(s, left, col ? nout : nin, col ? nin : nout);
+        if (col) {
+            double *tr = malloc(sizeof(double) * nin * nout);
+            if (!tr) {
+                s->failed = 1;
+                return;
+            }
+            for (size_t i = 0; i < nin; i++)
+                for (size_t j = 0; j < nout; j++)
+                    tr[j * nin + i] = net->W[l][i * nout + j];
+            print_matrix(s, tr, nout, nin, o->precision, "  ");
+            free(tr);
+        } else {
+            print_matrix(s, net->W[l], nin, nout, o->precision, "  ");
+        }
+        bs_name_var(name, sizeof name, BS_Q_B, l, o->notation);
+        snprintf(left, sizeof left, "%s%s", name,
+                 net->b_origin[l] == BS_DRAWN ? "   (drawn from init)" : "");
+        heading(s, left, col ? nout : 1, col ? 1 : nout);
+        print_matrix(s, net->b[l], col ? nout : 1, col ? 1 : nout, o->precision, "  ");
+    }
+}
+
+static void forward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    rule(s, "Forward pass");
+    for (size_t i = 0; i < t->first_backward; i++) {
+        const bs_step *st = &t->steps[i];
+        bs_sink lhs = bs_sink_buffer();
+        char name[48];
+        bs_step_name(name, sizeof name, st, o->notation);
+        if (st->kind == BS_STEP_LOSS) {
+            bs_loss_formula(&lhs, t->net);
+        } else {
+            bs_sink_puts(&lhs, name);
+            if (st->formula) {
+                bs_sink_puts(&lhs, " = ");
+                bs_expr_text(&lhs, st->formula, t->net, o->notation);
+            }
+            if (st->note) {
+                bs_sink_printf(&lhs, "   (%s)", st->note);
+            }
+        }
+        if (lhs.buf)
+            heading(s, lhs.buf, st->rows, st->cols);
+        bs_sink_free_buffer(&lhs);
+        if (st->kind == BS_STEP_LOSS) {
+            char v[40];
+            bs_fmt_num(v, sizeof v, st->value[0], o->precision);
+            bs_sink_printf(s, "  = %s", v);
+            if (t->net->l2 != 0.0) {
+                char d[40], p[40];
+                bs_fmt_num(d, sizeof d, t->fw->data_loss, o->precision);
+                bs_fmt_num(p, sizeof p, t->fw->penalty, o->precision);
+                bs_sink_printf(s, "   (data %s + penalty %s)", d, p);
+            }
+            bs_sink_puts(s, "\n");
+        } else {
+            print_matrix(s, st->value, st->rows, st->cols, o->precision, "  ");
+        }
+        if (st->value_nonfinite)
+            bs_sink_puts(s, "  ✗ non-finite value here\n");
+    }
+}
+
+static void element_name(char *buf, size_t size, const bs_step *st, size_t k,
+                         bs_notation nt)
+{
+    char name[48];
+    bs_step_name(name, sizeof name, st, nt);
+    snprintf(buf, size, "%s[%zu,%zu]", name, k / st->cols + 1, k % st->cols + 1);
+}
+
+static double rel_of(const bs_step *st, size_t k)
+{
+    double a = st->value[k], n = st->numeric[k];
+    double m = fmax(fabs(a), fabs(n));
+    return m == 0.0 ? 0.0 : fabs(a - n) / m;
+}
+
+/* A table of some compared elements: the worst first, then the failures,
+ * then the first others, at most `limit` rows. */
+static void element_table(bs_sink *s, const bs_step *st, const bs_trace *t,
+                          const bs_render_opts *o, size_t limit)
+{
+    size_t count = st->rows * st->cols, shown_n = 0;
+    char e[64], a[40], n[40], r[32];
+    bs_sink_printf(s, "  %-18s %16s %16s %10s\n", "element", "analytic", "numeric",
+                   "rel. error");
+    for (int pass = 0; pass < 3 && shown_n < limit; pass++) {
+        for (size_t k = 0; k < count && shown_n < limit; k++) {
+            if (!st->compared[k])
+                continue;
+            double rel = rel_of(st, k);
+            int bad = !(fabs(st->value[k] - st->numeric[k]) <= t->opts.atol ||
+                        rel <= t->opts.rtol);
+            int pick = pass == 0 ? k == st->worst
+                       : pass == 1 ? bad && k != st->worst
+                                   : !bad && k != st->worst;
+            if (!pick)
+                continue;
+            element_name(e, sizeof e, st, k, o->notation);
+            bs_fmt_num(a, sizeof a, st->value[k], o->precision);
+            bs_fmt_num(n, sizeof n, st->numeric[k], o->precision);
+            snprintf(r, sizeof r, "%.2g", rel);
+            bs_sink_printf(s, "  %-18s %16s %16s %10s%s\n", e, a, n, r,
+                           bad ? "  ✗" : "");
+            shown_n++;
+        }
+    }
+}
+
+static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
+                       const bs_render_opts *o)
+{
+    size_t count = st->rows * st->cols;
+    int sampled = st->n_compared < count;
+    if (sampled) {
+        lines an = {0};
+        bs_sink_puts(s, "  analytic\n");
+        if (layout(st->value, NULL, st->rows, st->cols, o->precision, &an) == 0)
+            for (size_t i = 0; i < an.n; i++)
+                bs_sink_printf(s, "    %s\n", an.line[i]);
+        lines_free(&an);
+        element_table(s, st, t, o, 6);
+    } else {
+        lines an = {0}, nu = {0};
+        if (layout(st->value, NULL, st->rows, st->cols, o->precision, &an) == 0 &&
+            layout(st->numeric, st->compared, st->rows, st->cols, o->precision,
+                   &nu) == 0) {
+            size_t w = an.width > 8 ? an.width : 8;
+            if (2 + w + 4 + nu.width <= SIDE_BY_SIDE) {
+                bs_sink_puts(s, "  analytic");
+                bs_sink_repeat(s, " ", w + 4 - 8);
+                bs_sink_puts(s, "numeric\n");
+                for (size_t i = 0; i < an.n; i++) {
+                    bs_sink_printf(s, "  %s", an.line[i]);
+                    bs_sink_repeat(s, " ", w + 4 - bs_text_width(an.line[i]));
+                    bs_sink_printf(s, "%s\n", nu.line[i]);
+                }
+            } else {
+                bs_sink_puts(s, "  analytic\n");
+                for (size_t i = 0; i < an.n; i++)
+                    bs_sink_printf(s, "    %s\n", an.line[i]);
+                bs_sink_puts(s, "  numeric\n");
+                for (size_t i = 0; i < nu.n; i++)
+                    bs_sink_printf(s, "    %s\n", nu.line[i]);
+            }
+        }
+        lines_free(&an);
+        lines_free(&nu);
+        if (st->n_failed > 0)
+            element_table(s, st, t, o, 6);
+    }
+    char num[32], tot[32], rel[32], where[80] = "";
+    bs_fmt_count(num, sizeof num, st->n_compared);
+    bs_fmt_count(tot, sizeof tot, count);
+    snprintf(rel, sizeof rel, "%.2g", st->max_rel_error);
+    if (st->max_rel_error > 0) {
+        char e[64];
+        element_name(e, sizeof e, st, st->worst, o->notation);
+        snprintf(where, sizeof where, " at %s", e);
+    }
+    int ok = st->n_failed == 0;
+    bs_sink_puts(s, "  ");
+    if (s->color)
+        bs_sink_puts(s, ok ? "\033[32m" : "\033[31m");
+    bs_sink_puts(s, ok ? "✓ agree" : "✗ DISAGREE");
+    if (s->color)
+        bs_sink_puts(s, "\033[0m");
+    if (ok)
+        bs_sink_printf(s, ": %s of %s compared%s, largest relative error %s%s\n", num,
+                       tot, sampled ? " (sampled)" : "", rel, where);
+    else
+        bs_sink_printf(s, ": %zu of %s compared elements%s, largest relative error %s%s\n",
+                       st->n_failed, num, st->n_nonfinite ? " (non-finite)" : "", rel,
+                       where);
+}
+
+static void backward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    const bs_net *net = t->net;
+    rule(s, "Backward pass");
+    if (t->checked) {
+        if (t->opts.method == BS_METHOD_COMPLEX)
+            bs_sink_puts(s, "numerical check: complex step, Im L(x + ih)/h");
+        else
+            bs_sink_puts(s, "numerical check: central difference, (L(x + h) − L(x − h))/2h");
+        if (t->opts.epsilon > 0)
+            bs_sink_printf(s, ", h = %g", t->opts.epsilon);
+        else if (t->opts.method == BS_METHOD_COMPLEX)
+            bs_sink_puts(s, ", h = 1e-20");
+        else
+            bs_sink_puts(s, ", h = ∛ε·max(1, |x|) ≈ 6.1e-6·max(1, |x|)");
+        bs_sink_printf(s, "\nagreement: |analytic − numeric| ≤ %g or relative error ≤ %g\n",
+                       t->opts.atol, t->opts.rtol);
+    }
+    for (size_t i = t->first_backward; i < t->nsteps; i++) {
+        const bs_step *st = &t->steps[i];
+        char name[48], mean[48];
+        bs_step_name(name, sizeof name, st, o->notation);
+        bs_sink lhs = bs_sink_buffer();
+        bs_sink_printf(&lhs, "%s", name);
+        if (o->notation == BS_NOTATION_G) {
+            bs_name_grad(mean, sizeof mean, st->qty, st->layer, BS_NOTATION_PARTIAL);
+            bs_sink_printf(&lhs, " = %s", mean);
+        }
+        bs_sink_puts(&lhs, " = ");
+        bs_expr_text(&lhs, st->formula, net, o->notation);
+        bs_sink_puts(s, "\n");
+        if (lhs.buf)
+            heading(s, lhs.buf, st->rows, st->cols);
+        bs_sink_free_buffer(&lhs);
+        size_t pad = bs_text_width(name);
+        if (st->shortcut) {
+            bs_sink_repeat(s, " ", pad);
+            bs_sink_puts(s, " = ");
+            bs_expr_text(s, st->shortcut, net, o->notation);
+            bs_sink_puts(s, "\n");
+        }
+        if (st->qty == BS_Q_Z && net->act[st->layer]->dmath && !st->shortcut) {
+            bs_sink_repeat(s, " ", pad);
+            bs_sink_puts(s, "   where ");
+            bs_expr_text(s, &(bs_expr){.kind = BS_X_DACT, .layer = st->layer}, net,
+                         o->notation);
+            bs_sink_puts(s, " = ");
+            bs_dact_text(s, net, st->layer, o->notation);
+            bs_sink_puts(s, "\n");
+        }
+        if (st->note) {
+            bs_sink_repeat(s, " ", pad);
+            bs_sink_printf(s, "   (%s)\n", st->note);
+        }
+        if (t->checked && st->numeric) {
+            step_check(s, st, t, o);
+        } else {
+            print_matrix(s, st->value, st->rows, st->cols, o->precision, "  ");
+        }
+    }
+}
+
+void bs_render_text(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    header(s, t, o);
+    params(s, t, o);
+    forward(s, t, o);
+    backward(s, t, o);
+    if (t->checked) {
+        bs_sink_puts(s, "\n");
+        bs_render_verdict(s, t, o->notation);
+        bs_sink_puts(s, "\n");
+    }
+}

@@ -1,0 +1,518 @@
+/* main.c — the backstep command line: parses arguments, runs the library,
+ * prints errors, maps results to exit codes (0 agree, 1 a check failed,
+ * 2 usage error, bad spec or i/o error). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bs_error.h"
+#include "bs_net.h"
+#include "bs_render.h"
+#include "bs_trace.h"
+
+#ifndef BS_VERSION
+#define BS_VERSION "unknown"
+#endif
+
+enum { EXIT_AGREE = 0, EXIT_MISMATCH = 1, EXIT_BAD = 2 };
+
+enum { CMD_TRACE = 1, CMD_CHECK = 2 };
+
+/* One table of options: the parser and the help text both read it. */
+typedef struct option_def {
+    const char *name; /* "--format" */
+    const char *arg;  /* metavariable, or NULL for a flag */
+    int commands;     /* CMD_* bits */
+    const char *help;
+} option_def;
+
+static const option_def options[] = {
+    {"--format", "FORMAT", CMD_TRACE, "output format: text (default) or json"},
+    {"--notation", "NOTATION", CMD_TRACE,
+     "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
+     "handout 000) or code (dz2, handout 002)"},
+    {"--method", "METHOD", CMD_TRACE | CMD_CHECK,
+     "numerical gradient: central (default) or complex (complex step)"},
+    {"--epsilon", "H", CMD_TRACE | CMD_CHECK,
+     "step h of the numerical gradient (default: central ∛ε·max(1,|x|), complex 1e-20)"},
+    {"--rtol", "R", CMD_TRACE | CMD_CHECK,
+     "relative tolerance (default: central 1e-6, complex 1e-11)"},
+    {"--atol", "A", CMD_TRACE | CMD_CHECK,
+     "absolute tolerance (default: central 1e-9, complex 1e-14)"},
+    {"--full", NULL, CMD_TRACE | CMD_CHECK,
+     "compare every element (default: steps of more than 100 elements are sampled)"},
+    {"--precision", "N", CMD_TRACE, "significant digits in text output (default 6)"},
+    {"-o", "FILE", CMD_TRACE,
+     "write the output to FILE (replaced only when everything succeeded)"},
+    {"--max-file-size", "BYTES", CMD_TRACE | CMD_CHECK,
+     "largest spec file read (default 67108864)"},
+    {"--max-memory", "BYTES", CMD_TRACE | CMD_CHECK,
+     "largest estimated working memory (default 2147483648)"},
+    {"--max-layers", "N", CMD_TRACE | CMD_CHECK, "most layers in a network (default 100)"},
+    {NULL, NULL, 0, NULL}};
+
+typedef struct cli {
+    int command;
+    const char **specs;
+    size_t nspecs;
+    bs_render_opts render;
+    bs_check_opts check;
+    int method_set;
+    double epsilon, rtol, atol;
+    int full;
+    const char *out;
+    bs_limits limits;
+} cli;
+
+static void usage_line(FILE *f)
+{
+    fputs("usage: backstep trace SPEC [options]\n"
+          "       backstep check SPEC... [options]\n"
+          "       backstep help [trace|check]\n"
+          "       backstep --version\n",
+          f);
+}
+
+static void print_options(FILE *f, int command)
+{
+    for (const option_def *o = options; o->name; o++) {
+        if (!(o->commands & command))
+            continue;
+        char left[64];
+        snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
+        fprintf(f, "  %-22s %s\n", left, o->help);
+    }
+}
+
+static void help(FILE *f, const char *topic)
+{
+    if (topic && strcmp(topic, "trace") == 0) {
+        fputs("usage: backstep trace SPEC [options]\n\n"
+              "Runs the network of SPEC (a JSON file; - reads standard input) forward,\n"
+              "then backpropagates, printing every step from the output layer down with\n"
+              "its formula, shape, analytic values and the numerical gradient beside\n"
+              "them, and ends with a one-line verdict.\n\noptions:\n",
+              f);
+        print_options(f, CMD_TRACE);
+        fputs("\nexit status: 0 all gradients agree, 1 a gradient check failed or a value\n"
+              "is not finite, 2 usage error, bad spec or i/o error\n",
+              f);
+        return;
+    }
+    if (topic && strcmp(topic, "check") == 0) {
+        fputs("usage: backstep check SPEC... [options]\n\n"
+              "Checks the gradients of each SPEC quietly: one line per spec.\n\noptions:\n",
+              f);
+        print_options(f, CMD_CHECK);
+        fputs("\nexit status: 0 all agree, 1 some check failed, 2 a spec could not be\n"
+              "loaded or usage error\n",
+              f);
+        return;
+    }
+    fputs("backstep — follow backpropagation term by term\n\n", f);
+    usage_line(f);
+    fputs("\ncommands:\n"
+          "  trace SPEC      the forward pass and every backward step beside its\n"
+          "                  numerical gradient\n"
+          "  check SPEC...   the gradient check alone, one line per spec, for CI\n"
+          "  help [COMMAND]  this text, or a command's options\n"
+          "\nSee 'backstep help trace' and docs/ for the spec format and the output.\n",
+          f);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fputs("backstep: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see 'backstep --help')\n", stderr);
+    return EXIT_BAD;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno == ERANGE || v > SIZE_MAX)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int pick(const char *value, const char *const *names, const char *what)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], value) == 0)
+            return i;
+    fprintf(stderr, "backstep: unknown %s \"%s\"", what, value);
+    const char *g = bs_suggest(value, names);
+    if (g)
+        fprintf(stderr, " (did you mean \"%s\"?)", g);
+    else {
+        fputs(" (expected", stderr);
+        for (int i = 0; names[i]; i++)
+            fprintf(stderr, "%s %s", i ? "," : "", names[i]);
+        fputs(")", stderr);
+    }
+    fputs("\n", stderr);
+    return -1;
+}
+
+/* Applies one option; returns 0, or EXIT_BAD after printing why. */
+static int apply(cli *c, const char *name, const char *v)
+{
+    int i;
+    if (strcmp(name, "--format") == 0) {
+        if ((i = pick(v, bs_format_names, "format")) < 0)
+            return EXIT_BAD;
+        c->render.format = (bs_format)i;
+    } else if (strcmp(name, "--notation") == 0) {
+        if ((i = pick(v, bs_notation_names, "notation")) < 0)
+            return EXIT_BAD;
+        c->render.notation = (bs_notation)i;
+    } else if (strcmp(name, "--method") == 0) {
+        if ((i = pick(v, bs_method_names, "method")) < 0)
+            return EXIT_BAD;
+        c->check.method = (bs_method)i;
+    } else if (strcmp(name, "--epsilon") == 0) {
+        if (parse_double(v, &c->epsilon) || !(c->epsilon > 0))
+            return bad_usage("--epsilon expects a positive number, got \"%s\"", v);
+    } else if (strcmp(name, "--rtol") == 0) {
+        if (parse_double(v, &c->rtol) || c->rtol < 0)
+            return bad_usage("--rtol expects a number ≥ 0, got \"%s\"", v);
+    } else if (strcmp(name, "--atol") == 0) {
+        if (parse_double(v, &c->atol) || c->atol < 0)
+            return bad_usage("--atol expects a number ≥ 0, got \"%s\"", v);
+    } else if (strcmp(name, "--full") == 0) {
+        c->full = 1;
+    } else if (strcmp(name, "--precision") == 0) {
+        size_t p;
+        if (parse_size(v, &p) || p < 1 || p > 17)
+            return bad_usage("--precision expects a number of digits from 1 to 17, got \"%s\"",
+                             v);
+        c->render.precision = (int)p;
+    } else if (strcmp(name, "-o") == 0) {
+        c->out = v;
+    } else if (strcmp(name, "--max-file-size") == 0) {
+        if (parse_size(v, &c->limits.max_file_bytes))
+            return bad_usage("--max-file-size expects a number of bytes, got \"%s\"", v);
+    } else if (strcmp(name, "--max-memory") == 0) {
+        if (parse_size(v, &c->limits.max_memory))
+            return bad_usage("--max-memory expects a number of bytes, got \"%s\"", v);
+    } else if (strcmp(name, "--max-layers") == 0) {
+        if (parse_size(v, &c->limits.max_layers) || c->limits.max_layers == 0)
+            return bad_usage("--max-layers expects a positive number, got \"%s\"", v);
+    }
+    return 0;
+}
+
+static int parse(cli *c, int argc, char **argv, int first)
+{
+    c->specs = calloc((size_t)argc, sizeof(char *));
+    if (!c->specs)
+        return bad_usage("%s", "out of memory");
+    int only_files = 0;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            c->specs[c->nspecs++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_files = 1;
+            continue;
+        }
+        char name[64];
+        const char *value = NULL;
+        const char *eq = strchr(a, '=');
+        size_t len = eq && a[1] == '-' ? (size_t)(eq - a) : strlen(a);
+        if (len >= sizeof name)
+            return bad_usage("unknown option \"%s\"", a);
+        memcpy(name, a, len);
+        name[len] = '\0';
+        const option_def *o = options;
+        while (o->name && strcmp(o->name, name) != 0)
+            o++;
+        if (!o->name || !(o->commands & c->command)) {
+            const char *names[32];
+            size_t k = 0;
+            for (const option_def *p = options; p->name && k < 31; p++)
+                if (p->commands & c->command)
+                    names[k++] = p->name;
+            names[k] = NULL;
+            const char *g = bs_suggest(name, names);
+            if (g) {
+                fprintf(stderr, "backstep: unknown option \"%s\" (did you mean \"%s\"?)\n",
+                        name, g);
+                return EXIT_BAD;
+            }
+            return bad_usage(o->name ? "option \"%s\" does not apply to this command"
+                                     : "unknown option \"%s\"",
+                             name);
+        }
+        if (o->arg) {
+            if (eq && a[1] == '-')
+                value = eq + 1;
+            else if (i + 1 < argc)
+                value = argv[++i];
+            else
+                return bad_usage("option \"%s\" needs a value", name);
+        } else if (eq && a[1] == '-') {
+            return bad_usage("option \"%s\" takes no value", name);
+        }
+        int rc = apply(c, name, value);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Prints an error as one line on stderr. */
+static void report(const bs_error *err)
+{
+    char line[1024];
+    bs_error_format(err, line, sizeof line);
+    fprintf(stderr, "backstep: %s\n", line);
+}
+
+static bs_check_opts check_opts(const cli *c)
+{
+    bs_check_opts o = bs_check_defaults(c->check.method);
+    if (c->epsilon > 0)
+        o.epsilon = c->epsilon;
+    if (c->rtol >= 0)
+        o.rtol = c->rtol;
+    if (c->atol >= 0)
+        o.atol = c->atol;
+    o.full = c->full;
+    return o;
+}
+
+/* Loads, traces and checks one spec.  On failure prints why and returns NULL. */
+static bs_trace *run(const cli *c, const char *path, bs_net **net)
+{
+    bs_error err;
+    bs_error_clear(&err);
+    *net = NULL;
+    if (bs_net_load_file(path, &c->limits, net, &err) != BS_OK) {
+        report(&err);
+        return NULL;
+    }
+    bs_trace *t = NULL;
+    bs_check_opts o = check_opts(c);
+    if (bs_trace_build(*net, &t, &err) != BS_OK || bs_trace_check(t, &o, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        report(&err);
+        bs_trace_free(t);
+        bs_net_free(*net);
+        *net = NULL;
+        return NULL;
+    }
+    return t;
+}
+
+static int use_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && nc[0])
+        return 0;
+    return isatty(fileno(f));
+}
+
+/* Writes the rendered trace to `path` through a temporary file in the same
+ * directory, renamed into place only when everything was written. */
+static int write_atomically(const char *path, const char *spec, const bs_trace *t,
+                            const bs_render_opts *ro)
+{
+    struct stat so, ss;
+    if (strcmp(spec, "-") != 0 && stat(path, &so) == 0 && stat(spec, &ss) == 0 &&
+        so.st_dev == ss.st_dev && so.st_ino == ss.st_ino) {
+        fprintf(stderr, "backstep: %s: refusing to write the output over the spec it reads\n",
+                path);
+        return EXIT_BAD;
+    }
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 32);
+    if (!tmp) {
+        fprintf(stderr, "backstep: %s: out of memory\n", path);
+        return EXIT_BAD;
+    }
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    memcpy(tmp, path, dirlen);
+    strcpy(tmp + dirlen, ".backstep-XXXXXX");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        fprintf(stderr, "backstep: %s: cannot create a temporary file beside it: %s\n",
+                path, strerror(errno));
+        free(tmp);
+        return EXIT_BAD;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        fprintf(stderr, "backstep: %s: %s\n", path, strerror(errno));
+        return EXIT_BAD;
+    }
+    bs_sink s = bs_sink_file(f);
+    int bad = bs_render(&s, t, ro) != 0;
+    int saved = errno;
+    if (fflush(f) != 0 || ferror(f))
+        bad = 1, saved = errno;
+    if (fclose(f) != 0 && !bad)
+        bad = 1, saved = errno;
+    if (!bad && rename(tmp, path) != 0)
+        bad = 1, saved = errno;
+    if (bad) {
+        unlink(tmp);
+        fprintf(stderr, "backstep: %s: cannot write: %s\n", path, strerror(saved));
+    }
+    free(tmp);
+    return bad ? EXIT_BAD : 0;
+}
+
+static int cmd_trace(cli *c)
+{
+    if (c->nspecs != 1)
+        return bad_usage(c->nspecs ? "trace takes one SPEC, got %s"
+                                   : "trace needs a SPEC file%s",
+                         c->nspecs ? "several" : "");
+    const char *path = c->specs[0];
+    bs_net *net;
+    bs_trace *t = run(c, path, &net);
+    if (!t)
+        return EXIT_BAD;
+    c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    int rc;
+    if (c->out) {
+        rc = write_atomically(c->out, path, t, &c->render);
+    } else {
+        bs_sink s = bs_sink_file(stdout);
+        s.color = c->render.format == BS_FORMAT_TEXT && use_color(stdout);
+        int bad = bs_render(&s, t, &c->render) != 0;
+        if (fflush(stdout) != 0 || ferror(stdout))
+            bad = 1;
+        rc = 0;
+        if (bad) {
+            fprintf(stderr, "backstep: error writing standard output: %s\n",
+                    strerror(errno));
+            rc = EXIT_BAD;
+        }
+    }
+    if (rc == 0 && !t->passed)
+        rc = EXIT_MISMATCH;
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+static int cmd_check(cli *c)
+{
+    if (c->nspecs == 0)
+        return bad_usage("check needs at least one SPEC file%s", "");
+    int rc = EXIT_AGREE;
+    bs_sink s = bs_sink_file(stdout);
+    s.color = use_color(stdout);
+    for (size_t i = 0; i < c->nspecs; i++) {
+        const char *path = c->specs[i];
+        bs_net *net;
+        bs_trace *t = run(c, path, &net);
+        if (!t) {
+            bs_sink_printf(&s, "%s: ERROR  the spec could not be checked (see the message above)\n",
+                           path);
+            rc = EXIT_BAD;
+            continue;
+        }
+        bs_sink_printf(&s, "%s: ", path);
+        bs_render_verdict(&s, t, BS_NOTATION_G);
+        bs_sink_puts(&s, "\n");
+        fflush(stdout);
+        if (!t->passed && rc == EXIT_AGREE)
+            rc = EXIT_MISMATCH;
+        bs_trace_free(t);
+        bs_net_free(net);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0) {
+        fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
+        return EXIT_BAD;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_line(stderr);
+        return EXIT_BAD;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        help(stdout, NULL);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("backstep %s\n", BS_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        const char *topic = argc > 2 ? argv[2] : NULL;
+        if (topic && strcmp(topic, "trace") != 0 && strcmp(topic, "check") != 0)
+            return bad_usage("no help for \"%s\": commands are trace and check", topic);
+        help(stdout, topic);
+        return 0;
+    }
+    cli c;
+    memset(&c, 0, sizeof c);
+    c.render = bs_render_defaults();
+    c.check = bs_check_defaults(BS_METHOD_CENTRAL);
+    c.rtol = c.atol = -1;
+    c.limits = bs_limits_default();
+    if (strcmp(cmd, "trace") == 0)
+        c.command = CMD_TRACE;
+    else if (strcmp(cmd, "check") == 0)
+        c.command = CMD_CHECK;
+    else {
+        const char *const cmds[] = {"trace", "check", "help", NULL};
+        const char *g = bs_suggest(cmd, cmds);
+        if (g)
+            fprintf(stderr, "backstep: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, g);
+        else
+            fprintf(stderr, "backstep: unknown command \"%s\"\n", cmd);
+        usage_line(stderr);
+        return EXIT_BAD;
+    }
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            help(stdout, cmd);
+            return 0;
+        }
+    int rc = parse(&c, argc, argv, 2);
+    if (rc == 0)
+        rc = c.command == CMD_TRACE ? cmd_trace(&c) : cmd_check(&c);
+    free(c.specs);
+    return rc;
+}

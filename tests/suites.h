@@ -1,0 +1,14 @@
+/* suites.h — every Check suite of backstep, one per module. */
+#ifndef BS_TEST_SUITES_H
+#define BS_TEST_SUITES_H
+
+#include <check.h>
+
+#define BS_SUITES \
+    X(json)
+
+#define X(name) Suite *name##_suite(void);
+BS_SUITES
+#undef X
+
+#endif
