@@ -83,19 +83,27 @@ double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
     return h;
 }
 
+/* D(h) = (L(x + h) − L(x − h)) / 2h, and in *round its rounding error,
+ * modelled as 4ε·max|L(x ± h)|/h */
+static double central_pair(bs_numeric *nm, bs_qty q, size_t layer, size_t k,
+                           double h, double *round)
+{
+    double ep = moved_loss_d(nm, q, layer, k, h);
+    double em = moved_loss_d(nm, q, layer, k, -h);
+    *round = 4.0 * DBL_EPSILON * fmax(fabs(ep), fabs(em)) / h;
+    return (ep - em) / (2.0 * h);
+}
+
 /* D(h) = (L(x + h) − L(x − h)) / 2h with its error estimate: truncation
  * from D(h) − D(h/2) (the error of D(h) is about 4/3 of it, since the leading
  * term is ∝ h²) plus rounding, 4ε·max|L(x ± h)|/h */
 static double central(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
                       double *error)
 {
-    double ep = moved_loss_d(nm, q, layer, k, h);
-    double em = moved_loss_d(nm, q, layer, k, -h);
-    double hp = moved_loss_d(nm, q, layer, k, 0.5 * h);
-    double hm = moved_loss_d(nm, q, layer, k, -0.5 * h);
-    double d = (ep - em) / (2.0 * h);
-    double d2 = (hp - hm) / h;
-    *error = fabs(d - d2) * 4.0 / 3.0 + 4.0 * DBL_EPSILON * fmax(fabs(ep), fabs(em)) / h;
+    double r, r2;
+    double d = central_pair(nm, q, layer, k, h, &r);
+    double d2 = central_pair(nm, q, layer, k, 0.5 * h, &r2);
+    *error = fabs(d - d2) * 4.0 / 3.0 + r;
     return d;
 }
 
@@ -118,14 +126,21 @@ double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
             *error = e;
         return d;
     }
-    /* the default: of h0 = ∛ε·max(1, |x|) and 16·h0, the one whose estimated
-     * error (measured truncation plus modelled rounding) is smaller */
+    /* the default: D at h0 = ∛ε·max(1, |x|), 4·h0 and 16·h0.  With an error
+     * ∝ h², D(4h) − D(h) ≈ 15·(error of D(h)), so the truncation of D(h0) is
+     * about |D(4h0) − D(h0)|/15 and that of D(16h0) about
+     * (256/240)·|D(16h0) − D(4h0)|; rounding is modelled as 4ε·max|L|/h.
+     * The step with the smaller estimated error wins: 16·h0 where rounding
+     * dominates (small gradients of a large loss), h0 where the loss bends. */
     double h0 = bs_numeric_default_step(nm, m, q, layer, k);
-    double e0, e1;
-    double d0 = central(nm, q, layer, k, h0, &e0);
-    double d1 = central(nm, q, layer, k, 16.0 * h0, &e1);
-    int pick1 = e1 < e0 && isfinite(d1);
+    double r0, r1, r4;
+    double d0 = central_pair(nm, q, layer, k, h0, &r0);
+    double d4 = central_pair(nm, q, layer, k, 4.0 * h0, &r4);
+    double d16 = central_pair(nm, q, layer, k, 16.0 * h0, &r1);
+    double e0 = fabs(d4 - d0) / 15.0 + r0;
+    double e1 = fabs(d16 - d4) * 256.0 / 240.0 + r1;
+    int pick1 = e1 < e0 && isfinite(d16);
     if (error)
         *error = pick1 ? e1 : e0;
-    return pick1 ? d1 : d0;
+    return pick1 ? d16 : d0;
 }

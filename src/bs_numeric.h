@@ -46,8 +46,9 @@ double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
  * and stores in *error an estimate of its absolute error (central: the
  * truncation error from D(h) − D(h/2) plus rounding, 4ε·|L terms|/h; complex:
  * rounding, 2ε·|D|).  With h = 0 the step is chosen: complex 1e-20; central
- * the default step h0 or 16·h0, whichever has the smaller estimated error
- * (16·h0 wins where rounding dominates, for small gradients of a large loss).
+ * the default step h0 or 16·h0, whichever has the smaller estimated error,
+ * with truncation estimated from D(4·h0) (16·h0 wins where rounding
+ * dominates, for small gradients of a large loss).
  * error may be NULL. */
 double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
                              size_t layer, size_t k, double h, double *error);

@@ -160,7 +160,7 @@ static void params(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
     rule(s, "Parameters");
     for (size_t l = 1; l <= net->L; l++) {
         size_t nin = net->n[l - 1], nout = net->n[l];
-        char left[96], name[32];
+        char left[160], name[48];
         bs_name_var(name, sizeof name, BS_Q_W, l, o->notation);
         snprintf(left, sizeof left, "%s%s", name,
                  net->W_origin[l] == BS_DRAWN ? "   (drawn from init)" : "");
@@ -250,7 +250,7 @@ static void element_table(bs_sink *s, const bs_step *st, const bs_trace *t,
                           const bs_render_opts *o, size_t limit)
 {
     size_t count = st->rows * st->cols, shown_n = 0;
-    char e[64], a[40], n[40], r[32];
+    char e[112], a[40], n[40], r[32];
     bs_sink_printf(s, "  %-18s %16s %16s %10s\n", "element", "analytic", "numeric",
                    "rel. error");
     for (int pass = 0; pass < 3 && shown_n < limit; pass++) {
@@ -318,12 +318,12 @@ static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
         if (st->n_failed > 0)
             element_table(s, st, t, o, 6);
     }
-    char num[32], tot[32], rel[32], where[80] = "";
+    char num[32], tot[32], rel[32], where[128] = "";
     bs_fmt_count(num, sizeof num, st->n_compared);
     bs_fmt_count(tot, sizeof tot, count);
     snprintf(rel, sizeof rel, "%.2g", st->max_rel_error);
     if (st->max_rel_error > 0) {
-        char e[64];
+        char e[112];
         element_name(e, sizeof e, st, st->worst, o->notation);
         snprintf(where, sizeof where, " at %s", e);
     }

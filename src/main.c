@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,11 +127,17 @@ static void help(FILE *f, const char *topic)
           f);
 }
 
-static int bad_usage(const char *fmt, const char *arg)
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int bad_usage(const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fputs("backstep: ", stderr);
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fputs(" (see 'backstep --help')\n", stderr);
+    va_end(ap);
     return EXIT_BAD;
 }
 
@@ -229,7 +236,7 @@ static int parse(cli *c, int argc, char **argv, int first)
 {
     c->specs = calloc((size_t)argc, sizeof(char *));
     if (!c->specs)
-        return bad_usage("%s", "out of memory");
+        return bad_usage("out of memory");
     int only_files = 0;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
@@ -265,9 +272,9 @@ static int parse(cli *c, int argc, char **argv, int first)
                         name, g);
                 return EXIT_BAD;
             }
-            return bad_usage(o->name ? "option \"%s\" does not apply to this command"
-                                     : "unknown option \"%s\"",
-                             name);
+            if (o->name)
+                return bad_usage("option \"%s\" does not apply to this command", name);
+            return bad_usage("unknown option \"%s\"", name);
         }
         if (o->arg) {
             if (eq && a[1] == '-')
@@ -398,9 +405,8 @@ static int write_atomically(const char *path, const char *spec, const bs_trace *
 static int cmd_trace(cli *c)
 {
     if (c->nspecs != 1)
-        return bad_usage(c->nspecs ? "trace takes one SPEC, got %s"
-                                   : "trace needs a SPEC file%s",
-                         c->nspecs ? "several" : "");
+        return c->nspecs ? bad_usage("trace takes one SPEC, got %zu", c->nspecs)
+                         : bad_usage("trace needs a SPEC file");
     const char *path = c->specs[0];
     bs_net *net;
     bs_trace *t = run(c, path, &net);
@@ -433,7 +439,7 @@ static int cmd_trace(cli *c)
 static int cmd_check(cli *c)
 {
     if (c->nspecs == 0)
-        return bad_usage("check needs at least one SPEC file%s", "");
+        return bad_usage("check needs at least one SPEC file");
     int rc = EXIT_AGREE;
     bs_sink s = bs_sink_file(stdout);
     s.color = use_color(stdout);

@@ -5,7 +5,8 @@
 #include <check.h>
 
 #define BS_SUITES \
-    X(json)
+    X(json) \
+    X(trace)
 
 #define X(name) Suite *name##_suite(void);
 BS_SUITES
