@@ -169,10 +169,10 @@ static bs_status get_count(const cJSON *v, const char *path, double min,
     double d = v->valuedouble;
     if (d != floor(d))
         return bs_error_set(err, BS_ERR_SPEC, path,
-                            "expected an integer, got %.17g", d);
+                            "expected an integer, got %.15g", d);
     if (d < min || d > max)
         return bs_error_set(err, BS_ERR_SPEC, path,
-                            "expected an integer from %.0f to %.0f, got %.17g",
+                            "expected an integer from %.0f to %.0f, got %.15g",
                             min, max, d);
     *out = (size_t)d;
     return BS_OK;
@@ -630,7 +630,7 @@ static bs_status read_labels(const cJSON *v, bs_net *net, bs_error *err)
                                 cJSON_IsNumber(e) ? "a fraction" : type_name(e));
         if (e->valuedouble < 0 || e->valuedouble >= (double)K)
             return bs_error_set(err, BS_ERR_SPEC, p,
-                                "label %.17g is out of range: the output layer has "
+                                "label %.15g is out of range: the output layer has "
                                 "%zu classes, 0 … %zu",
                                 e->valuedouble, K, K - 1);
         c = (size_t)e->valuedouble;
@@ -716,7 +716,7 @@ static bs_status check_targets(const bs_net *net, bs_error *err)
                 snprintf(p, sizeof p, "%s[%zu][%zu]", key, i, j);
             if (net->loss->targets_unit && (t < 0.0 || t > 1.0))
                 return bs_error_set(err, BS_ERR_SPEC, p,
-                                    "target %.17g is outside [0, 1]: %s compares "
+                                    "target %.15g is outside [0, 1]: %s compares "
                                     "probabilities, so targets must lie in [0, 1]",
                                     t, net->loss->name);
             sum += t;
@@ -727,7 +727,7 @@ static bs_status check_targets(const bs_net *net, bs_error *err)
             else
                 snprintf(p, sizeof p, "%s[%zu]", key, i);
             return bs_error_set(err, BS_ERR_SPEC, p,
-                                "targets sum to %.17g, expected 1: cross_entropy "
+                                "targets sum to %.15g, expected 1: cross_entropy "
                                 "needs each target row to be a probability vector "
                                 "(handout 002, Lemma 2 uses Σ_j y_j = 1)",
                                 sum);

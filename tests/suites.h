@@ -6,7 +6,8 @@
 
 #define BS_SUITES \
     X(json) \
-    X(trace)
+    X(trace) \
+    X(net)
 
 #define X(name) Suite *name##_suite(void);
 BS_SUITES
