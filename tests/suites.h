@@ -7,7 +7,8 @@
 #define BS_SUITES \
     X(json) \
     X(trace) \
-    X(net)
+    X(net) \
+    X(render)
 
 #define X(name) Suite *name##_suite(void);
 BS_SUITES
