@@ -144,6 +144,12 @@ def shape_of(m):
     return [len(m), len(m[0]) if m and isinstance(m[0], list) else 0]
 
 
+def flatten(v):
+    if isinstance(v, list):
+        return [t for e in v for t in flatten(e)]
+    return [float(v)]
+
+
 def transpose(m):
     return [list(c) for c in zip(*m)]
 
@@ -174,6 +180,8 @@ def read_config(spec_path):
 def spec_examples(v, width):
     """x or y of a spec as a list of examples (one flat list = one example,
     except a flat list of scalars for a 1-wide layer = one per example)."""
+    if not isinstance(v, list):          # a bare number (width 1 only)
+        return [[float(v)]]
     if v and all(isinstance(e, list) for e in v):
         return [[float(t) for t in e] for e in v]
     if width == 1 and len(v) != 1:
@@ -490,7 +498,7 @@ def _check_doc(doc, spec_path, method, cat):
                            [[float(t) for t in r] for r in spec["params"]["W%d" % n]],
                            P["W%d" % n])
             compare_matrix(c, "params b%d vs spec" % n,
-                           [[float(t) for t in spec["params"]["b%d" % n]]],
+                           [flatten(spec["params"]["b%d" % n])],
                            [P["b%d" % n]])
     if "x" in spec:
         compare_matrix(c, "x vs spec", spec_examples(spec["x"], layers[0]),
