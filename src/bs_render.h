@@ -23,6 +23,8 @@ typedef struct bs_render_opts {
     bs_notation notation;
     int precision;       /* significant digits in text (JSON always prints 17) */
     const char *source;  /* the spec's file name, shown in the header, or NULL */
+    int terms;           /* 1: expand elements term by term (bs_terms.h) */
+    int explain;         /* 1: say why each step is what it is (bs_explain.h) */
 } bs_render_opts;
 
 /* Returns default options: text, g notation, 6 digits. */

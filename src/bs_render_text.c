@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "bs_render.h"
+#include "bs_explain.h"
 #include "bs_render_common.h"
+#include "bs_terms.h"
 
 #define EDGE 3        /* rows/columns kept at each end of a big matrix */
 #define MAX_SHOWN 8   /* matrices up to this many rows/columns are shown whole */
@@ -343,6 +345,25 @@ static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
                        where);
 }
 
+/* the element-level expansions of a step, numbers substituted */
+static void step_terms(bs_sink *s, const bs_trace *t, const bs_step *st,
+                       const bs_render_opts *o)
+{
+    size_t idx[16];
+    size_t m = bs_terms_pick(st, idx);
+    bs_sink_printf(s, "  term by term%s:\n",
+                   m < st->rows * st->cols ? " (a few elements of a large step)" : "");
+    for (size_t k = 0; k < m; k++) {
+        bs_expansion e;
+        if (bs_expand(t, st, idx[k] / st->cols, idx[k] % st->cols, &e, NULL) == BS_OK) {
+            bs_sink_puts(s, "    ");
+            bs_expansion_text(s, &e, t->net, o->notation, o->precision);
+            bs_sink_puts(s, "\n");
+        }
+        bs_expansion_free(&e);
+    }
+}
+
 static void backward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
 {
     const bs_net *net = t->net;
@@ -397,11 +418,18 @@ static void backward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
             bs_sink_repeat(s, " ", pad);
             bs_sink_printf(s, "   (%s)\n", st->note);
         }
+        if (o->explain) {
+            bs_sink_puts(s, "  why: ");
+            bs_explain(s, t, st);
+            bs_sink_puts(s, "\n");
+        }
         if (t->checked && st->numeric) {
             step_check(s, st, t, o);
         } else {
             print_matrix(s, st->value, st->rows, st->cols, o->precision, "  ");
         }
+        if (o->terms)
+            step_terms(s, t, st, o);
     }
 }
 

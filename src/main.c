@@ -47,6 +47,9 @@ static const option_def options[] = {
      "absolute tolerance (default: central 1e-9, complex 1e-14)"},
     {"--full", NULL, CMD_TRACE | CMD_CHECK,
      "compare every element (default: steps of more than 100 elements are sampled)"},
+    {"--terms", NULL, CMD_TRACE,
+     "expand each element term by term with its numbers (handout 001 style)"},
+    {"--explain", NULL, CMD_TRACE, "say in words why each step is what it is"},
     {"--precision", "N", CMD_TRACE, "significant digits in text output (default 6)"},
     {"-o", "FILE", CMD_TRACE,
      "write the output to FILE (replaced only when everything succeeded)"},
@@ -209,6 +212,10 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--atol") == 0) {
         if (parse_double(v, &c->atol) || c->atol < 0)
             return bad_usage("--atol expects a number ≥ 0, got \"%s\"", v);
+    } else if (strcmp(name, "--terms") == 0) {
+        c->render.terms = 1;
+    } else if (strcmp(name, "--explain") == 0) {
+        c->render.explain = 1;
     } else if (strcmp(name, "--full") == 0) {
         c->full = 1;
     } else if (strcmp(name, "--precision") == 0) {

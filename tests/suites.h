@@ -8,7 +8,8 @@
     X(json) \
     X(trace) \
     X(net) \
-    X(render)
+    X(render) \
+    X(terms)
 
 #define X(name) Suite *name##_suite(void);
 BS_SUITES

@@ -1,0 +1,168 @@
+/* check_terms.c — term-by-term expansions: their factors are the spec's and
+ * the trace's numbers, and their sums give the step's values. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs_explain.h"
+#include "bs_net.h"
+#include "bs_terms.h"
+#include "bs_trace.h"
+#include "suites.h"
+
+#ifndef BS_SPECS_DIR
+#define BS_SPECS_DIR "specs"
+#endif
+
+static const char *const specs[] = {
+    "000-2-3-2-mse.json",       "4-3-2-1-bce.json",           "4-5-3-softmax-ce-l2.json",
+    "3-4-1-tanh-regression.json", "3-4-3-relu-softmax-mse.json", "2-3-3-2-leaky-relu-bce.json"};
+
+static bs_trace *load(const char *name, bs_net **net)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
+    ck_assert_int_eq(bs_net_load_file(path, NULL, net, NULL), BS_OK);
+    bs_trace *t = NULL;
+    ck_assert_int_eq(bs_trace_build(*net, &t, NULL), BS_OK);
+    return t;
+}
+
+/* Σ of the products (times 1/B, plus 2λW) gives every element's value. */
+START_TEST(test_expansions_sum_to_values)
+{
+    bs_net *net;
+    bs_trace *t = load(specs[_i], &net);
+    for (size_t si = t->first_backward; si < t->nsteps; si++) {
+        const bs_step *st = &t->steps[si];
+        for (size_t k = 0; k < st->rows * st->cols; k++) {
+            bs_expansion e;
+            ck_assert_int_eq(bs_expand(t, st, k / st->cols, k % st->cols, &e, NULL), BS_OK);
+            double sum = 0;
+            if (e.kind == BS_EXP_SUM) {
+                for (size_t j = 0; j < e.nterms; j++) {
+                    double p = 1;
+                    for (size_t f = 0; f < e.terms[j].n; f++)
+                        p *= e.terms[j].f[f].value;
+                    sum += p;
+                }
+                if (e.has_l2)
+                    sum += 2 * e.lambda * e.w.value;
+            } else if (e.kind == BS_EXP_SHORTCUT || strcmp(net->loss->name, "mse") == 0) {
+                sum = e.yhat.value - e.y.value;
+            } else if (strcmp(net->loss->name, "bce") == 0) {
+                sum = (e.yhat.value - e.y.value) / (e.yhat.value * (1 - e.yhat.value));
+            } else {
+                sum = e.y.value != 0 ? -e.y.value / e.yhat.value : 0;
+            }
+            sum *= e.scale;
+            ck_assert_msg(fabs(sum - e.total) <= 1e-14 * fmax(1, fabs(e.total)),
+                          "%s %s[%zu]: terms give %.17g, value %.17g", specs[_i], st->id, k,
+                          sum, e.total);
+            ck_assert_double_eq(e.total, st->value[k]);
+            bs_expansion_free(&e);
+        }
+    }
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+/* Handout 001: a_1[1] feeds both neurons of layer 2, so
+ * ∂L/∂a_1[1] = W_{1,1}[2]·g_1[2z] + W_{1,2}[2]·g_2[2z] with W_{1,1}[2] = 0.3,
+ * W_{1,2}[2] = −0.4 from the spec. */
+START_TEST(test_two_flows)
+{
+    bs_net *net;
+    bs_trace *t = load("4-3-2-1-bce.json", &net);
+    const bs_step *st = bs_trace_find(t, "g[1a]");
+    bs_expansion e;
+    ck_assert_int_eq(bs_expand(t, st, 0, 0, &e, NULL), BS_OK);
+    ck_assert_uint_eq(e.nterms, 2);
+    ck_assert_double_eq(e.terms[0].f[0].value, 0.3);
+    ck_assert_double_eq(e.terms[1].f[0].value, -0.4);
+    bs_sink s = bs_sink_buffer();
+    bs_expansion_text(&s, &e, net, BS_NOTATION_G, 4);
+    ck_assert_msg(strncmp(s.buf, "∂L/∂a_1[1] = W_{1,1}[2] · g_1[2z] + W_{1,2}[2] · g_2[2z] = 0.3 × ",
+                          strlen("∂L/∂a_1[1] = W_{1,1}[2] · g_1[2z] + W_{1,2}[2] · g_2[2z] = 0.3 × ")) == 0,
+                  "got: %s", s.buf);
+    bs_sink_free_buffer(&s);
+    s = bs_sink_buffer();
+    bs_expansion_text(&s, &e, net, BS_NOTATION_CODE, 4);
+    ck_assert_msg(strncmp(s.buf, "da1[1] = W2[1,1] · dz2[1] + W2[1,2] · dz2[2]", 40) == 0,
+                  "got: %s", s.buf);
+    bs_sink_free_buffer(&s);
+    bs_expansion_free(&e);
+    /* the sum over the batch and the 1/B of handout 002: B = 4 terms */
+    bs_trace_free(t);
+    bs_net_free(net);
+    t = load("4-5-3-softmax-ce-l2.json", &net);
+    ck_assert_int_eq(bs_expand(t, bs_trace_find(t, "g[2W]"), 0, 0, &e, NULL), BS_OK);
+    ck_assert_uint_eq(e.nterms, 4);
+    ck_assert(e.has_l2);
+    ck_assert_double_eq(e.lambda, 0.01);
+    bs_expansion_free(&e);
+    ck_assert_int_eq(bs_expand(t, bs_trace_find(t, "g[2z]"), 0, 0, &e, NULL), BS_OK);
+    ck_assert_int_eq(e.kind, BS_EXP_SHORTCUT);
+    ck_assert(e.show_scale);
+    ck_assert_double_eq(e.scale, 0.25);
+    bs_expansion_free(&e);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+/* Every step of every spec has an explanation, and the key facts are there. */
+START_TEST(test_explanations)
+{
+    bs_net *net;
+    bs_trace *t = load("4-5-3-softmax-ce-l2.json", &net);
+    for (size_t i = 0; i < t->nsteps; i++) {
+        bs_sink s = bs_sink_buffer();
+        bs_explain(&s, t, &t->steps[i]);
+        ck_assert_msg(s.buf && strlen(s.buf) > 20, "step %s has no explanation",
+                      t->steps[i].id);
+        bs_sink_free_buffer(&s);
+    }
+    bs_sink s = bs_sink_buffer();
+    bs_explain(&s, t, bs_trace_find(t, "g[2z]"));
+    ck_assert_ptr_nonnull(strstr(s.buf, "Lemma 2"));
+    bs_sink_free_buffer(&s);
+    s = bs_sink_buffer();
+    bs_explain(&s, t, bs_trace_find(t, "g[2a]"));
+    ck_assert_ptr_nonnull(strstr(s.buf, "1/B"));
+    bs_sink_free_buffer(&s);
+    s = bs_sink_buffer();
+    bs_explain(&s, t, bs_trace_find(t, "g[1W]"));
+    ck_assert_ptr_nonnull(strstr(s.buf, "2λ"));
+    bs_sink_free_buffer(&s);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+START_TEST(test_pick)
+{
+    bs_net *net;
+    bs_trace *t = load("4-3-2-1-bce.json", &net);
+    size_t idx[16];
+    ck_assert_uint_eq(bs_terms_pick(bs_trace_find(t, "g[1W]"), idx), 12);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+Suite *terms_suite(void)
+{
+    Suite *s = suite_create("terms");
+    TCase *tc = tcase_create("terms");
+    tcase_add_loop_test(tc, test_expansions_sum_to_values, 0,
+                        (int)(sizeof specs / sizeof specs[0]));
+    tcase_add_test(tc, test_two_flows);
+    tcase_add_test(tc, test_explanations);
+    tcase_add_test(tc, test_pick);
+    suite_add_tcase(s, tc);
+    return s;
+}
