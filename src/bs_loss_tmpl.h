@@ -88,7 +88,9 @@ static T BS_FN(softmax_ce_value)(const T *z, const double *y, size_t n)
 }
 
 /* softmax + bce from z: log ŷ_j = z_j − lse(z), and
- * log(1 − ŷ_j) = log Σ_{t≠j} exp(z_t − m) − log Σ_t exp(z_t − m) */
+ * log(1 − ŷ_j) = lse_{t≠j}(z) − lse(z), where lse_{t≠j} takes its own
+ * maximum over t ≠ j, so that it stays finite however far z_j is above the
+ * others */
 static T BS_FN(softmax_bce_value)(const T *z, const double *y, size_t n)
 {
     if (n == 0)
@@ -97,17 +99,24 @@ static T BS_FN(softmax_bce_value)(const T *z, const double *y, size_t n)
     T s = 0;
     for (size_t t = 0; t < n; t++)
         s += BS_EXP(z[t] - m);
-    T logs = BS_LOG(s);
+    T logs = BS_LOG(s); /* lse(z) = m + logs, kept apart for accuracy */
     T l = 0;
     for (size_t j = 0; j < n; j++) {
         if (y[j] != 0.0)
             l += y[j] * (z[j] - m - logs);
-        if (y[j] != 1.0) {
-            T rest = 0; /* Σ_{t≠j}, summed directly: no cancellation */
+        if (y[j] != 1.0 && n > 1) {
+            double mj = 0;
+            int first = 1;
+            for (size_t t = 0; t < n; t++)
+                if (t != j && (first || BS_RE(z[t]) > mj)) {
+                    mj = BS_RE(z[t]);
+                    first = 0;
+                }
+            T rest = 0; /* Σ_{t≠j} exp(z_t − m_j), summed directly: no cancellation */
             for (size_t t = 0; t < n; t++)
                 if (t != j)
-                    rest += BS_EXP(z[t] - m);
-            l += (1.0 - y[j]) * (BS_LOG(rest) - logs);
+                    rest += BS_EXP(z[t] - mj);
+            l += (1.0 - y[j]) * ((mj - m) + BS_LOG(rest) - logs);
         }
     }
     return -l;

@@ -9,7 +9,10 @@
     X(trace) \
     X(net) \
     X(render) \
-    X(terms)
+    X(terms) \
+    X(act) \
+    X(loss) \
+    X(rng)
 
 #define X(name) Suite *name##_suite(void);
 BS_SUITES
