@@ -82,7 +82,8 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
         return st;
     t->n_elements = t->n_compared = t->n_failed = t->n_nonfinite = 0;
     t->max_rel_error = 0.0;
-    t->worst_step = t->worst_index = 0;
+    t->worst_step = t->first_backward;
+    t->worst_index = 0;
     t->sampled = 0;
     for (size_t si = t->first_backward; si < t->nsteps; si++) {
         bs_step *s = &t->steps[si];

@@ -32,6 +32,56 @@ void bs_error_set_file(bs_error *err, const char *file)
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
 }
 
+/* 1 for "12:7", 0 for a JSON path */
+static int is_line_column(const char *w)
+{
+    size_t i = 0;
+    while (w[i] >= '0' && w[i] <= '9')
+        i++;
+    if (i == 0 || w[i] != ':')
+        return 0;
+    size_t j = ++i;
+    while (w[i] >= '0' && w[i] <= '9')
+        i++;
+    return i > j && w[i] == '\0';
+}
+
+void bs_error_quote(char *buf, size_t size, const char *text)
+{
+    size_t o = 0, shown = 0;
+    if (!buf || size == 0)
+        return;
+    for (const unsigned char *c = (const unsigned char *)(text ? text : ""); *c; c++) {
+        char piece[8];
+        if (*c == '"' || *c == '\\')
+            snprintf(piece, sizeof piece, "\\%c", *c);
+        else if (*c == '\n')
+            snprintf(piece, sizeof piece, "\\n");
+        else if (*c == '\t')
+            snprintf(piece, sizeof piece, "\\t");
+        else if (*c < 0x20 || *c == 0x7f)
+            snprintf(piece, sizeof piece, "\\u%04x", *c);
+        else {
+            piece[0] = (char)*c;
+            piece[1] = '\0';
+        }
+        if ((*c & 0xC0) != 0x80 && ++shown > 60) {
+            const char *more = "…";
+            if (o + strlen(more) < size) {
+                memcpy(buf + o, more, strlen(more));
+                o += strlen(more);
+            }
+            break;
+        }
+        size_t len = strlen(piece);
+        if (o + len >= size)
+            break;
+        memcpy(buf + o, piece, len);
+        o += len;
+    }
+    buf[o] = '\0';
+}
+
 void bs_error_format(const bs_error *err, char *buf, size_t size)
 {
     if (!buf || size == 0)
@@ -48,7 +98,7 @@ void bs_error_format(const bs_error *err, char *buf, size_t size)
     }
     if (err->where[0] && n < size - 1) {
         /* a line:column place joins the file name with ':' as compilers do */
-        int is_linecol = err->where[0] >= '0' && err->where[0] <= '9';
+        int is_linecol = is_line_column(err->where);
         if (is_linecol && n >= 2 && buf[n - 2] == ':' && buf[n - 1] == ' ')
             n -= 1;
         w = snprintf(buf + n, size - n, "%s: ", err->where);

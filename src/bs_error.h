@@ -55,6 +55,11 @@ void bs_error_set_file(bs_error *err, const char *file);
  * left out together with their colon. */
 void bs_error_format(const bs_error *err, char *buf, size_t size);
 
+/* Copies text from a spec into buf for a message: control characters,
+ * quotes and backslashes escaped as in JSON (\n, \u001b, \"), cut to about
+ * 60 characters with "…", so that a message stays one harmless line. */
+void bs_error_quote(char *buf, size_t size, const char *text);
+
 /* Returns a short lower-case name for a status ("spec error", ...). */
 const char *bs_status_name(bs_status status);
 

@@ -200,13 +200,13 @@ static bs_status get_choice(const cJSON *v, const char *path, const char *what,
                  names[i]);
     }
     const char *guess = bs_suggest(v->valuestring, names);
+    char q[256];
+    bs_error_quote(q, sizeof q, v->valuestring);
     if (guess)
         return bs_error_set(err, BS_ERR_SPEC, path,
-                            "unknown %s \"%.60s\" (did you mean \"%s\"?)", what,
-                            v->valuestring, guess);
-    return bs_error_set(err, BS_ERR_SPEC, path,
-                        "unknown %s \"%.60s\" (expected one of %s)", what,
-                        v->valuestring, list);
+                            "unknown %s \"%s\" (did you mean \"%s\"?)", what, q, guess);
+    return bs_error_set(err, BS_ERR_SPEC, path, "unknown %s \"%s\" (expected one of %s)",
+                        what, q, list);
 }
 
 /* Reads a matrix (a non-empty array of equally long arrays of numbers). */
@@ -384,18 +384,17 @@ static bs_status check_keys(const cJSON *obj, const char *path,
             ok = strcmp(known[i], c->string) == 0;
         if (ok)
             continue;
-        char p[160];
+        char p[400], q[256];
+        bs_error_quote(q, sizeof q, c->string);
         if (path[0])
-            snprintf(p, sizeof p, "%s.%.60s", path, c->string);
+            snprintf(p, sizeof p, "%s.%s", path, q);
         else
-            snprintf(p, sizeof p, "%.60s", c->string);
+            snprintf(p, sizeof p, "%s", q);
         const char *guess = bs_suggest(c->string, known);
         if (guess)
             return bs_error_set(err, BS_ERR_SPEC, p,
-                                "unknown key \"%.60s\" (did you mean \"%s\"?)",
-                                c->string, guess);
-        return bs_error_set(err, BS_ERR_SPEC, p, "unknown key \"%.60s\"",
-                            c->string);
+                                "unknown key \"%s\" (did you mean \"%s\"?)", q, guess);
+        return bs_error_set(err, BS_ERR_SPEC, p, "unknown key \"%s\"", q);
     }
     return BS_OK;
 }
@@ -470,8 +469,9 @@ static bs_status read_params(const cJSON *params, bs_net *net, bs_error *err)
     if (params) {
         for (const cJSON *c = params->child; c; c = c->next) {
             const char *k = c->string;
-            char p[160];
-            snprintf(p, sizeof p, "params.%.60s", k);
+            char p[400], q[256];
+            bs_error_quote(q, sizeof q, k);
+            snprintf(p, sizeof p, "params.%s", q);
             if (is_comment_key(k))
                 continue;
             int ok = 0;
@@ -491,9 +491,9 @@ static bs_status read_params(const cJSON *params, bs_net *net, bs_error *err)
             }
             if (!ok)
                 return bs_error_set(err, BS_ERR_SPEC, p,
-                                    "unknown parameter \"%.60s\" (expected W1 … W%zu "
+                                    "unknown parameter \"%s\" (expected W1 … W%zu "
                                     "and b1 … b%zu)",
-                                    k, net->L, net->L);
+                                    q, net->L, net->L);
         }
     }
     int need_init = 0;

@@ -1,7 +1,7 @@
 /* main.c — the backstep command line: parses arguments, runs the library,
  * prints errors, maps results to exit codes (0 agree, 1 a check failed,
  * 2 usage error, bad spec or i/o error). */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -52,7 +52,7 @@ static const option_def options[] = {
     {"--explain", NULL, CMD_TRACE, "say in words why each step is what it is"},
     {"--precision", "N", CMD_TRACE, "significant digits in text output (default 6)"},
     {"-o", "FILE", CMD_TRACE,
-     "write the output to FILE (replaced only when everything succeeded)"},
+     "write the output to FILE (replaced only once the whole output is written)"},
     {"--max-file-size", "BYTES", CMD_TRACE | CMD_CHECK,
      "largest spec file read (default 67108864)"},
     {"--max-memory", "BYTES", CMD_TRACE | CMD_CHECK,
@@ -352,61 +352,91 @@ static int use_color(FILE *f)
     return isatty(fileno(f));
 }
 
-/* Writes the rendered trace to `path` through a temporary file in the same
- * directory, renamed into place only when everything was written. */
-static int write_atomically(const char *path, const char *spec, const bs_trace *t,
-                            const bs_render_opts *ro)
+/* Renders to an open stream; returns 0, or the errno of a failed write. */
+static int render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int color)
+{
+    bs_sink s = bs_sink_file(f);
+    s.color = color;
+    errno = 0;
+    int bad = bs_render(&s, t, ro) != 0;
+    int saved = errno;
+    if (fflush(f) != 0 || ferror(f)) {
+        bad = 1;
+        saved = errno;
+    }
+    return bad ? (saved ? saved : EIO) : 0;
+}
+
+/* Writes the rendered trace to `path`.  A regular file (or a new one) is
+ * written through a temporary file in the same directory and renamed into
+ * place only once everything was written, keeping an existing file's
+ * permissions; a symbolic link is followed.  Anything else that exists (a
+ * FIFO, a terminal, /dev/null) is written to directly. */
+static int write_output(const char *path, const char *spec, const bs_trace *t,
+                        const bs_render_opts *ro)
 {
     struct stat so, ss;
-    if (strcmp(spec, "-") != 0 && stat(path, &so) == 0 && stat(spec, &ss) == 0 &&
+    int exists = stat(path, &so) == 0;
+    if (exists && strcmp(spec, "-") != 0 && stat(spec, &ss) == 0 &&
         so.st_dev == ss.st_dev && so.st_ino == ss.st_ino) {
         fprintf(stderr, "backstep: %s: refusing to write the output over the spec it reads\n",
                 path);
         return EXIT_BAD;
     }
-    size_t len = strlen(path);
+    if (exists && S_ISDIR(so.st_mode)) {
+        fprintf(stderr, "backstep: %s: is a directory, expected a file name for -o\n", path);
+        return EXIT_BAD;
+    }
+    if (exists && !S_ISREG(so.st_mode)) {
+        FILE *f = fopen(path, "w");
+        int e = f ? render_to(f, t, ro, 0) : errno;
+        if (f && fclose(f) != 0 && !e)
+            e = errno;
+        if (e) {
+            fprintf(stderr, "backstep: %s: cannot write: %s\n", path, strerror(e));
+            return EXIT_BAD;
+        }
+        return 0;
+    }
+    char *target = exists ? realpath(path, NULL) : NULL; /* follows a symbolic link */
+    const char *dest = target ? target : path;
+    size_t len = strlen(dest);
     char *tmp = malloc(len + 32);
     if (!tmp) {
+        free(target);
         fprintf(stderr, "backstep: %s: out of memory\n", path);
         return EXIT_BAD;
     }
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    memcpy(tmp, path, dirlen);
+    const char *slash = strrchr(dest, '/');
+    size_t dirlen = slash ? (size_t)(slash - dest) + 1 : 0;
+    memcpy(tmp, dest, dirlen);
     strcpy(tmp + dirlen, ".backstep-XXXXXX");
     int fd = mkstemp(tmp);
     if (fd < 0) {
         fprintf(stderr, "backstep: %s: cannot create a temporary file beside it: %s\n",
                 path, strerror(errno));
         free(tmp);
+        free(target);
         return EXIT_BAD;
     }
     mode_t mask = umask(0);
     umask(mask);
-    fchmod(fd, 0666 & ~mask);
+    fchmod(fd, exists ? (so.st_mode & 07777) : (0666 & ~mask));
     FILE *f = fdopen(fd, "w");
-    if (!f) {
+    int e = f ? render_to(f, t, ro, 0) : errno;
+    if (!f)
         close(fd);
+    if (f && fclose(f) != 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, dest) != 0)
+        e = errno;
+    if (e) {
         unlink(tmp);
-        free(tmp);
-        fprintf(stderr, "backstep: %s: %s\n", path, strerror(errno));
-        return EXIT_BAD;
-    }
-    bs_sink s = bs_sink_file(f);
-    int bad = bs_render(&s, t, ro) != 0;
-    int saved = errno;
-    if (fflush(f) != 0 || ferror(f))
-        bad = 1, saved = errno;
-    if (fclose(f) != 0 && !bad)
-        bad = 1, saved = errno;
-    if (!bad && rename(tmp, path) != 0)
-        bad = 1, saved = errno;
-    if (bad) {
-        unlink(tmp);
-        fprintf(stderr, "backstep: %s: cannot write: %s\n", path, strerror(saved));
+        fprintf(stderr, "backstep: %s: cannot write: %s\n", path, strerror(e));
     }
     free(tmp);
-    return bad ? EXIT_BAD : 0;
+    free(target);
+    return e ? EXIT_BAD : 0;
 }
 
 static int cmd_trace(cli *c)
@@ -422,17 +452,14 @@ static int cmd_trace(cli *c)
     c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
     int rc;
     if (c->out) {
-        rc = write_atomically(c->out, path, t, &c->render);
+        rc = write_output(c->out, path, t, &c->render);
     } else {
-        bs_sink s = bs_sink_file(stdout);
-        s.color = c->render.format == BS_FORMAT_TEXT && use_color(stdout);
-        int bad = bs_render(&s, t, &c->render) != 0;
-        if (fflush(stdout) != 0 || ferror(stdout))
-            bad = 1;
+        int e = render_to(stdout, t, &c->render,
+                          c->render.format == BS_FORMAT_TEXT && use_color(stdout));
         rc = 0;
-        if (bad) {
-            fprintf(stderr, "backstep: error writing standard output: %s\n",
-                    strerror(errno));
+        /* a reader that went away (… | head) is not an error worth a word */
+        if (e && e != EPIPE) {
+            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(e));
             rc = EXIT_BAD;
         }
     }
@@ -470,8 +497,10 @@ static int cmd_check(cli *c)
         bs_net_free(net);
     }
     if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0) {
-        fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
-        return EXIT_BAD;
+        if (errno != EPIPE) {
+            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
+            return EXIT_BAD;
+        }
     }
     return rc;
 }

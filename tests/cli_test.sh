@@ -1,0 +1,720 @@
+#!/usr/bin/env bash
+# cli_test.sh — end-to-end tests of the backstep command line.
+#
+#   bash tests/cli_test.sh BACKSTEP_BINARY SOURCE_ROOT
+#
+# SOURCE_ROOT holds specs/ (the shipped specs), tests/bad/ (the catalogue of
+# bad inputs, described by tests/bad/MANIFEST.tsv) and src/main.c (whose
+# options table the help text is checked against).  Every check counts as one
+# pass or one failure; each failure prints one line with the details, and the
+# last line is "N passed, M failed".  Exit status 1 when M > 0.  Tests that
+# cannot run here (e.g. the unreadable-file test as root) print a note and
+# count as neither.
+
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: bash tests/cli_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
+    exit 2
+fi
+
+abspath() { (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd -P)" "$(basename "$1")"); }
+BS=$(abspath "$1")
+ROOT=$(cd "$2" && pwd -P) || { echo "cli_test.sh: no such directory: $2" >&2; exit 2; }
+if [ ! -x "$BS" ] || [ -d "$BS" ]; then
+    echo "cli_test.sh: not an executable: $1" >&2
+    exit 2
+fi
+SPECS="$ROOT/specs"
+BAD="$ROOT/tests/bad"
+MAIN_C="$ROOT/src/main.c"
+
+export LC_ALL=C      # byte-wise grep; the messages hold UTF-8 (×, λ, …)
+unset NO_COLOR       # set explicitly where a test needs it
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/backstep-cli.XXXXXX") || exit 2
+trap 'rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM
+
+PASS=0
+FAIL=0
+
+# Limits every run, so that a hanging backstep fails the suite instead of
+# blocking it (124 is timeout's exit status).
+if command -v timeout >/dev/null 2>&1; then TO=(timeout 300); else TO=(); fi
+
+# ---- helpers ---------------------------------------------------------------
+
+pass() { PASS=$((PASS + 1)); }
+fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
+note() { printf 'note  %s\n' "$*"; }
+
+# The start of a file on one line, control characters dropped.
+excerpt() { head -c "${2:-240}" "$1" | tr '\n' '|' | tr -d '\000-\010\013-\037\177'; }
+
+# run ARGS...: runs backstep with no input; sets RC, $T/out and $T/err.
+run() { ${TO[@]+"${TO[@]}"} "$BS" "$@" </dev/null >"$T/out" 2>"$T/err"; RC=$?; }
+# run_in FILE ARGS...: the same with standard input from FILE.
+run_in() { local in=$1; shift; ${TO[@]+"${TO[@]}"} "$BS" "$@" <"$in" >"$T/out" 2>"$T/err"; RC=$?; }
+
+assert_rc() { # DESC EXPECTED
+    if [ "$RC" -eq "$2" ]; then pass; else
+        fail "$1: exit code $RC, expected $2; stderr: $(excerpt "$T/err")"
+    fi
+}
+assert_rc_nonzero() { # DESC
+    if [ "$RC" -ne 0 ]; then pass; else fail "$1: exit code 0, expected non-zero"; fi
+}
+assert_contains() { # DESC FILE STRING
+    if grep -F -q -e "$3" -- "$2"; then pass; else
+        fail "$1: $(basename "$2") lacks \"$3\"; it starts: $(excerpt "$2")"
+    fi
+}
+assert_not_contains() { # DESC FILE STRING
+    if grep -F -q -e "$3" -- "$2"; then
+        fail "$1: $(basename "$2") contains \"$3\": $(grep -F -m1 -e "$3" -- "$2" | head -c 200 | tr -d '\000-\010\013-\037\177')"
+    else pass; fi
+}
+assert_empty() { # DESC FILE
+    if [ ! -s "$2" ]; then pass; else fail "$1: $(basename "$2") is not empty: $(excerpt "$2")"; fi
+}
+# Exactly one line: one newline, and it is the last byte.
+is_one_line() { [ "$(wc -l <"$1")" -eq 1 ] && [ -z "$(tail -c 1 "$1" | tr -d '\n')" ]; }
+assert_one_line() { # DESC FILE
+    if is_one_line "$2"; then pass; else
+        fail "$1: expected exactly one line in $(basename "$2"), got $(wc -l <"$2") newline(s): $(excerpt "$2" 400)"
+    fi
+}
+assert_starts_with() { # DESC FILE PREFIX
+    local head
+    head=$(head -c "${#3}" "$2")
+    if [ "$head" = "$3" ]; then pass; else
+        fail "$1: $(basename "$2") does not start with \"$3\": $(excerpt "$2")"
+    fi
+}
+assert_no_ansi() { # DESC FILE
+    if grep -q "$(printf '\033')\[" "$1" 2>/dev/null || grep -q "$(printf '\033')\[" "$2"; then
+        fail "$1: ANSI escape sequences (ESC [) in $(basename "$2")"
+    else pass; fi
+}
+# The last line of FILE starts with PREFIX.
+assert_last_line_starts() { # DESC FILE PREFIX
+    tail -n 1 "$2" >"$T/last"
+    assert_starts_with "$1" "$T/last" "$3"
+}
+assert_same() { # DESC FILE1 FILE2
+    if cmp -s "$2" "$3"; then pass; else
+        fail "$1: $(basename "$2") and $(basename "$3") differ ($(cmp "$2" "$3" 2>&1 | head -1))"
+    fi
+}
+assert_true() { # DESC COMMAND...
+    local d=$1; shift
+    if "$@"; then pass; else fail "$d"; fi
+}
+# No temporary files of write_atomically left in DIR.
+assert_no_leftovers() { # DESC DIR
+    local left
+    left=$(find "$2" -name '.backstep-*' 2>/dev/null | head -5 | tr '\n' ' ')
+    if [ -z "$left" ]; then pass; else fail "$1: temporary files left behind: $left"; fi
+}
+
+# Strict JSON (no NaN/Infinity): prints nothing, exits 0 when valid.
+json_valid() { python3 -c '
+import json, sys
+def bad(c): raise ValueError("non-standard JSON constant " + c)
+json.load(open(sys.argv[1], encoding="utf-8"), parse_constant=bad)' "$1" 2>"$T/json.err"; }
+# Prints the value of a JSON expression such as ["check"]["passed"].
+json_get() { python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+for k in sys.argv[2:]:
+    d = d[int(k)] if isinstance(d, list) else d[k]
+print(json.dumps(d, ensure_ascii=False))' "$@" 2>/dev/null; }
+# Prints the names of the backward steps, one per line.
+json_backward_names() { python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+for s in d["steps"]:
+    if s.get("kind") == "backward":
+        print(s["name"])' "$1" 2>/dev/null; }
+
+if ! command -v python3 >/dev/null 2>&1; then
+    note "python3 not found: the JSON checks will fail"
+fi
+
+# ---- 1. the catalogue of bad inputs ----------------------------------------
+
+if [ ! -f "$BAD/MANIFEST.tsv" ]; then
+    fail "catalogue: $BAD/MANIFEST.tsv is missing"
+else
+    n=0
+    while IFS=$'\t' read -r file code phrase || [ -n "$file" ]; do
+        [ -z "$file" ] && continue
+        case $file in \#*) continue ;; esac
+        n=$((n + 1))
+        path="$BAD/$file"
+        d="catalogue $file"
+        if [ ! -f "$path" ]; then
+            fail "$d: listed in MANIFEST.tsv but missing"
+            continue
+        fi
+        if [ -z "$phrase" ] || [ -z "$code" ]; then
+            fail "$d: MANIFEST.tsv line lacks an exit code or a phrase"
+            continue
+        fi
+        run trace "$path"
+        assert_rc "$d: trace exit code" "$code"
+        assert_contains "$d: trace stderr phrase" "$T/err" "$phrase"
+        assert_starts_with "$d: trace stderr names the file" "$T/err" "backstep: $path:"
+        assert_one_line "$d: trace stderr" "$T/err"
+        assert_empty "$d: trace stdout" "$T/out"
+        run check "$path"
+        assert_rc "$d: check exit code" 2
+        assert_contains "$d: check stderr phrase" "$T/err" "$phrase"
+        assert_contains "$d: check stdout" "$T/out" "$path: ERROR"
+    done <"$BAD/MANIFEST.tsv"
+    # every file of the catalogue is listed
+    for f in "$BAD"/* "$BAD"/.[!.]*; do
+        [ -e "$f" ] || continue
+        b=$(basename "$f")
+        [ "$b" = MANIFEST.tsv ] && continue
+        if cut -f1 "$BAD/MANIFEST.tsv" | grep -F -x -q -e "$b"; then pass; else
+            fail "catalogue: $b is in tests/bad/ but not in MANIFEST.tsv"
+        fi
+    done
+    if [ "$n" -ge 60 ]; then pass; else fail "catalogue: only $n entries in MANIFEST.tsv, expected at least 60"; fi
+fi
+
+# the limit messages name the place and the option that raises the limit
+if [ -f "$BAD/memory-limit.json" ]; then
+    run trace "$BAD/memory-limit.json"
+    assert_contains "memory limit: place" "$T/err" "memory-limit.json: layers: this network"
+    assert_contains "memory limit: option" "$T/err" "(raise it with --max-memory)"
+fi
+if [ -f "$BAD/too-many-layers.json" ]; then
+    run trace --max-layers 101 "$BAD/too-many-layers.json"
+    assert_rc "--max-layers 101 lets 101 layers through to the next check" 2
+    assert_not_contains "--max-layers 101 is honoured" "$T/err" "--max-layers"
+fi
+run check --max-layers 2 "$SPECS/4-3-2-1-bce.json"
+assert_rc "check --max-layers 2 on a 3-layer net" 2
+assert_contains "check --max-layers 2 message" "$T/err" "layers: 3 layers, more than the limit of 2 (raise it with --max-layers)"
+run trace --max-memory 1000 "$SPECS/4-3-2-1-bce.json"
+assert_rc "trace --max-memory 1000" 2
+assert_contains "trace --max-memory 1000 message" "$T/err" "more than the limit of 1000 bytes (raise it with --max-memory)"
+assert_empty "trace --max-memory 1000 stdout" "$T/out"
+
+# control characters in strings of the spec must not reach the terminal raw:
+# the message stays one line and holds no escape sequence
+printf '{"layers": [2, 1], "activations": "sigmoid\\u001b[2J\\u001b[31m", "loss": "mse", "x": [1, 2], "y": [0]}\n' >"$T/esc.json"
+run trace "$T/esc.json"
+assert_rc "activation name with ESC: exit code" 2
+assert_contains "activation name with ESC: place" "$T/err" "activations: unknown activation"
+assert_one_line "activation name with ESC: stderr" "$T/err"
+if grep -q "$(printf '\033')" "$T/err"; then
+    fail "activation name with ESC: the raw ESC byte from the spec is copied into the message (terminal escape injection)"
+else pass; fi
+
+# ---- 2. special inputs made at run time --------------------------------------
+
+mkdir "$T/adir"
+run trace "$T/adir"
+assert_rc "directory as SPEC" 2
+assert_contains "directory as SPEC" "$T/err" "backstep: $T/adir: is a directory"
+assert_one_line "directory as SPEC: stderr" "$T/err"
+assert_empty "directory as SPEC: stdout" "$T/out"
+
+run trace "$T/no-such-spec.json"
+assert_rc "missing file" 2
+assert_contains "missing file" "$T/err" "backstep: $T/no-such-spec.json: no such file"
+assert_one_line "missing file: stderr" "$T/err"
+run check "$T/no-such-dir/spec.json"
+assert_rc "missing directory (check)" 2
+assert_contains "missing directory (check)" "$T/err" "no such file"
+
+# a 100 MB file that starts like a spec (sparse: the rest is NUL bytes)
+prefix='{"layers": [2, 1], "activations": "sigmoid", "loss": "mse", "x": ['
+printf '%s' "$prefix" >"$T/big.json"
+if truncate -s 100M "$T/big.json" 2>/dev/null; then
+    run trace "$T/big.json"
+    assert_rc "100 MB spec" 2
+    assert_contains "100 MB spec: names the file" "$T/err" "backstep: $T/big.json:"
+    assert_contains "100 MB spec: the limit" "$T/err" "more than the limit of 67108864 bytes"
+    assert_contains "100 MB spec: the option" "$T/err" "--max-file-size"
+    assert_one_line "100 MB spec: stderr" "$T/err"
+    run trace --max-file-size 200000000 "$T/big.json"
+    assert_rc "100 MB spec under --max-file-size 200000000" 2
+    assert_not_contains "--max-file-size 200000000 is honoured" "$T/err" "--max-file-size"
+    assert_contains "100 MB spec read: first NUL byte" "$T/err" "big.json:1:$((${#prefix} + 1)): unexpected NUL byte"
+    rm -f "$T/big.json"
+else
+    note "truncate failed: the 100 MB file test was skipped"
+fi
+# the limit also applies to standard input, whose size is not known beforehand
+# shellcheck disable=SC2002 # a pipe, so that the size is not known beforehand
+cat "$SPECS/4-3-2-1-bce.json" | ${TO[@]+"${TO[@]}"} "$BS" trace --max-file-size 100 - >"$T/out" 2>"$T/err"
+RC=$?
+assert_rc "stdin over --max-file-size" 2
+assert_contains "stdin over --max-file-size" "$T/err" "<stdin>: the input is more than the limit of 100 bytes (raise it with --max-file-size)"
+
+# an unreadable file: root reads anything, so the test needs another user
+cp "$SPECS/4-3-2-1-bce.json" "$T/unreadable.json"
+chmod 000 "$T/unreadable.json"
+if [ "$(id -u)" -eq 0 ]; then
+    note "running as root, who can read a mode-000 file: the unreadable-file test was skipped"
+else
+    run trace "$T/unreadable.json"
+    assert_rc "unreadable file" 2
+    assert_contains "unreadable file" "$T/err" "backstep: $T/unreadable.json: cannot read the file"
+    assert_one_line "unreadable file: stderr" "$T/err"
+fi
+chmod 600 "$T/unreadable.json"
+
+# standard input
+run_in "$SPECS/4-3-2-1-bce.json" trace -
+assert_rc "valid spec on stdin" 0
+assert_last_line_starts "valid spec on stdin: last line" "$T/out" "PASS"
+assert_contains "valid spec on stdin: source named" "$T/out" "<stdin>"
+assert_empty "valid spec on stdin: stderr" "$T/err"
+printf '{"layers": [2, 1],\n  "loss": }\n' >"$T/bad-stdin.json"
+run_in "$T/bad-stdin.json" trace -
+assert_rc "invalid spec on stdin" 2
+assert_contains "invalid spec on stdin" "$T/err" "backstep: <stdin>:2:11: expected a value"
+assert_one_line "invalid spec on stdin: stderr" "$T/err"
+assert_empty "invalid spec on stdin: stdout" "$T/out"
+run_in /dev/null check -
+assert_rc "empty stdin (check)" 2
+assert_contains "empty stdin (check)" "$T/err" "<stdin>:1:1: the file is empty"
+
+# ---- 3. the shipped specs ----------------------------------------------------
+
+shipped=()
+for s in "$SPECS"/*.json; do [ -f "$s" ] && shipped+=("$s"); done
+if [ "${#shipped[@]}" -eq 0 ]; then fail "no specs in $SPECS"; fi
+
+for s in "${shipped[@]}"; do
+    b=$(basename "$s")
+    for m in central complex; do
+        run check --method "$m" "$s"
+        assert_rc "check --method $m $b" 0
+        assert_one_line "check --method $m $b: stdout" "$T/out"
+        assert_starts_with "check --method $m $b: line starts with the file" "$T/out" "$s: "
+        assert_contains "check --method $m $b" "$T/out" "PASS"
+        assert_contains "check --method $m $b: method named" "$T/out" "($m)"
+        assert_empty "check --method $m $b: stderr" "$T/err"
+    done
+
+    run trace --format json "$s"
+    cp "$T/out" "$T/j1"
+    assert_rc "trace --format json $b" 0
+    assert_empty "trace --format json $b: stderr" "$T/err"
+    if json_valid "$T/j1"; then pass; else fail "trace --format json $b: not valid JSON: $(excerpt "$T/json.err")"; fi
+    p=$(json_get "$T/j1" check passed)
+    if [ "$p" = true ]; then pass; else fail "trace --format json $b: check.passed is ${p:-missing}, expected true"; fi
+    assert_no_ansi "trace --format json $b" "$T/j1"
+
+    run trace "$s"
+    cp "$T/out" "$T/t1"
+    assert_rc "trace $b" 0
+    assert_last_line_starts "trace $b: last line" "$T/t1" "PASS"
+    assert_no_ansi "trace $b to a file" "$T/t1"
+
+    # determinism
+    run trace "$s"
+    assert_same "trace $b twice (text)" "$T/t1" "$T/out"
+    run trace --format json "$s"
+    assert_same "trace $b twice (json)" "$T/j1" "$T/out"
+done
+
+# the names of the backward steps, in order, in the three notations
+S4321="$SPECS/4-3-2-1-bce.json"
+expect_names() { # NOTATION NAME...
+    local notation=$1; shift
+    run trace --format json --notation "$notation" "$S4321"
+    cp "$T/out" "$T/names.json"
+    json_backward_names "$T/names.json" >"$T/names.got"
+    printf '%s\n' "$@" >"$T/names.want"
+    if [ "$RC" -eq 0 ] && cmp -s "$T/names.got" "$T/names.want"; then pass; else
+        fail "trace --notation $notation 4-3-2-1-bce.json: backward steps (exit $RC) are [$(tr '\n' ' ' <"$T/names.got")], expected [$*]"
+    fi
+}
+expect_names g 'g[3a]' 'g[3z]' 'g[3W]' 'g[3b]' 'g[2a]' 'g[2z]' 'g[2W]' 'g[2b]' \
+    'g[1a]' 'g[1z]' 'g[1W]' 'g[1b]'
+expect_names code da3 dz3 dW3 db3 da2 dz2 dW2 db2 da1 dz1 dW1 db1
+expect_names partial '∂L/∂a[3]' '∂L/∂z[3]' '∂L/∂W[3]' '∂L/∂b[3]' '∂L/∂a[2]' '∂L/∂z[2]' \
+    '∂L/∂W[2]' '∂L/∂b[2]' '∂L/∂a[1]' '∂L/∂z[1]' '∂L/∂W[1]' '∂L/∂b[1]'
+run trace --notation code "$S4321"
+assert_contains "trace --notation code (text)" "$T/out" "dz2"
+run trace --notation partial "$S4321"
+assert_contains "trace --notation partial (text)" "$T/out" "∂L/∂z[2]"
+
+# the text output
+run trace "$S4321"
+cp "$T/out" "$T/t4321"
+assert_contains "trace 4-3-2-1-bce.json" "$T/t4321" "g[2z] = ∂L/∂z[2] = g_h'(z[2]) ∘ g[2a]"
+assert_contains "trace 4-3-2-1-bce.json" "$T/t4321" "g[3W] = ∂L/∂W[3] = (a[2])ᵀ · g[3z]"
+assert_contains "trace 4-3-2-1-bce.json" "$T/t4321" "1×3"
+assert_contains "trace 4-3-2-1-bce.json" "$T/t4321" "4×3"
+assert_last_line_starts "trace 4-3-2-1-bce.json: last line" "$T/t4321" "PASS"
+
+run trace "$SPECS/000-2-3-2-mse.json"
+assert_contains "trace 000-2-3-2-mse.json (column)" "$T/out" "(W[2])ᵀ · g[2z]"
+assert_contains "trace 000-2-3-2-mse.json (column)" "$T/out" "g[2z] · (a[1])ᵀ"
+
+run trace "$SPECS/4-5-3-softmax-ce-l2.json"
+assert_contains "trace 4-5-3-softmax-ce-l2.json" "$T/out" "(1/B)"
+assert_contains "trace 4-5-3-softmax-ce-l2.json" "$T/out" "2λ W["
+assert_contains "trace 4-5-3-softmax-ce-l2.json" "$T/out" "Lemma 2"
+
+run trace "$SPECS/3-4-3-relu-softmax-mse.json"
+assert_contains "trace 3-4-3-relu-softmax-mse.json" "$T/out" "J_softmax"
+assert_not_contains "trace 3-4-3-relu-softmax-mse.json" "$T/out" "Lemma 2"
+
+run trace --precision 3 "$S4321"
+assert_rc "trace --precision 3" 0
+assert_contains "trace --precision 3" "$T/out" "0.596"
+assert_not_contains "trace --precision 3" "$T/out" "0.596283"
+
+# ---- 4. check with several specs -------------------------------------------
+
+run check "${shipped[@]}"
+assert_rc "check with all shipped specs" 0
+if [ "$(wc -l <"$T/out")" -eq "${#shipped[@]}" ]; then pass; else
+    fail "check with all shipped specs: $(wc -l <"$T/out") lines, expected ${#shipped[@]}"
+fi
+i=0
+for s in "${shipped[@]}"; do
+    i=$((i + 1))
+    line=$(sed -n "${i}p" "$T/out")
+    case $line in
+        "$s: PASS"*) pass ;;
+        *) fail "check with all shipped specs: line $i is \"$line\", expected \"$s: PASS ...\"" ;;
+    esac
+done
+
+good1="$SPECS/4-3-2-1-bce.json"
+good2="$SPECS/000-2-3-2-mse.json"
+badspec="$BAD/row-W2-rows-off.json"
+run check "$good1" "$badspec" "$good2"
+assert_rc "check good bad good" 2
+if [ "$(wc -l <"$T/out")" -eq 3 ]; then pass; else
+    fail "check good bad good: $(wc -l <"$T/out") lines on stdout, expected 3: $(excerpt "$T/out")"
+fi
+case $(sed -n 1p "$T/out") in "$good1: PASS"*) pass ;; *) fail "check good bad good: line 1 is \"$(sed -n 1p "$T/out")\"" ;; esac
+case $(sed -n 2p "$T/out") in "$badspec: ERROR"*) pass ;; *) fail "check good bad good: line 2 is \"$(sed -n 2p "$T/out")\"" ;; esac
+case $(sed -n 3p "$T/out") in "$good2: PASS"*) pass ;; *) fail "check good bad good: line 3 is \"$(sed -n 3p "$T/out")\"" ;; esac
+assert_one_line "check good bad good: stderr" "$T/err"
+assert_contains "check good bad good: stderr" "$T/err" "backstep: $badspec: params.W2: expected 3×2"
+
+# ---- 5. failing checks -------------------------------------------------------
+
+run trace --rtol 0 --atol 0 --method central "$S4321"
+assert_rc "trace --rtol 0 --atol 0 (central)" 1
+assert_last_line_starts "trace --rtol 0 --atol 0: last line" "$T/out" "FAIL"
+assert_contains "trace --rtol 0 --atol 0" "$T/out" "DISAGREE"
+assert_empty "trace --rtol 0 --atol 0: stderr" "$T/err"
+run check --rtol 0 --atol 0 --method central "$S4321"
+assert_rc "check --rtol 0 --atol 0 (central)" 1
+assert_starts_with "check --rtol 0 --atol 0" "$T/out" "$S4321: FAIL"
+run trace --epsilon 0.5 "$S4321"
+assert_rc "trace --epsilon 0.5" 1
+assert_last_line_starts "trace --epsilon 0.5: last line" "$T/out" "FAIL"
+run trace --format json --epsilon 0.5 "$S4321"
+assert_rc "trace --format json --epsilon 0.5" 1
+p=$(json_get "$T/out" check passed)
+if [ "$p" = false ]; then pass; else fail "trace --format json --epsilon 0.5: check.passed is ${p:-missing}, expected false"; fi
+# one good spec and one failing: check exits 1, both lines printed
+run check --epsilon 0.5 "$good2" "$S4321"
+assert_rc "check with a failing spec" 1
+if [ "$(wc -l <"$T/out")" -eq 2 ]; then pass; else fail "check with a failing spec: $(wc -l <"$T/out") lines, expected 2"; fi
+# a value that is not finite
+cat >"$T/overflow.json" <<'EOF'
+{"layers": [1, 1], "activations": ["identity"], "loss": "mse",
+ "params": {"W1": [[1e200]], "b1": [0]}, "x": [1e200], "y": [0]}
+EOF
+run trace "$T/overflow.json"
+assert_rc "trace with an overflow" 1
+assert_last_line_starts "trace with an overflow: last line" "$T/out" "NON-FINITE"
+run check "$T/overflow.json"
+assert_rc "check with an overflow" 1
+assert_contains "check with an overflow" "$T/out" "NON-FINITE"
+
+# ---- 6. -o -------------------------------------------------------------------
+
+O="$T/o"
+mkdir "$O"
+cp "$S4321" "$O/spec.json"
+cp "$S4321" "$O/spec.orig"
+
+run trace "$O/spec.json"
+cp "$T/out" "$T/expected.txt"
+run trace "$O/spec.json" -o "$O/out.txt"
+assert_rc "-o out.txt" 0
+assert_empty "-o out.txt: stdout" "$T/out"
+assert_empty "-o out.txt: stderr" "$T/err"
+if [ -f "$O/out.txt" ]; then assert_same "-o out.txt equals stdout" "$T/expected.txt" "$O/out.txt"; else fail "-o out.txt: file not written"; fi
+assert_no_ansi "-o out.txt" "$O/out.txt"
+
+run trace --format json "$O/spec.json"
+cp "$T/out" "$T/expected.json"
+echo "old content" >"$O/out.json"
+run trace --format json "$O/spec.json" -o "$O/out.json"
+assert_rc "-o replaces an existing file" 0
+assert_same "-o out.json equals stdout" "$T/expected.json" "$O/out.json"
+
+# a relative -o lands in the working directory
+(cd "$O" && ${TO[@]+"${TO[@]}"} "$BS" trace spec.json -o rel.txt </dev/null >"$T/out" 2>"$T/err")
+RC=$?
+assert_rc "-o rel.txt (relative)" 0
+assert_true "-o rel.txt: written in the working directory" test -f "$O/rel.txt"
+
+run trace "$O/spec.json" -o "$O/nodir/out.txt"
+assert_rc "-o into a missing directory" 2
+assert_contains "-o into a missing directory: names the target" "$T/err" "$O/nodir/out.txt"
+assert_one_line "-o into a missing directory: stderr" "$T/err"
+assert_true "-o into a missing directory: nothing created" test ! -e "$O/nodir"
+
+mkdir "$O/adir"
+run trace "$O/spec.json" -o "$O/adir"
+assert_rc "-o onto a directory" 2
+assert_true "-o onto a directory: still a directory" test -d "$O/adir"
+
+run trace "$O/spec.json" -o "$O/spec.json"
+assert_rc "-o onto the spec" 2
+assert_contains "-o onto the spec" "$T/err" "refusing"
+assert_same "-o onto the spec: spec unchanged" "$O/spec.orig" "$O/spec.json"
+assert_empty "-o onto the spec: stdout" "$T/out"
+run trace "$O/spec.json" -o "$O/../o/./spec.json"
+assert_rc "-o onto the spec by another path" 2
+assert_contains "-o onto the spec by another path" "$T/err" "refusing"
+assert_same "-o onto the spec by another path: spec unchanged" "$O/spec.orig" "$O/spec.json"
+run_in "$O/spec.json" trace - -o "$T/stdin-out.txt"
+assert_rc "-o with the spec on stdin" 0
+assert_contains "-o with the spec on stdin" "$T/stdin-out.txt" "<stdin>"
+
+# a spec that fails to load leaves the target alone
+printf '{"layers": [2, 1]\n' >"$O/broken.json"
+printf 'precious\n' >"$O/keep.txt"
+cp "$O/keep.txt" "$O/keep.orig"
+run trace "$O/broken.json" -o "$O/keep.txt"
+assert_rc "-o with a broken spec" 2
+assert_same "-o with a broken spec: target unchanged" "$O/keep.orig" "$O/keep.txt"
+assert_one_line "-o with a broken spec: stderr" "$T/err"
+run trace "$O/broken.json" -o "$O/absent.txt"
+assert_rc "-o with a broken spec (no target)" 2
+assert_true "-o with a broken spec: no file created" test ! -e "$O/absent.txt"
+run trace "$BAD/params-W4.json" -o "$O/keep.txt"
+assert_rc "-o with an invalid spec" 2
+assert_same "-o with an invalid spec: target unchanged" "$O/keep.orig" "$O/keep.txt"
+
+# -o onto a FIFO must write into it (or refuse), never replace it by a file
+if mkfifo "$O/fifo" 2>/dev/null; then
+    exec 3<>"$O/fifo" # a reader that never blocks the writer
+    run trace "$O/spec.json" -o "$O/fifo"
+    if [ -p "$O/fifo" ]; then
+        pass
+        if [ "$RC" -eq 0 ]; then
+            size=$(wc -c <"$T/expected.txt")
+            ${TO[@]+"${TO[@]}"} head -c "$size" <&3 >"$T/fifo.got"
+            assert_same "-o FIFO: content" "$T/expected.txt" "$T/fifo.got"
+        else
+            assert_rc "-o FIFO refused" 2
+        fi
+    else
+        fail "-o FIFO: the FIFO was replaced by a regular file (exit $RC); -o to a FIFO or device (e.g. -o /dev/null as root) must not rename over it"
+    fi
+    exec 3>&-
+    rm -f "$O/fifo"
+else
+    note "mkfifo failed: the -o FIFO test was skipped"
+fi
+
+assert_no_leftovers "-o tests" "$O"
+assert_no_leftovers "-o tests (temp dir)" "$T"
+
+# ---- 7. output errors --------------------------------------------------------
+
+if [ -c /dev/full ]; then
+    ${TO[@]+"${TO[@]}"} "$BS" trace "$S4321" </dev/null >/dev/full 2>"$T/err"
+    RC=$?
+    assert_rc_nonzero "trace > /dev/full"
+    assert_contains "trace > /dev/full" "$T/err" "writing"
+    assert_one_line "trace > /dev/full: stderr" "$T/err"
+    ${TO[@]+"${TO[@]}"} "$BS" check "$S4321" </dev/null >/dev/full 2>"$T/err"
+    RC=$?
+    assert_rc "check > /dev/full" 2
+    assert_contains "check > /dev/full" "$T/err" "writing"
+else
+    note "/dev/full is not a character device here: the full-disk test was skipped"
+fi
+
+${TO[@]+"${TO[@]}"} "$BS" trace "$S4321" </dev/null >&- 2>"$T/err"
+RC=$?
+assert_rc "trace with stdout closed" 2
+assert_contains "trace with stdout closed" "$T/err" "writing"
+
+# a reader that goes away: nothing on stderr (SIGPIPE at its default, as in a
+# shell, whatever this script inherited)
+if env --default-signal=PIPE true 2>/dev/null; then
+    DFL=(env --default-signal=PIPE)
+else
+    DFL=()
+    note "env --default-signal is not available: the closed-pipe test uses the inherited SIGPIPE disposition"
+fi
+MNIST="$SPECS/mnist-784-200-100-10.json"
+if [ -f "$MNIST" ]; then
+    ${DFL[@]+"${DFL[@]}"} "$BS" trace "$MNIST" </dev/null 2>"$T/pipe.err" | head -1 >"$T/pipe.out"
+    st=("${PIPESTATUS[@]}")
+    assert_empty "trace mnist | head -1: stderr" "$T/pipe.err"
+    assert_one_line "trace mnist | head -1: stdout" "$T/pipe.out"
+    case ${st[0]} in 0 | 141) pass ;; *) fail "trace mnist | head -1: exit code ${st[0]}, expected 0 or 141 (SIGPIPE)" ;; esac
+    # 13 MB of JSON: far more than a pipe holds, so the write surely fails
+    ${DFL[@]+"${DFL[@]}"} "$BS" trace --format json "$MNIST" </dev/null 2>"$T/pipe.err" | head -1 >/dev/null
+    st=("${PIPESTATUS[@]}")
+    assert_empty "trace --format json mnist | head -1: stderr" "$T/pipe.err"
+    case ${st[0]} in 0 | 141) pass ;; *) fail "trace --format json mnist | head -1: exit code ${st[0]}, expected 0 or 141 (SIGPIPE)" ;; esac
+    ${DFL[@]+"${DFL[@]}"} "$BS" check "$MNIST" "$MNIST" "$MNIST" </dev/null 2>"$T/pipe.err" | head -c 0
+    assert_empty "check mnist ×3 | head -c 0: stderr" "$T/pipe.err"
+    # the same when SIGPIPE is ignored (as under many process supervisors and
+    # language runtimes): write() fails with EPIPE, and a reader that went
+    # away is still not an error worth a message
+    (
+        trap '' PIPE
+        "$BS" trace --format json "$MNIST" </dev/null 2>"$T/pipe.err" | head -1 >/dev/null
+    )
+    assert_empty "trace --format json mnist | head -1 with SIGPIPE ignored: stderr" "$T/pipe.err"
+else
+    fail "closed pipe: $MNIST is missing"
+fi
+
+# ---- 8. colour -----------------------------------------------------------------
+
+"$BS" trace "$S4321" </dev/null 2>&1 | cat >"$T/pipe.txt"
+assert_no_ansi "trace to a pipe" "$T/pipe.txt"
+"$BS" check "$S4321" </dev/null 2>&1 | cat >"$T/pipe.txt"
+assert_no_ansi "check to a pipe" "$T/pipe.txt"
+"$BS" trace --rtol 0 --atol 0 "$S4321" </dev/null >"$T/fail.txt" 2>&1
+assert_no_ansi "failing trace to a file" "$T/fail.txt"
+NO_COLOR=1 "$BS" trace "$S4321" </dev/null >"$T/nc.txt" 2>&1
+assert_no_ansi "NO_COLOR=1 trace to a file" "$T/nc.txt"
+# on a terminal: colour by default, none with NO_COLOR=1 (needs script(1))
+if command -v script >/dev/null 2>&1 &&
+    script -qec "$(printf '%q ' "$BS" trace "$S4321")" /dev/null </dev/null >"$T/tty.txt" 2>&1 &&
+    grep -q PASS "$T/tty.txt"; then
+    if grep -q "$(printf '\033')\[" "$T/tty.txt"; then pass; else
+        fail "trace on a terminal: no colour at all (so the no-colour checks prove nothing)"
+    fi
+    NO_COLOR=1 script -qec "$(printf '%q ' "$BS" trace "$S4321")" /dev/null </dev/null >"$T/tty.txt" 2>&1
+    assert_no_ansi "NO_COLOR=1 trace on a terminal" "$T/tty.txt"
+    NO_COLOR=1 script -qec "$(printf '%q ' "$BS" check "$S4321")" /dev/null </dev/null >"$T/tty.txt" 2>&1
+    assert_no_ansi "NO_COLOR=1 check on a terminal" "$T/tty.txt"
+else
+    note "script(1) cannot provide a terminal here: the colour-on-a-terminal tests were skipped"
+fi
+
+# ---- 9. usage ------------------------------------------------------------------
+
+run
+assert_rc "no arguments" 2
+assert_contains "no arguments: usage on stderr" "$T/err" "usage: backstep trace SPEC"
+assert_empty "no arguments: stdout" "$T/out"
+
+run trase "$S4321"
+assert_rc "unknown command trase" 2
+assert_contains "unknown command trase" "$T/err" 'unknown command "trase" (did you mean "trace"?)'
+assert_empty "unknown command trase: stdout" "$T/out"
+
+run trace --metod central "$S4321"
+assert_rc "unknown option --metod" 2
+assert_contains "unknown option --metod" "$T/err" 'unknown option "--metod" (did you mean "--method"?)'
+assert_one_line "unknown option --metod: stderr" "$T/err"
+assert_empty "unknown option --metod: stdout" "$T/out"
+
+run trace --format xml "$S4321"
+assert_rc "--format xml" 2
+assert_contains "--format xml" "$T/err" 'unknown format "xml"'
+assert_one_line "--format xml: stderr" "$T/err"
+
+for args in "--precision 0" "--precision 18" "--precision x" "--epsilon -1" "--epsilon 0" \
+    "--epsilon nan" "--rtol -1" "--atol abc" "--max-layers 0" "--max-file-size -5" \
+    "--notation latex" "--method forward" "--format"; do
+    # shellcheck disable=SC2086
+    run trace $args "$S4321"
+    assert_rc "trace $args" 2
+    assert_one_line "trace $args: stderr" "$T/err"
+    assert_empty "trace $args: stdout" "$T/out"
+done
+run trace --method=complex --format=json "$S4321"
+assert_rc "--option=value form" 0
+run trace --full=yes "$S4321"
+assert_rc "--full=yes" 2
+run check --format json "$S4321"
+assert_rc "check --format (trace only)" 2
+assert_contains "check --format (trace only)" "$T/err" "does not apply"
+run trace "$S4321" "$good2"
+assert_rc "trace with two specs" 2
+run trace
+assert_rc "trace without a spec" 2
+run check
+assert_rc "check without a spec" 2
+run help frobnicate
+assert_rc "help frobnicate" 2
+
+run --help
+assert_rc "--help" 0
+assert_contains "--help" "$T/out" "backstep trace SPEC"
+assert_contains "--help" "$T/out" "backstep check SPEC..."
+assert_empty "--help: stderr" "$T/err"
+
+# The options table of src/main.c: {"--name", "ARG" or NULL, CMD_… bits, …}
+sed -n '/option_def options\[\] = {/,/{NULL, NULL, 0, NULL}/p' "$MAIN_C" 2>/dev/null |
+    grep -oE '\{"-[^"]*", *(NULL|"[^"]*"), *[A-Z_ |]+' |
+    sed -E 's/^\{"([^"]*)", *(NULL|"([^"]*)"), *([A-Z_ |]+)$/\1;\3;\4/' >"$T/options.tsv"
+nopt=$(wc -l <"$T/options.tsv")
+if [ "$nopt" -ge 5 ]; then pass; else
+    fail "options table: parsed $nopt options from $MAIN_C, expected at least 5 (did the table's layout change?)"
+fi
+check_help() { # COMMAND CMD_BIT ARGS...
+    local cmd=$1 bit=$2; shift 2
+    run "$@"
+    assert_rc "$* exit code" 0
+    assert_empty "$*: stderr" "$T/err"
+    cp "$T/out" "$T/help.txt"
+    local name arg bits want
+    : >"$T/help.want"
+    while IFS=';' read -r name arg bits; do
+        case $bits in *"$bit"*) ;; *) continue ;; esac
+        echo "$name" >>"$T/help.want"
+        want="  $name"
+        [ -n "$arg" ] && want="  $name $arg"
+        if grep -F -q -e "$want " "$T/help.txt"; then pass; else
+            fail "$*: the option \"${want#"  "}\" of the options table is not listed"
+        fi
+    done <"$T/options.tsv"
+    # and nothing is listed that the table lacks for this command
+    local listed
+    for listed in $(sed -n 's/^  \(-[-a-z0-9]*\).*/\1/p' "$T/help.txt"); do
+        if grep -F -x -q -e "$listed" "$T/help.want"; then pass; else
+            fail "$*: lists \"$listed\", which the options table does not give to $cmd"
+        fi
+    done
+}
+check_help trace CMD_TRACE help trace
+check_help check CMD_CHECK help check
+check_help trace CMD_TRACE trace --help
+check_help check CMD_CHECK check --help
+run help trace
+cp "$T/out" "$T/help1.txt"
+run trace --help
+assert_same "help trace = trace --help" "$T/help1.txt" "$T/out"
+
+run --version
+assert_rc "--version" 0
+if grep -E -q '^backstep [0-9][0-9A-Za-z.+~-]*$' "$T/out" && is_one_line "$T/out"; then pass; else
+    fail "--version: expected one line \"backstep VERSION\", got: $(excerpt "$T/out")"
+fi
+
+# ---- summary -----------------------------------------------------------------
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
