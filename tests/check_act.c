@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "suites.h"
 #include "bs_act.h"
 
 /* ---------------------------------------------------------------------------
@@ -224,7 +225,7 @@ static void check_row(const bs_activation *act, const double *z, size_t n)
     for (size_t j = 0; j < n; j++) {
         double complex zc[MAXN], ac[MAXN];
         for (size_t t = 0; t < n; t++)
-            zc[t] = CMPLX(z[t], t == j ? CS_H : 0.0);
+            zc[t] = bs_test_cx(z[t], t == j ? CS_H : 0.0);
         act->forward_c(zc, ac, n);
         for (size_t t = 0; t < n; t++) {
             double cs = cimag(ac[t]) / CS_H;
@@ -382,7 +383,7 @@ START_TEST(test_softmax_stable)
     ck_assert_double_eq_tol(b[2], 0.0, 1e-300);
 
     /* and the complex form too */
-    double complex zc[2] = {CMPLX(1000.0, 1e-20), CMPLX(0.0, 0.0)}, ac[2];
+    double complex zc[2] = {bs_test_cx(1000.0, 1e-20), bs_test_cx(0.0, 0.0)}, ac[2];
     s->forward_c(zc, ac, 2);
     ck_assert_msg(isfinite(creal(ac[0])) && isfinite(cimag(ac[0])) &&
                       isfinite(creal(ac[1])) && isfinite(cimag(ac[1])),
@@ -404,7 +405,7 @@ START_TEST(test_sigmoid_extremes)
     ck_assert_double_eq_tol(a[2], e40 / (1.0 + e40), 1e-15 * e40);
     ck_assert_double_eq(a[3], 1.0); /* 1 − e⁻⁴⁰ rounds to 1 */
 
-    double complex zc[2] = {CMPLX(-800.0, 1e-20), CMPLX(800.0, 1e-20)}, ac[2];
+    double complex zc[2] = {bs_test_cx(-800.0, 1e-20), bs_test_cx(800.0, 1e-20)}, ac[2];
     s->forward_c(zc, ac, 2);
     for (int j = 0; j < 2; j++)
         ck_assert_msg(isfinite(creal(ac[j])) && isfinite(cimag(ac[j])),

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "suites.h"
 #include "bs_act.h"
 #include "bs_loss.h"
 
@@ -173,7 +174,7 @@ START_TEST(test_loss_table)
         /* the complex step */
         double complex ac[MAXN];
         for (size_t t = 0; t < n; t++)
-            ac[t] = CMPLX(a[t], t == j ? CS_H : 0.0);
+            ac[t] = bs_test_cx(a[t], t == j ? CS_H : 0.0);
         double complex vc = loss->value_c(ac, y, n);
         double cs = cimag(vc) / CS_H;
         ck_assert_msg(close_rel(cs, g[j], 1e-12, 1e-300) || (cs == 0.0 && g[j] == 0.0),
@@ -398,7 +399,7 @@ START_TEST(test_fused_table)
 
         double complex zc[MAXN];
         for (size_t t = 0; t < n; t++)
-            zc[t] = CMPLX(z[t], t == j ? CS_H : 0.0);
+            zc[t] = bs_test_cx(z[t], t == j ? CS_H : 0.0);
         double complex vc = f->value_c(zc, y, n);
         double cs = cimag(vc) / CS_H;
         ck_assert_msg(close_rel(cs, gz[j], 1e-12, 1.0),
@@ -450,7 +451,7 @@ static double fused_cs(const char *act, const char *loss, const double *z,
     ck_assert_ptr_nonnull(f);
     double complex zc[MAXN];
     for (size_t t = 0; t < n; t++)
-        zc[t] = CMPLX(z[t], t == j ? CS_H : 0.0);
+        zc[t] = bs_test_cx(z[t], t == j ? CS_H : 0.0);
     return cimag(f->value_c(zc, y, n)) / CS_H;
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "suites.h"
 #include "bs_rng.h"
 
 /* ---------------------------------------------------------------------------
