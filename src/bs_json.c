@@ -827,7 +827,8 @@ static int parse_container(parser *p, int depth)
     unsigned char close = kind == '[' ? ']' : '}';
     if (depth > p->max_depth)
         return fail_at(p, BS_ERR_LIMIT, p->line, p->col,
-                       "nesting deeper than %d levels", p->max_depth);
+                       "nesting deeper than %d levels (raise the limit with --max-depth)",
+                       p->max_depth);
     int saved_kind = p->open_kind;
     size_t saved_line = p->open_line, saved_col = p->open_col;
     p->open_kind = kind;

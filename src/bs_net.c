@@ -666,9 +666,14 @@ static bs_status read_random_batch(const cJSON *v, bs_net *net, bs_error *err)
     return BS_OK;
 }
 
-/* Inputs uniform on [0, 1) from stream 0 of the batch seed; targets from
- * stream 1: a class per example for cross_entropy, 0 or 1 for bce, uniform
- * on [0, 1) for mse. */
+/* The streams of a random batch, apart from the parameters' streams 0 … 2L−1
+ * so that equal seeds still give independent numbers. */
+#define BATCH_STREAM_X (UINT64_C(1) << 32)
+#define BATCH_STREAM_Y ((UINT64_C(1) << 32) + 1)
+
+/* Inputs uniform on [0, 1) from stream 2³² of the batch seed; targets from
+ * stream 2³² + 1: a class per example for cross_entropy, 0 or 1 for bce,
+ * uniform on [0, 1) for mse. */
 static bs_status draw_batch(bs_net *net, bs_error *err)
 {
     size_t n0 = net->n[0], K = net->n[net->L], B = net->B;
@@ -676,10 +681,10 @@ static bs_status draw_batch(bs_net *net, bs_error *err)
     net->y = calloc(B * K, sizeof(double));
     if (!net->x || !net->y)
         return bs_error_set(err, BS_ERR_NOMEM, "random_batch", "out of memory");
-    bs_rng rx = bs_rng_stream(net->random_batch_seed, 0);
+    bs_rng rx = bs_rng_stream(net->random_batch_seed, BATCH_STREAM_X);
     for (size_t k = 0; k < B * n0; k++)
         net->x[k] = bs_rng_uniform(&rx);
-    bs_rng ry = bs_rng_stream(net->random_batch_seed, 1);
+    bs_rng ry = bs_rng_stream(net->random_batch_seed, BATCH_STREAM_Y);
     if (net->loss->targets_simplex) {
         net->labels = malloc(sizeof(long) * B);
         if (!net->labels)
@@ -866,6 +871,12 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
                                 net->act[l]->name, net->L, l);
         }
     }
+
+    if (!net->act[net->L]->elementwise && net->n[net->L] < 2)
+        return bs_error_set(err, BS_ERR_SPEC, "activations",
+                            "%s over a single output is the constant 1; use sigmoid for "
+                            "one output, or give the output layer at least 2 units",
+                            net->act[net->L]->name);
 
     /* loss */
     const cJSON *loss = cJSON_GetObjectItemCaseSensitive(root, "loss");

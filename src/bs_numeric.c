@@ -11,6 +11,7 @@ struct bs_numeric {
     const bs_net *net;
     const bs_forward *fw;
     double *in_d, *ws_d, *ell_d;                  /* B×w, 3·B×w, B */
+    double *ell_plus;                             /* B: ℓ_i at x + h */
     double complex *in_c, *ws_c, *ell_c;
 };
 
@@ -26,6 +27,7 @@ void bs_numeric_free(bs_numeric *nm)
     free(nm->in_d);
     free(nm->ws_d);
     free(nm->ell_d);
+    free(nm->ell_plus);
     free(nm->in_c);
     free(nm->ws_c);
     free(nm->ell_c);
@@ -45,10 +47,12 @@ bs_status bs_numeric_create(const bs_net *net, const bs_forward *fw,
     nm->in_d = malloc(sizeof(double) * B * w);
     nm->ws_d = malloc(sizeof(double) * 3 * B * w);
     nm->ell_d = malloc(sizeof(double) * B);
+    nm->ell_plus = malloc(sizeof(double) * B);
     nm->in_c = malloc(sizeof(double complex) * B * w);
     nm->ws_c = malloc(sizeof(double complex) * 3 * B * w);
     nm->ell_c = malloc(sizeof(double complex) * B);
-    if (!nm->in_d || !nm->ws_d || !nm->ell_d || !nm->in_c || !nm->ws_c || !nm->ell_c) {
+    if (!nm->in_d || !nm->ws_d || !nm->ell_d || !nm->ell_plus || !nm->in_c || !nm->ws_c ||
+        !nm->ell_c) {
         bs_numeric_free(nm);
         return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
     }
@@ -74,24 +78,38 @@ double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
         return 1e-20;
     double x = bs_numeric_value(nm, q, layer, k);
     double h = cbrt(DBL_EPSILON) * fmax(1.0, fabs(x));
-    /* ŷ under a log loss must stay inside (0, 1) on both sides */
+    /* ŷ under a log loss: the loss bends like 1/ŷ near 0 (and 1/(1 − ŷ)
+     * near 1), so the step scales with the distance to the edge, a
+     * thousandth of it, which keeps x ± 16h inside (0, 1) */
     const bs_net *net = nm->net;
     if (q == BS_Q_A && layer == net->L && net->loss->targets_unit) {
         double room = net->loss->targets_simplex ? x : fmin(x, 1.0 - x);
-        h = fmin(h, 0.5 * room);
+        h = fmin(h, 1e-3 * room);
     }
     return h;
 }
 
-/* D(h) = (L(x + h) − L(x − h)) / 2h, and in *round its rounding error,
- * modelled as 4ε·max|L(x ± h)|/h */
+/* D(h) = (L(x + h) − L(x − h)) / 2h, and in *round its rounding error.
+ * The difference is taken example by example, r Σ_i (ℓ_i(x + h) − ℓ_i(x − h))
+ * plus the change of the penalty, which equals L(x + h) − L(x − h) but does
+ * not carry the rounding of the whole sum; the rounding is modelled as
+ * 4ε·(r·sqrt(Σ ℓ_i²) + |penalty part|)/h. */
 static double central_pair(bs_numeric *nm, bs_qty q, size_t layer, size_t k,
                            double h, double *round)
 {
-    double ep = moved_loss_d(nm, q, layer, k, h);
-    double em = moved_loss_d(nm, q, layer, k, -h);
-    *round = 4.0 * DBL_EPSILON * fmax(fabs(ep), fabs(em)) / h;
-    return (ep - em) / (2.0 * h);
+    size_t rows;
+    double r = bs_net_reduction_factor(nm->net);
+    double pp = moved_d(nm, q, layer, k, h, &rows);
+    for (size_t i = 0; i < rows; i++)
+        nm->ell_plus[i] = nm->ell_d[i];
+    double pm = moved_d(nm, q, layer, k, -h, &rows);
+    double diff = 0.0, sq = 0.0;
+    for (size_t i = 0; i < rows; i++) {
+        diff += nm->ell_plus[i] - nm->ell_d[i];
+        sq += nm->ell_plus[i] * nm->ell_plus[i];
+    }
+    *round = 4.0 * DBL_EPSILON * (r * sqrt(sq) + fmax(fabs(pp), fabs(pm))) / h;
+    return (r * diff + (pp - pm)) / (2.0 * h);
 }
 
 /* D(h) = (L(x + h) − L(x − h)) / 2h with its error estimate: truncation
@@ -114,7 +132,12 @@ double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
     if (m == BS_METHOD_COMPLEX) {
         if (!(h > 0))
             h = bs_numeric_default_step(nm, m, q, layer, k);
-        double complex v = moved_loss_c(nm, q, layer, k, I * h);
+        size_t rows;
+        double complex v = moved_c(nm, q, layer, k, I * h, &rows);
+        double complex sum = 0;
+        for (size_t i = 0; i < rows; i++)
+            sum += nm->ell_c[i];
+        v += bs_net_reduction_factor(nm->net) * sum;
         double d = cimag(v) / h;
         if (error)
             *error = 2.0 * DBL_EPSILON * fabs(d);

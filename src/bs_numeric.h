@@ -8,6 +8,9 @@
  *   W[n] or b[n]: z[n] of the whole batch moves by δ·a[n−1][:, p] (or δ) in
  *     column q, and the layers above are re-run; the penalty changes by
  *     λ((w + δ)² − w²), the other weights' penalty cancels.
+ * The difference L(x + h) − L(x − h) is summed example by example,
+ * r Σ_i (ℓ_i(x + h) − ℓ_i(x − h)), so that it does not carry the rounding of
+ * the whole loss.
  * Central difference:  D(h) = (L(x + h) − L(x − h)) / 2h, error O(h²).
  * Complex step:        D(h) = Im L(x + ih) / h, no subtraction, so h can be
  *                      1e-20 and the result is accurate to rounding.
@@ -38,7 +41,8 @@ void bs_numeric_free(bs_numeric *nm);
 double bs_numeric_value(const bs_numeric *nm, bs_qty q, size_t layer, size_t k);
 
 /* The default step of a method for entry k: central ∛ε · max(1, |x|), kept
- * inside (0, 1) for ŷ under bce and cross_entropy; complex step 1e-20. */
+ * at most 1e-3 of the distance to 0 or 1 for ŷ under bce and cross_entropy;
+ * complex step 1e-20. */
 double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
                                size_t layer, size_t k);
 

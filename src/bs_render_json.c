@@ -266,7 +266,9 @@ static void check(bs_sink *s, const bs_trace *t, bs_notation nt)
     else if (t->opts.method == BS_METHOD_COMPLEX)
         str(s, "h = 1e-20");
     else
-        str(s, "h = cbrt(DBL_EPSILON) * max(1, |x|)");
+        str(s, "h0 = cbrt(DBL_EPSILON) * max(1, |x|) (for yhat under bce or cross_entropy "
+               "at most 1e-3 of its distance to 0 or 1); of h0 and 16*h0 the step with the "
+               "smaller estimated error");
     bs_sink_puts(s, ",\n    \"rtol\": ");
     num(s, t->opts.rtol);
     bs_sink_puts(s, ",\n    \"atol\": ");
@@ -277,7 +279,7 @@ static void check(bs_sink *s, const bs_trace *t, bs_notation nt)
                    t->n_failed, t->n_nonfinite);
     bs_sink_puts(s, ",\n    \"max_rel_error\": ");
     num(s, t->max_rel_error);
-    if (t->n_compared > 0) {
+    if (t->n_compared > 0 && t->max_rel_error > 0) {
         const bs_step *w = &t->steps[t->worst_step];
         char name[48];
         bs_step_name(name, sizeof name, w, nt);

@@ -370,10 +370,10 @@ START_TEST(test_depth_limit)
     ck_assert_ptr_null(out);
     ck_assert_int_eq(err.status, BS_ERR_LIMIT);
     ck_assert_str_eq(err.where, "1:65");
-    ck_assert_str_eq(err.message, "nesting deeper than 64 levels");
+    ck_assert_str_eq(err.message, "nesting deeper than 64 levels (raise the limit with --max-depth)");
     bs_error_clear(&err);
     ck_assert_int_eq(bs_json_parse(s, strlen(s), 0, &out, &err), BS_ERR_LIMIT);
-    ck_assert_str_eq(err.message, "nesting deeper than 64 levels");
+    ck_assert_str_eq(err.message, "nesting deeper than 64 levels (raise the limit with --max-depth)");
     free(s);
 }
 END_TEST
@@ -392,7 +392,7 @@ START_TEST(test_depth_objects)
     ck_assert_ptr_null(out);
     /* {"a": is 5 characters, so the fifth '{' is at column 4*5+1 */
     ck_assert_str_eq(err.where, "1:21");
-    ck_assert_str_eq(err.message, "nesting deeper than 4 levels");
+    ck_assert_str_eq(err.message, "nesting deeper than 4 levels (raise the limit with --max-depth)");
 }
 END_TEST
 

@@ -2,6 +2,7 @@
  * batches, and the messages of bad specs. */
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "bs_net.h"
@@ -77,8 +78,8 @@ START_TEST(test_drawn_parameters)
 }
 END_TEST
 
-/* random_batch: inputs uniform from stream 0, one class per example from
- * stream 1 for cross_entropy, one-hot rows. */
+/* random_batch: inputs uniform from stream 2³², one class per example from
+ * stream 2³² + 1 for cross_entropy, one-hot rows. */
 START_TEST(test_random_batch)
 {
     bs_net *net;
@@ -88,7 +89,7 @@ START_TEST(test_random_batch)
                           " \"random_batch\": {\"size\": 5, \"seed\": 11}}", &net, &err),
                      BS_OK);
     ck_assert_uint_eq(net->B, 5);
-    bs_rng rx = bs_rng_stream(11, 0), ry = bs_rng_stream(11, 1);
+    bs_rng rx = bs_rng_stream(11, UINT64_C(1) << 32), ry = bs_rng_stream(11, (UINT64_C(1) << 32) + 1);
     for (int k = 0; k < 15; k++)
         ck_assert_double_eq(net->x[k], bs_rng_uniform(&rx));
     for (int i = 0; i < 5; i++) {
