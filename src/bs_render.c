@@ -7,7 +7,8 @@
 
 #include "bs_render_common.h"
 
-const char *const bs_format_names[] = {"text", "json", NULL};
+const char *const bs_format_names[] = {"text", "json", "markdown", "latex", "html", "dot",
+                                       NULL};
 
 bs_render_opts bs_render_defaults(void)
 {
@@ -26,6 +27,18 @@ int bs_render(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
     switch (d.format) {
     case BS_FORMAT_JSON:
         bs_render_json(s, t, &d);
+        break;
+    case BS_FORMAT_MARKDOWN:
+        bs_render_markdown(s, t, &d);
+        break;
+    case BS_FORMAT_LATEX:
+        bs_render_latex(s, t, &d);
+        break;
+    case BS_FORMAT_HTML:
+        bs_render_html(s, t, &d);
+        break;
+    case BS_FORMAT_DOT:
+        bs_render_dot(s, t, &d);
         break;
     default:
         bs_render_text(s, t, &d);

@@ -12,7 +12,11 @@
 
 typedef enum bs_format {
     BS_FORMAT_TEXT = 0, /* for people at a terminal */
-    BS_FORMAT_JSON      /* for programs (docs/json-output.md) */
+    BS_FORMAT_JSON,     /* for programs (docs/json-output.md) */
+    BS_FORMAT_MARKDOWN, /* GitHub-flavoured Markdown with $…$ math */
+    BS_FORMAT_LATEX,    /* a LaTeX document (or its body, with fragment) */
+    BS_FORMAT_HTML,     /* one self-contained page: MathML, inline CSS and SVG */
+    BS_FORMAT_DOT       /* a Graphviz diagram of the network */
 } bs_format;
 
 /* Names of the formats, NULL-terminated, in bs_format order. */
@@ -25,6 +29,7 @@ typedef struct bs_render_opts {
     const char *source;  /* the spec's file name, shown in the header, or NULL */
     int terms;           /* 1: expand elements term by term (bs_terms.h) */
     int explain;         /* 1: say why each step is what it is (bs_explain.h) */
+    int fragment;        /* LaTeX: the body only, without preamble */
 } bs_render_opts;
 
 /* Returns default options: text, g notation, 6 digits. */
@@ -39,6 +44,22 @@ void bs_render_text(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 
 /* The JSON renderer (docs/json-output.md). */
 void bs_render_json(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The Markdown renderer: one section per step, matrices as bmatrix, the
+ * numerical check as a table. */
+void bs_render_markdown(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The LaTeX renderer: a complete document for pdflatex (amsmath, amssymb,
+ * booktabs, geometry), or with o->fragment only its body. */
+void bs_render_latex(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The HTML renderer: one self-contained page (no scripts, no network) with
+ * MathML, an inline style sheet and the network diagram as inline SVG. */
+void bs_render_html(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The Graphviz renderer: one node per neuron (one per layer when layers are
+ * large) with forward values and gradients, edges with weights and ∂L/∂w. */
+void bs_render_dot(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 
 /* Writes the one-line verdict of a checked trace, e.g. "PASS  41 of 41
  * elements compared, largest relative error 2.3e-10 (g[1W][2,3])", without a

@@ -33,7 +33,9 @@ typedef struct option_def {
 } option_def;
 
 static const option_def options[] = {
-    {"--format", "FORMAT", CMD_TRACE, "output format: text (default) or json"},
+    {"--format", "FORMAT", CMD_TRACE,
+     "output format: text (default), json, markdown, latex, html or dot"},
+    {"--fragment", NULL, CMD_TRACE, "latex: write only the body, without the preamble"},
     {"--notation", "NOTATION", CMD_TRACE,
      "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
      "handout 000) or code (dz2, handout 002)"},
@@ -58,6 +60,8 @@ static const option_def options[] = {
     {"--max-memory", "BYTES", CMD_TRACE | CMD_CHECK,
      "largest estimated working memory (default 2147483648)"},
     {"--max-layers", "N", CMD_TRACE | CMD_CHECK, "most layers in a network (default 100)"},
+    {"--max-depth", "N", CMD_TRACE | CMD_CHECK,
+     "deepest nesting of JSON arrays and objects (default 64, at most 1000)"},
     {NULL, NULL, 0, NULL}};
 
 typedef struct cli {
@@ -212,6 +216,8 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--atol") == 0) {
         if (parse_double(v, &c->atol) || c->atol < 0)
             return bad_usage("--atol expects a number ≥ 0, got \"%s\"", v);
+    } else if (strcmp(name, "--fragment") == 0) {
+        c->render.fragment = 1;
     } else if (strcmp(name, "--terms") == 0) {
         c->render.terms = 1;
     } else if (strcmp(name, "--explain") == 0) {
@@ -232,6 +238,11 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--max-memory") == 0) {
         if (parse_size(v, &c->limits.max_memory))
             return bad_usage("--max-memory expects a number of bytes, got \"%s\"", v);
+    } else if (strcmp(name, "--max-depth") == 0) {
+        size_t d;
+        if (parse_size(v, &d) || d < 1 || d > 1000)
+            return bad_usage("--max-depth expects a number from 1 to 1000, got \"%s\"", v);
+        c->limits.max_depth = (int)d;
     } else if (strcmp(name, "--max-layers") == 0) {
         if (parse_size(v, &c->limits.max_layers) || c->limits.max_layers == 0)
             return bad_usage("--max-layers expects a positive number, got \"%s\"", v);

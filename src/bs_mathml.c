@@ -1,0 +1,914 @@
+/* bs_mathml.c — a trace's mathematics as MathML Core, for the HTML page.
+ *
+ * The rules follow the Unicode typesetter bs_expr_text (bs_formula.c) and
+ * bs_expansion_text (bs_terms.c): the same precedence and brackets, the
+ * same names, with the handouts' superscripts: z^{[2]}, g^{[2z]},
+ * W^{[3]}_{2,1}, ∂L/∂z^{[2]} as a fraction, and code names in monospace.
+ */
+#include "bs_mathml.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bs_render_common.h"
+
+#define EDGE 3      /* rows/columns kept at each end of a big matrix */
+#define MAX_SHOWN 8 /* matrices up to this many rows/columns are shown whole */
+
+/* ŷ as an italic y (U+1D466) with a combining circumflex, so that it
+ * matches the italic y beside it (a precomposed ŷ stays upright) */
+#define YHAT "<mi>\xF0\x9D\x91\xA6\xCC\x82</mi>"
+
+/* ── small writers ─────────────────────────────────────────────────────── */
+
+void bs_text_html(bs_sink *s, const char *text)
+{
+    if (!text)
+        return;
+    const char *run = text;
+    for (const char *c = text; *c; c++) {
+        const char *rep = NULL;
+        switch (*c) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        default: break;
+        }
+        if (rep) {
+            bs_sink_write(s, run, (size_t)(c - run));
+            bs_sink_puts(s, rep);
+            run = c + 1;
+        }
+    }
+    bs_sink_puts(s, run);
+}
+
+static void tag(bs_sink *s, const char *name, const char *text)
+{
+    bs_sink_printf(s, "<%s>", name);
+    bs_text_html(s, text);
+    bs_sink_printf(s, "</%s>", name);
+}
+
+static void mi(bs_sink *s, const char *t) { tag(s, "mi", t); }
+static void mo(bs_sink *s, const char *t) { tag(s, "mo", t); }
+
+static void mi_code(bs_sink *s, const char *t)
+{
+    bs_sink_puts(s, "<mi class=\"code\" mathvariant=\"normal\">");
+    bs_text_html(s, t);
+    bs_sink_puts(s, "</mi>");
+}
+
+static void mn_size(bs_sink *s, size_t v) { bs_sink_printf(s, "<mn>%zu</mn>", v); }
+
+static char qletter(bs_qty q)
+{
+    switch (q) {
+    case BS_Q_A: return 'a';
+    case BS_Q_Z: return 'z';
+    case BS_Q_W: return 'W';
+    case BS_Q_B: return 'b';
+    case BS_Q_Y: return 'y';
+    default: return '?';
+    }
+}
+
+/* [2], [2z], [2,3], [2z,3] as the content of a superscript */
+static void bracket(bs_sink *s, size_t layer, char letter, size_t ex)
+{
+    bs_sink_puts(s, "<mrow><mo stretchy=\"false\">[</mo>");
+    mn_size(s, layer);
+    if (letter)
+        bs_sink_printf(s, "<mi>%c</mi>", letter);
+    if (ex != BS_NONE) {
+        bs_sink_puts(s, "<mo separator=\"true\">,</mo>");
+        mn_size(s, ex + 1);
+    }
+    bs_sink_puts(s, "<mo stretchy=\"false\">]</mo></mrow>");
+}
+
+/* base with an optional subscript (MathML, or NULL) and a superscript */
+static void scripts(bs_sink *s, const char *base, const char *sub, const char *sup)
+{
+    if (sub && sup)
+        bs_sink_printf(s, "<msubsup>%s%s%s</msubsup>", base, sub, sup);
+    else if (sub)
+        bs_sink_printf(s, "<msub>%s%s</msub>", base, sub);
+    else if (sup)
+        bs_sink_printf(s, "<msup>%s%s</msup>", base, sup);
+    else
+        bs_sink_puts(s, base);
+}
+
+/* Runs a writer into a buffer and passes the result on; a failed buffer
+ * marks the sink failed. */
+static const char *held(bs_sink *s, bs_sink *b)
+{
+    if (bs_sink_status(b) != 0) {
+        s->failed = 1;
+        return "";
+    }
+    return b->buf ? b->buf : "";
+}
+
+/* ── names ─────────────────────────────────────────────────────────────── */
+
+static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const char *sub)
+{
+    char name[48];
+    if (nt == BS_NOTATION_CODE) {
+        bs_name_var(name, sizeof name, q, layer, nt);
+        bs_sink b = bs_sink_buffer();
+        mi_code(&b, name);
+        scripts(s, held(s, &b), sub, NULL);
+        bs_sink_free_buffer(&b);
+        return;
+    }
+    const char *base = NULL;
+    switch (q) {
+    case BS_Q_Y: base = "<mi>y</mi>"; break;
+    case BS_Q_YHAT: base = YHAT; break;
+    case BS_Q_LOSS: base = "<mi>L</mi>"; break;
+    case BS_Q_A:
+        if (layer == 0 && nt == BS_NOTATION_PARTIAL)
+            base = "<mi>x</mi>";
+        break;
+    default: break;
+    }
+    if (base) {
+        scripts(s, base, sub, NULL);
+        return;
+    }
+    char letter[16];
+    snprintf(letter, sizeof letter, "<mi>%c</mi>", qletter(q));
+    bs_sink sup = bs_sink_buffer();
+    bracket(&sup, layer, 0, BS_NONE);
+    scripts(s, letter, sub, held(s, &sup));
+    bs_sink_free_buffer(&sup);
+}
+
+static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const char *sub)
+{
+    char name[48];
+    if (q == BS_Q_LOSS) {
+        mi(s, "L");
+        return;
+    }
+    if (nt == BS_NOTATION_CODE) {
+        bs_name_grad(name, sizeof name, q, layer, nt);
+        bs_sink b = bs_sink_buffer();
+        mi_code(&b, name);
+        scripts(s, held(s, &b), sub, NULL);
+        bs_sink_free_buffer(&b);
+        return;
+    }
+    if (nt == BS_NOTATION_PARTIAL) {
+        bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
+        char letter[16];
+        snprintf(letter, sizeof letter, "<mi>%c</mi>", qletter(q));
+        bs_sink sup = bs_sink_buffer();
+        bracket(&sup, layer, 0, BS_NONE);
+        scripts(s, letter, sub, held(s, &sup));
+        bs_sink_free_buffer(&sup);
+        bs_sink_puts(s, "</mrow></mfrac>");
+        return;
+    }
+    bs_sink sup = bs_sink_buffer();
+    bracket(&sup, layer, qletter(q), BS_NONE);
+    scripts(s, "<mi>g</mi>", sub, held(s, &sup));
+    bs_sink_free_buffer(&sup);
+}
+
+void bs_name_var_mathml(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
+{
+    var_name(s, q, layer, nt, NULL);
+}
+
+void bs_name_grad_mathml(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
+{
+    grad_name(s, q, layer, nt, NULL);
+}
+
+/* g_h, g_o (with ′: g_h′), σ, f, or the activation's own name in code */
+static void act_name(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt, int prime)
+{
+    int out = layer == net->L;
+    const char *p = "<mo>′</mo>";
+    switch (nt) {
+    case BS_NOTATION_PARTIAL:
+        scripts(s, out ? "<mi>f</mi>" : "<mi>σ</mi>", NULL, prime ? p : NULL);
+        return;
+    case BS_NOTATION_CODE: {
+        bs_sink b = bs_sink_buffer();
+        mi_code(&b, net->act[layer]->name);
+        scripts(s, held(s, &b), NULL, prime ? p : NULL);
+        bs_sink_free_buffer(&b);
+        return;
+    }
+    default:
+        scripts(s, "<mi>g</mi>", out ? "<mi>o</mi>" : "<mi>h</mi>", prime ? p : NULL);
+        return;
+    }
+}
+
+void bs_dact_name_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
+{
+    bs_sink_puts(s, "<mrow>");
+    act_name(s, net, layer, nt, 1);
+    bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
+    var_name(s, BS_Q_Z, layer, nt, NULL);
+    bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
+}
+
+void bs_step_name_mathml(bs_sink *s, const bs_step *st, bs_notation nt)
+{
+    if (st->kind == BS_STEP_BACKWARD)
+        grad_name(s, st->qty, st->layer, nt, NULL);
+    else
+        var_name(s, st->qty, st->layer, nt, NULL);
+}
+
+/* ── formulas ──────────────────────────────────────────────────────────── */
+
+/* binding strength, as in bs_formula.c: higher binds tighter */
+static int prec(const bs_expr *e)
+{
+    switch (e->kind) {
+    case BS_X_ADD:
+    case BS_X_SUB:
+        return 1;
+    case BS_X_MATMUL:
+    case BS_X_HADAMARD:
+    case BS_X_HDIV:
+    case BS_X_SCALE:
+        return 2;
+    case BS_X_NEG:
+        return 3;
+    default:
+        return 4;
+    }
+}
+
+static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
+
+/* 1 when a formula holds a fraction, so that brackets around it stretch */
+static int tall(const bs_expr *e, bs_notation nt)
+{
+    if (!e)
+        return 0;
+    if (e->kind == BS_X_INVB || (e->kind == BS_X_GRAD && nt == BS_NOTATION_PARTIAL))
+        return 1;
+    return tall(e->l, nt) || tall(e->r, nt);
+}
+
+static void expr_paren(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt,
+                       int paren)
+{
+    if (!paren) {
+        expr(s, e, net, nt);
+        return;
+    }
+    const char *st = tall(e, nt) ? "" : " stretchy=\"false\"";
+    bs_sink_printf(s, "<mrow><mo%s>(</mo>", st);
+    expr(s, e, net, nt);
+    bs_sink_printf(s, "<mo%s>)</mo></mrow>", st);
+}
+
+static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
+{
+    if (!e) {
+        mi(s, "?");
+        return;
+    }
+    int p = prec(e);
+    switch (e->kind) {
+    case BS_X_VAR:
+        var_name(s, e->qty, e->layer, nt, NULL);
+        return;
+    case BS_X_GRAD:
+        grad_name(s, e->qty, e->layer, nt, NULL);
+        return;
+    case BS_X_ACT:
+        bs_sink_puts(s, "<mrow>");
+        act_name(s, net, e->layer, nt, 0);
+        bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
+        expr(s, e->l, net, nt);
+        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
+        return;
+    case BS_X_DACT:
+        bs_dact_name_mathml(s, net, e->layer, nt);
+        return;
+    case BS_X_JACT:
+        bs_sink_puts(s, "<mrow><msub><mi>J</mi><mtext>");
+        bs_text_html(s, net->act[e->layer]->name);
+        bs_sink_puts(s, "</mtext></msub><mrow><mo stretchy=\"false\">(</mo>");
+        var_name(s, BS_Q_Z, e->layer, nt, NULL);
+        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
+        return;
+    case BS_X_ONE:
+        bs_sink_puts(s, "<mn>1</mn>");
+        return;
+    case BS_X_INVB:
+        bs_sink_puts(s, "<mfrac><mn>1</mn><mi>B</mi></mfrac>");
+        return;
+    case BS_X_TWOLAMBDA:
+        bs_sink_puts(s, "<mrow><mn>2</mn><mi>λ</mi></mrow>");
+        return;
+    case BS_X_T:
+        bs_sink_puts(s, "<msup>");
+        expr_paren(s, e->l, net, nt, 1);
+        bs_sink_puts(s, "<mi>T</mi></msup>");
+        return;
+    case BS_X_NEG:
+        bs_sink_puts(s, "<mrow><mo>−</mo>");
+        expr_paren(s, e->l, net, nt, e->l && prec(e->l) < 4);
+        bs_sink_puts(s, "</mrow>");
+        return;
+    case BS_X_SUMB:
+        bs_sink_puts(s, "<mrow><msub><mo>∑</mo><mi>i</mi></msub>");
+        if (e->l && e->l->kind == BS_X_VAR) {
+            var_name(s, e->l->qty, e->l->layer, nt, "<mi>i</mi>");
+        } else if (e->l && e->l->kind == BS_X_GRAD) {
+            grad_name(s, e->l->qty, e->l->layer, nt, "<mi>i</mi>");
+        } else {
+            bs_sink_puts(s, "<msub>");
+            expr_paren(s, e->l, net, nt, 1);
+            bs_sink_puts(s, "<mi>i</mi></msub>");
+        }
+        bs_sink_puts(s, "</mrow>");
+        return;
+    case BS_X_SCALE:
+        bs_sink_puts(s, "<mrow>");
+        expr(s, e->l, net, nt);
+        bs_sink_puts(s, "<mo>&#x2062;</mo>");
+        expr_paren(s, e->r, net, nt, e->r && prec(e->r) < 3);
+        bs_sink_puts(s, "</mrow>");
+        return;
+    default:
+        break;
+    }
+    const char *op = "?";
+    switch (e->kind) {
+    case BS_X_MATMUL: op = "⋅"; break;
+    case BS_X_HADAMARD: op = "∘"; break;
+    case BS_X_HDIV: op = "⊘"; break;
+    case BS_X_ADD: op = "+"; break;
+    case BS_X_SUB: op = "−"; break;
+    default: break;
+    }
+    bs_sink_puts(s, "<mrow>");
+    expr_paren(s, e->l, net, nt, e->l && prec(e->l) < p);
+    mo(s, op);
+    /* the right operand of −, ⊘ and · needs brackets at equal strength too */
+    int right_paren = e->r && (prec(e->r) < p ||
+                               (prec(e->r) == p && e->kind != BS_X_ADD &&
+                                !(e->kind == BS_X_HADAMARD && e->r->kind == BS_X_HADAMARD)));
+    expr_paren(s, e->r, net, nt, right_paren);
+    bs_sink_puts(s, "</mrow>");
+}
+
+void bs_expr_mathml(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
+{
+    bs_sink_puts(s, "<mrow>");
+    expr(s, e, net, nt);
+    bs_sink_puts(s, "</mrow>");
+}
+
+/* ── numbers and matrices ──────────────────────────────────────────────── */
+
+void bs_number_mathml(bs_sink *s, double v, int precision)
+{
+    if (isnan(v)) {
+        bs_sink_puts(s, "<mtext>nan</mtext>");
+        return;
+    }
+    if (isinf(v)) {
+        bs_sink_puts(s, v > 0 ? "<mi>∞</mi>" : "<mrow><mo>−</mo><mi>∞</mi></mrow>");
+        return;
+    }
+    char buf[64];
+    bs_fmt_num(buf, sizeof buf, v, precision);
+    char *e = strchr(buf, 'e');
+    const char *mant = buf;
+    if (e)
+        *e = '\0';
+    if (e)
+        bs_sink_puts(s, "<mrow>");
+    bs_sink_puts(s, "<mn>");
+    if (*mant == '-') {
+        bs_sink_puts(s, "−");
+        mant++;
+    }
+    bs_sink_puts(s, mant);
+    bs_sink_puts(s, "</mn>");
+    if (e) {
+        const char *x = e + 1;
+        int neg = *x == '-';
+        if (*x == '-' || *x == '+')
+            x++;
+        while (x[0] == '0' && x[1])
+            x++;
+        bs_sink_printf(s, "<mo>×</mo><msup><mn>10</mn><mn>%s%s</mn></msup></mrow>",
+                       neg ? "−" : "", x);
+    }
+}
+
+/* which rows (or columns) of `count` are shown: all, or EDGE at each end
+ * with a gap marked by (size_t)-1 */
+static size_t shown(size_t count, size_t *idx)
+{
+    size_t k = 0;
+    if (count <= MAX_SHOWN) {
+        for (size_t i = 0; i < count; i++)
+            idx[k++] = i;
+        return k;
+    }
+    for (size_t i = 0; i < EDGE; i++)
+        idx[k++] = i;
+    idx[k++] = (size_t)-1;
+    for (size_t i = count - EDGE; i < count; i++)
+        idx[k++] = i;
+    return k;
+}
+
+void bs_matrix_mathml(bs_sink *s, const double *v, const unsigned char *mask,
+                      size_t rows, size_t cols, int precision)
+{
+    if (!v || rows == 0 || cols == 0) {
+        bs_sink_puts(s, "<mrow><mo>[</mo><mo>]</mo></mrow>");
+        return;
+    }
+    size_t ri[MAX_SHOWN + 1], ci[MAX_SHOWN + 1];
+    size_t nr = shown(rows, ri), nc = shown(cols, ci);
+    /* wide ones are set smaller (the style sheet says how much) */
+    bs_sink_printf(s, "<mrow><mo>[</mo><mtable class=\"matrix%s\">", nc >= 6 ? " wide" : "");
+    for (size_t a = 0; a < nr; a++) {
+        bs_sink_puts(s, "<mtr>");
+        for (size_t b = 0; b < nc; b++) {
+            bs_sink_puts(s, "<mtd>");
+            if (ri[a] == (size_t)-1)
+                mo(s, ci[b] == (size_t)-1 ? "⋱" : "⋮");
+            else if (ci[b] == (size_t)-1)
+                mo(s, "⋯");
+            else {
+                size_t k = ri[a] * cols + ci[b];
+                if (mask && !mask[k])
+                    mo(s, "·");
+                else
+                    bs_number_mathml(s, v[k], precision);
+            }
+            bs_sink_puts(s, "</mtd>");
+        }
+        bs_sink_puts(s, "</mtr>");
+    }
+    bs_sink_puts(s, "</mtable><mo>]</mo></mrow>");
+}
+
+/* ── factors and expansions ────────────────────────────────────────────── */
+
+/* the element part of a code-notation name: "[3,2]" or "[2]" */
+static void code_index(char *buf, size_t size, const bs_factor *f)
+{
+    if (f->qty == BS_Q_W)
+        snprintf(buf, size, "[%zu,%zu]", f->r + 1, f->c + 1);
+    else if (f->ex != BS_NONE)
+        snprintf(buf, size, "[%zu,%zu]", f->ex + 1, f->unit + 1);
+    else
+        snprintf(buf, size, "[%zu]", f->unit + 1);
+}
+
+/* the subscript of an element: "2,1" for W, the unit otherwise */
+static void elem_sub(bs_sink *s, const bs_factor *f)
+{
+    if (f->qty == BS_Q_W)
+        bs_sink_printf(s, "<mrow><mn>%zu</mn><mo separator=\"true\">,</mo><mn>%zu</mn></mrow>",
+                       f->r + 1, f->c + 1);
+    else
+        mn_size(s, f->unit + 1);
+}
+
+/* sym_{element}^{[layer letter, example]} */
+static void math_var(bs_sink *s, const bs_factor *f, const char *base, char letter)
+{
+    bs_sink sub = bs_sink_buffer(), sup = bs_sink_buffer();
+    elem_sub(&sub, f);
+    bracket(&sup, f->layer, letter, f->qty == BS_Q_W ? BS_NONE : f->ex);
+    const char *a = held(s, &sub), *b = held(s, &sup);
+    scripts(s, base, a, b);
+    bs_sink_free_buffer(&sub);
+    bs_sink_free_buffer(&sup);
+}
+
+void bs_factor_mathml(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt)
+{
+    char name[48], idx[48], full[112];
+    int code = nt == BS_NOTATION_CODE;
+    switch (f->kind) {
+    case BS_FAC_VAR:
+        if (code) {
+            if (f->qty == BS_Q_YHAT || f->qty == BS_Q_Y)
+                snprintf(name, sizeof name, "%s", f->qty == BS_Q_Y ? "y" : "yhat");
+            else
+                bs_name_var(name, sizeof name, f->qty, f->layer, nt);
+            code_index(idx, sizeof idx, f);
+            snprintf(full, sizeof full, "%s%s", name, idx);
+            mi_code(s, full);
+            return;
+        }
+        if (f->qty == BS_Q_YHAT || f->qty == BS_Q_Y ||
+            (f->qty == BS_Q_A && f->layer == 0 && nt == BS_NOTATION_PARTIAL)) {
+            const char *base = f->qty == BS_Q_Y ? "<mi>y</mi>"
+                               : f->qty == BS_Q_YHAT ? YHAT
+                                                     : "<mi>x</mi>";
+            bs_sink sub = bs_sink_buffer();
+            mn_size(&sub, f->unit + 1);
+            char sup[160];
+            snprintf(sup, sizeof sup, "<mrow><mo stretchy=\"false\">(</mo><mn>%zu</mn><mo stretchy=\"false\">)</mo></mrow>",
+                     f->ex + 1);
+            scripts(s, base, held(s, &sub), f->ex != BS_NONE ? sup : NULL);
+            bs_sink_free_buffer(&sub);
+            return;
+        }
+        snprintf(name, sizeof name, "<mi>%c</mi>", qletter(f->qty));
+        math_var(s, f, name, 0);
+        return;
+    case BS_FAC_GRAD:
+        if (code) {
+            bs_name_grad(name, sizeof name, f->qty, f->layer, nt);
+            code_index(idx, sizeof idx, f);
+            snprintf(full, sizeof full, "%s%s", name, idx);
+            mi_code(s, full);
+            return;
+        }
+        if (nt == BS_NOTATION_PARTIAL) {
+            bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
+            snprintf(name, sizeof name, "<mi>%c</mi>", qletter(f->qty));
+            math_var(s, f, name, 0);
+            bs_sink_puts(s, "</mrow></mfrac>");
+            return;
+        }
+        math_var(s, f, "<mi>g</mi>", qletter(f->qty));
+        return;
+    case BS_FAC_DACT: {
+        bs_factor z = *f;
+        z.kind = BS_FAC_VAR;
+        bs_sink_puts(s, "<mrow>");
+        act_name(s, net, f->layer, nt, 1);
+        bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
+        bs_factor_mathml(s, &z, net, nt);
+        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
+        return;
+    }
+    case BS_FAC_JSOFT: {
+        bs_factor a = *f, z = *f;
+        a.kind = z.kind = BS_FAC_VAR;
+        a.qty = BS_Q_A;
+        z.qty = BS_Q_Z;
+        z.unit = f->c;
+        bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi>");
+        bs_factor_mathml(s, &a, net, nt);
+        bs_sink_puts(s, "</mrow><mrow><mi>∂</mi>");
+        bs_factor_mathml(s, &z, net, nt);
+        bs_sink_puts(s, "</mrow></mfrac>");
+        return;
+    }
+    }
+}
+
+/* a number, bracketed when negative */
+static void num_paren(bs_sink *s, double v, int prec, int paren)
+{
+    paren = paren && v < 0;
+    if (paren)
+        bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
+    bs_number_mathml(s, v, prec);
+    if (paren)
+        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow>");
+}
+
+/* Ends the current row of an expansion's table and starts a continuation
+ * row, indented under the right-hand side. */
+#define ROW_BREAK "</mtd></mtr><mtr><mtd></mtd><mtd><mspace width=\"1.2em\"></mspace>"
+
+/* the terms (symbols when values == 0, numbers otherwise); with brk > 0 a
+ * new row of the table starts after every brk terms */
+static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
+                  int values, int prec, size_t brk)
+{
+    size_t n = e->nterms, written = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (n > 6 && k == 3) {
+            if (brk && written % brk == 0)
+                bs_sink_puts(s, ROW_BREAK);
+            bs_sink_puts(s, "<mo>+</mo><mo>…</mo>");
+            written++;
+            k = n - 2;
+            continue;
+        }
+        if (k > 0) {
+            if (brk && written % brk == 0)
+                bs_sink_puts(s, ROW_BREAK);
+            mo(s, "+");
+        }
+        const bs_term *t = &e->terms[k];
+        for (size_t f = 0; f < t->n; f++) {
+            if (f > 0)
+                mo(s, values ? "×" : "⋅");
+            if (values)
+                num_paren(s, t->f[f].value, prec, f > 0 || t->n > 1 || k > 0);
+            else
+                bs_factor_mathml(s, &t->f[f], net, nt);
+        }
+        written++;
+    }
+    if (e->has_l2) {
+        if (brk && written > 0 && written % brk == 0)
+            bs_sink_puts(s, ROW_BREAK);
+        mo(s, "+");
+        if (values) {
+            bs_number_mathml(s, e->lambda * 2.0, prec);
+            mo(s, "×");
+            num_paren(s, e->w.value, prec, 1);
+        } else {
+            bs_sink_puts(s, "<mn>2</mn><mi>λ</mi><mo>⋅</mo>");
+            bs_factor_mathml(s, &e->w, net, nt);
+        }
+    }
+}
+
+/* ŷ − y, or the loss derivative, in symbols or numbers */
+static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
+                    int values, int prec)
+{
+    const char *loss = net->loss->name;
+    bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
+    if (values) {
+        num_paren(&yh, e->yhat.value, prec, 1);
+        num_paren(&y, e->y.value, prec, 1);
+    } else {
+        bs_factor_mathml(&yh, &e->yhat, net, nt);
+        bs_factor_mathml(&y, &e->y, net, nt);
+    }
+    const char *a = held(s, &yh), *b = held(s, &y);
+    if (e->kind == BS_EXP_SHORTCUT || strcmp(loss, "mse") == 0)
+        bs_sink_printf(s, "<mrow><mo stretchy=\"false\">(</mo>%s<mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow>", a, b);
+    else if (strcmp(loss, "bce") == 0)
+        bs_sink_printf(s, "<mfrac><mrow>%s<mo>−</mo>%s</mrow><mrow>%s<mo>&#x2062;</mo>"
+                          "<mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow></mrow></mfrac>",
+                       a, b, a, a);
+    else
+        bs_sink_printf(s, "<mrow><mo>−</mo><mfrac>%s%s</mfrac></mrow>", b, a);
+    bs_sink_free_buffer(&yh);
+    bs_sink_free_buffer(&y);
+}
+
+/* one right-hand side: the symbols (values 0) or the numbers (values 1) */
+static void rhs(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
+                int values, int precision, size_t brk)
+{
+    if (e->show_scale) {
+        if (values) {
+            bs_number_mathml(s, e->scale, precision);
+            mo(s, "×");
+        } else {
+            bs_sink_puts(s, "<mfrac><mn>1</mn><mi>B</mi></mfrac><mo>⋅</mo>");
+        }
+    }
+    if (e->kind == BS_EXP_SUM)
+        terms(s, e, net, nt, values, precision, brk);
+    else
+        special(s, e, net, nt, values, precision);
+}
+
+void bs_expansion_rows_mathml(bs_sink *s, const bs_expansion *e, const bs_net *net,
+                              bs_notation nt, int precision, int first)
+{
+    bs_sink lhs = bs_sink_buffer();
+    if (nt == BS_NOTATION_CODE) {
+        bs_factor_mathml(&lhs, &e->self, net, nt);
+    } else {
+        bs_factor self = e->self;
+        self.kind = BS_FAC_VAR;
+        bs_sink_puts(&lhs, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
+        bs_factor_mathml(&lhs, &self, net, BS_NOTATION_G);
+        bs_sink_puts(&lhs, "</mrow></mfrac>");
+    }
+    const char *l = held(s, &lhs);
+    const char *tr = first ? "<mtr>" : "<mtr class=\"gap\">";
+    /* a single factor needs no line of numbers before its value */
+    int trivial = e->kind == BS_EXP_SUM && e->nterms == 1 && e->terms[0].n == 1 &&
+                  !e->has_l2 && !e->show_scale;
+    /* short ones on one line, long ones on three, aligned on their = signs */
+    size_t factors = 0;
+    for (size_t k = 0; k < e->nterms; k++)
+        factors += e->terms[k].n;
+    int fraction = e->kind == BS_EXP_LOSS && strcmp(net->loss->name, "mse") != 0;
+    int one_line = !e->show_scale &&
+                   (trivial || (e->kind == BS_EXP_SUM && factors <= 2 && !e->has_l2) ||
+                    (e->kind != BS_EXP_SUM && !fraction));
+    if (one_line) {
+        bs_sink_printf(s, "%s<mtd>%s</mtd><mtd>", tr, l);
+        for (int values = 0; values < (trivial ? 1 : 2); values++) {
+            mo(s, "=");
+            rhs(s, e, net, nt, values, precision, 0);
+        }
+        mo(s, "=");
+        bs_number_mathml(s, e->total, precision);
+        bs_sink_puts(s, "</mtd></mtr>");
+    } else {
+        bs_sink_printf(s, "%s<mtd>%s</mtd><mtd><mo>=</mo>", tr, l);
+        rhs(s, e, net, nt, 0, precision, 5);
+        bs_sink_puts(s, "</mtd></mtr><mtr><mtd></mtd><mtd><mo>=</mo>");
+        rhs(s, e, net, nt, 1, precision, 3);
+        bs_sink_puts(s, "</mtd></mtr><mtr><mtd></mtd><mtd><mo>=</mo>");
+        bs_number_mathml(s, e->total, precision);
+        bs_sink_puts(s, "</mtd></mtr>");
+    }
+    bs_sink_free_buffer(&lhs);
+}
+
+void bs_expansion_mathml(bs_sink *s, const bs_expansion *e, const bs_net *net,
+                         bs_notation nt, int precision)
+{
+    bs_sink_puts(s, "<mtable class=\"eqn\">");
+    bs_expansion_rows_mathml(s, e, net, nt, precision, 1);
+    bs_sink_puts(s, "</mtable>");
+}
+
+/* ── the Unicode mathematics of the tables ─────────────────────────────── */
+
+typedef struct umath_ctx {
+    const bs_net *net; /* for %a and %z, or NULL */
+    size_t layer;
+    bs_notation nt;
+} umath_ctx;
+
+static unsigned long decode(const char *p, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (u[0] < 0x80) {
+        *len = 1;
+        return u[0];
+    }
+    size_t n = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3
+               : (u[0] & 0xF8) == 0xF0 ? 4 : 1;
+    unsigned long c = n == 2 ? u[0] & 0x1Fu : n == 3 ? u[0] & 0x0Fu : u[0] & 0x07u;
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80) {
+            *len = i;
+            return 0xFFFD;
+        }
+        c = (c << 6) | (u[i] & 0x3Fu);
+    }
+    *len = n;
+    return c;
+}
+
+static int is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static void umath_seq(bs_sink *s, const char **p, const umath_ctx *cx, char close);
+
+/* Reads one atom at *p and writes it to s; returns 0 at the end.  A
+ * bracketed group is one atom, an <mrow> with its fences first and last. */
+static int token(const char **p, bs_sink *s, const umath_ctx *cx, int first)
+{
+    const char *c = *p;
+    while (*c == ' ')
+        c++;
+    if (!*c) {
+        *p = c;
+        return 0;
+    }
+    if (*c == '(' || *c == '[') {
+        char close = *c == '(' ? ')' : ']';
+        bs_sink_printf(s, "<mrow><mo stretchy=\"false\">%c</mo>", *c);
+        *p = c + 1;
+        umath_seq(s, p, cx, close);
+        if (**p == close) {
+            bs_sink_printf(s, "<mo stretchy=\"false\">%c</mo>", close);
+            (*p)++;
+        }
+        bs_sink_puts(s, "</mrow>");
+        return 1;
+    }
+    if (c[0] == '%' && (c[1] == 'a' || c[1] == 'z') && cx && cx->net) {
+        var_name(s, c[1] == 'a' ? BS_Q_A : BS_Q_Z, cx->layer, cx->nt, NULL);
+        *p = c + 2;
+        return 1;
+    }
+    if (is_alpha(*c)) {
+        const char *e = c;
+        while (is_alpha(*e))
+            e++;
+        bs_sink_puts(s, "<mi>");
+        bs_sink_write(s, c, (size_t)(e - c));
+        bs_sink_puts(s, "</mi>");
+        if (e - c > 1 && *e == ' ')
+            bs_sink_puts(s, "<mspace width=\"0.17em\"></mspace>");
+        *p = e;
+        return 1;
+    }
+    if (is_digit(*c)) {
+        const char *e = c;
+        while (is_digit(*e) || (*e == '.' && is_digit(e[1])))
+            e++;
+        bs_sink_puts(s, "<mn>");
+        bs_sink_write(s, c, (size_t)(e - c));
+        bs_sink_puts(s, "</mn>");
+        *p = e;
+        return 1;
+    }
+    size_t len;
+    unsigned long u = decode(c, &len);
+    *p = c + len;
+    if (u == 0xBD) { /* ½ */
+        bs_sink_puts(s, "<mfrac><mn>1</mn><mn>2</mn></mfrac>");
+    } else if (u == 0x3A3 || u == 0x2211) { /* Σ */
+        bs_sink_puts(s, "<mo>∑</mo>");
+    } else if (u == 0x177) { /* ŷ */
+        bs_sink_puts(s, YHAT);
+    } else if ((u >= 0x391 && u <= 0x3C9) || (u >= 0xC0 && u <= 0x24F && u != 0xD7 &&
+                                               u != 0xF7) ||
+               u == 0x2202 || u == 0x2113) {
+        bs_sink_puts(s, "<mi>");
+        bs_sink_write(s, c, len);
+        bs_sink_puts(s, "</mi>");
+    } else if (u == 0x2212 && first) { /* a leading minus is a sign */
+        bs_sink_puts(s, "<mo form=\"prefix\">−</mo>");
+    } else if (u == 0xFFFD || u < 0x20) {
+        bs_sink_puts(s, "<mo>?</mo>");
+    } else {
+        char ch[8];
+        memcpy(ch, c, len);
+        ch[len] = '\0';
+        mo(s, ch);
+    }
+    return 1;
+}
+
+/* A sequence of atoms up to `close` (not consumed) or the end; an atom
+ * followed by _x takes x as its subscript, by ² the exponent 2. */
+static void umath_seq(bs_sink *s, const char **p, const umath_ctx *cx, char close)
+{
+    bs_sink atom = bs_sink_buffer();
+    int have = 0, count = 0;
+    for (;;) {
+        while (**p == ' ')
+            (*p)++;
+        if (!**p || (close && **p == close))
+            break;
+        if (have && **p == '_') {
+            (*p)++;
+            bs_sink sub = bs_sink_buffer(), w = bs_sink_buffer();
+            if (!token(p, &sub, cx, 1))
+                bs_sink_puts(&sub, "<mrow></mrow>");
+            bs_sink_printf(&w, "<msub>%s%s</msub>", held(s, &atom), held(s, &sub));
+            bs_sink_free_buffer(&atom);
+            bs_sink_free_buffer(&sub);
+            atom = w;
+            continue;
+        }
+        if (have && strncmp(*p, "²", strlen("²")) == 0) {
+            *p += strlen("²");
+            bs_sink w = bs_sink_buffer();
+            bs_sink_printf(&w, "<msup>%s<mn>2</mn></msup>", held(s, &atom));
+            bs_sink_free_buffer(&atom);
+            atom = w;
+            continue;
+        }
+        if (have)
+            bs_sink_puts(s, held(s, &atom));
+        bs_sink_free_buffer(&atom);
+        atom = bs_sink_buffer();
+        have = token(p, &atom, cx, count++ == 0);
+    }
+    if (have)
+        bs_sink_puts(s, held(s, &atom));
+    bs_sink_free_buffer(&atom);
+}
+
+static void umath(bs_sink *s, const char *text, const umath_ctx *cx)
+{
+    const char *p = text ? text : "";
+    bs_sink_puts(s, "<mrow>");
+    umath_seq(s, &p, cx, 0);
+    bs_sink_puts(s, "</mrow>");
+}
+
+void bs_umath_mathml(bs_sink *s, const char *text)
+{
+    umath(s, text, NULL);
+}
+
+void bs_dact_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
+{
+    const char *d = net->act[layer]->dmath;
+    if (!d)
+        return;
+    umath_ctx cx = {net, layer, nt};
+    umath(s, d, &cx);
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates docs/walkthroughs/NNN.md (an introduction from
+# docs/walkthroughs/intro/NNN.md followed by backstep's own Markdown) and
+# fails when a page in the repository is stale.
+#
+#   bash tests/walkthroughs.sh BACKSTEP SOURCE_ROOT            check
+#   bash tests/walkthroughs.sh BACKSTEP SOURCE_ROOT --update   rewrite the pages
+set -u
+backstep=$(realpath "$1")
+cd "$2" || exit 2
+update=${3:-}
+pass=0
+fail=0
+page() { # number, then backstep's arguments
+  local n=$1
+  shift
+  local out
+  out=$({ cat "docs/walkthroughs/intro/$n.md"; "$backstep" "$@"; } 2>/dev/null; printf x)
+  out=${out%x}
+  if [ "$update" = "--update" ]; then
+    printf '%s' "$out" > "docs/walkthroughs/$n.md"
+    pass=$((pass + 1))
+  elif printf '%s' "$out" | cmp -s - "docs/walkthroughs/$n.md"; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL docs/walkthroughs/$n.md is stale: run bash tests/walkthroughs.sh BACKSTEP . --update"
+    fail=$((fail + 1))
+  fi
+}
+page 000 trace specs/000-2-3-2-mse.json --format markdown --notation partial --terms --explain
+page 001 trace specs/4-3-2-1-bce.json --format markdown --terms --explain
+page 002 trace specs/4-5-3-softmax-ce-l2.json --format markdown --notation code --terms --explain
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
