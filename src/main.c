@@ -14,6 +14,7 @@
 #include "bs_error.h"
 #include "bs_net.h"
 #include "bs_render.h"
+#include "bs_report.h"
 #include "bs_trace.h"
 
 #ifndef BS_VERSION
@@ -35,6 +36,9 @@ typedef struct option_def {
 static const option_def options[] = {
     {"--format", "FORMAT", CMD_TRACE,
      "output format: text (default), json, markdown, latex, html or dot"},
+    {"--format", "FORMAT", CMD_CHECK,
+     "report format: text (default, one line per spec), json, tap (TAP version 13) or "
+     "junit (JUnit XML)"},
     {"--fragment", NULL, CMD_TRACE, "latex: write only the body, without the preamble"},
     {"--notation", "NOTATION", CMD_TRACE,
      "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
@@ -70,6 +74,7 @@ typedef struct cli {
     size_t nspecs;
     bs_render_opts render;
     bs_check_opts check;
+    bs_report_format report;
     int method_set;
     double epsilon, rtol, atol;
     int full;
@@ -195,7 +200,11 @@ static int pick(const char *value, const char *const *names, const char *what)
 static int apply(cli *c, const char *name, const char *v)
 {
     int i;
-    if (strcmp(name, "--format") == 0) {
+    if (strcmp(name, "--format") == 0 && c->command == CMD_CHECK) {
+        if ((i = pick(v, bs_report_format_names, "report format")) < 0)
+            return EXIT_BAD;
+        c->report = (bs_report_format)i;
+    } else if (strcmp(name, "--format") == 0) {
         if ((i = pick(v, bs_format_names, "format")) < 0)
             return EXIT_BAD;
         c->render.format = (bs_format)i;
@@ -277,6 +286,12 @@ static int parse(cli *c, int argc, char **argv, int first)
         const option_def *o = options;
         while (o->name && strcmp(o->name, name) != 0)
             o++;
+        /* an option may have a row per command (--format) */
+        for (const option_def *p = o; p->name; p++)
+            if (strcmp(p->name, name) == 0 && (p->commands & c->command)) {
+                o = p;
+                break;
+            }
         if (!o->name || !(o->commands & c->command)) {
             const char *names[32];
             size_t k = 0;
@@ -332,21 +347,21 @@ static bs_check_opts check_opts(const cli *c)
     return o;
 }
 
-/* Loads, traces and checks one spec.  On failure prints why and returns NULL. */
-static bs_trace *run(const cli *c, const char *path, bs_net **net)
+/* Loads, traces and checks one spec.  On failure prints why, fills *err
+ * and returns NULL. */
+static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err)
 {
-    bs_error err;
-    bs_error_clear(&err);
+    bs_error_clear(err);
     *net = NULL;
-    if (bs_net_load_file(path, &c->limits, net, &err) != BS_OK) {
-        report(&err);
+    if (bs_net_load_file(path, &c->limits, net, err) != BS_OK) {
+        report(err);
         return NULL;
     }
     bs_trace *t = NULL;
     bs_check_opts o = check_opts(c);
-    if (bs_trace_build(*net, &t, &err) != BS_OK || bs_trace_check(t, &o, &err) != BS_OK) {
-        bs_error_set_file(&err, path);
-        report(&err);
+    if (bs_trace_build(*net, &t, err) != BS_OK || bs_trace_check(t, &o, err) != BS_OK) {
+        bs_error_set_file(err, path);
+        report(err);
         bs_trace_free(t);
         bs_net_free(*net);
         *net = NULL;
@@ -457,7 +472,8 @@ static int cmd_trace(cli *c)
                          : bad_usage("trace needs a SPEC file");
     const char *path = c->specs[0];
     bs_net *net;
-    bs_trace *t = run(c, path, &net);
+    bs_error err;
+    bs_trace *t = run(c, path, &net, &err);
     if (!t)
         return EXIT_BAD;
     c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -481,32 +497,51 @@ static int cmd_trace(cli *c)
     return rc;
 }
 
+/* Checks every spec and writes the report: line by line for text, as one
+ * document for the other formats (so all traces are kept until the end). */
 static int cmd_check(cli *c)
 {
     if (c->nspecs == 0)
         return bad_usage("check needs at least one SPEC file");
     int rc = EXIT_AGREE;
-    bs_sink s = bs_sink_file(stdout);
-    s.color = use_color(stdout);
-    for (size_t i = 0; i < c->nspecs; i++) {
-        const char *path = c->specs[i];
-        bs_net *net;
-        bs_trace *t = run(c, path, &net);
-        if (!t) {
-            bs_sink_printf(&s, "%s: ERROR  the spec could not be checked (see the message above)\n",
-                           path);
-            rc = EXIT_BAD;
-            continue;
-        }
-        bs_sink_printf(&s, "%s: ", path);
-        bs_render_verdict(&s, t, BS_NOTATION_G);
-        bs_sink_puts(&s, "\n");
-        fflush(stdout);
-        if (!t->passed && rc == EXIT_AGREE)
-            rc = EXIT_MISMATCH;
-        bs_trace_free(t);
-        bs_net_free(net);
+    int streaming = c->report == BS_REPORT_TEXT;
+    bs_report_item *items = calloc(c->nspecs, sizeof *items);
+    bs_net **nets = calloc(c->nspecs, sizeof *nets);
+    bs_error *errs = calloc(c->nspecs, sizeof *errs);
+    if (!items || !nets || !errs) {
+        free(items);
+        free(nets);
+        free(errs);
+        return bad_usage("out of memory");
     }
+    bs_sink s = bs_sink_file(stdout);
+    s.color = streaming && use_color(stdout);
+    for (size_t i = 0; i < c->nspecs; i++) {
+        items[i].file = c->specs[i];
+        items[i].error = &errs[i];
+        items[i].trace = run(c, c->specs[i], &nets[i], &errs[i]);
+        if (!items[i].trace)
+            rc = EXIT_BAD;
+        else if (!items[i].trace->passed && rc == EXIT_AGREE)
+            rc = EXIT_MISMATCH;
+        if (streaming) {
+            bs_report_write(&s, c->report, &items[i], 1);
+            fflush(stdout);
+            bs_trace_free((bs_trace *)items[i].trace);
+            bs_net_free(nets[i]);
+            items[i].trace = NULL;
+            nets[i] = NULL;
+        }
+    }
+    if (!streaming)
+        bs_report_write(&s, c->report, items, c->nspecs);
+    for (size_t i = 0; i < c->nspecs; i++) {
+        bs_trace_free((bs_trace *)items[i].trace);
+        bs_net_free(nets[i]);
+    }
+    free(items);
+    free(nets);
+    free(errs);
     if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0) {
         if (errno != EPIPE) {
             fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));

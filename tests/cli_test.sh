@@ -648,9 +648,9 @@ run trace --method=complex --format=json "$S4321"
 assert_rc "--option=value form" 0
 run trace --full=yes "$S4321"
 assert_rc "--full=yes" 2
-run check --format json "$S4321"
-assert_rc "check --format (trace only)" 2
-assert_contains "check --format (trace only)" "$T/err" "does not apply"
+run check --fragment "$S4321"
+assert_rc "check --fragment (trace only)" 2
+assert_contains "check --fragment (trace only)" "$T/err" "does not apply"
 run trace "$S4321" "$good2"
 assert_rc "trace with two specs" 2
 run trace
