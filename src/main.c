@@ -15,6 +15,7 @@
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_report.h"
+#include "bs_scaffold.h"
 #include "bs_trace.h"
 
 #ifndef BS_VERSION
@@ -23,7 +24,7 @@
 
 enum { EXIT_AGREE = 0, EXIT_MISMATCH = 1, EXIT_BAD = 2 };
 
-enum { CMD_TRACE = 1, CMD_CHECK = 2 };
+enum { CMD_TRACE = 1, CMD_CHECK = 2, CMD_INIT = 4 };
 
 /* One table of options: the parser and the help text both read it. */
 typedef struct option_def {
@@ -57,8 +58,16 @@ static const option_def options[] = {
      "expand each element term by term with its numbers (handout 001 style)"},
     {"--explain", NULL, CMD_TRACE, "say in words why each step is what it is"},
     {"--precision", "N", CMD_TRACE, "significant digits in text output (default 6)"},
-    {"-o", "FILE", CMD_TRACE,
+    {"-o", "FILE", CMD_TRACE | CMD_INIT,
      "write the output to FILE (replaced only once the whole output is written)"},
+    {"--activations", "LIST", CMD_INIT,
+     "init: activations, one per layer or one for all, e.g. sigmoid,sigmoid,tanh "
+     "(default: sigmoid, and the output the loss needs)"},
+    {"--loss", "NAME", CMD_INIT,
+     "init: mse, bce or cross_entropy (default: bce for one output, else cross_entropy)"},
+    {"--convention", "NAME", CMD_INIT, "init: row (default) or column"},
+    {"--seed", "S", CMD_INIT, "init: the seed of the weights and the example (default 1)"},
+    {"--force", NULL, CMD_INIT, "init: overwrite FILE if it exists"},
     {"--max-file-size", "BYTES", CMD_TRACE | CMD_CHECK,
      "largest spec file read (default 67108864)"},
     {"--max-memory", "BYTES", CMD_TRACE | CMD_CHECK,
@@ -80,12 +89,15 @@ typedef struct cli {
     int full;
     const char *out;
     bs_limits limits;
+    bs_scaffold_opts init;
+    int force;
 } cli;
 
 static void usage_line(FILE *f)
 {
     fputs("usage: backstep trace SPEC [options]\n"
           "       backstep check SPEC... [options]\n"
+          "       backstep init LAYERS [options]\n"
           "       backstep help [trace|check]\n"
           "       backstep --version\n",
           f);
@@ -118,6 +130,18 @@ static void help(FILE *f, const char *topic)
               f);
         return;
     }
+    if (topic && strcmp(topic, "init") == 0) {
+        fputs("usage: backstep init LAYERS [options]\n\n"
+              "Writes a complete spec to start from: LAYERS like 4-3-2-1, weights and\n"
+              "biases drawn from the seed and rounded to two decimals, an example input\n"
+              "and target, and a \"//field\" comment beside each field.  The spec is\n"
+              "traced and checked before it is written, so it always runs cleanly.\n"
+              "It refuses to overwrite FILE unless --force is given.\n\noptions:\n",
+              f);
+        print_options(f, CMD_INIT);
+        fputs("\nexit status: 0 written, 2 usage error or i/o error\n", f);
+        return;
+    }
     if (topic && strcmp(topic, "check") == 0) {
         fputs("usage: backstep check SPEC... [options]\n\n"
               "Checks the gradients of each SPEC quietly: one line per spec.\n\noptions:\n",
@@ -134,6 +158,7 @@ static void help(FILE *f, const char *topic)
           "  trace SPEC      the forward pass and every backward step beside its\n"
           "                  numerical gradient\n"
           "  check SPEC...   the gradient check alone, one line per spec, for CI\n"
+          "  init LAYERS     write a starter spec, e.g. backstep init 4-3-2-1\n"
           "  help [COMMAND]  this text, or a command's options\n"
           "\nSee 'backstep help trace' and docs/ for the spec format and the output.\n",
           f);
@@ -247,6 +272,22 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--max-memory") == 0) {
         if (parse_size(v, &c->limits.max_memory))
             return bad_usage("--max-memory expects a number of bytes, got \"%s\"", v);
+    } else if (strcmp(name, "--activations") == 0) {
+        c->init.activations = v;
+    } else if (strcmp(name, "--loss") == 0) {
+        c->init.loss = v;
+    } else if (strcmp(name, "--convention") == 0) {
+        static const char *const convs[] = {"row", "column", NULL};
+        if ((i = pick(v, convs, "convention")) < 0)
+            return EXIT_BAD;
+        c->init.convention = i == 0 ? BS_ROW : BS_COLUMN;
+    } else if (strcmp(name, "--seed") == 0) {
+        size_t seed;
+        if (parse_size(v, &seed))
+            return bad_usage("--seed expects a non-negative integer, got \"%s\"", v);
+        c->init.seed = (uint64_t)seed;
+    } else if (strcmp(name, "--force") == 0) {
+        c->force = 1;
     } else if (strcmp(name, "--max-depth") == 0) {
         size_t d;
         if (parse_size(v, &d) || d < 1 || d > 1000)
@@ -398,8 +439,10 @@ static int render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int c
  * place only once everything was written, keeping an existing file's
  * permissions; a symbolic link is followed.  Anything else that exists (a
  * FIFO, a terminal, /dev/null) is written to directly. */
-static int write_output(const char *path, const char *spec, const bs_trace *t,
-                        const bs_render_opts *ro)
+typedef int (*emit_fn)(FILE *f, const void *ctx);
+
+static int write_output(const char *path, const char *spec, emit_fn emit,
+                        const void *ctx)
 {
     struct stat so, ss;
     int exists = stat(path, &so) == 0;
@@ -415,7 +458,7 @@ static int write_output(const char *path, const char *spec, const bs_trace *t,
     }
     if (exists && !S_ISREG(so.st_mode)) {
         FILE *f = fopen(path, "w");
-        int e = f ? render_to(f, t, ro, 0) : errno;
+        int e = f ? emit(f, ctx) : errno;
         if (f && fclose(f) != 0 && !e)
             e = errno;
         if (e) {
@@ -449,7 +492,7 @@ static int write_output(const char *path, const char *spec, const bs_trace *t,
     umask(mask);
     fchmod(fd, exists ? (so.st_mode & 07777) : (0666 & ~mask));
     FILE *f = fdopen(fd, "w");
-    int e = f ? render_to(f, t, ro, 0) : errno;
+    int e = f ? emit(f, ctx) : errno;
     if (!f)
         close(fd);
     if (f && fclose(f) != 0 && !e)
@@ -463,6 +506,17 @@ static int write_output(const char *path, const char *spec, const bs_trace *t,
     free(tmp);
     free(target);
     return e ? EXIT_BAD : 0;
+}
+
+typedef struct trace_job {
+    const bs_trace *t;
+    const bs_render_opts *ro;
+} trace_job;
+
+static int emit_trace(FILE *f, const void *ctx)
+{
+    const trace_job *j = ctx;
+    return render_to(f, j->t, j->ro, 0);
 }
 
 static int cmd_trace(cli *c)
@@ -479,7 +533,8 @@ static int cmd_trace(cli *c)
     c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
     int rc;
     if (c->out) {
-        rc = write_output(c->out, path, t, &c->render);
+        trace_job job = {t, &c->render};
+        rc = write_output(c->out, path, emit_trace, &job);
     } else {
         int e = render_to(stdout, t, &c->render,
                           c->render.format == BS_FORMAT_TEXT && use_color(stdout));
@@ -551,6 +606,47 @@ static int cmd_check(cli *c)
     return rc;
 }
 
+static int emit_text(FILE *f, const void *ctx)
+{
+    const char *text = ctx;
+    errno = 0;
+    if (fputs(text, f) == EOF || fflush(f) != 0 || ferror(f))
+        return errno ? errno : EIO;
+    return 0;
+}
+
+static int cmd_init(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? bad_usage("init takes one LAYERS argument, got %zu", c->nspecs)
+                         : bad_usage("init needs the layer sizes, e.g. backstep init 4-3-2-1");
+    c->init.layers = c->specs[0];
+    bs_error err;
+    bs_error_clear(&err);
+    bs_sink b = bs_sink_buffer();
+    if (bs_scaffold(&c->init, &b, &err) != BS_OK) {
+        bs_sink_free_buffer(&b);
+        report(&err);
+        return EXIT_BAD;
+    }
+    int rc = 0;
+    struct stat st;
+    if (!c->out) {
+        rc = emit_text(stdout, b.buf) ? EXIT_BAD : 0;
+        if (rc)
+            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
+    } else if (!c->force && stat(c->out, &st) == 0 && S_ISREG(st.st_mode)) {
+        fprintf(stderr, "backstep: %s: exists; refusing to overwrite it (give --force to "
+                        "replace it)\n",
+                c->out);
+        rc = EXIT_BAD;
+    } else {
+        rc = write_output(c->out, "-", emit_text, b.buf);
+    }
+    bs_sink_free_buffer(&b);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -568,8 +664,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0) {
         const char *topic = argc > 2 ? argv[2] : NULL;
-        if (topic && strcmp(topic, "trace") != 0 && strcmp(topic, "check") != 0)
-            return bad_usage("no help for \"%s\": commands are trace and check", topic);
+        if (topic && strcmp(topic, "trace") != 0 && strcmp(topic, "check") != 0 &&
+            strcmp(topic, "init") != 0)
+            return bad_usage("no help for \"%s\": commands are trace, check and init", topic);
         help(stdout, topic);
         return 0;
     }
@@ -579,12 +676,15 @@ int main(int argc, char **argv)
     c.check = bs_check_defaults(BS_METHOD_CENTRAL);
     c.rtol = c.atol = -1;
     c.limits = bs_limits_default();
+    c.init.seed = 1;
     if (strcmp(cmd, "trace") == 0)
         c.command = CMD_TRACE;
     else if (strcmp(cmd, "check") == 0)
         c.command = CMD_CHECK;
+    else if (strcmp(cmd, "init") == 0)
+        c.command = CMD_INIT;
     else {
-        const char *const cmds[] = {"trace", "check", "help", NULL};
+        const char *const cmds[] = {"trace", "check", "init", "help", NULL};
         const char *g = bs_suggest(cmd, cmds);
         if (g)
             fprintf(stderr, "backstep: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, g);
@@ -600,7 +700,9 @@ int main(int argc, char **argv)
         }
     int rc = parse(&c, argc, argv, 2);
     if (rc == 0)
-        rc = c.command == CMD_TRACE ? cmd_trace(&c) : cmd_check(&c);
+        rc = c.command == CMD_TRACE   ? cmd_trace(&c)
+             : c.command == CMD_CHECK ? cmd_check(&c)
+                                      : cmd_init(&c);
     free(c.specs);
     return rc;
 }
