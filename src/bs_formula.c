@@ -300,3 +300,68 @@ void bs_dact_text(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
         }
     }
 }
+
+static int qty_of(char c, bs_qty *q)
+{
+    switch (c) {
+    case 'a': *q = BS_Q_A; return 0;
+    case 'z': *q = BS_Q_Z; return 0;
+    case 'W':
+    case 'w': *q = BS_Q_W; return 0;
+    case 'b': *q = BS_Q_B; return 0;
+    default: return -1;
+    }
+}
+
+/* reads a layer number of 1 to 6 digits; returns characters used, or 0 */
+static size_t read_layer(const char *s, size_t *layer)
+{
+    size_t i = 0, v = 0;
+    while (s[i] >= '0' && s[i] <= '9' && i < 6)
+        v = v * 10 + (size_t)(s[i++] - '0');
+    if (i == 0 || (s[i] >= '0' && s[i] <= '9'))
+        return 0;
+    *layer = v;
+    return i;
+}
+
+int bs_name_parse(const char *name, bs_qty *q, size_t *layer)
+{
+    char buf[64];
+    size_t n = 0;
+    for (const char *c = name; *c && n + 1 < sizeof buf; c++)
+        if (*c != ' ')
+            buf[n++] = *c;
+    buf[n] = '\0';
+    if (strcmp(buf, "L") == 0 || strcmp(buf, "loss") == 0) {
+        *q = BS_Q_LOSS;
+        *layer = 0;
+        return 0;
+    }
+    const char *s = buf;
+    size_t used;
+    if (s[0] == 'g' && s[1] == '[') { /* g[2z] */
+        if (!(used = read_layer(s + 2, layer)) || qty_of(s[2 + used], q) ||
+            strcmp(s + 3 + used, "]") != 0)
+            return -1;
+        return *layer >= 1 ? 0 : -1;
+    }
+    if (strncmp(s, "dL/d", 4) == 0)
+        s += 4;
+    else if (strncmp(s, "∂L/∂", strlen("∂L/∂")) == 0)
+        s += strlen("∂L/∂");
+    else if (s[0] == 'd')
+        s += 1;
+    else
+        return -1;
+    if (qty_of(s[0], q))
+        return -1;
+    s++;
+    int bracket = s[0] == '[';
+    if (!(used = read_layer(s + bracket, layer)))
+        return -1;
+    s += bracket + used;
+    if (strcmp(s, bracket ? "]" : "") != 0)
+        return -1;
+    return *layer >= 1 ? 0 : -1;
+}

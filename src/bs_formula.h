@@ -94,6 +94,12 @@ void bs_name_var(char *buf, size_t size, bs_qty q, size_t layer,
 void bs_name_act(char *buf, size_t size, const bs_net *net, size_t layer,
                  bs_notation nt);
 
+/* Reads a step's name written in any notation: "g[2z]", "dz2", "dL/dz2",
+ * "dL/dz[2]", "∂L/∂z[2]", and "L" or "loss" for the loss.  Spaces are
+ * ignored, and "w" is read as "W".  Returns 0 and sets *q and *layer (0 for
+ * the loss), or -1 when the name is not one of these forms. */
+int bs_name_parse(const char *name, bs_qty *q, size_t *layer);
+
 /* Typesets an expression as Unicode text.  The network supplies the
  * activation names and the layer count. */
 void bs_expr_text(bs_sink *s, const bs_expr *e, const bs_net *net,

@@ -154,6 +154,36 @@ START_TEST(test_pick)
 }
 END_TEST
 
+/* Step names in every notation read back to the same quantity and layer. */
+static const struct {
+    const char *name;
+    int ok;
+    bs_qty q;
+    size_t layer;
+} names[] = {
+    {"g[2z]", 1, BS_Q_Z, 2},   {"g[12W]", 1, BS_Q_W, 12}, {"dz2", 1, BS_Q_Z, 2},
+    {"dW3", 1, BS_Q_W, 3},     {"dw3", 1, BS_Q_W, 3},     {"db1", 1, BS_Q_B, 1},
+    {"da2", 1, BS_Q_A, 2},     {"dL/dz2", 1, BS_Q_Z, 2},  {"dL/dz[2]", 1, BS_Q_Z, 2},
+    {"∂L/∂W[1]", 1, BS_Q_W, 1}, {" g[1b] ", 1, BS_Q_B, 1}, {"loss", 1, BS_Q_LOSS, 0},
+    {"L", 1, BS_Q_LOSS, 0},    {"g[0a]", 0, BS_Q_A, 0},   {"dz0", 0, BS_Q_A, 0},
+    {"g[2x]", 0, BS_Q_A, 0},   {"dz", 0, BS_Q_A, 0},      {"z2", 0, BS_Q_A, 0},
+    {"g[2z", 0, BS_Q_A, 0},    {"dz2x", 0, BS_Q_A, 0},    {"dL/dz[2", 0, BS_Q_A, 0},
+    {"", 0, BS_Q_A, 0},
+};
+
+START_TEST(test_name_parse)
+{
+    bs_qty q = BS_Q_Y;
+    size_t layer = 99;
+    int r = bs_name_parse(names[_i].name, &q, &layer);
+    ck_assert_msg((r == 0) == names[_i].ok, "\"%s\": parse gave %d", names[_i].name, r);
+    if (names[_i].ok) {
+        ck_assert_int_eq(q, names[_i].q);
+        ck_assert_uint_eq(layer, names[_i].layer);
+    }
+}
+END_TEST
+
 Suite *terms_suite(void)
 {
     Suite *s = suite_create("terms");
@@ -163,6 +193,7 @@ Suite *terms_suite(void)
     tcase_add_test(tc, test_two_flows);
     tcase_add_test(tc, test_explanations);
     tcase_add_test(tc, test_pick);
+    tcase_add_loop_test(tc, test_name_parse, 0, (int)(sizeof names / sizeof names[0]));
     suite_add_tcase(s, tc);
     return s;
 }
