@@ -149,6 +149,6 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
     }
     bs_numeric_free(nm);
     t->checked = 1;
-    t->passed = t->n_failed == 0 && t->first_nonfinite == t->nsteps;
+    t->passed = t->n_failed == 0 && t->first_nonfinite == t->nsteps && t->claims_wrong == 0;
     return BS_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_formula.h"
 #include "bs_json.h"
 #include "bs_rng.h"
 
@@ -92,6 +93,11 @@ void bs_net_free(bs_net *net)
     free(net->labels);
     free(net->name);
     free(net->description);
+    for (size_t i = 0; i < net->nclaims; i++) {
+        free(net->claims[i].name);
+        free(net->claims[i].values);
+    }
+    free(net->claims);
     free(net);
 }
 
@@ -363,7 +369,7 @@ static bs_status read_examples(const cJSON *v, const char *path, size_t width,
 static const char *const top_keys[] = {
     "name", "description", "convention", "layers", "activations", "loss",
     "batch_reduction", "l2", "params", "init", "x", "y", "labels",
-    "random_batch", NULL};
+    "random_batch", "claims", "claims_tolerance", NULL};
 
 static const char *const conventions[] = {"row", "column", NULL};
 static const char *const reductions[] = {"mean", "sum", NULL};
@@ -741,6 +747,106 @@ static bs_status check_targets(const bs_net *net, bs_error *err)
     return BS_OK;
 }
 
+/* The displayed shape of a step of this network: activations B×n (row) or
+ * n×B (column), W n_{l−1}×n_l (row) or n_l×n_{l−1} (column), b 1×n or n×1. */
+static void step_shape(const bs_net *net, bs_qty q, size_t l, size_t *r, size_t *c)
+{
+    int col = net->convention == BS_COLUMN;
+    size_t a = 1, b = 1;
+    switch (q) {
+    case BS_Q_A:
+    case BS_Q_Z: a = net->B; b = net->n[l]; break;
+    case BS_Q_W: a = net->n[l - 1]; b = net->n[l]; break;
+    case BS_Q_B: a = 1; b = net->n[l]; break;
+    default: break;
+    }
+    *r = col ? b : a;
+    *c = col ? a : b;
+}
+
+/* "claims": {"g[3z]": [[0.2174]], "dW2": [[…], …], "loss": 0.693} — a number,
+ * a list (a 1×n or n×1 step) or a matrix per name, in the displayed
+ * orientation; names in any notation. */
+static bs_status read_claims(const cJSON *v, bs_net *net, bs_error *err)
+{
+    if (!cJSON_IsObject(v))
+        return bs_error_set(err, BS_ERR_SPEC, "claims",
+                            "expected an object like {\"g[3z]\": [[0.2174]], \"loss\": 0.693}, "
+                            "got %s",
+                            type_name(v));
+    size_t n = (size_t)cJSON_GetArraySize(v);
+    net->claims = calloc(n ? n : 1, sizeof(bs_claim));
+    if (!net->claims)
+        return bs_error_set(err, BS_ERR_NOMEM, "claims", "out of memory");
+    for (const cJSON *c = v->child; c; c = c->next) {
+        if (is_comment_key(c->string))
+            continue;
+        char p[400], q[256];
+        bs_error_quote(q, sizeof q, c->string);
+        snprintf(p, sizeof p, "claims.%s", q);
+        bs_qty qty;
+        size_t layer;
+        if (bs_name_parse(c->string, &qty, &layer) != 0)
+            return bs_error_set(err, BS_ERR_SPEC, p,
+                                "unknown step \"%s\": expected a name like g[3z], dz3, "
+                                "dL/dz3 or loss",
+                                q);
+        if (qty != BS_Q_LOSS && layer > net->L)
+            return bs_error_set(err, BS_ERR_SPEC, p,
+                                "there is no layer %zu: the network has %zu layer%s", layer,
+                                net->L, net->L == 1 ? "" : "s");
+        for (size_t i = 0; i < net->nclaims; i++)
+            if (net->claims[i].qty == (int)qty && net->claims[i].layer == layer)
+                return bs_error_set(err, BS_ERR_SPEC, p, "claims \"%s\" a second time (as %s)",
+                                    q, net->claims[i].name);
+        bs_claim *cl = &net->claims[net->nclaims];
+        size_t er = 1, ec = 1;
+        if (qty != BS_Q_LOSS)
+            step_shape(net, qty, layer, &er, &ec);
+        size_t r = 1, cc = 1;
+        double *m = NULL;
+        bs_status st;
+        if (cJSON_IsNumber(c)) {
+            m = malloc(sizeof(double));
+            if (!m)
+                return bs_error_set(err, BS_ERR_NOMEM, p, "out of memory");
+            m[0] = c->valuedouble;
+        } else if (cJSON_IsArray(c) && cJSON_IsArray(c->child)) {
+            if ((st = read_matrix(c, p, &r, &cc, &m, err)))
+                return st;
+        } else {
+            size_t len;
+            if ((st = read_vector(c, p, &len, &m, err)))
+                return st;
+            /* a flat list stands for the step's one row or one column */
+            r = er == 1 ? 1 : len;
+            cc = er == 1 ? len : 1;
+        }
+        if (r != er || cc != ec) {
+            free(m);
+            if (r == ec && cc == er && r != cc)
+                return bs_error_set(err, BS_ERR_SPEC, p,
+                                    "expected %zu×%zu (%s convention), got the transpose %zu×%zu",
+                                    er, ec, net->convention == BS_ROW ? "row" : "column", r, cc);
+            return bs_error_set(err, BS_ERR_SPEC, p, "expected %zu×%zu, got %zu×%zu", er, ec,
+                                r, cc);
+        }
+        cl->name = dup_str(c->string);
+        if (!cl->name) {
+            free(m);
+            return bs_error_set(err, BS_ERR_NOMEM, p, "out of memory");
+        }
+        cl->qty = (int)qty;
+        cl->gradient = qty != BS_Q_LOSS;
+        cl->layer = layer;
+        cl->rows = r;
+        cl->cols = cc;
+        cl->values = m;
+        net->nclaims++;
+    }
+    return BS_OK;
+}
+
 static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
                        bs_error *err)
 {
@@ -983,7 +1089,20 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "init")) &&
         (st = read_init(v, net, err)))
         return st;
-    return read_params(cJSON_GetObjectItemCaseSensitive(root, "params"), net, err);
+    if ((st = read_params(cJSON_GetObjectItemCaseSensitive(root, "params"), net, err)))
+        return st;
+    net->claims_tolerance = BS_DEFAULT_CLAIMS_TOLERANCE;
+    if ((v = cJSON_GetObjectItemCaseSensitive(root, "claims_tolerance"))) {
+        if (!cJSON_IsNumber(v) || !(v->valuedouble > 0) || !(v->valuedouble < 1))
+            return bs_error_set(err, BS_ERR_SPEC, "claims_tolerance",
+                                "expected a relative tolerance between 0 and 1, like 5e-4 "
+                                "(4 significant digits), got %s",
+                                type_name(v));
+        net->claims_tolerance = v->valuedouble;
+    }
+    if ((v = cJSON_GetObjectItemCaseSensitive(root, "claims")))
+        return read_claims(v, net, err);
+    return BS_OK;
 }
 
 bs_status bs_net_from_json(const cJSON *root, const bs_limits *limits,

@@ -40,6 +40,18 @@ typedef struct bs_limits {
 #define BS_DEFAULT_MAX_LAYERS ((size_t)100)
 #define BS_MAX_LAYER_SIZE ((size_t)100000000)
 
+/* A value a student worked out by hand, from the spec's "claims": the loss,
+ * or a whole step (a gradient or a forward value) in the displayed
+ * orientation of the spec's convention. */
+typedef struct bs_claim {
+    char *name;          /* as written in the spec: "g[3z]", "dz2", "loss" */
+    int qty;             /* a bs_qty (bs_formula.h); the loss is BS_Q_LOSS */
+    int gradient;        /* 1 for g[..], dz2, dL/dz2; 0 for the loss */
+    size_t layer;
+    size_t rows, cols;   /* the displayed shape */
+    double *values;      /* rows×cols */
+} bs_claim;
+
 /* Where a parameter's values came from. */
 typedef enum bs_origin { BS_GIVEN = 0, BS_DRAWN = 1 } bs_origin;
 
@@ -69,7 +81,13 @@ typedef struct bs_net {
     double init_scale;
     int has_random_batch;
     uint64_t random_batch_seed;
+    /* hand-computed values to check, from "claims" */
+    bs_claim *claims;
+    size_t nclaims;
+    double claims_tolerance; /* relative; default 5e-4, suited to 4 significant digits */
 } bs_net;
+
+#define BS_DEFAULT_CLAIMS_TOLERANCE 5e-4
 
 /* Returns the default limits. */
 bs_limits bs_limits_default(void);

@@ -128,7 +128,7 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
     snprintf(rel, sizeof rel, "%.2g", t->max_rel_error);
     const bs_step *w = &t->steps[t->worst_step];
     bs_step_name(name, sizeof name, w, nt);
-    if (pass || t->n_failed == 0)
+    if (t->n_failed == 0)
         bs_sink_printf(s, "  %s of %s elements compared (%s), largest relative error %s",
                        num, tot, bs_method_names[t->opts.method], rel);
     else
@@ -142,4 +142,9 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_sink_printf(s, "; %zu non-finite", t->n_nonfinite);
     if (t->sampled)
         bs_sink_puts(s, "; large steps sampled, --full compares all");
+    if (t->nclaims > 0 && t->claims_wrong == 0)
+        bs_sink_printf(s, "; %zu claim%s agree%s", t->nclaims, t->nclaims == 1 ? "" : "s",
+                       t->nclaims == 1 ? "s" : "");
+    else if (t->nclaims > 0)
+        bs_sink_printf(s, "; %zu of %zu claims disagree", t->claims_wrong, t->nclaims);
 }

@@ -294,6 +294,7 @@ static void check(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_sink_puts(s, ",\n    \"first_nonfinite\": ");
         str(s, name);
     }
+    bs_sink_printf(s, ",\n    \"claims_wrong\": %zu", t->claims_wrong);
     bs_sink_puts(s, ",\n    \"verdict\": ");
     str(s, bs_verdict_word(t));
     bs_sink_printf(s, ",\n    \"passed\": %s\n  }\n", t->passed ? "true" : "false");
@@ -337,7 +338,25 @@ void bs_render_json(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
         step(s, t, &t->steps[i], o);
         bs_sink_puts(s, i + 1 < t->nsteps ? ",\n" : "\n");
     }
-    bs_sink_puts(s, "  ],\n");
+    bs_sink_puts(s, "  ],\n  \"claims\": [");
+    for (size_t i = 0; i < t->nclaims; i++) {
+        const bs_claim_result *r = &t->claims[i];
+        const bs_step *st = &t->steps[r->step];
+        char name[48];
+        bs_step_name(name, sizeof name, st, o->notation);
+        bs_sink_printf(s, "%s\n    {\"claim\": ", i ? "," : "");
+        str(s, r->claim->name);
+        bs_sink_puts(s, ", \"step\": ");
+        str(s, name);
+        bs_sink_printf(s, ", \"agrees\": %s, \"wrong\": %zu, \"max_rel_difference\": ",
+                       r->agrees ? "true" : "false", r->n_wrong);
+        num(s, r->max_rel);
+        bs_sink_printf(s, ", \"worst\": [%zu, %zu], \"values\": ", r->worst / st->cols + 1,
+                       r->worst % st->cols + 1);
+        matrix(s, r->claim->values, NULL, r->claim->rows, r->claim->cols, "    ");
+        bs_sink_puts(s, "}");
+    }
+    bs_sink_printf(s, "%s],\n", t->nclaims ? "\n  " : "");
     check(s, t, o->notation);
     bs_sink_puts(s, "}\n");
 }

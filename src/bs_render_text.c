@@ -189,6 +189,36 @@ static void params(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
     }
 }
 
+/* the student's claim about a step, beside backstep's value */
+static void claim_lines(bs_sink *s, const bs_trace *t, size_t step, const bs_render_opts *o)
+{
+    const bs_claim_result *r = bs_trace_claim(t, step);
+    if (!r)
+        return;
+    const bs_step *st = &t->steps[step];
+    const bs_claim *c = r->claim;
+    bs_sink_printf(s, "  your claim (%s):\n", c->name);
+    print_matrix(s, c->values, c->rows, c->cols, o->precision, "    ");
+    bs_sink_puts(s, "  ");
+    if (s->color)
+        bs_sink_puts(s, r->agrees ? "\033[32m" : "\033[31m");
+    bs_sink_puts(s, r->agrees ? "✓ claim agrees" : "✗ CLAIM DISAGREES");
+    if (s->color)
+        bs_sink_puts(s, "\033[0m");
+    if (r->agrees) {
+        bs_sink_printf(s, " (within a relative %g of backstep's values)\n",
+                       t->net->claims_tolerance);
+        return;
+    }
+    char w[40], v[40], name[48];
+    bs_fmt_num(w, sizeof w, c->values[r->worst], o->precision);
+    bs_fmt_num(v, sizeof v, st->value[r->worst], o->precision);
+    bs_step_name(name, sizeof name, st, o->notation);
+    bs_sink_printf(s, ": %zu of %zu element%s; at %s[%zu,%zu] you wrote %s, backstep has %s\n",
+                   r->n_wrong, c->rows * c->cols, c->rows * c->cols == 1 ? "" : "s", name,
+                   r->worst / st->cols + 1, r->worst % st->cols + 1, w, v);
+}
+
 static void forward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
 {
     rule(s, "Forward pass");
@@ -228,6 +258,7 @@ static void forward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
         }
         if (st->value_nonfinite)
             bs_sink_puts(s, "  ✗ non-finite value here\n");
+        claim_lines(s, t, i, o);
     }
 }
 
@@ -430,6 +461,7 @@ static void backward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
         }
         if (o->terms)
             step_terms(s, t, st, o);
+        claim_lines(s, t, i, o);
     }
 }
 

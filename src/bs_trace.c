@@ -23,10 +23,68 @@ void bs_trace_free(bs_trace *t)
     for (size_t i = 0; i < t->nsteps; i++)
         free_step(&t->steps[i]);
     free(t->steps);
+    free(t->claims);
     free(t->pool.nodes);
     bs_forward_free(t->fw);
     bs_grads_free(t->grads);
     free(t);
+}
+
+const bs_claim_result *bs_trace_claim(const bs_trace *t, size_t step)
+{
+    for (size_t i = 0; t && i < t->nclaims; i++)
+        if (t->claims[i].step == step)
+            return &t->claims[i];
+    return NULL;
+}
+
+/* Compares each claim with its step: an element agrees when
+ * |claim − value| ≤ tol · max(|claim|, |value|) (tol relative, for rounded
+ * hand work) or both are 0. */
+static int compare_claims(bs_trace *t)
+{
+    const bs_net *net = t->net;
+    if (net->nclaims == 0)
+        return 0;
+    t->claims = calloc(net->nclaims, sizeof *t->claims);
+    if (!t->claims)
+        return -1;
+    for (size_t i = 0; i < net->nclaims; i++) {
+        const bs_claim *c = &net->claims[i];
+        bs_claim_result *r = &t->claims[t->nclaims];
+        size_t si = t->nsteps;
+        for (size_t k = 0; k < t->nsteps; k++) {
+            const bs_step *st = &t->steps[k];
+            if (c->qty == BS_Q_LOSS ? st->kind == BS_STEP_LOSS
+                                    : st->kind == BS_STEP_BACKWARD && (int)st->qty == c->qty &&
+                                          st->layer == c->layer)
+                si = k;
+        }
+        if (si == t->nsteps)
+            continue;
+        const bs_step *st = &t->steps[si];
+        r->claim = c;
+        r->step = si;
+        for (size_t k = 0; k < st->rows * st->cols && k < c->rows * c->cols; k++) {
+            double v = st->value[k], w = c->values[k];
+            double m = fmax(fabs(v), fabs(w));
+            double rel = m == 0.0 ? 0.0 : fabs(v - w) / m;
+            if (!(rel <= net->claims_tolerance)) {
+                r->n_wrong++;
+                if (!(rel <= r->max_rel) || r->n_wrong == 1) {
+                    r->max_rel = isnan(rel) ? INFINITY : rel;
+                    r->worst = k;
+                }
+            } else if (r->n_wrong == 0 && rel > r->max_rel) {
+                r->max_rel = rel;
+                r->worst = k;
+            }
+        }
+        r->agrees = r->n_wrong == 0;
+        t->claims_wrong += !r->agrees;
+        t->nclaims++;
+    }
+    return 0;
 }
 
 const bs_step *bs_trace_find(const bs_trace *t, const char *id)
@@ -229,6 +287,10 @@ bs_status bs_trace_build(const bs_net *net, bs_trace **out, bs_error *err)
     t->pool.cap = 24 * cap;
     t->pool.nodes = calloc(t->pool.cap, sizeof(bs_expr));
     if (!t->steps || !t->pool.nodes || build_steps(t) != 0) {
+        bs_trace_free(t);
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    }
+    if (compare_claims(t) != 0) {
         bs_trace_free(t);
         return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
     }

@@ -68,6 +68,16 @@ typedef struct bs_step {
     int passed;             /* 1 when every compared element agrees */
 } bs_step;
 
+/* A hand-computed claim of the spec, compared with the trace. */
+typedef struct bs_claim_result {
+    const bs_claim *claim;  /* borrowed from the network */
+    size_t step;            /* the trace step it claims */
+    size_t n_wrong;         /* elements that differ by more than the tolerance */
+    double max_rel;         /* largest |claim − value| / max(|claim|, |value|) */
+    size_t worst;           /* where (r·cols + c) */
+    int agrees;
+} bs_claim_result;
+
 typedef struct bs_trace {
     const bs_net *net;      /* borrowed: must outlive the trace */
     bs_forward *fw;
@@ -77,6 +87,9 @@ typedef struct bs_trace {
     size_t nsteps;
     size_t first_backward;  /* index of the first backward step */
     size_t first_nonfinite; /* index of the first step with a non-finite value, or nsteps */
+    bs_claim_result *claims;/* one per claim of the spec, in the spec's order */
+    size_t nclaims;
+    size_t claims_wrong;    /* claims that disagree */
     /* the check, once bs_trace_check has run */
     int checked;
     bs_check_opts opts;     /* with the defaults filled in */
@@ -85,7 +98,8 @@ typedef struct bs_trace {
     double max_rel_error;
     size_t worst_step, worst_index; /* where max_rel_error was found */
     int sampled;            /* 1 when some step was compared on a sample */
-    int passed;             /* every compared element agrees and all is finite */
+    int passed;             /* every compared element agrees, all is finite, and every
+                               claim agrees */
 } bs_trace;
 
 /* Runs the forward pass and backpropagation of `net` and records every
@@ -105,6 +119,10 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err);
 
 /* Frees a trace; NULL is allowed. */
 void bs_trace_free(bs_trace *t);
+
+/* Returns the claim result of step index `step`, or NULL when the spec makes
+ * no claim about it. */
+const bs_claim_result *bs_trace_claim(const bs_trace *t, size_t step);
 
 /* Returns the step with canonical id `id` ("g[2z]"), or NULL. */
 const bs_step *bs_trace_find(const bs_trace *t, const char *id);

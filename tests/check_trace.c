@@ -325,6 +325,63 @@ START_TEST(test_nonfinite_is_never_a_pass)
 }
 END_TEST
 
+/* Claims: hand-computed values rounded to 4 significant digits agree; one
+ * wrong digit is caught; the check then fails.  Values worked by hand for
+ * the 1-1-1 network of test_hand_worked_1_1_1: ŷ = 2σ(0.5) = 1.244919,
+ * L = ½ŷ² = 0.774901, g[2z] = ŷ = 1.244919, g[1z] = σ'(0.5)·2ŷ = 0.585121. */
+START_TEST(test_claims)
+{
+#define CLAIMS_SPEC "{\"layers\": [1, 1, 1], \"activations\": [\"sigmoid\", \"identity\"]," \
+                    " \"loss\": \"mse\", \"params\": {\"W1\": [[0.5]], \"b1\": [0]," \
+                    " \"W2\": [[2]], \"b2\": [0]}, \"x\": [1], \"y\": [0], \"claims\": %s}"
+    char spec[1024];
+    snprintf(spec, sizeof spec, CLAIMS_SPEC,
+             "{\"loss\": 0.7749, \"g[2z]\": 1.245, \"dz1\": [[0.5851]], \"dL/db1\": [0.5851]}");
+    bs_net *net = load(spec);
+    bs_trace *t = trace_of(net);
+    ck_assert_uint_eq(t->nclaims, 4);
+    ck_assert_uint_eq(t->claims_wrong, 0);
+    bs_check_opts o = bs_check_defaults(BS_METHOD_CENTRAL);
+    ck_assert_int_eq(bs_trace_check(t, &o, NULL), BS_OK);
+    ck_assert(t->passed);
+    bs_trace_free(t);
+    bs_net_free(net);
+
+    snprintf(spec, sizeof spec, CLAIMS_SPEC, "{\"g[1z]\": 0.5861}"); /* one digit off */
+    net = load(spec);
+    t = trace_of(net);
+    ck_assert_uint_eq(t->claims_wrong, 1);
+    ck_assert_int_eq(t->claims[0].agrees, 0);
+    ck_assert_str_eq(t->steps[t->claims[0].step].id, "g[1z]");
+    double a1 = 1.0 / (1.0 + exp(-0.5)), g1z = a1 * (1 - a1) * 2 * (2 * a1);
+    ck_assert_double_eq_tol(t->claims[0].max_rel, (0.5861 - g1z) / 0.5861, 1e-12);
+    ck_assert_int_eq(bs_trace_check(t, &o, NULL), BS_OK);
+    ck_assert(!t->passed);
+    bs_trace_free(t);
+    bs_net_free(net);
+
+    /* bad claims are spec errors naming the claim */
+    const struct {
+        const char *claims, *where, *phrase;
+    } bad[] = {
+        {"{\"g[2y]\": 1}", "claims.g[2y]", "unknown step"},
+        {"{\"dz2\": 1, \"g[2z]\": 1}", "claims.g[2z]", "a second time"},
+        {"{\"g[3z]\": 1}", "claims.g[3z]", "there is no layer 3"},
+        {"{\"g[1W]\": [[1, 2]]}", "claims.g[1W]", "expected 1×1"},
+        {"{\"loss\": \"big\"}", "claims.loss", "expected an array of numbers"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(spec, sizeof spec, CLAIMS_SPEC, bad[i].claims);
+        bs_error err;
+        bs_net *n2 = NULL;
+        ck_assert_int_eq(bs_net_load_string(spec, strlen(spec), "c.json", NULL, &n2, &err),
+                         BS_ERR_SPEC);
+        ck_assert_str_eq(err.where, bad[i].where);
+        ck_assert_msg(strstr(err.message, bad[i].phrase), "%s: %s", bad[i].claims, err.message);
+    }
+}
+END_TEST
+
 Suite *trace_suite(void)
 {
     Suite *s = suite_create("trace");
@@ -341,6 +398,7 @@ Suite *trace_suite(void)
     tcase_add_test(tc, test_check_catches_error);
     tcase_add_test(tc, test_sampling);
     tcase_add_test(tc, test_nonfinite_is_never_a_pass);
+    tcase_add_test(tc, test_claims);
     suite_add_tcase(s, tc);
     return s;
 }
