@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "bs_error.h"
+#include "bs_examples.h"
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_report.h"
@@ -24,7 +25,7 @@
 
 enum { EXIT_AGREE = 0, EXIT_MISMATCH = 1, EXIT_BAD = 2 };
 
-enum { CMD_TRACE = 1, CMD_CHECK = 2, CMD_INIT = 4 };
+enum { CMD_TRACE = 1, CMD_CHECK = 2, CMD_INIT = 4, CMD_EXAMPLES = 8 };
 
 /* One table of options: the parser and the help text both read it. */
 typedef struct option_def {
@@ -98,6 +99,7 @@ static void usage_line(FILE *f)
     fputs("usage: backstep trace SPEC [options]\n"
           "       backstep check SPEC... [options]\n"
           "       backstep init LAYERS [options]\n"
+          "       backstep examples\n"
           "       backstep help [trace|check]\n"
           "       backstep --version\n",
           f);
@@ -159,6 +161,8 @@ static void help(FILE *f, const char *topic)
           "                  numerical gradient\n"
           "  check SPEC...   the gradient check alone, one line per spec, for CI\n"
           "  init LAYERS     write a starter spec, e.g. backstep init 4-3-2-1\n"
+          "  examples        list the shipped specs; a SPEC that is not a file but the\n"
+          "                  name of one (backstep trace 4-3-2-1-bce) runs it\n"
           "  help [COMMAND]  this text, or a command's options\n"
           "\nSee 'backstep help trace' and docs/ for the spec format and the output.\n",
           f);
@@ -394,6 +398,15 @@ static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err
 {
     bs_error_clear(err);
     *net = NULL;
+    /* a file always wins over the name of a shipped spec */
+    char shipped[1024];
+    struct stat st;
+    if (strcmp(path, "-") != 0 && stat(path, &st) != 0 &&
+        bs_example_find(path, shipped, sizeof shipped) == 0) {
+        fprintf(stderr, "backstep: %s is not a file; running the shipped spec %s\n", path,
+                shipped);
+        path = shipped;
+    }
     if (bs_net_load_file(path, &c->limits, net, err) != BS_OK) {
         report(err);
         return NULL;
@@ -647,6 +660,21 @@ static int cmd_init(cli *c)
     return rc;
 }
 
+static int cmd_examples(void)
+{
+    bs_sink s = bs_sink_file(stdout);
+    if (bs_examples_list(&s) == 0) {
+        fputs("backstep: no shipped specs found (set BACKSTEP_SPECS_DIR to their directory)\n",
+              stderr);
+        return EXIT_BAD;
+    }
+    if (fflush(stdout) != 0 || bs_sink_status(&s) != 0) {
+        fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
+        return EXIT_BAD;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -683,8 +711,10 @@ int main(int argc, char **argv)
         c.command = CMD_CHECK;
     else if (strcmp(cmd, "init") == 0)
         c.command = CMD_INIT;
+    else if (strcmp(cmd, "examples") == 0)
+        c.command = CMD_EXAMPLES;
     else {
-        const char *const cmds[] = {"trace", "check", "init", "help", NULL};
+        const char *const cmds[] = {"trace", "check", "init", "examples", "help", NULL};
         const char *g = bs_suggest(cmd, cmds);
         if (g)
             fprintf(stderr, "backstep: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, g);
@@ -700,9 +730,11 @@ int main(int argc, char **argv)
         }
     int rc = parse(&c, argc, argv, 2);
     if (rc == 0)
-        rc = c.command == CMD_TRACE   ? cmd_trace(&c)
-             : c.command == CMD_CHECK ? cmd_check(&c)
-                                      : cmd_init(&c);
+        rc = c.command == CMD_TRACE      ? cmd_trace(&c)
+             : c.command == CMD_CHECK    ? cmd_check(&c)
+             : c.command == CMD_EXAMPLES ? (c.nspecs ? bad_usage("examples takes no arguments")
+                                                     : cmd_examples())
+                                         : cmd_init(&c);
     free(c.specs);
     return rc;
 }
