@@ -85,20 +85,31 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
     t->worst_step = t->first_backward;
     t->worst_index = 0;
     t->sampled = 0;
+    /* the marks first, so that the total is known for the progress indicator */
+    size_t total = 0, done = 0;
+    for (size_t si = t->first_backward; si < t->nsteps; si++) {
+        bs_step *s = &t->steps[si];
+        size_t count = s->rows * s->cols;
+        free(s->compared);
+        s->compared = malloc(count);
+        if (!s->compared) {
+            bs_numeric_free(nm);
+            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        }
+        s->n_compared = choose(s, si, &o, s->compared);
+        total += s->n_compared;
+    }
     for (size_t si = t->first_backward; si < t->nsteps; si++) {
         bs_step *s = &t->steps[si];
         size_t count = s->rows * s->cols;
         free(s->numeric);
         free(s->numeric_error);
-        free(s->compared);
         s->numeric = malloc(sizeof(double) * count);
         s->numeric_error = malloc(sizeof(double) * count);
-        s->compared = malloc(count);
-        if (!s->numeric || !s->numeric_error || !s->compared) {
+        if (!s->numeric || !s->numeric_error) {
             bs_numeric_free(nm);
             return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
         }
-        s->n_compared = choose(s, si, &o, s->compared);
         if (s->n_compared < count)
             t->sampled = 1;
         s->n_failed = s->n_nonfinite = 0;
@@ -121,6 +132,8 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
             double a = s->value[d];
             s->numeric[d] = n;
             s->numeric_error[d] = e;
+            if (o.progress && (++done & 255) == 0)
+                o.progress(o.progress_ctx, done, total);
             if (!isfinite(a) || !isfinite(n)) {
                 s->n_nonfinite++;
                 s->n_failed++;

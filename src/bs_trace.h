@@ -41,6 +41,10 @@ typedef struct bs_check_opts {
     int full;             /* 1: compare every element of every step */
     size_t sample;        /* elements compared per large step when sampling */
     size_t full_below;    /* steps with at most this many elements are compared whole */
+    /* called now and then with the elements compared so far and in all (for a
+     * progress indicator), or NULL; it must not print to the output */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
 } bs_check_opts;
 
 typedef struct bs_step {

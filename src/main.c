@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bs_error.h"
@@ -69,6 +70,9 @@ static const option_def options[] = {
     {"--convention", "NAME", CMD_INIT, "init: row (default) or column"},
     {"--seed", "S", CMD_INIT, "init: the seed of the weights and the example (default 1)"},
     {"--force", NULL, CMD_INIT, "init: overwrite FILE if it exists"},
+    {"--quiet", NULL, CMD_TRACE | CMD_CHECK,
+     "no progress indicator (it appears only on a terminal, on stderr, for work that "
+     "takes longer than half a second)"},
     {"--max-file-size", "BYTES", CMD_TRACE | CMD_CHECK,
      "largest spec file read (default 67108864)"},
     {"--max-memory", "BYTES", CMD_TRACE | CMD_CHECK,
@@ -92,6 +96,7 @@ typedef struct cli {
     bs_limits limits;
     bs_scaffold_opts init;
     int force;
+    int quiet;
 } cli;
 
 static void usage_line(FILE *f)
@@ -292,6 +297,8 @@ static int apply(cli *c, const char *name, const char *v)
         c->init.seed = (uint64_t)seed;
     } else if (strcmp(name, "--force") == 0) {
         c->force = 1;
+    } else if (strcmp(name, "--quiet") == 0) {
+        c->quiet = 1;
     } else if (strcmp(name, "--max-depth") == 0) {
         size_t d;
         if (parse_size(v, &d) || d < 1 || d > 1000)
@@ -392,6 +399,44 @@ static bs_check_opts check_opts(const cli *c)
     return o;
 }
 
+/* A one-line progress indicator on stderr: done/total, rate, time left.  It
+ * appears only after half a second, is redrawn at most ten times a second,
+ * and is erased when the work ends, so nothing of it stays on the screen. */
+typedef struct progress {
+    struct timespec start, last;
+    int shown;
+} progress;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
+}
+
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+    progress *p = ctx;
+    double elapsed = seconds_since(&p->start);
+    if (elapsed < 0.5 || (p->shown && seconds_since(&p->last) < 0.1) || done == 0)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+    double rate = (double)done / elapsed;
+    double left = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r\033[Kchecking %zu of %zu elements, %.0f/s, about %d:%02d left", done,
+            total, rate, (int)(left / 60), (int)left % 60);
+    fflush(stderr);
+    p->shown = 1;
+}
+
+static void end_progress(progress *p)
+{
+    if (p->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+}
+
 /* Loads, traces and checks one spec.  On failure prints why, fills *err
  * and returns NULL. */
 static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err)
@@ -413,7 +458,17 @@ static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err
     }
     bs_trace *t = NULL;
     bs_check_opts o = check_opts(c);
-    if (bs_trace_build(*net, &t, err) != BS_OK || bs_trace_check(t, &o, err) != BS_OK) {
+    progress p;
+    memset(&p, 0, sizeof p);
+    if (!c->quiet && isatty(fileno(stderr))) {
+        clock_gettime(CLOCK_MONOTONIC, &p.start);
+        o.progress = show_progress;
+        o.progress_ctx = &p;
+    }
+    int built = bs_trace_build(*net, &t, err) == BS_OK;
+    int checked = built && bs_trace_check(t, &o, err) == BS_OK;
+    end_progress(&p);
+    if (!checked) {
         bs_error_set_file(err, path);
         report(err);
         bs_trace_free(t);
