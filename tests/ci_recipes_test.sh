@@ -36,7 +36,7 @@ fi
 # the commands the jobs run: build and install from source into a prefix
 git -C "$src" ls-files > /dev/null 2>&1 || { echo "SKIP: not a git checkout"; exit 77; }
 mkdir -p "$tmp/src"
-(cd "$src" && git ls-files -z | xargs -0 -I{} cp --parents {} "$tmp/src/") 2>/dev/null
+(cd "$src" && git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} cp --parents {} "$tmp/src/") 2>/dev/null
 if meson setup "$tmp/build" "$tmp/src" --prefix "$tmp/prefix" > "$tmp/log" 2>&1 &&
    meson compile -C "$tmp/build" >> "$tmp/log" 2>&1 &&
    meson install -C "$tmp/build" >> "$tmp/log" 2>&1; then
