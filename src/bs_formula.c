@@ -87,13 +87,14 @@ const bs_expr *bs_x_binary(bs_pool *p, bs_xkind kind, const bs_expr *l,
     return e;
 }
 
-static char qty_letter(bs_qty q)
+char bs_qty_letter(bs_qty q)
 {
     switch (q) {
     case BS_Q_A: return 'a';
     case BS_Q_Z: return 'z';
     case BS_Q_W: return 'W';
     case BS_Q_B: return 'b';
+    case BS_Q_Y: return 'y';
     default: return '?';
     }
 }
@@ -104,7 +105,7 @@ void bs_name_grad(char *buf, size_t size, bs_qty q, size_t layer, bs_notation nt
         snprintf(buf, size, "L");
         return;
     }
-    char c = qty_letter(q);
+    char c = bs_qty_letter(q);
     switch (nt) {
     case BS_NOTATION_PARTIAL:
         snprintf(buf, size, "∂L/∂%c[%zu]", c, layer);
@@ -141,9 +142,9 @@ void bs_name_var(char *buf, size_t size, bs_qty q, size_t layer, bs_notation nt)
         break;
     }
     if (code)
-        snprintf(buf, size, "%c%zu", qty_letter(q), layer);
+        snprintf(buf, size, "%c%zu", bs_qty_letter(q), layer);
     else
-        snprintf(buf, size, "%c[%zu]", qty_letter(q), layer);
+        snprintf(buf, size, "%c[%zu]", bs_qty_letter(q), layer);
 }
 
 void bs_name_act(char *buf, size_t size, const bs_net *net, size_t layer,
@@ -163,16 +164,18 @@ void bs_name_act(char *buf, size_t size, const bs_net *net, size_t layer,
     }
 }
 
-/* binding strength: higher binds tighter */
-static int prec(const bs_expr *e)
+int bs_expr_prec(const bs_expr *e, int frac_hdiv)
 {
+    if (!e)
+        return 4;
     switch (e->kind) {
     case BS_X_ADD:
     case BS_X_SUB:
         return 1;
+    case BS_X_HDIV:
+        return frac_hdiv ? 4 : 2;
     case BS_X_MATMUL:
     case BS_X_HADAMARD:
-    case BS_X_HDIV:
     case BS_X_SCALE:
         return 2;
     case BS_X_NEG:
@@ -180,6 +183,30 @@ static int prec(const bs_expr *e)
     default:
         return 4;
     }
+}
+
+int bs_expr_operand_paren(const bs_expr *e, int right, int frac_hdiv)
+{
+    const bs_expr *c = right ? e->r : e->l;
+    if (!c)
+        return 0;
+    int p = bs_expr_prec(e, frac_hdiv), q = bs_expr_prec(c, frac_hdiv);
+    if (q < p)
+        return 1;
+    /* the right operand of −, ⊘ and · needs brackets at equal strength too */
+    return right && q == p && e->kind != BS_X_ADD &&
+           !(e->kind == BS_X_HADAMARD && c->kind == BS_X_HADAMARD);
+}
+
+int bs_expr_has_fraction(const bs_expr *e, bs_notation nt, int frac_hdiv)
+{
+    if (!e)
+        return 0;
+    if (e->kind == BS_X_INVB || (e->kind == BS_X_GRAD && nt == BS_NOTATION_PARTIAL) ||
+        (e->kind == BS_X_HDIV && frac_hdiv))
+        return 1;
+    return bs_expr_has_fraction(e->l, nt, frac_hdiv) ||
+           bs_expr_has_fraction(e->r, nt, frac_hdiv);
 }
 
 static void text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
@@ -201,7 +228,6 @@ static void text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
         bs_sink_puts(s, "?");
         return;
     }
-    int p = prec(e);
     switch (e->kind) {
     case BS_X_VAR:
         bs_name_var(name, sizeof name, e->qty, e->layer, nt);
@@ -242,17 +268,17 @@ static void text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
         return;
     case BS_X_NEG:
         bs_sink_puts(s, "−");
-        text_paren(s, e->l, net, nt, prec(e->l) < 4);
+        text_paren(s, e->l, net, nt, bs_expr_prec(e->l, 0) < 4);
         return;
     case BS_X_SUMB:
         bs_sink_puts(s, "Σ_i ");
-        text_paren(s, e->l, net, nt, prec(e->l) < 4);
+        text_paren(s, e->l, net, nt, bs_expr_prec(e->l, 0) < 4);
         bs_sink_puts(s, "_i");
         return;
     case BS_X_SCALE:
         text(s, e->l, net, nt);
         bs_sink_puts(s, " ");
-        text_paren(s, e->r, net, nt, prec(e->r) < 3);
+        text_paren(s, e->r, net, nt, bs_expr_prec(e->r, 0) < 3);
         return;
     default:
         break;
@@ -266,13 +292,9 @@ static void text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
     case BS_X_SUB: op = " − "; break;
     default: break;
     }
-    text_paren(s, e->l, net, nt, prec(e->l) < p);
+    text_paren(s, e->l, net, nt, bs_expr_operand_paren(e, 0, 0));
     bs_sink_puts(s, op);
-    /* the right operand of −, ⊘ and · needs brackets at equal strength too */
-    int right_paren = prec(e->r) < p ||
-                      (prec(e->r) == p && e->kind != BS_X_ADD &&
-                       !(e->kind == BS_X_HADAMARD && e->r->kind == BS_X_HADAMARD));
-    text_paren(s, e->r, net, nt, right_paren);
+    text_paren(s, e->r, net, nt, bs_expr_operand_paren(e, 1, 0));
 }
 
 void bs_expr_text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)

@@ -100,6 +100,24 @@ void bs_name_act(char *buf, size_t size, const bs_net *net, size_t layer,
  * the loss), or -1 when the name is not one of these forms. */
 int bs_name_parse(const char *name, bs_qty *q, size_t *layer);
 
+/* The letter of a quantity in names: a, z, W, b, y ('?' for the others). */
+char bs_qty_letter(bs_qty q);
+
+/* How tightly an expression binds, for every typesetter: 1 for + and −, 2
+ * for products, quotients and scaling, 3 for negation, 4 for atoms (and
+ * NULL).  With frac_hdiv the elementwise quotient is set as a fraction, an
+ * atom. */
+int bs_expr_prec(const bs_expr *e, int frac_hdiv);
+
+/* 1 when the left (right == 0) or right operand of a binary expression
+ * (· ∘ ⊘ + −) needs brackets: it binds less tightly, or as the right operand
+ * equally (but not in a + (b + c) or a ∘ (b ∘ c)).  A NULL operand needs none. */
+int bs_expr_operand_paren(const bs_expr *e, int right, int frac_hdiv);
+
+/* 1 when an expression holds a fraction (1/B, ∂L/∂x in partial notation, with
+ * frac_hdiv an elementwise quotient), so that brackets around it grow. */
+int bs_expr_has_fraction(const bs_expr *e, bs_notation nt, int frac_hdiv);
+
 /* Typesets an expression as Unicode text.  The network supplies the
  * activation names and the layer count. */
 void bs_expr_text(bs_sink *s, const bs_expr *e, const bs_net *net,

@@ -17,21 +17,7 @@
 
 #include "bs_render_common.h"
 
-#define EDGE 3      /* rows/columns kept at each end of a big matrix */
-#define MAX_SHOWN 8 /* matrices up to this many rows/columns are shown whole */
-
 /* ------------------------------------------------------------------ names */
-
-static char qletter(bs_qty q)
-{
-    switch (q) {
-    case BS_Q_A: return 'a';
-    case BS_Q_Z: return 'z';
-    case BS_Q_W: return 'W';
-    case BS_Q_B: return 'b';
-    default: return '?';
-    }
-}
 
 /* a string in \mathtt{} or \mathrm{}: only letters, digits and _ expected */
 static void tt(bs_sink *s, const char *font, const char *name)
@@ -68,7 +54,7 @@ static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
         break;
     default: break;
     }
-    bs_sink_printf(s, "%c^{[%zu]}", qletter(q), layer);
+    bs_sink_printf(s, "%c^{[%zu]}", bs_qty_letter(q), layer);
 }
 
 /* the gradient of L with respect to a quantity: g^{[2z]}, \frac{…}{…}, \mathtt{dz2};
@@ -81,8 +67,8 @@ static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const 
     }
     switch (nt) {
     case BS_NOTATION_PARTIAL:
-        bs_sink_printf(s, "\\frac{\\partial L}{\\partial %c^{[%zu]}%s%s%s}", qletter(q), layer,
-                       sub ? "_{" : "", sub ? sub : "", sub ? "}" : "");
+        bs_sink_printf(s, "\\frac{\\partial L}{\\partial %c^{[%zu]}%s%s%s}", bs_qty_letter(q),
+                       layer, sub ? "_{" : "", sub ? sub : "", sub ? "}" : "");
         break;
     case BS_NOTATION_CODE: {
         char name[48];
@@ -93,7 +79,7 @@ static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const 
         break;
     }
     default:
-        bs_sink_printf(s, "g^{[%zu%c]}", layer, qletter(q));
+        bs_sink_printf(s, "g^{[%zu%c]}", layer, bs_qty_letter(q));
         if (sub)
             bs_sink_printf(s, "_{%s}", sub);
         break;
@@ -133,8 +119,8 @@ void bs_element_latex(bs_sink *s, const bs_step *st, size_t r, size_t c, bs_nota
         return;
     }
     if (st->kind == BS_STEP_BACKWARD && nt == BS_NOTATION_PARTIAL) {
-        bs_sink_printf(s, "(\\partial L/\\partial %c^{[%zu]})_{%zu,%zu}", qletter(st->qty),
-                       st->layer, r + 1, c + 1);
+        bs_sink_printf(s, "(\\partial L/\\partial %c^{[%zu]})_{%zu,%zu}",
+                       bs_qty_letter(st->qty), st->layer, r + 1, c + 1);
         return;
     }
     bs_step_name_latex(s, st, nt);
@@ -183,28 +169,12 @@ static void number_op(bs_sink *s, double v, int precision, int paren_negative)
 
 /* --------------------------------------------------------------- matrices */
 
-static size_t shown(size_t count, size_t *idx)
-{
-    size_t k = 0;
-    if (count <= MAX_SHOWN) {
-        for (size_t i = 0; i < count; i++)
-            idx[k++] = i;
-        return k;
-    }
-    for (size_t i = 0; i < EDGE; i++)
-        idx[k++] = i;
-    idx[k++] = SIZE_MAX;
-    for (size_t i = count - EDGE; i < count; i++)
-        idx[k++] = i;
-    return k;
-}
-
 /* a rows×cols display of v; transposed: v is stored cols×rows, row-major */
 static void matrix(bs_sink *s, const double *v, const unsigned char *mask, size_t rows,
                    size_t cols, int transposed, int precision)
 {
-    size_t ri[MAX_SHOWN + 1], ci[MAX_SHOWN + 1];
-    size_t nr = shown(rows, ri), nc = shown(cols, ci);
+    size_t ri[BS_MATRIX_MAX_SHOWN + 1], ci[BS_MATRIX_MAX_SHOWN + 1];
+    size_t nr = bs_matrix_shown(rows, ri), nc = bs_matrix_shown(cols, ci);
     bs_sink_puts(s, "\\begin{bmatrix} ");
     for (size_t a = 0; a < nr; a++) {
         if (a > 0)
@@ -212,9 +182,9 @@ static void matrix(bs_sink *s, const double *v, const unsigned char *mask, size_
         for (size_t b = 0; b < nc; b++) {
             if (b > 0)
                 bs_sink_puts(s, " & ");
-            if (ri[a] == SIZE_MAX) {
-                bs_sink_puts(s, ci[b] == SIZE_MAX ? "\\ddots" : "\\vdots");
-            } else if (ci[b] == SIZE_MAX) {
+            if (ri[a] == BS_MATRIX_GAP) {
+                bs_sink_puts(s, ci[b] == BS_MATRIX_GAP ? "\\ddots" : "\\vdots");
+            } else if (ci[b] == BS_MATRIX_GAP) {
                 bs_sink_puts(s, "\\cdots");
             } else {
                 size_t k = transposed ? ci[b] * rows + ri[a] : ri[a] * cols + ci[b];
@@ -254,13 +224,13 @@ double bs_matrix_latex_width(const double *v, size_t rows, size_t cols, int tran
         rows = cols;
         cols = tmp;
     }
-    size_t ri[MAX_SHOWN + 1], ci[MAX_SHOWN + 1];
-    size_t nr = shown(rows, ri), nc = shown(cols, ci);
+    size_t ri[BS_MATRIX_MAX_SHOWN + 1], ci[BS_MATRIX_MAX_SHOWN + 1];
+    size_t nr = bs_matrix_shown(rows, ri), nc = bs_matrix_shown(cols, ci);
     double total = 0;
     for (size_t b = 0; b < nc; b++) {
         double w = 1.0; /* \cdots, \vdots */
-        for (size_t a = 0; a < nr && ci[b] != SIZE_MAX; a++) {
-            if (ri[a] == SIZE_MAX)
+        for (size_t a = 0; a < nr && ci[b] != BS_MATRIX_GAP; a++) {
+            if (ri[a] == BS_MATRIX_GAP)
                 continue;
             size_t k = transposed ? ci[b] * rows + ri[a] : ri[a] * cols + ci[b];
             double cw = number_width(v[k], precision);
@@ -286,45 +256,11 @@ void bs_matrix_latex_transposed(bs_sink *s, const double *v, size_t rows, size_t
 
 /* --------------------------------------------------------------- formulas */
 
-/* binding strength: higher binds tighter (a fraction is an atom here) */
-static int prec(const bs_expr *e)
-{
-    switch (e->kind) {
-    case BS_X_ADD:
-    case BS_X_SUB:
-        return 1;
-    case BS_X_MATMUL:
-    case BS_X_HADAMARD:
-    case BS_X_SCALE:
-        return 2;
-    case BS_X_NEG:
-        return 3;
-    default:
-        return 4;
-    }
-}
-
-/* 1 when the expression contains a fraction, so brackets around it grow */
-static int tall(const bs_expr *e, bs_notation nt)
-{
-    if (!e)
-        return 0;
-    switch (e->kind) {
-    case BS_X_GRAD:
-        return nt == BS_NOTATION_PARTIAL;
-    case BS_X_INVB:
-    case BS_X_HDIV:
-        return 1;
-    default:
-        return tall(e->l, nt) || tall(e->r, nt);
-    }
-}
-
 static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
 
 static void paren(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt, int p)
 {
-    int big = p && tall(e, nt);
+    int big = p && bs_expr_has_fraction(e, nt, 1);
     if (p)
         bs_sink_puts(s, big ? "\\left(" : "(");
     expr(s, e, net, nt);
@@ -338,7 +274,6 @@ static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
         bs_sink_puts(s, "?");
         return;
     }
-    int p = prec(e);
     switch (e->kind) {
     case BS_X_VAR:
         var_name(s, e->qty, e->layer, nt);
@@ -380,7 +315,7 @@ static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
         return;
     case BS_X_NEG:
         bs_sink_puts(s, "-");
-        paren(s, e->l, net, nt, prec(e->l) < 4);
+        paren(s, e->l, net, nt, bs_expr_prec(e->l, 1) < 4);
         return;
     case BS_X_SUMB:
         bs_sink_puts(s, "\\sum_{i} ");
@@ -397,7 +332,7 @@ static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
     case BS_X_SCALE:
         expr(s, e->l, net, nt);
         bs_sink_puts(s, "\\, ");
-        paren(s, e->r, net, nt, prec(e->r) < 4);
+        paren(s, e->r, net, nt, bs_expr_prec(e->r, 1) < 4);
         return;
     case BS_X_HDIV:
         bs_sink_puts(s, "\\frac{");
@@ -421,12 +356,9 @@ static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
         bs_sink_puts(s, "?");
         return;
     }
-    paren(s, e->l, net, nt, prec(e->l) < p);
+    paren(s, e->l, net, nt, bs_expr_operand_paren(e, 0, 1));
     bs_sink_puts(s, op);
-    int right = prec(e->r) < p ||
-                (prec(e->r) == p && e->kind != BS_X_ADD &&
-                 !(e->kind == BS_X_HADAMARD && e->r->kind == BS_X_HADAMARD));
-    paren(s, e->r, net, nt, right);
+    paren(s, e->r, net, nt, bs_expr_operand_paren(e, 1, 1));
 }
 
 void bs_expr_latex(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
@@ -494,7 +426,7 @@ void bs_factor_latex(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notat
             math_var(s, f, "x", NULL);
             return;
         }
-        snprintf(sym, sizeof sym, "%c", qletter(f->qty));
+        snprintf(sym, sizeof sym, "%c", bs_qty_letter(f->qty));
         snprintf(inner, sizeof inner, "%zu", f->layer);
         math_var(s, f, sym, inner);
         return;
@@ -513,7 +445,7 @@ void bs_factor_latex(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notat
             bs_sink_puts(s, "}");
             return;
         }
-        snprintf(inner, sizeof inner, "%zu%c", f->layer, qletter(f->qty));
+        snprintf(inner, sizeof inner, "%zu%c", f->layer, bs_qty_letter(f->qty));
         math_var(s, f, "g", inner);
         return;
     case BS_FAC_DACT: {
@@ -526,11 +458,8 @@ void bs_factor_latex(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notat
         return;
     }
     case BS_FAC_JSOFT: {
-        bs_factor a = *f, z = *f;
-        a.kind = z.kind = BS_FAC_VAR;
-        a.qty = BS_Q_A;
-        z.qty = BS_Q_Z;
-        z.unit = f->c;
+        bs_factor a, z;
+        bs_factor_jsoft_parts(f, &a, &z);
         bs_sink_puts(s, "\\frac{\\partial ");
         bs_factor_latex(s, &a, net, nt);
         bs_sink_puts(s, "}{\\partial ");
@@ -560,17 +489,16 @@ static void plus(bs_sink *s, const layout *lo, size_t k)
 static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                   int values, int precision, const layout *lo)
 {
-    size_t n = e->nterms, shown_k = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (n > 6 && k == 3) {
-            plus(s, lo, shown_k++);
+    size_t idx[BS_TERMS_SHOWN_MAX];
+    size_t m = bs_terms_shown(e, idx);
+    for (size_t i = 0; i < m; i++) {
+        size_t k = idx[i];
+        if (i > 0)
+            plus(s, lo, i);
+        if (k == BS_NONE) {
             bs_sink_puts(s, "\\cdots");
-            k = n - 2;
             continue;
         }
-        if (k > 0)
-            plus(s, lo, shown_k);
-        shown_k++;
         const bs_term *t = &e->terms[k];
         for (size_t f = 0; f < t->n; f++) {
             if (f > 0)
@@ -582,7 +510,7 @@ static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notat
         }
     }
     if (e->has_l2) {
-        plus(s, lo, shown_k);
+        plus(s, lo, m);
         if (values) {
             bs_number_latex(s, e->lambda * 2.0, precision);
             bs_sink_puts(s, " \\times ");
@@ -598,7 +526,6 @@ static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notat
 static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                     int values, int precision)
 {
-    const char *loss = net->loss ? net->loss->name : "mse";
     bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
     if (values) {
         bs_number_latex(&yh, e->yhat.value, precision);
@@ -608,9 +535,11 @@ static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_not
         bs_factor_latex(&y, &e->y, net, nt);
     }
     const char *a = yh.buf ? yh.buf : "?", *b = y.buf ? y.buf : "?";
-    if (e->kind == BS_EXP_SHORTCUT || strcmp(loss, "mse") == 0) {
+    switch (bs_expansion_loss_form(e, net)) {
+    case BS_FORM_DIFFERENCE:
         bs_sink_printf(s, e->show_scale ? "(%s - %s)" : "%s - %s", a, b);
-    } else if (strcmp(loss, "bce") == 0) {
+        break;
+    case BS_FORM_BCE: {
         const char *an = a;
         bs_sink pa = bs_sink_buffer();
         if (values) {
@@ -620,9 +549,12 @@ static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_not
         }
         bs_sink_printf(s, "\\frac{%s - %s}{%s\\,(1 - %s)}", a, b, a, an);
         bs_sink_free_buffer(&pa);
-    } else {
+        break;
+    }
+    default:
         bs_sink_printf(s, "%s-\\frac{%s}{%s}%s", e->show_scale ? "\\left(" : "", b, a,
                        e->show_scale ? "\\right)" : "");
+        break;
     }
     bs_sink_free_buffer(&yh);
     bs_sink_free_buffer(&y);
@@ -640,8 +572,7 @@ static void expansion(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_n
         bs_factor_latex(s, &self, net, nt == BS_NOTATION_PARTIAL ? nt : BS_NOTATION_G);
         bs_sink_puts(s, "}");
     }
-    int trivial = e->kind == BS_EXP_SUM && e->nterms == 1 && e->terms && e->terms[0].n == 1 &&
-                  !e->has_l2 && !e->show_scale;
+    int trivial = bs_expansion_trivial(e);
     int empty = e->kind == BS_EXP_SUM && e->nterms == 0 && !e->has_l2;
     for (int values = 0; values < (trivial || empty ? 1 : 2); values++) {
         if (lo->aligned)

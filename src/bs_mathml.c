@@ -13,9 +13,6 @@
 
 #include "bs_render_common.h"
 
-#define EDGE 3      /* rows/columns kept at each end of a big matrix */
-#define MAX_SHOWN 8 /* matrices up to this many rows/columns are shown whole */
-
 /* ŷ as an italic y (U+1D466) with a combining circumflex, so that it
  * matches the italic y beside it (a precomposed ŷ stays upright) */
 #define YHAT "<mi>\xF0\x9D\x91\xA6\xCC\x82</mi>"
@@ -63,18 +60,6 @@ static void mi_code(bs_sink *s, const char *t)
 }
 
 static void mn_size(bs_sink *s, size_t v) { bs_sink_printf(s, "<mn>%zu</mn>", v); }
-
-static char qletter(bs_qty q)
-{
-    switch (q) {
-    case BS_Q_A: return 'a';
-    case BS_Q_Z: return 'z';
-    case BS_Q_W: return 'W';
-    case BS_Q_B: return 'b';
-    case BS_Q_Y: return 'y';
-    default: return '?';
-    }
-}
 
 /* [2], [2z], [2,3], [2z,3] as the content of a superscript */
 static void bracket(bs_sink *s, size_t layer, char letter, size_t ex)
@@ -143,7 +128,7 @@ static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const c
         return;
     }
     char letter[16];
-    snprintf(letter, sizeof letter, "<mi>%c</mi>", qletter(q));
+    snprintf(letter, sizeof letter, "<mi>%c</mi>", bs_qty_letter(q));
     bs_sink sup = bs_sink_buffer();
     bracket(&sup, layer, 0, BS_NONE);
     scripts(s, letter, sub, held(s, &sup));
@@ -168,7 +153,7 @@ static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const 
     if (nt == BS_NOTATION_PARTIAL) {
         bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
         char letter[16];
-        snprintf(letter, sizeof letter, "<mi>%c</mi>", qletter(q));
+        snprintf(letter, sizeof letter, "<mi>%c</mi>", bs_qty_letter(q));
         bs_sink sup = bs_sink_buffer();
         bracket(&sup, layer, 0, BS_NONE);
         scripts(s, letter, sub, held(s, &sup));
@@ -177,7 +162,7 @@ static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const 
         return;
     }
     bs_sink sup = bs_sink_buffer();
-    bracket(&sup, layer, qletter(q), BS_NONE);
+    bracket(&sup, layer, bs_qty_letter(q), BS_NONE);
     scripts(s, "<mi>g</mi>", sub, held(s, &sup));
     bs_sink_free_buffer(&sup);
 }
@@ -233,36 +218,7 @@ void bs_step_name_mathml(bs_sink *s, const bs_step *st, bs_notation nt)
 
 /* ── formulas ──────────────────────────────────────────────────────────── */
 
-/* binding strength, as in bs_formula.c: higher binds tighter */
-static int prec(const bs_expr *e)
-{
-    switch (e->kind) {
-    case BS_X_ADD:
-    case BS_X_SUB:
-        return 1;
-    case BS_X_MATMUL:
-    case BS_X_HADAMARD:
-    case BS_X_HDIV:
-    case BS_X_SCALE:
-        return 2;
-    case BS_X_NEG:
-        return 3;
-    default:
-        return 4;
-    }
-}
-
 static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
-
-/* 1 when a formula holds a fraction, so that brackets around it stretch */
-static int tall(const bs_expr *e, bs_notation nt)
-{
-    if (!e)
-        return 0;
-    if (e->kind == BS_X_INVB || (e->kind == BS_X_GRAD && nt == BS_NOTATION_PARTIAL))
-        return 1;
-    return tall(e->l, nt) || tall(e->r, nt);
-}
 
 static void expr_paren(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt,
                        int paren)
@@ -271,7 +227,7 @@ static void expr_paren(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notat
         expr(s, e, net, nt);
         return;
     }
-    const char *st = tall(e, nt) ? "" : " stretchy=\"false\"";
+    const char *st = bs_expr_has_fraction(e, nt, 0) ? "" : " stretchy=\"false\"";
     bs_sink_printf(s, "<mrow><mo%s>(</mo>", st);
     expr(s, e, net, nt);
     bs_sink_printf(s, "<mo%s>)</mo></mrow>", st);
@@ -283,7 +239,6 @@ static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
         mi(s, "?");
         return;
     }
-    int p = prec(e);
     switch (e->kind) {
     case BS_X_VAR:
         var_name(s, e->qty, e->layer, nt, NULL);
@@ -324,7 +279,7 @@ static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
         return;
     case BS_X_NEG:
         bs_sink_puts(s, "<mrow><mo>−</mo>");
-        expr_paren(s, e->l, net, nt, e->l && prec(e->l) < 4);
+        expr_paren(s, e->l, net, nt, bs_expr_prec(e->l, 0) < 4);
         bs_sink_puts(s, "</mrow>");
         return;
     case BS_X_SUMB:
@@ -344,7 +299,7 @@ static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
         bs_sink_puts(s, "<mrow>");
         expr(s, e->l, net, nt);
         bs_sink_puts(s, "<mo>&#x2062;</mo>");
-        expr_paren(s, e->r, net, nt, e->r && prec(e->r) < 3);
+        expr_paren(s, e->r, net, nt, bs_expr_prec(e->r, 0) < 3);
         bs_sink_puts(s, "</mrow>");
         return;
     default:
@@ -360,13 +315,9 @@ static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt
     default: break;
     }
     bs_sink_puts(s, "<mrow>");
-    expr_paren(s, e->l, net, nt, e->l && prec(e->l) < p);
+    expr_paren(s, e->l, net, nt, bs_expr_operand_paren(e, 0, 0));
     mo(s, op);
-    /* the right operand of −, ⊘ and · needs brackets at equal strength too */
-    int right_paren = e->r && (prec(e->r) < p ||
-                               (prec(e->r) == p && e->kind != BS_X_ADD &&
-                                !(e->kind == BS_X_HADAMARD && e->r->kind == BS_X_HADAMARD)));
-    expr_paren(s, e->r, net, nt, right_paren);
+    expr_paren(s, e->r, net, nt, bs_expr_operand_paren(e, 1, 0));
     bs_sink_puts(s, "</mrow>");
 }
 
@@ -416,24 +367,6 @@ void bs_number_mathml(bs_sink *s, double v, int precision)
     }
 }
 
-/* which rows (or columns) of `count` are shown: all, or EDGE at each end
- * with a gap marked by (size_t)-1 */
-static size_t shown(size_t count, size_t *idx)
-{
-    size_t k = 0;
-    if (count <= MAX_SHOWN) {
-        for (size_t i = 0; i < count; i++)
-            idx[k++] = i;
-        return k;
-    }
-    for (size_t i = 0; i < EDGE; i++)
-        idx[k++] = i;
-    idx[k++] = (size_t)-1;
-    for (size_t i = count - EDGE; i < count; i++)
-        idx[k++] = i;
-    return k;
-}
-
 void bs_matrix_mathml(bs_sink *s, const double *v, const unsigned char *mask,
                       size_t rows, size_t cols, int precision)
 {
@@ -441,17 +374,17 @@ void bs_matrix_mathml(bs_sink *s, const double *v, const unsigned char *mask,
         bs_sink_puts(s, "<mrow><mo>[</mo><mo>]</mo></mrow>");
         return;
     }
-    size_t ri[MAX_SHOWN + 1], ci[MAX_SHOWN + 1];
-    size_t nr = shown(rows, ri), nc = shown(cols, ci);
+    size_t ri[BS_MATRIX_MAX_SHOWN + 1], ci[BS_MATRIX_MAX_SHOWN + 1];
+    size_t nr = bs_matrix_shown(rows, ri), nc = bs_matrix_shown(cols, ci);
     /* wide ones are set smaller (the style sheet says how much) */
     bs_sink_printf(s, "<mrow><mo>[</mo><mtable class=\"matrix%s\">", nc >= 6 ? " wide" : "");
     for (size_t a = 0; a < nr; a++) {
         bs_sink_puts(s, "<mtr>");
         for (size_t b = 0; b < nc; b++) {
             bs_sink_puts(s, "<mtd>");
-            if (ri[a] == (size_t)-1)
-                mo(s, ci[b] == (size_t)-1 ? "⋱" : "⋮");
-            else if (ci[b] == (size_t)-1)
+            if (ri[a] == BS_MATRIX_GAP)
+                mo(s, ci[b] == BS_MATRIX_GAP ? "⋱" : "⋮");
+            else if (ci[b] == BS_MATRIX_GAP)
                 mo(s, "⋯");
             else {
                 size_t k = ri[a] * cols + ci[b];
@@ -532,7 +465,7 @@ void bs_factor_mathml(bs_sink *s, const bs_factor *f, const bs_net *net, bs_nota
             bs_sink_free_buffer(&sub);
             return;
         }
-        snprintf(name, sizeof name, "<mi>%c</mi>", qletter(f->qty));
+        snprintf(name, sizeof name, "<mi>%c</mi>", bs_qty_letter(f->qty));
         math_var(s, f, name, 0);
         return;
     case BS_FAC_GRAD:
@@ -545,12 +478,12 @@ void bs_factor_mathml(bs_sink *s, const bs_factor *f, const bs_net *net, bs_nota
         }
         if (nt == BS_NOTATION_PARTIAL) {
             bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
-            snprintf(name, sizeof name, "<mi>%c</mi>", qletter(f->qty));
+            snprintf(name, sizeof name, "<mi>%c</mi>", bs_qty_letter(f->qty));
             math_var(s, f, name, 0);
             bs_sink_puts(s, "</mrow></mfrac>");
             return;
         }
-        math_var(s, f, "<mi>g</mi>", qletter(f->qty));
+        math_var(s, f, "<mi>g</mi>", bs_qty_letter(f->qty));
         return;
     case BS_FAC_DACT: {
         bs_factor z = *f;
@@ -563,11 +496,8 @@ void bs_factor_mathml(bs_sink *s, const bs_factor *f, const bs_net *net, bs_nota
         return;
     }
     case BS_FAC_JSOFT: {
-        bs_factor a = *f, z = *f;
-        a.kind = z.kind = BS_FAC_VAR;
-        a.qty = BS_Q_A;
-        z.qty = BS_Q_Z;
-        z.unit = f->c;
+        bs_factor a, z;
+        bs_factor_jsoft_parts(f, &a, &z);
         bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi>");
         bs_factor_mathml(s, &a, net, nt);
         bs_sink_puts(s, "</mrow><mrow><mi>∂</mi>");
@@ -598,20 +528,18 @@ static void num_paren(bs_sink *s, double v, int prec, int paren)
 static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                   int values, int prec, size_t brk)
 {
-    size_t n = e->nterms, written = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (n > 6 && k == 3) {
-            if (brk && written % brk == 0)
-                bs_sink_puts(s, ROW_BREAK);
-            bs_sink_puts(s, "<mo>+</mo><mo>…</mo>");
-            written++;
-            k = n - 2;
-            continue;
-        }
-        if (k > 0) {
-            if (brk && written % brk == 0)
+    size_t idx[BS_TERMS_SHOWN_MAX];
+    size_t m = bs_terms_shown(e, idx);
+    for (size_t i = 0; i < m; i++) {
+        size_t k = idx[i];
+        if (i > 0) {
+            if (brk && i % brk == 0)
                 bs_sink_puts(s, ROW_BREAK);
             mo(s, "+");
+        }
+        if (k == BS_NONE) {
+            mo(s, "…");
+            continue;
         }
         const bs_term *t = &e->terms[k];
         for (size_t f = 0; f < t->n; f++) {
@@ -622,10 +550,9 @@ static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notat
             else
                 bs_factor_mathml(s, &t->f[f], net, nt);
         }
-        written++;
     }
     if (e->has_l2) {
-        if (brk && written > 0 && written % brk == 0)
+        if (brk && m > 0 && m % brk == 0)
             bs_sink_puts(s, ROW_BREAK);
         mo(s, "+");
         if (values) {
@@ -643,7 +570,6 @@ static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notat
 static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                     int values, int prec)
 {
-    const char *loss = net->loss->name;
     bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
     if (values) {
         num_paren(&yh, e->yhat.value, prec, 1);
@@ -653,14 +579,19 @@ static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_not
         bs_factor_mathml(&y, &e->y, net, nt);
     }
     const char *a = held(s, &yh), *b = held(s, &y);
-    if (e->kind == BS_EXP_SHORTCUT || strcmp(loss, "mse") == 0)
+    switch (bs_expansion_loss_form(e, net)) {
+    case BS_FORM_DIFFERENCE:
         bs_sink_printf(s, "<mrow><mo stretchy=\"false\">(</mo>%s<mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow>", a, b);
-    else if (strcmp(loss, "bce") == 0)
+        break;
+    case BS_FORM_BCE:
         bs_sink_printf(s, "<mfrac><mrow>%s<mo>−</mo>%s</mrow><mrow>%s<mo>&#x2062;</mo>"
                           "<mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow></mrow></mfrac>",
                        a, b, a, a);
-    else
+        break;
+    default:
         bs_sink_printf(s, "<mrow><mo>−</mo><mfrac>%s%s</mfrac></mrow>", b, a);
+        break;
+    }
     bs_sink_free_buffer(&yh);
     bs_sink_free_buffer(&y);
 }
@@ -699,13 +630,13 @@ void bs_expansion_rows_mathml(bs_sink *s, const bs_expansion *e, const bs_net *n
     const char *l = held(s, &lhs);
     const char *tr = first ? "<mtr>" : "<mtr class=\"gap\">";
     /* a single factor needs no line of numbers before its value */
-    int trivial = e->kind == BS_EXP_SUM && e->nterms == 1 && e->terms[0].n == 1 &&
-                  !e->has_l2 && !e->show_scale;
+    int trivial = bs_expansion_trivial(e);
     /* short ones on one line, long ones on three, aligned on their = signs */
     size_t factors = 0;
     for (size_t k = 0; k < e->nterms; k++)
         factors += e->terms[k].n;
-    int fraction = e->kind == BS_EXP_LOSS && strcmp(net->loss->name, "mse") != 0;
+    int fraction = e->kind == BS_EXP_LOSS &&
+                   bs_expansion_loss_form(e, net) != BS_FORM_DIFFERENCE;
     int one_line = !e->show_scale &&
                    (trivial || (e->kind == BS_EXP_SUM && factors <= 2 && !e->has_l2) ||
                     (e->kind != BS_EXP_SUM && !fraction));

@@ -72,6 +72,22 @@ void bs_fmt_count(char *buf, size_t size, size_t v)
     buf[o] = '\0';
 }
 
+size_t bs_matrix_shown(size_t count, size_t *idx)
+{
+    size_t k = 0;
+    if (count <= BS_MATRIX_MAX_SHOWN) {
+        for (size_t i = 0; i < count; i++)
+            idx[k++] = i;
+        return k;
+    }
+    for (size_t i = 0; i < BS_MATRIX_EDGE; i++)
+        idx[k++] = i;
+    idx[k++] = BS_MATRIX_GAP;
+    for (size_t i = count - BS_MATRIX_EDGE; i < count; i++)
+        idx[k++] = i;
+    return k;
+}
+
 size_t bs_text_width(const char *s)
 {
     size_t w = 0;
@@ -98,6 +114,44 @@ const char *bs_verdict_word(const bs_trace *t)
     if (t->first_nonfinite < t->nsteps || t->n_nonfinite > 0)
         return "non-finite";
     return t->passed ? "pass" : "fail";
+}
+
+double bs_element_rel_error(const bs_step *st, size_t k)
+{
+    double a = st->value[k], n = st->numeric[k];
+    double m = fmax(fabs(a), fabs(n));
+    return m == 0.0 ? 0.0 : fabs(a - n) / m;
+}
+
+int bs_element_disagrees(const bs_trace *t, const bs_step *st, size_t k)
+{
+    return !(fabs(st->value[k] - st->numeric[k]) <= t->opts.atol ||
+             bs_element_rel_error(st, k) <= t->opts.rtol);
+}
+
+size_t bs_check_rows(const bs_trace *t, const bs_step *st, int worst_first, size_t limit,
+                     size_t *idx)
+{
+    size_t count = st->rows * st->cols, n = 0;
+    if (!worst_first) {
+        for (size_t k = 0; k < count && n < limit; k++)
+            if (st->compared[k])
+                idx[n++] = k;
+        return n;
+    }
+    /* pass 0: the worst; pass 1: the other failures; pass 2: the others */
+    for (int pass = 0; pass < 3 && n < limit; pass++)
+        for (size_t k = 0; k < count && n < limit; k++) {
+            if (!st->compared[k])
+                continue;
+            int bad = bs_element_disagrees(t, st, k);
+            int pick = pass == 0   ? k == st->worst
+                       : pass == 1 ? bad && k != st->worst
+                                   : !bad && k != st->worst;
+            if (pick)
+                idx[n++] = k;
+        }
+    return n;
 }
 
 void bs_step_name(char *buf, size_t size, const bs_step *st, bs_notation nt)

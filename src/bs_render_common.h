@@ -3,6 +3,7 @@
 #define BS_RENDER_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bs_render.h"
 
@@ -13,6 +14,14 @@ void bs_fmt_num(char *buf, size_t size, double v, int prec);
 /* Formats a count with thousands separators: 178110 → "178,110". */
 void bs_fmt_count(char *buf, size_t size, size_t v);
 
+#define BS_MATRIX_MAX_SHOWN 8 /* matrices up to this many rows/columns are shown whole */
+#define BS_MATRIX_EDGE 3      /* of larger ones, this many at each end */
+#define BS_MATRIX_GAP SIZE_MAX /* the gap between the ends, in bs_matrix_shown */
+
+/* Writes to idx (room for BS_MATRIX_MAX_SHOWN + 1) which rows or columns of
+ * `count` a matrix shows: all, or the ends with BS_MATRIX_GAP between them. */
+size_t bs_matrix_shown(size_t count, size_t *idx);
+
 /* The number of terminal columns a UTF-8 string takes (one per character). */
 size_t bs_text_width(const char *s);
 
@@ -21,5 +30,16 @@ void bs_loss_formula(bs_sink *s, const bs_net *net);
 
 /* The verdict word of a checked trace: "pass", "fail" or "non-finite". */
 const char *bs_verdict_word(const bs_trace *t);
+
+/* The relative error of element k of a checked step: |a − n| / max(|a|, |n|). */
+double bs_element_rel_error(const bs_step *st, size_t k);
+
+/* 1 when element k of a checked step is outside both of the trace's tolerances. */
+int bs_element_disagrees(const bs_trace *t, const bs_step *st, size_t k);
+
+/* Writes to idx the compared elements a check table lists, at most `limit`, in index
+ * order or (worst_first) the worst, the failures, then the others; returns how many. */
+size_t bs_check_rows(const bs_trace *t, const bs_step *st, int worst_first, size_t limit,
+                     size_t *idx);
 
 #endif

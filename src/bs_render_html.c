@@ -442,23 +442,10 @@ static void element_name(bs_sink *s, const bs_step *st, size_t k, bs_notation nt
     bs_sink_printf(s, "[%zu,%zu]", k / st->cols + 1, k % st->cols + 1);
 }
 
-static double rel_of(const bs_step *st, size_t k)
-{
-    double a = st->value[k], n = st->numeric[k];
-    double m = fmax(fabs(a), fabs(n));
-    return m == 0.0 ? 0.0 : fabs(a - n) / m;
-}
-
-static int element_bad(const bs_trace *t, const bs_step *st, size_t k)
-{
-    return !(fabs(st->value[k] - st->numeric[k]) <= t->opts.atol ||
-             rel_of(st, k) <= t->opts.rtol);
-}
-
 static void check_row(bs_sink *s, const bs_trace *t, const bs_step *st, size_t k,
                       const bs_render_opts *o)
 {
-    int bad = element_bad(t, st, k);
+    int bad = bs_element_disagrees(t, st, k);
     bs_sink_puts(s, "<tr><td>");
     element_name(s, st, k, o->notation);
     bs_sink_puts(s, "</td><td class=\"n\">");
@@ -473,7 +460,7 @@ static void check_row(bs_sink *s, const bs_trace *t, const bs_step *st, size_t k
         bs_sink_puts(s, "—");
     }
     bs_sink_puts(s, "</td><td class=\"n\">");
-    fmt_num(s, rel_of(st, k), 2);
+    fmt_num(s, bs_element_rel_error(st, k), 2);
     bs_sink_printf(s, "</td><td class=\"%s\">%s</td></tr>\n", bad ? "fail" : "pass",
                    bad ? "✗ no" : "✓ yes");
 }
@@ -483,32 +470,14 @@ static void check_row(bs_sink *s, const bs_trace *t, const bs_step *st, size_t k
 static void check_table(bs_sink *s, const bs_trace *t, const bs_step *st,
                         const bs_render_opts *o)
 {
-    size_t count = st->rows * st->cols, shown = 0;
-    int sampled = st->n_compared < count;
+    int sampled = st->n_compared < st->rows * st->cols;
     bs_sink_puts(s, "<table class=\"check\">\n<tr><th>element</th><th>analytic</th>"
                     "<th>numeric</th><th>error estimate</th><th>relative error</th>"
                     "<th>agree</th></tr>\n");
-    if (!sampled && st->n_failed == 0) {
-        for (size_t k = 0; k < count && shown < TABLE_ROWS; k++)
-            if (st->compared[k]) {
-                check_row(s, t, st, k, o);
-                shown++;
-            }
-    } else {
-        for (int pass = 0; pass < 3 && shown < TABLE_ROWS; pass++)
-            for (size_t k = 0; k < count && shown < TABLE_ROWS; k++) {
-                if (!st->compared[k])
-                    continue;
-                int bad = element_bad(t, st, k);
-                int pick = pass == 0   ? k == st->worst
-                           : pass == 1 ? bad && k != st->worst
-                                       : !bad && k != st->worst;
-                if (pick) {
-                    check_row(s, t, st, k, o);
-                    shown++;
-                }
-            }
-    }
+    size_t idx[TABLE_ROWS];
+    size_t shown = bs_check_rows(t, st, sampled || st->n_failed, TABLE_ROWS, idx);
+    for (size_t i = 0; i < shown; i++)
+        check_row(s, t, st, idx[i], o);
     bs_sink_puts(s, "</table>\n");
     if (shown < st->n_compared) {
         char a[32];

@@ -1,5 +1,4 @@
 /* bs_render_text.c — the trace for people at a terminal. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +8,8 @@
 #include "bs_render_common.h"
 #include "bs_terms.h"
 
-#define EDGE 3        /* rows/columns kept at each end of a big matrix */
-#define MAX_SHOWN 8   /* matrices up to this many rows/columns are shown whole */
 #define SIDE_BY_SIDE 110 /* widest line for analytic and numeric side by side */
+#define TABLE_ROWS 6     /* compared elements listed in a table */
 
 /* A matrix laid out as lines of text. */
 typedef struct lines {
@@ -29,39 +27,21 @@ static void lines_free(lines *l)
     l->n = l->width = 0;
 }
 
-/* Which rows (or columns) of `count` are shown: all, or EDGE at each end
- * with a gap marked by SIZE_MAX. */
-static size_t shown(size_t count, size_t *idx)
-{
-    size_t k = 0;
-    if (count <= MAX_SHOWN) {
-        for (size_t i = 0; i < count; i++)
-            idx[k++] = i;
-        return k;
-    }
-    for (size_t i = 0; i < EDGE; i++)
-        idx[k++] = i;
-    idx[k++] = SIZE_MAX;
-    for (size_t i = count - EDGE; i < count; i++)
-        idx[k++] = i;
-    return k;
-}
-
 /* Lays out a rows×cols matrix as "[ v v v ]" lines, columns right-aligned;
  * elements with mask[k] == 0 (when mask is given) print as "·". */
 static int layout(const double *v, const unsigned char *mask, size_t rows,
                   size_t cols, int prec, lines *out)
 {
-    size_t ri[MAX_SHOWN + 1], ci[MAX_SHOWN + 1];
-    size_t nr = shown(rows, ri), nc = shown(cols, ci);
-    char cell[MAX_SHOWN + 1][MAX_SHOWN + 1][40];
-    size_t w[MAX_SHOWN + 1] = {0};
+    size_t ri[BS_MATRIX_MAX_SHOWN + 1], ci[BS_MATRIX_MAX_SHOWN + 1];
+    size_t nr = bs_matrix_shown(rows, ri), nc = bs_matrix_shown(cols, ci);
+    char cell[BS_MATRIX_MAX_SHOWN + 1][BS_MATRIX_MAX_SHOWN + 1][40];
+    size_t w[BS_MATRIX_MAX_SHOWN + 1] = {0};
     for (size_t a = 0; a < nr; a++)
         for (size_t b = 0; b < nc; b++) {
             char *c = cell[a][b];
-            if (ri[a] == SIZE_MAX)
-                snprintf(c, 40, "%s", ci[b] == SIZE_MAX ? "⋱" : "⋮");
-            else if (ci[b] == SIZE_MAX)
+            if (ri[a] == BS_MATRIX_GAP)
+                snprintf(c, 40, "%s", ci[b] == BS_MATRIX_GAP ? "⋱" : "⋮");
+            else if (ci[b] == BS_MATRIX_GAP)
                 snprintf(c, 40, "…");
             else {
                 size_t k = ri[a] * cols + ci[b];
@@ -270,42 +250,24 @@ static void element_name(char *buf, size_t size, const bs_step *st, size_t k,
     snprintf(buf, size, "%s[%zu,%zu]", name, k / st->cols + 1, k % st->cols + 1);
 }
 
-static double rel_of(const bs_step *st, size_t k)
-{
-    double a = st->value[k], n = st->numeric[k];
-    double m = fmax(fabs(a), fabs(n));
-    return m == 0.0 ? 0.0 : fabs(a - n) / m;
-}
-
 /* A table of some compared elements: the worst first, then the failures,
- * then the first others, at most `limit` rows. */
+ * then the first others. */
 static void element_table(bs_sink *s, const bs_step *st, const bs_trace *t,
-                          const bs_render_opts *o, size_t limit)
+                          const bs_render_opts *o)
 {
-    size_t count = st->rows * st->cols, shown_n = 0;
+    size_t idx[TABLE_ROWS];
+    size_t m = bs_check_rows(t, st, 1, TABLE_ROWS, idx);
     char e[112], a[40], n[40], r[32];
     bs_sink_printf(s, "  %-18s %16s %16s %10s\n", "element", "analytic", "numeric",
                    "rel. error");
-    for (int pass = 0; pass < 3 && shown_n < limit; pass++) {
-        for (size_t k = 0; k < count && shown_n < limit; k++) {
-            if (!st->compared[k])
-                continue;
-            double rel = rel_of(st, k);
-            int bad = !(fabs(st->value[k] - st->numeric[k]) <= t->opts.atol ||
-                        rel <= t->opts.rtol);
-            int pick = pass == 0 ? k == st->worst
-                       : pass == 1 ? bad && k != st->worst
-                                   : !bad && k != st->worst;
-            if (!pick)
-                continue;
-            element_name(e, sizeof e, st, k, o->notation);
-            bs_fmt_num(a, sizeof a, st->value[k], o->precision);
-            bs_fmt_num(n, sizeof n, st->numeric[k], o->precision);
-            snprintf(r, sizeof r, "%.2g", rel);
-            bs_sink_printf(s, "  %-18s %16s %16s %10s%s\n", e, a, n, r,
-                           bad ? "  ✗" : "");
-            shown_n++;
-        }
+    for (size_t i = 0; i < m; i++) {
+        size_t k = idx[i];
+        element_name(e, sizeof e, st, k, o->notation);
+        bs_fmt_num(a, sizeof a, st->value[k], o->precision);
+        bs_fmt_num(n, sizeof n, st->numeric[k], o->precision);
+        snprintf(r, sizeof r, "%.2g", bs_element_rel_error(st, k));
+        bs_sink_printf(s, "  %-18s %16s %16s %10s%s\n", e, a, n, r,
+                       bs_element_disagrees(t, st, k) ? "  ✗" : "");
     }
 }
 
@@ -321,7 +283,7 @@ static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
             for (size_t i = 0; i < an.n; i++)
                 bs_sink_printf(s, "    %s\n", an.line[i]);
         lines_free(&an);
-        element_table(s, st, t, o, 6);
+        element_table(s, st, t, o);
     } else {
         lines an = {0}, nu = {0};
         if (layout(st->value, NULL, st->rows, st->cols, o->precision, &an) == 0 &&
@@ -349,7 +311,7 @@ static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
         lines_free(&an);
         lines_free(&nu);
         if (st->n_failed > 0)
-            element_table(s, st, t, o, 6);
+            element_table(s, st, t, o);
     }
     char num[32], tot[32], rel[32], where[128] = "";
     bs_fmt_count(num, sizeof num, st->n_compared);

@@ -188,15 +188,42 @@ size_t bs_terms_pick(const bs_step *st, size_t *idx)
     return m;
 }
 
-static char qletter(bs_qty q)
+size_t bs_terms_shown(const bs_expansion *e, size_t *idx)
 {
-    switch (q) {
-    case BS_Q_A: return 'a';
-    case BS_Q_Z: return 'z';
-    case BS_Q_W: return 'W';
-    case BS_Q_B: return 'b';
-    default: return '?';
+    size_t n = e->nterms, m = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (n > 6 && k == 3) {
+            idx[m++] = BS_NONE;
+            k = n - 2;
+            continue;
+        }
+        idx[m++] = k;
     }
+    return m;
+}
+
+int bs_expansion_trivial(const bs_expansion *e)
+{
+    return e->kind == BS_EXP_SUM && e->nterms == 1 && e->terms && e->terms[0].n == 1 &&
+           !e->has_l2 && !e->show_scale;
+}
+
+bs_loss_form bs_expansion_loss_form(const bs_expansion *e, const bs_net *net)
+{
+    const char *loss = net->loss ? net->loss->name : "mse";
+    if (e->kind == BS_EXP_SHORTCUT || strcmp(loss, "mse") == 0)
+        return BS_FORM_DIFFERENCE;
+    return strcmp(loss, "bce") == 0 ? BS_FORM_BCE : BS_FORM_QUOTIENT;
+}
+
+void bs_factor_jsoft_parts(const bs_factor *f, bs_factor *a, bs_factor *z)
+{
+    *a = *f;
+    *z = *f;
+    a->kind = z->kind = BS_FAC_VAR;
+    a->qty = BS_Q_A;
+    z->qty = BS_Q_Z;
+    z->unit = f->c;
 }
 
 /* the element part of a code-notation name: "[3,2]" or "[2]" */
@@ -254,7 +281,7 @@ void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notati
                 bs_sink_printf(s, "x_%zu", f->unit + 1);
             return;
         }
-        snprintf(name, sizeof name, "%c", qletter(f->qty));
+        snprintf(name, sizeof name, "%c", bs_qty_letter(f->qty));
         snprintf(inner, sizeof inner, "%zu", f->layer);
         math_var(s, f, name, inner);
         return;
@@ -267,12 +294,12 @@ void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notati
         }
         if (nt == BS_NOTATION_PARTIAL) {
             bs_sink_puts(s, "∂L/∂");
-            snprintf(name, sizeof name, "%c", qletter(f->qty));
+            snprintf(name, sizeof name, "%c", bs_qty_letter(f->qty));
             snprintf(inner, sizeof inner, "%zu", f->layer);
             math_var(s, f, name, inner);
             return;
         }
-        snprintf(inner, sizeof inner, "%zu%c", f->layer, qletter(f->qty));
+        snprintf(inner, sizeof inner, "%zu%c", f->layer, bs_qty_letter(f->qty));
         math_var(s, f, "g", inner);
         return;
     case BS_FAC_DACT: {
@@ -285,11 +312,8 @@ void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notati
         return;
     }
     case BS_FAC_JSOFT: {
-        bs_factor a = *f, z = *f;
-        a.kind = z.kind = BS_FAC_VAR;
-        a.qty = BS_Q_A;
-        z.qty = BS_Q_Z;
-        z.unit = f->c;
+        bs_factor a, z;
+        bs_factor_jsoft_parts(f, &a, &z);
         bs_sink_puts(s, "∂");
         bs_factor_text(s, &a, net, nt);
         bs_sink_puts(s, "/∂");
@@ -310,11 +334,12 @@ static void num(bs_sink *s, double v, int prec)
 static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                   int values, int prec)
 {
-    size_t n = e->nterms;
-    for (size_t k = 0; k < n; k++) {
-        if (n > 6 && k == 3) {
+    size_t idx[BS_TERMS_SHOWN_MAX];
+    size_t m = bs_terms_shown(e, idx);
+    for (size_t i = 0; i < m; i++) {
+        size_t k = idx[i];
+        if (k == BS_NONE) {
             bs_sink_puts(s, " + …");
-            k = n - 2;
             continue;
         }
         if (k > 0)
@@ -351,7 +376,6 @@ static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notat
 static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                     int values, int prec)
 {
-    const char *loss = net->loss->name;
     bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
     if (values) {
         num(&yh, e->yhat.value, prec);
@@ -361,12 +385,17 @@ static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_not
         bs_factor_text(&y, &e->y, net, nt);
     }
     const char *a = yh.buf ? yh.buf : "?", *b = y.buf ? y.buf : "?";
-    if (e->kind == BS_EXP_SHORTCUT || strcmp(loss, "mse") == 0)
+    switch (bs_expansion_loss_form(e, net)) {
+    case BS_FORM_DIFFERENCE:
         bs_sink_printf(s, "(%s − %s)", a, b);
-    else if (strcmp(loss, "bce") == 0)
+        break;
+    case BS_FORM_BCE:
         bs_sink_printf(s, "(%s − %s) / (%s · (1 − %s))", a, b, a, a);
-    else
+        break;
+    default:
         bs_sink_printf(s, "−%s / %s", b, a);
+        break;
+    }
     bs_sink_free_buffer(&yh);
     bs_sink_free_buffer(&y);
 }
@@ -382,10 +411,7 @@ void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
         bs_sink_puts(s, "∂L/∂");
         bs_factor_text(s, &self, net, BS_NOTATION_G);
     }
-    /* a single factor needs no line of numbers before its value */
-    int trivial = e->kind == BS_EXP_SUM && e->nterms == 1 && e->terms[0].n == 1 &&
-                  !e->has_l2 && !e->show_scale;
-    for (int values = 0; values < (trivial ? 1 : 2); values++) {
+    for (int values = 0; values < (bs_expansion_trivial(e) ? 1 : 2); values++) {
         bs_sink_puts(s, " = ");
         if (e->show_scale) {
             if (values) {

@@ -78,6 +78,29 @@ void bs_expansion_free(bs_expansion *e);
  * (room for 16) and returns how many. */
 size_t bs_terms_pick(const bs_step *st, size_t *idx);
 
+#define BS_TERMS_SHOWN_MAX 6 /* entries bs_terms_shown writes at most */
+
+/* Which terms of an expansion's sum the typesetters write: all of at most 6,
+ * else the first 3, BS_NONE (for "…") and the last.  Writes term indices to
+ * idx (room for BS_TERMS_SHOWN_MAX) and returns how many. */
+size_t bs_terms_shown(const bs_expansion *e, size_t *idx);
+
+/* 1 when an expansion is a single factor: no line of numbers before its value. */
+int bs_expansion_trivial(const bs_expansion *e);
+
+typedef enum bs_loss_form {
+    BS_FORM_DIFFERENCE, /* ŷ − y: the shortcut, and the derivative of MSE */
+    BS_FORM_BCE,        /* (ŷ − y) / (ŷ (1 − ŷ)) */
+    BS_FORM_QUOTIENT    /* −y / ŷ: cross-entropy */
+} bs_loss_form;
+
+/* The form of the loss derivative of a BS_EXP_LOSS or BS_EXP_SHORTCUT expansion. */
+bs_loss_form bs_expansion_loss_form(const bs_expansion *e, const bs_net *net);
+
+/* The two sides of a softmax Jacobian entry (BS_FAC_JSOFT) ∂a_t/∂z_j, as
+ * factors of kind BS_FAC_VAR: a_t and z_j. */
+void bs_factor_jsoft_parts(const bs_factor *f, bs_factor *a, bs_factor *z);
+
 /* Writes a factor's symbol as Unicode text in a notation: a_2[2], a_2[2,3]
  * (unit 2 of a[2] in example 3), W_{2,1}[3], g_1[3z], g_h'(z_1[2]), ŷ_1, or
  * in code notation a2[3,2], W3[2,1], dz3[1,1], sigmoid'(z2[1,1]); 1-based. */
