@@ -582,7 +582,7 @@ static int parse_string(parser *p, int decode)
             if (e > 0x20 && e < 0x7F)
                 return fail_at(p, BS_ERR_SYNTAX, bl, bc,
                                "invalid escape \\%c in a string (valid: \\\" "
-                               "\\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)",
+                               "\\\\ \\/ \\b \\f \\n \\r \\t and \\u with four hex digits)",
                                (char)e);
             if (e == 0)
                 return fail_at(p, BS_ERR_SYNTAX, bl, bc + 1,

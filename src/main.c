@@ -547,7 +547,10 @@ static int write_output(const char *path, const char *spec, emit_fn emit,
     const char *slash = strrchr(dest, '/');
     size_t dirlen = slash ? (size_t)(slash - dest) + 1 : 0;
     memcpy(tmp, dest, dirlen);
-    strcpy(tmp + dirlen, ".backstep-XXXXXX");
+    /* mkstemp's template: ".backstep-" and six 'X' it replaces */
+    strcpy(tmp + dirlen, ".backstep-");
+    memset(tmp + dirlen + 10, 'X', 6);
+    tmp[dirlen + 16] = '\0';
     int fd = mkstemp(tmp);
     if (fd < 0) {
         fprintf(stderr, "backstep: %s: cannot create a temporary file beside it: %s\n",
