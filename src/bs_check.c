@@ -65,6 +65,20 @@ static double rel_error(double a, double n)
     return m == 0.0 ? 0.0 : fabs(a - n) / m;
 }
 
+static bs_status nomem(bs_error *err)
+{
+    return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+}
+
+/* The stored entry behind displayed element d of a step. */
+static size_t stored_index(const bs_step *s, size_t d)
+{
+    if (!s->transposed)
+        return d;
+    size_t r = d / s->cols, c = d % s->cols;
+    return c * s->rows + r;
+}
+
 bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
 {
     bs_check_opts o = opts ? *opts : bs_check_defaults(BS_METHOD_CENTRAL);
@@ -76,40 +90,52 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
     if (o.sample == 0)
         o.sample = def.sample;
     t->opts = o;
-    bs_numeric *nm = NULL;
-    bs_status st = bs_numeric_create(t->net, t->fw, &nm, err);
-    if (st != BS_OK)
-        return st;
     t->n_elements = t->n_compared = t->n_failed = t->n_nonfinite = 0;
     t->max_rel_error = 0.0;
     t->worst_step = t->first_backward;
     t->worst_index = 0;
     t->sampled = 0;
-    /* the marks first, so that the total is known for the progress indicator */
-    size_t total = 0, done = 0;
+    /* phase 1: choose the elements and compute their numerical values */
+    size_t total = 0;
     for (size_t si = t->first_backward; si < t->nsteps; si++) {
         bs_step *s = &t->steps[si];
         size_t count = s->rows * s->cols;
         free(s->compared);
+        free(s->numeric);
+        free(s->numeric_error);
         s->compared = malloc(count);
-        if (!s->compared) {
-            bs_numeric_free(nm);
-            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-        }
+        s->numeric = malloc(sizeof(double) * count);
+        s->numeric_error = malloc(sizeof(double) * count);
+        if (!s->compared || !s->numeric || !s->numeric_error)
+            return nomem(err);
         s->n_compared = choose(s, si, &o, s->compared);
         total += s->n_compared;
     }
+    bs_numeric_item *items = malloc(sizeof *items * (total ? total : 1));
+    if (!items)
+        return nomem(err);
+    size_t n = 0;
+    for (size_t si = t->first_backward; si < t->nsteps; si++) {
+        const bs_step *s = &t->steps[si];
+        for (size_t d = 0; d < s->rows * s->cols; d++)
+            if (s->compared[d]) {
+                items[n].q = s->qty;
+                items[n].layer = s->layer;
+                items[n].k = stored_index(s, d);
+                n++;
+            }
+    }
+    bs_status st = bs_numeric_run(t->net, t->fw, o.method, o.epsilon, items, n, o.progress,
+                                  o.progress_ctx, err);
+    if (st != BS_OK) {
+        free(items);
+        return st;
+    }
+    /* phase 2: the verdict, element by element */
+    n = 0;
     for (size_t si = t->first_backward; si < t->nsteps; si++) {
         bs_step *s = &t->steps[si];
         size_t count = s->rows * s->cols;
-        free(s->numeric);
-        free(s->numeric_error);
-        s->numeric = malloc(sizeof(double) * count);
-        s->numeric_error = malloc(sizeof(double) * count);
-        if (!s->numeric || !s->numeric_error) {
-            bs_numeric_free(nm);
-            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-        }
         if (s->n_compared < count)
             t->sampled = 1;
         s->n_failed = s->n_nonfinite = 0;
@@ -120,26 +146,16 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
             s->numeric_error[d] = NAN;
             if (!s->compared[d])
                 continue;
-            /* the stored entry behind displayed element d */
-            size_t k = d;
-            if (s->transposed) {
-                size_t r = d / s->cols, c = d % s->cols;
-                k = c * s->rows + r;
-            }
-            double e;
-            double n = bs_numeric_derivative(nm, o.method, s->qty, s->layer, k,
-                                             o.epsilon, &e);
-            double a = s->value[d];
-            s->numeric[d] = n;
-            s->numeric_error[d] = e;
-            if (o.progress && (++done & 255) == 0)
-                o.progress(o.progress_ctx, done, total);
-            if (!isfinite(a) || !isfinite(n)) {
+            double nv = items[n].value, a = s->value[d];
+            s->numeric[d] = nv;
+            s->numeric_error[d] = items[n].error;
+            n++;
+            if (!isfinite(a) || !isfinite(nv)) {
                 s->n_nonfinite++;
                 s->n_failed++;
                 continue;
             }
-            double rel = rel_error(a, n), abs_e = fabs(a - n);
+            double rel = rel_error(a, nv), abs_e = fabs(a - nv);
             if (!(abs_e <= o.atol || rel <= o.rtol))
                 s->n_failed++;
             if (rel > s->max_rel_error) {
@@ -160,7 +176,7 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
             t->worst_index = s->worst;
         }
     }
-    bs_numeric_free(nm);
+    free(items);
     t->checked = 1;
     t->passed = t->n_failed == 0 && t->first_nonfinite == t->nsteps && t->claims_wrong == 0;
     return BS_OK;

@@ -167,3 +167,22 @@ double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
         *error = pick1 ? e1 : e0;
     return pick1 ? d16 : d0;
 }
+
+bs_status bs_numeric_run(const bs_net *net, const bs_forward *fw, bs_method m,
+                         double h, bs_numeric_item *items, size_t n,
+                         void (*progress)(void *ctx, size_t done, size_t total),
+                         void *progress_ctx, bs_error *err)
+{
+    bs_numeric *nm = NULL;
+    bs_status st = bs_numeric_create(net, fw, &nm, err);
+    if (st != BS_OK)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        bs_numeric_item *it = &items[i];
+        it->value = bs_numeric_derivative(nm, m, it->q, it->layer, it->k, h, &it->error);
+        if (progress && ((i + 1) & 255) == 0)
+            progress(progress_ctx, i + 1, n);
+    }
+    bs_numeric_free(nm);
+    return BS_OK;
+}

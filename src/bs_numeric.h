@@ -57,4 +57,22 @@ double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
 double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
                              size_t layer, size_t k, double h, double *error);
 
+/* One entry to differentiate numerically, and what was found. */
+typedef struct bs_numeric_item {
+    bs_qty q;          /* in: the quantity (a, z, W or b) */
+    size_t layer, k;   /* in: its layer and the stored (row-convention) entry */
+    double value;      /* out: the numerical derivative */
+    double error;      /* out: its estimated absolute error */
+} bs_numeric_item;
+
+/* Computes the numerical derivative of each of the n items by method m with
+ * step h (0 for the method's default), as bs_numeric_derivative does, for a
+ * network and its forward pass (both borrowed).  progress, when not NULL, is
+ * called now and then with the items done so far and n.  Returns BS_OK, or
+ * BS_ERR_NOMEM with err set. */
+bs_status bs_numeric_run(const bs_net *net, const bs_forward *fw, bs_method m,
+                         double h, bs_numeric_item *items, size_t n,
+                         void (*progress)(void *ctx, size_t done, size_t total),
+                         void *progress_ctx, bs_error *err);
+
 #endif
