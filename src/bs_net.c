@@ -764,6 +764,34 @@ static void step_shape(const bs_net *net, bs_qty q, size_t l, size_t *r, size_t 
     *c = col ? a : b;
 }
 
+bs_status bs_net_read_values(const bs_net *net, const cJSON *v, const char *path,
+                             int qty, size_t layer, size_t *rows, size_t *cols,
+                             double **out, bs_error *err)
+{
+    size_t er = 1, ec = 1;
+    *out = NULL;
+    if (qty != BS_Q_LOSS)
+        step_shape(net, (bs_qty)qty, layer, &er, &ec);
+    *rows = *cols = 1;
+    if (cJSON_IsNumber(v)) {
+        *out = malloc(sizeof(double));
+        if (!*out)
+            return bs_error_set(err, BS_ERR_NOMEM, path, "out of memory");
+        (*out)[0] = v->valuedouble;
+        return BS_OK;
+    }
+    if (cJSON_IsArray(v) && cJSON_IsArray(v->child))
+        return read_matrix(v, path, rows, cols, out, err);
+    size_t len;
+    bs_status st = read_vector(v, path, &len, out, err);
+    if (st != BS_OK)
+        return st;
+    /* a flat list stands for the step's one row or one column */
+    *rows = er == 1 ? 1 : len;
+    *cols = er == 1 ? len : 1;
+    return BS_OK;
+}
+
 /* "claims": {"g[3z]": [[0.2174]], "dW2": [[…], …], "loss": 0.693} — a number,
  * a list (a 1×n or n×1 step) or a matrix per name, in the displayed
  * orientation; names in any notation. */
@@ -805,23 +833,9 @@ static bs_status read_claims(const cJSON *v, bs_net *net, bs_error *err)
             step_shape(net, qty, layer, &er, &ec);
         size_t r = 1, cc = 1;
         double *m = NULL;
-        bs_status st;
-        if (cJSON_IsNumber(c)) {
-            m = malloc(sizeof(double));
-            if (!m)
-                return bs_error_set(err, BS_ERR_NOMEM, p, "out of memory");
-            m[0] = c->valuedouble;
-        } else if (cJSON_IsArray(c) && cJSON_IsArray(c->child)) {
-            if ((st = read_matrix(c, p, &r, &cc, &m, err)))
-                return st;
-        } else {
-            size_t len;
-            if ((st = read_vector(c, p, &len, &m, err)))
-                return st;
-            /* a flat list stands for the step's one row or one column */
-            r = er == 1 ? 1 : len;
-            cc = er == 1 ? len : 1;
-        }
+        bs_status st = bs_net_read_values(net, c, p, qty, layer, &r, &cc, &m, err);
+        if (st != BS_OK)
+            return st;
         if (r != er || cc != ec) {
             free(m);
             if (r == ec && cc == er && r != cc)

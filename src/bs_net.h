@@ -109,6 +109,17 @@ bs_status bs_net_load_string(const char *text, size_t len, const char *name,
                              const bs_limits *limits, bs_net **out,
                              bs_error *err);
 
+/* Reads the values a JSON value `v` gives for step qty (a bs_qty; BS_Q_LOSS
+ * for the loss) of `layer`: a number (1×1), a flat list (the step's one row,
+ * or its one column when the step is a single column) or a list of rows, in the displayed orientation of the network's convention.  Only the
+ * form is checked, not the shape: *rows and *cols say what was given.  On
+ * success *out holds rows×cols values that the caller frees with free();
+ * on failure *out is NULL and err names `path` (extended with [i][j] for a
+ * bad element). */
+bs_status bs_net_read_values(const bs_net *net, const cJSON *v, const char *path,
+                             int qty, size_t layer, size_t *rows, size_t *cols,
+                             double **out, bs_error *err);
+
 /* Frees a network; NULL is allowed. */
 void bs_net_free(bs_net *net);
 

@@ -109,3 +109,27 @@ int bs_sink_status(const bs_sink *s)
         return -1;
     return 0;
 }
+
+void bs_sink_json_string(bs_sink *s, const char *v)
+{
+    if (!v) {
+        bs_sink_puts(s, "null");
+        return;
+    }
+    bs_sink_puts(s, "\"");
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        switch (*c) {
+        case '"': bs_sink_puts(s, "\\\""); break;
+        case '\\': bs_sink_puts(s, "\\\\"); break;
+        case '\n': bs_sink_puts(s, "\\n"); break;
+        case '\r': bs_sink_puts(s, "\\r"); break;
+        case '\t': bs_sink_puts(s, "\\t"); break;
+        default:
+            if (*c < 0x20)
+                bs_sink_printf(s, "\\u%04x", *c);
+            else
+                bs_sink_write(s, (const char *)c, 1);
+        }
+    }
+    bs_sink_puts(s, "\"");
+}

@@ -44,6 +44,10 @@ void bs_sink_printf(bs_sink *s, const char *fmt, ...)
 /* Writes `count` copies of the string `str`. */
 void bs_sink_repeat(bs_sink *s, const char *str, size_t count);
 
+/* Writes `str` as a JSON string, quoted, with the escapes RFC 8259 requires;
+ * NULL is written as null. */
+void bs_sink_json_string(bs_sink *s, const char *str);
+
 /* Returns 0 if every write so far succeeded, else -1. */
 int bs_sink_status(const bs_sink *s);
 

@@ -1,0 +1,1058 @@
+/* bs_compare.c — another program's gradients, step by step against the
+ * trace, with the mistake catalogue's diagnosis. */
+#include "bs_compare.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs_json.h"
+#include "bs_mistakes.h"
+
+/* One step (or the loss) as the file gives it. */
+typedef struct given {
+    char key[64];        /* as written in the file */
+    bs_qty q;
+    size_t layer;
+    size_t rows, cols;   /* as given, displayed orientation */
+    double *v;           /* rows×cols */
+} given;
+
+struct bs_grads_file {
+    const bs_trace *t;
+    char name[256];
+    bs_notation notation; /* of the file's first step (the loss does not count) */
+    int notation_set;     /* 1 once a step has been given */
+    given *steps;         /* [4L]: by backward step index; v NULL when not given */
+    int has_loss;
+    given loss;
+};
+
+bs_compare_opts bs_compare_defaults(void)
+{
+    bs_compare_opts o;
+    o.rtol = 1e-6;
+    o.atol = 1e-9;
+    o.notation = -1;
+    return o;
+}
+
+void bs_grads_file_free(bs_grads_file *g)
+{
+    if (!g)
+        return;
+    if (g->steps)
+        for (size_t j = 0; j < bs_mistake_nsteps(g->t); j++)
+            free(g->steps[j].v);
+    free(g->steps);
+    free(g->loss.v);
+    free(g);
+}
+
+/* The notation a key is written in: g[2z], dL/dz2 or ∂L/∂z[2], dz2. */
+static bs_notation notation_of(const char *key)
+{
+    while (*key == ' ')
+        key++;
+    if (key[0] == 'g')
+        return BS_NOTATION_G;
+    if (strncmp(key, "dL/", 3) == 0 || strncmp(key, "\xe2\x88\x82", 3) == 0)
+        return BS_NOTATION_PARTIAL;
+    return BS_NOTATION_CODE;
+}
+
+static int is_comment_key(const char *k)
+{
+    return strcmp(k, "$comment") == 0 || strncmp(k, "//", 2) == 0;
+}
+
+/* Backward step index of quantity q of layer l: 4(L − l) + (a 0, z 1, W 2, b 3). */
+static size_t step_index(const bs_net *net, bs_qty q, size_t l)
+{
+    size_t k = q == BS_Q_A ? 0 : q == BS_Q_Z ? 1 : q == BS_Q_W ? 2 : 3;
+    return 4 * (net->L - l) + k;
+}
+
+/* The displayed shape of backward step j. */
+static void display_shape(const bs_trace *t, size_t j, size_t *r, size_t *c)
+{
+    size_t rr, cc;
+    bs_mistake_shape(t, j, &rr, &cc);
+    int col = t->net->convention == BS_COLUMN;
+    *r = col ? cc : rr;
+    *c = col ? rr : cc;
+}
+
+static const char *conv_name(const bs_net *net)
+{
+    return net->convention == BS_ROW ? "row" : "column";
+}
+
+/* 1 when no step (the loss aside) has been given. */
+static int no_step_given(const bs_grads_file *g)
+{
+    for (size_t j = 0; j < bs_mistake_nsteps(g->t); j++)
+        if (g->steps[j].v)
+            return 0;
+    return 1;
+}
+
+/* Stores the values given for step `name` (its JSON path or argument name
+ * is `p` in errors); takes ownership of v. */
+static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty qty,
+                     size_t layer, size_t r, size_t cc, double *v, bs_error *err)
+{
+    const bs_trace *t = g->t;
+    const bs_net *net = t->net;
+    given *dst = qty == BS_Q_LOSS ? &g->loss : &g->steps[step_index(net, qty, layer)];
+    if (dst->v) {
+        free(v);
+        return bs_error_set(err, BS_ERR_SPEC, p,
+                            "the same step as \"%s\", given already: give each step once, "
+                            "in one notation",
+                            dst->key);
+    }
+    size_t er = 1, ec = 1;
+    if (qty != BS_Q_LOSS)
+        display_shape(t, step_index(net, qty, layer), &er, &ec);
+    int ok = (r == er && cc == ec) || (r == ec && cc == er);
+    /* a bias gradient left unsummed: one row (or column) per example */
+    if (qty == BS_Q_B) {
+        size_t B = net->B, n = net->n[layer];
+        ok = ok || (net->convention == BS_ROW ? (r == B && cc == n) : (r == n && cc == B));
+    }
+    if (!ok) {
+        free(v);
+        return bs_error_set(err, BS_ERR_SPEC, p,
+                            "expected %zu×%zu (%s convention, as in the trace), got %zu×%zu", er,
+                            ec, conv_name(net), r, cc);
+    }
+    for (size_t k = 0; k < r * cc; k++)
+        if (!isfinite(v[k])) {
+            free(v);
+            return bs_error_set(err, BS_ERR_SPEC, p, "holds a value that is not finite");
+        }
+    if (qty != BS_Q_LOSS && !g->notation_set) {
+        g->notation = notation_of(name);
+        g->notation_set = 1;
+    }
+    snprintf(dst->key, sizeof dst->key, "%s", name);
+    dst->q = qty;
+    dst->layer = layer;
+    dst->rows = r;
+    dst->cols = cc;
+    dst->v = v;
+    if (qty == BS_Q_LOSS)
+        g->has_loss = 1;
+    return BS_OK;
+}
+
+/* Parses a step name and checks its layer. */
+static bs_status parse_name(const bs_net *net, const char *name, const char *p, bs_qty *qty,
+                            size_t *layer, bs_error *err)
+{
+    if (bs_name_parse(name, qty, layer) != 0)
+        return bs_error_set(err, BS_ERR_SPEC, p,
+                            "unknown step \"%s\": expected a gradient name like dW2, g[2W], "
+                            "dL/dW2, dz2, or \"loss\"",
+                            p);
+    if (*qty != BS_Q_LOSS && *layer > net->L)
+        return bs_error_set(err, BS_ERR_SPEC, p,
+                            "there is no layer %zu: the network has %zu layer%s", *layer, net->L,
+                            net->L == 1 ? "" : "s");
+    return BS_OK;
+}
+
+/* Reads one key of the file into g. */
+static bs_status read_key(bs_grads_file *g, const cJSON *c, bs_error *err)
+{
+    const bs_net *net = g->t->net;
+    char p[64];
+    bs_error_quote(p, sizeof p, c->string);
+    bs_qty qty;
+    size_t layer, r, cc;
+    bs_status st = parse_name(net, c->string, p, &qty, &layer, err);
+    if (st != BS_OK)
+        return st;
+    double *v = NULL;
+    st = bs_net_read_values(net, c, p, (int)qty, layer, &r, &cc, &v, err);
+    if (st != BS_OK)
+        return st;
+    return put(g, p, p, qty, layer, r, cc, v, err);
+}
+
+bs_status bs_grads_file_create(const bs_trace *t, bs_grads_file **out, bs_error *err)
+{
+    *out = NULL;
+    bs_grads_file *g = calloc(1, sizeof *g);
+    if (g)
+        g->steps = calloc(bs_mistake_nsteps(t), sizeof *g->steps);
+    if (!g || !g->steps) {
+        free(g);
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    }
+    g->t = t;
+    *out = g;
+    return BS_OK;
+}
+
+bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *values,
+                            size_t rows, size_t cols, bs_error *err)
+{
+    bs_qty qty;
+    size_t layer;
+    char p[64];
+    bs_error_quote(p, sizeof p, name);
+    bs_status st = parse_name(g->t->net, name, p, &qty, &layer, err);
+    if (st != BS_OK)
+        return st;
+    double *v = malloc(sizeof(double) * (rows * cols > 0 ? rows * cols : 1));
+    if (!v)
+        return bs_error_set(err, BS_ERR_NOMEM, p, "out of memory");
+    memcpy(v, values, sizeof(double) * rows * cols);
+    return put(g, p, p, qty, layer, rows, cols, v, err);
+}
+
+bs_status bs_compare_load_string(const char *text, size_t len, const char *name,
+                                 const bs_trace *t, bs_grads_file **out,
+                                 bs_error *err)
+{
+    *out = NULL;
+    cJSON *root = NULL;
+    bs_status st = bs_json_parse(text, len, BS_JSON_DEFAULT_MAX_DEPTH, &root, err);
+    if (st != BS_OK) {
+        bs_error_set_file(err, name);
+        return st;
+    }
+    bs_grads_file *g = NULL;
+    if ((st = bs_grads_file_create(t, &g, err)) != BS_OK) {
+        cJSON_Delete(root);
+        bs_error_set_file(err, name);
+        return st;
+    }
+    snprintf(g->name, sizeof g->name, "%s", name);
+    if (!cJSON_IsObject(root)) {
+        st = bs_error_set(err, BS_ERR_SPEC, NULL,
+                          "expected an object of gradients like {\"dW2\": [[...], ...], "
+                          "\"db2\": [...]}, got %s",
+                          cJSON_IsArray(root)    ? "an array"
+                          : cJSON_IsNumber(root) ? "a number"
+                          : cJSON_IsString(root) ? "a string"
+                                                 : "a literal");
+    } else {
+        for (const cJSON *c = root->child; c && st == BS_OK; c = c->next) {
+            if (is_comment_key(c->string))
+                continue;
+            st = read_key(g, c, err);
+        }
+        if (st == BS_OK && no_step_given(g))
+            st = bs_error_set(err, BS_ERR_SPEC, NULL,
+                              "gives no gradient: expected at least the parameter gradients, "
+                              "e.g. {\"dW1\": ..., \"db1\": ...}");
+    }
+    cJSON_Delete(root);
+    if (st != BS_OK) {
+        bs_error_set_file(err, name);
+        bs_grads_file_free(g);
+        return st;
+    }
+    *out = g;
+    return BS_OK;
+}
+
+bs_status bs_compare_load(const char *path, const bs_trace *t, bs_grads_file **out,
+                          bs_error *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    *out = NULL;
+    bs_status st = bs_read_file(path, BS_DEFAULT_MAX_FILE_BYTES, &data, &len, err);
+    if (st != BS_OK)
+        return st;
+    st = bs_compare_load_string(data, len, strcmp(path, "-") == 0 ? "<stdin>" : path, t, out,
+                                err);
+    free(data);
+    return st;
+}
+
+/* ---- comparing -------------------------------------------------------- */
+
+void bs_compare_result_free(bs_compare_result *r)
+{
+    if (!r)
+        return;
+    free(r->steps);
+    free(r);
+}
+
+/* |p − b| within the tolerances: |p − b| ≤ atol or ≤ rtol·max(|p|, |b|). */
+static int close_enough(double p, double b, const bs_compare_opts *o)
+{
+    double d = fabs(p - b);
+    return d <= o->atol || d <= o->rtol * fmax(fabs(p), fabs(b));
+}
+
+static int mats_agree(const bs_mat *a, const bs_mat *b, const bs_compare_opts *o)
+{
+    if (!a->v || !b->v || a->rows != b->rows || a->cols != b->cols)
+        return 0;
+    for (size_t k = 0; k < a->rows * a->cols; k++)
+        if (!close_enough(a->v[k], b->v[k], o))
+            return 0;
+    return 1;
+}
+
+/* The program's value of step j turned into the row convention (a copy). */
+static int to_row(const bs_net *net, const given *gv, bs_mat *m)
+{
+    size_t r = gv->rows, c = gv->cols;
+    int col = net->convention == BS_COLUMN;
+    m->rows = col ? c : r;
+    m->cols = col ? r : c;
+    m->v = malloc(sizeof(double) * (r * c > 0 ? r * c : 1));
+    if (!m->v)
+        return -1;
+    for (size_t i = 0; i < r; i++)
+        for (size_t k = 0; k < c; k++) {
+            if (col)
+                m->v[k * r + i] = gv->v[i * c + k];
+            else
+                m->v[i * c + k] = gv->v[i * c + k];
+        }
+    return 0;
+}
+
+/* The differences of a step whose shape matches: counts, largest, top list
+ * (in displayed indices). */
+static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compare_opts *o,
+                    bs_compare_step *s)
+{
+    const bs_net *net = t->net;
+    bs_mat tr = bs_mistake_truth(t, j);
+    int col = net->convention == BS_COLUMN;
+    size_t r = gv->rows, c = gv->cols;
+    s->n_elements = r * c;
+    s->n_wrong = 0;
+    s->max_abs = s->max_rel = 0.0;
+    s->ntop = 0;
+    for (size_t i = 0; i < r; i++)
+        for (size_t k = 0; k < c; k++) {
+            double p = gv->v[i * c + k];
+            double b = col ? tr.v[k * tr.cols + i] : tr.v[i * tr.cols + k];
+            double d = fabs(p - b), m = fmax(fabs(p), fabs(b));
+            double rel = m > 0 ? d / m : 0.0;
+            if (d > s->max_abs)
+                s->max_abs = d;
+            if (rel > s->max_rel)
+                s->max_rel = rel;
+            if (close_enough(p, b, o))
+                continue;
+            s->n_wrong++;
+            /* keep the BS_COMPARE_TOP largest |p − b|, largest first */
+            size_t at = s->ntop;
+            while (at > 0 && fabs(s->top[at - 1].program - s->top[at - 1].backstep) < d)
+                at--;
+            if (at >= BS_COMPARE_TOP)
+                continue;
+            size_t last = s->ntop < BS_COMPARE_TOP ? s->ntop : BS_COMPARE_TOP - 1;
+            for (size_t m2 = last; m2 > at; m2--)
+                s->top[m2] = s->top[m2 - 1];
+            s->top[at].row = i + 1;
+            s->top[at].col = k + 1;
+            s->top[at].program = p;
+            s->top[at].backstep = b;
+            if (s->ntop < BS_COMPARE_TOP)
+                s->ntop++;
+        }
+}
+
+/* Expands a catalogue phrase: {k} the step where the mistake is made, {d} the
+ * variant's detail, {B} the batch size. */
+static void expand(char *buf, size_t size, const char *phrase, const char *k, const char *d,
+                   size_t B)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const char *p = phrase; *p && n + 1 < size; p++) {
+        const char *rep = NULL;
+        char num[32];
+        if (strncmp(p, "{k}", 3) == 0)
+            rep = k;
+        else if (strncmp(p, "{d}", 3) == 0)
+            rep = d;
+        else if (strncmp(p, "{B}", 3) == 0) {
+            snprintf(num, sizeof num, "%zu", B);
+            rep = num;
+        }
+        if (rep) {
+            int w = snprintf(buf + n, size - n, "%s", rep);
+            n += w > 0 ? (size_t)w : 0;
+            if (n >= size)
+                n = size - 1;
+            p += 2;
+        } else {
+            buf[n++] = *p;
+            buf[n] = '\0';
+        }
+    }
+}
+
+/* The context in which mistakes are tried: the values of the steps as the
+ * program has them (given, or implied by what it gives). */
+typedef struct run {
+    const bs_trace *t;
+    const bs_compare_opts *o;
+    bs_notation nt;
+    size_t n;         /* backward steps */
+    bs_mat *cur;      /* [n]: owned copies */
+    bs_mat *tmp;      /* [n]: scratch, shallow */
+    unsigned char *given_j; /* [n] */
+    const bs_grads_file *g;
+} run;
+
+static void step_name(const run *R, size_t j, char *buf, size_t size)
+{
+    bs_qty q;
+    size_t l;
+    bs_mistake_step_of(R->t, j, &q, &l);
+    bs_name_grad(buf, size, q, l, R->nt);
+}
+
+/* Recomputes, correctly, the steps on the chain from step u (exclusive) down
+ * to step j (inclusive) into R->tmp, from R->tmp[u] and the values above it.
+ * Returns 0, or −1 (with R->tmp as it was) when a step cannot be computed. */
+static int recompute_chain(run *R, size_t u, size_t j)
+{
+    size_t path[64], np = 0;
+    for (size_t s = j; s != u && s != (size_t)-1 && np < 64; s = bs_mistake_upstream(R->t, s))
+        path[np++] = s;
+    for (size_t i = np; i-- > 0;) {
+        bs_mistake_ctx ctx = {R->t, R->tmp, path[i], R->nt};
+        bs_mat m;
+        if (bs_mistake_correct(&ctx, &m)) {
+            free(m.v);
+            for (size_t k = np; k-- > i + 1;) {
+                free(R->tmp[path[k]].v);
+                R->tmp[path[k]] = R->cur[path[k]];
+            }
+            return -1;
+        }
+        R->tmp[path[i]] = m;
+    }
+    return 0;
+}
+
+/* Undoes recompute_chain: frees what it made and points R->tmp back at R->cur. */
+static void free_chain(run *R, size_t u, size_t j)
+{
+    for (size_t s = j; s != u && s != (size_t)-1; s = bs_mistake_upstream(R->t, s)) {
+        free(R->tmp[s].v);
+        R->tmp[s] = R->cur[s];
+    }
+}
+
+/* 1 when a mistake made at step u (above j, not given) and carried down
+ * into R->tmp also explains another given step that is wrong: a step after
+ * j computed directly from u or from a step between u and j (the sibling
+ * g[nb] of g[nW] when the mistake is in g[nz]).  Of two explanations of j,
+ * one at j itself and one above it, this decides for the one above. */
+static int explains_more(run *R, size_t u, size_t j)
+{
+    const bs_trace *t = R->t;
+    for (size_t k = j + 1; k < R->n; k++) {
+        const given *gv = &R->g->steps[k];
+        size_t up = bs_mistake_upstream(t, k);
+        if (!gv->v || up == (size_t)-1)
+            continue;
+        int on_chain = 0;
+        for (size_t s = bs_mistake_upstream(t, j); s != (size_t)-1; s = bs_mistake_upstream(t, s)) {
+            if (s == up)
+                on_chain = 1;
+            if (s == u)
+                break;
+        }
+        if (!on_chain)
+            continue;
+        bs_mat prog, c = {0, 0, NULL}, tr = bs_mistake_truth(t, k);
+        if (to_row(t->net, gv, &prog))
+            return -1;
+        bs_mistake_ctx ctx = {t, R->tmp, k, R->nt};
+        int hit = !mats_agree(&prog, &tr, R->o) && bs_mistake_correct(&ctx, &c) == 0 &&
+                  mats_agree(&c, &prog, R->o);
+        free(c.v);
+        free(prog.v);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
+/* Tries every catalogue mistake at step u (j itself, or a step above j the
+ * file does not give) and carries it down to j.  On a match, fills the
+ * step's diagnosis, and, when u is above j, keeps the implied values of the
+ * steps between in R->cur.  Returns 1 on a match, 0 without, −1 when memory
+ * ran out. */
+static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
+                           bs_compare_step *s, int need_more)
+{
+    const bs_trace *t = R->t;
+    bs_mat truth_j = bs_mistake_truth(t, j);
+    for (size_t mi = 0; mi < BS_MISTAKE_COUNT; mi++) {
+        const bs_mistake *mk = &bs_mistakes[mi];
+        for (size_t v = 0;; v++) {
+            char detail[400] = "";
+            bs_mat m = {0, 0, NULL};
+            bs_mistake_ctx ctx = {t, R->cur, u, R->nt};
+            bs_mistake_rc rc = mk->compute(&ctx, v, &m, detail, sizeof detail);
+            if (rc == BS_MISTAKE_DONE)
+                break;
+            if (rc == BS_MISTAKE_NOMEM) {
+                free(m.v);
+                return -1;
+            }
+            if (rc == BS_MISTAKE_SKIP)
+                continue;
+            int hit = 0;
+            if (u == j) {
+                hit = mats_agree(&m, prog, R->o) && !mats_agree(&m, &truth_j, R->o);
+            } else {
+                /* carry the mistaken value of u down to j */
+                R->tmp[u] = m;
+                if (recompute_chain(R, u, j) == 0) {
+                    hit = mats_agree(&R->tmp[j], prog, R->o) &&
+                          !mats_agree(&R->tmp[j], &truth_j, R->o);
+                    if (hit && need_more) {
+                        int more = explains_more(R, u, j);
+                        if (more < 0) {
+                            free_chain(R, u, j);
+                            R->tmp[u] = R->cur[u];
+                            free(m.v);
+                            return -1;
+                        }
+                        hit = more;
+                    }
+                    if (hit) {
+                        /* the steps between now hold what the program implies */
+                        for (size_t st = bs_mistake_upstream(t, j); st != u;
+                             st = bs_mistake_upstream(t, st)) {
+                            free(R->cur[st].v);
+                            R->cur[st] = R->tmp[st];
+                        }
+                        free(R->tmp[j].v);
+                        R->tmp[j] = R->cur[j];
+                        free(R->cur[u].v);
+                        R->cur[u] = m;
+                        m.v = NULL;
+                    } else {
+                        free_chain(R, u, j);
+                    }
+                }
+                R->tmp[u] = R->cur[u];
+            }
+            free(m.v);
+            if (!hit)
+                continue;
+            char where[48], phrase[640], me[48];
+            step_name(R, u, where, sizeof where);
+            step_name(R, j, me, sizeof me);
+            expand(phrase, sizeof phrase, mk->phrase, where, detail, t->net->B);
+            s->mistake = (int)mk->id;
+            snprintf(s->mistake_step, sizeof s->mistake_step, "%s", where);
+            if (u == j)
+                snprintf(s->diagnosis, sizeof s->diagnosis, "%s matches %s", me, phrase);
+            else
+                snprintf(s->diagnosis, sizeof s->diagnosis,
+                         "%s matches %s, carried down to %s (the file does not give %s)", me,
+                         phrase, me, where);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The topmost step above j (or j) whose value, as the program has it,
+ * differs from backstep's: where an inherited error entered. */
+static size_t origin_of(const run *R, size_t j)
+{
+    size_t origin = j;
+    for (size_t u = bs_mistake_upstream(R->t, j); u != (size_t)-1;
+         u = bs_mistake_upstream(R->t, u)) {
+        bs_mat tr = bs_mistake_truth(R->t, u);
+        if (!mats_agree(&R->cur[u], &tr, R->o))
+            origin = u;
+    }
+    return origin;
+}
+
+/* Marks a step whose every difference is at the level of float32 rounding:
+ * at most 1e-5 of the step's largest value (sums of float32 products carry
+ * errors of many units of 2⁻²⁴ ≈ 6e-8, and cancellation turns them into
+ * large relative errors in small elements), and says which tolerance
+ * accepts it. */
+static void single_precision(const bs_trace *t, size_t j, bs_compare_step *s)
+{
+    bs_mat tr = bs_mistake_truth(t, j);
+    double scale = 0.0;
+    for (size_t k = 0; k < tr.rows * tr.cols; k++)
+        scale = fmax(scale, fabs(tr.v[k]));
+    if (!(s->max_abs > 0) || s->max_abs > 1e-5 * scale)
+        return;
+    char accept[48];
+    if (s->max_rel <= 1e-5)
+        snprintf(accept, sizeof accept, "--rtol 1e-5");
+    else
+        snprintf(accept, sizeof accept, "--atol %.0e", pow(10.0, ceil(log10(s->max_abs))));
+    s->single_precision = 1;
+    snprintf(s->diagnosis, sizeof s->diagnosis,
+             "%s differs from backstep's only by single-precision rounding (largest "
+             "difference %.1e, %.1e of its largest value): is the program computing in "
+             "float32? %s accepts it",
+             s->name, s->max_abs, s->max_abs / scale, accept);
+}
+
+/* The loss: backstep's, and how a program's could differ. */
+static void compare_loss(const bs_trace *t, const bs_grads_file *g, const bs_compare_opts *o,
+                         bs_compare_result *r)
+{
+    const bs_net *net = t->net;
+    const bs_step *ls = bs_trace_find(t, "L");
+    double L = ls ? ls->value[0] : NAN, p = g->loss.v[0];
+    bs_compare_step *s = &r->loss;
+    r->has_loss = 1;
+    snprintf(s->name, sizeof s->name, "L");
+    snprintf(s->id, sizeof s->id, "L");
+    snprintf(s->key, sizeof s->key, "%s", g->loss.key);
+    s->rows = s->cols = s->prog_rows = s->prog_cols = 1;
+    s->n_elements = 1;
+    s->mistake = -1;
+    s->ntop = 1;
+    s->top[0].row = s->top[0].col = 1;
+    s->top[0].program = p;
+    s->top[0].backstep = L;
+    s->max_abs = fabs(p - L);
+    s->max_rel = fmax(fabs(p), fabs(L)) > 0 ? s->max_abs / fmax(fabs(p), fabs(L)) : 0.0;
+    if (close_enough(p, L, o)) {
+        s->status = BS_CMP_AGREES;
+        return;
+    }
+    s->status = BS_CMP_DISAGREES;
+    s->n_wrong = 1;
+    double pen = 0.0;
+    for (size_t l = 1; l <= net->L; l++)
+        for (size_t k = 0; k < net->n[l - 1] * net->n[l]; k++)
+            pen += net->W[l][k] * net->W[l][k];
+    pen *= net->l2;
+    double data = L - pen, B = (double)net->B;
+    if (net->B > 1 && net->reduction == BS_MEAN && close_enough(p, data * B + pen, o))
+        snprintf(r->loss_note, sizeof r->loss_note,
+                 "the loss is the sum over the batch, not the mean: B = %zu times too large",
+                 net->B);
+    else if (net->B > 1 && net->reduction == BS_SUM && close_enough(p, data / B + pen, o))
+        snprintf(r->loss_note, sizeof r->loss_note,
+                 "the loss is the mean over the batch, but the spec asks for the sum");
+    else if (pen != 0.0 && close_enough(p, data, o))
+        snprintf(r->loss_note, sizeof r->loss_note, "the loss leaves out the L2 penalty λ‖W‖²");
+    else if (pen != 0.0 && close_enough(p, data + 0.5 * pen, o))
+        snprintf(r->loss_note, sizeof r->loss_note,
+                 "the loss has (λ/2)‖W‖² where the spec has λ‖W‖²");
+}
+
+bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
+                         const bs_compare_opts *opts, bs_compare_result **out,
+                         bs_error *err)
+{
+    *out = NULL;
+    bs_compare_opts o = opts ? *opts : bs_compare_defaults();
+    if (o.rtol < 0)
+        o.rtol = bs_compare_defaults().rtol;
+    if (o.atol < 0)
+        o.atol = bs_compare_defaults().atol;
+    if (o.notation < 0)
+        o.notation = (int)g->notation;
+    size_t n = bs_mistake_nsteps(t);
+    bs_compare_result *r = calloc(1, sizeof *r);
+    run R;
+    memset(&R, 0, sizeof R);
+    R.t = t;
+    R.g = g;
+    R.o = &o;
+    R.nt = (bs_notation)o.notation;
+    R.n = n;
+    R.cur = calloc(n, sizeof *R.cur);
+    R.tmp = calloc(n, sizeof *R.tmp);
+    R.given_j = calloc(n, 1);
+    if (r)
+        r->steps = calloc(n, sizeof *r->steps);
+    bs_status st = BS_OK;
+    if (!r || !r->steps || !R.cur || !R.tmp || !R.given_j) {
+        st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        goto done;
+    }
+    r->opts = o;
+    r->B = t->net->B;
+    r->nsteps = n;
+    r->first = -1;
+    if (g->has_loss)
+        compare_loss(t, g, &o, r);
+    for (size_t j = 0; j < n; j++) {
+        bs_compare_step *s = &r->steps[j];
+        const given *gv = &g->steps[j];
+        bs_qty q;
+        size_t l;
+        bs_mistake_step_of(t, j, &q, &l);
+        step_name(&R, j, s->name, sizeof s->name);
+        bs_name_grad(s->id, sizeof s->id, q, l, BS_NOTATION_G);
+        display_shape(t, j, &s->rows, &s->cols);
+        s->mistake = -1;
+        bs_mat truth = bs_mistake_truth(t, j);
+        if (!gv->v) {
+            /* not given: what the program's own values above imply */
+            s->status = BS_CMP_NOT_GIVEN;
+            bs_mistake_ctx ctx = {t, R.cur, j, R.nt};
+            if (j == 0 || bs_mistake_correct(&ctx, &R.cur[j])) {
+                free(R.cur[j].v);
+                R.cur[j].rows = truth.rows;
+                R.cur[j].cols = truth.cols;
+                R.cur[j].v = malloc(sizeof(double) * truth.rows * truth.cols);
+                if (!R.cur[j].v) {
+                    st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+                    goto done;
+                }
+                memcpy(R.cur[j].v, truth.v, sizeof(double) * truth.rows * truth.cols);
+            }
+            R.tmp[j] = R.cur[j];
+            continue;
+        }
+        R.given_j[j] = 1;
+        r->n_given++;
+        snprintf(s->key, sizeof s->key, "%s", gv->key);
+        s->prog_rows = gv->rows;
+        s->prog_cols = gv->cols;
+        bs_mat prog;
+        if (to_row(t->net, gv, &prog)) {
+            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+            goto done;
+        }
+        int same_shape = gv->rows == s->rows && gv->cols == s->cols;
+        if (same_shape)
+            measure(t, j, gv, &o, s);
+        else
+            s->n_elements = gv->rows * gv->cols;
+        if (same_shape && s->n_wrong == 0) {
+            s->status = BS_CMP_AGREES;
+            r->n_agree++;
+        } else {
+            /* wrong only because a step above is wrong? */
+            bs_mat c = {0, 0, NULL};
+            bs_mistake_ctx ctx = {t, R.cur, j, R.nt};
+            /* (when no step above differs from backstep's beyond the
+             * tolerance, the difference is rounding that the steps above
+             * carried within it, not an inherited error) */
+            int inherits = same_shape && bs_mistake_upstream(t, j) != (size_t)-1 &&
+                           bs_mistake_correct(&ctx, &c) == 0 && mats_agree(&c, &prog, &o) &&
+                           origin_of(&R, j) != j;
+            free(c.v);
+            if (inherits) {
+                s->status = BS_CMP_INHERITS;
+                size_t from = origin_of(&R, j);
+                step_name(&R, from, s->inherits_from, sizeof s->inherits_from);
+            } else {
+                s->status = BS_CMP_DISAGREES;
+                if (r->first < 0)
+                    r->first = (long)j;
+                /* the mistake at this step, then at the steps above that the
+                 * file does not give, nearest first */
+                int found = try_mistakes_at(&R, j, j, &prog, s, 0);
+                /* a mistake above j that explains it is preferred to one at
+                 * j when it also explains another wrong step */
+                for (size_t u = bs_mistake_upstream(t, j); found >= 0 && u != (size_t)-1 &&
+                                                          !R.given_j[u];
+                     u = bs_mistake_upstream(t, u)) {
+                    int above = try_mistakes_at(&R, u, j, &prog, s, found == 1);
+                    if (above != 0) {
+                        found = above;
+                        break;
+                    }
+                }
+                if (found < 0) {
+                    free(prog.v);
+                    st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+                    goto done;
+                }
+                if (!found && same_shape)
+                    single_precision(t, j, s);
+            }
+        }
+        free(R.cur[j].v);
+        R.cur[j] = prog;
+        R.tmp[j] = prog;
+    }
+done:
+    if (R.cur)
+        for (size_t j = 0; j < n; j++)
+            free(R.cur[j].v);
+    free(R.cur);
+    free(R.tmp);
+    free(R.given_j);
+    if (st != BS_OK) {
+        bs_compare_result_free(r);
+        return st;
+    }
+    *out = r;
+    return BS_OK;
+}
+
+bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *values,
+                            size_t rows, size_t cols, const bs_compare_opts *o,
+                            bs_compare_step *out, bs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    bs_qty qty;
+    size_t layer;
+    char p[64];
+    bs_error_quote(p, sizeof p, name);
+    bs_status st = parse_name(t->net, name, p, &qty, &layer, err);
+    if (st != BS_OK)
+        return st;
+    if (qty == BS_Q_LOSS)
+        return bs_error_set(err, BS_ERR_SPEC, p, "the loss is not a backward step");
+    size_t j = step_index(t->net, qty, layer);
+    bs_grads_file *g = NULL;
+    bs_compare_result *r = NULL;
+    if ((st = bs_grads_file_create(t, &g, err)) != BS_OK)
+        return st;
+    /* the steps above, as backstep has them */
+    for (size_t u = 0; u < j && st == BS_OK; u++) {
+        bs_qty uq;
+        size_t ul, dr, dc;
+        bs_mistake_step_of(t, u, &uq, &ul);
+        char un[24];
+        bs_name_grad(un, sizeof un, uq, ul, BS_NOTATION_G);
+        const bs_step *s = bs_trace_find(t, un);
+        display_shape(t, u, &dr, &dc);
+        if (s)
+            st = bs_grads_file_set(g, un, s->value, dr, dc, err);
+    }
+    if (st == BS_OK)
+        st = bs_grads_file_set(g, name, values, rows, cols, err);
+    if (st == BS_OK) {
+        bs_compare_opts oo = o ? *o : bs_compare_defaults();
+        if (oo.notation < 0)
+            oo.notation = (int)notation_of(name);
+        st = bs_compare_run(t, g, &oo, &r, err);
+    }
+    if (st == BS_OK)
+        *out = r->steps[j];
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    return st;
+}
+
+int bs_compare_agrees(const bs_compare_result *r)
+{
+    if (r->has_loss && r->loss.status != BS_CMP_AGREES)
+        return 0;
+    for (size_t j = 0; j < r->nsteps; j++)
+        if (r->steps[j].status == BS_CMP_DISAGREES || r->steps[j].status == BS_CMP_INHERITS)
+            return 0;
+    return 1;
+}
+
+/* ---- reports ---------------------------------------------------------- */
+
+static const char *status_word(bs_compare_status s)
+{
+    switch (s) {
+    case BS_CMP_AGREES: return "agrees";
+    case BS_CMP_DISAGREES: return "DISAGREES";
+    case BS_CMP_INHERITS: return "inherits";
+    default: return "not given";
+    }
+}
+
+static const char *status_key(bs_compare_status s)
+{
+    switch (s) {
+    case BS_CMP_AGREES: return "agrees";
+    case BS_CMP_DISAGREES: return "disagrees";
+    case BS_CMP_INHERITS: return "inherits";
+    default: return "not_given";
+    }
+}
+
+static void text_top(bs_sink *o, const bs_compare_step *s)
+{
+    if (s->ntop == 0)
+        return;
+    bs_sink_printf(o, "    largest differences (row, column in the trace's orientation):\n");
+    for (size_t i = 0; i < s->ntop; i++)
+        bs_sink_printf(o, "      %s[%zu,%zu]  program %.10g  backstep %.10g\n", s->name,
+                       s->top[i].row, s->top[i].col, s->top[i].program, s->top[i].backstep);
+}
+
+void bs_compare_text(bs_sink *o, const bs_compare_result *r)
+{
+    size_t wname = 4;
+    for (size_t j = 0; j < r->nsteps; j++)
+        if (strlen(r->steps[j].name) > wname)
+            wname = strlen(r->steps[j].name);
+    size_t n_dis = 0, n_inh = 0;
+    if (r->has_loss) {
+        const bs_compare_step *s = &r->loss;
+        bs_sink_printf(o, "  %-*s  %s", (int)wname, "L", status_word(s->status));
+        if (s->status != BS_CMP_AGREES)
+            bs_sink_printf(o, ": program %.10g, backstep %.10g%s%s", s->top[0].program,
+                           s->top[0].backstep, r->loss_note[0] ? " — " : "", r->loss_note);
+        bs_sink_printf(o, "\n");
+    }
+    for (size_t j = 0; j < r->nsteps; j++) {
+        const bs_compare_step *s = &r->steps[j];
+        char shape[48];
+        snprintf(shape, sizeof shape, "%zu×%zu", s->rows, s->cols);
+        bs_sink_printf(o, "  %-*s  %-9s  %s", (int)wname, s->name, shape, status_word(s->status));
+        if (s->status == BS_CMP_DISAGREES) {
+            n_dis++;
+            if (s->prog_rows != s->rows || s->prog_cols != s->cols)
+                bs_sink_printf(o, " (given %zu×%zu)", s->prog_rows, s->prog_cols);
+            else
+                bs_sink_printf(o, " (%zu of %zu elements, largest difference %.3g)", s->n_wrong,
+                               s->n_elements, s->max_abs);
+        } else if (s->status == BS_CMP_INHERITS) {
+            n_inh++;
+            bs_sink_printf(o, " the error of %s (right, given the program's %s)",
+                           s->inherits_from, s->inherits_from);
+        } else if (s->status == BS_CMP_AGREES) {
+            bs_sink_printf(o, " (largest difference %.1e)", s->max_abs);
+        }
+        bs_sink_printf(o, "\n");
+    }
+    if (r->first >= 0) {
+        const bs_compare_step *f = &r->steps[r->first];
+        if (f->single_precision)
+            bs_sink_printf(o, "\nfirst disagreement: %s — at the level of float32 rounding",
+                           f->name);
+        else
+            bs_sink_printf(o, "\nfirst disagreement: %s — the bug entered here", f->name);
+        if (n_inh)
+            bs_sink_printf(o, "; %zu later step%s inherit%s it", n_inh, n_inh == 1 ? "" : "s",
+                           n_inh == 1 ? "s" : "");
+        bs_sink_printf(o, "\n");
+    }
+    for (size_t j = 0; j < r->nsteps; j++) {
+        const bs_compare_step *s = &r->steps[j];
+        if (s->status != BS_CMP_DISAGREES)
+            continue;
+        if (s->diagnosis[0] && !s->single_precision) {
+            bs_sink_printf(o, "diagnosis: %s\n", s->diagnosis);
+            continue;
+        }
+        if (s->single_precision) {
+            bs_sink_printf(o, "diagnosis: %s\n", s->diagnosis);
+        } else if (s->prog_rows != s->rows || s->prog_cols != s->cols) {
+            bs_sink_printf(o,
+                           "diagnosis: no mistake in the catalogue explains %s: it is %zu×%zu, "
+                           "the trace's is %zu×%zu\n",
+                           s->name, s->prog_rows, s->prog_cols, s->rows, s->cols);
+        } else {
+            bs_sink_printf(o, "diagnosis: no mistake in the catalogue reproduces %s\n", s->name);
+        }
+        text_top(o, s);
+    }
+    if (r->has_loss && r->loss.status != BS_CMP_AGREES)
+        n_dis++;
+    if (n_dis == 0 && n_inh == 0)
+        bs_sink_printf(o, "\nverdict: all %zu given step%s agree%s\n", r->n_given,
+                       r->n_given == 1 ? "" : "s", r->has_loss ? ", and the loss" : "");
+    else
+        bs_sink_printf(o, "\nverdict: %zu disagree%s, %zu inherit%s, %zu agree%s, %zu not given\n",
+                       n_dis, n_dis == 1 ? "s" : "", n_inh, n_inh == 1 ? "s" : "", r->n_agree,
+                       r->n_agree == 1 ? "s" : "", r->nsteps - r->n_given);
+}
+
+static void json_step(bs_sink *o, const bs_compare_step *s)
+{
+    bs_sink_printf(o, "{\"name\": ");
+    bs_sink_json_string(o, s->name);
+    bs_sink_printf(o, ", \"id\": ");
+    bs_sink_json_string(o, s->id);
+    bs_sink_printf(o, ", \"status\": \"%s\", \"shape\": [%zu, %zu]", status_key(s->status),
+                   s->rows, s->cols);
+    if (s->status == BS_CMP_NOT_GIVEN) {
+        bs_sink_printf(o, "}");
+        return;
+    }
+    bs_sink_printf(o, ", \"key\": ");
+    bs_sink_json_string(o, s->key);
+    bs_sink_printf(o, ", \"given_shape\": [%zu, %zu], \"wrong\": %zu, \"elements\": %zu",
+                   s->prog_rows, s->prog_cols, s->n_wrong, s->n_elements);
+    bs_sink_printf(o, ", \"max_abs_difference\": %.17g, \"max_rel_difference\": %.17g",
+                   s->max_abs, s->max_rel);
+    if (s->status == BS_CMP_INHERITS) {
+        bs_sink_printf(o, ", \"inherits_from\": ");
+        bs_sink_json_string(o, s->inherits_from);
+    }
+    if (s->status == BS_CMP_DISAGREES) {
+        bs_sink_printf(o, ", \"mistake\": ");
+        if (s->mistake >= 0) {
+            bs_sink_printf(o, "{\"key\": ");
+            bs_sink_json_string(o, bs_mistakes[s->mistake].key);
+            bs_sink_printf(o, ", \"name\": ");
+            bs_sink_json_string(o, bs_mistakes[s->mistake].name);
+            bs_sink_printf(o, ", \"made_in\": ");
+            bs_sink_json_string(o, s->mistake_step);
+            bs_sink_printf(o, "}");
+        } else {
+            bs_sink_printf(o, "null");
+        }
+        bs_sink_printf(o, ", \"single_precision\": %s, \"diagnosis\": ",
+                       s->single_precision ? "true" : "false");
+        if (s->diagnosis[0])
+            bs_sink_json_string(o, s->diagnosis);
+        else
+            bs_sink_printf(o, "null");
+        bs_sink_printf(o, ", \"largest\": [");
+        for (size_t i = 0; i < s->ntop; i++)
+            bs_sink_printf(o, "%s{\"row\": %zu, \"col\": %zu, \"program\": %.17g, "
+                              "\"backstep\": %.17g}",
+                           i ? ", " : "", s->top[i].row, s->top[i].col, s->top[i].program,
+                           s->top[i].backstep);
+        bs_sink_printf(o, "]");
+    }
+    bs_sink_printf(o, "}");
+}
+
+void bs_compare_json(bs_sink *o, const bs_compare_result *r)
+{
+    bs_sink_printf(o, "{\n  \"agrees\": %s,\n  \"notation\": \"%s\",\n",
+                   bs_compare_agrees(r) ? "true" : "false",
+                   bs_notation_names[r->opts.notation]);
+    bs_sink_printf(o, "  \"rtol\": %.17g,\n  \"atol\": %.17g,\n", r->opts.rtol, r->opts.atol);
+    bs_sink_printf(o, "  \"first_disagreement\": ");
+    if (r->first >= 0)
+        bs_sink_json_string(o, r->steps[r->first].name);
+    else
+        bs_sink_printf(o, "null");
+    bs_sink_printf(o, ",\n  \"loss\": ");
+    if (r->has_loss) {
+        bs_sink_printf(o, "{\"status\": \"%s\", \"program\": %.17g, \"backstep\": %.17g, "
+                          "\"note\": ",
+                       status_key(r->loss.status),
+                       r->loss.ntop ? r->loss.top[0].program : 0.0,
+                       r->loss.ntop ? r->loss.top[0].backstep : 0.0);
+        if (r->loss_note[0])
+            bs_sink_json_string(o, r->loss_note);
+        else
+            bs_sink_printf(o, "null");
+        bs_sink_printf(o, "}");
+    } else {
+        bs_sink_printf(o, "null");
+    }
+    bs_sink_printf(o, ",\n  \"steps\": [\n");
+    for (size_t j = 0; j < r->nsteps; j++) {
+        bs_sink_printf(o, "    ");
+        json_step(o, &r->steps[j]);
+        bs_sink_printf(o, "%s\n", j + 1 < r->nsteps ? "," : "");
+    }
+    bs_sink_printf(o, "  ]\n}\n");
+}

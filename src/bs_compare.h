@@ -1,0 +1,147 @@
+/* bs_compare.h — `backstep compare`: another program's gradients, checked
+ * step by step against the trace.
+ *
+ * A gradient file is a JSON object whose keys are step names in any notation
+ * ("dz2", "g[2z]", "dL/dW1", "∂L/∂b[1]", and "loss" or "L") and whose values
+ * are numbers, vectors or matrices in the displayed orientation of the
+ * spec's convention.  The steps given are compared in backward order; the
+ * first one that disagrees is where the bug entered, and the mistake
+ * catalogue (bs_mistakes.h) names the mistake that reproduces its numbers.
+ */
+#ifndef BS_COMPARE_H
+#define BS_COMPARE_H
+
+#include <stddef.h>
+
+#include "bs_error.h"
+#include "bs_formula.h"
+#include "bs_sink.h"
+#include "bs_trace.h"
+
+/* A gradient file, read and checked against the shapes of a trace. */
+typedef struct bs_grads_file bs_grads_file;
+
+/* How values are compared. */
+typedef struct bs_compare_opts {
+    double rtol;    /* relative tolerance (default 1e-6) */
+    double atol;    /* absolute tolerance (default 1e-9) */
+    int notation;   /* a bs_notation for the report, or -1: the file's own */
+} bs_compare_opts;
+
+/* What happened to one step. */
+typedef enum bs_compare_status {
+    BS_CMP_NOT_GIVEN = 0, /* the file does not give this step */
+    BS_CMP_AGREES,        /* every element within the tolerance */
+    BS_CMP_DISAGREES,     /* a mistake enters here */
+    BS_CMP_INHERITS       /* wrong only because a step above it is wrong */
+} bs_compare_status;
+
+/* One element where the program and backstep differ (displayed indices). */
+typedef struct bs_compare_diff {
+    size_t row, col;
+    double program, backstep;
+} bs_compare_diff;
+
+#define BS_COMPARE_TOP 5
+
+/* The comparison of one step (or of the loss). */
+typedef struct bs_compare_step {
+    char name[48];            /* in the report's notation: "dz2" */
+    char id[24];              /* canonical: "g[2z]", or "L" for the loss */
+    char key[64];             /* the key as written in the file ("" when not given) */
+    bs_compare_status status;
+    size_t rows, cols;        /* backstep's displayed shape */
+    size_t prog_rows, prog_cols; /* the program's displayed shape */
+    size_t n_elements, n_wrong;
+    double max_abs, max_rel;  /* over all elements (shapes equal) */
+    bs_compare_diff top[BS_COMPARE_TOP]; /* largest differences, largest first */
+    size_t ntop;
+    int mistake;              /* a bs_mistake_id, or -1 */
+    char mistake_step[48];    /* where the mistake is made ("dz3"), or "" */
+    char inherits_from[48];   /* for BS_CMP_INHERITS: the step whose error it carries */
+    char diagnosis[640];      /* "dz2 matches the result of …", or "" */
+    int single_precision;     /* 1 when every difference is at float32 level */
+} bs_compare_step;
+
+typedef struct bs_compare_result {
+    bs_compare_opts opts;     /* with the notation resolved */
+    size_t B;                 /* batch size, for the report */
+    int has_loss;             /* 1 when the file gave the loss */
+    bs_compare_step loss;     /* the loss, when given */
+    char loss_note[160];      /* why the loss differs, when known, or "" */
+    bs_compare_step *steps;   /* every backward step, in backward order */
+    size_t nsteps;
+    size_t n_given, n_agree;
+    long first;               /* index of the first disagreeing step, or -1 */
+} bs_compare_result;
+
+/* Returns the default options: rtol 1e-6, atol 1e-9, the file's notation. */
+bs_compare_opts bs_compare_defaults(void);
+
+/* Reads the gradient file at `path` ("-" for standard input) and checks its
+ * keys, shapes and numbers against the trace `t` (which must outlive *out).
+ * Bad input is BS_ERR_SYNTAX or BS_ERR_SPEC with err->where the JSON path of
+ * the offending value ("dz2[1][3]").  The caller frees *out with
+ * bs_grads_file_free(). */
+bs_status bs_compare_load(const char *path, const bs_trace *t,
+                          bs_grads_file **out, bs_error *err);
+
+/* The same from `len` bytes of JSON text in memory; `name` is the file name
+ * used in errors. */
+bs_status bs_compare_load_string(const char *text, size_t len, const char *name,
+                                 const bs_trace *t, bs_grads_file **out,
+                                 bs_error *err);
+
+/* Creates an empty set of gradients for the trace `t` (which must outlive
+ * it), to be filled with bs_grads_file_set() by a program that has its
+ * gradients in memory.  The caller frees *out with bs_grads_file_free(). */
+bs_status bs_grads_file_create(const bs_trace *t, bs_grads_file **out, bs_error *err);
+
+/* Gives the values of step `name` (any notation: "dz2", "g[2z]", "dL/dz2";
+ * "loss" for the loss): rows×cols doubles, row by row, in the displayed
+ * orientation of the spec's convention; they are copied.  The same checks
+ * as for a file apply (a known step, a shape that is the step's, its
+ * transpose, or an unsummed bias gradient, finite values), with err->where
+ * the name. */
+bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *values,
+                            size_t rows, size_t cols, bs_error *err);
+
+/* Frees a gradient file; NULL is allowed. */
+void bs_grads_file_free(bs_grads_file *g);
+
+/* Compares the file with the trace it was loaded against and diagnoses the
+ * steps that disagree.  `o` may be NULL (defaults).  The caller frees *out
+ * with bs_compare_result_free(). */
+bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
+                         const bs_compare_opts *o, bs_compare_result **out,
+                         bs_error *err);
+
+/* Checks one answer for backward step `name` (any notation) as a quiz or a
+ * grader does: every step above it is taken as backstep computed it, and the
+ * answer (rows×cols doubles, row by row, in the displayed orientation) is
+ * compared with backstep's value under the tolerances of `o` (NULL: the
+ * defaults; hand work wants a looser rtol such as 5e-3).  On success *out
+ * holds the step's comparison: status BS_CMP_AGREES or BS_CMP_DISAGREES,
+ * the catalogue mistake that reproduces the answer (mistake, diagnosis), the
+ * number of wrong elements and the largest differences.  An answer of the
+ * wrong shape (other than the transpose, or an unsummed bias gradient) is
+ * BS_ERR_SPEC with a message saying the shape expected; a name that is not
+ * a backward step of the network is BS_ERR_SPEC too. */
+bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *values,
+                            size_t rows, size_t cols, const bs_compare_opts *o,
+                            bs_compare_step *out, bs_error *err);
+
+/* Frees a comparison result; NULL is allowed. */
+void bs_compare_result_free(bs_compare_result *r);
+
+/* Returns 1 when every step (and the loss) given agrees, else 0. */
+int bs_compare_agrees(const bs_compare_result *r);
+
+/* Writes the report as text: a line per step in backward order, then the
+ * first disagreement and its diagnosis. */
+void bs_compare_text(bs_sink *s, const bs_compare_result *r);
+
+/* Writes the report as one JSON object. */
+void bs_compare_json(bs_sink *s, const bs_compare_result *r);
+
+#endif

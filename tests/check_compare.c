@@ -1,0 +1,614 @@
+/* check_compare.c — `backstep compare`: loading gradient files (errors with
+ * their place), the in-memory API, every catalogue mistake caught and named
+ * from wrong values built here by hand, and correct gradients never
+ * diagnosed. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs_compare.h"
+#include "bs_mistakes.h"
+#include "bs_net.h"
+#include "bs_trace.h"
+#include "suites.h"
+
+#ifndef BS_SPECS_DIR
+#define BS_SPECS_DIR "specs"
+#endif
+
+/* Three layers of 3×3 weights (tanh, sigmoid, softmax + cross-entropy), a
+ * batch of 3 averaged, L2: every mistake of the catalogue can be made on it
+ * (the same network as tests/compare-3-3-3-3.json). */
+static const char *const SQUARE =
+    "{\"layers\": [3, 3, 3, 3], \"activations\": [\"tanh\", \"sigmoid\", \"softmax\"],"
+    " \"loss\": \"cross_entropy\", \"batch_reduction\": \"mean\", \"l2\": 0.02,"
+    " \"params\": {"
+    "  \"W1\": [[0.4, -0.3, 0.2], [0.1, 0.5, -0.6], [-0.2, 0.3, 0.7]], \"b1\": [0.05, -0.1, 0.15],"
+    "  \"W2\": [[0.6, -0.4, 0.1], [-0.3, 0.8, 0.2], [0.5, 0.1, -0.7]], \"b2\": [-0.05, 0.1, 0.0],"
+    "  \"W3\": [[0.9, -0.5, 0.3], [-0.2, 0.4, -0.8], [0.7, 0.6, -0.1]], \"b3\": [0.1, -0.2, 0.05]},"
+    " \"x\": [[0.5, -0.2, 0.8], [-0.4, 0.9, 0.1], [0.3, 0.3, -0.6]], \"labels\": [0, 2, 1]}";
+
+#define LAMBDA 0.02
+#define NB 3 /* batch size and every layer's width */
+
+typedef struct fixture {
+    bs_net *net;
+    bs_trace *t;
+} fixture;
+
+static fixture setup_text(const char *text)
+{
+    fixture f = {NULL, NULL};
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert_msg(bs_net_load_string(text, strlen(text), "test.json", NULL, &f.net, &err) ==
+                      BS_OK,
+                  "spec did not load: %s: %s", err.where, err.message);
+    ck_assert_int_eq(bs_trace_build(f.net, &f.t, NULL), BS_OK);
+    return f;
+}
+
+static fixture setup_file(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
+    fixture f = {NULL, NULL};
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert_msg(bs_net_load_file(path, NULL, &f.net, &err) == BS_OK, "%s: %s: %s", path,
+                  err.where, err.message);
+    ck_assert_int_eq(bs_trace_build(f.net, &f.t, NULL), BS_OK);
+    return f;
+}
+
+static void teardown(fixture *f)
+{
+    bs_trace_free(f->t);
+    bs_net_free(f->net);
+}
+
+/* A step of the trace, displayed values. */
+static const bs_step *step(const fixture *f, const char *id)
+{
+    const bs_step *s = bs_trace_find(f->t, id);
+    ck_assert_msg(s != NULL, "no step %s", id);
+    return s;
+}
+
+/* Loads `json` against the trace and expects an error: its status, the
+ * place (err.where, or "" for none) and a phrase of the message. */
+static void expect_load_error(const fixture *f, const char *json, bs_status status,
+                              const char *where, const char *phrase)
+{
+    bs_grads_file *g = (bs_grads_file *)1;
+    bs_error err;
+    bs_error_clear(&err);
+    bs_status st = bs_compare_load_string(json, strlen(json), "grads.json", f->t, &g, &err);
+    ck_assert_msg(st == status, "%s: status %d, expected %d (%s)", json, st, status,
+                  err.message);
+    ck_assert_ptr_null(g);
+    ck_assert_str_eq(err.file, "grads.json");
+    ck_assert_msg(strcmp(err.where, where) == 0, "%s: place \"%s\", expected \"%s\"", json,
+                  err.where, where);
+    ck_assert_msg(strstr(err.message, phrase) != NULL, "%s: message \"%s\" lacks \"%s\"", json,
+                  err.message, phrase);
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+START_TEST(test_load_errors)
+{
+    fixture f = setup_file("4-3-2-1-bce.json");
+    /* not JSON: line and column */
+    expect_load_error(&f, "{\n  \"dW3\": [[0.1]\n          [0.2]]}", BS_ERR_SYNTAX, "3:11",
+                      "expected ',' or ']' after an array element");
+    expect_load_error(&f, "{\"dW3\": [[0.1], [0.2]]", BS_ERR_SYNTAX, "1:23",
+                      "unexpected end of input");
+    /* not an object */
+    expect_load_error(&f, "[[0.1], [0.2]]", BS_ERR_SPEC, "", "expected an object of gradients");
+    expect_load_error(&f, "{\"loss\": 0.6}", BS_ERR_SPEC, "", "gives no gradient");
+    expect_load_error(&f, "{}", BS_ERR_SPEC, "", "gives no gradient");
+    /* unknown step names */
+    expect_load_error(&f, "{\"dq3\": [[0.1]]}", BS_ERR_SPEC, "dq3", "unknown step \"dq3\"");
+    expect_load_error(&f, "{\"W3\": [[0.1], [0.2]]}", BS_ERR_SPEC, "W3", "unknown step");
+    /* layer out of range */
+    expect_load_error(&f, "{\"dW4\": [[0.1], [0.2]]}", BS_ERR_SPEC, "dW4",
+                      "there is no layer 4: the network has 3 layers");
+    expect_load_error(&f, "{\"g[7b]\": [0.1]}", BS_ERR_SPEC, "g[7b]", "there is no layer 7");
+    /* wrong shape, with the expected one */
+    expect_load_error(&f, "{\"dW3\": [[0.1, 0.2, 0.3]]}", BS_ERR_SPEC, "dW3",
+                      "expected 2×1 (row convention, as in the trace), got 1×3");
+    expect_load_error(&f, "{\"dW2\": [[1, 2, 3], [4, 5, 6], [7, 8, 9]]}", BS_ERR_SPEC, "dW2",
+                      "expected 3×2 (row convention, as in the trace), got 3×3");
+    expect_load_error(&f, "{\"dW2\": [[1, 2], [3], [4, 5]]}", BS_ERR_SPEC, "dW2[1]",
+                      "expected a row of 2 numbers");
+    /* the same step twice, in two notations */
+    expect_load_error(&f, "{\"dW3\": [[0.1], [0.2]], \"∂L/∂W[3]\": [[0.1], [0.2]]}",
+                      BS_ERR_SPEC, "∂L/∂W[3]", "the same step as \"dW3\"");
+    expect_load_error(&f, "{\"g[2b]\": [0.1, 0.2], \"dL/db2\": [0.1, 0.2]}", BS_ERR_SPEC,
+                      "dL/db2", "the same step as \"g[2b]\"");
+    /* a number out of range (JSON has no NaN or infinity) */
+    expect_load_error(&f, "{\"dW3\": [[0.1], [1e999]]}", BS_ERR_SYNTAX, "1:18", "out of range");
+    teardown(&f);
+}
+END_TEST
+
+START_TEST(test_load_column_shapes)
+{
+    /* handout 000's column convention: W[1] is 3×2, activations n×B */
+    fixture f = setup_file("000-2-3-2-mse.json");
+    expect_load_error(&f, "{\"dW1\": [[0.1, 0.2], [0.3, 0.4]]}", BS_ERR_SPEC, "dW1",
+                      "expected 3×2 (column convention, as in the trace), got 2×2");
+    const bs_step *w = step(&f, "g[1W]");
+    ck_assert_uint_eq(w->rows, 3);
+    ck_assert_uint_eq(w->cols, 2);
+    /* the trace's own values, written in its orientation, agree */
+    char json[1024];
+    snprintf(json, sizeof json, "{\"g[1W]\": [[%.17g, %.17g], [%.17g, %.17g], [%.17g, %.17g]]}",
+             w->value[0], w->value[1], w->value[2], w->value[3], w->value[4], w->value[5]);
+    bs_grads_file *g = NULL;
+    bs_compare_result *r = NULL;
+    ck_assert_int_eq(bs_compare_load_string(json, strlen(json), "g.json", f.t, &g, NULL), BS_OK);
+    ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, NULL), BS_OK);
+    ck_assert_int_eq(bs_compare_agrees(r), 1);
+    ck_assert_uint_eq(r->n_given, 1);
+    ck_assert_int_eq(r->opts.notation, BS_NOTATION_G);
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    teardown(&f);
+}
+END_TEST
+
+/* ---- the in-memory API ------------------------------------------------- */
+
+START_TEST(test_grads_file_api)
+{
+    fixture f = setup_file("4-3-2-1-bce.json");
+    bs_grads_file *g = NULL;
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert_int_eq(bs_grads_file_create(f.t, &g, &err), BS_OK);
+    ck_assert_ptr_nonnull(g);
+    const char *ids[] = {"g[3W]", "g[3b]", "g[2W]", "g[2b]", "g[1W]", "g[1b]"};
+    const char *names[] = {"dW3", "db3", "dL/dW2", "∂L/∂b[2]", "g[1W]", "db1"};
+    for (size_t i = 0; i < 6; i++) {
+        const bs_step *s = step(&f, ids[i]);
+        ck_assert_int_eq(bs_grads_file_set(g, names[i], s->value, s->rows, s->cols, &err),
+                         BS_OK);
+    }
+    /* the loss: L = −log ŷ for y = 1 */
+    double loss = -log(step(&f, "a[3]")->value[0]);
+    ck_assert_int_eq(bs_grads_file_set(g, "loss", &loss, 1, 1, &err), BS_OK);
+
+    /* errors name the step given */
+    double two[2] = {0.1, 0.2}, nine[9] = {0};
+    ck_assert_int_eq(bs_grads_file_set(g, "dW3", two, 2, 1, &err), BS_ERR_SPEC);
+    ck_assert_str_eq(err.where, "dW3");
+    ck_assert_ptr_nonnull(strstr(err.message, "the same step as \"dW3\""));
+    ck_assert_int_eq(bs_grads_file_set(g, "dz9", two, 1, 2, &err), BS_ERR_SPEC);
+    ck_assert_str_eq(err.where, "dz9");
+    ck_assert_ptr_nonnull(strstr(err.message, "there is no layer 9"));
+    ck_assert_int_eq(bs_grads_file_set(g, "dx2", two, 1, 2, &err), BS_ERR_SPEC);
+    ck_assert_ptr_nonnull(strstr(err.message, "unknown step"));
+    ck_assert_int_eq(bs_grads_file_set(g, "dz2", nine, 3, 3, &err), BS_ERR_SPEC);
+    ck_assert_str_eq(err.where, "dz2");
+    ck_assert_ptr_nonnull(strstr(err.message, "expected 1×2"));
+    double bad[2] = {0.1, NAN};
+    ck_assert_int_eq(bs_grads_file_set(g, "dz2", bad, 1, 2, &err), BS_ERR_SPEC);
+    ck_assert_ptr_nonnull(strstr(err.message, "not finite"));
+    bad[1] = INFINITY;
+    ck_assert_int_eq(bs_grads_file_set(g, "da2", bad, 1, 2, &err), BS_ERR_SPEC);
+    ck_assert_str_eq(err.where, "da2");
+    ck_assert_ptr_nonnull(strstr(err.message, "not finite"));
+
+    /* the failed calls left nothing behind: six steps and the loss, all agree */
+    bs_compare_result *r = NULL;
+    ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, &err), BS_OK);
+    ck_assert_int_eq(bs_compare_agrees(r), 1);
+    ck_assert_uint_eq(r->n_given, 6);
+    ck_assert_uint_eq(r->n_agree, 6);
+    ck_assert_int_eq(r->has_loss, 1);
+    ck_assert_int_eq(r->loss.status, BS_CMP_AGREES);
+    ck_assert_int_eq(r->first, -1);
+    /* the notation of the first step given (the loss does not count) */
+    ck_assert_int_eq(r->opts.notation, BS_NOTATION_CODE);
+    ck_assert_str_eq(r->steps[2].name, "dW3");
+    ck_assert_str_eq(r->steps[2].id, "g[3W]");
+    ck_assert_str_eq(r->steps[2].key, "dW3");
+    ck_assert_int_eq(r->steps[0].status, BS_CMP_NOT_GIVEN);
+    bs_compare_result_free(r);
+
+    /* asked for in another notation */
+    bs_compare_opts o = bs_compare_defaults();
+    ck_assert_double_eq(o.rtol, 1e-6);
+    ck_assert_double_eq(o.atol, 1e-9);
+    o.notation = BS_NOTATION_PARTIAL;
+    ck_assert_int_eq(bs_compare_run(f.t, g, &o, &r, &err), BS_OK);
+    ck_assert_str_eq(r->steps[2].name, "∂L/∂W[3]");
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    bs_grads_file_free(NULL);
+    bs_compare_result_free(NULL);
+    teardown(&f);
+}
+END_TEST
+
+/* The loss: a batch sum reported for a mean, and the L2 penalty left out. */
+START_TEST(test_loss_notes)
+{
+    fixture f = setup_file("4-5-3-softmax-ce-l2.json");
+    const bs_step *ls = step(&f, "L");
+    /* λ Σ‖W‖² from the parameters, independently of the trace */
+    double pen = 0.0;
+    for (size_t l = 1; l <= 2; l++)
+        for (size_t k = 0; k < f.net->n[l - 1] * f.net->n[l]; k++)
+            pen += f.net->W[l][k] * f.net->W[l][k];
+    pen *= 0.01;
+    double data = ls->value[0] - pen;
+    struct {
+        double loss;
+        const char *note;
+    } cases[] = {{data * 4 + pen, "the sum over the batch, not the mean"},
+                 {data, "leaves out the L2 penalty"},
+                 {data + 0.5 * pen, "(λ/2)‖W‖²"},
+                 {ls->value[0] * 1.5, ""}};
+    const bs_step *w = step(&f, "g[1W]");
+    for (size_t i = 0; i < 4; i++) {
+        bs_grads_file *g = NULL;
+        bs_compare_result *r = NULL;
+        ck_assert_int_eq(bs_grads_file_create(f.t, &g, NULL), BS_OK);
+        ck_assert_int_eq(bs_grads_file_set(g, "dW1", w->value, w->rows, w->cols, NULL), BS_OK);
+        ck_assert_int_eq(bs_grads_file_set(g, "L", &cases[i].loss, 1, 1, NULL), BS_OK);
+        ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, NULL), BS_OK);
+        ck_assert_int_eq(bs_compare_agrees(r), 0);
+        ck_assert_int_eq(r->loss.status, BS_CMP_DISAGREES);
+        ck_assert_int_eq(r->steps[6].status, BS_CMP_AGREES);
+        if (cases[i].note[0])
+            ck_assert_msg(strstr(r->loss_note, cases[i].note) != NULL, "note \"%s\", expected %s",
+                          r->loss_note, cases[i].note);
+        else
+            ck_assert_str_eq(r->loss_note, "");
+        bs_compare_result_free(r);
+        bs_grads_file_free(g);
+    }
+    teardown(&f);
+}
+END_TEST
+
+/* ---- every catalogue mistake, built by hand ------------------------------ */
+
+typedef double m3[NB][NB];
+
+/* A 3×3 displayed step of the trace (the row convention displays as stored). */
+static void get(const fixture *f, const char *id, m3 out)
+{
+    const bs_step *s = step(f, id);
+    ck_assert_msg(s->rows * s->cols == NB * NB, "%s is %zux%zu", id, s->rows, s->cols);
+    memcpy(out, s->value, sizeof(m3));
+}
+
+static void weights(const fixture *f, size_t l, m3 out)
+{
+    memcpy(out, f->net->W[l], sizeof(m3));
+}
+
+/* o = a · b, with a transposed when ta, b transposed when tb */
+static void mul(m3 a, int ta, m3 b, int tb, m3 o)
+{
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++) {
+            double s = 0.0;
+            for (size_t k = 0; k < NB; k++)
+                s += (ta ? a[k][i] : a[i][k]) * (tb ? b[j][k] : b[k][j]);
+            o[i][j] = s;
+        }
+}
+
+/* Each builder writes the program's wrong value of the step it names. */
+typedef void (*builder)(const fixture *f, m3 out, size_t *rows, size_t *cols);
+
+static void b_sign(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* −g[2z] */
+    (void)r, (void)c;
+    get(f, "g[2z]", o);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++)
+            o[i][j] = -o[i][j];
+}
+
+static void b_no_invb(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[3z] = ŷ − y, without 1/B */
+    (void)r, (void)c;
+    m3 a, y;
+    get(f, "a[3]", a);
+    get(f, "y", y);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++)
+            o[i][j] = a[i][j] - y[i][j];
+}
+
+static void b_invb_twice(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[3W] = a[2]ᵀ (ŷ − y) / B² + 2λW[3] */
+    (void)r, (void)c;
+    m3 a2, a3, y, d, w;
+    get(f, "a[2]", a2);
+    get(f, "a[3]", a3);
+    get(f, "y", y);
+    weights(f, 3, w);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++)
+            d[i][j] = a3[i][j] - y[i][j];
+    mul(a2, 1, d, 0, o);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++)
+            o[i][j] = o[i][j] / (NB * NB) + 2 * LAMBDA * w[i][j];
+}
+
+static void b_transpose(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[1a] = g[2z] W[2], the transpose left out */
+    (void)r, (void)c;
+    m3 gz, w;
+    get(f, "g[2z]", gz);
+    weights(f, 2, w);
+    mul(gz, 0, w, 0, o);
+}
+
+static void b_no_deriv(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[2z] = g[2a] */
+    (void)r, (void)c;
+    get(f, "g[2a]", o);
+}
+
+static void b_deriv_at_a(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[1z] = tanh'(a[1]) ∘ g[1a] = (1 − tanh²(a[1])) ∘ g[1a] */
+    (void)r, (void)c;
+    m3 a, ga;
+    get(f, "a[1]", a);
+    get(f, "g[1a]", ga);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++)
+            o[i][j] = (1.0 - tanh(a[i][j]) * tanh(a[i][j])) * ga[i][j];
+}
+
+static void b_softmax_elementwise(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[3z] = ŷ ∘ (1 − ŷ) ∘ g[3a] */
+    (void)r, (void)c;
+    m3 a, ga;
+    get(f, "a[3]", a);
+    get(f, "g[3a]", ga);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++)
+            o[i][j] = a[i][j] * (1.0 - a[i][j]) * ga[i][j];
+}
+
+static void b_wrong_act(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* the tanh layer with sigmoid'(z[1]) = s (1 − s), s = 1/(1 + e^−z) */
+    (void)r, (void)c;
+    m3 z, ga;
+    get(f, "z[1]", z);
+    get(f, "g[1a]", ga);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++) {
+            double s = 1.0 / (1.0 + exp(-z[i][j]));
+            o[i][j] = s * (1.0 - s) * ga[i][j];
+        }
+}
+
+static void b_bias_not_summed(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[2b] as the B rows of g[2z] */
+    *r = NB;
+    *c = NB;
+    get(f, "g[2z]", o);
+}
+
+static void l2_variant(const fixture *f, m3 o, double factor)
+{
+    m3 a1, gz, w;
+    get(f, "a[1]", a1);
+    get(f, "g[2z]", gz);
+    weights(f, 2, w);
+    mul(a1, 1, gz, 0, o);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++)
+            o[i][j] += factor * LAMBDA * w[i][j];
+}
+
+static void b_l2_missing(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[2W] = a[1]ᵀ g[2z] */
+    (void)r, (void)c;
+    l2_variant(f, o, 0.0);
+}
+
+static void b_lambda_w(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[2W] = a[1]ᵀ g[2z] + λW[2] */
+    (void)r, (void)c;
+    l2_variant(f, o, 1.0);
+}
+
+static void b_wrong_layer_w(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[1a] = g[2z] W[3]ᵀ instead of g[2z] W[2]ᵀ */
+    (void)r, (void)c;
+    m3 gz, w;
+    get(f, "g[2z]", gz);
+    weights(f, 3, w);
+    mul(gz, 0, w, 1, o);
+}
+
+static void b_off_by_one(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[1z] := g[2z] */
+    (void)r, (void)c;
+    get(f, "g[2z]", o);
+}
+
+static const struct {
+    const char *key;
+    const char *step; /* where the mistake is made */
+    builder build;
+} CASES[] = {
+    {"sign", "g[2z]", b_sign},
+    {"no-1/B", "g[3z]", b_no_invb},
+    {"1/B-twice", "g[3W]", b_invb_twice},
+    {"transpose", "g[1a]", b_transpose},
+    {"no-derivative", "g[2z]", b_no_deriv},
+    {"derivative-at-a", "g[1z]", b_deriv_at_a},
+    {"softmax-elementwise", "g[3z]", b_softmax_elementwise},
+    {"wrong-activation", "g[1z]", b_wrong_act},
+    {"bias-not-summed", "g[2b]", b_bias_not_summed},
+    {"l2-missing", "g[2W]", b_l2_missing},
+    {"lambda-W", "g[2W]", b_lambda_w},
+    {"wrong-layer-weights", "g[1a]", b_wrong_layer_w},
+    {"off-by-one-layer", "g[1z]", b_off_by_one},
+};
+
+/* The file gives every step above the mistaken one with the trace's values
+ * and the mistaken step with the wrong ones: that step, and no other, must
+ * disagree, with the catalogue entry named. */
+START_TEST(test_catalogue_mistake)
+{
+    const bs_mistake *mk = &bs_mistakes[_i];
+    ck_assert_int_eq((int)mk->id, _i);
+    ck_assert_ptr_eq(bs_mistake_find(mk->key), mk);
+    size_t c = 0;
+    while (c < sizeof CASES / sizeof CASES[0] && strcmp(CASES[c].key, mk->key) != 0)
+        c++;
+    ck_assert_msg(c < sizeof CASES / sizeof CASES[0], "no test case for mistake %s", mk->key);
+
+    fixture f = setup_text(SQUARE);
+    bs_grads_file *g = NULL;
+    ck_assert_int_eq(bs_grads_file_create(f.t, &g, NULL), BS_OK);
+    long j = -1;
+    size_t n = 0;
+    for (size_t i = 0; i < f.t->nsteps; i++) {
+        const bs_step *s = &f.t->steps[i];
+        if (s->kind != BS_STEP_BACKWARD)
+            continue;
+        bs_error err;
+        bs_error_clear(&err);
+        if (strcmp(s->id, CASES[c].step) == 0) {
+            m3 wrong;
+            size_t rows = s->rows, cols = s->cols;
+            CASES[c].build(&f, wrong, &rows, &cols);
+            ck_assert_int_eq(bs_grads_file_set(g, s->id, &wrong[0][0], rows, cols, &err),
+                             BS_OK);
+            j = (long)n;
+            break;
+        }
+        ck_assert_int_eq(bs_grads_file_set(g, s->id, s->value, s->rows, s->cols, &err), BS_OK);
+        n++;
+    }
+    ck_assert_int_ge(j, 0);
+
+    bs_compare_result *r = NULL;
+    bs_error err;
+    ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, &err), BS_OK);
+    ck_assert_int_eq(bs_compare_agrees(r), 0);
+    ck_assert_int_eq(r->first, j);
+    const bs_compare_step *s = &r->steps[j];
+    ck_assert_str_eq(s->id, CASES[c].step);
+    ck_assert_int_eq(s->status, BS_CMP_DISAGREES);
+    ck_assert_msg(s->mistake == (int)mk->id, "%s: named %s (%s)", mk->key,
+                  s->mistake >= 0 ? bs_mistakes[s->mistake].key : "nothing", s->diagnosis);
+    ck_assert_str_eq(s->mistake_step, CASES[c].step);
+    ck_assert_int_eq(s->single_precision, 0);
+    char head[80];
+    snprintf(head, sizeof head, "%s matches ", CASES[c].step);
+    ck_assert_msg(strncmp(s->diagnosis, head, strlen(head)) == 0, "diagnosis \"%s\"",
+                  s->diagnosis);
+    ck_assert_uint_eq(r->n_agree, (size_t)j);
+    for (size_t k = 0; k < r->nsteps; k++)
+        if ((long)k != j)
+            ck_assert_int_ne(r->steps[k].status, BS_CMP_DISAGREES);
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    teardown(&f);
+}
+END_TEST
+
+/* ---- correct files are never diagnosed ---------------------------------- */
+
+static const char *const SHIPPED[] = {
+    "000-2-3-2-mse.json",        "2-3-3-2-leaky-relu-bce.json", "3-4-1-tanh-regression.json",
+    "3-4-3-relu-softmax-mse.json", "4-3-2-1-bce.json",          "4-5-3-softmax-ce-l2.json",
+};
+
+/* Every backward step (or the parameter gradients only) with the trace's
+ * values, moved by a relative 1e-8 (within the default tolerance 1e-6). */
+START_TEST(test_correct_never_diagnosed)
+{
+    fixture f = setup_file(SHIPPED[_i / 2]);
+    int params_only = _i % 2;
+    bs_grads_file *g = NULL;
+    ck_assert_int_eq(bs_grads_file_create(f.t, &g, NULL), BS_OK);
+    size_t given = 0;
+    for (size_t i = 0; i < f.t->nsteps; i++) {
+        const bs_step *s = &f.t->steps[i];
+        if (s->kind != BS_STEP_BACKWARD ||
+            (params_only && s->qty != BS_Q_W && s->qty != BS_Q_B))
+            continue;
+        size_t m = s->rows * s->cols;
+        double *v = malloc(sizeof(double) * m);
+        ck_assert_ptr_nonnull(v);
+        for (size_t k = 0; k < m; k++)
+            v[k] = s->value[k] * (1.0 + ((k % 2) ? 1e-8 : -1e-8));
+        ck_assert_int_eq(bs_grads_file_set(g, s->id, v, s->rows, s->cols, NULL), BS_OK);
+        free(v);
+        given++;
+    }
+    bs_compare_result *r = NULL;
+    ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, NULL), BS_OK);
+    ck_assert_int_eq(bs_compare_agrees(r), 1);
+    ck_assert_int_eq(r->first, -1);
+    ck_assert_uint_eq(r->n_given, given);
+    ck_assert_uint_eq(r->n_agree, given);
+    for (size_t k = 0; k < r->nsteps; k++) {
+        ck_assert_int_eq(r->steps[k].mistake, -1);
+        ck_assert_str_eq(r->steps[k].diagnosis, "");
+        ck_assert_msg(r->steps[k].max_rel <= 2e-8, "%s: %g", r->steps[k].name,
+                      r->steps[k].max_rel);
+    }
+    /* the text report says so */
+    bs_sink s = bs_sink_buffer();
+    bs_compare_text(&s, r);
+    ck_assert_ptr_nonnull(s.buf);
+    ck_assert_ptr_nonnull(strstr(s.buf, "verdict: all"));
+    ck_assert_ptr_null(strstr(s.buf, "diagnosis"));
+    bs_sink_free_buffer(&s);
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    teardown(&f);
+}
+END_TEST
+
+Suite *compare_suite(void)
+{
+    Suite *s = suite_create("compare");
+    TCase *tc = tcase_create("load");
+    tcase_add_test(tc, test_load_errors);
+    tcase_add_test(tc, test_load_column_shapes);
+    tcase_add_test(tc, test_grads_file_api);
+    tcase_add_test(tc, test_loss_notes);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("catalogue");
+    tcase_add_loop_test(tc, test_catalogue_mistake, 0, BS_MISTAKE_COUNT);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("correct");
+    tcase_add_loop_test(tc, test_correct_never_diagnosed, 0,
+                        (int)(2 * sizeof SHIPPED / sizeof SHIPPED[0]));
+    suite_add_tcase(s, tc);
+    return s;
+}

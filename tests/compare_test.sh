@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# compare_test.sh — end-to-end tests of `backstep compare` against an
+# independent NumPy implementation of handout 002's algorithm
+# (tests/numpy_backprop.py).
+#
+#   bash tests/compare_test.sh BACKSTEP_BINARY SOURCE_ROOT
+#
+# For each spec: the program's correct gradients agree, in every notation and
+# with the parameter gradients only; every catalogue mistake that can be made
+# on the spec, injected into the program's backward pass, is caught at the
+# step where it was made and named by its key (and, with the parameter
+# gradients only, named with the right step where it was made); random noise
+# is reported as matching no mistake, with the largest differences; a copy
+# rounded to float32 is reported as single-precision rounding.  The table of
+# which mistake is tested on which spec, and why the others are not, is
+# printed.  First, the catalogue of bad gradient files (tests/bad-grads/).
+# The rest needs Debian's python3-numpy (run with /usr/bin/python3) and is
+# skipped (exit 77) without it.  The last line is "N passed, M failed"; exit status 1
+# when M > 0.
+set -u
+if [ $# -ne 2 ]; then
+    echo "usage: bash tests/compare_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
+    exit 2
+fi
+BS=$(realpath "$1")
+ROOT=$(realpath "$2")
+PY=/usr/bin/python3
+NP="$ROOT/tests/numpy_backprop.py"
+T=$(mktemp -d) || exit 2
+trap 'rm -rf "$T"' EXIT
+export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
+PASS=0
+FAIL=0
+pass() { PASS=$((PASS + 1)); }
+fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
+excerpt() { head -c 400 "$1" | tr '\n' '|'; }
+# compare SPEC GRADS [options]: runs backstep compare into $T/out, $T/err, $RC
+compare() { "$BS" compare "$@" </dev/null >"$T/out" 2>"$T/err"; RC=$?; }
+# numpy SPEC ARGS...: writes the program's gradients; a failure is a test failure
+numpy() {
+    local spec=$1
+    shift
+    if ! "$PY" "$NP" "$spec" --backstep "$BS" "$@" 2>"$T/nperr"; then
+        fail "numpy_backprop.py $spec $*: $(excerpt "$T/nperr")"
+        return 1
+    fi
+}
+assert_rc() { if [ "$RC" -eq "$2" ]; then pass; else fail "$1: exit code $RC, expected $2; stderr: $(excerpt "$T/err")"; fi; }
+assert_contains() { if grep -F -q -e "$3" -- "$2"; then pass; else fail "$1: lacks \"$3\"; starts: $(excerpt "$2")"; fi; }
+assert_lacks() { if grep -F -q -e "$3" -- "$2"; then fail "$1: has \"$3\""; else pass; fi; }
+# report DESC SCRIPT ARGS...: a check of the JSON report in $T/out (as r)
+report() {
+    local desc=$1 script=$2
+    shift 2
+    if "$PY" -c "import json, sys
+r = json.load(open(sys.argv[1], encoding='utf-8'))
+bad = [s for s in r['steps'] if s['status'] == 'disagrees']
+first = [s for s in r['steps'] if s['name'] == r['first_disagreement']]
+first = first[0] if first else None
+$script" "$T/out" "$@" >"$T/py" 2>&1; then pass; else fail "$desc: $(excerpt "$T/py")"; fi
+}
+
+# --- the catalogue of bad gradient files (tests/bad-grads/MANIFEST.tsv) ----
+BADG="$ROOT/tests/bad-grads"
+n=0
+while IFS=$'\t' read -r file spec code phrase || [ -n "$file" ]; do
+    case $file in '' | \#*) continue ;; esac
+    n=$((n + 1))
+    d="bad-grads $file"
+    compare "$ROOT/specs/$spec.json" "$BADG/$file"
+    assert_rc "$d" "$code"
+    assert_contains "$d" "$T/err" "$phrase"
+    if [ "$(head -c 10 "$T/err")" = "backstep: " ] && grep -F -q -e "backstep: $BADG/$file:" "$T/err"; then
+        pass
+    else
+        fail "$d: stderr does not start with backstep: FILE: $(excerpt "$T/err")"
+    fi
+    if [ "$(wc -l <"$T/err")" -eq 1 ]; then pass; else fail "$d: stderr is not one line: $(excerpt "$T/err")"; fi
+    if [ ! -s "$T/out" ]; then pass; else fail "$d: stdout not empty: $(excerpt "$T/out")"; fi
+done <"$BADG/MANIFEST.tsv"
+for f in "$BADG"/*.json; do
+    if cut -f1 "$BADG/MANIFEST.tsv" | grep -F -x -q -e "$(basename "$f")"; then pass; else
+        fail "bad-grads: $(basename "$f") is not in MANIFEST.tsv"
+    fi
+done
+if [ "$n" -ge 10 ]; then pass; else fail "bad-grads: only $n entries in MANIFEST.tsv"; fi
+
+if ! "$PY" -c 'import numpy' 2>/dev/null; then
+    echo "$PASS passed, $FAIL failed"
+    echo "SKIP: $PY cannot import numpy (Debian's python3-numpy is not installed): the rest is skipped"
+    [ "$FAIL" -eq 0 ] || exit 1
+    exit 77
+fi
+
+SPECS="$ROOT/specs/4-3-2-1-bce.json $ROOT/specs/000-2-3-2-mse.json
+$ROOT/specs/4-5-3-softmax-ce-l2.json $ROOT/specs/3-4-1-tanh-regression.json
+$ROOT/specs/3-4-3-relu-softmax-mse.json $ROOT/specs/2-3-3-2-leaky-relu-bce.json
+$ROOT/tests/compare-3-3-3-3.json"
+[ -f "$ROOT/specs/2-2-2-mazur-sigmoid-mse.json" ] &&
+    SPECS="$SPECS $ROOT/specs/2-2-2-mazur-sigmoid-mse.json"
+
+# --- the program's correct gradients agree ------------------------------
+for spec in $SPECS "$ROOT/specs/mnist-784-200-100-10.json"; do
+    name=$(basename "$spec" .json)
+    for nt in g code partial; do
+        for only in all params; do
+            args=(--notation "$nt")
+            [ "$only" = params ] && args+=(--only params)
+            numpy "$spec" "${args[@]}" -o "$T/right.json" || continue
+            compare "$spec" "$T/right.json"
+            assert_rc "$name correct ($nt, $only)" 0
+            assert_contains "$name correct ($nt, $only)" "$T/out" "verdict: all"
+            assert_lacks "$name correct ($nt, $only)" "$T/out" "diagnosis"
+            compare "$spec" "$T/right.json" --format json
+            report "$name correct ($nt, $only) json" "
+assert r['agrees'] is True and r['first_disagreement'] is None, r['first_disagreement']
+assert r['notation'] == sys.argv[2], r['notation']
+given = [s for s in r['steps'] if s['status'] != 'not_given']
+assert given and all(s['status'] == 'agrees' for s in given), given
+assert len(given) == (len(r['steps']) // 2 if sys.argv[3] == 'params' else len(r['steps']))
+assert (r['loss'] is None) == (sys.argv[3] == 'params')
+assert r['loss'] is None or r['loss']['status'] == 'agrees'" "$nt" "$only"
+        done
+    done
+done
+
+# --- every catalogue mistake that applies is caught and named -------------
+printf '\n%-28s %-20s %-10s %s\n' "spec" "mistake" "made in" "named in (parameter gradients only; - they come out right)"
+for spec in $SPECS; do
+    name=$(basename "$spec" .json)
+    d="$T/cases-$name"
+    mkdir -p "$d"
+    if ! "$PY" "$NP" "$spec" --backstep "$BS" --cases "$d" >"$d/table" 2>"$T/nperr"; then
+        fail "$name: numpy_backprop.py --cases: $(excerpt "$T/nperr")"
+        continue
+    fi
+    while read -r n nt key step madein; do
+        if [ "$n" = "#" ]; then
+            printf '%-28s %s\n' "$name" "$nt $key $step $madein"
+            continue
+        fi
+        printf '%-28s %-20s %-10s %s\n' "$name" "$key" "$step" "$madein"
+        # every step given: the first that disagrees is where it was made
+        compare "$spec" "$d/$n.json" --format json
+        assert_rc "$name $key@$step" 1
+        report "$name $key@$step" "
+key, step = sys.argv[2], sys.argv[3]
+assert r['agrees'] is False
+assert r['first_disagreement'] == step, ('first disagreement', r['first_disagreement'], step)
+assert first['mistake'] is not None, ('no mistake named', first['diagnosis'])
+assert first['mistake']['key'] == key, ('named', first['mistake']['key'], first['diagnosis'])
+assert first['mistake']['made_in'] == step, ('made in', first['mistake']['made_in'])
+assert first['diagnosis'].startswith(step + ' matches '), first['diagnosis']
+assert len(bad) == 1, ('more than one step disagrees', [s['name'] for s in bad])
+assert all(s['status'] in ('agrees', 'inherits') for s in r['steps'] if s is not first)
+assert all(s['inherits_from'] == step for s in r['steps'] if s['status'] == 'inherits')
+assert r['loss']['status'] == 'agrees'" "$key" "$step"
+        compare "$spec" "$d/$n.json"
+        assert_contains "$name $key@$step text" "$T/out" "diagnosis: $step matches "
+        # the parameter gradients only
+        compare "$spec" "$d/$n.params.json" --format json
+        if [ "$madein" = "-" ]; then
+            assert_rc "$name $key@$step (params only, unaffected)" 0
+            continue
+        fi
+        assert_rc "$name $key@$step (params only)" 1
+        report "$name $key@$step (params only)" "
+key, places = sys.argv[2], sys.argv[3].split(',')
+assert first is not None and first['mistake'] is not None, ('no mistake named', first)
+assert first['mistake']['key'] == key, ('named', first['mistake']['key'], first['diagnosis'])
+assert first['mistake']['made_in'] in places, ('made in', first['mistake']['made_in'], places)
+assert len(bad) == 1, ('more than one step disagrees', [s['name'] for s in bad])" "$key" "$madein"
+    done <"$d/table"
+done
+echo
+
+# the mistakes named on the big network of handout 002 (B = 32, L2)
+MNIST="$ROOT/specs/mnist-784-200-100-10.json"
+for m in "no-1/B@z3 dz3" "no-derivative@z2 dz2" "l2-missing@W1 dW1" "bias-not-summed@b2 db2"; do
+    set -- $m
+    if numpy "$MNIST" --mistake "$1" --only params -o "$T/mnist.json"; then
+        compare "$MNIST" "$T/mnist.json" --format json
+        assert_rc "mnist $1 (params only)" 1
+        report "mnist $1 (params only)" "
+key = sys.argv[2].split('@')[0]
+assert first['mistake']['key'] == key and first['mistake']['made_in'] == sys.argv[3], first" "$1" "$2"
+    fi
+done
+
+# --- no mistake fits: noise on one step ----------------------------------
+for case in "4-5-3-softmax-ce-l2 W1 dW1" "4-3-2-1-bce z2 dz2" "000-2-3-2-mse a1 da1"; do
+    set -- $case
+    spec="$ROOT/specs/$1.json"
+    numpy "$spec" --noise "$2" -o "$T/noise.json" || continue
+    compare "$spec" "$T/noise.json"
+    assert_rc "$1 noise on $3" 1
+    assert_contains "$1 noise on $3" "$T/out" "first disagreement: $3 — the bug entered here"
+    assert_contains "$1 noise on $3" "$T/out" "diagnosis: no mistake in the catalogue reproduces $3"
+    assert_contains "$1 noise on $3" "$T/out" "largest differences"
+    compare "$spec" "$T/noise.json" --format json
+    report "$1 noise on $3 json" "
+assert r['first_disagreement'] == sys.argv[2] and first['mistake'] is None, first
+assert first['diagnosis'] is None and not first['single_precision'], first
+big = first['largest']
+assert 1 <= len(big) <= 5, big
+d = [abs(e['program'] - e['backstep']) for e in big]
+assert d == sorted(d, reverse=True) and abs(d[0] - first['max_abs_difference']) < 1e-15, big
+assert len(bad) == 1" "$3"
+done
+
+# --- float32 ----------------------------------------------------------------
+# every value rounded to float32: at a tolerance tighter than float32, each
+# given step that disagrees is single-precision rounding, never a mistake
+for spec in $SPECS; do
+    name=$(basename "$spec" .json)
+    numpy "$spec" --round float32 --notation code -o "$T/f32.json" || continue
+    compare "$spec" "$T/f32.json" --rtol 1e-9 --atol 1e-15
+    assert_rc "$name rounded to float32" 1
+    assert_contains "$name rounded to float32" "$T/out" "only by single-precision rounding"
+    assert_contains "$name rounded to float32" "$T/out" "at the level of float32 rounding"
+    compare "$spec" "$T/f32.json" --rtol 1e-9 --atol 1e-15 --format json
+    report "$name rounded to float32 json" "
+assert bad and all(s['single_precision'] and s['mistake'] is None for s in bad), bad
+assert all(s['status'] != 'inherits' or s['inherits_from'] for s in r['steps'])"
+    # at the default tolerance, rounding to float32 is accepted
+    compare "$spec" "$T/f32.json"
+    assert_rc "$name rounded to float32, default tolerance" 0
+    # computed in float32 throughout: accepted, or single precision
+    numpy "$spec" --dtype float32 -o "$T/f32c.json" || continue
+    compare "$spec" "$T/f32c.json" --format json
+    report "$name computed in float32" "
+assert all(s['single_precision'] and s['mistake'] is None for s in bad), bad
+assert r['agrees'] == (not bad)"
+done
+
+# --- the file's notation names the steps of the report ---------------------
+spec="$ROOT/specs/4-3-2-1-bce.json"
+for nt in "g g[3z]" "code dz3" "partial ∂L/∂z[3]"; do
+    set -- $nt
+    numpy "$spec" --notation "$1" --mistake sign@z3 -o "$T/nt.json" || continue
+    compare "$spec" "$T/nt.json"
+    assert_contains "notation $1" "$T/out" "first disagreement: $2 — the bug entered here"
+    compare "$spec" "$T/nt.json" --notation code
+    assert_contains "notation $1, --notation code" "$T/out" "first disagreement: dz3 — the bug entered here"
+done
+
+# --- -o writes the report; standard input -----------------------------------
+numpy "$spec" --mistake no-derivative@z2 -o "$T/m.json"
+compare "$spec" "$T/m.json" -o "$T/report.txt"
+assert_rc "-o" 1
+assert_contains "-o" "$T/report.txt" "diagnosis: dz2 matches the result of leaving out sigmoid'(z2) in dz2"
+"$BS" compare "$spec" - <"$T/m.json" >"$T/out" 2>"$T/err"
+RC=$?
+assert_rc "GRADS.json from standard input" 1
+assert_contains "GRADS.json from standard input" "$T/out" "<stdin> against"
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
