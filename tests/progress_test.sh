@@ -16,7 +16,7 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 cat > "$tmp/spec.json" <<'JSON'
-{"layers": [300, 80, 10], "activations": ["sigmoid", "softmax"], "loss": "cross_entropy",
+{"layers": [600, 150, 60, 10], "activations": ["sigmoid", "sigmoid", "softmax"], "loss": "cross_entropy",
  "init": {"seed": 3, "scale": 0.1}, "random_batch": {"size": 16, "seed": 4}}
 JSON
 cd "$tmp" || exit 2

@@ -1,0 +1,75 @@
+/* bs_incr.h — the moved loss, re-evaluated incrementally.
+ *
+ * The plain evaluator (bs_numeric_tmpl.h) re-runs the forward pass of the
+ * whole batch from the layer of the moved entry.  This one re-evaluates only
+ * what the move touches.  Moving W[n][p,q] by δ changes one column of z[n]:
+ *   z[n]'[:,q]   = z[n][:,q] + δ·a[n−1][:,p]         (b[n][q]: + δ)
+ *   a[n]'[:,q]   = f(z[n]'[:,q])                     (B activations, not B·n[n])
+ *   z[n+1]'      = z[n+1] + Δa ⊗ W[n+1][q,:]         Δa = a[n]'[:,q] − a[n][:,q]
+ * a rank-1 update instead of a product, and a[n+1]' = f(z[n+1]') is taken,
+ * for sigmoid and tanh, from the third-order Taylor expansion around the
+ * stored a[n+1] (no exp) whenever every |Δz| ≤ BS_INCR_TAYLOR_MAX, where the
+ * remainder is below 2⁻⁵⁶ relative; otherwise f is evaluated.  The layers
+ * above are re-run as in the forward pass, with the examples in the
+ * innermost loop so that it vectorises, summing in the same order as
+ * bs_fwd_affine; the losses come from bs_fwd_finish at the output layer.
+ * Moving an entry of a[n] or z[n] of example i does the same for that one
+ * example.  Nothing is allocated per evaluation.
+ *
+ * The rank-1 update and the Taylor step round differently from the plain
+ * path, so the losses differ from it by a few units in the last place, and a
+ * difference quotient by about that over the step: far inside the rounding
+ * term of the error estimate (docs/performance.md has the measured figures).
+ * Up to the moved layer and, when that is the output layer, everything is the
+ * same arithmetic as the plain path.
+ */
+#ifndef BS_INCR_H
+#define BS_INCR_H
+
+#include <complex.h>
+#include <stddef.h>
+
+#include "bs_error.h"
+#include "bs_formula.h"
+#include "bs_forward.h"
+#include "bs_net.h"
+
+/* The largest |Δz| for which a sigmoid or tanh layer is updated by its
+ * Taylor expansion: the remainder |f⁗| Δ⁴/24 is then below 2⁻⁵⁶ |f|. */
+#define BS_INCR_TAYLOR_MAX 1e-4
+
+typedef struct bs_incr bs_incr;
+
+/* Creates an incremental evaluator for a network and its forward pass (both
+ * borrowed; they must outlive it).  Its buffers are allocated once, here.
+ * The caller frees *out with bs_incr_free(). */
+bs_status bs_incr_create(const bs_net *net, const bs_forward *fw, bs_incr **out,
+                         bs_error *err);
+
+/* Frees an incremental evaluator; NULL is allowed. */
+void bs_incr_free(bs_incr *ic);
+
+/* 1 when the evaluator handles entries of quantity q of `layer`: every a, z,
+ * W and b below the output layer, except where layer `layer` is a softmax
+ * (its moved entry changes a whole row); the plain path does the rest. */
+int bs_incr_applies(const bs_incr *ic, bs_qty q, size_t layer);
+
+/* Moves entry k of q[layer] by δ, as the plain evaluator does, and stores in
+ * ell the losses ℓ_i of the examples that change (*rows of them: one for a
+ * or z, the whole batch for W or b), in *crossed the kink flag (1 when a
+ * relu or leaky_relu pre-activation among those re-evaluated changed sign,
+ * x < 0 versus x ≥ 0, from the unperturbed pass; of the real part for the
+ * complex type).  Returns the part of the penalty that changes, λ (w + δ)²
+ * for a weight and 0 otherwise.  ell must hold B scalars; only for entries
+ * where bs_incr_applies() is 1. */
+double bs_incr_moved_d(bs_incr *ic, bs_qty q, size_t layer, size_t k, double d,
+                       double *ell, size_t *rows, int *crossed);
+double complex bs_incr_moved_c(bs_incr *ic, bs_qty q, size_t layer, size_t k,
+                               double complex d, double complex *ell, size_t *rows,
+                               int *crossed);
+
+/* The number of evaluations so far that took the Taylor step, and that
+ * evaluated the activation instead (for the tests and the benchmark). */
+void bs_incr_counts(const bs_incr *ic, size_t *taylor, size_t *exact);
+
+#endif
