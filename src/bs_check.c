@@ -1,4 +1,5 @@
-/* bs_check.c — comparing every backward step with its numerical gradient. */
+/* bs_check.c — comparing every backward step with its numerical gradient:
+ * agree, disagree, unresolved or a kink, and which side is wrong. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,12 @@ bs_check_opts bs_check_defaults(bs_method method)
     if (method == BS_METHOD_COMPLEX) {
         o.rtol = 1e-11;
         o.atol = 1e-14;
+    } else if (method == BS_METHOD_FORWARD) {
+        o.rtol = 1e-5;
+        o.atol = 1e-8;
+    } else if (method == BS_METHOD_RICHARDSON) {
+        o.rtol = 1e-8;
+        o.atol = 1e-11;
     } else {
         o.rtol = 1e-6;
         o.atol = 1e-9;
@@ -79,6 +86,194 @@ static size_t stored_index(const bs_step *s, size_t d)
     return c * s->rows + r;
 }
 
+/* Below: the verdict on one element (docs/numerics.md, "The verdict").
+ * The error bar is too wide to decide when it exceeds WIDE times the
+ * tolerance; a difference is far outside the bar beyond FAR times it. */
+#define WIDE 1000.0
+#define FAR 10.0
+
+/* The verdict on an element with analytic value a and numerical result it. */
+static bs_verdict judge(double a, const bs_numeric_item *it, const bs_check_opts *o)
+{
+    double nv = it->value, e = it->error;
+    if (!isfinite(a) || !isfinite(nv))
+        return BS_V_DISAGREE;
+    if (it->kink) {
+        /* a valid subgradient lies between the one-sided differences */
+        double lo = fmin(it->left, it->right), hi = fmax(it->left, it->right);
+        double m = fmax(fabs(a), fmax(fabs(lo), fabs(hi)));
+        double slack = fmax(o->atol, o->rtol * m) + fmax(it->left_error, it->right_error);
+        if (!isfinite(lo) || !isfinite(hi) || !(slack < INFINITY))
+            return BS_V_KINK_BAD;
+        return a >= lo - slack && a <= hi + slack ? BS_V_KINK_OK : BS_V_KINK_BAD;
+    }
+    double diff = fabs(a - nv), m = fmax(fabs(a), fabs(nv));
+    double tol = fmax(o->atol, o->rtol * m);
+    if (diff <= tol)
+        return BS_V_AGREE;
+    if (!(e <= WIDE * tol))
+        return BS_V_UNRESOLVED;
+    if (diff <= e)
+        return BS_V_AGREE;
+    return diff <= FAR * e ? BS_V_UNRESOLVED : BS_V_DISAGREE;
+}
+
+/* 1 when a verdict fails the check: disagree, an inconsistent kink, and with
+ * strict an unresolved element too. */
+static int fails(bs_verdict v, const bs_check_opts *o)
+{
+    return v == BS_V_DISAGREE || v == BS_V_KINK_BAD || (o->strict && v == BS_V_UNRESOLVED);
+}
+
+/* How badly a failed element fails, to find the worst: infinite when not
+ * finite, the relative error, or at a kink the distance outside the
+ * one-sided differences relative to the largest of the values. */
+static double badness(const bs_step *s, size_t d)
+{
+    double a = s->value[d], nv = s->numeric[d];
+    if (!isfinite(a) || !isfinite(nv))
+        return INFINITY;
+    if (s->verdict[d] == BS_V_KINK_BAD) {
+        double lo = fmin(s->left[d], s->right[d]), hi = fmax(s->left[d], s->right[d]);
+        double m = fmax(fabs(a), fmax(fabs(lo), fabs(hi)));
+        double out = a < lo ? lo - a : a - hi;
+        return m > 0 && isfinite(out) ? out / m : INFINITY;
+    }
+    return rel_error(a, nv);
+}
+
+/* The name of analytic/numeric when it is within 1e-3 of a telling
+ * constant: −1, 2, 1/2, B or 1/B (B > 1), or NULL. */
+static const char *telling_ratio(double ratio, size_t B)
+{
+    static const char *const names[] = {"-1", "2", "1/2", "B", "1/B"};
+    double values[] = {-1.0, 2.0, 0.5, (double)B, 1.0 / (double)B};
+    if (!isfinite(ratio))
+        return NULL;
+    for (int i = 0; i < 5; i++) {
+        if (i >= 3 && B < 2)
+            break;
+        if (fabs(ratio - values[i]) <= 1e-3 * fabs(values[i]))
+            return names[i];
+    }
+    return NULL;
+}
+
+/* Which side is wrong, from the gaps |a − D(h_j)| at h_j = h·4^−j and the
+ * numeric error bars err_j there: the slope
+ * s_j = log₄(gap_j / gap_{j+1}) is about p where truncation dominates (the
+ * gap shrinks like h^p), about 0 where the analytic value is off by a fixed
+ * amount, and about −1 where rounding dominates (the gap grows like 1/h). */
+static bs_side classify(const double *gap, const double *err, int p)
+{
+
+    double s[BS_SIDE_STEPS - 1];
+    for (int j = 0; j + 1 < BS_SIDE_STEPS; j++) {
+        if (gap[j + 1] == 0.0)
+            s[j] = gap[j] == 0.0 ? 0.0 : INFINITY;
+        else if (gap[j] == 0.0)
+            s[j] = -INFINITY;
+        else
+            s[j] = log(gap[j] / gap[j + 1]) / log(4.0);
+    }
+    int last = BS_SIDE_STEPS - 2;
+    int above = gap[BS_SIDE_STEPS - 1] > err[BS_SIDE_STEPS - 1];
+    if (fabs(s[last]) <= 0.3 && fabs(s[last - 1]) <= 0.3 && above)
+        return BS_SIDE_ANALYTIC;
+    double total = 0.0;
+    for (int j = 0; j <= last; j++)
+        total += s[j];
+    total /= last + 1;
+    if (s[0] >= p - 0.5 || total >= p - 0.5)
+        return BS_SIDE_STEP;
+    /* a gap that does not shrink and stays within the numeric error bar at
+     * every step is rounding noise: the loss does not change measurably */
+    int noise = 1;
+    for (int j = 0; j < BS_SIDE_STEPS; j++)
+        noise &= gap[j] <= err[j];
+    if (noise)
+        return BS_SIDE_ROUNDING;
+    if (total <= -0.5)
+        return BS_SIDE_ROUNDING;
+    double lo = gap[0], hi = gap[0];
+    for (int j = 1; j < BS_SIDE_STEPS; j++) {
+        lo = fmin(lo, gap[j]);
+        hi = fmax(hi, gap[j]);
+    }
+    if (lo > 0 && hi <= 2.0 * lo && above)
+        return BS_SIDE_ANALYTIC;
+    return BS_SIDE_UNCLEAR;
+}
+
+/* Finds the failed element that decides the check (when nothing fails, the
+ * worst unresolved element) and, unless it sits at a kink or is not finite,
+ * re-evaluates it at h, h/4, h/16 and h/64 (h: the step it was compared at)
+ * to tell which side is wrong. */
+static bs_status analyse_failure(bs_trace *t, const bs_numeric_item *items,
+                                 const bs_check_opts *o, bs_error *err)
+{
+    bs_failure *f = &t->failure;
+    memset(f, 0, sizeof *f);
+    f->ratio = f->left = f->right = NAN;
+    double worst = -1.0;
+    const bs_numeric_item *wit = NULL;
+    for (int pass = 0; pass < 2 && !f->found; pass++) {
+        size_t n = 0;
+        for (size_t si = t->first_backward; si < t->nsteps; si++) {
+            const bs_step *s = &t->steps[si];
+            for (size_t d = 0; d < s->rows * s->cols; d++) {
+                if (!s->compared[d])
+                    continue;
+                const bs_numeric_item *it = &items[n++];
+                bs_verdict v = (bs_verdict)s->verdict[d];
+                if (pass == 0 ? !fails(v, o) : v != BS_V_UNRESOLVED)
+                    continue;
+                double b = badness(s, d);
+                if (!f->found || b > worst) {
+                    f->found = 1;
+                    worst = b;
+                    f->step = si;
+                    f->index = d;
+                    wit = it;
+                }
+            }
+        }
+    }
+    if (!f->found)
+        return BS_OK;
+    const bs_step *s = &t->steps[f->step];
+    size_t d = f->index;
+    f->verdict = (bs_verdict)s->verdict[d];
+    f->analytic = s->value[d];
+    f->numeric = s->numeric[d];
+    f->numeric_error = s->numeric_error[d];
+    f->left = s->left[d];
+    f->right = s->right[d];
+    f->order = bs_numeric_order(o->method);
+    if (isfinite(f->analytic) && isfinite(f->numeric) && f->numeric != 0.0) {
+        f->ratio_name = telling_ratio(f->analytic / f->numeric, t->net->B);
+        if (f->ratio_name)
+            f->ratio = f->analytic / f->numeric;
+    }
+    if (f->verdict == BS_V_KINK_BAD || !isfinite(f->analytic) || !isfinite(f->numeric) ||
+        !(wit->step > 0))
+        return BS_OK;
+    bs_numeric *nm = NULL;
+    bs_status st = bs_numeric_create(t->net, t->fw, &nm, err);
+    if (st != BS_OK)
+        return st;
+    for (int j = 0; j < BS_SIDE_STEPS; j++) {
+        bs_numeric_item it = *wit;
+        f->h[j] = wit->step * pow(0.25, j);
+        bs_numeric_derivative(nm, o->method, f->h[j], &it);
+        f->gap[j] = fabs(f->analytic - it.value);
+        f->err[j] = it.error;
+    }
+    bs_numeric_free(nm);
+    f->side = classify(f->gap, f->err, f->order);
+    return BS_OK;
+}
+
 bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
 {
     bs_check_opts o = opts ? *opts : bs_check_defaults(BS_METHOD_CENTRAL);
@@ -91,6 +286,7 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
         o.sample = def.sample;
     t->opts = o;
     t->n_elements = t->n_compared = t->n_failed = t->n_nonfinite = 0;
+    t->n_agree = t->n_disagree = t->n_unresolved = t->n_kink_ok = t->n_kink_bad = 0;
     t->max_rel_error = 0.0;
     t->worst_step = t->first_backward;
     t->worst_index = 0;
@@ -103,10 +299,17 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
         free(s->compared);
         free(s->numeric);
         free(s->numeric_error);
+        free(s->verdict);
+        free(s->left);
+        free(s->right);
         s->compared = malloc(count);
+        s->verdict = malloc(count);
         s->numeric = malloc(sizeof(double) * count);
         s->numeric_error = malloc(sizeof(double) * count);
-        if (!s->compared || !s->numeric || !s->numeric_error)
+        s->left = malloc(sizeof(double) * count);
+        s->right = malloc(sizeof(double) * count);
+        if (!s->compared || !s->verdict || !s->numeric || !s->numeric_error || !s->left ||
+            !s->right)
             return nomem(err);
         s->n_compared = choose(s, si, &o, s->compared);
         total += s->n_compared;
@@ -125,8 +328,9 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
                 n++;
             }
     }
-    bs_status st = bs_numeric_run(t->net, t->fw, o.method, o.epsilon, items, n, o.progress,
-                                  o.progress_ctx, err);
+    bs_numeric_speed speed = {o.plain, o.threads};
+    bs_status st = bs_numeric_run(t->net, t->fw, o.method, o.epsilon, &speed, items, n,
+                                  o.progress, o.progress_ctx, err);
     if (st != BS_OK) {
         free(items);
         return st;
@@ -139,25 +343,40 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
         if (s->n_compared < count)
             t->sampled = 1;
         s->n_failed = s->n_nonfinite = 0;
+        s->n_agree = s->n_disagree = s->n_unresolved = s->n_kink_ok = s->n_kink_bad = 0;
         s->max_rel_error = s->max_abs_error = 0.0;
         s->worst = 0;
         for (size_t d = 0; d < count; d++) {
             s->numeric[d] = NAN;
             s->numeric_error[d] = NAN;
+            s->left[d] = s->right[d] = NAN;
+            s->verdict[d] = BS_V_NONE;
             if (!s->compared[d])
                 continue;
-            double nv = items[n].value, a = s->value[d];
+            const bs_numeric_item *it = &items[n++];
+            double nv = it->value, a = s->value[d];
             s->numeric[d] = nv;
-            s->numeric_error[d] = items[n].error;
-            n++;
-            if (!isfinite(a) || !isfinite(nv)) {
-                s->n_nonfinite++;
-                s->n_failed++;
-                continue;
+            s->numeric_error[d] = it->error;
+            if (it->kink) {
+                s->left[d] = it->left;
+                s->right[d] = it->right;
             }
-            double rel = rel_error(a, nv), abs_e = fabs(a - nv);
-            if (!(abs_e <= o.atol || rel <= o.rtol))
+            bs_verdict v = judge(a, it, &o);
+            s->verdict[d] = (unsigned char)v;
+            if (!isfinite(a) || !isfinite(nv))
+                s->n_nonfinite++;
+            switch (v) {
+            case BS_V_AGREE: s->n_agree++; break;
+            case BS_V_DISAGREE: s->n_disagree++; break;
+            case BS_V_UNRESOLVED: s->n_unresolved++; break;
+            case BS_V_KINK_OK: s->n_kink_ok++; break;
+            default: s->n_kink_bad++; break;
+            }
+            if (fails(v, &o))
                 s->n_failed++;
+            if (it->kink || !isfinite(a) || !isfinite(nv))
+                continue;
+            double rel = rel_error(a, nv), abs_e = fabs(a - nv);
             if (rel > s->max_rel_error) {
                 s->max_rel_error = rel;
                 s->worst = d;
@@ -170,13 +389,21 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
         t->n_compared += s->n_compared;
         t->n_failed += s->n_failed;
         t->n_nonfinite += s->n_nonfinite;
+        t->n_agree += s->n_agree;
+        t->n_disagree += s->n_disagree;
+        t->n_unresolved += s->n_unresolved;
+        t->n_kink_ok += s->n_kink_ok;
+        t->n_kink_bad += s->n_kink_bad;
         if (s->max_rel_error > t->max_rel_error) {
             t->max_rel_error = s->max_rel_error;
             t->worst_step = si;
             t->worst_index = s->worst;
         }
     }
+    st = analyse_failure(t, items, &o, err);
     free(items);
+    if (st != BS_OK)
+        return st;
     t->checked = 1;
     t->passed = t->n_failed == 0 && t->first_nonfinite == t->nsteps && t->claims_wrong == 0;
     return BS_OK;

@@ -1,5 +1,8 @@
-/* bs_numeric.c — finite differences and the complex step. */
+/* bs_numeric.c — finite differences, Richardson extrapolation and the
+ * complex step. */
 #include "bs_numeric.h"
+#include "bs_incr.h"
+#include "bs_parallel.h"
 
 #include <complex.h>
 #include <float.h>
@@ -12,7 +15,15 @@ struct bs_numeric {
     const bs_forward *fw;
     double *in_d, *ws_d, *ell_d;                  /* B×w, 3·B×w, B */
     double *ell_plus;                             /* B: ℓ_i at x + h */
+    double *ell_base;                             /* B: ℓ_i at x, for one-sided differences */
     double complex *in_c, *ws_c, *ell_c;
+    /* after each call of moved_d/moved_c: 1 when the move changed the sign
+     * (x < 0 versus x ≥ 0; for complex, of the real part) of any
+     * pre-activation of a relu or leaky_relu layer among those re-evaluated,
+     * compared with the unperturbed forward pass (the moved entry itself
+     * included when it is a z of such a layer), else 0 */
+    int crossed;
+    bs_incr *incr;  /* the incremental evaluator, or NULL for the plain path */
 };
 
 #define BS_COMPLEX 0
@@ -28,9 +39,11 @@ void bs_numeric_free(bs_numeric *nm)
     free(nm->ws_d);
     free(nm->ell_d);
     free(nm->ell_plus);
+    free(nm->ell_base);
     free(nm->in_c);
     free(nm->ws_c);
     free(nm->ell_c);
+    bs_incr_free(nm->incr);
     free(nm);
 }
 
@@ -48,11 +61,12 @@ bs_status bs_numeric_create(const bs_net *net, const bs_forward *fw,
     nm->ws_d = malloc(sizeof(double) * 3 * B * w);
     nm->ell_d = malloc(sizeof(double) * B);
     nm->ell_plus = malloc(sizeof(double) * B);
+    nm->ell_base = malloc(sizeof(double) * B);
     nm->in_c = malloc(sizeof(double complex) * B * w);
     nm->ws_c = malloc(sizeof(double complex) * 3 * B * w);
     nm->ell_c = malloc(sizeof(double complex) * B);
-    if (!nm->in_d || !nm->ws_d || !nm->ell_d || !nm->ell_plus || !nm->in_c || !nm->ws_c ||
-        !nm->ell_c) {
+    if (!nm->in_d || !nm->ws_d || !nm->ell_d || !nm->ell_plus || !nm->ell_base || !nm->in_c ||
+        !nm->ws_c || !nm->ell_c) {
         bs_numeric_free(nm);
         return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
     }
@@ -71,13 +85,27 @@ double bs_numeric_value(const bs_numeric *nm, bs_qty q, size_t layer, size_t k)
     }
 }
 
+int bs_numeric_order(bs_method m)
+{
+    switch (m) {
+    case BS_METHOD_FORWARD: return 1;
+    case BS_METHOD_RICHARDSON: return 4;
+    default: return 2;
+    }
+}
+
 double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
                                size_t layer, size_t k)
 {
+    double x = bs_numeric_value(nm, q, layer, k), scale = fmax(1.0, fabs(x));
+    /* each balances its truncation error (∝ h^p) against the rounding of
+     * the loss values (∝ ε/h): h ≈ ε^(1/(p+1)) for a loss of moderate size
+     * and curvature; the complex step has no rounding term to balance */
     if (m == BS_METHOD_COMPLEX)
-        return 1e-20;
-    double x = bs_numeric_value(nm, q, layer, k);
-    double h = cbrt(DBL_EPSILON) * fmax(1.0, fabs(x));
+        return 1e-20 * scale;
+    double h = m == BS_METHOD_FORWARD      ? sqrt(DBL_EPSILON) * scale
+               : m == BS_METHOD_RICHARDSON ? pow(DBL_EPSILON, 0.2) * scale
+                                           : cbrt(DBL_EPSILON) * scale;
     /* ŷ under a log loss: the loss bends like 1/ŷ near 0 (and 1/(1 − ŷ)
      * near 1), so the step scales with the distance to the edge, a
      * thousandth of it, which keeps x ± 16h inside (0, 1) */
@@ -89,20 +117,23 @@ double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
     return h;
 }
 
-/* D(h) = (L(x + h) − L(x − h)) / 2h, and in *round its rounding error.
+/* D(h) = (L(x + h) − L(x − h)) / 2h, and in *round its rounding error; sets
+ * *crossed when either move crossed a kink.
  * The difference is taken example by example, r Σ_i (ℓ_i(x + h) − ℓ_i(x − h))
  * plus the change of the penalty, which equals L(x + h) − L(x − h) but does
  * not carry the rounding of the whole sum; the rounding is modelled as
  * 4ε·(r·sqrt(Σ ℓ_i²) + |penalty part|)/h. */
 static double central_pair(bs_numeric *nm, bs_qty q, size_t layer, size_t k,
-                           double h, double *round)
+                           double h, double *round, int *crossed)
 {
     size_t rows;
     double r = bs_net_reduction_factor(nm->net);
     double pp = moved_d(nm, q, layer, k, h, &rows);
+    int cp = nm->crossed;
     for (size_t i = 0; i < rows; i++)
         nm->ell_plus[i] = nm->ell_d[i];
     double pm = moved_d(nm, q, layer, k, -h, &rows);
+    *crossed |= cp | nm->crossed;
     double diff = 0.0, sq = 0.0;
     for (size_t i = 0; i < rows; i++) {
         diff += nm->ell_plus[i] - nm->ell_d[i];
@@ -112,26 +143,180 @@ static double central_pair(bs_numeric *nm, bs_qty q, size_t layer, size_t k,
     return (r * diff + (pp - pm)) / (2.0 * h);
 }
 
-/* D(h) = (L(x + h) − L(x − h)) / 2h with its error estimate: truncation
- * from D(h) − D(h/2) (the error of D(h) is about 4/3 of it, since the leading
- * term is ∝ h²) plus rounding, 4ε·max|L(x ± h)|/h */
-static double central(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
-                      double *error)
+/* Keeps ℓ_i(x) and the penalty part at x, the base of one-sided
+ * differences. */
+static double base(bs_numeric *nm, bs_qty q, size_t layer, size_t k)
 {
-    double r, r2;
-    double d = central_pair(nm, q, layer, k, h, &r);
-    double d2 = central_pair(nm, q, layer, k, 0.5 * h, &r2);
-    *error = fabs(d - d2) * 4.0 / 3.0 + r;
-    return d;
+    size_t rows;
+    double p0 = moved_d(nm, q, layer, k, 0.0, &rows);
+    for (size_t i = 0; i < rows; i++)
+        nm->ell_base[i] = nm->ell_d[i];
+    return p0;
 }
 
-double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
-                             size_t layer, size_t k, double h, double *error)
+/* (L(x + d) − L(x)) / d, example by example against the base p0 (see
+ * base()), with its rounding 8ε·(r·sqrt(Σ ℓ_i²) + |penalty part|)/|d| in
+ * *round; sets *crossed when the move crossed a kink. */
+static double one_sided(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double d,
+                        double p0, double *round, int *crossed)
 {
-    double e;
-    if (m == BS_METHOD_COMPLEX) {
-        if (!(h > 0))
-            h = bs_numeric_default_step(nm, m, q, layer, k);
+    size_t rows;
+    double r = bs_net_reduction_factor(nm->net);
+    double p = moved_d(nm, q, layer, k, d, &rows);
+    *crossed |= nm->crossed;
+    double diff = 0.0, sq = 0.0;
+    for (size_t i = 0; i < rows; i++) {
+        diff += nm->ell_d[i] - nm->ell_base[i];
+        sq += nm->ell_base[i] * nm->ell_base[i];
+    }
+    *round = 8.0 * DBL_EPSILON * (r * sqrt(sq) + fmax(fabs(p), fabs(p0))) / fabs(d);
+    return (r * diff + (p - p0)) / d;
+}
+
+/* The one-sided differences of a kink at step h: left (L(x) − L(x − h))/h
+ * and right (L(x + h) − L(x))/h, each with its truncation estimated from
+ * the same difference at h/2 (the error ∝ h, so 2·|S(h) − S(h/2)|) plus
+ * rounding. */
+static void kink_sides(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
+                       bs_numeric_item *it)
+{
+    int c = 0;
+    double r1, r2, r3, r4;
+    double p0 = base(nm, q, layer, k);
+    double right = one_sided(nm, q, layer, k, h, p0, &r1, &c);
+    double right2 = one_sided(nm, q, layer, k, 0.5 * h, p0, &r2, &c);
+    double left = one_sided(nm, q, layer, k, -h, p0, &r3, &c);
+    double left2 = one_sided(nm, q, layer, k, -0.5 * h, p0, &r4, &c);
+    it->kink = 1;
+    it->left = left;
+    it->right = right;
+    it->left_error = 2.0 * fabs(left - left2) + r3;
+    it->right_error = 2.0 * fabs(right - right2) + r1;
+}
+
+/* Central D(h) with its error estimate: truncation from D(h) − D(h/2) (the
+ * error of D(h) is about 4/3 of it, since the leading term is ∝ h²) plus
+ * rounding, 4ε·max|L(x ± h)|/h */
+static void central(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
+                    bs_numeric_item *it)
+{
+    double r, r2;
+    int c = 0;
+    double d = central_pair(nm, q, layer, k, h, &r, &c);
+    double d2 = central_pair(nm, q, layer, k, 0.5 * h, &r2, &c);
+    it->value = d;
+    it->error = fabs(d - d2) * 4.0 / 3.0 + r;
+    it->step = h;
+    if (c)
+        kink_sides(nm, q, layer, k, h, it);
+}
+
+/* The default central difference: D at h0 = ∛ε·max(1, |x|), 4·h0 and
+ * 16·h0.  With an error ∝ h², D(4h) − D(h) ≈ 15·(error of D(h)), so the
+ * truncation of D(h0) is about |D(4h0) − D(h0)|/15 and that of D(16h0)
+ * about (256/240)·|D(16h0) − D(4h0)|; rounding is modelled as 4ε·max|L|/h.
+ * The step with the smaller estimated error wins: 16·h0 where rounding
+ * dominates (small gradients of a large loss), h0 where the loss bends.  A
+ * larger step that crosses a kink h0 does not cross is not used: D(h0) is
+ * then kept, its truncation estimated from D(h0/2). */
+static void central_default(bs_numeric *nm, bs_qty q, size_t layer, size_t k,
+                            bs_numeric_item *it)
+{
+    double h0 = bs_numeric_default_step(nm, BS_METHOD_CENTRAL, q, layer, k);
+    double r0, r1, r4;
+    int c0 = 0, c4 = 0, c16 = 0;
+    double d0 = central_pair(nm, q, layer, k, h0, &r0, &c0);
+    double d4 = central_pair(nm, q, layer, k, 4.0 * h0, &r4, &c4);
+    double d16 = central_pair(nm, q, layer, k, 16.0 * h0, &r1, &c16);
+    if (c0) {
+        it->value = d0;
+        it->error = fabs(d4 - d0) / 15.0 + r0;
+        it->step = h0;
+        kink_sides(nm, q, layer, k, h0, it);
+        return;
+    }
+    if (c4 || c16) {
+        central(nm, q, layer, k, h0, it);
+        return;
+    }
+    double e0 = fabs(d4 - d0) / 15.0 + r0;
+    double e1 = fabs(d16 - d4) * 256.0 / 240.0 + r1;
+    int pick1 = e1 < e0 && isfinite(d16);
+    it->value = pick1 ? d16 : d0;
+    it->error = pick1 ? e1 : e0;
+    it->step = pick1 ? 16.0 * h0 : h0;
+}
+
+/* 1 when a relu or leaky_relu layer is re-evaluated after moving an entry
+ * of q[layer] (the layer itself for z, W and b, the layers above for a). */
+static int kink_above(const bs_numeric *nm, bs_qty q, size_t layer)
+{
+    for (size_t m = q == BS_Q_A ? layer + 1 : layer; m <= nm->net->L; m++)
+        if (nm->net->act[m]->kink)
+            return 1;
+    return 0;
+}
+
+/* Forward D(h) = (L(x + h) − L(x))/h with its error: truncation 2·|D(h) −
+ * D(h/2)| (the leading term is ∝ h) plus rounding, 8ε·|L|/h.  When a move
+ * crosses a kink, the left difference is computed too. */
+static void forward(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
+                    bs_numeric_item *it)
+{
+    double r, r2;
+    int c = 0;
+    double p0 = base(nm, q, layer, k);
+    double d = one_sided(nm, q, layer, k, h, p0, &r, &c);
+    double d2 = one_sided(nm, q, layer, k, 0.5 * h, p0, &r2, &c);
+    /* x − h too, where a kink could be crossed: one more evaluation on
+     * networks with relu or leaky_relu at or above the entry */
+    if (!c && kink_above(nm, q, layer)) {
+        size_t rows;
+        moved_d(nm, q, layer, k, -h, &rows);
+        c = nm->crossed;
+    }
+    it->value = d;
+    it->error = 2.0 * fabs(d - d2) + r;
+    it->step = h;
+    if (c)
+        kink_sides(nm, q, layer, k, h, it);
+}
+
+/* Richardson R(h) = (4 D(h/2) − D(h))/3 of central differences, whose error
+ * is O(h⁴); its own error estimate: R(h/2) from D(h/4) as well, the
+ * truncation of R(h) is (16/15)·|R(h) − R(h/2)|, plus the rounding of
+ * (4 D(h/2) − D(h))/3, which is (4·r(h/2) + r(h))/3. */
+static void richardson(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
+                       bs_numeric_item *it)
+{
+    double r1, r2, r4;
+    int c = 0;
+    double d1 = central_pair(nm, q, layer, k, h, &r1, &c);
+    double d2 = central_pair(nm, q, layer, k, 0.5 * h, &r2, &c);
+    double d4 = central_pair(nm, q, layer, k, 0.25 * h, &r4, &c);
+    double R1 = (4.0 * d2 - d1) / 3.0, R2 = (4.0 * d4 - d2) / 3.0;
+    it->value = R1;
+    it->error = fabs(R1 - R2) * 16.0 / 15.0 + (4.0 * r2 + r1) / 3.0;
+    it->step = h;
+    if (c)
+        kink_sides(nm, q, layer, k, h, it);
+}
+
+void bs_numeric_derivative(bs_numeric *nm, bs_method m, double h, bs_numeric_item *it)
+{
+    bs_qty q = it->q;
+    size_t layer = it->layer, k = it->k;
+    it->kink = 0;
+    it->left = it->right = it->left_error = it->right_error = NAN;
+    if (m == BS_METHOD_CENTRAL && !(h > 0)) {
+        central_default(nm, q, layer, k, it);
+        return;
+    }
+    if (!(h > 0))
+        h = bs_numeric_default_step(nm, m, q, layer, k);
+    switch (m) {
+    case BS_METHOD_COMPLEX: {
+        /* the real part never moves, so no branch changes: no kink */
         size_t rows;
         double complex v = moved_c(nm, q, layer, k, I * h, &rows);
         double complex sum = 0;
@@ -139,50 +324,74 @@ double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
             sum += nm->ell_c[i];
         v += bs_net_reduction_factor(nm->net) * sum;
         double d = cimag(v) / h;
-        if (error)
-            *error = 2.0 * DBL_EPSILON * fabs(d);
-        return d;
+        it->value = d;
+        it->error = 2.0 * DBL_EPSILON * fabs(d);
+        it->step = h;
+        return;
     }
-    if (h > 0) {
-        double d = central(nm, q, layer, k, h, &e);
-        if (error)
-            *error = e;
-        return d;
+    case BS_METHOD_FORWARD: forward(nm, q, layer, k, h, it); return;
+    case BS_METHOD_RICHARDSON: richardson(nm, q, layer, k, h, it); return;
+    default: central(nm, q, layer, k, h, it); return;
     }
-    /* the default: D at h0 = ∛ε·max(1, |x|), 4·h0 and 16·h0.  With an error
-     * ∝ h², D(4h) − D(h) ≈ 15·(error of D(h)), so the truncation of D(h0) is
-     * about |D(4h0) − D(h0)|/15 and that of D(16h0) about
-     * (256/240)·|D(16h0) − D(4h0)|; rounding is modelled as 4ε·max|L|/h.
-     * The step with the smaller estimated error wins: 16·h0 where rounding
-     * dominates (small gradients of a large loss), h0 where the loss bends. */
-    double h0 = bs_numeric_default_step(nm, m, q, layer, k);
-    double r0, r1, r4;
-    double d0 = central_pair(nm, q, layer, k, h0, &r0);
-    double d4 = central_pair(nm, q, layer, k, 4.0 * h0, &r4);
-    double d16 = central_pair(nm, q, layer, k, 16.0 * h0, &r1);
-    double e0 = fabs(d4 - d0) / 15.0 + r0;
-    double e1 = fabs(d16 - d4) * 256.0 / 240.0 + r1;
-    int pick1 = e1 < e0 && isfinite(d16);
-    if (error)
-        *error = pick1 ? e1 : e0;
-    return pick1 ? d16 : d0;
+}
+
+bs_status bs_numeric_set_incremental(bs_numeric *nm, int on, bs_error *err)
+{
+    if (!on) {
+        bs_incr_free(nm->incr);
+        nm->incr = NULL;
+        return BS_OK;
+    }
+    if (nm->incr)
+        return BS_OK;
+    return bs_incr_create(nm->net, nm->fw, &nm->incr, err);
+}
+
+/* The items of a run and one evaluator per thread. */
+typedef struct run_ctx {
+    bs_numeric **nms;
+    bs_method m;
+    double h;
+    bs_numeric_item *items;
+} run_ctx;
+
+static void run_range(void *ctx, size_t t, size_t begin, size_t end)
+{
+    run_ctx *c = ctx;
+    for (size_t i = begin; i < end; i++)
+        bs_numeric_derivative(c->nms[t], c->m, c->h, &c->items[i]);
 }
 
 bs_status bs_numeric_run(const bs_net *net, const bs_forward *fw, bs_method m,
-                         double h, bs_numeric_item *items, size_t n,
+                         double h, const bs_numeric_speed *speed,
+                         bs_numeric_item *items, size_t n,
                          void (*progress)(void *ctx, size_t done, size_t total),
                          void *progress_ctx, bs_error *err)
 {
-    bs_numeric *nm = NULL;
-    bs_status st = bs_numeric_create(net, fw, &nm, err);
-    if (st != BS_OK)
-        return st;
-    for (size_t i = 0; i < n; i++) {
-        bs_numeric_item *it = &items[i];
-        it->value = bs_numeric_derivative(nm, m, it->q, it->layer, it->k, h, &it->error);
-        if (progress && ((i + 1) & 255) == 0)
-            progress(progress_ctx, i + 1, n);
+    bs_numeric_speed sp = {0, 0};
+    if (speed)
+        sp = *speed;
+    /* chunks of 64 items: small enough to share the work evenly, large
+     * enough that handing them out costs nothing */
+    size_t chunk = 64, chunks = (n + chunk - 1) / chunk;
+    size_t threads = sp.threads ? sp.threads : bs_parallel_cpus();
+    if (threads > chunks)
+        threads = chunks ? chunks : 1;
+    bs_numeric **nms = calloc(threads, sizeof *nms);
+    if (!nms)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    bs_status st = BS_OK;
+    for (size_t t = 0; t < threads && st == BS_OK; t++) {
+        st = bs_numeric_create(net, fw, &nms[t], err);
+        if (st == BS_OK && !sp.plain)
+            st = bs_numeric_set_incremental(nms[t], 1, err);
     }
-    bs_numeric_free(nm);
-    return BS_OK;
+    if (st == BS_OK) {
+        run_ctx c = {nms, m, h, items};
+        bs_parallel_for(n, chunk, threads, run_range, &c, progress, progress_ctx);
+    }
+    for (size_t t = 0; t < threads; t++)
+        bs_numeric_free(nms[t]);
+    free(nms);
+    return st;
 }

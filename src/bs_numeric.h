@@ -11,9 +11,14 @@
  * The difference L(x + h) − L(x − h) is summed example by example,
  * r Σ_i (ℓ_i(x + h) − ℓ_i(x − h)), so that it does not carry the rounding of
  * the whole loss.
+ * Forward difference:  D(h) = (L(x + h) − L(x)) / h, error O(h).
  * Central difference:  D(h) = (L(x + h) − L(x − h)) / 2h, error O(h²).
+ * Richardson:          R(h) = (4 D(h/2) − D(h)) / 3 of central D, error O(h⁴).
  * Complex step:        D(h) = Im L(x + ih) / h, no subtraction, so h can be
  *                      1e-20 and the result is accurate to rounding.
+ * At a kink (a step moves a relu or leaky_relu pre-activation across 0) the
+ * one-sided differences (L(x) − L(x − h))/h and (L(x + h) − L(x))/h are
+ * computed as well.  docs/numerics.md has the error analysis.
  */
 #ifndef BS_NUMERIC_H
 #define BS_NUMERIC_H
@@ -36,26 +41,33 @@ bs_status bs_numeric_create(const bs_net *net, const bs_forward *fw,
 /* Frees an evaluator; NULL is allowed. */
 void bs_numeric_free(bs_numeric *nm);
 
+/* Switches an evaluator to the incremental path (on = 1), which re-evaluates
+ * only what a move touches (bs_incr.h), or back to the plain path (on = 0,
+ * as created), which re-runs the forward pass of the batch from the moved
+ * layer.  Returns BS_OK, or BS_ERR_NOMEM with err set (the evaluator then
+ * stays plain). */
+bs_status bs_numeric_set_incremental(bs_numeric *nm, int on, bs_error *err);
+
+/* How bs_numeric_run computes: the path and the threads. */
+typedef struct bs_numeric_speed {
+    int plain;      /* 1: the plain path, the reference; 0: the incremental path */
+    size_t threads; /* threads to spread the items over; 0: one per processor online */
+} bs_numeric_speed;
+
 /* The current value of entry k (stored, row-convention order) of quantity q
  * of layer `layer`. */
 double bs_numeric_value(const bs_numeric *nm, bs_qty q, size_t layer, size_t k);
 
-/* The default step of a method for entry k: central ∛ε · max(1, |x|), kept
- * at most 1e-3 of the distance to 0 or 1 for ŷ under bce and cross_entropy;
- * complex step 1e-20. */
+/* The default step of a method for entry k with value x: forward
+ * √ε·max(1, |x|), central ∛ε·max(1, |x|), richardson ε^(1/5)·max(1, |x|),
+ * each kept at most 1e-3 of the distance to 0 or 1 for ŷ under bce and
+ * cross_entropy; complex step 1e-20·max(1, |x|). */
 double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
                                size_t layer, size_t k);
 
-/* Returns the numerical ∂L/∂(entry k of q[layer]) by method m with step h,
- * and stores in *error an estimate of its absolute error (central: the
- * truncation error from D(h) − D(h/2) plus rounding, 4ε·|L terms|/h; complex:
- * rounding, 2ε·|D|).  With h = 0 the step is chosen: complex 1e-20; central
- * the default step h0 or 16·h0, whichever has the smaller estimated error,
- * with truncation estimated from D(4·h0) (16·h0 wins where rounding
- * dominates, for small gradients of a large loss).
- * error may be NULL. */
-double bs_numeric_derivative(bs_numeric *nm, bs_method m, bs_qty q,
-                             size_t layer, size_t k, double h, double *error);
+/* The order p of a method: its truncation error is ∝ h^p (forward 1,
+ * central 2, richardson 4, complex 2). */
+int bs_numeric_order(bs_method m);
 
 /* One entry to differentiate numerically, and what was found. */
 typedef struct bs_numeric_item {
@@ -63,15 +75,37 @@ typedef struct bs_numeric_item {
     size_t layer, k;   /* in: its layer and the stored (row-convention) entry */
     double value;      /* out: the numerical derivative */
     double error;      /* out: its estimated absolute error */
+    double step;       /* out: the step h used */
+    int kink;          /* out: 1 when a step moved a relu or leaky_relu
+                          pre-activation across 0 (never for the complex step) */
+    double left, right;             /* out, at a kink: (L(x) − L(x − h))/h and
+                                       (L(x + h) − L(x))/h; NaN elsewhere */
+    double left_error, right_error; /* out, at a kink: their estimated errors */
 } bs_numeric_item;
 
+/* Fills the out fields of item `it`: the numerical ∂L/∂(entry k of
+ * q[layer]) by method m with step h, and an estimate of its absolute error
+ * (forward and central: the truncation error from D(h) − D(h/2) plus
+ * rounding, 8ε·|L terms|/h one-sided and 4ε·|L terms|/h central;
+ * richardson: (16/15)·|R(h) − R(h/2)| plus rounding; complex: rounding,
+ * 2ε·|D|).  With h = 0 the step is the method's default, except that the
+ * central difference then takes h0 or 16·h0, whichever has the smaller
+ * estimated error, with truncation estimated from D(4·h0) (16·h0 wins
+ * where rounding dominates, for small gradients of a large loss).  When a
+ * step crosses a kink, the one-sided differences at h are computed, with
+ * errors from h/2. */
+void bs_numeric_derivative(bs_numeric *nm, bs_method m, double h, bs_numeric_item *it);
+
 /* Computes the numerical derivative of each of the n items by method m with
- * step h (0 for the method's default), as bs_numeric_derivative does, for a
- * network and its forward pass (both borrowed).  progress, when not NULL, is
- * called now and then with the items done so far and n.  Returns BS_OK, or
- * BS_ERR_NOMEM with err set. */
+ * step h (0 for the method's default) with bs_numeric_derivative, for a
+ * network and its forward pass (both borrowed), the way `speed` says (NULL
+ * for the defaults: incremental, one thread per processor).  Every item
+ * gets the same value whatever the number of threads.  progress, when not
+ * NULL, is called now and then, from the caller's thread, with the items
+ * done so far and n.  Returns BS_OK, or BS_ERR_NOMEM with err set. */
 bs_status bs_numeric_run(const bs_net *net, const bs_forward *fw, bs_method m,
-                         double h, bs_numeric_item *items, size_t n,
+                         double h, const bs_numeric_speed *speed,
+                         bs_numeric_item *items, size_t n,
                          void (*progress)(void *ctx, size_t done, size_t total),
                          void *progress_ctx, bs_error *err);
 

@@ -125,8 +125,132 @@ double bs_element_rel_error(const bs_step *st, size_t k)
 
 int bs_element_disagrees(const bs_trace *t, const bs_step *st, size_t k)
 {
-    return !(fabs(st->value[k] - st->numeric[k]) <= t->opts.atol ||
-             bs_element_rel_error(st, k) <= t->opts.rtol);
+    if (!st->verdict)
+        return !(fabs(st->value[k] - st->numeric[k]) <= t->opts.atol ||
+                 bs_element_rel_error(st, k) <= t->opts.rtol);
+    bs_verdict v = (bs_verdict)st->verdict[k];
+    return v == BS_V_DISAGREE || v == BS_V_KINK_BAD ||
+           (t->opts.strict && v == BS_V_UNRESOLVED);
+}
+
+const char *bs_verdict_mark(const bs_trace *t, const bs_step *st, size_t k)
+{
+    switch (st->verdict ? (bs_verdict)st->verdict[k] : BS_V_NONE) {
+    case BS_V_AGREE: return "✓";
+    case BS_V_DISAGREE: return "✗";
+    case BS_V_UNRESOLVED: return t->opts.strict ? "✗ unresolved" : "? unresolved";
+    case BS_V_KINK_OK: return "✓ kink";
+    case BS_V_KINK_BAD: return "✗ kink";
+    default: return "";
+    }
+}
+
+void bs_render_counts(bs_sink *s, size_t agree, size_t disagree, size_t unresolved,
+                      size_t kink_ok, size_t kink_bad)
+{
+    bs_sink_printf(s, "%zu agree, %zu disagree, %zu unresolved", agree, disagree, unresolved);
+    if (kink_ok)
+        bs_sink_printf(s, ", %zu at a kink (consistent)", kink_ok);
+    if (kink_bad)
+        bs_sink_printf(s, ", %zu at a kink (inconsistent)", kink_bad);
+}
+
+/* "h²" for the order of a method */
+static const char *power_of_h(int p)
+{
+    switch (p) {
+    case 1: return "h";
+    case 4: return "h⁴";
+    default: return "h²";
+    }
+}
+
+void bs_render_failure(bs_sink *s, const bs_trace *t, bs_notation nt)
+{
+    const bs_failure *f = &t->failure;
+    char name[48], a[40], n[40], e[40];
+    if (t->first_nonfinite < t->nsteps) {
+        bs_step_name(name, sizeof name, &t->steps[t->first_nonfinite], nt);
+        bs_sink_printf(s, "the first non-finite value appears in %s", name);
+        return;
+    }
+    if (!f->found) {
+        if (t->claims_wrong)
+            bs_sink_printf(s, "%zu of %zu claims disagree", t->claims_wrong, t->nclaims);
+        else
+            bs_sink_puts(s, "the check failed");
+        return;
+    }
+    const bs_step *st = &t->steps[f->step];
+    bs_step_name(name, sizeof name, st, nt);
+    bs_fmt_num(a, sizeof a, f->analytic, 17);
+    bs_fmt_num(n, sizeof n, f->numeric, 17);
+    bs_fmt_num(e, sizeof e, f->numeric_error, 2);
+    bs_sink_printf(s, "%s[%zu,%zu]: analytic %s, numeric %s ± %s", name, f->index / st->cols + 1,
+                   f->index % st->cols + 1, a, n, e);
+    if (isfinite(f->analytic) && isfinite(f->numeric)) {
+        double m = fmax(fabs(f->analytic), fabs(f->numeric));
+        bs_sink_printf(s, ", relative error %.2g", m > 0 ? fabs(f->analytic - f->numeric) / m : 0.0);
+    }
+    if (f->ratio_name) {
+        static const struct {
+            const char *name, *words;
+        } meaning[] = {{"-1", "the sign is flipped"},
+                       {"2", "twice the numeric value"},
+                       {"1/2", "half the numeric value"},
+                       {"B", "B times the numeric value: a 1/B missing?"},
+                       {"1/B", "1/B times the numeric value: a 1/B too many?"}};
+        for (size_t i = 0; i < sizeof meaning / sizeof meaning[0]; i++)
+            if (strcmp(meaning[i].name, f->ratio_name) == 0)
+                bs_sink_printf(s, "; analytic/numeric = %s (%s)", f->ratio_name,
+                               meaning[i].words);
+    }
+    if (f->verdict == BS_V_KINK_BAD) {
+        char l[40], r[40];
+        bs_fmt_num(l, sizeof l, f->left, 6);
+        bs_fmt_num(r, sizeof r, f->right, 6);
+        bs_sink_printf(s, "; at a kink (a step moves a relu pre-activation across 0): the "
+                          "one-sided differences are %s (left) and %s (right), and the "
+                          "analytic value is not between them, so it is no subgradient",
+                       l, r);
+    } else if (f->side != BS_SIDE_NONE) {
+        const char *hint = "";
+        if (f->verdict == BS_V_UNRESOLVED)
+            bs_sink_puts(s, "; the error bar is too wide to decide");
+        switch (f->side) {
+        case BS_SIDE_ANALYTIC:
+            bs_sink_puts(s, "; the analytic side is wrong: |analytic − numeric| stays the "
+                            "same as h shrinks");
+            break;
+        case BS_SIDE_STEP:
+            bs_sink_printf(s, "; the step was too large: |analytic − numeric| shrinks like %s "
+                              "as h shrinks",
+                           power_of_h(f->order));
+            hint = " (a smaller --epsilon agrees better)";
+            break;
+        case BS_SIDE_ROUNDING:
+            bs_sink_puts(s, "; rounding error on the numeric side: |analytic − numeric| grows "
+                            "as h shrinks, or stays within the numeric error bar");
+            hint = " (try a larger --epsilon or --method complex)";
+            break;
+        default:
+            bs_sink_puts(s, "; unclear which side is wrong: |analytic − numeric| follows no "
+                            "clear pattern as h shrinks");
+            break;
+        }
+        for (int j = 0; j < BS_SIDE_STEPS; j++) {
+            char g[40], h[40];
+            bs_fmt_num(g, sizeof g, f->gap[j], 2);
+            bs_fmt_num(h, sizeof h, f->h[j], 2);
+            bs_sink_printf(s, "%s%s at h = %s", j ? ", " : ": ", g, h);
+        }
+        bs_sink_puts(s, hint);
+    }
+    if (t->n_failed)
+        bs_sink_printf(s, " (%zu of %zu compared elements fail)", t->n_failed, t->n_compared);
+    else
+        bs_sink_printf(s, " (%zu of %zu compared elements unresolved)", t->n_unresolved,
+                       t->n_compared);
 }
 
 size_t bs_check_rows(const bs_trace *t, const bs_step *st, int worst_first, size_t limit,
@@ -182,13 +306,17 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
     snprintf(rel, sizeof rel, "%.2g", t->max_rel_error);
     const bs_step *w = &t->steps[t->worst_step];
     bs_step_name(name, sizeof name, w, nt);
-    if (t->n_failed == 0)
-        bs_sink_printf(s, "  %s of %s elements compared (%s), largest relative error %s",
-                       num, tot, bs_method_names[t->opts.method], rel);
-    else
-        bs_sink_printf(s, "  %zu of %s compared elements disagree (%s), largest "
-                          "relative error %s",
-                       t->n_failed, num, bs_method_names[t->opts.method], rel);
+    bs_sink_printf(s, "  %s of %s elements compared (%s)", num, tot,
+                   bs_method_names[t->opts.method]);
+    if (t->n_agree != t->n_compared) {
+        bs_sink_puts(s, ": ");
+        bs_render_counts(s, t->n_agree, t->n_disagree, t->n_unresolved, t->n_kink_ok,
+                         t->n_kink_bad);
+        bs_sink_puts(s, ";");
+    } else {
+        bs_sink_puts(s, ",");
+    }
+    bs_sink_printf(s, " largest relative error %s", rel);
     if (t->n_compared > 0 && t->max_rel_error > 0)
         bs_sink_printf(s, " at %s[%zu,%zu]", name, t->worst_index / w->cols + 1,
                        t->worst_index % w->cols + 1);
@@ -196,6 +324,8 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_sink_printf(s, "; %zu non-finite", t->n_nonfinite);
     if (t->sampled)
         bs_sink_puts(s, "; large steps sampled, --full compares all");
+    if (t->opts.strict)
+        bs_sink_puts(s, "; strict");
     if (t->nclaims > 0 && t->claims_wrong == 0)
         bs_sink_printf(s, "; %zu claim%s agree%s", t->nclaims, t->nclaims == 1 ? "" : "s",
                        t->nclaims == 1 ? "s" : "");

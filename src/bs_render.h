@@ -42,6 +42,37 @@ int bs_render(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
  * shape, analytic and numerical values, and a closing verdict line. */
 void bs_render_text(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 
+/* The pieces of the text rendering, for showing a trace one step at a time
+ * (backstep step); bs_render_text writes intro, backward head, every
+ * backward step and end, in that order.  The intro: the network summary, the
+ * parameters and the forward pass. */
+void bs_render_text_intro(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The forward pass alone, under its heading. */
+void bs_render_text_forward(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The heading of the backward pass and, for a checked trace, how it was checked. */
+void bs_render_text_backward_head(bs_sink *s, const bs_trace *t);
+
+/* Backward step t->steps[i] after a blank line: its formula, shortcut, values
+ * and check, with its explanation and expansion when o asks for them. */
+void bs_render_text_step(bs_sink *s, const bs_trace *t, size_t i, const bs_render_opts *o);
+
+/* The element-level expansions of a backward step with their numbers
+ * ("  term by term:" and one line per element). */
+void bs_render_text_terms(bs_sink *s, const bs_trace *t, const bs_step *st,
+                          const bs_render_opts *o);
+
+/* For a checked trace, a blank line, the failure when there is one, and the
+ * verdict line; nothing otherwise. */
+void bs_render_text_end(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* A rows×cols matrix as the text renderer lays it out: one "[ v v ]" line
+ * per row after `indent`, columns aligned, `prec` significant digits, the
+ * middle of large matrices elided. */
+void bs_render_text_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int prec,
+                           const char *indent);
+
 /* The JSON renderer (docs/json-output.md). */
 void bs_render_json(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 
@@ -62,9 +93,17 @@ void bs_render_html(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 void bs_render_dot(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 
 /* Writes the one-line verdict of a checked trace, e.g. "PASS  41 of 41
- * elements compared, largest relative error 2.3e-10 (g[1W][2,3])", without a
- * newline.  Used by the text renderer and by `backstep check`. */
+ * elements compared (central), largest relative error 2.3e-10 at
+ * g[1W][2,3]", with the counts of agree, disagree, unresolved and kinks when
+ * not every element agrees, without a newline.  Used by the text renderer
+ * and by `backstep check`. */
 void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt);
+
+/* Writes the message of a failed check without a newline: the element that
+ * decides it by its 1-based index, "analytic" and "numeric" with its error
+ * bar, their ratio when it is −1, 2, 1/2, B or 1/B, and which side is wrong
+ * (the gaps at h, h/4, h/16, h/64), or the kink's one-sided differences. */
+void bs_render_failure(bs_sink *s, const bs_trace *t, bs_notation nt);
 
 /* Writes a step's name in a notation, e.g. "g[2z]", "dz2". */
 void bs_step_name(char *buf, size_t size, const bs_step *st, bs_notation nt);

@@ -34,8 +34,18 @@ const char *bs_verdict_word(const bs_trace *t);
 /* The relative error of element k of a checked step: |a − n| / max(|a|, |n|). */
 double bs_element_rel_error(const bs_step *st, size_t k);
 
-/* 1 when element k of a checked step is outside both of the trace's tolerances. */
+/* 1 when element k of a checked step fails: it disagrees, sits at a kink
+ * inconsistently, or (strict) is unresolved. */
 int bs_element_disagrees(const bs_trace *t, const bs_step *st, size_t k);
+
+/* The mark of element k's verdict in a check table: "✓", "✗", "? unresolved"
+ * ("✗ unresolved" when strict), "✓ kink", "✗ kink"; "" when not compared. */
+const char *bs_verdict_mark(const bs_trace *t, const bs_step *st, size_t k);
+
+/* Writes the counts of a verdict: "5 agree, 1 disagree, 0 unresolved", then
+ * ", 2 at a kink (consistent)" and ", 1 at a kink (inconsistent)" when not 0. */
+void bs_render_counts(bs_sink *s, size_t agree, size_t disagree, size_t unresolved,
+                      size_t kink_ok, size_t kink_bad);
 
 /* Writes to idx the compared elements a check table lists, at most `limit`, in index
  * order or (worst_first) the worst, the failures, then the others; returns how many. */

@@ -22,29 +22,10 @@ static void num(bs_sink *s, double v)
         bs_sink_printf(s, "%.17g", v);
 }
 
-/* A JSON string with the escapes RFC 8259 requires. */
+/* A JSON string with the escapes RFC 8259 requires (NULL: null). */
 static void str(bs_sink *s, const char *v)
 {
-    if (!v) {
-        bs_sink_puts(s, "null");
-        return;
-    }
-    bs_sink_puts(s, "\"");
-    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
-        switch (*c) {
-        case '"': bs_sink_puts(s, "\\\""); break;
-        case '\\': bs_sink_puts(s, "\\\\"); break;
-        case '\n': bs_sink_puts(s, "\\n"); break;
-        case '\r': bs_sink_puts(s, "\\r"); break;
-        case '\t': bs_sink_puts(s, "\\t"); break;
-        default:
-            if (*c < 0x20)
-                bs_sink_printf(s, "\\u%04x", *c);
-            else
-                bs_sink_write(s, (const char *)c, 1);
-        }
-    }
-    bs_sink_puts(s, "\"");
+    bs_sink_json_string(s, v);
 }
 
 /* A formula as a JSON string in the chosen notation. */
@@ -231,6 +212,40 @@ static void step(bs_sink *s, const bs_trace *t, const bs_step *st,
         matrix(s, st->numeric_error, st->compared, st->rows, st->cols, "      ");
     else
         bs_sink_puts(s, "null");
+    if (st->numeric && st->verdict) {
+        bs_sink_puts(s, ",\n      \"verdicts\": [");
+        for (size_t r = 0; r < st->rows; r++) {
+            bs_sink_printf(s, "%s\n        [", r ? "," : "");
+            for (size_t c = 0; c < st->cols; c++) {
+                unsigned char v = st->verdict[r * st->cols + c];
+                bs_sink_puts(s, c ? ", " : "");
+                if (v == BS_V_NONE)
+                    bs_sink_puts(s, "null");
+                else
+                    str(s, bs_verdict_names[v]);
+            }
+            bs_sink_puts(s, "]");
+        }
+        bs_sink_puts(s, "\n      ],\n      \"kinks\": [");
+        size_t nk = 0;
+        for (size_t k = 0; k < st->rows * st->cols; k++) {
+            if (st->verdict[k] != BS_V_KINK_OK && st->verdict[k] != BS_V_KINK_BAD)
+                continue;
+            bs_sink_printf(s, "%s\n        {\"index\": [%zu, %zu], \"left\": ", nk++ ? "," : "",
+                           k / st->cols + 1, k % st->cols + 1);
+            num(s, st->left[k]);
+            bs_sink_puts(s, ", \"right\": ");
+            num(s, st->right[k]);
+            bs_sink_printf(s, ", \"consistent\": %s}",
+                           st->verdict[k] == BS_V_KINK_OK ? "true" : "false");
+        }
+        bs_sink_printf(s, "%s]", nk ? "\n      " : "");
+        bs_sink_printf(s, ",\n      \"agree\": %zu,\n      \"disagree\": %zu,\n"
+                          "      \"unresolved\": %zu,\n      \"kinks_consistent\": %zu,\n"
+                          "      \"kinks_inconsistent\": %zu",
+                       st->n_agree, st->n_disagree, st->n_unresolved, st->n_kink_ok,
+                       st->n_kink_bad);
+    }
     if (st->numeric) {
         bs_sink_printf(s, ",\n      \"compared\": %zu,\n      \"failed\": %zu",
                        st->n_compared, st->n_failed);
@@ -264,7 +279,13 @@ static void check(bs_sink *s, const bs_trace *t, bs_notation nt)
     if (t->opts.epsilon > 0)
         str(s, "h = epsilon");
     else if (t->opts.method == BS_METHOD_COMPLEX)
-        str(s, "h = 1e-20");
+        str(s, "h = 1e-20 * max(1, |x|)");
+    else if (t->opts.method == BS_METHOD_FORWARD)
+        str(s, "h = sqrt(DBL_EPSILON) * max(1, |x|) (for yhat under bce or cross_entropy at "
+               "most 1e-3 of its distance to 0 or 1)");
+    else if (t->opts.method == BS_METHOD_RICHARDSON)
+        str(s, "h = DBL_EPSILON^(1/5) * max(1, |x|) (for yhat under bce or cross_entropy at "
+               "most 1e-3 of its distance to 0 or 1)");
     else
         str(s, "h0 = cbrt(DBL_EPSILON) * max(1, |x|) (for yhat under bce or cross_entropy "
                "at most 1e-3 of its distance to 0 or 1); of h0 and 16*h0 the step with the "
@@ -293,6 +314,53 @@ static void check(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_step_name(name, sizeof name, &t->steps[t->first_nonfinite], nt);
         bs_sink_puts(s, ",\n    \"first_nonfinite\": ");
         str(s, name);
+    }
+    bs_sink_printf(s, ",\n    \"strict\": %s,\n    \"agree\": %zu,\n    \"disagree\": %zu,\n"
+                      "    \"unresolved\": %zu,\n    \"kinks_consistent\": %zu,\n"
+                      "    \"kinks_inconsistent\": %zu",
+                   t->opts.strict ? "true" : "false", t->n_agree, t->n_disagree,
+                   t->n_unresolved, t->n_kink_ok, t->n_kink_bad);
+    if (t->failure.found) {
+        const bs_failure *f = &t->failure;
+        const bs_step *w = &t->steps[f->step];
+        char name[48];
+        bs_step_name(name, sizeof name, w, nt);
+        bs_sink_printf(s, ",\n    \"%s\": {\"step\": ",
+                       t->n_failed ? "failure" : "unresolved_element");
+        str(s, name);
+        bs_sink_printf(s, ", \"index\": [%zu, %zu], \"verdict\": ", f->index / w->cols + 1,
+                       f->index % w->cols + 1);
+        str(s, bs_verdict_names[f->verdict]);
+        bs_sink_puts(s, ", \"analytic\": ");
+        num(s, f->analytic);
+        bs_sink_puts(s, ", \"numeric\": ");
+        num(s, f->numeric);
+        bs_sink_puts(s, ", \"numeric_error\": ");
+        num(s, f->numeric_error);
+        bs_sink_puts(s, ", \"ratio\": ");
+        str(s, f->ratio_name);
+        if (f->verdict == BS_V_KINK_BAD) {
+            bs_sink_puts(s, ", \"left\": ");
+            num(s, f->left);
+            bs_sink_puts(s, ", \"right\": ");
+            num(s, f->right);
+        }
+        bs_sink_puts(s, ", \"side\": ");
+        str(s, f->side == BS_SIDE_NONE ? NULL : bs_side_names[f->side]);
+        if (f->side != BS_SIDE_NONE) {
+            bs_sink_puts(s, ", \"steps\": [");
+            for (int j = 0; j < BS_SIDE_STEPS; j++) {
+                bs_sink_puts(s, j ? ", {\"h\": " : "{\"h\": ");
+                num(s, f->h[j]);
+                bs_sink_puts(s, ", \"gap\": ");
+                num(s, f->gap[j]);
+                bs_sink_puts(s, ", \"numeric_error\": ");
+                num(s, f->err[j]);
+                bs_sink_puts(s, "}");
+            }
+            bs_sink_puts(s, "]");
+        }
+        bs_sink_puts(s, "}");
     }
     bs_sink_printf(s, ",\n    \"claims_wrong\": %zu", t->claims_wrong);
     bs_sink_puts(s, ",\n    \"verdict\": ");

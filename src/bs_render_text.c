@@ -257,17 +257,31 @@ static void element_table(bs_sink *s, const bs_step *st, const bs_trace *t,
 {
     size_t idx[TABLE_ROWS];
     size_t m = bs_check_rows(t, st, 1, TABLE_ROWS, idx);
-    char e[112], a[40], n[40], r[32];
-    bs_sink_printf(s, "  %-18s %16s %16s %10s\n", "element", "analytic", "numeric",
-                   "rel. error");
+    char e[112], a[40], n[40], r[32], eb[40];
+    bs_sink_printf(s, "  %-18s %16s %16s %9s %10s\n", "element", "analytic", "numeric",
+                   "± error", "rel. error");
     for (size_t i = 0; i < m; i++) {
         size_t k = idx[i];
         element_name(e, sizeof e, st, k, o->notation);
         bs_fmt_num(a, sizeof a, st->value[k], o->precision);
         bs_fmt_num(n, sizeof n, st->numeric[k], o->precision);
+        bs_fmt_num(eb, sizeof eb, st->numeric_error[k], 2);
         snprintf(r, sizeof r, "%.2g", bs_element_rel_error(st, k));
-        bs_sink_printf(s, "  %-18s %16s %16s %10s%s\n", e, a, n, r,
-                       bs_element_disagrees(t, st, k) ? "  ✗" : "");
+        bs_sink_printf(s, "  %-18s %16s %16s %9s %10s  %s\n", e, a, n, eb, r,
+                       bs_verdict_mark(t, st, k));
+    }
+    /* at a kink the one-sided differences decide */
+    for (size_t i = 0; i < m; i++) {
+        size_t k = idx[i];
+        if (!st->verdict || (st->verdict[k] != BS_V_KINK_OK && st->verdict[k] != BS_V_KINK_BAD))
+            continue;
+        char l[40], rr[40];
+        element_name(e, sizeof e, st, k, o->notation);
+        bs_fmt_num(l, sizeof l, st->left[k], o->precision);
+        bs_fmt_num(rr, sizeof rr, st->right[k], o->precision);
+        bs_sink_printf(s, "  %s is at a kink: one-sided differences %s (left), %s (right); "
+                          "the analytic value is %s them\n",
+                       e, l, rr, st->verdict[k] == BS_V_KINK_OK ? "between" : "not between");
     }
 }
 
@@ -310,7 +324,7 @@ static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
         }
         lines_free(&an);
         lines_free(&nu);
-        if (st->n_failed > 0)
+        if (st->n_failed > 0 || st->n_agree < st->n_compared)
             element_table(s, st, t, o);
     }
     char num[32], tot[32], rel[32], where[128] = "";
@@ -329,13 +343,19 @@ static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
     bs_sink_puts(s, ok ? "✓ agree" : "✗ DISAGREE");
     if (s->color)
         bs_sink_puts(s, "\033[0m");
-    if (ok)
+    if (ok && st->n_agree == st->n_compared)
         bs_sink_printf(s, ": %s of %s compared%s, largest relative error %s%s\n", num,
                        tot, sampled ? " (sampled)" : "", rel, where);
+    else if (ok)
+        bs_sink_printf(s, ": %s of %s compared%s: ", num, tot, sampled ? " (sampled)" : "");
     else
-        bs_sink_printf(s, ": %zu of %s compared elements%s, largest relative error %s%s\n",
-                       st->n_failed, num, st->n_nonfinite ? " (non-finite)" : "", rel,
-                       where);
+        bs_sink_printf(s, ": %zu of %s compared elements fail%s: ", st->n_failed, num,
+                       st->n_nonfinite ? " (non-finite)" : "");
+    if (!ok || st->n_agree < st->n_compared) {
+        bs_render_counts(s, st->n_agree, st->n_disagree, st->n_unresolved, st->n_kink_ok,
+                         st->n_kink_bad);
+        bs_sink_printf(s, "; largest relative error %s%s\n", rel, where);
+    }
 }
 
 /* the element-level expansions of a step, numbers substituted */
@@ -357,84 +377,139 @@ static void step_terms(bs_sink *s, const bs_trace *t, const bs_step *st,
     }
 }
 
-static void backward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+void bs_render_text_backward_head(bs_sink *s, const bs_trace *t)
 {
-    const bs_net *net = t->net;
     rule(s, "Backward pass");
     if (t->checked) {
-        if (t->opts.method == BS_METHOD_COMPLEX)
+        switch (t->opts.method) {
+        case BS_METHOD_COMPLEX:
             bs_sink_puts(s, "numerical check: complex step, Im L(x + ih)/h");
-        else
+            break;
+        case BS_METHOD_FORWARD:
+            bs_sink_puts(s, "numerical check: forward difference, (L(x + h) − L(x))/h");
+            break;
+        case BS_METHOD_RICHARDSON:
+            bs_sink_puts(s, "numerical check: Richardson extrapolation, (4·D(h/2) − D(h))/3 "
+                            "of central differences D");
+            break;
+        default:
             bs_sink_puts(s, "numerical check: central difference, (L(x + h) − L(x − h))/2h");
+            break;
+        }
         if (t->opts.epsilon > 0)
             bs_sink_printf(s, ", h = %g", t->opts.epsilon);
         else if (t->opts.method == BS_METHOD_COMPLEX)
-            bs_sink_puts(s, ", h = 1e-20");
+            bs_sink_puts(s, ", h = 1e-20·max(1, |x|)");
+        else if (t->opts.method == BS_METHOD_FORWARD)
+            bs_sink_puts(s, ", h = √ε·max(1, |x|) ≈ 1.5e-8·max(1, |x|)");
+        else if (t->opts.method == BS_METHOD_RICHARDSON)
+            bs_sink_puts(s, ", h = ε^(1/5)·max(1, |x|) ≈ 7.4e-4·max(1, |x|)");
         else
             bs_sink_puts(s, ", h = ∛ε·max(1, |x|) ≈ 6.1e-6·max(1, |x|)");
-        bs_sink_printf(s, "\nagreement: |analytic − numeric| ≤ %g or relative error ≤ %g\n",
-                       t->opts.atol, t->opts.rtol);
-    }
-    for (size_t i = t->first_backward; i < t->nsteps; i++) {
-        const bs_step *st = &t->steps[i];
-        char name[48], mean[48];
-        bs_step_name(name, sizeof name, st, o->notation);
-        bs_sink lhs = bs_sink_buffer();
-        bs_sink_printf(&lhs, "%s", name);
-        if (o->notation == BS_NOTATION_G) {
-            bs_name_grad(mean, sizeof mean, st->qty, st->layer, BS_NOTATION_PARTIAL);
-            bs_sink_printf(&lhs, " = %s", mean);
-        }
-        bs_sink_puts(&lhs, " = ");
-        bs_expr_text(&lhs, st->formula, net, o->notation);
-        bs_sink_puts(s, "\n");
-        if (lhs.buf)
-            heading(s, lhs.buf, st->rows, st->cols);
-        bs_sink_free_buffer(&lhs);
-        size_t pad = bs_text_width(name);
-        if (st->shortcut) {
-            bs_sink_repeat(s, " ", pad);
-            bs_sink_puts(s, " = ");
-            bs_expr_text(s, st->shortcut, net, o->notation);
-            bs_sink_puts(s, "\n");
-        }
-        if (st->qty == BS_Q_Z && net->act[st->layer]->dmath && !st->shortcut) {
-            bs_sink_repeat(s, " ", pad);
-            bs_sink_puts(s, "   where ");
-            bs_expr_text(s, &(bs_expr){.kind = BS_X_DACT, .layer = st->layer}, net,
-                         o->notation);
-            bs_sink_puts(s, " = ");
-            bs_dact_text(s, net, st->layer, o->notation);
-            bs_sink_puts(s, "\n");
-        }
-        if (st->note) {
-            bs_sink_repeat(s, " ", pad);
-            bs_sink_printf(s, "   (%s)\n", st->note);
-        }
-        if (o->explain) {
-            bs_sink_puts(s, "  why: ");
-            bs_explain(s, t, st);
-            bs_sink_puts(s, "\n");
-        }
-        if (t->checked && st->numeric) {
-            step_check(s, st, t, o);
-        } else {
-            print_matrix(s, st->value, st->rows, st->cols, o->precision, "  ");
-        }
-        if (o->terms)
-            step_terms(s, t, st, o);
-        claim_lines(s, t, i, o);
+        bs_sink_printf(s, "\nagreement: |analytic − numeric| ≤ %g or relative error ≤ %g, or "
+                          "within the numeric error bar%s\n",
+                       t->opts.atol, t->opts.rtol,
+                       t->opts.strict ? "; strict: unresolved elements fail" : "");
     }
 }
 
-void bs_render_text(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+void bs_render_text_step(bs_sink *s, const bs_trace *t, size_t i, const bs_render_opts *o)
+{
+    const bs_net *net = t->net;
+    const bs_step *st = &t->steps[i];
+    char name[48], mean[48];
+    bs_step_name(name, sizeof name, st, o->notation);
+    bs_sink lhs = bs_sink_buffer();
+    bs_sink_printf(&lhs, "%s", name);
+    if (o->notation == BS_NOTATION_G) {
+        bs_name_grad(mean, sizeof mean, st->qty, st->layer, BS_NOTATION_PARTIAL);
+        bs_sink_printf(&lhs, " = %s", mean);
+    }
+    bs_sink_puts(&lhs, " = ");
+    bs_expr_text(&lhs, st->formula, net, o->notation);
+    bs_sink_puts(s, "\n");
+    if (lhs.buf)
+        heading(s, lhs.buf, st->rows, st->cols);
+    bs_sink_free_buffer(&lhs);
+    size_t pad = bs_text_width(name);
+    if (st->shortcut) {
+        bs_sink_repeat(s, " ", pad);
+        bs_sink_puts(s, " = ");
+        bs_expr_text(s, st->shortcut, net, o->notation);
+        bs_sink_puts(s, "\n");
+    }
+    if (st->qty == BS_Q_Z && net->act[st->layer]->dmath && !st->shortcut) {
+        bs_sink_repeat(s, " ", pad);
+        bs_sink_puts(s, "   where ");
+        bs_expr_text(s, &(bs_expr){.kind = BS_X_DACT, .layer = st->layer}, net,
+                     o->notation);
+        bs_sink_puts(s, " = ");
+        bs_dact_text(s, net, st->layer, o->notation);
+        bs_sink_puts(s, "\n");
+    }
+    if (st->note) {
+        bs_sink_repeat(s, " ", pad);
+        bs_sink_printf(s, "   (%s)\n", st->note);
+    }
+    if (o->explain) {
+        bs_sink_puts(s, "  why: ");
+        bs_explain(s, t, st);
+        bs_sink_puts(s, "\n");
+    }
+    if (t->checked && st->numeric) {
+        step_check(s, st, t, o);
+    } else {
+        print_matrix(s, st->value, st->rows, st->cols, o->precision, "  ");
+    }
+    if (o->terms)
+        step_terms(s, t, st, o);
+    claim_lines(s, t, i, o);
+}
+
+void bs_render_text_terms(bs_sink *s, const bs_trace *t, const bs_step *st,
+                          const bs_render_opts *o)
+{
+    step_terms(s, t, st, o);
+}
+
+void bs_render_text_intro(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
 {
     header(s, t, o);
     params(s, t, o);
     forward(s, t, o);
-    backward(s, t, o);
+}
+
+void bs_render_text_forward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    forward(s, t, o);
+}
+
+void bs_render_text_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int prec,
+                           const char *indent)
+{
+    print_matrix(s, v, rows, cols, prec, indent);
+}
+
+void bs_render_text(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    bs_render_text_intro(s, t, o);
+    bs_render_text_backward_head(s, t);
+    for (size_t i = t->first_backward; i < t->nsteps; i++)
+        bs_render_text_step(s, t, i, o);
+    bs_render_text_end(s, t, o);
+}
+
+void bs_render_text_end(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
     if (t->checked) {
         bs_sink_puts(s, "\n");
+        if (t->failure.found && t->first_nonfinite == t->nsteps) {
+            bs_sink_puts(s, t->failure.verdict == BS_V_UNRESOLVED && !t->opts.strict
+                                ? "unresolved: "
+                                : "failure: ");
+            bs_render_failure(s, t, o->notation);
+            bs_sink_puts(s, "\n");
+        }
         bs_render_verdict(s, t, o->notation);
         bs_sink_puts(s, "\n");
     }

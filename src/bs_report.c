@@ -16,60 +16,18 @@ const char *const bs_report_format_names[] = {"text", "json", "tap", "junit", NU
 
 int bs_trace_worst_failure(const bs_trace *t, size_t *step, size_t *index)
 {
-    int found = 0;
-    double worst = -1.0;
-    for (size_t si = t->first_backward; si < t->nsteps; si++) {
-        const bs_step *st = &t->steps[si];
-        if (!st->numeric || st->n_failed == 0)
-            continue;
-        for (size_t k = 0; k < st->rows * st->cols; k++) {
-            if (!st->compared[k])
-                continue;
-            double a = st->value[k], n = st->numeric[k];
-            double rel;
-            if (!isfinite(a) || !isfinite(n)) {
-                rel = INFINITY;
-            } else {
-                double m = fmax(fabs(a), fabs(n));
-                rel = m == 0.0 ? 0.0 : fabs(a - n) / m;
-                if (fabs(a - n) <= t->opts.atol || rel <= t->opts.rtol)
-                    continue;
-            }
-            if (!found || rel > worst) {
-                found = 1;
-                worst = rel;
-                *step = si;
-                *index = k;
-            }
-        }
-    }
-    return found ? 0 : -1;
+    if (!t->checked || !t->failure.found || t->n_failed == 0)
+        return -1;
+    *step = t->failure.step;
+    *index = t->failure.index;
+    return 0;
 }
 
-/* "g[1W][3,2]: analytic 0.1, numeric 0.2, relative error 0.5" */
+/* "g[1W][3,2]: analytic 0.2, numeric 0.1 ± 1e-11, …; the analytic side is
+ * wrong: …" (bs_render_failure) */
 static void failure_text(bs_sink *s, const bs_trace *t)
 {
-    size_t si, k;
-    if (t->first_nonfinite < t->nsteps) {
-        bs_sink_printf(s, "the first non-finite value appears in %s",
-                       t->steps[t->first_nonfinite].id);
-        return;
-    }
-    if (bs_trace_worst_failure(t, &si, &k) != 0) {
-        bs_sink_puts(s, "the check failed");
-        return;
-    }
-    const bs_step *st = &t->steps[si];
-    char a[40], n[40];
-    bs_fmt_num(a, sizeof a, st->value[k], 17);
-    bs_fmt_num(n, sizeof n, st->numeric[k], 17);
-    bs_sink_printf(s, "%s[%zu,%zu]: analytic %s, numeric %s", st->id, k / st->cols + 1,
-                   k % st->cols + 1, a, n);
-    if (isfinite(st->value[k]) && isfinite(st->numeric[k])) {
-        double m = fmax(fabs(st->value[k]), fabs(st->numeric[k]));
-        bs_sink_printf(s, ", relative error %.2g", fabs(st->value[k] - st->numeric[k]) / m);
-    }
-    bs_sink_printf(s, " (%zu of %zu compared elements disagree)", t->n_failed, t->n_compared);
+    bs_render_failure(s, t, BS_NOTATION_G);
 }
 
 static void error_text(bs_sink *s, const bs_error *e)
@@ -80,21 +38,6 @@ static void error_text(bs_sink *s, const bs_error *e)
 }
 
 /* ---- escaping ---- */
-
-/* JSON string contents (RFC 8259) */
-static void json_str(bs_sink *s, const char *v)
-{
-    bs_sink_puts(s, "\"");
-    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            bs_sink_printf(s, "\\%c", *c);
-        else if (*c < 0x20)
-            bs_sink_printf(s, "\\u%04x", *c);
-        else
-            bs_sink_write(s, (const char *)c, 1);
-    }
-    bs_sink_puts(s, "\"");
-}
 
 /* XML 1.0 text and attribute values: the five entities, and the control
  * characters XML cannot hold at all replaced by '?' */
@@ -136,10 +79,17 @@ static void write_text(bs_sink *s, const bs_report_item *items, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         bs_sink_printf(s, "%s: ", items[i].file);
-        if (items[i].trace)
-            bs_render_verdict(s, items[i].trace, BS_NOTATION_G);
+        const bs_trace *t = items[i].trace;
+        if (t)
+            bs_render_verdict(s, t, BS_NOTATION_G);
         else
             bs_sink_puts(s, "ERROR  the spec could not be checked (see the message above)");
+        /* a failure names its element, both values and which side is wrong */
+        if (t && !t->passed && t->failure.found && t->n_failed &&
+            t->first_nonfinite == t->nsteps) {
+            bs_sink_puts(s, " — ");
+            bs_render_failure(s, t, BS_NOTATION_G);
+        }
         bs_sink_puts(s, "\n");
     }
 }
@@ -154,22 +104,25 @@ static void write_json(bs_sink *s, const bs_report_item *items, size_t n)
         counts[strcmp(st, "pass") == 0 ? 0 : strcmp(st, "fail") == 0 ? 1
                                        : strcmp(st, "error") == 0 ? 3 : 2]++;
         bs_sink_printf(s, "%s\n    {\"file\": ", i ? "," : "");
-        json_str(s, it->file);
+        bs_sink_json_string(s, it->file);
         bs_sink_printf(s, ", \"status\": \"%s\"", st);
         if (!it->trace) {
             bs_sink b = bs_sink_buffer();
             error_text(&b, it->error);
             bs_sink_puts(s, ", \"error\": ");
-            json_str(s, b.buf ? b.buf : "");
+            bs_sink_json_string(s, b.buf ? b.buf : "");
             bs_sink_free_buffer(&b);
             bs_sink_puts(s, "}");
             continue;
         }
         const bs_trace *t = it->trace;
         bs_sink_printf(s, ", \"method\": \"%s\", \"elements\": %zu, \"compared\": %zu, "
-                          "\"failed\": %zu, \"nonfinite\": %zu, \"max_rel_error\": %.17g",
+                          "\"failed\": %zu, \"nonfinite\": %zu, \"agree\": %zu, \"disagree\": %zu, "
+                          "\"unresolved\": %zu, \"kinks_consistent\": %zu, "
+                          "\"kinks_inconsistent\": %zu, \"max_rel_error\": %.17g",
                        bs_method_names[t->opts.method], t->n_elements, t->n_compared,
-                       t->n_failed, t->n_nonfinite, t->max_rel_error);
+                       t->n_failed, t->n_nonfinite, t->n_agree, t->n_disagree, t->n_unresolved,
+                       t->n_kink_ok, t->n_kink_bad, t->max_rel_error);
         size_t si, k;
         if (bs_trace_worst_failure(t, &si, &k) == 0) {
             const bs_step *w = &t->steps[si];
@@ -185,6 +138,19 @@ static void write_json(bs_sink *s, const bs_report_item *items, size_t n)
                 bs_sink_printf(s, "%.17g", w->numeric[k]);
             else
                 bs_sink_puts(s, "null");
+            const bs_failure *f = &t->failure;
+            bs_sink_printf(s, ", \"verdict\": \"%s\"", bs_verdict_names[f->verdict]);
+            if (isfinite(f->numeric_error))
+                bs_sink_printf(s, ", \"numeric_error\": %.17g", f->numeric_error);
+            if (f->ratio_name)
+                bs_sink_printf(s, ", \"ratio\": \"%s\"", f->ratio_name);
+            if (f->side != BS_SIDE_NONE)
+                bs_sink_printf(s, ", \"side\": \"%s\"", bs_side_names[f->side]);
+            bs_sink_puts(s, ", \"message\": ");
+            bs_sink b = bs_sink_buffer();
+            failure_text(&b, t);
+            bs_sink_json_string(s, b.buf ? b.buf : "");
+            bs_sink_free_buffer(&b);
             bs_sink_puts(s, "}");
         }
         if (t->first_nonfinite < t->nsteps)

@@ -6,7 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const bs_method_names[] = {"central", "complex", NULL};
+const char *const bs_method_names[] = {"central", "complex", "forward", "richardson", NULL};
+
+const char *const bs_verdict_names[] = {"",           "agree",           "disagree",
+                                        "unresolved", "kink-consistent", "kink-inconsistent"};
+
+const char *const bs_side_names[] = {"", "analytic", "step", "rounding", "unclear"};
 
 static void free_step(bs_step *s)
 {
@@ -14,6 +19,9 @@ static void free_step(bs_step *s)
     free(s->numeric);
     free(s->numeric_error);
     free(s->compared);
+    free(s->verdict);
+    free(s->left);
+    free(s->right);
 }
 
 void bs_trace_free(bs_trace *t)

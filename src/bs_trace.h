@@ -26,8 +26,57 @@ typedef enum bs_step_kind {
 
 typedef enum bs_method {
     BS_METHOD_CENTRAL = 0, /* (L(x + h) − L(x − h)) / 2h, error O(h²) */
-    BS_METHOD_COMPLEX      /* Im L(x + ih) / h, no cancellation */
+    BS_METHOD_COMPLEX,     /* Im L(x + ih) / h, no cancellation, error O(h²) */
+    BS_METHOD_FORWARD,     /* (L(x + h) − L(x)) / h, error O(h) */
+    BS_METHOD_RICHARDSON   /* (4 D(h/2) − D(h)) / 3 of central D, error O(h⁴) */
 } bs_method;
+
+/* The verdict on one compared element. */
+typedef enum bs_verdict {
+    BS_V_NONE = 0,      /* not compared */
+    BS_V_AGREE,         /* within the tolerances, or within the numeric error bar */
+    BS_V_DISAGREE,      /* far outside the error bar (or not finite) */
+    BS_V_UNRESOLVED,    /* the error bar is too wide to decide */
+    BS_V_KINK_OK,       /* at a kink: analytic between the one-sided differences */
+    BS_V_KINK_BAD       /* at a kink: analytic outside the one-sided differences */
+} bs_verdict;
+
+/* Names of the verdicts, in bs_verdict order: "", "agree", "disagree",
+ * "unresolved", "kink-consistent", "kink-inconsistent". */
+extern const char *const bs_verdict_names[];
+
+/* Which side a disagreement is on, found by re-evaluating the element over
+ * a range of steps (bs_check.c). */
+typedef enum bs_side {
+    BS_SIDE_NONE = 0,   /* not analysed */
+    BS_SIDE_ANALYTIC,   /* the gap stays constant as h shrinks: the analytic value is wrong */
+    BS_SIDE_STEP,       /* the gap shrinks like h^order: the step was too large */
+    BS_SIDE_ROUNDING,   /* the gap grows as h shrinks: rounding error */
+    BS_SIDE_UNCLEAR     /* none of these patterns */
+} bs_side;
+
+/* Names of the sides, in bs_side order: "", "analytic", "step", "rounding",
+ * "unclear". */
+extern const char *const bs_side_names[];
+
+#define BS_SIDE_STEPS 4 /* steps h, h/4, h/16, h/64 of the analysis */
+
+/* The analysis of the element that decides a failed check: the worst
+ * failed element, or when nothing failed the worst unresolved one. */
+typedef struct bs_failure {
+    int found;              /* 1 when some element failed or is unresolved */
+    size_t step, index;     /* the step and displayed element (r·cols + c) */
+    bs_verdict verdict;     /* its verdict */
+    double analytic, numeric, numeric_error;
+    double ratio;           /* analytic / numeric when a telling constant, else NaN */
+    const char *ratio_name; /* "-1", "2", "1/2", "B", "1/B", or NULL */
+    bs_side side;           /* which side is wrong (BS_SIDE_NONE for kinks) */
+    int order;              /* the order p of the method: error ∝ h^p */
+    double h[BS_SIDE_STEPS];   /* the steps re-evaluated */
+    double gap[BS_SIDE_STEPS]; /* |analytic − numeric| at each */
+    double err[BS_SIDE_STEPS]; /* the numeric error bar at each */
+    double left, right;     /* at a kink: the one-sided differences */
+} bs_failure;
 
 /* Names of the methods, NULL-terminated, in bs_method order. */
 extern const char *const bs_method_names[];
@@ -38,6 +87,7 @@ typedef struct bs_check_opts {
     double epsilon;       /* the step h; 0 for the method's default */
     double rtol;          /* relative tolerance; < 0 for the method's default */
     double atol;          /* absolute tolerance; < 0 for the method's default */
+    int strict;           /* 1: an unresolved element fails the check too */
     int full;             /* 1: compare every element of every step */
     size_t sample;        /* elements compared per large step when sampling */
     size_t full_below;    /* steps with at most this many elements are compared whole */
@@ -45,6 +95,10 @@ typedef struct bs_check_opts {
      * progress indicator), or NULL; it must not print to the output */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    int plain;            /* 1: the plain numerical path, which re-runs the forward pass of the
+                             batch for every evaluation (the reference); 0: the incremental
+                             path (bs_incr.h), the default */
+    size_t threads;       /* threads of the numerical check; 0: one per processor online */
 } bs_check_opts;
 
 typedef struct bs_step {
@@ -64,7 +118,10 @@ typedef struct bs_step {
     double *numeric;        /* numerical values (NaN where not compared), or NULL */
     double *numeric_error;  /* estimated absolute error of each numerical value */
     unsigned char *compared;/* 1 where the element was compared */
+    unsigned char *verdict; /* a bs_verdict per element (BS_V_NONE where not compared) */
+    double *left, *right;   /* one-sided differences (NaN except at kinks) */
     size_t n_compared, n_failed, n_nonfinite;
+    size_t n_agree, n_disagree, n_unresolved, n_kink_ok, n_kink_bad;
     double max_rel_error;   /* largest |a − n| / max(|a|, |n|) among compared */
     double max_abs_error;   /* largest |a − n| among compared */
     size_t worst;           /* element (r·cols + c) with the largest relative error */
@@ -99,8 +156,10 @@ typedef struct bs_trace {
     bs_check_opts opts;     /* with the defaults filled in */
     size_t n_elements;      /* elements of all backward steps */
     size_t n_compared, n_failed, n_nonfinite;
-    double max_rel_error;
+    size_t n_agree, n_disagree, n_unresolved, n_kink_ok, n_kink_bad;
+    double max_rel_error;   /* over compared elements not at a kink */
     size_t worst_step, worst_index; /* where max_rel_error was found */
+    bs_failure failure;     /* the element that decides a failed check, analysed */
     int sampled;            /* 1 when some step was compared on a sample */
     int passed;             /* every compared element agrees, all is finite, and every
                                claim agrees */
@@ -111,14 +170,20 @@ typedef struct bs_trace {
  * frees *out with bs_trace_free(). */
 bs_status bs_trace_build(const bs_net *net, bs_trace **out, bs_error *err);
 
-/* Returns the default check options of a method: central h = ∛ε·max(1, |x|),
- * rtol 1e-6, atol 1e-9; complex h = 1e-20, rtol 1e-11, atol 1e-14; 25
- * sampled elements for steps of more than 100. */
+/* Returns the default check options of a method (the step itself is chosen
+ * per element, bs_numeric_default_step): central rtol 1e-6, atol 1e-9;
+ * forward rtol 1e-5, atol 1e-8; richardson rtol 1e-8, atol 1e-11; complex
+ * rtol 1e-11, atol 1e-14; not strict; 25 sampled elements for steps of
+ * more than 100. */
 bs_check_opts bs_check_defaults(bs_method method);
 
 /* Computes the numerical gradient of every backward step (or of a sample of
- * large steps) and compares it with the analytic one.  Fills the numeric
- * fields of the steps and the verdict of the trace. */
+ * large steps) and compares it with the analytic one: each compared element
+ * agrees, disagrees, is unresolved, or sits at a kink and is checked against
+ * its one-sided differences (docs/numerics.md).  Fills the numeric fields
+ * of the steps and the verdict of the trace; when the check fails, the
+ * deciding element is re-evaluated over a range of steps to tell which side
+ * is wrong (t->failure). */
 bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err);
 
 /* Frees a trace; NULL is allowed. */

@@ -37,7 +37,7 @@ assert [len(c.findall("error")) for c in cases] == [0, 0, 1]
 assert "a&b<c>\"d'#e.json" in cases[1].get("name")
 assert "unknown activation" in cases[2].find("error").get("message")
 PY
-"$backstep" check "$good" --epsilon 0.5 --format junit > "$tmp/b.xml" 2>/dev/null
+"$backstep" check "$good" --epsilon 0.5 --strict --format junit > "$tmp/b.xml" 2>/dev/null
 [ $? -eq 1 ] && ok || bad "junit with a failing check should exit 1"
 python3 - "$tmp/b.xml" <<'PY' && ok || bad "junit failure names the element"
 import sys, re, xml.etree.ElementTree as ET
@@ -73,7 +73,7 @@ assert d["summary"] == {"specs": 3, "passed": 2, "failed": 0, "nonfinite": 0, "e
 assert d["specs"][0]["compared"] == d["specs"][0]["elements"] == 27
 assert "unknown activation" in d["specs"][2]["error"]
 PY
-"$backstep" check "$good" --epsilon 0.5 --format json > "$tmp/b.json" 2>/dev/null
+"$backstep" check "$good" --epsilon 0.5 --strict --format json > "$tmp/b.json" 2>/dev/null
 [ $? -eq 1 ] && ok || bad "json with a failing check should exit 1"
 python3 - "$tmp/b.json" <<'PY' && ok || bad "json failure"
 import json, sys
