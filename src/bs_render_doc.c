@@ -206,6 +206,54 @@ static void params(const walk *w)
     }
 }
 
+/* The student's claim about step i (from the spec's "claims"), beside
+ * backstep's value, and whether it agrees. */
+static void claim(const walk *w, size_t i)
+{
+    const bs_claim_result *r = bs_trace_claim(w->t, i);
+    if (!r)
+        return;
+    bs_sink *s = w->s;
+    const bs_step *st = &w->t->steps[i];
+    const bs_claim *c = r->claim;
+    int prec = w->o->precision;
+    put(w, w->f->emph_begin);
+    put(w, "Your claim");
+    put(w, w->f->emph_end);
+    put(w, " (");
+    put(w, w->f->code_begin);
+    w->f->text(s, c->name);
+    put(w, w->f->code_end);
+    put(w, "):");
+    put(w, w->f->line_end);
+    double units = units_of(w, c->values, c->rows, c->cols, 0) + 4;
+    display_begin(w, units, 0);
+    bs_matrix_latex(s, c->values, NULL, c->rows, c->cols, prec);
+    display_end(w, units, 0);
+    put(w, w->f->strong_begin);
+    put(w, r->agrees ? w->f->yes : w->f->no);
+    put(w, r->agrees ? " The claim agrees" : " The claim disagrees");
+    put(w, w->f->strong_end);
+    if (r->agrees) {
+        bs_sink_printf(s, " (within a relative %g of backstep's values).\n\n",
+                       w->t->net->claims_tolerance);
+        return;
+    }
+    char name[48];
+    bs_step_name(name, sizeof name, st, w->o->notation);
+    bs_sink_printf(s, ": %zu of %zu element%s; at ", r->n_wrong, c->rows * c->cols,
+                   c->rows * c->cols == 1 ? "" : "s");
+    put(w, w->f->code_begin);
+    w->f->text(s, name);
+    bs_sink_printf(s, "[%zu,%zu]", r->worst / st->cols + 1, r->worst % st->cols + 1);
+    put(w, w->f->code_end);
+    put(w, " the claim is ");
+    w->f->number(s, c->values[r->worst], prec);
+    put(w, ", backstep has ");
+    w->f->number(s, st->value[r->worst], prec);
+    put(w, ".\n\n");
+}
+
 static void forward(const walk *w)
 {
     bs_sink *s = w->s;
@@ -254,6 +302,7 @@ static void forward(const walk *w)
         if (st->value_nonfinite)
             nonfinite(w);
         put(w, w->f->block_end);
+        claim(w, i);
     }
 }
 
@@ -476,6 +525,7 @@ static void backward(const walk *w)
         if (st->value_nonfinite)
             nonfinite(w);
         put(w, f->block_end);
+        claim(w, i);
         if (t->checked && st->numeric && st->compared)
             check(w, st);
         if (o->terms)

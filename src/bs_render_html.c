@@ -381,6 +381,40 @@ static void params(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
     bs_sink_puts(s, "</section>\n");
 }
 
+/* The student's claim about step i (from the spec's "claims"), beside
+ * backstep's value, and whether it agrees. */
+static void claim(bs_sink *s, const bs_trace *t, size_t i, const bs_render_opts *o)
+{
+    const bs_claim_result *r = bs_trace_claim(t, i);
+    if (!r)
+        return;
+    const bs_step *st = &t->steps[i];
+    const bs_claim *c = r->claim;
+    bs_sink_puts(s, "<div class=\"claim\"><p><em>Your claim</em> (<code>");
+    bs_text_html(s, c->name);
+    bs_sink_puts(s, "</code>):</p><math display=\"block\"><mrow>");
+    matrix_shaped(s, c->values, NULL, c->rows, c->cols, o->precision);
+    bs_sink_printf(s, "</mrow></math><p class=\"%s\"><strong>%s</strong>",
+                   r->agrees ? "pass" : "fail",
+                   r->agrees ? "✓ The claim agrees" : "✗ The claim disagrees");
+    if (r->agrees) {
+        bs_sink_printf(s, " (within a relative %g of backstep's values).</p></div>\n",
+                       t->net->claims_tolerance);
+        return;
+    }
+    char name[48];
+    bs_step_name(name, sizeof name, st, o->notation);
+    bs_sink_printf(s, ": %zu of %zu element%s; at <code>", r->n_wrong, c->rows * c->cols,
+                   c->rows * c->cols == 1 ? "" : "s");
+    bs_text_html(s, name);
+    bs_sink_printf(s, "[%zu,%zu]</code> the claim is ", r->worst / st->cols + 1,
+                   r->worst % st->cols + 1);
+    fmt_num(s, c->values[r->worst], o->precision);
+    bs_sink_puts(s, ", backstep has ");
+    fmt_num(s, st->value[r->worst], o->precision);
+    bs_sink_puts(s, ".</p></div>\n");
+}
+
 static void forward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
 {
     const bs_net *net = t->net;
@@ -429,6 +463,7 @@ static void forward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
         }
         if (st->value_nonfinite)
             bs_sink_puts(s, "<p class=\"warn\">✗ a value here is not finite</p>");
+        claim(s, t, i, o);
         bs_sink_puts(s, "</div>\n");
     }
     bs_sink_puts(s, "</section>\n");
@@ -591,6 +626,7 @@ static void backward_step(bs_sink *s, const bs_trace *t, const bs_step *st,
     bs_sink_puts(s, "</mrow></math>\n");
     if (st->value_nonfinite)
         bs_sink_puts(s, "<p class=\"warn\">✗ a value here is not finite</p>\n");
+    claim(s, t, (size_t)(st - t->steps), o);
     if (t->checked && st->numeric && st->compared)
         step_check(s, t, st, o);
     if (o->terms)

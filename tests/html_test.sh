@@ -47,6 +47,16 @@ for nt in g partial code; do
 done
 render "notation-code-453" "$SPECS/4-5-3-softmax-ce-l2.json" --notation code --terms
 render "partial-mnist" "$SPECS/mnist-784-200-100-10.json" --notation partial
+# a student's claims beside backstep's values, one of them wrong
+render claims "$ROOT/tests/claims-4-3-2-1.json"
+if [ -s "$TMP/claims.html" ]; then
+    n=$(grep -o 'Your claim' "$TMP/claims.html" | wc -l)
+    if [ "$n" -eq 5 ] && grep -q '✗ The claim disagrees</strong>: 2 of 2 elements' "$TMP/claims.html"; then
+        ok "claims: all five shown, the wrong one named"
+    else
+        bad "claims: expected 5 claims and the disagreeing one, got $n"
+    fi
+fi
 
 # a trace whose values overflow, with markup characters in its name
 cat >"$TMP/nonfinite.json" <<'EOF'

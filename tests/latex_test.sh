@@ -164,6 +164,7 @@ for spec in $SPECS; do
 done
 run_latex "$ROOT/specs/000-2-3-2-mse.json" "000 plain"
 run_latex "$TMP/overflow.json" "non-finite" --terms --explain
+run_latex "$ROOT/tests/claims-4-3-2-1.json" "claims"
 
 # a fragment has no preamble and compiles inside a minimal document
 dir="$TMP/fragment"
