@@ -1,0 +1,314 @@
+/* backstep.h — libbackstep, the backstep library for C programs.
+ *
+ * Load a spec (a small fully-connected network with its weights, a batch of
+ * inputs and targets), run the forward pass and backpropagation, read any
+ * step's values, check every gradient against a numerical one, compare the
+ * gradients your own program computed with backstep's (the first step that
+ * disagrees is named, with the classic mistake that reproduces its numbers),
+ * and render the whole trace in any of backstep's formats.
+ *
+ *     bs_spec *spec;  bs_run *run;  bs_lib_error err;
+ *     if (bs_spec_load_file("net.json", &spec, &err) != BS_LIB_OK ||
+ *         bs_run_create(spec, &run, &err) != BS_LIB_OK) ...
+ *
+ * Build with `cc prog.c $(pkg-config --cflags --libs backstep)`; the manual
+ * is docs/library.md.
+ *
+ * Ownership: every handle comes from a _load/_create function and is freed
+ * by its _free function, which accepts NULL.  A run borrows its spec, and a
+ * gradient set or a comparison borrows its run: free them in the reverse
+ * order.  Pointers returned inside a bs_step_info or a bs_compared_step are
+ * borrowed from the handle and stay valid until it is freed.  Text returned
+ * through a `char **` was allocated with malloc(); the caller frees it with
+ * free().
+ *
+ * Errors are values: a function that can fail returns a bs_lib_status and
+ * fills the bs_lib_error it is given (which may be NULL).  The library never
+ * prints, except to a FILE * it is handed for rendering, and never exits.
+ */
+#ifndef BACKSTEP_H
+#define BACKSTEP_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define BS_API __attribute__((visibility("default")))
+#else
+#define BS_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* What went wrong, coarsely. */
+typedef enum bs_lib_status {
+    BS_LIB_OK = 0,
+    BS_LIB_ERR_USAGE,   /* a bad argument: an unknown name, an index out of range */
+    BS_LIB_ERR_SYNTAX,  /* the text is not valid JSON */
+    BS_LIB_ERR_SPEC,    /* valid JSON, but not a valid spec (or a bad gradient) */
+    BS_LIB_ERR_LIMIT,   /* the input is larger than the library's limits */
+    BS_LIB_ERR_IO,      /* a file could not be read or written */
+    BS_LIB_ERR_NOMEM,   /* an allocation failed */
+    BS_LIB_ERR_NUMERIC  /* a computation produced a non-finite number */
+} bs_lib_status;
+
+/* An error: its status, the file it concerns, the place in it (a JSON path
+ * such as "params.W2", "3:15" for line 3, column 15, or a step name), and
+ * one line of explanation; fixed-size buffers, so it never needs freeing. */
+typedef struct bs_lib_error {
+    bs_lib_status status;
+    char file[256];
+    char where[128];
+    char message[512];
+} bs_lib_error;
+
+/* Writes an error as one line, "file:where: message", into buf (always
+ * NUL-terminated, cut to size); empty parts are left out with their colon. */
+BS_API void bs_lib_error_line(const bs_lib_error *err, char *buf, size_t size);
+
+/* Returns a short name of a status, e.g. "spec error"; a static string. */
+BS_API const char *bs_lib_status_name(bs_lib_status status);
+
+/* Returns the library's version, e.g. "0.1.0"; a static string. */
+BS_API const char *bs_lib_version(void);
+
+/* ---- specs ------------------------------------------------------------- */
+
+/* A network and its batch, loaded and validated from a spec (docs/spec-format.md). */
+typedef struct bs_spec bs_spec;
+
+/* Reads and validates the spec file at `path` ("-" for standard input).  On
+ * success *out is a new spec the caller frees with bs_spec_free(); on failure
+ * *out is NULL and err names the file, the place and what was expected. */
+BS_API bs_lib_status bs_spec_load_file(const char *path, bs_spec **out, bs_lib_error *err);
+
+/* The same from `len` bytes of JSON text; `name` (or "<string>" when NULL)
+ * stands for the file name in errors.  The text is not kept. */
+BS_API bs_lib_status bs_spec_load_string(const char *text, size_t len, const char *name,
+                                         bs_spec **out, bs_lib_error *err);
+
+/* Frees a spec; NULL is allowed.  Every run made from it must be freed first. */
+BS_API void bs_spec_free(bs_spec *spec);
+
+/* ---- runs: the trace of a spec ----------------------------------------- */
+
+/* The forward pass and backpropagation of a spec, step by step, and once
+ * checked the numerical gradient beside every analytic one. */
+typedef struct bs_run bs_run;
+
+/* Runs the forward pass and backpropagation of `spec`, which the run borrows
+ * and which must outlive it.  The caller frees *out with bs_run_free(). */
+BS_API bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err);
+
+/* Frees a run; NULL is allowed.  Its gradient sets and comparisons must be
+ * freed first. */
+BS_API void bs_run_free(bs_run *run);
+
+/* One step of a run, or one parameter of its spec. */
+typedef struct bs_step_info {
+    const char *id;         /* canonical name: "g[2z]", "z[1]", "a[0]", "y", "L", "W[1]" */
+    int gradient;           /* 1 for a backward step (a gradient), 0 otherwise */
+    size_t rows, cols;      /* shape, in the displayed orientation of the spec's convention */
+    const double *value;    /* rows×cols values row by row (analytic for gradients) */
+    const double *numeric;  /* numerical gradient, NaN where not compared; NULL
+                               before bs_run_check and for values that are not gradients */
+    size_t n_compared;      /* elements compared with the numerical gradient */
+    int passed;             /* 1 every compared element agrees, 0 some do not, -1 not checked */
+    double max_rel_error;   /* largest relative error among the compared elements */
+} bs_step_info;
+
+/* Returns the number of steps: a[0], y, then z[n], a[n] for n = 1..L, the
+ * loss L, then g[La], g[Lz], g[LW], g[Lb], … down to g[1b]. */
+BS_API size_t bs_run_step_count(const bs_run *run);
+
+/* Fills *out with step `index` (0 ≤ index < bs_run_step_count()); an index
+ * out of range is BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_run_step(const bs_run *run, size_t index, bs_step_info *out,
+                                 bs_lib_error *err);
+
+/* Fills *out with the step or parameter called `name` in any notation:
+ * gradients "g[2z]", "dz2", "dL/dz2", "dL/dz[2]", "∂L/∂z[2]"; forward values
+ * "z[1]", "z1", "a[2]", "a2", "x", "yhat", "ŷ", "y"; the loss "L" or "loss";
+ * parameters "W1", "W[1]", "b1", "b[1]".  An unknown name is
+ * BS_LIB_ERR_USAGE with the name in err->where. */
+BS_API bs_lib_status bs_run_find(const bs_run *run, const char *name, bs_step_info *out,
+                                 bs_lib_error *err);
+
+/* Writes the name of step `index` in a notation ("g", "partial" or "code";
+ * NULL for "g"), e.g. "g[2z]", "∂L/∂z[2]", "dz2", into buf (cut to size). */
+BS_API bs_lib_status bs_run_step_name(const bs_run *run, size_t index, const char *notation,
+                                      char *buf, size_t size, bs_lib_error *err);
+
+/* Returns the loss L of the batch. */
+BS_API double bs_run_loss(const bs_run *run);
+
+/* How the numerical check runs (docs/numerical-check.md). */
+typedef struct bs_check_settings {
+    const char *method; /* "central" (the default), "complex", "forward" or "richardson" */
+    double epsilon;     /* the step h; 0 for the method's default */
+    double rtol;        /* relative tolerance; < 0 for the method's default */
+    double atol;        /* absolute tolerance; < 0 for the method's default */
+    int full;           /* 1: compare every element, not a sample of large steps */
+} bs_check_settings;
+
+/* Returns the default check settings: central differences, the method's own
+ * step and tolerances, large steps sampled. */
+BS_API bs_check_settings bs_check_settings_default(void);
+
+/* Computes the numerical gradient of every backward step and compares it
+ * with the analytic one; `settings` may be NULL (the defaults).  Checking a
+ * run again replaces the previous check.  A gradient that disagrees is not
+ * an error: read the outcome with bs_run_passed(). */
+BS_API bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings,
+                                  bs_lib_error *err);
+
+/* Returns 1 when the checked run passed (every compared element agrees, every
+ * value is finite, every claim of the spec agrees), 0 when it failed, -1 when
+ * it has not been checked. */
+BS_API int bs_run_passed(const bs_run *run);
+
+/* Writes the one-line verdict of a checked run, e.g. "PASS  38 of 38 elements
+ * compared (central), largest relative error 9.5e-10 at g[1z][1,2]", into buf
+ * (cut to size), naming steps in `notation` (NULL for "g").  A run not yet
+ * checked is BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_run_verdict(const bs_run *run, const char *notation, char *buf,
+                                    size_t size, bs_lib_error *err);
+
+/* How a run is rendered; every field zero gives the defaults. */
+typedef struct bs_render_settings {
+    const char *format;   /* "text", "json", "markdown", "latex", "html" or "dot"; NULL: text */
+    const char *notation; /* "g", "partial" or "code"; NULL: g */
+    int precision;        /* significant digits in text, 1 to 17; 0: 6 */
+    int terms;            /* 1: expand each element term by term with its numbers */
+    int explain;          /* 1: say in words why each step is what it is */
+    int fragment;         /* latex: the body only, without the preamble */
+    const char *source;   /* the file name shown in the header; NULL: the spec's */
+} bs_render_settings;
+
+/* Returns the default render settings: text, g notation, 6 digits. */
+BS_API bs_render_settings bs_render_settings_default(void);
+
+/* Renders the run to `fp` (not closed) as `settings` say (NULL: defaults).
+ * An unchecked run is rendered without numerical values.  A failed write is
+ * BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_run_render(const bs_run *run, FILE *fp,
+                                   const bs_render_settings *settings, bs_lib_error *err);
+
+/* Renders the run into memory: on success *out holds the NUL-terminated text
+ * (its length in *len when len is not NULL), which the caller frees with
+ * free(); on failure *out is NULL.  The text equals what bs_run_render writes. */
+BS_API bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *settings,
+                                          char **out, size_t *len, bs_lib_error *err);
+
+/* ---- comparing another program's gradients ------------------------------ */
+
+/* Gradients computed by another program, given step by step, to compare
+ * with a run. */
+typedef struct bs_grad_set bs_grad_set;
+
+/* Creates an empty gradient set for `run`, which it borrows and which must
+ * outlive it.  The caller frees *out with bs_grad_set_free(). */
+BS_API bs_lib_status bs_grad_set_create(const bs_run *run, bs_grad_set **out,
+                                        bs_lib_error *err);
+
+/* Gives the values of gradient `name` in any notation ("dz2", "g[2z]",
+ * "dL/dz2", "∂L/∂z[2]"; "loss" for the loss): rows×cols doubles row by row
+ * in the displayed orientation of the spec's convention, copied.  Its
+ * transpose, and an unsummed bias gradient (one row per example), are taken
+ * too; anything else, a name given twice, or a value that is not finite is
+ * BS_LIB_ERR_SPEC with the name in err->where. */
+BS_API bs_lib_status bs_grad_set_put(bs_grad_set *set, const char *name, const double *values,
+                                     size_t rows, size_t cols, bs_lib_error *err);
+
+/* Frees a gradient set; NULL is allowed. */
+BS_API void bs_grad_set_free(bs_grad_set *set);
+
+/* How gradients are compared. */
+typedef struct bs_compare_settings {
+    double rtol;          /* relative tolerance (default 1e-6) */
+    double atol;          /* absolute tolerance (default 1e-9) */
+    const char *notation; /* "g", "partial" or "code" for the report; NULL: that of
+                             the first name given */
+} bs_compare_settings;
+
+/* Returns the default compare settings: rtol 1e-6, atol 1e-9, the notation
+ * of the first name given. */
+BS_API bs_compare_settings bs_compare_settings_default(void);
+
+/* The comparison of a gradient set with its run, step by step. */
+typedef struct bs_comparison bs_comparison;
+
+/* Compares the gradients of `set` with those of `run` (the run the set was
+ * created for) in backward order; the first step that disagrees is where the
+ * mistake entered, and the mistake catalogue names the mistake that
+ * reproduces its numbers, as `backstep compare` does.  `settings` may be
+ * NULL.  The comparison borrows the run; the caller frees *out with
+ * bs_comparison_free(). */
+BS_API bs_lib_status bs_run_compare(const bs_run *run, const bs_grad_set *set,
+                                    const bs_compare_settings *settings, bs_comparison **out,
+                                    bs_lib_error *err);
+
+/* Frees a comparison; NULL is allowed. */
+BS_API void bs_comparison_free(bs_comparison *cmp);
+
+/* Returns 1 when every step given (and the loss, if given) agrees, else 0. */
+BS_API int bs_comparison_agrees(const bs_comparison *cmp);
+
+/* What the comparison found for one step. */
+typedef enum bs_outcome {
+    BS_OUTCOME_NOT_GIVEN = 0, /* the set does not give this step */
+    BS_OUTCOME_AGREES,        /* every element within the tolerances */
+    BS_OUTCOME_DISAGREES,     /* a mistake enters here */
+    BS_OUTCOME_INHERITS       /* wrong only because a step above it is wrong */
+} bs_outcome;
+
+/* One backward step of a comparison. */
+typedef struct bs_compared_step {
+    const char *name;          /* in the report's notation: "dz2" */
+    const char *id;            /* canonical: "g[2z]" */
+    bs_outcome outcome;
+    size_t rows, cols;         /* backstep's displayed shape */
+    size_t n_elements, n_wrong;
+    double max_abs, max_rel;   /* largest differences over the elements */
+    const char *mistake;       /* the catalogue key, e.g. "no-derivative", or NULL */
+    const char *mistake_name;  /* e.g. "activation derivative left out", or NULL */
+    const char *diagnosis;     /* one or two sentences on the mistake, or "" */
+    const char *inherits_from; /* for BS_OUTCOME_INHERITS, the step whose error it carries */
+} bs_compared_step;
+
+/* Returns the number of backward steps compared (4 per layer), in backward order. */
+BS_API size_t bs_comparison_step_count(const bs_comparison *cmp);
+
+/* Returns the index of the first step that disagrees, or -1 when none does. */
+BS_API long bs_comparison_first(const bs_comparison *cmp);
+
+/* Fills *out with step `index` of the comparison; out of range is
+ * BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_comparison_step(const bs_comparison *cmp, size_t index,
+                                        bs_compared_step *out, bs_lib_error *err);
+
+/* Fills *out with the step called `name` in any notation ("dz2", "g[2z]");
+ * a name that is not a backward step is BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_comparison_find(const bs_comparison *cmp, const char *name,
+                                        bs_compared_step *out, bs_lib_error *err);
+
+/* Writes the report of `backstep compare` to `fp` (not closed): `format`
+ * "text" (NULL) — a line per step, then the first disagreement and its
+ * diagnosis — or "json".  A failed write is BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_comparison_render(const bs_comparison *cmp, FILE *fp,
+                                          const char *format, bs_lib_error *err);
+
+/* The same into memory: *out holds the NUL-terminated report (its length in
+ * *len when len is not NULL), which the caller frees with free(). */
+BS_API bs_lib_status bs_comparison_render_string(const bs_comparison *cmp, const char *format,
+                                                 char **out, size_t *len, bs_lib_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

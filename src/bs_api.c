@@ -1,0 +1,829 @@
+/* bs_api.c — libbackstep's public interface (backstep.h), a thin layer over
+ * the modules the command line uses: bs_net, bs_trace, bs_check, bs_render,
+ * bs_compare.  Nothing is computed here; handles wrap the internal objects
+ * and errors are copied into the public error struct. */
+#include "backstep.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs_compare.h"
+#include "bs_error.h"
+#include "bs_formula.h"
+#include "bs_mistakes.h"
+#include "bs_net.h"
+#include "bs_render.h"
+#include "bs_sink.h"
+#include "bs_trace.h"
+
+#ifndef BS_VERSION
+#define BS_VERSION "unknown"
+#endif
+
+/* The public error is the internal one under its public name. */
+_Static_assert((int)BS_LIB_OK == (int)BS_OK && (int)BS_LIB_ERR_USAGE == (int)BS_ERR_USAGE &&
+                   (int)BS_LIB_ERR_SYNTAX == (int)BS_ERR_SYNTAX &&
+                   (int)BS_LIB_ERR_SPEC == (int)BS_ERR_SPEC &&
+                   (int)BS_LIB_ERR_LIMIT == (int)BS_ERR_LIMIT &&
+                   (int)BS_LIB_ERR_IO == (int)BS_ERR_IO &&
+                   (int)BS_LIB_ERR_NOMEM == (int)BS_ERR_NOMEM &&
+                   (int)BS_LIB_ERR_NUMERIC == (int)BS_ERR_NUMERIC,
+               "bs_lib_status follows bs_status");
+_Static_assert(sizeof(((bs_lib_error *)0)->file) == sizeof(((bs_error *)0)->file) &&
+                   sizeof(((bs_lib_error *)0)->where) == sizeof(((bs_error *)0)->where) &&
+                   sizeof(((bs_lib_error *)0)->message) == sizeof(((bs_error *)0)->message),
+               "bs_lib_error holds what bs_error holds");
+_Static_assert((int)BS_OUTCOME_NOT_GIVEN == (int)BS_CMP_NOT_GIVEN &&
+                   (int)BS_OUTCOME_AGREES == (int)BS_CMP_AGREES &&
+                   (int)BS_OUTCOME_DISAGREES == (int)BS_CMP_DISAGREES &&
+                   (int)BS_OUTCOME_INHERITS == (int)BS_CMP_INHERITS,
+               "bs_outcome follows bs_compare_status");
+
+struct bs_spec {
+    bs_net *net;
+    char file[256]; /* the file or name it was loaded from */
+};
+
+/* A parameter of the spec in the displayed orientation. */
+typedef struct param_view {
+    char id[16];    /* "W[1]", "b[1]" */
+    size_t rows, cols;
+    double *v;
+} param_view;
+
+struct bs_run {
+    const bs_spec *spec;
+    bs_trace *t;
+    param_view *params; /* [2(l − 1)] W[l], [2(l − 1) + 1] b[l] */
+};
+
+struct bs_grad_set {
+    const bs_run *run;
+    bs_grads_file *g;
+};
+
+struct bs_comparison {
+    const bs_run *run;
+    bs_compare_result *r;
+};
+
+/* ---- errors ------------------------------------------------------------ */
+
+static bs_lib_status give(bs_lib_error *out, const bs_error *in)
+{
+    if (out) {
+        out->status = (bs_lib_status)in->status;
+        memcpy(out->file, in->file, sizeof out->file);
+        memcpy(out->where, in->where, sizeof out->where);
+        memcpy(out->message, in->message, sizeof out->message);
+    }
+    return (bs_lib_status)in->status;
+}
+
+static void clear(bs_lib_error *out)
+{
+    bs_error e;
+    bs_error_clear(&e);
+    give(out, &e);
+}
+
+void bs_lib_error_line(const bs_lib_error *err, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return;
+    if (!err) {
+        buf[0] = '\0';
+        return;
+    }
+    bs_error e;
+    e.status = (bs_status)err->status;
+    memcpy(e.file, err->file, sizeof e.file);
+    memcpy(e.where, err->where, sizeof e.where);
+    memcpy(e.message, err->message, sizeof e.message);
+    e.file[sizeof e.file - 1] = e.where[sizeof e.where - 1] = e.message[sizeof e.message - 1] =
+        '\0';
+    bs_error_format(&e, buf, size);
+}
+
+const char *bs_lib_status_name(bs_lib_status status)
+{
+    return bs_status_name((bs_status)status);
+}
+
+const char *bs_lib_version(void)
+{
+    return BS_VERSION;
+}
+
+static bs_lib_status usage(bs_lib_error *out, const char *where, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Records a usage error (a bad argument) at `where` (may be NULL). */
+static bs_lib_status usage(bs_lib_error *out, const char *where, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    bs_error e;
+    bs_error_clear(&e);
+    bs_error_set(&e, BS_ERR_USAGE, where, "%s", msg);
+    return give(out, &e);
+}
+
+static bs_lib_status nomem(bs_lib_error *out)
+{
+    bs_error e;
+    bs_error_clear(&e);
+    bs_error_set(&e, BS_ERR_NOMEM, NULL, "out of memory");
+    return give(out, &e);
+}
+
+/* Looks `name` up in a NULL-terminated list; NULL means the first entry.
+ * Returns its index, or -1 with a usage error naming `what`. */
+static int pick(const char *name, const char *const *names, const char *what,
+                bs_lib_error *err)
+{
+    if (!name)
+        return 0;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], name) == 0)
+            return i;
+    char q[80], msg[160];
+    bs_error_quote(q, sizeof q, name);
+    const char *g = bs_suggest(name, names);
+    if (g)
+        snprintf(msg, sizeof msg, " (did you mean \"%s\"?)", g);
+    else
+        msg[0] = '\0';
+    usage(err, what, "unknown %s \"%s\"%s", what, q, msg);
+    return -1;
+}
+
+/* ---- specs ------------------------------------------------------------- */
+
+static bs_lib_status wrap_spec(bs_net *net, const char *file, bs_spec **out,
+                               bs_lib_error *err)
+{
+    bs_spec *s = calloc(1, sizeof *s);
+    if (!s) {
+        bs_net_free(net);
+        return nomem(err);
+    }
+    s->net = net;
+    snprintf(s->file, sizeof s->file, "%s", file);
+    *out = s;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_spec_load_file(const char *path, bs_spec **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!path)
+        return usage(err, NULL, "no spec file given");
+    bs_error e;
+    bs_error_clear(&e);
+    bs_net *net = NULL;
+    if (bs_net_load_file(path, NULL, &net, &e) != BS_OK)
+        return give(err, &e);
+    return wrap_spec(net, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);
+}
+
+bs_lib_status bs_spec_load_string(const char *text, size_t len, const char *name,
+                                  bs_spec **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!name)
+        name = "<string>";
+    if (!text)
+        return usage(err, NULL, "no spec text given");
+    bs_error e;
+    bs_error_clear(&e);
+    bs_net *net = NULL;
+    if (bs_net_load_string(text, len, name, NULL, &net, &e) != BS_OK)
+        return give(err, &e);
+    return wrap_spec(net, name, out, err);
+}
+
+void bs_spec_free(bs_spec *spec)
+{
+    if (!spec)
+        return;
+    bs_net_free(spec->net);
+    free(spec);
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+static void free_params(bs_run *r)
+{
+    if (!r->params)
+        return;
+    for (size_t k = 0; k < 2 * r->spec->net->L; k++)
+        free(r->params[k].v);
+    free(r->params);
+    r->params = NULL;
+}
+
+/* The parameters in the displayed orientation: shaped as their gradients
+ * g[nW] and g[nb] are displayed. */
+static int make_params(bs_run *r)
+{
+    const bs_net *net = r->spec->net;
+    r->params = calloc(2 * net->L, sizeof *r->params);
+    if (!r->params)
+        return -1;
+    for (size_t l = 1; l <= net->L; l++) {
+        for (int isb = 0; isb < 2; isb++) {
+            param_view *p = &r->params[2 * (l - 1) + (size_t)isb];
+            char gid[24];
+            bs_name_grad(gid, sizeof gid, isb ? BS_Q_B : BS_Q_W, l, BS_NOTATION_G);
+            const bs_step *st = bs_trace_find(r->t, gid);
+            if (!st)
+                return -1;
+            snprintf(p->id, sizeof p->id, "%c[%zu]", isb ? 'b' : 'W', l);
+            p->rows = st->rows;
+            p->cols = st->cols;
+            p->v = malloc(sizeof(double) * (st->rows * st->cols));
+            if (!p->v)
+                return -1;
+            if (isb) {
+                memcpy(p->v, net->b[l], sizeof(double) * net->n[l]);
+                continue;
+            }
+            /* stored n[l−1]×n[l]; displayed the same, or its transpose */
+            size_t in = net->n[l - 1], outn = net->n[l];
+            for (size_t i = 0; i < in; i++)
+                for (size_t j = 0; j < outn; j++) {
+                    double v = net->W[l][i * outn + j];
+                    if (st->transposed)
+                        p->v[j * in + i] = v;
+                    else
+                        p->v[i * outn + j] = v;
+                }
+        }
+    }
+    return 0;
+}
+
+bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!spec)
+        return usage(err, NULL, "no spec given");
+    bs_run *r = calloc(1, sizeof *r);
+    if (!r)
+        return nomem(err);
+    r->spec = spec;
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_trace_build(spec->net, &r->t, &e) != BS_OK) {
+        bs_error_set_file(&e, spec->file);
+        free(r);
+        return give(err, &e);
+    }
+    if (make_params(r) != 0) {
+        bs_run_free(r);
+        return nomem(err);
+    }
+    *out = r;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+void bs_run_free(bs_run *run)
+{
+    if (!run)
+        return;
+    free_params(run);
+    bs_trace_free(run->t);
+    free(run);
+}
+
+size_t bs_run_step_count(const bs_run *run)
+{
+    return run ? run->t->nsteps : 0;
+}
+
+static void step_info(const bs_run *run, const bs_step *st, bs_step_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = st->id;
+    out->gradient = st->kind == BS_STEP_BACKWARD;
+    out->rows = st->rows;
+    out->cols = st->cols;
+    out->value = st->value;
+    out->passed = -1;
+    if (out->gradient && run->t->checked) {
+        out->numeric = st->numeric;
+        out->n_compared = st->n_compared;
+        out->passed = st->passed;
+        out->max_rel_error = st->max_rel_error;
+    }
+}
+
+bs_lib_status bs_run_step(const bs_run *run, size_t index, bs_step_info *out, bs_lib_error *err)
+{
+    if (index >= run->t->nsteps) {
+        return usage(err, NULL, "there is no step %zu: the run has %zu steps", index,
+                     run->t->nsteps);
+    }
+    step_info(run, &run->t->steps[index], out);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+/* Reads a forward name ("z1", "z[1]", "a[0]", "x", "yhat", "y") or a parameter
+ * name ("W1", "W[1]", "b1"): its quantity and layer.  Returns 0, or -1. */
+static int forward_name(const bs_net *net, const char *name, bs_qty *q, size_t *layer)
+{
+    char buf[64];
+    size_t n = 0;
+    for (const char *c = name; *c && n + 1 < sizeof buf; c++)
+        if (*c != ' ')
+            buf[n++] = *c;
+    buf[n] = '\0';
+    if (strcmp(buf, "x") == 0 || strcmp(buf, "X") == 0) {
+        *q = BS_Q_A;
+        *layer = 0;
+        return 0;
+    }
+    if (strcmp(buf, "y") == 0 || strcmp(buf, "Y") == 0) {
+        *q = BS_Q_Y;
+        *layer = 0;
+        return 0;
+    }
+    if (strcmp(buf, "yhat") == 0 || strcmp(buf, "ŷ") == 0) {
+        *q = BS_Q_A;
+        *layer = net->L;
+        return 0;
+    }
+    switch (buf[0]) {
+    case 'a': *q = BS_Q_A; break;
+    case 'z': *q = BS_Q_Z; break;
+    case 'W':
+    case 'w': *q = BS_Q_W; break;
+    case 'b': *q = BS_Q_B; break;
+    default: return -1;
+    }
+    const char *s = buf + 1;
+    int bracket = *s == '[';
+    s += bracket;
+    size_t v = 0, digits = 0;
+    while (*s >= '0' && *s <= '9' && digits < 6) {
+        v = v * 10 + (size_t)(*s++ - '0');
+        digits++;
+    }
+    if (digits == 0 || strcmp(s, bracket ? "]" : "") != 0)
+        return -1;
+    if (v > net->L || (v == 0 && *q != BS_Q_A))
+        return -1;
+    *layer = v;
+    return 0;
+}
+
+bs_lib_status bs_run_find(const bs_run *run, const char *name, bs_step_info *out,
+                          bs_lib_error *err)
+{
+    const bs_net *net = run->spec->net;
+    char q[80];
+    bs_error_quote(q, sizeof q, name ? name : "");
+    bs_qty qty;
+    size_t layer;
+    char id[24];
+    const bs_step *st = NULL;
+    if (name && bs_name_parse(name, &qty, &layer) == 0) {
+        if (qty == BS_Q_LOSS)
+            st = bs_trace_find(run->t, "L");
+        else if (layer <= net->L) {
+            bs_name_grad(id, sizeof id, qty, layer, BS_NOTATION_G);
+            st = bs_trace_find(run->t, id);
+        }
+    } else if (name && forward_name(net, name, &qty, &layer) == 0) {
+        if (qty == BS_Q_W || qty == BS_Q_B) {
+            const param_view *p = &run->params[2 * (layer - 1) + (qty == BS_Q_B)];
+            memset(out, 0, sizeof *out);
+            out->id = p->id;
+            out->rows = p->rows;
+            out->cols = p->cols;
+            out->value = p->v;
+            out->passed = -1;
+            clear(err);
+            return BS_LIB_OK;
+        }
+        bs_name_var(id, sizeof id, qty, layer, BS_NOTATION_G);
+        st = bs_trace_find(run->t, id);
+    }
+    if (!st) {
+        return usage(err, q,
+                     "unknown step \"%s\": expected a name like dz2, g[2z], dL/dz2, z2, a[1], "
+                     "x, y, loss or W1, with a layer from 1 to %zu",
+                     q, net->L);
+    }
+    step_info(run, st, out);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_step_name(const bs_run *run, size_t index, const char *notation,
+                               char *buf, size_t size, bs_lib_error *err)
+{
+    int nt = pick(notation, bs_notation_names, "notation", err);
+    if (nt < 0)
+        return BS_LIB_ERR_USAGE;
+    if (index >= run->t->nsteps) {
+        return usage(err, NULL, "there is no step %zu: the run has %zu steps", index,
+                     run->t->nsteps);
+    }
+    if (buf && size)
+        bs_step_name(buf, size, &run->t->steps[index], (bs_notation)nt);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+double bs_run_loss(const bs_run *run)
+{
+    const bs_step *st = bs_trace_find(run->t, "L");
+    return st ? st->value[0] : 0.0;
+}
+
+bs_check_settings bs_check_settings_default(void)
+{
+    bs_check_settings s;
+    s.method = "central";
+    s.epsilon = 0.0;
+    s.rtol = -1.0;
+    s.atol = -1.0;
+    s.full = 0;
+    return s;
+}
+
+bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_lib_error *err)
+{
+    bs_check_settings s = settings ? *settings : bs_check_settings_default();
+    int m = pick(s.method, bs_method_names, "method", err);
+    if (m < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!(s.epsilon >= 0)) {
+        return usage(err, "epsilon",
+                     "the step h must be positive (or 0 for the default), got %g", s.epsilon);
+    }
+    bs_check_opts o = bs_check_defaults((bs_method)m);
+    if (s.epsilon > 0)
+        o.epsilon = s.epsilon;
+    if (s.rtol >= 0)
+        o.rtol = s.rtol;
+    if (s.atol >= 0)
+        o.atol = s.atol;
+    o.full = s.full != 0;
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_trace_check(run->t, &o, &e) != BS_OK) {
+        bs_error_set_file(&e, run->spec->file);
+        return give(err, &e);
+    }
+    clear(err);
+    return BS_LIB_OK;
+}
+
+int bs_run_passed(const bs_run *run)
+{
+    if (!run->t->checked)
+        return -1;
+    return run->t->passed ? 1 : 0;
+}
+
+/* Copies a memory sink's text into buf, cut to size. */
+static void copy_out(const bs_sink *s, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return;
+    snprintf(buf, size, "%s", s->buf ? s->buf : "");
+}
+
+bs_lib_status bs_run_verdict(const bs_run *run, const char *notation, char *buf, size_t size,
+                             bs_lib_error *err)
+{
+    int nt = pick(notation, bs_notation_names, "notation", err);
+    if (nt < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!run->t->checked)
+        return usage(err, NULL, "the run has not been checked: call bs_run_check() first");
+    bs_sink s = bs_sink_buffer();
+    bs_render_verdict(&s, run->t, (bs_notation)nt);
+    int failed = bs_sink_status(&s) != 0;
+    copy_out(&s, buf, size);
+    bs_sink_free_buffer(&s);
+    if (failed)
+        return nomem(err);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_render_settings bs_render_settings_default(void)
+{
+    bs_render_settings s;
+    memset(&s, 0, sizeof s);
+    s.format = "text";
+    s.notation = "g";
+    s.precision = 6;
+    return s;
+}
+
+/* Turns public render settings into the renderer's options. */
+static int render_opts(const bs_run *run, const bs_render_settings *settings,
+                       bs_render_opts *o, bs_lib_error *err)
+{
+    bs_render_settings s;
+    if (settings)
+        s = *settings;
+    else
+        memset(&s, 0, sizeof s);
+    *o = bs_render_defaults();
+    int f = pick(s.format, bs_format_names, "format", err);
+    if (f < 0)
+        return -1;
+    int nt = pick(s.notation, bs_notation_names, "notation", err);
+    if (nt < 0)
+        return -1;
+    if (s.precision < 0 || s.precision > 17) {
+        usage(err, "precision", "precision expects 1 to 17 digits (0 for 6), got %d",
+              s.precision);
+        return -1;
+    }
+    o->format = (bs_format)f;
+    o->notation = (bs_notation)nt;
+    if (s.precision > 0)
+        o->precision = s.precision;
+    o->terms = s.terms != 0;
+    o->explain = s.explain != 0;
+    o->fragment = s.fragment != 0;
+    o->source = s.source ? s.source : run->spec->file;
+    return 0;
+}
+
+static bs_lib_status io_error(bs_lib_error *err, const char *what)
+{
+    bs_error e;
+    bs_error_clear(&e);
+    bs_error_set(&e, BS_ERR_IO, NULL, "could not write the %s", what);
+    return give(err, &e);
+}
+
+bs_lib_status bs_run_render(const bs_run *run, FILE *fp, const bs_render_settings *settings,
+                            bs_lib_error *err)
+{
+    bs_render_opts o;
+    if (render_opts(run, settings, &o, err) != 0)
+        return BS_LIB_ERR_USAGE;
+    if (!fp)
+        return usage(err, NULL, "no FILE * to render to");
+    bs_sink s = bs_sink_file(fp);
+    if (bs_render(&s, run->t, &o) != 0 || bs_sink_status(&s) != 0)
+        return io_error(err, "trace");
+    clear(err);
+    return BS_LIB_OK;
+}
+
+/* Hands a memory sink's text to the caller, or frees it on failure. */
+static bs_lib_status hand_over(bs_sink *s, char **out, size_t *len, bs_lib_error *err)
+{
+    if (bs_sink_status(s) == 0 && !s->buf)
+        s->buf = calloc(1, 1); /* nothing written: an empty string */
+    if (bs_sink_status(s) != 0 || !s->buf) {
+        bs_sink_free_buffer(s);
+        return nomem(err);
+    }
+    *out = s->buf;
+    if (len)
+        *len = s->len;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *settings,
+                                   char **out, size_t *len, bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    bs_render_opts o;
+    if (render_opts(run, settings, &o, err) != 0)
+        return BS_LIB_ERR_USAGE;
+    bs_sink s = bs_sink_buffer();
+    bs_render(&s, run->t, &o);
+    return hand_over(&s, out, len, err);
+}
+
+/* ---- comparing ---------------------------------------------------------- */
+
+bs_lib_status bs_grad_set_create(const bs_run *run, bs_grad_set **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!run)
+        return usage(err, NULL, "no run given");
+    bs_grad_set *g = calloc(1, sizeof *g);
+    if (!g)
+        return nomem(err);
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_grads_file_create(run->t, &g->g, &e) != BS_OK) {
+        free(g);
+        return give(err, &e);
+    }
+    g->run = run;
+    *out = g;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_grad_set_put(bs_grad_set *set, const char *name, const double *values,
+                              size_t rows, size_t cols, bs_lib_error *err)
+{
+    if (!name || (!values && rows * cols > 0))
+        return usage(err, NULL, "a gradient needs a name and its values");
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_grads_file_set(set->g, name, values, rows, cols, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+void bs_grad_set_free(bs_grad_set *set)
+{
+    if (!set)
+        return;
+    bs_grads_file_free(set->g);
+    free(set);
+}
+
+bs_compare_settings bs_compare_settings_default(void)
+{
+    bs_compare_opts d = bs_compare_defaults();
+    bs_compare_settings s;
+    s.rtol = d.rtol;
+    s.atol = d.atol;
+    s.notation = NULL;
+    return s;
+}
+
+bs_lib_status bs_run_compare(const bs_run *run, const bs_grad_set *set,
+                             const bs_compare_settings *settings, bs_comparison **out,
+                             bs_lib_error *err)
+{
+    *out = NULL;
+    if (!run || !set)
+        return usage(err, NULL, "comparing needs a run and a gradient set");
+    if (set->run != run)
+        return usage(err, NULL, "the gradient set was created for another run");
+    bs_compare_settings s = settings ? *settings : bs_compare_settings_default();
+    bs_compare_opts o = bs_compare_defaults();
+    if (!(s.rtol >= 0) || !(s.atol >= 0))
+        return usage(err, NULL, "the tolerances must be numbers ≥ 0");
+    o.rtol = s.rtol;
+    o.atol = s.atol;
+    if (s.notation) {
+        int nt = pick(s.notation, bs_notation_names, "notation", err);
+        if (nt < 0)
+            return BS_LIB_ERR_USAGE;
+        o.notation = nt;
+    }
+    bs_comparison *c = calloc(1, sizeof *c);
+    if (!c)
+        return nomem(err);
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_compare_run(run->t, set->g, &o, &c->r, &e) != BS_OK) {
+        free(c);
+        return give(err, &e);
+    }
+    c->run = run;
+    *out = c;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+void bs_comparison_free(bs_comparison *cmp)
+{
+    if (!cmp)
+        return;
+    bs_compare_result_free(cmp->r);
+    free(cmp);
+}
+
+int bs_comparison_agrees(const bs_comparison *cmp)
+{
+    return bs_compare_agrees(cmp->r) ? 1 : 0;
+}
+
+size_t bs_comparison_step_count(const bs_comparison *cmp)
+{
+    return cmp->r->nsteps;
+}
+
+long bs_comparison_first(const bs_comparison *cmp)
+{
+    return cmp->r->first;
+}
+
+static void compared_step(const bs_compare_step *s, bs_compared_step *out)
+{
+    memset(out, 0, sizeof *out);
+    out->name = s->name;
+    out->id = s->id;
+    out->outcome = (bs_outcome)s->status;
+    out->rows = s->rows;
+    out->cols = s->cols;
+    out->n_elements = s->n_elements;
+    out->n_wrong = s->n_wrong;
+    out->max_abs = s->max_abs;
+    out->max_rel = s->max_rel;
+    if (s->mistake >= 0 && s->mistake < BS_MISTAKE_COUNT) {
+        out->mistake = bs_mistakes[s->mistake].key;
+        out->mistake_name = bs_mistakes[s->mistake].name;
+    }
+    out->diagnosis = s->diagnosis;
+    out->inherits_from = s->inherits_from;
+}
+
+bs_lib_status bs_comparison_step(const bs_comparison *cmp, size_t index, bs_compared_step *out,
+                                 bs_lib_error *err)
+{
+    if (index >= cmp->r->nsteps) {
+        return usage(err, NULL, "there is no step %zu: the comparison has %zu steps", index,
+                     cmp->r->nsteps);
+    }
+    compared_step(&cmp->r->steps[index], out);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_comparison_find(const bs_comparison *cmp, const char *name,
+                                 bs_compared_step *out, bs_lib_error *err)
+{
+    bs_qty qty;
+    size_t layer;
+    char q[80];
+    bs_error_quote(q, sizeof q, name ? name : "");
+    if (name && bs_name_parse(name, &qty, &layer) == 0 && qty != BS_Q_LOSS) {
+        char id[24];
+        bs_name_grad(id, sizeof id, qty, layer, BS_NOTATION_G);
+        for (size_t i = 0; i < cmp->r->nsteps; i++)
+            if (strcmp(cmp->r->steps[i].id, id) == 0) {
+                compared_step(&cmp->r->steps[i], out);
+                clear(err);
+                return BS_LIB_OK;
+            }
+    }
+    return usage(err, q,
+                 "unknown step \"%s\": expected a backward step of the network, like dz2, "
+                 "g[2z] or dL/dW1",
+                 q);
+}
+
+static void compare_report(bs_sink *s, const bs_comparison *cmp, int json)
+{
+    if (json)
+        bs_compare_json(s, cmp->r);
+    else
+        bs_compare_text(s, cmp->r);
+}
+
+bs_lib_status bs_comparison_render(const bs_comparison *cmp, FILE *fp, const char *format,
+                                   bs_lib_error *err)
+{
+    static const char *const formats[] = {"text", "json", NULL};
+    int f = pick(format, formats, "format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!fp)
+        return usage(err, NULL, "no FILE * to render to");
+    bs_sink s = bs_sink_file(fp);
+    compare_report(&s, cmp, f == 1);
+    if (bs_sink_status(&s) != 0)
+        return io_error(err, "comparison");
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_comparison_render_string(const bs_comparison *cmp, const char *format,
+                                          char **out, size_t *len, bs_lib_error *err)
+{
+    static const char *const formats[] = {"text", "json", NULL};
+    *out = NULL;
+    if (len)
+        *len = 0;
+    int f = pick(format, formats, "format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    bs_sink s = bs_sink_buffer();
+    compare_report(&s, cmp, f == 1);
+    return hand_over(&s, out, len, err);
+}

@@ -1,0 +1,615 @@
+/* check_api.c — libbackstep's public interface (backstep.h): errors as values
+ * with their place, values by name in every notation against the trace and
+ * against numbers worked by hand, comparisons with planted mistakes named by
+ * their catalogue key (and reported as `backstep compare` reports them),
+ * rendering to memory equal to rendering to a FILE *, and _free(NULL). */
+#include "backstep.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs_compare.h"
+#include "bs_net.h"
+#include "bs_render.h"
+#include "bs_trace.h"
+#include "suites.h"
+
+#ifndef BS_SPECS_DIR
+#define BS_SPECS_DIR "specs"
+#endif
+
+static bs_spec *spec_file(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
+    bs_spec *spec = NULL;
+    bs_lib_error err;
+    bs_lib_status st = bs_spec_load_file(path, &spec, &err);
+    ck_assert_msg(st == BS_LIB_OK, "%s: %s: %s", path, err.where, err.message);
+    ck_assert_int_eq(err.status, BS_LIB_OK);
+    return spec;
+}
+
+static bs_run *run_of(const bs_spec *spec)
+{
+    bs_run *run = NULL;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_run_create(spec, &run, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(run);
+    return run;
+}
+
+/* The internal trace of the same spec, built independently of the API. */
+static bs_trace *internal_trace(const char *name, bs_net **net)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
+    ck_assert_int_eq(bs_net_load_file(path, NULL, net, NULL), BS_OK);
+    bs_trace *t = NULL;
+    ck_assert_int_eq(bs_trace_build(*net, &t, NULL), BS_OK);
+    return t;
+}
+
+static bs_step_info find(const bs_run *run, const char *name)
+{
+    bs_step_info v;
+    bs_lib_error err;
+    bs_lib_status st = bs_run_find(run, name, &v, &err);
+    ck_assert_msg(st == BS_LIB_OK, "%s: %s", name, err.message);
+    return v;
+}
+
+/* ---- errors as values ---------------------------------------------------- */
+
+START_TEST(test_syntax_error_has_place)
+{
+    const char text[] = "{\n  \"layers\": [1, 1]\n  \"x\": 1}";
+    bs_spec *spec = (bs_spec *)1;
+    bs_lib_error err;
+    bs_lib_status st = bs_spec_load_string(text, strlen(text), "bad.json", &spec, &err);
+    ck_assert_int_eq(st, BS_LIB_ERR_SYNTAX);
+    ck_assert_int_eq(err.status, BS_LIB_ERR_SYNTAX);
+    ck_assert_ptr_null(spec);
+    ck_assert_str_eq(err.file, "bad.json");
+    /* line 3, column 3: the quote of "x" where a ',' or '}' belongs */
+    ck_assert_str_eq(err.where, "3:3");
+    ck_assert_ptr_nonnull(strstr(err.message, "expected ',' or '}'"));
+    char line[1024];
+    bs_lib_error_line(&err, line, sizeof line);
+    ck_assert_int_eq(strncmp(line, "bad.json:3:3: expected ',' or '}'", 33), 0);
+    ck_assert_str_eq(bs_lib_status_name(st), "syntax error");
+}
+END_TEST
+
+START_TEST(test_spec_error_has_path)
+{
+    /* W1 must be 2×1 (2 inputs × 1 output in the row convention) */
+    const char text[] = "{\"layers\": [2, 1], \"activations\": \"identity\", \"loss\": \"mse\","
+                        " \"params\": {\"W1\": [[1, 2]], \"b1\": [0]}, \"x\": [1, 2], \"y\": [0]}";
+    bs_spec *spec = NULL;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_spec_load_string(text, strlen(text), NULL, &spec, &err),
+                     BS_LIB_ERR_SPEC);
+    ck_assert_ptr_null(spec);
+    ck_assert_str_eq(err.file, "<string>");
+    ck_assert_str_eq(err.where, "params.W1");
+    ck_assert_ptr_nonnull(strstr(err.message, "2×1"));
+    /* and a NULL error pointer is allowed */
+    ck_assert_int_eq(bs_spec_load_string(text, strlen(text), NULL, &spec, NULL), BS_LIB_ERR_SPEC);
+}
+END_TEST
+
+START_TEST(test_missing_file_is_io_error)
+{
+    bs_spec *spec = NULL;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_spec_load_file("/nonexistent/dir/spec.json", &spec, &err),
+                     BS_LIB_ERR_IO);
+    ck_assert_ptr_null(spec);
+    ck_assert_str_eq(err.file, "/nonexistent/dir/spec.json");
+    ck_assert_int_gt((int)strlen(err.message), 0);
+}
+END_TEST
+
+START_TEST(test_usage_errors)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    bs_step_info v;
+    ck_assert_int_eq(bs_run_find(run, "dz7", &v, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "dz7");
+    ck_assert_ptr_nonnull(strstr(err.message, "from 1 to 3"));
+    ck_assert_int_eq(bs_run_find(run, "W0", &v, &err), BS_LIB_ERR_USAGE);
+    ck_assert_int_eq(bs_run_find(run, "q2", &v, &err), BS_LIB_ERR_USAGE);
+    ck_assert_int_eq(bs_run_step(run, bs_run_step_count(run), &v, &err), BS_LIB_ERR_USAGE);
+    bs_render_settings rs = bs_render_settings_default();
+    rs.format = "jsn";
+    char *text = (char *)1;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &text, NULL, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(text);
+    ck_assert_str_eq(err.message, "unknown format \"jsn\" (did you mean \"json\"?)");
+    bs_check_settings cs = bs_check_settings_default();
+    cs.method = "centrall";
+    ck_assert_int_eq(bs_run_check(run, &cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.message, "unknown method \"centrall\" (did you mean \"central\"?)");
+    ck_assert_int_eq(bs_run_passed(run), -1);
+    char buf[64];
+    ck_assert_int_eq(bs_run_verdict(run, NULL, buf, sizeof buf, &err), BS_LIB_ERR_USAGE);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* ---- values by name in every notation ------------------------------------ */
+
+/* The names of one backward step in every notation the API reads. */
+static const char *const notations[][6] = {
+    {"g[3a]", "da3", "dL/da3", "dL/da[3]", "∂L/∂a[3]", "g[3a]"},
+    {"g[3z]", "dz3", "dL/dz3", "dL/dz[3]", "∂L/∂z[3]", "g[3z]"},
+    {"g[3W]", "dW3", "dL/dW3", "dL/dw[3]", "∂L/∂W[3]", "g[3W]"},
+    {"g[3b]", "db3", "dL/db3", "dL/db[3]", "∂L/∂b[3]", "g[3b]"},
+    {"g[2a]", "da2", "dL/da2", "dL/da[2]", "∂L/∂a[2]", "g[2a]"},
+    {"g[2z]", "dz2", "dL/dz2", "dL/dz[2]", "∂L/∂z[2]", "g[2z]"},
+    {"g[2W]", "dW2", "dL/dW2", "dL/dW[2]", "∂L/∂W[2]", "g[2W]"},
+    {"g[2b]", "db2", "dL/db2", "dL/db[2]", "∂L/∂b[2]", "g[2b]"},
+    {"g[1a]", "da1", "dL/da1", "dL/da[1]", "∂L/∂a[1]", "g[1a]"},
+    {"g[1z]", "dz1", "dL/dz1", "dL/dz[1]", "∂L/∂z[1]", "g[1z]"},
+    {"g[1W]", "dW1", "dL/dW1", "dL/dW[1]", "∂L/∂W[1]", "g[1W]"},
+    {"g[1b]", "db1", "dL/db1", "dL/db[1]", "∂L/∂b[1]", "g[1b]"},
+    /* forward values: the canonical id, then other names */
+    {"a[0]", "x", "X", "a0", "a[0]", "a[0]"},
+    {"z[1]", "z1", "z[1]", "z 1", "z1", "z[1]"},
+    {"a[2]", "a2", "a[2]", "a2", "a[2]", "a[2]"},
+    {"a[3]", "yhat", "ŷ", "a3", "a[3]", "a[3]"},
+    {"y", "y", "Y", "y", "y", "y"},
+    {"L", "loss", "L", "loss", "L", "L"},
+};
+
+START_TEST(test_every_notation_reads_the_trace)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_net *net = NULL;
+    bs_trace *t = internal_trace("4-3-2-1-bce.json", &net);
+    const char *const *names = notations[_i];
+    const bs_step *st = bs_trace_find(t, names[0]);
+    ck_assert_ptr_nonnull(st);
+    for (int k = 0; k < 5; k++) {
+        bs_step_info v = find(run, names[k]);
+        ck_assert_str_eq(v.id, names[5]);
+        ck_assert_int_eq(v.gradient, st->kind == BS_STEP_BACKWARD);
+        ck_assert_uint_eq(v.rows, st->rows);
+        ck_assert_uint_eq(v.cols, st->cols);
+        for (size_t e = 0; e < st->rows * st->cols; e++)
+            ck_assert_double_eq(v.value[e], st->value[e]);
+        ck_assert_ptr_null(v.numeric);
+        ck_assert_int_eq(v.passed, -1);
+    }
+    bs_trace_free(t);
+    bs_net_free(net);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* Handout 001's numbers (README): g[3z] = ŷ − y, g[2z], g[3W], g[1a]. */
+START_TEST(test_values_worked_by_hand)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_step_info yhat = find(run, "yhat"), y = find(run, "y"), dz3 = find(run, "dz3");
+    ck_assert_double_eq(dz3.value[0], yhat.value[0] - y.value[0]);
+    ck_assert_double_eq_tol(dz3.value[0], -0.411863, 5e-7);
+    bs_step_info dz2 = find(run, "∂L/∂z[2]");
+    ck_assert_uint_eq(dz2.rows, 1);
+    ck_assert_uint_eq(dz2.cols, 2);
+    ck_assert_double_eq_tol(dz2.value[0], -0.0701426, 5e-8);
+    ck_assert_double_eq_tol(dz2.value[1], 0.0308882, 5e-8);
+    /* g[3W] = (a[2])ᵀ · g[3z] */
+    bs_step_info a2 = find(run, "a2"), dW3 = find(run, "g[3W]");
+    ck_assert_uint_eq(dW3.rows, 2);
+    ck_assert_double_eq_tol(dW3.value[0], a2.value[0] * dz3.value[0], 1e-15);
+    ck_assert_double_eq_tol(dW3.value[1], a2.value[1] * dz3.value[0], 1e-15);
+    ck_assert_double_eq_tol(dW3.value[1], -0.207383, 5e-7);
+    /* g[1a] = g[2z] · (W[2])ᵀ with the spec's W2 */
+    bs_step_info W2 = find(run, "W2"), da1 = find(run, "dL/da1");
+    ck_assert_uint_eq(W2.rows, 3);
+    ck_assert_uint_eq(W2.cols, 2);
+    ck_assert_double_eq(W2.value[0], 0.3);
+    ck_assert_double_eq(W2.value[1], -0.4);
+    ck_assert_double_eq_tol(da1.value[0], 0.3 * dz2.value[0] - 0.4 * dz2.value[1], 1e-15);
+    ck_assert_double_eq_tol(da1.value[0], -0.0333981, 5e-8);
+    ck_assert_double_eq(bs_run_loss(run), find(run, "loss").value[0]);
+    ck_assert_double_eq_tol(bs_run_loss(run), -log(yhat.value[0]), 1e-15);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* Parameters come back as the spec writes them, in either convention. */
+START_TEST(test_params_as_written)
+{
+    bs_spec *spec = spec_file("2-3-3-2-leaky-relu-bce.json"); /* column convention */
+    bs_run *run = run_of(spec);
+    static const double W1[] = {0.8, -0.5, -0.6, 0.4, 0.3, 0.9};
+    static const double b1[] = {0.1, -0.2, 0.05};
+    bs_step_info w = find(run, "W[1]");
+    ck_assert_str_eq(w.id, "W[1]");
+    ck_assert_uint_eq(w.rows, 3);
+    ck_assert_uint_eq(w.cols, 2);
+    for (size_t e = 0; e < 6; e++)
+        ck_assert_double_eq(w.value[e], W1[e]);
+    bs_step_info b = find(run, "b1");
+    ck_assert_uint_eq(b.rows, 3);
+    ck_assert_uint_eq(b.cols, 1);
+    for (size_t e = 0; e < 3; e++)
+        ck_assert_double_eq(b.value[e], b1[e]);
+    /* the gradient has the parameter's displayed shape */
+    bs_step_info g = find(run, "dW1");
+    ck_assert_uint_eq(g.rows, 3);
+    ck_assert_uint_eq(g.cols, 2);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_step_names_and_order)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    /* a[0], y, z[1..3], a[1..3], L, then 4 backward steps per layer */
+    ck_assert_uint_eq(bs_run_step_count(run), 2 + 2 * 3 + 1 + 4 * 3);
+    bs_step_info v;
+    bs_lib_error err;
+    size_t first = 0;
+    while (bs_run_step(run, first, &v, &err) == BS_LIB_OK && !v.gradient)
+        first++;
+    ck_assert_str_eq(v.id, "g[3a]");
+    char buf[32];
+    ck_assert_int_eq(bs_run_step_name(run, first + 5, "code", buf, sizeof buf, &err), BS_LIB_OK);
+    ck_assert_str_eq(buf, "dz2");
+    ck_assert_int_eq(bs_run_step_name(run, first + 5, "partial", buf, sizeof buf, &err),
+                     BS_LIB_OK);
+    ck_assert_str_eq(buf, "∂L/∂z[2]");
+    ck_assert_int_eq(bs_run_step_name(run, first + 5, NULL, buf, sizeof buf, &err), BS_LIB_OK);
+    ck_assert_str_eq(buf, "g[2z]");
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* ---- the check ------------------------------------------------------------ */
+
+START_TEST(test_check_fills_numeric)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    ck_assert_int_eq(bs_run_check(run, NULL, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_passed(run), 1);
+    for (size_t k = 0; k < 12; k++) {
+        bs_step_info v = find(run, notations[k][1]);
+        ck_assert_ptr_nonnull(v.numeric);
+        ck_assert_uint_eq(v.n_compared, v.rows * v.cols);
+        ck_assert_int_eq(v.passed, 1);
+        for (size_t e = 0; e < v.rows * v.cols; e++)
+            ck_assert_double_eq_tol(v.numeric[e], v.value[e], 1e-6 * fabs(v.value[e]) + 1e-9);
+    }
+    char line[256];
+    ck_assert_int_eq(bs_run_verdict(run, "code", line, sizeof line, &err), BS_LIB_OK);
+    ck_assert_int_eq(strncmp(line, "PASS  38 of 38 elements compared (central)", 42), 0);
+    /* the complex step agrees to far tighter tolerances */
+    bs_check_settings cs = bs_check_settings_default();
+    cs.method = "complex";
+    ck_assert_int_eq(bs_run_check(run, &cs, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_passed(run), 1);
+    bs_step_info dz2 = find(run, "dz2");
+    ck_assert_double_eq_tol(dz2.numeric[0], dz2.value[0], 1e-12 * fabs(dz2.value[0]));
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* A spec whose claim is wrong fails the check: passed is 0, not an error. */
+START_TEST(test_check_failure_is_a_value)
+{
+    const char text[] = "{\"layers\": [1, 1], \"activations\": \"identity\", \"loss\": \"mse\","
+                        " \"params\": {\"W1\": [[2]], \"b1\": [0]}, \"x\": [1], \"y\": [0],"
+                        " \"claims\": {\"dz1\": 5}}";
+    bs_spec *spec = NULL;
+    bs_run *run = NULL;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_spec_load_string(text, strlen(text), "claim.json", &spec, &err),
+                     BS_LIB_OK);
+    ck_assert_int_eq(bs_run_create(spec, &run, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_check(run, NULL, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_passed(run), 0);
+    /* L = ½(2·1 − 0)², so dz1 = ŷ − y = 2, not 5 */
+    ck_assert_double_eq(find(run, "dz1").value[0], 2.0);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* ---- comparing another program's gradients --------------------------------- */
+
+/* Gives every backward step of `run` as backstep computes it, except that
+ * step `bad` (a code name) gets `wrong`. */
+static bs_grad_set *give_all(const bs_run *run, const char *bad, const double *wrong)
+{
+    bs_grad_set *set = NULL;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_grad_set_create(run, &set, &err), BS_LIB_OK);
+    bs_step_info v;
+    for (size_t i = 0; bs_run_step(run, i, &v, NULL) == BS_LIB_OK; i++) {
+        if (!v.gradient)
+            continue;
+        char name[32];
+        ck_assert_int_eq(bs_run_step_name(run, i, "code", name, sizeof name, NULL), BS_LIB_OK);
+        const double *values = bad && strcmp(name, bad) == 0 ? wrong : v.value;
+        bs_lib_status st = bs_grad_set_put(set, name, values, v.rows, v.cols, &err);
+        ck_assert_msg(st == BS_LIB_OK, "%s: %s", name, err.message);
+    }
+    return set;
+}
+
+START_TEST(test_compare_agrees)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_grad_set *set = give_all(run, NULL, NULL);
+    bs_comparison *cmp = NULL;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_run_compare(run, set, NULL, &cmp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_agrees(cmp), 1);
+    ck_assert_int_eq(bs_comparison_first(cmp), -1);
+    ck_assert_uint_eq(bs_comparison_step_count(cmp), 12);
+    bs_compared_step s;
+    ck_assert_int_eq(bs_comparison_find(cmp, "g[1W]", &s, &err), BS_LIB_OK);
+    ck_assert_int_eq(s.outcome, BS_OUTCOME_AGREES);
+    ck_assert_str_eq(s.name, "dW1"); /* the notation of the first name given */
+    ck_assert_uint_eq(s.n_elements, 12);
+    ck_assert_ptr_null(s.mistake);
+    bs_comparison_free(cmp);
+    bs_grad_set_free(set);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* Planted mistakes, each computed here from backstep's own values. */
+typedef struct plant {
+    const char *spec, *step, *key;
+} plant;
+
+static const plant plants[] = {
+    {"4-3-2-1-bce.json", "dz2", "no-derivative"}, /* dz2 = da2, σ'(z2) left out */
+    {"4-3-2-1-bce.json", "dW2", "sign"},          /* dW2 negated */
+    {"4-5-3-softmax-ce-l2.json", "dz2", "no-1/B"}, /* dz2 without the 1/B of the mean */
+};
+
+START_TEST(test_compare_names_planted_mistake)
+{
+    const plant *p = &plants[_i];
+    bs_spec *spec = spec_file(p->spec);
+    bs_run *run = run_of(spec);
+    bs_step_info v = find(run, p->step);
+    double *wrong = malloc(sizeof(double) * v.rows * v.cols);
+    ck_assert_ptr_nonnull(wrong);
+    if (strcmp(p->key, "no-derivative") == 0) {
+        bs_step_info da2 = find(run, "da2");
+        memcpy(wrong, da2.value, sizeof(double) * v.rows * v.cols);
+    } else if (strcmp(p->key, "sign") == 0) {
+        for (size_t e = 0; e < v.rows * v.cols; e++)
+            wrong[e] = -v.value[e];
+    } else {
+        size_t B = find(run, "x").rows; /* row convention: one example per row */
+        ck_assert_uint_eq(B, 4);
+        for (size_t e = 0; e < v.rows * v.cols; e++)
+            wrong[e] = (double)B * v.value[e];
+    }
+    bs_grad_set *set = give_all(run, p->step, wrong);
+    bs_comparison *cmp = NULL;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_run_compare(run, set, NULL, &cmp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_agrees(cmp), 0);
+    long first = bs_comparison_first(cmp);
+    ck_assert_int_ge(first, 0);
+    bs_compared_step s, f;
+    ck_assert_int_eq(bs_comparison_step(cmp, (size_t)first, &s, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_find(cmp, p->step, &f, &err), BS_LIB_OK);
+    ck_assert_str_eq(s.id, f.id);
+    ck_assert_str_eq(s.name, p->step);
+    ck_assert_int_eq(s.outcome, BS_OUTCOME_DISAGREES);
+    ck_assert_ptr_nonnull(s.mistake);
+    ck_assert_str_eq(s.mistake, p->key);
+    ck_assert_ptr_nonnull(s.mistake_name);
+    ck_assert_ptr_nonnull(strstr(s.diagnosis, p->step));
+    ck_assert_uint_eq(s.n_wrong, s.n_elements);
+
+    /* the report is the one `backstep compare` writes for the same numbers */
+    char *text = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_comparison_render_string(cmp, "text", &text, &len, &err), BS_LIB_OK);
+    ck_assert_uint_eq(len, strlen(text));
+    ck_assert_ptr_nonnull(strstr(text, s.diagnosis));
+    bs_net *net = NULL;
+    bs_trace *t = internal_trace(p->spec, &net);
+    bs_grads_file *g = NULL;
+    ck_assert_int_eq(bs_grads_file_create(t, &g, NULL), BS_OK);
+    bs_step_info e;
+    for (size_t i = 0; bs_run_step(run, i, &e, NULL) == BS_LIB_OK; i++) {
+        if (!e.gradient)
+            continue;
+        char name[32];
+        bs_run_step_name(run, i, "code", name, sizeof name, NULL);
+        ck_assert_int_eq(bs_grads_file_set(g, name, strcmp(name, p->step) == 0 ? wrong : e.value,
+                                           e.rows, e.cols, NULL),
+                         BS_OK);
+    }
+    bs_compare_result *r = NULL;
+    ck_assert_int_eq(bs_compare_run(t, g, NULL, &r, NULL), BS_OK);
+    bs_sink sink = bs_sink_buffer();
+    bs_compare_text(&sink, r);
+    ck_assert_str_eq(text, sink.buf);
+    bs_sink_free_buffer(&sink);
+    free(text);
+    ck_assert_int_eq(bs_comparison_render_string(cmp, "json", &text, NULL, &err), BS_LIB_OK);
+    sink = bs_sink_buffer();
+    bs_compare_json(&sink, r);
+    ck_assert_str_eq(text, sink.buf);
+    bs_sink_free_buffer(&sink);
+    free(text);
+
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    bs_trace_free(t);
+    bs_net_free(net);
+    bs_comparison_free(cmp);
+    bs_grad_set_free(set);
+    free(wrong);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_grad_set_rejects_bad_input)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_grad_set *set = NULL;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_grad_set_create(run, &set, &err), BS_LIB_OK);
+    const double three[3] = {1, 2, 3};
+    ck_assert_int_eq(bs_grad_set_put(set, "dz2", three, 1, 3, &err), BS_LIB_ERR_SPEC);
+    ck_assert_str_eq(err.where, "dz2");
+    ck_assert_ptr_nonnull(strstr(err.message, "expected 1×2"));
+    ck_assert_int_eq(bs_grad_set_put(set, "dq2", three, 1, 3, &err), BS_LIB_ERR_SPEC);
+    ck_assert_int_eq(bs_grad_set_put(set, "dz2", three, 1, 2, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_grad_set_put(set, "g[2z]", three, 1, 2, &err), BS_LIB_ERR_SPEC);
+    const double inf[2] = {INFINITY, 0};
+    ck_assert_int_eq(bs_grad_set_put(set, "dz1", inf, 1, 2, &err), BS_LIB_ERR_SPEC);
+    /* a set belongs to the run it was created for */
+    bs_run *other = run_of(spec);
+    bs_comparison *cmp = (bs_comparison *)1;
+    ck_assert_int_eq(bs_run_compare(other, set, NULL, &cmp, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(cmp);
+    bs_compare_settings cs = bs_compare_settings_default();
+    ck_assert_double_eq(cs.rtol, 1e-6);
+    ck_assert_double_eq(cs.atol, 1e-9);
+    cs.notation = "partial";
+    ck_assert_int_eq(bs_run_compare(run, set, &cs, &cmp, &err), BS_LIB_OK);
+    bs_compared_step s;
+    ck_assert_int_eq(bs_comparison_find(cmp, "dz2", &s, &err), BS_LIB_OK);
+    ck_assert_str_eq(s.name, "∂L/∂z[2]");
+    ck_assert_int_eq(bs_comparison_find(cmp, "z2", &s, &err), BS_LIB_ERR_USAGE);
+    ck_assert_int_eq(bs_comparison_step(cmp, 12, &s, &err), BS_LIB_ERR_USAGE);
+    bs_comparison_free(cmp);
+    bs_run_free(other);
+    bs_grad_set_free(set);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* ---- rendering ------------------------------------------------------------- */
+
+static const char *const formats[] = {"text", "json", "markdown", "latex", "html", "dot"};
+
+START_TEST(test_render_buffer_equals_file)
+{
+    bs_spec *spec = spec_file("3-4-3-relu-softmax-mse.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    ck_assert_int_eq(bs_run_check(run, NULL, &err), BS_LIB_OK);
+    bs_render_settings rs = bs_render_settings_default();
+    rs.format = formats[_i];
+    rs.notation = "code";
+    rs.terms = 1;
+    char *text = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &text, &len, &err), BS_LIB_OK);
+    ck_assert_uint_gt(len, 100);
+    ck_assert_uint_eq(len, strlen(text));
+    FILE *fp = tmpfile();
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_int_eq(bs_run_render(run, fp, &rs, &err), BS_LIB_OK);
+    ck_assert_int_eq((long)ftell(fp), (long)len);
+    rewind(fp);
+    char *back = malloc(len + 1);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_uint_eq(fread(back, 1, len + 1, fp), len);
+    back[len] = '\0';
+    ck_assert_str_eq(back, text);
+    fclose(fp);
+    /* the same bytes the renderer writes for the trace built inside */
+    bs_net *net = NULL;
+    bs_trace *t = internal_trace("3-4-3-relu-softmax-mse.json", &net);
+    ck_assert_int_eq(bs_trace_check(t, NULL, NULL), BS_OK);
+    bs_render_opts o = bs_render_defaults();
+    o.format = (bs_format)_i;
+    o.notation = BS_NOTATION_CODE;
+    o.terms = 1;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, "3-4-3-relu-softmax-mse.json");
+    o.source = path;
+    bs_sink s = bs_sink_buffer();
+    ck_assert_int_eq(bs_render(&s, t, &o), 0);
+    ck_assert_str_eq(s.buf, text);
+    bs_sink_free_buffer(&s);
+    bs_trace_free(t);
+    bs_net_free(net);
+    free(back);
+    free(text);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_free_null)
+{
+    bs_spec_free(NULL);
+    bs_run_free(NULL);
+    bs_grad_set_free(NULL);
+    bs_comparison_free(NULL);
+    free(NULL);
+    /* and an error that says nothing formats to nothing */
+    bs_lib_error err;
+    memset(&err, 0, sizeof err);
+    char line[16] = "x";
+    bs_lib_error_line(&err, line, sizeof line);
+    ck_assert_str_eq(line, "");
+    ck_assert_str_eq(bs_lib_version(), BS_VERSION);
+}
+END_TEST
+
+Suite *api_suite(void)
+{
+    Suite *s = suite_create("api");
+    TCase *tc = tcase_create("api");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_syntax_error_has_place);
+    tcase_add_test(tc, test_spec_error_has_path);
+    tcase_add_test(tc, test_missing_file_is_io_error);
+    tcase_add_test(tc, test_usage_errors);
+    tcase_add_loop_test(tc, test_every_notation_reads_the_trace, 0,
+                        (int)(sizeof notations / sizeof notations[0]));
+    tcase_add_test(tc, test_values_worked_by_hand);
+    tcase_add_test(tc, test_params_as_written);
+    tcase_add_test(tc, test_step_names_and_order);
+    tcase_add_test(tc, test_check_fills_numeric);
+    tcase_add_test(tc, test_check_failure_is_a_value);
+    tcase_add_test(tc, test_compare_agrees);
+    tcase_add_loop_test(tc, test_compare_names_planted_mistake, 0,
+                        (int)(sizeof plants / sizeof plants[0]));
+    tcase_add_test(tc, test_grad_set_rejects_bad_input);
+    tcase_add_loop_test(tc, test_render_buffer_equals_file, 0,
+                        (int)(sizeof formats / sizeof formats[0]));
+    tcase_add_test(tc, test_free_null);
+    suite_add_tcase(s, tc);
+    return s;
+}
