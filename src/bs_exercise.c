@@ -1,0 +1,1180 @@
+/* bs_exercise.c — per-student variants, sheets, answer skeletons and keys. */
+#include "bs_exercise.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs_json.h"
+#include "bs_latex.h"
+#include "bs_mathml.h"
+#include "bs_rng.h"
+
+/* ---- ids and rosters ------------------------------------------------- */
+
+static int ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+int bs_id_check(const char *id, char *why, size_t size)
+{
+    size_t n = strlen(id);
+    if (n == 0) {
+        snprintf(why, size, "empty id");
+        return -1;
+    }
+    char q[80];
+    bs_error_quote(q, sizeof q, id);
+    if (n > BS_ID_MAX) {
+        snprintf(why, size, "id \"%s\" is longer than %d characters", q, BS_ID_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)id[i];
+        if (!(isalnum(c) && c < 128) && c != '.' && c != '_' && c != '-') {
+            snprintf(why, size,
+                     "id \"%s\" has the character '%s%c' at %zu: an id is a file name made of "
+                     "letters, digits, '.', '_' and '-'",
+                     q, c < 32 || c >= 127 ? "\\x" : "", c < 32 || c >= 127 ? '?' : c, i + 1);
+            if (c < 32 || c >= 127)
+                snprintf(why, size,
+                         "id \"%s\" has byte 0x%02x at %zu: an id is a file name made of "
+                         "letters, digits, '.', '_' and '-'",
+                         q, c, i + 1);
+            return -1;
+        }
+    }
+    if (id[0] == '.' || id[0] == '-') {
+        snprintf(why, size, "id \"%s\" starts with '%c': an id is a file name that starts "
+                            "with a letter, a digit or '_'",
+                 q, id[0]);
+        return -1;
+    }
+    if (ieq(id, "key") || ieq(id, "feedback") || ieq(id, "exercise.json")) {
+        snprintf(why, size, "id \"%s\" is a name the exercise directory uses itself (key, "
+                            "feedback, exercise.json)",
+                 q);
+        return -1;
+    }
+    return 0;
+}
+
+void bs_roster_free(bs_roster *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n; i++)
+        free(r->ids[i]);
+    free(r->ids);
+    free(r->line);
+    free(r);
+}
+
+/* splits one CSV line into at most `max` fields, unquoting them in place in
+ * buf; returns the number of fields, or -1 for an unterminated quote */
+static int csv_split(char *buf, char **field, int max)
+{
+    int n = 0;
+    char *p = buf;
+    for (;;) {
+        char *out = p, *start = p;
+        if (*p == '"') {
+            p++;
+            for (;;) {
+                if (*p == '\0')
+                    return -1;
+                if (*p == '"' && p[1] == '"') {
+                    *out++ = '"';
+                    p += 2;
+                } else if (*p == '"') {
+                    p++;
+                    break;
+                } else {
+                    *out++ = *p++;
+                }
+            }
+            while (*p == ' ' || *p == '\t')
+                p++;
+            if (*p != ',' && *p != '\0')
+                return -1;
+        } else {
+            while (*p != ',' && *p != '\0')
+                out++, p++;
+        }
+        char end = *p;
+        *out = '\0';
+        if (n < max)
+            field[n] = start;
+        n++;
+        if (end == '\0')
+            break;
+        p++;
+    }
+    return n;
+}
+
+/* trims spaces and tabs at both ends, in place */
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = '\0';
+    return s;
+}
+
+#define CSV_MAX_FIELDS 64
+
+bs_status bs_roster_parse(const char *text, size_t len, const char *file, bs_roster **out,
+                          bs_error *err)
+{
+    *out = NULL;
+    bs_roster *r = calloc(1, sizeof *r);
+    if (!r)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    size_t pos = 0, lineno = 0, cap = 0;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        pos = 3;
+    int csv = 0, idcol = -1;
+    bs_status st = BS_OK;
+    char where[32];
+    while (pos < len && st == BS_OK) {
+        size_t end = pos;
+        while (end < len && text[end] != '\n')
+            end++;
+        lineno++;
+        snprintf(where, sizeof where, "line %zu", lineno);
+        size_t n = end - pos;
+        if (n && text[pos + n - 1] == '\r')
+            n--;
+        char *buf = malloc(n + 1);
+        if (!buf) {
+            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+            break;
+        }
+        memcpy(buf, text + pos, n);
+        buf[n] = '\0';
+        pos = end + 1;
+        if (memchr(buf, '\0', n)) {
+            st = bs_error_set(err, BS_ERR_SPEC, where, "a NUL byte in the roster");
+            free(buf);
+            break;
+        }
+        if (lineno == 1 && strchr(buf, ',')) {
+            /* a CSV header names an "id" column */
+            char *f[CSV_MAX_FIELDS];
+            int nf = csv_split(buf, f, CSV_MAX_FIELDS);
+            for (int i = 0; i < nf && i < CSV_MAX_FIELDS; i++)
+                if (ieq(trim(f[i]), "id"))
+                    idcol = i;
+            free(buf);
+            if (idcol < 0) {
+                st = bs_error_set(err, BS_ERR_SPEC, where,
+                                  "a roster is one id per line, or a CSV file whose header "
+                                  "has an \"id\" column; this first line has commas but no "
+                                  "\"id\" column");
+                break;
+            }
+            csv = 1;
+            continue;
+        }
+        char *id = buf;
+        if (csv) {
+            char *f[CSV_MAX_FIELDS];
+            int nf = csv_split(buf, f, CSV_MAX_FIELDS);
+            if (nf < 0) {
+                st = bs_error_set(err, BS_ERR_SPEC, where, "a quoted field is not closed");
+                free(buf);
+                break;
+            }
+            if (nf == 1 && trim(f[0])[0] == '\0' && pos >= len) {
+                free(buf); /* a blank last line */
+                break;
+            }
+            if (idcol >= nf) {
+                st = bs_error_set(err, BS_ERR_SPEC, where,
+                                  "%d fields, but the \"id\" column is field %d", nf,
+                                  idcol + 1);
+                free(buf);
+                break;
+            }
+            id = trim(f[idcol]);
+        } else {
+            id = trim(buf);
+        }
+        char why[256];
+        if (bs_id_check(id, why, sizeof why) != 0) {
+            st = bs_error_set(err, BS_ERR_SPEC, where, "%s", why);
+            free(buf);
+            break;
+        }
+        for (size_t i = 0; i < r->n; i++)
+            if (ieq(r->ids[i], id)) {
+                char q[80];
+                bs_error_quote(q, sizeof q, id);
+                st = bs_error_set(err, BS_ERR_SPEC, where,
+                                  strcmp(r->ids[i], id) == 0
+                                      ? "id \"%s\" is already on line %zu"
+                                      : "id \"%s\" is already on line %zu (ids may not differ "
+                                        "only in case)",
+                                  q, r->line[i]);
+                break;
+            }
+        if (st == BS_OK && r->n >= BS_ROSTER_MAX)
+            st = bs_error_set(err, BS_ERR_LIMIT, where, "more than %d students",
+                              BS_ROSTER_MAX);
+        if (st == BS_OK && r->n == cap) {
+            size_t nc = cap ? 2 * cap : 32;
+            char **ids = realloc(r->ids, nc * sizeof *ids);
+            if (ids)
+                r->ids = ids;
+            size_t *ln = realloc(r->line, nc * sizeof *ln);
+            if (ln)
+                r->line = ln;
+            if (!ids || !ln)
+                st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+            else
+                cap = nc;
+        }
+        if (st == BS_OK) {
+            r->ids[r->n] = malloc(strlen(id) + 1);
+            if (!r->ids[r->n]) {
+                st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+            } else {
+                strcpy(r->ids[r->n], id);
+                r->line[r->n] = lineno;
+                r->n++;
+            }
+        }
+        free(buf);
+    }
+    if (st == BS_OK && r->n == 0)
+        st = bs_error_set(err, BS_ERR_SPEC, NULL, "no student ids in the roster");
+    if (st != BS_OK) {
+        bs_error_set_file(err, file);
+        bs_roster_free(r);
+        return st;
+    }
+    *out = r;
+    return BS_OK;
+}
+
+bs_status bs_roster_load(const char *path, bs_roster **out, bs_error *err)
+{
+    char *data = NULL;
+    size_t len = 0;
+    *out = NULL;
+    bs_status st = bs_read_file(path, (size_t)16 << 20, &data, &len, err);
+    if (st != BS_OK)
+        return st;
+    st = bs_roster_parse(data, len, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);
+    free(data);
+    return st;
+}
+
+/* ---- variants -------------------------------------------------------- */
+
+uint64_t bs_id_hash(const char *id)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+        h ^= *p;
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+uint64_t bs_variant_seed(uint64_t seed, const char *id)
+{
+    bs_rng r = bs_rng_stream(seed, bs_id_hash(id));
+    return bs_rng_next(&r);
+}
+
+int bs_variant_suits(const bs_trace *t, int digits, char *why, size_t size)
+{
+    char dummy[8];
+    if (!why) {
+        why = dummy;
+        size = sizeof dummy;
+    }
+    const bs_net *net = t->net;
+    if (t->first_nonfinite < t->nsteps) {
+        snprintf(why, size, "a value is not finite at %s", t->steps[t->first_nonfinite].id);
+        return 0;
+    }
+    if (!t->checked || !t->passed) {
+        snprintf(why, size, "the gradient check does not pass");
+        return 0;
+    }
+    for (size_t l = 1; l <= net->L; l++) {
+        const char *name = net->act[l]->name;
+        double lo = 0, hi = 0, kink = 0;
+        if (strcmp(name, "sigmoid") == 0)
+            lo = 0.05, hi = 0.95;
+        else if (strcmp(name, "tanh") == 0)
+            lo = -0.95, hi = 0.95;
+        else if (strcmp(name, "softmax") == 0)
+            lo = 0.02, hi = 0.98;
+        if (net->act[l]->kink)
+            kink = 0.05;
+        for (size_t k = 0; k < net->B * net->n[l]; k++) {
+            double z = t->fw->z[l][k], a = t->fw->a[l][k];
+            if (hi > lo && (a < lo || a > hi)) {
+                snprintf(why, size, "%s output a[%zu] = %.4g is saturated (outside [%g, %g])",
+                         name, l, a, lo, hi);
+                return 0;
+            }
+            if (kink > 0 && fabs(z) < kink) {
+                snprintf(why, size, "pre-activation z[%zu] = %.4g is within %g of the %s kink",
+                         l, z, kink, name);
+                return 0;
+            }
+        }
+    }
+    double least = pow(10.0, -(double)(digits + 1));
+    for (size_t i = t->first_backward; i < t->nsteps; i++) {
+        const bs_step *st = &t->steps[i];
+        if (st->kind != BS_STEP_BACKWARD)
+            continue;
+        double big = 0;
+        for (size_t k = 0; k < st->rows * st->cols; k++)
+            big = fmax(big, fabs(st->value[k]));
+        if (big < least) {
+            snprintf(why, size, "every element of %s is below %g in magnitude", st->id, least);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static double scale10(int digits)
+{
+    double p = 1;
+    for (int i = 0; i < digits; i++)
+        p *= 10;
+    return p;
+}
+
+/* u uniform on [lo, hi), rounded to `digits` decimals, drawn again while it
+ * rounds to 0 (when nonzero is set) */
+static double draw(bs_rng *r, double lo, double hi, int digits, int nonzero)
+{
+    double p = scale10(digits);
+    for (int i = 0; i < 64; i++) {
+        double v = round((lo + (hi - lo) * bs_rng_uniform(r)) * p) / p;
+        if (v == 0.0)
+            v = 0.0; /* no −0 */
+        if (!nonzero || v != 0.0)
+            return v;
+    }
+    return 1.0 / p;
+}
+
+static void num(bs_sink *s, double v, int digits)
+{
+    bs_sink_printf(s, "%.*f", digits, v == 0.0 ? 0.0 : v);
+}
+
+/* writes rows×cols values as a JSON list of rows, each row after the first
+ * on its own line after `indent` (flat: one list) */
+static void json_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int transposed,
+                        int digits, int flat, const char *indent)
+{
+    bs_sink_puts(s, "[");
+    for (size_t a = 0; a < rows; a++) {
+        if (!flat)
+            bs_sink_printf(s, "%s%s[", a ? ",\n" : "", a ? indent : "");
+        for (size_t b = 0; b < cols; b++) {
+            if (b || (flat && a))
+                bs_sink_puts(s, ", ");
+            num(s, transposed ? v[b * rows + a] : v[a * cols + b], digits);
+        }
+        if (!flat)
+            bs_sink_puts(s, "]");
+    }
+    bs_sink_puts(s, "]");
+}
+
+static void write_variant(const bs_net *net, uint64_t vseed, uint64_t attempt, const char *id,
+                          uint64_t seed, int digits, bs_sink *s, double *buf)
+{
+    bs_rng r = bs_rng_stream(vseed, attempt);
+    int col = net->convention == BS_COLUMN;
+    char layers[256];
+    size_t k = 0;
+    layers[0] = '\0';
+    for (size_t l = 0; l <= net->L && k < sizeof layers - 24; l++)
+        k += (size_t)snprintf(layers + k, sizeof layers - k, "%s%zu", l ? "-" : "", net->n[l]);
+    char title[512];
+    snprintf(title, sizeof title, "%s (variant for %s)", net->name ? net->name : layers, id);
+    bs_sink_puts(s, "{\n  \"name\": ");
+    bs_sink_json_string(s, title);
+    char desc[768];
+    snprintf(desc, sizeof desc,
+             "The variant of \"%s\" drawn by backstep exercise for %s (seed %llu, numbers with "
+             "%d decimals): the same network, loss and convention with its own weights, "
+             "biases, inputs and targets.",
+             net->name ? net->name : layers, id, (unsigned long long)seed, digits);
+    bs_sink_puts(s, ",\n  \"description\": ");
+    bs_sink_json_string(s, desc);
+    bs_sink_printf(s, ",\n  \"convention\": \"%s\",\n  \"layers\": [", col ? "column" : "row");
+    for (size_t l = 0; l <= net->L; l++)
+        bs_sink_printf(s, "%s%zu", l ? ", " : "", net->n[l]);
+    bs_sink_puts(s, "],\n  \"activations\": [");
+    for (size_t l = 1; l <= net->L; l++)
+        bs_sink_printf(s, "%s\"%s\"", l > 1 ? ", " : "", net->act[l]->name);
+    bs_sink_printf(s, "],\n  \"loss\": \"%s\",\n  \"batch_reduction\": \"%s\",\n",
+                   net->loss->name, net->reduction == BS_MEAN ? "mean" : "sum");
+    if (net->l2 != 0.0)
+        bs_sink_printf(s, "  \"l2\": %.17g,\n", net->l2);
+    bs_sink_puts(s, "  \"params\": {\n");
+    for (size_t l = 1; l <= net->L; l++) {
+        size_t nin = net->n[l - 1], nout = net->n[l];
+        double w = fmin(1.0, 2.0 / sqrt((double)nin));
+        for (size_t i = 0; i < nin * nout; i++)
+            buf[i] = draw(&r, -w, w, digits, 1);
+        bs_sink_printf(s, "    \"W%zu\": ", l);
+        /* row storage is nin×nout; the column convention writes nout×nin */
+        json_matrix(s, buf, col ? nout : nin, col ? nin : nout, col, digits, 0,
+                    l < 10 ? "           " : "            ");
+        for (size_t j = 0; j < nout; j++)
+            buf[j] = draw(&r, -0.5, 0.5, digits, 1);
+        bs_sink_printf(s, ",\n    \"b%zu\": ", l);
+        json_matrix(s, buf, 1, nout, 0, digits, 1, "");
+        bs_sink_printf(s, "%s\n", l < net->L ? "," : "");
+    }
+    bs_sink_puts(s, "  },\n  \"x\": ");
+    size_t B = net->B, n0 = net->n[0], K = net->n[net->L];
+    for (size_t i = 0; i < B * n0; i++)
+        buf[i] = draw(&r, -1, 1, digits, 1);
+    json_matrix(s, buf, B, n0, 0, digits, B == 1, "        ");
+    if (net->loss->targets_simplex) {
+        bs_sink_puts(s, ",\n  \"labels\": [");
+        for (size_t i = 0; i < B; i++)
+            bs_sink_printf(s, "%s%llu", i ? ", " : "", (unsigned long long)bs_rng_below(&r, K));
+        bs_sink_puts(s, "]\n}\n");
+        return;
+    }
+    bs_sink_puts(s, ",\n  \"y\": ");
+    if (net->loss->targets_unit) {
+        bs_sink_puts(s, B == 1 ? "[" : "[[");
+        for (size_t i = 0; i < B; i++) {
+            if (i)
+                bs_sink_puts(s, "],\n        [");
+            for (size_t j = 0; j < K; j++)
+                bs_sink_printf(s, "%s%llu", j ? ", " : "",
+                               (unsigned long long)bs_rng_below(&r, 2));
+        }
+        bs_sink_puts(s, B == 1 ? "]\n}\n" : "]]\n}\n");
+        return;
+    }
+    double lo = net->act[net->L]->unit_interval ? 0.0 : -1.0;
+    for (size_t i = 0; i < B * K; i++)
+        buf[i] = draw(&r, lo, 1, digits, 0);
+    json_matrix(s, buf, B, K, 0, digits, B == 1, "        ");
+    bs_sink_puts(s, "\n}\n");
+}
+
+static size_t variant_numbers(const bs_net *net)
+{
+    return bs_net_param_count(net) + net->B * (net->n[0] + net->n[net->L]);
+}
+
+bs_status bs_variant_write(const bs_net *base, uint64_t seed, const char *id, int digits,
+                           bs_sink *out, unsigned *attempts, bs_error *err)
+{
+    if (attempts)
+        *attempts = 0;
+    if (digits < 1 || digits > BS_DIGITS_MAX)
+        return bs_error_set(err, BS_ERR_USAGE, "--digits", "expected 1 to %d decimals, got %d",
+                            BS_DIGITS_MAX, digits);
+    size_t count = variant_numbers(base);
+    if (count > BS_EXERCISE_MAX_NUMBERS)
+        return bs_error_set(err, BS_ERR_USAGE, NULL,
+                            "the network and batch have %zu numbers; an exercise to work by "
+                            "hand has at most %d (fewer or smaller layers, or a smaller batch)",
+                            count, BS_EXERCISE_MAX_NUMBERS);
+    size_t widest = bs_net_max_width(base);
+    size_t room = widest * widest;
+    if (base->B * widest > room)
+        room = base->B * widest;
+    double *buf = malloc(room * sizeof *buf);
+    if (!buf)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    uint64_t vseed = bs_variant_seed(seed, id);
+    char why[256] = "";
+    for (unsigned a = 0; a < BS_VARIANT_ATTEMPTS; a++) {
+        bs_sink b = bs_sink_buffer();
+        write_variant(base, vseed, a, id, seed, digits, &b, buf);
+        if (bs_sink_status(&b) != 0 || !b.buf) {
+            bs_sink_free_buffer(&b);
+            free(buf);
+            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        }
+        bs_net *net = NULL;
+        bs_trace *t = NULL;
+        bs_error e;
+        bs_error_clear(&e);
+        int ok = 0;
+        if (bs_net_load_string(b.buf, b.len, "variant", NULL, &net, &e) == BS_OK &&
+            bs_trace_build(net, &t, &e) == BS_OK) {
+            bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
+            if (bs_trace_check(t, &co, &e) == BS_OK)
+                ok = bs_variant_suits(t, digits, why, sizeof why);
+        }
+        bs_status est = e.status;
+        bs_trace_free(t);
+        bs_net_free(net);
+        if (est == BS_ERR_NOMEM) {
+            bs_sink_free_buffer(&b);
+            free(buf);
+            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        }
+        if (est != BS_OK) {
+            /* a drawn spec that does not load is a fault of the draw itself */
+            char line[700];
+            bs_error_format(&e, line, sizeof line);
+            bs_sink_free_buffer(&b);
+            free(buf);
+            return bs_error_set(err, BS_ERR_SPEC, NULL, "the variant for %s does not load: %s",
+                                id, line);
+        }
+        if (ok) {
+            bs_sink_write(out, b.buf, b.len);
+            bs_sink_free_buffer(&b);
+            free(buf);
+            if (attempts)
+                *attempts = a + 1;
+            return BS_OK;
+        }
+        bs_sink_free_buffer(&b);
+    }
+    free(buf);
+    return bs_error_set(err, BS_ERR_SPEC, NULL,
+                        "no variant for %s suits hand work in %d draws (the last: %s); try "
+                        "another --seed or more --digits",
+                        id, BS_VARIANT_ATTEMPTS, why);
+}
+
+/* ---- options --------------------------------------------------------- */
+
+bs_exercise_opts bs_exercise_defaults(void)
+{
+    bs_exercise_opts o;
+    memset(&o, 0, sizeof o);
+    o.seed = 1;
+    o.digits = 2;
+    o.notation = BS_NOTATION_G;
+    o.formats = BS_EXERCISE_FORMATS_DEFAULT;
+    return o;
+}
+
+int bs_exercise_formats_parse(const char *list, unsigned *out, char *why, size_t size)
+{
+    static const struct {
+        const char *name;
+        bs_format f;
+    } known[] = {{"markdown", BS_FORMAT_MARKDOWN}, {"latex", BS_FORMAT_LATEX},
+                 {"html", BS_FORMAT_HTML}};
+    *out = 0;
+    const char *p = list;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int found = 0;
+        for (size_t i = 0; i < 3; i++)
+            if (strlen(known[i].name) == n && strncmp(known[i].name, p, n) == 0) {
+                *out |= 1u << known[i].f;
+                found = 1;
+            }
+        if (!found) {
+            snprintf(why, size, "unknown format \"%.*s\" (expected markdown, latex or html, "
+                                "separated by commas)",
+                     (int)(n > 40 ? 40 : n), p);
+            return -1;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+bs_status bs_exercise_steps(const bs_trace *t, const char *list, size_t *idx, size_t *n,
+                            bs_error *err)
+{
+    *n = 0;
+    if (!list || !*list) {
+        for (size_t i = t->first_backward; i < t->nsteps; i++)
+            if (t->steps[i].kind == BS_STEP_BACKWARD)
+                idx[(*n)++] = i;
+        return BS_OK;
+    }
+    unsigned char *want = calloc(t->nsteps, 1);
+    if (!want)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    const char *p = list;
+    bs_status st = BS_OK;
+    while (st == BS_OK) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        char name[64], q[80];
+        if (len >= sizeof name)
+            len = sizeof name - 1;
+        memcpy(name, p, len);
+        name[len] = '\0';
+        bs_error_quote(q, sizeof q, name);
+        bs_qty qty;
+        size_t layer;
+        const bs_step *s = NULL;
+        if (bs_name_parse(name, &qty, &layer) == 0 && qty != BS_Q_LOSS && qty != BS_Q_Y &&
+            qty != BS_Q_YHAT) {
+            char id[24];
+            bs_name_grad(id, sizeof id, qty, layer, BS_NOTATION_G);
+            s = bs_trace_find(t, id);
+        }
+        if (!s || s->kind != BS_STEP_BACKWARD) {
+            st = bs_error_set(err, BS_ERR_USAGE, "--steps",
+                              "\"%s\" is not a backward step of this %zu-layer network "
+                              "(names like g[%zuz], dW1 or dL/db1)",
+                              q, t->net->L, t->net->L);
+            break;
+        }
+        size_t i = (size_t)(s - t->steps);
+        if (want[i]) {
+            st = bs_error_set(err, BS_ERR_USAGE, "--steps", "step %s is named twice", s->id);
+            break;
+        }
+        want[i] = 1;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    if (st == BS_OK)
+        for (size_t i = 0; i < t->nsteps; i++)
+            if (want[i])
+                idx[(*n)++] = i;
+    free(want);
+    return st;
+}
+
+void bs_exercise_tolerance(int digits, double *rtol, double *atol)
+{
+    *rtol = 5e-3;
+    *atol = 0.5 / scale10(digits + 2);
+}
+
+/* ---- the sheet ------------------------------------------------------- */
+
+/* the displayed values of W[l] (transposed for the column convention) into buf */
+static void displayed_W(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols)
+{
+    size_t nin = net->n[l - 1], nout = net->n[l];
+    if (net->convention == BS_COLUMN) {
+        for (size_t i = 0; i < nin; i++)
+            for (size_t j = 0; j < nout; j++)
+                buf[j * nin + i] = net->W[l][i * nout + j];
+        *rows = nout;
+        *cols = nin;
+    } else {
+        memcpy(buf, net->W[l], nin * nout * sizeof *buf);
+        *rows = nin;
+        *cols = nout;
+    }
+}
+
+#define SHEET_PRECISION 6
+
+static void tex_var(bs_sink *s, const bs_net *net, bs_qty q, size_t l, bs_notation nt)
+{
+    bs_expr_latex(s, &(bs_expr){.kind = BS_X_VAR, .qty = q, .layer = l}, net, nt);
+}
+
+static void tex_blank(bs_sink *s, size_t rows, size_t cols)
+{
+    bs_sink_puts(s, "\\begin{bmatrix}");
+    for (size_t a = 0; a < rows; a++) {
+        bs_sink_puts(s, a ? " \\\\ " : " ");
+        for (size_t b = 0; b < cols; b++)
+            bs_sink_puts(s, b ? " & \\underline{\\hspace{3em}}" : "\\underline{\\hspace{3em}}");
+    }
+    bs_sink_puts(s, " \\end{bmatrix}");
+}
+
+/* the sheet in Markdown (md = 1) or LaTeX (md = 0): the same mathematics */
+static void sheet_tex(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                      size_t nasked, bs_notation nt, int digits, int md, double *buf)
+{
+    const bs_net *net = t->net;
+    const char *dbeg = md ? "$$\n" : "\\[\n", *dend = md ? "\n$$\n\n" : "\n\\]\n\n";
+    const char *name = net->name ? net->name : "backstep exercise";
+    if (md) {
+        bs_sink_puts(s, "# Exercise: ");
+        bs_text_markdown(s, name);
+        bs_sink_printf(s, "\n\n**Student:** `%s`\n\n", id);
+    } else {
+        bs_sink_puts(s, "\\documentclass[11pt,a4paper]{article}\n"
+                        "\\usepackage[margin=2cm]{geometry}\n\\usepackage{amsmath}\n"
+                        "\\usepackage{amssymb}\n\\setcounter{MaxMatrixCols}{20}\n"
+                        "\\setlength{\\parindent}{0pt}\n"
+                        "\\setlength{\\parskip}{0.6\\baselineskip}\n"
+                        "\\emergencystretch=2em\n\\begin{document}\n\\section*{Exercise: ");
+        bs_text_latex(s, name);
+        bs_sink_puts(s, "}\n\\textbf{Student:} \\texttt{");
+        bs_plain_latex(s, id);
+        bs_sink_puts(s, "}\n\n");
+    }
+    const char *b0 = md ? "**" : "\\textbf{", *b1 = md ? "**" : "}";
+    bs_sink_printf(s, "%sNetwork:%s ", b0, b1);
+    for (size_t l = 0; l <= net->L; l++)
+        bs_sink_printf(s, "%s%zu", l ? "-" : "", net->n[l]);
+    bs_sink_printf(s, ", %s convention: $", net->convention == BS_ROW ? "row" : "column");
+    bs_forward_formula_latex(s, net);
+    bs_sink_printf(s, "$%s%sActivations:%s ", md ? "  \n" : "\\\\\n", b0, b1);
+    for (size_t l = 1; l <= net->L; l++) {
+        bs_sink_printf(s, "%slayer %zu ", l > 1 ? ", " : "", l);
+        if (md)
+            bs_text_markdown(s, net->act[l]->name);
+        else
+            bs_plain_latex(s, net->act[l]->name);
+        bs_sink_puts(s, " $");
+        bs_expr_latex(s, &(bs_expr){.kind = BS_X_ACT, .layer = l,
+                                    .l = &(bs_expr){.kind = BS_X_VAR, .qty = BS_Q_Z,
+                                                    .layer = l}},
+                      net, nt);
+        bs_sink_puts(s, "$");
+    }
+    bs_sink_printf(s, "%s%sLoss:%s ", md ? "  \n" : "\\\\\n", b0, b1);
+    if (md)
+        bs_text_markdown(s, net->loss->name);
+    else
+        bs_plain_latex(s, net->loss->name);
+    bs_sink_puts(s, ", $\\ell(\\hat{y}, y) = ");
+    bs_unimath_latex(s, net->loss->math);
+    bs_sink_printf(s, "$%s%sBatch:%s $B = %zu$", md ? "  \n" : "\\\\\n", b0, b1, net->B);
+    if (net->B > 1)
+        bs_sink_printf(s, " (%s)", net->reduction == BS_MEAN ? "mean" : "sum");
+    bs_sink_puts(s, ", $");
+    bs_loss_formula_latex(s, net);
+    bs_sink_puts(s, "$");
+    if (net->l2 != 0.0) {
+        bs_sink_puts(s, " with $\\lambda = ");
+        bs_number_latex(s, net->l2, SHEET_PRECISION);
+        bs_sink_puts(s, "$");
+    }
+    bs_sink_puts(s, md ? "\n\n## Parameters\n\n" : "\n\n\\subsection*{Parameters}\n\n");
+    int col = net->convention == BS_COLUMN;
+    for (size_t l = 1; l <= net->L; l++) {
+        size_t r, c;
+        displayed_W(net, l, buf, &r, &c);
+        bs_sink_puts(s, dbeg);
+        tex_var(s, net, BS_Q_W, l, nt);
+        bs_sink_puts(s, " = ");
+        bs_matrix_latex(s, buf, NULL, r, c, SHEET_PRECISION);
+        bs_sink_puts(s, ", \\quad ");
+        tex_var(s, net, BS_Q_B, l, nt);
+        bs_sink_puts(s, " = ");
+        bs_matrix_latex(s, net->b[l], NULL, col ? net->n[l] : 1, col ? 1 : net->n[l],
+                        SHEET_PRECISION);
+        bs_sink_puts(s, dend);
+    }
+    bs_sink_puts(s, md ? "## Inputs and targets\n\n" : "\\subsection*{Inputs and targets}\n\n");
+    const bs_step *x = bs_trace_find(t, "a[0]"), *y = bs_trace_find(t, "y");
+    bs_sink_puts(s, dbeg);
+    if (x) {
+        tex_var(s, net, BS_Q_A, 0, nt);
+        bs_sink_puts(s, " = ");
+        bs_matrix_latex(s, x->value, NULL, x->rows, x->cols, SHEET_PRECISION);
+    }
+    if (y) {
+        bs_sink_puts(s, ", \\quad ");
+        tex_var(s, net, BS_Q_Y, 0, nt);
+        bs_sink_puts(s, " = ");
+        bs_matrix_latex(s, y->value, NULL, y->rows, y->cols, SHEET_PRECISION);
+    }
+    bs_sink_puts(s, dend);
+    bs_sink_puts(s, md ? "## Questions\n\n" : "\\subsection*{Questions}\n\n");
+    bs_sink_printf(s,
+                   "Run the forward pass, then work out each step below from the output layer "
+                   "down, to at least three significant digits, in the orientation shown. "
+                   "Write your answers into %sanswers.json%s: replace each %snull%s by a "
+                   "number, a list (one row or one column) or a list of rows.\n\n",
+                   md ? "`" : "\\texttt{", md ? "`" : "}", md ? "`" : "\\texttt{",
+                   md ? "`" : "}");
+    (void)digits;
+    for (size_t i = 0; i < nasked; i++) {
+        const bs_step *st = &t->steps[asked[i]];
+        bs_sink_printf(s, md ? "### %zu. $" : "\\subsubsection*{%zu. $", i + 1);
+        bs_step_name_latex(s, st, nt);
+        if (md)
+            bs_sink_printf(s, "$, %zu×%zu\n\n", st->rows, st->cols);
+        else
+            bs_sink_printf(s, "$, $%zu \\times %zu$}\n\n", st->rows, st->cols);
+        bs_sink_puts(s, dbeg);
+        bs_step_name_latex(s, st, nt);
+        bs_sink_puts(s, " = ");
+        tex_blank(s, st->rows, st->cols);
+        bs_sink_puts(s, dend);
+    }
+    if (!md)
+        bs_sink_puts(s, "\\end{document}\n");
+}
+
+static const char *const SHEET_STYLE =
+    "body{margin:0;background:#fff;color:#111;font:19px/1.5 \"DejaVu Serif\",Georgia,serif}\n"
+    "main{max-width:56rem;margin:0 auto;padding:1.2rem 2rem 4rem}\n"
+    "h1{font-size:1.8rem;margin:.3em 0}\n"
+    "h2{font-size:1.4rem;margin:1.8em 0 .5em;border-bottom:3px solid #222}\n"
+    "h3{font-size:1.15rem;margin:1.2em 0 .3em}\n"
+    "code{font-family:\"DejaVu Sans Mono\",monospace}\n"
+    "math{font-size:1.15em}\n"
+    "math[display=block]{margin:.5em 0;overflow-x:auto}\n"
+    "mtable.matrix mtd{text-align:right;padding:.15em .45em}\n"
+    "table.blank{border-collapse:collapse;margin:.4em 0 1em;border-left:2px solid #111;"
+    "border-right:2px solid #111}\n"
+    "table.blank td{width:6em;height:1.8em;border-bottom:1px solid #777;padding:0 .4em}\n";
+
+static void ml_var(bs_sink *s, bs_qty q, size_t l, bs_notation nt)
+{
+    bs_name_var_mathml(s, q, l, nt);
+}
+
+static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                       size_t nasked, bs_notation nt, double *buf)
+{
+    const bs_net *net = t->net;
+    const char *name = net->name ? net->name : "backstep exercise";
+    bs_sink_puts(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    "<meta name=\"generator\" content=\"backstep\">\n<title>");
+    bs_text_html(s, name);
+    bs_sink_puts(s, " — ");
+    bs_text_html(s, id);
+    bs_sink_printf(s, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<h1>Exercise: ",
+                   SHEET_STYLE);
+    bs_text_html(s, name);
+    bs_sink_puts(s, "</h1>\n<p><strong>Student:</strong> <code>");
+    bs_text_html(s, id);
+    bs_sink_puts(s, "</code></p>\n<p><strong>Network:</strong> ");
+    for (size_t l = 0; l <= net->L; l++)
+        bs_sink_printf(s, "%s%zu", l ? "-" : "", net->n[l]);
+    bs_sink_printf(s, ", %s convention<br>\n<strong>Activations:</strong> ",
+                   net->convention == BS_ROW ? "row" : "column");
+    for (size_t l = 1; l <= net->L; l++)
+        bs_sink_printf(s, "%slayer %zu %s", l > 1 ? ", " : "", l, net->act[l]->name);
+    bs_sink_printf(s, "<br>\n<strong>Loss:</strong> %s, <math><mrow><mi>ℓ</mi><mo>=</mo>",
+                   net->loss->name);
+    bs_umath_mathml(s, net->loss->math);
+    bs_sink_printf(s, "</mrow></math><br>\n<strong>Batch:</strong> B = %zu", net->B);
+    if (net->B > 1)
+        bs_sink_printf(s, " (%s)", net->reduction == BS_MEAN ? "mean" : "sum");
+    if (net->l2 != 0.0)
+        bs_sink_printf(s, ", λ = %g", net->l2);
+    bs_sink_puts(s, "</p>\n<h2>Parameters</h2>\n");
+    int col = net->convention == BS_COLUMN;
+    for (size_t l = 1; l <= net->L; l++) {
+        size_t r, c;
+        displayed_W(net, l, buf, &r, &c);
+        bs_sink_puts(s, "<math display=\"block\"><mrow>");
+        ml_var(s, BS_Q_W, l, nt);
+        bs_sink_puts(s, "<mo>=</mo>");
+        bs_matrix_mathml(s, buf, NULL, r, c, SHEET_PRECISION);
+        bs_sink_puts(s, "<mo separator=\"true\">,</mo><mspace width=\"2em\"></mspace>");
+        ml_var(s, BS_Q_B, l, nt);
+        bs_sink_puts(s, "<mo>=</mo>");
+        bs_matrix_mathml(s, net->b[l], NULL, col ? net->n[l] : 1, col ? 1 : net->n[l],
+                         SHEET_PRECISION);
+        bs_sink_puts(s, "</mrow></math>\n");
+    }
+    bs_sink_puts(s, "<h2>Inputs and targets</h2>\n<math display=\"block\"><mrow>");
+    const bs_step *x = bs_trace_find(t, "a[0]"), *y = bs_trace_find(t, "y");
+    if (x) {
+        ml_var(s, BS_Q_A, 0, nt);
+        bs_sink_puts(s, "<mo>=</mo>");
+        bs_matrix_mathml(s, x->value, NULL, x->rows, x->cols, SHEET_PRECISION);
+    }
+    if (y) {
+        bs_sink_puts(s, "<mo separator=\"true\">,</mo><mspace width=\"2em\"></mspace>");
+        ml_var(s, BS_Q_Y, 0, nt);
+        bs_sink_puts(s, "<mo>=</mo>");
+        bs_matrix_mathml(s, y->value, NULL, y->rows, y->cols, SHEET_PRECISION);
+    }
+    bs_sink_puts(s, "</mrow></math>\n<h2>Questions</h2>\n<p>Run the forward pass, then work "
+                    "out each step below from the output layer down, to at least three "
+                    "significant digits, in the orientation shown. Write your answers into "
+                    "<code>answers.json</code>: replace each <code>null</code> by a number, a "
+                    "list (one row or one column) or a list of rows.</p>\n");
+    for (size_t i = 0; i < nasked; i++) {
+        const bs_step *st = &t->steps[asked[i]];
+        bs_sink_printf(s, "<h3>%zu. <math><mrow>", i + 1);
+        bs_step_name_mathml(s, st, nt);
+        bs_sink_printf(s, "</mrow></math>, %zu × %zu</h3>\n<table class=\"blank\">\n", st->rows,
+                       st->cols);
+        for (size_t a = 0; a < st->rows; a++) {
+            bs_sink_puts(s, "<tr>");
+            for (size_t b = 0; b < st->cols; b++)
+                bs_sink_puts(s, "<td></td>");
+            bs_sink_puts(s, "</tr>\n");
+        }
+        bs_sink_puts(s, "</table>\n");
+    }
+    bs_sink_puts(s, "</main>\n</body>\n</html>\n");
+}
+
+void bs_exercise_sheet(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                       size_t nasked, bs_notation nt, int digits, bs_format format)
+{
+    const bs_net *net = t->net;
+    size_t widest = bs_net_max_width(net);
+    double *buf = malloc(widest * widest * sizeof *buf + 1);
+    if (!buf) {
+        s->failed = 1;
+        return;
+    }
+    if (format == BS_FORMAT_HTML)
+        sheet_html(s, t, id, asked, nasked, nt, buf);
+    else
+        sheet_tex(s, t, id, asked, nasked, nt, digits, format == BS_FORMAT_MARKDOWN, buf);
+    free(buf);
+}
+
+void bs_exercise_answers(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                         size_t nasked, bs_notation nt)
+{
+    bs_sink_puts(s, "{\n  \"id\": ");
+    bs_sink_json_string(s, id);
+    bs_sink_puts(s, ",\n  \"claims\": {");
+    for (size_t i = 0; i < nasked; i++) {
+        char name[48];
+        bs_step_name(name, sizeof name, &t->steps[asked[i]], nt);
+        bs_sink_puts(s, i ? ",\n    " : "\n    ");
+        bs_sink_json_string(s, name);
+        bs_sink_puts(s, ": null");
+    }
+    bs_sink_puts(s, nasked ? "\n  }\n}\n" : "}\n}\n");
+}
+
+/* ---- the whole set --------------------------------------------------- */
+
+/* a value in the quiz's answer syntax: "0.12 -0.3; 0.5 0.01" */
+static void answer_syntax(bs_sink *s, const bs_step *st)
+{
+    for (size_t r = 0; r < st->rows; r++) {
+        if (r)
+            bs_sink_puts(s, "; ");
+        for (size_t c = 0; c < st->cols; c++)
+            bs_sink_printf(s, "%s%.6g", c ? " " : "", st->value[r * st->cols + c]);
+    }
+}
+
+/* a CSV field: quoted when it holds a comma, a quote or a line break */
+static void csv_field(bs_sink *s, const char *v)
+{
+    if (!strpbrk(v, ",\"\r\n")) {
+        bs_sink_puts(s, v);
+        return;
+    }
+    bs_sink_puts(s, "\"");
+    for (; *v; v++)
+        bs_sink_puts(s, *v == '"' ? "\"\"" : (char[2]){*v, 0});
+    bs_sink_puts(s, "\"");
+}
+
+static bs_status add_sink(bs_fileset *fs, const char *path, bs_sink *b, bs_error *err)
+{
+    if (bs_sink_status(b) != 0) {
+        bs_sink_free_buffer(b);
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    }
+    bs_status st = bs_fileset_add(fs, path, b->buf ? b->buf : "", b->len, err);
+    bs_sink_free_buffer(b);
+    return st;
+}
+
+static const char *ext_of(bs_format f)
+{
+    return f == BS_FORMAT_MARKDOWN ? "md" : f == BS_FORMAT_LATEX ? "tex" : "html";
+}
+
+static const bs_format doc_formats[3] = {BS_FORMAT_MARKDOWN, BS_FORMAT_LATEX, BS_FORMAT_HTML};
+
+/* the files of one student; appends the summary row */
+static bs_status one_student(const bs_net *base, const char *id, const bs_exercise_opts *o,
+                             const char *steps, bs_fileset *fs, bs_sink *summary,
+                             size_t **asked_out, size_t *nasked_out, bs_trace **t_out,
+                             bs_net **net_out, bs_error *err)
+{
+    char path[BS_ID_MAX + 32];
+    bs_sink spec = bs_sink_buffer();
+    unsigned attempts = 0;
+    bs_status st = bs_variant_write(base, o->seed, id, o->digits, &spec, &attempts, err);
+    if (st != BS_OK) {
+        bs_sink_free_buffer(&spec);
+        return st;
+    }
+    bs_net *net = NULL;
+    bs_trace *t = NULL;
+    snprintf(path, sizeof path, "%s/spec.json", id);
+    st = bs_net_load_string(spec.buf, spec.len, path, NULL, &net, err);
+    if (st == BS_OK)
+        st = bs_trace_build(net, &t, err);
+    if (st == BS_OK) {
+        bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
+        st = bs_trace_check(t, &co, err);
+    }
+    if (st == BS_OK)
+        st = add_sink(fs, path, &spec, err);
+    else
+        bs_sink_free_buffer(&spec);
+    size_t *asked = NULL, nasked = 0;
+    if (st == BS_OK) {
+        asked = malloc(t->nsteps * sizeof *asked);
+        if (!asked)
+            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        else
+            st = bs_exercise_steps(t, steps, asked, &nasked, err);
+    }
+    for (int k = 0; k < 3 && st == BS_OK; k++) {
+        bs_format f = doc_formats[k];
+        if (!(o->formats & (1u << f)))
+            continue;
+        bs_sink b = bs_sink_buffer();
+        bs_exercise_sheet(&b, t, id, asked, nasked, o->notation, o->digits, f);
+        snprintf(path, sizeof path, "%s/sheet.%s", id, ext_of(f));
+        st = add_sink(fs, path, &b, err);
+    }
+    if (st == BS_OK) {
+        bs_sink b = bs_sink_buffer();
+        bs_exercise_answers(&b, t, id, asked, nasked, o->notation);
+        snprintf(path, sizeof path, "%s/answers.json", id);
+        st = add_sink(fs, path, &b, err);
+    }
+    for (int k = 0; k < 3 && st == BS_OK; k++) {
+        bs_format f = doc_formats[k];
+        if (!(o->formats & (1u << f)))
+            continue;
+        bs_render_opts ro = bs_render_defaults();
+        ro.format = f;
+        ro.notation = o->notation;
+        ro.terms = 1;
+        ro.explain = 1;
+        char source[BS_ID_MAX + 16];
+        snprintf(source, sizeof source, "%s/spec.json", id);
+        ro.source = source;
+        bs_sink b = bs_sink_buffer();
+        bs_render(&b, t, &ro);
+        snprintf(path, sizeof path, "key/%s.%s", id, ext_of(f));
+        st = add_sink(fs, path, &b, err);
+    }
+    if (st == BS_OK) {
+        csv_field(summary, id);
+        bs_sink_printf(summary, ",%016llx,%u,%.6g",
+                       (unsigned long long)bs_variant_seed(o->seed, id), attempts,
+                       t->steps[t->first_backward - 1].value[0]);
+        for (size_t i = 0; i < nasked; i++) {
+            bs_sink_puts(summary, ",");
+            answer_syntax(summary, &t->steps[asked[i]]);
+        }
+        bs_sink_puts(summary, "\n");
+    }
+    if (st == BS_OK && asked_out) {
+        *asked_out = asked;
+        *nasked_out = nasked;
+        *t_out = t;
+        *net_out = net;
+        return BS_OK;
+    }
+    free(asked);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return st;
+}
+
+bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
+                            const bs_exercise_opts *o, bs_fileset **out, bs_error *err)
+{
+    *out = NULL;
+    if (o->digits < 1 || o->digits > BS_DIGITS_MAX)
+        return bs_error_set(err, BS_ERR_USAGE, "--digits", "expected 1 to %d decimals, got %d",
+                            BS_DIGITS_MAX, o->digits);
+    if (!(o->formats & BS_EXERCISE_FORMATS_DEFAULT))
+        return bs_error_set(err, BS_ERR_USAGE, "--formats",
+                            "expected at least one of markdown, latex and html");
+    if (variant_numbers(base) > BS_EXERCISE_MAX_NUMBERS)
+        return bs_error_set(err, BS_ERR_USAGE, NULL,
+                            "the network and batch have %zu numbers; an exercise to work by "
+                            "hand has at most %d (fewer or smaller layers, or a smaller batch)",
+                            variant_numbers(base), BS_EXERCISE_MAX_NUMBERS);
+    bs_fileset *fs = bs_fileset_create();
+    if (!fs)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    bs_sink summary = bs_sink_buffer();
+    bs_status st = BS_OK;
+    size_t *asked = NULL, nasked = 0;
+    bs_trace *first = NULL;
+    bs_net *first_net = NULL;
+    for (size_t i = 0; i < roster->n && st == BS_OK; i++) {
+        int is_first = i == 0;
+        st = one_student(base, roster->ids[i], o, o->steps, fs, &summary,
+                         is_first ? &asked : NULL, &nasked, &first, &first_net, err);
+        if (st != BS_OK && st != BS_ERR_USAGE) {
+            char where[BS_ID_MAX + 8];
+            snprintf(where, sizeof where, "id %s", roster->ids[i]);
+            snprintf(err->where, sizeof err->where, "%s", where);
+        }
+    }
+    if (st == BS_OK) {
+        /* the summary: its header, then the rows gathered above */
+        bs_sink h = bs_sink_buffer();
+        bs_sink_puts(&h, "id,variant_seed,draws,loss");
+        for (size_t i = 0; i < nasked; i++) {
+            char name[48];
+            bs_step_name(name, sizeof name, &first->steps[asked[i]], o->notation);
+            bs_sink_puts(&h, ",");
+            csv_field(&h, name);
+        }
+        bs_sink_puts(&h, "\n");
+        if (summary.buf)
+            bs_sink_write(&h, summary.buf, summary.len);
+        st = add_sink(fs, "key/summary.csv", &h, err);
+    }
+    if (st == BS_OK) {
+        double rtol, atol;
+        bs_exercise_tolerance(o->digits, &rtol, &atol);
+        bs_sink m = bs_sink_buffer();
+        bs_sink_puts(&m, "{\n  \"backstep_exercise\": 1,\n  \"spec\": ");
+        bs_sink_json_string(&m, o->source ? o->source : base->name);
+        bs_sink_printf(&m, ",\n  \"seed\": %llu,\n  \"digits\": %d,\n  \"notation\": \"%s\",\n"
+                           "  \"rtol\": %.17g,\n  \"atol\": %.17g,\n  \"steps\": [",
+                       (unsigned long long)o->seed, o->digits, bs_notation_names[o->notation],
+                       rtol, atol);
+        for (size_t i = 0; i < nasked; i++) {
+            bs_sink_puts(&m, i ? ", " : "");
+            bs_sink_json_string(&m, first->steps[asked[i]].id);
+        }
+        bs_sink_puts(&m, "],\n  \"ids\": [");
+        for (size_t i = 0; i < roster->n; i++) {
+            bs_sink_puts(&m, i ? ",\n          " : "");
+            bs_sink_json_string(&m, roster->ids[i]);
+        }
+        bs_sink_puts(&m, "]\n}\n");
+        st = add_sink(fs, "exercise.json", &m, err);
+    }
+    bs_sink_free_buffer(&summary);
+    free(asked);
+    bs_trace_free(first);
+    bs_net_free(first_net);
+    if (st != BS_OK) {
+        bs_fileset_free(fs);
+        return st;
+    }
+    *out = fs;
+    return BS_OK;
+}

@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# exercise_test.sh — `backstep exercise` and `backstep grade` end to end.
+#
+# usage: bash tests/exercise_test.sh BACKSTEP SOURCE_ROOT
+#
+#   - two runs with the same seed and roster are byte-identical; another seed
+#     and other ids give other numbers; a non-empty DIR is refused without
+#     --force; bad rosters are named with their line;
+#   - every variant traces and passes its own check, for a row and a column
+#     spec, ReLU, tanh, softmax and a batch with L2;
+#   - sheets and keys render: Markdown display math pairs up, HTML is well
+#     formed, and (when pdflatex is installed) a sheet and a key compile;
+#   - grading: the key itself scores full marks; mistakes built here in
+#     Python from the variant's own trace (not by the catalogue) are named
+#     in the gradebook and in the feedback; bad submissions get error rows
+#     and the others are still graded.
+set -u
+
+BACKSTEP=${1:?usage: exercise_test.sh BACKSTEP SOURCE_ROOT}
+ROOT=${2:?usage: exercise_test.sh BACKSTEP SOURCE_ROOT}
+BACKSTEP=$(realpath "$BACKSTEP")
+ROOT=$(realpath "$ROOT")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bs_exercise.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+cd "$TMP" || exit 1
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+printf 'ann\nbob\ncarol\ndan\neve\n' >roster.txt
+
+# ── reproducible, per student ───────────────────────────────────────────
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o run1 --seed 7 \
+    >out1 2>err1
+rc=$?
+[ $rc -eq 0 ] && ok || bad "exercise exited $rc: $(cat err1)"
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o run2 --seed 7 \
+    >/dev/null 2>&1
+if diff -r run1 run2 >/dev/null; then ok; else bad "two runs with the same seed differ"; fi
+for f in ann/spec.json ann/sheet.md ann/sheet.tex ann/sheet.html ann/answers.json \
+    key/ann.md key/ann.tex key/ann.html key/summary.csv exercise.json; do
+    [ -s "run1/$f" ] && ok || bad "run1/$f was not written"
+done
+params() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["params"]))' "$1"; }
+[ "$(params run1/ann/spec.json)" != "$(params run1/bob/spec.json)" ] && ok ||
+    bad "ann and bob got the same weights"
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o run3 --seed 8 \
+    >/dev/null 2>&1
+[ "$(params run1/ann/spec.json)" != "$(params run3/ann/spec.json)" ] && ok ||
+    bad "seeds 7 and 8 gave ann the same weights"
+# a roster of one student gives that student the same variant as in the class
+printf 'bob\n' >one.txt
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster one.txt -o run4 --seed 7 \
+    >/dev/null 2>&1
+cmp -s run1/bob/spec.json run4/bob/spec.json && ok || bad "bob's variant depends on the roster"
+# the numbers have at most two decimals
+python3 - run1/ann/spec.json <<'EOF' && ok || bad "ann's numbers are not rounded to 2 decimals"
+import json, sys
+s = json.load(open(sys.argv[1]))
+vals = [v for k in s["params"] for row in s["params"][k] for v in (row if isinstance(row, list) else [row])]
+vals += s["x"]
+sys.exit(0 if all(abs(v * 100 - round(v * 100)) < 1e-9 and v != 0 for v in vals) else 1)
+EOF
+grep -q '"g\[3z\]": null' run1/ann/answers.json && grep -q '"id": "ann"' run1/ann/answers.json &&
+    ok || bad "answers.json skeleton: $(cat run1/ann/answers.json)"
+
+# ── refusals ────────────────────────────────────────────────────────────
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o run1 >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q 'not empty.*--force' err && ok || bad "non-empty DIR: exit $rc: $(cat err)"
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o run1 --seed 7 --force \
+    >/dev/null 2>err
+[ $? -eq 0 ] && diff -r run1 run2 >/dev/null && ok || bad "--force: $(cat err)"
+roster_error() { # text expected-message
+    printf '%b' "$1" >bad_roster.txt
+    "$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster bad_roster.txt -o rbad \
+        >/dev/null 2>err
+    local rc=$?
+    if [ $rc -eq 2 ] && grep -q -- "$2" err; then ok; else bad "roster '$1': exit $rc: $(cat err)"; fi
+    [ ! -e rbad ] && ok || bad "roster '$1': rbad was written"
+}
+roster_error 'ann\nb/ob\n' 'bad_roster.txt: line 2: id "b/ob" has the character ./. at 2'
+roster_error 'ann\n\nbob\n' 'bad_roster.txt: line 2: empty id'
+roster_error 'ann\nAnn\n' 'bad_roster.txt: line 2: id "Ann" is already on line 1'
+roster_error 'key\n' 'bad_roster.txt: line 1: id "key" is a name the exercise directory uses'
+roster_error 'name,email\nann,a@x\n' 'bad_roster.txt: line 1: .*no "id" column'
+roster_error 'name,id\n"Lee, Ann",ann\nBob,ann\n' 'bad_roster.txt: line 3: id "ann" is already on line 2'
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o rbad --steps 'g[2z],dW7' \
+    >/dev/null 2>err
+[ $? -eq 2 ] && grep -q -- '--steps: "dW7" is not a backward step' err && ok || bad "--steps dW7: $(cat err)"
+"$BACKSTEP" exercise "$ROOT/specs/mnist-784-200-100-10.json" --roster roster.txt -o rbad \
+    >/dev/null 2>err
+[ $? -eq 2 ] && grep -q 'at most 600' err && ok || bad "mnist exercise: $(cat err)"
+# a CSV roster with quoted fields
+printf 'name,ID,email\n"Lee, Ann",ann,a@x\nBob,bob,b@x\n' >roster.csv
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.csv -o rcsv --seed 7 \
+    --formats markdown >/dev/null 2>err
+[ $? -eq 0 ] && cmp -s rcsv/ann/spec.json run1/ann/spec.json && [ ! -e rcsv/ann/sheet.html ] &&
+    ok || bad "CSV roster: $(cat err)"
+
+# ── every variant traces and passes its own check ───────────────────────
+SPECS="4-3-2-1-bce 000-2-3-2-mse 2-3-3-2-leaky-relu-bce 3-4-1-tanh-regression
+       3-4-3-relu-softmax-mse 4-5-3-softmax-ce-l2"
+for s in $SPECS; do
+    "$BACKSTEP" exercise "$ROOT/specs/$s.json" --roster roster.txt -o "v-$s" \
+        >/dev/null 2>err || { bad "exercise $s: $(cat err)"; continue; }
+    for id in ann bob carol; do
+        "$BACKSTEP" check "v-$s/$id/spec.json" >out 2>&1 && ok || bad "check $s $id: $(cat out)"
+        "$BACKSTEP" trace "v-$s/$id/spec.json" >/dev/null 2>&1 && ok || bad "trace $s $id"
+        python3 - "$ROOT/specs/$s.json" "v-$s/$id/spec.json" <<'EOF' && ok || bad "$s $id: not the same network"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for k in ("layers", "activations", "loss", "convention"):
+    if a.get(k, "row" if k == "convention" else None) != b.get(k):
+        sys.exit("%s differs" % k)
+sys.exit(0 if b.get("l2", 0) == a.get("l2", 0) else "l2 differs")
+EOF
+    done
+done
+
+# ── sheets and keys render ──────────────────────────────────────────────
+for f in run1/ann/sheet.md run1/key/ann.md v-4-5-3-softmax-ce-l2/bob/sheet.md \
+    v-2-3-3-2-leaky-relu-bce/carol/sheet.md; do
+    n=$(grep -c '^\$\$$' "$f")
+    [ $((n % 2)) -eq 0 ] && [ "$n" -gt 0 ] && ok || bad "$f: $n lines of \$\$"
+done
+grep -q '^### 12\. \$g^{\[1b\]}\$, 1×3$' run1/ann/sheet.md && ok || bad "sheet.md lacks question 12"
+for f in run1/ann/sheet.html run1/key/ann.html v-2-3-3-2-leaky-relu-bce/carol/sheet.html; do
+    msg=$(python3 - "$f" <<'EOF'
+import sys
+from html.parser import HTMLParser
+VOID = {"br", "meta", "link", "img", "hr", "input", "col", "wbr"}
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors = [], []
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append("</%s> at %s" % (tag, self.getpos()))
+        else:
+            self.stack.pop()
+p = P()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+p.close()
+if p.errors or p.stack:
+    print(p.errors[:3], p.stack[:3])
+EOF
+)
+    [ -z "$msg" ] && ok || bad "$f is not well formed: $msg"
+done
+grep -c '<table class="blank">' run1/ann/sheet.html | grep -qx 12 && ok || bad "sheet.html: not 12 blanks"
+if command -v pdflatex >/dev/null; then
+    for f in run1/ann/sheet.tex run1/key/ann.tex v-2-3-3-2-leaky-relu-bce/carol/sheet.tex; do
+        d=$(dirname "$f")
+        if (cd "$d" && pdflatex -interaction=nonstopmode -halt-on-error "$(basename "$f")" \
+            >latex.log 2>&1); then ok; else bad "$f does not compile: $(grep -m3 '^!' "$d/latex.log")"; fi
+    done
+else
+    echo "SKIP: pdflatex not found (the LaTeX sheets were not compiled)"
+fi
+
+# ── grading ─────────────────────────────────────────────────────────────
+# answers built from each variant's own trace; mistakes made here by hand
+cat >make_answers.py <<'EOF'
+import json, math, subprocess, sys
+backstep, dirname, spec, mode = sys.argv[1:5]
+ids = sys.argv[5:]
+def trace(id):
+    out = subprocess.run([backstep, "trace", "%s/%s/spec.json" % (dirname, id), "--format", "json"],
+                         capture_output=True, text=True).stdout
+    t = json.loads(out)
+    steps = {s["id"]: s for s in t["steps"]}
+    return t, steps
+def T(m): return [list(r) for r in zip(*m)]
+def sig(v): return 1 / (1 + math.exp(-v))
+for id in ids:
+    t, st = trace(id)
+    val = lambda k: st[k]["analytic"]
+    claims = {k: val(k) for k in st if st[k]["kind"] == "backward"}
+    if mode == "mistakes-4321" and id == "ann":
+        claims["g[2z]"] = val("g[2a]")                        # derivative left out
+        claims["g[2W]"] = T(val("g[2W]"))                     # transposed
+        claims["g[3W]"] = [[-v for v in r] for r in val("g[3W]")]  # sign
+    if mode == "mistakes-4321" and id == "bob":
+        a = st["a[1]"]["values"]
+        ga = val("g[1a]")
+        claims["g[1z]"] = [[g * sig(x) * (1 - sig(x)) for g, x in zip(gr, ar)] for gr, ar in zip(ga, a)]
+        claims["g[3a]"] = None
+    if mode == "mistakes-453" and id == "ann":
+        B = len(val("g[2z]"))
+        lam = t["network"]["l2"]
+        W2, W1 = t["params"]["W2"], t["params"]["W1"]
+        claims["g[2z]"] = [[B * v for v in r] for r in val("g[2z]")]          # no 1/B
+        claims["g[2b]"] = val("g[2z]")                                        # not summed
+        claims["g[2W]"] = [[g - 2 * lam * w for g, w in zip(gr, wr)]          # no 2λW
+                           for gr, wr in zip(val("g[2W]"), W2)]
+        claims["g[1W]"] = [[g - lam * w for g, w in zip(gr, wr)]              # λW
+                           for gr, wr in zip(val("g[1W]"), W1)]
+    if mode == "rounded":
+        claims = {k: [[float("%.3g" % v) for v in r] for r in m] for k, m in claims.items()}
+    json.dump({"id": id, "claims": claims}, open("%s-%s.json" % (mode, id), "w"), indent=1)
+EOF
+
+python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce key ann bob carol dan eve || bad "make_answers key"
+"$BACKSTEP" grade run1 key-ann.json key-bob.json key-carol.json key-dan.json key-eve.json \
+    -o book.csv >out 2>err
+rc=$?
+[ $rc -eq 0 ] && ok || bad "grade of the key exited $rc: $(cat err)"
+[ "$(grep -c ',graded,12/12,' book.csv)" -eq 5 ] && ok || bad "the key did not score 12/12: $(cat book.csv)"
+grep -q 'graded 5 of 5 submissions' out && ok || bad "grade summary: $(cat out)"
+for id in ann bob carol; do
+    grep -q 'Every step is right' "run1/feedback/$id.md" && ok || bad "feedback/$id.md: $(cat "run1/feedback/$id.md")"
+done
+python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce rounded ann || bad "make_answers rounded"
+rm -rf run1/feedback
+"$BACKSTEP" grade run1 rounded-ann.json >book.csv 2>err
+grep -q '^ann,rounded-ann.json,graded,12/12,' book.csv && ok ||
+    bad "answers rounded to 3 digits are not right: $(cat book.csv)"
+
+python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce mistakes-4321 ann bob || bad "make_answers mistakes"
+rm -rf run1/feedback
+"$BACKSTEP" grade run1 mistakes-4321-ann.json mistakes-4321-bob.json >book.csv 2>err
+rc=$?
+[ $rc -eq 0 ] && ok || bad "grade with mistakes exited $rc: $(cat err)"
+row_has() { # id text
+    grep "^$1," book.csv | grep -q -- "$2" && ok || bad "gradebook row $1 lacks '$2': $(grep "^$1," book.csv)"
+}
+row_has ann ',graded,9/12,'
+row_has ann 'wrong: no-derivative'
+row_has ann 'wrong: transpose'
+row_has ann 'wrong: sign'
+row_has ann 'activation derivative left out (g\[2z\])'
+row_has bob ',graded,10/12,missing,'
+row_has bob 'wrong: derivative-at-a'
+grep -q "Your g\[2z\] matches the result of leaving out g_h'(z\[2\]) in g\[2z\]" run1/feedback/ann.md &&
+    ok || bad "feedback/ann.md does not name the derivative: $(cat run1/feedback/ann.md)"
+grep -q 'transpose' run1/feedback/ann.md && grep -q 'sign flipped' run1/feedback/ann.md && ok ||
+    bad "feedback/ann.md lacks the transpose or the sign"
+grep -q 'You gave a 2×3 answer; the step is 3×2' run1/feedback/ann.md && ok || bad "feedback: shape of the transpose"
+grep -q 'instead of z' run1/feedback/bob.md && grep -q '| `g\[3a\]` | not answered |' run1/feedback/bob.md &&
+    ok || bad "feedback/bob.md: $(cat run1/feedback/bob.md)"
+
+"$BACKSTEP" exercise "$ROOT/specs/4-5-3-softmax-ce-l2.json" --roster roster.txt -o b453 \
+    --formats markdown >/dev/null 2>&1
+python3 make_answers.py "$BACKSTEP" b453 4-5-3 mistakes-453 ann || bad "make_answers 453"
+"$BACKSTEP" grade b453 mistakes-453-ann.json >book.csv 2>err
+row_has ann 'wrong: no-1/B'
+row_has ann 'wrong: bias-not-summed'
+row_has ann 'wrong: l2-missing'
+row_has ann 'wrong: lambda-W'
+grep -q 'B = 4 times too large' b453/feedback/ann.md && grep -q 'λW instead of 2λW' b453/feedback/ann.md &&
+    ok || bad "feedback 453: $(cat b453/feedback/ann.md)"
+
+# ── bad submissions are reported, the rest graded ───────────────────────
+rm -rf run1/feedback
+echo '{"id": "ann", "claims": ' >notjson.json
+python3 - <<'EOF'
+import json
+k = json.load(open("key-bob.json"))
+json.dump({"id": "dave", "claims": k["claims"]}, open("unknown.json", "w"))
+c = json.load(open("key-carol.json"))
+shape = dict(c, claims=dict(c["claims"], **{"g[2W]": [[0.1, 0.2], [0.3, 0.4]]}))
+json.dump(shape, open("shape.json", "w"))
+d = json.load(open("key-dan.json"))
+extra = dict(d, claims=dict(d["claims"], **{"g[4z]": [0.5]}))
+json.dump(extra, open("extra.json", "w"))
+e = json.load(open("key-eve.json"))
+missing = dict(e, claims={n: v for n, v in e["claims"].items() if n != "g[1b]"})
+json.dump(missing, open("missing.json", "w"))
+EOF
+"$BACKSTEP" grade run1 notjson.json unknown.json shape.json key-ann.json key-ann.json extra.json \
+    missing.json key-bob.json -o book.csv >out 2>err
+rc=$?
+[ $rc -eq 1 ] && ok || bad "grade with bad submissions exited $rc"
+[ "$(wc -l <book.csv)" -eq 9 ] && ok || bad "gradebook has $(wc -l <book.csv) lines, expected 9"
+line_has() { # n text
+    sed -n "$1p" book.csv | grep -q -- "$2" && ok || bad "gradebook line $1 lacks '$2': $(sed -n "$1p" book.csv)"
+}
+line_has 2 ',notjson.json,error,.*not valid JSON: 2:1'
+line_has 3 'dave,unknown.json,error,.*unknown id ""dave"": not on the exercise.s roster'
+line_has 4 'carol,shape.json,error,.*claims.g\[2W\]: expected 3×2'
+line_has 5 '^ann,key-ann.json,graded,12/12,'
+line_has 6 'ann,key-ann.json,error,.*duplicate: id ""ann"" was already graded from key-ann.json'
+line_has 7 ',extra.json,error,.*""g\[4z\]"" is not one of the asked steps'
+line_has 8 ',missing.json,error,.*the key ""g\[1b\]"" is missing'
+line_has 9 '^bob,key-bob.json,graded,12/12,'
+[ "$(grep -c 'backstep: .*\.json: ' err)" -eq 6 ] && ok || bad "stderr: $(cat err)"
+grep -q 'graded 2 of 8 submissions' out && ok || bad "summary: $(cat out)"
+grep -q 'could not be graded: claims.g\[2W\]: expected 3×2' run1/feedback/carol.md && ok ||
+    bad "feedback/carol.md: $(cat run1/feedback/carol.md 2>&1)"
+[ ! -e run1/feedback/dave.md ] && ok || bad "feedback written for an unknown id"
+"$BACKSTEP" grade nodir key-ann.json >/dev/null 2>err
+[ $? -eq 2 ] && grep -q 'nodir/exercise.json' err && ok || bad "grade of a missing DIR: $(cat err)"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
