@@ -12,13 +12,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bs_compare.h"
 #include "bs_error.h"
 #include "bs_examples.h"
+#include "bs_exercise.h"
+#include "bs_files.h"
+#include "bs_grade.h"
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_report.h"
 #include "bs_scaffold.h"
+#include "bs_session.h"
+#include "bs_sweep.h"
 #include "bs_trace.h"
+#include "bs_train.h"
 
 #ifndef BS_VERSION
 #define BS_VERSION "unknown"
@@ -26,7 +33,14 @@
 
 enum { EXIT_AGREE = 0, EXIT_MISMATCH = 1, EXIT_BAD = 2 };
 
-enum { CMD_TRACE = 1, CMD_CHECK = 2, CMD_INIT = 4, CMD_EXAMPLES = 8 };
+/* the classroom commands (docs/classroom.md) */
+enum { CMD_EXERCISE = 1024, CMD_GRADE = 2048 };
+
+/* step and quiz (docs/classroom.md, for students) */
+enum { CMD_STEP = 4096, CMD_QUIZ = 8192 };
+
+enum { CMD_TRACE = 1, CMD_CHECK = 2, CMD_INIT = 4, CMD_EXAMPLES = 8, CMD_TRAIN = 16, CMD_COMPARE = 32,
+       CMD_SWEEP = 64 };
 
 /* One table of options: the parser and the help text both read it. */
 typedef struct option_def {
@@ -42,25 +56,52 @@ static const option_def options[] = {
     {"--format", "FORMAT", CMD_CHECK,
      "report format: text (default, one line per spec), json, tap (TAP version 13) or "
      "junit (JUnit XML)"},
+    {"--format", "FORMAT", CMD_TRAIN,
+     "output format: text (default), json (with the final params, loadable into a spec) "
+     "or csv (step,loss)"},
+    {"--format", "FORMAT", CMD_COMPARE,
+     "report format: text (default) or json"},
+    {"--format", "FORMAT", CMD_SWEEP,
+     "sweep: text (default: a table and a Unicode plot) or svg (an SVG image)"},
+    {"--steps", "N", CMD_TRAIN, "train: full-batch gradient descent steps (default 1)"},
+    {"--lr", "ALPHA", CMD_TRAIN, "train: the learning rate α > 0 (required)"},
+    {"--check-every", "K", CMD_TRAIN,
+     "train: check the gradient after every K steps too (default: before the first step "
+     "only)"},
+    {"--freeze", "LIST", CMD_TRAIN,
+     "train: parameters kept fixed, e.g. b1,b2 (names as in the spec's params)"},
     {"--fragment", NULL, CMD_TRACE, "latex: write only the body, without the preamble"},
     {"--notation", "NOTATION", CMD_TRACE,
      "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
      "handout 000) or code (dz2, handout 002)"},
-    {"--method", "METHOD", CMD_TRACE | CMD_CHECK,
-     "numerical gradient: central (default) or complex (complex step)"},
-    {"--epsilon", "H", CMD_TRACE | CMD_CHECK,
-     "step h of the numerical gradient (default: central ∛ε·max(1,|x|), complex 1e-20)"},
-    {"--rtol", "R", CMD_TRACE | CMD_CHECK,
-     "relative tolerance (default: central 1e-6, complex 1e-11)"},
-    {"--atol", "A", CMD_TRACE | CMD_CHECK,
-     "absolute tolerance (default: central 1e-9, complex 1e-14)"},
-    {"--full", NULL, CMD_TRACE | CMD_CHECK,
+    {"--notation", "NOTATION", CMD_COMPARE,
+     "names of the steps in the report: g, partial or code (default: the notation of the "
+     "file's first key)"},
+    {"--rtol", "R", CMD_COMPARE,
+     "compare: relative tolerance between the program's values and backstep's (default 1e-6)"},
+    {"--atol", "A", CMD_COMPARE,
+     "compare: absolute tolerance (default 1e-9)"},
+    {"--method", "METHOD", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
+     "numerical gradient: forward, central (default), richardson (Richardson "
+     "extrapolation of central differences) or complex (complex step)"},
+    {"--epsilon", "H", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
+     "step h of the numerical gradient (default: forward √ε·max(1,|x|), central "
+     "∛ε·max(1,|x|), richardson ε^(1/5)·max(1,|x|), complex 1e-20·max(1,|x|))"},
+    {"--rtol", "R", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
+     "relative tolerance (default: forward 1e-5, central 1e-6, richardson 1e-8, complex "
+     "1e-11)"},
+    {"--atol", "A", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
+     "absolute tolerance (default: forward 1e-8, central 1e-9, richardson 1e-11, complex "
+     "1e-14)"},
+    {"--strict", NULL, CMD_TRACE | CMD_CHECK,
+     "unresolved elements (error bar too wide to decide) fail the check too"},
+    {"--full", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "compare every element (default: steps of more than 100 elements are sampled)"},
     {"--terms", NULL, CMD_TRACE,
      "expand each element term by term with its numbers (handout 001 style)"},
     {"--explain", NULL, CMD_TRACE, "say in words why each step is what it is"},
-    {"--precision", "N", CMD_TRACE, "significant digits in text output (default 6)"},
-    {"-o", "FILE", CMD_TRACE | CMD_INIT,
+    {"--precision", "N", CMD_TRACE | CMD_TRAIN, "significant digits in text output (default 6)"},
+    {"-o", "FILE", CMD_TRACE | CMD_INIT | CMD_TRAIN | CMD_COMPARE | CMD_SWEEP,
      "write the output to FILE (replaced only once the whole output is written)"},
     {"--activations", "LIST", CMD_INIT,
      "init: activations, one per layer or one for all, e.g. sigmoid,sigmoid,tanh "
@@ -70,16 +111,52 @@ static const option_def options[] = {
     {"--convention", "NAME", CMD_INIT, "init: row (default) or column"},
     {"--seed", "S", CMD_INIT, "init: the seed of the weights and the example (default 1)"},
     {"--force", NULL, CMD_INIT, "init: overwrite FILE if it exists"},
-    {"--quiet", NULL, CMD_TRACE | CMD_CHECK,
+    {"--quiet", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN | CMD_SWEEP,
      "no progress indicator (it appears only on a terminal, on stderr, for work that "
      "takes longer than half a second)"},
-    {"--max-file-size", "BYTES", CMD_TRACE | CMD_CHECK,
+    {"--max-file-size", "BYTES", CMD_TRACE | CMD_CHECK | CMD_TRAIN | CMD_COMPARE | CMD_SWEEP,
      "largest spec file read (default 67108864)"},
-    {"--max-memory", "BYTES", CMD_TRACE | CMD_CHECK,
+    {"--max-memory", "BYTES", CMD_TRACE | CMD_CHECK | CMD_TRAIN | CMD_COMPARE | CMD_SWEEP,
      "largest estimated working memory (default 2147483648)"},
-    {"--max-layers", "N", CMD_TRACE | CMD_CHECK, "most layers in a network (default 100)"},
-    {"--max-depth", "N", CMD_TRACE | CMD_CHECK,
+    {"--max-layers", "N", CMD_TRACE | CMD_CHECK | CMD_TRAIN | CMD_COMPARE | CMD_SWEEP, "most layers in a network (default 100)"},
+    {"--max-depth", "N", CMD_TRACE | CMD_CHECK | CMD_TRAIN | CMD_COMPARE | CMD_SWEEP,
      "deepest nesting of JSON arrays and objects (default 64, at most 1000)"},
+    {"--roster", "FILE", CMD_EXERCISE,
+     "exercise: the student ids, one per line, or a CSV file with an \"id\" column "
+     "(required)"},
+    {"-o", "DIR", CMD_EXERCISE,
+     "exercise: the directory to write the exercise set into (required; empty unless "
+     "--force)"},
+    {"--steps", "LIST", CMD_EXERCISE,
+     "exercise: the steps asked, in any notation, e.g. g[2z],dW2 (default: every backward "
+     "step)"},
+    {"--digits", "N", CMD_EXERCISE,
+     "exercise: decimals of each student's numbers, 1 to 4 (default 2)"},
+    {"--seed", "S", CMD_EXERCISE,
+     "exercise: the seed the students' numbers are drawn from, with their ids (default 1)"},
+    {"--formats", "LIST", CMD_EXERCISE,
+     "exercise: the sheets and keys written: markdown,latex,html (default: all three)"},
+    {"--notation", "NOTATION", CMD_EXERCISE,
+     "exercise: names of the steps on the sheets and in answers.json: g (default), partial "
+     "or code"},
+    {"--force", NULL, CMD_EXERCISE, "exercise: write into DIR even if it is not empty"},
+    {"-o", "FILE", CMD_GRADE,
+     "grade: write the gradebook CSV to FILE (default: standard output)"},
+    {"--notation", "NOTATION", CMD_STEP | CMD_QUIZ,
+     "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
+     "handout 000) or code (dz2, handout 002)"},
+    {"--explain", NULL, CMD_STEP,
+     "step: show each step with its explanation (the command why shows it on demand)"},
+    {"--terms", NULL, CMD_STEP,
+     "step: show each step expanded term by term (the command terms shows it on demand)"},
+    {"--only", "LIST", CMD_QUIZ,
+     "quiz: ask only these steps, in any notation, e.g. g[2z],dW1 (default: every "
+     "backward step)"},
+    {"--tolerance", "R", CMD_QUIZ,
+     "quiz: relative tolerance of an answer (default 0.005, for 3 significant digits)"},
+    {"--record", "FILE", CMD_QUIZ,
+     "quiz: write the session as JSON to FILE: each answer, its diagnosis, the tries, "
+     "the score (replaced only once the whole record is written)"},
     {NULL, NULL, 0, NULL}};
 
 typedef struct cli {
@@ -97,6 +174,19 @@ typedef struct cli {
     bs_scaffold_opts init;
     int force;
     int quiet;
+    bs_train_opts train;
+    bs_train_format train_format;
+    int compare_json; /* compare --format json */
+    int notation_set; /* --notation was given */
+    int sweep_svg;    /* sweep --format svg */
+    int strict;       /* --strict */
+    const char *roster; /* exercise --roster */
+    const char *ask;    /* exercise --steps */
+    int digits;         /* exercise --digits (0: the default) */
+    unsigned formats;   /* exercise --formats (0: the default) */
+    const char *quiz_only;   /* quiz --only */
+    double quiz_tolerance;   /* quiz --tolerance, 0 for the default */
+    const char *quiz_record; /* quiz --record */
 } cli;
 
 static void usage_line(FILE *f)
@@ -104,8 +194,15 @@ static void usage_line(FILE *f)
     fputs("usage: backstep trace SPEC [options]\n"
           "       backstep check SPEC... [options]\n"
           "       backstep init LAYERS [options]\n"
+          "       backstep train SPEC --lr ALPHA [--steps N] [options]\n"
+          "       backstep compare SPEC GRADS.json [options]\n"
+          "       backstep sweep SPEC ELEMENT [--format text|svg] [-o FILE]\n"
+          "       backstep exercise SPEC --roster FILE -o DIR [options]\n"
+          "       backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv]\n"
+          "       backstep step SPEC [--notation g|partial|code] [--explain] [--terms]\n"
+          "       backstep quiz SPEC [--only NAME,...] [--tolerance R] [--record FILE]\n"
           "       backstep examples\n"
-          "       backstep help [trace|check]\n"
+          "       backstep help [COMMAND]\n"
           "       backstep --version\n",
           f);
 }
@@ -149,6 +246,120 @@ static void help(FILE *f, const char *topic)
         fputs("\nexit status: 0 written, 2 usage error or i/o error\n", f);
         return;
     }
+    if (topic && strcmp(topic, "train") == 0) {
+        fputs("usage: backstep train SPEC --lr ALPHA [--steps N] [options]\n\n"
+              "Trains the network of SPEC by full-batch gradient descent,\n"
+              "W[n] <- W[n] - α ∂L/∂W[n] and b[n] <- b[n] - α ∂L/∂b[n], on a copy of its\n"
+              "parameters: prints the first update element by element, the loss after\n"
+              "each step (a table and a sparkline), the gradient checks, and the final\n"
+              "loss and parameters.  Training stops, naming the step and the probable\n"
+              "cause, when the loss or a parameter is no longer finite or the loss grows\n"
+              "beyond 10^6 times the initial loss.\n\noptions:\n",
+              f);
+        print_options(f, CMD_TRAIN);
+        fputs("\nexit status: 0 trained and every gradient check passed, 1 a gradient check\n"
+              "failed or training stopped on divergence, 2 usage error, bad spec or i/o error\n",
+              f);
+        return;
+    }
+    if (topic && strcmp(topic, "compare") == 0) {
+        fputs("usage: backstep compare SPEC GRADS.json [options]\n\n"
+              "Compares the gradients another program computed for the network and batch\n"
+              "of SPEC (GRADS.json: an object of step names in any notation, e.g. dW2,\n"
+              "g[2z], dL/db1, and \"loss\", with numbers, vectors or matrices in the\n"
+              "spec's convention) with backstep's, step by step from the output layer\n"
+              "down.  It names the first step that disagrees (where the bug entered; later\n"
+              "steps inherit it) and the mistake from its catalogue that reproduces the\n"
+              "program's numbers, e.g. \"dz2 matches the result of leaving out\n"
+              "sigmoid'(z2) in dz2\".  - reads GRADS.json from standard input.\n\noptions:\n",
+              f);
+        print_options(f, CMD_COMPARE);
+        fputs("\nexit status: 0 every given step agrees, 1 a step disagrees, 2 usage error,\n"
+              "bad spec, bad gradient file or i/o error\n",
+              f);
+        return;
+    }
+    if (topic && strcmp(topic, "sweep") == 0) {
+        fputs("usage: backstep sweep SPEC ELEMENT [options]\n\n"
+              "Evaluates one gradient element with each numerical method (forward,\n"
+              "central, richardson, complex) at steps h from 1e-1 down to 1e-16 and\n"
+              "prints the error of each against the complex-step value, as a table\n"
+              "and a plot: the truncation error falling like h^p as h shrinks, the\n"
+              "rounding error rising like 1/h below the best step.  ELEMENT is a step\n"
+              "or the quantity it differentiates, in any notation, and [row,column]\n"
+              "counted from 1 as displayed: W1[2,3], g[2z][1,2], dz2[1,1].\n\noptions:\n",
+              f);
+        print_options(f, CMD_SWEEP);
+        fputs("\nexit status: 0 written, 2 usage error, bad spec, bad ELEMENT or i/o error\n",
+              f);
+        return;
+    }
+    if (topic && strcmp(topic, "exercise") == 0) {
+        fputs("usage: backstep exercise SPEC --roster FILE -o DIR [options]\n\n"
+              "Writes an exercise set: for each student id of the roster, a variant of SPEC\n"
+              "(the same network, loss and convention with the student's own weights,\n"
+              "biases, inputs and targets, drawn from the seed and the id and rounded to\n"
+              "--digits decimals) in DIR/<id>/spec.json, the question sheet\n"
+              "DIR/<id>/sheet.{md,tex,html}, the answer file to fill in DIR/<id>/answers.json;\n"
+              "and for the instructor the worked solutions DIR/key/<id>.{md,tex,html}, the\n"
+              "answers in DIR/key/summary.csv and DIR/exercise.json for backstep grade.\n"
+              "Ids are 1 to 64 letters, digits, '.', '_' or '-'.\n\noptions:\n",
+              f);
+        print_options(f, CMD_EXERCISE);
+        fputs("\nexit status: 0 written, 2 usage error, bad spec or roster, or i/o error\n", f);
+        return;
+    }
+    if (topic && strcmp(topic, "grade") == 0) {
+        fputs("usage: backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv]\n\n"
+              "Grades each returned answers.json against the variant of the student it\n"
+              "names (DIR is the directory backstep exercise wrote): each asked step is\n"
+              "right, wrong with the mistake that reproduces it, or missing.  Writes the\n"
+              "gradebook (CSV: id, file, status, score, a column per step, the mistakes)\n"
+              "and DIR/feedback/<id>.md for each student.  A submission that cannot be\n"
+              "graded (not JSON, unknown or repeated id, a wrong shape, a key missing or\n"
+              "extra) gets a row marked error with the reason; the others are graded.\n"
+              "\noptions:\n",
+              f);
+        print_options(f, CMD_GRADE);
+        fputs("\nexit status: 0 every submission graded, 1 some could not be graded, 2 usage\n"
+              "error, bad exercise directory or i/o error\n",
+              f);
+        return;
+    }
+    if (topic && strcmp(topic, "step") == 0) {
+        fputs("usage: backstep step SPEC [options]\n\n"
+              "Shows the network and the forward pass of SPEC, then its backward steps one\n"
+              "at a time, each as trace shows it under a header such as \"step 6 of 12:\n"
+              "g[2z]\".  Commands, one per line: Enter the next step, b the previous step\n"
+              "again, why its explanation, terms its expansion with numbers, forward the\n"
+              "forward pass again, q quit.  On a terminal it prompts; otherwise it reads the\n"
+              "commands from standard input, and at its end shows the remaining steps.\n"
+              "\noptions:\n",
+              f);
+        print_options(f, CMD_STEP);
+        fputs("\nexit status: 0 every gradient agrees, 1 a gradient check failed, 2 usage\n"
+              "error, bad spec or i/o error\n",
+              f);
+        return;
+    }
+    if (topic && strcmp(topic, "quiz") == 0) {
+        fputs("usage: backstep quiz SPEC [options]\n\n"
+              "Asks for the value of each backward step of SPEC in trace order, showing\n"
+              "what is known so far.  Answers are read one per line from standard input:\n"
+              "numbers separated by spaces or commas, matrix rows by ; (0.12 -0.3; 0.5\n"
+              "1e-2), as the spec's convention displays them; or hint (the formula), why\n"
+              "(the explanation), skip (reveal the answer), forward, quit.  A wrong answer\n"
+              "is checked against the mistake catalogue of compare, which names the mistake\n"
+              "it contains (activation derivative left out, transpose, 1/B missing, ...);\n"
+              "after 3 wrong tries the answer is revealed.  The quiz ends with a score line;\n"
+              "the end of input ends it with the score so far.\n\noptions:\n",
+              f);
+        print_options(f, CMD_QUIZ);
+        fputs("\nexit status: 0 the quiz ran (whatever the score), 2 usage error, bad spec\n"
+              "or i/o error\n",
+              f);
+        return;
+    }
     if (topic && strcmp(topic, "check") == 0) {
         fputs("usage: backstep check SPEC... [options]\n\n"
               "Checks the gradients of each SPEC quietly: one line per spec.\n\noptions:\n",
@@ -166,6 +377,23 @@ static void help(FILE *f, const char *topic)
           "                  numerical gradient\n"
           "  check SPEC...   the gradient check alone, one line per spec, for CI\n"
           "  init LAYERS     write a starter spec, e.g. backstep init 4-3-2-1\n"
+          "  train SPEC      gradient descent, the first update term by term and the\n"
+          "                  loss per step, e.g. backstep train SPEC --lr 0.5 --steps 100\n"
+          "  compare SPEC GRADS.json\n"
+          "                  check a program's gradients step by step and name the\n"
+          "                  mistake that explains the first one that disagrees\n"
+          "  sweep SPEC ELEMENT\n"
+          "                  the error of each numerical method as the step h shrinks,\n"
+          "                  e.g. backstep sweep 4-3-2-1-bce W1[2,3]\n"
+          "  exercise SPEC --roster FILE -o DIR\n"
+          "                  a class set: each student's own variant of SPEC, a question\n"
+          "                  sheet, an answer file and the worked key\n"
+          "  grade DIR ANSWERS.json...\n"
+          "                  grade returned answers: a gradebook and feedback naming\n"
+          "                  each mistake\n"
+          "  step SPEC       show the backward steps one at a time, Enter for the next\n"
+          "  quiz SPEC       be asked for each backward step's value; a wrong answer's\n"
+          "                  mistake is named\n"
           "  examples        list the shipped specs; a SPEC that is not a file but the\n"
           "                  name of one (backstep trace 4-3-2-1-bce) runs it\n"
           "  help [COMMAND]  this text, or a command's options\n"
@@ -230,11 +458,67 @@ static int pick(const char *value, const char *const *names, const char *what)
     return -1;
 }
 
+/* Applies an option of exercise or grade that the other commands do not
+ * have; returns 0, EXIT_BAD after printing why, or -1 when it is not one. */
+static int apply_classroom(cli *c, const char *name, const char *v)
+{
+    if (strcmp(name, "--roster") == 0) {
+        c->roster = v;
+    } else if (strcmp(name, "--steps") == 0 && c->command == CMD_EXERCISE) {
+        c->ask = v;
+    } else if (strcmp(name, "--digits") == 0) {
+        size_t d;
+        if (parse_size(v, &d) || d < 1 || d > BS_DIGITS_MAX)
+            return bad_usage("--digits expects a number of decimals from 1 to %d, got \"%s\"",
+                             BS_DIGITS_MAX, v);
+        c->digits = (int)d;
+    } else if (strcmp(name, "--formats") == 0) {
+        char why[160];
+        if (bs_exercise_formats_parse(v, &c->formats, why, sizeof why) != 0)
+            return bad_usage("--formats: %s", why);
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
 /* Applies one option; returns 0, or EXIT_BAD after printing why. */
 static int apply(cli *c, const char *name, const char *v)
 {
     int i;
-    if (strcmp(name, "--format") == 0 && c->command == CMD_CHECK) {
+    if (c->command & (CMD_EXERCISE | CMD_GRADE)) {
+        int r = apply_classroom(c, name, v);
+        if (r >= 0)
+            return r;
+    }
+    if (strcmp(name, "--format") == 0 && c->command == CMD_SWEEP) {
+        static const char *const fmts[] = {"text", "svg", NULL};
+        if ((i = pick(v, fmts, "format")) < 0)
+            return EXIT_BAD;
+        c->sweep_svg = i == 1;
+    } else if (strcmp(name, "--format") == 0 && c->command == CMD_COMPARE) {
+        static const char *const fmts[] = {"text", "json", NULL};
+        if ((i = pick(v, fmts, "format")) < 0)
+            return EXIT_BAD;
+        c->compare_json = i == 1;
+    } else if (strcmp(name, "--format") == 0 && c->command == CMD_TRAIN) {
+        if ((i = pick(v, bs_train_format_names, "format")) < 0)
+            return EXIT_BAD;
+        c->train_format = (bs_train_format)i;
+    } else if (strcmp(name, "--steps") == 0 && c->command == CMD_TRAIN) {
+        if (parse_size(v, &c->train.steps) || c->train.steps < 1 ||
+            c->train.steps > BS_TRAIN_MAX_STEPS)
+            return bad_usage("--steps expects a number of steps from 1 to %zu, got \"%s\"",
+                             BS_TRAIN_MAX_STEPS, v);
+    } else if (strcmp(name, "--lr") == 0) {
+        if (parse_double(v, &c->train.lr) || !(c->train.lr > 0))
+            return bad_usage("--lr expects a learning rate α > 0, got \"%s\"", v);
+    } else if (strcmp(name, "--check-every") == 0) {
+        if (parse_size(v, &c->train.check_every) || c->train.check_every < 1)
+            return bad_usage("--check-every expects a number of steps ≥ 1, got \"%s\"", v);
+    } else if (strcmp(name, "--freeze") == 0) {
+        c->train.freeze = v;
+    } else if (strcmp(name, "--format") == 0 && c->command == CMD_CHECK) {
         if ((i = pick(v, bs_report_format_names, "report format")) < 0)
             return EXIT_BAD;
         c->report = (bs_report_format)i;
@@ -246,6 +530,7 @@ static int apply(cli *c, const char *name, const char *v)
         if ((i = pick(v, bs_notation_names, "notation")) < 0)
             return EXIT_BAD;
         c->render.notation = (bs_notation)i;
+        c->notation_set = 1;
     } else if (strcmp(name, "--method") == 0) {
         if ((i = pick(v, bs_method_names, "method")) < 0)
             return EXIT_BAD;
@@ -267,6 +552,8 @@ static int apply(cli *c, const char *name, const char *v)
         c->render.explain = 1;
     } else if (strcmp(name, "--full") == 0) {
         c->full = 1;
+    } else if (strcmp(name, "--strict") == 0) {
+        c->strict = 1;
     } else if (strcmp(name, "--precision") == 0) {
         size_t p;
         if (parse_size(v, &p) || p < 1 || p > 17)
@@ -307,6 +594,16 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--max-layers") == 0) {
         if (parse_size(v, &c->limits.max_layers) || c->limits.max_layers == 0)
             return bad_usage("--max-layers expects a positive number, got \"%s\"", v);
+    } else if (strcmp(name, "--only") == 0) {
+        c->quiz_only = v;
+    } else if (strcmp(name, "--tolerance") == 0) {
+        if (parse_double(v, &c->quiz_tolerance) || !(c->quiz_tolerance > 0) ||
+            !(c->quiz_tolerance < 1))
+            return bad_usage("--tolerance expects a relative tolerance between 0 and 1, got "
+                             "\"%s\"",
+                             v);
+    } else if (strcmp(name, "--record") == 0) {
+        c->quiz_record = v;
     }
     return 0;
 }
@@ -396,6 +693,7 @@ static bs_check_opts check_opts(const cli *c)
     if (c->atol >= 0)
         o.atol = c->atol;
     o.full = c->full;
+    o.strict = c->strict;
     return o;
 }
 
@@ -405,6 +703,7 @@ static bs_check_opts check_opts(const cli *c)
 typedef struct progress {
     struct timespec start, last;
     int shown;
+    const char *what; /* "training step", or NULL for "checking … elements" */
 } progress;
 
 static double seconds_since(const struct timespec *t)
@@ -423,8 +722,12 @@ static void show_progress(void *ctx, size_t done, size_t total)
     clock_gettime(CLOCK_MONOTONIC, &p->last);
     double rate = (double)done / elapsed;
     double left = rate > 0 ? (double)(total - done) / rate : 0;
-    fprintf(stderr, "\r\033[Kchecking %zu of %zu elements, %.0f/s, about %d:%02d left", done,
-            total, rate, (int)(left / 60), (int)left % 60);
+    if (p->what)
+        fprintf(stderr, "\r\033[K%s %zu of %zu, %.0f/s, about %d:%02d left", p->what, done,
+                total, rate, (int)(left / 60), (int)left % 60);
+    else
+        fprintf(stderr, "\r\033[Kchecking %zu of %zu elements, %.0f/s, about %d:%02d left",
+                done, total, rate, (int)(left / 60), (int)left % 60);
     fflush(stderr);
     p->shown = 1;
 }
@@ -439,23 +742,34 @@ static void end_progress(progress *p)
 
 /* Loads, traces and checks one spec.  On failure prints why, fills *err
  * and returns NULL. */
-static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err)
+/* Loads the spec at *path, or the shipped spec of that name when there is no
+ * such file (saying so on stderr; *path then points into `shipped`).  On
+ * failure prints why and returns -1. */
+static int load_spec(const cli *c, const char **path, char *shipped, size_t size,
+                     bs_net **net, bs_error *err)
 {
     bs_error_clear(err);
     *net = NULL;
     /* a file always wins over the name of a shipped spec */
-    char shipped[1024];
     struct stat st;
-    if (strcmp(path, "-") != 0 && stat(path, &st) != 0 &&
-        bs_example_find(path, shipped, sizeof shipped) == 0) {
-        fprintf(stderr, "backstep: %s is not a file; running the shipped spec %s\n", path,
+    if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
+        bs_example_find(*path, shipped, size) == 0) {
+        fprintf(stderr, "backstep: %s is not a file; running the shipped spec %s\n", *path,
                 shipped);
-        path = shipped;
+        *path = shipped;
     }
-    if (bs_net_load_file(path, &c->limits, net, err) != BS_OK) {
+    if (bs_net_load_file(*path, &c->limits, net, err) != BS_OK) {
         report(err);
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err)
+{
+    char shipped[1024];
+    if (load_spec(c, &path, shipped, sizeof shipped, net, err) != 0)
+        return NULL;
     bs_trace *t = NULL;
     bs_check_opts o = check_opts(c);
     progress p;
@@ -686,6 +1000,67 @@ static int emit_text(FILE *f, const void *ctx)
     return 0;
 }
 
+/* The error of each numerical method for one element as h shrinks. */
+static int cmd_sweep(cli *c)
+{
+    if (c->nspecs != 2)
+        return bad_usage("sweep takes a SPEC and an ELEMENT such as W1[2,3] or g[2z][1,2], "
+                         "got %zu argument%s",
+                         c->nspecs, c->nspecs == 1 ? "" : "s");
+    const char *path = c->specs[0];
+    char shipped[1024];
+    bs_net *net = NULL;
+    bs_trace *t = NULL;
+    bs_sweep *sw = NULL;
+    bs_error err;
+    if (load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    size_t step, index;
+    int rc = 0;
+    if (bs_trace_build(net, &t, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        report(&err);
+        rc = EXIT_BAD;
+    } else if (bs_sweep_parse_element(t, c->specs[1], &step, &index, &err) != BS_OK) {
+        report(&err);
+        rc = EXIT_BAD;
+    } else {
+        progress p;
+        memset(&p, 0, sizeof p);
+        p.what = "sweep: evaluation";
+        int show = !c->quiet && isatty(fileno(stderr));
+        if (show)
+            clock_gettime(CLOCK_MONOTONIC, &p.start);
+        bs_status st = bs_sweep_run(t, step, index, show ? show_progress : NULL, &p, &sw, &err);
+        end_progress(&p);
+        if (st != BS_OK) {
+            report(&err);
+            rc = EXIT_BAD;
+        }
+    }
+    if (rc == 0) {
+        bs_sink b = bs_sink_buffer();
+        if (c->sweep_svg)
+            bs_sweep_svg(&b, sw);
+        else
+            bs_sweep_text(&b, sw);
+        if (bs_sink_status(&b) != 0 || !b.buf) {
+            fputs("backstep: out of memory\n", stderr);
+            rc = EXIT_BAD;
+        } else if (c->out) {
+            rc = write_output(c->out, path, emit_text, b.buf);
+        } else if (emit_text(stdout, b.buf) != 0 && errno != EPIPE) {
+            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
+            rc = EXIT_BAD;
+        }
+        bs_sink_free_buffer(&b);
+    }
+    bs_sweep_free(sw);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
 static int cmd_init(cli *c)
 {
     if (c->nspecs != 1)
@@ -715,6 +1090,486 @@ static int cmd_init(cli *c)
         rc = write_output(c->out, "-", emit_text, b.buf);
     }
     bs_sink_free_buffer(&b);
+    return rc;
+}
+
+typedef struct train_job {
+    const bs_train *t;
+    bs_train_format format;
+    const char *source;
+    int precision;
+} train_job;
+
+static int emit_train(FILE *f, const void *ctx)
+{
+    const train_job *j = ctx;
+    bs_sink s = bs_sink_file(f);
+    errno = 0;
+    int bad = bs_train_render(&s, j->t, j->format, j->source, j->precision) != 0;
+    int saved = errno;
+    if (fflush(f) != 0 || ferror(f)) {
+        bad = 1;
+        saved = errno;
+    }
+    return bad ? (saved ? saved : EIO) : 0;
+}
+
+static int cmd_train(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? bad_usage("train takes one SPEC, got %zu", c->nspecs)
+                         : bad_usage("train needs a SPEC file");
+    if (!(c->train.lr > 0))
+        return bad_usage("train needs a learning rate, e.g. --lr 0.5");
+    const char *path = c->specs[0];
+    char shipped[1024];
+    bs_net *net;
+    bs_error err;
+    if (load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    bs_train_opts o = c->train;
+    o.check = check_opts(c);
+    progress p;
+    memset(&p, 0, sizeof p);
+    if (!c->quiet && isatty(fileno(stderr))) {
+        clock_gettime(CLOCK_MONOTONIC, &p.start);
+        p.what = "training step";
+        o.progress = show_progress;
+        o.progress_ctx = &p;
+    }
+    bs_train *t = NULL;
+    bs_status st = bs_train_run(net, &o, &t, &err);
+    end_progress(&p);
+    if (st != BS_OK) {
+        bs_error_set_file(&err, path);
+        report(&err);
+        bs_net_free(net);
+        return EXIT_BAD;
+    }
+    train_job job = {t, c->train_format, strcmp(path, "-") == 0 ? "<stdin>" : path,
+                     c->render.precision};
+    int rc = 0;
+    if (c->out) {
+        rc = write_output(c->out, path, emit_train, &job);
+    } else {
+        int e = emit_train(stdout, &job);
+        /* a reader that went away (… | head) is not an error worth a word */
+        if (e && e != EPIPE) {
+            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(e));
+            rc = EXIT_BAD;
+        }
+    }
+    if (rc == 0 && !t->passed) {
+        rc = EXIT_MISMATCH;
+        /* CSV has no room for why; the other formats say it themselves */
+        if (c->train_format == BS_TRAIN_CSV) {
+            bs_sink b = bs_sink_buffer();
+            bs_train_verdict(&b, t, c->render.precision);
+            fprintf(stderr, "backstep: %s: %s\n", job.source, b.buf ? b.buf : "");
+            bs_sink_free_buffer(&b);
+        }
+    }
+    bs_train_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+typedef struct compare_job {
+    const bs_compare_result *r;
+    int json;
+    const char *spec, *grads;
+} compare_job;
+
+static int emit_compare(FILE *f, const void *ctx)
+{
+    const compare_job *j = ctx;
+    bs_sink s = bs_sink_file(f);
+    errno = 0;
+    if (j->json) {
+        bs_compare_json(&s, j->r);
+    } else {
+        bs_sink_printf(&s, "backstep compare: %s against %s, backward steps in order\n\n",
+                       j->grads, j->spec);
+        bs_compare_text(&s, j->r);
+    }
+    int bad = bs_sink_status(&s) != 0;
+    int saved = errno;
+    if (fflush(f) != 0 || ferror(f)) {
+        bad = 1;
+        saved = errno;
+    }
+    return bad ? (saved ? saved : EIO) : 0;
+}
+
+static int cmd_compare(cli *c)
+{
+    if (c->nspecs != 2)
+        return bad_usage("compare takes a SPEC and a gradient file, e.g. backstep compare "
+                         "spec.json grads.json");
+    const char *path = c->specs[0], *grads = c->specs[1];
+    if (strcmp(path, "-") == 0 && strcmp(grads, "-") == 0)
+        return bad_usage("only one of SPEC and GRADS.json can be read from standard input");
+    char shipped[1024];
+    bs_net *net;
+    bs_error err;
+    if (load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    bs_trace *t = NULL;
+    bs_grads_file *g = NULL;
+    bs_compare_result *r = NULL;
+    bs_compare_opts o = bs_compare_defaults();
+    if (c->rtol >= 0)
+        o.rtol = c->rtol;
+    if (c->atol >= 0)
+        o.atol = c->atol;
+    if (c->notation_set)
+        o.notation = (int)c->render.notation;
+    int rc = 0;
+    if (bs_trace_build(net, &t, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        rc = EXIT_BAD;
+    } else if (bs_compare_load(grads, t, &g, &err) != BS_OK ||
+               bs_compare_run(t, g, &o, &r, &err) != BS_OK) {
+        rc = EXIT_BAD;
+    }
+    if (rc) {
+        report(&err);
+    } else {
+        compare_job job = {r, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
+                           strcmp(grads, "-") == 0 ? "<stdin>" : grads};
+        if (c->out) {
+            rc = write_output(c->out, path, emit_compare, &job);
+        } else {
+            int e = emit_compare(stdout, &job);
+            if (e && e != EPIPE) {
+                fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(e));
+                rc = EXIT_BAD;
+            }
+        }
+        if (rc == 0 && !bs_compare_agrees(r))
+            rc = EXIT_MISMATCH;
+    }
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+/* the name of a spec for an exercise's manifest: its file name without the
+ * directory, so that the same spec gives the same files from anywhere */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static int cmd_exercise(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? bad_usage("exercise takes one SPEC, got %zu", c->nspecs)
+                         : bad_usage("exercise needs a SPEC, e.g. backstep exercise "
+                                     "4-3-2-1-bce --roster class.txt -o ex1");
+    if (!c->roster)
+        return bad_usage("exercise needs the students: --roster FILE (one id per line)");
+    if (!c->out)
+        return bad_usage("exercise needs the directory to write: -o DIR");
+    bs_dir_kind k = bs_dir_state(c->out);
+    if (k == BS_DIR_NOT_DIR) {
+        fprintf(stderr, "backstep: %s: exists and is not a directory\n", c->out);
+        return EXIT_BAD;
+    }
+    if (k == BS_DIR_FULL && !c->force) {
+        fprintf(stderr, "backstep: %s: is not empty; refusing to write an exercise set into "
+                        "it (give --force to write over the files there)\n",
+                c->out);
+        return EXIT_BAD;
+    }
+    const char *path = c->specs[0];
+    char shipped[1024];
+    bs_net *net = NULL;
+    bs_error err;
+    if (load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    bs_roster *roster = NULL;
+    if (bs_roster_load(c->roster, &roster, &err) != BS_OK) {
+        report(&err);
+        bs_net_free(net);
+        return EXIT_BAD;
+    }
+    bs_exercise_opts o = bs_exercise_defaults();
+    o.seed = c->init.seed;
+    if (c->digits)
+        o.digits = c->digits;
+    if (c->formats)
+        o.formats = c->formats;
+    o.notation = c->render.notation;
+    o.steps = c->ask;
+    o.source = strcmp(path, "-") == 0 ? "<stdin>" : base_name(path);
+    bs_fileset *fs = NULL;
+    int rc = 0;
+    bs_error_clear(&err);
+    if (bs_exercise_build(net, roster, &o, &fs, &err) != BS_OK) {
+        if (err.where[0] != '-')
+            bs_error_set_file(&err, path);
+        report(&err);
+        rc = EXIT_BAD;
+    } else if (bs_fileset_write(fs, c->out, &err) != BS_OK) {
+        report(&err);
+        rc = EXIT_BAD;
+    } else {
+        printf("backstep: wrote the exercise for %zu student%s to %s/: <id>/spec.json, "
+               "<id>/sheet.*, <id>/answers.json, key/<id>.*, key/summary.csv, exercise.json\n",
+               roster->n, roster->n == 1 ? "" : "s", c->out);
+    }
+    bs_fileset_free(fs);
+    bs_roster_free(roster);
+    bs_net_free(net);
+    return rc;
+}
+
+static int cmd_grade(cli *c)
+{
+    if (c->nspecs < 2)
+        return bad_usage("grade takes the exercise directory and the returned answer files, "
+                         "e.g. backstep grade ex1 returned/*.json");
+    const char *dir = c->specs[0];
+    bs_error err;
+    bs_error_clear(&err);
+    bs_exercise_set *x = NULL;
+    if (bs_exercise_set_open(dir, &x, &err) != BS_OK) {
+        report(&err);
+        return EXIT_BAD;
+    }
+    size_t n = c->nspecs - 1;
+    bs_grade_result *r = calloc(n, sizeof *r);
+    bs_fileset *fs = bs_fileset_create();
+    int rc = 0;
+    if (!r || !fs) {
+        fputs("backstep: out of memory\n", stderr);
+        rc = EXIT_BAD;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (bs_grade_file(x, c->specs[i + 1], &r[i], &err) != BS_OK) {
+            report(&err);
+            rc = EXIT_BAD;
+        }
+    }
+    size_t graded = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!r[i].error)
+            graded++;
+        else
+            fprintf(stderr, "backstep: %s: %s\n", r[i].file, r[i].reason);
+        if (!r[i].known)
+            continue;
+        char name[BS_ID_MAX + 32];
+        snprintf(name, sizeof name, "feedback/%s.md", r[i].id);
+        bs_sink b = bs_sink_buffer();
+        bs_grade_feedback(&b, x, &r[i]);
+        if (bs_sink_status(&b) != 0 ||
+            bs_fileset_add(fs, name, b.buf ? b.buf : "", b.len, &err) != BS_OK) {
+            fputs("backstep: out of memory\n", stderr);
+            rc = EXIT_BAD;
+        }
+        bs_sink_free_buffer(&b);
+    }
+    if (rc == 0 && fs->n && bs_fileset_write(fs, dir, &err) != BS_OK) {
+        report(&err);
+        rc = EXIT_BAD;
+    }
+    if (rc == 0) {
+        bs_sink b = bs_sink_buffer();
+        bs_gradebook_csv(&b, x, r, n);
+        if (bs_sink_status(&b) != 0) {
+            fputs("backstep: out of memory\n", stderr);
+            rc = EXIT_BAD;
+        } else if (c->out) {
+            rc = write_output(c->out, "-", emit_text, b.buf ? b.buf : "");
+            if (rc == 0)
+                printf("backstep: graded %zu of %zu submission%s: gradebook %s, feedback in "
+                       "%s/feedback/\n",
+                       graded, n, n == 1 ? "" : "s", c->out, dir);
+        } else if (emit_text(stdout, b.buf ? b.buf : "") != 0) {
+            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
+            rc = EXIT_BAD;
+        }
+        bs_sink_free_buffer(&b);
+    }
+    if (rc == 0 && graded < n)
+        rc = EXIT_MISMATCH;
+    for (size_t i = 0; r && i < n; i++)
+        bs_grade_result_free(&r[i]);
+    free(r);
+    bs_fileset_free(fs);
+    bs_exercise_set_free(x);
+    return rc;
+}
+
+/* Reads one line of standard input into *buf without its line end; returns
+ * 0, or -1 at the end of input. */
+static int read_line(char **buf, size_t *cap)
+{
+    ssize_t n = getline(buf, cap, stdin);
+    if (n < 0)
+        return -1;
+    while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
+        (*buf)[--n] = '\0';
+    return 0;
+}
+
+/* A session of step or quiz: one of the two is set. */
+typedef struct session {
+    bs_stepper *w;
+    bs_quiz *q;
+} session;
+
+static int session_feed(session *se, const char *line, bs_sink *s)
+{
+    return se->w ? bs_stepper_feed(se->w, line, s) : bs_quiz_feed(se->q, line, s);
+}
+
+static void session_prompt(const session *se, char *buf, size_t size)
+{
+    if (se->w)
+        bs_stepper_prompt(se->w, buf, size);
+    else
+        bs_quiz_prompt(se->q, buf, size);
+}
+
+/* Feeds the lines of standard input to a started session until it ends or
+ * the input does (then the session finishes on its own terms).  On a
+ * terminal it prompts; otherwise it writes each line it read after the
+ * prompt, so that the output reads like the session at a terminal.
+ * Returns 0, or EXIT_BAD when standard output failed. */
+static int session_loop(session *se, bs_sink *s)
+{
+    int tty = isatty(fileno(stdin));
+    char *line = NULL;
+    size_t cap = 0;
+    char prompt[128];
+    int more = 1;
+    while (more && bs_sink_status(s) == 0) {
+        session_prompt(se, prompt, sizeof prompt);
+        if (tty)
+            bs_sink_puts(s, prompt);
+        fflush(stdout);
+        if (read_line(&line, &cap) != 0) {
+            if (tty)
+                bs_sink_puts(s, "\n");
+            if (se->w)
+                bs_stepper_finish(se->w, s);
+            else
+                bs_quiz_finish(se->q, s);
+            break;
+        }
+        if (!tty)
+            bs_sink_printf(s, "%s%s\n", prompt, line);
+        more = session_feed(se, line, s);
+    }
+    free(line);
+    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(s) != 0) {
+        if (errno != EPIPE) {
+            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
+            return EXIT_BAD;
+        }
+    }
+    return 0;
+}
+
+static int cmd_step(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? bad_usage("step takes one SPEC, got %zu", c->nspecs)
+                         : bad_usage("step needs a SPEC file");
+    const char *path = c->specs[0];
+    if (strcmp(path, "-") == 0)
+        return bad_usage("step reads its commands from standard input: give SPEC as a file");
+    bs_net *net;
+    bs_error err;
+    bs_trace *t = run(c, path, &net, &err);
+    if (!t)
+        return EXIT_BAD;
+    c->render.format = BS_FORMAT_TEXT;
+    c->render.source = path;
+    session se = {NULL, NULL};
+    int rc = 0;
+    if (bs_stepper_create(t, &c->render, &se.w, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        report(&err);
+        rc = EXIT_BAD;
+    } else {
+        bs_sink s = bs_sink_file(stdout);
+        bs_stepper_start(se.w, &s);
+        rc = session_loop(&se, &s);
+    }
+    if (rc == 0 && !t->passed)
+        rc = EXIT_MISMATCH;
+    bs_stepper_free(se.w);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+static int emit_record(FILE *f, const void *ctx)
+{
+    bs_sink s = bs_sink_file(f);
+    errno = 0;
+    bs_quiz_record(&s, ctx);
+    int bad = bs_sink_status(&s) != 0;
+    int saved = errno;
+    if (fflush(f) != 0 || ferror(f)) {
+        bad = 1;
+        saved = errno;
+    }
+    return bad ? (saved ? saved : EIO) : 0;
+}
+
+static int cmd_quiz(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? bad_usage("quiz takes one SPEC, got %zu", c->nspecs)
+                         : bad_usage("quiz needs a SPEC file");
+    const char *path = c->specs[0];
+    if (strcmp(path, "-") == 0)
+        return bad_usage("quiz reads the answers from standard input: give SPEC as a file");
+    char shipped[1024];
+    bs_net *net;
+    bs_error err;
+    if (load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    bs_trace *t = NULL;
+    session se = {NULL, NULL};
+    bs_quiz_opts o = bs_quiz_defaults();
+    o.notation = c->render.notation;
+    o.precision = c->render.precision;
+    o.only = c->quiz_only;
+    if (c->quiz_tolerance > 0)
+        o.tolerance = c->quiz_tolerance;
+    o.source = path;
+    int rc = 0;
+    if (bs_trace_build(net, &t, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        report(&err);
+        rc = EXIT_BAD;
+    } else if (bs_quiz_create(t, &o, &se.q, &err) != BS_OK) {
+        if (err.status != BS_ERR_USAGE)
+            bs_error_set_file(&err, path);
+        report(&err);
+        rc = EXIT_BAD;
+    } else {
+        bs_sink s = bs_sink_file(stdout);
+        bs_quiz_start(se.q, &s);
+        rc = session_loop(&se, &s);
+        if (c->quiz_record) {
+            int wr = write_output(c->quiz_record, path, emit_record, se.q);
+            if (wr)
+                rc = wr;
+        }
+    }
+    bs_quiz_free(se.q);
+    bs_trace_free(t);
+    bs_net_free(net);
     return rc;
 }
 
@@ -750,9 +1605,17 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0) {
         const char *topic = argc > 2 ? argv[2] : NULL;
+        if (topic && (strcmp(topic, "exercise") == 0 || strcmp(topic, "grade") == 0)) {
+            help(stdout, topic);
+            return 0;
+        }
         if (topic && strcmp(topic, "trace") != 0 && strcmp(topic, "check") != 0 &&
-            strcmp(topic, "init") != 0)
-            return bad_usage("no help for \"%s\": commands are trace, check and init", topic);
+            strcmp(topic, "init") != 0 && strcmp(topic, "train") != 0 &&
+            strcmp(topic, "compare") != 0 && strcmp(topic, "sweep") != 0 &&
+            strcmp(topic, "step") != 0 && strcmp(topic, "quiz") != 0)
+            return bad_usage("no help for \"%s\": commands are trace, check, init, train, "
+                             "compare, sweep, step and quiz",
+                             topic);
         help(stdout, topic);
         return 0;
     }
@@ -763,6 +1626,7 @@ int main(int argc, char **argv)
     c.rtol = c.atol = -1;
     c.limits = bs_limits_default();
     c.init.seed = 1;
+    c.train = bs_train_defaults();
     if (strcmp(cmd, "trace") == 0)
         c.command = CMD_TRACE;
     else if (strcmp(cmd, "check") == 0)
@@ -771,8 +1635,23 @@ int main(int argc, char **argv)
         c.command = CMD_INIT;
     else if (strcmp(cmd, "examples") == 0)
         c.command = CMD_EXAMPLES;
+    else if (strcmp(cmd, "train") == 0)
+        c.command = CMD_TRAIN;
+    else if (strcmp(cmd, "compare") == 0)
+        c.command = CMD_COMPARE;
+    else if (strcmp(cmd, "exercise") == 0)
+        c.command = CMD_EXERCISE;
+    else if (strcmp(cmd, "grade") == 0)
+        c.command = CMD_GRADE;
+    else if (strcmp(cmd, "sweep") == 0)
+        c.command = CMD_SWEEP;
+    else if (strcmp(cmd, "step") == 0)
+        c.command = CMD_STEP;
+    else if (strcmp(cmd, "quiz") == 0)
+        c.command = CMD_QUIZ;
     else {
-        const char *const cmds[] = {"trace", "check", "init", "examples", "help", NULL};
+        const char *const cmds[] = {"trace", "check", "init",  "examples", "train",
+                                    "compare", "sweep", "exercise", "grade", "step", "quiz", "help", NULL};
         const char *g = bs_suggest(cmd, cmds);
         if (g)
             fprintf(stderr, "backstep: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, g);
@@ -790,6 +1669,13 @@ int main(int argc, char **argv)
     if (rc == 0)
         rc = c.command == CMD_TRACE      ? cmd_trace(&c)
              : c.command == CMD_CHECK    ? cmd_check(&c)
+             : c.command == CMD_TRAIN    ? cmd_train(&c)
+             : c.command == CMD_COMPARE  ? cmd_compare(&c)
+             : c.command == CMD_EXERCISE ? cmd_exercise(&c)
+             : c.command == CMD_GRADE    ? cmd_grade(&c)
+             : c.command == CMD_SWEEP    ? cmd_sweep(&c)
+             : c.command == CMD_STEP     ? cmd_step(&c)
+             : c.command == CMD_QUIZ     ? cmd_quiz(&c)
              : c.command == CMD_EXAMPLES ? (c.nspecs ? bad_usage("examples takes no arguments")
                                                      : cmd_examples())
                                          : cmd_init(&c);

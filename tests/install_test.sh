@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # meson install into a DESTDIR: the installed binary runs a shipped spec by
 # name, `man -l` renders the page without warnings, bash completes
-# `backstep tr<TAB>` to `trace`, and every option the parser accepts is in
+# `backstep tr<TAB>` to `trace train`, and every option the parser accepts is in
 # the man page.
 #   bash tests/install_test.sh BUILD_DIR SOURCE_ROOT
 set -u
@@ -61,7 +61,7 @@ done
 comp="$root/$datadir/bash-completion/completions/backstep"
 out=$(bash -c 'source "$1"; complete -p backstep >/dev/null || exit 3
   COMP_WORDS=(backstep tr); COMP_CWORD=1; _backstep; echo "${COMPREPLY[*]}"' _ "$comp")
-[ "$out" = trace ] && ok || bad "backstep tr<TAB> completed to '$out'"
+[ "$out" = "trace train" ] && ok || bad "backstep tr<TAB> completed to '$out'"
 out=$(bash -c 'source "$1"; COMP_WORDS=(backstep trace x --format m); COMP_CWORD=4; _backstep; echo "${COMPREPLY[*]}"' _ "$comp")
 [ "$out" = markdown ] && ok || bad "--format m<TAB> completed to '$out'"
 out=$(bash -c 'source "$1"; COMP_WORDS=(backstep check x --format j); COMP_CWORD=4; _backstep; echo "${COMPREPLY[*]}"' _ "$comp")

@@ -23,7 +23,15 @@ static inline double complex bs_test_cx(double re, double im)
     X(terms) \
     X(act) \
     X(loss) \
-    X(rng)
+    X(rng) \
+    X(train) \
+    X(exercise) \
+    X(session) \
+    X(api) \
+    X(numeric) \
+    X(sweep) \
+    X(compare) \
+    X(incr)
 
 #define X(name) Suite *name##_suite(void);
 BS_SUITES
