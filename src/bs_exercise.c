@@ -974,17 +974,10 @@ static void answer_syntax(bs_sink *s, const bs_step *st)
     }
 }
 
-/* a CSV field: quoted when it holds a comma, a quote or a line break */
+/* a CSV field (RFC 4180) */
 static void csv_field(bs_sink *s, const char *v)
 {
-    if (!strpbrk(v, ",\"\r\n")) {
-        bs_sink_puts(s, v);
-        return;
-    }
-    bs_sink_puts(s, "\"");
-    for (; *v; v++)
-        bs_sink_puts(s, *v == '"' ? "\"\"" : (char[2]){*v, 0});
-    bs_sink_puts(s, "\"");
+    bs_sink_csv_field(s, v);
 }
 
 static bs_status add_sink(bs_fileset *fs, const char *path, bs_sink *b, bs_error *err)

@@ -453,16 +453,10 @@ bs_status bs_grade_file(bs_exercise_set *x, const char *path, bs_grade_result *r
 
 /* ---- reports --------------------------------------------------------- */
 
+/* a CSV field (RFC 4180) */
 static void csv_field(bs_sink *s, const char *v)
 {
-    if (!strpbrk(v, ",\"\r\n")) {
-        bs_sink_puts(s, v);
-        return;
-    }
-    bs_sink_puts(s, "\"");
-    for (; *v; v++)
-        bs_sink_puts(s, *v == '"' ? "\"\"" : (char[2]){*v, 0});
-    bs_sink_puts(s, "\"");
+    bs_sink_csv_field(s, v);
 }
 
 /* the mistakes of a result in words: "transpose (g[2W]); activation

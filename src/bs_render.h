@@ -42,6 +42,11 @@ int bs_render(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
  * shape, analytic and numerical values, and a closing verdict line. */
 void bs_render_text(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 
+/* The summary at the head of the text output: the network's name, the spec
+ * file (`source`, or NULL), the description, the layers and convention, the
+ * activations and loss, and the batch. */
+void bs_render_text_network(bs_sink *s, const bs_net *net, const char *source);
+
 /* The pieces of the text rendering, for showing a trace one step at a time
  * (backstep step); bs_render_text writes intro, backward head, every
  * backward step and end, in that order.  The intro: the network summary, the

@@ -12,14 +12,10 @@
 #define BS_VERSION "unknown"
 #endif
 
+/* a number as JSON (null when not finite) */
 static void num(bs_sink *s, double v)
 {
-    if (!isfinite(v))
-        bs_sink_puts(s, "null");
-    else if (v == 0.0)
-        bs_sink_puts(s, "0");
-    else
-        bs_sink_printf(s, "%.17g", v);
+    bs_sink_json_number(s, v);
 }
 
 /* A JSON string with the escapes RFC 8259 requires (NULL: null). */

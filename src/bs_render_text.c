@@ -106,13 +106,12 @@ static void rule(bs_sink *s, const char *title)
     bs_sink_puts(s, "\n");
 }
 
-static void header(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+void bs_render_text_network(bs_sink *s, const bs_net *net, const char *source)
 {
-    const bs_net *net = t->net;
     if (net->name)
         bs_sink_printf(s, "%s\n", net->name);
-    if (o->source)
-        bs_sink_printf(s, "spec: %s\n", o->source);
+    if (source)
+        bs_sink_printf(s, "spec: %s\n", source);
     if (net->description)
         bs_sink_printf(s, "%s\n", net->description);
     bs_sink_puts(s, "\nnetwork  ");
@@ -133,6 +132,11 @@ static void header(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
     if (net->l2 != 0.0)
         bs_sink_printf(s, ", λ = %g", net->l2);
     bs_sink_puts(s, "\n");
+}
+
+static void header(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
+{
+    bs_render_text_network(s, t->net, o->source);
 }
 
 static void params(bs_sink *s, const bs_trace *t, const bs_render_opts *o)

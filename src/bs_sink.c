@@ -1,6 +1,8 @@
 /* bs_sink.c — FILE * and memory sinks. */
 #include "bs_sink.h"
 
+#include <math.h>
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,5 +133,27 @@ void bs_sink_json_string(bs_sink *s, const char *v)
                 bs_sink_write(s, (const char *)c, 1);
         }
     }
+    bs_sink_puts(s, "\"");
+}
+
+void bs_sink_json_number(bs_sink *s, double v)
+{
+    if (!isfinite(v))
+        bs_sink_puts(s, "null");
+    else if (v == 0.0)
+        bs_sink_puts(s, "0");
+    else
+        bs_sink_printf(s, "%.17g", v);
+}
+
+void bs_sink_csv_field(bs_sink *s, const char *v)
+{
+    if (!strpbrk(v, ",\"\r\n")) {
+        bs_sink_puts(s, v);
+        return;
+    }
+    bs_sink_puts(s, "\"");
+    for (; *v; v++)
+        bs_sink_puts(s, *v == '"' ? "\"\"" : (char[2]){*v, 0});
     bs_sink_puts(s, "\"");
 }

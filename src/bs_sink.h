@@ -48,6 +48,15 @@ void bs_sink_repeat(bs_sink *s, const char *str, size_t count);
  * NULL is written as null. */
 void bs_sink_json_string(bs_sink *s, const char *str);
 
+/* Writes a number as JSON: with 17 significant digits (enough to read back
+ * the same double), 0 as 0, and null for NaN and ±infinity, which JSON
+ * cannot hold. */
+void bs_sink_json_number(bs_sink *s, double v);
+
+/* Writes a CSV field (RFC 4180): as it is, or in double quotes with each
+ * quote doubled when it holds a comma, a quote or a line break. */
+void bs_sink_csv_field(bs_sink *s, const char *v);
+
 /* Returns 0 if every write so far succeeded, else -1. */
 int bs_sink_status(const bs_sink *s);
 

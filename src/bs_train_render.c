@@ -114,33 +114,10 @@ static void element(char *buf, size_t size, const bs_train_param *p, size_t k)
 
 static void header(bs_sink *s, const bs_train *t, const char *source, int prec)
 {
-    const bs_net *net = t->net;
-    if (net->name)
-        bs_sink_printf(s, "%s\n", net->name);
-    if (source)
-        bs_sink_printf(s, "spec: %s\n", source);
-    if (net->description)
-        bs_sink_printf(s, "%s\n", net->description);
-    bs_sink_puts(s, "\nnetwork  ");
-    for (size_t l = 0; l <= net->L; l++)
-        bs_sink_printf(s, "%s%zu", l ? "-" : "", net->n[l]);
-    bs_sink_printf(s, ", %s convention: z[n] = %s + b[n]\n",
-                   net->convention == BS_ROW ? "row" : "column",
-                   net->convention == BS_ROW ? "a[n−1] · W[n]" : "W[n] · a[n−1]");
-    bs_sink_puts(s, "         activations ");
-    for (size_t l = 1; l <= net->L; l++)
-        bs_sink_printf(s, "%s%s", l > 1 ? ", " : "", net->act[l]->name);
-    bs_sink_printf(s, "; loss %s, ℓ(ŷ, y) = %s\n", net->loss->name, net->loss->math);
-    bs_sink_printf(s, "batch    B = %zu", net->B);
-    if (net->B > 1)
-        bs_sink_printf(s, " (%s)", net->reduction == BS_MEAN ? "mean" : "sum");
-    bs_sink_puts(s, "; ");
-    bs_loss_formula(s, net);
-    if (net->l2 != 0.0)
-        bs_sink_printf(s, ", λ = %g", net->l2);
+    bs_render_text_network(s, t->net, source);
     char a[40];
     bs_fmt_num(a, sizeof a, t->opts.lr, prec);
-    bs_sink_printf(s, "\ntraining %zu step%s of full-batch gradient descent, α = %s",
+    bs_sink_printf(s, "training %zu step%s of full-batch gradient descent, α = %s",
                    t->opts.steps, t->opts.steps == 1 ? "" : "s", a);
     if (t->nfrozen) {
         bs_sink_puts(s, "; frozen:");
@@ -343,38 +320,16 @@ void bs_train_render_text(bs_sink *s, const bs_train *t, const char *source, int
 
 /* ---- JSON ------------------------------------------------------------------ */
 
+/* a number as JSON (null when not finite) */
 static void num(bs_sink *s, double v)
 {
-    if (!isfinite(v))
-        bs_sink_puts(s, "null");
-    else if (v == 0.0)
-        bs_sink_puts(s, "0");
-    else
-        bs_sink_printf(s, "%.17g", v);
+    bs_sink_json_number(s, v);
 }
 
+/* a JSON string (NULL: null) */
 static void str(bs_sink *s, const char *v)
 {
-    if (!v) {
-        bs_sink_puts(s, "null");
-        return;
-    }
-    bs_sink_puts(s, "\"");
-    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
-        switch (*c) {
-        case '"': bs_sink_puts(s, "\\\""); break;
-        case '\\': bs_sink_puts(s, "\\\\"); break;
-        case '\n': bs_sink_puts(s, "\\n"); break;
-        case '\r': bs_sink_puts(s, "\\r"); break;
-        case '\t': bs_sink_puts(s, "\\t"); break;
-        default:
-            if (*c < 0x20)
-                bs_sink_printf(s, "\\u%04x", *c);
-            else
-                bs_sink_write(s, (const char *)c, 1);
-        }
-    }
-    bs_sink_puts(s, "\"");
+    bs_sink_json_string(s, v);
 }
 
 /* A parameter's values as the spec's "params" writes them: W as a list of
