@@ -289,11 +289,16 @@ Suite *incr_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 300);
     tcase_add_loop_test(tc, test_small_specs_equal, 0, (int)(2 * N_SMALL));
-    tcase_add_loop_test(tc, test_mnist_sample_equal, 0, 2);
     tcase_add_test(tc, test_kink_flag);
     tcase_add_test(tc, test_losses_of_one_move);
     tcase_add_loop_test(tc, test_taylor_near_limit, 0, 2);
     tcase_add_loop_test(tc, test_threads_same_bits, 0, 2);
     suite_add_tcase(s, tc);
+    /* the big network: minutes under valgrind, which skips the "slow" tag */
+    TCase *big = tcase_create("mnist");
+    tcase_set_tags(big, "slow");
+    tcase_set_timeout(big, 300);
+    tcase_add_loop_test(big, test_mnist_sample_equal, 0, 2);
+    suite_add_tcase(s, big);
     return s;
 }
