@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_directions.h"
 #include "bs_numeric.h"
 #include "bs_rng.h"
 #include "bs_trace.h"
@@ -92,8 +93,9 @@ static size_t stored_index(const bs_step *s, size_t d)
 #define WIDE 1000.0
 #define FAR 10.0
 
-/* The verdict on an element with analytic value a and numerical result it. */
-static bs_verdict judge(double a, const bs_numeric_item *it, const bs_check_opts *o)
+/* The verdict on an element with analytic value a and numerical result it
+ * (bs_directions.h). */
+bs_verdict bs_check_judge(double a, const bs_numeric_item *it, const bs_check_opts *o)
 {
     double nv = it->value, e = it->error;
     if (!isfinite(a) || !isfinite(nv))
@@ -120,7 +122,7 @@ static bs_verdict judge(double a, const bs_numeric_item *it, const bs_check_opts
 
 /* 1 when a verdict fails the check: disagree, an inconsistent kink, and with
  * strict an unresolved element too. */
-static int fails(bs_verdict v, const bs_check_opts *o)
+int bs_check_fails(bs_verdict v, const bs_check_opts *o)
 {
     return v == BS_V_DISAGREE || v == BS_V_KINK_BAD || (o->strict && v == BS_V_UNRESOLVED);
 }
@@ -226,7 +228,7 @@ static bs_status analyse_failure(bs_trace *t, const bs_numeric_item *items,
                     continue;
                 const bs_numeric_item *it = &items[n++];
                 bs_verdict v = (bs_verdict)s->verdict[d];
-                if (pass == 0 ? !fails(v, o) : v != BS_V_UNRESOLVED)
+                if (pass == 0 ? !bs_check_fails(v, o) : v != BS_V_UNRESOLVED)
                     continue;
                 double b = badness(s, d);
                 if (!f->found || b > worst) {
@@ -291,6 +293,13 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
     t->worst_step = t->first_backward;
     t->worst_index = 0;
     t->sampled = 0;
+    bs_directions_free(t->directions);
+    t->directions = NULL;
+    if (o.directions > 0) {
+        bs_status ds = bs_directions_run(t, &o, o.directions, &t->directions, err);
+        if (ds != BS_OK)
+            return ds;
+    }
     /* phase 1: choose the elements and compute their numerical values */
     size_t total = 0;
     for (size_t si = t->first_backward; si < t->nsteps; si++) {
@@ -311,7 +320,14 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
         if (!s->compared || !s->verdict || !s->numeric || !s->numeric_error || !s->left ||
             !s->right)
             return nomem(err);
-        s->n_compared = choose(s, si, &o, s->compared);
+        const bs_dir_matrix *dm = bs_directions_find(t->directions, si);
+        if (dm) {
+            /* checked along directions: element by element only when one failed */
+            memset(s->compared, dm->elementwise, count);
+            s->n_compared = dm->elementwise ? count : 0;
+        } else {
+            s->n_compared = choose(s, si, &o, s->compared);
+        }
         total += s->n_compared;
     }
     bs_numeric_item *items = malloc(sizeof *items * (total ? total : 1));
@@ -340,7 +356,7 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
     for (size_t si = t->first_backward; si < t->nsteps; si++) {
         bs_step *s = &t->steps[si];
         size_t count = s->rows * s->cols;
-        if (s->n_compared < count)
+        if (s->n_compared < count && !bs_directions_find(t->directions, si))
             t->sampled = 1;
         s->n_failed = s->n_nonfinite = 0;
         s->n_agree = s->n_disagree = s->n_unresolved = s->n_kink_ok = s->n_kink_bad = 0;
@@ -361,7 +377,7 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
                 s->left[d] = it->left;
                 s->right[d] = it->right;
             }
-            bs_verdict v = judge(a, it, &o);
+            bs_verdict v = bs_check_judge(a, it, &o);
             s->verdict[d] = (unsigned char)v;
             if (!isfinite(a) || !isfinite(nv))
                 s->n_nonfinite++;
@@ -372,7 +388,7 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
             case BS_V_KINK_OK: s->n_kink_ok++; break;
             default: s->n_kink_bad++; break;
             }
-            if (fails(v, &o))
+            if (bs_check_fails(v, &o))
                 s->n_failed++;
             if (it->kink || !isfinite(a) || !isfinite(nv))
                 continue;
@@ -405,6 +421,7 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
     if (st != BS_OK)
         return st;
     t->checked = 1;
-    t->passed = t->n_failed == 0 && t->first_nonfinite == t->nsteps && t->claims_wrong == 0;
+    t->passed = t->n_failed == 0 && t->first_nonfinite == t->nsteps && t->claims_wrong == 0 &&
+                (!t->directions || t->directions->n_failed == 0);
     return BS_OK;
 }

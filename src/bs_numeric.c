@@ -24,6 +24,13 @@ struct bs_numeric {
      * included when it is a z of such a layer), else 0 */
     int crossed;
     bs_incr *incr;  /* the incremental evaluator, or NULL for the plain path */
+    /* the direction of bs_numeric_set_direction: q[layer] moves by t·v */
+    bs_qty dir_q;
+    size_t dir_layer;
+    double *dir_dz;     /* B×n[layer]: the change of z[layer] per unit t */
+    size_t dir_cap;     /* doubles dir_dz holds */
+    double dir_wv, dir_vv; /* w·v and v·v (weights: the penalty's change) */
+    double dir_scale;   /* max |entry| of q[layer] */
 };
 
 #define BS_COMPLEX 0
@@ -44,6 +51,7 @@ void bs_numeric_free(bs_numeric *nm)
     free(nm->ws_c);
     free(nm->ell_c);
     bs_incr_free(nm->incr);
+    free(nm->dir_dz);
     free(nm);
 }
 
@@ -76,6 +84,8 @@ bs_status bs_numeric_create(const bs_net *net, const bs_forward *fw,
 
 double bs_numeric_value(const bs_numeric *nm, bs_qty q, size_t layer, size_t k)
 {
+    if (k == BS_NUMERIC_ALONG)
+        return nm->dir_scale;
     switch (q) {
     case BS_Q_A: return nm->fw->a[layer][k];
     case BS_Q_Z: return nm->fw->z[layer][k];
@@ -117,30 +127,66 @@ double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
     return h;
 }
 
+/* The part of the penalty that changes when entry k of q[layer] moves by d,
+ * λ (w + d)² for a weight and 0 otherwise: the same arithmetic, and so the
+ * same bits, as moved_d's return value, without re-running anything. */
+static double penalty_part(const bs_numeric *nm, bs_qty q, size_t layer, size_t k, double d)
+{
+    if (q != BS_Q_W || nm->net->l2 == 0.0)
+        return 0.0;
+    if (k == BS_NUMERIC_ALONG)
+        return nm->net->l2 * (d * (2.0 * nm->dir_wv) + d * d * nm->dir_vv);
+    double w = nm->net->W[layer][k] + d;
+    return nm->net->l2 * (w * w);
+}
+
+/* The first half of central_pair: L(x + h), kept in nm->ell_plus; returns
+ * the penalty part at x + h, and in *round the rounding error of D(h),
+ * 4ε·(r·sqrt(Σ ℓ_i(x + h)²) + max(|penalty part at x ± h|))/h, which
+ * needs nothing from x − h but its penalty part (penalty_part). */
+static double central_plus(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
+                           size_t *rows, double *round, int *crossed)
+{
+    double r = bs_net_reduction_factor(nm->net);
+    double pp = moved_d(nm, q, layer, k, h, rows);
+    *crossed |= nm->crossed;
+    double sq = 0.0;
+    for (size_t i = 0; i < *rows; i++) {
+        nm->ell_plus[i] = nm->ell_d[i];
+        sq += nm->ell_plus[i] * nm->ell_plus[i];
+    }
+    double pm = penalty_part(nm, q, layer, k, -h);
+    *round = 4.0 * DBL_EPSILON * (r * sqrt(sq) + fmax(fabs(pp), fabs(pm))) / h;
+    return pp;
+}
+
+/* The second half: L(x − h), and D(h) = (L(x + h) − L(x − h)) / 2h from
+ * the losses central_plus kept. */
+static double central_minus(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
+                            double pp, int *crossed)
+{
+    size_t rows;
+    double r = bs_net_reduction_factor(nm->net);
+    double pm = moved_d(nm, q, layer, k, -h, &rows);
+    *crossed |= nm->crossed;
+    double diff = 0.0;
+    for (size_t i = 0; i < rows; i++)
+        diff += nm->ell_plus[i] - nm->ell_d[i];
+    return (r * diff + (pp - pm)) / (2.0 * h);
+}
+
 /* D(h) = (L(x + h) − L(x − h)) / 2h, and in *round its rounding error; sets
  * *crossed when either move crossed a kink.
  * The difference is taken example by example, r Σ_i (ℓ_i(x + h) − ℓ_i(x − h))
  * plus the change of the penalty, which equals L(x + h) − L(x − h) but does
  * not carry the rounding of the whole sum; the rounding is modelled as
- * 4ε·(r·sqrt(Σ ℓ_i²) + |penalty part|)/h. */
+ * 4ε·(r·sqrt(Σ ℓ_i²) + |penalty part|)/h (Σ over the losses at x + h). */
 static double central_pair(bs_numeric *nm, bs_qty q, size_t layer, size_t k,
                            double h, double *round, int *crossed)
 {
     size_t rows;
-    double r = bs_net_reduction_factor(nm->net);
-    double pp = moved_d(nm, q, layer, k, h, &rows);
-    int cp = nm->crossed;
-    for (size_t i = 0; i < rows; i++)
-        nm->ell_plus[i] = nm->ell_d[i];
-    double pm = moved_d(nm, q, layer, k, -h, &rows);
-    *crossed |= cp | nm->crossed;
-    double diff = 0.0, sq = 0.0;
-    for (size_t i = 0; i < rows; i++) {
-        diff += nm->ell_plus[i] - nm->ell_d[i];
-        sq += nm->ell_plus[i] * nm->ell_plus[i];
-    }
-    *round = 4.0 * DBL_EPSILON * (r * sqrt(sq) + fmax(fabs(pp), fabs(pm))) / h;
-    return (r * diff + (pp - pm)) / (2.0 * h);
+    double pp = central_plus(nm, q, layer, k, h, &rows, round, crossed);
+    return central_minus(nm, q, layer, k, h, pp, crossed);
 }
 
 /* Keeps ℓ_i(x) and the penalty part at x, the base of one-sided
@@ -211,6 +257,16 @@ static void central(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
         kink_sides(nm, q, layer, k, h, it);
 }
 
+/* 1 when a relu or leaky_relu layer is re-evaluated after moving an entry
+ * of q[layer] (the layer itself for z, W and b, the layers above for a). */
+static int kink_above(const bs_numeric *nm, bs_qty q, size_t layer)
+{
+    for (size_t m = q == BS_Q_A ? layer + 1 : layer; m <= nm->net->L; m++)
+        if (nm->net->act[m]->kink)
+            return 1;
+    return 0;
+}
+
 /* The default central difference: D at h0 = ∛ε·max(1, |x|), 4·h0 and
  * 16·h0.  With an error ∝ h², D(4h) − D(h) ≈ 15·(error of D(h)), so the
  * truncation of D(h0) is about |D(4h0) − D(h0)|/15 and that of D(16h0)
@@ -218,13 +274,44 @@ static void central(bs_numeric *nm, bs_qty q, size_t layer, size_t k, double h,
  * The step with the smaller estimated error wins: 16·h0 where rounding
  * dominates (small gradients of a large loss), h0 where the loss bends.  A
  * larger step that crosses a kink h0 does not cross is not used: D(h0) is
- * then kept, its truncation estimated from D(h0/2). */
+ * then kept, its truncation estimated from D(h0/2).
+ *
+ * Where no relu or leaky_relu layer is re-evaluated (no kink can be
+ * crossed), L(x − h0) is evaluated last and only when it can matter.  The
+ * error estimate of D(h0) is e0 = t0 + r0 with t0 = |D(4h0) − D(h0)|/15 ≥ 0
+ * and r0, the rounding part, computed from L(x + h0) alone
+ * (central_plus).  So when e1 < r0 and D(16h0) is finite, e1 < e0 whatever
+ * D(h0) is, and 16·h0 wins: the value D(16h0) and its estimate e1 are the
+ * same bits as with all six evaluations, from five.  Otherwise L(x − h0) is
+ * evaluated and the rule applied as it stands.  (Should L(x − h0) be NaN
+ * where the other five values are finite, D(h0) and e0 would be NaN and the
+ * six-evaluation rule would keep D(h0); this order keeps D(16h0).) */
 static void central_default(bs_numeric *nm, bs_qty q, size_t layer, size_t k,
                             bs_numeric_item *it)
 {
     double h0 = bs_numeric_default_step(nm, BS_METHOD_CENTRAL, q, layer, k);
     double r0, r1, r4;
     int c0 = 0, c4 = 0, c16 = 0;
+    if (!kink_above(nm, q, layer)) {
+        double d4 = central_pair(nm, q, layer, k, 4.0 * h0, &r4, &c4);
+        double d16 = central_pair(nm, q, layer, k, 16.0 * h0, &r1, &c16);
+        double e1 = fabs(d16 - d4) * 256.0 / 240.0 + r1;
+        size_t rows;
+        double pp = central_plus(nm, q, layer, k, h0, &rows, &r0, &c0);
+        if (e1 < r0 && isfinite(d16)) {
+            it->value = d16;
+            it->error = e1;
+            it->step = 16.0 * h0;
+            return;
+        }
+        double d0 = central_minus(nm, q, layer, k, h0, pp, &c0);
+        double e0 = fabs(d4 - d0) / 15.0 + r0;
+        int pick1 = e1 < e0 && isfinite(d16);
+        it->value = pick1 ? d16 : d0;
+        it->error = pick1 ? e1 : e0;
+        it->step = pick1 ? 16.0 * h0 : h0;
+        return;
+    }
     double d0 = central_pair(nm, q, layer, k, h0, &r0, &c0);
     double d4 = central_pair(nm, q, layer, k, 4.0 * h0, &r4, &c4);
     double d16 = central_pair(nm, q, layer, k, 16.0 * h0, &r1, &c16);
@@ -245,16 +332,6 @@ static void central_default(bs_numeric *nm, bs_qty q, size_t layer, size_t k,
     it->value = pick1 ? d16 : d0;
     it->error = pick1 ? e1 : e0;
     it->step = pick1 ? 16.0 * h0 : h0;
-}
-
-/* 1 when a relu or leaky_relu layer is re-evaluated after moving an entry
- * of q[layer] (the layer itself for z, W and b, the layers above for a). */
-static int kink_above(const bs_numeric *nm, bs_qty q, size_t layer)
-{
-    for (size_t m = q == BS_Q_A ? layer + 1 : layer; m <= nm->net->L; m++)
-        if (nm->net->act[m]->kink)
-            return 1;
-    return 0;
 }
 
 /* Forward D(h) = (L(x + h) − L(x))/h with its error: truncation 2·|D(h) −
@@ -345,6 +422,45 @@ bs_status bs_numeric_set_incremental(bs_numeric *nm, int on, bs_error *err)
     if (nm->incr)
         return BS_OK;
     return bs_incr_create(nm->net, nm->fw, &nm->incr, err);
+}
+
+bs_status bs_numeric_set_direction(bs_numeric *nm, bs_qty q, size_t layer, const double *v,
+                                   bs_error *err)
+{
+    const bs_net *net = nm->net;
+    size_t nin = net->n[layer - 1], nout = net->n[layer], B = net->B;
+    size_t count = q == BS_Q_W ? nin * nout : nout;
+    if (nm->dir_cap < B * nout + nout) {
+        double *p = realloc(nm->dir_dz, sizeof(double) * (B * nout + nout));
+        if (!p)
+            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        nm->dir_dz = p;
+        nm->dir_cap = B * nout + nout;
+    }
+    const double *theta = q == BS_Q_W ? net->W[layer] : net->b[layer];
+    double wv = 0.0, vv = 0.0, scale = 0.0;
+    for (size_t i = 0; i < count; i++) {
+        wv += theta[i] * v[i];
+        vv += v[i] * v[i];
+        scale = fmax(scale, fabs(theta[i]));
+    }
+    double *dz = nm->dir_dz, *zero = nm->dir_dz + B * nout;
+    if (q == BS_Q_W) {
+        /* Δz = a[n−1]·V: the affine map of the forward pass with no bias */
+        for (size_t j = 0; j < nout; j++)
+            zero[j] = 0.0;
+        bs_fwd_affine_d(nm->fw->a[layer - 1], v, zero, B, nin, nout, dz);
+    } else {
+        for (size_t i = 0; i < B; i++)
+            for (size_t j = 0; j < nout; j++)
+                dz[i * nout + j] = v[j];
+    }
+    nm->dir_q = q;
+    nm->dir_layer = layer;
+    nm->dir_wv = wv;
+    nm->dir_vv = vv;
+    nm->dir_scale = scale;
+    return BS_OK;
 }
 
 /* The items of a run and one evaluator per thread. */

@@ -54,8 +54,24 @@ typedef struct bs_numeric_speed {
     size_t threads; /* threads to spread the items over; 0: one per processor online */
 } bs_numeric_speed;
 
+/* The entry index k of an item that stands for the direction set with
+ * bs_numeric_set_direction rather than for one entry. */
+#define BS_NUMERIC_ALONG ((size_t)-1)
+
+/* Makes the evaluator move the whole parameter matrix q[layer] (q is W or
+ * b) along v for items with k = BS_NUMERIC_ALONG: θ + δ·v, v holding one
+ * number per stored entry (row-convention order), borrowed for the call
+ * only.  z[n] then moves by δ·a[n−1]·V (or δ·v in every row), computed
+ * here once, and the layers above are re-run for the batch (always the
+ * plain path); the penalty moves by λ(2δ w·v + δ² v·v).  Returns BS_OK,
+ * or BS_ERR_NOMEM with err set. */
+bs_status bs_numeric_set_direction(bs_numeric *nm, bs_qty q, size_t layer, const double *v,
+                                   bs_error *err);
+
 /* The current value of entry k (stored, row-convention order) of quantity q
- * of layer `layer`. */
+ * of layer `layer`; for k = BS_NUMERIC_ALONG the largest |entry| of the
+ * matrix of the direction, so that the default step along a direction is
+ * that of the matrix's largest entry. */
 double bs_numeric_value(const bs_numeric *nm, bs_qty q, size_t layer, size_t k);
 
 /* The default step of a method for entry k with value x: forward

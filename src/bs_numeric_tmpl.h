@@ -58,7 +58,7 @@ static T BS_FN(moved)(bs_numeric *nm, bs_qty q, size_t layer, size_t k, T d,
     size_t K = net->n[net->L];
     T *in = nm->BS_FIELD(in), *ws = nm->BS_FIELD(ws), *ell = nm->BS_FIELD(ell);
     /* the fast path re-evaluates only what the move touches (bs_incr.h) */
-    if (nm->incr && bs_incr_applies(nm->incr, q, layer))
+    if (nm->incr && k != BS_NUMERIC_ALONG && bs_incr_applies(nm->incr, q, layer))
         return BS_FN(bs_incr_moved)(nm->incr, q, layer, k, d, ell, rows, &nm->crossed);
     if (q == BS_Q_A || q == BS_Q_Z) {
         size_t n = net->n[layer], i = k / n, j = k % n;
@@ -72,6 +72,20 @@ static T BS_FN(moved)(bs_numeric *nm, bs_qty q, size_t layer, size_t k, T d,
         return 0;
     }
     size_t nin = net->n[layer - 1], nout = net->n[layer], B = net->B;
+    if (k == BS_NUMERIC_ALONG) {
+        /* along the direction v (bs_numeric_set_direction): z[n] moves by
+         * δ·Δz, Δz = a[n−1]·V or v in every row; the penalty by
+         * λ Σ ((w + δv)² − w²) = λ (2δ w·v + δ² v·v) */
+        const double *dz = nm->dir_dz;
+        for (size_t c = 0; c < B * nout; c++)
+            in[c] = fw->z[layer][c] + d * dz[c];
+        nm->crossed = BS_FN(kink_crossed)(nm, layer, 1, in, B, 0, ws);
+        BS_FN(bs_fwd_finish)(net, layer, 1, in, B, net->y, ws, ell);
+        *rows = B;
+        if (q == BS_Q_W && net->l2 != 0.0)
+            return net->l2 * (d * (2.0 * nm->dir_wv) + d * d * nm->dir_vv);
+        return 0;
+    }
     size_t p = q == BS_Q_W ? k / nout : 0, col = q == BS_Q_W ? k % nout : k;
     for (size_t c = 0; c < B * nout; c++)
         in[c] = fw->z[layer][c];

@@ -1,5 +1,6 @@
 /* bs_render.c — choosing a renderer, and helpers shared by all of them. */
 #include "bs_render.h"
+#include "bs_directions.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -324,6 +325,25 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_sink_printf(s, "; %zu non-finite", t->n_nonfinite);
     if (t->sampled)
         bs_sink_puts(s, "; large steps sampled, --full compares all");
+    if (t->directions && t->directions->n_failed == 0) {
+        const bs_directions *d = t->directions;
+        bs_sink_printf(s, "; %zu weight and bias matrices × %zu random directions agree", d->count,
+                       d->n);
+        if (d->n_unresolved)
+            bs_sink_printf(s, " (%zu unresolved)", d->n_unresolved);
+    } else if (t->directions) {
+        size_t shown = 0;
+        for (size_t i = 0; i < t->directions->count; i++) {
+            const bs_dir_matrix *m = &t->directions->m[i];
+            if (!m->n_failed)
+                continue;
+            bs_step_name(name, sizeof name, &t->steps[m->step], nt);
+            bs_sink_printf(s, "%s %s fails along %zu of %zu random directions",
+                           shown ? "," : ";", name, m->n_failed, m->n);
+            shown++;
+        }
+        bs_sink_puts(s, ", checked element by element");
+    }
     if (t->opts.strict)
         bs_sink_puts(s, "; strict");
     if (t->nclaims > 0 && t->claims_wrong == 0)
@@ -331,4 +351,51 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
                        t->nclaims == 1 ? "s" : "");
     else if (t->nclaims > 0)
         bs_sink_printf(s, "; %zu of %zu claims disagree", t->claims_wrong, t->nclaims);
+}
+
+void bs_render_directions_json(bs_sink *s, const bs_trace *t, bs_notation nt, int detail)
+{
+    const bs_directions *d = t->directions;
+    if (!d) {
+        bs_sink_puts(s, "null");
+        return;
+    }
+    bs_sink_printf(s, "{\"per_matrix\": %zu, \"seed\": \"0x%016llx\", \"failed\": %zu, "
+                      "\"unresolved\": %zu, \"matrices\": [",
+                   d->n, (unsigned long long)BS_DIR_SEED, d->n_failed, d->n_unresolved);
+    for (size_t i = 0; i < d->count; i++) {
+        const bs_dir_matrix *m = &d->m[i];
+        char name[48];
+        bs_step_name(name, sizeof name, &t->steps[m->step], nt);
+        bs_sink_puts(s, i ? ", {\"step\": " : "{\"step\": ");
+        bs_sink_json_string(s, name);
+        bs_sink_printf(s, ", \"trace_index\": %zu, \"entries\": %zu, \"agree\": %zu, "
+                          "\"disagree\": %zu, \"unresolved\": %zu, \"kinks_consistent\": %zu, "
+                          "\"kinks_inconsistent\": %zu, \"failed\": %zu, \"max_rel_error\": ",
+                       m->step, m->count, m->n_agree, m->n_disagree, m->n_unresolved,
+                       m->n_kink_ok, m->n_kink_bad, m->n_failed);
+        bs_sink_json_number(s, m->max_rel_error);
+        bs_sink_printf(s, ", \"worst\": %zu, \"elementwise\": %s", m->worst + 1,
+                       m->elementwise ? "true" : "false");
+        if (detail) {
+            bs_sink_puts(s, ", \"directions\": [");
+            for (size_t j = 0; j < m->n; j++) {
+                const bs_dir_one *o = &m->dir[j];
+                bs_sink_puts(s, j ? ", {\"analytic\": " : "{\"analytic\": ");
+                bs_sink_json_number(s, o->analytic);
+                bs_sink_puts(s, ", \"numeric\": ");
+                bs_sink_json_number(s, o->num.value);
+                bs_sink_puts(s, ", \"numeric_error\": ");
+                bs_sink_json_number(s, o->num.error);
+                bs_sink_puts(s, ", \"step\": ");
+                bs_sink_json_number(s, o->num.step);
+                bs_sink_puts(s, ", \"verdict\": ");
+                bs_sink_json_string(s, bs_verdict_names[o->verdict]);
+                bs_sink_puts(s, "}");
+            }
+            bs_sink_puts(s, "]");
+        }
+        bs_sink_puts(s, "}");
+    }
+    bs_sink_puts(s, "]}");
 }

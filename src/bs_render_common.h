@@ -42,6 +42,12 @@ int bs_element_disagrees(const bs_trace *t, const bs_step *st, size_t k);
  * ("✗ unresolved" when strict), "✓ kink", "✗ kink"; "" when not compared. */
 const char *bs_verdict_mark(const bs_trace *t, const bs_step *st, size_t k);
 
+/* The directional check of a trace as a JSON object, or null when it was
+ * not run: per matrix the counts, the largest relative error, whether it
+ * was checked element by element and, with detail, every direction's g·v,
+ * numerical value, error bar, step and verdict (docs/json-output.md). */
+void bs_render_directions_json(bs_sink *s, const bs_trace *t, bs_notation nt, int detail);
+
 /* Writes the counts of a verdict: "5 agree, 1 disagree, 0 unresolved", then
  * ", 2 at a kink (consistent)" and ", 1 at a kink (inconsistent)" when not 0. */
 void bs_render_counts(bs_sink *s, size_t agree, size_t disagree, size_t unresolved,

@@ -311,6 +311,10 @@ static void check(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_sink_puts(s, ",\n    \"first_nonfinite\": ");
         str(s, name);
     }
+    if (t->directions) {
+        bs_sink_puts(s, ",\n    \"directions\": ");
+        bs_render_directions_json(s, t, nt, 1);
+    }
     bs_sink_printf(s, ",\n    \"strict\": %s,\n    \"agree\": %zu,\n    \"disagree\": %zu,\n"
                       "    \"unresolved\": %zu,\n    \"kinks_consistent\": %zu,\n"
                       "    \"kinks_inconsistent\": %zu",

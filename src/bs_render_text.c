@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bs_render.h"
+#include "bs_directions.h"
 #include "bs_explain.h"
 #include "bs_render_common.h"
 #include "bs_terms.h"
@@ -289,10 +290,54 @@ static void element_table(bs_sink *s, const bs_step *st, const bs_trace *t,
     }
 }
 
+/* The line of a matrix checked along random directions (--directions):
+ * how many agree, the largest relative error and where */
+static void directions_line(bs_sink *s, const bs_dir_matrix *dm, const bs_render_opts *o)
+{
+    int ok = dm->n_failed == 0;
+    bs_sink_puts(s, "  ");
+    if (s->color)
+        bs_sink_puts(s, ok ? "\033[32m" : "\033[31m");
+    bs_sink_puts(s, ok ? "✓ agree" : "✗ DISAGREE");
+    if (s->color)
+        bs_sink_puts(s, "\033[0m");
+    if (ok && dm->n_agree == dm->n)
+        bs_sink_printf(s, " along %zu of %zu random unit directions", dm->n_agree, dm->n);
+    else if (ok)
+        bs_sink_printf(s, " along %zu random unit directions: ", dm->n);
+    else
+        bs_sink_printf(s, " along %zu of %zu random unit directions: ", dm->n_failed, dm->n);
+    if (!ok || dm->n_agree < dm->n)
+        bs_render_counts(s, dm->n_agree, dm->n_disagree, dm->n_unresolved, dm->n_kink_ok,
+                         dm->n_kink_bad);
+    const bs_dir_one *w = &dm->dir[dm->worst];
+    char a[40], nv[40], e[40];
+    bs_fmt_num(a, sizeof a, w->analytic, o->precision);
+    bs_fmt_num(nv, sizeof nv, w->num.value, o->precision);
+    snprintf(e, sizeof e, "%.2g", w->num.error);
+    bs_sink_printf(s, "%s largest relative error %.2g at direction %zu (g·v %s, numeric %s ± %s)",
+                   ok && dm->n_agree == dm->n ? "," : ";", dm->max_rel_error, dm->worst + 1,
+                   a, nv, e);
+    bs_sink_puts(s, ok ? "\n" : "; every element compared:\n");
+}
+
 static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
                        const bs_render_opts *o)
 {
     size_t count = st->rows * st->cols;
+    const bs_dir_matrix *dm = bs_directions_find(t->directions, (size_t)(st - t->steps));
+    if (dm && !dm->elementwise) {
+        lines an = {0};
+        bs_sink_puts(s, "  analytic\n");
+        if (layout(st->value, NULL, st->rows, st->cols, o->precision, &an) == 0)
+            for (size_t i = 0; i < an.n; i++)
+                bs_sink_printf(s, "    %s\n", an.line[i]);
+        lines_free(&an);
+        directions_line(s, dm, o);
+        return;
+    }
+    if (dm)
+        directions_line(s, dm, o);
     int sampled = st->n_compared < count;
     if (sampled) {
         lines an = {0};

@@ -155,6 +155,10 @@ static void write_json(bs_sink *s, const bs_report_item *items, size_t n)
         }
         if (t->first_nonfinite < t->nsteps)
             bs_sink_printf(s, ", \"first_nonfinite\": \"%s\"", t->steps[t->first_nonfinite].id);
+        if (t->directions) {
+            bs_sink_puts(s, ", \"directions\": ");
+            bs_render_directions_json(s, t, BS_NOTATION_G, 0);
+        }
         bs_sink_puts(s, "}");
     }
     bs_sink_printf(s, "\n  ],\n  \"summary\": {\"specs\": %zu, \"passed\": %zu, \"failed\": %zu, "

@@ -1,5 +1,6 @@
 /* bs_trace.c — recording the forward and backward passes as steps. */
 #include "bs_trace.h"
+#include "bs_directions.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ void bs_trace_free(bs_trace *t)
         free_step(&t->steps[i]);
     free(t->steps);
     free(t->claims);
+    bs_directions_free(t->directions);
     free(t->pool.nodes);
     bs_forward_free(t->fw);
     bs_grads_free(t->grads);

@@ -99,6 +99,9 @@ typedef struct bs_check_opts {
                              batch for every evaluation (the reference); 0: the incremental
                              path (bs_incr.h), the default */
     size_t threads;       /* threads of the numerical check; 0: one per processor online */
+    size_t directions;    /* N > 0: check each parameter matrix along N random directions
+                             instead of element by element, and element by element only
+                             when a direction fails (bs_directions.h); 0: off */
 } bs_check_opts;
 
 typedef struct bs_step {
@@ -161,6 +164,7 @@ typedef struct bs_trace {
     size_t worst_step, worst_index; /* where max_rel_error was found */
     bs_failure failure;     /* the element that decides a failed check, analysed */
     int sampled;            /* 1 when some step was compared on a sample */
+    struct bs_directions *directions; /* the directional check (opts.directions > 0), or NULL */
     int passed;             /* every compared element agrees, all is finite, and every
                                claim agrees */
 } bs_trace;
