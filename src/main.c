@@ -97,6 +97,9 @@ static const option_def options[] = {
      "unresolved elements (error bar too wide to decide) fail the check too"},
     {"--full", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "compare every element (default: steps of more than 100 elements are sampled)"},
+    {"--directions", "N", CMD_TRACE | CMD_CHECK,
+     "check each weight and bias matrix along N seeded random directions (one numerical "
+     "directional derivative each), element by element only where a direction fails"},
     {"--terms", NULL, CMD_TRACE,
      "expand each element term by term with its numbers (handout 001 style)"},
     {"--explain", NULL, CMD_TRACE, "say in words why each step is what it is"},
@@ -554,6 +557,11 @@ static int apply(cli *c, const char *name, const char *v)
         c->full = 1;
     } else if (strcmp(name, "--strict") == 0) {
         c->strict = 1;
+    } else if (strcmp(name, "--directions") == 0) {
+        if (parse_size(v, &c->check.directions) || c->check.directions < 1 ||
+            c->check.directions > 10000)
+            return bad_usage("--directions expects a number of directions from 1 to 10000, "
+                             "got \"%s\"", v);
     } else if (strcmp(name, "--precision") == 0) {
         size_t p;
         if (parse_size(v, &p) || p < 1 || p > 17)
@@ -694,6 +702,7 @@ static bs_check_opts check_opts(const cli *c)
         o.atol = c->atol;
     o.full = c->full;
     o.strict = c->strict;
+    o.directions = c->check.directions;
     return o;
 }
 
@@ -801,6 +810,18 @@ static int use_color(FILE *f)
     return isatty(fileno(f));
 }
 
+/* After writing to f (bad: the writer reported a failure): flushes it and
+ * returns 0, or the errno of the failed write (EIO when none was set). */
+static int stream_result(FILE *f, int bad)
+{
+    int saved = errno;
+    if (fflush(f) != 0 || ferror(f)) {
+        bad = 1;
+        saved = errno;
+    }
+    return bad ? (saved ? saved : EIO) : 0;
+}
+
 /* Renders to an open stream; returns 0, or the errno of a failed write. */
 static int render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int color)
 {
@@ -808,12 +829,7 @@ static int render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int c
     s.color = color;
     errno = 0;
     int bad = bs_render(&s, t, ro) != 0;
-    int saved = errno;
-    if (fflush(f) != 0 || ferror(f)) {
-        bad = 1;
-        saved = errno;
-    }
-    return bad ? (saved ? saved : EIO) : 0;
+    return stream_result(f, bad);
 }
 
 /* Writes the rendered trace to `path`.  A regular file (or a new one) is
@@ -1106,12 +1122,7 @@ static int emit_train(FILE *f, const void *ctx)
     bs_sink s = bs_sink_file(f);
     errno = 0;
     int bad = bs_train_render(&s, j->t, j->format, j->source, j->precision) != 0;
-    int saved = errno;
-    if (fflush(f) != 0 || ferror(f)) {
-        bad = 1;
-        saved = errno;
-    }
-    return bad ? (saved ? saved : EIO) : 0;
+    return stream_result(f, bad);
 }
 
 static int cmd_train(cli *c)
@@ -1193,12 +1204,7 @@ static int emit_compare(FILE *f, const void *ctx)
         bs_compare_text(&s, j->r);
     }
     int bad = bs_sink_status(&s) != 0;
-    int saved = errno;
-    if (fflush(f) != 0 || ferror(f)) {
-        bad = 1;
-        saved = errno;
-    }
-    return bad ? (saved ? saved : EIO) : 0;
+    return stream_result(f, bad);
 }
 
 static int cmd_compare(cli *c)
@@ -1517,12 +1523,7 @@ static int emit_record(FILE *f, const void *ctx)
     errno = 0;
     bs_quiz_record(&s, ctx);
     int bad = bs_sink_status(&s) != 0;
-    int saved = errno;
-    if (fflush(f) != 0 || ferror(f)) {
-        bad = 1;
-        saved = errno;
-    }
-    return bad ? (saved ? saved : EIO) : 0;
+    return stream_result(f, bad);
 }
 
 static int cmd_quiz(cli *c)

@@ -31,7 +31,8 @@ static inline double complex bs_test_cx(double re, double im)
     X(numeric) \
     X(sweep) \
     X(compare) \
-    X(incr)
+    X(incr) \
+    X(directions)
 
 #define X(name) Suite *name##_suite(void);
 BS_SUITES
