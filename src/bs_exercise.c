@@ -1114,6 +1114,8 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
     bs_trace *first = NULL;
     bs_net *first_net = NULL;
     for (size_t i = 0; i < roster->n && st == BS_OK; i++) {
+        if (o->progress)
+            o->progress(o->progress_ctx, i, roster->n);
         int is_first = i == 0;
         st = one_student(base, roster->ids[i], o, o->steps, fs, &summary,
                          is_first ? &asked : NULL, &nasked, &first, &first_net, err);

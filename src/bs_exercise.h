@@ -107,6 +107,10 @@ typedef struct bs_exercise_opts {
                               or NULL for every backward step */
     unsigned formats;      /* bits 1 << BS_FORMAT_MARKDOWN, _LATEX, _HTML */
     const char *source;    /* the spec's name or file, for the manifest and summary */
+    /* called before each student with the students done so far and in all
+     * (for a progress indicator), or NULL; it must not print to the output */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
 } bs_exercise_opts;
 
 /* Returns the default options: seed 1, 2 decimals, g notation, every step,

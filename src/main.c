@@ -114,7 +114,7 @@ static const option_def options[] = {
     {"--convention", "NAME", CMD_INIT, "init: row (default) or column"},
     {"--seed", "S", CMD_INIT, "init: the seed of the weights and the example (default 1)"},
     {"--force", NULL, CMD_INIT, "init: overwrite FILE if it exists"},
-    {"--quiet", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN | CMD_SWEEP,
+    {"--quiet", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN | CMD_SWEEP | CMD_EXERCISE,
      "no progress indicator (it appears only on a terminal, on stderr, for work that "
      "takes longer than half a second)"},
     {"--max-file-size", "BYTES", CMD_TRACE | CMD_CHECK | CMD_TRAIN | CMD_COMPARE | CMD_SWEEP,
@@ -1312,10 +1312,20 @@ static int cmd_exercise(cli *c)
     o.notation = c->render.notation;
     o.steps = c->ask;
     o.source = strcmp(path, "-") == 0 ? "<stdin>" : base_name(path);
+    progress p;
+    memset(&p, 0, sizeof p);
+    if (!c->quiet && isatty(fileno(stderr))) {
+        clock_gettime(CLOCK_MONOTONIC, &p.start);
+        p.what = "exercise: student";
+        o.progress = show_progress;
+        o.progress_ctx = &p;
+    }
     bs_fileset *fs = NULL;
     int rc = 0;
     bs_error_clear(&err);
-    if (bs_exercise_build(net, roster, &o, &fs, &err) != BS_OK) {
+    bs_status built = bs_exercise_build(net, roster, &o, &fs, &err);
+    end_progress(&p);
+    if (built != BS_OK) {
         if (err.where[0] != '-')
             bs_error_set_file(&err, path);
         report(&err);

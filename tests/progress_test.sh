@@ -2,7 +2,7 @@
 # The progress indicator: on a terminal (a pseudo-terminal made by
 # script(1)) long work shows it on stderr; stdout is byte-identical with and
 # without it, and with --quiet or stderr in a file nothing appears.
-#   bash tests/progress_test.sh BACKSTEP
+#   bash tests/progress_test.sh BACKSTEP SOURCE_ROOT
 set -u
 backstep=$(realpath "$1")
 tmp=$(mktemp -d)
@@ -31,5 +31,13 @@ script -qec "'$backstep' check --full --quiet spec.json > out.quiet" typescript2
 grep -q "checking" typescript2 && bad "--quiet still shows progress" || ok
 cmp -s out.quiet out.pipe && ok || bad "stdout differs with --quiet"
 grep -q "PASS" out.pipe && ok || bad "the check did not pass: $(cat out.pipe)"
+# an exercise set for a large roster: progress per student, the same files
+seq -f "s%04g" 1 400 > roster.txt
+script -qec "'$backstep' exercise '$2/specs/4-5-3-softmax-ce-l2.json' --roster roster.txt -o ex.tty > ex.out.tty" typescript3 > /dev/null 2>&1
+grep -q "exercise: student [0-9]* of 400" typescript3 && ok || bad "no progress for exercise: $(tr '\r' '\n' < typescript3 | head -3)"
+"$backstep" exercise "$2/specs/4-5-3-softmax-ce-l2.json" --roster roster.txt -o ex.pipe > ex.out.pipe 2> ex.err.pipe
+[ ! -s ex.err.pipe ] && ok || bad "exercise progress written to a file: $(head -c 200 ex.err.pipe)"
+sed 's/ex\.tty/ex.pipe/' ex.out.tty | cmp -s - ex.out.pipe && ok || bad "exercise stdout differs with the progress indicator"
+diff -r ex.tty ex.pipe > /dev/null && ok || bad "exercise files differ with the progress indicator"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
