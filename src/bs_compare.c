@@ -932,6 +932,11 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         if (f->single_precision)
             bs_sink_printf(o, "\nfirst disagreement: %s — at the level of float32 rounding",
                            f->name);
+        else if (f->mistake >= 0 && f->mistake_step[0] && strcmp(f->mistake_step, f->name) != 0)
+            bs_sink_printf(o,
+                           "\nfirst disagreement: %s — the bug entered above it, in %s, a step "
+                           "the file does not give",
+                           f->name, f->mistake_step);
         else
             bs_sink_printf(o, "\nfirst disagreement: %s — the bug entered here", f->name);
         if (n_inh)
