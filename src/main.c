@@ -33,14 +33,20 @@
 
 enum { EXIT_AGREE = 0, EXIT_MISMATCH = 1, EXIT_BAD = 2 };
 
-/* the classroom commands (docs/classroom.md) */
-enum { CMD_EXERCISE = 1024, CMD_GRADE = 2048 };
-
-/* step and quiz (docs/classroom.md, for students) */
-enum { CMD_STEP = 4096, CMD_QUIZ = 8192 };
-
-enum { CMD_TRACE = 1, CMD_CHECK = 2, CMD_INIT = 4, CMD_EXAMPLES = 8, CMD_TRAIN = 16, CMD_COMPARE = 32,
-       CMD_SWEEP = 64 };
+/* The commands, one bit each, so that an option can name those it applies to. */
+enum {
+    CMD_TRACE = 1,
+    CMD_CHECK = 2,
+    CMD_INIT = 4,
+    CMD_EXAMPLES = 8,
+    CMD_TRAIN = 16,
+    CMD_COMPARE = 32,
+    CMD_SWEEP = 64,
+    CMD_EXERCISE = 1024, /* the classroom (docs/classroom.md) */
+    CMD_GRADE = 2048,
+    CMD_STEP = 4096,
+    CMD_QUIZ = 8192
+};
 
 /* One table of options: the parser and the help text both read it. */
 typedef struct option_def {
@@ -360,6 +366,14 @@ static void help(FILE *f, const char *topic)
         print_options(f, CMD_QUIZ);
         fputs("\nexit status: 0 the quiz ran (whatever the score), 2 usage error, bad spec\n"
               "or i/o error\n",
+              f);
+        return;
+    }
+    if (topic && strcmp(topic, "examples") == 0) {
+        fputs("usage: backstep examples\n\n"
+              "Lists the shipped specs: name, layers, handout and a one-line description.\n"
+              "A SPEC argument that is not a file but one of these names runs that spec.\n"
+              "\nexit status: 0 listed, 2 no shipped specs found\n",
               f);
         return;
     }
@@ -1599,6 +1613,35 @@ static int cmd_examples(void)
     return 0;
 }
 
+static int cmd_examples_args(cli *c)
+{
+    return c->nspecs ? bad_usage("examples takes no arguments") : cmd_examples();
+}
+
+/* The commands: name, bit and what runs them.  Dispatch, `help COMMAND` and
+ * the "did you mean" of an unknown command all read this table. */
+typedef struct command_def {
+    const char *name;
+    int bit;
+    int (*run)(cli *c);
+} command_def;
+
+static const command_def commands[] = {
+    {"trace", CMD_TRACE, cmd_trace},          {"check", CMD_CHECK, cmd_check},
+    {"init", CMD_INIT, cmd_init},             {"train", CMD_TRAIN, cmd_train},
+    {"compare", CMD_COMPARE, cmd_compare},    {"sweep", CMD_SWEEP, cmd_sweep},
+    {"step", CMD_STEP, cmd_step},             {"quiz", CMD_QUIZ, cmd_quiz},
+    {"exercise", CMD_EXERCISE, cmd_exercise}, {"grade", CMD_GRADE, cmd_grade},
+    {"examples", CMD_EXAMPLES, cmd_examples_args}, {NULL, 0, NULL}};
+
+static const command_def *find_command(const char *name)
+{
+    for (const command_def *d = commands; d->name; d++)
+        if (strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1616,19 +1659,31 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0) {
         const char *topic = argc > 2 ? argv[2] : NULL;
-        if (topic && (strcmp(topic, "exercise") == 0 || strcmp(topic, "grade") == 0)) {
-            help(stdout, topic);
-            return 0;
+        if (topic && !find_command(topic)) {
+            fprintf(stderr, "backstep: no help for \"%s\": the commands are", topic);
+            for (const command_def *d = commands; d->name; d++)
+                fprintf(stderr, "%s %s", d == commands ? "" : ",", d->name);
+            fputs("\n", stderr);
+            return EXIT_BAD;
         }
-        if (topic && strcmp(topic, "trace") != 0 && strcmp(topic, "check") != 0 &&
-            strcmp(topic, "init") != 0 && strcmp(topic, "train") != 0 &&
-            strcmp(topic, "compare") != 0 && strcmp(topic, "sweep") != 0 &&
-            strcmp(topic, "step") != 0 && strcmp(topic, "quiz") != 0)
-            return bad_usage("no help for \"%s\": commands are trace, check, init, train, "
-                             "compare, sweep, step and quiz",
-                             topic);
         help(stdout, topic);
         return 0;
+    }
+    const command_def *def = find_command(cmd);
+    if (!def) {
+        const char *names[32];
+        size_t k = 0;
+        for (const command_def *d = commands; d->name && k < 30; d++)
+            names[k++] = d->name;
+        names[k++] = "help";
+        names[k] = NULL;
+        const char *g = bs_suggest(cmd, names);
+        if (g)
+            fprintf(stderr, "backstep: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, g);
+        else
+            fprintf(stderr, "backstep: unknown command \"%s\"\n", cmd);
+        usage_line(stderr);
+        return EXIT_BAD;
     }
     cli c;
     memset(&c, 0, sizeof c);
@@ -1638,39 +1693,7 @@ int main(int argc, char **argv)
     c.limits = bs_limits_default();
     c.init.seed = 1;
     c.train = bs_train_defaults();
-    if (strcmp(cmd, "trace") == 0)
-        c.command = CMD_TRACE;
-    else if (strcmp(cmd, "check") == 0)
-        c.command = CMD_CHECK;
-    else if (strcmp(cmd, "init") == 0)
-        c.command = CMD_INIT;
-    else if (strcmp(cmd, "examples") == 0)
-        c.command = CMD_EXAMPLES;
-    else if (strcmp(cmd, "train") == 0)
-        c.command = CMD_TRAIN;
-    else if (strcmp(cmd, "compare") == 0)
-        c.command = CMD_COMPARE;
-    else if (strcmp(cmd, "exercise") == 0)
-        c.command = CMD_EXERCISE;
-    else if (strcmp(cmd, "grade") == 0)
-        c.command = CMD_GRADE;
-    else if (strcmp(cmd, "sweep") == 0)
-        c.command = CMD_SWEEP;
-    else if (strcmp(cmd, "step") == 0)
-        c.command = CMD_STEP;
-    else if (strcmp(cmd, "quiz") == 0)
-        c.command = CMD_QUIZ;
-    else {
-        const char *const cmds[] = {"trace", "check", "init",  "examples", "train",
-                                    "compare", "sweep", "exercise", "grade", "step", "quiz", "help", NULL};
-        const char *g = bs_suggest(cmd, cmds);
-        if (g)
-            fprintf(stderr, "backstep: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, g);
-        else
-            fprintf(stderr, "backstep: unknown command \"%s\"\n", cmd);
-        usage_line(stderr);
-        return EXIT_BAD;
-    }
+    c.command = def->bit;
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             help(stdout, cmd);
@@ -1678,18 +1701,7 @@ int main(int argc, char **argv)
         }
     int rc = parse(&c, argc, argv, 2);
     if (rc == 0)
-        rc = c.command == CMD_TRACE      ? cmd_trace(&c)
-             : c.command == CMD_CHECK    ? cmd_check(&c)
-             : c.command == CMD_TRAIN    ? cmd_train(&c)
-             : c.command == CMD_COMPARE  ? cmd_compare(&c)
-             : c.command == CMD_EXERCISE ? cmd_exercise(&c)
-             : c.command == CMD_GRADE    ? cmd_grade(&c)
-             : c.command == CMD_SWEEP    ? cmd_sweep(&c)
-             : c.command == CMD_STEP     ? cmd_step(&c)
-             : c.command == CMD_QUIZ     ? cmd_quiz(&c)
-             : c.command == CMD_EXAMPLES ? (c.nspecs ? bad_usage("examples takes no arguments")
-                                                     : cmd_examples())
-                                         : cmd_init(&c);
+        rc = def->run(&c);
     free(c.specs);
     return rc;
 }

@@ -57,6 +57,14 @@ for opt in $(grep -oE '^    \{"-[-a-z]+"' "$src/src/main.c" | sed -E 's/.*"(-[-a
   grep -q -- "$opt" "$root/$datadir/bash-completion/completions/backstep" && ok || bad "option $opt missing from the completion"
 done
 
+# every command of the dispatch table is in the man page's synopsis, the
+# completion and `backstep help COMMAND`
+for cmd in $(grep -oE '\{"[a-z]+", CMD_[A-Z]+, cmd_' "$src/src/main.c" | sed -E 's/\{"([a-z]+)".*/\1/'); do
+  grep -q "^\.B backstep $cmd\$" "$man" && ok || bad "command $cmd missing from the man page's synopsis"
+  grep -q "local commands=.*\b$cmd\b" "$root/$datadir/bash-completion/completions/backstep" && ok || bad "command $cmd missing from the completion"
+  "$bin" help "$cmd" > /dev/null 2>&1 && ok || bad "backstep help $cmd fails"
+done
+
 # bash completion
 comp="$root/$datadir/bash-completion/completions/backstep"
 out=$(bash -c 'source "$1"; complete -p backstep >/dev/null || exit 3
