@@ -384,25 +384,68 @@ static bs_mistake_rc m_softmax_elementwise(const bs_mistake_ctx *c, size_t v,
     return BS_MISTAKE_MADE;
 }
 
+/* The number of registered activations. */
+static size_t n_activations(void)
+{
+    size_t n = 0;
+    while (bs_activations[n])
+        n++;
+    return n;
+}
+
+/* An activation's derivative formula with %a and %z written as a and z:
+ * "a ∘ (1 − a)". */
+static void formula_of(const bs_activation *g, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = g->dmath; *p && n + 1 < size; p++) {
+        if (p[0] == '%' && (p[1] == 'a' || p[1] == 'z')) {
+            buf[n++] = p[1];
+            p++;
+        } else {
+            buf[n++] = *p;
+        }
+    }
+    buf[n] = '\0';
+}
+
+/* Variants 0 … n−1: activation v's derivative taken at z[l] (as if the layer
+ * were a v layer); n … 2n−1: activation v's derivative formula in terms of
+ * a applied to this layer's own a[l] (a(1 − a) in a tanh layer). */
 static bs_mistake_rc m_wrong_act(const bs_mistake_ctx *c, size_t v, bs_mat *o,
                                  char *d, size_t ds)
 {
     STEP_OF(c, q, l);
-    char k[40];
-    const bs_activation *g = bs_activations[v];
-    if (!g)
+    char k[40], a[32], f[64];
+    size_t nact = n_activations();
+    if (v >= 2 * nact)
         return BS_MISTAKE_DONE;
+    int own_a = v >= nact;
+    const bs_activation *g = bs_activations[own_a ? v - nact : v];
     const bs_activation *own = c->t->net->act[l];
     if (q != BS_Q_Z || !own->elementwise || !g->elementwise || !g->derivative ||
-        g == own)
+        g == own || (own_a && (!g->dmath || !strstr(g->dmath, "%a"))))
         return BS_MISTAKE_SKIP;
     const bs_mat *U = grad_a_of_z(c);
     if (!U)
         return BS_MISTAKE_SKIP;
     bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
-    snprintf(d, ds, "the result of using the derivative of %s instead of %s in %s",
-             g->name, own->name, k);
-    return deriv_times(g, c->t->fw->z[l], U, o);
+    if (!own_a) {
+        snprintf(d, ds, "the result of using the derivative of %s instead of %s in %s",
+                 g->name, own->name, k);
+        return deriv_times(g, c->t->fw->z[l], U, o);
+    }
+    bs_name_var(a, sizeof a, BS_Q_A, l, c->nt);
+    formula_of(g, f, sizeof f);
+    snprintf(d, ds,
+             "the result of applying %s's derivative formula %s to the %s layer's own %s in %s",
+             g->name, f, own->name, a, k);
+    if (mat_new(o, U->rows, U->cols))
+        return BS_MISTAKE_NOMEM;
+    const double *zl = c->t->fw->z[l], *al = c->t->fw->a[l];
+    for (size_t i = 0; i < U->rows * U->cols; i++)
+        o->v[i] = g->derivative(zl[i], al[i]) * U->v[i];
+    return BS_MISTAKE_MADE;
 }
 
 static bs_mistake_rc m_bias_not_summed(const bs_mistake_ctx *c, size_t v,

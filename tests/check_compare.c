@@ -593,6 +593,33 @@ START_TEST(test_correct_never_diagnosed)
     teardown(&f);
 }
 END_TEST
+/* A student who writes the sigmoid's a(1 − a) in the tanh layer: g[1z] =
+ * g[1a] ∘ a[1] ∘ (1 − a[1]) with a[1] = tanh(z[1]), built here by hand, is
+ * named as the derivative formula of the wrong activation. */
+START_TEST(test_wrong_formula_own_a)
+{
+    fixture f = setup_text(SQUARE);
+    m3 a, ga, o;
+    get(&f, "a[1]", a);
+    get(&f, "g[1a]", ga);
+    double v[NB * NB];
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++) {
+            o[i][j] = ga[i][j] * a[i][j] * (1.0 - a[i][j]);
+            v[i * NB + j] = o[i][j];
+        }
+    bs_compare_step st;
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert_int_eq(bs_compare_answer(f.t, "dz1", v, NB, NB, NULL, &st, &err), BS_OK);
+    ck_assert_int_eq(st.status, BS_CMP_DISAGREES);
+    ck_assert_int_eq(st.mistake, BS_MISTAKE_WRONG_ACT);
+    ck_assert_msg(strstr(st.diagnosis, "sigmoid's derivative formula a ∘ (1 − a)") &&
+                      strstr(st.diagnosis, "tanh layer's own a1"),
+                  "diagnosis: %s", st.diagnosis);
+    teardown(&f);
+}
+END_TEST
 
 Suite *compare_suite(void)
 {
@@ -605,6 +632,7 @@ Suite *compare_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("catalogue");
     tcase_add_loop_test(tc, test_catalogue_mistake, 0, BS_MISTAKE_COUNT);
+    tcase_add_test(tc, test_wrong_formula_own_a);
     suite_add_tcase(s, tc);
     tc = tcase_create("correct");
     tcase_add_loop_test(tc, test_correct_never_diagnosed, 0,
