@@ -99,7 +99,7 @@ static const option_def options[] = {
     {"--atol", "A", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "absolute tolerance (default: forward 1e-8, central 1e-9, richardson 1e-11, complex "
      "1e-14)"},
-    {"--strict", NULL, CMD_TRACE | CMD_CHECK,
+    {"--strict", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "unresolved elements (error bar too wide to decide) fail the check too"},
     {"--full", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "compare every element (default: steps of more than 100 elements are sampled)"},

@@ -156,6 +156,13 @@ for f in text json csv; do
     if cmp -s "$T/a.$f" "$T/out"; then pass; else fail "train twice ($f) differs"; fi
 done
 
+# ---- --strict: a check whose elements are only unresolved fails the run ----
+run train "$MAZUR" --lr 0.5 --steps 2 --epsilon 0.5
+assert_rc "a too-large step is unresolved, not a failure" 0
+run train "$MAZUR" --lr 0.5 --steps 2 --epsilon 0.5 --strict
+assert_rc "--strict fails on unresolved elements" 1
+assert_contains "--strict names the failed check" "$T/out" "CHECK FAILED"
+
 # ---- 3. divergence ----------------------------------------------------------------
 
 run train "$SPECS/3-4-1-tanh-regression.json" --lr 1000 --steps 100
