@@ -64,36 +64,10 @@ static void factor(char *buf, size_t size, double v, int prec)
     snprintf(buf, size, v < 0 ? "(%s)" : "%s", n);
 }
 
-/* A rows×cols matrix as "[ v v ]" lines, columns right-aligned, large ones
- * shown by their ends. */
+/* A rows×cols matrix as the trace shows one, indented by two spaces. */
 static void print_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int prec)
 {
-    size_t ri[BS_MATRIX_MAX_SHOWN + 1], ci[BS_MATRIX_MAX_SHOWN + 1];
-    size_t nr = bs_matrix_shown(rows, ri), nc = bs_matrix_shown(cols, ci);
-    char cell[BS_MATRIX_MAX_SHOWN + 1][BS_MATRIX_MAX_SHOWN + 1][40];
-    size_t w[BS_MATRIX_MAX_SHOWN + 1] = {0};
-    for (size_t a = 0; a < nr; a++)
-        for (size_t b = 0; b < nc; b++) {
-            char *c = cell[a][b];
-            if (ri[a] == BS_MATRIX_GAP)
-                snprintf(c, 40, "%s", ci[b] == BS_MATRIX_GAP ? "⋱" : "⋮");
-            else if (ci[b] == BS_MATRIX_GAP)
-                snprintf(c, 40, "…");
-            else
-                bs_fmt_num(c, 40, v[ri[a] * cols + ci[b]], prec);
-            size_t cw = bs_text_width(c);
-            if (cw > w[b])
-                w[b] = cw;
-        }
-    for (size_t a = 0; a < nr; a++) {
-        bs_sink_puts(s, "  [");
-        for (size_t b = 0; b < nc; b++) {
-            bs_sink_puts(s, " ");
-            bs_sink_repeat(s, " ", w[b] - bs_text_width(cell[a][b]));
-            bs_sink_puts(s, cell[a][b]);
-        }
-        bs_sink_puts(s, " ]\n");
-    }
+    bs_render_text_matrix(s, v, rows, cols, prec, "  ");
 }
 
 /* "W[2]" or "b[2]" */
