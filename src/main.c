@@ -228,165 +228,137 @@ static void print_options(FILE *f, int command)
     }
 }
 
+/* The text of `backstep help COMMAND`: the usage and what the command does
+ * (ending "options:\n" when it has options), the options from the table
+ * above, and its exit status. */
+typedef struct help_topic {
+    const char *name;
+    int command;
+    const char *intro;
+    const char *status;
+} help_topic;
+
+static const help_topic help_topics[] = {
+    {"trace", CMD_TRACE,
+     "usage: backstep trace SPEC [options]\n\n"
+     "Runs the network of SPEC (a JSON file; - reads standard input) forward,\n"
+     "then backpropagates, printing every step from the output layer down with\n"
+     "its formula, shape, analytic values and the numerical gradient beside\n"
+     "them, and ends with a one-line verdict.\n\noptions:\n",
+     "\nexit status: 0 all gradients agree, 1 a gradient check failed or a value\n"
+     "is not finite, 2 usage error, bad spec or i/o error\n"},
+    {"init", CMD_INIT,
+     "usage: backstep init LAYERS [options]\n\n"
+     "Writes a complete spec to start from: LAYERS like 4-3-2-1, weights and\n"
+     "biases drawn from the seed and rounded to two decimals, an example input\n"
+     "and target, and a \"//field\" comment beside each field.  The spec is\n"
+     "traced and checked before it is written, so it always runs cleanly.\n"
+     "It refuses to overwrite FILE unless --force is given.\n\noptions:\n",
+     "\nexit status: 0 written, 2 usage error or i/o error\n"},
+    {"train", CMD_TRAIN,
+     "usage: backstep train SPEC --lr ALPHA [--steps N] [options]\n\n"
+     "Trains the network of SPEC by full-batch gradient descent,\n"
+     "W[n] <- W[n] - α ∂L/∂W[n] and b[n] <- b[n] - α ∂L/∂b[n], on a copy of its\n"
+     "parameters: prints the first update element by element, the loss after\n"
+     "each step (a table and a sparkline), the gradient checks, and the final\n"
+     "loss and parameters.  Training stops, naming the step and the probable\n"
+     "cause, when the loss or a parameter is no longer finite or the loss grows\n"
+     "beyond 10^6 times the initial loss.\n\noptions:\n",
+     "\nexit status: 0 trained and every gradient check passed, 1 a gradient check\n"
+     "failed or training stopped on divergence, 2 usage error, bad spec or i/o error\n"},
+    {"compare", CMD_COMPARE,
+     "usage: backstep compare SPEC GRADS.json [options]\n\n"
+     "Compares the gradients another program computed for the network and batch\n"
+     "of SPEC (GRADS.json: an object of step names in any notation, e.g. dW2,\n"
+     "g[2z], dL/db1, and \"loss\", with numbers, vectors or matrices in the\n"
+     "spec's convention) with backstep's, step by step from the output layer\n"
+     "down.  It names the first step that disagrees (where the bug entered; later\n"
+     "steps inherit it) and the mistake from its catalogue that reproduces the\n"
+     "program's numbers, e.g. \"dz2 matches the result of leaving out\n"
+     "sigmoid'(z2) in dz2\".  - reads GRADS.json from standard input.\n\noptions:\n",
+     "\nexit status: 0 every given step agrees, 1 a step disagrees, 2 usage error,\n"
+     "bad spec, bad gradient file or i/o error\n"},
+    {"sweep", CMD_SWEEP,
+     "usage: backstep sweep SPEC ELEMENT [options]\n\n"
+     "Evaluates one gradient element with each numerical method (forward,\n"
+     "central, richardson, complex) at steps h from 1e-1 down to 1e-16 and\n"
+     "prints the error of each against the complex-step value, as a table\n"
+     "and a plot: the truncation error falling like h^p as h shrinks, the\n"
+     "rounding error rising like 1/h below the best step.  ELEMENT is a step\n"
+     "or the quantity it differentiates, in any notation, and [row,column]\n"
+     "counted from 1 as displayed: W1[2,3], g[2z][1,2], dz2[1,1].\n\noptions:\n",
+     "\nexit status: 0 written, 2 usage error, bad spec, bad ELEMENT or i/o error\n"},
+    {"exercise", CMD_EXERCISE,
+     "usage: backstep exercise SPEC --roster FILE -o DIR [options]\n\n"
+     "Writes an exercise set: for each student id of the roster, a variant of SPEC\n"
+     "(the same network, loss and convention with the student's own weights,\n"
+     "biases, inputs and targets, drawn from the seed and the id and rounded to\n"
+     "--digits decimals) in DIR/<id>/spec.json, the question sheet\n"
+     "DIR/<id>/sheet.{md,tex,html}, the answer file to fill in DIR/<id>/answers.json;\n"
+     "and for the instructor the worked solutions DIR/key/<id>.{md,tex,html}, the\n"
+     "answers in DIR/key/summary.csv and DIR/exercise.json for backstep grade.\n"
+     "Ids are 1 to 64 letters, digits, '.', '_' or '-'.\n\noptions:\n",
+     "\nexit status: 0 written, 2 usage error, bad spec or roster, or i/o error\n"},
+    {"grade", CMD_GRADE,
+     "usage: backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv]\n\n"
+     "Grades each returned answers.json against the variant of the student it\n"
+     "names (DIR is the directory backstep exercise wrote): each asked step is\n"
+     "right, wrong with the mistake that reproduces it, or missing.  Writes the\n"
+     "gradebook (CSV: id, file, status, score, a column per step, the mistakes)\n"
+     "and DIR/feedback/<id>.md for each student.  A submission that cannot be\n"
+     "graded (not JSON, unknown or repeated id, a wrong shape, a key missing or\n"
+     "extra) gets a row marked error with the reason; the others are graded.\n"
+     "\noptions:\n",
+     "\nexit status: 0 every submission graded, 1 some could not be graded, 2 usage\n"
+     "error, bad exercise directory or i/o error\n"},
+    {"step", CMD_STEP,
+     "usage: backstep step SPEC [options]\n\n"
+     "Shows the network and the forward pass of SPEC, then its backward steps one\n"
+     "at a time, each as trace shows it under a header such as \"step 6 of 12:\n"
+     "g[2z]\".  Commands, one per line: Enter the next step, b the previous step\n"
+     "again, why its explanation, terms its expansion with numbers, forward the\n"
+     "forward pass again, q quit.  On a terminal it prompts; otherwise it reads the\n"
+     "commands from standard input, and at its end shows the remaining steps.\n"
+     "\noptions:\n",
+     "\nexit status: 0 every gradient agrees, 1 a gradient check failed, 2 usage\n"
+     "error, bad spec or i/o error\n"},
+    {"quiz", CMD_QUIZ,
+     "usage: backstep quiz SPEC [options]\n\n"
+     "Asks for the value of each backward step of SPEC in trace order, showing\n"
+     "what is known so far.  Answers are read one per line from standard input:\n"
+     "numbers separated by spaces or commas, matrix rows by ; (0.12 -0.3; 0.5\n"
+     "1e-2), as the spec's convention displays them; or hint (the formula), why\n"
+     "(the explanation), skip (reveal the answer), forward, quit.  A wrong answer\n"
+     "is checked against the mistake catalogue of compare, which names the mistake\n"
+     "it contains (activation derivative left out, transpose, 1/B missing, ...);\n"
+     "after 3 wrong tries the answer is revealed.  The quiz ends with a score line;\n"
+     "the end of input ends it with the score so far.\n\noptions:\n",
+     "\nexit status: 0 the quiz ran (whatever the score), 2 usage error, bad spec\n"
+     "or i/o error\n"},
+    {"examples", 0,
+     "usage: backstep examples\n\n"
+     "Lists the shipped specs: name, layers, handout and a one-line description.\n"
+     "A SPEC argument that is not a file but one of these names runs that spec.\n"
+     "\nexit status: 0 listed, 2 no shipped specs found\n",
+     NULL},
+    {"check", CMD_CHECK,
+     "usage: backstep check SPEC... [options]\n\n"
+     "Checks the gradients of each SPEC quietly: one line per spec.\n\noptions:\n",
+     "\nexit status: 0 all agree, 1 some check failed, 2 a spec could not be\n"
+     "loaded or usage error\n"},
+    {NULL, 0, NULL, NULL}};
+
 static void help(FILE *f, const char *topic)
 {
-    if (topic && strcmp(topic, "trace") == 0) {
-        fputs("usage: backstep trace SPEC [options]\n\n"
-              "Runs the network of SPEC (a JSON file; - reads standard input) forward,\n"
-              "then backpropagates, printing every step from the output layer down with\n"
-              "its formula, shape, analytic values and the numerical gradient beside\n"
-              "them, and ends with a one-line verdict.\n\noptions:\n",
-              f);
-        print_options(f, CMD_TRACE);
-        fputs("\nexit status: 0 all gradients agree, 1 a gradient check failed or a value\n"
-              "is not finite, 2 usage error, bad spec or i/o error\n",
-              f);
-        return;
-    }
-    if (topic && strcmp(topic, "init") == 0) {
-        fputs("usage: backstep init LAYERS [options]\n\n"
-              "Writes a complete spec to start from: LAYERS like 4-3-2-1, weights and\n"
-              "biases drawn from the seed and rounded to two decimals, an example input\n"
-              "and target, and a \"//field\" comment beside each field.  The spec is\n"
-              "traced and checked before it is written, so it always runs cleanly.\n"
-              "It refuses to overwrite FILE unless --force is given.\n\noptions:\n",
-              f);
-        print_options(f, CMD_INIT);
-        fputs("\nexit status: 0 written, 2 usage error or i/o error\n", f);
-        return;
-    }
-    if (topic && strcmp(topic, "train") == 0) {
-        fputs("usage: backstep train SPEC --lr ALPHA [--steps N] [options]\n\n"
-              "Trains the network of SPEC by full-batch gradient descent,\n"
-              "W[n] <- W[n] - α ∂L/∂W[n] and b[n] <- b[n] - α ∂L/∂b[n], on a copy of its\n"
-              "parameters: prints the first update element by element, the loss after\n"
-              "each step (a table and a sparkline), the gradient checks, and the final\n"
-              "loss and parameters.  Training stops, naming the step and the probable\n"
-              "cause, when the loss or a parameter is no longer finite or the loss grows\n"
-              "beyond 10^6 times the initial loss.\n\noptions:\n",
-              f);
-        print_options(f, CMD_TRAIN);
-        fputs("\nexit status: 0 trained and every gradient check passed, 1 a gradient check\n"
-              "failed or training stopped on divergence, 2 usage error, bad spec or i/o error\n",
-              f);
-        return;
-    }
-    if (topic && strcmp(topic, "compare") == 0) {
-        fputs("usage: backstep compare SPEC GRADS.json [options]\n\n"
-              "Compares the gradients another program computed for the network and batch\n"
-              "of SPEC (GRADS.json: an object of step names in any notation, e.g. dW2,\n"
-              "g[2z], dL/db1, and \"loss\", with numbers, vectors or matrices in the\n"
-              "spec's convention) with backstep's, step by step from the output layer\n"
-              "down.  It names the first step that disagrees (where the bug entered; later\n"
-              "steps inherit it) and the mistake from its catalogue that reproduces the\n"
-              "program's numbers, e.g. \"dz2 matches the result of leaving out\n"
-              "sigmoid'(z2) in dz2\".  - reads GRADS.json from standard input.\n\noptions:\n",
-              f);
-        print_options(f, CMD_COMPARE);
-        fputs("\nexit status: 0 every given step agrees, 1 a step disagrees, 2 usage error,\n"
-              "bad spec, bad gradient file or i/o error\n",
-              f);
-        return;
-    }
-    if (topic && strcmp(topic, "sweep") == 0) {
-        fputs("usage: backstep sweep SPEC ELEMENT [options]\n\n"
-              "Evaluates one gradient element with each numerical method (forward,\n"
-              "central, richardson, complex) at steps h from 1e-1 down to 1e-16 and\n"
-              "prints the error of each against the complex-step value, as a table\n"
-              "and a plot: the truncation error falling like h^p as h shrinks, the\n"
-              "rounding error rising like 1/h below the best step.  ELEMENT is a step\n"
-              "or the quantity it differentiates, in any notation, and [row,column]\n"
-              "counted from 1 as displayed: W1[2,3], g[2z][1,2], dz2[1,1].\n\noptions:\n",
-              f);
-        print_options(f, CMD_SWEEP);
-        fputs("\nexit status: 0 written, 2 usage error, bad spec, bad ELEMENT or i/o error\n",
-              f);
-        return;
-    }
-    if (topic && strcmp(topic, "exercise") == 0) {
-        fputs("usage: backstep exercise SPEC --roster FILE -o DIR [options]\n\n"
-              "Writes an exercise set: for each student id of the roster, a variant of SPEC\n"
-              "(the same network, loss and convention with the student's own weights,\n"
-              "biases, inputs and targets, drawn from the seed and the id and rounded to\n"
-              "--digits decimals) in DIR/<id>/spec.json, the question sheet\n"
-              "DIR/<id>/sheet.{md,tex,html}, the answer file to fill in DIR/<id>/answers.json;\n"
-              "and for the instructor the worked solutions DIR/key/<id>.{md,tex,html}, the\n"
-              "answers in DIR/key/summary.csv and DIR/exercise.json for backstep grade.\n"
-              "Ids are 1 to 64 letters, digits, '.', '_' or '-'.\n\noptions:\n",
-              f);
-        print_options(f, CMD_EXERCISE);
-        fputs("\nexit status: 0 written, 2 usage error, bad spec or roster, or i/o error\n", f);
-        return;
-    }
-    if (topic && strcmp(topic, "grade") == 0) {
-        fputs("usage: backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv]\n\n"
-              "Grades each returned answers.json against the variant of the student it\n"
-              "names (DIR is the directory backstep exercise wrote): each asked step is\n"
-              "right, wrong with the mistake that reproduces it, or missing.  Writes the\n"
-              "gradebook (CSV: id, file, status, score, a column per step, the mistakes)\n"
-              "and DIR/feedback/<id>.md for each student.  A submission that cannot be\n"
-              "graded (not JSON, unknown or repeated id, a wrong shape, a key missing or\n"
-              "extra) gets a row marked error with the reason; the others are graded.\n"
-              "\noptions:\n",
-              f);
-        print_options(f, CMD_GRADE);
-        fputs("\nexit status: 0 every submission graded, 1 some could not be graded, 2 usage\n"
-              "error, bad exercise directory or i/o error\n",
-              f);
-        return;
-    }
-    if (topic && strcmp(topic, "step") == 0) {
-        fputs("usage: backstep step SPEC [options]\n\n"
-              "Shows the network and the forward pass of SPEC, then its backward steps one\n"
-              "at a time, each as trace shows it under a header such as \"step 6 of 12:\n"
-              "g[2z]\".  Commands, one per line: Enter the next step, b the previous step\n"
-              "again, why its explanation, terms its expansion with numbers, forward the\n"
-              "forward pass again, q quit.  On a terminal it prompts; otherwise it reads the\n"
-              "commands from standard input, and at its end shows the remaining steps.\n"
-              "\noptions:\n",
-              f);
-        print_options(f, CMD_STEP);
-        fputs("\nexit status: 0 every gradient agrees, 1 a gradient check failed, 2 usage\n"
-              "error, bad spec or i/o error\n",
-              f);
-        return;
-    }
-    if (topic && strcmp(topic, "quiz") == 0) {
-        fputs("usage: backstep quiz SPEC [options]\n\n"
-              "Asks for the value of each backward step of SPEC in trace order, showing\n"
-              "what is known so far.  Answers are read one per line from standard input:\n"
-              "numbers separated by spaces or commas, matrix rows by ; (0.12 -0.3; 0.5\n"
-              "1e-2), as the spec's convention displays them; or hint (the formula), why\n"
-              "(the explanation), skip (reveal the answer), forward, quit.  A wrong answer\n"
-              "is checked against the mistake catalogue of compare, which names the mistake\n"
-              "it contains (activation derivative left out, transpose, 1/B missing, ...);\n"
-              "after 3 wrong tries the answer is revealed.  The quiz ends with a score line;\n"
-              "the end of input ends it with the score so far.\n\noptions:\n",
-              f);
-        print_options(f, CMD_QUIZ);
-        fputs("\nexit status: 0 the quiz ran (whatever the score), 2 usage error, bad spec\n"
-              "or i/o error\n",
-              f);
-        return;
-    }
-    if (topic && strcmp(topic, "examples") == 0) {
-        fputs("usage: backstep examples\n\n"
-              "Lists the shipped specs: name, layers, handout and a one-line description.\n"
-              "A SPEC argument that is not a file but one of these names runs that spec.\n"
-              "\nexit status: 0 listed, 2 no shipped specs found\n",
-              f);
-        return;
-    }
-    if (topic && strcmp(topic, "check") == 0) {
-        fputs("usage: backstep check SPEC... [options]\n\n"
-              "Checks the gradients of each SPEC quietly: one line per spec.\n\noptions:\n",
-              f);
-        print_options(f, CMD_CHECK);
-        fputs("\nexit status: 0 all agree, 1 some check failed, 2 a spec could not be\n"
-              "loaded or usage error\n",
-              f);
-        return;
-    }
+    for (const help_topic *h = help_topics; topic && h->name; h++)
+        if (strcmp(h->name, topic) == 0) {
+            fputs(h->intro, f);
+            if (h->command)
+                print_options(f, h->command);
+            if (h->status)
+                fputs(h->status, f);
+            return;
+        }
     fputs("backstep — follow backpropagation term by term\n\n", f);
     usage_line(f);
     fputs("\ncommands:\n"
