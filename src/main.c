@@ -727,6 +727,21 @@ static void show_progress(void *ctx, size_t done, size_t total)
     p->shown = 1;
 }
 
+typedef void (*progress_fn)(void *ctx, size_t done, size_t total);
+
+/* Starts the indicator p labelled `what` (NULL: "checking … elements") and
+ * returns the function to report to, or NULL when nothing is to be shown:
+ * with --quiet, or when stderr is not a terminal. */
+static progress_fn start_progress(const cli *c, progress *p, const char *what)
+{
+    memset(p, 0, sizeof *p);
+    p->what = what;
+    if (c->quiet || !isatty(fileno(stderr)))
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    return show_progress;
+}
+
 static void end_progress(progress *p)
 {
     if (p->shown) {
@@ -735,8 +750,6 @@ static void end_progress(progress *p)
     }
 }
 
-/* Loads, traces and checks one spec.  On failure prints why, fills *err
- * and returns NULL. */
 /* Loads the spec at *path, or the shipped spec of that name when there is no
  * such file (saying so on stderr; *path then points into `shipped`).  On
  * failure prints why and returns -1. */
@@ -768,12 +781,8 @@ static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err
     bs_trace *t = NULL;
     bs_check_opts o = check_opts(c);
     progress p;
-    memset(&p, 0, sizeof p);
-    if (!c->quiet && isatty(fileno(stderr))) {
-        clock_gettime(CLOCK_MONOTONIC, &p.start);
-        o.progress = show_progress;
-        o.progress_ctx = &p;
-    }
+    o.progress = start_progress(c, &p, NULL);
+    o.progress_ctx = &p;
     int built = bs_trace_build(*net, &t, err) == BS_OK;
     int checked = built && bs_trace_check(t, &o, err) == BS_OK;
     end_progress(&p);
@@ -1028,12 +1037,8 @@ static int cmd_sweep(cli *c)
         rc = EXIT_BAD;
     } else {
         progress p;
-        memset(&p, 0, sizeof p);
-        p.what = "sweep: evaluation";
-        int show = !c->quiet && isatty(fileno(stderr));
-        if (show)
-            clock_gettime(CLOCK_MONOTONIC, &p.start);
-        bs_status st = bs_sweep_run(t, step, index, show ? show_progress : NULL, &p, &sw, &err);
+        progress_fn fn = start_progress(c, &p, "sweep: evaluation");
+        bs_status st = bs_sweep_run(t, step, index, fn, &p, &sw, &err);
         end_progress(&p);
         if (st != BS_OK) {
             report(&err);
@@ -1127,13 +1132,8 @@ static int cmd_train(cli *c)
     bs_train_opts o = c->train;
     o.check = check_opts(c);
     progress p;
-    memset(&p, 0, sizeof p);
-    if (!c->quiet && isatty(fileno(stderr))) {
-        clock_gettime(CLOCK_MONOTONIC, &p.start);
-        p.what = "training step";
-        o.progress = show_progress;
-        o.progress_ctx = &p;
-    }
+    o.progress = start_progress(c, &p, "training step");
+    o.progress_ctx = &p;
     bs_train *t = NULL;
     bs_status st = bs_train_run(net, &o, &t, &err);
     end_progress(&p);
@@ -1299,13 +1299,8 @@ static int cmd_exercise(cli *c)
     o.steps = c->ask;
     o.source = strcmp(path, "-") == 0 ? "<stdin>" : base_name(path);
     progress p;
-    memset(&p, 0, sizeof p);
-    if (!c->quiet && isatty(fileno(stderr))) {
-        clock_gettime(CLOCK_MONOTONIC, &p.start);
-        p.what = "exercise: student";
-        o.progress = show_progress;
-        o.progress_ctx = &p;
-    }
+    o.progress = start_progress(c, &p, "exercise: student");
+    o.progress_ctx = &p;
     bs_fileset *fs = NULL;
     int rc = 0;
     bs_error_clear(&err);
