@@ -28,17 +28,6 @@ static const char *const shipped[] = {
     "4-5-3-softmax-ce-l2.json",    "mnist-784-200-100-10.json",
 };
 
-static bs_net *load_file(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
-    bs_net *net = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    ck_assert_int_eq(bs_net_load_file(path, NULL, &net, &err), BS_OK);
-    return net;
-}
-
 static bs_step *step(bs_trace *t, const char *id)
 {
     bs_step *s = (bs_step *)bs_trace_find(t, id);
@@ -100,7 +89,7 @@ END_TEST
  * small specs. */
 START_TEST(test_linear_combination)
 {
-    bs_net *net = load_file(shipped[_i]);
+    bs_net *net = bs_test_load_spec(shipped[_i]);
     bs_trace *t = NULL;
     ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
     bs_numeric *nm = NULL;
@@ -141,7 +130,7 @@ END_TEST
  * trace passes. */
 START_TEST(test_shipped_agree)
 {
-    bs_net *net = load_file(shipped[_i]);
+    bs_net *net = bs_test_load_spec(shipped[_i]);
     bs_trace *t = NULL;
     ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
     bs_check_opts o = bs_check_defaults(BS_METHOD_CENTRAL);
@@ -173,7 +162,7 @@ END_TEST
  * checked element by element, and the trace fails. */
 START_TEST(test_planted)
 {
-    bs_net *net = load_file("4-3-2-1-bce.json");
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
     bs_trace *t = NULL;
     ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
     bs_step *w = step(t, "g[2W]");
@@ -216,7 +205,7 @@ END_TEST
  * the 1,000 elements of g[3W]. */
 START_TEST(test_planted_mnist)
 {
-    bs_net *net = load_file("mnist-784-200-100-10.json");
+    bs_net *net = bs_test_load_spec("mnist-784-200-100-10.json");
     bs_trace *t = NULL;
     ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
     bs_step *w = step(t, "g[3W]");
@@ -246,7 +235,7 @@ END_TEST
  * threads, render to the same JSON bytes. */
 START_TEST(test_same_output)
 {
-    bs_net *net = load_file(_i ? "mnist-784-200-100-10.json" : "2-3-3-2-leaky-relu-bce.json");
+    bs_net *net = bs_test_load_spec(_i ? "mnist-784-200-100-10.json" : "2-3-3-2-leaky-relu-bce.json");
     char *text[2];
     for (int r = 0; r < 2; r++) {
         bs_trace *t = NULL;

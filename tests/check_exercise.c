@@ -133,15 +133,6 @@ END_TEST
 
 /* ---- variants -------------------------------------------------------- */
 
-static bs_net *load(const char *text)
-{
-    bs_net *net = NULL;
-    bs_error err;
-    ck_assert_msg(bs_net_load_string(text, strlen(text), "t", NULL, &net, &err) == BS_OK, "%s",
-                  err.message);
-    return net;
-}
-
 static bs_trace *checked(const bs_net *net)
 {
     bs_trace *t = NULL;
@@ -165,7 +156,7 @@ static const char *const bases[] = {
 
 START_TEST(test_variant)
 {
-    bs_net *base = load(bases[_i]);
+    bs_net *base = bs_test_load(bases[_i]);
     int digits = 1 + _i; /* 1, 2, 3 decimals */
     bs_sink a = bs_sink_buffer(), b = bs_sink_buffer(), c = bs_sink_buffer();
     unsigned draws = 0;
@@ -176,7 +167,7 @@ START_TEST(test_variant)
     ck_assert(bs_variant_write(base, 3, "bob", digits, &c, NULL, &err) == BS_OK);
     ck_assert_str_eq(a.buf, b.buf);
     ck_assert_str_ne(a.buf, c.buf);
-    bs_net *v = load(a.buf);
+    bs_net *v = bs_test_load(a.buf);
     /* the same network, loss, convention, batch and λ */
     ck_assert_uint_eq(v->L, base->L);
     for (size_t l = 0; l <= v->L; l++)
@@ -219,7 +210,7 @@ END_TEST
 
 START_TEST(test_variant_too_large)
 {
-    bs_net *base = load("{\"layers\": [30, 20, 1], \"activations\": \"sigmoid\", \"loss\": "
+    bs_net *base = bs_test_load("{\"layers\": [30, 20, 1], \"activations\": \"sigmoid\", \"loss\": "
                         "\"bce\", \"init\": {}, \"random_batch\": {\"size\": 2}}");
     bs_sink s = bs_sink_buffer();
     bs_error err;
@@ -273,7 +264,7 @@ static const struct {
 
 START_TEST(test_suits)
 {
-    bs_net *net = load(rules[_i].spec);
+    bs_net *net = bs_test_load(rules[_i].spec);
     bs_trace *t = checked(net);
     char why[256] = "";
     int s = bs_variant_suits(t, 2, why, sizeof why);
@@ -288,7 +279,7 @@ END_TEST
 
 START_TEST(test_steps)
 {
-    bs_net *net = load(bases[0]);
+    bs_net *net = bs_test_load(bases[0]);
     bs_trace *t = checked(net);
     size_t idx[64], n = 0;
     bs_error err;

@@ -16,29 +16,6 @@
 #define BS_SPECS_DIR "specs"
 #endif
 
-static bs_net *load_file(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
-    bs_net *net = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    ck_assert_msg(bs_net_load_file(path, NULL, &net, &err) == BS_OK, "%s: %s", path,
-                  err.message);
-    return net;
-}
-
-static bs_net *load(const char *text)
-{
-    bs_net *net = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    ck_assert_msg(bs_net_load_string(text, strlen(text), "test.json", NULL, &net, &err) ==
-                      BS_OK,
-                  "%s", err.message);
-    return net;
-}
-
 /* Every a, z, W and b entry of every layer, or every stride-th of them. */
 static bs_numeric_item *all_items(const bs_net *net, size_t stride, size_t *count)
 {
@@ -125,7 +102,7 @@ static const char *const small_specs[] = {
 START_TEST(test_small_specs_equal)
 {
     const char *name = small_specs[_i / 2];
-    bs_net *net = load_file(name);
+    bs_net *net = bs_test_load_spec(name);
     compare(net, name, _i % 2 ? BS_METHOD_COMPLEX : BS_METHOD_CENTRAL, 1);
     bs_net_free(net);
 }
@@ -134,7 +111,7 @@ END_TEST
 /* handout 002's network: every 1009th entry (196 of 197,950) */
 START_TEST(test_mnist_sample_equal)
 {
-    bs_net *net = load_file("mnist-784-200-100-10.json");
+    bs_net *net = bs_test_load_spec("mnist-784-200-100-10.json");
     compare(net, "mnist", _i ? BS_METHOD_COMPLEX : BS_METHOD_CENTRAL, 1009);
     bs_net_free(net);
 }
@@ -150,7 +127,7 @@ static const char *kink_spec =
 
 START_TEST(test_kink_flag)
 {
-    bs_net *net = load(kink_spec);
+    bs_net *net = bs_test_load(kink_spec);
     compare(net, "kink", BS_METHOD_CENTRAL, 1);
     bs_forward *fw = NULL;
     ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
@@ -172,7 +149,7 @@ END_TEST
  * last place; the counts show which way layer 2 went. */
 START_TEST(test_losses_of_one_move)
 {
-    bs_net *net = load_file("mnist-784-200-100-10.json");
+    bs_net *net = bs_test_load_spec("mnist-784-200-100-10.json");
     bs_forward *fw = NULL;
     ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
     bs_incr *ic = NULL;
@@ -228,7 +205,7 @@ START_TEST(test_taylor_near_limit)
              " \"loss\": \"mse\", \"params\": {\"W1\": [[1]], \"b1\": [0], \"W2\": [[1]],"
              " \"b2\": [0], \"W3\": [[1]], \"b3\": [0]}, \"x\": [1], \"y\": [0]}",
              act, act);
-    bs_net *net = load(spec);
+    bs_net *net = bs_test_load(spec);
     bs_forward *fw = NULL;
     ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
     bs_incr *ic = NULL;
@@ -255,7 +232,7 @@ END_TEST
 /* 1, 2 and 3 threads give the same bits, on both paths */
 START_TEST(test_threads_same_bits)
 {
-    bs_net *net = load_file(_i ? "mnist-784-200-100-10.json" : "4-5-3-softmax-ce-l2.json");
+    bs_net *net = bs_test_load_spec(_i ? "mnist-784-200-100-10.json" : "4-5-3-softmax-ce-l2.json");
     bs_forward *fw = NULL;
     ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
     for (int plain = 0; plain < 2; plain++) {

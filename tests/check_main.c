@@ -5,7 +5,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "bs_net.h"
 #include "suites.h"
+
+#ifndef BS_SPECS_DIR
+#define BS_SPECS_DIR "specs"
+#endif
+
+bs_net *bs_test_load(const char *text)
+{
+    bs_net *net = NULL;
+    bs_error err;
+    bs_error_clear(&err);
+    bs_status st = bs_net_load_string(text, strlen(text), "test.json", NULL, &net, &err);
+    ck_assert_msg(st == BS_OK, "spec did not load: %s: %s", err.where, err.message);
+    return net;
+}
+
+bs_net *bs_test_load_spec(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
+    bs_net *net = NULL;
+    bs_error err;
+    bs_error_clear(&err);
+    bs_status st = bs_net_load_file(path, NULL, &net, &err);
+    ck_assert_msg(st == BS_OK, "%s did not load: %s: %s", path, err.where, err.message);
+    return net;
+}
 
 typedef Suite *(*suite_fn)(void);
 

@@ -30,27 +30,6 @@
                   " \"params\": {\"W1\": [[0, 0.5]], \"b1\": [0, 0]}, \"x\": [1]," \
                   " \"y\": [1e6, 0]}"
 
-static bs_net *load(const char *text)
-{
-    bs_net *net = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    bs_status st = bs_net_load_string(text, strlen(text), "test.json", NULL, &net, &err);
-    ck_assert_msg(st == BS_OK, "spec did not load: %s: %s", err.where, err.message);
-    return net;
-}
-
-static bs_net *load_file(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
-    bs_net *net = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    ck_assert_int_eq(bs_net_load_file(path, NULL, &net, &err), BS_OK);
-    return net;
-}
-
 static bs_trace *checked(const bs_net *net, bs_method m, double eps, int strict)
 {
     bs_trace *t = NULL;
@@ -87,7 +66,7 @@ static const struct {
 
 START_TEST(test_error_order)
 {
-    bs_net *net = load_file("4-3-2-1-bce.json");
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
     bs_forward *fw = NULL;
     ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
     bs_numeric *nm = NULL;
@@ -127,7 +106,7 @@ END_TEST
 /* The default steps: √ε, ∛ε, ε^(1/5) and 1e-20, times max(1, |x|). */
 START_TEST(test_default_steps)
 {
-    bs_net *net = load_file("4-3-2-1-bce.json");
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
     bs_forward *fw = NULL;
     ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
     bs_numeric *nm = NULL;
@@ -157,7 +136,7 @@ START_TEST(test_kink_flag)
     char spec[512];
     for (int at_kink = 1; at_kink >= 0; at_kink--) {
         snprintf(spec, sizeof spec, KINK_SPEC, at_kink ? "-1" : "-0.5");
-        bs_net *net = load(spec);
+        bs_net *net = bs_test_load(spec);
         bs_forward *fw = NULL;
         ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
         bs_numeric *nm = NULL;
@@ -205,7 +184,7 @@ static const char *const shipped[] = {
 
 START_TEST(test_shipped_all_methods)
 {
-    bs_net *net = load_file(shipped[_i]);
+    bs_net *net = bs_test_load_spec(shipped[_i]);
     const bs_method ms[] = {BS_METHOD_FORWARD, BS_METHOD_CENTRAL, BS_METHOD_RICHARDSON,
                             BS_METHOD_COMPLEX};
     for (size_t m = 0; m < 4; m++) {
@@ -228,7 +207,7 @@ START_TEST(test_kink_consistent)
 {
     char spec[512];
     snprintf(spec, sizeof spec, KINK_SPEC, "-1");
-    bs_net *net = load(spec);
+    bs_net *net = bs_test_load(spec);
     bs_trace *t = checked(net, BS_METHOD_CENTRAL, 0.0, 1);
     ck_assert(t->passed);
     ck_assert_uint_eq(t->n_kink_ok, 3);
@@ -255,7 +234,7 @@ START_TEST(test_kink_inconsistent)
 {
     char spec[512];
     snprintf(spec, sizeof spec, KINK_SPEC, "-1");
-    bs_net *net = load(spec);
+    bs_net *net = bs_test_load(spec);
     const double planted[] = {-4.0, -2.0};
     for (int i = 0; i < 2; i++) {
         bs_trace *t = NULL;
@@ -293,7 +272,7 @@ END_TEST
  * named.  With every method. */
 START_TEST(test_analytic_side_wrong)
 {
-    bs_net *net = load_file("4-3-2-1-bce.json");
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
     const double factor[] = {2.0, -1.0, 0.5};
     const char *const name[] = {"2", "-1", "1/2"};
     const bs_method ms[] = {BS_METHOD_FORWARD, BS_METHOD_CENTRAL, BS_METHOD_RICHARDSON,
@@ -327,7 +306,7 @@ END_TEST
  * value, and the ratio says so. */
 START_TEST(test_ratio_batch)
 {
-    bs_net *net = load_file("4-5-3-softmax-ce-l2.json");
+    bs_net *net = bs_test_load_spec("4-5-3-softmax-ce-l2.json");
     ck_assert_uint_eq(net->B, 4);
     bs_trace *t = NULL;
     ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
@@ -354,7 +333,7 @@ END_TEST
  * shrinking like h²: the step was too large. */
 START_TEST(test_step_too_large)
 {
-    bs_net *net = load_file("4-3-2-1-bce.json");
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
     bs_trace *t = checked(net, BS_METHOD_CENTRAL, 0.5, 0);
     ck_assert(t->passed);
     ck_assert_uint_gt(t->n_unresolved, 0);
@@ -390,7 +369,7 @@ END_TEST
  * it rounding. */
 START_TEST(test_unresolved_flat)
 {
-    bs_net *net = load(FLAT_SPEC);
+    bs_net *net = bs_test_load(FLAT_SPEC);
     bs_trace *t = checked(net, BS_METHOD_CENTRAL, 0.0, 0);
     ck_assert(t->passed);
     ck_assert_uint_eq(t->n_unresolved, 4);

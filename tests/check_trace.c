@@ -13,28 +13,6 @@
 #define BS_SPECS_DIR "specs"
 #endif
 
-static bs_net *load(const char *text)
-{
-    bs_net *net = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    bs_status st = bs_net_load_string(text, strlen(text), "test.json", NULL, &net, &err);
-    ck_assert_msg(st == BS_OK, "spec did not load: %s: %s", err.where, err.message);
-    return net;
-}
-
-static bs_net *load_file(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
-    bs_net *net = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    bs_status st = bs_net_load_file(path, NULL, &net, &err);
-    ck_assert_msg(st == BS_OK, "%s did not load: %s: %s", path, err.where, err.message);
-    return net;
-}
-
 static bs_trace *trace_of(const bs_net *net)
 {
     bs_trace *t = NULL;
@@ -54,7 +32,7 @@ static double at(const bs_trace *t, const char *id, size_t r, size_t c)
  * w2 = 2, b2 = 0, identity output, y = 0, L = ½ ŷ². */
 START_TEST(test_hand_worked_1_1_1)
 {
-    bs_net *net = load("{\"layers\": [1, 1, 1], \"activations\": [\"sigmoid\", \"identity\"],"
+    bs_net *net = bs_test_load("{\"layers\": [1, 1, 1], \"activations\": [\"sigmoid\", \"identity\"],"
                        " \"loss\": \"mse\", \"params\": {\"W1\": [[0.5]], \"b1\": [0],"
                        " \"W2\": [[2]], \"b2\": [0]}, \"x\": [1], \"y\": [0]}");
     bs_trace *t = trace_of(net);
@@ -90,7 +68,7 @@ END_TEST
  * g[1z] = (1/2)(ŷ − y) = [2, 3.5], g[1W] = 1·2 + 2·3.5 + 2·0.5·3 = 12. */
 START_TEST(test_batch_mean_and_l2)
 {
-    bs_net *net = load("{\"layers\": [1, 1], \"activations\": \"identity\", \"loss\": \"mse\","
+    bs_net *net = bs_test_load("{\"layers\": [1, 1], \"activations\": \"identity\", \"loss\": \"mse\","
                        " \"l2\": 0.5, \"params\": {\"W1\": [[3]], \"b1\": [1]},"
                        " \"x\": [[1], [2]], \"y\": [0, 0]}");
     bs_trace *t = trace_of(net);
@@ -106,7 +84,7 @@ START_TEST(test_batch_mean_and_l2)
     bs_trace_free(t);
     bs_net_free(net);
     /* the same with "sum": no 1/B */
-    net = load("{\"layers\": [1, 1], \"activations\": \"identity\", \"loss\": \"mse\","
+    net = bs_test_load("{\"layers\": [1, 1], \"activations\": \"identity\", \"loss\": \"mse\","
                " \"batch_reduction\": \"sum\", \"params\": {\"W1\": [[3]], \"b1\": [1]},"
                " \"x\": [[1], [2]], \"y\": [0, 0]}");
     t = trace_of(net);
@@ -121,7 +99,7 @@ END_TEST
 /* Handout 001: sigmoid + bce gives g[3z] = a[3] − y; g[3a] = (a − y)/(a(1 − a)). */
 START_TEST(test_handout_001_closed_forms)
 {
-    bs_net *net = load_file("4-3-2-1-bce.json");
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
     bs_trace *t = trace_of(net);
     double a = at(t, "a[3]", 0, 0), y = 1.0;
     ck_assert_double_eq_tol(at(t, "g[3z]", 0, 0), a - y, 1e-15);
@@ -145,7 +123,7 @@ END_TEST
  * ∂L/∂W[1] = [(W[2])ᵀ ((ŷ − y) ∘ f'(z[2])) ∘ σ'(z[1])] xᵀ. */
 START_TEST(test_handout_000_summary)
 {
-    bs_net *net = load_file("000-2-3-2-mse.json");
+    bs_net *net = bs_test_load_spec("000-2-3-2-mse.json");
     bs_trace *t = trace_of(net);
     const double W2[2][3] = {{0.3, -0.6, 0.2}, {-0.4, 0.5, 0.7}};
     const double x[2] = {0.8, -0.4}, y[2] = {1, 0};
@@ -185,7 +163,7 @@ END_TEST
  * and each row of g[La] = −(1/B) y ⊘ ŷ. */
 START_TEST(test_handout_002_lemma_2)
 {
-    bs_net *net = load_file("4-5-3-softmax-ce-l2.json");
+    bs_net *net = bs_test_load_spec("4-5-3-softmax-ce-l2.json");
     bs_trace *t = trace_of(net);
     const bs_step *gz = bs_trace_find(t, "g[2z]");
     ck_assert_uint_eq(gz->rows, 4);
@@ -207,7 +185,7 @@ END_TEST
  * row: g_z_j = ŷ_j (g_a_j − Σ_t ŷ_t g_a_t), with g_a = ŷ − y (sum reduction). */
 START_TEST(test_softmax_mse_jacobian)
 {
-    bs_net *net = load_file("3-4-3-relu-softmax-mse.json");
+    bs_net *net = bs_test_load_spec("3-4-3-relu-softmax-mse.json");
     bs_trace *t = trace_of(net);
     ck_assert_ptr_null(bs_trace_find(t, "g[2z]")->shortcut);
     const double y[2][3] = {{1, 0, 0}, {0, 0, 1}};
@@ -236,7 +214,7 @@ static const char *const shipped[] = {
  * relative error stays well under 1e-6 (central) and 1e-12 (complex step). */
 START_TEST(test_shipped_specs_pass)
 {
-    bs_net *net = load_file(shipped[_i]);
+    bs_net *net = bs_test_load_spec(shipped[_i]);
     for (int m = 0; m < 2; m++) {
         bs_trace *t = trace_of(net);
         bs_check_opts o = bs_check_defaults(m ? BS_METHOD_COMPLEX : BS_METHOD_CENTRAL);
@@ -255,7 +233,7 @@ END_TEST
 /* A wrong analytic value must be caught: corrupt one element and re-check. */
 START_TEST(test_check_catches_error)
 {
-    bs_net *net = load_file("4-3-2-1-bce.json");
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
     bs_trace *t = trace_of(net);
     bs_step *s = (bs_step *)bs_trace_find(t, "g[2W]");
     s->value[3] *= 1.001;
@@ -274,7 +252,7 @@ END_TEST
 /* Large steps are sampled deterministically, and --full compares all. */
 START_TEST(test_sampling)
 {
-    bs_net *net = load("{\"layers\": [30, 20, 2], \"activations\": [\"tanh\", \"sigmoid\"],"
+    bs_net *net = bs_test_load("{\"layers\": [30, 20, 2], \"activations\": [\"tanh\", \"sigmoid\"],"
                        " \"loss\": \"bce\", \"init\": {\"seed\": 3, \"scale\": 0.3},"
                        " \"random_batch\": {\"size\": 4, \"seed\": 9}}");
     bs_trace *t = trace_of(net);
@@ -310,7 +288,7 @@ END_TEST
  * and the verdict is not a pass. */
 START_TEST(test_nonfinite_is_never_a_pass)
 {
-    bs_net *net = load("{\"layers\": [1, 1], \"activations\": \"sigmoid\", \"loss\": \"bce\","
+    bs_net *net = bs_test_load("{\"layers\": [1, 1], \"activations\": \"sigmoid\", \"loss\": \"bce\","
                        " \"params\": {\"W1\": [[1000]], \"b1\": [0]}, \"x\": [1], \"y\": [0]}");
     bs_trace *t = trace_of(net);
     ck_assert(isfinite(at(t, "L", 0, 0)));
@@ -337,7 +315,7 @@ START_TEST(test_claims)
     char spec[1024];
     snprintf(spec, sizeof spec, CLAIMS_SPEC,
              "{\"loss\": 0.7749, \"g[2z]\": 1.245, \"dz1\": [[0.5851]], \"dL/db1\": [0.5851]}");
-    bs_net *net = load(spec);
+    bs_net *net = bs_test_load(spec);
     bs_trace *t = trace_of(net);
     ck_assert_uint_eq(t->nclaims, 4);
     ck_assert_uint_eq(t->claims_wrong, 0);
@@ -348,7 +326,7 @@ START_TEST(test_claims)
     bs_net_free(net);
 
     snprintf(spec, sizeof spec, CLAIMS_SPEC, "{\"g[1z]\": 0.5861}"); /* one digit off */
-    net = load(spec);
+    net = bs_test_load(spec);
     t = trace_of(net);
     ck_assert_uint_eq(t->claims_wrong, 1);
     ck_assert_int_eq(t->claims[0].agrees, 0);

@@ -22,18 +22,6 @@
 
 #define MAZUR "2-2-2-mazur-sigmoid-mse.json"
 
-static bs_net *load_file(const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", BS_SPECS_DIR, name);
-    bs_net *net = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    bs_status st = bs_net_load_file(path, NULL, &net, &err);
-    ck_assert_msg(st == BS_OK, "%s did not load: %s: %s", path, err.where, err.message);
-    return net;
-}
-
 static bs_train *train(const bs_net *net, size_t steps, double lr, const char *freeze)
 {
     bs_train_opts o = bs_train_defaults();
@@ -72,7 +60,7 @@ static void printed(double v, double shown, int decimals, const char *what)
  * w8 = W2[1][1]. */
 START_TEST(test_mazur_first_update)
 {
-    bs_net *net = load_file(MAZUR);
+    bs_net *net = bs_test_load_spec(MAZUR);
     bs_train *t = train(net, 1, 0.5, "b1,b2");
     ck_assert(t->passed);
     ck_assert_int_eq(t->stop, BS_TRAIN_COMPLETED);
@@ -114,7 +102,7 @@ END_TEST
  * is after 9,999 updates. */
 START_TEST(test_mazur_10000_rounds)
 {
-    bs_net *net = load_file(MAZUR);
+    bs_net *net = bs_test_load_spec(MAZUR);
     bs_train *t = train(net, 10000, 0.5, "b1,b2");
     ck_assert(t->passed);
     ck_assert_uint_eq(t->steps_done, 10000);
@@ -142,7 +130,7 @@ static const char *const one_step_specs[] = {"4-5-3-softmax-ce-l2.json", "000-2-
 
 START_TEST(test_one_step_is_trace_gradient)
 {
-    bs_net *net = load_file(one_step_specs[_i]);
+    bs_net *net = bs_test_load_spec(one_step_specs[_i]);
     bs_trace *tr = NULL;
     ck_assert_int_eq(bs_trace_build(net, &tr, NULL), BS_OK);
     const double alpha = 0.3;
@@ -177,7 +165,7 @@ END_TEST
 /* Frozen parameters are bit-identical after many steps, the others move. */
 START_TEST(test_frozen_bit_identical)
 {
-    bs_net *net = load_file("4-5-3-softmax-ce-l2.json");
+    bs_net *net = bs_test_load_spec("4-5-3-softmax-ce-l2.json");
     bs_train *t = train(net, 200, 0.5, "W1,dL/db2");
     ck_assert_uint_eq(t->nfrozen, 2);
     const bs_train_param *W1 = param(t, "W1"), *b2 = param(t, "b2"), *W2 = param(t, "W2");
@@ -196,7 +184,7 @@ START_TEST(test_small_steps_descend)
     static const char *const specs[] = {"3-4-1-tanh-regression.json", MAZUR,
                                         "4-5-3-softmax-ce-l2.json"};
     for (size_t s = 0; s < 3; s++) {
-        bs_net *net = load_file(specs[s]);
+        bs_net *net = bs_test_load_spec(specs[s]);
         bs_train *t = train(net, 300, 0.05, NULL);
         ck_assert(t->passed);
         for (size_t k = 1; k <= t->steps_done; k++)
@@ -219,7 +207,7 @@ static char *render(const bs_train *t, bs_train_format f)
 /* Two runs give byte-identical output in every format. */
 START_TEST(test_deterministic)
 {
-    bs_net *net = load_file("4-5-3-softmax-ce-l2.json");
+    bs_net *net = bs_test_load_spec("4-5-3-softmax-ce-l2.json");
     char *out[2][3];
     for (int r = 0; r < 2; r++) {
         bs_train_opts o = bs_train_defaults();
@@ -246,7 +234,7 @@ END_TEST
  * good parameters. */
 START_TEST(test_divergence_stops)
 {
-    bs_net *net = load_file("3-4-1-tanh-regression.json");
+    bs_net *net = bs_test_load_spec("3-4-1-tanh-regression.json");
     bs_train *t = train(net, 100, 1000, NULL);
     ck_assert_int_eq(t->stop, BS_TRAIN_DIVERGED);
     ck_assert_uint_eq(t->stop_step, 1);
@@ -314,7 +302,7 @@ static void refused(const bs_net *net, const bs_train_opts *o, const char *where
 
 START_TEST(test_bad_options)
 {
-    bs_net *net = load_file(MAZUR);
+    bs_net *net = bs_test_load_spec(MAZUR);
     bs_train_opts o = bs_train_defaults();
     o.lr = 0.5;
     o.freeze = "bb1";
@@ -352,7 +340,7 @@ static const char overflow_spec[] =
  * that fails fails the run. */
 START_TEST(test_checks)
 {
-    bs_net *net = load_file("000-2-3-2-mse.json");
+    bs_net *net = bs_test_load_spec("000-2-3-2-mse.json");
     bs_train_opts o = bs_train_defaults();
     o.steps = 10;
     o.lr = 0.5;
@@ -409,7 +397,7 @@ START_TEST(test_json_params_reload)
 {
     static const char *const specs[] = {"4-5-3-softmax-ce-l2.json", "2-3-3-2-leaky-relu-bce.json"};
     for (size_t s = 0; s < 2; s++) {
-        bs_net *net = load_file(specs[s]);
+        bs_net *net = bs_test_load_spec(specs[s]);
         bs_train *t = train(net, 25, 0.4, "b1");
         char *json = render(t, BS_TRAIN_JSON);
         cJSON *out = NULL;
@@ -450,7 +438,7 @@ END_TEST
  * sparkline and the end; CSV has a header and one row per step. */
 START_TEST(test_text_and_csv)
 {
-    bs_net *net = load_file(MAZUR);
+    bs_net *net = bs_test_load_spec(MAZUR);
     bs_train *t = train(net, 1000, 0.5, "b1,b2");
     char *text = render(t, BS_TRAIN_TEXT);
     ck_assert_ptr_nonnull(strstr(text, "W_{1,1}[2] = 0.4 − 0.5 × 0.082167 = 0.358916\n"));
@@ -477,7 +465,7 @@ END_TEST
 /* The new shipped spec traces cleanly with both methods and its claim. */
 START_TEST(test_mazur_spec_checks)
 {
-    bs_net *net = load_file(MAZUR);
+    bs_net *net = bs_test_load_spec(MAZUR);
     for (int m = 0; m < 2; m++) {
         bs_trace *tr = NULL;
         ck_assert_int_eq(bs_trace_build(net, &tr, NULL), BS_OK);

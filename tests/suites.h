@@ -15,6 +15,16 @@ static inline double complex bs_test_cx(double re, double im)
     return z;
 }
 
+struct bs_net;
+
+/* The network of spec text `text` (a test's own), or the test fails with the
+ * loader's message.  The caller frees it with bs_net_free(). */
+struct bs_net *bs_test_load(const char *text);
+
+/* The network of the shipped spec specs/NAME ("4-3-2-1-bce.json"), or the
+ * test fails with the loader's message.  The caller frees it. */
+struct bs_net *bs_test_load_spec(const char *name);
+
 #define BS_SUITES \
     X(json) \
     X(trace) \
