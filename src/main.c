@@ -904,15 +904,31 @@ static int write_output(const char *path, const char *spec, emit_fn emit,
     return e ? EXIT_BAD : 0;
 }
 
+/* Writes the output: to -o FILE through write_output, or to standard
+ * output, where a reader that went away (… | head) is not an error worth a
+ * word.  Returns 0 or EXIT_BAD. */
+static int deliver(const cli *c, const char *spec, emit_fn emit, const void *ctx)
+{
+    if (c->out)
+        return write_output(c->out, spec, emit, ctx);
+    int e = emit(stdout, ctx);
+    if (e && e != EPIPE) {
+        fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(e));
+        return EXIT_BAD;
+    }
+    return 0;
+}
+
 typedef struct trace_job {
     const bs_trace *t;
     const bs_render_opts *ro;
+    int color;
 } trace_job;
 
 static int emit_trace(FILE *f, const void *ctx)
 {
     const trace_job *j = ctx;
-    return render_to(f, j->t, j->ro, 0);
+    return render_to(f, j->t, j->ro, j->color);
 }
 
 static int cmd_trace(cli *c)
@@ -927,20 +943,9 @@ static int cmd_trace(cli *c)
     if (!t)
         return EXIT_BAD;
     c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    int rc;
-    if (c->out) {
-        trace_job job = {t, &c->render};
-        rc = write_output(c->out, path, emit_trace, &job);
-    } else {
-        int e = render_to(stdout, t, &c->render,
-                          c->render.format == BS_FORMAT_TEXT && use_color(stdout));
-        rc = 0;
-        /* a reader that went away (… | head) is not an error worth a word */
-        if (e && e != EPIPE) {
-            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(e));
-            rc = EXIT_BAD;
-        }
-    }
+    trace_job job = {t, &c->render,
+                     !c->out && c->render.format == BS_FORMAT_TEXT && use_color(stdout)};
+    int rc = deliver(c, path, emit_trace, &job);
     if (rc == 0 && !t->passed)
         rc = EXIT_MISMATCH;
     bs_trace_free(t);
@@ -1054,11 +1059,8 @@ static int cmd_sweep(cli *c)
         if (bs_sink_status(&b) != 0 || !b.buf) {
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
-        } else if (c->out) {
-            rc = write_output(c->out, path, emit_text, b.buf);
-        } else if (emit_text(stdout, b.buf) != 0 && errno != EPIPE) {
-            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
-            rc = EXIT_BAD;
+        } else {
+            rc = deliver(c, path, emit_text, b.buf);
         }
         bs_sink_free_buffer(&b);
     }
@@ -1145,17 +1147,7 @@ static int cmd_train(cli *c)
     }
     train_job job = {t, c->train_format, strcmp(path, "-") == 0 ? "<stdin>" : path,
                      c->render.precision};
-    int rc = 0;
-    if (c->out) {
-        rc = write_output(c->out, path, emit_train, &job);
-    } else {
-        int e = emit_train(stdout, &job);
-        /* a reader that went away (… | head) is not an error worth a word */
-        if (e && e != EPIPE) {
-            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(e));
-            rc = EXIT_BAD;
-        }
-    }
+    int rc = deliver(c, path, emit_train, &job);
     if (rc == 0 && !t->passed) {
         rc = EXIT_MISMATCH;
         /* CSV has no room for why; the other formats say it themselves */
@@ -1229,15 +1221,7 @@ static int cmd_compare(cli *c)
     } else {
         compare_job job = {r, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
                            strcmp(grads, "-") == 0 ? "<stdin>" : grads};
-        if (c->out) {
-            rc = write_output(c->out, path, emit_compare, &job);
-        } else {
-            int e = emit_compare(stdout, &job);
-            if (e && e != EPIPE) {
-                fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(e));
-                rc = EXIT_BAD;
-            }
-        }
+        rc = deliver(c, path, emit_compare, &job);
         if (rc == 0 && !bs_compare_agrees(r))
             rc = EXIT_MISMATCH;
     }
@@ -1381,15 +1365,12 @@ static int cmd_grade(cli *c)
         if (bs_sink_status(&b) != 0) {
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
-        } else if (c->out) {
-            rc = write_output(c->out, "-", emit_text, b.buf ? b.buf : "");
-            if (rc == 0)
+        } else {
+            rc = deliver(c, "-", emit_text, b.buf ? b.buf : "");
+            if (rc == 0 && c->out)
                 printf("backstep: graded %zu of %zu submission%s: gradebook %s, feedback in "
                        "%s/feedback/\n",
                        graded, n, n == 1 ? "" : "s", c->out, dir);
-        } else if (emit_text(stdout, b.buf ? b.buf : "") != 0) {
-            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
-            rc = EXIT_BAD;
         }
         bs_sink_free_buffer(&b);
     }
