@@ -1,6 +1,7 @@
 /* check_api.c — libbackstep's public interface (backstep.h): errors as values
  * with their place, values by name in every notation against the trace and
- * against numbers worked by hand, comparisons with planted mistakes named by
+ * against numbers computed independently (NumPy, see test_values_worked_by_hand),
+ * comparisons with planted mistakes named by
  * their catalogue key (and reported as `backstep compare` reports them),
  * rendering to memory equal to rendering to a FILE *, and _free(NULL). */
 #include "backstep.h"
@@ -196,7 +197,12 @@ START_TEST(test_every_notation_reads_the_trace)
 }
 END_TEST
 
-/* Handout 001's numbers (README): g[3z] = ŷ − y, g[2z], g[3W], g[1a]. */
+/* Handout 001's network (specs/4-3-2-1-bce.json): g[3z] = ŷ − y, g[2z], g[3W],
+ * g[1a].  The handout is symbolic and prints no numbers; the expected values
+ * were computed with NumPy from the spec's weights, independently of
+ * backstep (a = 1/(1 + e^(−z)) row by row, g[3a] = −y/a[3] + (1 − y)/(1 − a[3]),
+ * g[nz] = a(1 − a) ∘ g[na], g[nW] = (a[n−1])ᵀ g[nz], g[(n−1)a] = g[nz] (W[n])ᵀ),
+ * and the identities beside them are the handout's own formulas. */
 START_TEST(test_values_worked_by_hand)
 {
     bs_spec *spec = spec_file("4-3-2-1-bce.json");

@@ -1,6 +1,8 @@
 /* check_session.c — step mode and quiz mode: the answer parser, the walk
  * through the steps, and the quiz's verdicts, diagnoses, tallies and record,
- * on handout 001's network whose values are worked by hand in the handout. */
+ * on handout 001's network (specs/4-3-2-1-bce.json); the expected values were
+ * computed with NumPy from the spec's weights, independently of backstep (the
+ * handout itself is symbolic and prints no numbers). */
 #include <check.h>
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -298,7 +300,8 @@ static bs_quiz *quiz(const bs_trace *t, const char *only)
     return q;
 }
 
-/* A scripted session on handout 001's values (worked by hand there):
+/* A scripted session on handout 001's network; values computed with NumPy
+ * from the spec's weights (see the comment at the top of this file):
  * g[3a] = −1.70029, g[3z] = ŷ − y = −0.411863, g[3W] = (−0.23966, −0.207383)ᵀ,
  * g[2a] = (−0.288304, 0.123559), g[2z] = (−0.0701426, 0.0308882). */
 START_TEST(test_quiz_session)
