@@ -180,7 +180,7 @@ START_TEST(test_step_commands)
     s = bs_sink_buffer();
     ck_assert_int_eq(bs_stepper_feed(w, "why", &s), 1);
     bs_sink e = bs_sink_buffer();
-    bs_explain(&e, t, &t->steps[t->first_backward]);
+    bs_explain(&e, t, &t->steps[t->first_backward], BS_NOTATION_G);
     ck_assert(contains(&s, e.buf));
     bs_sink_free_buffer(&e);
     bs_sink_free_buffer(&s);

@@ -317,23 +317,103 @@ START_TEST(test_explanations)
     bs_trace *t = load("4-5-3-softmax-ce-l2.json", &net);
     for (size_t i = 0; i < t->nsteps; i++) {
         bs_sink s = bs_sink_buffer();
-        bs_explain(&s, t, &t->steps[i]);
+        bs_explain(&s, t, &t->steps[i], BS_NOTATION_G);
         ck_assert_msg(s.buf && strlen(s.buf) > 20, "step %s has no explanation",
                       t->steps[i].id);
         bs_sink_free_buffer(&s);
     }
     bs_sink s = bs_sink_buffer();
-    bs_explain(&s, t, bs_trace_find(t, "g[2z]"));
+    bs_explain(&s, t, bs_trace_find(t, "g[2z]"), BS_NOTATION_G);
     ck_assert_ptr_nonnull(strstr(s.buf, "Lemma 2"));
     bs_sink_free_buffer(&s);
     s = bs_sink_buffer();
-    bs_explain(&s, t, bs_trace_find(t, "g[2a]"));
+    bs_explain(&s, t, bs_trace_find(t, "g[2a]"), BS_NOTATION_G);
     ck_assert_ptr_nonnull(strstr(s.buf, "1/B"));
     bs_sink_free_buffer(&s);
     s = bs_sink_buffer();
-    bs_explain(&s, t, bs_trace_find(t, "g[1W]"));
+    bs_explain(&s, t, bs_trace_find(t, "g[1W]"), BS_NOTATION_G);
     ck_assert_ptr_nonnull(strstr(s.buf, "2λ"));
     bs_sink_free_buffer(&s);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+/* Explanations name what the chosen notation names (g[2z], ∂L/∂z[2], dz2:
+ * the names of README.md's --notation) and index W as the spec's convention
+ * does: z = a W + b in the row convention joins input p to output q through
+ * W_{p,q}; z = W a + b in the column convention (handout 000) through
+ * W_{q,p}, so ∂L/∂a[1]_p = Σ_q W[2]_{q,p} g[2z]_q there. */
+static const struct {
+    const char *spec, *step;
+    bs_notation nt;
+    const char *has, *hasnt;
+} explained[] = {
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_G, "Σ_q W[2]_{q,p} g[2z]_q", "W[2]_{p,q}"},
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_G, "(W[2])ᵀ · g[2z]", "g[nz]"},
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_PARTIAL, "Σ_q W[2]_{q,p} ∂L/∂z[2]_q", "g["},
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_CODE, "Σ_q W2_{q,p} dz2_q", "g["},
+    {"000-2-3-2-mse.json", "g[2W]", BS_NOTATION_G, "g[2z] · (a[1])ᵀ", "g[nz]"},
+    {"000-2-3-2-mse.json", "g[2W]", BS_NOTATION_PARTIAL, "∂L/∂z[2] · (a[1])ᵀ", "g["},
+    {"000-2-3-2-mse.json", "g[1W]", BS_NOTATION_CODE, "dz1 · (X)ᵀ", "g["},
+    {"000-2-3-2-mse.json", "g[1b]", BS_NOTATION_CODE, "the bias gradient is dz1 itself", "g["},
+    {"000-2-3-2-mse.json", "g[1z]", BS_NOTATION_PARTIAL, "product with σ'(z[1])", "f'(z)"},
+    {"000-2-3-2-mse.json", "g[1z]", BS_NOTATION_CODE, "product with sigmoid'(z1)", "f'(z)"},
+    {"4-3-2-1-bce.json", "g[1a]", BS_NOTATION_G, "Σ_q W[2]_{p,q} g[2z]_q", "W[2]_{q,p}"},
+    {"4-3-2-1-bce.json", "g[1a]", BS_NOTATION_G, "g[2z] · (W[2])ᵀ", "g[nz]"},
+    {"4-3-2-1-bce.json", "g[2a]", BS_NOTATION_PARTIAL, "Σ_q W[3]_{p,q} ∂L/∂z[3]_q", "g["},
+    {"4-3-2-1-bce.json", "g[2a]", BS_NOTATION_CODE, "Σ_q W3_{p,q} dz3_q", "g["},
+    {"4-3-2-1-bce.json", "g[3z]", BS_NOTATION_PARTIAL, "leaving ∂L/∂z[3] = ŷ − y", "g["},
+    {"4-3-2-1-bce.json", "g[3z]", BS_NOTATION_CODE, "denominator of da3", "g["},
+    {"4-3-2-1-bce.json", "g[3z]", BS_NOTATION_G, "g_o'(z[3]) = ŷ(1 − ŷ)", "∂L/∂"},
+    {"4-3-2-1-bce.json", "g[1W]", BS_NOTATION_PARTIAL, "(x)ᵀ · ∂L/∂z[1]", "g["},
+    {"4-5-3-softmax-ce-l2.json", "g[2z]", BS_NOTATION_CODE, "With da2_t = −y_t/yhat_t", "g["},
+    {"4-5-3-softmax-ce-l2.json", "g[1W]", BS_NOTATION_CODE, "= 2λ W1_{p,q}", "g["},
+    {"3-4-3-relu-softmax-mse.json", "g[2z]", BS_NOTATION_PARTIAL,
+     "∂L/∂z[2]_j = Σ_t a[2]_t(δ_tj − a[2]_j) ∂L/∂a[2]_t", "g["},
+};
+
+START_TEST(test_explanation_names)
+{
+    bs_net *net;
+    bs_trace *t = load(explained[_i].spec, &net);
+    const bs_step *st = bs_trace_find(t, explained[_i].step);
+    ck_assert_ptr_nonnull(st);
+    bs_sink s = bs_sink_buffer();
+    bs_explain(&s, t, st, explained[_i].nt);
+    ck_assert_msg(strstr(s.buf, explained[_i].has) != NULL, "%s %s: no \"%s\" in: %s",
+                  explained[_i].spec, explained[_i].step, explained[_i].has, s.buf);
+    ck_assert_msg(strstr(s.buf, explained[_i].hasnt) == NULL, "%s %s: \"%s\" in: %s",
+                  explained[_i].spec, explained[_i].step, explained[_i].hasnt, s.buf);
+    bs_sink_free_buffer(&s);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+/* No explanation of any step of any spec names a gradient in another
+ * notation than the one asked for: g[…] and g_h/g_o are the g notation's,
+ * ∂L/∂ the partial notation's, dz/da/dW/db the code notation's. */
+START_TEST(test_explanations_one_notation)
+{
+    static const char *const foreign[3][6] = {
+        {"∂L/∂", " dz", " da", " dW", " db", NULL},
+        {"g[", "g_h", "g_o", " dz", " dW", " db"},
+        {"g[", "g_h", "g_o", "∂L/∂", NULL, NULL},
+    };
+    bs_net *net;
+    bs_trace *t = load(specs[_i], &net);
+    for (int nt = 0; nt < 3; nt++)
+        for (size_t i = 0; i < t->nsteps; i++) {
+            bs_sink s = bs_sink_buffer();
+            bs_explain(&s, t, &t->steps[i], (bs_notation)nt);
+            ck_assert_ptr_nonnull(s.buf);
+            for (int k = 0; k < 6 && foreign[nt][k]; k++)
+                ck_assert_msg(strstr(s.buf, foreign[nt][k]) == NULL,
+                              "%s %s in notation %s names \"%s\": %s", specs[_i],
+                              t->steps[i].id, bs_notation_names[nt], foreign[nt][k], s.buf);
+            bs_sink_free_buffer(&s);
+        }
     bs_trace_free(t);
     bs_net_free(net);
 }
@@ -392,6 +472,10 @@ Suite *terms_suite(void)
     tcase_add_test(tc, test_l2_term_once);
     tcase_add_test(tc, test_negative_operand);
     tcase_add_test(tc, test_explanations);
+    tcase_add_loop_test(tc, test_explanation_names, 0,
+                        (int)(sizeof explained / sizeof explained[0]));
+    tcase_add_loop_test(tc, test_explanations_one_notation, 0,
+                        (int)(sizeof specs / sizeof specs[0]));
     tcase_add_test(tc, test_pick);
     tcase_add_loop_test(tc, test_name_parse, 0, (int)(sizeof names / sizeof names[0]));
     suite_add_tcase(s, tc);
