@@ -121,43 +121,46 @@ static void explain_z(bs_sink *s, const bs_trace *t, const bs_step *st, const na
                        m->z);
 }
 
+/* how each convention writes z = a W + b or z = W a + b for one element */
+typedef struct conv_word {
+    const char *out, *in, *w;  /* index letters: output unit, input, W's element */
+    int a_first;               /* 1: a_p W_{p,q} and (a)ᵀ · g; 0: W_{j,k} a_k and g · (a)ᵀ */
+    const char *over, *order, *from, *to;
+} conv_word;
+
+static const conv_word conv_words[2] = {
+    {"q", "p", "p,q", 1, "p and q",
+     "the input it multiplies times the gradient of the unit it feeds", "row", "column"},
+    {"j", "k", "j,k", 0, "j and k",
+     "the gradient of the unit it feeds times the input it multiplies", "column", "row"},
+};
+
 static void explain_W(bs_sink *s, const bs_trace *t, const bs_step *st, const names *m)
 {
     const bs_net *net = t->net;
+    const conv_word *c = &conv_words[net->convention == BS_ROW ? 0 : 1];
+    bs_sink_printf(s, "%s_%s = Σ_%s ", m->z, c->out, c->in);
+    if (c->a_first)
+        bs_sink_printf(s, "%s_%s %s_{%s}", m->ain, c->in, m->W, c->w);
+    else
+        bs_sink_printf(s, "%s_{%s} %s_%s", m->W, c->w, m->ain, c->in);
+    bs_sink_printf(s, " + %s_%s, so ∂%s_%s/∂%s_{%s} = %s_%s: a weight's gradient is %s. "
+                      "Collected over %s this is the outer product ",
+                   m->b, c->out, m->z, c->out, m->W, c->w, m->ain, c->in, c->order, c->over);
     bs_expr ain = {.kind = BS_X_VAR, .qty = BS_Q_A, .layer = st->layer - 1};
     bs_expr aT = {.kind = BS_X_T, .l = &ain};
     bs_expr gz = {.kind = BS_X_GRAD, .qty = BS_Q_Z, .layer = st->layer};
-    bs_expr outer = {.kind = BS_X_MATMUL};
-    const char *w, *ij; /* the element of W: input p or k, output q or j */
-    if (net->convention == BS_ROW) {
-        ij = "p,q";
-        w = "the input it multiplies times the gradient of the unit it feeds";
-        bs_sink_printf(s, "%s_q = Σ_p %s_p %s_{p,q} + %s_q, so ∂%s_q/∂%s_{p,q} = %s_p: ",
-                       m->z, m->ain, m->W, m->b, m->z, m->W, m->ain);
-        outer.l = &aT;
-        outer.r = &gz;
-    } else {
-        ij = "j,k";
-        w = "the gradient of the unit it feeds times the input it multiplies";
-        bs_sink_printf(s, "%s_j = Σ_k %s_{j,k} %s_k + %s_j, so ∂%s_j/∂%s_{j,k} = %s_k: ",
-                       m->z, m->W, m->ain, m->b, m->z, m->W, m->ain);
-        outer.l = &gz;
-        outer.r = &aT;
-    }
-    bs_sink_printf(s, "a weight's gradient is %s. Collected over %s and %s this is the outer "
-                      "product ",
-                   w, net->convention == BS_ROW ? "p" : "j", net->convention == BS_ROW ? "q" : "k");
+    bs_expr outer = {.kind = BS_X_MATMUL, .l = c->a_first ? &aT : &gz,
+                     .r = c->a_first ? &gz : &aT};
     formula(s, &outer, net, m->nt);
-    bs_sink_printf(s, "; the transpose turns the %s %s into a %s.",
-                   net->convention == BS_ROW ? "row" : "column", m->ain,
-                   net->convention == BS_ROW ? "column" : "row");
+    bs_sink_printf(s, "; the transpose turns the %s %s into a %s.", c->from, m->ain, c->to);
     if (net->B > 1)
         bs_sink_puts(s, " With a batch, the same matrix product also sums over the B examples "
                         "(handout 002, eqs. 19 and 35).");
     if (st->has_l2)
         bs_sink_printf(s, " The penalty λ Σ ‖W[n]‖² adds ∂(λ %s_{%s}²)/∂%s_{%s} = 2λ %s_{%s} "
                           "(handout 002, eq. 55).",
-                       m->W, ij, m->W, ij, m->W, ij);
+                       m->W, c->w, m->W, c->w, m->W, c->w);
 }
 
 /* a[n]_p feeds every unit q of layer n+1 */
@@ -228,7 +231,7 @@ void bs_explain(bs_sink *s, const bs_trace *t, const bs_step *st, bs_notation nt
         explain_W(s, t, st, &m);
         break;
     case BS_Q_B: {
-        const char *q = net->convention == BS_ROW ? "q" : "j";
+        const char *q = conv_words[net->convention == BS_ROW ? 0 : 1].out;
         bs_sink_printf(s, "%s = … + %s and ∂%s_%s/∂%s_%s = 1, so the bias gradient is %s "
                           "itself",
                        m.z, m.b, m.z, q, m.b, q, m.gz);
