@@ -12,7 +12,9 @@
 #include "bs_trace.h"
 
 /* Writes the explanation of a step of a trace as plain Unicode text (no
- * trailing newline).  Forward steps and the loss are explained too. */
-void bs_explain(bs_sink *s, const bs_trace *t, const bs_step *st);
+ * trailing newline), naming every quantity as notation nt names it in the
+ * formulas (g[2z], ∂L/∂z[2], dz2) and its elements in the spec's
+ * convention.  Forward steps and the loss are explained too. */
+void bs_explain(bs_sink *s, const bs_trace *t, const bs_step *st, bs_notation nt);
 
 #endif

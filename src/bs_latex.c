@@ -802,8 +802,9 @@ static void tokenize(const char *text, toks *ts)
                 q++;
             while (is_alnum(*q))
                 q++;
-            /* leaky_relu, cross_entropy: one word */
-            while (q - p >= 2 && q[0] == '_' && is_alnum(q[1])) {
+            /* leaky_relu, cross_entropy: one word; dz2_q: a name and its
+             * element's index */
+            while (q - p >= 2 && q[0] == '_' && is_alnum(q[1]) && is_alnum(q[2])) {
                 q++;
                 while (is_alnum(*q))
                     q++;

@@ -509,7 +509,7 @@ static void backward(const walk *w)
         }
         if (o->explain) {
             bs_sink b = bs_sink_buffer();
-            bs_explain(&b, t, st);
+            bs_explain(&b, t, st, o->notation);
             strong(w, "Why.");
             put(w, " ");
             text_from(w, &b);

@@ -453,7 +453,7 @@ static void forward(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
         }
         if (o->explain) {
             bs_sink buf = bs_sink_buffer();
-            bs_explain(&buf, t, st);
+            bs_explain(&buf, t, st, o->notation);
             if (buf.buf && buf.buf[0]) {
                 bs_sink_puts(s, "<p class=\"why\"><strong>Why.</strong> ");
                 put_escaped_buffer(s, &buf);
@@ -613,7 +613,7 @@ static void backward_step(bs_sink *s, const bs_trace *t, const bs_step *st,
     }
     if (o->explain) {
         bs_sink buf = bs_sink_buffer();
-        bs_explain(&buf, t, st);
+        bs_explain(&buf, t, st, o->notation);
         bs_sink_puts(s, "<p class=\"why\"><strong>Why.</strong> ");
         put_escaped_buffer(s, &buf);
         bs_sink_puts(s, "</p>\n");

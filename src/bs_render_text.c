@@ -502,7 +502,7 @@ void bs_render_text_step(bs_sink *s, const bs_trace *t, size_t i, const bs_rende
     }
     if (o->explain) {
         bs_sink_puts(s, "  why: ");
-        bs_explain(s, t, st);
+        bs_explain(s, t, st, o->notation);
         bs_sink_puts(s, "\n");
     }
     if (t->checked && st->numeric) {

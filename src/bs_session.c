@@ -264,7 +264,7 @@ int bs_stepper_feed(bs_stepper *w, const char *line, bs_sink *s)
         show_step(w, w->cur, s);
     } else if (strcmp(cmd, "why") == 0) {
         bs_sink_puts(s, "  why: ");
-        bs_explain(s, w->t, st);
+        bs_explain(s, w->t, st, w->o.notation);
         bs_sink_puts(s, "\n");
     } else if (strcmp(cmd, "terms") == 0) {
         bs_render_text_terms(s, w->t, st, &w->o);
@@ -628,7 +628,7 @@ static void reveal(bs_quiz *q, const bs_step *st, bs_sink *s)
     formula_lines(s, q, st, "    ");
     bs_render_text_matrix(s, st->value, st->rows, st->cols, q->o.precision, "    ");
     bs_sink_puts(s, "  why: ");
-    bs_explain(s, q->t, st);
+    bs_explain(s, q->t, st, q->o.notation);
     bs_sink_puts(s, "\n");
 }
 
@@ -878,7 +878,7 @@ int bs_quiz_feed(bs_quiz *q, const char *line, bs_sink *s)
     } else if (strcmp(cmd, "why") == 0) {
         it->hints++;
         bs_sink_puts(s, "  why: ");
-        bs_explain(s, q->t, st);
+        bs_explain(s, q->t, st, q->o.notation);
         bs_sink_puts(s, "\n");
     } else if (strcmp(cmd, "skip") == 0) {
         it->out = O_SKIPPED;

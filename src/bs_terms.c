@@ -323,11 +323,30 @@ void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notati
     }
 }
 
+/* a number as the term lines write it: a negative one with the minus sign
+ * of the operators (−0.2, not -0.2); the exponent keeps its e-05 */
 static void num(bs_sink *s, double v, int prec)
 {
     char b[40];
     bs_fmt_num(b, sizeof b, v, prec);
-    bs_sink_puts(s, b);
+    if (b[0] == '-') {
+        bs_sink_puts(s, "−");
+        bs_sink_puts(s, b + 1);
+    } else {
+        bs_sink_puts(s, b);
+    }
+}
+
+/* a number as an operand: in brackets when negative and paren is set (after
+ * a binary operator, or as a factor of a product), so that no two signs meet */
+static void num_op(bs_sink *s, double v, int prec, int paren)
+{
+    paren = paren && v < 0;
+    if (paren)
+        bs_sink_puts(s, "(");
+    num(s, v, prec);
+    if (paren)
+        bs_sink_puts(s, ")");
 }
 
 /* writes the terms (symbols when values == 0, numbers otherwise) */
@@ -349,54 +368,58 @@ static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notat
             if (f > 0)
                 bs_sink_puts(s, values ? " × " : " · ");
             if (values) {
-                int neg = t->f[f].value < 0 && (f > 0 || t->n > 1 || k > 0);
-                if (neg)
-                    bs_sink_puts(s, "(");
-                num(s, t->f[f].value, prec);
-                if (neg)
-                    bs_sink_puts(s, ")");
+                num_op(s, t->f[f].value, prec, f > 0 || t->n > 1 || k > 0);
             } else {
                 bs_factor_text(s, &t->f[f], net, nt);
             }
         }
     }
     if (e->has_l2) {
-        bs_sink_puts(s, " + 2λ · ");
+        /* the symbols read 2λ · W_{p,q}; the numbers 2λ (already doubled) × W_{p,q} */
+        bs_sink_puts(s, " + ");
         if (values) {
             num(s, e->lambda * 2.0, prec);
             bs_sink_puts(s, " × ");
-            num(s, e->w.value, prec);
+            num_op(s, e->w.value, prec, 1);
         } else {
+            bs_sink_puts(s, "2λ · ");
             bs_factor_text(s, &e->w, net, nt);
         }
     }
 }
 
-/* ŷ − y, or the loss derivative, in symbols or numbers */
+/* ŷ − y, or the loss derivative, in symbols or numbers.  Grouped as the
+ * LaTeX and MathML show it: bracketed as a whole only after the factor 1/B,
+ * a negative number bracketed after an operator. */
 static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                     int values, int prec)
 {
-    bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
+    bs_sink yh = bs_sink_buffer(), yh_op = bs_sink_buffer(), y = bs_sink_buffer();
     if (values) {
         num(&yh, e->yhat.value, prec);
-        num(&y, e->y.value, prec);
+        num_op(&yh_op, e->yhat.value, prec, 1);
+        num_op(&y, e->y.value, prec, 1);
     } else {
         bs_factor_text(&yh, &e->yhat, net, nt);
+        bs_factor_text(&yh_op, &e->yhat, net, nt);
         bs_factor_text(&y, &e->y, net, nt);
     }
-    const char *a = yh.buf ? yh.buf : "?", *b = y.buf ? y.buf : "?";
+    const char *a = yh.buf ? yh.buf : "?", *ao = yh_op.buf ? yh_op.buf : "?",
+               *b = y.buf ? y.buf : "?";
+    const char *open = e->show_scale ? "(" : "", *close = e->show_scale ? ")" : "";
     switch (bs_expansion_loss_form(e, net)) {
     case BS_FORM_DIFFERENCE:
-        bs_sink_printf(s, "(%s − %s)", a, b);
+        bs_sink_printf(s, "%s%s − %s%s", open, a, b, close);
         break;
     case BS_FORM_BCE:
-        bs_sink_printf(s, "(%s − %s) / (%s · (1 − %s))", a, b, a, a);
+        bs_sink_printf(s, "%s(%s − %s) / (%s · (1 − %s))%s", open, a, b, a, ao, close);
         break;
     default:
-        bs_sink_printf(s, "−%s / %s", b, a);
+        bs_sink_printf(s, "%s−%s / %s%s", open, b, ao, close);
         break;
     }
     bs_sink_free_buffer(&yh);
+    bs_sink_free_buffer(&yh_op);
     bs_sink_free_buffer(&y);
 }
 

@@ -107,8 +107,12 @@ void bs_factor_jsoft_parts(const bs_factor *f, bs_factor *a, bs_factor *z);
 void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt);
 
 /* Writes the whole expansion on one line as Unicode text:
- * "∂L/∂W_{2,1}[3] = a_2[2] · g_1[3z] = 0.581893 × −0.411863 = −0.23966".
- * Sums of more than 6 terms are shortened to the first 3, "…", and the last. */
+ * "∂L/∂W_{2,1}[3] = a_2[2] · g_1[3z] = 0.581893 × (−0.411863) = −0.23966".
+ * The line of numbers is plain arithmetic a calculator can follow: negative
+ * numbers carry the operators' minus sign − and are bracketed after an
+ * operator and as factors of a product; the penalty term's number is 2λ
+ * itself ("2λ · W_{1,1}[2]" over "0.02 × (−0.35)").  Sums of more than 6
+ * terms are shortened to the first 3, "…", and the last. */
 void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
                        bs_notation nt, int precision);
 

@@ -163,6 +163,45 @@ START_TEST(test_column_formulas)
 }
 END_TEST
 
+/* Every format that shows --explain shows the sentence of the notation
+ * asked for, with handout 000's column indices: z = W a + b joins input p to
+ * output q through W_{q,p}, so ∂L/∂a[1]_p = Σ_q W[2]_{q,p} ∂L/∂z[2]_q. */
+static const struct {
+    bs_format f;
+    bs_notation nt;
+    const char *has;
+} why[] = {
+    {BS_FORMAT_TEXT, BS_NOTATION_PARTIAL, "Σ_q W[2]_{q,p} ∂L/∂z[2]_q"},
+    {BS_FORMAT_TEXT, BS_NOTATION_CODE, "Σ_q W2_{q,p} dz2_q"},
+    {BS_FORMAT_MARKDOWN, BS_NOTATION_PARTIAL, "Σ\\_q W\\[2\\]\\_{q,p} ∂L/∂z\\[2\\]\\_q"},
+    {BS_FORMAT_MARKDOWN, BS_NOTATION_CODE, "Σ\\_q W2\\_{q,p} dz2\\_q"},
+    {BS_FORMAT_LATEX, BS_NOTATION_PARTIAL, "$\\sum_{q} W^{[2]}_{q,p} \\partial L/\\partial z^{[2]}_{q}$"},
+    {BS_FORMAT_LATEX, BS_NOTATION_CODE, "$\\sum_{q}$ W2$_{q,p}$ dz2$_{q}$"},
+    {BS_FORMAT_HTML, BS_NOTATION_PARTIAL, "Σ_q W[2]_{q,p} ∂L/∂z[2]_q"},
+    {BS_FORMAT_HTML, BS_NOTATION_CODE, "Σ_q W2_{q,p} dz2_q"},
+};
+
+START_TEST(test_explanations_in_every_format)
+{
+    bs_net *net;
+    bs_trace *t = checked("000-2-3-2-mse.json", &net, 0);
+    bs_render_opts o = bs_render_defaults();
+    o.format = why[_i].f;
+    o.notation = why[_i].nt;
+    o.explain = 1;
+    bs_sink s = bs_sink_buffer();
+    ck_assert_int_eq(bs_render(&s, t, &o), 0);
+    ck_assert_ptr_nonnull(s.buf);
+    ck_assert_msg(strstr(s.buf, why[_i].has) != NULL, "no \"%s\"", why[_i].has);
+    ck_assert_ptr_null(strstr(s.buf, "g[nz]"));
+    ck_assert_ptr_null(strstr(s.buf, "g\\[nz\\]"));
+    ck_assert_ptr_null(strstr(s.buf, "g^{[nz]}"));
+    bs_sink_free_buffer(&s);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
 /* A memory sink and a FILE sink get the same bytes. */
 START_TEST(test_sinks_agree)
 {
@@ -198,6 +237,8 @@ Suite *render_suite(void)
     tcase_add_test(tc, test_notations);
     tcase_add_test(tc, test_column_formulas);
     tcase_add_test(tc, test_sinks_agree);
+    tcase_add_loop_test(tc, test_explanations_in_every_format, 0,
+                        (int)(sizeof why / sizeof why[0]));
     suite_add_tcase(s, tc);
     return s;
 }

@@ -182,12 +182,12 @@ START_TEST(test_step_commands)
     s = bs_sink_buffer();
     ck_assert_int_eq(bs_stepper_feed(w, "why", &s), 1);
     bs_sink e = bs_sink_buffer();
-    bs_explain(&e, t, &t->steps[t->first_backward]);
+    bs_explain(&e, t, &t->steps[t->first_backward], BS_NOTATION_G);
     ck_assert(contains(&s, e.buf));
     bs_sink_free_buffer(&e);
     bs_sink_free_buffer(&s);
 
-    /* terms on g[3W]: a_1[2] · g_1[3z] = 0.581893 × (-0.411863), handout 001 */
+    /* terms on g[3W]: a_1[2] · g_1[3z] = 0.581893 × (−0.411863), handout 001 */
     s = bs_sink_buffer();
     bs_stepper_feed(w, "next", &s);
     bs_stepper_feed(w, "n", &s);
@@ -196,7 +196,7 @@ START_TEST(test_step_commands)
     s = bs_sink_buffer();
     ck_assert_int_eq(bs_stepper_feed(w, "terms", &s), 1);
     ck_assert(contains(&s, "term by term"));
-    ck_assert(contains(&s, "= 0.581893 × (-0.411863) = -0.23966"));
+    ck_assert(contains(&s, "= 0.581893 × (−0.411863) = −0.23966"));
     bs_sink_free_buffer(&s);
 
     s = bs_sink_buffer();

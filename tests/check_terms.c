@@ -70,6 +70,205 @@ START_TEST(test_expansions_sum_to_values)
 }
 END_TEST
 
+/* ---- a calculator over the line of numbers of a term line ----
+ * The words of a term line must be plain arithmetic: numbers without sign,
+ * the operators + − × · /, brackets, and a minus sign (−, U+2212) only at the
+ * start of the line or of a bracket, so that a negative number after an
+ * operator is always bracketed.  A symbol (2λ), an ASCII hyphen as a sign or
+ * two signs in a row does not parse, and the test fails. */
+typedef struct calc {
+    const char *p;
+    int ok;
+} calc;
+
+static int calc_eat(calc *c, const char *tok)
+{
+    size_t n = strlen(tok);
+    if (strncmp(c->p, tok, n) != 0)
+        return 0;
+    c->p += n;
+    return 1;
+}
+
+static double calc_sum(calc *c, double *mag);
+
+/* a number (12, 0.5, 2.3e-05) or a bracket; *mag is its size for the
+ * tolerance: every number taken positive and every − as + */
+static double calc_atom(calc *c, double *mag)
+{
+    if (calc_eat(c, "(")) {
+        double v = calc_sum(c, mag);
+        if (!calc_eat(c, ")"))
+            c->ok = 0;
+        return v;
+    }
+    if (*c->p < '0' || *c->p > '9') {
+        c->ok = 0;
+        return 0;
+    }
+    char *end;
+    double v = strtod(c->p, &end);
+    c->p = end;
+    *mag = fabs(v);
+    return v;
+}
+
+static double calc_product(calc *c, double *mag)
+{
+    double v = calc_atom(c, mag);
+    for (;;) {
+        double m = 0, r;
+        if (calc_eat(c, " × ") || calc_eat(c, " · ")) {
+            r = calc_atom(c, &m);
+            v *= r;
+            *mag *= m;
+        } else if (calc_eat(c, " / ")) {
+            r = calc_atom(c, &m);
+            v /= r;
+            *mag /= fabs(r);
+        } else {
+            return v;
+        }
+    }
+}
+
+/* a sum, with an optional leading minus sign */
+static double calc_sum(calc *c, double *mag)
+{
+    int neg = calc_eat(c, "−");
+    double v = calc_product(c, mag);
+    if (neg)
+        v = -v;
+    for (;;) {
+        double m = 0;
+        if (calc_eat(c, " + ")) {
+            v += calc_product(c, &m);
+        } else if (calc_eat(c, " − ")) {
+            v -= calc_product(c, &m);
+        } else {
+            return v;
+        }
+        *mag += m;
+    }
+}
+
+/* evaluates all of text; *ok = 0 when it is not plain arithmetic */
+static double calc_eval(const char *text, double *mag, int *ok)
+{
+    calc c = {text, 1};
+    *mag = 0;
+    double v = calc_sum(&c, mag);
+    *ok = c.ok && *c.p == '\0';
+    return v;
+}
+
+/* Every term line of every backward step of the shipped specs (both
+ * conventions: 000 and 2-3-3-2 are column, the others row) is arithmetic a
+ * student can follow with a calculator: its line of numbers evaluates to
+ * its result within the 6 printed digits.  The expected values are the
+ * line's own printed operands and result, not backstep's doubles. */
+START_TEST(test_term_lines_are_arithmetic)
+{
+    bs_net *net;
+    bs_trace *t = load(specs[_i], &net);
+    size_t checked = 0;
+    for (size_t si = t->first_backward; si < t->nsteps; si++) {
+        const bs_step *st = &t->steps[si];
+        for (size_t k = 0; k < st->rows * st->cols; k++) {
+            bs_expansion e;
+            ck_assert_int_eq(bs_expand(t, st, k / st->cols, k % st->cols, &e, NULL), BS_OK);
+            bs_sink s = bs_sink_buffer();
+            bs_expansion_text(&s, &e, net, BS_NOTATION_G, 6);
+            ck_assert_ptr_nonnull(s.buf);
+            /* name = symbols = numbers = result, or name = symbol = result */
+            char *seg[4] = {NULL};
+            size_t nseg = 0;
+            for (char *p = s.buf; p && nseg < 4;) {
+                seg[nseg++] = p;
+                char *q = strstr(p, " = ");
+                if (q) {
+                    *q = '\0';
+                    p = q + 3;
+                } else {
+                    p = NULL;
+                }
+            }
+            int ok;
+            double mag, r = calc_eval(seg[nseg - 1], &mag, &ok);
+            ck_assert_msg(ok, "%s %s[%zu]: result \"%s\" is not a number", specs[_i], st->id,
+                          k, seg[nseg - 1]);
+            if (nseg == 3) {
+                ck_assert_msg(bs_expansion_trivial(&e), "%s %s[%zu]: no line of numbers",
+                              specs[_i], st->id, k);
+            } else if (!strstr(seg[2], "…")) {
+                ck_assert_uint_eq(nseg, 4);
+                double v = calc_eval(seg[2], &mag, &ok);
+                ck_assert_msg(ok, "%s %s[%zu]: \"%s\" is not plain arithmetic", specs[_i],
+                              st->id, k, seg[2]);
+                /* six significant digits: each operand within 5e-6 of itself */
+                double tol = 2e-5 * (mag + fabs(r)) + 1e-300;
+                ck_assert_msg(fabs(v - r) <= tol, "%s %s[%zu]: %s gives %.9g, the line says %s",
+                              specs[_i], st->id, k, seg[2], v, seg[3]);
+                checked++;
+            }
+            bs_sink_free_buffer(&s);
+            bs_expansion_free(&e);
+        }
+    }
+    ck_assert_uint_gt(checked, 10);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+/* The text term line of element (r, c) of a step of a shipped spec, at 6
+ * digits; the caller frees it. */
+static char *term_line(const char *spec, const char *step, size_t r, size_t c)
+{
+    bs_net *net;
+    bs_trace *t = load(spec, &net);
+    const bs_step *st = bs_trace_find(t, step);
+    ck_assert_ptr_nonnull(st);
+    bs_expansion e;
+    ck_assert_int_eq(bs_expand(t, st, r, c, &e, NULL), BS_OK);
+    bs_sink s = bs_sink_buffer();
+    bs_expansion_text(&s, &e, net, BS_NOTATION_G, 6);
+    ck_assert_ptr_nonnull(s.buf);
+    bs_expansion_free(&e);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return s.buf;
+}
+
+/* The penalty term of handout 002 (eq. 55): the line of numbers carries 2λ
+ * once, as the number 2 × 0.01 = 0.02 of the spec's λ, beside W_{1,1}[2] =
+ * −0.353759 (specs/4-5-3-softmax-ce-l2.json draws W[2] from its init; the
+ * value is an input of this test, as the Parameters section prints it). */
+START_TEST(test_l2_term_once)
+{
+    char *line = term_line("4-5-3-softmax-ce-l2.json", "g[2W]", 0, 0);
+    ck_assert_msg(strstr(line, " + 2λ · W_{1,1}[2] = ") != NULL, "got: %s", line);
+    ck_assert_msg(strstr(line, " + 0.02 × (−0.353759) = ") != NULL, "got: %s", line);
+    ck_assert_msg(strstr(line, "2λ · 0.02") == NULL, "2λ twice: %s", line);
+    free(line);
+}
+END_TEST
+
+/* A negative target after the − of ŷ − y is bracketed and written with the
+ * same minus sign: specs/3-4-1-tanh-regression.json has y = −0.2 for its
+ * second example (its "y" array) and B = 3 (mean: 1/B = 0.333333).  The
+ * output 1.26801 there is the forward pass's, an input of this test: what
+ * is tested is the bracket and the sign. */
+START_TEST(test_negative_operand)
+{
+    char *line = term_line("3-4-1-tanh-regression.json", "g[2a]", 1, 0);
+    ck_assert_msg(strstr(line, " = (1/B) · (ŷ_1(2) − y_1(2)) = 0.333333 × (1.26801 − (−0.2)) = ") !=
+                      NULL,
+                  "got: %s", line);
+    free(line);
+}
+END_TEST
+
 /* Handout 001: a_1[1] feeds both neurons of layer 2, so
  * ∂L/∂a_1[1] = W_{1,1}[2]·g_1[2z] + W_{1,2}[2]·g_2[2z] with W_{1,1}[2] = 0.3,
  * W_{1,2}[2] = −0.4 from the spec. */
@@ -121,23 +320,103 @@ START_TEST(test_explanations)
     bs_trace *t = load("4-5-3-softmax-ce-l2.json", &net);
     for (size_t i = 0; i < t->nsteps; i++) {
         bs_sink s = bs_sink_buffer();
-        bs_explain(&s, t, &t->steps[i]);
+        bs_explain(&s, t, &t->steps[i], BS_NOTATION_G);
         ck_assert_msg(s.buf && strlen(s.buf) > 20, "step %s has no explanation",
                       t->steps[i].id);
         bs_sink_free_buffer(&s);
     }
     bs_sink s = bs_sink_buffer();
-    bs_explain(&s, t, bs_trace_find(t, "g[2z]"));
+    bs_explain(&s, t, bs_trace_find(t, "g[2z]"), BS_NOTATION_G);
     ck_assert_ptr_nonnull(strstr(s.buf, "Lemma 2"));
     bs_sink_free_buffer(&s);
     s = bs_sink_buffer();
-    bs_explain(&s, t, bs_trace_find(t, "g[2a]"));
+    bs_explain(&s, t, bs_trace_find(t, "g[2a]"), BS_NOTATION_G);
     ck_assert_ptr_nonnull(strstr(s.buf, "1/B"));
     bs_sink_free_buffer(&s);
     s = bs_sink_buffer();
-    bs_explain(&s, t, bs_trace_find(t, "g[1W]"));
+    bs_explain(&s, t, bs_trace_find(t, "g[1W]"), BS_NOTATION_G);
     ck_assert_ptr_nonnull(strstr(s.buf, "2λ"));
     bs_sink_free_buffer(&s);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+/* Explanations name what the chosen notation names (g[2z], ∂L/∂z[2], dz2:
+ * the names of README.md's --notation) and index W as the spec's convention
+ * does: z = a W + b in the row convention joins input p to output q through
+ * W_{p,q}; z = W a + b in the column convention (handout 000) through
+ * W_{q,p}, so ∂L/∂a[1]_p = Σ_q W[2]_{q,p} g[2z]_q there. */
+static const struct {
+    const char *spec, *step;
+    bs_notation nt;
+    const char *has, *hasnt;
+} explained[] = {
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_G, "Σ_q W[2]_{q,p} g[2z]_q", "W[2]_{p,q}"},
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_G, "(W[2])ᵀ · g[2z]", "g[nz]"},
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_PARTIAL, "Σ_q W[2]_{q,p} ∂L/∂z[2]_q", "g["},
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_CODE, "Σ_q W2_{q,p} dz2_q", "g["},
+    {"000-2-3-2-mse.json", "g[2W]", BS_NOTATION_G, "g[2z] · (a[1])ᵀ", "g[nz]"},
+    {"000-2-3-2-mse.json", "g[2W]", BS_NOTATION_PARTIAL, "∂L/∂z[2] · (a[1])ᵀ", "g["},
+    {"000-2-3-2-mse.json", "g[1W]", BS_NOTATION_CODE, "dz1 · (X)ᵀ", "g["},
+    {"000-2-3-2-mse.json", "g[1b]", BS_NOTATION_CODE, "the bias gradient is dz1 itself", "g["},
+    {"000-2-3-2-mse.json", "g[1z]", BS_NOTATION_PARTIAL, "product with σ'(z[1])", "f'(z)"},
+    {"000-2-3-2-mse.json", "g[1z]", BS_NOTATION_CODE, "product with sigmoid'(z1)", "f'(z)"},
+    {"4-3-2-1-bce.json", "g[1a]", BS_NOTATION_G, "Σ_q W[2]_{p,q} g[2z]_q", "W[2]_{q,p}"},
+    {"4-3-2-1-bce.json", "g[1a]", BS_NOTATION_G, "g[2z] · (W[2])ᵀ", "g[nz]"},
+    {"4-3-2-1-bce.json", "g[2a]", BS_NOTATION_PARTIAL, "Σ_q W[3]_{p,q} ∂L/∂z[3]_q", "g["},
+    {"4-3-2-1-bce.json", "g[2a]", BS_NOTATION_CODE, "Σ_q W3_{p,q} dz3_q", "g["},
+    {"4-3-2-1-bce.json", "g[3z]", BS_NOTATION_PARTIAL, "leaving ∂L/∂z[3] = ŷ − y", "g["},
+    {"4-3-2-1-bce.json", "g[3z]", BS_NOTATION_CODE, "denominator of da3", "g["},
+    {"4-3-2-1-bce.json", "g[3z]", BS_NOTATION_G, "g_o'(z[3]) = ŷ(1 − ŷ)", "∂L/∂"},
+    {"4-3-2-1-bce.json", "g[1W]", BS_NOTATION_PARTIAL, "(x)ᵀ · ∂L/∂z[1]", "g["},
+    {"4-5-3-softmax-ce-l2.json", "g[2z]", BS_NOTATION_CODE, "With da2_t = −y_t/yhat_t", "g["},
+    {"4-5-3-softmax-ce-l2.json", "g[1W]", BS_NOTATION_CODE, "= 2λ W1_{p,q}", "g["},
+    {"3-4-3-relu-softmax-mse.json", "g[2z]", BS_NOTATION_PARTIAL,
+     "∂L/∂z[2]_j = Σ_t a[2]_t(δ_tj − a[2]_j) ∂L/∂a[2]_t", "g["},
+};
+
+START_TEST(test_explanation_names)
+{
+    bs_net *net;
+    bs_trace *t = load(explained[_i].spec, &net);
+    const bs_step *st = bs_trace_find(t, explained[_i].step);
+    ck_assert_ptr_nonnull(st);
+    bs_sink s = bs_sink_buffer();
+    bs_explain(&s, t, st, explained[_i].nt);
+    ck_assert_msg(strstr(s.buf, explained[_i].has) != NULL, "%s %s: no \"%s\" in: %s",
+                  explained[_i].spec, explained[_i].step, explained[_i].has, s.buf);
+    ck_assert_msg(strstr(s.buf, explained[_i].hasnt) == NULL, "%s %s: \"%s\" in: %s",
+                  explained[_i].spec, explained[_i].step, explained[_i].hasnt, s.buf);
+    bs_sink_free_buffer(&s);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+/* No explanation of any step of any spec names a gradient in another
+ * notation than the one asked for: g[…] and g_h/g_o are the g notation's,
+ * ∂L/∂ the partial notation's, dz/da/dW/db the code notation's. */
+START_TEST(test_explanations_one_notation)
+{
+    static const char *const foreign[3][6] = {
+        {"∂L/∂", " dz", " da", " dW", " db", NULL},
+        {"g[", "g_h", "g_o", " dz", " dW", " db"},
+        {"g[", "g_h", "g_o", "∂L/∂", NULL, NULL},
+    };
+    bs_net *net;
+    bs_trace *t = load(specs[_i], &net);
+    for (int nt = 0; nt < 3; nt++)
+        for (size_t i = 0; i < t->nsteps; i++) {
+            bs_sink s = bs_sink_buffer();
+            bs_explain(&s, t, &t->steps[i], (bs_notation)nt);
+            ck_assert_ptr_nonnull(s.buf);
+            for (int k = 0; k < 6 && foreign[nt][k]; k++)
+                ck_assert_msg(strstr(s.buf, foreign[nt][k]) == NULL,
+                              "%s %s in notation %s names \"%s\": %s", specs[_i],
+                              t->steps[i].id, bs_notation_names[nt], foreign[nt][k], s.buf);
+            bs_sink_free_buffer(&s);
+        }
     bs_trace_free(t);
     bs_net_free(net);
 }
@@ -191,7 +470,15 @@ Suite *terms_suite(void)
     tcase_add_loop_test(tc, test_expansions_sum_to_values, 0,
                         (int)(sizeof specs / sizeof specs[0]));
     tcase_add_test(tc, test_two_flows);
+    tcase_add_loop_test(tc, test_term_lines_are_arithmetic, 0,
+                        (int)(sizeof specs / sizeof specs[0]));
+    tcase_add_test(tc, test_l2_term_once);
+    tcase_add_test(tc, test_negative_operand);
     tcase_add_test(tc, test_explanations);
+    tcase_add_loop_test(tc, test_explanation_names, 0,
+                        (int)(sizeof explained / sizeof explained[0]));
+    tcase_add_loop_test(tc, test_explanations_one_notation, 0,
+                        (int)(sizeof specs / sizeof specs[0]));
     tcase_add_test(tc, test_pick);
     tcase_add_loop_test(tc, test_name_parse, 0, (int)(sizeof names / sizeof names[0]));
     suite_add_tcase(s, tc);

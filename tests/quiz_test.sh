@@ -95,7 +95,7 @@ assert_contains "the forward pass first" "$T/out" "Forward pass"
 assert_count "forward shows it again" "$T/out" "Forward pass" 2
 assert_contains "why" "$T/out" "  why: "
 assert_contains "terms" "$T/out" "term by term"
-assert_contains "terms of g[3z]" "$T/out" "∂L/∂z_1[3] = (ŷ_1 − y_1) = (0.588137 − 1) = -0.411863"
+assert_contains "terms of g[3z]" "$T/out" "∂L/∂z_1[3] = ŷ_1 − y_1 = 0.588137 − 1 = −0.411863"
 assert_contains "unknown command" "$T/out" "unknown command \"leap\""
 assert_contains "q" "$T/out" "stopped at step 2 of 12"
 assert_contains "the prompt and the command, echoed" "$T/out" "step 2/12> why"
