@@ -1249,6 +1249,53 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* the directory of a path: "." for "x", "/" for "/x", "a" for "a/x" */
+static void dir_of(char *buf, size_t size, const char *path)
+{
+    const char *name = base_name(path);
+    if (name == path)
+        snprintf(buf, size, ".");
+    else if (name - path == 1)
+        snprintf(buf, size, "/");
+    else
+        snprintf(buf, size, "%.*s", (int)(name - path - 1), path);
+}
+
+/* 1 when the paths a and b name the same file: the same device and inode
+ * when both exist; when neither does (a file to be written, perhaps in a
+ * directory to be made), the same last name in the same directory. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea || eb)
+        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (strcmp(base_name(a), base_name(b)) != 0)
+        return 0;
+    char da[1024], db[1024];
+    dir_of(da, sizeof da, a);
+    dir_of(db, sizeof db, b);
+    if (strcmp(da, a) == 0 || strcmp(db, b) == 0)
+        return 0; /* "." or "/" that does not exist */
+    return same_file(da, db);
+}
+
+/* The file of the set `fs` to be written under `dir` that is one of the
+ * inputs (`n` paths, "-" for standard input skipped), or NULL; `clash` gets
+ * the path written. */
+static const char *set_input_clash(const bs_fileset *fs, const char *dir,
+                                   const char *const *inputs, size_t n, char *clash,
+                                   size_t size)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        snprintf(clash, size, "%s/%s", dir, fs->files[i].path);
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(inputs[k], "-") != 0 && same_file(clash, inputs[k]))
+                return inputs[k];
+    }
+    return NULL;
+}
+
 /* Before an exercise set is written over an old one (--force), removes the
  * old manifest: exercise.json is the set's last file, so a write that stops
  * halfway leaves a directory that grade refuses, never old and new files
@@ -1320,6 +1367,8 @@ static int cmd_exercise(cli *c)
     o.progress_ctx = &p;
     bs_fileset *fs = NULL;
     int rc = 0;
+    const char *inputs[2] = {path, c->roster}, *input;
+    char clash[4096];
     bs_error_clear(&err);
     bs_status built = bs_exercise_build(net, roster, &o, &fs, &err);
     end_progress(&p);
@@ -1327,6 +1376,11 @@ static int cmd_exercise(cli *c)
         if (err.where[0] != '-')
             bs_error_set_file(&err, path);
         report(&err);
+        rc = EXIT_BAD;
+    } else if ((input = set_input_clash(fs, c->out, inputs, 2, clash, sizeof clash))) {
+        fprintf(stderr, "backstep: %s: is the %s exercise reads; refusing to write the "
+                        "exercise set over it\n",
+                clash, input == path ? "spec" : "roster");
         rc = EXIT_BAD;
     } else if (remove_manifest(c->out, &err) != 0 || bs_fileset_write(fs, c->out, &err) != BS_OK) {
         report(&err);
@@ -1340,37 +1394,6 @@ static int cmd_exercise(cli *c)
     bs_roster_free(roster);
     bs_net_free(net);
     return rc;
-}
-
-/* the directory of a path: "." for "x", "/" for "/x", "a" for "a/x" */
-static void dir_of(char *buf, size_t size, const char *path)
-{
-    const char *name = base_name(path);
-    if (name == path)
-        snprintf(buf, size, ".");
-    else if (name - path == 1)
-        snprintf(buf, size, "/");
-    else
-        snprintf(buf, size, "%.*s", (int)(name - path - 1), path);
-}
-
-/* 1 when the paths a and b name the same file: the same device and inode
- * when both exist; when neither does (a file to be written, perhaps in a
- * directory to be made), the same last name in the same directory. */
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
-    if (ea || eb)
-        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    if (strcmp(base_name(a), base_name(b)) != 0)
-        return 0;
-    char da[1024], db[1024];
-    dir_of(da, sizeof da, a);
-    dir_of(db, sizeof db, b);
-    if (strcmp(da, a) == 0 || strcmp(db, b) == 0)
-        return 0; /* "." or "/" that does not exist */
-    return same_file(da, db);
 }
 
 /* What grade's -o FILE would write over, or NULL: grade reads DIR's

@@ -438,5 +438,20 @@ rc=$?
 "$BACKSTEP" grade run5 key-ann.json >/dev/null 2>err
 [ $? -eq 2 ] && grep -q 'run5/exercise.json' err && ok || bad "grade of a set written halfway: $(cat err)"
 
+# ── exercise never writes over its spec or its roster ────────────────────
+rmdir run5/carol/sheet.md
+cp run5/ann/spec.json variant.copy
+"$BACKSTEP" exercise run5/ann/spec.json --roster roster.txt -o run5 --formats markdown --force \
+    >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q '^backstep: run5/ann/spec.json: is the spec exercise reads; refusing' err &&
+    cmp -s run5/ann/spec.json variant.copy && ok || bad "exercise over its spec: exit $rc: $(cat err)"
+cp roster.txt run5/exercise.json
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster ./run5/exercise.json -o run5 \
+    --formats markdown --force >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q '^backstep: run5/exercise.json: is the roster exercise reads; refusing' err &&
+    cmp -s run5/exercise.json roster.txt && ok || bad "exercise over its roster: exit $rc: $(cat err)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
