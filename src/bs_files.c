@@ -169,23 +169,41 @@ bs_status bs_write_atomic(const char *path, const char *data, size_t len, bs_err
     return BS_OK;
 }
 
+bs_status bs_write_under(const char *dir, const char *rel, const char *data, size_t len,
+                         bs_error *err)
+{
+    /* "" + "/" + rel would be rel under the root directory */
+    if (!dir[0])
+        return bs_error_set(err, BS_ERR_USAGE, NULL, "empty directory name");
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *full = malloc(n);
+    if (!full)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    snprintf(full, n, "%s/%s", dir, rel);
+    char *slash = strrchr(full, '/');
+    *slash = '\0';
+    bs_error e;
+    bs_error_clear(&e);
+    bs_status st = bs_mkdirs(full, &e);
+    *slash = '/';
+    if (st == BS_ERR_NOMEM)
+        bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    else if (st != BS_OK) {
+        bs_error_set(err, st, NULL, "cannot create its directory %s: %s", e.file, e.message);
+        bs_error_set_file(err, full);
+    } else {
+        st = bs_write_atomic(full, data, len, err);
+    }
+    free(full);
+    return st;
+}
+
 bs_status bs_fileset_write(const bs_fileset *fs, const char *dir, bs_error *err)
 {
+    if (!dir[0])
+        return bs_error_set(err, BS_ERR_USAGE, NULL, "empty directory name");
     bs_status st = bs_mkdirs(dir, err);
-    for (size_t i = 0; i < fs->n && st == BS_OK; i++) {
-        const bs_file_out *f = &fs->files[i];
-        size_t len = strlen(dir) + strlen(f->path) + 2;
-        char *full = malloc(len);
-        if (!full)
-            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-        snprintf(full, len, "%s/%s", dir, f->path);
-        char *slash = strrchr(full, '/');
-        *slash = '\0';
-        st = bs_mkdirs(full, err);
-        *slash = '/';
-        if (st == BS_OK)
-            st = bs_write_atomic(full, f->data, f->len, err);
-        free(full);
-    }
+    for (size_t i = 0; i < fs->n && st == BS_OK; i++)
+        st = bs_write_under(dir, fs->files[i].path, fs->files[i].data, fs->files[i].len, err);
     return st;
 }

@@ -58,9 +58,17 @@ bs_status bs_mkdirs(const char *path, bs_error *err);
  * permissions are kept).  Errors are BS_ERR_IO with err->file the path. */
 bs_status bs_write_atomic(const char *path, const char *data, size_t len, bs_error *err);
 
+/* Writes `len` bytes to the file `rel` (relative, with '/' between
+ * directories) under directory `dir`, creating the directories between as
+ * needed, with bs_write_atomic.  An empty `dir` is BS_ERR_USAGE (it is not
+ * the root directory).  Other errors are BS_ERR_IO with err->file the file
+ * `dir`/`rel`, saying which directory could not be made when that failed. */
+bs_status bs_write_under(const char *dir, const char *rel, const char *data, size_t len,
+                         bs_error *err);
+
 /* Writes every file of the set under directory `dir` (created with its
- * subdirectories as needed), each with bs_write_atomic, in order; stops at
- * the first error. */
+ * subdirectories as needed), each with bs_write_under, in order; stops at
+ * the first error.  An empty `dir` is BS_ERR_USAGE. */
 bs_status bs_fileset_write(const bs_fileset *fs, const char *dir, bs_error *err);
 
 #endif

@@ -161,6 +161,11 @@ bs_status bs_exercise_set_open(const char *dir, bs_exercise_set **out, bs_error 
     return BS_OK;
 }
 
+const char *bs_exercise_set_id(const bs_exercise_set *x, size_t i)
+{
+    return i < x->nstudents ? x->students[i].id : NULL;
+}
+
 void bs_grade_result_free(bs_grade_result *r)
 {
     if (!r)
@@ -413,7 +418,6 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
         fail(r, "duplicate: id \"%s\" was already graded from %s", q, s->graded_from);
         goto done;
     }
-    snprintf(s->graded_from, sizeof s->graded_from, "%s", name);
     r->known = 1;
     if (!claims || !cJSON_IsObject(claims)) {
         fail(r, claims ? "claims: expected an object of step names and answers"
@@ -427,6 +431,8 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
     st = grade_claims(x, s, claims, r);
     if (st == BS_ERR_NOMEM)
         bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    else if (!r->error) /* only a graded submission takes the id */
+        snprintf(s->graded_from, sizeof s->graded_from, "%s", name);
 done:
     cJSON_Delete(root);
     return st;
@@ -501,16 +507,17 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_resul
         csv_field(s, name);
     }
     bs_sink_puts(s, ",mistakes,error\n");
+    /* every row has the header's 4 + nsteps + 2 fields */
     for (size_t k = 0; k < n; k++) {
         const bs_grade_result *g = &r[k];
         csv_field(s, g->id);
         bs_sink_puts(s, ",");
         csv_field(s, g->file);
         if (g->error) {
-            bs_sink_puts(s, ",error,");
+            bs_sink_puts(s, ",error,"); /* an empty score */
             for (size_t i = 0; i < x->nsteps; i++)
-                bs_sink_puts(s, ",");
-            bs_sink_puts(s, ",");
+                bs_sink_puts(s, ",");   /* an empty step */
+            bs_sink_puts(s, ",,");      /* no mistakes, then the reason */
             csv_field(s, g->reason);
             bs_sink_puts(s, "\n");
             continue;
@@ -532,8 +539,20 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_resul
         mistakes_words(&b, g);
         csv_field(s, b.buf ? b.buf : "");
         bs_sink_free_buffer(&b);
-        bs_sink_puts(s, ",\n");
+        bs_sink_puts(s, ",\n"); /* no error */
     }
+}
+
+int bs_grade_gives_feedback(const bs_grade_result *r, size_t n, size_t i)
+{
+    if (i >= n || !r[i].known)
+        return 0;
+    /* after a graded submission the id's later ones are duplicates, not
+     * known; so the last known one is the graded one, if any */
+    for (size_t j = i + 1; j < n; j++)
+        if (r[j].known && strcmp(r[j].id, r[i].id) == 0)
+            return 0;
+    return 1;
 }
 
 /* Markdown prose: escapes the characters that would be read as markup */

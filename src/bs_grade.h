@@ -11,6 +11,11 @@
  * unknown id, an id graded before, a wrong shape, a key that is not an
  * asked step or an asked step without its key — is marked as an error with
  * the reason, and the others are graded all the same.
+ *
+ * One graded submission per student: the first that is graded takes the
+ * id, and any later one with that id is an error ("duplicate").  A
+ * submission that failed takes nothing: a later valid file of the same
+ * student is graded.
  */
 #ifndef BS_GRADE_H
 #define BS_GRADE_H
@@ -49,7 +54,8 @@ typedef struct bs_grade_step {
 typedef struct bs_grade_result {
     char file[256];          /* the submission's path */
     char id[BS_ID_MAX + 1];  /* the id it gives ("" when none could be read) */
-    int known;               /* 1 when the id is on the roster and graded here first */
+    int known;               /* 1 when the id is on the roster and no earlier
+                                submission of it was graded */
     int error;               /* 1 when the submission could not be graded */
     char reason[700];        /* why, for an error */
     bs_grade_step *steps;    /* the asked steps, in trace order (NULL for an error
@@ -63,14 +69,19 @@ typedef struct bs_grade_result {
  * The caller frees *out with bs_exercise_set_free(). */
 bs_status bs_exercise_set_open(const char *dir, bs_exercise_set **out, bs_error *err);
 
+/* The id of the i-th student on the exercise's roster, or NULL past the
+ * last. */
+const char *bs_exercise_set_id(const bs_exercise_set *x, size_t i);
+
 /* Frees an exercise set; NULL is allowed. */
 void bs_exercise_set_free(bs_exercise_set *x);
 
 /* Grades the submission at `path` into *out (freed with
  * bs_grade_result_free()).  A submission that cannot be graded still
  * returns BS_OK, with out->error set and out->reason saying why; only a
- * failed allocation returns BS_ERR_NOMEM.  An id is graded once: a second
- * submission with the same id is an error naming the first. */
+ * failed allocation returns BS_ERR_NOMEM.  An id is graded once: a
+ * submission with the id of one graded before is an error naming that one;
+ * a submission that failed does not count. */
 bs_status bs_grade_file(bs_exercise_set *x, const char *path, bs_grade_result *out,
                         bs_error *err);
 
@@ -85,9 +96,18 @@ void bs_grade_result_free(bs_grade_result *r);
  * given order: id, file, status ("graded" or "error"), score ("9/12"), one
  * column per asked step ("right", "missing", "wrong" or "wrong: <mistake
  * key>"), the mistakes in words with the steps they were made in, and the
- * reason of an error. */
+ * reason of an error.  Every row has the header's number of fields (an
+ * error row leaves the score, the steps and the mistakes empty); text
+ * fields go through bs_sink_csv_field, so a student's id or file name that
+ * looks like a formula shows as text in a spreadsheet. */
 void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_result *r,
                       size_t n);
+
+/* Returns 1 when r[i], of the n results of one run in order, is the one
+ * whose feedback goes to feedback/<id>.md: a student's graded submission or,
+ * when none was graded, the last one that failed; else 0 (an unknown id, a
+ * duplicate, or a failed file followed by another of the same student). */
+int bs_grade_gives_feedback(const bs_grade_result *r, size_t n, size_t i);
 
 /* Writes the feedback for one student as Markdown: the score, a table of
  * the steps and, for each wrong step, what went wrong in words (the named

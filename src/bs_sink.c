@@ -146,13 +146,27 @@ void bs_sink_json_number(bs_sink *s, double v)
         bs_sink_printf(s, "%.17g", v);
 }
 
+/* 1 when `v` is a whole finite decimal number ("-0.0113", "+2e-5"): a
+ * spreadsheet reads it as that number and runs nothing */
+static int is_number(const char *v)
+{
+    if (v[strspn(v, "0123456789.eE+-")] != '\0')
+        return 0;
+    char *end;
+    double d = strtod(v, &end);
+    return end != v && *end == '\0' && isfinite(d);
+}
+
 void bs_sink_csv_field(bs_sink *s, const char *v)
 {
-    if (!strpbrk(v, ",\"\r\n")) {
+    /* a cell that starts with = + - @ TAB or CR is a formula to a
+     * spreadsheet; OWASP's advice for CSV is to prefix it with ' and quote it */
+    int formula = v[0] && strchr("=+-@\t\r", v[0]) && !is_number(v);
+    if (!formula && !strpbrk(v, ",\"\r\n")) {
         bs_sink_puts(s, v);
         return;
     }
-    bs_sink_puts(s, "\"");
+    bs_sink_puts(s, formula ? "\"'" : "\"");
     for (; *v; v++)
         bs_sink_puts(s, *v == '"' ? "\"\"" : (char[2]){*v, 0});
     bs_sink_puts(s, "\"");

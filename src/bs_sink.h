@@ -53,8 +53,13 @@ void bs_sink_json_string(bs_sink *s, const char *str);
  * cannot hold. */
 void bs_sink_json_number(bs_sink *s, double v);
 
-/* Writes a CSV field (RFC 4180): as it is, or in double quotes with each
- * quote doubled when it holds a comma, a quote or a line break. */
+/* Writes a text field of CSV (RFC 4180): as it is, or in double quotes
+ * with each quote doubled when it holds a comma, a quote or a line break.
+ * A field that a spreadsheet would run as a formula — one that starts with
+ * '=', '+', '-', '@', a tab or a carriage return and is not a whole number
+ * such as -0.0113 — is written as OWASP advises for CSV: quoted, with a
+ * single quote before it ("'=1+1"), so that it shows as text.  Numbers
+ * computed by backstep are written as numbers, not through this. */
 void bs_sink_csv_field(bs_sink *s, const char *v);
 
 /* Returns 0 if every write so far succeeded, else -1. */

@@ -150,7 +150,8 @@ static const option_def options[] = {
      "or code"},
     {"--force", NULL, CMD_EXERCISE, "exercise: write into DIR even if it is not empty"},
     {"-o", "FILE", CMD_GRADE,
-     "grade: write the gradebook CSV to FILE (default: standard output)"},
+     "grade: write the gradebook CSV to FILE (default: standard output); never one "
+     "of the files grade reads or writes"},
     {"--notation", "NOTATION", CMD_STEP | CMD_QUIZ,
      "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
      "handout 000) or code (dz2, handout 002)"},
@@ -304,13 +305,16 @@ static const help_topic help_topics[] = {
      "Grades each returned answers.json against the variant of the student it\n"
      "names (DIR is the directory backstep exercise wrote): each asked step is\n"
      "right, wrong with the mistake that reproduces it, or missing.  Writes the\n"
-     "gradebook (CSV: id, file, status, score, a column per step, the mistakes)\n"
-     "and DIR/feedback/<id>.md for each student.  A submission that cannot be\n"
-     "graded (not JSON, unknown or repeated id, a wrong shape, a key missing or\n"
-     "extra) gets a row marked error with the reason; the others are graded.\n"
+     "gradebook (CSV: id, file, status, score, a column per step, the mistakes,\n"
+     "the error), then DIR/feedback/<id>.md for each student, each on its own.  A\n"
+     "submission that cannot be graded (not JSON, unknown id or one graded\n"
+     "before, a wrong shape, a key missing or extra) gets a row marked error\n"
+     "with the reason; the others are graded, and a later valid file of the\n"
+     "same student still counts.\n"
      "\noptions:\n",
      "\nexit status: 0 every submission graded, 1 some could not be graded, 2 usage\n"
-     "error, bad exercise directory or i/o error\n"},
+     "error, bad exercise directory, or the gradebook or a feedback file could\n"
+     "not be written (the rest is written all the same)\n"},
     {"step", CMD_STEP,
      "usage: backstep step SPEC [options]\n\n"
      "Shows the network and the forward pass of SPEC, then its backward steps one\n"
@@ -662,6 +666,11 @@ static int parse(cli *c, int argc, char **argv, int first)
         } else if (eq && a[1] == '-') {
             return bad_usage("option \"%s\" takes no value", name);
         }
+        /* -o "$DIR" with DIR unset: an empty value is never meant (as a
+         * directory it would be read as the root directory) */
+        if (value && !value[0])
+            return bad_usage("option \"%s\" needs a value: %s, got an empty string", name,
+                             o->arg);
         int rc = apply(c, name, value);
         if (rc)
             return rc;
@@ -1240,6 +1249,77 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* the directory of a path: "." for "x", "/" for "/x", "a" for "a/x" */
+static void dir_of(char *buf, size_t size, const char *path)
+{
+    const char *name = base_name(path);
+    if (name == path)
+        snprintf(buf, size, ".");
+    else if (name - path == 1)
+        snprintf(buf, size, "/");
+    else
+        snprintf(buf, size, "%.*s", (int)(name - path - 1), path);
+}
+
+/* 1 when the paths a and b name the same file: the same device and inode
+ * when both exist; when neither does (a file to be written, perhaps in a
+ * directory to be made), the same last name in the same directory. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea || eb)
+        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (strcmp(base_name(a), base_name(b)) != 0)
+        return 0;
+    char da[1024], db[1024];
+    dir_of(da, sizeof da, a);
+    dir_of(db, sizeof db, b);
+    if (strcmp(da, a) == 0 || strcmp(db, b) == 0)
+        return 0; /* "." or "/" that does not exist */
+    return same_file(da, db);
+}
+
+/* The file of the set `fs` to be written under `dir` that is one of the
+ * inputs (`n` paths, "-" for standard input skipped), or NULL; `clash` gets
+ * the path written. */
+static const char *set_input_clash(const bs_fileset *fs, const char *dir,
+                                   const char *const *inputs, size_t n, char *clash,
+                                   size_t size)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        snprintf(clash, size, "%s/%s", dir, fs->files[i].path);
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(inputs[k], "-") != 0 && same_file(clash, inputs[k]))
+                return inputs[k];
+    }
+    return NULL;
+}
+
+/* Before an exercise set is written over an old one (--force), removes the
+ * old manifest: exercise.json is the set's last file, so a write that stops
+ * halfway leaves a directory that grade refuses, never old and new files
+ * graded as one set.  Returns 0, or -1 with *err. */
+static int remove_manifest(const char *dir, bs_error *err)
+{
+    size_t n = strlen(dir) + sizeof "/exercise.json";
+    char *m = malloc(n);
+    if (!m) {
+        bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        return -1;
+    }
+    snprintf(m, n, "%s/exercise.json", dir);
+    int rc = 0;
+    if (unlink(m) != 0 && errno != ENOENT) {
+        bs_error_set(err, BS_ERR_IO, NULL, "cannot remove the old manifest: %s",
+                     strerror(errno));
+        bs_error_set_file(err, m);
+        rc = -1;
+    }
+    free(m);
+    return rc;
+}
+
 static int cmd_exercise(cli *c)
 {
     if (c->nspecs != 1)
@@ -1287,6 +1367,8 @@ static int cmd_exercise(cli *c)
     o.progress_ctx = &p;
     bs_fileset *fs = NULL;
     int rc = 0;
+    const char *inputs[2] = {path, c->roster}, *input;
+    char clash[4096];
     bs_error_clear(&err);
     bs_status built = bs_exercise_build(net, roster, &o, &fs, &err);
     end_progress(&p);
@@ -1295,7 +1377,12 @@ static int cmd_exercise(cli *c)
             bs_error_set_file(&err, path);
         report(&err);
         rc = EXIT_BAD;
-    } else if (bs_fileset_write(fs, c->out, &err) != BS_OK) {
+    } else if ((input = set_input_clash(fs, c->out, inputs, 2, clash, sizeof clash))) {
+        fprintf(stderr, "backstep: %s: is the %s exercise reads; refusing to write the "
+                        "exercise set over it\n",
+                clash, input == path ? "spec" : "roster");
+        rc = EXIT_BAD;
+    } else if (remove_manifest(c->out, &err) != 0 || bs_fileset_write(fs, c->out, &err) != BS_OK) {
         report(&err);
         rc = EXIT_BAD;
     } else {
@@ -1309,6 +1396,40 @@ static int cmd_exercise(cli *c)
     return rc;
 }
 
+/* What grade's -o FILE would write over, or NULL: grade reads DIR's
+ * exercise.json, each student's DIR/<id>/spec.json and every answers file,
+ * and writes DIR/feedback/<id>.md.  `what` says which. */
+static const char *grade_output_clash(const char *out, const char *dir,
+                                      const bs_exercise_set *x, const char *const *answers,
+                                      size_t n, const char **what)
+{
+    static char path[4096];
+    *what = "an answers file it grades";
+    for (size_t i = 0; i < n; i++)
+        if (same_file(out, answers[i]))
+            return answers[i];
+    *what = "the exercise's manifest";
+    snprintf(path, sizeof path, "%s/exercise.json", dir);
+    if (same_file(out, path))
+        return path;
+    const char *id;
+    for (size_t i = 0; (id = bs_exercise_set_id(x, i)) != NULL; i++) {
+        *what = "a student's variant";
+        snprintf(path, sizeof path, "%s/%s/spec.json", dir, id);
+        if (same_file(out, path))
+            return path;
+        *what = "a feedback file it writes";
+        snprintf(path, sizeof path, "%s/feedback/%s.md", dir, id);
+        if (same_file(out, path))
+            return path;
+    }
+    return NULL;
+}
+
+/* grade: the gradebook first, whole (to -o FILE or standard output); then
+ * each student's feedback file on its own, so that one that cannot be
+ * written loses nothing else.  Exit 2 when the gradebook or a feedback file
+ * could not be written, else 1 when a submission could not be graded. */
 static int cmd_grade(cli *c)
 {
     if (c->nspecs < 2)
@@ -1323,10 +1444,17 @@ static int cmd_grade(cli *c)
         return EXIT_BAD;
     }
     size_t n = c->nspecs - 1;
+    const char *what, *clash =
+        c->out ? grade_output_clash(c->out, dir, x, c->specs + 1, n, &what) : NULL;
+    if (clash) {
+        fprintf(stderr, "backstep: %s: is %s (%s); refusing to write the gradebook over it\n",
+                c->out, what, clash);
+        bs_exercise_set_free(x);
+        return EXIT_BAD;
+    }
     bs_grade_result *r = calloc(n, sizeof *r);
-    bs_fileset *fs = bs_fileset_create();
     int rc = 0;
-    if (!r || !fs) {
+    if (!r) {
         fputs("backstep: out of memory\n", stderr);
         rc = EXIT_BAD;
     }
@@ -1342,23 +1470,8 @@ static int cmd_grade(cli *c)
             graded++;
         else
             fprintf(stderr, "backstep: %s: %s\n", r[i].file, r[i].reason);
-        if (!r[i].known)
-            continue;
-        char name[BS_ID_MAX + 32];
-        snprintf(name, sizeof name, "feedback/%s.md", r[i].id);
-        bs_sink b = bs_sink_buffer();
-        bs_grade_feedback(&b, x, &r[i]);
-        if (bs_sink_status(&b) != 0 ||
-            bs_fileset_add(fs, name, b.buf ? b.buf : "", b.len, &err) != BS_OK) {
-            fputs("backstep: out of memory\n", stderr);
-            rc = EXIT_BAD;
-        }
-        bs_sink_free_buffer(&b);
     }
-    if (rc == 0 && fs->n && bs_fileset_write(fs, dir, &err) != BS_OK) {
-        report(&err);
-        rc = EXIT_BAD;
-    }
+    int book = 0; /* 0, or EXIT_BAD when the gradebook was not written */
     if (rc == 0) {
         bs_sink b = bs_sink_buffer();
         bs_gradebook_csv(&b, x, r, n);
@@ -1366,20 +1479,40 @@ static int cmd_grade(cli *c)
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
         } else {
-            rc = deliver(c, "-", emit_text, b.buf ? b.buf : "");
-            if (rc == 0 && c->out)
-                printf("backstep: graded %zu of %zu submission%s: gradebook %s, feedback in "
-                       "%s/feedback/\n",
-                       graded, n, n == 1 ? "" : "s", c->out, dir);
+            book = deliver(c, "-", emit_text, b.buf ? b.buf : "");
         }
         bs_sink_free_buffer(&b);
     }
+    size_t unwritten = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!bs_grade_gives_feedback(r, n, i))
+            continue;
+        char name[BS_ID_MAX + 32];
+        snprintf(name, sizeof name, "feedback/%s.md", r[i].id);
+        bs_sink b = bs_sink_buffer();
+        bs_grade_feedback(&b, x, &r[i]);
+        bs_error_clear(&err);
+        if (bs_sink_status(&b) != 0) {
+            fputs("backstep: out of memory\n", stderr);
+            rc = EXIT_BAD;
+        } else if (bs_write_under(dir, name, b.buf ? b.buf : "", b.len, &err) != BS_OK) {
+            report(&err); /* this student's feedback alone */
+            unwritten++;
+        }
+        bs_sink_free_buffer(&b);
+    }
+    if (rc == 0 && book == 0 && c->out)
+        printf("backstep: graded %zu of %zu submission%s: gradebook %s, feedback in "
+               "%s/feedback/%s\n",
+               graded, n, n == 1 ? "" : "s", c->out, dir,
+               unwritten ? " (some not written: see above)" : "");
+    if (rc == 0 && (book || unwritten))
+        rc = EXIT_BAD;
     if (rc == 0 && graded < n)
         rc = EXIT_MISMATCH;
     for (size_t i = 0; r && i < n; i++)
         bs_grade_result_free(&r[i]);
     free(r);
-    bs_fileset_free(fs);
     bs_exercise_set_free(x);
     return rc;
 }

@@ -2,7 +2,9 @@
  * hash that keys a student's variant (FNV-1a 64, against its published
  * test vectors), the variant's rounding and sameness of network, the rules
  * for hand work (each broken by a spec built here by hand) and the asked
- * steps. */
+ * steps; of bs_grade: which submission of a student counts and the
+ * gradebook's rows; of the CSV fields and the set writer they share. */
+#define _XOPEN_SOURCE 700
 #include <check.h>
 
 #include <math.h>
@@ -11,8 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "suites.h"
 #include "bs_exercise.h"
+#include "bs_files.h"
+#include "bs_grade.h"
+#include "bs_net.h"
+#include "bs_sink.h"
 
 /* ---- ids and rosters ------------------------------------------------- */
 
@@ -320,6 +329,148 @@ START_TEST(test_tolerance_and_formats)
 }
 END_TEST
 
+/* ---- CSV fields, the set writer, grading ------------------------------ */
+
+/* Expected by hand: RFC 4180 (a field with a comma, a quote or a line
+ * break is quoted, its quotes doubled) and OWASP's CSV injection advice (a
+ * cell starting with = + - @ TAB CR is prefixed with ' and quoted), except
+ * a whole decimal number, which a spreadsheet reads as a number. */
+static const struct {
+    const char *in, *out;
+} csv_fields[] = {
+    {"ann", "ann"},
+    {"", ""},
+    {"a,b", "\"a,b\""},
+    {"say \"hi\"", "\"say \"\"hi\"\"\""},
+    {"two\nlines", "\"two\nlines\""},
+    {"a=1", "a=1"},
+    {"=1+1", "\"'=1+1\""},
+    {"+SUM(2,3)", "\"'+SUM(2,3)\""},
+    {"@SUM(1+1)", "\"'@SUM(1+1)\""},
+    {"-1+2", "\"'-1+2\""},
+    {"=\"x\"", "\"'=\"\"x\"\"\""},
+    {"\t=1", "\"'\t=1\""},
+    {"\r=1", "\"'\r=1\""},
+    {"-", "\"'-\""},
+    {"-inf", "\"'-inf\""},
+    {"-0x10", "\"'-0x10\""},
+    {"-0.0113", "-0.0113"},
+    {"+2e-5", "+2e-5"},
+    {"-12", "-12"},
+};
+
+START_TEST(test_csv_field)
+{
+    bs_sink b = bs_sink_buffer();
+    bs_sink_csv_field(&b, csv_fields[_i].in);
+    ck_assert_int_eq(bs_sink_status(&b), 0);
+    ck_assert_str_eq(b.buf ? b.buf : "", csv_fields[_i].out);
+    bs_sink_free_buffer(&b);
+}
+END_TEST
+
+/* an empty directory name is refused, not taken for the root directory */
+START_TEST(test_write_empty_dir)
+{
+    char name[64];
+    snprintf(name, sizeof name, "bs-check-empty-dir-%ld", (long)getpid());
+    bs_fileset *fs = bs_fileset_create();
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert(bs_fileset_add(fs, name, "x", 1, &err) == BS_OK);
+    bs_status st = bs_fileset_write(fs, "", &err);
+    char root[80];
+    snprintf(root, sizeof root, "/%s", name);
+    struct stat sb;
+    int written = stat(root, &sb) == 0;
+    if (written)
+        unlink(root);
+    ck_assert_msg(!written, "%s was written", root);
+    ck_assert_int_eq(st, BS_ERR_USAGE);
+    ck_assert(bs_write_under("", name, "x", 1, &err) == BS_ERR_USAGE);
+    bs_fileset_free(fs);
+}
+END_TEST
+
+/* A set of ann and bob asked g[3z], in a new directory under /tmp. */
+static bs_exercise_set *grade_set(char *dir, size_t size)
+{
+    snprintf(dir, size, "/tmp/bs_check_grade.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
+    bs_roster *roster = NULL;
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert(bs_roster_parse("ann\nbob\n", 8, "roster", &roster, &err) == BS_OK);
+    bs_exercise_opts o = bs_exercise_defaults();
+    o.steps = "g[3z]";
+    o.formats = 1u << BS_FORMAT_MARKDOWN;
+    bs_fileset *fs = NULL;
+    ck_assert_msg(bs_exercise_build(net, roster, &o, &fs, &err) == BS_OK, "%s", err.message);
+    ck_assert_msg(bs_fileset_write(fs, dir, &err) == BS_OK, "%s", err.message);
+    bs_exercise_set *x = NULL;
+    ck_assert_msg(bs_exercise_set_open(dir, &x, &err) == BS_OK, "%s", err.message);
+    bs_fileset_free(fs);
+    bs_roster_free(roster);
+    bs_net_free(net);
+    return x;
+}
+
+static void remove_set(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* A submission that failed does not take the student's id: a later valid
+ * one is graded; a second valid one is a duplicate.  The rows of the
+ * gradebook all have the header's 7 fields (id, file, status, score, g[3z],
+ * mistakes, error: counted from the header by hand). */
+START_TEST(test_grade_failed_then_valid)
+{
+    char dir[64];
+    bs_exercise_set *x = grade_set(dir, sizeof dir);
+    static const char *const texts[] = {
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null, \"g[4z]\": [1]}}",
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
+        "{\"id\": \"=1+1\", \"claims\": {\"g[3z]\": null}}",
+    };
+    static const char *const names[] = {"extra.json", "valid.json", "again.json", "f.json"};
+    bs_grade_result r[4];
+    bs_error err;
+    bs_error_clear(&err);
+    for (int i = 0; i < 4; i++)
+        ck_assert(bs_grade_text(x, texts[i], strlen(texts[i]), names[i], &r[i], &err) == BS_OK);
+    ck_assert_int_eq(r[0].error, 1);
+    ck_assert_ptr_nonnull(strstr(r[0].reason, "not one of the asked steps"));
+    ck_assert_msg(r[1].error == 0, "valid.json: %s", r[1].reason);
+    ck_assert_uint_eq(r[1].missing, 1);
+    ck_assert_int_eq(r[2].error, 1);
+    ck_assert_ptr_nonnull(strstr(r[2].reason, "already graded from valid.json"));
+    ck_assert_int_eq(r[3].error, 1);
+    /* the feedback of ann is that of valid.json; none for the duplicate */
+    ck_assert_int_eq(bs_grade_gives_feedback(r, 4, 0), 0);
+    ck_assert_int_eq(bs_grade_gives_feedback(r, 4, 1), 1);
+    ck_assert_int_eq(bs_grade_gives_feedback(r, 4, 2), 0);
+    ck_assert_int_eq(bs_grade_gives_feedback(r, 4, 3), 0);
+    ck_assert_int_eq(bs_grade_gives_feedback(r, 1, 0), 1); /* a failed one alone */
+    bs_sink b = bs_sink_buffer();
+    bs_gradebook_csv(&b, x, r, 4);
+    ck_assert_int_eq(bs_sink_status(&b), 0);
+    ck_assert_msg(strstr(b.buf, "\nann,extra.json,error,,,,\"claims: ") != NULL, "%s", b.buf);
+    ck_assert_msg(strstr(b.buf, "\nann,valid.json,graded,0/1,missing,,\n") != NULL, "%s", b.buf);
+    ck_assert_msg(strstr(b.buf, "\n\"'=1+1\",f.json,error,,,,\"unknown id") != NULL, "%s",
+                  b.buf);
+    bs_sink_free_buffer(&b);
+    for (int i = 0; i < 4; i++)
+        bs_grade_result_free(&r[i]);
+    bs_exercise_set_free(x);
+    remove_set(dir);
+}
+END_TEST
+
 Suite *exercise_suite(void)
 {
     Suite *s = suite_create("exercise");
@@ -339,6 +490,12 @@ Suite *exercise_suite(void)
     tc = tcase_create("options");
     tcase_add_test(tc, test_steps);
     tcase_add_test(tc, test_tolerance_and_formats);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("grade");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_csv_field, 0, (int)(sizeof csv_fields / sizeof csv_fields[0]));
+    tcase_add_test(tc, test_write_empty_dir);
+    tcase_add_test(tc, test_grade_failed_then_valid);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -299,5 +299,159 @@ grep -q 'could not be graded: claims.g\[2W\]: expected 3×2' run1/feedback/carol
 "$BACKSTEP" grade nodir key-ann.json >/dev/null 2>err
 [ $? -eq 2 ] && grep -q 'nodir/exercise.json' err && ok || bad "grade of a missing DIR: $(cat err)"
 
+# ── a feedback file that cannot be written loses nothing else ───────────
+# (the tests run as root, which a read-only directory does not stop: each
+# case blocks the path itself)
+feedback_blocked() { # how-to-block description
+    rm -rf run1/feedback book.csv
+    eval "$1"
+    "$BACKSTEP" grade run1 key-ann.json key-bob.json key-carol.json -o book.csv >out 2>err
+    local rc=$?
+    [ $rc -eq 2 ] && ok || bad "$2: exit $rc, expected 2: $(cat err)"
+    # the gradebook is whole: the header and the three graded rows
+    [ "$(grep -c ',graded,12/12,' book.csv 2>/dev/null)" -eq 3 ] && ok ||
+        bad "$2: gradebook: $(cat book.csv 2>&1)"
+    grep -q 'graded 3 of 3 submissions.*some not written' out && ok || bad "$2: summary: $(cat out)"
+}
+feedback_blocked 'mkdir -p run1/feedback/bob.md' 'feedback/bob.md a directory'
+grep -q 'Every step is right' run1/feedback/ann.md && grep -q 'Every step is right' run1/feedback/carol.md &&
+    ok || bad "the other feedback files were not written"
+[ "$(wc -l <err)" -eq 1 ] && grep -q '^backstep: run1/feedback/bob.md: is a directory' err && ok ||
+    bad "feedback/bob.md a directory: stderr: $(cat err)"
+feedback_blocked 'touch run1/feedback' 'feedback a regular file'
+[ "$(grep -c '^backstep: run1/feedback/[a-z]*\.md: cannot create its directory run1/feedback: exists and is not a directory$' err)" -eq 3 ] &&
+    ok || bad "feedback a regular file: stderr: $(cat err)"
+feedback_blocked 'ln -s "$TMP/no/such/dir" run1/feedback' 'feedback a dangling symbolic link'
+[ "$(grep -c '^backstep: run1/feedback/[a-z]*\.md: ' err)" -eq 3 ] && ok ||
+    bad "feedback a dangling symbolic link: stderr: $(cat err)"
+rm -rf run1/feedback
+
+# ── the gradebook is never written over what grade reads or writes ──────
+cp key-ann.json key-ann.copy
+for o in key-ann.json run1/exercise.json run1/ann/spec.json ./run1/../run1/ann/spec.json \
+    run1/feedback/ann.md; do
+    cp run1/exercise.json manifest.copy
+    cp run1/ann/spec.json variant.copy
+    "$BACKSTEP" grade run1 key-ann.json -o "$o" >/dev/null 2>err
+    rc=$?
+    [ $rc -eq 2 ] && grep -q "^backstep: $o: is .*; refusing to write the gradebook over it$" err &&
+        ok || bad "grade -o $o: exit $rc: $(cat err)"
+    cmp -s key-ann.json key-ann.copy && cmp -s run1/exercise.json manifest.copy &&
+        cmp -s run1/ann/spec.json variant.copy && ok || bad "grade -o $o wrote over an input"
+done
+[ ! -e run1/feedback ] && ok || bad "grade -o over an input wrote feedback"
+
+# ── an empty -o or path is refused, never taken for / ────────────────────
+# (the spec does not exist, so that a backstep without the refusal fails
+# here without writing into /; check_exercise's test_write_empty_dir holds
+# that an empty directory is not the root directory)
+OUTDIR=
+"$BACKSTEP" exercise no-such-spec.json --roster roster.txt -o "$OUTDIR" >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q 'option "-o" needs a value: DIR, got an empty string' err && ok ||
+    bad "exercise -o '': exit $rc: $(cat err)"
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster= -o rempty >/dev/null 2>err
+[ $? -eq 2 ] && grep -q 'option "--roster" needs a value' err && [ ! -e rempty ] && ok ||
+    bad "exercise --roster=: $(cat err)"
+"$BACKSTEP" grade run1 key-ann.json -o "" >out 2>err
+[ $? -eq 2 ] && grep -q 'option "-o" needs a value: FILE' err && [ ! -s out ] && ok ||
+    bad "grade -o '': $(cat err)"
+"$BACKSTEP" quiz "$ROOT/specs/4-3-2-1-bce.json" --record "" </dev/null >/dev/null 2>err
+[ $? -eq 2 ] && grep -q 'option "--record" needs a value' err && ok || bad "quiz --record '': $(cat err)"
+
+# ── one CSV for every reader: fields, formulas, failed then valid ───────
+python3 - <<'EOF'
+import json
+k = json.load(open("key-ann.json"))
+ids = ["=1+1", "+SUM(2,3)", "@SUM(1+1)", "-1+2", "\t=1", 'a,"b"', "../x"]
+for i, id in enumerate(ids):
+    json.dump({"id": id, "claims": k["claims"]}, open("odd%d.json" % i, "w"))
+# ann: first a file with a key too many, then a valid one
+json.dump(dict(k, claims=dict(k["claims"], **{"g[4z]": [0.5]})), open("ann-extra.json", "w"))
+json.dump(json.load(open("key-bob.json")), open("=cmd|' -C calc'!A0.json", "w"))
+EOF
+rm -rf run1/feedback
+"$BACKSTEP" grade run1 ann-extra.json key-ann.json odd0.json odd1.json odd2.json odd3.json \
+    odd4.json odd5.json odd6.json "=cmd|' -C calc'!A0.json" -o book.csv >out 2>err
+rc=$?
+[ $rc -eq 1 ] && ok || bad "grade with odd ids exited $rc: $(cat err)"
+python3 - book.csv <<'EOF' && ok || bad "gradebook as CSV: see above"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head, body = rows[0], rows[1:]
+# 4 + 12 asked steps + mistakes + error, counted from the header
+bad = [r for r in body if len(r) != len(head) or len(head) != 18]
+if bad:
+    sys.exit("rows with other than %d fields: %s" % (len(head), bad))
+if len(body) != 10:
+    sys.exit("expected 10 rows, got %d" % len(body))
+ann = [r for r in body if r[0] == "ann"]
+if [r[2] for r in ann] != ["error", "graded"] or ann[1][3] != "12/12":
+    sys.exit("ann: a failed file blocked the valid one: %s" % ann)
+if "not one of the asked steps" not in ann[0][head.index("error")]:
+    sys.exit("ann's error is not under \"error\": %s" % ann[0])
+# OWASP: no cell starts with a formula character; the ids show as text
+for r in body:
+    for c in r:
+        if c[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            sys.exit("cell %r starts a formula" % c)
+# (an id is shown as in messages: a tab as \t, a quote as \")
+want = ["'=1+1", "'+SUM(2,3)", "'@SUM(1+1)", "'-1+2", "\\t=1", 'a,\\"b\\"', "../x"]
+got = [r[0] for r in body[2:9]]
+if got != want:
+    sys.exit("ids %r, expected %r" % (got, want))
+if body[9][:3] != ["bob", "'=cmd|' -C calc'!A0.json", "graded"]:
+    sys.exit("file name: %r" % body[9])
+EOF
+grep -q 'Every step is right' run1/feedback/ann.md && ok ||
+    bad "feedback/ann.md is not that of the graded file: $(cat run1/feedback/ann.md)"
+[ -z "$(find "$TMP" -name 'x.md')" ] && [ "$(ls run1/feedback | sort | tr '\n' ' ')" = "ann.md bob.md " ] &&
+    ok || bad "feedback written outside feedback/<roster id>.md: $(ls -R run1/feedback)"
+# key/summary.csv: the same field count on every row, its numbers numbers
+python3 - run1/key/summary.csv <<'EOF' && ok || bad "key/summary.csv as CSV"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+if any(len(r) != len(rows[0]) for r in rows):
+    sys.exit("rows of different lengths")
+for r in rows[1:]:
+    float(r[3])  # the loss
+    for c in r[4:]:
+        if " " not in c and ";" not in c:
+            float(c)  # a step of one element is a number (-0.0113 stays a number)
+EOF
+
+# ── exercise --force: other files kept; a write that stops is not a set ─
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o run5 --seed 7 \
+    --formats markdown >/dev/null 2>&1
+echo notes >run5/notes.txt
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o run5 --seed 8 \
+    --formats markdown --force >/dev/null 2>err
+[ $? -eq 0 ] && [ "$(cat run5/notes.txt)" = notes ] && ok || bad "--force lost notes.txt: $(cat err)"
+rm run5/carol/sheet.md
+mkdir run5/carol/sheet.md
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o run5 --seed 9 \
+    --formats markdown --force >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q 'run5/carol/sheet.md: is a directory' err && ok ||
+    bad "a blocked file of --force: exit $rc: $(cat err)"
+[ ! -e run5/exercise.json ] && ok || bad "a set written halfway kept its old exercise.json"
+"$BACKSTEP" grade run5 key-ann.json >/dev/null 2>err
+[ $? -eq 2 ] && grep -q 'run5/exercise.json' err && ok || bad "grade of a set written halfway: $(cat err)"
+
+# ── exercise never writes over its spec or its roster ────────────────────
+rmdir run5/carol/sheet.md
+cp run5/ann/spec.json variant.copy
+"$BACKSTEP" exercise run5/ann/spec.json --roster roster.txt -o run5 --formats markdown --force \
+    >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q '^backstep: run5/ann/spec.json: is the spec exercise reads; refusing' err &&
+    cmp -s run5/ann/spec.json variant.copy && ok || bad "exercise over its spec: exit $rc: $(cat err)"
+cp roster.txt run5/exercise.json
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster ./run5/exercise.json -o run5 \
+    --formats markdown --force >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q '^backstep: run5/exercise.json: is the roster exercise reads; refusing' err &&
+    cmp -s run5/exercise.json roster.txt && ok || bad "exercise over its roster: exit $rc: $(cat err)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
