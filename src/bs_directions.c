@@ -217,7 +217,7 @@ bs_status bs_directions_run(const bs_trace *t, const bs_check_opts *o, size_t n,
                 m->worst = j;
             }
         }
-        m->elementwise = m->n_failed > 0;
+        m->elementwise = m->n_failed > 0 || m->n_unresolved > 0;
         d->n_failed += m->n_failed;
         d->n_unresolved += m->n_unresolved;
     }

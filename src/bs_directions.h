@@ -52,7 +52,7 @@ typedef struct bs_dir_matrix {
     size_t n_failed;      /* directions that fail the check */
     double max_rel_error; /* largest |g·v − D_v| / max(|g·v|, |D_v|), kinks left out */
     size_t worst;         /* the direction with it */
-    int elementwise;      /* 1 when some direction failed: the matrix was then
+    int elementwise;      /* 1 when some direction failed or is unresolved: the matrix was then
                              checked element by element */
 } bs_dir_matrix;
 

@@ -552,7 +552,7 @@ void bs_render_text_end(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
 {
     if (t->checked) {
         bs_sink_puts(s, "\n");
-        if (t->failure.found && t->first_nonfinite == t->nsteps) {
+        if ((t->failure.found || t->unverified) && t->first_nonfinite == t->nsteps) {
             bs_sink_puts(s, t->failure.verdict == BS_V_UNRESOLVED && !t->opts.strict
                                 ? "unresolved: "
                                 : "failure: ");

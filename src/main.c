@@ -2,7 +2,9 @@
  * prints errors, maps results to exit codes (0 agree, 1 a check failed,
  * 2 usage error, bad spec or i/o error). */
 #define _XOPEN_SOURCE 700
+#include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -177,6 +179,7 @@ typedef struct cli {
     bs_report_format report;
     int method_set;
     double epsilon, rtol, atol;
+    const char *epsilon_text; /* --epsilon as given, or NULL */
     int full;
     const char *out;
     bs_limits limits;
@@ -404,15 +407,59 @@ static int bad_usage(const char *fmt, ...)
     return EXIT_BAD;
 }
 
-static int parse_double(const char *s, double *out)
+/* Reads a decimal number written the way a spec writes one: no leading
+ * space, no hex, nothing after it, finite.  A value too small for a double
+ * but not 0 (1e-400) reads as the smallest positive double of its sign, so
+ * that it stays positive; a subnormal (5e-324) is read as it is.  Returns
+ * NULL, or what was expected instead ("a number", "a decimal number",
+ * "a finite number") with a parenthesised reason in *why ("" if none). */
+static const char *number_problem(const char *s, double *out, const char **why)
 {
     char *end;
+    const char *digits = s + (*s == '+' || *s == '-');
+    *why = "";
+    if (*s == '\0' || isspace((unsigned char)*s))
+        return "a number";
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+        return "a decimal number";
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
-        return -1;
+    if (end == s || *end != '\0')
+        return "a number";
+    if (isnan(v)) {
+        *why = " (not a number)";
+        return "a number";
+    }
+    if (errno == ERANGE && fabs(v) > 1.0) {
+        *why = " (beyond the largest double)";
+        return "a finite number";
+    }
+    if (isinf(v))
+        return "a finite number";
+    if (errno == ERANGE && v == 0.0) {
+        /* nonzero digits that round to 0 */
+        int nonzero = 0;
+        for (const char *c = digits; *c && *c != 'e' && *c != 'E'; c++)
+            nonzero |= *c >= '1' && *c <= '9';
+        if (nonzero)
+            v = *s == '-' ? -DBL_TRUE_MIN : DBL_TRUE_MIN;
+    }
     *out = v;
-    return 0;
+    return NULL;
+}
+
+/* number_problem() for option `name`, printing one line when the value is
+ * no number: returns 0 or EXIT_BAD. */
+static int parse_double_opt(const char *name, const char *s, double *out)
+{
+    const char *why, *want = number_problem(s, out, &why);
+    return want ? bad_usage("%s expects %s, got \"%s\"%s", name, want, s, why) : 0;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    const char *why;
+    return number_problem(s, out, &why) ? -1 : 0;
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -525,14 +572,21 @@ static int apply(cli *c, const char *name, const char *v)
             return EXIT_BAD;
         c->check.method = (bs_method)i;
     } else if (strcmp(name, "--epsilon") == 0) {
-        if (parse_double(v, &c->epsilon) || !(c->epsilon > 0))
+        if (parse_double_opt(name, v, &c->epsilon))
+            return EXIT_BAD;
+        if (!(c->epsilon > 0))
             return bad_usage("--epsilon expects a positive number, got \"%s\"", v);
-    } else if (strcmp(name, "--rtol") == 0) {
-        if (parse_double(v, &c->rtol) || c->rtol < 0)
-            return bad_usage("--rtol expects a number ≥ 0, got \"%s\"", v);
-    } else if (strcmp(name, "--atol") == 0) {
-        if (parse_double(v, &c->atol) || c->atol < 0)
-            return bad_usage("--atol expects a number ≥ 0, got \"%s\"", v);
+        c->epsilon_text = v; /* checked against the method once all options are read */
+    } else if (strcmp(name, "--rtol") == 0 || strcmp(name, "--atol") == 0) {
+        int rel = name[2] == 'r';
+        double *t = rel ? &c->rtol : &c->atol;
+        bs_error e;
+        if (parse_double_opt(name, v, t))
+            return EXIT_BAD;
+        if (*t < 0)
+            return bad_usage("%s expects a number ≥ 0, got \"%s\"", name, v);
+        if (bs_check_validate_tolerances(rel ? *t : -1, rel ? -1 : *t, &e) != BS_OK)
+            return bad_usage("%s %s: %s", name, v, e.message);
     } else if (strcmp(name, "--fragment") == 0) {
         c->render.fragment = 1;
     } else if (strcmp(name, "--terms") == 0) {
@@ -1648,6 +1702,10 @@ int main(int argc, char **argv)
             return 0;
         }
     int rc = parse(&c, argc, argv, 2);
+    bs_error e;
+    if (rc == 0 && c.epsilon_text &&
+        bs_check_validate_step(c.check.method, c.epsilon, &e) != BS_OK)
+        rc = bad_usage("--epsilon %s: %s", c.epsilon_text, e.message);
     if (rc == 0)
         rc = def->run(&c);
     free(c.specs);
