@@ -133,7 +133,8 @@ typedef struct bs_step {
     double max_abs_error;   /* largest |a − n| among compared */
     size_t worst;           /* element (r·cols + c) with the largest relative error */
     int value_nonfinite;    /* 1 when some value of the step is not finite */
-    int passed;             /* 1 when every compared element agrees */
+    int passed;             /* 1 when some compared element agrees and all of them agree
+                               (none unresolved) */
 } bs_step;
 
 /* A hand-computed claim of the spec, compared with the trace. */
