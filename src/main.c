@@ -86,23 +86,26 @@ static const option_def options[] = {
      "names of the steps in the report: g, partial or code (default: the notation of the "
      "file's first key)"},
     {"--rtol", "R", CMD_COMPARE,
-     "compare: relative tolerance between the program's values and backstep's (default 1e-6)"},
+     "compare: relative tolerance between the program's values and backstep's, below 1 "
+     "(default 1e-6)"},
     {"--atol", "A", CMD_COMPARE,
-     "compare: absolute tolerance (default 1e-9)"},
+     "compare: absolute tolerance, at most 1e-3 (default 1e-9)"},
     {"--method", "METHOD", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "numerical gradient: forward, central (default), richardson (Richardson "
      "extrapolation of central differences) or complex (complex step)"},
     {"--epsilon", "H", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "step h of the numerical gradient (default: forward √ε·max(1,|x|), central "
-     "∛ε·max(1,|x|), richardson ε^(1/5)·max(1,|x|), complex 1e-20·max(1,|x|))"},
+     "∛ε·max(1,|x|), richardson ε^(1/5)·max(1,|x|), complex 1e-20·max(1,|x|)); at least "
+     "1e-3 of that at |x| = 1 (complex: 1e-292)"},
     {"--rtol", "R", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
-     "relative tolerance (default: forward 1e-5, central 1e-6, richardson 1e-8, complex "
-     "1e-11)"},
+     "relative tolerance, below 1 (default: forward 1e-5, central 1e-6, richardson 1e-8, "
+     "complex 1e-11)"},
     {"--atol", "A", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
-     "absolute tolerance (default: forward 1e-8, central 1e-9, richardson 1e-11, complex "
-     "1e-14)"},
+     "absolute tolerance, at most 1e-3 (default: forward 1e-8, central 1e-9, richardson "
+     "1e-11, complex 1e-14)"},
     {"--strict", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN,
-     "unresolved elements (error bar too wide to decide) fail the check too"},
+     "unresolved elements (error bar too wide to decide) fail the check (FAIL) instead of "
+     "leaving it UNVERIFIED"},
     {"--full", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "compare every element (default: steps of more than 100 elements are sampled)"},
     {"--directions", "N", CMD_TRACE | CMD_CHECK,
@@ -248,8 +251,9 @@ static const help_topic help_topics[] = {
      "then backpropagates, printing every step from the output layer down with\n"
      "its formula, shape, analytic values and the numerical gradient beside\n"
      "them, and ends with a one-line verdict.\n\noptions:\n",
-     "\nexit status: 0 all gradients agree, 1 a gradient check failed or a value\n"
-     "is not finite, 2 usage error, bad spec or i/o error\n"},
+     "\nexit status: 0 all gradients agree, 1 a gradient check failed or verified\n"
+     "nothing (UNVERIFIED) or a value is not finite, 2 usage error, bad spec or\n"
+     "i/o error\n"},
     {"init", CMD_INIT,
      "usage: backstep init LAYERS [options]\n\n"
      "Writes a complete spec to start from: LAYERS like 4-3-2-1, weights and\n"
@@ -268,7 +272,8 @@ static const help_topic help_topics[] = {
      "cause, when the loss or a parameter is no longer finite or the loss grows\n"
      "beyond 10^6 times the initial loss.\n\noptions:\n",
      "\nexit status: 0 trained and every gradient check passed, 1 a gradient check\n"
-     "failed or training stopped on divergence, 2 usage error, bad spec or i/o error\n"},
+     "failed or verified nothing, or training stopped on divergence, 2 usage error,\n"
+     "bad spec or i/o error\n"},
     {"compare", CMD_COMPARE,
      "usage: backstep compare SPEC GRADS.json [options]\n\n"
      "Compares the gradients another program computed for the network and batch\n"
@@ -347,8 +352,8 @@ static const help_topic help_topics[] = {
     {"check", CMD_CHECK,
      "usage: backstep check SPEC... [options]\n\n"
      "Checks the gradients of each SPEC quietly: one line per spec.\n\noptions:\n",
-     "\nexit status: 0 all agree, 1 some check failed, 2 a spec could not be\n"
-     "loaded or usage error\n"},
+     "\nexit status: 0 all agree, 1 some check failed or verified nothing\n"
+     "(UNVERIFIED), 2 a spec could not be loaded or usage error\n"},
     {NULL, 0, NULL, NULL}};
 
 static void help(FILE *f, const char *topic)
