@@ -77,8 +77,8 @@ bs_status bs_check_validate_tolerances(double rtol, double atol, bs_error *err)
 {
     if (rtol >= 1.0 || isnan(rtol))
         return bs_error_set(err, BS_ERR_USAGE, NULL,
-                            "the relative tolerance must be below 1 (at 1 or more a value "
-                            "agrees with its negation)");
+                            "the relative tolerance must be below 1 (at 1 any value agrees "
+                            "with 0, above it with values of the opposite sign)");
     if (atol > BS_MAX_ATOL || isnan(atol))
         return bs_error_set(err, BS_ERR_USAGE, NULL,
                             "the absolute tolerance must be at most %g (above it whole "

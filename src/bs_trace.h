@@ -207,8 +207,8 @@ double bs_check_min_step(bs_method m);
 bs_status bs_check_validate_step(bs_method m, double h, bs_error *err);
 
 /* BS_OK when rtol and atol are tolerances under which a wrong value cannot
- * agree (0 ≤ rtol < 1: two values of opposite signs then never agree by
- * rtol; 0 ≤ atol ≤ BS_MAX_ATOL), else BS_ERR_USAGE with a one-line reason
+ * agree by rtol alone (0 ≤ rtol < 1: at 1 any value would agree with 0,
+ * above 1 with values of the opposite sign; 0 ≤ atol ≤ BS_MAX_ATOL), else BS_ERR_USAGE with a one-line reason
  * naming which in err.  Negative values mean "the default" and pass. */
 bs_status bs_check_validate_tolerances(double rtol, double atol, bs_error *err);
 
