@@ -204,6 +204,63 @@ static int item_settles(bs_numeric *nm, bs_method m, const bs_numeric_item *it)
     return settles(D);
 }
 
+/* 1 when the step of item it moves a pre-activation by more than its own
+ * size, max(1, |z|) over the examples: the moved entry is W[n] (z[n] moves by
+ * h·a[n−1][:, p]), b[n] or z[n] (by h), or a[n] below the output (z[n + 1]
+ * moves by h·W[n + 1][j, :]).  The finite difference (or the complex step)
+ * then samples the loss far from the point, not its slope there. */
+static int step_too_far(const bs_trace *t, const bs_numeric_item *it)
+{
+    const bs_net *net = t->net;
+    size_t n = it->layer, k = it->k;
+    if (k == BS_NUMERIC_ALONG || (it->q == BS_Q_A && n >= net->L))
+        return 0;
+    size_t zl = it->q == BS_Q_A ? n + 1 : n, nz = net->n[zl], B = net->B;
+    const double *z = t->fw->z[zl];
+    double per = 1.0, scale = 1.0;
+    size_t col = 0, row0 = 0, rows = B;
+    switch (it->q) {
+    case BS_Q_W: {
+        size_t nin = net->n[n - 1], p = k / nz;
+        col = k % nz;
+        per = 0.0;
+        for (size_t i = 0; i < B; i++)
+            per = fmax(per, fabs(t->fw->a[n - 1][i * nin + p]));
+        break;
+    }
+    case BS_Q_B: col = k; break;
+    case BS_Q_Z:
+        row0 = k / nz;
+        col = k % nz;
+        rows = 1;
+        break;
+    default: { /* a[n]: row i, entry j moves row i of z[n + 1] by W[n + 1][j, :] */
+        size_t na = net->n[n], j = k % na;
+        row0 = k / na;
+        rows = 1;
+        per = 0.0;
+        for (size_t c = 0; c < nz; c++) {
+            per = fmax(per, fabs(net->W[zl][j * nz + c]));
+            scale = fmax(scale, fabs(z[row0 * nz + c]));
+        }
+        return it->step * per > scale;
+    }
+    }
+    for (size_t i = row0; i < row0 + rows; i++)
+        scale = fmax(scale, fabs(z[i * nz + col]));
+    return it->step * per > scale;
+}
+
+bs_verdict bs_check_verdict(const bs_trace *t, bs_numeric *nm, double a, const bs_numeric_item *it,
+                            const bs_check_opts *o)
+{
+    bs_verdict v = bs_check_judge(a, it, o);
+    if (v == BS_V_DISAGREE && isfinite(a) && !it->kink &&
+        (step_too_far(t, it) || !item_settles(nm, o->method, it)))
+        v = BS_V_UNRESOLVED;
+    return v;
+}
+
 /* 1 when a verdict fails the check: disagree, an inconsistent kink, and with
  * strict an unresolved element too. */
 int bs_check_fails(bs_verdict v, const bs_check_opts *o)
@@ -362,7 +419,8 @@ static bs_status analyse_failure(bs_trace *t, const bs_numeric_item *items,
         f->err[j] = it.error;
     }
     bs_numeric_free(nm);
-    f->side = settles(f->num) ? classify(f->gap, f->err, f->order) : BS_SIDE_NUMERIC;
+    f->side = settles(f->num) && !step_too_far(t, wit) ? classify(f->gap, f->err, f->order)
+                                                       : BS_SIDE_NUMERIC;
     return BS_OK;
 }
 
@@ -476,13 +534,12 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
                 s->right[d] = it->right;
             }
             bs_verdict v = bs_check_judge(a, it, &o);
-            if (v == BS_V_DISAGREE && isfinite(a) && !it->kink) {
+            if (v == BS_V_DISAGREE) {
                 if (!probe && bs_numeric_create(t->net, t->fw, &probe, err) != BS_OK) {
                     free(items);
                     return err ? err->status : BS_ERR_NOMEM;
                 }
-                if (!item_settles(probe, o.method, it))
-                    v = BS_V_UNRESOLVED;
+                v = bs_check_verdict(t, probe, a, it, &o);
             }
             s->verdict[d] = (unsigned char)v;
             if (!isfinite(a) || !isfinite(nv))

@@ -102,7 +102,7 @@ static void work(void *ctx, size_t t, size_t begin, size_t end)
         one->num.layer = st->layer;
         one->num.k = BS_NUMERIC_ALONG;
         bs_numeric_derivative(c->nms[t], c->o->method, c->o->epsilon, &one->num);
-        one->verdict = bs_check_judge(one->analytic, &one->num, c->o);
+        one->verdict = bs_check_verdict(c->t, c->nms[t], one->analytic, &one->num, c->o);
     }
 }
 

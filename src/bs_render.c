@@ -228,8 +228,9 @@ void bs_render_failure(bs_sink *s, const bs_trace *t, bs_notation nt)
                         "value: the loss is not finite at x ± h");
     } else if (f->side == BS_SIDE_NUMERIC) {
         bs_sink_puts(s, "; the numeric estimate is unreliable at this element, not the analytic "
-                        "value: it does not settle as h shrinks (the step saturates or "
-                        "overflows the loss around this point)");
+                        "value: the step moves a pre-activation by more than its own size, or "
+                        "the numerical value does not settle as h shrinks (the loss saturates "
+                        "or overflows around this point)");
         for (int j = 0; j < BS_SIDE_STEPS; j++) {
             char v[40], h[40];
             bs_fmt_num(v, sizeof v, f->num[j], 3);
@@ -352,10 +353,13 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_sink_puts(s, "; large steps sampled, --full compares all");
     if (t->directions && t->directions->n_failed == 0) {
         const bs_directions *d = t->directions;
-        bs_sink_printf(s, "; %zu weight and bias matrices × %zu random directions agree", d->count,
-                       d->n);
         if (d->n_unresolved)
-            bs_sink_printf(s, " (%zu unresolved)", d->n_unresolved);
+            bs_sink_printf(s, "; %zu weight and bias matrices × %zu random directions: none "
+                              "fails, %zu unresolved (their matrices checked element by element)",
+                           d->count, d->n, d->n_unresolved);
+        else
+            bs_sink_printf(s, "; %zu weight and bias matrices × %zu random directions agree",
+                           d->count, d->n);
     } else if (t->directions) {
         size_t shown = 0;
         for (size_t i = 0; i < t->directions->count; i++) {

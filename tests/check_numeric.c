@@ -448,15 +448,25 @@ END_TEST
 START_TEST(test_numeric_unreliable)
 {
     bs_net *net = bs_test_load(SATURATED_SPEC);
-    bs_trace *t = checked(net, BS_METHOD_CENTRAL, 0.0, 0);
-    bs_step *w = step(t, "g[1W]");
-    ck_assert_double_eq_tol(w->value[0], -1.25e307, 1e293);
-    ck_assert_int_eq(w->verdict[0], BS_V_UNRESOLVED);
-    ck_assert_uint_eq(t->n_disagree, 0);
-    ck_assert(!t->passed);
-    ck_assert(t->unverified);
-    ck_assert_int_eq(t->failure.side, BS_SIDE_NUMERIC);
-    bs_trace_free(t);
+    static const bs_method methods[] = {BS_METHOD_CENTRAL, BS_METHOD_FORWARD,
+                                        BS_METHOD_RICHARDSON, BS_METHOD_COMPLEX};
+    for (size_t m = 0; m < 4; m++)
+        for (size_t dirs = 0; dirs <= 3; dirs += 3) {
+            bs_trace *t = NULL;
+            ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
+            bs_check_opts o = bs_check_defaults(methods[m]);
+            o.directions = dirs;
+            ck_assert_int_eq(bs_trace_check(t, &o, NULL), BS_OK);
+            bs_step *w = step(t, "g[1W]");
+            ck_assert_double_eq_tol(w->value[0], -1.25e307, 1e293);
+            ck_assert_int_eq(w->verdict[0], BS_V_UNRESOLVED);
+            ck_assert_uint_eq(t->n_disagree, 0);
+            ck_assert_msg(!t->passed && t->unverified, "method %zu, %zu directions", m, dirs);
+            ck_assert_int_eq(t->failure.side, BS_SIDE_NUMERIC);
+            if (dirs)
+                ck_assert_uint_eq(t->directions->n_failed, 0);
+            bs_trace_free(t);
+        }
     bs_net_free(net);
 }
 END_TEST

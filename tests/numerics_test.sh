@@ -184,6 +184,11 @@ SPEC
 grep -q "UNVERIFIED.*g\[1W\]\[1,1\]: analytic -1.25e+307.*the numeric estimate is unreliable at this element, not the analytic value" "$tmp/out" &&
   ok || bad "saturated: $(cat "$tmp/out")"
 grep -q "analytic side is wrong" "$tmp/out" && bad "saturated blames the analytic side" || ok
+for m in forward richardson complex; do
+  "$backstep" check "$tmp/saturated.json" --method $m --directions 3 > "$tmp/out" 2>&1
+  [ $? -eq 1 ] && grep -q "UNVERIFIED.*numeric estimate is unreliable" "$tmp/out" && ok ||
+    bad "saturated, $m, --directions 3: $(cat "$tmp/out")"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
