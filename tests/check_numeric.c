@@ -31,16 +31,25 @@
                   " \"params\": {\"W1\": [[0, 0.5]], \"b1\": [0, 0]}, \"x\": [1]," \
                   " \"y\": [1e6, 0]}"
 
-static bs_trace *checked(const bs_net *net, bs_method m, double eps, int strict)
+/* The trace of net, checked with options o. */
+static bs_trace *checked_with(const bs_net *net, const bs_check_opts *o)
 {
     bs_trace *t = NULL;
     ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
+    ck_assert_int_eq(bs_trace_check(t, o, NULL), BS_OK);
+    return t;
+}
+
+static bs_trace *checked(const bs_net *net, bs_method m, double eps, int strict)
+{
     bs_check_opts o = bs_check_defaults(m);
     o.epsilon = eps;
     o.strict = strict;
-    ck_assert_int_eq(bs_trace_check(t, &o, NULL), BS_OK);
-    return t;
+    return checked_with(net, &o);
 }
+
+static const bs_method all_methods[] = {BS_METHOD_CENTRAL, BS_METHOD_FORWARD,
+                                        BS_METHOD_RICHARDSON, BS_METHOD_COMPLEX};
 
 static bs_step *step(bs_trace *t, const char *id)
 {
@@ -414,15 +423,11 @@ END_TEST
 START_TEST(test_softmax_output_zero)
 {
     bs_net *net = bs_test_load(SOFTMAX_ZERO_SPEC);
-    static const bs_method methods[] = {BS_METHOD_CENTRAL, BS_METHOD_FORWARD,
-                                        BS_METHOD_RICHARDSON, BS_METHOD_COMPLEX};
     for (int plain = 0; plain < 2; plain++)
         for (size_t m = 0; m < 4; m++) {
-            bs_trace *t = NULL;
-            ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
-            bs_check_opts o = bs_check_defaults(methods[m]);
+            bs_check_opts o = bs_check_defaults(all_methods[m]);
             o.plain = plain;
-            ck_assert_int_eq(bs_trace_check(t, &o, NULL), BS_OK);
+            bs_trace *t = checked_with(net, &o);
             bs_step *ga = step(t, "g[1a]");
             ck_assert_double_eq(ga->numeric[2], 0.0);
             ck_assert_double_eq_tol(ga->numeric[0], -1.0, 1e-6);
@@ -448,15 +453,11 @@ END_TEST
 START_TEST(test_numeric_unreliable)
 {
     bs_net *net = bs_test_load(SATURATED_SPEC);
-    static const bs_method methods[] = {BS_METHOD_CENTRAL, BS_METHOD_FORWARD,
-                                        BS_METHOD_RICHARDSON, BS_METHOD_COMPLEX};
     for (size_t m = 0; m < 4; m++)
         for (size_t dirs = 0; dirs <= 3; dirs += 3) {
-            bs_trace *t = NULL;
-            ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
-            bs_check_opts o = bs_check_defaults(methods[m]);
+            bs_check_opts o = bs_check_defaults(all_methods[m]);
             o.directions = dirs;
-            ck_assert_int_eq(bs_trace_check(t, &o, NULL), BS_OK);
+            bs_trace *t = checked_with(net, &o);
             bs_step *w = step(t, "g[1W]");
             ck_assert_double_eq_tol(w->value[0], -1.25e307, 1e293);
             ck_assert_int_eq(w->verdict[0], BS_V_UNRESOLVED);
