@@ -117,7 +117,8 @@ typedef struct bs_step_info {
     const double *numeric;  /* numerical gradient, NaN where not compared; NULL
                                before bs_run_check and for values that are not gradients */
     size_t n_compared;      /* elements compared with the numerical gradient */
-    int passed;             /* 1 every compared element agrees, 0 some do not, -1 not checked */
+    int passed;             /* 1 something verified and every compared element agrees (none
+                               unresolved), 0 otherwise, -1 not checked */
     double max_rel_error;   /* largest relative error among the compared elements */
 } bs_step_info;
 
@@ -166,9 +167,11 @@ BS_API bs_check_settings bs_check_settings_default(void);
 BS_API bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings,
                                   bs_lib_error *err);
 
-/* Returns 1 when the checked run passed (every compared element agrees, every
- * value is finite, every claim of the spec agrees), 0 when it failed, -1 when
- * it has not been checked. */
+/* Returns 1 when the checked run passed (at least one element verified,
+ * every compared element agrees with none left unresolved, every value is
+ * finite, every claim of the spec agrees), 0 when it failed or verified
+ * nothing, -1 when it has not been checked.  A step below the method's
+ * smallest or a tolerance out of bounds makes bs_run_check an error. */
 BS_API int bs_run_passed(const bs_run *run);
 
 /* Writes the one-line verdict of a checked run, e.g. "PASS  38 of 38 elements

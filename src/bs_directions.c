@@ -102,7 +102,7 @@ static void work(void *ctx, size_t t, size_t begin, size_t end)
         one->num.layer = st->layer;
         one->num.k = BS_NUMERIC_ALONG;
         bs_numeric_derivative(c->nms[t], c->o->method, c->o->epsilon, &one->num);
-        one->verdict = bs_check_judge(one->analytic, &one->num, c->o);
+        one->verdict = bs_check_verdict(c->t, c->nms[t], one->analytic, &one->num, c->o);
     }
 }
 
@@ -217,7 +217,7 @@ bs_status bs_directions_run(const bs_trace *t, const bs_check_opts *o, size_t n,
                 m->worst = j;
             }
         }
-        m->elementwise = m->n_failed > 0;
+        m->elementwise = m->n_failed > 0 || m->n_unresolved > 0;
         d->n_failed += m->n_failed;
         d->n_unresolved += m->n_unresolved;
     }

@@ -52,7 +52,7 @@ typedef struct bs_dir_matrix {
     size_t n_failed;      /* directions that fail the check */
     double max_rel_error; /* largest |g·v − D_v| / max(|g·v|, |D_v|), kinks left out */
     size_t worst;         /* the direction with it */
-    int elementwise;      /* 1 when some direction failed: the matrix was then
+    int elementwise;      /* 1 when some direction failed or is unresolved: the matrix was then
                              checked element by element */
 } bs_dir_matrix;
 
@@ -91,5 +91,13 @@ const bs_dir_matrix *bs_directions_find(const bs_directions *d, size_t s);
  * per-element and the directional checks. */
 bs_verdict bs_check_judge(double a, const bs_numeric_item *it, const bs_check_opts *o);
 int bs_check_fails(bs_verdict v, const bs_check_opts *o);
+
+/* bs_check_judge, and where that says disagree, whether the numerical side
+ * can be trusted: when the step moves a pre-activation by more than its own
+ * size, or the numerical value does not settle at h/4 and h/16 (evaluated
+ * with nm, which for a direction must have it set), the element is
+ * unresolved instead (docs/numerics.md, "The verdict on an element"). */
+bs_verdict bs_check_verdict(const bs_trace *t, bs_numeric *nm, double a, const bs_numeric_item *it,
+                            const bs_check_opts *o);
 
 #endif

@@ -15,11 +15,19 @@ static void mse_grad(const double *a, const double *y, double *g, size_t n)
         g[j] = a[j] - y[j];
 }
 
-/* ∂ℓ/∂ŷ_j = (1 − y_j)/(1 − ŷ_j) − y_j/ŷ_j = (ŷ_j − y_j) / (ŷ_j (1 − ŷ_j))  (handout 001) */
+/* ∂ℓ/∂ŷ_j = (1 − y_j)/(1 − ŷ_j) − y_j/ŷ_j = (ŷ_j − y_j) / (ŷ_j (1 − ŷ_j))  (handout 001);
+ * where ŷ_j is exactly 0 or 1 the two terms apart, each left out where its
+ * coefficient is 0, as in the loss itself (ŷ_j = y_j = 1: −1, not 0/0) */
 static void bce_grad(const double *a, const double *y, double *g, size_t n)
 {
-    for (size_t j = 0; j < n; j++)
-        g[j] = (a[j] - y[j]) / (a[j] * (1.0 - a[j]));
+    for (size_t j = 0; j < n; j++) {
+        double d = a[j] * (1.0 - a[j]);
+        if (d != 0.0)
+            g[j] = (a[j] - y[j]) / d;
+        else
+            g[j] = (y[j] != 1.0 ? (1.0 - y[j]) / (1.0 - a[j]) : 0.0) -
+                   (y[j] != 0.0 ? y[j] / a[j] : 0.0);
+    }
 }
 
 /* ∂ℓ/∂ŷ_j = −y_j / ŷ_j  (0 where y_j = 0) */

@@ -118,11 +118,19 @@ double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
                                            : cbrt(DBL_EPSILON) * scale;
     /* ŷ under a log loss: the loss bends like 1/ŷ near 0 (and 1/(1 − ŷ)
      * near 1), so the step scales with the distance to the edge, a
-     * thousandth of it, which keeps x ± 16h inside (0, 1) */
+     * thousandth of it, which keeps x ± 16h inside (0, 1).  Only an edge
+     * whose term is in the loss counts: the term y log ŷ is left out where
+     * y = 0 and (1 − y) log(1 − ŷ) where y = 1 (bs_loss_tmpl.h), so that
+     * ŷ = 0 under y = 0 is no edge at all, and no step of 0 comes out. */
     const bs_net *net = nm->net;
-    if (q == BS_Q_A && layer == net->L && net->loss->targets_unit) {
-        double room = net->loss->targets_simplex ? x : fmin(x, 1.0 - x);
-        h = fmin(h, 1e-3 * room);
+    if (q == BS_Q_A && layer == net->L && net->loss->targets_unit && k != BS_NUMERIC_ALONG) {
+        double y = net->y[k], room = INFINITY;
+        if (y != 0.0)
+            room = x;
+        if (y != 1.0 && !net->loss->targets_simplex)
+            room = fmin(room, 1.0 - x);
+        if (room > 0)
+            h = fmin(h, 1e-3 * room);
     }
     return h;
 }

@@ -77,7 +77,9 @@ double bs_numeric_value(const bs_numeric *nm, bs_qty q, size_t layer, size_t k);
 /* The default step of a method for entry k with value x: forward
  * √ε·max(1, |x|), central ∛ε·max(1, |x|), richardson ε^(1/5)·max(1, |x|),
  * each kept at most 1e-3 of the distance to 0 or 1 for ŷ under bce and
- * cross_entropy; complex step 1e-20·max(1, |x|). */
+ * cross_entropy, counting only an edge whose log term is in the loss (its
+ * target coefficient is not 0), so that the step is never 0; complex step
+ * 1e-20·max(1, |x|). */
 double bs_numeric_default_step(const bs_numeric *nm, bs_method m, bs_qty q,
                                size_t layer, size_t k);
 

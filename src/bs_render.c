@@ -112,9 +112,13 @@ void bs_loss_formula(bs_sink *s, const bs_net *net)
 
 const char *bs_verdict_word(const bs_trace *t)
 {
-    if (t->first_nonfinite < t->nsteps || t->n_nonfinite > 0)
+    /* a numerical value that is not finite beside a finite analytic one
+     * leaves its element unresolved: the verdict is then "unverified" */
+    if (t->first_nonfinite < t->nsteps)
         return "non-finite";
-    return t->passed ? "pass" : "fail";
+    if (t->passed)
+        return "pass";
+    return t->unverified ? "unverified" : "fail";
 }
 
 double bs_element_rel_error(const bs_step *st, size_t k)
@@ -175,8 +179,13 @@ void bs_render_failure(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_sink_printf(s, "the first non-finite value appears in %s", name);
         return;
     }
+    if (t->unverified && t->n_verified == 0)
+        bs_sink_puts(s, "nothing was verified: ");
     if (!f->found) {
-        if (t->claims_wrong)
+        if (t->unverified)
+            bs_sink_puts(s, t->n_compared ? "no compared element settles the question"
+                                          : "no element was compared");
+        else if (t->claims_wrong)
             bs_sink_printf(s, "%zu of %zu claims disagree", t->claims_wrong, t->nclaims);
         else
             bs_sink_puts(s, "the check failed");
@@ -214,6 +223,20 @@ void bs_render_failure(bs_sink *s, const bs_trace *t, bs_notation nt)
                           "one-sided differences are %s (left) and %s (right), and the "
                           "analytic value is not between them, so it is no subgradient",
                        l, r);
+    } else if (f->side == BS_SIDE_NUMERIC && !isfinite(f->numeric)) {
+        bs_sink_puts(s, "; the numeric estimate is unreliable at this element, not the analytic "
+                        "value: the loss is not finite at x ± h");
+    } else if (f->side == BS_SIDE_NUMERIC) {
+        bs_sink_puts(s, "; the numeric estimate is unreliable at this element, not the analytic "
+                        "value: the step moves a pre-activation by more than its own size, or "
+                        "the numerical value does not settle as h shrinks (the loss saturates "
+                        "or overflows around this point)");
+        for (int j = 0; j < BS_SIDE_STEPS; j++) {
+            char v[40], h[40];
+            bs_fmt_num(v, sizeof v, f->num[j], 3);
+            bs_fmt_num(h, sizeof h, f->h[j], 2);
+            bs_sink_printf(s, "%s%s at h = %s", j ? ", " : ": numeric ", v, h);
+        }
     } else if (f->side != BS_SIDE_NONE) {
         const char *hint = "";
         if (f->verdict == BS_V_UNRESOLVED)
@@ -250,8 +273,8 @@ void bs_render_failure(bs_sink *s, const bs_trace *t, bs_notation nt)
     if (t->n_failed)
         bs_sink_printf(s, " (%zu of %zu compared elements fail)", t->n_failed, t->n_compared);
     else
-        bs_sink_printf(s, " (%zu of %zu compared elements unresolved)", t->n_unresolved,
-                       t->n_compared);
+        bs_sink_printf(s, " (%zu of %zu compared elements unresolved%s)", t->n_unresolved,
+                       t->n_compared, t->opts.strict ? "" : "; a pass needs every one resolved");
 }
 
 size_t bs_check_rows(const bs_trace *t, const bs_step *st, int worst_first, size_t limit,
@@ -294,7 +317,10 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
     int pass = strcmp(word, "pass") == 0;
     if (s->color)
         bs_sink_puts(s, pass ? "\033[32m" : "\033[31m");
-    bs_sink_puts(s, pass ? "PASS" : (strcmp(word, "fail") == 0 ? "FAIL" : "NON-FINITE"));
+    bs_sink_puts(s, pass                              ? "PASS"
+                    : strcmp(word, "fail") == 0       ? "FAIL"
+                    : strcmp(word, "unverified") == 0 ? "UNVERIFIED"
+                                                      : "NON-FINITE");
     if (s->color)
         bs_sink_puts(s, "\033[0m");
     if (t->first_nonfinite < t->nsteps) {
@@ -327,10 +353,13 @@ void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt)
         bs_sink_puts(s, "; large steps sampled, --full compares all");
     if (t->directions && t->directions->n_failed == 0) {
         const bs_directions *d = t->directions;
-        bs_sink_printf(s, "; %zu weight and bias matrices × %zu random directions agree", d->count,
-                       d->n);
         if (d->n_unresolved)
-            bs_sink_printf(s, " (%zu unresolved)", d->n_unresolved);
+            bs_sink_printf(s, "; %zu weight and bias matrices × %zu random directions: none "
+                              "fails, %zu unresolved (their matrices checked element by element)",
+                           d->count, d->n, d->n_unresolved);
+        else
+            bs_sink_printf(s, "; %zu weight and bias matrices × %zu random directions agree",
+                           d->count, d->n);
     } else if (t->directions) {
         size_t shown = 0;
         for (size_t i = 0; i < t->directions->count; i++) {

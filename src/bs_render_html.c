@@ -230,6 +230,10 @@ static void banner_top(bs_sink *s, const bs_trace *t)
         bs_sink_printf(s, "✗ FAIL — %zu of %s compared gradient elements disagree with "
                           "finite differences.",
                        t->n_failed, num);
+    else if (strcmp(bs_verdict_word(t), "unverified") == 0)
+        bs_sink_printf(s, "? UNVERIFIED — %zu of %s compared gradient elements verified, %zu "
+                          "unresolved: not a pass.",
+                       t->n_verified, num, t->n_unresolved);
     else
         bs_sink_puts(s, "✗ NON-FINITE — some value is not a finite number, so the gradients "
                         "cannot be trusted.");

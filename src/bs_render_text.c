@@ -385,11 +385,11 @@ static void step_check(bs_sink *s, const bs_step *st, const bs_trace *t,
         element_name(e, sizeof e, st, st->worst, o->notation);
         snprintf(where, sizeof where, " at %s", e);
     }
-    int ok = st->n_failed == 0;
+    int ok = st->n_failed == 0, unverified = ok && !st->passed && st->n_compared > 0;
     bs_sink_puts(s, "  ");
     if (s->color)
-        bs_sink_puts(s, ok ? "\033[32m" : "\033[31m");
-    bs_sink_puts(s, ok ? "✓ agree" : "✗ DISAGREE");
+        bs_sink_puts(s, ok && !unverified ? "\033[32m" : "\033[31m");
+    bs_sink_puts(s, unverified ? "? unverified" : ok ? "✓ agree" : "✗ DISAGREE");
     if (s->color)
         bs_sink_puts(s, "\033[0m");
     if (ok && st->n_agree == st->n_compared)
@@ -552,7 +552,7 @@ void bs_render_text_end(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
 {
     if (t->checked) {
         bs_sink_puts(s, "\n");
-        if (t->failure.found && t->first_nonfinite == t->nsteps) {
+        if ((t->failure.found || t->unverified) && t->first_nonfinite == t->nsteps) {
             bs_sink_puts(s, t->failure.verdict == BS_V_UNRESOLVED && !t->opts.strict
                                 ? "unresolved: "
                                 : "failure: ");

@@ -85,7 +85,7 @@ static void write_text(bs_sink *s, const bs_report_item *items, size_t n)
         else
             bs_sink_puts(s, "ERROR  the spec could not be checked (see the message above)");
         /* a failure names its element, both values and which side is wrong */
-        if (t && !t->passed && t->failure.found && t->n_failed &&
+        if (t && !t->passed && ((t->failure.found && t->n_failed) || t->unverified) &&
             t->first_nonfinite == t->nsteps) {
             bs_sink_puts(s, " — ");
             bs_render_failure(s, t, BS_NOTATION_G);
@@ -96,13 +96,16 @@ static void write_text(bs_sink *s, const bs_report_item *items, size_t n)
 
 static void write_json(bs_sink *s, const bs_report_item *items, size_t n)
 {
-    size_t counts[4] = {0}; /* pass, fail, non-finite, error */
+    size_t counts[5] = {0}; /* pass, fail, non-finite, error, unverified */
     bs_sink_printf(s, "{\n  \"backstep\": \"%s\",\n  \"specs\": [", BS_VERSION);
     for (size_t i = 0; i < n; i++) {
         const bs_report_item *it = &items[i];
         const char *st = status_of(it);
-        counts[strcmp(st, "pass") == 0 ? 0 : strcmp(st, "fail") == 0 ? 1
-                                       : strcmp(st, "error") == 0 ? 3 : 2]++;
+        counts[strcmp(st, "pass") == 0         ? 0
+               : strcmp(st, "fail") == 0       ? 1
+               : strcmp(st, "error") == 0      ? 3
+               : strcmp(st, "unverified") == 0 ? 4
+                                               : 2]++;
         bs_sink_printf(s, "%s\n    {\"file\": ", i ? "," : "");
         bs_sink_json_string(s, it->file);
         bs_sink_printf(s, ", \"status\": \"%s\"", st);
@@ -162,8 +165,8 @@ static void write_json(bs_sink *s, const bs_report_item *items, size_t n)
         bs_sink_puts(s, "}");
     }
     bs_sink_printf(s, "\n  ],\n  \"summary\": {\"specs\": %zu, \"passed\": %zu, \"failed\": %zu, "
-                      "\"nonfinite\": %zu, \"errors\": %zu}\n}\n",
-                   n, counts[0], counts[1], counts[2], counts[3]);
+                      "\"unverified\": %zu, \"nonfinite\": %zu, \"errors\": %zu}\n}\n",
+                   n, counts[0], counts[1], counts[4], counts[2], counts[3]);
 }
 
 static void write_tap(bs_sink *s, const bs_report_item *items, size_t n)

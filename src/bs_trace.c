@@ -12,7 +12,7 @@ const char *const bs_method_names[] = {"central", "complex", "forward", "richard
 const char *const bs_verdict_names[] = {"",           "agree",           "disagree",
                                         "unresolved", "kink-consistent", "kink-inconsistent"};
 
-const char *const bs_side_names[] = {"", "analytic", "step", "rounding", "unclear"};
+const char *const bs_side_names[] = {"", "analytic", "step", "rounding", "unclear", "numeric"};
 
 static void free_step(bs_step *s)
 {

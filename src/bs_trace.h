@@ -52,11 +52,14 @@ typedef enum bs_side {
     BS_SIDE_ANALYTIC,   /* the gap stays constant as h shrinks: the analytic value is wrong */
     BS_SIDE_STEP,       /* the gap shrinks like h^order: the step was too large */
     BS_SIDE_ROUNDING,   /* the gap grows as h shrinks: rounding error */
-    BS_SIDE_UNCLEAR     /* none of these patterns */
+    BS_SIDE_UNCLEAR,    /* none of these patterns */
+    BS_SIDE_NUMERIC     /* the numerical estimate cannot be trusted here: it is not finite,
+                           or it does not settle as h shrinks (the steps saturate or
+                           overflow the loss), so nothing is said about the analytic value */
 } bs_side;
 
 /* Names of the sides, in bs_side order: "", "analytic", "step", "rounding",
- * "unclear". */
+ * "unclear", "numeric". */
 extern const char *const bs_side_names[];
 
 #define BS_SIDE_STEPS 4 /* steps h, h/4, h/16, h/64 of the analysis */
@@ -75,6 +78,7 @@ typedef struct bs_failure {
     double h[BS_SIDE_STEPS];   /* the steps re-evaluated */
     double gap[BS_SIDE_STEPS]; /* |analytic − numeric| at each */
     double err[BS_SIDE_STEPS]; /* the numeric error bar at each */
+    double num[BS_SIDE_STEPS]; /* the numerical derivative at each */
     double left, right;     /* at a kink: the one-sided differences */
 } bs_failure;
 
@@ -129,7 +133,8 @@ typedef struct bs_step {
     double max_abs_error;   /* largest |a − n| among compared */
     size_t worst;           /* element (r·cols + c) with the largest relative error */
     int value_nonfinite;    /* 1 when some value of the step is not finite */
-    int passed;             /* 1 when every compared element agrees */
+    int passed;             /* 1 when some compared element agrees and all of them agree
+                               (none unresolved) */
 } bs_step;
 
 /* A hand-computed claim of the spec, compared with the trace. */
@@ -165,8 +170,13 @@ typedef struct bs_trace {
     bs_failure failure;     /* the element that decides a failed check, analysed */
     int sampled;            /* 1 when some step was compared on a sample */
     struct bs_directions *directions; /* the directional check (opts.directions > 0), or NULL */
-    int passed;             /* every compared element agrees, all is finite, and every
-                               claim agrees */
+    size_t n_verified;      /* compared elements and directions that agree (or are
+                               consistent at a kink) */
+    int unverified;         /* 1 when nothing failed, but some compared element or direction
+                               is unresolved, or nothing was verified at all */
+    int passed;             /* at least one element verified, every compared element and
+                               direction agrees (none unresolved), all is finite, and every
+                               claim agrees (docs/numerics.md, "The verdict of a check") */
 } bs_trace;
 
 /* Runs the forward pass and backpropagation of `net` and records every
@@ -180,6 +190,30 @@ bs_status bs_trace_build(const bs_net *net, bs_trace **out, bs_error *err);
  * rtol 1e-11, atol 1e-14; not strict; 25 sampled elements for steps of
  * more than 100. */
 bs_check_opts bs_check_defaults(bs_method method);
+
+/* The smallest step h that --epsilon may set for method m: 1e-3 of the
+ * method's default step at |x| ≤ 1 for the finite differences (forward
+ * √ε·1e-3 ≈ 1.5e-11, central ∛ε·1e-3 ≈ 6.1e-9, richardson
+ * ε^(1/5)·1e-3 ≈ 7.4e-7), where the rounding of the loss differences, ∝ ε/h,
+ * is 1000 times what it is at the balanced step and swamps any truncation
+ * error; for the complex step DBL_MIN/ε ≈ 1.0e-292, below which Im L(x + ih)
+ * of a derivative ε times smaller than 1 is no longer a normal number
+ * (docs/numerics.md, "Limits on the options"). */
+double bs_check_min_step(bs_method m);
+
+/* BS_OK when h is a step the check can use with method m (0: the default,
+ * or at least bs_check_min_step(m), finite), else BS_ERR_USAGE with a
+ * one-line reason in err. */
+bs_status bs_check_validate_step(bs_method m, double h, bs_error *err);
+
+/* BS_OK when rtol and atol are tolerances under which a wrong value cannot
+ * agree by rtol alone (0 ≤ rtol < 1: at 1 any value would agree with 0,
+ * above 1 with values of the opposite sign; 0 ≤ atol ≤ BS_MAX_ATOL), else BS_ERR_USAGE with a one-line reason
+ * naming which in err.  Negative values mean "the default" and pass. */
+bs_status bs_check_validate_tolerances(double rtol, double atol, bs_error *err);
+
+/* The largest absolute tolerance accepted (bs_check_validate_tolerances). */
+#define BS_MAX_ATOL 1e-3
 
 /* Computes the numerical gradient of every backward step (or of a sample of
  * large steps) and compares it with the analytic one: each compared element

@@ -230,6 +230,7 @@ static bs_status run_check(bs_train *t, work *w, size_t step, bs_error *err)
     memset(c, 0, sizeof *c);
     c->step = step;
     c->passed = tr->passed;
+    c->unverified = tr->unverified;
     c->n_compared = tr->n_compared;
     c->n_failed = tr->n_failed;
     c->n_nonfinite = tr->n_nonfinite;

@@ -76,7 +76,10 @@ typedef struct bs_train_param {
 /* One gradient check during training. */
 typedef struct bs_train_check {
     size_t step;          /* the parameters checked are those after this many steps */
-    int passed;           /* every compared element agrees and all is finite */
+    int passed;           /* the check passed (bs_trace.h: something verified, every
+                             compared element agrees, all is finite) */
+    int unverified;       /* not passed only because something was left unresolved or
+                             nothing was verified */
     size_t n_compared, n_failed, n_nonfinite;
     double max_rel_error;
     char worst[72];       /* the element with the largest relative error, "g[1W][2,1]", or "" */

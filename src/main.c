@@ -2,7 +2,9 @@
  * prints errors, maps results to exit codes (0 agree, 1 a check failed,
  * 2 usage error, bad spec or i/o error). */
 #define _XOPEN_SOURCE 700
+#include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -84,23 +86,26 @@ static const option_def options[] = {
      "names of the steps in the report: g, partial or code (default: the notation of the "
      "file's first key)"},
     {"--rtol", "R", CMD_COMPARE,
-     "compare: relative tolerance between the program's values and backstep's (default 1e-6)"},
+     "compare: relative tolerance between the program's values and backstep's, below 1 "
+     "(default 1e-6)"},
     {"--atol", "A", CMD_COMPARE,
-     "compare: absolute tolerance (default 1e-9)"},
+     "compare: absolute tolerance, at most 1e-3 (default 1e-9)"},
     {"--method", "METHOD", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "numerical gradient: forward, central (default), richardson (Richardson "
      "extrapolation of central differences) or complex (complex step)"},
     {"--epsilon", "H", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "step h of the numerical gradient (default: forward √ε·max(1,|x|), central "
-     "∛ε·max(1,|x|), richardson ε^(1/5)·max(1,|x|), complex 1e-20·max(1,|x|))"},
+     "∛ε·max(1,|x|), richardson ε^(1/5)·max(1,|x|), complex 1e-20·max(1,|x|)); at least "
+     "1e-3 of that at |x| = 1 (complex: 1e-292)"},
     {"--rtol", "R", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
-     "relative tolerance (default: forward 1e-5, central 1e-6, richardson 1e-8, complex "
-     "1e-11)"},
+     "relative tolerance, below 1 (default: forward 1e-5, central 1e-6, richardson 1e-8, "
+     "complex 1e-11)"},
     {"--atol", "A", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
-     "absolute tolerance (default: forward 1e-8, central 1e-9, richardson 1e-11, complex "
-     "1e-14)"},
+     "absolute tolerance, at most 1e-3 (default: forward 1e-8, central 1e-9, richardson "
+     "1e-11, complex 1e-14)"},
     {"--strict", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN,
-     "unresolved elements (error bar too wide to decide) fail the check too"},
+     "unresolved elements (error bar too wide to decide) fail the check (FAIL) instead of "
+     "leaving it UNVERIFIED"},
     {"--full", NULL, CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "compare every element (default: steps of more than 100 elements are sampled)"},
     {"--directions", "N", CMD_TRACE | CMD_CHECK,
@@ -178,6 +183,7 @@ typedef struct cli {
     bs_report_format report;
     int method_set;
     double epsilon, rtol, atol;
+    const char *epsilon_text; /* --epsilon as given, or NULL */
     int full;
     const char *out;
     bs_limits limits;
@@ -246,8 +252,9 @@ static const help_topic help_topics[] = {
      "then backpropagates, printing every step from the output layer down with\n"
      "its formula, shape, analytic values and the numerical gradient beside\n"
      "them, and ends with a one-line verdict.\n\noptions:\n",
-     "\nexit status: 0 all gradients agree, 1 a gradient check failed or a value\n"
-     "is not finite, 2 usage error, bad spec or i/o error\n"},
+     "\nexit status: 0 all gradients agree, 1 a gradient check failed or verified\n"
+     "nothing (UNVERIFIED) or a value is not finite, 2 usage error, bad spec or\n"
+     "i/o error\n"},
     {"init", CMD_INIT,
      "usage: backstep init LAYERS [options]\n\n"
      "Writes a complete spec to start from: LAYERS like 4-3-2-1, weights and\n"
@@ -266,7 +273,8 @@ static const help_topic help_topics[] = {
      "cause, when the loss or a parameter is no longer finite or the loss grows\n"
      "beyond 10^6 times the initial loss.\n\noptions:\n",
      "\nexit status: 0 trained and every gradient check passed, 1 a gradient check\n"
-     "failed or training stopped on divergence, 2 usage error, bad spec or i/o error\n"},
+     "failed or verified nothing, or training stopped on divergence, 2 usage error,\n"
+     "bad spec or i/o error\n"},
     {"compare", CMD_COMPARE,
      "usage: backstep compare SPEC GRADS.json [options]\n\n"
      "Compares the gradients another program computed for the network and batch\n"
@@ -348,8 +356,8 @@ static const help_topic help_topics[] = {
     {"check", CMD_CHECK,
      "usage: backstep check SPEC... [options]\n\n"
      "Checks the gradients of each SPEC quietly: one line per spec.\n\noptions:\n",
-     "\nexit status: 0 all agree, 1 some check failed, 2 a spec could not be\n"
-     "loaded or usage error\n"},
+     "\nexit status: 0 all agree, 1 some check failed or verified nothing\n"
+     "(UNVERIFIED), 2 a spec could not be loaded or usage error\n"},
     {NULL, 0, NULL, NULL}};
 
 static void help(FILE *f, const char *topic)
@@ -408,15 +416,59 @@ static int bad_usage(const char *fmt, ...)
     return EXIT_BAD;
 }
 
-static int parse_double(const char *s, double *out)
+/* Reads a decimal number written the way a spec writes one: no leading
+ * space, no hex, nothing after it, finite.  A value too small for a double
+ * but not 0 (1e-400) reads as the smallest positive double of its sign, so
+ * that it stays positive; a subnormal (5e-324) is read as it is.  Returns
+ * NULL, or what was expected instead ("a number", "a decimal number",
+ * "a finite number") with a parenthesised reason in *why ("" if none). */
+static const char *number_problem(const char *s, double *out, const char **why)
 {
     char *end;
+    const char *digits = s + (*s == '+' || *s == '-');
+    *why = "";
+    if (*s == '\0' || isspace((unsigned char)*s))
+        return "a number";
+    if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+        return "a decimal number";
     errno = 0;
     double v = strtod(s, &end);
-    if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
-        return -1;
+    if (end == s || *end != '\0')
+        return "a number";
+    if (isnan(v)) {
+        *why = " (not a number)";
+        return "a number";
+    }
+    if (errno == ERANGE && fabs(v) > 1.0) {
+        *why = " (beyond the largest double)";
+        return "a finite number";
+    }
+    if (isinf(v))
+        return "a finite number";
+    if (errno == ERANGE && v == 0.0) {
+        /* nonzero digits that round to 0 */
+        int nonzero = 0;
+        for (const char *c = digits; *c && *c != 'e' && *c != 'E'; c++)
+            nonzero |= *c >= '1' && *c <= '9';
+        if (nonzero)
+            v = *s == '-' ? -DBL_TRUE_MIN : DBL_TRUE_MIN;
+    }
     *out = v;
-    return 0;
+    return NULL;
+}
+
+/* number_problem() for option `name`, printing one line when the value is
+ * no number: returns 0 or EXIT_BAD. */
+static int parse_double_opt(const char *name, const char *s, double *out)
+{
+    const char *why, *want = number_problem(s, out, &why);
+    return want ? bad_usage("%s expects %s, got \"%s\"%s", name, want, s, why) : 0;
+}
+
+static int parse_double(const char *s, double *out)
+{
+    const char *why;
+    return number_problem(s, out, &why) ? -1 : 0;
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -529,14 +581,21 @@ static int apply(cli *c, const char *name, const char *v)
             return EXIT_BAD;
         c->check.method = (bs_method)i;
     } else if (strcmp(name, "--epsilon") == 0) {
-        if (parse_double(v, &c->epsilon) || !(c->epsilon > 0))
+        if (parse_double_opt(name, v, &c->epsilon))
+            return EXIT_BAD;
+        if (!(c->epsilon > 0))
             return bad_usage("--epsilon expects a positive number, got \"%s\"", v);
-    } else if (strcmp(name, "--rtol") == 0) {
-        if (parse_double(v, &c->rtol) || c->rtol < 0)
-            return bad_usage("--rtol expects a number ≥ 0, got \"%s\"", v);
-    } else if (strcmp(name, "--atol") == 0) {
-        if (parse_double(v, &c->atol) || c->atol < 0)
-            return bad_usage("--atol expects a number ≥ 0, got \"%s\"", v);
+        c->epsilon_text = v; /* checked against the method once all options are read */
+    } else if (strcmp(name, "--rtol") == 0 || strcmp(name, "--atol") == 0) {
+        int rel = name[2] == 'r';
+        double *t = rel ? &c->rtol : &c->atol;
+        bs_error e;
+        if (parse_double_opt(name, v, t))
+            return EXIT_BAD;
+        if (*t < 0)
+            return bad_usage("%s expects a number ≥ 0, got \"%s\"", name, v);
+        if (bs_check_validate_tolerances(rel ? *t : -1, rel ? -1 : *t, &e) != BS_OK)
+            return bad_usage("%s %s: %s", name, v, e.message);
     } else if (strcmp(name, "--fragment") == 0) {
         c->render.fragment = 1;
     } else if (strcmp(name, "--terms") == 0) {
@@ -1781,6 +1840,10 @@ int main(int argc, char **argv)
             return 0;
         }
     int rc = parse(&c, argc, argv, 2);
+    bs_error e;
+    if (rc == 0 && c.epsilon_text &&
+        bs_check_validate_step(c.check.method, c.epsilon, &e) != BS_OK)
+        rc = bad_usage("--epsilon %s: %s", c.epsilon_text, e.message);
     if (rc == 0)
         rc = def->run(&c);
     free(c.specs);

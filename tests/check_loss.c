@@ -238,6 +238,16 @@ START_TEST(test_hand_values)
     ck_assert_double_eq_tol(g[1], -2.0, 1e-15);
     ck_assert_double_eq(g[2], 0.0);
 
+    /* bce's gradient where ŷ is exactly 1 with y = 1 (or 0 with y = 0): by
+     * hand, ∂/∂ŷ −[y log ŷ + (1 − y) log(1 − ŷ)] is −y/ŷ = −1 (or
+     * (1 − y)/(1 − ŷ) = 1), the other term having coefficient 0; the
+     * factored form (ŷ − y)/(ŷ(1 − ŷ)) would be 0/0 */
+    {
+        double ae[2] = {1.0, 0.0}, ye[2] = {1.0, 0.0}, ge[2];
+        must_find("bce")->grad(ae, ye, ge, 2);
+        ck_assert_double_eq(ge[0], -1.0);
+        ck_assert_double_eq(ge[1], 1.0);
+    }
     /* bce with a target of 0 or 1 at ŷ = 0 or 1 has a zero-coefficient
      * log 0 term, which must be left out, not turned into NaN */
     double a4[2] = {0.0, 1.0}, y4[2] = {0.0, 1.0};

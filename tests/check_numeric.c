@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bs_directions.h"
 #include "bs_forward.h"
 #include "bs_net.h"
 #include "bs_numeric.h"
@@ -30,16 +31,25 @@
                   " \"params\": {\"W1\": [[0, 0.5]], \"b1\": [0, 0]}, \"x\": [1]," \
                   " \"y\": [1e6, 0]}"
 
-static bs_trace *checked(const bs_net *net, bs_method m, double eps, int strict)
+/* The trace of net, checked with options o. */
+static bs_trace *checked_with(const bs_net *net, const bs_check_opts *o)
 {
     bs_trace *t = NULL;
     ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
+    ck_assert_int_eq(bs_trace_check(t, o, NULL), BS_OK);
+    return t;
+}
+
+static bs_trace *checked(const bs_net *net, bs_method m, double eps, int strict)
+{
     bs_check_opts o = bs_check_defaults(m);
     o.epsilon = eps;
     o.strict = strict;
-    ck_assert_int_eq(bs_trace_check(t, &o, NULL), BS_OK);
-    return t;
+    return checked_with(net, &o);
 }
+
+static const bs_method all_methods[] = {BS_METHOD_CENTRAL, BS_METHOD_FORWARD,
+                                        BS_METHOD_RICHARDSON, BS_METHOD_COMPLEX};
 
 static bs_step *step(bs_trace *t, const char *id)
 {
@@ -328,14 +338,16 @@ END_TEST
 
 /* A too-large step: with h = 0.5 the central difference is off by about
  * h²·L‴/6, which its error bar measures, so the elements are unresolved
- * (a pass, not strict) or fail (strict); the complex step's bar is rounding
- * only, so there they disagree.  Either way the analysis finds the gap
- * shrinking like h²: the step was too large. */
+ * (the check unverified, not a pass, when not strict) or fail (strict); the
+ * complex step's bar is rounding only, so there they disagree.  Either way
+ * the analysis finds the gap shrinking like h²: the step was too large. */
 START_TEST(test_step_too_large)
 {
     bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
     bs_trace *t = checked(net, BS_METHOD_CENTRAL, 0.5, 0);
-    ck_assert(t->passed);
+    ck_assert(!t->passed);
+    ck_assert(t->unverified);
+    ck_assert_uint_eq(t->n_verified, 0);
     ck_assert_uint_gt(t->n_unresolved, 0);
     ck_assert_uint_eq(t->n_disagree, 0);
     ck_assert_int_eq(t->failure.side, BS_SIDE_STEP);
@@ -365,13 +377,15 @@ END_TEST
 /* A loss flat to rounding: the second output's gradients (0.5) move the
  * loss by less than its rounding, so the numeric value is noise with an
  * error bar far wider than the tolerance: unresolved, not a failure unless
- * strict; the first output's gradients (−1e6) agree.  The analysis calls
- * it rounding. */
+ * strict, but not a pass either (the check is unverified); the first
+ * output's gradients (−1e6) agree.  The analysis calls it rounding. */
 START_TEST(test_unresolved_flat)
 {
     bs_net *net = bs_test_load(FLAT_SPEC);
     bs_trace *t = checked(net, BS_METHOD_CENTRAL, 0.0, 0);
-    ck_assert(t->passed);
+    ck_assert(!t->passed);
+    ck_assert(t->unverified);
+    ck_assert_uint_eq(t->n_verified, 4);
     ck_assert_uint_eq(t->n_unresolved, 4);
     ck_assert_uint_eq(t->n_agree, 4);
     ck_assert_uint_eq(t->n_disagree, 0);
@@ -395,6 +409,131 @@ START_TEST(test_unresolved_flat)
 }
 END_TEST
 
+/* Softmax + cross-entropy whose third output underflows to exactly 0: z =
+ * x·W1 = [500, 0, −500], ŷ = [1, e^−500, 0] in doubles, y = [1, 0, 0].  By
+ * hand, ℓ = −log ŷ1 has no term in ŷ3 (its target is 0), so ∂ℓ/∂ŷ3 = 0
+ * exactly, and ∂ℓ/∂ŷ1 = −1/ŷ1 = −1.  Every method, on the incremental and
+ * the plain path, finds those values and the check passes: no step of 0
+ * (ŷ3 = 0 is no edge of the loss), no NaN. */
+#define SOFTMAX_ZERO_SPEC                                                                    \
+    "{\"layers\": [2, 3], \"activations\": [\"softmax\"], \"loss\": \"cross_entropy\","     \
+    " \"params\": {\"W1\": [[500, -500, 0], [0, 500, -500]], \"b1\": [0, 0, 0]},"           \
+    " \"x\": [1, 1], \"y\": [1, 0, 0]}"
+
+START_TEST(test_softmax_output_zero)
+{
+    bs_net *net = bs_test_load(SOFTMAX_ZERO_SPEC);
+    for (int plain = 0; plain < 2; plain++)
+        for (size_t m = 0; m < 4; m++) {
+            bs_check_opts o = bs_check_defaults(all_methods[m]);
+            o.plain = plain;
+            bs_trace *t = checked_with(net, &o);
+            bs_step *ga = step(t, "g[1a]");
+            ck_assert_double_eq(ga->numeric[2], 0.0);
+            ck_assert_double_eq_tol(ga->numeric[0], -1.0, 1e-6);
+            ck_assert_uint_eq(t->n_nonfinite, 0);
+            ck_assert_msg(t->passed, "method %zu plain %d", m, plain);
+            bs_trace_free(t);
+        }
+    bs_net_free(net);
+}
+END_TEST
+
+/* x = [1e308, 1e308], W1 = [[1], [−1]]: z = 0, ŷ = σ(0) = 1/2, and by hand
+ * under mse with y = 1, g[1z] = (ŷ − y)·ŷ(1 − ŷ) = −1/8, so g[1W][1,1] =
+ * x1·g[1z] = −1.25e307, right.  Any step h moves z by h·1e308, which
+ * saturates the sigmoid: the difference quotient grows like 1/h and never
+ * settles.  The element is unresolved, the numeric side is named as the
+ * one that cannot be trusted (not the analytic one), and the check is not
+ * a pass. */
+#define SATURATED_SPEC                                                                       \
+    "{\"layers\": [2, 1], \"activations\": [\"sigmoid\"], \"loss\": \"mse\","               \
+    " \"params\": {\"W1\": [[1], [-1]], \"b1\": [0]}, \"x\": [1e308, 1e308], \"y\": [1]}"
+
+START_TEST(test_numeric_unreliable)
+{
+    bs_net *net = bs_test_load(SATURATED_SPEC);
+    for (size_t m = 0; m < 4; m++)
+        for (size_t dirs = 0; dirs <= 3; dirs += 3) {
+            bs_check_opts o = bs_check_defaults(all_methods[m]);
+            o.directions = dirs;
+            bs_trace *t = checked_with(net, &o);
+            bs_step *w = step(t, "g[1W]");
+            ck_assert_double_eq_tol(w->value[0], -1.25e307, 1e293);
+            ck_assert_int_eq(w->verdict[0], BS_V_UNRESOLVED);
+            ck_assert_uint_eq(t->n_disagree, 0);
+            ck_assert_msg(!t->passed && t->unverified, "method %zu, %zu directions", m, dirs);
+            ck_assert_int_eq(t->failure.side, BS_SIDE_NUMERIC);
+            if (dirs)
+                ck_assert_uint_eq(t->directions->n_failed, 0);
+            bs_trace_free(t);
+        }
+    bs_net_free(net);
+}
+END_TEST
+
+/* The limits on the options (docs/numerics.md, "Limits on the options"):
+ * the smallest step of each method, worked by hand from DBL_EPSILON = 2^−52
+ * (∛ε = 6.0555e−6, √ε = 1.4901e−8, ε^(1/5) = 7.4009e−4) and DBL_MIN =
+ * 2^−1022; rtol below 1 and atol at most 1e−3; and bs_trace_check refuses
+ * what is outside them. */
+START_TEST(test_option_limits)
+{
+    ck_assert_double_eq_tol(bs_check_min_step(BS_METHOD_CENTRAL), 6.0555e-9, 1e-12);
+    ck_assert_double_eq_tol(bs_check_min_step(BS_METHOD_FORWARD), 1.4901e-11, 1e-14);
+    ck_assert_double_eq_tol(bs_check_min_step(BS_METHOD_RICHARDSON), 7.4009e-7, 1e-10);
+    ck_assert_double_eq_tol(bs_check_min_step(BS_METHOD_COMPLEX) / 1.0020841800044864e-292,
+                            1.0, 1e-12);
+    bs_error e;
+    ck_assert_int_eq(bs_check_validate_step(BS_METHOD_CENTRAL, 0.0, &e), BS_OK);
+    ck_assert_int_eq(bs_check_validate_step(BS_METHOD_CENTRAL, 6.1e-9, &e), BS_OK);
+    ck_assert_int_eq(bs_check_validate_step(BS_METHOD_CENTRAL, 6.0e-9, &e), BS_ERR_USAGE);
+    ck_assert_int_eq(bs_check_validate_step(BS_METHOD_CENTRAL, 1e-300, &e), BS_ERR_USAGE);
+    ck_assert_int_eq(bs_check_validate_step(BS_METHOD_CENTRAL, 5e-324, &e), BS_ERR_USAGE);
+    ck_assert_int_eq(bs_check_validate_step(BS_METHOD_COMPLEX, 1e-20, &e), BS_OK);
+    ck_assert_int_eq(bs_check_validate_step(BS_METHOD_COMPLEX, 1e-300, &e), BS_ERR_USAGE);
+    ck_assert_int_eq(bs_check_validate_step(BS_METHOD_CENTRAL, NAN, &e), BS_ERR_USAGE);
+    ck_assert_int_eq(bs_check_validate_tolerances(0.999, 1e-3, &e), BS_OK);
+    ck_assert_int_eq(bs_check_validate_tolerances(-1, -1, &e), BS_OK);
+    ck_assert_int_eq(bs_check_validate_tolerances(1.0, -1, &e), BS_ERR_USAGE);
+    ck_assert_int_eq(bs_check_validate_tolerances(1e308, -1, &e), BS_ERR_USAGE);
+    ck_assert_int_eq(bs_check_validate_tolerances(-1, 1e308, &e), BS_ERR_USAGE);
+    ck_assert_int_eq(bs_check_validate_tolerances(-1, NAN, &e), BS_ERR_USAGE);
+    /* the largest accepted rtol still tells a value from its negation:
+     * |1 − (−1)| = 2 > 0.999·max(1, 1) */
+    bs_check_opts o = bs_check_defaults(BS_METHOD_CENTRAL);
+    o.rtol = 0.999;
+    o.atol = 1e-3;
+    bs_numeric_item it = {0};
+    it.value = -1.0;
+    it.error = 1e-12;
+    ck_assert_int_eq(bs_check_judge(1.0, &it, &o), BS_V_DISAGREE);
+    /* a numeric value that is not finite never agrees, and only an analytic
+     * one that is not finite disagrees */
+    it.value = NAN;
+    ck_assert_int_eq(bs_check_judge(1.0, &it, &o), BS_V_UNRESOLVED);
+    it.value = INFINITY;
+    ck_assert_int_eq(bs_check_judge(1.0, &it, &o), BS_V_UNRESOLVED);
+    it.value = 1.0;
+    ck_assert_int_eq(bs_check_judge(NAN, &it, &o), BS_V_DISAGREE);
+    ck_assert_int_eq(bs_check_judge(INFINITY, &it, &o), BS_V_DISAGREE);
+    /* the library refuses them too */
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
+    bs_trace *t = NULL;
+    ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
+    o = bs_check_defaults(BS_METHOD_CENTRAL);
+    o.epsilon = 1e-300;
+    ck_assert_int_eq(bs_trace_check(t, &o, &e), BS_ERR_USAGE);
+    ck_assert(!t->passed);
+    o = bs_check_defaults(BS_METHOD_CENTRAL);
+    o.rtol = 1e308;
+    ck_assert_int_eq(bs_trace_check(t, &o, &e), BS_ERR_USAGE);
+    ck_assert(!t->passed);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
 Suite *numeric_suite(void)
 {
     Suite *s = suite_create("numeric");
@@ -411,6 +550,9 @@ Suite *numeric_suite(void)
     tcase_add_test(tc, test_ratio_batch);
     tcase_add_test(tc, test_step_too_large);
     tcase_add_test(tc, test_unresolved_flat);
+    tcase_add_test(tc, test_softmax_output_zero);
+    tcase_add_test(tc, test_numeric_unreliable);
+    tcase_add_test(tc, test_option_limits);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The numerical methods and the verdict from the command line: every method
-# passes every shipped spec; a huge step is unresolved (a failure with
-# --strict) and named as a step too large; a relu pre-activation exactly at
+# passes every shipped spec; a huge step is unresolved (the check
+# unverified, exit 1; a failure with --strict) and named as a step too large;
+# steps and tolerances that cannot verify anything are refused; a numerical
+# value that cannot be trusted is named as such; a relu pre-activation exactly at
 # 0 is a consistent kink; `backstep sweep` in text and SVG, its ELEMENT in
 # every notation, and its errors.
 #   bash tests/numerics_test.sh BACKSTEP SOURCE_ROOT
@@ -21,10 +23,21 @@ for m in forward central richardson complex; do
   grep -q "($m)" "$tmp/out" && ok || bad "check --method $m does not name the method"
 done
 
-# a huge step: unresolved (exit 0), and with --strict a failure that says why
+# a huge step: every element unresolved, so nothing was verified: UNVERIFIED,
+# exit 1, never a pass; with --strict a failure that says why
 "$backstep" check specs/4-3-2-1-bce.json --epsilon 0.5 > "$tmp/out" 2>&1
-[ $? -eq 0 ] && ok || bad "--epsilon 0.5 should pass with unresolved elements"
-grep -q "38 unresolved" "$tmp/out" && ok || bad "--epsilon 0.5: $(cat "$tmp/out")"
+[ $? -eq 1 ] && ok || bad "--epsilon 0.5 verifies nothing and should exit 1"
+grep -q "UNVERIFIED .*38 unresolved.* nothing was verified: " "$tmp/out" && ok ||
+  bad "--epsilon 0.5: $(cat "$tmp/out")"
+grep -q "PASS" "$tmp/out" && bad "--epsilon 0.5 says PASS: $(cat "$tmp/out")" || ok
+for f in json tap junit; do
+  "$backstep" check specs/4-3-2-1-bce.json --epsilon 0.5 --format $f > "$tmp/out.$f" 2>&1
+  [ $? -eq 1 ] && ok || bad "--epsilon 0.5 --format $f should exit 1"
+done
+grep -q '"status": "unverified"' "$tmp/out.json" && grep -q '"passed": 0, .*"unverified": 1' "$tmp/out.json" &&
+  ok || bad "--format json of an unverified check: $(cat "$tmp/out.json")"
+grep -q "^not ok 1 " "$tmp/out.tap" && ok || bad "--format tap of an unverified check: $(cat "$tmp/out.tap")"
+grep -q 'failures="1"' "$tmp/out.junit" && ok || bad "--format junit of an unverified check"
 "$backstep" check specs/4-3-2-1-bce.json --epsilon 0.5 --strict > "$tmp/out" 2>&1
 [ $? -eq 1 ] && ok || bad "--epsilon 0.5 --strict should exit 1"
 grep -q "FAIL.*the step was too large: |analytic − numeric| shrinks like h²" "$tmp/out" && ok ||
@@ -97,6 +110,85 @@ done
 "$backstep" sweep specs/4-3-2-1-bce.json 'W1[1,1]' --format png > /dev/null 2> "$tmp/err"
 [ $? -eq 2 ] && ok || bad "sweep --format png should exit 2"
 "$backstep" help sweep > "$tmp/out" && grep -q -- "--format FORMAT" "$tmp/out" && ok || bad "help sweep"
+
+# ---- steps and tolerances that cannot verify anything are refused (exit 2,
+# one line, the reason); the smallest steps are worked by hand from
+# DBL_EPSILON = 2^-52: central 1e-3·∛ε = 6.1e-09, forward 1e-3·√ε = 1.5e-11,
+# richardson 1e-3·ε^(1/5) = 7.4e-07, complex DBL_MIN/ε = 1e-292 ----
+refused() { # DESC EXPECTED-STDERR-PATTERN COMMAND...
+  local desc=$1 want=$2
+  shift 2
+  "$backstep" "$@" > "$tmp/out" 2> "$tmp/err"
+  local rc=$?
+  [ $rc -eq 2 ] && ok || bad "$desc: exit $rc, expected 2: $(head -c 300 "$tmp/out")"
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q -- "$want" "$tmp/err" && ok ||
+    bad "$desc: stderr: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && bad "$desc wrote output" || ok
+}
+S=specs/4-3-2-1-bce.json
+for cmd in "check $S" "trace $S" "train $S --lr 0.1 --check-every 1"; do
+  # shellcheck disable=SC2086
+  refused "$cmd --epsilon 1e-300" "too small a step for central differences: below 6.1e-09" $cmd --epsilon 1e-300
+  # 5e-324 is a positive (subnormal) number: refused as too small, not as "not positive"
+  refused "$cmd --epsilon 5e-324" "--epsilon 5e-324: too small a step for central differences" $cmd --epsilon 5e-324
+  refused "$cmd --epsilon 1e-400" "--epsilon 1e-400: too small a step" $cmd --epsilon 1e-400
+  refused "$cmd --method forward --epsilon 1e-11" "forward differences: below 1.5e-11" $cmd --method forward --epsilon 1e-11
+  refused "$cmd --epsilon 7e-7 --method richardson" "Richardson extrapolation: below 7.4e-07" $cmd --epsilon 7e-7 --method richardson
+  refused "$cmd --method complex --epsilon 1e-300" "the complex step: below 1e-292" $cmd --method complex --epsilon 1e-300
+  refused "$cmd --rtol 1e308" "--rtol 1e308: the relative tolerance must be below 1" $cmd --rtol 1e308
+  refused "$cmd --rtol 1" "--rtol 1: the relative tolerance must be below 1" $cmd --rtol 1
+  refused "$cmd --atol 1e308" "--atol 1e308: the absolute tolerance must be at most 0.001" $cmd --atol 1e308
+done
+refused "compare --rtol 1e308" "--rtol 1e308: the relative tolerance must be below 1" compare $S tests/claims-4-3-2-1.json --rtol 1e308
+refused "compare --atol 1e308" "--atol 1e308: the absolute tolerance must be at most" compare $S tests/claims-4-3-2-1.json --atol 1e308
+# what parse_double used to misread, each with its own message
+refused "--epsilon 0x1p-3" 'expects a decimal number, got "0x1p-3"' check $S --epsilon 0x1p-3
+refused "--epsilon 1e" 'expects a number, got "1e"' check $S --epsilon 1e
+refused "--epsilon ' 1'" 'expects a number, got " 1"' check $S --epsilon ' 1'
+refused "--epsilon inf" 'expects a finite number, got "inf"' check $S --epsilon inf
+refused "--epsilon 1e400" 'expects a finite number, got "1e400" (beyond the largest double)' check $S --epsilon 1e400
+refused "--epsilon nan" 'expects a number, got "nan" (not a number)' check $S --epsilon nan
+refused "--epsilon -0" 'expects a positive number, got "-0"' check $S --epsilon -0
+refused "--rtol 0x1" 'expects a decimal number, got "0x1"' check $S --rtol 0x1
+# the bounds themselves are accepted
+for a in "--epsilon 6.1e-9" "--rtol 0.999" "--atol 1e-3" "--method complex --epsilon 1.1e-292"; do
+  # shellcheck disable=SC2086
+  "$backstep" check $S $a > "$tmp/out" 2>&1
+  [ $? -eq 0 ] && grep -q "PASS" "$tmp/out" && ok || bad "check $a: $(cat "$tmp/out")"
+done
+
+# ---- softmax + cross-entropy whose third output underflows to exactly 0: by
+# hand ŷ = [1, e^-500, 0], the loss −log ŷ1 has no term in ŷ3 (y3 = 0), so
+# ∂L/∂ŷ3 = 0; every analytic value is finite and every method agrees ----
+cat > "$tmp/softmax0.json" <<'SPEC'
+{"layers": [2, 3], "activations": ["softmax"], "loss": "cross_entropy",
+ "params": {"W1": [[500, -500, 0], [0, 500, -500]], "b1": [0, 0, 0]},
+ "x": [1, 1], "y": [1, 0, 0]}
+SPEC
+for m in central forward richardson complex; do
+  "$backstep" check "$tmp/softmax0.json" --method $m > "$tmp/out" 2>&1
+  [ $? -eq 0 ] && grep -q "PASS  15 of 15" "$tmp/out" && ok || bad "softmax output 0, $m: $(cat "$tmp/out")"
+  "$backstep" check "$tmp/softmax0.json" --method $m --directions 4 > "$tmp/out" 2>&1
+  [ $? -eq 0 ] && ok || bad "softmax output 0, $m, --directions: $(cat "$tmp/out")"
+done
+
+# ---- x = [1e308, 1e308], W1 = [[1], [-1]]: z = 0, and by hand g[1W][1,1] =
+# x1·(ŷ − y)·ŷ(1 − ŷ) = 1e308·(−1/2)·(1/4) = −1.25e307, right; every step
+# saturates the sigmoid, so the numeric side is what cannot be trusted ----
+cat > "$tmp/saturated.json" <<'SPEC'
+{"layers": [2, 1], "activations": ["sigmoid"], "loss": "mse",
+ "params": {"W1": [[1], [-1]], "b1": [0]}, "x": [1e308, 1e308], "y": [1]}
+SPEC
+"$backstep" check "$tmp/saturated.json" > "$tmp/out" 2>&1
+[ $? -eq 1 ] && ok || bad "saturated: should exit 1 (unverified)"
+grep -q "UNVERIFIED.*g\[1W\]\[1,1\]: analytic -1.25e+307.*the numeric estimate is unreliable at this element, not the analytic value" "$tmp/out" &&
+  ok || bad "saturated: $(cat "$tmp/out")"
+grep -q "analytic side is wrong" "$tmp/out" && bad "saturated blames the analytic side" || ok
+for m in forward richardson complex; do
+  "$backstep" check "$tmp/saturated.json" --method $m --directions 3 > "$tmp/out" 2>&1
+  [ $? -eq 1 ] && grep -q "UNVERIFIED.*numeric estimate is unreliable" "$tmp/out" && ok ||
+    bad "saturated, $m, --directions 3: $(cat "$tmp/out")"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

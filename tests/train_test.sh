@@ -156,9 +156,11 @@ for f in text json csv; do
     if cmp -s "$T/a.$f" "$T/out"; then pass; else fail "train twice ($f) differs"; fi
 done
 
-# ---- --strict: a check whose elements are only unresolved fails the run ----
+# ---- a check whose elements are only unresolved verifies nothing: not a pass
+# (exit 1, CHECK UNVERIFIED); with --strict it fails the run ----
 run train "$MAZUR" --lr 0.5 --steps 2 --epsilon 0.5
-assert_rc "a too-large step is unresolved, not a failure" 0
+assert_rc "a too-large step verifies nothing: exit 1" 1
+assert_contains "a too-large step: CHECK UNVERIFIED" "$T/out" "CHECK UNVERIFIED"
 run train "$MAZUR" --lr 0.5 --steps 2 --epsilon 0.5 --strict
 assert_rc "--strict fails on unresolved elements" 1
 assert_contains "--strict names the failed check" "$T/out" "CHECK FAILED"
