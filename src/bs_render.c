@@ -60,6 +60,16 @@ void bs_fmt_num(char *buf, size_t size, double v, int prec)
         snprintf(buf, size, "%.*g", prec, v);
 }
 
+void bs_fmt_operand(char *buf, size_t size, double v, int prec, int paren)
+{
+    char n[40];
+    bs_fmt_num(n, sizeof n, v, prec);
+    if (n[0] != '-')
+        snprintf(buf, size, "%s", n);
+    else
+        snprintf(buf, size, paren ? "(−%s)" : "−%s", n + 1);
+}
+
 void bs_fmt_count(char *buf, size_t size, size_t v)
 {
     char tmp[32];

@@ -11,6 +11,12 @@
  * values as "nan", "inf", "-inf". */
 void bs_fmt_num(char *buf, size_t size, double v, int prec);
 
+/* Formats a number as an operand of a line of arithmetic a calculator can
+ * follow: a negative number carries the operators' minus sign (−0.2, not
+ * -0.2; the exponent keeps e-05) and, when `paren` is set (after a binary
+ * operator, or as a factor of a product), brackets: "(−0.2)". */
+void bs_fmt_operand(char *buf, size_t size, double v, int prec, int paren);
+
 /* Formats a count with thousands separators: 178110 → "178,110". */
 void bs_fmt_count(char *buf, size_t size, size_t v);
 

@@ -323,30 +323,12 @@ void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notati
     }
 }
 
-/* a number as the term lines write it: a negative one with the minus sign
- * of the operators (−0.2, not -0.2); the exponent keeps its e-05 */
-static void num(bs_sink *s, double v, int prec)
-{
-    char b[40];
-    bs_fmt_num(b, sizeof b, v, prec);
-    if (b[0] == '-') {
-        bs_sink_puts(s, "−");
-        bs_sink_puts(s, b + 1);
-    } else {
-        bs_sink_puts(s, b);
-    }
-}
-
-/* a number as an operand: in brackets when negative and paren is set (after
- * a binary operator, or as a factor of a product), so that no two signs meet */
+/* a number as an operand of the line of numbers (bs_fmt_operand) */
 static void num_op(bs_sink *s, double v, int prec, int paren)
 {
-    paren = paren && v < 0;
-    if (paren)
-        bs_sink_puts(s, "(");
-    num(s, v, prec);
-    if (paren)
-        bs_sink_puts(s, ")");
+    char b[48];
+    bs_fmt_operand(b, sizeof b, v, prec, paren);
+    bs_sink_puts(s, b);
 }
 
 /* writes the terms (symbols when values == 0, numbers otherwise) */
@@ -378,7 +360,7 @@ static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notat
         /* the symbols read 2λ · W_{p,q}; the numbers 2λ (already doubled) × W_{p,q} */
         bs_sink_puts(s, " + ");
         if (values) {
-            num(s, e->lambda * 2.0, prec);
+            num_op(s, e->lambda * 2.0, prec, 0);
             bs_sink_puts(s, " × ");
             num_op(s, e->w.value, prec, 1);
         } else {
@@ -396,7 +378,7 @@ static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_not
 {
     bs_sink yh = bs_sink_buffer(), yh_op = bs_sink_buffer(), y = bs_sink_buffer();
     if (values) {
-        num(&yh, e->yhat.value, prec);
+        num_op(&yh, e->yhat.value, prec, 0);
         num_op(&yh_op, e->yhat.value, prec, 1);
         num_op(&y, e->y.value, prec, 1);
     } else {
@@ -438,7 +420,7 @@ void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
         bs_sink_puts(s, " = ");
         if (e->show_scale) {
             if (values) {
-                num(s, e->scale, precision);
+                num_op(s, e->scale, precision, 0);
                 bs_sink_puts(s, " × ");
             } else {
                 bs_sink_puts(s, "(1/B) · ");
@@ -451,5 +433,5 @@ void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
         }
     }
     bs_sink_puts(s, " = ");
-    num(s, e->total, precision);
+    num_op(s, e->total, precision, 0);
 }

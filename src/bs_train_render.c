@@ -56,14 +56,6 @@ static void heading(bs_sink *s, const char *left, size_t rows, size_t cols)
     bs_sink_printf(s, "%zu×%zu\n", rows, cols);
 }
 
-/* A number as a factor of a product: negative numbers in brackets. */
-static void factor(char *buf, size_t size, double v, int prec)
-{
-    char n[40];
-    bs_fmt_num(n, sizeof n, v, prec);
-    snprintf(buf, size, v < 0 ? "(%s)" : "%s", n);
-}
-
 /* A rows×cols matrix as the trace shows one, indented by two spaces. */
 static void print_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int prec)
 {
@@ -134,9 +126,9 @@ static void first_update(bs_sink *s, const bs_train *t, int prec)
         for (size_t k = 0; k < shown; k++) {
             char name[48], old[40], grad[48], upd[40];
             element(name, sizeof name, p, k);
-            bs_fmt_num(old, sizeof old, p->before[k], prec);
-            factor(grad, sizeof grad, p->gradient[k], prec);
-            bs_fmt_num(upd, sizeof upd, p->after[k], prec);
+            bs_fmt_operand(old, sizeof old, p->before[k], prec, 0);
+            bs_fmt_operand(grad, sizeof grad, p->gradient[k], prec, 1);
+            bs_fmt_operand(upd, sizeof upd, p->after[k], prec, 0);
             bs_sink_printf(s, "  %s = %s − %s × %s = %s\n", name, old, a, grad, upd);
         }
         if (shown < count) {

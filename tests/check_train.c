@@ -442,7 +442,7 @@ START_TEST(test_text_and_csv)
     bs_train *t = train(net, 1000, 0.5, "b1,b2");
     char *text = render(t, BS_TRAIN_TEXT);
     ck_assert_ptr_nonnull(strstr(text, "W_{1,1}[2] = 0.4 − 0.5 × 0.082167 = 0.358916\n"));
-    ck_assert_ptr_nonnull(strstr(text, "W_{1,2}[2] = 0.5 − 0.5 × (-0.0226025) = 0.511301\n"));
+    ck_assert_ptr_nonnull(strstr(text, "W_{1,2}[2] = 0.5 − 0.5 × (−0.0226025) = 0.511301\n"));
     ck_assert_ptr_nonnull(strstr(text, "b[1]   frozen: stays"));
     ck_assert_ptr_nonnull(strstr(text, "\n    50  "));
     ck_assert_ptr_null(strstr(text, "\n    49  "));
