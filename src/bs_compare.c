@@ -99,9 +99,10 @@ static int no_step_given(const bs_grads_file *g)
 }
 
 /* Stores the values given for step `name` (its JSON path or argument name
- * is `p` in errors); takes ownership of v. */
+ * is `p` in errors); takes ownership of v.  Values from a program must be
+ * finite; backstep's own values (`own`, for bs_compare_answer) may not be. */
 static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty qty,
-                     size_t layer, size_t r, size_t cc, double *v, bs_error *err)
+                     size_t layer, size_t r, size_t cc, double *v, int own, bs_error *err)
 {
     const bs_trace *t = g->t;
     const bs_net *net = t->net;
@@ -128,7 +129,7 @@ static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty q
                             "expected %zu×%zu (%s convention, as in the trace), got %zu×%zu", er,
                             ec, conv_name(net), r, cc);
     }
-    for (size_t k = 0; k < r * cc; k++)
+    for (size_t k = 0; k < r * cc && !own; k++)
         if (!isfinite(v[k])) {
             free(v);
             return bs_error_set(err, BS_ERR_SPEC, p, "holds a value that is not finite");
@@ -179,7 +180,7 @@ static bs_status read_key(bs_grads_file *g, const cJSON *c, bs_error *err)
     st = bs_net_read_values(net, c, p, (int)qty, layer, &r, &cc, &v, err);
     if (st != BS_OK)
         return st;
-    return put(g, p, p, qty, layer, r, cc, v, err);
+    return put(g, p, p, qty, layer, r, cc, v, 0, err);
 }
 
 bs_status bs_grads_file_create(const bs_trace *t, bs_grads_file **out, bs_error *err)
@@ -197,8 +198,8 @@ bs_status bs_grads_file_create(const bs_trace *t, bs_grads_file **out, bs_error 
     return BS_OK;
 }
 
-bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *values,
-                            size_t rows, size_t cols, bs_error *err)
+static bs_status set_values(bs_grads_file *g, const char *name, const double *values,
+                            size_t rows, size_t cols, int own, bs_error *err)
 {
     bs_qty qty;
     size_t layer;
@@ -211,7 +212,13 @@ bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *va
     if (!v)
         return bs_error_set(err, BS_ERR_NOMEM, p, "out of memory");
     memcpy(v, values, sizeof(double) * rows * cols);
-    return put(g, p, p, qty, layer, rows, cols, v, err);
+    return put(g, p, p, qty, layer, rows, cols, v, own, err);
+}
+
+bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *values,
+                            size_t rows, size_t cols, bs_error *err)
+{
+    return set_values(g, name, values, rows, cols, 0, err);
 }
 
 bs_status bs_compare_load_string(const char *text, size_t len, const char *name,
@@ -286,11 +293,30 @@ void bs_compare_result_free(bs_compare_result *r)
     free(r);
 }
 
-/* |p − b| within the tolerances: |p − b| ≤ atol or ≤ rtol·max(|p|, |b|). */
+int bs_compare_close(double p, double b, double rtol, double atol)
+{
+    if (!isfinite(p) || !isfinite(b))
+        return 0;
+    double d = fabs(p - b);
+    return d <= atol || d <= rtol * fmax(fabs(p), fabs(b));
+}
+
 static int close_enough(double p, double b, const bs_compare_opts *o)
 {
-    double d = fabs(p - b);
-    return d <= o->atol || d <= o->rtol * fmax(fabs(p), fabs(b));
+    return bs_compare_close(p, b, o->rtol, o->atol);
+}
+
+/* |p − b| and |p − b| / max(|p|, |b|) (0 when both are 0); both infinite
+ * when either value is not finite. */
+static void difference(double p, double b, double *abs_d, double *rel_d)
+{
+    if (!isfinite(p) || !isfinite(b)) {
+        *abs_d = *rel_d = INFINITY;
+        return;
+    }
+    double d = fabs(p - b), m = fmax(fabs(p), fabs(b));
+    *abs_d = d;
+    *rel_d = m > 0 ? d / m : 0.0;
 }
 
 static int mats_agree(const bs_mat *a, const bs_mat *b, const bs_compare_opts *o)
@@ -323,6 +349,13 @@ static int to_row(const bs_net *net, const given *gv, bs_mat *m)
     return 0;
 }
 
+static double top_difference(const bs_compare_diff *e)
+{
+    double d, rel;
+    difference(e->program, e->backstep, &d, &rel);
+    return d;
+}
+
 /* The differences of a step whose shape matches: counts, largest, top list
  * (in displayed indices). */
 static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compare_opts *o,
@@ -340,8 +373,8 @@ static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compa
         for (size_t k = 0; k < c; k++) {
             double p = gv->v[i * c + k];
             double b = col ? tr.v[k * tr.cols + i] : tr.v[i * tr.cols + k];
-            double d = fabs(p - b), m = fmax(fabs(p), fabs(b));
-            double rel = m > 0 ? d / m : 0.0;
+            double d, rel;
+            difference(p, b, &d, &rel);
             if (d > s->max_abs)
                 s->max_abs = d;
             if (rel > s->max_rel)
@@ -351,7 +384,7 @@ static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compa
             s->n_wrong++;
             /* keep the BS_COMPARE_TOP largest |p − b|, largest first */
             size_t at = s->ntop;
-            while (at > 0 && fabs(s->top[at - 1].program - s->top[at - 1].backstep) < d)
+            while (at > 0 && top_difference(&s->top[at - 1]) < d)
                 at--;
             if (at >= BS_COMPARE_TOP)
                 continue;
@@ -488,6 +521,65 @@ static int explains_more(run *R, size_t u, size_t j)
     return 0;
 }
 
+/* 1 when a mistake made at step u (above j, not given), with value m there,
+ * reproduces every step the file gives that it affects directly: each given
+ * step k ≠ j computed, correctly, from u or from a step below u that the
+ * file does not give (dW7 and db7 for a mistake in dz7; da6 when the file
+ * gives it).  Steps below a given step are computed from the program's own
+ * values there, so they say nothing of u.  A mistake that the file's own
+ * steps contradict is never named.  Returns 1, 0, or −1 when memory ran
+ * out. */
+static int consistent_below(run *R, size_t u, size_t j, const bs_mat *m)
+{
+    const bs_trace *t = R->t;
+    size_t n = R->n;
+    bs_mat *vals = calloc(n, sizeof *vals);
+    unsigned char *open = calloc(n, 1), *owned = calloc(n, 1);
+    int ok = vals && open && owned ? 1 : -1;
+    for (size_t k = 0; ok == 1 && k < u; k++)
+        vals[k] = R->cur[k];
+    if (ok == 1) {
+        vals[u] = *m;
+        open[u] = 1;
+    }
+    for (size_t k = u + 1; ok == 1 && k < n; k++) {
+        size_t up = bs_mistake_upstream(t, k);
+        if (up == (size_t)-1 || !open[up])
+            continue;
+        bs_mistake_ctx ctx = {t, vals, k, R->nt};
+        bs_mat c = {0, 0, NULL};
+        if (bs_mistake_correct(&ctx, &c)) {
+            free(c.v);
+            ok = 0;
+            break;
+        }
+        const given *gv = &R->g->steps[k];
+        if (!gv->v) {
+            vals[k] = c;
+            open[k] = owned[k] = 1;
+            continue;
+        }
+        if (k != j) {
+            bs_mat prog;
+            if (to_row(t->net, gv, &prog)) {
+                ok = -1;
+            } else {
+                ok = mats_agree(&c, &prog, R->o);
+                free(prog.v);
+            }
+        }
+        free(c.v);
+    }
+    if (vals)
+        for (size_t k = 0; k < n; k++)
+            if (owned && owned[k])
+                free(vals[k].v);
+    free(vals);
+    free(open);
+    free(owned);
+    return ok;
+}
+
 /* Tries every catalogue mistake at step u (j itself, or a step above j the
  * file does not give) and carries it down to j.  On a match, fills the
  * step's diagnosis, and, when u is above j, keeps the implied values of the
@@ -531,6 +623,16 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
                             return -1;
                         }
                         hit = more;
+                    }
+                    if (hit) {
+                        int agrees = consistent_below(R, u, j, &m);
+                        if (agrees < 0) {
+                            free_chain(R, u, j);
+                            R->tmp[u] = R->cur[u];
+                            free(m.v);
+                            return -1;
+                        }
+                        hit = agrees;
                     }
                     if (hit) {
                         /* the steps between now hold what the program implies */
@@ -596,7 +698,8 @@ static void single_precision(const bs_trace *t, size_t j, bs_compare_step *s)
     double scale = 0.0;
     for (size_t k = 0; k < tr.rows * tr.cols; k++)
         scale = fmax(scale, fabs(tr.v[k]));
-    if (!(s->max_abs > 0) || s->max_abs > 1e-5 * scale)
+    if (!(s->max_abs > 0) || !isfinite(s->max_abs) || !isfinite(scale) ||
+        s->max_abs > 1e-5 * scale)
         return;
     char accept[48];
     if (s->max_rel <= 1e-5)
@@ -630,8 +733,7 @@ static void compare_loss(const bs_trace *t, const bs_grads_file *g, const bs_com
     s->top[0].row = s->top[0].col = 1;
     s->top[0].program = p;
     s->top[0].backstep = L;
-    s->max_abs = fabs(p - L);
-    s->max_rel = fmax(fabs(p), fabs(L)) > 0 ? s->max_abs / fmax(fabs(p), fabs(L)) : 0.0;
+    difference(p, L, &s->max_abs, &s->max_rel);
     if (close_enough(p, L, o)) {
         s->status = BS_CMP_AGREES;
         return;
@@ -832,7 +934,7 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
         const bs_step *s = bs_trace_find(t, un);
         display_shape(t, u, &dr, &dc);
         if (s)
-            st = bs_grads_file_set(g, un, s->value, dr, dc, err);
+            st = set_values(g, un, s->value, dr, dc, 1, err);
     }
     if (st == BS_OK)
         st = bs_grads_file_set(g, name, values, rows, cols, err);
@@ -991,8 +1093,10 @@ static void json_step(bs_sink *o, const bs_compare_step *s)
     bs_sink_json_string(o, s->key);
     bs_sink_printf(o, ", \"given_shape\": [%zu, %zu], \"wrong\": %zu, \"elements\": %zu",
                    s->prog_rows, s->prog_cols, s->n_wrong, s->n_elements);
-    bs_sink_printf(o, ", \"max_abs_difference\": %.17g, \"max_rel_difference\": %.17g",
-                   s->max_abs, s->max_rel);
+    bs_sink_printf(o, ", \"max_abs_difference\": ");
+    bs_sink_json_number(o, s->max_abs);
+    bs_sink_printf(o, ", \"max_rel_difference\": ");
+    bs_sink_json_number(o, s->max_rel);
     if (s->status == BS_CMP_INHERITS) {
         bs_sink_printf(o, ", \"inherits_from\": ");
         bs_sink_json_string(o, s->inherits_from);
@@ -1017,11 +1121,14 @@ static void json_step(bs_sink *o, const bs_compare_step *s)
         else
             bs_sink_printf(o, "null");
         bs_sink_printf(o, ", \"largest\": [");
-        for (size_t i = 0; i < s->ntop; i++)
-            bs_sink_printf(o, "%s{\"row\": %zu, \"col\": %zu, \"program\": %.17g, "
-                              "\"backstep\": %.17g}",
-                           i ? ", " : "", s->top[i].row, s->top[i].col, s->top[i].program,
-                           s->top[i].backstep);
+        for (size_t i = 0; i < s->ntop; i++) {
+            bs_sink_printf(o, "%s{\"row\": %zu, \"col\": %zu, \"program\": ", i ? ", " : "",
+                           s->top[i].row, s->top[i].col);
+            bs_sink_json_number(o, s->top[i].program);
+            bs_sink_printf(o, ", \"backstep\": ");
+            bs_sink_json_number(o, s->top[i].backstep);
+            bs_sink_printf(o, "}");
+        }
         bs_sink_printf(o, "]");
     }
     bs_sink_printf(o, "}");
@@ -1032,7 +1139,11 @@ void bs_compare_json(bs_sink *o, const bs_compare_result *r)
     bs_sink_printf(o, "{\n  \"agrees\": %s,\n  \"notation\": \"%s\",\n",
                    bs_compare_agrees(r) ? "true" : "false",
                    bs_notation_names[r->opts.notation]);
-    bs_sink_printf(o, "  \"rtol\": %.17g,\n  \"atol\": %.17g,\n", r->opts.rtol, r->opts.atol);
+    bs_sink_printf(o, "  \"rtol\": ");
+    bs_sink_json_number(o, r->opts.rtol);
+    bs_sink_printf(o, ",\n  \"atol\": ");
+    bs_sink_json_number(o, r->opts.atol);
+    bs_sink_printf(o, ",\n");
     bs_sink_printf(o, "  \"first_disagreement\": ");
     if (r->first >= 0)
         bs_sink_json_string(o, r->steps[r->first].name);
@@ -1040,11 +1151,11 @@ void bs_compare_json(bs_sink *o, const bs_compare_result *r)
         bs_sink_printf(o, "null");
     bs_sink_printf(o, ",\n  \"loss\": ");
     if (r->has_loss) {
-        bs_sink_printf(o, "{\"status\": \"%s\", \"program\": %.17g, \"backstep\": %.17g, "
-                          "\"note\": ",
-                       status_key(r->loss.status),
-                       r->loss.ntop ? r->loss.top[0].program : 0.0,
-                       r->loss.ntop ? r->loss.top[0].backstep : 0.0);
+        bs_sink_printf(o, "{\"status\": \"%s\", \"program\": ", status_key(r->loss.status));
+        bs_sink_json_number(o, r->loss.ntop ? r->loss.top[0].program : 0.0);
+        bs_sink_printf(o, ", \"backstep\": ");
+        bs_sink_json_number(o, r->loss.ntop ? r->loss.top[0].backstep : 0.0);
+        bs_sink_printf(o, ", \"note\": ");
         if (r->loss_note[0])
             bs_sink_json_string(o, r->loss_note);
         else

@@ -75,6 +75,12 @@ typedef struct bs_compare_result {
     long first;               /* index of the first disagreeing step, or -1 */
 } bs_compare_result;
 
+/* Returns 1 when a program's value p agrees with backstep's b: both are
+ * finite and |p − b| ≤ atol or |p − b| ≤ rtol · max(|p|, |b|).  A
+ * comparison with NaN or ±infinity, on either side, never agrees.  Every
+ * tolerance comparison of compare and quiz goes through here. */
+int bs_compare_close(double p, double b, double rtol, double atol);
+
 /* Returns the default options: rtol 1e-6, atol 1e-9, the file's notation. */
 bs_compare_opts bs_compare_defaults(void);
 

@@ -632,10 +632,11 @@ static void reveal(bs_quiz *q, const bs_step *st, bs_sink *s)
     bs_sink_puts(s, "\n");
 }
 
+/* An answer's element against the step's value: compare's agreement
+ * (never with a non-finite value), with the quiz's relative tolerance. */
 static int close_enough(double a, double v, double rtol)
 {
-    double d = fabs(a - v);
-    return d <= 1e-9 || d <= rtol * fmax(fabs(a), fabs(v));
+    return bs_compare_close(a, v, rtol, 1e-9);
 }
 
 /* compare's wording, said to a student */
@@ -1000,6 +1001,10 @@ void bs_quiz_score_line(const bs_quiz *q, bs_sink *s)
 /* The shortest of %.15g, %.16g and %.17g that reads back as v. */
 static void json_num(bs_sink *s, double v)
 {
+    if (!isfinite(v)) {
+        bs_sink_json_number(s, v);
+        return;
+    }
     char num[40];
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(num, sizeof num, "%.*g", prec, v);
