@@ -35,6 +35,7 @@ bs_compare_opts bs_compare_defaults(void)
     o.rtol = 1e-6;
     o.atol = 1e-9;
     o.notation = -1;
+    o.only = NULL;
     return o;
 }
 
@@ -714,6 +715,81 @@ static void single_precision(const bs_trace *t, size_t j, bs_compare_step *s)
              s->name, s->max_abs, s->max_abs / scale, accept);
 }
 
+/* Marks in req[] (by backward step index) the steps the file must give:
+ * those `only` names, or, when it is NULL, dW and db of every layer. */
+static bs_status required_steps(const bs_trace *t, const char *only, unsigned char *req,
+                                bs_error *err)
+{
+    const bs_net *net = t->net;
+    size_t n = bs_mistake_nsteps(t);
+    if (!only) {
+        for (size_t j = 0; j < n; j++)
+            req[j] = j % 4 == 2 || j % 4 == 3;
+        return BS_OK;
+    }
+    size_t named = 0;
+    for (const char *p = only; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len > 0 && (*p == ' ' || *p == '\t')) {
+            p++;
+            len--;
+        }
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        char name[64], shown[80];
+        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        bs_error_quote(shown, sizeof shown, name);
+        bs_qty q;
+        size_t l;
+        if (len >= sizeof name || (len > 0 && (bs_name_parse(name, &q, &l) != 0 ||
+                                               q == BS_Q_LOSS || l < 1 || l > net->L))) {
+            /* the nearest step name, written in the notation of the word */
+            char (*names)[48] = calloc(n, sizeof *names);
+            const char **cand = calloc(n + 1, sizeof *cand);
+            const char *near = NULL;
+            if (names && cand) {
+                bs_notation nt = notation_of(name);
+                for (size_t j = 0; j < n; j++) {
+                    bs_qty sq;
+                    size_t sl;
+                    bs_mistake_step_of(t, j, &sq, &sl);
+                    bs_name_grad(names[j], sizeof names[j], sq, sl, nt);
+                    cand[j] = names[j];
+                }
+                near = bs_suggest(name, cand);
+            }
+            char first[48], last[48], hint[80] = "";
+            bs_name_grad(first, sizeof first, BS_Q_A, net->L, BS_NOTATION_CODE);
+            bs_name_grad(last, sizeof last, BS_Q_B, 1, BS_NOTATION_CODE);
+            if (near)
+                snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", near);
+            bs_status st = bs_error_set(
+                err, BS_ERR_USAGE, "--only",
+                "\"%s\" is not a backward step of this network%s: expected names like dW2, "
+                "g[2W], dL/dW2 from %s to %s",
+                shown, hint, first, last);
+            bs_error_set_file(err, NULL);
+            free(names);
+            free(cand);
+            return st;
+        }
+        if (len > 0) {
+            req[step_index(net, q, l)] = 1;
+            named++;
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    if (named == 0) {
+        bs_error_set(err, BS_ERR_USAGE, "--only", "names no step: expected names like dW2,db2");
+        bs_error_set_file(err, NULL);
+        return BS_ERR_USAGE;
+    }
+    return BS_OK;
+}
+
 /* The loss: backstep's, and how a program's could differ. */
 static void compare_loss(const bs_trace *t, const bs_grads_file *g, const bs_compare_opts *o,
                          bs_compare_result *r)
@@ -784,13 +860,18 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
     R.cur = calloc(n, sizeof *R.cur);
     R.tmp = calloc(n, sizeof *R.tmp);
     R.given_j = calloc(n, 1);
+    unsigned char *req = calloc(n, 1);
     if (r)
         r->steps = calloc(n, sizeof *r->steps);
     bs_status st = BS_OK;
-    if (!r || !r->steps || !R.cur || !R.tmp || !R.given_j) {
+    if (!r || !r->steps || !R.cur || !R.tmp || !R.given_j || !req) {
         st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
         goto done;
     }
+    if ((st = required_steps(t, o.only, req, err)) != BS_OK)
+        goto done;
+    r->only = o.only != NULL;
+    o.only = NULL; /* the result does not keep the caller's string */
     r->opts = o;
     r->B = t->net->B;
     r->nsteps = n;
@@ -811,6 +892,10 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         if (!gv->v) {
             /* not given: what the program's own values above imply */
             s->status = BS_CMP_NOT_GIVEN;
+            if (req[j]) {
+                s->missing = 1;
+                r->n_missing++;
+            }
             bs_mistake_ctx ctx = {t, R.cur, j, R.nt};
             if (j == 0 || bs_mistake_correct(&ctx, &R.cur[j])) {
                 free(R.cur[j].v);
@@ -897,6 +982,7 @@ done:
     free(R.cur);
     free(R.tmp);
     free(R.given_j);
+    free(req);
     if (st != BS_OK) {
         bs_compare_result_free(r);
         return st;
@@ -940,6 +1026,7 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
         st = bs_grads_file_set(g, name, values, rows, cols, err);
     if (st == BS_OK) {
         bs_compare_opts oo = o ? *o : bs_compare_defaults();
+        oo.only = NULL;
         if (oo.notation < 0)
             oo.notation = (int)notation_of(name);
         st = bs_compare_run(t, g, &oo, &r, err);
@@ -953,6 +1040,8 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
 
 int bs_compare_agrees(const bs_compare_result *r)
 {
+    if (r->n_missing > 0)
+        return 0;
     if (r->has_loss && r->loss.status != BS_CMP_AGREES)
         return 0;
     for (size_t j = 0; j < r->nsteps; j++)
@@ -1012,7 +1101,8 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         const bs_compare_step *s = &r->steps[j];
         char shape[48];
         snprintf(shape, sizeof shape, "%zu×%zu", s->rows, s->cols);
-        bs_sink_printf(o, "  %-*s  %-9s  %s", (int)wname, s->name, shape, status_word(s->status));
+        bs_sink_printf(o, "  %-*s  %-9s  %s", (int)wname, s->name, shape,
+                       s->missing ? "MISSING (required)" : status_word(s->status));
         if (s->status == BS_CMP_DISAGREES) {
             n_dis++;
             if (s->prog_rows != s->rows || s->prog_cols != s->cols)
@@ -1068,13 +1158,33 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
     }
     if (r->has_loss && r->loss.status != BS_CMP_AGREES)
         n_dis++;
-    if (n_dis == 0 && n_inh == 0)
+    if (r->n_missing) {
+        bs_sink_printf(o, "%smissing: ", r->first >= 0 ? "" : "\n");
+        size_t k = 0;
+        for (size_t j = 0; j < r->nsteps; j++)
+            if (r->steps[j].missing)
+                bs_sink_printf(o, "%s%s", k++ ? ", " : "", r->steps[j].name);
+        if (r->only)
+            bs_sink_printf(o, " — named by --only, not given by the file\n");
+        else
+            bs_sink_printf(o, " — the parameter gradients (dW and db) of every layer are "
+                              "required unless --only names the steps to check\n");
+    }
+    if (n_dis == 0 && n_inh == 0 && r->n_missing == 0)
         bs_sink_printf(o, "\nverdict: all %zu given step%s agree%s\n", r->n_given,
                        r->n_given == 1 ? "" : "s", r->has_loss ? ", and the loss" : "");
+    else if (n_dis == 0 && n_inh == 0)
+        bs_sink_printf(o, "\nverdict: incomplete: %zu required step%s missing; %zu given step%s "
+                          "agree%s\n",
+                       r->n_missing, r->n_missing == 1 ? "" : "s", r->n_given,
+                       r->n_given == 1 ? "" : "s", r->n_given == 1 ? "s" : "");
     else
-        bs_sink_printf(o, "\nverdict: %zu disagree%s, %zu inherit%s, %zu agree%s, %zu not given\n",
+        bs_sink_printf(o, "\nverdict: %zu disagree%s, %zu inherit%s, %zu agree%s, %zu not given%s",
                        n_dis, n_dis == 1 ? "s" : "", n_inh, n_inh == 1 ? "s" : "", r->n_agree,
-                       r->n_agree == 1 ? "s" : "", r->nsteps - r->n_given);
+                       r->n_agree == 1 ? "s" : "", r->nsteps - r->n_given,
+                       r->n_missing ? "" : "\n");
+    if (r->n_missing && (n_dis || n_inh))
+        bs_sink_printf(o, " (%zu of them required: missing)\n", r->n_missing);
 }
 
 static void json_step(bs_sink *o, const bs_compare_step *s)
@@ -1083,8 +1193,8 @@ static void json_step(bs_sink *o, const bs_compare_step *s)
     bs_sink_json_string(o, s->name);
     bs_sink_printf(o, ", \"id\": ");
     bs_sink_json_string(o, s->id);
-    bs_sink_printf(o, ", \"status\": \"%s\", \"shape\": [%zu, %zu]", status_key(s->status),
-                   s->rows, s->cols);
+    bs_sink_printf(o, ", \"status\": \"%s\", \"shape\": [%zu, %zu]",
+                   s->missing ? "missing" : status_key(s->status), s->rows, s->cols);
     if (s->status == BS_CMP_NOT_GIVEN) {
         bs_sink_printf(o, "}");
         return;
@@ -1149,6 +1259,13 @@ void bs_compare_json(bs_sink *o, const bs_compare_result *r)
         bs_sink_json_string(o, r->steps[r->first].name);
     else
         bs_sink_printf(o, "null");
+    bs_sink_printf(o, ",\n  \"missing\": [");
+    for (size_t j = 0, k = 0; j < r->nsteps; j++)
+        if (r->steps[j].missing) {
+            bs_sink_printf(o, "%s", k++ ? ", " : "");
+            bs_sink_json_string(o, r->steps[j].name);
+        }
+    bs_sink_printf(o, "],\n  \"required\": \"%s\"", r->only ? "only" : "parameters");
     bs_sink_printf(o, ",\n  \"loss\": ");
     if (r->has_loss) {
         bs_sink_printf(o, "{\"status\": \"%s\", \"program\": ", status_key(r->loss.status));
