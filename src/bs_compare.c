@@ -615,25 +615,17 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
                 if (recompute_chain(R, u, j) == 0) {
                     hit = mats_agree(&R->tmp[j], prog, R->o) &&
                           !mats_agree(&R->tmp[j], &truth_j, R->o);
-                    if (hit && need_more) {
-                        int more = explains_more(R, u, j);
-                        if (more < 0) {
-                            free_chain(R, u, j);
-                            R->tmp[u] = R->cur[u];
-                            free(m.v);
-                            return -1;
-                        }
-                        hit = more;
-                    }
-                    if (hit) {
-                        int agrees = consistent_below(R, u, j, &m);
-                        if (agrees < 0) {
-                            free_chain(R, u, j);
-                            R->tmp[u] = R->cur[u];
-                            free(m.v);
-                            return -1;
-                        }
-                        hit = agrees;
+                    /* preferred only when it explains another wrong step;
+                     * named only when the file's steps below agree with it */
+                    if (hit && need_more)
+                        hit = explains_more(R, u, j);
+                    if (hit > 0)
+                        hit = consistent_below(R, u, j, &m);
+                    if (hit < 0) {
+                        free_chain(R, u, j);
+                        R->tmp[u] = R->cur[u];
+                        free(m.v);
+                        return -1;
                     }
                     if (hit) {
                         /* the steps between now hold what the program implies */
