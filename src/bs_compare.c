@@ -782,6 +782,25 @@ static bs_status required_steps(const bs_trace *t, const char *only, unsigned ch
     return BS_OK;
 }
 
+/* Says so when backstep's own value of step j is not finite somewhere: no
+ * value of a program agrees with it there (the spec's gradient overflows,
+ * as for a saturated output under bce). */
+static void not_finite(const bs_trace *t, size_t j, bs_compare_step *s)
+{
+    bs_mat tr = bs_mistake_truth(t, j);
+    for (size_t k = 0; k < tr.rows * tr.cols; k++)
+        if (!isfinite(tr.v[k])) {
+            int col = t->net->convention == BS_COLUMN;
+            size_t r = k / tr.cols + 1, c = k % tr.cols + 1;
+            s->reference_nonfinite = 1;
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "backstep's %s is not finite (%g at [%zu,%zu]): no value of the program "
+                     "agrees with it; the spec's own gradient overflows here",
+                     s->name, tr.v[k], col ? c : r, col ? r : c);
+            return;
+        }
+}
+
 /* The loss: backstep's, and how a program's could differ. */
 static void compare_loss(const bs_trace *t, const bs_grads_file *g, const bs_compare_opts *o,
                          bs_compare_result *r)
@@ -961,6 +980,8 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                 }
                 if (!found && same_shape)
                     single_precision(t, j, s);
+                if (!found)
+                    not_finite(t, j, s);
             }
         }
         free(R.cur[j].v);
@@ -1116,6 +1137,9 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         if (f->single_precision)
             bs_sink_printf(o, "\nfirst disagreement: %s — at the level of float32 rounding",
                            f->name);
+        else if (f->reference_nonfinite)
+            bs_sink_printf(o, "\nfirst disagreement: %s — backstep's own value is not finite",
+                           f->name);
         else if (f->mistake >= 0 && f->mistake_step[0] && strcmp(f->mistake_step, f->name) != 0)
             bs_sink_printf(o,
                            "\nfirst disagreement: %s — the bug entered above it, in %s, a step "
@@ -1134,6 +1158,8 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
             continue;
         if (s->diagnosis[0] && !s->single_precision) {
             bs_sink_printf(o, "diagnosis: %s\n", s->diagnosis);
+            if (s->mistake < 0)
+                text_top(o, s);
             continue;
         }
         if (s->single_precision) {

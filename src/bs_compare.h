@@ -69,6 +69,7 @@ typedef struct bs_compare_step {
     char inherits_from[48];   /* for BS_CMP_INHERITS: the step whose error it carries */
     char diagnosis[640];      /* "dz2 matches the result of …", or "" */
     int single_precision;     /* 1 when every difference is at float32 level */
+    int reference_nonfinite;  /* 1 when backstep's own value is NaN or ±inf somewhere */
 } bs_compare_step;
 
 typedef struct bs_compare_result {

@@ -825,7 +825,11 @@ static void try_answer(bs_quiz *q, const char *line, bs_answer *a, bs_sink *s)
                            at.a.cols, it->name, st->rows, st->cols, want);
         }
         bs_sink_puts(s, "\n");
-        if (at.kind == Q_UNEXPLAINED)
+        if (at.kind == Q_UNEXPLAINED && cs.reference_nonfinite)
+            bs_sink_printf(s, "  the value of %s is not finite: no answer is right here "
+                              "(skip shows it)\n",
+                           it->name);
+        else if (at.kind == Q_UNEXPLAINED)
             bs_sink_puts(s, "  no mistake of the catalogue reproduces these numbers\n");
         else
             bs_sink_printf(s, "  mistake: %s: %s\n", kind_name(at.kind),

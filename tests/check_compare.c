@@ -800,6 +800,9 @@ START_TEST(test_nonfinite_reference)
     ck_assert_int_eq(bs_compare_agrees(r), 0);
     ck_assert_int_eq(r->steps[0].status, BS_CMP_DISAGREES);
     ck_assert_int_eq(r->steps[0].single_precision, 0);
+    ck_assert_int_eq(r->steps[0].reference_nonfinite, 1);
+    ck_assert_int_eq(r->steps[0].mistake, -1);
+    ck_assert_ptr_nonnull(strstr(r->steps[0].diagnosis, "backstep's da1 is not finite"));
     ck_assert_int_eq(r->first, 0);
     for (size_t j = 1; j < 4; j++)
         ck_assert_int_eq(r->steps[j].status, BS_CMP_AGREES);

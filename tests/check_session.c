@@ -626,6 +626,7 @@ START_TEST(test_quiz_nonfinite_step)
     for (size_t i = 0; i < 3; i++)
         bs_quiz_feed(q, tries[i], &s);
     ck_assert(!contains(&s, "✓ right: g[1a]"));
+    ck_assert(contains(&s, "the value of g[1a] is not finite: no answer is right here"));
     bs_quiz_feed(q, "1", &s);
     ck_assert(contains(&s, "✓ right: g[1z]"));
     bs_quiz_score sc = bs_quiz_tally(q);

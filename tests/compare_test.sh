@@ -117,6 +117,7 @@ for v in 5 0 -1 -1e308; do
     assert_contains "infinite g[1a], program $v" "$T/out" "da1   1×1       DISAGREES"
     assert_lacks "infinite g[1a], program $v" "$T/out" "agrees (largest difference inf)"
     assert_contains "infinite g[1a], program $v" "$T/out" "dz1   1×1       agrees"
+    assert_contains "infinite g[1a], program $v" "$T/out" "diagnosis: backstep's da1 is not finite (inf at [1,1])"
     compare "$T/sat.json" "$T/satg.json" --format json
     assert_rc "infinite g[1a], program $v, json" 1
     strict "infinite g[1a], program $v, json" "$T/out"
