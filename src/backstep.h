@@ -258,7 +258,8 @@ BS_API bs_lib_status bs_run_compare(const bs_run *run, const bs_grad_set *set,
 /* Frees a comparison; NULL is allowed. */
 BS_API void bs_comparison_free(bs_comparison *cmp);
 
-/* Returns 1 when every step given (and the loss, if given) agrees, else 0. */
+/* Returns 1 when the set gives dW and db of every layer and every step given
+ * (and the loss, if given) agrees, else 0. */
 BS_API int bs_comparison_agrees(const bs_comparison *cmp);
 
 /* What the comparison found for one step. */

@@ -35,6 +35,7 @@ bs_compare_opts bs_compare_defaults(void)
     o.rtol = 1e-6;
     o.atol = 1e-9;
     o.notation = -1;
+    o.only = NULL;
     return o;
 }
 
@@ -99,9 +100,10 @@ static int no_step_given(const bs_grads_file *g)
 }
 
 /* Stores the values given for step `name` (its JSON path or argument name
- * is `p` in errors); takes ownership of v. */
+ * is `p` in errors); takes ownership of v.  Values from a program must be
+ * finite; backstep's own values (`own`, for bs_compare_answer) may not be. */
 static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty qty,
-                     size_t layer, size_t r, size_t cc, double *v, bs_error *err)
+                     size_t layer, size_t r, size_t cc, double *v, int own, bs_error *err)
 {
     const bs_trace *t = g->t;
     const bs_net *net = t->net;
@@ -128,7 +130,7 @@ static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty q
                             "expected %zu×%zu (%s convention, as in the trace), got %zu×%zu", er,
                             ec, conv_name(net), r, cc);
     }
-    for (size_t k = 0; k < r * cc; k++)
+    for (size_t k = 0; k < r * cc && !own; k++)
         if (!isfinite(v[k])) {
             free(v);
             return bs_error_set(err, BS_ERR_SPEC, p, "holds a value that is not finite");
@@ -179,7 +181,7 @@ static bs_status read_key(bs_grads_file *g, const cJSON *c, bs_error *err)
     st = bs_net_read_values(net, c, p, (int)qty, layer, &r, &cc, &v, err);
     if (st != BS_OK)
         return st;
-    return put(g, p, p, qty, layer, r, cc, v, err);
+    return put(g, p, p, qty, layer, r, cc, v, 0, err);
 }
 
 bs_status bs_grads_file_create(const bs_trace *t, bs_grads_file **out, bs_error *err)
@@ -197,8 +199,8 @@ bs_status bs_grads_file_create(const bs_trace *t, bs_grads_file **out, bs_error 
     return BS_OK;
 }
 
-bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *values,
-                            size_t rows, size_t cols, bs_error *err)
+static bs_status set_values(bs_grads_file *g, const char *name, const double *values,
+                            size_t rows, size_t cols, int own, bs_error *err)
 {
     bs_qty qty;
     size_t layer;
@@ -211,7 +213,13 @@ bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *va
     if (!v)
         return bs_error_set(err, BS_ERR_NOMEM, p, "out of memory");
     memcpy(v, values, sizeof(double) * rows * cols);
-    return put(g, p, p, qty, layer, rows, cols, v, err);
+    return put(g, p, p, qty, layer, rows, cols, v, own, err);
+}
+
+bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *values,
+                            size_t rows, size_t cols, bs_error *err)
+{
+    return set_values(g, name, values, rows, cols, 0, err);
 }
 
 bs_status bs_compare_load_string(const char *text, size_t len, const char *name,
@@ -286,11 +294,30 @@ void bs_compare_result_free(bs_compare_result *r)
     free(r);
 }
 
-/* |p − b| within the tolerances: |p − b| ≤ atol or ≤ rtol·max(|p|, |b|). */
+int bs_compare_close(double p, double b, double rtol, double atol)
+{
+    if (!isfinite(p) || !isfinite(b))
+        return 0;
+    double d = fabs(p - b);
+    return d <= atol || d <= rtol * fmax(fabs(p), fabs(b));
+}
+
 static int close_enough(double p, double b, const bs_compare_opts *o)
 {
-    double d = fabs(p - b);
-    return d <= o->atol || d <= o->rtol * fmax(fabs(p), fabs(b));
+    return bs_compare_close(p, b, o->rtol, o->atol);
+}
+
+/* |p − b| and |p − b| / max(|p|, |b|) (0 when both are 0); both infinite
+ * when either value is not finite. */
+static void difference(double p, double b, double *abs_d, double *rel_d)
+{
+    if (!isfinite(p) || !isfinite(b)) {
+        *abs_d = *rel_d = INFINITY;
+        return;
+    }
+    double d = fabs(p - b), m = fmax(fabs(p), fabs(b));
+    *abs_d = d;
+    *rel_d = m > 0 ? d / m : 0.0;
 }
 
 static int mats_agree(const bs_mat *a, const bs_mat *b, const bs_compare_opts *o)
@@ -323,6 +350,13 @@ static int to_row(const bs_net *net, const given *gv, bs_mat *m)
     return 0;
 }
 
+static double top_difference(const bs_compare_diff *e)
+{
+    double d, rel;
+    difference(e->program, e->backstep, &d, &rel);
+    return d;
+}
+
 /* The differences of a step whose shape matches: counts, largest, top list
  * (in displayed indices). */
 static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compare_opts *o,
@@ -340,8 +374,8 @@ static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compa
         for (size_t k = 0; k < c; k++) {
             double p = gv->v[i * c + k];
             double b = col ? tr.v[k * tr.cols + i] : tr.v[i * tr.cols + k];
-            double d = fabs(p - b), m = fmax(fabs(p), fabs(b));
-            double rel = m > 0 ? d / m : 0.0;
+            double d, rel;
+            difference(p, b, &d, &rel);
             if (d > s->max_abs)
                 s->max_abs = d;
             if (rel > s->max_rel)
@@ -351,7 +385,7 @@ static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compa
             s->n_wrong++;
             /* keep the BS_COMPARE_TOP largest |p − b|, largest first */
             size_t at = s->ntop;
-            while (at > 0 && fabs(s->top[at - 1].program - s->top[at - 1].backstep) < d)
+            while (at > 0 && top_difference(&s->top[at - 1]) < d)
                 at--;
             if (at >= BS_COMPARE_TOP)
                 continue;
@@ -488,6 +522,65 @@ static int explains_more(run *R, size_t u, size_t j)
     return 0;
 }
 
+/* 1 when a mistake made at step u (above j, not given), with value m there,
+ * reproduces every step the file gives that it affects directly: each given
+ * step k ≠ j computed, correctly, from u or from a step below u that the
+ * file does not give (dW7 and db7 for a mistake in dz7; da6 when the file
+ * gives it).  Steps below a given step are computed from the program's own
+ * values there, so they say nothing of u.  A mistake that the file's own
+ * steps contradict is never named.  Returns 1, 0, or −1 when memory ran
+ * out. */
+static int consistent_below(run *R, size_t u, size_t j, const bs_mat *m)
+{
+    const bs_trace *t = R->t;
+    size_t n = R->n;
+    bs_mat *vals = calloc(n, sizeof *vals);
+    unsigned char *open = calloc(n, 1), *owned = calloc(n, 1);
+    int ok = vals && open && owned ? 1 : -1;
+    for (size_t k = 0; ok == 1 && k < u; k++)
+        vals[k] = R->cur[k];
+    if (ok == 1) {
+        vals[u] = *m;
+        open[u] = 1;
+    }
+    for (size_t k = u + 1; ok == 1 && k < n; k++) {
+        size_t up = bs_mistake_upstream(t, k);
+        if (up == (size_t)-1 || !open[up])
+            continue;
+        bs_mistake_ctx ctx = {t, vals, k, R->nt};
+        bs_mat c = {0, 0, NULL};
+        if (bs_mistake_correct(&ctx, &c)) {
+            free(c.v);
+            ok = 0;
+            break;
+        }
+        const given *gv = &R->g->steps[k];
+        if (!gv->v) {
+            vals[k] = c;
+            open[k] = owned[k] = 1;
+            continue;
+        }
+        if (k != j) {
+            bs_mat prog;
+            if (to_row(t->net, gv, &prog)) {
+                ok = -1;
+            } else {
+                ok = mats_agree(&c, &prog, R->o);
+                free(prog.v);
+            }
+        }
+        free(c.v);
+    }
+    if (vals)
+        for (size_t k = 0; k < n; k++)
+            if (owned && owned[k])
+                free(vals[k].v);
+    free(vals);
+    free(open);
+    free(owned);
+    return ok;
+}
+
 /* Tries every catalogue mistake at step u (j itself, or a step above j the
  * file does not give) and carries it down to j.  On a match, fills the
  * step's diagnosis, and, when u is above j, keeps the implied values of the
@@ -522,15 +615,17 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
                 if (recompute_chain(R, u, j) == 0) {
                     hit = mats_agree(&R->tmp[j], prog, R->o) &&
                           !mats_agree(&R->tmp[j], &truth_j, R->o);
-                    if (hit && need_more) {
-                        int more = explains_more(R, u, j);
-                        if (more < 0) {
-                            free_chain(R, u, j);
-                            R->tmp[u] = R->cur[u];
-                            free(m.v);
-                            return -1;
-                        }
-                        hit = more;
+                    /* preferred only when it explains another wrong step;
+                     * named only when the file's steps below agree with it */
+                    if (hit && need_more)
+                        hit = explains_more(R, u, j);
+                    if (hit > 0)
+                        hit = consistent_below(R, u, j, &m);
+                    if (hit < 0) {
+                        free_chain(R, u, j);
+                        R->tmp[u] = R->cur[u];
+                        free(m.v);
+                        return -1;
                     }
                     if (hit) {
                         /* the steps between now hold what the program implies */
@@ -596,7 +691,8 @@ static void single_precision(const bs_trace *t, size_t j, bs_compare_step *s)
     double scale = 0.0;
     for (size_t k = 0; k < tr.rows * tr.cols; k++)
         scale = fmax(scale, fabs(tr.v[k]));
-    if (!(s->max_abs > 0) || s->max_abs > 1e-5 * scale)
+    if (!(s->max_abs > 0) || !isfinite(s->max_abs) || !isfinite(scale) ||
+        s->max_abs > 1e-5 * scale)
         return;
     char accept[48];
     if (s->max_rel <= 1e-5)
@@ -609,6 +705,100 @@ static void single_precision(const bs_trace *t, size_t j, bs_compare_step *s)
              "difference %.1e, %.1e of its largest value): is the program computing in "
              "float32? %s accepts it",
              s->name, s->max_abs, s->max_abs / scale, accept);
+}
+
+/* Marks in req[] (by backward step index) the steps the file must give:
+ * those `only` names, or, when it is NULL, dW and db of every layer. */
+static bs_status required_steps(const bs_trace *t, const char *only, unsigned char *req,
+                                bs_error *err)
+{
+    const bs_net *net = t->net;
+    size_t n = bs_mistake_nsteps(t);
+    if (!only) {
+        for (size_t j = 0; j < n; j++)
+            req[j] = j % 4 == 2 || j % 4 == 3;
+        return BS_OK;
+    }
+    size_t named = 0;
+    for (const char *p = only; *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        while (len > 0 && (*p == ' ' || *p == '\t')) {
+            p++;
+            len--;
+        }
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        char name[64], shown[80];
+        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        bs_error_quote(shown, sizeof shown, name);
+        bs_qty q;
+        size_t l;
+        if (len >= sizeof name || (len > 0 && (bs_name_parse(name, &q, &l) != 0 ||
+                                               q == BS_Q_LOSS || l < 1 || l > net->L))) {
+            /* the nearest step name, written in the notation of the word */
+            char (*names)[48] = calloc(n, sizeof *names);
+            const char **cand = calloc(n + 1, sizeof *cand);
+            const char *near = NULL;
+            if (names && cand) {
+                bs_notation nt = notation_of(name);
+                for (size_t j = 0; j < n; j++) {
+                    bs_qty sq;
+                    size_t sl;
+                    bs_mistake_step_of(t, j, &sq, &sl);
+                    bs_name_grad(names[j], sizeof names[j], sq, sl, nt);
+                    cand[j] = names[j];
+                }
+                near = bs_suggest(name, cand);
+            }
+            char first[48], last[48], hint[80] = "";
+            bs_name_grad(first, sizeof first, BS_Q_A, net->L, BS_NOTATION_CODE);
+            bs_name_grad(last, sizeof last, BS_Q_B, 1, BS_NOTATION_CODE);
+            if (near)
+                snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", near);
+            bs_status st = bs_error_set(
+                err, BS_ERR_USAGE, "--only",
+                "\"%s\" is not a backward step of this network%s: expected names like dW2, "
+                "g[2W], dL/dW2 from %s to %s",
+                shown, hint, first, last);
+            bs_error_set_file(err, NULL);
+            free(names);
+            free(cand);
+            return st;
+        }
+        if (len > 0) {
+            req[step_index(net, q, l)] = 1;
+            named++;
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    if (named == 0) {
+        bs_error_set(err, BS_ERR_USAGE, "--only", "names no step: expected names like dW2,db2");
+        bs_error_set_file(err, NULL);
+        return BS_ERR_USAGE;
+    }
+    return BS_OK;
+}
+
+/* Says so when backstep's own value of step j is not finite somewhere: no
+ * value of a program agrees with it there (the spec's gradient overflows,
+ * as for a saturated output under bce). */
+static void not_finite(const bs_trace *t, size_t j, bs_compare_step *s)
+{
+    bs_mat tr = bs_mistake_truth(t, j);
+    for (size_t k = 0; k < tr.rows * tr.cols; k++)
+        if (!isfinite(tr.v[k])) {
+            int col = t->net->convention == BS_COLUMN;
+            size_t r = k / tr.cols + 1, c = k % tr.cols + 1;
+            s->reference_nonfinite = 1;
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "backstep's %s is not finite (%g at [%zu,%zu]): no value of the program "
+                     "agrees with it; the spec's own gradient overflows here",
+                     s->name, tr.v[k], col ? c : r, col ? r : c);
+            return;
+        }
 }
 
 /* The loss: backstep's, and how a program's could differ. */
@@ -630,8 +820,7 @@ static void compare_loss(const bs_trace *t, const bs_grads_file *g, const bs_com
     s->top[0].row = s->top[0].col = 1;
     s->top[0].program = p;
     s->top[0].backstep = L;
-    s->max_abs = fabs(p - L);
-    s->max_rel = fmax(fabs(p), fabs(L)) > 0 ? s->max_abs / fmax(fabs(p), fabs(L)) : 0.0;
+    difference(p, L, &s->max_abs, &s->max_rel);
     if (close_enough(p, L, o)) {
         s->status = BS_CMP_AGREES;
         return;
@@ -682,13 +871,18 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
     R.cur = calloc(n, sizeof *R.cur);
     R.tmp = calloc(n, sizeof *R.tmp);
     R.given_j = calloc(n, 1);
+    unsigned char *req = calloc(n, 1);
     if (r)
         r->steps = calloc(n, sizeof *r->steps);
     bs_status st = BS_OK;
-    if (!r || !r->steps || !R.cur || !R.tmp || !R.given_j) {
+    if (!r || !r->steps || !R.cur || !R.tmp || !R.given_j || !req) {
         st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
         goto done;
     }
+    if ((st = required_steps(t, o.only, req, err)) != BS_OK)
+        goto done;
+    r->only = o.only != NULL;
+    o.only = NULL; /* the result does not keep the caller's string */
     r->opts = o;
     r->B = t->net->B;
     r->nsteps = n;
@@ -709,6 +903,10 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         if (!gv->v) {
             /* not given: what the program's own values above imply */
             s->status = BS_CMP_NOT_GIVEN;
+            if (req[j]) {
+                s->missing = 1;
+                r->n_missing++;
+            }
             bs_mistake_ctx ctx = {t, R.cur, j, R.nt};
             if (j == 0 || bs_mistake_correct(&ctx, &R.cur[j])) {
                 free(R.cur[j].v);
@@ -782,6 +980,8 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                 }
                 if (!found && same_shape)
                     single_precision(t, j, s);
+                if (!found)
+                    not_finite(t, j, s);
             }
         }
         free(R.cur[j].v);
@@ -795,6 +995,7 @@ done:
     free(R.cur);
     free(R.tmp);
     free(R.given_j);
+    free(req);
     if (st != BS_OK) {
         bs_compare_result_free(r);
         return st;
@@ -832,12 +1033,13 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
         const bs_step *s = bs_trace_find(t, un);
         display_shape(t, u, &dr, &dc);
         if (s)
-            st = bs_grads_file_set(g, un, s->value, dr, dc, err);
+            st = set_values(g, un, s->value, dr, dc, 1, err);
     }
     if (st == BS_OK)
         st = bs_grads_file_set(g, name, values, rows, cols, err);
     if (st == BS_OK) {
         bs_compare_opts oo = o ? *o : bs_compare_defaults();
+        oo.only = NULL;
         if (oo.notation < 0)
             oo.notation = (int)notation_of(name);
         st = bs_compare_run(t, g, &oo, &r, err);
@@ -851,6 +1053,8 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
 
 int bs_compare_agrees(const bs_compare_result *r)
 {
+    if (r->n_missing > 0)
+        return 0;
     if (r->has_loss && r->loss.status != BS_CMP_AGREES)
         return 0;
     for (size_t j = 0; j < r->nsteps; j++)
@@ -910,7 +1114,8 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         const bs_compare_step *s = &r->steps[j];
         char shape[48];
         snprintf(shape, sizeof shape, "%zu×%zu", s->rows, s->cols);
-        bs_sink_printf(o, "  %-*s  %-9s  %s", (int)wname, s->name, shape, status_word(s->status));
+        bs_sink_printf(o, "  %-*s  %-9s  %s", (int)wname, s->name, shape,
+                       s->missing ? "MISSING (required)" : status_word(s->status));
         if (s->status == BS_CMP_DISAGREES) {
             n_dis++;
             if (s->prog_rows != s->rows || s->prog_cols != s->cols)
@@ -932,6 +1137,9 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         if (f->single_precision)
             bs_sink_printf(o, "\nfirst disagreement: %s — at the level of float32 rounding",
                            f->name);
+        else if (f->reference_nonfinite)
+            bs_sink_printf(o, "\nfirst disagreement: %s — backstep's own value is not finite",
+                           f->name);
         else if (f->mistake >= 0 && f->mistake_step[0] && strcmp(f->mistake_step, f->name) != 0)
             bs_sink_printf(o,
                            "\nfirst disagreement: %s — the bug entered above it, in %s, a step "
@@ -950,6 +1158,8 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
             continue;
         if (s->diagnosis[0] && !s->single_precision) {
             bs_sink_printf(o, "diagnosis: %s\n", s->diagnosis);
+            if (s->mistake < 0)
+                text_top(o, s);
             continue;
         }
         if (s->single_precision) {
@@ -966,13 +1176,33 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
     }
     if (r->has_loss && r->loss.status != BS_CMP_AGREES)
         n_dis++;
-    if (n_dis == 0 && n_inh == 0)
+    if (r->n_missing) {
+        bs_sink_printf(o, "%smissing: ", r->first >= 0 ? "" : "\n");
+        size_t k = 0;
+        for (size_t j = 0; j < r->nsteps; j++)
+            if (r->steps[j].missing)
+                bs_sink_printf(o, "%s%s", k++ ? ", " : "", r->steps[j].name);
+        if (r->only)
+            bs_sink_printf(o, " — named by --only, not given by the file\n");
+        else
+            bs_sink_printf(o, " — the parameter gradients (dW and db) of every layer are "
+                              "required unless --only names the steps to check\n");
+    }
+    if (n_dis == 0 && n_inh == 0 && r->n_missing == 0)
         bs_sink_printf(o, "\nverdict: all %zu given step%s agree%s\n", r->n_given,
                        r->n_given == 1 ? "" : "s", r->has_loss ? ", and the loss" : "");
+    else if (n_dis == 0 && n_inh == 0)
+        bs_sink_printf(o, "\nverdict: incomplete: %zu required step%s missing; %zu given step%s "
+                          "agree%s\n",
+                       r->n_missing, r->n_missing == 1 ? "" : "s", r->n_given,
+                       r->n_given == 1 ? "" : "s", r->n_given == 1 ? "s" : "");
     else
-        bs_sink_printf(o, "\nverdict: %zu disagree%s, %zu inherit%s, %zu agree%s, %zu not given\n",
+        bs_sink_printf(o, "\nverdict: %zu disagree%s, %zu inherit%s, %zu agree%s, %zu not given%s",
                        n_dis, n_dis == 1 ? "s" : "", n_inh, n_inh == 1 ? "s" : "", r->n_agree,
-                       r->n_agree == 1 ? "s" : "", r->nsteps - r->n_given);
+                       r->n_agree == 1 ? "s" : "", r->nsteps - r->n_given,
+                       r->n_missing ? "" : "\n");
+    if (r->n_missing && (n_dis || n_inh))
+        bs_sink_printf(o, " (%zu of them required: missing)\n", r->n_missing);
 }
 
 static void json_step(bs_sink *o, const bs_compare_step *s)
@@ -981,8 +1211,8 @@ static void json_step(bs_sink *o, const bs_compare_step *s)
     bs_sink_json_string(o, s->name);
     bs_sink_printf(o, ", \"id\": ");
     bs_sink_json_string(o, s->id);
-    bs_sink_printf(o, ", \"status\": \"%s\", \"shape\": [%zu, %zu]", status_key(s->status),
-                   s->rows, s->cols);
+    bs_sink_printf(o, ", \"status\": \"%s\", \"shape\": [%zu, %zu]",
+                   s->missing ? "missing" : status_key(s->status), s->rows, s->cols);
     if (s->status == BS_CMP_NOT_GIVEN) {
         bs_sink_printf(o, "}");
         return;
@@ -991,8 +1221,10 @@ static void json_step(bs_sink *o, const bs_compare_step *s)
     bs_sink_json_string(o, s->key);
     bs_sink_printf(o, ", \"given_shape\": [%zu, %zu], \"wrong\": %zu, \"elements\": %zu",
                    s->prog_rows, s->prog_cols, s->n_wrong, s->n_elements);
-    bs_sink_printf(o, ", \"max_abs_difference\": %.17g, \"max_rel_difference\": %.17g",
-                   s->max_abs, s->max_rel);
+    bs_sink_printf(o, ", \"max_abs_difference\": ");
+    bs_sink_json_number(o, s->max_abs);
+    bs_sink_printf(o, ", \"max_rel_difference\": ");
+    bs_sink_json_number(o, s->max_rel);
     if (s->status == BS_CMP_INHERITS) {
         bs_sink_printf(o, ", \"inherits_from\": ");
         bs_sink_json_string(o, s->inherits_from);
@@ -1017,11 +1249,14 @@ static void json_step(bs_sink *o, const bs_compare_step *s)
         else
             bs_sink_printf(o, "null");
         bs_sink_printf(o, ", \"largest\": [");
-        for (size_t i = 0; i < s->ntop; i++)
-            bs_sink_printf(o, "%s{\"row\": %zu, \"col\": %zu, \"program\": %.17g, "
-                              "\"backstep\": %.17g}",
-                           i ? ", " : "", s->top[i].row, s->top[i].col, s->top[i].program,
-                           s->top[i].backstep);
+        for (size_t i = 0; i < s->ntop; i++) {
+            bs_sink_printf(o, "%s{\"row\": %zu, \"col\": %zu, \"program\": ", i ? ", " : "",
+                           s->top[i].row, s->top[i].col);
+            bs_sink_json_number(o, s->top[i].program);
+            bs_sink_printf(o, ", \"backstep\": ");
+            bs_sink_json_number(o, s->top[i].backstep);
+            bs_sink_printf(o, "}");
+        }
         bs_sink_printf(o, "]");
     }
     bs_sink_printf(o, "}");
@@ -1032,19 +1267,30 @@ void bs_compare_json(bs_sink *o, const bs_compare_result *r)
     bs_sink_printf(o, "{\n  \"agrees\": %s,\n  \"notation\": \"%s\",\n",
                    bs_compare_agrees(r) ? "true" : "false",
                    bs_notation_names[r->opts.notation]);
-    bs_sink_printf(o, "  \"rtol\": %.17g,\n  \"atol\": %.17g,\n", r->opts.rtol, r->opts.atol);
+    bs_sink_printf(o, "  \"rtol\": ");
+    bs_sink_json_number(o, r->opts.rtol);
+    bs_sink_printf(o, ",\n  \"atol\": ");
+    bs_sink_json_number(o, r->opts.atol);
+    bs_sink_printf(o, ",\n");
     bs_sink_printf(o, "  \"first_disagreement\": ");
     if (r->first >= 0)
         bs_sink_json_string(o, r->steps[r->first].name);
     else
         bs_sink_printf(o, "null");
+    bs_sink_printf(o, ",\n  \"missing\": [");
+    for (size_t j = 0, k = 0; j < r->nsteps; j++)
+        if (r->steps[j].missing) {
+            bs_sink_printf(o, "%s", k++ ? ", " : "");
+            bs_sink_json_string(o, r->steps[j].name);
+        }
+    bs_sink_printf(o, "],\n  \"required\": \"%s\"", r->only ? "only" : "parameters");
     bs_sink_printf(o, ",\n  \"loss\": ");
     if (r->has_loss) {
-        bs_sink_printf(o, "{\"status\": \"%s\", \"program\": %.17g, \"backstep\": %.17g, "
-                          "\"note\": ",
-                       status_key(r->loss.status),
-                       r->loss.ntop ? r->loss.top[0].program : 0.0,
-                       r->loss.ntop ? r->loss.top[0].backstep : 0.0);
+        bs_sink_printf(o, "{\"status\": \"%s\", \"program\": ", status_key(r->loss.status));
+        bs_sink_json_number(o, r->loss.ntop ? r->loss.top[0].program : 0.0);
+        bs_sink_printf(o, ", \"backstep\": ");
+        bs_sink_json_number(o, r->loss.ntop ? r->loss.top[0].backstep : 0.0);
+        bs_sink_printf(o, ", \"note\": ");
         if (r->loss_note[0])
             bs_sink_json_string(o, r->loss_note);
         else

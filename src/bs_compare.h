@@ -4,7 +4,9 @@
  * A gradient file is a JSON object whose keys are step names in any notation
  * ("dz2", "g[2z]", "dL/dW1", "∂L/∂b[1]", and "loss" or "L") and whose values
  * are numbers, vectors or matrices in the displayed orientation of the
- * spec's convention.  The steps given are compared in backward order; the
+ * spec's convention.  It must give the parameter gradients (dW and db) of
+ * every layer, or the steps named in opts.only.  The steps given are
+ * compared in backward order; the
  * first one that disagrees is where the bug entered, and the mistake
  * catalogue (bs_mistakes.h) names the mistake that reproduces its numbers.
  */
@@ -26,11 +28,16 @@ typedef struct bs_compare_opts {
     double rtol;    /* relative tolerance (default 1e-6) */
     double atol;    /* absolute tolerance (default 1e-9) */
     int notation;   /* a bs_notation for the report, or -1: the file's own */
+    /* The steps the file must give: a comma-separated list of backward steps
+     * in any notation ("dW2,db2", "g[2z], dL/db1"), or NULL for the
+     * parameter gradients (dW and db) of every layer.  Steps the file gives
+     * beyond them are compared and reported all the same. */
+    const char *only;
 } bs_compare_opts;
 
 /* What happened to one step. */
 typedef enum bs_compare_status {
-    BS_CMP_NOT_GIVEN = 0, /* the file does not give this step */
+    BS_CMP_NOT_GIVEN = 0, /* the file does not give this step (see missing) */
     BS_CMP_AGREES,        /* every element within the tolerance */
     BS_CMP_DISAGREES,     /* a mistake enters here */
     BS_CMP_INHERITS       /* wrong only because a step above it is wrong */
@@ -50,6 +57,7 @@ typedef struct bs_compare_step {
     char id[24];              /* canonical: "g[2z]", or "L" for the loss */
     char key[64];             /* the key as written in the file ("" when not given) */
     bs_compare_status status;
+    int missing;              /* 1 when not given although required */
     size_t rows, cols;        /* backstep's displayed shape */
     size_t prog_rows, prog_cols; /* the program's displayed shape */
     size_t n_elements, n_wrong;
@@ -61,6 +69,7 @@ typedef struct bs_compare_step {
     char inherits_from[48];   /* for BS_CMP_INHERITS: the step whose error it carries */
     char diagnosis[640];      /* "dz2 matches the result of …", or "" */
     int single_precision;     /* 1 when every difference is at float32 level */
+    int reference_nonfinite;  /* 1 when backstep's own value is NaN or ±inf somewhere */
 } bs_compare_step;
 
 typedef struct bs_compare_result {
@@ -72,8 +81,16 @@ typedef struct bs_compare_result {
     bs_compare_step *steps;   /* every backward step, in backward order */
     size_t nsteps;
     size_t n_given, n_agree;
+    size_t n_missing;         /* required steps the file does not give */
+    int only;                 /* 1 when opts.only named the required steps */
     long first;               /* index of the first disagreeing step, or -1 */
 } bs_compare_result;
+
+/* Returns 1 when a program's value p agrees with backstep's b: both are
+ * finite and |p − b| ≤ atol or |p − b| ≤ rtol · max(|p|, |b|).  A
+ * comparison with NaN or ±infinity, on either side, never agrees.  Every
+ * tolerance comparison of compare and quiz goes through here. */
+int bs_compare_close(double p, double b, double rtol, double atol);
 
 /* Returns the default options: rtol 1e-6, atol 1e-9, the file's notation. */
 bs_compare_opts bs_compare_defaults(void);
@@ -110,8 +127,11 @@ bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *va
 void bs_grads_file_free(bs_grads_file *g);
 
 /* Compares the file with the trace it was loaded against and diagnoses the
- * steps that disagree.  `o` may be NULL (defaults).  The caller frees *out
- * with bs_compare_result_free(). */
+ * steps that disagree; a required step (o->only) the file does not give is
+ * marked missing.  `o` may be NULL (defaults).  A name in o->only that is
+ * not a backward step of the network is BS_ERR_USAGE with err->where
+ * "--only" (and the nearest name, when one is close).  The caller frees
+ * *out with bs_compare_result_free(). */
 bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                          const bs_compare_opts *o, bs_compare_result **out,
                          bs_error *err);
@@ -134,7 +154,8 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
 /* Frees a comparison result; NULL is allowed. */
 void bs_compare_result_free(bs_compare_result *r);
 
-/* Returns 1 when every step (and the loss) given agrees, else 0. */
+/* Returns 1 when every required step is given and every step (and the
+ * loss) given agrees, else 0. */
 int bs_compare_agrees(const bs_compare_result *r);
 
 /* Writes the report as text: a line per step in backward order, then the

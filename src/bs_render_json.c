@@ -1,6 +1,7 @@
 /* bs_render_json.c — the trace for programs (documented in docs/json-output.md).
  * Numbers are printed with 17 significant digits, so they read back to the
- * same double; non-finite numbers, which JSON cannot hold, print as null. */
+ * same double; non-finite numbers, which JSON cannot hold, print as the
+ * strings "NaN", "Infinity" and "-Infinity" (bs_sink_json_number). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #define BS_VERSION "unknown"
 #endif
 
-/* a number as JSON (null when not finite) */
+/* a number as JSON (a string when not finite) */
 static void num(bs_sink *s, double v)
 {
     bs_sink_json_number(s, v);

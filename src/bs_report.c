@@ -122,29 +122,26 @@ static void write_json(bs_sink *s, const bs_report_item *items, size_t n)
         bs_sink_printf(s, ", \"method\": \"%s\", \"elements\": %zu, \"compared\": %zu, "
                           "\"failed\": %zu, \"nonfinite\": %zu, \"agree\": %zu, \"disagree\": %zu, "
                           "\"unresolved\": %zu, \"kinks_consistent\": %zu, "
-                          "\"kinks_inconsistent\": %zu, \"max_rel_error\": %.17g",
+                          "\"kinks_inconsistent\": %zu, \"max_rel_error\": ",
                        bs_method_names[t->opts.method], t->n_elements, t->n_compared,
                        t->n_failed, t->n_nonfinite, t->n_agree, t->n_disagree, t->n_unresolved,
-                       t->n_kink_ok, t->n_kink_bad, t->max_rel_error);
+                       t->n_kink_ok, t->n_kink_bad);
+        bs_sink_json_number(s, t->max_rel_error);
         size_t si, k;
         if (bs_trace_worst_failure(t, &si, &k) == 0) {
             const bs_step *w = &t->steps[si];
             bs_sink_printf(s, ", \"failure\": {\"step\": \"%s\", \"index\": [%zu, %zu], "
                               "\"analytic\": ",
                            w->id, k / w->cols + 1, k % w->cols + 1);
-            if (isfinite(w->value[k]))
-                bs_sink_printf(s, "%.17g", w->value[k]);
-            else
-                bs_sink_puts(s, "null");
+            bs_sink_json_number(s, w->value[k]);
             bs_sink_puts(s, ", \"numeric\": ");
-            if (isfinite(w->numeric[k]))
-                bs_sink_printf(s, "%.17g", w->numeric[k]);
-            else
-                bs_sink_puts(s, "null");
+            bs_sink_json_number(s, w->numeric[k]);
             const bs_failure *f = &t->failure;
             bs_sink_printf(s, ", \"verdict\": \"%s\"", bs_verdict_names[f->verdict]);
-            if (isfinite(f->numeric_error))
-                bs_sink_printf(s, ", \"numeric_error\": %.17g", f->numeric_error);
+            if (isfinite(f->numeric_error)) {
+                bs_sink_puts(s, ", \"numeric_error\": ");
+                bs_sink_json_number(s, f->numeric_error);
+            }
             if (f->ratio_name)
                 bs_sink_printf(s, ", \"ratio\": \"%s\"", f->ratio_name);
             if (f->side != BS_SIDE_NONE)

@@ -632,10 +632,11 @@ static void reveal(bs_quiz *q, const bs_step *st, bs_sink *s)
     bs_sink_puts(s, "\n");
 }
 
+/* An answer's element against the step's value: compare's agreement
+ * (never with a non-finite value), with the quiz's relative tolerance. */
 static int close_enough(double a, double v, double rtol)
 {
-    double d = fabs(a - v);
-    return d <= 1e-9 || d <= rtol * fmax(fabs(a), fabs(v));
+    return bs_compare_close(a, v, rtol, 1e-9);
 }
 
 /* compare's wording, said to a student */
@@ -824,7 +825,11 @@ static void try_answer(bs_quiz *q, const char *line, bs_answer *a, bs_sink *s)
                            at.a.cols, it->name, st->rows, st->cols, want);
         }
         bs_sink_puts(s, "\n");
-        if (at.kind == Q_UNEXPLAINED)
+        if (at.kind == Q_UNEXPLAINED && cs.reference_nonfinite)
+            bs_sink_printf(s, "  the value of %s is not finite: no answer is right here "
+                              "(skip shows it)\n",
+                           it->name);
+        else if (at.kind == Q_UNEXPLAINED)
             bs_sink_puts(s, "  no mistake of the catalogue reproduces these numbers\n");
         else
             bs_sink_printf(s, "  mistake: %s: %s\n", kind_name(at.kind),
@@ -1000,6 +1005,10 @@ void bs_quiz_score_line(const bs_quiz *q, bs_sink *s)
 /* The shortest of %.15g, %.16g and %.17g that reads back as v. */
 static void json_num(bs_sink *s, double v)
 {
+    if (!isfinite(v)) {
+        bs_sink_json_number(s, v);
+        return;
+    }
     char num[40];
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(num, sizeof num, "%.*g", prec, v);

@@ -138,8 +138,10 @@ void bs_sink_json_string(bs_sink *s, const char *v)
 
 void bs_sink_json_number(bs_sink *s, double v)
 {
-    if (!isfinite(v))
-        bs_sink_puts(s, "null");
+    if (isnan(v))
+        bs_sink_puts(s, "\"NaN\"");
+    else if (isinf(v))
+        bs_sink_puts(s, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
     else if (v == 0.0)
         bs_sink_puts(s, "0");
     else

@@ -49,8 +49,10 @@ void bs_sink_repeat(bs_sink *s, const char *str, size_t count);
 void bs_sink_json_string(bs_sink *s, const char *str);
 
 /* Writes a number as JSON: with 17 significant digits (enough to read back
- * the same double), 0 as 0, and null for NaN and ±infinity, which JSON
- * cannot hold. */
+ * the same double), 0 as 0.  NaN and ±infinity, which JSON cannot hold, are
+ * written as the strings "NaN", "Infinity" and "-Infinity" (what Python's
+ * float() and JavaScript's Number() read back), never as bare tokens.
+ * Every number of every JSON output goes through here. */
 void bs_sink_json_number(bs_sink *s, double v);
 
 /* Writes a text field of CSV (RFC 4180): as it is, or in double quotes

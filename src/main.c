@@ -85,6 +85,9 @@ static const option_def options[] = {
     {"--notation", "NOTATION", CMD_COMPARE,
      "names of the steps in the report: g, partial or code (default: the notation of the "
      "file's first key)"},
+    {"--only", "LIST", CMD_COMPARE,
+     "compare: the steps the file must give, in any notation, e.g. dW2,db2 (default: dW "
+     "and db of every layer); other steps it gives are compared too"},
     {"--rtol", "R", CMD_COMPARE,
      "compare: relative tolerance between the program's values and backstep's, below 1 "
      "(default 1e-6)"},
@@ -201,6 +204,7 @@ typedef struct cli {
     int digits;         /* exercise --digits (0: the default) */
     unsigned formats;   /* exercise --formats (0: the default) */
     const char *quiz_only;   /* quiz --only */
+    const char *compare_only; /* compare --only */
     double quiz_tolerance;   /* quiz --tolerance, 0 for the default */
     const char *quiz_record; /* quiz --record */
 } cli;
@@ -284,9 +288,11 @@ static const help_topic help_topics[] = {
      "down.  It names the first step that disagrees (where the bug entered; later\n"
      "steps inherit it) and the mistake from its catalogue that reproduces the\n"
      "program's numbers, e.g. \"dz2 matches the result of leaving out\n"
-     "sigmoid'(z2) in dz2\".  - reads GRADS.json from standard input.\n\noptions:\n",
-     "\nexit status: 0 every given step agrees, 1 a step disagrees, 2 usage error,\n"
-     "bad spec, bad gradient file or i/o error\n"},
+     "sigmoid'(z2) in dz2\".  The file must give dW and db of every layer, or\n"
+     "the steps --only names.  - reads GRADS.json from standard input.\n\noptions:\n",
+     "\nexit status: 0 every required step is given and every given step agrees,\n"
+     "1 a step disagrees or a required step is missing, 2 usage error, bad spec,\n"
+     "bad gradient file or i/o error\n"},
     {"sweep", CMD_SWEEP,
      "usage: backstep sweep SPEC ELEMENT [options]\n\n"
      "Evaluates one gradient element with each numerical method (forward,\n"
@@ -651,6 +657,8 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--max-layers") == 0) {
         if (parse_size(v, &c->limits.max_layers) || c->limits.max_layers == 0)
             return bad_usage("--max-layers expects a positive number, got \"%s\"", v);
+    } else if (strcmp(name, "--only") == 0 && c->command == CMD_COMPARE) {
+        c->compare_only = v;
     } else if (strcmp(name, "--only") == 0) {
         c->quiz_only = v;
     } else if (strcmp(name, "--tolerance") == 0) {
@@ -1276,6 +1284,7 @@ static int cmd_compare(cli *c)
         o.atol = c->atol;
     if (c->notation_set)
         o.notation = (int)c->render.notation;
+    o.only = c->compare_only;
     int rc = 0;
     if (bs_trace_build(net, &t, &err) != BS_OK) {
         bs_error_set_file(&err, path);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bs_compare.h"
+#include "bs_json.h"
 #include "bs_mistakes.h"
 #include "bs_net.h"
 #include "bs_trace.h"
@@ -151,7 +152,10 @@ START_TEST(test_load_column_shapes)
     bs_grads_file *g = NULL;
     bs_compare_result *r = NULL;
     ck_assert_int_eq(bs_compare_load_string(json, strlen(json), "g.json", f.t, &g, NULL), BS_OK);
-    ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, NULL), BS_OK);
+    /* the one step checked is named: the others are not required */
+    bs_compare_opts o = bs_compare_defaults();
+    o.only = "g[1W]";
+    ck_assert_int_eq(bs_compare_run(f.t, g, &o, &r, NULL), BS_OK);
     ck_assert_int_eq(bs_compare_agrees(r), 1);
     ck_assert_uint_eq(r->n_given, 1);
     ck_assert_int_eq(r->opts.notation, BS_NOTATION_G);
@@ -621,6 +625,260 @@ START_TEST(test_wrong_formula_own_a)
 }
 END_TEST
 
+/* ---- required steps, --only ------------------------------------------- */
+
+/* A gradient set of the trace's own values for the steps `ids` (canonical),
+ * with the step `wrong` (or NULL) negated. */
+static bs_grads_file *own_values(const fixture *f, const char *const *ids, size_t n,
+                                 const char *wrong)
+{
+    bs_grads_file *g = NULL;
+    ck_assert_int_eq(bs_grads_file_create(f->t, &g, NULL), BS_OK);
+    for (size_t i = 0; i < n; i++) {
+        const bs_step *s = step(f, ids[i]);
+        double v[64];
+        ck_assert_uint_le(s->rows * s->cols, 64);
+        for (size_t k = 0; k < s->rows * s->cols; k++)
+            v[k] = wrong && strcmp(wrong, ids[i]) == 0 ? -s->value[k] : s->value[k];
+        ck_assert_int_eq(bs_grads_file_set(g, ids[i], v, s->rows, s->cols, NULL), BS_OK);
+    }
+    return g;
+}
+
+static const struct {
+    const char *given; /* canonical ids, comma-separated */
+    const char *only;  /* opts.only, or NULL */
+    const char *wrong; /* the step given negated, or NULL */
+    int agrees;
+    size_t missing;
+    const char *missing_names; /* in the JSON report, in the file's notation */
+} req_cases[] = {
+    /* every parameter gradient of the 4-5-3 network (2 layers): W and b */
+    {"g[2W],g[2b],g[1W],g[1b]", NULL, NULL, 1, 0, "[]"},
+    /* dW1 left out: the parameter gradients are required */
+    {"g[2a],g[2z],g[2W],g[2b],g[1a],g[1z],g[1b]", NULL, NULL, 0, 1, "[\"g[1W]\"]"},
+    {"g[2b]", NULL, NULL, 0, 3, "[\"g[2W]\", \"g[1W]\", \"g[1b]\"]"},
+    /* the steps named are the ones required, in any notation */
+    {"g[2b]", "db2", NULL, 1, 0, "[]"},
+    {"g[2b]", " dL/dW2 , ∂L/∂b[2]", NULL, 0, 1, "[\"g[2W]\"]"},
+    {"g[2W],g[2b]", "dW2,g[2b]", NULL, 1, 0, "[]"},
+    /* a step given beyond --only is compared all the same */
+    {"g[2W],g[2b]", "dW2", "g[2b]", 0, 0, "[]"},
+};
+
+START_TEST(test_required_steps)
+{
+    fixture f = setup_file("4-5-3-softmax-ce-l2.json");
+    char ids[8][16];
+    const char *idp[8];
+    size_t n = 0;
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", req_cases[_i].given);
+    for (char *tok = strtok(buf, ","); tok && n < 8; tok = strtok(NULL, ",")) {
+        snprintf(ids[n], sizeof ids[n], "%s", tok);
+        idp[n] = ids[n];
+        n++;
+    }
+    bs_grads_file *g = own_values(&f, idp, n, req_cases[_i].wrong);
+    bs_compare_opts o = bs_compare_defaults();
+    o.only = req_cases[_i].only;
+    bs_compare_result *r = NULL;
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert_int_eq(bs_compare_run(f.t, g, &o, &r, &err), BS_OK);
+    ck_assert_int_eq(bs_compare_agrees(r), req_cases[_i].agrees);
+    ck_assert_uint_eq(r->n_missing, req_cases[_i].missing);
+    size_t marked = 0;
+    for (size_t j = 0; j < r->nsteps; j++) {
+        marked += (size_t)r->steps[j].missing;
+        if (r->steps[j].missing)
+            ck_assert_int_eq(r->steps[j].status, BS_CMP_NOT_GIVEN);
+    }
+    ck_assert_uint_eq(marked, req_cases[_i].missing);
+    if (req_cases[_i].wrong)
+        ck_assert_int_eq(r->steps[3].status, BS_CMP_DISAGREES); /* g[2b] */
+    /* the reports name what is missing */
+    bs_sink s = bs_sink_buffer();
+    bs_compare_json(&s, r);
+    ck_assert_ptr_nonnull(s.buf);
+    char want[160];
+    snprintf(want, sizeof want, "\"missing\": %s", req_cases[_i].missing_names);
+    ck_assert_msg(strstr(s.buf, want) != NULL, "JSON lacks %s: %s", want, s.buf);
+    bs_sink_free_buffer(&s);
+    s = bs_sink_buffer();
+    bs_compare_text(&s, r);
+    ck_assert_ptr_nonnull(s.buf);
+    if (req_cases[_i].missing) {
+        ck_assert_ptr_nonnull(strstr(s.buf, "MISSING (required)"));
+        ck_assert_ptr_nonnull(strstr(s.buf, "\nmissing: g["));
+        ck_assert_ptr_null(strstr(s.buf, "verdict: all"));
+    } else {
+        ck_assert_ptr_null(strstr(s.buf, "MISSING"));
+    }
+    bs_sink_free_buffer(&s);
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    teardown(&f);
+}
+END_TEST
+
+/* --only naming something that is not a backward step of the network */
+static const struct {
+    const char *only;
+    const char *phrase;
+} bad_only[] = {
+    {"dW3", "\"dW3\" is not a backward step of this network (did you mean \"dW2\"?)"},
+    {"dW2,g[2x]", "\"g[2x]\" is not a backward step"},
+    {"loss", "\"loss\" is not a backward step"},
+    {"dW2,dL/dW0", "\"dL/dW0\" is not a backward step"},
+    {" , ", "names no step"},
+};
+
+START_TEST(test_only_bad)
+{
+    fixture f = setup_file("4-5-3-softmax-ce-l2.json");
+    const char *ids[] = {"g[2W]", "g[2b]"};
+    bs_grads_file *g = own_values(&f, ids, 2, NULL);
+    bs_compare_opts o = bs_compare_defaults();
+    o.only = bad_only[_i].only;
+    bs_compare_result *r = (bs_compare_result *)1;
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert_int_eq(bs_compare_run(f.t, g, &o, &r, &err), BS_ERR_USAGE);
+    ck_assert_ptr_null(r);
+    ck_assert_str_eq(err.where, "--only");
+    ck_assert_str_eq(err.file, "");
+    ck_assert_msg(strstr(err.message, bad_only[_i].phrase) != NULL, "message: %s", err.message);
+    bs_grads_file_free(g);
+    teardown(&f);
+}
+END_TEST
+
+/* ---- non-finite values never agree --------------------------------------- */
+
+static const struct {
+    double p, b;
+    int close;
+} close_cases[] = {
+    {INFINITY, INFINITY, 0}, {-INFINITY, -INFINITY, 0}, {NAN, NAN, 0},     {5, INFINITY, 0},
+    {0, INFINITY, 0},        {-1e308, INFINITY, 0},     {INFINITY, 5, 0},  {0, NAN, 0},
+    {NAN, 0, 0},             {1, 1 + 1e-7, 1},          {0, 1e-10, 1},     {1, 1.1, 0},
+};
+
+START_TEST(test_close_nonfinite)
+{
+    ck_assert_int_eq(bs_compare_close(close_cases[_i].p, close_cases[_i].b, 1e-6, 1e-9),
+                     close_cases[_i].close);
+    /* however loose the tolerance */
+    if (!isfinite(close_cases[_i].p) || !isfinite(close_cases[_i].b))
+        ck_assert_int_eq(bs_compare_close(close_cases[_i].p, close_cases[_i].b, 1.0, INFINITY),
+                         0);
+}
+END_TEST
+
+/* One saturated sigmoid under bce: z = 1·1000 + 0, ŷ = σ(1000) = 1 in double,
+ * y = 0, so by hand g[1a] = (ŷ − y)/(ŷ(1 − ŷ)) = 1/0 = +inf, while g[1z] =
+ * ŷ − y = 1, g[1W] = a[0]ᵀ g[1z] = 1 and g[1b] = 1 are finite. */
+static const char *const SATURATED =
+    "{\"layers\": [1, 1], \"activations\": [\"sigmoid\"], \"loss\": \"bce\","
+    " \"params\": {\"W1\": [[1000]], \"b1\": [0]}, \"x\": [1], \"y\": [0]}";
+
+static const double sat_answers[] = {5, 0, -1, -1e308, 1e308};
+
+START_TEST(test_nonfinite_reference)
+{
+    fixture f = setup_text(SATURATED);
+    ck_assert(isinf(step(&f, "g[1a]")->value[0]));
+    char json[256];
+    snprintf(json, sizeof json, "{\"da1\": [[%.17g]], \"dz1\": [[1]], \"dW1\": [[1]], "
+                                "\"db1\": [1]}",
+             sat_answers[_i]);
+    bs_grads_file *g = NULL;
+    bs_compare_result *r = NULL;
+    ck_assert_int_eq(bs_compare_load_string(json, strlen(json), "g.json", f.t, &g, NULL), BS_OK);
+    ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, NULL), BS_OK);
+    ck_assert_int_eq(bs_compare_agrees(r), 0);
+    ck_assert_int_eq(r->steps[0].status, BS_CMP_DISAGREES);
+    ck_assert_int_eq(r->steps[0].single_precision, 0);
+    ck_assert_int_eq(r->steps[0].reference_nonfinite, 1);
+    ck_assert_int_eq(r->steps[0].mistake, -1);
+    ck_assert_ptr_nonnull(strstr(r->steps[0].diagnosis, "backstep's da1 is not finite"));
+    ck_assert_int_eq(r->first, 0);
+    for (size_t j = 1; j < 4; j++)
+        ck_assert_int_eq(r->steps[j].status, BS_CMP_AGREES);
+    /* the JSON report is JSON: no bare inf or nan */
+    bs_sink s = bs_sink_buffer();
+    bs_compare_json(&s, r);
+    ck_assert_ptr_nonnull(s.buf);
+    cJSON *root = NULL;
+    ck_assert_msg(bs_json_parse(s.buf, s.len, 64, &root, NULL) == BS_OK, "not JSON: %s", s.buf);
+    cJSON_Delete(root);
+    ck_assert_ptr_nonnull(strstr(s.buf, "\"backstep\": \"Infinity\""));
+    ck_assert_ptr_nonnull(strstr(s.buf, "\"max_abs_difference\": \"Infinity\""));
+    bs_sink_free_buffer(&s);
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+
+    /* the quiz's check: any answer to g[1a] is wrong, the right g[1z] right */
+    bs_compare_step st;
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert_int_eq(bs_compare_answer(f.t, "g[1a]", &sat_answers[_i], 1, 1, NULL, &st, &err),
+                     BS_OK);
+    ck_assert_int_eq(st.status, BS_CMP_DISAGREES);
+    double one = 1.0;
+    ck_assert_int_eq(bs_compare_answer(f.t, "g[1z]", &one, 1, 1, NULL, &st, &err), BS_OK);
+    ck_assert_int_eq(st.status, BS_CMP_AGREES);
+    teardown(&f);
+}
+END_TEST
+
+/* ---- a diagnosis the file's own steps contradict is never made ----------- */
+
+/* Seven sigmoid layers (tests/compare-7-sigmoid.json): the gradients of the
+ * first layers are small.  A file with the trace's own parameter gradients
+ * (or every step) but dW1 and db1 zeroed: a mistake above dW1 that makes it
+ * nearly zero (relu's derivative in a deep dz) would change dW and db of the
+ * layers in between too, which the file gives right; no such mistake may be
+ * named.  A sign flipped in dz7, carried down to every layer, still is. */
+START_TEST(test_deep_diagnosis_consistent)
+{
+    fixture f = setup_file("../tests/compare-7-sigmoid.json");
+    int params_only = _i % 2, flip = _i / 2;
+    bs_grads_file *g = NULL;
+    ck_assert_int_eq(bs_grads_file_create(f.t, &g, NULL), BS_OK);
+    for (size_t i = 0; i < f.t->nsteps; i++) {
+        const bs_step *s = &f.t->steps[i];
+        if (s->kind != BS_STEP_BACKWARD ||
+            (params_only && s->qty != BS_Q_W && s->qty != BS_Q_B))
+            continue;
+        double v[16];
+        ck_assert_uint_le(s->rows * s->cols, 16);
+        for (size_t k = 0; k < s->rows * s->cols; k++)
+            v[k] = flip ? -s->value[k] : s->layer == 1 && s->qty != BS_Q_A && s->qty != BS_Q_Z
+                                             ? 0.0
+                                             : s->value[k];
+        ck_assert_int_eq(bs_grads_file_set(g, s->id, v, s->rows, s->cols, NULL), BS_OK);
+    }
+    bs_compare_result *r = NULL;
+    ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, NULL), BS_OK);
+    ck_assert_int_eq(bs_compare_agrees(r), 0);
+    ck_assert_int_ge(r->first, 0);
+    const bs_compare_step *first = &r->steps[r->first];
+    if (flip) {
+        ck_assert_msg(first->mistake == BS_MISTAKE_SIGN, "%s: %s", first->name, first->diagnosis);
+    } else {
+        ck_assert_str_eq(first->id, "g[1W]");
+        for (size_t j = 0; j < r->nsteps; j++)
+            ck_assert_msg(r->steps[j].mistake < 0, "%s: %s", r->steps[j].name,
+                          r->steps[j].diagnosis);
+    }
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    teardown(&f);
+}
+END_TEST
+
 Suite *compare_suite(void)
 {
     Suite *s = suite_create("compare");
@@ -633,6 +891,18 @@ Suite *compare_suite(void)
     tc = tcase_create("catalogue");
     tcase_add_loop_test(tc, test_catalogue_mistake, 0, BS_MISTAKE_COUNT);
     tcase_add_test(tc, test_wrong_formula_own_a);
+    tcase_add_loop_test(tc, test_deep_diagnosis_consistent, 0, 4);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("required");
+    tcase_add_loop_test(tc, test_required_steps, 0,
+                        (int)(sizeof req_cases / sizeof req_cases[0]));
+    tcase_add_loop_test(tc, test_only_bad, 0, (int)(sizeof bad_only / sizeof bad_only[0]));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("nonfinite");
+    tcase_add_loop_test(tc, test_close_nonfinite, 0,
+                        (int)(sizeof close_cases / sizeof close_cases[0]));
+    tcase_add_loop_test(tc, test_nonfinite_reference, 0,
+                        (int)(sizeof sat_answers / sizeof sat_answers[0]));
     suite_add_tcase(s, tc);
     tc = tcase_create("correct");
     tcase_add_loop_test(tc, test_correct_never_diagnosed, 0,

@@ -611,6 +611,37 @@ START_TEST(test_quiz_code_column)
 }
 END_TEST
 
+/* One saturated sigmoid under bce (ŷ = σ(1000) = 1 in double, y = 0): by
+ * hand g[1a] = (ŷ − y)/(ŷ(1 − ŷ)) = +inf and g[1z] = ŷ − y = 1.  No answer to
+ * g[1a] is right (a comparison with infinity never agrees), and the right
+ * g[1z] is right although the step above it is not finite. */
+START_TEST(test_quiz_nonfinite_step)
+{
+    bs_net *net = bs_test_load("{\"layers\": [1, 1], \"activations\": [\"sigmoid\"], "
+                               "\"loss\": \"bce\", \"params\": {\"W1\": [[1000]], "
+                               "\"b1\": [0]}, \"x\": [1], \"y\": [0]}");
+    bs_trace *t = NULL;
+    ck_assert_int_eq(bs_trace_build(net, &t, NULL), BS_OK);
+    bs_quiz *q = quiz(t, "g[1a],g[1z]");
+    bs_sink s = bs_sink_buffer();
+    bs_quiz_start(q, &s);
+    static const char *const tries[] = {"5", "-1e308", "0"};
+    for (size_t i = 0; i < 3; i++)
+        bs_quiz_feed(q, tries[i], &s);
+    ck_assert(!contains(&s, "✓ right: g[1a]"));
+    ck_assert(contains(&s, "the value of g[1a] is not finite: no answer is right here"));
+    bs_quiz_feed(q, "1", &s);
+    ck_assert(contains(&s, "✓ right: g[1z]"));
+    bs_quiz_score sc = bs_quiz_tally(q);
+    ck_assert_uint_eq(sc.right, 1);
+    ck_assert_uint_eq(sc.first_try, 1);
+    bs_sink_free_buffer(&s);
+    bs_quiz_free(q);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
 Suite *session_suite(void)
 {
     Suite *s = suite_create("session");
@@ -628,6 +659,7 @@ Suite *session_suite(void)
     tcase_add_test(tc, test_quiz_batch_mean);
     tcase_add_test(tc, test_quiz_only);
     tcase_add_test(tc, test_quiz_code_column);
+    tcase_add_test(tc, test_quiz_nonfinite_step);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -13,7 +13,13 @@
 # is reported as matching no mistake, with the largest differences; a copy
 # rounded to float32 is reported as single-precision rounding.  The table of
 # which mistake is tested on which spec, and why the others are not, is
-# printed.  First, the catalogue of bad gradient files (tests/bad-grads/).
+# printed.  A file that leaves out a required step (dW or db of a layer, or a
+# step --only names) fails, and --only naming no step of the network is bad
+# usage; a mistake above a step that the file's own steps below it
+# contradict is never named (tests/compare-7-sigmoid.json).  First, the
+# catalogue of bad gradient files (tests/bad-grads/); then a spec built here
+# whose own g[1a] is +inf: no program value agrees with it, and no JSON
+# output of backstep on it holds a bare inf or NaN.
 # The rest needs Debian's python3-numpy (run with /usr/bin/python3) and is
 # skipped (exit 77) without it.  The last line is "N passed, M failed"; exit status 1
 # when M > 0.
@@ -84,6 +90,67 @@ for f in "$BADG"/*.json; do
     fi
 done
 if [ "$n" -ge 10 ]; then pass; else fail "bad-grads: only $n entries in MANIFEST.tsv"; fi
+
+# --- a non-finite reference never agrees; JSON never holds a bare inf/nan ---
+# One saturated sigmoid under bce, built here: z = 1·1000 + 0, ŷ = σ(1000) = 1
+# in double, y = 0, so (by hand) g[1a] = (ŷ − y)/(ŷ(1 − ŷ)) = +inf while
+# g[1z] = ŷ − y = 1, g[1W] = x·g[1z] = 1, g[1b] = 1.
+cat >"$T/sat.json" <<'EOF_SPEC'
+{"layers": [1, 1], "activations": ["sigmoid"], "loss": "bce",
+ "params": {"W1": [[1000]], "b1": [0]}, "x": [1], "y": [0]}
+EOF_SPEC
+# strict FILE: the file is JSON without the bare constants NaN, Infinity
+strict() {
+    if "$PY" -c 'import json, sys
+def bare(c):
+    raise ValueError("bare " + c)
+json.load(open(sys.argv[1], encoding="utf-8"), parse_constant=bare)' "$2" >"$T/py" 2>&1; then
+        pass
+    else
+        fail "$1: not strict JSON: $(excerpt "$T/py")"
+    fi
+}
+for v in 5 0 -1 -1e308; do
+    printf '{"da1": [[%s]], "dz1": [[1]], "dW1": [[1]], "db1": [1]}\n' "$v" >"$T/satg.json"
+    compare "$T/sat.json" "$T/satg.json"
+    assert_rc "infinite g[1a], program $v" 1
+    assert_contains "infinite g[1a], program $v" "$T/out" "da1   1×1       DISAGREES"
+    assert_lacks "infinite g[1a], program $v" "$T/out" "agrees (largest difference inf)"
+    assert_contains "infinite g[1a], program $v" "$T/out" "dz1   1×1       agrees"
+    assert_contains "infinite g[1a], program $v" "$T/out" "diagnosis: backstep's da1 is not finite (inf at [1,1])"
+    compare "$T/sat.json" "$T/satg.json" --format json
+    assert_rc "infinite g[1a], program $v, json" 1
+    strict "infinite g[1a], program $v, json" "$T/out"
+    report "infinite g[1a], program $v, json" "
+assert r['agrees'] is False and r['first_disagreement'] == 'da1', r['first_disagreement']
+s = r['steps'][0]
+assert s['max_abs_difference'] == 'Infinity' and s['largest'][0]['backstep'] == 'Infinity', s
+assert float(s['largest'][0]['program']) == float(sys.argv[2]), s" "$v"
+done
+# every JSON output on that spec: trace, check, compare, train, quiz --record
+"$BS" trace "$T/sat.json" --format json >"$T/j.json" 2>/dev/null
+strict "trace --format json, infinite g[1a]" "$T/j.json"
+if grep -q '"Infinity"' "$T/j.json"; then pass; else fail "trace --format json: no \"Infinity\""; fi
+"$BS" check "$T/sat.json" --format json >"$T/j.json" 2>/dev/null
+strict "check --format json, infinite g[1a]" "$T/j.json"
+"$BS" train "$T/sat.json" --lr 0.1 --format json >"$T/j.json" 2>/dev/null
+strict "train --format json, infinite g[1a]" "$T/j.json"
+printf 'skip\n1\n1\n1\n' | "$BS" quiz "$T/sat.json" --record "$T/j.json" >/dev/null 2>&1
+strict "quiz --record, infinite g[1a]" "$T/j.json"
+
+# --- required steps: an empty file, --only naming no step of the network ----
+echo '{}' >"$T/empty.json"
+compare "$ROOT/specs/4-3-2-1-bce.json" "$T/empty.json"
+assert_rc "{} gives no gradient" 2
+for only in "dW4" "dW2,dq1" "loss" ","; do
+    printf '{"dW3": [[0.1], [0.2]]}\n' >"$T/one.json"
+    compare "$ROOT/specs/4-3-2-1-bce.json" "$T/one.json" --only "$only"
+    assert_rc "--only $only" 2
+    assert_contains "--only $only" "$T/err" "backstep: --only: "
+    if [ "$(wc -l <"$T/err")" -eq 1 ]; then pass; else fail "--only $only: stderr is not one line: $(excerpt "$T/err")"; fi
+done
+compare "$ROOT/specs/4-3-2-1-bce.json" "$T/one.json" --only dW4
+assert_contains "--only dW4" "$T/err" '(did you mean "dW3"?)'
 
 if ! "$PY" -c 'import numpy' 2>/dev/null; then
     echo "$PASS passed, $FAIL failed"
@@ -242,6 +309,74 @@ for nt in "g g[3z]" "code dz3" "partial ∂L/∂z[3]"; do
     assert_contains "notation $1" "$T/out" "first disagreement: $2 — the bug entered here"
     compare "$spec" "$T/nt.json" --notation code
     assert_contains "notation $1, --notation code" "$T/out" "first disagreement: dz3 — the bug entered here"
+done
+
+# --- required steps: dW and db of every layer, or the steps --only names -----
+spec="$ROOT/specs/4-5-3-softmax-ce-l2.json"
+if numpy "$spec" --notation code -o "$T/right.json"; then
+    # drop KEYS... from the right gradients into $T/part.json
+    part() { "$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+keep = sys.argv[2].split(",") if sys.argv[2] else None
+drop = sys.argv[3].split(",") if sys.argv[3] else []
+d = {k: v for k, v in d.items() if (keep is None or k in keep) and k not in drop}
+json.dump(d, open(sys.argv[4], "w"))' "$T/right.json" "$1" "$2" "$T/part.json"; }
+    part "" dW1
+    compare "$spec" "$T/part.json"
+    assert_rc "dW1 left out" 1
+    assert_contains "dW1 left out" "$T/out" "dW1   4×5       MISSING (required)"
+    assert_contains "dW1 left out" "$T/out" "missing: dW1 — "
+    assert_contains "dW1 left out" "$T/out" "verdict: incomplete: 1 required step missing; 7 given steps agree"
+    assert_lacks "dW1 left out" "$T/out" "verdict: all"
+    compare "$spec" "$T/part.json" --format json
+    assert_rc "dW1 left out, json" 1
+    report "dW1 left out, json" "
+assert r['agrees'] is False and r['missing'] == ['dW1'] and r['required'] == 'parameters', r
+assert [s['status'] for s in r['steps'] if s['name'] == 'dW1'] == ['missing']"
+    part db2 ""
+    compare "$spec" "$T/part.json"
+    assert_rc "db2 alone" 1
+    assert_contains "db2 alone" "$T/out" "missing: dW2, dW1, db1 — "
+    # the steps named are required, in any notation; the rest is not
+    compare "$spec" "$T/part.json" --only db2
+    assert_rc "db2 alone, --only db2" 0
+    compare "$spec" "$T/part.json" --only "g[2b]"
+    assert_rc "db2 alone, --only g[2b]" 0
+    compare "$spec" "$T/part.json" --only "dW2, ∂L/∂b[2]" --format json
+    assert_rc "db2 alone, --only dW2,∂L/∂b[2]" 1
+    report "db2 alone, --only dW2,∂L/∂b[2]" "
+assert r['missing'] == ['dW2'] and r['required'] == 'only', r"
+    # a step given beyond --only is compared all the same
+    numpy "$spec" --notation code --mistake sign@b2 -o "$T/m.json"
+    compare "$spec" "$T/m.json" --only dW1
+    assert_rc "--only dW1, db2 wrong" 1
+    assert_contains "--only dW1, db2 wrong" "$T/out" "db2   1×3       DISAGREES"
+fi
+
+# --- a mistake the file's own steps contradict is never named --------------
+# seven sigmoid layers: dW1 and db1 zeroed, every other step right (NumPy's)
+spec="$ROOT/tests/compare-7-sigmoid.json"
+for only in all params; do
+    args=(--notation code)
+    [ "$only" = params ] && args+=(--only params)
+    numpy "$spec" "${args[@]}" -o "$T/d7.json" || continue
+    "$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+d["dW1"] = [[0.0] * len(r) for r in d["dW1"]]
+d["db1"] = [0.0] * len(d["db1"])
+json.dump(d, open(sys.argv[1], "w"))' "$T/d7.json"
+    compare "$spec" "$T/d7.json" --format json
+    assert_rc "7 layers, dW1 db1 zeroed ($only)" 1
+    report "7 layers, dW1 db1 zeroed ($only)" "
+assert r['first_disagreement'] == 'dW1', r['first_disagreement']
+named = [(s['name'], s['diagnosis']) for s in r['steps'] if s.get('mistake')]
+assert not named, named
+assert all(s['status'] == 'agrees' for s in r['steps'] if s['name'] not in ('dW1', 'db1') and s['status'] != 'not_given')"
+    # a sign flipped in dz7 is still named, from the parameter gradients alone
+    numpy "$spec" "${args[@]}" --mistake sign@z7 -o "$T/d7s.json" || continue
+    compare "$spec" "$T/d7s.json" --format json
+    report "7 layers, sign@z7 ($only)" "
+assert first['mistake'] is not None and first['mistake']['key'] == 'sign', first"
 done
 
 # --- -o writes the report; standard input -----------------------------------

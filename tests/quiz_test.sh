@@ -251,6 +251,31 @@ for spec in "$SPECS"/*.json; do
     assert_contains "quiz $name, full marks" "$T/out" "score: $steps/$steps steps right at the first try; mistakes: none"
 done
 
+# ---- a step whose value is not finite -------------------------------------
+# One saturated sigmoid under bce: ŷ = σ(1000) = 1 in double, y = 0, so by hand
+# g[1a] = (ŷ − y)/(ŷ(1 − ŷ)) = +inf, g[1z] = ŷ − y = 1, g[1W] = x g[1z] = 1,
+# g[1b] = 1.  No answer to g[1a] is right; the right later ones are.
+cat >"$T/sat.json" <<'EOF_SPEC'
+{"layers": [1, 1], "activations": ["sigmoid"], "loss": "bce",
+ "params": {"W1": [[1000]], "b1": [0]}, "x": [1], "y": [0]}
+EOF_SPEC
+printf '5\n-1e308\n0\n1\n1\n1\n' >"$T/in"
+feed "$T/in" quiz "$T/sat.json" --record "$T/sat-record.json"
+assert_rc "quiz, infinite g[1a]" 0
+assert_lacks "quiz, infinite g[1a]" "$T/out" "✓ right: g[1a]"
+assert_contains "quiz, infinite g[1a]" "$T/out" "✓ right: g[1z]"
+assert_contains "quiz, infinite g[1a]" "$T/out" "score: 3/4 steps right at the first try"
+py "quiz --record, infinite g[1a], strict JSON" '
+import json, sys
+def bare(c):
+    raise ValueError("bare " + c)
+r = json.load(open(sys.argv[1], encoding="utf-8"), parse_constant=bare)
+assert [s["outcome"] for s in r["steps"]] == ["revealed", "right", "right", "right"], r["steps"]' "$T/sat-record.json"
+printf 'inf\nnan\nquit\n' >"$T/in"
+feed "$T/in" quiz "$T/sat.json"
+assert_count "quiz, answers inf and nan" "$T/out" "expected a number, got" 2
+assert_lacks "quiz, answers inf and nan" "$T/out" "✓ right"
+
 # ---- bad flags, bad specs ------------------------------------------------
 
 run quiz "$H001" --tolerance 0
