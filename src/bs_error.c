@@ -165,6 +165,8 @@ const char *bs_suggest(const char *word, const char *const *candidates)
             best = candidates[i];
         }
     }
-    size_t limit = strlen(word) <= 3 ? 1 : 2;
-    return best_d <= limit ? best : NULL;
+    /* none for an empty word, whose nearest candidate is merely the
+     * shortest one */
+    size_t len = strlen(word), limit = len <= 3 ? 1 : 2;
+    return len > 0 && best_d <= limit ? best : NULL;
 }

@@ -102,6 +102,10 @@ static const bad_case bad_cases[] = {
         "duplicate key \"a\" (first defined at 1:2)"),
     BAD("{\"a\": {\"b\": 1, \"b\": 2}}", "1:16",
         "duplicate key \"b\" (first defined at 1:8)"),
+    /* the empty key, first in the document (the key store is still empty:
+     * under UndefinedBehaviorSanitizer this once stopped on a null pointer) */
+    BAD("{\"\": 1, \"\": 2}", "1:9", "duplicate key \"\" (first defined at 1:2)"),
+    BAD("{\"\": {\"\": 1, \"\": 2}}", "1:14", "duplicate key \"\" (first defined at 1:7)"),
     /* strings */
     BAD("[\"\\q\"]", "1:3", "invalid escape \\q in a string"),
     BAD("[\"it\\'s\"]", "1:5", "invalid escape \\' in a string"),

@@ -203,6 +203,8 @@ START_TEST(test_free_null)
 {
     bs_net_free(NULL);
     ck_assert_ptr_null(bs_suggest("zzzzzz", (const char *const[]){"sigmoid", NULL}));
+    /* an empty key is one edit from any one-letter name, yet no typo of it */
+    ck_assert_ptr_null(bs_suggest("", (const char *const[]){"x", "y", NULL}));
     ck_assert_str_eq(bs_suggest("tahn", (const char *const[]){"sigmoid", "tanh", NULL}), "tanh");
 }
 END_TEST
