@@ -531,6 +531,118 @@ else
     note "mkfifo failed: the -o FIFO test was skipped"
 fi
 
+# no command writes over one of the files it reads: the one rule, whichever
+# command and whichever way the file is named (another path, a symbolic link)
+I="$T/inputs"
+mkdir "$I"
+cp "$S4321" "$I/spec.json"
+"$BS" trace "$I/spec.json" --format json --notation code 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+json.dump({s["name"]: s["analytic"] for s in d["steps"] if s["kind"] == "backward"}, sys.stdout)' >"$I/grads.json"
+printf 'ada\nbob\n' >"$I/roster.txt"
+"$BS" exercise "$I/spec.json" --roster "$I/roster.txt" -o "$I/ex1" >/dev/null 2>&1
+mkdir "$I/returned"
+cp "$I/ex1/ada/answers.json" "$I/returned/ada.json"
+cp "$I/ex1/bob/answers.json" "$I/returned/bob.json"
+ln -s grads.json "$I/grads-link.json"
+mkdir "$I/rdir"
+printf 'ada\nbob\n' >"$I/rdir/exercise.json" # a roster under the name of a file of the set
+(cd "$I" && tar cf "$T/inputs.tar" .)
+while IFS= read -r line; do
+    eval "set -- $line"
+    run "$@"
+    assert_rc "$line" 2
+    assert_contains "$line" "$T/err" "a file this command reads; refusing to write over it"
+    assert_one_line "$line: stderr" "$T/err"
+    (cd "$I" && tar cf "$T/inputs-now.tar" .)
+    assert_same "$line: every input unchanged" "$T/inputs.tar" "$T/inputs-now.tar"
+done <<LINES
+compare "$I/spec.json" "$I/grads.json" -o "$I/grads.json"
+compare "$I/spec.json" "$I/grads.json" -o "$I/grads-link.json"
+compare "$I/spec.json" "$I/grads-link.json" -o "$I/grads.json"
+grade "$I/ex1" "$I/returned/ada.json" "$I/returned/bob.json" -o "$I/returned/bob.json"
+grade "$I/ex1" "$I/returned/ada.json" -o "$I/ex1/exercise.json"
+grade "$I/ex1" "$I/returned/ada.json" -o "$I/ex1/bob/spec.json"
+exercise "$I/spec.json" --roster "$I/rdir/exercise.json" -o "$I/rdir" --force
+train "$I/spec.json" --lr 0.1 --steps 2 -o "$I/spec.json"
+sweep "$I/spec.json" "W1[1,1]" -o "$I/spec.json"
+quiz "$I/spec.json" --record "$I/spec.json"
+LINES
+# an exercise written over the directory holding its roster: nothing of the
+# set is written (not only the roster is spared)
+assert_true "exercise over its roster: nothing of the set written" test ! -e "$I/rdir/ada"
+
+# one rule for symbolic links, for -o and for the files of a set: the link
+# is followed, its target replaced (keeping its permissions), the link kept
+L="$T/links"
+mkdir "$L"
+printf 'old\n' >"$L/target.txt"
+chmod 640 "$L/target.txt"
+ln -s target.txt "$L/link.txt"
+run trace "$S4321" -o "$L/link.txt"
+assert_rc "-o onto a symbolic link" 0
+assert_true "-o onto a symbolic link: still a link" test -L "$L/link.txt"
+assert_contains "-o onto a symbolic link: the target written" "$L/target.txt" "4-3-2-1"
+assert_true "-o onto a symbolic link: the target's mode kept" test "$(stat -c %a "$L/target.txt")" = 640
+"$BS" exercise "$S4321" --roster "$I/roster.txt" -o "$L/ex" >/dev/null 2>&1
+printf 'old\n' >"$L/spec-target.json"
+rm "$L/ex/ada/spec.json"
+ln -s ../../spec-target.json "$L/ex/ada/spec.json"
+run exercise "$S4321" --roster "$I/roster.txt" -o "$L/ex" --force
+assert_rc "exercise --force over a symbolic link" 0
+assert_true "exercise --force over a symbolic link: still a link" test -L "$L/ex/ada/spec.json"
+assert_contains "exercise --force over a symbolic link: the target written" "$L/spec-target.json" "layers"
+
+# Ctrl-C, SIGTERM or a hang-up while -o is being written: the temporary file
+# is removed and the target is untouched.  A spec scaled up from the MNIST
+# one gives about 100 MB of JSON, so the signal comes while it is written.
+if [ -f "$SPECS/mnist-784-200-100-10.json" ]; then
+    K="$T/killed"
+    mkdir "$K"
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["layers"] = [784, 1000, 500, 10]
+json.dump(d, open(sys.argv[2], "w"))' "$SPECS/mnist-784-200-100-10.json" "$K/big.json"
+    # a background job of a script starts with SIGINT ignored, which backstep
+    # keeps ignored (as under nohup): env gives it the default disposition
+    if env --default-signal=INT true 2>/dev/null; then
+        SIGS=(INT TERM HUP)
+        DFLSIG=(env --default-signal=INT,TERM,HUP)
+    else
+        SIGS=(TERM HUP)
+        DFLSIG=()
+        note "env --default-signal is not available: SIGINT during -o was not tested"
+    fi
+    for sig in "${SIGS[@]}"; do
+        printf 'precious\n' >"$K/out.json"
+        ${DFLSIG[@]+"${DFLSIG[@]}"} "$BS" trace "$K/big.json" --format json -o "$K/out.json" </dev/null >/dev/null 2>"$T/err" &
+        pid=$!
+        for _ in $(seq 600); do
+            compgen -G "$K/.backstep-*" >/dev/null && break
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        if compgen -G "$K/.backstep-*" >/dev/null; then
+            kill -"$sig" "$pid"
+            wait "$pid"
+            RC=$?
+            case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+            assert_rc "SIG$sig while -o is written" "$want"
+            assert_no_leftovers "SIG$sig while -o is written" "$K"
+            assert_true "SIG$sig while -o is written: the target untouched" \
+                test "$(cat "$K/out.json")" = precious
+        else
+            wait "$pid"
+            note "SIG$sig: the temporary file of -o was not seen in time; the test was skipped"
+        fi
+    done
+    rm -rf "$K"
+else
+    fail "signals: $SPECS/mnist-784-200-100-10.json is missing"
+fi
+
 assert_no_leftovers "-o tests" "$O"
 assert_no_leftovers "-o tests (temp dir)" "$T"
 
@@ -546,6 +658,43 @@ if [ -c /dev/full ]; then
     RC=$?
     assert_rc "check > /dev/full" 2
     assert_contains "check > /dev/full" "$T/err" "writing"
+    # every command and every path that prints to standard output: a write
+    # that did not arrive is exit status 2 and one line, whatever printed it
+    printf 'ada\n' >"$T/full-roster.txt"
+    rm -rf "$T/full-ex"
+    "$BS" exercise "$S4321" --roster "$T/full-roster.txt" -o "$T/full-ex" >/dev/null 2>&1
+    printf 'q\n' >"$T/full-q.txt"
+    # the gradients of the spec, read back from trace's JSON
+    "$BS" trace "$S4321" --format json --notation code 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+json.dump({s["name"]: s["analytic"] for s in d["steps"] if s["kind"] == "backward"}, sys.stdout)' >"$T/full-grads.json"
+    while IFS= read -r line; do
+        eval "set -- $line"
+        rm -f "$T/full-grades.csv"
+        rm -rf "$T/full-ex2"
+        ${TO[@]+"${TO[@]}"} "$BS" "$@" <"$T/full-q.txt" >/dev/full 2>"$T/err"
+        RC=$?
+        assert_rc "$line > /dev/full" 2
+        assert_contains "$line > /dev/full" "$T/err" "error writing standard output"
+        assert_one_line "$line > /dev/full: stderr" "$T/err"
+    done <<LINES
+help
+help trace
+--help
+--version
+trace --help
+examples
+init 2-1
+train "$S4321" --lr 0.1 --steps 3
+sweep "$S4321" "W1[1,1]"
+compare "$S4321" "$T/full-grads.json"
+step "$S4321"
+quiz "$S4321"
+exercise "$S4321" --roster "$T/full-roster.txt" -o "$T/full-ex2"
+grade "$T/full-ex" "$T/full-ex/ada/answers.json"
+grade "$T/full-ex" "$T/full-ex/ada/answers.json" -o "$T/full-grades.csv"
+LINES
 else
     note "/dev/full is not a character device here: the full-disk test was skipped"
 fi
