@@ -734,14 +734,17 @@ static void show_progress(void *ctx, size_t done, size_t total)
 
 typedef void (*progress_fn)(void *ctx, size_t done, size_t total);
 
+static int smart_terminal(FILE *f);
+
 /* Starts the indicator p labelled `what` (NULL: "checking … elements") and
  * returns the function to report to, or NULL when nothing is to be shown:
- * with --quiet, or when stderr is not a terminal. */
+ * with --quiet, or when stderr is not a terminal that can erase a line (a
+ * file, a pipe, TERM=dumb). */
 static progress_fn start_progress(const cli *c, progress *p, const char *what)
 {
     memset(p, 0, sizeof *p);
     p->what = what;
-    if (c->quiet || !isatty(fileno(stderr)))
+    if (c->quiet || !smart_terminal(stderr))
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
     return show_progress;
@@ -802,12 +805,21 @@ static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err
     return t;
 }
 
+/* Whether f is a terminal that understands escape sequences (colour,
+ * erasing a line): not one that says TERM=dumb. */
+static int smart_terminal(FILE *f)
+{
+    const char *term = getenv("TERM");
+    return isatty(fileno(f)) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Whether to colour what goes to f: such a terminal, and no NO_COLOR. */
 static int use_color(FILE *f)
 {
     const char *nc = getenv("NO_COLOR");
     if (nc && nc[0])
         return 0;
-    return isatty(fileno(f));
+    return smart_terminal(f);
 }
 
 /* Standard output's state: 0 while every write succeeded, EPIPE once a
