@@ -82,14 +82,46 @@ void bs_error_quote(char *buf, size_t size, const char *text)
     buf[o] = '\0';
 }
 
-void bs_error_format(const bs_error *err, char *buf, size_t size)
+void bs_escape_controls(char *out, size_t size, const char *in)
 {
-    if (!buf || size == 0)
+    if (!out || size == 0)
+        return;
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)(in ? in : ""); *c; c++) {
+        char piece[8];
+        if (*c == '\n')
+            strcpy(piece, "\\n");
+        else if (*c == '\t')
+            strcpy(piece, "\\t");
+        else if (*c == '\r')
+            strcpy(piece, "\\r");
+        else if (*c < 0x20 || *c == 0x7f)
+            snprintf(piece, sizeof piece, "\\u%04x", *c);
+        else {
+            piece[0] = (char)*c;
+            piece[1] = '\0';
+        }
+        size_t len = strlen(piece);
+        if (o + len >= size)
+            break;
+        memcpy(out + o, piece, len);
+        o += len;
+    }
+    out[o] = '\0';
+}
+
+void bs_error_format(const bs_error *err, char *out, size_t size)
+{
+    if (!out || size == 0)
         return;
     if (!err) {
-        buf[0] = '\0';
+        out[0] = '\0';
         return;
     }
+    /* the parts joined, then control characters escaped: a file name, a
+     * key or an id with a newline in it cannot break the line */
+    char buf[sizeof err->file + sizeof err->where + sizeof err->message + 8];
+    size = size < sizeof buf ? size : sizeof buf;
     size_t n = 0;
     int w;
     if (err->file[0]) {
@@ -106,6 +138,7 @@ void bs_error_format(const bs_error *err, char *buf, size_t size)
     }
     if (n < size - 1)
         snprintf(buf + n, size - n, "%s", err->message);
+    bs_escape_controls(out, size, buf);
 }
 
 const char *bs_status_name(bs_status status)

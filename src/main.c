@@ -395,17 +395,39 @@ static void help(FILE *f, const char *topic)
           f);
 }
 
+/* Prints "backstep: " and the message as one line on stderr: control
+ * characters of a file name or an argument are escaped (bs_escape_controls),
+ * so that nothing breaks the line. */
+static void vsay(const char *fmt, va_list ap)
+{
+    char raw[2048], line[4096];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    bs_escape_controls(line, sizeof line, raw);
+    fprintf(stderr, "backstep: %s\n", line);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
 static int bad_usage(const char *fmt, ...)
 {
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    fputs("backstep: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (see 'backstep --help')\n", stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    say("%s (see 'backstep --help')", msg);
     return EXIT_BAD;
 }
 
@@ -438,17 +460,17 @@ static int pick(const char *value, const char *const *names, const char *what)
     for (int i = 0; names[i]; i++)
         if (strcmp(names[i], value) == 0)
             return i;
-    fprintf(stderr, "backstep: unknown %s \"%s\"", what, value);
     const char *g = bs_suggest(value, names);
-    if (g)
-        fprintf(stderr, " (did you mean \"%s\"?)", g);
-    else {
-        fputs(" (expected", stderr);
-        for (int i = 0; names[i]; i++)
-            fprintf(stderr, "%s %s", i ? "," : "", names[i]);
-        fputs(")", stderr);
+    if (g) {
+        say("unknown %s \"%s\" (did you mean \"%s\"?)", what, value, g);
+    } else {
+        char list[512] = "";
+        for (int i = 0; names[i]; i++) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s %s", i ? "," : "", names[i]);
+        }
+        say("unknown %s \"%s\" (expected%s)", what, value, list);
     }
-    fputs("\n", stderr);
     return -1;
 }
 
@@ -649,8 +671,7 @@ static int parse(cli *c, int argc, char **argv, int first)
             names[k] = NULL;
             const char *g = bs_suggest(name, names);
             if (g) {
-                fprintf(stderr, "backstep: unknown option \"%s\" (did you mean \"%s\"?)\n",
-                        name, g);
+                say("unknown option \"%s\" (did you mean \"%s\"?)", name, g);
                 return EXIT_BAD;
             }
             if (o->name)
@@ -770,8 +791,7 @@ static int load_spec(const cli *c, const char **path, char *shipped, size_t size
     struct stat st;
     if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
         bs_example_find(*path, shipped, size) == 0) {
-        fprintf(stderr, "backstep: %s is not a file; running the shipped spec %s\n", *path,
-                shipped);
+        say("%s is not a file; running the shipped spec %s", *path, shipped);
         *path = shipped;
     }
     if (bs_net_load_file(*path, &c->limits, net, err) != BS_OK) {
@@ -1072,9 +1092,7 @@ static int cmd_init(cli *c)
         int e = emit_text(stdout, b.buf);
         rc = e ? stdout_failed(e) : 0;
     } else if (!c->force && stat(c->out, &st) == 0 && S_ISREG(st.st_mode)) {
-        fprintf(stderr, "backstep: %s: exists; refusing to overwrite it (give --force to "
-                        "replace it)\n",
-                c->out);
+        say("%s: exists; refusing to overwrite it (give --force to replace it)", c->out);
         rc = EXIT_BAD;
     } else {
         rc = write_output(c->out, &c->inputs, emit_text, b.buf);
@@ -1135,7 +1153,7 @@ static int cmd_train(cli *c)
         if (c->train_format == BS_TRAIN_CSV) {
             bs_sink b = bs_sink_buffer();
             bs_train_verdict(&b, t, c->render.precision);
-            fprintf(stderr, "backstep: %s: %s\n", job.source, b.buf ? b.buf : "");
+            say("%s: %s", job.source, b.buf ? b.buf : "");
             bs_sink_free_buffer(&b);
         }
     }
@@ -1682,10 +1700,13 @@ static int run_command(int argc, char **argv)
     if (strcmp(cmd, "help") == 0) {
         const char *topic = argc > 2 ? argv[2] : NULL;
         if (topic && !find_command(topic)) {
-            fprintf(stderr, "backstep: no help for \"%s\": the commands are", topic);
-            for (const command_def *d = commands; d->name; d++)
-                fprintf(stderr, "%s %s", d == commands ? "" : ",", d->name);
-            fputs("\n", stderr);
+            char list[512] = "";
+            for (const command_def *d = commands; d->name; d++) {
+                size_t used = strlen(list);
+                snprintf(list + used, sizeof list - used, "%s %s", d == commands ? "" : ",",
+                         d->name);
+            }
+            say("no help for \"%s\": the commands are%s", topic, list);
             return EXIT_BAD;
         }
         help(stdout, topic);
@@ -1701,9 +1722,9 @@ static int run_command(int argc, char **argv)
         names[k] = NULL;
         const char *g = bs_suggest(cmd, names);
         if (g)
-            fprintf(stderr, "backstep: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, g);
+            say("unknown command \"%s\" (did you mean \"%s\"?)", cmd, g);
         else
-            fprintf(stderr, "backstep: unknown command \"%s\"\n", cmd);
+            say("unknown command \"%s\"", cmd);
         usage_line(stderr);
         return EXIT_BAD;
     }

@@ -738,6 +738,52 @@ else
     fail "closed pipe: $MNIST is missing"
 fi
 
+# examples lists what BACKSTEP_SPECS_DIR holds from each spec's JSON alone:
+# a FIFO named *.json is skipped (opening it would wait for a writer forever)
+# and a spec far too large to build is still listed by its layers
+E="$T/specs-dir"
+mkdir "$E"
+cp "$S4321" "$E/small.json"
+printf '{"name": "huge", "layers": [100000, 100000], "activations": ["sigmoid"], "loss": "mse",
+ "init": {"seed": 1}, "random_batch": {"size": 1, "seed": 1}}\n' >"$E/huge.json"
+if mkfifo "$E/fifo.json" 2>/dev/null; then
+    if command -v timeout >/dev/null 2>&1; then ETO=(timeout 20); else ETO=(); fi
+    BACKSTEP_SPECS_DIR="$E" ${ETO[@]+"${ETO[@]}"} "$BS" examples </dev/null >"$T/out" 2>"$T/err"
+    RC=$?
+    assert_rc "examples with a FIFO named *.json" 0
+    assert_not_contains "examples with a FIFO named *.json" "$T/out" "fifo"
+else
+    BACKSTEP_SPECS_DIR="$E" "$BS" examples </dev/null >"$T/out" 2>"$T/err"
+    RC=$?
+    note "mkfifo failed: examples was not tried with a FIFO"
+fi
+assert_contains "examples: a spec listed" "$T/out" "small                        4-3-2-1"
+assert_contains "examples: a spec too large to build, listed by its layers" "$T/out" "huge                         100000-100000"
+
+# a name with a newline or an escape in it cannot break the one-line rule:
+# a spec file, a key, an -o target, an unknown command
+NL="$T/two
+lines.json"
+cp "$BAD/params-W4.json" "$NL"
+run trace "$NL"
+assert_rc "a spec whose name has a newline" 2
+assert_one_line "a spec whose name has a newline: stderr" "$T/err"
+assert_contains "a spec whose name has a newline: escaped" "$T/err" 'two\nlines.json'
+printf '{"layers": [1, 1], "activations": ["sigmoid"], "loss": "mse", "x": [[1]], "y": [[1]],\n "W1": [[1]], "b1": [0], "a\\nb": 1}\n' >"$T/nlkey.json"
+run trace "$T/nlkey.json"
+assert_rc "a key with a newline" 2
+assert_one_line "a key with a newline: stderr" "$T/err"
+run trace "$S4321" -o "$T/no
+dir/out.txt"
+assert_rc "-o into a missing directory with a newline in its name" 2
+assert_one_line "-o into a missing directory with a newline in its name: stderr" "$T/err"
+run "$(printf 'tra\033[31mce')"
+assert_rc "an unknown command with an escape" 2
+assert_not_contains "an unknown command with an escape" "$T/err" "$(printf '\033')"
+run trace "$S4321" --format "$(printf 'te\nxt')"
+assert_rc "an unknown format with a newline" 2
+assert_one_line "an unknown format with a newline: stderr" "$T/err"
+
 # ---- 8. colour -----------------------------------------------------------------
 
 "$BS" trace "$S4321" </dev/null 2>&1 | cat >"$T/pipe.txt"
