@@ -799,8 +799,7 @@ static int parse_scalar(parser *p)
         size_t wn = e - w;
         if (word_is(ws, wn, "nan"))
             return fail_at(p, BS_ERR_SYNTAX, p->line, p->col,
-                           "NaN is not a JSON number (write null or a finite "
-                           "number)");
+                           "NaN is not a JSON number (write a finite number)");
         if (word_is(ws, wn, "infinity") || word_is(ws, wn, "inf"))
             return fail_at(p, BS_ERR_SYNTAX, p->line, p->col,
                            "Infinity is not a JSON number (write a finite "

@@ -396,7 +396,15 @@ static bs_status check_keys(const cJSON *obj, const char *path,
             snprintf(p, sizeof p, "%s.%s", path, q);
         else
             snprintf(p, sizeof p, "%s", q);
-        const char *guess = bs_suggest(c->string, known);
+        /* a suggestion must be a key the object lacks: renaming "X" to
+         * "x" when "x" is there too would only make a duplicate */
+        const char *absent[64];
+        size_t k = 0;
+        for (size_t i = 0; known[i] && k + 1 < sizeof absent / sizeof *absent; i++)
+            if (!cJSON_GetObjectItemCaseSensitive(obj, known[i]))
+                absent[k++] = known[i];
+        absent[k] = NULL;
+        const char *guess = bs_suggest(c->string, absent);
         if (guess)
             return bs_error_set(err, BS_ERR_SPEC, p,
                                 "unknown key \"%s\" (did you mean \"%s\"?)", q, guess);

@@ -784,6 +784,16 @@ run trace "$S4321" --format "$(printf 'te\nxt')"
 assert_rc "an unknown format with a newline" 2
 assert_one_line "an unknown format with a newline: stderr" "$T/err"
 
+# a hint never suggests what would then be refused: not a key the object
+# already has (renaming "X" to "x" next to "x" makes a duplicate), not a key
+# for an empty one, not null for NaN (a spec refuses null)
+run trace "$BAD/key-typo-of-present-key.json"
+assert_not_contains "unknown key next to the key it resembles: no hint" "$T/err" "did you mean"
+run trace "$BAD/key-empty.json"
+assert_not_contains "an empty key: no hint" "$T/err" "did you mean"
+run trace "$BAD/number-nan.json"
+assert_not_contains "NaN: the hint does not offer null" "$T/err" "null"
+
 # ---- 8. colour -----------------------------------------------------------------
 
 "$BS" trace "$S4321" </dev/null 2>&1 | cat >"$T/pipe.txt"
