@@ -1743,6 +1743,7 @@ static int run_command(int argc, char **argv)
             return 0;
         }
     int rc = parse(&c, argc, argv, 2);
+    c.limits.full_check = c.full; /* the memory estimate counts --full's work list */
     if (rc == 0 && collect_inputs(&c) != 0)
         rc = bad_usage("out of memory");
     /* an output over an input is refused before the command does anything */

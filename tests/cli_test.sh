@@ -794,6 +794,36 @@ assert_not_contains "an empty key: no hint" "$T/err" "did you mean"
 run trace "$BAD/number-nan.json"
 assert_not_contains "NaN: the hint does not offer null" "$T/err" "null"
 
+# the memory estimate is an upper bound: the peak resident memory of a
+# trace, measured by /usr/bin/time, stays below the figure the limit message
+# gives (a spec scaled up from the MNIST one, and MNIST with --full)
+if [ -x /usr/bin/time ] && [ -f "$SPECS/mnist-784-200-100-10.json" ]; then
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["layers"] = [1500, 1500, 500, 10]
+json.dump(d, open(sys.argv[2], "w"))' "$SPECS/mnist-784-200-100-10.json" "$T/mem.json"
+    for args in "$T/mem.json" "$SPECS/mnist-784-200-100-10.json --full"; do
+        # shellcheck disable=SC2086
+        est=$("$BS" trace $args --max-memory 1 2>&1 | sed -n 's/.*needs about \([0-9.]*\) \([KMG]iB\).*/\1 \2/p')
+        # shellcheck disable=SC2086
+        peak=$(/usr/bin/time -f '%M' "$BS" trace $args 2>&1 >/dev/null | tail -1)
+        if [ -z "$est" ] || [ -z "$peak" ]; then
+            fail "memory estimate of trace $args: no figure (estimate '$est', peak '$peak' KiB)"
+            continue
+        fi
+        if awk -v e="$est" -v p="$peak" 'BEGIN {
+                split(e, f, " "); m = f[2] == "GiB" ? 1048576 : f[2] == "MiB" ? 1024 : 1
+                exit !(f[1] * m >= p) }'; then
+            pass
+        else
+            fail "memory estimate of trace $args: $est, below the measured peak of $peak KiB"
+        fi
+    done
+else
+    note "/usr/bin/time is missing: the memory estimate was not compared with a measured peak"
+fi
+
 # ---- 8. colour -----------------------------------------------------------------
 
 "$BS" trace "$S4321" </dev/null 2>&1 | cat >"$T/pipe.txt"
