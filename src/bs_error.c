@@ -46,6 +46,25 @@ static int is_line_column(const char *w)
     return i > j && w[i] == '\0';
 }
 
+/* Writes byte c into piece as a message shows it: a control character
+ * escaped as in JSON (\n, \t, \u001b), and with `quotes` a double quote
+ * or a backslash too. */
+static void escape_one(unsigned char c, int quotes, char piece[8])
+{
+    if (quotes && (c == '"' || c == '\\'))
+        snprintf(piece, 8, "\\%c", c);
+    else if (c == '\n')
+        snprintf(piece, 8, "\\n");
+    else if (c == '\t')
+        snprintf(piece, 8, "\\t");
+    else if (c < 0x20 || c == 0x7f)
+        snprintf(piece, 8, "\\u%04x", c);
+    else {
+        piece[0] = (char)c;
+        piece[1] = '\0';
+    }
+}
+
 void bs_error_quote(char *buf, size_t size, const char *text)
 {
     size_t o = 0, shown = 0;
@@ -53,18 +72,7 @@ void bs_error_quote(char *buf, size_t size, const char *text)
         return;
     for (const unsigned char *c = (const unsigned char *)(text ? text : ""); *c; c++) {
         char piece[8];
-        if (*c == '"' || *c == '\\')
-            snprintf(piece, sizeof piece, "\\%c", *c);
-        else if (*c == '\n')
-            snprintf(piece, sizeof piece, "\\n");
-        else if (*c == '\t')
-            snprintf(piece, sizeof piece, "\\t");
-        else if (*c < 0x20 || *c == 0x7f)
-            snprintf(piece, sizeof piece, "\\u%04x", *c);
-        else {
-            piece[0] = (char)*c;
-            piece[1] = '\0';
-        }
+        escape_one(*c, 1, piece);
         if ((*c & 0xC0) != 0x80 && ++shown > 60) {
             const char *more = "…";
             if (o + strlen(more) < size) {
@@ -89,18 +97,7 @@ void bs_escape_controls(char *out, size_t size, const char *in)
     size_t o = 0;
     for (const unsigned char *c = (const unsigned char *)(in ? in : ""); *c; c++) {
         char piece[8];
-        if (*c == '\n')
-            strcpy(piece, "\\n");
-        else if (*c == '\t')
-            strcpy(piece, "\\t");
-        else if (*c == '\r')
-            strcpy(piece, "\\r");
-        else if (*c < 0x20 || *c == 0x7f)
-            snprintf(piece, sizeof piece, "\\u%04x", *c);
-        else {
-            piece[0] = (char)*c;
-            piece[1] = '\0';
-        }
+        escape_one(*c, 0, piece);
         size_t len = strlen(piece);
         if (o + len >= size)
             break;

@@ -53,7 +53,7 @@ void bs_error_set_file(bs_error *err, const char *file);
 /* Writes the error as one line, "file:where: message", into buf (always
  * NUL-terminated; truncated if buf is too small).  Parts that are empty are
  * left out together with their colon.  Control characters (a newline in a
- * file name, say) are written escaped, as \n, \t, \r or \u001b, so the
+ * file name, say) are written escaped, as \n, \t or \u001b, so the
  * line stays one line. */
 void bs_error_format(const bs_error *err, char *buf, size_t size);
 
