@@ -46,6 +46,25 @@ static int is_line_column(const char *w)
     return i > j && w[i] == '\0';
 }
 
+/* Writes byte c into piece as a message shows it: a control character
+ * escaped as in JSON (\n, \t, \u001b), and with `quotes` a double quote
+ * or a backslash too. */
+static void escape_one(unsigned char c, int quotes, char piece[8])
+{
+    if (quotes && (c == '"' || c == '\\'))
+        snprintf(piece, 8, "\\%c", c);
+    else if (c == '\n')
+        snprintf(piece, 8, "\\n");
+    else if (c == '\t')
+        snprintf(piece, 8, "\\t");
+    else if (c < 0x20 || c == 0x7f)
+        snprintf(piece, 8, "\\u%04x", c);
+    else {
+        piece[0] = (char)c;
+        piece[1] = '\0';
+    }
+}
+
 void bs_error_quote(char *buf, size_t size, const char *text)
 {
     size_t o = 0, shown = 0;
@@ -53,18 +72,7 @@ void bs_error_quote(char *buf, size_t size, const char *text)
         return;
     for (const unsigned char *c = (const unsigned char *)(text ? text : ""); *c; c++) {
         char piece[8];
-        if (*c == '"' || *c == '\\')
-            snprintf(piece, sizeof piece, "\\%c", *c);
-        else if (*c == '\n')
-            snprintf(piece, sizeof piece, "\\n");
-        else if (*c == '\t')
-            snprintf(piece, sizeof piece, "\\t");
-        else if (*c < 0x20 || *c == 0x7f)
-            snprintf(piece, sizeof piece, "\\u%04x", *c);
-        else {
-            piece[0] = (char)*c;
-            piece[1] = '\0';
-        }
+        escape_one(*c, 1, piece);
         if ((*c & 0xC0) != 0x80 && ++shown > 60) {
             const char *more = "…";
             if (o + strlen(more) < size) {
@@ -82,14 +90,35 @@ void bs_error_quote(char *buf, size_t size, const char *text)
     buf[o] = '\0';
 }
 
-void bs_error_format(const bs_error *err, char *buf, size_t size)
+void bs_escape_controls(char *out, size_t size, const char *in)
 {
-    if (!buf || size == 0)
+    if (!out || size == 0)
+        return;
+    size_t o = 0;
+    for (const unsigned char *c = (const unsigned char *)(in ? in : ""); *c; c++) {
+        char piece[8];
+        escape_one(*c, 0, piece);
+        size_t len = strlen(piece);
+        if (o + len >= size)
+            break;
+        memcpy(out + o, piece, len);
+        o += len;
+    }
+    out[o] = '\0';
+}
+
+void bs_error_format(const bs_error *err, char *out, size_t size)
+{
+    if (!out || size == 0)
         return;
     if (!err) {
-        buf[0] = '\0';
+        out[0] = '\0';
         return;
     }
+    /* the parts joined, then control characters escaped: a file name, a
+     * key or an id with a newline in it cannot break the line */
+    char buf[sizeof err->file + sizeof err->where + sizeof err->message + 8];
+    size = size < sizeof buf ? size : sizeof buf;
     size_t n = 0;
     int w;
     if (err->file[0]) {
@@ -106,6 +135,7 @@ void bs_error_format(const bs_error *err, char *buf, size_t size)
     }
     if (n < size - 1)
         snprintf(buf + n, size - n, "%s", err->message);
+    bs_escape_controls(out, size, buf);
 }
 
 const char *bs_status_name(bs_status status)
@@ -165,6 +195,8 @@ const char *bs_suggest(const char *word, const char *const *candidates)
             best = candidates[i];
         }
     }
-    size_t limit = strlen(word) <= 3 ? 1 : 2;
-    return best_d <= limit ? best : NULL;
+    /* none for an empty word, whose nearest candidate is merely the
+     * shortest one */
+    size_t len = strlen(word), limit = len <= 3 ? 1 : 2;
+    return len > 0 && best_d <= limit ? best : NULL;
 }

@@ -52,8 +52,14 @@ void bs_error_set_file(bs_error *err, const char *file);
 
 /* Writes the error as one line, "file:where: message", into buf (always
  * NUL-terminated; truncated if buf is too small).  Parts that are empty are
- * left out together with their colon. */
+ * left out together with their colon.  Control characters (a newline in a
+ * file name, say) are written escaped, as \n, \t or \u001b, so the
+ * line stays one line. */
 void bs_error_format(const bs_error *err, char *buf, size_t size);
+
+/* Copies `in` into `out` (always NUL-terminated, cut to fit) with control
+ * characters escaped as bs_error_format does. */
+void bs_escape_controls(char *out, size_t size, const char *in);
 
 /* Copies text from a spec into buf for a message: control characters,
  * quotes and backslashes escaped as in JSON (\n, \u001b, \"), cut to about

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bs_json.h"
 #include "bs_net.h"
 
 #ifndef BS_SPECS_INSTALL_DIR
@@ -56,10 +57,10 @@ static int by_name(const void *a, const void *b)
 }
 
 /* which handout a spec follows: the first one its description names */
-static const char *handout_of(const bs_net *net)
+static const char *handout_of(const char *description)
 {
     static const char *const ids[] = {"000", "001", "002"};
-    const char *d = net->description ? net->description : "";
+    const char *d = description ? description : "";
     const char *best = NULL, *id = "-";
     for (int i = 0; i < 3; i++) {
         char key[16];
@@ -71,6 +72,39 @@ static const char *handout_of(const bs_net *net)
         }
     }
     return id;
+}
+
+/* Writes the list line of the spec at `path`: only its JSON is read (the
+ * layers, the name, the description), no network is built.  A spec that
+ * cannot be read or has no list of layers is left out. */
+static void list_one(bs_sink *s, const char *path, const char *shown)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (bs_read_file(path, bs_limits_default().max_file_bytes, &data, &len, NULL) != BS_OK)
+        return;
+    cJSON *root = cJSON_ParseWithLength(data, len);
+    free(data);
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(root, "layers");
+    if (cJSON_IsArray(layers)) {
+        char text[64] = "";
+        const cJSON *l;
+        int first = 1;
+        cJSON_ArrayForEach(l, layers)
+        {
+            size_t used = strlen(text);
+            if (cJSON_IsNumber(l))
+                snprintf(text + used, sizeof text - used, "%s%.0f", first ? "" : "-",
+                         l->valuedouble);
+            first = 0;
+        }
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
+        const cJSON *desc = cJSON_GetObjectItemCaseSensitive(root, "description");
+        bs_sink_printf(s, "  %-28s %-16s %-7s %s\n", shown, text,
+                       handout_of(cJSON_IsString(desc) ? desc->valuestring : NULL),
+                       cJSON_IsString(name) ? name->valuestring : "");
+    }
+    cJSON_Delete(root);
 }
 
 size_t bs_examples_list(bs_sink *s)
@@ -89,6 +123,12 @@ size_t bs_examples_list(bs_sink *s)
         while ((e = readdir(dir))) {
             size_t len = strlen(e->d_name);
             if (len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+                continue;
+            /* only regular files: a FIFO or a device named *.json would
+             * block or never end */
+            char path[1024];
+            int pn = snprintf(path, sizeof path, "%s/%s", d[i], e->d_name);
+            if (pn < 0 || (size_t)pn >= sizeof path || !is_file(path))
                 continue;
             if (n == cap) {
                 size_t nc = cap ? 2 * cap : 16;
@@ -112,18 +152,7 @@ size_t bs_examples_list(bs_sink *s)
         for (size_t k = 0; k < n; k++) {
             char path[1024];
             snprintf(path, sizeof path, "%s/%s.json", d[i], names[k]);
-            bs_net *net = NULL;
-            if (bs_net_load_file(path, NULL, &net, NULL) == BS_OK) {
-                char layers[64] = "";
-                for (size_t l = 0; l <= net->L; l++) {
-                    size_t used = strlen(layers);
-                    snprintf(layers + used, sizeof layers - used, "%s%zu", l ? "-" : "",
-                             net->n[l]);
-                }
-                bs_sink_printf(s, "  %-28s %-16s %-7s %s\n", names[k], layers, handout_of(net),
-                               net->name ? net->name : "");
-            }
-            bs_net_free(net);
+            list_one(s, path, names[k]);
             free(names[k]);
         }
         free(names);

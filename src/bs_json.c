@@ -299,9 +299,18 @@ static int fail_unexpected(parser *p, const char *expected)
                    expected, (char)c);
 }
 
+/* The key bytes at arena[off]; an empty key before anything was stored in
+ * the arena (which is then still NULL) reads as "". */
+static const unsigned char *arena_at(const parser *p, size_t off)
+{
+    return p->arena ? p->arena + off : (const unsigned char *)"";
+}
+
 /* Appends `n` bytes to the key arena; returns -1 when out of memory. */
 static int arena_put(parser *p, const unsigned char *b, size_t n)
 {
+    if (n == 0)
+        return 0;
     if (n > p->arena_cap - p->arena_len) {
         size_t cap = p->arena_cap ? p->arena_cap : 256;
         while (n > cap - p->arena_len) {
@@ -448,14 +457,14 @@ static int key_insert(parser *p, size_t obj, size_t off, size_t len,
         p->recs = r;
         p->recs_cap = cap;
     }
-    const unsigned char *k = p->arena + off;
+    const unsigned char *k = arena_at(p, off);
     uint64_t h = key_hash(obj, k, len);
     size_t mask = p->slots_cap - 1;
     size_t i = (size_t)h & mask;
     while (p->slots[i]) {
         const key_rec *r = &p->recs[p->slots[i] - 1];
         if (r->hash == h && r->obj == obj && r->len == len &&
-            memcmp(p->arena + r->off, k, len) == 0) {
+            memcmp(arena_at(p, r->off), k, len) == 0) {
             char shown[64];
             render_key(k, len, shown, sizeof shown);
             return fail_at(p, BS_ERR_SYNTAX, line, col,
@@ -790,8 +799,7 @@ static int parse_scalar(parser *p)
         size_t wn = e - w;
         if (word_is(ws, wn, "nan"))
             return fail_at(p, BS_ERR_SYNTAX, p->line, p->col,
-                           "NaN is not a JSON number (write null or a finite "
-                           "number)");
+                           "NaN is not a JSON number (write a finite number)");
         if (word_is(ws, wn, "infinity") || word_is(ws, wn, "inf"))
             return fail_at(p, BS_ERR_SYNTAX, p->line, p->col,
                            "Infinity is not a JSON number (write a finite "
@@ -856,7 +864,7 @@ static int parse_container(parser *p, int depth)
                 skip_ws(p);
                 if (at_end(p) || peek(p) != ':') {
                     char shown[64], expected[128];
-                    render_key(p->arena + off, klen, shown, sizeof shown);
+                    render_key(arena_at(p, off), klen, shown, sizeof shown);
                     snprintf(expected, sizeof expected,
                              "expected ':' after the key \"%s\"", shown);
                     return fail_unexpected(p, expected);

@@ -9,6 +9,8 @@
 
 #include "bs_formula.h"
 #include "bs_json.h"
+#include "bs_numeric.h"
+#include "bs_parallel.h"
 #include "bs_rng.h"
 
 bs_limits bs_limits_default(void)
@@ -18,6 +20,7 @@ bs_limits bs_limits_default(void)
     l.max_memory = BS_DEFAULT_MAX_MEMORY;
     l.max_layers = BS_DEFAULT_MAX_LAYERS;
     l.max_depth = BS_JSON_DEFAULT_MAX_DEPTH;
+    l.full_check = 0;
     return l;
 }
 
@@ -35,24 +38,53 @@ static size_t sat_mul(size_t a, size_t b)
     return a > SIZE_MAX / b ? SIZE_MAX : a * b;
 }
 
-size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B)
+/* The estimate counts every large allocation of loading, tracing and
+ * checking a network, as an upper bound (the peak resident memory measured
+ * with /usr/bin/time -v stays below it; tests/cli_test.sh compares them).
+ * With P weights and biases, U units in all layers (the input included), a
+ * batch of B and T threads of the numerical check:
+ *
+ *   8 P      the parameters                                   (bs_net)
+ *   8 P      their analytic gradients                         (bs_backward)
+ *   8 P      the trace's copy of the gradients                (bs_trace)
+ *  34 P      the check's arrays per element: numeric value, error bar, left
+ *            and right slopes, compared and verdict bytes      (bs_check)
+ *   I P      its work list, one bs_numeric_item (I bytes) per element
+ *            compared: every element with --full, else at most
+ *            max(full_below, sample) per step
+ *   per unit and example (B U): x and y (16), z and a (16), their
+ *            gradients (16), the trace's copies of all four (32), the
+ *            check's arrays on the gradients (68)
+ *   per thread: the numerical evaluator's real and complex workspaces and
+ *            the incremental evaluator's cached activations and Taylor
+ *            coefficients: 264 bytes per example of the widest layer, 40 B U
+ *            and 8 U
+ *    4 MiB   the program itself (its code, libraries and stack). */
+size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B, int full)
 {
-    /* parameters: values, analytic and numeric gradients, error bars (4×);
-     * activations: z, a, g[z], g[a] and their numeric twins per layer (8×),
-     * plus the complex workspace of the numerical check (2 layers × 16 bytes) */
-    size_t params = 0, units = 0, widest = 0;
+    size_t params = 0, units = 0, widest = 0, steps = 0;
     for (size_t l = 1; l <= L; l++) {
         params = sat_add(params, sat_add(sat_mul(n[l - 1], n[l]), n[l]));
         units = sat_add(units, n[l]);
+        steps += 4; /* g[a], g[z], g[W], g[b] */
     }
     for (size_t l = 0; l <= L; l++)
         if (n[l] > widest)
             widest = n[l];
     units = sat_add(units, n[0]);
-    size_t bytes = sat_mul(sat_mul(params, 4), sizeof(double));
-    bytes = sat_add(bytes, sat_mul(sat_mul(sat_mul(units, B), 8), sizeof(double)));
-    bytes = sat_add(bytes, sat_mul(sat_mul(sat_mul(widest, B), 4), 2 * sizeof(double)));
-    return bytes;
+    size_t bu = sat_mul(units, B);
+    size_t elements = sat_add(params, sat_mul(bu, 2)); /* every backward step's entries */
+    size_t listed = full ? elements : sat_mul(steps, 100); /* full_below, sample ≤ 100 */
+    if (listed > elements)
+        listed = elements;
+    size_t threads = bs_parallel_cpus();
+    size_t bytes = sat_mul(params, 8 + 8 + 8 + 34);
+    bytes = sat_add(bytes, sat_mul(listed, sizeof(bs_numeric_item)));
+    bytes = sat_add(bytes, sat_mul(bu, 16 + 16 + 16 + 32 + 68));
+    size_t per_thread = sat_add(sat_mul(sat_mul(widest, B), 264), sat_mul(bu, 40));
+    per_thread = sat_add(per_thread, sat_mul(units, 8));
+    bytes = sat_add(bytes, sat_mul(per_thread, threads));
+    return sat_add(bytes, (size_t)4 << 20);
 }
 
 size_t bs_net_param_count(const bs_net *net)
@@ -396,7 +428,15 @@ static bs_status check_keys(const cJSON *obj, const char *path,
             snprintf(p, sizeof p, "%s.%s", path, q);
         else
             snprintf(p, sizeof p, "%s", q);
-        const char *guess = bs_suggest(c->string, known);
+        /* a suggestion must be a key the object lacks: renaming "X" to
+         * "x" when "x" is there too would only make a duplicate */
+        const char *absent[64];
+        size_t k = 0;
+        for (size_t i = 0; known[i] && k + 1 < sizeof absent / sizeof *absent; i++)
+            if (!cJSON_GetObjectItemCaseSensitive(obj, known[i]))
+                absent[k++] = known[i];
+        absent[k] = NULL;
+        const char *guess = bs_suggest(c->string, absent);
         if (guess)
             return bs_error_set(err, BS_ERR_SPEC, p,
                                 "unknown key \"%s\" (did you mean \"%s\"?)", q, guess);
@@ -1049,7 +1089,7 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
     }
 
     /* limits, before the large allocations */
-    size_t need = bs_net_memory_estimate(net->L, net->n, net->B);
+    size_t need = bs_net_memory_estimate(net->L, net->n, net->B, lim->full_check);
     if (need > lim->max_memory) {
         char a[64], b[64], c[32];
         fmt_bytes(need, a, sizeof a);

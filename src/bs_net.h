@@ -33,6 +33,8 @@ typedef struct bs_limits {
     size_t max_memory;     /* largest estimated working memory, in bytes */
     size_t max_layers;     /* most layers L */
     int max_depth;         /* deepest JSON nesting */
+    int full_check;        /* the check will compare every element (--full):
+                              its work list counts in the memory estimate */
 } bs_limits;
 
 #define BS_DEFAULT_MAX_FILE_BYTES ((size_t)64 << 20)  /* 64 MiB */
@@ -129,8 +131,10 @@ size_t bs_net_param_count(const bs_net *net);
 /* Largest layer size max_l n[l]. */
 size_t bs_net_max_width(const bs_net *net);
 
-/* Estimated bytes that tracing and checking this network need, or SIZE_MAX
- * when the figure overflows.  B is the batch size. */
-size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B);
+/* Bytes that loading, tracing and checking this network may need at most
+ * (an upper bound of the peak, counted in bs_net.c), or SIZE_MAX when the
+ * figure overflows.  B is the batch size; `full`: the check compares every
+ * element (--full). */
+size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B, int full);
 
 #endif

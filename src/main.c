@@ -3,9 +3,11 @@
  * 2 usage error, bad spec or i/o error). */
 #define _XOPEN_SOURCE 700
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +209,9 @@ typedef struct cli {
     const char *compare_only; /* compare --only */
     double quiz_tolerance;   /* quiz --tolerance, 0 for the default */
     const char *quiz_record; /* quiz --record */
+    /* every file the command reads (collect_inputs): no output replaces one */
+    char **input_paths;
+    bs_inputs inputs;
 } cli;
 
 static void usage_line(FILE *f)
@@ -408,17 +413,39 @@ static void help(FILE *f, const char *topic)
           f);
 }
 
+/* Prints "backstep: " and the message as one line on stderr: control
+ * characters of a file name or an argument are escaped (bs_escape_controls),
+ * so that nothing breaks the line. */
+static void vsay(const char *fmt, va_list ap)
+{
+    char raw[2048], line[4096];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    bs_escape_controls(line, sizeof line, raw);
+    fprintf(stderr, "backstep: %s\n", line);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+}
+
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
 static int bad_usage(const char *fmt, ...)
 {
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    fputs("backstep: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (see 'backstep --help')\n", stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    say("%s (see 'backstep --help')", msg);
     return EXIT_BAD;
 }
 
@@ -495,17 +522,17 @@ static int pick(const char *value, const char *const *names, const char *what)
     for (int i = 0; names[i]; i++)
         if (strcmp(names[i], value) == 0)
             return i;
-    fprintf(stderr, "backstep: unknown %s \"%s\"", what, value);
     const char *g = bs_suggest(value, names);
-    if (g)
-        fprintf(stderr, " (did you mean \"%s\"?)", g);
-    else {
-        fputs(" (expected", stderr);
-        for (int i = 0; names[i]; i++)
-            fprintf(stderr, "%s %s", i ? "," : "", names[i]);
-        fputs(")", stderr);
+    if (g) {
+        say("unknown %s \"%s\" (did you mean \"%s\"?)", what, value, g);
+    } else {
+        char list[512] = "";
+        for (int i = 0; names[i]; i++) {
+            size_t used = strlen(list);
+            snprintf(list + used, sizeof list - used, "%s %s", i ? "," : "", names[i]);
+        }
+        say("unknown %s \"%s\" (expected%s)", what, value, list);
     }
-    fputs("\n", stderr);
     return -1;
 }
 
@@ -715,8 +742,7 @@ static int parse(cli *c, int argc, char **argv, int first)
             names[k] = NULL;
             const char *g = bs_suggest(name, names);
             if (g) {
-                fprintf(stderr, "backstep: unknown option \"%s\" (did you mean \"%s\"?)\n",
-                        name, g);
+                say("unknown option \"%s\" (did you mean \"%s\"?)", name, g);
                 return EXIT_BAD;
             }
             if (o->name)
@@ -805,14 +831,17 @@ static void show_progress(void *ctx, size_t done, size_t total)
 
 typedef void (*progress_fn)(void *ctx, size_t done, size_t total);
 
+static int smart_terminal(FILE *f);
+
 /* Starts the indicator p labelled `what` (NULL: "checking … elements") and
  * returns the function to report to, or NULL when nothing is to be shown:
- * with --quiet, or when stderr is not a terminal. */
+ * with --quiet, or when stderr is not a terminal that can erase a line (a
+ * file, a pipe, TERM=dumb). */
 static progress_fn start_progress(const cli *c, progress *p, const char *what)
 {
     memset(p, 0, sizeof *p);
     p->what = what;
-    if (c->quiet || !isatty(fileno(stderr)))
+    if (c->quiet || !smart_terminal(stderr))
         return NULL;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
     return show_progress;
@@ -838,8 +867,7 @@ static int load_spec(const cli *c, const char **path, char *shipped, size_t size
     struct stat st;
     if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
         bs_example_find(*path, shipped, size) == 0) {
-        fprintf(stderr, "backstep: %s is not a file; running the shipped spec %s\n", *path,
-                shipped);
+        say("%s is not a file; running the shipped spec %s", *path, shipped);
         *path = shipped;
     }
     if (bs_net_load_file(*path, &c->limits, net, err) != BS_OK) {
@@ -873,12 +901,53 @@ static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err
     return t;
 }
 
+/* Whether f is a terminal that understands escape sequences (colour,
+ * erasing a line): not one that says TERM=dumb. */
+static int smart_terminal(FILE *f)
+{
+    const char *term = getenv("TERM");
+    return isatty(fileno(f)) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Whether to colour what goes to f: such a terminal, and no NO_COLOR. */
 static int use_color(FILE *f)
 {
     const char *nc = getenv("NO_COLOR");
     if (nc && nc[0])
         return 0;
-    return isatty(fileno(f));
+    return smart_terminal(f);
+}
+
+/* Standard output's state: 0 while every write succeeded, EPIPE once a
+ * reader went away, -1 once a failed write was reported. */
+static int stdout_state;
+
+/* Reports a failed write to standard output with errno `e`, once.  A reader
+ * that went away (… | head) is not an error worth a word: returns 0 then,
+ * EXIT_BAD otherwise. */
+static int stdout_failed(int e)
+{
+    if (stdout_state == EPIPE || (stdout_state == 0 && e == EPIPE)) {
+        stdout_state = EPIPE;
+        return 0;
+    }
+    if (stdout_state == 0)
+        fprintf(stderr, "backstep: error writing standard output: %s\n",
+                strerror(e ? e : EIO));
+    stdout_state = -1;
+    return EXIT_BAD;
+}
+
+/* The last thing every command does: flushes standard output and checks
+ * that everything written to it arrived, so that no output is lost without
+ * a word whatever printed it.  Returns `rc`, or EXIT_BAD after a failed
+ * write. */
+static int finish_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return stdout_failed(errno) ? EXIT_BAD : rc;
+    return stdout_state == -1 ? EXIT_BAD : rc;
 }
 
 /* After writing to f (bad: the writer reported a failure): flushes it and
@@ -903,96 +972,33 @@ static int render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int c
     return stream_result(f, bad);
 }
 
-/* Writes the rendered trace to `path`.  A regular file (or a new one) is
- * written through a temporary file in the same directory and renamed into
- * place only once everything was written, keeping an existing file's
- * permissions; a symbolic link is followed.  Anything else that exists (a
- * FIFO, a terminal, /dev/null) is written to directly. */
 typedef int (*emit_fn)(FILE *f, const void *ctx);
 
-static int write_output(const char *path, const char *spec, emit_fn emit,
+/* Writes what `emit` writes to `path` with the one atomic writer
+ * (bs_write_atomic: never over one of the inputs `in`, through a temporary
+ * file renamed into place, a symbolic link followed); returns 0, or
+ * EXIT_BAD after saying why. */
+static int write_output(const char *path, const bs_inputs *in, emit_fn emit,
                         const void *ctx)
 {
-    struct stat so, ss;
-    int exists = stat(path, &so) == 0;
-    if (exists && strcmp(spec, "-") != 0 && stat(spec, &ss) == 0 &&
-        so.st_dev == ss.st_dev && so.st_ino == ss.st_ino) {
-        fprintf(stderr, "backstep: %s: refusing to write the output over the spec it reads\n",
-                path);
+    bs_error err;
+    bs_error_clear(&err);
+    if (bs_write_atomic(path, emit, ctx, in, &err) != BS_OK) {
+        report(&err);
         return EXIT_BAD;
     }
-    if (exists && S_ISDIR(so.st_mode)) {
-        fprintf(stderr, "backstep: %s: is a directory, expected a file name for -o\n", path);
-        return EXIT_BAD;
-    }
-    if (exists && !S_ISREG(so.st_mode)) {
-        FILE *f = fopen(path, "w");
-        int e = f ? emit(f, ctx) : errno;
-        if (f && fclose(f) != 0 && !e)
-            e = errno;
-        if (e) {
-            fprintf(stderr, "backstep: %s: cannot write: %s\n", path, strerror(e));
-            return EXIT_BAD;
-        }
-        return 0;
-    }
-    char *target = exists ? realpath(path, NULL) : NULL; /* follows a symbolic link */
-    const char *dest = target ? target : path;
-    size_t len = strlen(dest);
-    char *tmp = malloc(len + 32);
-    if (!tmp) {
-        free(target);
-        fprintf(stderr, "backstep: %s: out of memory\n", path);
-        return EXIT_BAD;
-    }
-    const char *slash = strrchr(dest, '/');
-    size_t dirlen = slash ? (size_t)(slash - dest) + 1 : 0;
-    memcpy(tmp, dest, dirlen);
-    /* mkstemp's template: ".backstep-" and six 'X' it replaces */
-    strcpy(tmp + dirlen, ".backstep-");
-    memset(tmp + dirlen + 10, 'X', 6);
-    tmp[dirlen + 16] = '\0';
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        fprintf(stderr, "backstep: %s: cannot create a temporary file beside it: %s\n",
-                path, strerror(errno));
-        free(tmp);
-        free(target);
-        return EXIT_BAD;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, exists ? (so.st_mode & 07777) : (0666 & ~mask));
-    FILE *f = fdopen(fd, "w");
-    int e = f ? emit(f, ctx) : errno;
-    if (!f)
-        close(fd);
-    if (f && fclose(f) != 0 && !e)
-        e = errno;
-    if (!e && rename(tmp, dest) != 0)
-        e = errno;
-    if (e) {
-        unlink(tmp);
-        fprintf(stderr, "backstep: %s: cannot write: %s\n", path, strerror(e));
-    }
-    free(tmp);
-    free(target);
-    return e ? EXIT_BAD : 0;
+    return 0;
 }
 
 /* Writes the output: to -o FILE through write_output, or to standard
  * output, where a reader that went away (… | head) is not an error worth a
  * word.  Returns 0 or EXIT_BAD. */
-static int deliver(const cli *c, const char *spec, emit_fn emit, const void *ctx)
+static int deliver(const cli *c, emit_fn emit, const void *ctx)
 {
     if (c->out)
-        return write_output(c->out, spec, emit, ctx);
+        return write_output(c->out, &c->inputs, emit, ctx);
     int e = emit(stdout, ctx);
-    if (e && e != EPIPE) {
-        fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(e));
-        return EXIT_BAD;
-    }
-    return 0;
+    return e ? stdout_failed(e) : 0;
 }
 
 typedef struct trace_job {
@@ -1021,7 +1027,7 @@ static int cmd_trace(cli *c)
     c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
     trace_job job = {t, &c->render,
                      !c->out && c->render.format == BS_FORMAT_TEXT && use_color(stdout)};
-    int rc = deliver(c, path, emit_trace, &job);
+    int rc = deliver(c, emit_trace, &job);
     if (rc == 0 && !t->passed)
         rc = EXIT_MISMATCH;
     bs_trace_free(t);
@@ -1074,12 +1080,8 @@ static int cmd_check(cli *c)
     free(items);
     free(nets);
     free(errs);
-    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0) {
-        if (errno != EPIPE) {
-            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
-            return EXIT_BAD;
-        }
-    }
+    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0)
+        return stdout_failed(errno) ? EXIT_BAD : rc;
     return rc;
 }
 
@@ -1136,7 +1138,7 @@ static int cmd_sweep(cli *c)
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
         } else {
-            rc = deliver(c, path, emit_text, b.buf);
+            rc = deliver(c, emit_text, b.buf);
         }
         bs_sink_free_buffer(&b);
     }
@@ -1163,16 +1165,13 @@ static int cmd_init(cli *c)
     int rc = 0;
     struct stat st;
     if (!c->out) {
-        rc = emit_text(stdout, b.buf) ? EXIT_BAD : 0;
-        if (rc)
-            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
+        int e = emit_text(stdout, b.buf);
+        rc = e ? stdout_failed(e) : 0;
     } else if (!c->force && stat(c->out, &st) == 0 && S_ISREG(st.st_mode)) {
-        fprintf(stderr, "backstep: %s: exists; refusing to overwrite it (give --force to "
-                        "replace it)\n",
-                c->out);
+        say("%s: exists; refusing to overwrite it (give --force to replace it)", c->out);
         rc = EXIT_BAD;
     } else {
-        rc = write_output(c->out, "-", emit_text, b.buf);
+        rc = write_output(c->out, &c->inputs, emit_text, b.buf);
     }
     bs_sink_free_buffer(&b);
     return rc;
@@ -1223,14 +1222,14 @@ static int cmd_train(cli *c)
     }
     train_job job = {t, c->train_format, strcmp(path, "-") == 0 ? "<stdin>" : path,
                      c->render.precision};
-    int rc = deliver(c, path, emit_train, &job);
+    int rc = deliver(c, emit_train, &job);
     if (rc == 0 && !t->passed) {
         rc = EXIT_MISMATCH;
         /* CSV has no room for why; the other formats say it themselves */
         if (c->train_format == BS_TRAIN_CSV) {
             bs_sink b = bs_sink_buffer();
             bs_train_verdict(&b, t, c->render.precision);
-            fprintf(stderr, "backstep: %s: %s\n", job.source, b.buf ? b.buf : "");
+            say("%s: %s", job.source, b.buf ? b.buf : "");
             bs_sink_free_buffer(&b);
         }
     }
@@ -1298,7 +1297,7 @@ static int cmd_compare(cli *c)
     } else {
         compare_job job = {r, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
                            strcmp(grads, "-") == 0 ? "<stdin>" : grads};
-        rc = deliver(c, path, emit_compare, &job);
+        rc = deliver(c, emit_compare, &job);
         if (rc == 0 && !bs_compare_agrees(r))
             rc = EXIT_MISMATCH;
     }
@@ -1346,22 +1345,6 @@ static int same_file(const char *a, const char *b)
     if (strcmp(da, a) == 0 || strcmp(db, b) == 0)
         return 0; /* "." or "/" that does not exist */
     return same_file(da, db);
-}
-
-/* The file of the set `fs` to be written under `dir` that is one of the
- * inputs (`n` paths, "-" for standard input skipped), or NULL; `clash` gets
- * the path written. */
-static const char *set_input_clash(const bs_fileset *fs, const char *dir,
-                                   const char *const *inputs, size_t n, char *clash,
-                                   size_t size)
-{
-    for (size_t i = 0; i < fs->n; i++) {
-        snprintf(clash, size, "%s/%s", dir, fs->files[i].path);
-        for (size_t k = 0; k < n; k++)
-            if (strcmp(inputs[k], "-") != 0 && same_file(clash, inputs[k]))
-                return inputs[k];
-    }
-    return NULL;
 }
 
 /* Before an exercise set is written over an old one (--force), removes the
@@ -1435,8 +1418,6 @@ static int cmd_exercise(cli *c)
     o.progress_ctx = &p;
     bs_fileset *fs = NULL;
     int rc = 0;
-    const char *inputs[2] = {path, c->roster}, *input;
-    char clash[4096];
     bs_error_clear(&err);
     bs_status built = bs_exercise_build(net, roster, &o, &fs, &err);
     end_progress(&p);
@@ -1445,12 +1426,8 @@ static int cmd_exercise(cli *c)
             bs_error_set_file(&err, path);
         report(&err);
         rc = EXIT_BAD;
-    } else if ((input = set_input_clash(fs, c->out, inputs, 2, clash, sizeof clash))) {
-        fprintf(stderr, "backstep: %s: is the %s exercise reads; refusing to write the "
-                        "exercise set over it\n",
-                clash, input == path ? "spec" : "roster");
-        rc = EXIT_BAD;
-    } else if (remove_manifest(c->out, &err) != 0 || bs_fileset_write(fs, c->out, &err) != BS_OK) {
+    } else if (remove_manifest(c->out, &err) != 0 ||
+               bs_fileset_write(fs, c->out, &c->inputs, &err) != BS_OK) {
         report(&err);
         rc = EXIT_BAD;
     } else {
@@ -1547,7 +1524,7 @@ static int cmd_grade(cli *c)
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
         } else {
-            book = deliver(c, "-", emit_text, b.buf ? b.buf : "");
+            book = deliver(c, emit_text, b.buf ? b.buf : "");
         }
         bs_sink_free_buffer(&b);
     }
@@ -1563,7 +1540,7 @@ static int cmd_grade(cli *c)
         if (bs_sink_status(&b) != 0) {
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
-        } else if (bs_write_under(dir, name, b.buf ? b.buf : "", b.len, &err) != BS_OK) {
+        } else if (bs_write_under(dir, name, b.buf ? b.buf : "", b.len, &c->inputs, &err) != BS_OK) {
             report(&err); /* this student's feedback alone */
             unwritten++;
         }
@@ -1647,12 +1624,8 @@ static int session_loop(session *se, bs_sink *s)
         more = session_feed(se, line, s);
     }
     free(line);
-    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(s) != 0) {
-        if (errno != EPIPE) {
-            fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
-            return EXIT_BAD;
-        }
-    }
+    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(s) != 0)
+        return stdout_failed(errno);
     return 0;
 }
 
@@ -1736,7 +1709,7 @@ static int cmd_quiz(cli *c)
         bs_quiz_start(se.q, &s);
         rc = session_loop(&se, &s);
         if (c->quiz_record) {
-            int wr = write_output(c->quiz_record, path, emit_record, se.q);
+            int wr = write_output(c->quiz_record, &c->inputs, emit_record, se.q);
             if (wr)
                 rc = wr;
         }
@@ -1755,10 +1728,8 @@ static int cmd_examples(void)
               stderr);
         return EXIT_BAD;
     }
-    if (fflush(stdout) != 0 || bs_sink_status(&s) != 0) {
-        fprintf(stderr, "backstep: error writing standard output: %s\n", strerror(errno));
-        return EXIT_BAD;
-    }
+    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0)
+        return stdout_failed(errno);
     return 0;
 }
 
@@ -1791,7 +1762,106 @@ static const command_def *find_command(const char *name)
     return NULL;
 }
 
+/* Adds a copy of `path` to the command's inputs; -1 when out of memory. */
+static int add_input(cli *c, const char *path)
+{
+    char **p = realloc(c->input_paths, (c->inputs.n + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    c->input_paths = p;
+    size_t len = strlen(path) + 1;
+    if (!(p[c->inputs.n] = malloc(len)))
+        return -1;
+    memcpy(p[c->inputs.n++], path, len);
+    c->inputs.paths = (const char *const *)c->input_paths;
+    return 0;
+}
+
+/* Adds `dir`/`a`[/`b`] to the inputs when it is a file. */
+static int add_input_in(cli *c, const char *dir, const char *a, const char *b)
+{
+    char path[4096];
+    struct stat st;
+    int n = b ? snprintf(path, sizeof path, "%s/%s/%s", dir, a, b)
+              : snprintf(path, sizeof path, "%s/%s", dir, a);
+    if (n < 0 || (size_t)n >= sizeof path || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    return add_input(c, path);
+}
+
+/* Collects every file the command reads, so that no output of it (-o,
+ * --record, the files of exercise and grade) replaces one: each argument
+ * that is a file (a spec, a gradient file, an answers file), the shipped
+ * spec an argument names, the roster, and for a directory argument (grade's
+ * exercise directory) the files read from it: exercise.json and each
+ * student's spec.json.  Returns 0, or -1 when out of memory. */
+static int collect_inputs(cli *c)
+{
+    for (size_t i = 0; i < c->nspecs; i++) {
+        const char *a = c->specs[i];
+        struct stat st;
+        char shipped[1024];
+        if (strcmp(a, "-") == 0)
+            continue;
+        if (stat(a, &st) != 0) {
+            if (bs_example_find(a, shipped, sizeof shipped) == 0 && add_input(c, shipped))
+                return -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            if (add_input_in(c, a, "exercise.json", NULL))
+                return -1;
+            DIR *d = opendir(a);
+            struct dirent *e;
+            while (d && (e = readdir(d)) != NULL)
+                if (e->d_name[0] != '.' && add_input_in(c, a, e->d_name, "spec.json")) {
+                    closedir(d);
+                    return -1;
+                }
+            if (d)
+                closedir(d);
+        } else if (add_input(c, a)) {
+            return -1;
+        }
+    }
+    if (c->roster && strcmp(c->roster, "-") != 0 && add_input(c, c->roster))
+        return -1;
+    return 0;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: the temporary file being written is removed, then
+ * the signal is raised again with its default action (SA_RESETHAND), so the
+ * exit status still tells that the signal ended the program. */
+static void on_fatal_signal(int sig)
+{
+    bs_files_remove_temporary();
+    raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old, sa;
+        /* a signal ignored by whoever started backstep (nohup) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = (int)SA_RESETHAND;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static int run_command(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    return finish_stdout(run_command(argc, argv));
+}
+
+/* Runs the command of argv and returns its exit status; main checks that
+ * what it wrote to standard output arrived. */
+static int run_command(int argc, char **argv)
 {
     if (argc < 2) {
         usage_line(stderr);
@@ -1809,10 +1879,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "help") == 0) {
         const char *topic = argc > 2 ? argv[2] : NULL;
         if (topic && !find_command(topic)) {
-            fprintf(stderr, "backstep: no help for \"%s\": the commands are", topic);
-            for (const command_def *d = commands; d->name; d++)
-                fprintf(stderr, "%s %s", d == commands ? "" : ",", d->name);
-            fputs("\n", stderr);
+            char list[512] = "";
+            for (const command_def *d = commands; d->name; d++) {
+                size_t used = strlen(list);
+                snprintf(list + used, sizeof list - used, "%s %s", d == commands ? "" : ",",
+                         d->name);
+            }
+            say("no help for \"%s\": the commands are%s", topic, list);
             return EXIT_BAD;
         }
         help(stdout, topic);
@@ -1828,9 +1901,9 @@ int main(int argc, char **argv)
         names[k] = NULL;
         const char *g = bs_suggest(cmd, names);
         if (g)
-            fprintf(stderr, "backstep: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, g);
+            say("unknown command \"%s\" (did you mean \"%s\"?)", cmd, g);
         else
-            fprintf(stderr, "backstep: unknown command \"%s\"\n", cmd);
+            say("unknown command \"%s\"", cmd);
         usage_line(stderr);
         return EXIT_BAD;
     }
@@ -1853,8 +1926,26 @@ int main(int argc, char **argv)
     if (rc == 0 && c.epsilon_text &&
         bs_check_validate_step(c.check.method, c.epsilon, &e) != BS_OK)
         rc = bad_usage("--epsilon %s: %s", c.epsilon_text, e.message);
-    if (rc == 0)
+    c.limits.full_check = c.full; /* the memory estimate counts --full's work list */
+    if (rc == 0 && collect_inputs(&c) != 0)
+        rc = bad_usage("out of memory");
+    /* an output over an input is refused before the command does anything */
+    const char *outs[] = {c.out, c.quiz_record};
+    for (size_t i = 0; i < 2 && rc == 0; i++) {
+        bs_error err;
+        bs_error_clear(&err);
+        if (outs[i] && bs_refuse_input(outs[i], &c.inputs, &err) != BS_OK) {
+            report(&err);
+            rc = EXIT_BAD;
+        }
+    }
+    if (rc == 0) {
+        catch_fatal_signals();
         rc = def->run(&c);
+    }
+    for (size_t i = 0; i < c.inputs.n; i++)
+        free(c.input_paths[i]);
+    free(c.input_paths);
     free(c.specs);
     return rc;
 }

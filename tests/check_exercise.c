@@ -378,7 +378,7 @@ START_TEST(test_write_empty_dir)
     bs_error err;
     bs_error_clear(&err);
     ck_assert(bs_fileset_add(fs, name, "x", 1, &err) == BS_OK);
-    bs_status st = bs_fileset_write(fs, "", &err);
+    bs_status st = bs_fileset_write(fs, "", NULL, &err);
     char root[80];
     snprintf(root, sizeof root, "/%s", name);
     struct stat sb;
@@ -387,7 +387,7 @@ START_TEST(test_write_empty_dir)
         unlink(root);
     ck_assert_msg(!written, "%s was written", root);
     ck_assert_int_eq(st, BS_ERR_USAGE);
-    ck_assert(bs_write_under("", name, "x", 1, &err) == BS_ERR_USAGE);
+    ck_assert(bs_write_under("", name, "x", 1, NULL, &err) == BS_ERR_USAGE);
     bs_fileset_free(fs);
 }
 END_TEST
@@ -407,7 +407,7 @@ static bs_exercise_set *grade_set(char *dir, size_t size)
     o.formats = 1u << BS_FORMAT_MARKDOWN;
     bs_fileset *fs = NULL;
     ck_assert_msg(bs_exercise_build(net, roster, &o, &fs, &err) == BS_OK, "%s", err.message);
-    ck_assert_msg(bs_fileset_write(fs, dir, &err) == BS_OK, "%s", err.message);
+    ck_assert_msg(bs_fileset_write(fs, dir, NULL, &err) == BS_OK, "%s", err.message);
     bs_exercise_set *x = NULL;
     ck_assert_msg(bs_exercise_set_open(dir, &x, &err) == BS_OK, "%s", err.message);
     bs_fileset_free(fs);

@@ -199,10 +199,31 @@ START_TEST(test_bad_specs)
 }
 END_TEST
 
+/* A file name, a place and a message with control characters in them are
+ * formatted as one line, each control character written escaped (expected
+ * text written by hand from the escapes bs_error_format documents). */
+START_TEST(test_error_format_escapes)
+{
+    bs_error err;
+    bs_error_clear(&err);
+    bs_error_set(&err, BS_ERR_SPEC, "params.a\tb", "unknown key \"x\ny\" \033[31m");
+    bs_error_set_file(&err, "dir\nname.json");
+    char line[1024];
+    bs_error_format(&err, line, sizeof line);
+    ck_assert_str_eq(line,
+                     "dir\\nname.json: params.a\\tb: unknown key \"x\\ny\" \\u001b[31m");
+    /* cut to fit, never cut inside an escape */
+    bs_error_format(&err, line, 6);
+    ck_assert_str_eq(line, "dir\\n");
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_net_free(NULL);
     ck_assert_ptr_null(bs_suggest("zzzzzz", (const char *const[]){"sigmoid", NULL}));
+    /* an empty key is one edit from any one-letter name, yet no typo of it */
+    ck_assert_ptr_null(bs_suggest("", (const char *const[]){"x", "y", NULL}));
     ck_assert_str_eq(bs_suggest("tahn", (const char *const[]){"sigmoid", "tanh", NULL}), "tanh");
 }
 END_TEST
@@ -217,6 +238,7 @@ Suite *net_suite(void)
     tcase_add_test(tc, test_flat_targets);
     tcase_add_loop_test(tc, test_bad_specs, 0, (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(tc, test_free_null);
+    tcase_add_test(tc, test_error_format_escapes);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -531,6 +531,118 @@ else
     note "mkfifo failed: the -o FIFO test was skipped"
 fi
 
+# no command writes over one of the files it reads: the one rule, whichever
+# command and whichever way the file is named (another path, a symbolic link)
+I="$T/inputs"
+mkdir "$I"
+cp "$S4321" "$I/spec.json"
+"$BS" trace "$I/spec.json" --format json --notation code 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+json.dump({s["name"]: s["analytic"] for s in d["steps"] if s["kind"] == "backward"}, sys.stdout)' >"$I/grads.json"
+printf 'ada\nbob\n' >"$I/roster.txt"
+"$BS" exercise "$I/spec.json" --roster "$I/roster.txt" -o "$I/ex1" >/dev/null 2>&1
+mkdir "$I/returned"
+cp "$I/ex1/ada/answers.json" "$I/returned/ada.json"
+cp "$I/ex1/bob/answers.json" "$I/returned/bob.json"
+ln -s grads.json "$I/grads-link.json"
+mkdir "$I/rdir"
+printf 'ada\nbob\n' >"$I/rdir/exercise.json" # a roster under the name of a file of the set
+(cd "$I" && tar cf "$T/inputs.tar" .)
+while IFS= read -r line; do
+    eval "set -- $line"
+    run "$@"
+    assert_rc "$line" 2
+    assert_contains "$line" "$T/err" "a file this command reads; refusing to write over it"
+    assert_one_line "$line: stderr" "$T/err"
+    (cd "$I" && tar cf "$T/inputs-now.tar" .)
+    assert_same "$line: every input unchanged" "$T/inputs.tar" "$T/inputs-now.tar"
+done <<LINES
+compare "$I/spec.json" "$I/grads.json" -o "$I/grads.json"
+compare "$I/spec.json" "$I/grads.json" -o "$I/grads-link.json"
+compare "$I/spec.json" "$I/grads-link.json" -o "$I/grads.json"
+grade "$I/ex1" "$I/returned/ada.json" "$I/returned/bob.json" -o "$I/returned/bob.json"
+grade "$I/ex1" "$I/returned/ada.json" -o "$I/ex1/exercise.json"
+grade "$I/ex1" "$I/returned/ada.json" -o "$I/ex1/bob/spec.json"
+exercise "$I/spec.json" --roster "$I/rdir/exercise.json" -o "$I/rdir" --force
+train "$I/spec.json" --lr 0.1 --steps 2 -o "$I/spec.json"
+sweep "$I/spec.json" "W1[1,1]" -o "$I/spec.json"
+quiz "$I/spec.json" --record "$I/spec.json"
+LINES
+# an exercise written over the directory holding its roster: nothing of the
+# set is written (not only the roster is spared)
+assert_true "exercise over its roster: nothing of the set written" test ! -e "$I/rdir/ada"
+
+# one rule for symbolic links, for -o and for the files of a set: the link
+# is followed, its target replaced (keeping its permissions), the link kept
+L="$T/links"
+mkdir "$L"
+printf 'old\n' >"$L/target.txt"
+chmod 640 "$L/target.txt"
+ln -s target.txt "$L/link.txt"
+run trace "$S4321" -o "$L/link.txt"
+assert_rc "-o onto a symbolic link" 0
+assert_true "-o onto a symbolic link: still a link" test -L "$L/link.txt"
+assert_contains "-o onto a symbolic link: the target written" "$L/target.txt" "4-3-2-1"
+assert_true "-o onto a symbolic link: the target's mode kept" test "$(stat -c %a "$L/target.txt")" = 640
+"$BS" exercise "$S4321" --roster "$I/roster.txt" -o "$L/ex" >/dev/null 2>&1
+printf 'old\n' >"$L/spec-target.json"
+rm "$L/ex/ada/spec.json"
+ln -s ../../spec-target.json "$L/ex/ada/spec.json"
+run exercise "$S4321" --roster "$I/roster.txt" -o "$L/ex" --force
+assert_rc "exercise --force over a symbolic link" 0
+assert_true "exercise --force over a symbolic link: still a link" test -L "$L/ex/ada/spec.json"
+assert_contains "exercise --force over a symbolic link: the target written" "$L/spec-target.json" "layers"
+
+# Ctrl-C, SIGTERM or a hang-up while -o is being written: the temporary file
+# is removed and the target is untouched.  A spec scaled up from the MNIST
+# one gives about 100 MB of JSON, so the signal comes while it is written.
+if [ -f "$SPECS/mnist-784-200-100-10.json" ]; then
+    K="$T/killed"
+    mkdir "$K"
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["layers"] = [784, 1000, 500, 10]
+json.dump(d, open(sys.argv[2], "w"))' "$SPECS/mnist-784-200-100-10.json" "$K/big.json"
+    # a background job of a script starts with SIGINT ignored, which backstep
+    # keeps ignored (as under nohup): env gives it the default disposition
+    if env --default-signal=INT true 2>/dev/null; then
+        SIGS=(INT TERM HUP)
+        DFLSIG=(env --default-signal=INT,TERM,HUP)
+    else
+        SIGS=(TERM HUP)
+        DFLSIG=()
+        note "env --default-signal is not available: SIGINT during -o was not tested"
+    fi
+    for sig in "${SIGS[@]}"; do
+        printf 'precious\n' >"$K/out.json"
+        ${DFLSIG[@]+"${DFLSIG[@]}"} "$BS" trace "$K/big.json" --format json -o "$K/out.json" </dev/null >/dev/null 2>"$T/err" &
+        pid=$!
+        for _ in $(seq 600); do
+            compgen -G "$K/.backstep-*" >/dev/null && break
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.05
+        done
+        if compgen -G "$K/.backstep-*" >/dev/null; then
+            kill -"$sig" "$pid"
+            wait "$pid" 2>/dev/null # without the shell's "Hangup" notice
+            RC=$?
+            case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+            assert_rc "SIG$sig while -o is written" "$want"
+            assert_no_leftovers "SIG$sig while -o is written" "$K"
+            assert_true "SIG$sig while -o is written: the target untouched" \
+                test "$(cat "$K/out.json")" = precious
+        else
+            wait "$pid" 2>/dev/null # without the shell's "Hangup" notice
+            note "SIG$sig: the temporary file of -o was not seen in time; the test was skipped"
+        fi
+    done
+    rm -rf "$K"
+else
+    fail "signals: $SPECS/mnist-784-200-100-10.json is missing"
+fi
+
 assert_no_leftovers "-o tests" "$O"
 assert_no_leftovers "-o tests (temp dir)" "$T"
 
@@ -546,6 +658,43 @@ if [ -c /dev/full ]; then
     RC=$?
     assert_rc "check > /dev/full" 2
     assert_contains "check > /dev/full" "$T/err" "writing"
+    # every command and every path that prints to standard output: a write
+    # that did not arrive is exit status 2 and one line, whatever printed it
+    printf 'ada\n' >"$T/full-roster.txt"
+    rm -rf "$T/full-ex"
+    "$BS" exercise "$S4321" --roster "$T/full-roster.txt" -o "$T/full-ex" >/dev/null 2>&1
+    printf 'q\n' >"$T/full-q.txt"
+    # the gradients of the spec, read back from trace's JSON
+    "$BS" trace "$S4321" --format json --notation code 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+json.dump({s["name"]: s["analytic"] for s in d["steps"] if s["kind"] == "backward"}, sys.stdout)' >"$T/full-grads.json"
+    while IFS= read -r line; do
+        eval "set -- $line"
+        rm -f "$T/full-grades.csv"
+        rm -rf "$T/full-ex2"
+        ${TO[@]+"${TO[@]}"} "$BS" "$@" <"$T/full-q.txt" >/dev/full 2>"$T/err"
+        RC=$?
+        assert_rc "$line > /dev/full" 2
+        assert_contains "$line > /dev/full" "$T/err" "error writing standard output"
+        assert_one_line "$line > /dev/full: stderr" "$T/err"
+    done <<LINES
+help
+help trace
+--help
+--version
+trace --help
+examples
+init 2-1
+train "$S4321" --lr 0.1 --steps 3
+sweep "$S4321" "W1[1,1]"
+compare "$S4321" "$T/full-grads.json"
+step "$S4321"
+quiz "$S4321"
+exercise "$S4321" --roster "$T/full-roster.txt" -o "$T/full-ex2"
+grade "$T/full-ex" "$T/full-ex/ada/answers.json"
+grade "$T/full-ex" "$T/full-ex/ada/answers.json" -o "$T/full-grades.csv"
+LINES
 else
     note "/dev/full is not a character device here: the full-disk test was skipped"
 fi
@@ -587,6 +736,94 @@ if [ -f "$MNIST" ]; then
     assert_empty "trace --format json mnist | head -1 with SIGPIPE ignored: stderr" "$T/pipe.err"
 else
     fail "closed pipe: $MNIST is missing"
+fi
+
+# examples lists what BACKSTEP_SPECS_DIR holds from each spec's JSON alone:
+# a FIFO named *.json is skipped (opening it would wait for a writer forever)
+# and a spec far too large to build is still listed by its layers
+E="$T/specs-dir"
+mkdir "$E"
+cp "$S4321" "$E/small.json"
+printf '{"name": "huge", "layers": [100000, 100000], "activations": ["sigmoid"], "loss": "mse",
+ "init": {"seed": 1}, "random_batch": {"size": 1, "seed": 1}}\n' >"$E/huge.json"
+if mkfifo "$E/fifo.json" 2>/dev/null; then
+    if command -v timeout >/dev/null 2>&1; then ETO=(timeout 20); else ETO=(); fi
+    BACKSTEP_SPECS_DIR="$E" ${ETO[@]+"${ETO[@]}"} "$BS" examples </dev/null >"$T/out" 2>"$T/err"
+    RC=$?
+    assert_rc "examples with a FIFO named *.json" 0
+    assert_not_contains "examples with a FIFO named *.json" "$T/out" "fifo"
+else
+    BACKSTEP_SPECS_DIR="$E" "$BS" examples </dev/null >"$T/out" 2>"$T/err"
+    RC=$?
+    note "mkfifo failed: examples was not tried with a FIFO"
+fi
+assert_contains "examples: a spec listed" "$T/out" "small                        4-3-2-1"
+assert_contains "examples: a spec too large to build, listed by its layers" "$T/out" "huge                         100000-100000"
+
+# a name with a newline or an escape in it cannot break the one-line rule:
+# a spec file, a key, an -o target, an unknown command
+NL="$T/two
+lines.json"
+cp "$BAD/params-W4.json" "$NL"
+run trace "$NL"
+assert_rc "a spec whose name has a newline" 2
+assert_one_line "a spec whose name has a newline: stderr" "$T/err"
+assert_contains "a spec whose name has a newline: escaped" "$T/err" 'two\nlines.json'
+printf '{"layers": [1, 1], "activations": ["sigmoid"], "loss": "mse", "x": [[1]], "y": [[1]],\n "W1": [[1]], "b1": [0], "a\\nb": 1}\n' >"$T/nlkey.json"
+run trace "$T/nlkey.json"
+assert_rc "a key with a newline" 2
+assert_one_line "a key with a newline: stderr" "$T/err"
+run trace "$S4321" -o "$T/no
+dir/out.txt"
+assert_rc "-o into a missing directory with a newline in its name" 2
+assert_one_line "-o into a missing directory with a newline in its name: stderr" "$T/err"
+run "$(printf 'tra\033[31mce')"
+assert_rc "an unknown command with an escape" 2
+assert_not_contains "an unknown command with an escape" "$T/err" "$(printf '\033')"
+run trace "$S4321" --format "$(printf 'te\nxt')"
+assert_rc "an unknown format with a newline" 2
+assert_one_line "an unknown format with a newline: stderr" "$T/err"
+
+# a hint never suggests what would then be refused: not a key the object
+# already has (renaming "X" to "x" next to "x" makes a duplicate), not a key
+# for an empty one, not null for NaN (a spec refuses null)
+run trace "$BAD/key-typo-of-present-key.json"
+assert_not_contains "unknown key next to the key it resembles: no hint" "$T/err" "did you mean"
+run trace "$BAD/key-empty.json"
+assert_not_contains "an empty key: no hint" "$T/err" "did you mean"
+run trace "$BAD/number-nan.json"
+assert_not_contains "NaN: the hint does not offer null" "$T/err" "null"
+
+# the memory estimate is an upper bound: the peak resident memory of a
+# trace, measured by /usr/bin/time, stays below the figure the limit message
+# gives (a spec scaled up from the MNIST one, and MNIST with --full)
+if grep -q __asan_init "$BS" 2>/dev/null; then
+    note "built with AddressSanitizer (shadow memory, redzones): the memory estimate was not compared with a measured peak"
+elif [ -x /usr/bin/time ] && [ -f "$SPECS/mnist-784-200-100-10.json" ]; then
+    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["layers"] = [1500, 1500, 500, 10]
+json.dump(d, open(sys.argv[2], "w"))' "$SPECS/mnist-784-200-100-10.json" "$T/mem.json"
+    for args in "$T/mem.json" "$SPECS/mnist-784-200-100-10.json --full"; do
+        # shellcheck disable=SC2086
+        est=$("$BS" trace $args --max-memory 1 2>&1 | sed -n 's/.*needs about \([0-9.]*\) \([KMG]iB\).*/\1 \2/p')
+        # shellcheck disable=SC2086
+        peak=$(/usr/bin/time -f '%M' "$BS" trace $args 2>&1 >/dev/null | tail -1)
+        if [ -z "$est" ] || [ -z "$peak" ]; then
+            fail "memory estimate of trace $args: no figure (estimate '$est', peak '$peak' KiB)"
+            continue
+        fi
+        if awk -v e="$est" -v p="$peak" 'BEGIN {
+                split(e, f, " "); m = f[2] == "GiB" ? 1048576 : f[2] == "MiB" ? 1024 : 1
+                exit !(f[1] * m >= p) }'; then
+            pass
+        else
+            fail "memory estimate of trace $args: $est, below the measured peak of $peak KiB"
+        fi
+    done
+else
+    note "/usr/bin/time is missing: the memory estimate was not compared with a measured peak"
 fi
 
 # ---- 8. colour -----------------------------------------------------------------

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     bs_limits lim = bs_limits_default();
     lim.max_file_bytes = 1 << 16;
-    lim.max_memory = 1 << 20;
+    lim.max_memory = (size_t)64 << 20; /* the size cap below keeps inputs small */
     lim.max_layers = 6;
     bs_net *net = NULL;
     bs_error err;

@@ -39,5 +39,18 @@ grep -q "exercise: student [0-9]* of 400" typescript3 && ok || bad "no progress 
 [ ! -s ex.err.pipe ] && ok || bad "exercise progress written to a file: $(head -c 200 ex.err.pipe)"
 sed 's/ex\.tty/ex.pipe/' ex.out.tty | cmp -s - ex.out.pipe && ok || bad "exercise stdout differs with the progress indicator"
 diff -r ex.tty ex.pipe > /dev/null && ok || bad "exercise files differ with the progress indicator"
+# a terminal that says TERM=dumb gets no escape sequence: no progress line
+# (it needs ESC[K to erase itself) and no colour; NO_COLOR removes the colour
+script -qec "TERM=dumb '$backstep' check --full spec.json" typescript4 > /dev/null 2>&1
+grep -q "checking" typescript4 && bad "TERM=dumb still shows progress" || ok
+grep -q "PASS" typescript4 && ok || bad "TERM=dumb: no report: $(head -c 200 typescript4)"
+grep -q "$(printf '\033')" typescript4 && bad "TERM=dumb: escape sequences written: $(head -c 200 typescript4 | od -c | head -3)" || ok
+script -qec "TERM=dumb '$backstep' trace '$2/specs/4-3-2-1-bce.json'" typescript5 > /dev/null 2>&1
+grep -q "$(printf '\033')" typescript5 && bad "TERM=dumb trace: colour written" || ok
+script -qec "NO_COLOR=1 TERM=xterm '$backstep' trace '$2/specs/4-3-2-1-bce.json'" typescript6 > /dev/null 2>&1
+grep -q "$(printf '\033')" typescript6 && bad "NO_COLOR trace: colour written" || ok
+# the check of the tests above: with TERM=xterm the same trace is coloured
+script -qec "TERM=xterm '$backstep' trace '$2/specs/4-3-2-1-bce.json'" typescript7 > /dev/null 2>&1
+grep -q "$(printf '\033')\[3[12]m" typescript7 && ok || bad "TERM=xterm trace: no colour (the tests above prove nothing)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
