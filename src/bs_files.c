@@ -304,6 +304,21 @@ static char *fileset_path(const char *dir, const bs_file_out *f, bs_error *err)
     return full;
 }
 
+bs_status bs_fileset_refuse_inputs(const bs_fileset *fs, const char *dir, const bs_inputs *in,
+                                   bs_error *err)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        char *full = fileset_path(dir, &fs->files[i], err);
+        if (!full)
+            return BS_ERR_NOMEM;
+        bs_status st = bs_refuse_input(full, in, err);
+        free(full);
+        if (st != BS_OK)
+            return st;
+    }
+    return BS_OK;
+}
+
 bs_status bs_write_under(const char *dir, const char *rel, const char *data, size_t len,
                          const bs_inputs *in, bs_error *err)
 {
@@ -340,15 +355,9 @@ bs_status bs_fileset_write(const bs_fileset *fs, const char *dir, const bs_input
     if (!dir[0])
         return bs_error_set(err, BS_ERR_USAGE, NULL, "empty directory name");
     /* nothing is written when any file of the set would replace an input */
-    for (size_t i = 0; i < fs->n; i++) {
-        char *full = fileset_path(dir, &fs->files[i], err);
-        if (!full)
-            return BS_ERR_NOMEM;
-        bs_status st = bs_refuse_input(full, in, err);
-        free(full);
-        if (st != BS_OK)
-            return st;
-    }
+    bs_status cst = bs_fileset_refuse_inputs(fs, dir, in, err);
+    if (cst != BS_OK)
+        return cst;
     bs_status st = bs_mkdirs(dir, err);
     for (size_t i = 0; i < fs->n && st == BS_OK; i++) {
         const bs_file_out *f = &fs->files[i];

@@ -103,6 +103,11 @@ bs_status bs_write_atomic_bytes(const char *path, const char *data, size_t len,
  * and SIGHUP, which then re-raises the signal. */
 void bs_files_remove_temporary(void);
 
+/* Refuses (as bs_refuse_input) when any file of the set, written under
+ * `dir`, would replace one of the inputs `in`; BS_OK when none would. */
+bs_status bs_fileset_refuse_inputs(const bs_fileset *fs, const char *dir, const bs_inputs *in,
+                                   bs_error *err);
+
 /* Writes `len` bytes to the file `rel` (relative, with '/' between
  * directories) under directory `dir`, creating the directories between as
  * needed, with bs_write_atomic_bytes (refusing any of the inputs `in`).  An

@@ -1426,7 +1426,8 @@ static int cmd_exercise(cli *c)
             bs_error_set_file(&err, path);
         report(&err);
         rc = EXIT_BAD;
-    } else if (remove_manifest(c->out, &err) != 0 ||
+    } else if (bs_fileset_refuse_inputs(fs, c->out, &c->inputs, &err) != BS_OK ||
+               remove_manifest(c->out, &err) != 0 ||
                bs_fileset_write(fs, c->out, &c->inputs, &err) != BS_OK) {
         report(&err);
         rc = EXIT_BAD;
