@@ -82,10 +82,13 @@ roster_error() { # text expected-message
     [ ! -e rbad ] && ok || bad "roster '$1': rbad was written"
 }
 roster_error 'ann\nb/ob\n' 'bad_roster.txt: line 2: id "b/ob" has the character ./. at 2'
-roster_error 'ann\n\nbob\n' 'bad_roster.txt: line 2: empty id'
+# every bad line is reported, one line each, and nothing is written
+roster_error 'ann\n\nb/ob\n# a comment\nAnn\n' 'bad_roster.txt: line 3: id "b/ob"'
+grep -q '^backstep: bad_roster.txt: line 5: id "Ann" is already on line 1' err &&
+    [ "$(wc -l <err)" -eq 2 ] && ok || bad "every bad roster line: $(cat err)"
 roster_error 'ann\nAnn\n' 'bad_roster.txt: line 2: id "Ann" is already on line 1'
 roster_error 'key\n' 'bad_roster.txt: line 1: id "key" is a name the exercise directory uses'
-roster_error 'name,email\nann,a@x\n' 'bad_roster.txt: line 1: .*no "id" column'
+roster_error 'name,email\nann,a@x\n' 'bad_roster.txt: line 1: .*has commas but no such column'
 roster_error 'name,id\n"Lee, Ann",ann\nBob,ann\n' 'bad_roster.txt: line 3: id "ann" is already on line 2'
 "$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o rbad --steps 'g[2z],dW7' \
     >/dev/null 2>err
@@ -214,14 +217,14 @@ python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce key ann bob carol dan eve |
 rc=$?
 [ $rc -eq 0 ] && ok || bad "grade of the key exited $rc: $(cat err)"
 [ "$(grep -c ',graded,12/12,' book.csv)" -eq 5 ] && ok || bad "the key did not score 12/12: $(cat book.csv)"
-grep -q 'graded 5 of 5 submissions' out && ok || bad "grade summary: $(cat out)"
+grep -q 'graded 5 of 5 students from 5 files (0 missing' out && ok || bad "grade summary: $(cat out)"
 for id in ann bob carol; do
     grep -q 'Every step is right' "run1/feedback/$id.md" && ok || bad "feedback/$id.md: $(cat "run1/feedback/$id.md")"
 done
 python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce rounded ann || bad "make_answers rounded"
 rm -rf run1/feedback
 "$BACKSTEP" grade run1 rounded-ann.json >book.csv 2>err
-grep -q '^ann,rounded-ann.json,graded,12/12,' book.csv && ok ||
+grep -q '^ann,rounded-ann.json,1,graded,12/12,' book.csv && ok ||
     bad "answers rounded to 3 digits are not right: $(cat book.csv)"
 
 python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce mistakes-4321 ann bob || bad "make_answers mistakes"
@@ -232,12 +235,12 @@ rc=$?
 row_has() { # id text
     grep "^$1," book.csv | grep -q -- "$2" && ok || bad "gradebook row $1 lacks '$2': $(grep "^$1," book.csv)"
 }
-row_has ann ',graded,9/12,'
+row_has ann ',1,graded,9/12,'
 row_has ann 'wrong: no-derivative'
 row_has ann 'wrong: transpose'
 row_has ann 'wrong: sign'
 row_has ann 'activation derivative left out (g\[2z\])'
-row_has bob ',graded,10/12,missing,'
+row_has bob ',1,graded,10/12,missing,'
 row_has bob 'wrong: derivative-at-a'
 grep -q "Your g\[2z\] matches the result of leaving out g_h'(z\[2\]) in g\[2z\]" run1/feedback/ann.md &&
     ok || bad "feedback/ann.md does not name the derivative: $(cat run1/feedback/ann.md)"
@@ -279,20 +282,20 @@ EOF
     missing.json key-bob.json -o book.csv >out 2>err
 rc=$?
 [ $rc -eq 1 ] && ok || bad "grade with bad submissions exited $rc"
-[ "$(wc -l <book.csv)" -eq 9 ] && ok || bad "gradebook has $(wc -l <book.csv) lines, expected 9"
+# one row per roster student in roster order, then the files of nobody on it
+[ "$(wc -l <book.csv)" -eq 8 ] && ok || bad "gradebook has $(wc -l <book.csv) lines, expected 8"
 line_has() { # n text
     sed -n "$1p" book.csv | grep -q -- "$2" && ok || bad "gradebook line $1 lacks '$2': $(sed -n "$1p" book.csv)"
 }
-line_has 2 ',notjson.json,error,.*not valid JSON: 2:1'
-line_has 3 'dave,unknown.json,error,.*unknown id ""dave"": not on the exercise.s roster'
-line_has 4 'carol,shape.json,error,.*claims.g\[2W\]: expected 3×2'
-line_has 5 '^ann,key-ann.json,graded,12/12,'
-line_has 6 'ann,key-ann.json,error,.*duplicate: id ""ann"" was already graded from key-ann.json'
-line_has 7 ',extra.json,error,.*""g\[4z\]"" is not one of the asked steps'
-line_has 8 ',missing.json,error,.*the key ""g\[1b\]"" is missing'
-line_has 9 '^bob,key-bob.json,graded,12/12,'
-[ "$(grep -c 'backstep: .*\.json: ' err)" -eq 6 ] && ok || bad "stderr: $(cat err)"
-grep -q 'graded 2 of 8 submissions' out && ok || bad "summary: $(cat out)"
+line_has 2 '^ann,key-ann.json,2,graded,12/12,'
+line_has 3 '^bob,key-bob.json,1,graded,12/12,'
+line_has 4 '^carol,shape.json,1,error,.*claims.g\[2W\]: expected 3×2'
+line_has 5 '^dan,extra.json,1,error,.*""g\[4z\]"" is not one of the asked steps'
+line_has 6 '^eve,missing.json,1,error,.*the key ""g\[1b\]"" is missing'
+line_has 7 '^,notjson.json,1,error,.*not valid JSON: 2:1'
+line_has 8 '^dave,unknown.json,1,not on roster,.*unknown id ""dave"": not on the exercise.s roster'
+[ "$(grep -c 'backstep: .*\.json: ' err)" -eq 5 ] && ok || bad "stderr: $(cat err)"
+grep -q 'graded 2 of 5 students from 8 files (0 missing, 5 other rows' out && ok || bad "summary: $(cat out)"
 grep -q 'could not be graded: claims.g\[2W\]: expected 3×2' run1/feedback/carol.md && ok ||
     bad "feedback/carol.md: $(cat run1/feedback/carol.md 2>&1)"
 [ ! -e run1/feedback/dave.md ] && ok || bad "feedback written for an unknown id"
@@ -311,7 +314,7 @@ feedback_blocked() { # how-to-block description
     # the gradebook is whole: the header and the three graded rows
     [ "$(grep -c ',graded,12/12,' book.csv 2>/dev/null)" -eq 3 ] && ok ||
         bad "$2: gradebook: $(cat book.csv 2>&1)"
-    grep -q 'graded 3 of 3 submissions.*some not written' out && ok || bad "$2: summary: $(cat out)"
+    grep -q 'graded 3 of 5 students from 3 files.*some not written' out && ok || bad "$2: summary: $(cat out)"
 }
 feedback_blocked 'mkdir -p run1/feedback/bob.md' 'feedback/bob.md a directory'
 grep -q 'Every step is right' run1/feedback/ann.md && grep -q 'Every step is right' run1/feedback/carol.md &&
@@ -379,29 +382,33 @@ python3 - book.csv <<'EOF' && ok || bad "gradebook as CSV: see above"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head, body = rows[0], rows[1:]
-# 4 + 12 asked steps + mistakes + error, counted from the header
-bad = [r for r in body if len(r) != len(head) or len(head) != 18]
+# 5 + 12 asked steps + mistakes + error, counted from the header
+bad = [r for r in body if len(r) != len(head) or len(head) != 19]
 if bad:
     sys.exit("rows with other than %d fields: %s" % (len(head), bad))
-if len(body) != 10:
-    sys.exit("expected 10 rows, got %d" % len(body))
-ann = [r for r in body if r[0] == "ann"]
-if [r[2] for r in ann] != ["error", "graded"] or ann[1][3] != "12/12":
+# the 5 roster students, then the 7 odd ids
+if len(body) != 12:
+    sys.exit("expected 12 rows, got %d" % len(body))
+ann = body[0]
+if ann[:5] != ["ann", "key-ann.json", "2", "graded", "12/12"]:
     sys.exit("ann: a failed file blocked the valid one: %s" % ann)
-if "not one of the asked steps" not in ann[0][head.index("error")]:
-    sys.exit("ann's error is not under \"error\": %s" % ann[0])
 # OWASP: no cell starts with a formula character; the ids show as text
 for r in body:
     for c in r:
         if c[:1] in ("=", "+", "-", "@", "\t", "\r"):
             sys.exit("cell %r starts a formula" % c)
-# (an id is shown as in messages: a tab as \t, a quote as \")
-want = ["'=1+1", "'+SUM(2,3)", "'@SUM(1+1)", "'-1+2", "\\t=1", 'a,\\"b\\"', "../x"]
-got = [r[0] for r in body[2:9]]
+# (an id that cannot be an id is shown as in messages: a quote as \"; the
+# spaces around an id are not part of it)
+want = ["'=1+1", "'+SUM(2,3)", "'@SUM(1+1)", "'-1+2", "'=1", 'a,\\"b\\"', "../x"]
+got = [r[0] for r in body[5:12]]
 if got != want:
     sys.exit("ids %r, expected %r" % (got, want))
-if body[9][:3] != ["bob", "'=cmd|' -C calc'!A0.json", "graded"]:
-    sys.exit("file name: %r" % body[9])
+if {r[3] for r in body[5:12]} != {"not on roster"}:
+    sys.exit("odd ids: %r" % body[5:12])
+if body[1][:4] != ["bob", "'=cmd|' -C calc'!A0.json", "1", "graded"]:
+    sys.exit("file name: %r" % body[1])
+if [r[3] for r in body[2:5]] != ["missing"] * 3:
+    sys.exit("carol, dan, eve: %r" % body[2:5])
 EOF
 grep -q 'Every step is right' run1/feedback/ann.md && ok ||
     bad "feedback/ann.md is not that of the graded file: $(cat run1/feedback/ann.md)"
