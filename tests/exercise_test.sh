@@ -460,5 +460,115 @@ rc=$?
 [ $rc -eq 2 ] && grep -q '^backstep: run5/exercise.json: is the roster exercise reads; refusing' err &&
     cmp -s run5/exercise.json roster.txt && ok || bad "exercise over its roster: exit $rc: $(cat err)"
 
+# ── a class of 30: roster typed in an editor, resubmissions, a typo'd id ─
+# (the roster: a header, a comment, CRLF line ends, blank lines)
+{ printf 'id\r\n# section A\r\n'; for i in $(seq -w 1 30); do printf 's0%s\r\n' "$i"; done; printf '\r\n\r\n'; } >class.txt
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster class.txt -o class --seed 3 \
+    --steps 'g[3z]' --formats markdown >/dev/null 2>err && ok || bad "class roster: $(cat err)"
+[ "$(python3 -c 'import json; print(len(json.load(open("class/exercise.json"))["ids"]))')" = 30 ] &&
+    ok || bad "class: not 30 ids"
+# right answers: g[3z] = (a[3] - y)/B for sigmoid + bce (handout 001), worked
+# here in Python from each variant's own numbers
+cat >answer.py <<'EOF'
+import json, math, sys
+spec, id, out = sys.argv[1:4]
+s = json.load(open(spec))
+a = s["x"] if isinstance(s["x"][0], list) else [s["x"]]
+for l in (1, 2, 3):
+    W, b = s["params"]["W%d" % l], s["params"]["b%d" % l]
+    a = [[1 / (1 + math.exp(-(sum(r[i] * W[i][j] for i in range(len(r))) + b[j])))
+          for j in range(len(b))] for r in a]
+y = s["y"] if isinstance(s["y"], list) else [s["y"]]
+y = y if isinstance(y[0], list) else [y]
+B = len(a)
+json.dump({"id": id, "claims": {"g[3z]": [[(p - t) / B for p, t in zip(r, yr)] for r, yr in zip(a, y)]}}, open(out, "w"))
+EOF
+mkdir -p returned
+for i in $(seq -w 1 29); do python3 answer.py "class/s0$i/spec.json" "s0$i" "returned/s0$i.json"; done
+# s030 handed nothing in; s022's file carries s001's id (a typo)
+python3 answer.py class/s022/spec.json s001 returned/s022.json
+# s005 handed in twice: an older wrong file, a newer right one (uppercase id)
+python3 - <<'EOF'
+import json
+json.dump({"id": "s005", "claims": {"g[3z]": [[0.5]]}}, open("returned/s005-old.json", "w"))
+k = json.load(open("returned/s005.json")); k["id"] = " S005 "
+json.dump(k, open("returned/s005.json", "w"))
+EOF
+touch -d '2026-01-02 10:00' returned/s005-old.json
+touch -d '2026-01-02 11:00' returned/s005.json
+for order in forward reverse; do
+    files=$(ls returned/*.json)
+    [ $order = reverse ] && files=$(ls returned/*.json | sort -r)
+    rm -rf class/feedback
+    "$BACKSTEP" grade class $files -o class.csv >out 2>err
+    rc=$?
+    [ $rc -eq 1 ] && ok || bad "class grade ($order) exited $rc: $(cat err)"
+    python3 - class.csv <<'EOF' && ok || bad "class gradebook ($order): see above"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head, body = rows[0], rows[1:]
+if any(len(r) != len(head) for r in body):
+    sys.exit("a row without the header's fields")
+ids = ["s0%02d" % i for i in range(1, 31)]
+if [r[0] for r in body[:30]] != ids:
+    sys.exit("not one row per roster id in roster order: %r" % [r[0] for r in body])
+row = {r[0]: r for r in body[:30]}
+if row["s001"][1:5] != ["returned/s001.json", "1", "graded", "1/1"]:
+    sys.exit("s001: %r" % row["s001"])
+if row["s005"][1:5] != ["returned/s005.json", "2", "graded", "1/1"]:
+    sys.exit("s005: %r" % row["s005"])
+if row["s022"][3] != "missing" or "returned/s022.json" not in row["s022"][-1]:
+    sys.exit("s022: %r" % row["s022"])
+if row["s030"][2:4] != ["0", "missing"]:
+    sys.exit("s030: %r" % row["s030"])
+if len(body) != 31 or body[30][1] != "returned/s022.json" or body[30][3] != "check":
+    sys.exit("the typo'd file: %r" % body[30:])
+EOF
+    grep -q '^backstep: returned/s022.json: the file.s name says s022 but its id says s001' err &&
+        ok || bad "class ($order): no warning for s022: $(cat err)"
+    grep -q 'returned/s001.json' class/feedback/s001.md && [ ! -e class/feedback/s022.md ] &&
+        ok || bad "class ($order): feedback of s001 or s022"
+done
+"$BACKSTEP" grade class returned/s005-old.json returned/s005.json --resubmissions first >first.csv 2>/dev/null
+grep -q '^s005,returned/s005-old.json,2,graded,0/1,' first.csv && ok || bad "--resubmissions first: $(grep s005 first.csv)"
+"$BACKSTEP" grade class returned/s005-old.json returned/s005.json --resubmissions error >err.csv 2>/dev/null
+[ $? -eq 1 ] && grep -q '^s005,,2,error,.*2 files handed in' err.csv && ok || bad "--resubmissions error: $(grep s005 err.csv)"
+# a 64-character id is never cut
+long=$(printf 'x%.0s' $(seq 64))
+printf '%s\nann\n' "$long" >long.txt
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster long.txt -o longset --steps 'g[3z]' \
+    --formats markdown >/dev/null 2>&1
+python3 answer.py "longset/$long/spec.json" "$long" long.json
+"$BACKSTEP" grade longset long.json >long.csv 2>err
+grep -q "^$long,long.json,1,graded,1/1," long.csv && [ -e "longset/feedback/$long.md" ] && ok ||
+    bad "a 64-character id: $(cat long.csv err)"
+# an edited variant is named and not trusted
+cp class/s002/spec.json class/s001/spec.json
+"$BACKSTEP" grade class returned/s001.json >one.csv 2>err
+grep -q '^backstep: class/s001/spec.json: differs from the variant drawn from the seed' err &&
+    grep -q '^s001,returned/s001.json,1,graded,1/1,' one.csv && ok || bad "edited variant: $(cat err one.csv)"
+# the manifest is checked: one line, the JSON path, exit 2
+cp class/exercise.json manifest.good
+sed -i 's/"g\[3z\]"\]/"g[3z]", "g[3z]"]/' class/exercise.json
+"$BACKSTEP" grade class returned/s001.json >/dev/null 2>err
+[ $? -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q '^backstep: class/exercise.json: steps\[1\]: g\[3z\] is asked twice' err &&
+    ok || bad "duplicate step in the manifest: $(cat err)"
+cp manifest.good class/exercise.json
+# a late student: exercise DIR --add; the others' files are untouched
+cp -r class class.before
+printf 's031\n' >late.txt
+"$BACKSTEP" exercise class --add late.txt >out 2>err && ok || bad "--add: $(cat err)"
+for f in s001/spec.json s001/answers.json s030/sheet.md key/s030.md; do
+    cmp -s "class/$f" "class.before/$f" && ok || bad "--add changed $f"
+done
+[ -s class/s031/spec.json ] && python3 answer.py class/s031/spec.json s031 s031.json &&
+    "$BACKSTEP" grade class returned/s002.json s031.json >add.csv 2>err &&
+    grep -q '^s031,s031.json,1,graded,1/1,' add.csv && grep -q '^s002,returned/s002.json,1,graded,1/1,' add.csv &&
+    ok || bad "grading after --add: $(cat err add.csv)"
+printf 'S031\n' >again.txt
+"$BACKSTEP" exercise class --add again.txt >/dev/null 2>err
+[ $? -eq 2 ] && grep -q 'again.txt: line 1: id "S031" is already in the exercise set' err && ok ||
+    bad "--add of an id in the set: $(cat err)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
