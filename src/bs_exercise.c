@@ -2,6 +2,7 @@
 #include "bs_exercise.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,17 +133,49 @@ static char *trim(char *s)
 
 #define CSV_MAX_FIELDS 64
 
-bs_status bs_roster_parse(const char *text, size_t len, const char *file, bs_roster **out,
-                          bs_error *err)
+/* a header naming the id column: "id", "student" or "student_id", in any case */
+static int id_header(const char *name)
+{
+    return ieq(name, "id") || ieq(name, "student") || ieq(name, "student_id");
+}
+
+/* records one bad line; keeps going */
+#if defined(__GNUC__)
+__attribute__((format(printf, 6, 7)))
+#endif
+static void roster_problem(bs_error *errs, size_t max, size_t *nerr, const char *file,
+                           const char *where, const char *fmt, ...)
+{
+    if (*nerr < max && errs) {
+        bs_error *e = &errs[*nerr];
+        va_list ap;
+        va_start(ap, fmt);
+        char msg[sizeof e->message];
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        bs_error_set(e, BS_ERR_SPEC, where, "%s", msg);
+        bs_error_set_file(e, file);
+    }
+    (*nerr)++;
+}
+
+bs_status bs_roster_parse_all(const char *text, size_t len, const char *file, bs_roster **out,
+                              bs_error *errs, size_t max, size_t *nerrs)
 {
     *out = NULL;
+    size_t nerr = 0;
+    if (nerrs)
+        *nerrs = 0;
     bs_roster *r = calloc(1, sizeof *r);
-    if (!r)
-        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    if (!r) {
+        if (errs && max)
+            bs_error_set(errs, BS_ERR_NOMEM, NULL, "out of memory");
+        return BS_ERR_NOMEM;
+    }
     size_t pos = 0, lineno = 0, cap = 0;
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
         pos = 3;
-    int csv = 0, idcol = -1;
+    int csv = 0, idcol = -1, seen = 0; /* seen: a line that is not blank or a comment */
     bs_status st = BS_OK;
     char where[32];
     while (pos < len && st == BS_OK) {
@@ -156,81 +189,98 @@ bs_status bs_roster_parse(const char *text, size_t len, const char *file, bs_ros
             n--;
         char *buf = malloc(n + 1);
         if (!buf) {
-            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+            st = BS_ERR_NOMEM;
             break;
         }
         memcpy(buf, text + pos, n);
         buf[n] = '\0';
         pos = end + 1;
         if (memchr(buf, '\0', n)) {
-            st = bs_error_set(err, BS_ERR_SPEC, where, "a NUL byte in the roster");
+            roster_problem(errs, max, &nerr, file, where, "a NUL byte in the roster");
             free(buf);
-            break;
+            continue;
         }
-        if (lineno == 1 && strchr(buf, ',')) {
-            /* a CSV header names an "id" column */
+        char *line = trim(buf);
+        if (line[0] == '\0' || line[0] == '#') { /* a blank line or a comment */
+            free(buf);
+            continue;
+        }
+        int first = !seen;
+        seen = 1;
+        if (first && strchr(line, ',')) {
+            /* a CSV header names the id column */
             char *f[CSV_MAX_FIELDS];
-            int nf = csv_split(buf, f, CSV_MAX_FIELDS);
-            for (int i = 0; i < nf && i < CSV_MAX_FIELDS; i++)
-                if (ieq(trim(f[i]), "id"))
+            int nf = csv_split(line, f, CSV_MAX_FIELDS);
+            for (int i = 0; i < nf && i < CSV_MAX_FIELDS && idcol < 0; i++)
+                if (id_header(trim(f[i])))
                     idcol = i;
             free(buf);
             if (idcol < 0) {
-                st = bs_error_set(err, BS_ERR_SPEC, where,
-                                  "a roster is one id per line, or a CSV file whose header "
-                                  "has an \"id\" column; this first line has commas but no "
-                                  "\"id\" column");
-                break;
+                roster_problem(errs, max, &nerr, file, where,
+                               "a roster is one id per line, or a CSV file whose header "
+                               "has an \"id\" (or \"student\", \"student_id\") column; this "
+                               "first line has commas but no such column");
+                break; /* the rest cannot be read without the header */
             }
             csv = 1;
             continue;
         }
-        char *id = buf;
+        if (first && id_header(line)) { /* a one-column header */
+            free(buf);
+            continue;
+        }
+        char *id = line;
         if (csv) {
             char *f[CSV_MAX_FIELDS];
-            int nf = csv_split(buf, f, CSV_MAX_FIELDS);
+            int nf = csv_split(line, f, CSV_MAX_FIELDS);
             if (nf < 0) {
-                st = bs_error_set(err, BS_ERR_SPEC, where, "a quoted field is not closed");
+                roster_problem(errs, max, &nerr, file, where, "a quoted field is not closed");
                 free(buf);
-                break;
-            }
-            if (nf == 1 && trim(f[0])[0] == '\0' && pos >= len) {
-                free(buf); /* a blank last line */
-                break;
+                continue;
             }
             if (idcol >= nf) {
-                st = bs_error_set(err, BS_ERR_SPEC, where,
-                                  "%d fields, but the \"id\" column is field %d", nf,
-                                  idcol + 1);
+                roster_problem(errs, max, &nerr, file, where,
+                               "%d field%s, but the id column is field %d", nf,
+                               nf == 1 ? "" : "s", idcol + 1);
                 free(buf);
-                break;
+                continue;
             }
             id = trim(f[idcol]);
-        } else {
-            id = trim(buf);
         }
         char why[256];
         if (bs_id_check(id, why, sizeof why) != 0) {
-            st = bs_error_set(err, BS_ERR_SPEC, where, "%s", why);
+            roster_problem(errs, max, &nerr, file, where, "%s", why);
             free(buf);
-            break;
+            continue;
         }
-        for (size_t i = 0; i < r->n; i++)
+        int dup = 0;
+        for (size_t i = 0; i < r->n && !dup; i++)
             if (ieq(r->ids[i], id)) {
                 char q[80];
                 bs_error_quote(q, sizeof q, id);
-                st = bs_error_set(err, BS_ERR_SPEC, where,
-                                  strcmp(r->ids[i], id) == 0
-                                      ? "id \"%s\" is already on line %zu"
-                                      : "id \"%s\" is already on line %zu (ids may not differ "
-                                        "only in case)",
-                                  q, r->line[i]);
-                break;
+                roster_problem(errs, max, &nerr, file, where,
+                               strcmp(r->ids[i], id) == 0
+                                   ? "id \"%s\" is already on line %zu"
+                                   : "id \"%s\" is already on line %zu (ids are the same "
+                                     "whatever their case)",
+                               q, r->line[i]);
+                dup = 1;
             }
-        if (st == BS_OK && r->n >= BS_ROSTER_MAX)
-            st = bs_error_set(err, BS_ERR_LIMIT, where, "more than %d students",
-                              BS_ROSTER_MAX);
-        if (st == BS_OK && r->n == cap) {
+        if (dup) {
+            free(buf);
+            continue;
+        }
+        if (r->n >= BS_ROSTER_MAX) {
+            if (errs && max) {
+                bs_error_set(errs, BS_ERR_LIMIT, where, "more than %d students",
+                             BS_ROSTER_MAX);
+                bs_error_set_file(errs, file);
+            }
+            st = BS_ERR_LIMIT;
+            free(buf);
+            break;
+        }
+        if (r->n == cap) {
             size_t nc = cap ? 2 * cap : 32;
             char **ids = realloc(r->ids, nc * sizeof *ids);
             if (ids)
@@ -239,14 +289,14 @@ bs_status bs_roster_parse(const char *text, size_t len, const char *file, bs_ros
             if (ln)
                 r->line = ln;
             if (!ids || !ln)
-                st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+                st = BS_ERR_NOMEM;
             else
                 cap = nc;
         }
         if (st == BS_OK) {
             r->ids[r->n] = malloc(strlen(id) + 1);
             if (!r->ids[r->n]) {
-                st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+                st = BS_ERR_NOMEM;
             } else {
                 strcpy(r->ids[r->n], id);
                 r->line[r->n] = lineno;
@@ -255,10 +305,15 @@ bs_status bs_roster_parse(const char *text, size_t len, const char *file, bs_ros
         }
         free(buf);
     }
-    if (st == BS_OK && r->n == 0)
-        st = bs_error_set(err, BS_ERR_SPEC, NULL, "no student ids in the roster");
+    if (st == BS_ERR_NOMEM && errs && max)
+        bs_error_set(errs, BS_ERR_NOMEM, NULL, "out of memory");
+    if (st == BS_OK && nerr == 0 && r->n == 0)
+        roster_problem(errs, max, &nerr, file, NULL, "no student ids in the roster");
+    if (st == BS_OK && nerr > 0)
+        st = BS_ERR_SPEC;
+    if (nerrs)
+        *nerrs = st == BS_ERR_SPEC ? nerr : 1;
     if (st != BS_OK) {
-        bs_error_set_file(err, file);
         bs_roster_free(r);
         return st;
     }
@@ -266,16 +321,48 @@ bs_status bs_roster_parse(const char *text, size_t len, const char *file, bs_ros
     return BS_OK;
 }
 
-bs_status bs_roster_load(const char *path, bs_roster **out, bs_error *err)
+bs_status bs_roster_parse(const char *text, size_t len, const char *file, bs_roster **out,
+                          bs_error *err)
+{
+    bs_error first;
+    bs_error_clear(&first);
+    bs_status st = bs_roster_parse_all(text, len, file, out, &first, 1, NULL);
+    if (st != BS_OK && err)
+        *err = first;
+    return st;
+}
+
+bs_status bs_roster_load_all(const char *path, bs_roster **out, bs_error *errs, size_t max,
+                             size_t *nerrs)
 {
     char *data = NULL;
     size_t len = 0;
     *out = NULL;
-    bs_status st = bs_read_file(path, (size_t)16 << 20, &data, &len, err);
-    if (st != BS_OK)
+    if (nerrs)
+        *nerrs = 0;
+    bs_error e;
+    bs_error_clear(&e);
+    bs_status st = bs_read_file(path, (size_t)16 << 20, &data, &len, &e);
+    if (st != BS_OK) {
+        if (errs && max)
+            errs[0] = e;
+        if (nerrs)
+            *nerrs = 1;
         return st;
-    st = bs_roster_parse(data, len, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);
+    }
+    st = bs_roster_parse_all(data, len, strcmp(path, "-") == 0 ? "<stdin>" : path, out, errs,
+                             max, nerrs);
     free(data);
+    return st;
+}
+
+bs_status bs_roster_load(const char *path, bs_roster **out, bs_error *err)
+{
+    bs_error first;
+    bs_error_clear(&first);
+    bs_status st = bs_roster_load_all(path, out, &first, 1, NULL);
+    if (st != BS_OK && err)
+        *err = first;
     return st;
 }
 
@@ -1090,6 +1177,30 @@ static bs_status one_student(const bs_net *base, const char *id, const bs_exerci
     return st;
 }
 
+/* the network every variant is drawn from, as a spec without numbers (its
+ * batch drawn by random_batch): what bs_variant_write reads of it */
+static void base_json(bs_sink *s, const bs_net *net)
+{
+    bs_sink_puts(s, "{");
+    if (net->name) {
+        bs_sink_puts(s, "\"name\": ");
+        bs_sink_json_string(s, net->name);
+        bs_sink_puts(s, ", ");
+    }
+    bs_sink_printf(s, "\"convention\": \"%s\", \"layers\": [",
+                   net->convention == BS_COLUMN ? "column" : "row");
+    for (size_t l = 0; l <= net->L; l++)
+        bs_sink_printf(s, "%s%zu", l ? ", " : "", net->n[l]);
+    bs_sink_puts(s, "], \"activations\": [");
+    for (size_t l = 1; l <= net->L; l++)
+        bs_sink_printf(s, "%s\"%s\"", l > 1 ? ", " : "", net->act[l]->name);
+    bs_sink_printf(s, "], \"loss\": \"%s\", \"batch_reduction\": \"%s\"", net->loss->name,
+                   net->reduction == BS_MEAN ? "mean" : "sum");
+    if (net->l2 != 0.0)
+        bs_sink_printf(s, ", \"l2\": %.17g", net->l2);
+    bs_sink_printf(s, ", \"init\": {\"seed\": 1}, \"random_batch\": {\"size\": %zu}}", net->B);
+}
+
 bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
                             const bs_exercise_opts *o, bs_fileset **out, bs_error *err)
 {
@@ -1117,8 +1228,15 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
         if (o->progress)
             o->progress(o->progress_ctx, i, roster->n);
         int is_first = i == 0;
-        st = one_student(base, roster->ids[i], o, o->steps, fs, &summary,
+        /* a student who already has files: built aside for the summary only */
+        bs_fileset *aside = i < o->skip ? bs_fileset_create() : NULL;
+        if (i < o->skip && !aside) {
+            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+            break;
+        }
+        st = one_student(base, roster->ids[i], o, o->steps, aside ? aside : fs, &summary,
                          is_first ? &asked : NULL, &nasked, &first, &first_net, err);
+        bs_fileset_free(aside);
         if (st != BS_OK && st != BS_ERR_USAGE) {
             char where[BS_ID_MAX + 8];
             snprintf(where, sizeof where, "id %s", roster->ids[i]);
@@ -1154,7 +1272,14 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
             bs_sink_puts(&m, i ? ", " : "");
             bs_sink_json_string(&m, first->steps[asked[i]].id);
         }
-        bs_sink_puts(&m, "],\n  \"ids\": [");
+        bs_sink_puts(&m, "],\n  \"formats\": [");
+        int nf = 0;
+        for (int k = 0; k < 3; k++)
+            if (o->formats & (1u << doc_formats[k]))
+                bs_sink_printf(&m, "%s\"%s\"", nf++ ? ", " : "", bs_format_names[doc_formats[k]]);
+        bs_sink_puts(&m, "],\n  \"base\": ");
+        base_json(&m, base);
+        bs_sink_puts(&m, ",\n  \"ids\": [");
         for (size_t i = 0; i < roster->n; i++) {
             bs_sink_puts(&m, i ? ",\n          " : "");
             bs_sink_json_string(&m, roster->ids[i]);

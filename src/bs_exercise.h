@@ -52,15 +52,31 @@ typedef struct bs_roster {
 int bs_id_check(const char *id, char *why, size_t size);
 
 /* Reads a roster from `len` bytes of text: one id per line (surrounding
- * spaces and a CR before the newline are dropped; a UTF-8 byte order mark
- * at the start is skipped), or, when the first line is a comma-separated
- * header with a column named "id" (in any case), a CSV file whose "id"
- * column gives the ids (fields may be quoted with "…", "" for a quote).  Every
- * id is checked with bs_id_check and must be unique, ignoring case (so that
- * two students never share a directory on a case-insensitive file system).
- * Errors are BS_ERR_SPEC with err->file `file` and err->where "line N".  The caller frees *out with bs_roster_free(). */
+ * spaces and tabs and a CR before the newline are dropped; a UTF-8 byte
+ * order mark at the start is skipped; blank lines and lines starting with
+ * '#' are skipped; a first line that is just "id", "student" or
+ * "student_id", in any case, is a header and skipped), or, when the first
+ * line is a comma-separated header with a column named "id", "student" or
+ * "student_id" (in any case; the first such), a CSV file whose that column
+ * gives the ids (fields may be quoted with "…", "" for a quote).  Every id is
+ * checked with bs_id_check and must be unique, ignoring case (ids compare
+ * without regard to case everywhere: two students never share a directory
+ * on a case-insensitive file system).  Errors are BS_ERR_SPEC with err->file
+ * `file` and err->where "line N": the first bad line.  The caller frees
+ * *out with bs_roster_free(). */
 bs_status bs_roster_parse(const char *text, size_t len, const char *file, bs_roster **out,
                           bs_error *err);
+
+/* The same, reporting every bad line: the first `max` of them go into
+ * errs[0 … max−1] (errs may be NULL), their number into *nerrs (may be
+ * NULL).  Lines after a bad one are still read and checked. */
+bs_status bs_roster_parse_all(const char *text, size_t len, const char *file, bs_roster **out,
+                              bs_error *errs, size_t max, size_t *nerrs);
+
+/* Reads and parses the roster file at `path`, reporting every bad line as
+ * bs_roster_parse_all does. */
+bs_status bs_roster_load_all(const char *path, bs_roster **out, bs_error *errs, size_t max,
+                             size_t *nerrs);
 
 /* Reads and parses the roster file at `path`. */
 bs_status bs_roster_load(const char *path, bs_roster **out, bs_error *err);
@@ -111,6 +127,10 @@ typedef struct bs_exercise_opts {
      * (for a progress indicator), or NULL; it must not print to the output */
     void (*progress)(void *ctx, size_t done, size_t total);
     void *progress_ctx;
+    /* the first `skip` students of the roster already have their files (an
+     * exercise set extended with bs_exercise_set_add): their files are not
+     * built again, but the summary and the manifest list them (default 0) */
+    size_t skip;
 } bs_exercise_opts;
 
 /* Returns the default options: seed 1, 2 decimals, g notation, every step,
@@ -139,7 +159,9 @@ void bs_exercise_tolerance(int digits, double *rtol, double *atol);
 /* Builds the whole exercise set in memory: for each student of the roster,
  * <id>/spec.json, <id>/sheet.{md,tex,html} (the formats asked for),
  * <id>/answers.json, key/<id>.{md,tex,html}; then key/summary.csv and
- * exercise.json (the manifest for `backstep grade`).  The caller frees *out
+ * exercise.json (the manifest for `backstep grade`: the spec's name, seed,
+ * digits, notation, tolerances, asked steps, formats, the base network
+ * "base" that every variant is drawn from, and the ids).  The caller frees *out
  * with bs_fileset_free().  Errors name the student (err->where "id ann"). */
 bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
                             const bs_exercise_opts *o, bs_fileset **out, bs_error *err);

@@ -1,16 +1,24 @@
 /* bs_grade.c — grading answer files against their students' variants. */
+#define _XOPEN_SOURCE 700
 #include "bs_grade.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bs_json.h"
 #include "bs_mistakes.h"
 #include "bs_render.h"
 
 #define MAX_SUBMISSION_BYTES ((size_t)4 << 20)
+
+const char *const bs_resubmit_names[] = {"latest", "first", "error", NULL};
+const char *const bs_row_status_names[] = {"graded", "error", "missing", "not on roster",
+                                           "check", NULL};
 
 /* one student of the roster, with the variant loaded on first use */
 typedef struct student {
@@ -19,15 +27,18 @@ typedef struct student {
     bs_trace *t;
     int tried;         /* 1 once loading was attempted */
     char load_error[600];
-    char graded_from[256]; /* the file it was graded from, or "" */
+    char note[600];    /* why DIR/<id>/spec.json was not used, or "" */
 } student;
 
 struct bs_exercise_set {
     char *dir;
     char spec[256];
+    uint64_t seed;
     int digits;
     bs_notation notation;
     double rtol, atol;
+    unsigned formats;
+    bs_net *base;       /* the network the variants are drawn from, or NULL */
     char (*steps)[24];  /* canonical ids of the asked steps */
     size_t nsteps;
     student *students;
@@ -43,15 +54,216 @@ void bs_exercise_set_free(bs_exercise_set *x)
         bs_trace_free(x->students[i].t);
         bs_net_free(x->students[i].net);
     }
+    bs_net_free(x->base);
     free(x->students);
     free(x->steps);
     free(x->dir);
     free(x);
 }
 
-static bs_status bad_manifest(bs_error *err, const char *where, const char *what)
+/* ids compare without regard to case */
+static int id_eq(const char *a, const char *b)
 {
-    return bs_error_set(err, BS_ERR_SPEC, where, "%s", what);
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static bs_status bad_manifest(bs_error *err, const char *where, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return bs_error_set(err, BS_ERR_SPEC, where, "%s", msg);
+}
+
+static const char *const manifest_keys[] = {"backstep_exercise", "spec", "seed", "digits",
+                                            "notation", "rtol", "atol", "steps", "formats",
+                                            "base", "ids", NULL};
+
+static int whole(double v, double lo, double hi)
+{
+    return isfinite(v) && v >= lo && v <= hi && v == floor(v);
+}
+
+/* checks the manifest's parsed JSON into x */
+static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *err)
+{
+    char where[sizeof err->where + 32];
+    if (!cJSON_IsObject(root))
+        return bad_manifest(err, NULL, "expected an object, the manifest of an exercise set");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, root)
+    {
+        int known = 0;
+        for (int k = 0; manifest_keys[k]; k++)
+            known |= strcmp(c->string, manifest_keys[k]) == 0;
+        if (!known) {
+            char q[80];
+            bs_error_quote(q, sizeof q, c->string);
+            return bad_manifest(err, q, "unknown key (expected backstep_exercise, spec, seed, "
+                                        "digits, notation, rtol, atol, steps, formats, base, "
+                                        "ids)");
+        }
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "backstep_exercise");
+    const cJSON *sp = cJSON_GetObjectItemCaseSensitive(root, "spec");
+    const cJSON *sd = cJSON_GetObjectItemCaseSensitive(root, "seed");
+    const cJSON *dg = cJSON_GetObjectItemCaseSensitive(root, "digits");
+    const cJSON *nt = cJSON_GetObjectItemCaseSensitive(root, "notation");
+    const cJSON *rt = cJSON_GetObjectItemCaseSensitive(root, "rtol");
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(root, "atol");
+    const cJSON *steps = cJSON_GetObjectItemCaseSensitive(root, "steps");
+    const cJSON *fm = cJSON_GetObjectItemCaseSensitive(root, "formats");
+    const cJSON *base = cJSON_GetObjectItemCaseSensitive(root, "base");
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(root, "ids");
+    int n;
+    if (!cJSON_IsNumber(v) || v->valuedouble != 1)
+        return bad_manifest(err, "backstep_exercise",
+                            "not the manifest of an exercise directory of this version "
+                            "(expected \"backstep_exercise\": 1)");
+    if (!cJSON_IsString(sp))
+        return bad_manifest(err, "spec", "expected the spec's name, a string");
+    if (!cJSON_IsNumber(sd) || !whole(sd->valuedouble, 0, 9007199254740992.0))
+        return bad_manifest(err, "seed", "expected a whole number from 0 to 2^53");
+    if (!cJSON_IsNumber(dg) || !whole(dg->valuedouble, 1, BS_DIGITS_MAX))
+        return bad_manifest(err, "digits", "expected a number of decimals from 1 to %d",
+                            BS_DIGITS_MAX);
+    if (!cJSON_IsString(nt) || (n = bs_notation_parse(nt->valuestring)) < 0)
+        return bad_manifest(err, "notation", "expected g, partial or code");
+    if (!cJSON_IsNumber(rt) || !(rt->valuedouble >= 0) || !isfinite(rt->valuedouble))
+        return bad_manifest(err, "rtol", "expected a finite tolerance ≥ 0");
+    if (!cJSON_IsNumber(at) || !(at->valuedouble >= 0) || !isfinite(at->valuedouble))
+        return bad_manifest(err, "atol", "expected a finite tolerance ≥ 0");
+    if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) < 1)
+        return bad_manifest(err, "steps", "expected a list of step names like \"g[2z]\"");
+    if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) < 1)
+        return bad_manifest(err, "ids", "expected a list of student ids");
+    x->seed = (uint64_t)sd->valuedouble;
+    x->digits = (int)dg->valuedouble;
+    x->notation = (bs_notation)n;
+    x->rtol = rt->valuedouble;
+    x->atol = at->valuedouble;
+    snprintf(x->spec, sizeof x->spec, "%s", sp->valuestring);
+    x->formats = BS_EXERCISE_FORMATS_DEFAULT;
+    if (fm) {
+        x->formats = 0;
+        size_t i = 0;
+        const cJSON *e;
+        if (!cJSON_IsArray(fm) || cJSON_GetArraySize(fm) < 1)
+            return bad_manifest(err, "formats", "expected a list of markdown, latex, html");
+        cJSON_ArrayForEach(e, fm)
+        {
+            unsigned f;
+            char why[160];
+            snprintf(where, sizeof where, "formats[%zu]", i++);
+            if (!cJSON_IsString(e) || bs_exercise_formats_parse(e->valuestring, &f, why,
+                                                                sizeof why) != 0)
+                return bad_manifest(err, where, "expected markdown, latex or html");
+            x->formats |= f;
+        }
+    }
+    bs_status st = BS_OK;
+    bs_trace *bt = NULL;
+    if (base) {
+        if (!cJSON_IsObject(base))
+            return bad_manifest(err, "base", "expected the network the variants are drawn from");
+        char *text = cJSON_PrintUnformatted(base);
+        if (!text)
+            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        bs_error e;
+        bs_error_clear(&e);
+        st = bs_net_load_string(text, strlen(text), "base", NULL, &x->base, &e);
+        if (st == BS_OK)
+            st = bs_trace_build(x->base, &bt, &e);
+        free(text);
+        if (st != BS_OK) {
+            snprintf(where, sizeof where, "base%s%s", e.where[0] ? "." : "", e.where);
+            bs_trace_free(bt);
+            return st == BS_ERR_NOMEM ? bs_error_set(err, st, NULL, "out of memory")
+                                      : bad_manifest(err, where, "%s", e.message);
+        }
+    }
+    x->nsteps = (size_t)cJSON_GetArraySize(steps);
+    x->steps = calloc(x->nsteps, sizeof *x->steps);
+    x->students = calloc((size_t)cJSON_GetArraySize(ids), sizeof *x->students);
+    if (!x->steps || !x->students) {
+        bs_trace_free(bt);
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    }
+    size_t i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, steps)
+    {
+        bs_qty q;
+        size_t l;
+        snprintf(where, sizeof where, "steps[%zu]", i);
+        char q80[80];
+        bs_error_quote(q80, sizeof q80, cJSON_IsString(e) ? e->valuestring : "");
+        if (!cJSON_IsString(e) || bs_name_parse(e->valuestring, &q, &l) != 0 ||
+            q == BS_Q_LOSS) {
+            st = bad_manifest(err, where, "expected a step name like \"g[2z]\", got %s%s%s",
+                              cJSON_IsString(e) ? "\"" : "a non-string",
+                              cJSON_IsString(e) ? q80 : "", cJSON_IsString(e) ? "\"" : "");
+            break;
+        }
+        bs_name_grad(x->steps[i], sizeof x->steps[0], q, l, BS_NOTATION_G);
+        if (strcmp(x->steps[i], e->valuestring) != 0) {
+            st = bad_manifest(err, where, "\"%s\" is not written as exercise writes it: "
+                                          "expected \"%s\"",
+                              q80, x->steps[i]);
+            break;
+        }
+        for (size_t j = 0; j < i && st == BS_OK; j++)
+            if (strcmp(x->steps[j], x->steps[i]) == 0)
+                st = bad_manifest(err, where, "%s is asked twice (also steps[%zu])",
+                                  x->steps[i], j);
+        const bs_step *bst = bt ? bs_trace_find(bt, x->steps[i]) : NULL;
+        if (st == BS_OK && bt && (!bst || bst->kind != BS_STEP_BACKWARD))
+            st = bad_manifest(err, where, "%s is not a backward step of the base network",
+                              x->steps[i]);
+        if (st != BS_OK)
+            break;
+        i++;
+    }
+    bs_trace_free(bt);
+    i = 0;
+    cJSON_ArrayForEach(e, ids)
+    {
+        char why[256];
+        if (st != BS_OK)
+            break;
+        snprintf(where, sizeof where, "ids[%zu]", i++);
+        if (!cJSON_IsString(e)) {
+            st = bad_manifest(err, where, "expected a student id, a string");
+            break;
+        }
+        if (bs_id_check(e->valuestring, why, sizeof why) != 0) {
+            st = bad_manifest(err, where, "%s", why);
+            break;
+        }
+        for (size_t j = 0; j < x->nstudents && st == BS_OK; j++)
+            if (id_eq(x->students[j].id, e->valuestring))
+                st = bad_manifest(err, where, "id \"%s\" is already ids[%zu] (ids are the same "
+                                              "whatever their case)",
+                                  e->valuestring, j);
+        if (st != BS_OK)
+            break;
+        student *s = &x->students[x->nstudents];
+        if (!(s->id = malloc(strlen(e->valuestring) + 1))) {
+            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+            break;
+        }
+        strcpy(s->id, e->valuestring);
+        x->nstudents++;
+    }
+    return st;
 }
 
 bs_status bs_exercise_set_open(const char *dir, bs_exercise_set **out, bs_error *err)
@@ -77,80 +289,8 @@ bs_status bs_exercise_set_open(const char *dir, bs_exercise_set **out, bs_error 
         else
             strcpy(x->dir, dir);
     }
-    if (st == BS_OK) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "backstep_exercise");
-        const cJSON *sp = cJSON_GetObjectItemCaseSensitive(root, "spec");
-        const cJSON *dg = cJSON_GetObjectItemCaseSensitive(root, "digits");
-        const cJSON *nt = cJSON_GetObjectItemCaseSensitive(root, "notation");
-        const cJSON *rt = cJSON_GetObjectItemCaseSensitive(root, "rtol");
-        const cJSON *at = cJSON_GetObjectItemCaseSensitive(root, "atol");
-        const cJSON *steps = cJSON_GetObjectItemCaseSensitive(root, "steps");
-        const cJSON *ids = cJSON_GetObjectItemCaseSensitive(root, "ids");
-        int n;
-        if (!cJSON_IsObject(root) || !cJSON_IsNumber(v) || v->valuedouble != 1)
-            st = bad_manifest(err, "backstep_exercise",
-                              "not the manifest of an exercise directory of this version "
-                              "(expected \"backstep_exercise\": 1)");
-        else if (!cJSON_IsNumber(dg) || dg->valuedouble < 1 || dg->valuedouble > BS_DIGITS_MAX)
-            st = bad_manifest(err, "digits", "expected a number of decimals from 1 to 4");
-        else if (!cJSON_IsString(nt) || (n = bs_notation_parse(nt->valuestring)) < 0)
-            st = bad_manifest(err, "notation", "expected g, partial or code");
-        else if (!cJSON_IsNumber(rt) || !(rt->valuedouble >= 0) || !cJSON_IsNumber(at) ||
-                 !(at->valuedouble >= 0))
-            st = bad_manifest(err, "rtol", "expected tolerances rtol and atol ≥ 0");
-        else if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) < 1)
-            st = bad_manifest(err, "steps", "expected a list of step names");
-        else if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) < 1)
-            st = bad_manifest(err, "ids", "expected a list of student ids");
-        else {
-            x->digits = (int)dg->valuedouble;
-            x->notation = (bs_notation)n;
-            x->rtol = rt->valuedouble;
-            x->atol = at->valuedouble;
-            snprintf(x->spec, sizeof x->spec, "%s",
-                     cJSON_IsString(sp) ? sp->valuestring : "exercise");
-            x->nsteps = (size_t)cJSON_GetArraySize(steps);
-            x->steps = calloc(x->nsteps, sizeof *x->steps);
-            x->nstudents = 0;
-            x->students = calloc((size_t)cJSON_GetArraySize(ids), sizeof *x->students);
-            if (!x->steps || !x->students)
-                st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-            size_t i = 0;
-            const cJSON *e;
-            cJSON_ArrayForEach(e, steps)
-            {
-                bs_qty q;
-                size_t l;
-                if (st != BS_OK)
-                    break;
-                if (!cJSON_IsString(e) || bs_name_parse(e->valuestring, &q, &l) != 0 ||
-                    q == BS_Q_LOSS) {
-                    st = bad_manifest(err, "steps", "expected step names like g[2z]");
-                    break;
-                }
-                bs_name_grad(x->steps[i++], sizeof x->steps[0], q, l, BS_NOTATION_G);
-            }
-            cJSON_ArrayForEach(e, ids)
-            {
-                char why[256];
-                if (st != BS_OK)
-                    break;
-                if (!cJSON_IsString(e) || bs_id_check(e->valuestring, why, sizeof why) != 0) {
-                    st = bad_manifest(err, "ids", "expected valid student ids");
-                    break;
-                }
-                student *s = &x->students[x->nstudents];
-                if (!(s->id = malloc(strlen(e->valuestring) + 1))) {
-                    st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-                    break;
-                }
-                strcpy(s->id, e->valuestring);
-                x->nstudents++;
-            }
-        }
-        if (st != BS_OK)
-            bs_error_set_file(err, path);
-    }
+    if (st == BS_OK && (st = read_manifest(root, x, err)) != BS_OK)
+        bs_error_set_file(err, path);
     cJSON_Delete(root);
     free(path);
     if (st != BS_OK) {
@@ -164,6 +304,72 @@ bs_status bs_exercise_set_open(const char *dir, bs_exercise_set **out, bs_error 
 const char *bs_exercise_set_id(const bs_exercise_set *x, size_t i)
 {
     return i < x->nstudents ? x->students[i].id : NULL;
+}
+
+size_t bs_exercise_set_count(const bs_exercise_set *x)
+{
+    return x->nstudents;
+}
+
+const char *bs_exercise_set_note(const bs_exercise_set *x, size_t i)
+{
+    return i < x->nstudents && x->students[i].note[0] ? x->students[i].note : NULL;
+}
+
+bs_status bs_exercise_set_add(const bs_exercise_set *x, const bs_roster *more,
+                              const char *roster_file, bs_fileset **out, bs_error *err)
+{
+    *out = NULL;
+    if (!x->base)
+        return bs_error_set(err, BS_ERR_SPEC, "base",
+                            "the manifest has no base network (an earlier backstep wrote it): "
+                            "students cannot be added to this set");
+    for (size_t k = 0; k < more->n; k++)
+        for (size_t i = 0; i < x->nstudents; i++)
+            if (id_eq(more->ids[k], x->students[i].id)) {
+                char where[32];
+                snprintf(where, sizeof where, "line %zu", more->line[k]);
+                bs_error_set(err, BS_ERR_SPEC, where,
+                             "id \"%s\" is already in the exercise set (as \"%s\")",
+                             more->ids[k], x->students[i].id);
+                bs_error_set_file(err, roster_file);
+                return BS_ERR_SPEC;
+            }
+    bs_roster all = {0};
+    all.n = x->nstudents + more->n;
+    all.ids = malloc(all.n * sizeof *all.ids);
+    all.line = calloc(all.n, sizeof *all.line);
+    char *steps = malloc(x->nsteps * sizeof x->steps[0] + 1);
+    bs_status st = BS_OK;
+    if (!all.ids || !all.line || !steps) {
+        st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    } else {
+        for (size_t i = 0; i < x->nstudents; i++)
+            all.ids[i] = x->students[i].id;
+        for (size_t k = 0; k < more->n; k++) {
+            all.ids[x->nstudents + k] = more->ids[k];
+            all.line[x->nstudents + k] = more->line[k];
+        }
+        steps[0] = '\0';
+        for (size_t i = 0; i < x->nsteps; i++) {
+            if (i)
+                strcat(steps, ",");
+            strcat(steps, x->steps[i]);
+        }
+        bs_exercise_opts o = bs_exercise_defaults();
+        o.seed = x->seed;
+        o.digits = x->digits;
+        o.notation = x->notation;
+        o.steps = steps;
+        o.formats = x->formats;
+        o.source = x->spec;
+        o.skip = x->nstudents;
+        st = bs_exercise_build(x->base, &all, &o, out, err);
+    }
+    free(all.ids);
+    free(all.line);
+    free(steps);
+    return st;
 }
 
 void bs_grade_result_free(bs_grade_result *r)
@@ -188,12 +394,34 @@ static bs_status fail(bs_grade_result *r, const char *fmt, ...)
     return BS_OK;
 }
 
-static student *find_student(bs_exercise_set *x, const char *id)
+static long find_student(const bs_exercise_set *x, const char *id)
 {
     for (size_t i = 0; i < x->nstudents; i++)
-        if (strcmp(x->students[i].id, id) == 0)
-            return &x->students[i];
-    return NULL;
+        if (id_eq(x->students[i].id, id))
+            return (long)i;
+    return -1;
+}
+
+/* the roster student a file's name names: its name less the last
+ * extension, else its directory's name; or -1 */
+static long named_student(const bs_exercise_set *x, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    size_t n = strlen(buf);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = '\0';
+    char *slash = strrchr(buf, '/');
+    char *base = slash ? slash + 1 : buf;
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        *dot = '\0';
+    long k = find_student(x, base);
+    if (k >= 0 || !slash)
+        return k;
+    *slash = '\0';
+    char *up = strrchr(buf, '/');
+    return find_student(x, up ? up + 1 : buf);
 }
 
 /* loads the variant of a student once; returns 0, or -1 with s->load_error */
@@ -211,8 +439,34 @@ static int load_variant(bs_exercise_set *x, student *s)
     snprintf(path, n, "%s/%s/spec.json", x->dir, s->id);
     bs_error e;
     bs_error_clear(&e);
-    if (bs_net_load_file(path, NULL, &s->net, &e) != BS_OK ||
-        bs_trace_build(s->net, &s->t, &e) != BS_OK) {
+    bs_status st;
+    if (x->base) {
+        /* drawn again from the seed; the file is only compared with it */
+        bs_sink b = bs_sink_buffer();
+        st = bs_variant_write(x->base, x->seed, s->id, x->digits, &b, NULL, &e);
+        if (st == BS_OK && bs_sink_status(&b) != 0)
+            st = bs_error_set(&e, BS_ERR_NOMEM, NULL, "out of memory");
+        if (st == BS_OK)
+            st = bs_net_load_string(b.buf, b.len, path, NULL, &s->net, &e);
+        if (st == BS_OK) {
+            char *text = NULL;
+            size_t len = 0;
+            bs_error fe;
+            bs_error_clear(&fe);
+            if (bs_read_file(path, MAX_SUBMISSION_BYTES, &text, &len, &fe) != BS_OK)
+                snprintf(s->note, sizeof s->note, "cannot be read (%s); graded against the "
+                                                  "variant drawn from the seed",
+                         fe.message);
+            else if (len != b.len || memcmp(text, b.buf, len) != 0)
+                snprintf(s->note, sizeof s->note, "differs from the variant drawn from the "
+                                                  "seed; graded against the drawn one");
+            free(text);
+        }
+        bs_sink_free_buffer(&b);
+    } else {
+        st = bs_net_load_file(path, NULL, &s->net, &e);
+    }
+    if (st != BS_OK || bs_trace_build(s->net, &s->t, &e) != BS_OK) {
         char line[520];
         bs_error_format(&e, line, sizeof line);
         snprintf(s->load_error, sizeof s->load_error, "the student's variant does not load: %s",
@@ -360,6 +614,8 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
 {
     memset(r, 0, sizeof *r);
     snprintf(r->file, sizeof r->file, "%s", name);
+    r->student = -1;
+    r->named = named_student(x, name);
     cJSON *root = NULL;
     bs_error e;
     bs_error_clear(&e);
@@ -394,17 +650,39 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
                                                 "is not said");
         goto done;
     }
-    bs_error_quote(q, sizeof q, idv->valuestring);
-    if (strlen(q) < sizeof r->id)
-        memcpy(r->id, q, strlen(q) + 1);
-    student *s = find_student(x, idv->valuestring);
-    if (!s) {
+    /* the id without the spaces around it */
+    const char *id = idv->valuestring;
+    while (*id == ' ' || *id == '\t')
+        id++;
+    size_t idn = strlen(id);
+    while (idn && (id[idn - 1] == ' ' || id[idn - 1] == '\t'))
+        idn--;
+    r->has_id = 1;
+    char *idbuf = malloc(idn + 1);
+    if (!idbuf) {
+        st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        goto done;
+    }
+    memcpy(idbuf, id, idn);
+    idbuf[idn] = '\0';
+    bs_error_quote(q, sizeof q, idbuf);
+    char why[256];
+    /* an id as it is; what cannot be an id, as messages show it */
+    const char *shown = bs_id_check(idbuf, why, sizeof why) == 0 ? idbuf : q;
+    size_t k = strlen(shown);
+    if (k >= sizeof r->id) /* only what is no id is this long: cut at a character */
+        for (k = sizeof r->id - 1; k && ((unsigned char)shown[k] & 0xC0) == 0x80; k--)
+            ;
+    memcpy(r->id, shown, k);
+    r->id[k] = '\0';
+    r->student = find_student(x, idbuf);
+    if (r->student < 0) {
         const char **names = calloc(x->nstudents + 1, sizeof *names);
         const char *g = NULL;
         if (names) {
             for (size_t i = 0; i < x->nstudents; i++)
                 names[i] = x->students[i].id;
-            g = bs_suggest(idv->valuestring, names);
+            g = bs_suggest(idbuf, names);
         }
         if (g)
             fail(r, "unknown id \"%s\": not on the exercise's roster (did you mean \"%s\"?)", q,
@@ -412,13 +690,18 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
         else
             fail(r, "unknown id \"%s\": not on the exercise's roster", q);
         free((void *)names);
+        free(idbuf);
         goto done;
     }
-    if (s->graded_from[0]) {
-        fail(r, "duplicate: id \"%s\" was already graded from %s", q, s->graded_from);
+    free(idbuf);
+    student *s = &x->students[r->student];
+    snprintf(r->id, sizeof r->id, "%s", s->id); /* the roster's spelling */
+    if (r->named >= 0 && r->named != r->student) {
+        r->mismatch = 1;
+        fail(r, "the file's name says %s but its id says %s: not graded for either (check it)",
+             x->students[r->named].id, s->id);
         goto done;
     }
-    r->known = 1;
     if (!claims || !cJSON_IsObject(claims)) {
         fail(r, claims ? "claims: expected an object of step names and answers"
                        : "no \"claims\": the answers are missing");
@@ -431,8 +714,6 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
     st = grade_claims(x, s, claims, r);
     if (st == BS_ERR_NOMEM)
         bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-    else if (!r->error) /* only a graded submission takes the id */
-        snprintf(s->graded_from, sizeof s->graded_from, "%s", name);
 done:
     cJSON_Delete(root);
     return st;
@@ -445,16 +726,114 @@ bs_status bs_grade_file(bs_exercise_set *x, const char *path, bs_grade_result *r
     size_t len = 0;
     bs_error e;
     bs_error_clear(&e);
+    struct stat sb;
+    double mtime = 0;
+    if (stat(path, &sb) == 0)
+        mtime = (double)sb.st_mtim.tv_sec + 1e-9 * (double)sb.st_mtim.tv_nsec;
     if (bs_read_file(path, MAX_SUBMISSION_BYTES, &text, &len, &e) != BS_OK) {
         memset(r, 0, sizeof *r);
         snprintf(r->file, sizeof r->file, "%s", path);
+        r->student = -1;
+        r->named = named_student(x, path);
+        r->mtime = mtime;
         if (e.status == BS_ERR_NOMEM)
             return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
         return fail(r, "cannot be read: %s", e.message);
     }
     bs_status st = bs_grade_text(x, text, len, path, r, err);
+    r->mtime = mtime;
     free(text);
     return st;
+}
+
+/* ---- which file counts ----------------------------------------------- */
+
+/* the student a result counts for, or -1: its id's, or for a file without
+ * a readable id, the one its name names */
+static long counts_for(const bs_grade_result *r)
+{
+    if (r->mismatch)
+        return -1;
+    if (r->student >= 0)
+        return r->student;
+    return r->has_id ? -1 : r->named;
+}
+
+/* a before b: older, or as old and earlier on the command line */
+static int older(const bs_grade_result *r, size_t a, size_t b)
+{
+    return r[a].mtime < r[b].mtime || (r[a].mtime == r[b].mtime && a < b);
+}
+
+bs_status bs_grade_rows(const bs_exercise_set *x, const bs_grade_result *r, size_t n,
+                        bs_resubmit rule, bs_grade_row **rows_out, size_t *nrows,
+                        bs_error *err)
+{
+    *rows_out = NULL;
+    *nrows = 0;
+    bs_grade_row *rows = calloc(x->nstudents + n + 1, sizeof *rows);
+    if (!rows)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    size_t k = 0;
+    for (size_t s = 0; s < x->nstudents; s++, k++) {
+        bs_grade_row *w = &rows[k];
+        snprintf(w->id, sizeof w->id, "%s", x->students[s].id);
+        w->student = (long)s;
+        long pick = -1, pick_ok = -1;
+        for (size_t i = 0; i < n; i++) {
+            if (counts_for(&r[i]) != (long)s)
+                continue;
+            w->handed_in++;
+            int later = rule == BS_RESUBMIT_FIRST ? 0 : 1;
+            if (pick < 0 || (later ? older(r, (size_t)pick, i) : older(r, i, (size_t)pick)))
+                pick = (long)i;
+            if (!r[i].error && (pick_ok < 0 || (later ? older(r, (size_t)pick_ok, i)
+                                                      : older(r, i, (size_t)pick_ok))))
+                pick_ok = (long)i;
+        }
+        if (w->handed_in == 0) {
+            w->status = BS_ROW_MISSING;
+            for (size_t i = 0; i < n; i++)
+                if (r[i].named == (long)s && counts_for(&r[i]) != (long)s) {
+                    snprintf(w->note, sizeof w->note,
+                             "nothing handed in under this id; %.200s is named for it but says "
+                             "it is %.64s's (see the end of the gradebook)",
+                             r[i].file, r[i].has_id ? r[i].id : "nobody");
+                    break;
+                }
+        } else if (rule == BS_RESUBMIT_ERROR && w->handed_in > 1) {
+            w->status = BS_ROW_ERROR;
+            size_t o = (size_t)snprintf(w->note, sizeof w->note,
+                                        "%zu files handed in and --resubmissions error: none "
+                                        "graded (",
+                                        w->handed_in);
+            int first = 1;
+            for (size_t i = 0; i < n && o < sizeof w->note; i++)
+                if (counts_for(&r[i]) == (long)s) {
+                    o += (size_t)snprintf(w->note + o, sizeof w->note - o, "%s%s",
+                                          first ? "" : ", ", r[i].file);
+                    first = 0;
+                }
+            if (o < sizeof w->note)
+                snprintf(w->note + o, sizeof w->note - o, ")");
+        } else {
+            w->result = &r[pick_ok >= 0 ? pick_ok : pick];
+            w->status = pick_ok >= 0 ? BS_ROW_GRADED : BS_ROW_ERROR;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (counts_for(&r[i]) >= 0)
+            continue;
+        bs_grade_row *w = &rows[k++];
+        snprintf(w->id, sizeof w->id, "%s", r[i].id);
+        w->student = -1;
+        w->result = &r[i];
+        w->handed_in = 1;
+        w->status = r[i].mismatch ? BS_ROW_CHECK : r[i].has_id ? BS_ROW_UNKNOWN : BS_ROW_ERROR;
+    }
+    *rows_out = rows;
+    *nrows = k;
+    return BS_OK;
 }
 
 /* ---- reports --------------------------------------------------------- */
@@ -493,10 +872,10 @@ static void mistakes_words(bs_sink *s, const bs_grade_result *r)
     }
 }
 
-void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_result *r,
+void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *rows,
                       size_t n)
 {
-    bs_sink_puts(s, "id,file,status,score");
+    bs_sink_puts(s, "id,file,handed_in,status,score");
     for (size_t i = 0; i < x->nsteps; i++) {
         char name[48];
         bs_qty q;
@@ -507,22 +886,25 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_resul
         csv_field(s, name);
     }
     bs_sink_puts(s, ",mistakes,error\n");
-    /* every row has the header's 4 + nsteps + 2 fields */
+    /* every row has the header's 5 + nsteps + 2 fields */
     for (size_t k = 0; k < n; k++) {
-        const bs_grade_result *g = &r[k];
-        csv_field(s, g->id);
+        const bs_grade_row *w = &rows[k];
+        const bs_grade_result *g = w->result;
+        csv_field(s, w->id);
         bs_sink_puts(s, ",");
-        csv_field(s, g->file);
-        if (g->error) {
-            bs_sink_puts(s, ",error,"); /* an empty score */
+        csv_field(s, g ? g->file : "");
+        bs_sink_printf(s, ",%zu,", w->handed_in);
+        csv_field(s, bs_row_status_names[w->status]);
+        if (w->status != BS_ROW_GRADED) {
+            bs_sink_puts(s, ",");     /* an empty score */
             for (size_t i = 0; i < x->nsteps; i++)
-                bs_sink_puts(s, ",");   /* an empty step */
-            bs_sink_puts(s, ",,");      /* no mistakes, then the reason */
-            csv_field(s, g->reason);
+                bs_sink_puts(s, ","); /* an empty step */
+            bs_sink_puts(s, ",,");    /* no mistakes, then the reason */
+            csv_field(s, w->note[0] ? w->note : g ? g->reason : "");
             bs_sink_puts(s, "\n");
             continue;
         }
-        bs_sink_printf(s, ",graded,%zu/%zu", g->right, g->nsteps);
+        bs_sink_printf(s, ",%zu/%zu", g->right, g->nsteps);
         for (size_t i = 0; i < g->nsteps; i++) {
             const bs_grade_step *st = &g->steps[i];
             if (st->mark == BS_MARK_RIGHT)
@@ -543,16 +925,9 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_resul
     }
 }
 
-int bs_grade_gives_feedback(const bs_grade_result *r, size_t n, size_t i)
+int bs_grade_gives_feedback(const bs_grade_row *row)
 {
-    if (i >= n || !r[i].known)
-        return 0;
-    /* after a graded submission the id's later ones are duplicates, not
-     * known; so the last known one is the graded one, if any */
-    for (size_t j = i + 1; j < n; j++)
-        if (r[j].known && strcmp(r[j].id, r[i].id) == 0)
-            return 0;
-    return 1;
+    return row->student >= 0 && (row->status == BS_ROW_GRADED || row->status == BS_ROW_ERROR);
 }
 
 /* Markdown prose: escapes the characters that would be read as markup */
@@ -577,15 +952,29 @@ static void md_code(bs_sink *s, const char *t)
     bs_sink_puts(s, "`");
 }
 
-void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_result *r)
+void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *row,
+                       bs_resubmit rule)
 {
+    const bs_grade_result *r = row->result;
     bs_sink_puts(s, "# Feedback: ");
     md_text(s, x->spec);
     bs_sink_puts(s, "\n\n**Student:** ");
-    md_code(s, r->id);
-    bs_sink_puts(s, "  \n**Answers:** ");
-    md_code(s, r->file);
+    md_code(s, row->id);
+    if (r) {
+        bs_sink_puts(s, "  \n**Answers:** ");
+        md_code(s, r->file);
+    }
     bs_sink_puts(s, "\n\n");
+    if (row->handed_in > 1 && r)
+        bs_sink_printf(s, "You handed in %zu files; this is about the %s%s.\n\n",
+                       row->handed_in, rule == BS_RESUBMIT_FIRST ? "first" : "latest",
+                       r->error ? ", as none could be graded" : " that could be graded");
+    if (!r) {
+        bs_sink_puts(s, "Your answers could not be graded: ");
+        md_text(s, row->note);
+        bs_sink_puts(s, ".\n\nAsk your instructor which file counts.\n");
+        return;
+    }
     if (r->error) {
         bs_sink_puts(s, "Your answers could not be graded: ");
         md_text(s, r->reason);

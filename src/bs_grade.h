@@ -12,10 +12,20 @@
  * asked step or an asked step without its key — is marked as an error with
  * the reason, and the others are graded all the same.
  *
- * One graded submission per student: the first that is graded takes the
- * id, and any later one with that id is an error ("duplicate").  A
- * submission that failed takes nothing: a later valid file of the same
- * student is graded.
+ * Ids compare without regard to case, after the spaces around them are
+ * dropped; the gradebook and the feedback files use the roster's spelling.
+ *
+ * The gradebook has one row per student of the roster, in roster order,
+ * whether or not anything was handed in ("missing"), then one row per file
+ * that cannot be any roster student's, in the order given: an id not on the
+ * roster ("not on roster"), a file whose name names one roster student and
+ * whose id another ("check": graded for neither, so that neither student's
+ * grade is taken over by a typo), or a file without a readable id whose name
+ * names no student ("error").  A file without a readable id whose name names
+ * a roster student ("s022.json", "s022/answers.json") counts as that
+ * student's failed file.  When a student handed in more than one file, the
+ * resubmission rule picks one (bs_resubmit); a failed file never takes the
+ * place of a graded one.
  */
 #ifndef BS_GRADE_H
 #define BS_GRADE_H
@@ -53,9 +63,14 @@ typedef struct bs_grade_step {
 /* The grade of one submission. */
 typedef struct bs_grade_result {
     char file[256];          /* the submission's path */
-    char id[BS_ID_MAX + 1];  /* the id it gives ("" when none could be read) */
-    int known;               /* 1 when the id is on the roster and no earlier
-                                submission of it was graded */
+    char id[BS_ID_MAX + 1];  /* the id it gives, without the spaces around it ("" when
+                                none could be read, or when it is too long to be an id) */
+    int has_id;              /* 1 when an id string could be read */
+    long student;            /* the roster index of the id, or -1 */
+    long named;              /* the roster index of the student the file's name (less
+                                its extension) or else its directory's name is, or -1 */
+    int mismatch;            /* 1 when named and student are two roster students */
+    double mtime;            /* modification time in seconds (bs_grade_file), or 0 */
     int error;               /* 1 when the submission could not be graded */
     char reason[700];        /* why, for an error */
     bs_grade_step *steps;    /* the asked steps, in trace order (NULL for an error
@@ -64,10 +79,36 @@ typedef struct bs_grade_result {
     size_t right, wrong, missing;
 } bs_grade_result;
 
-/* Opens the exercise directory `dir`: reads and checks its exercise.json.
- * Errors are BS_ERR_IO, BS_ERR_SYNTAX or BS_ERR_SPEC naming the manifest.
- * The caller frees *out with bs_exercise_set_free(). */
+/* Opens the exercise directory `dir`: reads and checks its exercise.json
+ * (every key known, the tolerances, the asked steps canonical, distinct and
+ * backward steps of the base network, the ids valid and distinct ignoring
+ * case).  Errors are BS_ERR_IO, BS_ERR_SYNTAX or BS_ERR_SPEC naming the
+ * manifest and the JSON path ("steps[2]").  The caller frees *out with
+ * bs_exercise_set_free().
+ *
+ * A manifest with a "base" network has each student's variant drawn again
+ * from the base, the seed and the id when grading; DIR/<id>/spec.json is
+ * only compared with it (bs_exercise_set_note).  A manifest without one (an
+ * earlier backstep's) has the variants read from DIR/<id>/spec.json. */
 bs_status bs_exercise_set_open(const char *dir, bs_exercise_set **out, bs_error *err);
+
+/* The number of students on the exercise's roster. */
+size_t bs_exercise_set_count(const bs_exercise_set *x);
+
+/* After grading: why the i-th student's DIR/<id>/spec.json was not used
+ * (it differs from the variant drawn from the seed, or cannot be read), or
+ * NULL. */
+const char *bs_exercise_set_note(const bs_exercise_set *x, size_t i);
+
+/* Builds, in memory, the files that add the students of `more` to the
+ * exercise set x: each new student's files as bs_exercise_build writes them
+ * (with the set's spec name, seed, digits, notation, steps and formats), the
+ * updated key/summary.csv and exercise.json listing every student.  The
+ * existing students' files are not in it.  An id of `more` already in the
+ * set is BS_ERR_SPEC naming its roster line (err->file `roster_file`); a
+ * manifest without a base network is BS_ERR_SPEC. */
+bs_status bs_exercise_set_add(const bs_exercise_set *x, const bs_roster *more,
+                              const char *roster_file, bs_fileset **out, bs_error *err);
 
 /* The id of the i-th student on the exercise's roster, or NULL past the
  * last. */
@@ -77,42 +118,76 @@ const char *bs_exercise_set_id(const bs_exercise_set *x, size_t i);
 void bs_exercise_set_free(bs_exercise_set *x);
 
 /* Grades the submission at `path` into *out (freed with
- * bs_grade_result_free()).  A submission that cannot be graded still
- * returns BS_OK, with out->error set and out->reason saying why; only a
- * failed allocation returns BS_ERR_NOMEM.  An id is graded once: a
- * submission with the id of one graded before is an error naming that one;
- * a submission that failed does not count. */
+ * bs_grade_result_free()), with out->mtime its modification time.  A
+ * submission that cannot be graded still returns BS_OK, with out->error set
+ * and out->reason saying why; only a failed allocation returns
+ * BS_ERR_NOMEM.  Each file is graded on its own: which one counts is
+ * decided by bs_grade_rows. */
 bs_status bs_grade_file(bs_exercise_set *x, const char *path, bs_grade_result *out,
                         bs_error *err);
 
-/* The same for `len` bytes of text in memory; `name` stands for the file. */
+/* The same for `len` bytes of text in memory; `name` stands for the file
+ * (its name and directory name are compared with the id inside). */
 bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const char *name,
                         bs_grade_result *out, bs_error *err);
 
 /* Frees what a result holds (safe twice, and on a zeroed result). */
 void bs_grade_result_free(bs_grade_result *r);
 
-/* Writes the gradebook as CSV: a header, then one row per result in the
- * given order: id, file, status ("graded" or "error"), score ("9/12"), one
- * column per asked step ("right", "missing", "wrong" or "wrong: <mistake
- * key>"), the mistakes in words with the steps they were made in, and the
- * reason of an error.  Every row has the header's number of fields (an
- * error row leaves the score, the steps and the mistakes empty); text
- * fields go through bs_sink_csv_field, so a student's id or file name that
- * looks like a formula shows as text in a spreadsheet. */
-void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_result *r,
+/* Which of a student's files is graded when there are several:
+ * LATEST the newest by modification time (ties: the later on the command
+ * line), FIRST the oldest (ties: the earlier), ERROR none (the row is an
+ * error listing them).  LATEST and FIRST pick among the graded files, and
+ * only when none could be graded among the failed ones. */
+typedef enum bs_resubmit { BS_RESUBMIT_LATEST = 0, BS_RESUBMIT_FIRST, BS_RESUBMIT_ERROR } bs_resubmit;
+
+extern const char *const bs_resubmit_names[]; /* "latest", "first", "error", NULL */
+
+typedef enum bs_row_status {
+    BS_ROW_GRADED = 0,
+    BS_ROW_ERROR,    /* the student's file could not be graded */
+    BS_ROW_MISSING,  /* nothing handed in */
+    BS_ROW_UNKNOWN,  /* a file whose id is not on the roster */
+    BS_ROW_CHECK     /* a file whose name names another roster student than its id */
+} bs_row_status;
+
+extern const char *const bs_row_status_names[]; /* "graded", "error", "missing", … */
+
+/* One row of the gradebook. */
+typedef struct bs_grade_row {
+    char id[BS_ID_MAX + 1];          /* the roster's spelling, or the file's id */
+    long student;                    /* roster index, or -1 for a row after the roster */
+    bs_row_status status;
+    const bs_grade_result *result;   /* the file graded (or failed), or NULL */
+    size_t handed_in;                /* the student's files */
+    char note[700];                  /* why, when result->reason does not say it */
+} bs_grade_row;
+
+/* Builds the rows of the n results of one run (in command-line order):
+ * one per roster student in roster order, then the files that are no
+ * roster student's.  The caller frees *rows with free(). */
+bs_status bs_grade_rows(const bs_exercise_set *x, const bs_grade_result *r, size_t n,
+                        bs_resubmit rule, bs_grade_row **rows, size_t *nrows, bs_error *err);
+
+/* Writes the gradebook as CSV: a header, then one row per row: id, file
+ * (the one graded), handed_in, status (bs_row_status_names), score ("9/12"),
+ * one column per asked step ("right", "missing", "wrong" or "wrong:
+ * <mistake key>"), the mistakes in words with the steps they were made in,
+ * and why a row is not graded.  Every row has the header's number of
+ * fields; text fields go through bs_sink_csv_field, so an id or file name
+ * that looks like a formula shows as text in a spreadsheet. */
+void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *rows,
                       size_t n);
 
-/* Returns 1 when r[i], of the n results of one run in order, is the one
- * whose feedback goes to feedback/<id>.md: a student's graded submission or,
- * when none was graded, the last one that failed; else 0 (an unknown id, a
- * duplicate, or a failed file followed by another of the same student). */
-int bs_grade_gives_feedback(const bs_grade_result *r, size_t n, size_t i);
+/* Returns 1 when a row gets feedback/<id>.md: a roster student's graded or
+ * failed row; else 0. */
+int bs_grade_gives_feedback(const bs_grade_row *row);
 
-/* Writes the feedback for one student as Markdown: the score, a table of
- * the steps and, for each wrong step, what went wrong in words (the named
+/* Writes the feedback for one row as Markdown: the score, a table of the
+ * steps and, for each wrong step, what went wrong in words (the named
  * mistake) and where (the elements that differ); for an error, why the
- * submission could not be graded. */
-void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_result *r);
+ * submission could not be graded; how many files were handed in. */
+void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *row,
+                       bs_resubmit rule);
 
 #endif

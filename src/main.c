@@ -159,6 +159,13 @@ static const option_def options[] = {
      "exercise: names of the steps on the sheets and in answers.json: g (default), partial "
      "or code"},
     {"--force", NULL, CMD_EXERCISE, "exercise: write into DIR even if it is not empty"},
+    {"--add", "ROSTER", CMD_EXERCISE,
+     "exercise DIR --add ROSTER: add the students of ROSTER to the existing set in DIR "
+     "(its spec, seed and options from DIR/exercise.json; the other students' files are "
+     "not touched; an id already in the set is refused)"},
+    {"--resubmissions", "RULE", CMD_GRADE,
+     "grade: which file counts when a student handed in several: latest (default; by "
+     "modification time, then command-line order), first, or error (grade none of them)"},
     {"-o", "FILE", CMD_GRADE,
      "grade: write the gradebook CSV to FILE (default: standard output); never one "
      "of the files grade reads or writes"},
@@ -205,6 +212,8 @@ typedef struct cli {
     const char *ask;    /* exercise --steps */
     int digits;         /* exercise --digits (0: the default) */
     unsigned formats;   /* exercise --formats (0: the default) */
+    const char *add;    /* exercise --add ROSTER */
+    int resubmit;       /* grade --resubmissions (a bs_resubmit) */
     const char *quiz_only;   /* quiz --only */
     const char *compare_only; /* compare --only */
     double quiz_tolerance;   /* quiz --tolerance, 0 for the default */
@@ -309,7 +318,8 @@ static const help_topic help_topics[] = {
      "counted from 1 as displayed: W1[2,3], g[2z][1,2], dz2[1,1].\n\noptions:\n",
      "\nexit status: 0 written, 2 usage error, bad spec, bad ELEMENT or i/o error\n"},
     {"exercise", CMD_EXERCISE,
-     "usage: backstep exercise SPEC --roster FILE -o DIR [options]\n\n"
+     "usage: backstep exercise SPEC --roster FILE -o DIR [options]\n"
+     "       backstep exercise DIR --add ROSTER\n\n"
      "Writes an exercise set: for each student id of the roster, a variant of SPEC\n"
      "(the same network, loss and convention with the student's own weights,\n"
      "biases, inputs and targets, drawn from the seed and the id and rounded to\n"
@@ -317,23 +327,29 @@ static const help_topic help_topics[] = {
      "DIR/<id>/sheet.{md,tex,html}, the answer file to fill in DIR/<id>/answers.json;\n"
      "and for the instructor the worked solutions DIR/key/<id>.{md,tex,html}, the\n"
      "answers in DIR/key/summary.csv and DIR/exercise.json for backstep grade.\n"
-     "Ids are 1 to 64 letters, digits, '.', '_' or '-'.\n\noptions:\n",
+     "Ids are 1 to 64 letters, digits, '.', '_' or '-', the same whatever their case.\n"
+     "A roster skips blank lines and lines starting with '#'.  --add adds students\n"
+     "to an existing set.\n\noptions:\n",
      "\nexit status: 0 written, 2 usage error, bad spec or roster, or i/o error\n"},
     {"grade", CMD_GRADE,
      "usage: backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv]\n\n"
      "Grades each returned answers.json against the variant of the student it\n"
      "names (DIR is the directory backstep exercise wrote): each asked step is\n"
      "right, wrong with the mistake that reproduces it, or missing.  Writes the\n"
-     "gradebook (CSV: id, file, status, score, a column per step, the mistakes,\n"
-     "the error), then DIR/feedback/<id>.md for each student, each on its own.  A\n"
-     "submission that cannot be graded (not JSON, unknown id or one graded\n"
-     "before, a wrong shape, a key missing or extra) gets a row marked error\n"
-     "with the reason; the others are graded, and a later valid file of the\n"
-     "same student still counts.\n"
+     "gradebook (CSV: id, file, handed_in, status, score, a column per step, the\n"
+     "mistakes, the error): one row per student of the roster in roster order\n"
+     "(status missing when nothing was handed in), then a row for each file whose\n"
+     "id is not on the roster (not on roster) or whose name names another student\n"
+     "than its id (check: graded for neither).  Then DIR/feedback/<id>.md for each\n"
+     "student who handed something in, each on its own.  A file that cannot be\n"
+     "graded gets its reason; a failed file never takes the place of a graded\n"
+     "one; --resubmissions picks among a student's files.  Ids compare without\n"
+     "regard to case.\n"
      "\noptions:\n",
-     "\nexit status: 0 every submission graded, 1 some could not be graded, 2 usage\n"
-     "error, bad exercise directory, or the gradebook or a feedback file could\n"
-     "not be written (the rest is written all the same)\n"},
+     "\nexit status: 0 every file handed in graded or replaced by a resubmission,\n"
+     "1 a student's only files could not be graded or a file is not on the roster\n"
+     "or to check, 2 usage error, bad exercise directory, or the gradebook or a\n"
+     "feedback file could not be written (the rest is written all the same)\n"},
     {"step", CMD_STEP,
      "usage: backstep step SPEC [options]\n\n"
      "Shows the network and the forward pass of SPEC, then its backward steps one\n"
@@ -550,6 +566,13 @@ static int apply_classroom(cli *c, const char *name, const char *v)
             return bad_usage("--digits expects a number of decimals from 1 to %d, got \"%s\"",
                              BS_DIGITS_MAX, v);
         c->digits = (int)d;
+    } else if (strcmp(name, "--add") == 0 && c->command == CMD_EXERCISE) {
+        c->add = v;
+    } else if (strcmp(name, "--resubmissions") == 0 && c->command == CMD_GRADE) {
+        int k = pick(v, bs_resubmit_names, "--resubmissions rule");
+        if (k < 0)
+            return EXIT_BAD;
+        c->resubmit = k;
     } else if (strcmp(name, "--formats") == 0) {
         char why[160];
         if (bs_exercise_formats_parse(v, &c->formats, why, sizeof why) != 0)
@@ -1371,8 +1394,73 @@ static int remove_manifest(const char *dir, bs_error *err)
     return rc;
 }
 
+/* Reads a roster, printing every bad line; returns 0 or EXIT_BAD. */
+static int load_roster(const char *path, bs_roster **out)
+{
+    bs_error errs[50];
+    size_t nerr = 0;
+    if (bs_roster_load_all(path, out, errs, 50, &nerr) == BS_OK)
+        return 0;
+    for (size_t i = 0; i < nerr && i < 50; i++)
+        report(&errs[i]);
+    if (nerr > 50)
+        fprintf(stderr, "backstep: %s: and %zu more bad lines\n", path, nerr - 50);
+    return EXIT_BAD;
+}
+
+/* exercise DIR --add ROSTER: the new students' files, the summary and the
+ * manifest; the other students' files are left as they are */
+static int exercise_add(cli *c)
+{
+    if (c->nspecs != 1)
+        return bad_usage("exercise --add takes the exercise directory, e.g. backstep exercise "
+                         "ex1 --add late.txt");
+    if (c->roster || c->out || c->ask || c->digits || c->formats || c->force)
+        return bad_usage("exercise --add takes its spec, seed and options from "
+                         "DIR/exercise.json: give only DIR and --add ROSTER");
+    const char *dir = c->specs[0];
+    bs_error err;
+    bs_error_clear(&err);
+    bs_exercise_set *x = NULL;
+    if (bs_exercise_set_open(dir, &x, &err) != BS_OK) {
+        report(&err);
+        return EXIT_BAD;
+    }
+    bs_roster *more = NULL;
+    if (load_roster(c->add, &more) != 0) {
+        bs_exercise_set_free(x);
+        return EXIT_BAD;
+    }
+    bs_fileset *fs = NULL;
+    int rc = 0;
+    const char *inputs[1] = {c->add};
+    char clash[4096];
+    if (bs_exercise_set_add(x, more, c->add, &fs, &err) != BS_OK) {
+        report(&err);
+        rc = EXIT_BAD;
+    } else if (set_input_clash(fs, dir, inputs, 1, clash, sizeof clash)) {
+        fprintf(stderr, "backstep: %s: is the roster exercise reads; refusing to write the "
+                        "exercise set over it\n",
+                clash);
+        rc = EXIT_BAD;
+    } else if (bs_fileset_write(fs, dir, &err) != BS_OK) {
+        report(&err);
+        rc = EXIT_BAD;
+    } else {
+        printf("backstep: added %zu student%s to %s/ (%zu in all): their files, "
+               "key/summary.csv, exercise.json\n",
+               more->n, more->n == 1 ? "" : "s", dir, bs_exercise_set_count(x) + more->n);
+    }
+    bs_fileset_free(fs);
+    bs_roster_free(more);
+    bs_exercise_set_free(x);
+    return rc;
+}
+
 static int cmd_exercise(cli *c)
 {
+    if (c->add)
+        return exercise_add(c);
     if (c->nspecs != 1)
         return c->nspecs ? bad_usage("exercise takes one SPEC, got %zu", c->nspecs)
                          : bad_usage("exercise needs a SPEC, e.g. backstep exercise "
@@ -1399,8 +1487,7 @@ static int cmd_exercise(cli *c)
     if (load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
         return EXIT_BAD;
     bs_roster *roster = NULL;
-    if (bs_roster_load(c->roster, &roster, &err) != BS_OK) {
-        report(&err);
+    if (load_roster(c->roster, &roster) != 0) {
         bs_net_free(net);
         return EXIT_BAD;
     }
@@ -1510,17 +1597,36 @@ static int cmd_grade(cli *c)
             rc = EXIT_BAD;
         }
     }
-    size_t graded = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (!r[i].error)
-            graded++;
-        else
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (r[i].error)
             fprintf(stderr, "backstep: %s: %s\n", r[i].file, r[i].reason);
+    const char *note;
+    for (size_t i = 0; rc == 0 && i < bs_exercise_set_count(x); i++)
+        if ((note = bs_exercise_set_note(x, i)) != NULL)
+            fprintf(stderr, "backstep: %s/%s/spec.json: %s\n", dir, bs_exercise_set_id(x, i),
+                    note);
+    bs_grade_row *rows = NULL;
+    size_t nrows = 0;
+    if (rc == 0 && bs_grade_rows(x, r, n, (bs_resubmit)c->resubmit, &rows, &nrows, &err) !=
+                       BS_OK) {
+        report(&err);
+        rc = EXIT_BAD;
+    }
+    size_t graded = 0, missing = 0, failed = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (rows[i].status == BS_ROW_GRADED)
+            graded++;
+        else if (rows[i].status == BS_ROW_MISSING)
+            missing++;
+        else
+            failed++;
+        if (rows[i].status == BS_ROW_ERROR && !rows[i].result)
+            fprintf(stderr, "backstep: %s: %s\n", rows[i].id, rows[i].note);
     }
     int book = 0; /* 0, or EXIT_BAD when the gradebook was not written */
     if (rc == 0) {
         bs_sink b = bs_sink_buffer();
-        bs_gradebook_csv(&b, x, r, n);
+        bs_gradebook_csv(&b, x, rows, nrows);
         if (bs_sink_status(&b) != 0) {
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
@@ -1530,13 +1636,13 @@ static int cmd_grade(cli *c)
         bs_sink_free_buffer(&b);
     }
     size_t unwritten = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (!bs_grade_gives_feedback(r, n, i))
+    for (size_t i = 0; i < nrows && rc == 0; i++) {
+        if (!bs_grade_gives_feedback(&rows[i]))
             continue;
         char name[BS_ID_MAX + 32];
-        snprintf(name, sizeof name, "feedback/%s.md", r[i].id);
+        snprintf(name, sizeof name, "feedback/%s.md", rows[i].id);
         bs_sink b = bs_sink_buffer();
-        bs_grade_feedback(&b, x, &r[i]);
+        bs_grade_feedback(&b, x, &rows[i], (bs_resubmit)c->resubmit);
         bs_error_clear(&err);
         if (bs_sink_status(&b) != 0) {
             fputs("backstep: out of memory\n", stderr);
@@ -1548,14 +1654,15 @@ static int cmd_grade(cli *c)
         bs_sink_free_buffer(&b);
     }
     if (rc == 0 && book == 0 && c->out)
-        printf("backstep: graded %zu of %zu submission%s: gradebook %s, feedback in "
-               "%s/feedback/%s\n",
-               graded, n, n == 1 ? "" : "s", c->out, dir,
-               unwritten ? " (some not written: see above)" : "");
+        printf("backstep: graded %zu of %zu students from %zu file%s (%zu missing, %zu "
+               "other rows to look at): gradebook %s, feedback in %s/feedback/%s\n",
+               graded, bs_exercise_set_count(x), n, n == 1 ? "" : "s", missing,
+               failed, c->out, dir, unwritten ? " (some not written: see above)" : "");
     if (rc == 0 && (book || unwritten))
         rc = EXIT_BAD;
-    if (rc == 0 && graded < n)
+    if (rc == 0 && failed)
         rc = EXIT_MISMATCH;
+    free(rows);
     for (size_t i = 0; r && i < n; i++)
         bs_grade_result_free(&r[i]);
     free(r);

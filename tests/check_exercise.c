@@ -58,13 +58,20 @@ static const struct {
     {"ann\r\nbob\r\n", 2, "ann", "bob", NULL, NULL},
     {"\xef\xbb\xbf  ann  \nbob", 2, "ann", "bob", NULL, NULL},
     {"name,ID\n\"Lee, Ann\",ann\n\"Bo \"\"B\"\"\",bob\n", 2, "ann", "bob", NULL, NULL},
-    {"id\nann\n", 2, "id", "ann", NULL, NULL}, /* no comma: a plain list */
-    {"ann\n\nbob\n", 0, NULL, NULL, "line 2", "empty id"},
+    /* a one-column header is no student; blank and '#' lines are skipped */
+    {"id\nann\n", 1, "ann", "ann", NULL, NULL},
+    {"ID\r\nann\r\n", 1, "ann", "ann", NULL, NULL},
+    {"# class of 2026\nstudent_id\nann\n", 1, "ann", "ann", NULL, NULL},
+    {"ann\n\nbob\n", 2, "ann", "bob", NULL, NULL},
+    {"# class\r\nann\r\n\r\n  # late\r\nbob\r\n\r\n", 2, "ann", "bob", NULL, NULL},
+    {"name,Student\n\nx,ann\n# gone\ny,bob\n\n", 2, "ann", "bob", NULL, NULL},
+    {"ann\nid\n", 2, "ann", "id", NULL, NULL}, /* a header only on the first line */
+    {"# nobody\n\n", 0, NULL, NULL, "", "no student ids"},
     {"ann\nbob\nAnn\n", 0, NULL, NULL, "line 3", "already on line 1"},
     {"ann\nbob\nbob\n", 0, NULL, NULL, "line 3", "already on line 2"},
     {"ann\na/b\n", 0, NULL, NULL, "line 2", "'/'"},
-    {"name,mail\nann,a\n", 0, NULL, NULL, "line 1", "no \"id\" column"},
-    {"name,id\nann\n", 0, NULL, NULL, "line 2", "1 fields"},
+    {"name,mail\nann,a\n", 0, NULL, NULL, "line 1", "no such column"},
+    {"name,id\nann\n", 0, NULL, NULL, "line 2", "1 field,"},
     {"name,id\nx,\"ann\n", 0, NULL, NULL, "line 2", "not closed"},
     {"", 0, NULL, NULL, "", "no student ids"},
 };
@@ -105,6 +112,23 @@ START_TEST(test_roster_csv_lines)
     ck_assert_str_eq(r->ids[1], "bob");
     bs_roster_free(r);
     bs_roster_free(NULL);
+}
+END_TEST
+
+/* Every bad line is reported, one error each, in file order. */
+START_TEST(test_roster_every_error)
+{
+    const char *t = "ann\na/b\nANN\n\n-x\nbob\n";
+    bs_roster *r = NULL;
+    bs_error errs[2];
+    size_t n = 0;
+    ck_assert_int_eq(bs_roster_parse_all(t, strlen(t), "c.txt", &r, errs, 2, &n), BS_ERR_SPEC);
+    ck_assert_ptr_null(r);
+    ck_assert_uint_eq(n, 3); /* lines 2, 3 and 5; two kept */
+    ck_assert_str_eq(errs[0].where, "line 2");
+    ck_assert_str_eq(errs[0].file, "c.txt");
+    ck_assert_str_eq(errs[1].where, "line 3");
+    ck_assert_ptr_nonnull(strstr(errs[1].message, "already on line 1"));
 }
 END_TEST
 
@@ -423,10 +447,23 @@ static void remove_set(const char *dir)
     ck_assert_int_eq(system(cmd), 0);
 }
 
-/* A submission that failed does not take the student's id: a later valid
- * one is graded; a second valid one is a duplicate.  The rows of the
- * gradebook all have the header's 7 fields (id, file, status, score, g[3z],
- * mistakes, error: counted from the header by hand). */
+/* grades texts[i] as names[i] (with modification times mtime[i]) */
+static void grade_all(bs_exercise_set *x, const char *const *texts, const char *const *names,
+                      const double *mtime, bs_grade_result *r, int n)
+{
+    bs_error err;
+    bs_error_clear(&err);
+    for (int i = 0; i < n; i++) {
+        ck_assert(bs_grade_text(x, texts[i], strlen(texts[i]), names[i], &r[i], &err) == BS_OK);
+        r[i].mtime = mtime ? mtime[i] : 0;
+    }
+}
+
+/* One row per roster student in roster order, then the files of no roster
+ * student.  A submission that failed never takes the place of a valid one;
+ * ids compare without regard to case or surrounding spaces and show in the
+ * roster's spelling.  The rows all have the header's 8 fields (id, file,
+ * handed_in, status, score, g[3z], mistakes, error: counted by hand). */
 START_TEST(test_grade_failed_then_valid)
 {
     char dir[64];
@@ -434,38 +471,316 @@ START_TEST(test_grade_failed_then_valid)
     static const char *const texts[] = {
         "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null, \"g[4z]\": [1]}}",
         "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
-        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
+        "{\"id\": \" ANN \", \"claims\": {\"g[3z]\": null}}",
         "{\"id\": \"=1+1\", \"claims\": {\"g[3z]\": null}}",
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null, \"g[4z]\": [1]}}",
     };
-    static const char *const names[] = {"extra.json", "valid.json", "again.json", "f.json"};
-    bs_grade_result r[4];
-    bs_error err;
-    bs_error_clear(&err);
-    for (int i = 0; i < 4; i++)
-        ck_assert(bs_grade_text(x, texts[i], strlen(texts[i]), names[i], &r[i], &err) == BS_OK);
+    static const char *const names[] = {"extra.json", "valid.json", "again.json", "f.json",
+                                        "late.json"};
+    bs_grade_result r[5];
+    grade_all(x, texts, names, NULL, r, 5);
     ck_assert_int_eq(r[0].error, 1);
     ck_assert_ptr_nonnull(strstr(r[0].reason, "not one of the asked steps"));
     ck_assert_msg(r[1].error == 0, "valid.json: %s", r[1].reason);
     ck_assert_uint_eq(r[1].missing, 1);
-    ck_assert_int_eq(r[2].error, 1);
-    ck_assert_ptr_nonnull(strstr(r[2].reason, "already graded from valid.json"));
+    ck_assert_msg(r[2].error == 0, "again.json: %s", r[2].reason);
+    ck_assert_str_eq(r[2].id, "ann"); /* the roster's spelling */
     ck_assert_int_eq(r[3].error, 1);
-    /* the feedback of ann is that of valid.json; none for the duplicate */
-    ck_assert_int_eq(bs_grade_gives_feedback(r, 4, 0), 0);
-    ck_assert_int_eq(bs_grade_gives_feedback(r, 4, 1), 1);
-    ck_assert_int_eq(bs_grade_gives_feedback(r, 4, 2), 0);
-    ck_assert_int_eq(bs_grade_gives_feedback(r, 4, 3), 0);
-    ck_assert_int_eq(bs_grade_gives_feedback(r, 1, 0), 1); /* a failed one alone */
+    bs_grade_row *rows = NULL;
+    size_t nrows = 0;
+    bs_error err;
+    ck_assert(bs_grade_rows(x, r, 5, BS_RESUBMIT_LATEST, &rows, &nrows, &err) == BS_OK);
+    ck_assert_uint_eq(nrows, 3); /* ann, bob, then =1+1 */
+    /* the latest that could be graded: again.json, not the failed late.json */
+    ck_assert_ptr_eq(rows[0].result, &r[2]);
+    ck_assert_uint_eq(rows[0].handed_in, 4);
+    ck_assert_int_eq(bs_grade_gives_feedback(&rows[0]), 1);
+    ck_assert_int_eq(rows[1].status, BS_ROW_MISSING);
+    ck_assert_int_eq(bs_grade_gives_feedback(&rows[1]), 0);
+    ck_assert_int_eq(rows[2].status, BS_ROW_UNKNOWN);
+    ck_assert_int_eq(bs_grade_gives_feedback(&rows[2]), 0);
     bs_sink b = bs_sink_buffer();
-    bs_gradebook_csv(&b, x, r, 4);
+    bs_gradebook_csv(&b, x, rows, nrows);
     ck_assert_int_eq(bs_sink_status(&b), 0);
-    ck_assert_msg(strstr(b.buf, "\nann,extra.json,error,,,,\"claims: ") != NULL, "%s", b.buf);
-    ck_assert_msg(strstr(b.buf, "\nann,valid.json,graded,0/1,missing,,\n") != NULL, "%s", b.buf);
-    ck_assert_msg(strstr(b.buf, "\n\"'=1+1\",f.json,error,,,,\"unknown id") != NULL, "%s",
-                  b.buf);
+    ck_assert_msg(strncmp(b.buf, "id,file,handed_in,status,score,g[3z],mistakes,error\n"
+                                 "ann,again.json,4,graded,0/1,missing,,\n"
+                                 "bob,,0,missing,,,,\n"
+                                 "\"'=1+1\",f.json,1,not on roster,,,,\"unknown id",
+                          strlen("id,file,handed_in,status,score,g[3z],mistakes,error\n"
+                                 "ann,again.json,4,graded,0/1,missing,,\n"
+                                 "bob,,0,missing,,,,\n"
+                                 "\"'=1+1\",f.json,1,not on roster,,,,\"unknown id")) == 0,
+                  "%s", b.buf);
     bs_sink_free_buffer(&b);
+    free(rows);
+    for (int i = 0; i < 5; i++)
+        bs_grade_result_free(&r[i]);
+    bs_exercise_set_free(x);
+    remove_set(dir);
+}
+END_TEST
+
+/* latest: the newest valid file, a tie going to the later on the command
+ * line; first: the oldest; error: none, the row naming every file. */
+START_TEST(test_grade_resubmissions)
+{
+    char dir[64];
+    bs_exercise_set *x = grade_set(dir, sizeof dir);
+    static const char *const texts[] = {
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
+        "{\"id\": \"ann\", \"claims\": {}}", /* the newest, failed */
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
+    };
+    static const char *const names[] = {"a.json", "b.json", "c.json", "d.json"};
+    static const double mtime[] = {200, 100, 300, 200};
+    bs_grade_result r[4];
+    grade_all(x, texts, names, mtime, r, 4);
+    ck_assert_int_eq(r[2].error, 1);
+    bs_grade_row *rows = NULL;
+    size_t nrows = 0;
+    bs_error err;
+    bs_resubmit rule = (bs_resubmit)_i;
+    ck_assert(bs_grade_rows(x, r, 4, rule, &rows, &nrows, &err) == BS_OK);
+    ck_assert_uint_eq(nrows, 2);
+    ck_assert_uint_eq(rows[0].handed_in, 4);
+    if (rule == BS_RESUBMIT_LATEST) {
+        ck_assert_ptr_eq(rows[0].result, &r[3]); /* d.json: 200, after a.json */
+        ck_assert_int_eq(rows[0].status, BS_ROW_GRADED);
+    } else if (rule == BS_RESUBMIT_FIRST) {
+        ck_assert_ptr_eq(rows[0].result, &r[1]); /* b.json: 100 */
+        ck_assert_int_eq(rows[0].status, BS_ROW_GRADED);
+    } else {
+        ck_assert_ptr_null(rows[0].result);
+        ck_assert_int_eq(rows[0].status, BS_ROW_ERROR);
+        ck_assert_msg(strstr(rows[0].note, "4 files handed in") &&
+                          strstr(rows[0].note, "a.json, b.json, c.json, d.json"),
+                      "%s", rows[0].note);
+        ck_assert_int_eq(bs_grade_gives_feedback(&rows[0]), 1);
+    }
+    free(rows);
     for (int i = 0; i < 4; i++)
         bs_grade_result_free(&r[i]);
+    bs_exercise_set_free(x);
+    remove_set(dir);
+}
+END_TEST
+
+/* A file named for one student that carries another's id is graded for
+ * neither: the student of the id is still graded from their own file, and
+ * the file gets a "check" row after the roster.  A file without an id
+ * counts for the student its name names. */
+START_TEST(test_grade_name_mismatch)
+{
+    char dir[64];
+    bs_exercise_set *x = grade_set(dir, sizeof dir);
+    static const char *const texts[] = {
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
+        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
+        "{\"claims\": {\"g[3z]\": null}}",
+    };
+    static const char *const names[] = {"returned/Bob.json", "returned/ann/answers.json",
+                                        "late/bob.json"};
+    bs_grade_result r[3];
+    grade_all(x, texts, names, NULL, r, 3);
+    ck_assert_int_eq(r[0].mismatch, 1);
+    ck_assert_msg(strstr(r[0].reason, "name says bob but its id says ann"), "%s", r[0].reason);
+    ck_assert_int_eq(r[1].error, 0);
+    bs_grade_row *rows = NULL;
+    size_t nrows = 0;
+    bs_error err;
+    /* the first two files: bob handed nothing in */
+    for (int order = 0; order < 2; order++) {
+        bs_grade_result two[2] = {r[order], r[1 - order]};
+        ck_assert(bs_grade_rows(x, two, 2, BS_RESUBMIT_LATEST, &rows, &nrows, &err) == BS_OK);
+        ck_assert_uint_eq(nrows, 3);
+        ck_assert_str_eq(rows[0].id, "ann");
+        ck_assert_str_eq(rows[0].result->file, "returned/ann/answers.json");
+        ck_assert_uint_eq(rows[0].handed_in, 1);
+        ck_assert_int_eq(rows[1].status, BS_ROW_MISSING);
+        ck_assert_msg(strstr(rows[1].note, "returned/Bob.json"), "%s", rows[1].note);
+        ck_assert_int_eq(rows[2].status, BS_ROW_CHECK);
+        ck_assert_str_eq(rows[2].result->file, "returned/Bob.json");
+        free(rows);
+    }
+    ck_assert(bs_grade_rows(x, r, 3, BS_RESUBMIT_LATEST, &rows, &nrows, &err) == BS_OK);
+    ck_assert_int_eq(rows[1].status, BS_ROW_ERROR);
+    ck_assert_ptr_eq(rows[1].result, &r[2]);
+    free(rows);
+    for (int i = 0; i < 3; i++)
+        bs_grade_result_free(&r[i]);
+    bs_exercise_set_free(x);
+    remove_set(dir);
+}
+END_TEST
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_ptr_nonnull(f);
+    char *data = malloc(1 << 20);
+    ck_assert_ptr_nonnull(data);
+    *len = fread(data, 1, (1 << 20) - 1, f);
+    data[*len] = '\0';
+    fclose(f);
+    return data;
+}
+
+static void write_all(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Edits of a good manifest (written by grade_set: seed 1, steps
+ * ["g[3z]"], ids ann and bob) and the JSON path each error names. */
+static const struct {
+    const char *from, *to, *where, *message;
+} manifest_edits[] = {
+    {"\"ids\": [", "\"idz\": 1, \"ids\": [", "idz", "unknown key"},
+    {"[\"g[3z]\"]", "[\"g[3z]\", \"g[3z]\"]", "steps[1]", "asked twice"},
+    {"[\"g[3z]\"]", "[\"g[9z]\"]", "steps[0]", "not a backward step"},
+    {"[\"g[3z]\"]", "[\"g[3z] \"]", "steps[0]", "g[3z]"},
+    {"\"bob\"]", "\"bob\", \" \"]", "ids[2]", "id"},
+    {"\"bob\"]", "\"bob\", \"ANN\"]", "ids[2]", "already ids[0]"},
+    {"\"seed\": 1,", "\"seed\": 1.5,", "seed", "whole number"},
+    {"\"atol\": ", "\"atol\": -", "atol", "≥ 0"},
+    {"\"layers\": [4, 3, 2, 1]", "\"layers\": [4, 3, 2]", "base.", ""},
+    {"\"formats\": [\"markdown\"]", "\"formats\": [\"pdf\"]", "formats[0]", "markdown"},
+};
+
+START_TEST(test_manifest_bad)
+{
+    char dir[64], path[96];
+    bs_exercise_set *x = grade_set(dir, sizeof dir);
+    bs_exercise_set_free(x);
+    snprintf(path, sizeof path, "%s/exercise.json", dir);
+    size_t len;
+    char *text = read_all(path, &len);
+    char *at = strstr(text, manifest_edits[_i].from);
+    ck_assert_msg(at != NULL, "%s not in %s", manifest_edits[_i].from, text);
+    size_t a = (size_t)(at - text), fl = strlen(manifest_edits[_i].from);
+    size_t tl = strlen(manifest_edits[_i].to);
+    char *edited = malloc(len - fl + tl + 1);
+    memcpy(edited, text, a);
+    memcpy(edited + a, manifest_edits[_i].to, tl);
+    memcpy(edited + a + tl, at + fl, len - a - fl);
+    write_all(path, edited, len - fl + tl);
+    bs_error err;
+    bs_error_clear(&err);
+    x = NULL;
+    ck_assert_int_eq(bs_exercise_set_open(dir, &x, &err), BS_ERR_SPEC);
+    ck_assert_ptr_null(x);
+    ck_assert_str_eq(err.file, path);
+    ck_assert_msg(strncmp(err.where, manifest_edits[_i].where,
+                          strlen(manifest_edits[_i].where)) == 0 &&
+                      strstr(err.message, manifest_edits[_i].message),
+                  "edit %d: %s: %s", _i, err.where, err.message);
+    free(edited);
+    free(text);
+    remove_set(dir);
+}
+END_TEST
+
+/* An edited DIR/<id>/spec.json is not trusted: the variant is drawn again
+ * from the seed, the file is said to differ, and the answer is graded
+ * against the drawn variant.  The right answer is the one of the variant
+ * as exercise wrote it (read before the edit). */
+START_TEST(test_variant_derived)
+{
+    char dir[64], ann[96], bob[96];
+    bs_exercise_set *x = grade_set(dir, sizeof dir);
+    snprintf(ann, sizeof ann, "%s/ann/spec.json", dir);
+    snprintf(bob, sizeof bob, "%s/bob/spec.json", dir);
+    bs_net *net = NULL;
+    bs_trace *t = NULL;
+    ck_assert(bs_net_load_file(ann, NULL, &net, NULL) == BS_OK);
+    ck_assert(bs_trace_build(net, &t, NULL) == BS_OK);
+    const bs_step *g3 = bs_trace_find(t, "g[3z]");
+    char text[256];
+    snprintf(text, sizeof text, "{\"id\": \"ann\", \"claims\": {\"g[3z]\": [%.17g]}}",
+             g3->value[0]);
+    size_t len;
+    char *other = read_all(bob, &len);
+    write_all(ann, other, len); /* ann's variant replaced by bob's */
+    free(other);
+    bs_grade_result r;
+    bs_error err;
+    ck_assert(bs_grade_text(x, text, strlen(text), "ann.json", &r, &err) == BS_OK);
+    ck_assert_msg(r.error == 0, "%s", r.reason);
+    ck_assert_uint_eq(r.right, 1);
+    ck_assert_ptr_nonnull(bs_exercise_set_note(x, 0));
+    ck_assert_ptr_nonnull(strstr(bs_exercise_set_note(x, 0), "differs"));
+    bs_grade_result_free(&r);
+    ck_assert(bs_grade_text(x, text, strlen(text), "x.json", &r, &err) == BS_OK);
+    bs_grade_result_free(&r);
+    char btext[] = "{\"id\": \"bob\", \"claims\": {\"g[3z]\": null}}";
+    ck_assert(bs_grade_text(x, btext, strlen(btext), "bob.json", &r, &err) == BS_OK);
+    ck_assert_ptr_null(bs_exercise_set_note(x, 1)); /* bob's file is as drawn */
+    bs_grade_result_free(&r);
+    bs_trace_free(t);
+    bs_net_free(net);
+    bs_exercise_set_free(x);
+    remove_set(dir);
+}
+END_TEST
+
+static const bs_file_out *find_out(const bs_fileset *fs, const char *path)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->files[i].path, path) == 0)
+            return &fs->files[i];
+    return NULL;
+}
+
+/* Adding carol to the set of ann and bob gives carol's files, the summary
+ * and the manifest exactly as a set built for ann, bob and carol at once,
+ * and no file of ann or bob; an id already in the set (in any case) is
+ * refused with its roster line. */
+START_TEST(test_set_add)
+{
+    char dir[64];
+    bs_exercise_set *x = grade_set(dir, sizeof dir);
+    bs_roster *more = NULL, *all = NULL;
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert(bs_roster_parse("carol\n", 6, "late", &more, &err) == BS_OK);
+    bs_fileset *added = NULL;
+    ck_assert_msg(bs_exercise_set_add(x, more, "late", &added, &err) == BS_OK, "%s",
+                  err.message);
+    ck_assert(bs_roster_parse("ann\nbob\ncarol\n", 14, "r", &all, &err) == BS_OK);
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
+    bs_exercise_opts o = bs_exercise_defaults();
+    o.steps = "g[3z]";
+    o.formats = 1u << BS_FORMAT_MARKDOWN;
+    bs_fileset *whole = NULL;
+    ck_assert(bs_exercise_build(net, all, &o, &whole, &err) == BS_OK);
+    for (size_t i = 0; i < added->n; i++) {
+        const bs_file_out *f = &added->files[i];
+        ck_assert_msg(strncmp(f->path, "ann/", 4) != 0 && strncmp(f->path, "bob/", 4) != 0 &&
+                          strncmp(f->path, "key/ann", 7) != 0 &&
+                          strncmp(f->path, "key/bob", 7) != 0,
+                      "%s is in the added files", f->path);
+        const bs_file_out *w = find_out(whole, f->path);
+        ck_assert_msg(w && w->len == f->len && memcmp(w->data, f->data, f->len) == 0,
+                      "%s differs from the whole set's", f->path);
+    }
+    ck_assert_ptr_nonnull(find_out(added, "carol/spec.json"));
+    ck_assert_ptr_nonnull(find_out(added, "exercise.json"));
+    bs_roster_free(more);
+    ck_assert(bs_roster_parse("dan\nBOB\n", 8, "late", &more, &err) == BS_OK);
+    bs_fileset *again = NULL;
+    ck_assert_int_eq(bs_exercise_set_add(x, more, "late", &again, &err), BS_ERR_SPEC);
+    ck_assert_ptr_null(again);
+    ck_assert_str_eq(err.where, "line 2");
+    ck_assert_ptr_nonnull(strstr(err.message, "already in the exercise set"));
+    bs_fileset_free(added);
+    bs_fileset_free(whole);
+    bs_roster_free(more);
+    bs_roster_free(all);
+    bs_net_free(net);
     bs_exercise_set_free(x);
     remove_set(dir);
 }
@@ -478,6 +793,7 @@ Suite *exercise_suite(void)
     tcase_add_loop_test(tc, test_id_check, 0, (int)(sizeof ids / sizeof ids[0]));
     tcase_add_loop_test(tc, test_roster, 0, (int)(sizeof rosters / sizeof rosters[0]));
     tcase_add_test(tc, test_roster_csv_lines);
+    tcase_add_test(tc, test_roster_every_error);
     suite_add_tcase(s, tc);
     tc = tcase_create("variant");
     tcase_set_timeout(tc, 60);
@@ -496,6 +812,12 @@ Suite *exercise_suite(void)
     tcase_add_loop_test(tc, test_csv_field, 0, (int)(sizeof csv_fields / sizeof csv_fields[0]));
     tcase_add_test(tc, test_write_empty_dir);
     tcase_add_test(tc, test_grade_failed_then_valid);
+    tcase_add_loop_test(tc, test_grade_resubmissions, 0, 3);
+    tcase_add_test(tc, test_grade_name_mismatch);
+    tcase_add_loop_test(tc, test_manifest_bad, 0,
+                        (int)(sizeof manifest_edits / sizeof manifest_edits[0]));
+    tcase_add_test(tc, test_variant_derived);
+    tcase_add_test(tc, test_set_add);
     suite_add_tcase(s, tc);
     return s;
 }

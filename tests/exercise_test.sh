@@ -82,10 +82,13 @@ roster_error() { # text expected-message
     [ ! -e rbad ] && ok || bad "roster '$1': rbad was written"
 }
 roster_error 'ann\nb/ob\n' 'bad_roster.txt: line 2: id "b/ob" has the character ./. at 2'
-roster_error 'ann\n\nbob\n' 'bad_roster.txt: line 2: empty id'
+# every bad line is reported, one line each, and nothing is written
+roster_error 'ann\n\nb/ob\n# a comment\nAnn\n' 'bad_roster.txt: line 3: id "b/ob"'
+grep -q '^backstep: bad_roster.txt: line 5: id "Ann" is already on line 1' err &&
+    [ "$(wc -l <err)" -eq 2 ] && ok || bad "every bad roster line: $(cat err)"
 roster_error 'ann\nAnn\n' 'bad_roster.txt: line 2: id "Ann" is already on line 1'
 roster_error 'key\n' 'bad_roster.txt: line 1: id "key" is a name the exercise directory uses'
-roster_error 'name,email\nann,a@x\n' 'bad_roster.txt: line 1: .*no "id" column'
+roster_error 'name,email\nann,a@x\n' 'bad_roster.txt: line 1: .*has commas but no such column'
 roster_error 'name,id\n"Lee, Ann",ann\nBob,ann\n' 'bad_roster.txt: line 3: id "ann" is already on line 2'
 "$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o rbad --steps 'g[2z],dW7' \
     >/dev/null 2>err
@@ -214,14 +217,14 @@ python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce key ann bob carol dan eve |
 rc=$?
 [ $rc -eq 0 ] && ok || bad "grade of the key exited $rc: $(cat err)"
 [ "$(grep -c ',graded,12/12,' book.csv)" -eq 5 ] && ok || bad "the key did not score 12/12: $(cat book.csv)"
-grep -q 'graded 5 of 5 submissions' out && ok || bad "grade summary: $(cat out)"
+grep -q 'graded 5 of 5 students from 5 files (0 missing' out && ok || bad "grade summary: $(cat out)"
 for id in ann bob carol; do
     grep -q 'Every step is right' "run1/feedback/$id.md" && ok || bad "feedback/$id.md: $(cat "run1/feedback/$id.md")"
 done
 python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce rounded ann || bad "make_answers rounded"
 rm -rf run1/feedback
 "$BACKSTEP" grade run1 rounded-ann.json >book.csv 2>err
-grep -q '^ann,rounded-ann.json,graded,12/12,' book.csv && ok ||
+grep -q '^ann,rounded-ann.json,1,graded,12/12,' book.csv && ok ||
     bad "answers rounded to 3 digits are not right: $(cat book.csv)"
 
 python3 make_answers.py "$BACKSTEP" run1 4-3-2-1-bce mistakes-4321 ann bob || bad "make_answers mistakes"
@@ -232,12 +235,12 @@ rc=$?
 row_has() { # id text
     grep "^$1," book.csv | grep -q -- "$2" && ok || bad "gradebook row $1 lacks '$2': $(grep "^$1," book.csv)"
 }
-row_has ann ',graded,9/12,'
+row_has ann ',1,graded,9/12,'
 row_has ann 'wrong: no-derivative'
 row_has ann 'wrong: transpose'
 row_has ann 'wrong: sign'
 row_has ann 'activation derivative left out (g\[2z\])'
-row_has bob ',graded,10/12,missing,'
+row_has bob ',1,graded,10/12,missing,'
 row_has bob 'wrong: derivative-at-a'
 grep -q "Your g\[2z\] matches the result of leaving out g_h'(z\[2\]) in g\[2z\]" run1/feedback/ann.md &&
     ok || bad "feedback/ann.md does not name the derivative: $(cat run1/feedback/ann.md)"
@@ -279,20 +282,20 @@ EOF
     missing.json key-bob.json -o book.csv >out 2>err
 rc=$?
 [ $rc -eq 1 ] && ok || bad "grade with bad submissions exited $rc"
-[ "$(wc -l <book.csv)" -eq 9 ] && ok || bad "gradebook has $(wc -l <book.csv) lines, expected 9"
+# one row per roster student in roster order, then the files of nobody on it
+[ "$(wc -l <book.csv)" -eq 8 ] && ok || bad "gradebook has $(wc -l <book.csv) lines, expected 8"
 line_has() { # n text
     sed -n "$1p" book.csv | grep -q -- "$2" && ok || bad "gradebook line $1 lacks '$2': $(sed -n "$1p" book.csv)"
 }
-line_has 2 ',notjson.json,error,.*not valid JSON: 2:1'
-line_has 3 'dave,unknown.json,error,.*unknown id ""dave"": not on the exercise.s roster'
-line_has 4 'carol,shape.json,error,.*claims.g\[2W\]: expected 3×2'
-line_has 5 '^ann,key-ann.json,graded,12/12,'
-line_has 6 'ann,key-ann.json,error,.*duplicate: id ""ann"" was already graded from key-ann.json'
-line_has 7 ',extra.json,error,.*""g\[4z\]"" is not one of the asked steps'
-line_has 8 ',missing.json,error,.*the key ""g\[1b\]"" is missing'
-line_has 9 '^bob,key-bob.json,graded,12/12,'
-[ "$(grep -c 'backstep: .*\.json: ' err)" -eq 6 ] && ok || bad "stderr: $(cat err)"
-grep -q 'graded 2 of 8 submissions' out && ok || bad "summary: $(cat out)"
+line_has 2 '^ann,key-ann.json,2,graded,12/12,'
+line_has 3 '^bob,key-bob.json,1,graded,12/12,'
+line_has 4 '^carol,shape.json,1,error,.*claims.g\[2W\]: expected 3×2'
+line_has 5 '^dan,extra.json,1,error,.*""g\[4z\]"" is not one of the asked steps'
+line_has 6 '^eve,missing.json,1,error,.*the key ""g\[1b\]"" is missing'
+line_has 7 '^,notjson.json,1,error,.*not valid JSON: 2:1'
+line_has 8 '^dave,unknown.json,1,not on roster,.*unknown id ""dave"": not on the exercise.s roster'
+[ "$(grep -c 'backstep: .*\.json: ' err)" -eq 5 ] && ok || bad "stderr: $(cat err)"
+grep -q 'graded 2 of 5 students from 8 files (0 missing, 5 other rows' out && ok || bad "summary: $(cat out)"
 grep -q 'could not be graded: claims.g\[2W\]: expected 3×2' run1/feedback/carol.md && ok ||
     bad "feedback/carol.md: $(cat run1/feedback/carol.md 2>&1)"
 [ ! -e run1/feedback/dave.md ] && ok || bad "feedback written for an unknown id"
@@ -311,7 +314,7 @@ feedback_blocked() { # how-to-block description
     # the gradebook is whole: the header and the three graded rows
     [ "$(grep -c ',graded,12/12,' book.csv 2>/dev/null)" -eq 3 ] && ok ||
         bad "$2: gradebook: $(cat book.csv 2>&1)"
-    grep -q 'graded 3 of 3 submissions.*some not written' out && ok || bad "$2: summary: $(cat out)"
+    grep -q 'graded 3 of 5 students from 3 files.*some not written' out && ok || bad "$2: summary: $(cat out)"
 }
 feedback_blocked 'mkdir -p run1/feedback/bob.md' 'feedback/bob.md a directory'
 grep -q 'Every step is right' run1/feedback/ann.md && grep -q 'Every step is right' run1/feedback/carol.md &&
@@ -379,29 +382,33 @@ python3 - book.csv <<'EOF' && ok || bad "gradebook as CSV: see above"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head, body = rows[0], rows[1:]
-# 4 + 12 asked steps + mistakes + error, counted from the header
-bad = [r for r in body if len(r) != len(head) or len(head) != 18]
+# 5 + 12 asked steps + mistakes + error, counted from the header
+bad = [r for r in body if len(r) != len(head) or len(head) != 19]
 if bad:
     sys.exit("rows with other than %d fields: %s" % (len(head), bad))
-if len(body) != 10:
-    sys.exit("expected 10 rows, got %d" % len(body))
-ann = [r for r in body if r[0] == "ann"]
-if [r[2] for r in ann] != ["error", "graded"] or ann[1][3] != "12/12":
+# the 5 roster students, then the 7 odd ids
+if len(body) != 12:
+    sys.exit("expected 12 rows, got %d" % len(body))
+ann = body[0]
+if ann[:5] != ["ann", "key-ann.json", "2", "graded", "12/12"]:
     sys.exit("ann: a failed file blocked the valid one: %s" % ann)
-if "not one of the asked steps" not in ann[0][head.index("error")]:
-    sys.exit("ann's error is not under \"error\": %s" % ann[0])
 # OWASP: no cell starts with a formula character; the ids show as text
 for r in body:
     for c in r:
         if c[:1] in ("=", "+", "-", "@", "\t", "\r"):
             sys.exit("cell %r starts a formula" % c)
-# (an id is shown as in messages: a tab as \t, a quote as \")
-want = ["'=1+1", "'+SUM(2,3)", "'@SUM(1+1)", "'-1+2", "\\t=1", 'a,\\"b\\"', "../x"]
-got = [r[0] for r in body[2:9]]
+# (an id that cannot be an id is shown as in messages: a quote as \"; the
+# spaces around an id are not part of it)
+want = ["'=1+1", "'+SUM(2,3)", "'@SUM(1+1)", "'-1+2", "'=1", 'a,\\"b\\"', "../x"]
+got = [r[0] for r in body[5:12]]
 if got != want:
     sys.exit("ids %r, expected %r" % (got, want))
-if body[9][:3] != ["bob", "'=cmd|' -C calc'!A0.json", "graded"]:
-    sys.exit("file name: %r" % body[9])
+if {r[3] for r in body[5:12]} != {"not on roster"}:
+    sys.exit("odd ids: %r" % body[5:12])
+if body[1][:4] != ["bob", "'=cmd|' -C calc'!A0.json", "1", "graded"]:
+    sys.exit("file name: %r" % body[1])
+if [r[3] for r in body[2:5]] != ["missing"] * 3:
+    sys.exit("carol, dan, eve: %r" % body[2:5])
 EOF
 grep -q 'Every step is right' run1/feedback/ann.md && ok ||
     bad "feedback/ann.md is not that of the graded file: $(cat run1/feedback/ann.md)"
@@ -452,6 +459,116 @@ cp roster.txt run5/exercise.json
 rc=$?
 [ $rc -eq 2 ] && grep -q '^backstep: run5/exercise.json: is .*reads; refusing' err &&
     cmp -s run5/exercise.json roster.txt && ok || bad "exercise over its roster: exit $rc: $(cat err)"
+
+# ── a class of 30: roster typed in an editor, resubmissions, a typo'd id ─
+# (the roster: a header, a comment, CRLF line ends, blank lines)
+{ printf 'id\r\n# section A\r\n'; for i in $(seq -w 1 30); do printf 's0%s\r\n' "$i"; done; printf '\r\n\r\n'; } >class.txt
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster class.txt -o class --seed 3 \
+    --steps 'g[3z]' --formats markdown >/dev/null 2>err && ok || bad "class roster: $(cat err)"
+[ "$(python3 -c 'import json; print(len(json.load(open("class/exercise.json"))["ids"]))')" = 30 ] &&
+    ok || bad "class: not 30 ids"
+# right answers: g[3z] = (a[3] - y)/B for sigmoid + bce (handout 001), worked
+# here in Python from each variant's own numbers
+cat >answer.py <<'EOF'
+import json, math, sys
+spec, id, out = sys.argv[1:4]
+s = json.load(open(spec))
+a = s["x"] if isinstance(s["x"][0], list) else [s["x"]]
+for l in (1, 2, 3):
+    W, b = s["params"]["W%d" % l], s["params"]["b%d" % l]
+    a = [[1 / (1 + math.exp(-(sum(r[i] * W[i][j] for i in range(len(r))) + b[j])))
+          for j in range(len(b))] for r in a]
+y = s["y"] if isinstance(s["y"], list) else [s["y"]]
+y = y if isinstance(y[0], list) else [y]
+B = len(a)
+json.dump({"id": id, "claims": {"g[3z]": [[(p - t) / B for p, t in zip(r, yr)] for r, yr in zip(a, y)]}}, open(out, "w"))
+EOF
+mkdir -p returned
+for i in $(seq -w 1 29); do python3 answer.py "class/s0$i/spec.json" "s0$i" "returned/s0$i.json"; done
+# s030 handed nothing in; s022's file carries s001's id (a typo)
+python3 answer.py class/s022/spec.json s001 returned/s022.json
+# s005 handed in twice: an older wrong file, a newer right one (uppercase id)
+python3 - <<'EOF'
+import json
+json.dump({"id": "s005", "claims": {"g[3z]": [[0.5]]}}, open("returned/s005-old.json", "w"))
+k = json.load(open("returned/s005.json")); k["id"] = " S005 "
+json.dump(k, open("returned/s005.json", "w"))
+EOF
+touch -d '2026-01-02 10:00' returned/s005-old.json
+touch -d '2026-01-02 11:00' returned/s005.json
+for order in forward reverse; do
+    files=$(ls returned/*.json)
+    [ $order = reverse ] && files=$(ls returned/*.json | sort -r)
+    rm -rf class/feedback
+    "$BACKSTEP" grade class $files -o class.csv >out 2>err
+    rc=$?
+    [ $rc -eq 1 ] && ok || bad "class grade ($order) exited $rc: $(cat err)"
+    python3 - class.csv <<'EOF' && ok || bad "class gradebook ($order): see above"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+head, body = rows[0], rows[1:]
+if any(len(r) != len(head) for r in body):
+    sys.exit("a row without the header's fields")
+ids = ["s0%02d" % i for i in range(1, 31)]
+if [r[0] for r in body[:30]] != ids:
+    sys.exit("not one row per roster id in roster order: %r" % [r[0] for r in body])
+row = {r[0]: r for r in body[:30]}
+if row["s001"][1:5] != ["returned/s001.json", "1", "graded", "1/1"]:
+    sys.exit("s001: %r" % row["s001"])
+if row["s005"][1:5] != ["returned/s005.json", "2", "graded", "1/1"]:
+    sys.exit("s005: %r" % row["s005"])
+if row["s022"][3] != "missing" or "returned/s022.json" not in row["s022"][-1]:
+    sys.exit("s022: %r" % row["s022"])
+if row["s030"][2:4] != ["0", "missing"]:
+    sys.exit("s030: %r" % row["s030"])
+if len(body) != 31 or body[30][1] != "returned/s022.json" or body[30][3] != "check":
+    sys.exit("the typo'd file: %r" % body[30:])
+EOF
+    grep -q '^backstep: returned/s022.json: the file.s name says s022 but its id says s001' err &&
+        ok || bad "class ($order): no warning for s022: $(cat err)"
+    grep -q 'returned/s001.json' class/feedback/s001.md && [ ! -e class/feedback/s022.md ] &&
+        ok || bad "class ($order): feedback of s001 or s022"
+done
+"$BACKSTEP" grade class returned/s005-old.json returned/s005.json --resubmissions first >first.csv 2>/dev/null
+grep -q '^s005,returned/s005-old.json,2,graded,0/1,' first.csv && ok || bad "--resubmissions first: $(grep s005 first.csv)"
+"$BACKSTEP" grade class returned/s005-old.json returned/s005.json --resubmissions error >err.csv 2>/dev/null
+[ $? -eq 1 ] && grep -q '^s005,,2,error,.*2 files handed in' err.csv && ok || bad "--resubmissions error: $(grep s005 err.csv)"
+# a 64-character id is never cut
+long=$(printf 'x%.0s' $(seq 64))
+printf '%s\nann\n' "$long" >long.txt
+"$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster long.txt -o longset --steps 'g[3z]' \
+    --formats markdown >/dev/null 2>&1
+python3 answer.py "longset/$long/spec.json" "$long" long.json
+"$BACKSTEP" grade longset long.json >long.csv 2>err
+grep -q "^$long,long.json,1,graded,1/1," long.csv && [ -e "longset/feedback/$long.md" ] && ok ||
+    bad "a 64-character id: $(cat long.csv err)"
+# an edited variant is named and not trusted
+cp class/s002/spec.json class/s001/spec.json
+"$BACKSTEP" grade class returned/s001.json >one.csv 2>err
+grep -q '^backstep: class/s001/spec.json: differs from the variant drawn from the seed' err &&
+    grep -q '^s001,returned/s001.json,1,graded,1/1,' one.csv && ok || bad "edited variant: $(cat err one.csv)"
+# the manifest is checked: one line, the JSON path, exit 2
+cp class/exercise.json manifest.good
+sed -i 's/"g\[3z\]"\]/"g[3z]", "g[3z]"]/' class/exercise.json
+"$BACKSTEP" grade class returned/s001.json >/dev/null 2>err
+[ $? -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q '^backstep: class/exercise.json: steps\[1\]: g\[3z\] is asked twice' err &&
+    ok || bad "duplicate step in the manifest: $(cat err)"
+cp manifest.good class/exercise.json
+# a late student: exercise DIR --add; the others' files are untouched
+cp -r class class.before
+printf 's031\n' >late.txt
+"$BACKSTEP" exercise class --add late.txt >out 2>err && ok || bad "--add: $(cat err)"
+for f in s001/spec.json s001/answers.json s030/sheet.md key/s030.md; do
+    cmp -s "class/$f" "class.before/$f" && ok || bad "--add changed $f"
+done
+[ -s class/s031/spec.json ] && python3 answer.py class/s031/spec.json s031 s031.json &&
+    "$BACKSTEP" grade class returned/s002.json s031.json >add.csv 2>err &&
+    grep -q '^s031,s031.json,1,graded,1/1,' add.csv && grep -q '^s002,returned/s002.json,1,graded,1/1,' add.csv &&
+    ok || bad "grading after --add: $(cat err add.csv)"
+printf 'S031\n' >again.txt
+"$BACKSTEP" exercise class --add again.txt >/dev/null 2>err
+[ $? -eq 2 ] && grep -q 'again.txt: line 1: id "S031" is already in the exercise set' err && ok ||
+    bad "--add of an id in the set: $(cat err)"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
