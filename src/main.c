@@ -1433,17 +1433,10 @@ static int exercise_add(cli *c)
     }
     bs_fileset *fs = NULL;
     int rc = 0;
-    const char *inputs[1] = {c->add};
-    char clash[4096];
     if (bs_exercise_set_add(x, more, c->add, &fs, &err) != BS_OK) {
         report(&err);
         rc = EXIT_BAD;
-    } else if (set_input_clash(fs, dir, inputs, 1, clash, sizeof clash)) {
-        fprintf(stderr, "backstep: %s: is the roster exercise reads; refusing to write the "
-                        "exercise set over it\n",
-                clash);
-        rc = EXIT_BAD;
-    } else if (bs_fileset_write(fs, dir, &err) != BS_OK) {
+    } else if (bs_fileset_write(fs, dir, &c->inputs, &err) != BS_OK) {
         report(&err);
         rc = EXIT_BAD;
     } else {
@@ -1915,6 +1908,10 @@ static int collect_inputs(cli *c)
             if (bs_example_find(a, shipped, sizeof shipped) == 0 && add_input(c, shipped))
                 return -1;
         } else if (S_ISDIR(st.st_mode)) {
+            /* exercise DIR --add updates the set's own manifest and summary
+             * (its existing students' files are never rewritten) */
+            if (c->command == CMD_EXERCISE)
+                continue;
             if (add_input_in(c, a, "exercise.json", NULL))
                 return -1;
             DIR *d = opendir(a);
@@ -1931,6 +1928,8 @@ static int collect_inputs(cli *c)
         }
     }
     if (c->roster && strcmp(c->roster, "-") != 0 && add_input(c, c->roster))
+        return -1;
+    if (c->add && strcmp(c->add, "-") != 0 && add_input(c, c->add))
         return -1;
     return 0;
 }
