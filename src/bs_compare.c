@@ -9,6 +9,7 @@
 
 #include "bs_json.h"
 #include "bs_mistakes.h"
+#include "bs_npz.h"
 
 /* One step (or the loss) as the file gives it. */
 typedef struct given {
@@ -222,13 +223,33 @@ bs_status bs_grads_file_set(bs_grads_file *g, const char *name, const double *va
     return set_values(g, name, values, rows, cols, 0, err);
 }
 
+/* An .npz archive (np.savez) as the JSON object of the same arrays. */
+static bs_status npz_parse(const char *data, size_t len, cJSON **root, bs_error *err)
+{
+    bs_npz *z = NULL;
+    bs_status st = bs_npz_read(data, len, BS_DEFAULT_MAX_FILE_BYTES, &z, err);
+    if (st == BS_OK)
+        st = bs_npz_to_json(z, root, err);
+    bs_npz_free(z);
+    return st;
+}
+
 bs_status bs_compare_load_string(const char *text, size_t len, const char *name,
                                  const bs_trace *t, bs_grads_file **out,
                                  bs_error *err)
 {
     *out = NULL;
     cJSON *root = NULL;
-    bs_status st = bs_json_parse(text, len, BS_JSON_DEFAULT_MAX_DEPTH, &root, err);
+    bs_status st;
+    if (bs_npz_is_zip(text, len))
+        st = npz_parse(text, len, &root, err);
+    else if (bs_npy_is_npy(text, len))
+        st = bs_error_set(err, BS_ERR_SPEC, NULL,
+                          "is a single NumPy array (.npy), which has no name: save the "
+                          "gradients by name with np.savez(\"grads.npz\", dW1=dW1, "
+                          "db1=db1, ...)");
+    else
+        st = bs_json_parse(text, len, BS_JSON_DEFAULT_MAX_DEPTH, &root, err);
     if (st != BS_OK) {
         bs_error_set_file(err, name);
         return st;

@@ -9,7 +9,7 @@
 #include "bs_render_common.h"
 
 const char *const bs_format_names[] = {"text", "json", "markdown", "latex", "html", "dot",
-                                       NULL};
+                                       "npz", NULL};
 
 bs_render_opts bs_render_defaults(void)
 {
@@ -40,6 +40,9 @@ int bs_render(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
         break;
     case BS_FORMAT_DOT:
         bs_render_dot(s, t, &d);
+        break;
+    case BS_FORMAT_NPZ:
+        bs_render_npz(s, t, &d);
         break;
     default:
         bs_render_text(s, t, &d);

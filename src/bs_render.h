@@ -16,7 +16,8 @@ typedef enum bs_format {
     BS_FORMAT_MARKDOWN, /* GitHub-flavoured Markdown with $…$ math */
     BS_FORMAT_LATEX,    /* a LaTeX document (or its body, with fragment) */
     BS_FORMAT_HTML,     /* one self-contained page: MathML, inline CSS and SVG */
-    BS_FORMAT_DOT       /* a Graphviz diagram of the network */
+    BS_FORMAT_DOT,      /* a Graphviz diagram of the network */
+    BS_FORMAT_NPZ       /* NumPy arrays: an .npz archive (binary) */
 } bs_format;
 
 /* Names of the formats, NULL-terminated, in bs_format order. */
@@ -96,6 +97,12 @@ void bs_render_html(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 /* The Graphviz renderer: one node per neuron (one per layer when layers are
  * large) with forward values and gradients, edges with weights and ∂L/∂w. */
 void bs_render_dot(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
+
+/* The NumPy renderer: an .npz archive (np.load) of the parameters in the
+ * spec's convention (W1, b1, …), the batch (x, y) and every step's values as
+ * the trace displays them, named in code notation (z1, a1, …, yhat, loss,
+ * da2, dz2, dW2, db2, …).  Binary, the same bytes for the same trace. */
+void bs_render_npz(bs_sink *s, const bs_trace *t, const bs_render_opts *o);
 
 /* Writes the one-line verdict of a checked trace, e.g. "PASS  41 of 41
  * elements compared (central), largest relative error 2.3e-10 at

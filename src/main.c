@@ -62,7 +62,8 @@ typedef struct option_def {
 
 static const option_def options[] = {
     {"--format", "FORMAT", CMD_TRACE,
-     "output format: text (default), json, markdown, latex, html or dot"},
+     "output format: text (default), json, markdown, latex, html, dot or npz (NumPy "
+     "arrays, binary: with -o FILE)"},
     {"--format", "FORMAT", CMD_CHECK,
      "report format: text (default, one line per spec), json, tap (TAP version 13) or "
      "junit (JUnit XML)"},
@@ -298,7 +299,8 @@ static const help_topic help_topics[] = {
      "Compares the gradients another program computed for the network and batch\n"
      "of SPEC (GRADS.json: an object of step names in any notation, e.g. dW2,\n"
      "g[2z], dL/db1, and \"loss\", with numbers, vectors or matrices in the\n"
-     "spec's convention) with backstep's, step by step from the output layer\n"
+     "spec's convention, or an .npz archive of NumPy arrays under the same names,\n"
+     "as np.savez writes it) with backstep's, step by step from the output layer\n"
      "down.  It names the first step that disagrees (where the bug entered; later\n"
      "steps inherit it) and the mistake from its catalogue that reproduces the\n"
      "program's numbers, e.g. \"dz2 matches the result of leaving out\n"
@@ -1041,6 +1043,12 @@ static int cmd_trace(cli *c)
     if (c->nspecs != 1)
         return c->nspecs ? bad_usage("trace takes one SPEC, got %zu", c->nspecs)
                          : bad_usage("trace needs a SPEC file");
+    if (c->render.format == BS_FORMAT_NPZ && !c->out && isatty(fileno(stdout))) {
+        fputs("backstep: --format npz writes binary NumPy arrays: give -o FILE (or "
+              "redirect standard output)\n",
+              stderr);
+        return EXIT_BAD;
+    }
     const char *path = c->specs[0];
     bs_net *net;
     bs_error err;
