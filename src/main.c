@@ -1546,6 +1546,24 @@ static const char *grade_output_clash(const char *out, const char *dir,
     snprintf(path, sizeof path, "%s/exercise.json", dir);
     if (same_file(out, path))
         return path;
+    /* "-o returned/ *.json" (a glob slip) puts the first answers file after -o, where grade
+     * never reads it: an existing file is replaced only when it is a
+     * gradebook (its first line the gradebook's header) */
+    *what = "an existing file that is not a gradebook; -o names the gradebook to write "
+            "(a glob after -o?)";
+    FILE *f = fopen(out, "r");
+    struct stat st;
+    if (f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        char head[16] = "";
+        size_t got = fread(head, 1, sizeof head - 1, f);
+        head[got] = '\0';
+        if (got > 0 && strncmp(head, "id,file,", 8) != 0) {
+            fclose(f);
+            return out;
+        }
+    }
+    if (f)
+        fclose(f);
     const char *id;
     for (size_t i = 0; (id = bs_exercise_set_id(x, i)) != NULL; i++) {
         *what = "a student's variant";

@@ -343,6 +343,18 @@ for o in key-ann.json run1/exercise.json run1/ann/spec.json ./run1/../run1/ann/s
         cmp -s run1/ann/spec.json variant.copy && ok || bad "grade -o $o wrote over an input"
 done
 [ ! -e run1/feedback ] && ok || bad "grade -o over an input wrote feedback"
+# the glob slip: "grade run1 -o ret/*.json" makes the first answers file the
+# output, which grade never reads; an existing file that is not a gradebook is
+# never replaced (a gradebook, or an empty file, is)
+mkdir -p slip && cp key-ann.json slip/a.json && cp key-ann.json slip/b.json
+"$BACKSTEP" grade run1 -o slip/a.json slip/b.json >/dev/null 2>err
+rc=$?
+[ $rc -eq 2 ] && grep -q "^backstep: slip/a.json: is an existing file that is not a gradebook" err &&
+    cmp -s slip/a.json key-ann.json && ok || bad "grade -o over an answers file (glob slip): exit $rc: $(cat err)"
+"$BACKSTEP" grade run1 slip/b.json -o slip/book.csv >/dev/null 2>err &&
+    "$BACKSTEP" grade run1 slip/b.json -o slip/book.csv >/dev/null 2>>err && ok ||
+    bad "grade -o over its own earlier gradebook: $(cat err)"
+rm -rf slip run1/feedback
 
 # ── an empty -o or path is refused, never taken for / ────────────────────
 # (the spec does not exist, so that a backstep without the refusal fails
