@@ -70,19 +70,6 @@ static int id_eq(const char *a, const char *b)
     return *a == *b;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static bs_status bad_manifest(bs_error *err, const char *where, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return bs_error_set(err, BS_ERR_SPEC, where, "%s", msg);
-}
-
 static const char *const manifest_keys[] = {"backstep_exercise", "spec", "seed", "digits",
                                             "notation", "rtol", "atol", "steps", "formats",
                                             "base", "ids", NULL};
@@ -97,7 +84,7 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
 {
     char where[sizeof err->where + 32];
     if (!cJSON_IsObject(root))
-        return bad_manifest(err, NULL, "expected an object, the manifest of an exercise set");
+        return bs_error_set(err, BS_ERR_SPEC, NULL, "expected an object, the manifest of an exercise set");
     const cJSON *c;
     cJSON_ArrayForEach(c, root)
     {
@@ -107,7 +94,7 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
         if (!known) {
             char q[80];
             bs_error_quote(q, sizeof q, c->string);
-            return bad_manifest(err, q, "unknown key (expected backstep_exercise, spec, seed, "
+            return bs_error_set(err, BS_ERR_SPEC, q, "unknown key (expected backstep_exercise, spec, seed, "
                                         "digits, notation, rtol, atol, steps, formats, base, "
                                         "ids)");
         }
@@ -125,26 +112,26 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(root, "ids");
     int n;
     if (!cJSON_IsNumber(v) || v->valuedouble != 1)
-        return bad_manifest(err, "backstep_exercise",
+        return bs_error_set(err, BS_ERR_SPEC, "backstep_exercise",
                             "not the manifest of an exercise directory of this version "
                             "(expected \"backstep_exercise\": 1)");
     if (!cJSON_IsString(sp))
-        return bad_manifest(err, "spec", "expected the spec's name, a string");
+        return bs_error_set(err, BS_ERR_SPEC, "spec", "expected the spec's name, a string");
     if (!cJSON_IsNumber(sd) || !whole(sd->valuedouble, 0, 9007199254740992.0))
-        return bad_manifest(err, "seed", "expected a whole number from 0 to 2^53");
+        return bs_error_set(err, BS_ERR_SPEC, "seed", "expected a whole number from 0 to 2^53");
     if (!cJSON_IsNumber(dg) || !whole(dg->valuedouble, 1, BS_DIGITS_MAX))
-        return bad_manifest(err, "digits", "expected a number of decimals from 1 to %d",
+        return bs_error_set(err, BS_ERR_SPEC, "digits", "expected a number of decimals from 1 to %d",
                             BS_DIGITS_MAX);
     if (!cJSON_IsString(nt) || (n = bs_notation_parse(nt->valuestring)) < 0)
-        return bad_manifest(err, "notation", "expected g, partial or code");
+        return bs_error_set(err, BS_ERR_SPEC, "notation", "expected g, partial or code");
     if (!cJSON_IsNumber(rt) || !(rt->valuedouble >= 0) || !isfinite(rt->valuedouble))
-        return bad_manifest(err, "rtol", "expected a finite tolerance ≥ 0");
+        return bs_error_set(err, BS_ERR_SPEC, "rtol", "expected a finite tolerance ≥ 0");
     if (!cJSON_IsNumber(at) || !(at->valuedouble >= 0) || !isfinite(at->valuedouble))
-        return bad_manifest(err, "atol", "expected a finite tolerance ≥ 0");
+        return bs_error_set(err, BS_ERR_SPEC, "atol", "expected a finite tolerance ≥ 0");
     if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) < 1)
-        return bad_manifest(err, "steps", "expected a list of step names like \"g[2z]\"");
+        return bs_error_set(err, BS_ERR_SPEC, "steps", "expected a list of step names like \"g[2z]\"");
     if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) < 1)
-        return bad_manifest(err, "ids", "expected a list of student ids");
+        return bs_error_set(err, BS_ERR_SPEC, "ids", "expected a list of student ids");
     x->seed = (uint64_t)sd->valuedouble;
     x->digits = (int)dg->valuedouble;
     x->notation = (bs_notation)n;
@@ -157,7 +144,7 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
         size_t i = 0;
         const cJSON *e;
         if (!cJSON_IsArray(fm) || cJSON_GetArraySize(fm) < 1)
-            return bad_manifest(err, "formats", "expected a list of markdown, latex, html");
+            return bs_error_set(err, BS_ERR_SPEC, "formats", "expected a list of markdown, latex, html");
         cJSON_ArrayForEach(e, fm)
         {
             unsigned f;
@@ -165,7 +152,7 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
             snprintf(where, sizeof where, "formats[%zu]", i++);
             if (!cJSON_IsString(e) || bs_exercise_formats_parse(e->valuestring, &f, why,
                                                                 sizeof why) != 0)
-                return bad_manifest(err, where, "expected markdown, latex or html");
+                return bs_error_set(err, BS_ERR_SPEC, where, "expected markdown, latex or html");
             x->formats |= f;
         }
     }
@@ -173,7 +160,7 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
     bs_trace *bt = NULL;
     if (base) {
         if (!cJSON_IsObject(base))
-            return bad_manifest(err, "base", "expected the network the variants are drawn from");
+            return bs_error_set(err, BS_ERR_SPEC, "base", "expected the network the variants are drawn from");
         char *text = cJSON_PrintUnformatted(base);
         if (!text)
             return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
@@ -187,7 +174,7 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
             snprintf(where, sizeof where, "base%s%s", e.where[0] ? "." : "", e.where);
             bs_trace_free(bt);
             return st == BS_ERR_NOMEM ? bs_error_set(err, st, NULL, "out of memory")
-                                      : bad_manifest(err, where, "%s", e.message);
+                                      : bs_error_set(err, BS_ERR_SPEC, where, "%s", e.message);
         }
     }
     x->nsteps = (size_t)cJSON_GetArraySize(steps);
@@ -208,25 +195,25 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
         bs_error_quote(q80, sizeof q80, cJSON_IsString(e) ? e->valuestring : "");
         if (!cJSON_IsString(e) || bs_name_parse(e->valuestring, &q, &l) != 0 ||
             q == BS_Q_LOSS) {
-            st = bad_manifest(err, where, "expected a step name like \"g[2z]\", got %s%s%s",
+            st = bs_error_set(err, BS_ERR_SPEC, where, "expected a step name like \"g[2z]\", got %s%s%s",
                               cJSON_IsString(e) ? "\"" : "a non-string",
                               cJSON_IsString(e) ? q80 : "", cJSON_IsString(e) ? "\"" : "");
             break;
         }
         bs_name_grad(x->steps[i], sizeof x->steps[0], q, l, BS_NOTATION_G);
         if (strcmp(x->steps[i], e->valuestring) != 0) {
-            st = bad_manifest(err, where, "\"%s\" is not written as exercise writes it: "
+            st = bs_error_set(err, BS_ERR_SPEC, where, "\"%s\" is not written as exercise writes it: "
                                           "expected \"%s\"",
                               q80, x->steps[i]);
             break;
         }
         for (size_t j = 0; j < i && st == BS_OK; j++)
             if (strcmp(x->steps[j], x->steps[i]) == 0)
-                st = bad_manifest(err, where, "%s is asked twice (also steps[%zu])",
+                st = bs_error_set(err, BS_ERR_SPEC, where, "%s is asked twice (also steps[%zu])",
                                   x->steps[i], j);
         const bs_step *bst = bt ? bs_trace_find(bt, x->steps[i]) : NULL;
         if (st == BS_OK && bt && (!bst || bst->kind != BS_STEP_BACKWARD))
-            st = bad_manifest(err, where, "%s is not a backward step of the base network",
+            st = bs_error_set(err, BS_ERR_SPEC, where, "%s is not a backward step of the base network",
                               x->steps[i]);
         if (st != BS_OK)
             break;
@@ -241,16 +228,16 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
             break;
         snprintf(where, sizeof where, "ids[%zu]", i++);
         if (!cJSON_IsString(e)) {
-            st = bad_manifest(err, where, "expected a student id, a string");
+            st = bs_error_set(err, BS_ERR_SPEC, where, "expected a student id, a string");
             break;
         }
         if (bs_id_check(e->valuestring, why, sizeof why) != 0) {
-            st = bad_manifest(err, where, "%s", why);
+            st = bs_error_set(err, BS_ERR_SPEC, where, "%s", why);
             break;
         }
         for (size_t j = 0; j < x->nstudents && st == BS_OK; j++)
             if (id_eq(x->students[j].id, e->valuestring))
-                st = bad_manifest(err, where, "id \"%s\" is already ids[%zu] (ids are the same "
+                st = bs_error_set(err, BS_ERR_SPEC, where, "id \"%s\" is already ids[%zu] (ids are the same "
                                               "whatever their case)",
                                   e->valuestring, j);
         if (st != BS_OK)
