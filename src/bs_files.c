@@ -221,7 +221,9 @@ bs_status bs_write_atomic(const char *path, bs_emit_fn emit, const void *ctx,
     size_t dirlen = slash ? (size_t)(slash - dest) + 1 : 0;
     memcpy(tmp, dest, dirlen);
     /* mkstemp's template: ".backstep-" and six 'X' it replaces */
-    strcpy(tmp + dirlen, ".backstep-XXXXXX");
+    strcpy(tmp + dirlen, ".backstep-");
+    memset(tmp + dirlen + 10, 'X', 6);
+    tmp[dirlen + 16] = '\0';
     /* the temporary file is created and its name recorded with SIGINT,
      * SIGTERM and SIGHUP held back, so that no handler runs in between */
     sigset_t hold, saved;

@@ -77,7 +77,7 @@ typedef int (*bs_emit_fn)(FILE *f, const void *ctx);
  * `path` is none of the inputs `in` (bs_refuse_input; NULL: none):
  *
  * - a regular file, or a new one, is written through a temporary file
- *   ".backstep-XXXXXX" in the same directory, flushed to disk (fsync) and
+ *   ".backstep-" and six random characters, in the same directory, flushed to disk (fsync) and
  *   renamed over `path` only once everything was written, then the
  *   directory is synced (best effort); an existing file's permissions are
  *   kept, a new file gets 0666 less the umask.  On any failure the
