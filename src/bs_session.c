@@ -72,8 +72,23 @@ bs_status bs_answer_parse(const char *line, bs_answer *out, bs_error *err)
     bs_status st = BS_OK;
     const char *p = line;
     for (;;) {
-        while (is_sep(*p))
+        /* A comma separates two numbers: a comma before a row's first number,
+         * or a second one before the next number, leaves an entry empty
+         * ("1,,2" is not two numbers). */
+        const char *empty = NULL;
+        size_t commas = 0;
+        while (is_sep(*p)) {
+            if (*p == ',' && !empty && (in_row == 0 || ++commas > 1))
+                empty = p;
             p++;
+        }
+        if (empty && (in_row > 0 || (*p != '\0' && *p != ';'))) {
+            char where[32];
+            snprintf(where, sizeof where, "column %zu", chars_between(line, empty) + 1);
+            st = bs_error_set(err, BS_ERR_SYNTAX, where,
+                              "an empty entry: expected a number before this comma");
+            break;
+        }
         if (*p == '\0') {
             if (in_row > 0)
                 st = close_row(&rows, &cols, in_row, err);

@@ -51,6 +51,8 @@ static const struct {
     {"1e-3;2E+1;-.5", 3, 1, {0.001, 20, -0.5}},
     {"1, 2 ,3 ; 4,5,6", 2, 3, {1, 2, 3, 4, 5, 6}},
     {"+7\r", 1, 1, {7}},
+    /* a Python list pasted with its trailing comma */
+    {"[1, 2,]", 1, 2, {1, 2}},
 };
 
 START_TEST(test_parse_good)
@@ -87,6 +89,12 @@ static const struct {
     {"1.2.3", "column 1", "expected a number, got \"1.2.3\""},
     {"2 -", "column 3", "expected a number, got \"-\""},
     {"hint me", "column 1", "expected a number, got \"hint\""},
+    /* an empty entry between commas is a missing number, not a separator */
+    {"1,,2", "column 3", "an empty entry"},
+    {"1, ,2", "column 4", "an empty entry"},
+    {",1", "column 1", "an empty entry"},
+    {"1 2; ,3 4", "column 6", "an empty entry"},
+    {"1,,", "column 3", "an empty entry"},
 };
 
 START_TEST(test_parse_bad)
