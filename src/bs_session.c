@@ -737,10 +737,17 @@ static void try_answer(bs_quiz *q, const char *line, bs_answer *a, bs_sink *s)
     const bs_trace *t = q->t;
     item *it = &q->items[q->cur];
     const bs_step *st = &t->steps[it->step];
-    /* a single column may be typed on one line */
-    if (st->cols == 1 && st->rows > 1 && a->rows == 1 && a->cols == st->rows) {
+    /* A vector may be typed in either orientation: a column on one line, or
+     * a row as a column.  Its orientation is the notation's convention, not
+     * part of the value, so it is read as the step's vector (a transposed
+     * matrix is still judged as a transpose). */
+    if ((st->rows == 1 || st->cols == 1) && st->rows * st->cols > 1 && a->rows == st->cols &&
+        a->cols == st->rows) {
+        if (a->cols == 1)
+            bs_sink_printf(s, "(%s is a row vector, 1×%zu: your column was read as that row)\n",
+                           it->name, st->cols);
         a->rows = st->rows;
-        a->cols = 1;
+        a->cols = st->cols;
     }
     attempt at;
     memset(&at, 0, sizeof at);

@@ -209,6 +209,16 @@ assert_contains "the reason" "$T/out" "  why: "
 assert_contains "only one question" "$T/out" "question 1 of 1: g[3z] = ∂L/∂z[3], 1×1 (step 2 of 12)"
 assert_contains "score after three tries" "$T/out" "score: 0/1 steps right at the first try; mistakes: not in the catalogue ×3"
 
+# a row vector typed as a column is read as the row, said so, and right
+# (the values are the trace's g[2a] to 4 digits, the orientation changed by
+# the test); an empty entry between commas costs no try
+{ echo "1,,2"; ans "$T/h001" "g[2a]" | tr ' ' ';'; } >"$T/in"
+feed "$T/in" quiz "$H001" --only 'g[2a]'
+assert_rc "vector typed as a column" 0
+assert_contains "empty entry, its column" "$T/out" "could not read that as an answer: column 3: an empty entry"
+assert_contains "the column read as the row" "$T/out" "(g[2a] is a row vector, 1×2: your column was read as that row)"
+assert_contains "and right at the first try" "$T/out" "score: 1/1 steps right at the first try; mistakes: none"
+
 # end of input in the middle
 ans "$T/h001" "g[3a]" >"$T/in"
 feed "$T/in" quiz "$H001"
