@@ -2,6 +2,7 @@
  * trace, with the mistake catalogue's diagnosis. */
 #include "bs_compare.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ struct bs_grads_file {
     given *steps;         /* [4L]: by backward step index; v NULL when not given */
     int has_loss;
     given loss;
+    int param_keys;       /* keys given as parameter names (W1 for dW1) */
+    int nested;           /* 1 when the gradients were under "grads" */
 };
 
 bs_compare_opts bs_compare_defaults(void)
@@ -151,15 +154,75 @@ static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty q
     return BS_OK;
 }
 
+/* A hint for a key that names no step: the step a program's usual name
+ * stands for (cs231n's dscores is the gradient of the last layer's z, its
+ * dhidden that of the hidden a), or the nearest code name by edit distance
+ * (d_W2, dw2). */
+static void near_name(const bs_net *net, const char *name, char *hint, size_t size)
+{
+    char lower[64];
+    size_t k = 0;
+    for (; name[k] && k + 1 < sizeof lower; k++)
+        lower[k] = (char)tolower((unsigned char)name[k]);
+    lower[k] = '\0';
+    if (strcmp(lower, "dscores") == 0 || strcmp(lower, "dout") == 0) {
+        snprintf(hint, size, " (the gradient of the last layer's scores z[%zu]? name it dz%zu)",
+                 net->L, net->L);
+        return;
+    }
+    if (net->L == 2 && (strcmp(lower, "dhidden") == 0 || strcmp(lower, "dh") == 0)) {
+        snprintf(hint, size, " (the gradient of the hidden layer's output a[1]? name it da1, "
+                             "or dz1 if it is taken after the activation's derivative)");
+        return;
+    }
+    /* the code names of every step, and the same without the "d" */
+    static const char qc[] = {'a', 'z', 'W', 'b'};
+    size_t n = 4 * net->L;
+    char (*names)[32] = calloc(n, sizeof *names);
+    const char **cand = calloc(n + 1, sizeof *cand);
+    if (names && cand) {
+        for (size_t l = 1; l <= net->L; l++)
+            for (size_t q = 0; q < 4; q++) {
+                size_t j = 4 * (l - 1) + q;
+                snprintf(names[j], sizeof names[j], "d%c%zu", qc[q], l);
+                cand[j] = names[j];
+            }
+        const char *near = bs_suggest(name, cand);
+        if (near)
+            snprintf(hint, size, " (did you mean \"%s\"?)", near);
+    }
+    free(names);
+    free(cand);
+}
+
+/* Reads a parameter's name used as its gradient's key, as a grads dict
+ * keyed by the parameters has it (cs231n: grads["W1"] is dL/dW1): "W1" and
+ * "b1" become dW1 and db1.  Returns 1 when `name` is such a key. */
+static int param_key(const char *name, char *code, size_t size)
+{
+    if ((name[0] != 'W' && name[0] != 'b') || !isdigit((unsigned char)name[1]))
+        return 0;
+    size_t k = 1;
+    while (isdigit((unsigned char)name[k]))
+        k++;
+    if (name[k] != '\0' || k > 4)
+        return 0;
+    snprintf(code, size, "d%s", name);
+    return 1;
+}
+
 /* Parses a step name and checks its layer. */
 static bs_status parse_name(const bs_net *net, const char *name, const char *p, bs_qty *qty,
                             size_t *layer, bs_error *err)
 {
-    if (bs_name_parse(name, qty, layer) != 0)
+    if (bs_name_parse(name, qty, layer) != 0) {
+        char hint[160] = "";
+        near_name(net, name, hint, sizeof hint);
         return bs_error_set(err, BS_ERR_SPEC, p,
-                            "unknown step \"%s\": expected a gradient name like dW2, g[2W], "
+                            "unknown step \"%s\"%s: expected a gradient name like dW2, g[2W], "
                             "dL/dW2, dz2, or \"loss\"",
-                            p);
+                            p, hint);
+    }
     if (*qty != BS_Q_LOSS && *layer > net->L)
         return bs_error_set(err, BS_ERR_SPEC, p,
                             "there is no layer %zu: the network has %zu layer%s", *layer, net->L,
@@ -175,7 +238,13 @@ static bs_status read_key(bs_grads_file *g, const cJSON *c, bs_error *err)
     bs_error_quote(p, sizeof p, c->string);
     bs_qty qty;
     size_t layer, r, cc;
-    bs_status st = parse_name(net, c->string, p, &qty, &layer, err);
+    char code[16];
+    const char *name = c->string;
+    if (param_key(name, code, sizeof code)) {
+        name = code;
+        g->param_keys++;
+    }
+    bs_status st = parse_name(net, name, p, &qty, &layer, err);
     if (st != BS_OK)
         return st;
     double *v = NULL;
@@ -273,6 +342,15 @@ bs_status bs_compare_load_string(const char *text, size_t len, const char *name,
         for (const cJSON *c = root->child; c && st == BS_OK; c = c->next) {
             if (is_comment_key(c->string))
                 continue;
+            /* {"grads": {...}, "loss": ...}: a program's dict of gradients
+             * saved whole, beside its loss */
+            if (strcmp(c->string, "grads") == 0 && cJSON_IsObject(c)) {
+                g->nested = 1;
+                for (const cJSON *k = c->child; k && st == BS_OK; k = k->next)
+                    if (!is_comment_key(k->string))
+                        st = read_key(g, k, err);
+                continue;
+            }
             st = read_key(g, c, err);
         }
         if (st == BS_OK && no_step_given(g))
@@ -882,6 +960,13 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         o.notation = (int)g->notation;
     size_t n = bs_mistake_nsteps(t);
     bs_compare_result *r = calloc(1, sizeof *r);
+    if (r && (g->param_keys || g->nested))
+        snprintf(r->keys_note, sizeof r->keys_note, "%s%s%s",
+                 g->nested ? "the gradients were read from the file's \"grads\"" : "",
+                 g->nested && g->param_keys ? "; " : "",
+                 g->param_keys ? "keys that name a parameter (W1, b1, as in a grads dict) "
+                                 "were read as its gradient (dW1, db1)"
+                               : "");
     run R;
     memset(&R, 0, sizeof R);
     R.t = t;
@@ -1123,6 +1208,8 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         if (strlen(r->steps[j].name) > wname)
             wname = strlen(r->steps[j].name);
     size_t n_dis = 0, n_inh = 0;
+    if (r->keys_note[0])
+        bs_sink_printf(o, "  note: %s\n", r->keys_note);
     if (r->has_loss) {
         const bs_compare_step *s = &r->loss;
         bs_sink_printf(o, "  %-*s  %s", (int)wname, "L", status_word(s->status));
@@ -1305,6 +1392,11 @@ void bs_compare_json(bs_sink *o, const bs_compare_result *r)
             bs_sink_json_string(o, r->steps[j].name);
         }
     bs_sink_printf(o, "],\n  \"required\": \"%s\"", r->only ? "only" : "parameters");
+    bs_sink_printf(o, ",\n  \"keys_note\": ");
+    if (r->keys_note[0])
+        bs_sink_json_string(o, r->keys_note);
+    else
+        bs_sink_printf(o, "null");
     bs_sink_printf(o, ",\n  \"loss\": ");
     if (r->has_loss) {
         bs_sink_printf(o, "{\"status\": \"%s\", \"program\": ", status_key(r->loss.status));

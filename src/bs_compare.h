@@ -84,6 +84,8 @@ typedef struct bs_compare_result {
     size_t n_missing;         /* required steps the file does not give */
     int only;                 /* 1 when opts.only named the required steps */
     long first;               /* index of the first disagreeing step, or -1 */
+    char keys_note[200];      /* how the file's keys were read when not as step
+                                 names ("grads" nested, W1 for dW1), or "" */
 } bs_compare_result;
 
 /* Returns 1 when a program's value p agrees with backstep's b: both are

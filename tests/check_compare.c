@@ -113,7 +113,8 @@ START_TEST(test_load_errors)
     expect_load_error(&f, "{}", BS_ERR_SPEC, "", "gives no gradient");
     /* unknown step names */
     expect_load_error(&f, "{\"dq3\": [[0.1]]}", BS_ERR_SPEC, "dq3", "unknown step \"dq3\"");
-    expect_load_error(&f, "{\"W3\": [[0.1], [0.2]]}", BS_ERR_SPEC, "W3", "unknown step");
+    /* a parameter's name (W3) is read as its gradient; another capital is not */
+    expect_load_error(&f, "{\"A3\": [[0.1], [0.2]]}", BS_ERR_SPEC, "A3", "unknown step");
     /* layer out of range */
     expect_load_error(&f, "{\"dW4\": [[0.1], [0.2]]}", BS_ERR_SPEC, "dW4",
                       "there is no layer 4: the network has 3 layers");

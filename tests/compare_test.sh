@@ -91,6 +91,29 @@ for f in "$BADG"/*.json; do
 done
 if [ "$n" -ge 10 ]; then pass; else fail "bad-grads: only $n entries in MANIFEST.tsv"; fi
 
+# --- a grads dict as cs231n's programs keep it ------------------------------
+# {"grads": {"W1": dW1, "b1": db1, ...}}: the values
+# are the independent NumPy implementation's (numpy_backprop.py), rewrapped
+# here the way a cs231n student saves their dict; they agree, and the report
+# says once how the keys were read.
+if numpy "$ROOT/specs/4-5-3-softmax-ce-l2.json" --notation code --only params -o "$T/np.json"; then
+    "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+grads = {k[1:]: v for k, v in d.items() if k.startswith("d")}
+json.dump({"grads": grads}, open(sys.argv[2], "w"))
+' "$T/np.json" "$T/cs231n.json"
+    compare "$ROOT/specs/4-5-3-softmax-ce-l2.json" "$T/cs231n.json"
+    assert_rc "cs231n grads dict" 0
+    assert_contains "cs231n grads dict, said once" "$T/out" "note: the gradients were read from the file's \"grads\"; keys that name a parameter (W1, b1, as in a grads dict) were read as its gradient (dW1, db1)"
+    assert_contains "cs231n grads dict, dW1 read" "$T/out" "dW1 "
+    compare "$ROOT/specs/4-5-3-softmax-ce-l2.json" "$T/cs231n.json" --format json
+    report "cs231n grads dict, JSON" 'assert r["keys_note"].startswith("the gradients were read"), r["keys_note"]
+assert not bad, bad'
+    compare "$ROOT/specs/4-5-3-softmax-ce-l2.json" "$T/np.json" --format json
+    report "step names: no keys note" 'assert r["keys_note"] is None, r["keys_note"]'
+fi
+
 # --- a non-finite reference never agrees; JSON never holds a bare inf/nan ---
 # One saturated sigmoid under bce, built here: z = 1·1000 + 0, ŷ = σ(1000) = 1
 # in double, y = 0, so (by hand) g[1a] = (ŷ − y)/(ŷ(1 − ŷ)) = +inf while
