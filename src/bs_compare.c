@@ -154,45 +154,53 @@ static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty q
     return BS_OK;
 }
 
+/* The step name nearest `word` by edit distance (a plausible typo), written
+ * in the notation of `word`, into buf; returns 0 when none is near. */
+static int nearest_step(const bs_trace *t, const char *word, char *buf, size_t size)
+{
+    size_t n = bs_mistake_nsteps(t);
+    char (*names)[48] = calloc(n, sizeof *names);
+    const char **cand = calloc(n + 1, sizeof *cand);
+    int found = 0;
+    if (names && cand) {
+        bs_notation nt = notation_of(word);
+        for (size_t j = 0; j < n; j++) {
+            bs_qty sq;
+            size_t sl;
+            bs_mistake_step_of(t, j, &sq, &sl);
+            bs_name_grad(names[j], sizeof names[j], sq, sl, nt);
+            cand[j] = names[j];
+        }
+        const char *near = bs_suggest(word, cand);
+        if (near) {
+            snprintf(buf, size, "%s", near);
+            found = 1;
+        }
+    }
+    free(names);
+    free(cand);
+    return found;
+}
+
 /* A hint for a key that names no step: the step a program's usual name
  * stands for (cs231n's dscores is the gradient of the last layer's z, its
- * dhidden that of the hidden a), or the nearest code name by edit distance
- * (d_W2, dw2). */
-static void near_name(const bs_net *net, const char *name, char *hint, size_t size)
+ * dhidden that of the hidden a), or the nearest step name (d_W2, dw2). */
+static void near_name(const bs_trace *t, const char *name, char *hint, size_t size)
 {
-    char lower[64];
+    const bs_net *net = t->net;
+    char lower[64], near[48];
     size_t k = 0;
     for (; name[k] && k + 1 < sizeof lower; k++)
         lower[k] = (char)tolower((unsigned char)name[k]);
     lower[k] = '\0';
-    if (strcmp(lower, "dscores") == 0 || strcmp(lower, "dout") == 0) {
+    if (strcmp(lower, "dscores") == 0 || strcmp(lower, "dout") == 0)
         snprintf(hint, size, " (the gradient of the last layer's scores z[%zu]? name it dz%zu)",
                  net->L, net->L);
-        return;
-    }
-    if (net->L == 2 && (strcmp(lower, "dhidden") == 0 || strcmp(lower, "dh") == 0)) {
+    else if (net->L == 2 && (strcmp(lower, "dhidden") == 0 || strcmp(lower, "dh") == 0))
         snprintf(hint, size, " (the gradient of the hidden layer's output a[1]? name it da1, "
                              "or dz1 if it is taken after the activation's derivative)");
-        return;
-    }
-    /* the code names of every step, and the same without the "d" */
-    static const char qc[] = {'a', 'z', 'W', 'b'};
-    size_t n = 4 * net->L;
-    char (*names)[32] = calloc(n, sizeof *names);
-    const char **cand = calloc(n + 1, sizeof *cand);
-    if (names && cand) {
-        for (size_t l = 1; l <= net->L; l++)
-            for (size_t q = 0; q < 4; q++) {
-                size_t j = 4 * (l - 1) + q;
-                snprintf(names[j], sizeof names[j], "d%c%zu", qc[q], l);
-                cand[j] = names[j];
-            }
-        const char *near = bs_suggest(name, cand);
-        if (near)
-            snprintf(hint, size, " (did you mean \"%s\"?)", near);
-    }
-    free(names);
-    free(cand);
+    else if (nearest_step(t, name, near, sizeof near))
+        snprintf(hint, size, " (did you mean \"%s\"?)", near);
 }
 
 /* Reads a parameter's name used as its gradient's key, as a grads dict
@@ -212,12 +220,13 @@ static int param_key(const char *name, char *code, size_t size)
 }
 
 /* Parses a step name and checks its layer. */
-static bs_status parse_name(const bs_net *net, const char *name, const char *p, bs_qty *qty,
+static bs_status parse_name(const bs_trace *t, const char *name, const char *p, bs_qty *qty,
                             size_t *layer, bs_error *err)
 {
+    const bs_net *net = t->net;
     if (bs_name_parse(name, qty, layer) != 0) {
         char hint[160] = "";
-        near_name(net, name, hint, sizeof hint);
+        near_name(t, name, hint, sizeof hint);
         return bs_error_set(err, BS_ERR_SPEC, p,
                             "unknown step \"%s\"%s: expected a gradient name like dW2, g[2W], "
                             "dL/dW2, dz2, or \"loss\"",
@@ -244,7 +253,7 @@ static bs_status read_key(bs_grads_file *g, const cJSON *c, bs_error *err)
         name = code;
         g->param_keys++;
     }
-    bs_status st = parse_name(net, name, p, &qty, &layer, err);
+    bs_status st = parse_name(g->t, name, p, &qty, &layer, err);
     if (st != BS_OK)
         return st;
     double *v = NULL;
@@ -252,6 +261,25 @@ static bs_status read_key(bs_grads_file *g, const cJSON *c, bs_error *err)
     if (st != BS_OK)
         return st;
     return put(g, p, p, qty, layer, r, cc, v, 0, err);
+}
+
+/* Reads every key of object o into g, comments aside; at the top level
+ * (`top`), a "grads" object (a program's dict of gradients saved whole,
+ * beside its loss) is read the same way. */
+static bs_status read_keys(bs_grads_file *g, const cJSON *o, int top, bs_error *err)
+{
+    bs_status st = BS_OK;
+    for (const cJSON *c = o->child; c && st == BS_OK; c = c->next) {
+        if (is_comment_key(c->string))
+            continue;
+        if (top && strcmp(c->string, "grads") == 0 && cJSON_IsObject(c)) {
+            g->nested = 1;
+            st = read_keys(g, c, 0, err);
+        } else {
+            st = read_key(g, c, err);
+        }
+    }
+    return st;
 }
 
 bs_status bs_grads_file_create(const bs_trace *t, bs_grads_file **out, bs_error *err)
@@ -276,7 +304,7 @@ static bs_status set_values(bs_grads_file *g, const char *name, const double *va
     size_t layer;
     char p[64];
     bs_error_quote(p, sizeof p, name);
-    bs_status st = parse_name(g->t->net, name, p, &qty, &layer, err);
+    bs_status st = parse_name(g->t, name, p, &qty, &layer, err);
     if (st != BS_OK)
         return st;
     double *v = malloc(sizeof(double) * (rows * cols > 0 ? rows * cols : 1));
@@ -339,20 +367,7 @@ bs_status bs_compare_load_string(const char *text, size_t len, const char *name,
                           : cJSON_IsString(root) ? "a string"
                                                  : "a literal");
     } else {
-        for (const cJSON *c = root->child; c && st == BS_OK; c = c->next) {
-            if (is_comment_key(c->string))
-                continue;
-            /* {"grads": {...}, "loss": ...}: a program's dict of gradients
-             * saved whole, beside its loss */
-            if (strcmp(c->string, "grads") == 0 && cJSON_IsObject(c)) {
-                g->nested = 1;
-                for (const cJSON *k = c->child; k && st == BS_OK; k = k->next)
-                    if (!is_comment_key(k->string))
-                        st = read_key(g, k, err);
-                continue;
-            }
-            st = read_key(g, c, err);
-        }
+        st = read_keys(g, root, 1, err);
         if (st == BS_OK && no_step_given(g))
             st = bs_error_set(err, BS_ERR_SPEC, NULL,
                               "gives no gradient: expected at least the parameter gradients, "
@@ -835,25 +850,12 @@ static bs_status required_steps(const bs_trace *t, const char *only, unsigned ch
         size_t l;
         if (len >= sizeof name || (len > 0 && (bs_name_parse(name, &q, &l) != 0 ||
                                                q == BS_Q_LOSS || l < 1 || l > net->L))) {
-            /* the nearest step name, written in the notation of the word */
-            char (*names)[48] = calloc(n, sizeof *names);
-            const char **cand = calloc(n + 1, sizeof *cand);
-            const char *near = NULL;
-            if (names && cand) {
-                bs_notation nt = notation_of(name);
-                for (size_t j = 0; j < n; j++) {
-                    bs_qty sq;
-                    size_t sl;
-                    bs_mistake_step_of(t, j, &sq, &sl);
-                    bs_name_grad(names[j], sizeof names[j], sq, sl, nt);
-                    cand[j] = names[j];
-                }
-                near = bs_suggest(name, cand);
-            }
+            char near[48];
+            int has_near = nearest_step(t, name, near, sizeof near);
             char first[48], last[48], hint[80] = "";
             bs_name_grad(first, sizeof first, BS_Q_A, net->L, BS_NOTATION_CODE);
             bs_name_grad(last, sizeof last, BS_Q_B, 1, BS_NOTATION_CODE);
-            if (near)
+            if (has_near)
                 snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", near);
             bs_status st = bs_error_set(
                 err, BS_ERR_USAGE, "--only",
@@ -861,8 +863,6 @@ static bs_status required_steps(const bs_trace *t, const char *only, unsigned ch
                 "g[2W], dL/dW2 from %s to %s",
                 shown, hint, first, last);
             bs_error_set_file(err, NULL);
-            free(names);
-            free(cand);
             return st;
         }
         if (len > 0) {
@@ -1119,7 +1119,7 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
     size_t layer;
     char p[64];
     bs_error_quote(p, sizeof p, name);
-    bs_status st = parse_name(t->net, name, p, &qty, &layer, err);
+    bs_status st = parse_name(t, name, p, &qty, &layer, err);
     if (st != BS_OK)
         return st;
     if (qty == BS_Q_LOSS)
