@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_check.h"
 #include "bs_compare.h"
 #include "bs_error.h"
 #include "bs_formula.h"

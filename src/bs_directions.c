@@ -1,5 +1,6 @@
 /* bs_directions.c — the directional check of the parameter matrices. */
 #include "bs_directions.h"
+#include "bs_verdict.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -111,13 +112,6 @@ static bs_status nomem(bs_error *err)
     return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
 }
 
-/* |a − n| / max(|a|, |n|), 0 when both are 0 */
-static double rel_error(double a, double n)
-{
-    double m = fmax(fabs(a), fabs(n));
-    return m == 0.0 ? 0.0 : fabs(a - n) / m;
-}
-
 bs_status bs_directions_run(const bs_trace *t, const bs_check_opts *o, size_t n,
                             bs_directions **out, bs_error *err)
 {
@@ -210,7 +204,7 @@ bs_status bs_directions_run(const bs_trace *t, const bs_check_opts *o, size_t n,
             if (one->num.kink)
                 continue;
             double rel = isfinite(one->analytic) && isfinite(one->num.value)
-                             ? rel_error(one->analytic, one->num.value)
+                             ? bs_rel_error(one->analytic, one->num.value)
                              : INFINITY;
             if (rel > m->max_rel_error) {
                 m->max_rel_error = rel;

@@ -85,19 +85,4 @@ void bs_directions_free(bs_directions *d);
  * is not a parameter matrix. */
 const bs_dir_matrix *bs_directions_find(const bs_directions *d, size_t s);
 
-/* The verdict on an analytic value a against a numerical result it under
- * the tolerances of o (docs/numerics.md, "The verdict on an element"), and
- * whether a verdict fails the check; defined in bs_check.c, shared by the
- * per-element and the directional checks. */
-bs_verdict bs_check_judge(double a, const bs_numeric_item *it, const bs_check_opts *o);
-int bs_check_fails(bs_verdict v, const bs_check_opts *o);
-
-/* bs_check_judge, and where that says disagree, whether the numerical side
- * can be trusted: when the step moves a pre-activation by more than its own
- * size, or the numerical value does not settle at h/4 and h/16 (evaluated
- * with nm, which for a direction must have it set), the element is
- * unresolved instead (docs/numerics.md, "The verdict on an element"). */
-bs_verdict bs_check_verdict(const bs_trace *t, bs_numeric *nm, double a, const bs_numeric_item *it,
-                            const bs_check_opts *o);
-
 #endif

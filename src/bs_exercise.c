@@ -1,4 +1,5 @@
 /* bs_exercise.c — per-student variants, sheets, answer skeletons and keys. */
+#include "bs_check.h"
 #include "bs_exercise.h"
 
 #include <ctype.h>

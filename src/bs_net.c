@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_fmt.h"
 #include "bs_formula.h"
 #include "bs_json.h"
-#include "bs_numeric.h"
 #include "bs_parallel.h"
 #include "bs_rng.h"
 
@@ -49,7 +49,8 @@ static size_t sat_mul(size_t a, size_t b)
  *   8 P      the trace's copy of the gradients                (bs_trace)
  *  34 P      the check's arrays per element: numeric value, error bar, left
  *            and right slopes, compared and verdict bytes      (bs_check)
- *   I P      its work list, one bs_numeric_item (I bytes) per element
+ *   I P      its work list, one bs_numeric_item (at most I =
+ *            BS_NUMERIC_ITEM_BYTES bytes) per element
  *            compared: every element with --full, else at most
  *            max(full_below, sample) per step
  *   per unit and example (B U): x and y (16), z and a (16), their
@@ -79,7 +80,7 @@ size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B, int full)
         listed = elements;
     size_t threads = bs_parallel_cpus();
     size_t bytes = sat_mul(params, 8 + 8 + 8 + 34);
-    bytes = sat_add(bytes, sat_mul(listed, sizeof(bs_numeric_item)));
+    bytes = sat_add(bytes, sat_mul(listed, BS_NUMERIC_ITEM_BYTES));
     bytes = sat_add(bytes, sat_mul(bu, 16 + 16 + 16 + 32 + 68));
     size_t per_thread = sat_add(sat_mul(sat_mul(widest, B), 264), sat_mul(bu, 40));
     per_thread = sat_add(per_thread, sat_mul(units, 8));
@@ -161,20 +162,6 @@ static char *dup_str(const char *s)
     if (d)
         memcpy(d, s, n);
     return d;
-}
-
-/* Formats a size with thousands separators: 178110 → "178,110". */
-static void fmt_count(size_t v, char *buf, size_t size)
-{
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%zu", v);
-    size_t len = strlen(tmp), o = 0;
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
 }
 
 /* Formats a byte count for people: "1.5 GiB". */
@@ -1097,7 +1084,7 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
         size_t P = 0;
         for (l = 1; l <= net->L; l++)
             P = sat_add(P, sat_add(sat_mul(net->n[l - 1], net->n[l]), net->n[l]));
-        fmt_count(P, c, sizeof c);
+        bs_fmt_count(c, sizeof c, P);
         return bs_error_set(err, BS_ERR_LIMIT, "layers",
                             "this network (%s parameters, batch of %zu) needs about %s, "
                             "more than the limit of %s (raise it with --max-memory)",

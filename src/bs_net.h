@@ -131,6 +131,10 @@ size_t bs_net_param_count(const bs_net *net);
 /* Largest layer size max_l n[l]. */
 size_t bs_net_max_width(const bs_net *net);
 
+/* The bytes of one item of the numerical check's work list: an upper bound
+ * of sizeof(bs_numeric_item), asserted in bs_numeric.c. */
+#define BS_NUMERIC_ITEM_BYTES 88
+
 /* Bytes that loading, tracing and checking this network may need at most
  * (an upper bound of the peak, counted in bs_net.c), or SIZE_MAX when the
  * figure overflows.  B is the batch size; `full`: the check compares every

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* bs_net_memory_estimate counts the work list at this many bytes an item */
+_Static_assert(sizeof(bs_numeric_item) <= BS_NUMERIC_ITEM_BYTES,
+               "BS_NUMERIC_ITEM_BYTES (bs_net.h) is below sizeof(bs_numeric_item)");
+
 struct bs_numeric {
     const bs_net *net;
     const bs_forward *fw;

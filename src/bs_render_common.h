@@ -1,35 +1,41 @@
-/* bs_render_common.h — small helpers shared by the renderers. */
+/* bs_render_common.h — the options of every renderer and the helpers they
+ * share: verdict lines, failures, counts, which rows a check shows. */
 #ifndef BS_RENDER_COMMON_H
 #define BS_RENDER_COMMON_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bs_render.h"
+#include "bs_fmt.h"
+#include "bs_formula.h"
+#include "bs_sink.h"
+#include "bs_trace.h"
 
-/* Formats a number with `prec` significant digits ("%.*g"); non-finite
- * values as "nan", "inf", "-inf". */
-void bs_fmt_num(char *buf, size_t size, double v, int prec);
+typedef enum bs_format {
+    BS_FORMAT_TEXT = 0, /* for people at a terminal */
+    BS_FORMAT_JSON,     /* for programs (docs/json-output.md) */
+    BS_FORMAT_MARKDOWN, /* GitHub-flavoured Markdown with $…$ math */
+    BS_FORMAT_LATEX,    /* a LaTeX document (or its body, with fragment) */
+    BS_FORMAT_HTML,     /* one self-contained page: MathML, inline CSS and SVG */
+    BS_FORMAT_DOT,      /* a Graphviz diagram of the network */
+    BS_FORMAT_NPZ       /* NumPy arrays: an .npz archive (binary) */
+} bs_format;
 
-/* Formats a number as an operand of a line of arithmetic a calculator can
- * follow: a negative number carries the operators' minus sign (−0.2, not
- * -0.2; the exponent keeps e-05) and, when `paren` is set (after a binary
- * operator, or as a factor of a product), brackets: "(−0.2)". */
-void bs_fmt_operand(char *buf, size_t size, double v, int prec, int paren);
+/* Names of the formats, NULL-terminated, in bs_format order. */
+extern const char *const bs_format_names[];
 
-/* Formats a count with thousands separators: 178110 → "178,110". */
-void bs_fmt_count(char *buf, size_t size, size_t v);
+typedef struct bs_render_opts {
+    bs_format format;
+    bs_notation notation;
+    int precision;       /* significant digits in text (JSON always prints 17) */
+    const char *source;  /* the spec's file name, shown in the header, or NULL */
+    int terms;           /* 1: expand elements term by term (bs_terms.h) */
+    int explain;         /* 1: say why each step is what it is (bs_explain.h) */
+    int fragment;        /* LaTeX: the body only, without preamble */
+} bs_render_opts;
 
-#define BS_MATRIX_MAX_SHOWN 8 /* matrices up to this many rows/columns are shown whole */
-#define BS_MATRIX_EDGE 3      /* of larger ones, this many at each end */
-#define BS_MATRIX_GAP SIZE_MAX /* the gap between the ends, in bs_matrix_shown */
-
-/* Writes to idx (room for BS_MATRIX_MAX_SHOWN + 1) which rows or columns of
- * `count` a matrix shows: all, or the ends with BS_MATRIX_GAP between them. */
-size_t bs_matrix_shown(size_t count, size_t *idx);
-
-/* The number of terminal columns a UTF-8 string takes (one per character). */
-size_t bs_text_width(const char *s);
+/* Returns default options: text, g notation, 6 digits. */
+bs_render_opts bs_render_defaults(void);
 
 /* Writes the batch loss formula, e.g. "L = (1/B) Σ_i ℓ(ŷ_i, y_i) + λ Σ_n ‖W[n]‖²". */
 void bs_loss_formula(bs_sink *s, const bs_net *net);
@@ -63,5 +69,18 @@ void bs_render_counts(bs_sink *s, size_t agree, size_t disagree, size_t unresolv
  * order or (worst_first) the worst, the failures, then the others; returns how many. */
 size_t bs_check_rows(const bs_trace *t, const bs_step *st, int worst_first, size_t limit,
                      size_t *idx);
+
+/* Writes the one-line verdict of a checked trace, e.g. "PASS  41 of 41
+ * elements compared (central), largest relative error 2.3e-10 at
+ * g[1W][2,3]", with the counts of agree, disagree, unresolved and kinks when
+ * not every element agrees, without a newline.  Used by the text renderer
+ * and by `backstep check`. */
+void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt);
+
+/* Writes the message of a failed check without a newline: the element that
+ * decides it by its 1-based index, "analytic" and "numeric" with its error
+ * bar, their ratio when it is −1, 2, 1/2, B or 1/B, and which side is wrong
+ * (the gaps at h, h/4, h/16, h/64), or the kink's one-sided differences. */
+void bs_render_failure(bs_sink *s, const bs_trace *t, bs_notation nt);
 
 #endif

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bs_render_dot.h"
 #include "bs_diagram.h"
 #include "bs_render.h"
 #include "bs_render_common.h"

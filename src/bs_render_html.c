@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_render_html.h"
 #include "bs_diagram.h"
 #include "bs_explain.h"
 #include "bs_mathml.h"

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bs_render_json.h"
 #include "bs_render.h"
 #include "bs_render_common.h"
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_render_latex.h"
 #include "bs_render.h"
 #include "bs_latex.h"
 #include "bs_render_doc.h"

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "bs_render_markdown.h"
 #include "bs_render.h"
 #include "bs_latex.h"
 #include "bs_render_common.h"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_render_npz.h"
 #include "bs_npz.h"
 #include "bs_render.h"
 

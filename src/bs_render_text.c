@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_render_text.h"
 #include "bs_render.h"
 #include "bs_directions.h"
 #include "bs_explain.h"

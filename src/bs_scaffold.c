@@ -1,4 +1,5 @@
 /* bs_scaffold.c — writing a starter spec. */
+#include "bs_check.h"
 #include "bs_scaffold.h"
 
 #include <math.h>

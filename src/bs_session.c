@@ -1,5 +1,6 @@
 /* bs_session.c — step mode and quiz mode: state machines fed one line at a
  * time, writing to a sink. */
+#include "bs_render_text.h"
 #include "bs_session.h"
 
 #include <ctype.h>

@@ -1,6 +1,5 @@
 /* bs_trace.c — recording the forward and backward passes as steps. */
 #include "bs_trace.h"
-#include "bs_directions.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -33,7 +32,8 @@ void bs_trace_free(bs_trace *t)
         free_step(&t->steps[i]);
     free(t->steps);
     free(t->claims);
-    bs_directions_free(t->directions);
+    if (t->directions_free)
+        t->directions_free(t->directions);
     free(t->pool.nodes);
     bs_forward_free(t->fw);
     bs_grads_free(t->grads);
@@ -312,4 +312,12 @@ bs_status bs_trace_build(const bs_net *net, bs_trace **out, bs_error *err)
         }
     *out = t;
     return BS_OK;
+}
+
+void bs_step_name(char *buf, size_t size, const bs_step *st, bs_notation nt)
+{
+    if (st->kind == BS_STEP_BACKWARD)
+        bs_name_grad(buf, size, st->qty, st->layer, nt);
+    else
+        bs_name_var(buf, size, st->qty, st->layer, nt);
 }

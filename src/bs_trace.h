@@ -170,6 +170,7 @@ typedef struct bs_trace {
     bs_failure failure;     /* the element that decides a failed check, analysed */
     int sampled;            /* 1 when some step was compared on a sample */
     struct bs_directions *directions; /* the directional check (opts.directions > 0), or NULL */
+    void (*directions_free)(struct bs_directions *); /* frees it (set by the check) */
     size_t n_verified;      /* compared elements and directions that agree (or are
                                consistent at a kink) */
     int unverified;         /* 1 when nothing failed, but some compared element or direction
@@ -184,52 +185,15 @@ typedef struct bs_trace {
  * frees *out with bs_trace_free(). */
 bs_status bs_trace_build(const bs_net *net, bs_trace **out, bs_error *err);
 
-/* Returns the default check options of a method (the step itself is chosen
- * per element, bs_numeric_default_step): central rtol 1e-6, atol 1e-9;
- * forward rtol 1e-5, atol 1e-8; richardson rtol 1e-8, atol 1e-11; complex
- * rtol 1e-11, atol 1e-14; not strict; 25 sampled elements for steps of
- * more than 100. */
-bs_check_opts bs_check_defaults(bs_method method);
-
-/* The smallest step h that --epsilon may set for method m: 1e-3 of the
- * method's default step at |x| ≤ 1 for the finite differences (forward
- * √ε·1e-3 ≈ 1.5e-11, central ∛ε·1e-3 ≈ 6.1e-9, richardson
- * ε^(1/5)·1e-3 ≈ 7.4e-7), where the rounding of the loss differences, ∝ ε/h,
- * is 1000 times what it is at the balanced step and swamps any truncation
- * error; for the complex step DBL_MIN/ε ≈ 1.0e-292, below which Im L(x + ih)
- * of a derivative ε times smaller than 1 is no longer a normal number
- * (docs/numerics.md, "Limits on the options"). */
-double bs_check_min_step(bs_method m);
-
-/* BS_OK when h is a step the check can use with method m (0: the default,
- * or at least bs_check_min_step(m), finite), else BS_ERR_USAGE with a
- * one-line reason in err. */
-bs_status bs_check_validate_step(bs_method m, double h, bs_error *err);
-
-/* BS_OK when rtol and atol are tolerances under which a wrong value cannot
- * agree by rtol alone (0 ≤ rtol < 1: at 1 any value would agree with 0,
- * above 1 with values of the opposite sign; 0 ≤ atol ≤ BS_MAX_ATOL), else BS_ERR_USAGE with a one-line reason
- * naming which in err.  Negative values mean "the default" and pass. */
-bs_status bs_check_validate_tolerances(double rtol, double atol, bs_error *err);
-
-/* The largest absolute tolerance accepted (bs_check_validate_tolerances). */
-#define BS_MAX_ATOL 1e-3
-
-/* Computes the numerical gradient of every backward step (or of a sample of
- * large steps) and compares it with the analytic one: each compared element
- * agrees, disagrees, is unresolved, or sits at a kink and is checked against
- * its one-sided differences (docs/numerics.md).  Fills the numeric fields
- * of the steps and the verdict of the trace; when the check fails, the
- * deciding element is re-evaluated over a range of steps to tell which side
- * is wrong (t->failure). */
-bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err);
-
 /* Frees a trace; NULL is allowed. */
 void bs_trace_free(bs_trace *t);
 
 /* Returns the claim result of step index `step`, or NULL when the spec makes
  * no claim about it. */
 const bs_claim_result *bs_trace_claim(const bs_trace *t, size_t step);
+
+/* Writes a step's name in a notation, e.g. "g[2z]", "dz2". */
+void bs_step_name(char *buf, size_t size, const bs_step *st, bs_notation nt);
 
 /* Returns the step with canonical id `id` ("g[2z]"), or NULL. */
 const bs_step *bs_trace_find(const bs_trace *t, const char *id);

@@ -1,4 +1,5 @@
 /* bs_train.c — gradient descent on a copy of a spec's parameters. */
+#include "bs_check.h"
 #include "bs_train.h"
 
 #include <math.h>

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_render_text.h"
 #include "bs_render.h"
 #include "bs_render_common.h"
 #include "bs_train.h"

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bs_check.h"
 #include "bs_compare.h"
 #include "bs_error.h"
 #include "bs_examples.h"

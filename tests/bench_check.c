@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bs_check.h"
 #include "bs_directions.h"
 #include "bs_forward.h"
 #include "bs_net.h"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_check.h"
 #include "bs_compare.h"
 #include "bs_net.h"
 #include "bs_render.h"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_check.h"
 #include "bs_directions.h"
 #include "bs_net.h"
 #include "bs_numeric.h"

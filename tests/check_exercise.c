@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "suites.h"
+#include "bs_check.h"
 #include "bs_exercise.h"
 #include "bs_files.h"
 #include "bs_grade.h"

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bs_check.h"
+#include "bs_verdict.h"
 #include "bs_directions.h"
 #include "bs_forward.h"
 #include "bs_net.h"

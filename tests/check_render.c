@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "bs_check.h"
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_trace.h"

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_render_text.h"
+#include "bs_check.h"
 #include "bs_explain.h"
 #include "bs_net.h"
 #include "bs_render.h"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bs_check.h"
 #include "bs_net.h"
 #include "bs_trace.h"
 #include "suites.h"

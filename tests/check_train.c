@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "bs_check.h"
 #include "bs_forward.h"
 #include "bs_json.h"
 #include "bs_net.h"

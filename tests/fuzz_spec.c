@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bs_check.h"
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_trace.h"
