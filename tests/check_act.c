@@ -4,7 +4,7 @@
  * the values with a closed form; the numerically hard inputs; the registry.
  *
  * The reference formulas below are deliberately written differently from
- * src/bs_act_tmpl.h (sigmoid in long double without the sign split, its
+ * src/core/bs_act_tmpl.h (sigmoid in long double without the sign split, its
  * derivative as ¼ sech²(z/2), softmax in long double), so that a shared mistake is unlikely. */
 #include <check.h>
 

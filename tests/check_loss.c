@@ -5,7 +5,7 @@
  * handout's shortcut g[z] = ŷ − y; the registry.
  *
  * References are computed in long double, written from the mathematics
- * rather than copied from src/bs_loss_tmpl.h. */
+ * rather than copied from src/core/bs_loss_tmpl.h. */
 #include <check.h>
 
 #include <complex.h>

@@ -9,7 +9,7 @@
 # convention's indices and the collapse of the MNIST network are checked,
 # and two made-up specs exercise escaping and non-finite values.  The
 # renderer's identifiers, which the counts rely on, are described at the top
-# of src/bs_render_dot.c: neurons "aL_J", collapsed layers "aL", the loss
+# of src/render/bs_render_dot.c: neurons "aL_J", collapsed layers "aL", the loss
 # "loss"; weight edges id="wL_I_J", collapsed weight edges id="WL".
 #
 # Each check is one pass or one failure; each failure prints one line, and

@@ -51,7 +51,7 @@ else
   echo "SKIP: man not found (the page was not rendered)"
 fi
 # every option of the parser's table is in the man page and in the completion
-for opt in $(grep -oE '^    \{"-[-a-z]+"' "$src/src/main.c" | sed -E 's/.*"(-[-a-z]+)"/\1/' | sort -u); do
+for opt in $(grep -oE '^    \{"-[-a-z]+"' "$src/src/cli/main.c" | sed -E 's/.*"(-[-a-z]+)"/\1/' | sort -u); do
   esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
   grep -q -- "$esc" "$man" && ok || bad "option $opt missing from the man page"
   grep -q -- "$opt" "$root/$datadir/bash-completion/completions/backstep" && ok || bad "option $opt missing from the completion"
@@ -59,7 +59,7 @@ done
 
 # every command of the dispatch table is in the man page's synopsis, the
 # completion and `backstep help COMMAND`
-for cmd in $(grep -oE '\{"[a-z]+", CMD_[A-Z]+, cmd_' "$src/src/main.c" | sed -E 's/\{"([a-z]+)".*/\1/'); do
+for cmd in $(grep -oE '\{"[a-z]+", CMD_[A-Z]+, cmd_' "$src/src/cli/main.c" | sed -E 's/\{"([a-z]+)".*/\1/'); do
   grep -q "^\.B backstep $cmd\$" "$man" && ok || bad "command $cmd missing from the man page's synopsis"
   grep -q "local commands=.*\b$cmd\b" "$root/$datadir/bash-completion/completions/backstep" && ok || bad "command $cmd missing from the completion"
   "$bin" help "$cmd" > /dev/null 2>&1 && ok || bad "backstep help $cmd fails"

@@ -60,7 +60,7 @@ soname=$(readelf -d "$so" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 nm -D --defined-only "$so" | awk '$2 ~ /^[A-Za-z]$/ {print $3}' | sort > "$tmp/exported"
 others=$(grep -v '^bs_' "$tmp/exported" | tr '\n' ' ')
 [ -z "$others" ] && ok || bad "symbols exported without the bs_ prefix: $others"
-sed -n 's/^BS_API [^(]*[ *]\(bs_[a-z_]*\)(.*/\1/p' "$src/src/backstep.h" | sort > "$tmp/declared"
+sed -n 's/^BS_API [^(]*[ *]\(bs_[a-z_]*\)(.*/\1/p' "$src/src/api/backstep.h" | sort > "$tmp/declared"
 [ "$(wc -l < "$tmp/declared")" -ge 30 ] && ok || bad "read only $(wc -l < "$tmp/declared") declarations from backstep.h"
 if diff "$tmp/declared" "$tmp/exported" > "$tmp/diff"; then ok; else bad "exported ≠ declared: $(tr '\n' ' ' < "$tmp/diff")"; fi
 for f in bs_spec_load_file bs_spec_load_string bs_run_create bs_run_check bs_run_find \

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bs_render_common.h"
+#include "bs_fmt.h"
 
 /* ------------------------------------------------------------------ names */
 

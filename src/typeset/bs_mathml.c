@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bs_render_common.h"
+#include "bs_fmt.h"
 
 /* ŷ as an italic y (U+1D466) with a combining circumflex, so that it
  * matches the italic y beside it (a precomposed ŷ stays upright) */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bs_render_common.h"
+#include "bs_fmt.h"
 
 void bs_expansion_free(bs_expansion *e)
 {

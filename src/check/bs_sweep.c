@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "bs_numeric.h"
-#include "bs_render.h"
 
 #define DECADE_FIRST 1  /* h from 1e-1 */
 #define DECADE_LAST 16  /* down to 1e-16 */
