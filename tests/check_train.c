@@ -15,6 +15,7 @@
 #include "bs_net.h"
 #include "bs_trace.h"
 #include "bs_train.h"
+#include "bs_train_render.h"
 #include "suites.h"
 
 #ifndef BS_SPECS_DIR

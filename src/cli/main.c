@@ -31,6 +31,7 @@
 #include "bs_sweep.h"
 #include "bs_trace.h"
 #include "bs_train.h"
+#include "bs_train_render.h"
 
 #ifndef BS_VERSION
 #define BS_VERSION "unknown"

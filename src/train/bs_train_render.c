@@ -1,14 +1,14 @@
 /* bs_train_render.c — a training run as text, JSON and CSV.  The renderers
  * read a bs_train and compute nothing but the layout. */
+#include "bs_train_render.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bs_render_text.h"
-#include "bs_render.h"
 #include "bs_render_common.h"
-#include "bs_train.h"
+#include "bs_render_text.h"
 
 #ifndef BS_VERSION
 #define BS_VERSION "unknown"
