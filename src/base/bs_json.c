@@ -503,6 +503,144 @@ static int read_hex4(const parser *p, size_t at, unsigned *v)
 
 /* Validates one string starting at its opening quote and steps past it.
  * With `decode`, the unescaped bytes are appended to the key arena. */
+/* The error for control character c (< 0x20, not NUL) inside a string
+ * opened at open_line:open_col. */
+static int fail_control(parser *p, unsigned char c, size_t open_line, size_t open_col)
+{
+        const char *esc = NULL;
+        char uesc[8];
+        switch (c) {
+        case '\n': esc = "\\n"; break;
+        case '\t': esc = "\\t"; break;
+        case '\r': esc = "\\r"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            snprintf(uesc, sizeof uesc, "\\u%04x", (unsigned)c);
+            esc = uesc;
+            break;
+        }
+        if (c == '\n')
+            return fail_at(p, BS_ERR_SYNTAX, p->line, p->col,
+                           "control character U+000A in a string (escape "
+                           "it as \\n); the string opened at %zu:%zu may "
+                           "lack its closing quote",
+                           open_line, open_col);
+        return fail_at(p, BS_ERR_SYNTAX, p->line, p->col,
+                       "control character U+%04X in a string (escape it "
+                       "as %s)",
+                       (unsigned)c, esc);
+}
+
+/* A \u escape at p->pos (the backslash at bl:bc), with a surrogate pair
+ * read whole; its code point is added to the string when decoding. */
+static int parse_u_escape(parser *p, int decode, size_t bl, size_t bc, size_t open_line,
+                          size_t open_col)
+{
+    unsigned v = 0;
+    int h = read_hex4(p, p->pos + 2, &v);
+    if (h < 0)
+        return fail_at(p, BS_ERR_SYNTAX, p->line,
+                       p->col + (p->len - p->pos),
+                       "unterminated string (opened at %zu:%zu)",
+                       open_line, open_col);
+    if (h == 0)
+        return fail_at(p, BS_ERR_SYNTAX, bl, bc,
+                       "invalid \\u escape in a string: expected four hex "
+                       "digits after \\u");
+    size_t used = 6;
+    uint32_t cp = v;
+    if (v == 0)
+        return fail_at(p, BS_ERR_SYNTAX, bl, bc,
+                       "the escape \\u0000 (a NUL character) is not "
+                       "supported in strings");
+    if (v >= 0xDC00 && v <= 0xDFFF)
+        return fail_at(p, BS_ERR_SYNTAX, bl, bc,
+                       "invalid \\u escape in a string: \\u%04X is a lone "
+                       "low surrogate",
+                       v);
+    if (v >= 0xD800 && v <= 0xDBFF) {
+        size_t q = p->pos + 6;
+        unsigned lo = 0;
+        int ok = 0;
+        if (q >= p->len || (p->s[q] == '\\' && q + 1 >= p->len))
+            return fail_at(p, BS_ERR_SYNTAX, p->line,
+                           p->col + (p->len - p->pos),
+                           "unterminated string (opened at %zu:%zu)",
+                           open_line, open_col);
+        if (p->s[q] == '\\' && p->s[q + 1] == 'u') {
+            int h2 = read_hex4(p, q + 2, &lo);
+            if (h2 < 0)
+                return fail_at(p, BS_ERR_SYNTAX, p->line,
+                               p->col + (p->len - p->pos),
+                               "unterminated string (opened at %zu:%zu)",
+                               open_line, open_col);
+            ok = h2 > 0 && lo >= 0xDC00 && lo <= 0xDFFF;
+        }
+        if (!ok)
+            return fail_at(p, BS_ERR_SYNTAX, bl, bc,
+                           "invalid \\u escape in a string: \\u%04X is a "
+                           "high surrogate and must be followed by a low "
+                           "one (\\uDC00 to \\uDFFF)",
+                           v);
+        cp = 0x10000 + (((uint32_t)v - 0xD800) << 10) +
+             ((uint32_t)lo - 0xDC00);
+        used = 12;
+    }
+    if (decode && arena_put_cp(p, cp))
+        return -1;
+    advance(p, used);
+    return 0;
+}
+
+/* A backslash escape at p->pos inside a string opened at open_line:open_col;
+ * its character is added to the string when decoding. */
+static int parse_escape(parser *p, int decode, size_t open_line, size_t open_col)
+{
+    size_t bl = p->line, bc = p->col;
+    if (p->pos + 1 >= p->len)
+        return fail_at(p, BS_ERR_SYNTAX, p->line, p->col + 1,
+                       "unterminated string (opened at %zu:%zu)",
+                       open_line, open_col);
+    unsigned char e = p->s[p->pos + 1];
+    unsigned char out = 0;
+    switch (e) {
+    case '"': out = '"'; break;
+    case '\\': out = '\\'; break;
+    case '/': out = '/'; break;
+    case 'b': out = '\b'; break;
+    case 'f': out = '\f'; break;
+    case 'n': out = '\n'; break;
+    case 'r': out = '\r'; break;
+    case 't': out = '\t'; break;
+    case 'u': break;
+    default:
+        if (e == '\'')
+            return fail_at(p, BS_ERR_SYNTAX, bl, bc,
+                           "invalid escape \\' in a string (a single "
+                           "quote needs no escape)");
+        if (e > 0x20 && e < 0x7F)
+            return fail_at(p, BS_ERR_SYNTAX, bl, bc,
+                           "invalid escape \\%c in a string (valid: \\\" "
+                           "\\\\ \\/ \\b \\f \\n \\r \\t and \\u with four hex digits)",
+                           (char)e);
+        if (e == 0)
+            return fail_at(p, BS_ERR_SYNTAX, bl, bc + 1,
+                           "unexpected NUL byte (0x00) in the input "
+                           "(is the file binary, or UTF-16 encoded?)");
+        return fail_at(p, BS_ERR_SYNTAX, bl, bc,
+                       "invalid escape in a string: a backslash followed "
+                       "by byte 0x%02x",
+                       (unsigned)e);
+    }
+    if (e == 'u')
+        return parse_u_escape(p, decode, bl, bc, open_line, open_col);
+    if (decode && arena_put(p, &out, 1))
+        return -1;
+    advance(p, 2);
+    return 0;
+}
+
 static int parse_string(parser *p, int decode)
 {
     size_t open_line = p->line, open_col = p->col;
@@ -529,31 +667,8 @@ static int parse_string(parser *p, int decode)
         }
         if (c == 0)
             return fail_nul(p);
-        if (c < 0x20) {
-            const char *esc = NULL;
-            char uesc[8];
-            switch (c) {
-            case '\n': esc = "\\n"; break;
-            case '\t': esc = "\\t"; break;
-            case '\r': esc = "\\r"; break;
-            case '\b': esc = "\\b"; break;
-            case '\f': esc = "\\f"; break;
-            default:
-                snprintf(uesc, sizeof uesc, "\\u%04x", (unsigned)c);
-                esc = uesc;
-                break;
-            }
-            if (c == '\n')
-                return fail_at(p, BS_ERR_SYNTAX, p->line, p->col,
-                               "control character U+000A in a string (escape "
-                               "it as \\n); the string opened at %zu:%zu may "
-                               "lack its closing quote",
-                               open_line, open_col);
-            return fail_at(p, BS_ERR_SYNTAX, p->line, p->col,
-                           "control character U+%04X in a string (escape it "
-                           "as %s)",
-                           (unsigned)c, esc);
-        }
+        if (c < 0x20)
+            return fail_control(p, c, open_line, open_col);
         if (c >= 0x80) {
             uint32_t cp = 0;
             size_t n = utf8_decode(p->s + p->pos, p->len - p->pos, &cp);
@@ -566,101 +681,8 @@ static int parse_string(parser *p, int decode)
             continue;
         }
         /* a backslash escape */
-        size_t bl = p->line, bc = p->col;
-        if (p->pos + 1 >= p->len)
-            return fail_at(p, BS_ERR_SYNTAX, p->line, p->col + 1,
-                           "unterminated string (opened at %zu:%zu)",
-                           open_line, open_col);
-        unsigned char e = p->s[p->pos + 1];
-        unsigned char out = 0;
-        switch (e) {
-        case '"': out = '"'; break;
-        case '\\': out = '\\'; break;
-        case '/': out = '/'; break;
-        case 'b': out = '\b'; break;
-        case 'f': out = '\f'; break;
-        case 'n': out = '\n'; break;
-        case 'r': out = '\r'; break;
-        case 't': out = '\t'; break;
-        case 'u': break;
-        default:
-            if (e == '\'')
-                return fail_at(p, BS_ERR_SYNTAX, bl, bc,
-                               "invalid escape \\' in a string (a single "
-                               "quote needs no escape)");
-            if (e > 0x20 && e < 0x7F)
-                return fail_at(p, BS_ERR_SYNTAX, bl, bc,
-                               "invalid escape \\%c in a string (valid: \\\" "
-                               "\\\\ \\/ \\b \\f \\n \\r \\t and \\u with four hex digits)",
-                               (char)e);
-            if (e == 0)
-                return fail_at(p, BS_ERR_SYNTAX, bl, bc + 1,
-                               "unexpected NUL byte (0x00) in the input "
-                               "(is the file binary, or UTF-16 encoded?)");
-            return fail_at(p, BS_ERR_SYNTAX, bl, bc,
-                           "invalid escape in a string: a backslash followed "
-                           "by byte 0x%02x",
-                           (unsigned)e);
-        }
-        if (e != 'u') {
-            if (decode && arena_put(p, &out, 1))
-                return -1;
-            advance(p, 2);
-            continue;
-        }
-        unsigned v = 0;
-        int h = read_hex4(p, p->pos + 2, &v);
-        if (h < 0)
-            return fail_at(p, BS_ERR_SYNTAX, p->line,
-                           p->col + (p->len - p->pos),
-                           "unterminated string (opened at %zu:%zu)",
-                           open_line, open_col);
-        if (h == 0)
-            return fail_at(p, BS_ERR_SYNTAX, bl, bc,
-                           "invalid \\u escape in a string: expected four hex "
-                           "digits after \\u");
-        size_t used = 6;
-        uint32_t cp = v;
-        if (v == 0)
-            return fail_at(p, BS_ERR_SYNTAX, bl, bc,
-                           "the escape \\u0000 (a NUL character) is not "
-                           "supported in strings");
-        if (v >= 0xDC00 && v <= 0xDFFF)
-            return fail_at(p, BS_ERR_SYNTAX, bl, bc,
-                           "invalid \\u escape in a string: \\u%04X is a lone "
-                           "low surrogate",
-                           v);
-        if (v >= 0xD800 && v <= 0xDBFF) {
-            size_t q = p->pos + 6;
-            unsigned lo = 0;
-            int ok = 0;
-            if (q >= p->len || (p->s[q] == '\\' && q + 1 >= p->len))
-                return fail_at(p, BS_ERR_SYNTAX, p->line,
-                               p->col + (p->len - p->pos),
-                               "unterminated string (opened at %zu:%zu)",
-                               open_line, open_col);
-            if (p->s[q] == '\\' && p->s[q + 1] == 'u') {
-                int h2 = read_hex4(p, q + 2, &lo);
-                if (h2 < 0)
-                    return fail_at(p, BS_ERR_SYNTAX, p->line,
-                                   p->col + (p->len - p->pos),
-                                   "unterminated string (opened at %zu:%zu)",
-                                   open_line, open_col);
-                ok = h2 > 0 && lo >= 0xDC00 && lo <= 0xDFFF;
-            }
-            if (!ok)
-                return fail_at(p, BS_ERR_SYNTAX, bl, bc,
-                               "invalid \\u escape in a string: \\u%04X is a "
-                               "high surrogate and must be followed by a low "
-                               "one (\\uDC00 to \\uDFFF)",
-                               v);
-            cp = 0x10000 + (((uint32_t)v - 0xD800) << 10) +
-                 ((uint32_t)lo - 0xDC00);
-            used = 12;
-        }
-        if (decode && arena_put_cp(p, cp))
+        if (parse_escape(p, decode, open_line, open_col))
             return -1;
-        advance(p, used);
     }
 }
 

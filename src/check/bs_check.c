@@ -288,38 +288,29 @@ static bs_status analyse_failure(bs_trace *t, const bs_numeric_item *items,
     return BS_OK;
 }
 
-bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
+/* The options with the method's defaults filled in, validated. */
+static bs_status resolve_opts(const bs_check_opts *opts, bs_check_opts *o, bs_error *err)
 {
-    bs_check_opts o = opts ? *opts : bs_check_defaults(BS_METHOD_CENTRAL);
-    bs_check_opts def = bs_check_defaults(o.method);
-    if (o.rtol < 0)
-        o.rtol = def.rtol;
-    if (o.atol < 0)
-        o.atol = def.atol;
-    if (o.sample == 0)
-        o.sample = def.sample;
-    bs_status vs = bs_check_validate_step(o.method, o.epsilon, err);
+    *o = opts ? *opts : bs_check_defaults(BS_METHOD_CENTRAL);
+    bs_check_opts def = bs_check_defaults(o->method);
+    if (o->rtol < 0)
+        o->rtol = def.rtol;
+    if (o->atol < 0)
+        o->atol = def.atol;
+    if (o->sample == 0)
+        o->sample = def.sample;
+    bs_status vs = bs_check_validate_step(o->method, o->epsilon, err);
     if (vs == BS_OK)
-        vs = bs_check_validate_tolerances(o.rtol, o.atol, err);
-    if (vs != BS_OK)
-        return vs;
-    t->opts = o;
-    t->n_elements = t->n_compared = t->n_failed = t->n_nonfinite = 0;
-    t->n_agree = t->n_disagree = t->n_unresolved = t->n_kink_ok = t->n_kink_bad = 0;
-    t->max_rel_error = 0.0;
-    t->worst_step = t->first_backward;
-    t->worst_index = 0;
-    t->sampled = 0;
-    bs_directions_free(t->directions);
-    t->directions = NULL;
-    if (o.directions > 0) {
-        bs_status ds = bs_directions_run(t, &o, o.directions, &t->directions, err);
-        t->directions_free = bs_directions_free;
-        if (ds != BS_OK)
-            return ds;
-    }
-    /* phase 1: choose the elements and compute their numerical values */
-    size_t total = 0;
+        vs = bs_check_validate_tolerances(o->rtol, o->atol, err);
+    return vs;
+}
+
+/* Phase 1: the per-element arrays of every backward step, and which elements
+ * are compared (all, a sample, or along directions); *total counts them. */
+static bs_status choose_elements(bs_trace *t, const bs_check_opts *o, size_t *total,
+                                 bs_error *err)
+{
+    *total = 0;
     for (size_t si = t->first_backward; si < t->nsteps; si++) {
         bs_step *s = &t->steps[si];
         size_t count = s->rows * s->cols;
@@ -344,13 +335,20 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
             memset(s->compared, dm->elementwise, count);
             s->n_compared = dm->elementwise ? count : 0;
         } else {
-            s->n_compared = choose(s, si, &o, s->compared);
+            s->n_compared = choose(s, si, o, s->compared);
         }
-        total += s->n_compared;
+        *total += s->n_compared;
     }
+    return BS_OK;
+}
+
+/* The work list of the numerical check: one item per compared element, in
+ * step order, *count of them; NULL when out of memory.  The caller frees it. */
+static bs_numeric_item *list_items(const bs_trace *t, size_t total, size_t *count)
+{
     bs_numeric_item *items = malloc(sizeof *items * (total ? total : 1));
     if (!items)
-        return nomem(err);
+        return NULL;
     size_t n = 0;
     for (size_t si = t->first_backward; si < t->nsteps; si++) {
         const bs_step *s = &t->steps[si];
@@ -362,97 +360,92 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
                 n++;
             }
     }
-    bs_numeric_speed speed = {o.plain, o.threads};
-    bs_status st = bs_numeric_run(t->net, t->fw, o.method, o.epsilon, &speed, items, n,
-                                  o.progress, o.progress_ctx, err);
-    if (st != BS_OK) {
-        free(items);
-        return st;
-    }
-    /* phase 2: the verdict, element by element; a disagreement stands only
-     * where the numerical derivative settles as h shrinks (item_settles),
-     * else the numerical side is what cannot be trusted: unresolved */
-    bs_numeric *probe = NULL;
-    n = 0;
-    for (size_t si = t->first_backward; si < t->nsteps; si++) {
-        bs_step *s = &t->steps[si];
-        size_t count = s->rows * s->cols;
-        if (s->n_compared < count && !bs_directions_find(t->directions, si))
-            t->sampled = 1;
-        s->n_failed = s->n_nonfinite = 0;
-        s->n_agree = s->n_disagree = s->n_unresolved = s->n_kink_ok = s->n_kink_bad = 0;
-        s->max_rel_error = s->max_abs_error = 0.0;
-        s->worst = 0;
-        for (size_t d = 0; d < count; d++) {
-            s->numeric[d] = NAN;
-            s->numeric_error[d] = NAN;
-            s->left[d] = s->right[d] = NAN;
-            s->verdict[d] = BS_V_NONE;
-            if (!s->compared[d])
-                continue;
-            const bs_numeric_item *it = &items[n++];
-            double nv = it->value, a = s->value[d];
-            s->numeric[d] = nv;
-            s->numeric_error[d] = it->error;
-            if (it->kink) {
-                s->left[d] = it->left;
-                s->right[d] = it->right;
-            }
-            bs_verdict v = bs_check_judge(a, it, &o);
-            if (v == BS_V_DISAGREE) {
-                if (!probe && bs_numeric_create(t->net, t->fw, &probe, err) != BS_OK) {
-                    free(items);
-                    return err ? err->status : BS_ERR_NOMEM;
-                }
-                v = bs_check_verdict(t, probe, a, it, &o);
-            }
-            s->verdict[d] = (unsigned char)v;
-            if (!isfinite(a) || !isfinite(nv))
-                s->n_nonfinite++;
-            switch (v) {
-            case BS_V_AGREE: s->n_agree++; break;
-            case BS_V_DISAGREE: s->n_disagree++; break;
-            case BS_V_UNRESOLVED: s->n_unresolved++; break;
-            case BS_V_KINK_OK: s->n_kink_ok++; break;
-            default: s->n_kink_bad++; break;
-            }
-            if (bs_check_fails(v, &o))
-                s->n_failed++;
-            if (it->kink || !isfinite(a) || !isfinite(nv))
-                continue;
-            double rel = bs_rel_error(a, nv), abs_e = fabs(a - nv);
-            if (rel > s->max_rel_error) {
-                s->max_rel_error = rel;
-                s->worst = d;
-            }
-            if (abs_e > s->max_abs_error)
-                s->max_abs_error = abs_e;
+    *count = n;
+    return items;
+}
+
+/* Phase 2 for step si: the verdict, element by element, from the items
+ * starting at *n (advanced past them), and the step's counts added to the
+ * trace's.  A disagreement stands only where the numerical derivative
+ * settles as h shrinks (item_settles), else the numerical side is what
+ * cannot be trusted: unresolved.  *probe is created when first needed. */
+static bs_status judge_step(bs_trace *t, size_t si, const bs_numeric_item *items, size_t *n,
+                            const bs_check_opts *o, bs_numeric **probe, bs_error *err)
+{
+    bs_step *s = &t->steps[si];
+    size_t count = s->rows * s->cols;
+    if (s->n_compared < count && !bs_directions_find(t->directions, si))
+        t->sampled = 1;
+    s->n_failed = s->n_nonfinite = 0;
+    s->n_agree = s->n_disagree = s->n_unresolved = s->n_kink_ok = s->n_kink_bad = 0;
+    s->max_rel_error = s->max_abs_error = 0.0;
+    s->worst = 0;
+    for (size_t d = 0; d < count; d++) {
+        s->numeric[d] = NAN;
+        s->numeric_error[d] = NAN;
+        s->left[d] = s->right[d] = NAN;
+        s->verdict[d] = BS_V_NONE;
+        if (!s->compared[d])
+            continue;
+        const bs_numeric_item *it = &items[(*n)++];
+        double nv = it->value, a = s->value[d];
+        s->numeric[d] = nv;
+        s->numeric_error[d] = it->error;
+        if (it->kink) {
+            s->left[d] = it->left;
+            s->right[d] = it->right;
         }
-        /* as for the whole check: something verified, nothing unresolved */
-        s->passed = s->n_failed == 0 && s->n_unresolved == 0 && s->n_agree + s->n_kink_ok > 0;
-        t->n_elements += count;
-        t->n_compared += s->n_compared;
-        t->n_failed += s->n_failed;
-        t->n_nonfinite += s->n_nonfinite;
-        t->n_agree += s->n_agree;
-        t->n_disagree += s->n_disagree;
-        t->n_unresolved += s->n_unresolved;
-        t->n_kink_ok += s->n_kink_ok;
-        t->n_kink_bad += s->n_kink_bad;
-        if (s->max_rel_error > t->max_rel_error) {
-            t->max_rel_error = s->max_rel_error;
-            t->worst_step = si;
-            t->worst_index = s->worst;
+        bs_verdict v = bs_check_judge(a, it, o);
+        if (v == BS_V_DISAGREE) {
+            if (!*probe && bs_numeric_create(t->net, t->fw, probe, err) != BS_OK)
+                return err ? err->status : BS_ERR_NOMEM;
+            v = bs_check_verdict(t, *probe, a, it, o);
         }
+        s->verdict[d] = (unsigned char)v;
+        if (!isfinite(a) || !isfinite(nv))
+            s->n_nonfinite++;
+        switch (v) {
+        case BS_V_AGREE: s->n_agree++; break;
+        case BS_V_DISAGREE: s->n_disagree++; break;
+        case BS_V_UNRESOLVED: s->n_unresolved++; break;
+        case BS_V_KINK_OK: s->n_kink_ok++; break;
+        default: s->n_kink_bad++; break;
+        }
+        if (bs_check_fails(v, o))
+            s->n_failed++;
+        if (it->kink || !isfinite(a) || !isfinite(nv))
+            continue;
+        double rel = bs_rel_error(a, nv), abs_e = fabs(a - nv);
+        if (rel > s->max_rel_error) {
+            s->max_rel_error = rel;
+            s->worst = d;
+        }
+        if (abs_e > s->max_abs_error)
+            s->max_abs_error = abs_e;
     }
-    bs_numeric_free(probe);
-    st = analyse_failure(t, items, &o, err);
-    free(items);
-    if (st != BS_OK)
-        return st;
-    t->checked = 1;
-    /* the verdict of the check (docs/numerics.md, "The verdict of a check"):
-     * a pass needs something verified and nothing unresolved */
+    /* as for the whole check: something verified, nothing unresolved */
+    s->passed = s->n_failed == 0 && s->n_unresolved == 0 && s->n_agree + s->n_kink_ok > 0;
+    t->n_elements += count;
+    t->n_compared += s->n_compared;
+    t->n_failed += s->n_failed;
+    t->n_nonfinite += s->n_nonfinite;
+    t->n_agree += s->n_agree;
+    t->n_disagree += s->n_disagree;
+    t->n_unresolved += s->n_unresolved;
+    t->n_kink_ok += s->n_kink_ok;
+    t->n_kink_bad += s->n_kink_bad;
+    if (s->max_rel_error > t->max_rel_error) {
+        t->max_rel_error = s->max_rel_error;
+        t->worst_step = si;
+        t->worst_index = s->worst;
+    }
+    return BS_OK;
+}
+
+/* The verdict of the check (docs/numerics.md, "The verdict of a check"): a
+ * pass needs something verified and nothing unresolved. */
+static void decide(bs_trace *t)
+{
     size_t dir_unresolved = 0;
     t->n_verified = t->n_agree + t->n_kink_ok;
     if (t->directions)
@@ -467,5 +460,49 @@ bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
                  (t->directions && t->directions->n_failed > 0);
     t->unverified = !failed && (t->n_verified == 0 || t->n_unresolved > 0 || dir_unresolved > 0);
     t->passed = !failed && !t->unverified;
+}
+
+bs_status bs_trace_check(bs_trace *t, const bs_check_opts *opts, bs_error *err)
+{
+    bs_check_opts o;
+    bs_status st = resolve_opts(opts, &o, err);
+    if (st != BS_OK)
+        return st;
+    t->opts = o;
+    t->n_elements = t->n_compared = t->n_failed = t->n_nonfinite = 0;
+    t->n_agree = t->n_disagree = t->n_unresolved = t->n_kink_ok = t->n_kink_bad = 0;
+    t->max_rel_error = 0.0;
+    t->worst_step = t->first_backward;
+    t->worst_index = 0;
+    t->sampled = 0;
+    bs_directions_free(t->directions);
+    t->directions = NULL;
+    if (o.directions > 0) {
+        st = bs_directions_run(t, &o, o.directions, &t->directions, err);
+        t->directions_free = bs_directions_free;
+        if (st != BS_OK)
+            return st;
+    }
+    size_t total, listed;
+    if ((st = choose_elements(t, &o, &total, err)) != BS_OK)
+        return st;
+    bs_numeric_item *items = list_items(t, total, &listed);
+    if (!items)
+        return nomem(err);
+    bs_numeric_speed speed = {o.plain, o.threads};
+    st = bs_numeric_run(t->net, t->fw, o.method, o.epsilon, &speed, items, listed, o.progress,
+                        o.progress_ctx, err);
+    bs_numeric *probe = NULL;
+    size_t n = 0;
+    for (size_t si = t->first_backward; st == BS_OK && si < t->nsteps; si++)
+        st = judge_step(t, si, items, &n, &o, &probe, err);
+    bs_numeric_free(probe);
+    if (st == BS_OK)
+        st = analyse_failure(t, items, &o, err);
+    free(items);
+    if (st != BS_OK)
+        return st;
+    t->checked = 1;
+    decide(t);
     return BS_OK;
 }

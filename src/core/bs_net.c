@@ -888,17 +888,10 @@ static bs_status read_claims(const cJSON *v, bs_net *net, bs_error *err)
     return BS_OK;
 }
 
-static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
-                       bs_error *err)
+/* The spec's name, description, convention, batch reduction and λ. */
+static bs_status read_header(const cJSON *root, bs_net *net, bs_error *err)
 {
     bs_status st;
-    if (!cJSON_IsObject(root))
-        return bs_error_set(err, BS_ERR_SPEC, NULL,
-                            "expected a spec object {\"layers\": [...], ...}, got %s",
-                            type_name(root));
-    if ((st = check_keys(root, "", top_keys, err)) != BS_OK)
-        return st;
-
     const cJSON *v;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "name"))) {
         if (!cJSON_IsString(v))
@@ -934,8 +927,14 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
                                 cJSON_IsNumber(v) ? " below 0" : "");
         net->l2 = v->valuedouble;
     }
+    return BS_OK;
+}
 
-    /* layers */
+/* "layers": the sizes n_0 … n_L, and the per-layer arrays sized by them. */
+static bs_status read_layers(const cJSON *root, const bs_limits *lim, bs_net *net,
+                             bs_error *err)
+{
+    bs_status st;
     const cJSON *layers = cJSON_GetObjectItemCaseSensitive(root, "layers");
     if (!layers)
         return bs_error_set(err, BS_ERR_SPEC, "layers",
@@ -970,8 +969,15 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
         if ((st = get_count(e, p, 1, (double)BS_MAX_LAYER_SIZE, &net->n[l], err)))
             return st;
     }
+    return BS_OK;
+}
 
-    /* activations */
+/* "activations": one name for all layers or one per layer; only the output
+ * layer may be softmax-like, and not over a single unit. */
+static bs_status read_activations(const cJSON *root, bs_net *net, bs_error *err)
+{
+    bs_status st;
+    size_t idx = 0, l;
     const cJSON *acts = cJSON_GetObjectItemCaseSensitive(root, "activations");
     if (!acts)
         return bs_error_set(err, BS_ERR_SPEC, "activations",
@@ -1024,8 +1030,14 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
                             "%s over a single output is the constant 1; use sigmoid for "
                             "one output, or give the output layer at least 2 units",
                             net->act[net->L]->name);
+    return BS_OK;
+}
 
-    /* loss */
+/* "loss", and that the output activation suits it. */
+static bs_status read_loss(const cJSON *root, bs_net *net, bs_error *err)
+{
+    bs_status st;
+    size_t idx = 0;
     const cJSON *loss = cJSON_GetObjectItemCaseSensitive(root, "loss");
     if (!loss)
         return bs_error_set(err, BS_ERR_SPEC, "loss",
@@ -1047,8 +1059,16 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
                             "sigmoid or softmax",
                             net->loss->name, out->name);
     net->fused = bs_fused_find(out, net->loss);
+    return BS_OK;
+}
 
-    /* the batch: x, or random_batch */
+/* The batch: "x" and "y" (or "labels"), or "random_batch"; the memory limit
+ * is checked once the batch size is known, before the large allocations. */
+static bs_status read_batch(const cJSON *root, const bs_limits *lim, bs_net *net,
+                            bs_error *err)
+{
+    bs_status st;
+    size_t l;
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(root, "x");
     const cJSON *rb = cJSON_GetObjectItemCaseSensitive(root, "random_batch");
     const cJSON *y = cJSON_GetObjectItemCaseSensitive(root, "y");
@@ -1126,7 +1146,25 @@ static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
     }
     if ((st = check_targets(net, err)))
         return st;
+    return BS_OK;
+}
 
+static bs_status build(const cJSON *root, const bs_limits *lim, bs_net *net,
+                       bs_error *err)
+{
+    bs_status st;
+    if (!cJSON_IsObject(root))
+        return bs_error_set(err, BS_ERR_SPEC, NULL,
+                            "expected a spec object {\"layers\": [...], ...}, got %s",
+                            type_name(root));
+    if ((st = check_keys(root, "", top_keys, err)) != BS_OK)
+        return st;
+    if ((st = read_header(root, net, err)) || (st = read_layers(root, lim, net, err)) ||
+        (st = read_activations(root, net, err)) || (st = read_loss(root, net, err)) ||
+        (st = read_batch(root, lim, net, err)))
+        return st;
+
+    const cJSON *v;
     if ((v = cJSON_GetObjectItemCaseSensitive(root, "init")) &&
         (st = read_init(v, net, err)))
         return st;
