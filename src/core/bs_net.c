@@ -493,6 +493,116 @@ static void draw_param(const bs_net *net, size_t stream, double *v, size_t count
     }
 }
 
+/* Every key of "params" names W1 … WL or b1 … bL (or is a comment). */
+static bs_status check_param_keys(const cJSON *params, const bs_net *net, bs_error *err)
+{
+    for (const cJSON *c = params->child; c; c = c->next) {
+        const char *k = c->string;
+        char p[400], q[256];
+        bs_error_quote(q, sizeof q, k);
+        snprintf(p, sizeof p, "params.%s", q);
+        if (is_comment_key(k))
+            continue;
+        int ok = 0;
+        if ((k[0] == 'W' || k[0] == 'b') && k[1] >= '1' && k[1] <= '9') {
+            char *end;
+            unsigned long l = strtoul(k + 1, &end, 10);
+            if (*end == '\0') {
+                if (l >= 1 && l <= net->L)
+                    ok = 1;
+                else
+                    return bs_error_set(err, BS_ERR_SPEC, p,
+                                        "there is no layer %lu: the network has "
+                                        "%zu layer%s (W1 … W%zu, b1 … b%zu)",
+                                        l, net->L, net->L == 1 ? "" : "s",
+                                        net->L, net->L);
+            }
+        }
+        if (!ok)
+            return bs_error_set(err, BS_ERR_SPEC, p,
+                                "unknown parameter \"%s\" (expected W1 … W%zu "
+                                "and b1 … b%zu)",
+                                q, net->L, net->L);
+    }
+    return BS_OK;
+}
+
+/* W[l] from its value w at path p, in the spec's convention, stored as
+ * n_{l−1}×n_l. */
+static bs_status read_weight(const cJSON *w, const char *p, bs_net *net, size_t l,
+                             bs_error *err)
+{
+    size_t in = net->n[l - 1], out = net->n[l];
+    size_t r, c;
+    double *m;
+    bs_status st = read_matrix(w, p, &r, &c, &m, err);
+    if (st != BS_OK)
+        return st;
+    size_t er = net->convention == BS_ROW ? in : out;
+    size_t ec = net->convention == BS_ROW ? out : in;
+    if (r != er || c != ec) {
+        free(m);
+        if (net->convention == BS_ROW)
+            return bs_error_set(err, BS_ERR_SPEC, p,
+                                "expected %zu×%zu (row convention: %zu inputs × "
+                                "%zu outputs), got %zu×%zu",
+                                er, ec, in, out, r, c);
+        return bs_error_set(err, BS_ERR_SPEC, p,
+                            "expected %zu×%zu (column convention: %zu outputs × "
+                            "%zu inputs), got %zu×%zu",
+                            er, ec, out, in, r, c);
+    }
+    for (size_t i = 0; i < in; i++)
+        for (size_t j = 0; j < out; j++)
+            net->W[l][i * out + j] =
+                net->convention == BS_ROW ? m[i * out + j] : m[j * in + i];
+    free(m);
+    return BS_OK;
+}
+
+/* b[l] from its value bv at path p: a list of n_l numbers, or a 1×n_l
+ * (row) or n_l×1 (column) matrix. */
+static bs_status read_bias(const cJSON *bv, const char *p, bs_net *net, size_t l,
+                           bs_error *err)
+{
+    size_t out = net->n[l];
+    size_t len = 0;
+    double *m = NULL;
+    bs_status st;
+    if (cJSON_IsArray(bv) && cJSON_IsArray(bv->child)) {
+        size_t r, c;
+        st = read_matrix(bv, p, &r, &c, &m, err);
+        if (st != BS_OK)
+            return st;
+        size_t er = net->convention == BS_ROW ? 1 : out;
+        size_t ec = net->convention == BS_ROW ? out : 1;
+        if (r != er || c != ec) {
+            free(m);
+            return bs_error_set(err, BS_ERR_SPEC, p,
+                                "expected %zu numbers (a list, or a %zu×%zu "
+                                "matrix in the %s convention), got %zu×%zu",
+                                out, er, ec,
+                                net->convention == BS_ROW ? "row" : "column",
+                                r, c);
+        }
+        len = out;
+    } else {
+        st = read_vector(bv, p, &len, &m, err);
+        if (st != BS_OK)
+            return st;
+        if (len != out) {
+            free(m);
+            return bs_error_set(err, BS_ERR_SPEC, p,
+                                "expected %zu numbers (one per unit of layer "
+                                "%zu), got %zu",
+                                out, l, len);
+        }
+    }
+    memcpy(net->b[l], m, sizeof(double) * out);
+    free(m);
+    return BS_OK;
+}
+
 static bs_status read_params(const cJSON *params, bs_net *net, bs_error *err)
 {
     if (params && !cJSON_IsObject(params))
@@ -500,34 +610,9 @@ static bs_status read_params(const cJSON *params, bs_net *net, bs_error *err)
                             "expected an object like {\"W1\": [[...]], \"b1\": [...]}, got %s",
                             type_name(params));
     if (params) {
-        for (const cJSON *c = params->child; c; c = c->next) {
-            const char *k = c->string;
-            char p[400], q[256];
-            bs_error_quote(q, sizeof q, k);
-            snprintf(p, sizeof p, "params.%s", q);
-            if (is_comment_key(k))
-                continue;
-            int ok = 0;
-            if ((k[0] == 'W' || k[0] == 'b') && k[1] >= '1' && k[1] <= '9') {
-                char *end;
-                unsigned long l = strtoul(k + 1, &end, 10);
-                if (*end == '\0') {
-                    if (l >= 1 && l <= net->L)
-                        ok = 1;
-                    else
-                        return bs_error_set(err, BS_ERR_SPEC, p,
-                                            "there is no layer %lu: the network has "
-                                            "%zu layer%s (W1 … W%zu, b1 … b%zu)",
-                                            l, net->L, net->L == 1 ? "" : "s",
-                                            net->L, net->L);
-                }
-            }
-            if (!ok)
-                return bs_error_set(err, BS_ERR_SPEC, p,
-                                    "unknown parameter \"%s\" (expected W1 … W%zu "
-                                    "and b1 … b%zu)",
-                                    q, net->L, net->L);
-        }
+        bs_status st = check_param_keys(params, net, err);
+        if (st != BS_OK)
+            return st;
     }
     int need_init = 0;
     for (size_t l = 1; l <= net->L; l++) {
@@ -541,30 +626,9 @@ static bs_status read_params(const cJSON *params, bs_net *net, bs_error *err)
         if (!net->W[l] || !net->b[l])
             return bs_error_set(err, BS_ERR_NOMEM, p, "out of memory");
         if (w) {
-            size_t r, c;
-            double *m;
-            bs_status st = read_matrix(w, p, &r, &c, &m, err);
+            bs_status st = read_weight(w, p, net, l, err);
             if (st != BS_OK)
                 return st;
-            size_t er = net->convention == BS_ROW ? in : out;
-            size_t ec = net->convention == BS_ROW ? out : in;
-            if (r != er || c != ec) {
-                free(m);
-                if (net->convention == BS_ROW)
-                    return bs_error_set(err, BS_ERR_SPEC, p,
-                                        "expected %zu×%zu (row convention: %zu inputs × "
-                                        "%zu outputs), got %zu×%zu",
-                                        er, ec, in, out, r, c);
-                return bs_error_set(err, BS_ERR_SPEC, p,
-                                    "expected %zu×%zu (column convention: %zu outputs × "
-                                    "%zu inputs), got %zu×%zu",
-                                    er, ec, out, in, r, c);
-            }
-            for (size_t i = 0; i < in; i++)
-                for (size_t j = 0; j < out; j++)
-                    net->W[l][i * out + j] =
-                        net->convention == BS_ROW ? m[i * out + j] : m[j * in + i];
-            free(m);
             net->W_origin[l] = BS_GIVEN;
         } else {
             net->W_origin[l] = BS_DRAWN;
@@ -574,40 +638,9 @@ static bs_status read_params(const cJSON *params, bs_net *net, bs_error *err)
         snprintf(p, sizeof p, "params.%s", key);
         const cJSON *bv = params ? cJSON_GetObjectItemCaseSensitive(params, key) : NULL;
         if (bv) {
-            size_t len = 0;
-            double *m = NULL;
-            bs_status st;
-            if (cJSON_IsArray(bv) && cJSON_IsArray(bv->child)) {
-                size_t r, c;
-                st = read_matrix(bv, p, &r, &c, &m, err);
-                if (st != BS_OK)
-                    return st;
-                size_t er = net->convention == BS_ROW ? 1 : out;
-                size_t ec = net->convention == BS_ROW ? out : 1;
-                if (r != er || c != ec) {
-                    free(m);
-                    return bs_error_set(err, BS_ERR_SPEC, p,
-                                        "expected %zu numbers (a list, or a %zu×%zu "
-                                        "matrix in the %s convention), got %zu×%zu",
-                                        out, er, ec,
-                                        net->convention == BS_ROW ? "row" : "column",
-                                        r, c);
-                }
-                len = out;
-            } else {
-                st = read_vector(bv, p, &len, &m, err);
-                if (st != BS_OK)
-                    return st;
-                if (len != out) {
-                    free(m);
-                    return bs_error_set(err, BS_ERR_SPEC, p,
-                                        "expected %zu numbers (one per unit of layer "
-                                        "%zu), got %zu",
-                                        out, l, len);
-                }
-            }
-            memcpy(net->b[l], m, sizeof(double) * out);
-            free(m);
+            bs_status st = read_bias(bv, p, net, l, err);
+            if (st != BS_OK)
+                return st;
             net->b_origin[l] = BS_GIVEN;
         } else {
             net->b_origin[l] = BS_DRAWN;
