@@ -733,6 +733,81 @@ static int comparable_shape(const bs_net *net, const bs_step *st, size_t rows, s
 }
 
 /* Records and answers one try at the current question. */
+/* Judges answer a to step st (named `name`) into at: right, a mistake of
+ * the catalogue (cs holds bs_compare_answer's diagnosis), unexplained, or
+ * the wrong shape.  Returns -1, having said why, when the answer could not
+ * be checked (it does not count as a try). */
+static int judge(const bs_quiz *q, const bs_step *st, const char *name, const bs_answer *a,
+                 attempt *at, bs_compare_step *cs, bs_sink *s)
+{
+    const bs_trace *t = q->t;
+    int same = a->rows == st->rows && a->cols == st->cols;
+    if (comparable_shape(t->net, st, a->rows, a->cols)) {
+        bs_compare_opts co = bs_compare_defaults();
+        co.rtol = q->o.tolerance;
+        co.notation = (int)q->o.notation;
+        bs_error err;
+        bs_error_clear(&err);
+        bs_status rc = bs_compare_answer(t, name, a->v, a->rows, a->cols, &co, cs, &err);
+        if (rc != BS_OK && rc != BS_ERR_SPEC) {
+            char msg[700];
+            bs_error_format(&err, msg, sizeof msg);
+            bs_sink_printf(s, "could not check the answer: %s (it did not count as a try)\n",
+                           msg);
+            return -1;
+        }
+        if (rc == BS_OK && cs->status == BS_CMP_AGREES)
+            at->right = 1;
+        else if (rc == BS_OK && cs->mistake >= 0)
+            at->kind = cs->mistake;
+        else
+            at->kind = same ? Q_UNEXPLAINED : Q_SHAPE;
+    } else {
+        at->kind = Q_SHAPE;
+    }
+    return 0;
+}
+
+/* The verdict on a wrong answer whose shape is right or explained: which
+ * elements are wrong (same shape), or how the shape differs, and the
+ * mistake that explains it when there is one. */
+static void say_wrong(const bs_quiz *q, const item *it, const bs_step *st, const attempt *at,
+                      const bs_compare_step *cs, const char *want, int same, bs_sink *s)
+{
+    bs_sink_puts(s, "✗ not right");
+    if (same) {
+        bs_sink_printf(s, ": %zu of %zu element%s wrong:", at->n_wrong, st->rows * st->cols,
+                       st->rows * st->cols == 1 ? "" : "s");
+        size_t listed = 0;
+        for (size_t k = 0; k < st->rows * st->cols; k++) {
+            if (close_enough(at->a.v[k], st->value[k], q->o.tolerance))
+                continue;
+            if (listed == 8) {
+                bs_sink_puts(s, " …");
+                break;
+            }
+            bs_sink_printf(s, " [%zu,%zu]", k / st->cols + 1, k % st->cols + 1);
+            listed++;
+        }
+    } else if (at->kind == BS_MISTAKE_TRANSPOSE) {
+        bs_sink_printf(s, ": your answer is %zu×%zu, transposed; %s is %zu×%zu (%s)",
+                       at->a.rows, at->a.cols, it->name, st->rows, st->cols, want);
+    } else {
+        bs_sink_printf(s, ": your answer is %zu×%zu, %s is %zu×%zu (%s)", at->a.rows,
+                       at->a.cols, it->name, st->rows, st->cols, want);
+    }
+    bs_sink_puts(s, "\n");
+    if (at->kind == Q_UNEXPLAINED && cs->reference_nonfinite)
+        bs_sink_printf(s, "  the value of %s is not finite: no answer is right here "
+                          "(skip shows it)\n",
+                       it->name);
+    else if (at->kind == Q_UNEXPLAINED)
+        bs_sink_puts(s, "  no mistake of the catalogue reproduces these numbers\n");
+    else
+        bs_sink_printf(s, "  mistake: %s: %s\n", kind_name(at->kind),
+                       at->diagnosis ? at->diagnosis : "");
+}
+
 static void try_answer(bs_quiz *q, const char *line, bs_answer *a, bs_sink *s)
 {
     const bs_trace *t = q->t;
@@ -760,29 +835,8 @@ static void try_answer(bs_quiz *q, const char *line, bs_answer *a, bs_sink *s)
     memset(&cs, 0, sizeof cs);
     cs.mistake = -1;
     int same = a->rows == st->rows && a->cols == st->cols;
-    if (comparable_shape(t->net, st, a->rows, a->cols)) {
-        bs_compare_opts co = bs_compare_defaults();
-        co.rtol = q->o.tolerance;
-        co.notation = (int)q->o.notation;
-        bs_error err;
-        bs_error_clear(&err);
-        bs_status rc = bs_compare_answer(t, it->name, a->v, a->rows, a->cols, &co, &cs, &err);
-        if (rc != BS_OK && rc != BS_ERR_SPEC) {
-            char msg[700];
-            bs_error_format(&err, msg, sizeof msg);
-            bs_sink_printf(s, "could not check the answer: %s (it did not count as a try)\n",
-                           msg);
-            return;
-        }
-        if (rc == BS_OK && cs.status == BS_CMP_AGREES)
-            at.right = 1;
-        else if (rc == BS_OK && cs.mistake >= 0)
-            at.kind = cs.mistake;
-        else
-            at.kind = same ? Q_UNEXPLAINED : Q_SHAPE;
-    } else {
-        at.kind = Q_SHAPE;
-    }
+    if (judge(q, st, it->name, a, &at, &cs, s))
+        return;
     if (!at.right && same)
         for (size_t k = 0; k < st->rows * st->cols; k++)
             at.n_wrong += !close_enough(a->v[k], st->value[k], q->o.tolerance);
@@ -822,42 +876,10 @@ static void try_answer(bs_quiz *q, const char *line, bs_answer *a, bs_sink *s)
         return;
     }
     tally(q, at.kind);
-    if (at.kind == Q_SHAPE) {
+    if (at.kind == Q_SHAPE)
         bs_sink_printf(s, "✗ wrong shape: %s\n", at.diagnosis ? at.diagnosis : "");
-    } else {
-        bs_sink_puts(s, "✗ not right");
-        if (same) {
-            bs_sink_printf(s, ": %zu of %zu element%s wrong:", at.n_wrong, st->rows * st->cols,
-                           st->rows * st->cols == 1 ? "" : "s");
-            size_t listed = 0;
-            for (size_t k = 0; k < st->rows * st->cols; k++) {
-                if (close_enough(at.a.v[k], st->value[k], q->o.tolerance))
-                    continue;
-                if (listed == 8) {
-                    bs_sink_puts(s, " …");
-                    break;
-                }
-                bs_sink_printf(s, " [%zu,%zu]", k / st->cols + 1, k % st->cols + 1);
-                listed++;
-            }
-        } else if (at.kind == BS_MISTAKE_TRANSPOSE) {
-            bs_sink_printf(s, ": your answer is %zu×%zu, transposed; %s is %zu×%zu (%s)",
-                           at.a.rows, at.a.cols, it->name, st->rows, st->cols, want);
-        } else {
-            bs_sink_printf(s, ": your answer is %zu×%zu, %s is %zu×%zu (%s)", at.a.rows,
-                           at.a.cols, it->name, st->rows, st->cols, want);
-        }
-        bs_sink_puts(s, "\n");
-        if (at.kind == Q_UNEXPLAINED && cs.reference_nonfinite)
-            bs_sink_printf(s, "  the value of %s is not finite: no answer is right here "
-                              "(skip shows it)\n",
-                           it->name);
-        else if (at.kind == Q_UNEXPLAINED)
-            bs_sink_puts(s, "  no mistake of the catalogue reproduces these numbers\n");
-        else
-            bs_sink_printf(s, "  mistake: %s: %s\n", kind_name(at.kind),
-                           at.diagnosis ? at.diagnosis : "");
-    }
+    else
+        say_wrong(q, it, st, &at, &cs, want, same, s);
     size_t left = (size_t)q->o.tries > it->natt ? (size_t)q->o.tries - it->natt : 0;
     if (left > 0) {
         bs_sink_printf(s, "  try again: %zu %s left (hint shows the formula, why explains it)\n",
