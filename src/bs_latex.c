@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bs_render_common.h"
+#include "bs_typeset.h"
 
 /* ------------------------------------------------------------------ names */
 
@@ -472,146 +473,68 @@ void bs_factor_latex(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notat
 
 /* ------------------------------------------------------------- expansions */
 
-/* where a line of an aligned expansion may break */
-typedef struct layout {
-    int aligned;     /* 1: lines joined by \\ and aligned on & */
-    size_t per_line; /* terms per line when aligned (0: no breaks) */
-} layout;
-
-static void plus(bs_sink *s, const layout *lo, size_t k)
+/* the loss derivative from its operands (bs_typeset.c walks the rest) */
+static void latex_loss(bs_sink *s, bs_loss_form form, const char *a, const char *ao,
+                       const char *b, int scaled)
 {
-    if (lo->aligned && lo->per_line && k > 0 && k % lo->per_line == 0)
-        bs_sink_puts(s, " \\\\ &\\quad + ");
-    else
-        bs_sink_puts(s, " + ");
-}
-
-static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                  int values, int precision, const layout *lo)
-{
-    size_t idx[BS_TERMS_SHOWN_MAX];
-    size_t m = bs_terms_shown(e, idx);
-    for (size_t i = 0; i < m; i++) {
-        size_t k = idx[i];
-        if (i > 0)
-            plus(s, lo, i);
-        if (k == BS_NONE) {
-            bs_sink_puts(s, "\\cdots");
-            continue;
-        }
-        const bs_term *t = &e->terms[k];
-        for (size_t f = 0; f < t->n; f++) {
-            if (f > 0)
-                bs_sink_puts(s, values ? " \\times " : " \\cdot ");
-            if (values)
-                number_op(s, t->f[f].value, precision, f > 0 || t->n > 1 || k > 0);
-            else
-                bs_factor_latex(s, &t->f[f], net, nt);
-        }
-    }
-    if (e->has_l2) {
-        plus(s, lo, m);
-        if (values) {
-            bs_number_latex(s, e->lambda * 2.0, precision);
-            bs_sink_puts(s, " \\times ");
-            number_op(s, e->w.value, precision, 1);
-        } else {
-            bs_sink_puts(s, "2\\lambda \\cdot ");
-            bs_factor_latex(s, &e->w, net, nt);
-        }
-    }
-}
-
-/* ŷ − y, or the loss derivative, in symbols or numbers */
-static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                    int values, int precision)
-{
-    bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
-    if (values) {
-        bs_number_latex(&yh, e->yhat.value, precision);
-        number_op(&y, e->y.value, precision, 1);
-    } else {
-        bs_factor_latex(&yh, &e->yhat, net, nt);
-        bs_factor_latex(&y, &e->y, net, nt);
-    }
-    const char *a = yh.buf ? yh.buf : "?", *b = y.buf ? y.buf : "?";
-    switch (bs_expansion_loss_form(e, net)) {
+    switch (form) {
     case BS_FORM_DIFFERENCE:
-        bs_sink_printf(s, e->show_scale ? "(%s - %s)" : "%s - %s", a, b);
+        bs_sink_printf(s, scaled ? "(%s - %s)" : "%s - %s", a, b);
         break;
-    case BS_FORM_BCE: {
-        const char *an = a;
-        bs_sink pa = bs_sink_buffer();
-        if (values) {
-            number_op(&pa, e->yhat.value, precision, 1);
-            if (pa.buf)
-                an = pa.buf;
-        }
-        bs_sink_printf(s, "\\frac{%s - %s}{%s\\,(1 - %s)}", a, b, a, an);
-        bs_sink_free_buffer(&pa);
+    case BS_FORM_BCE:
+        bs_sink_printf(s, "\\frac{%s - %s}{%s\\,(1 - %s)}", a, b, a, ao);
         break;
-    }
     default:
-        bs_sink_printf(s, "%s-\\frac{%s}{%s}%s", e->show_scale ? "\\left(" : "", b, a,
-                       e->show_scale ? "\\right)" : "");
+        bs_sink_printf(s, "%s-\\frac{%s}{%s}%s", scaled ? "\\left(" : "", b, a,
+                       scaled ? "\\right)" : "");
         break;
     }
-    bs_sink_free_buffer(&yh);
-    bs_sink_free_buffer(&y);
 }
 
-static void expansion(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                      int precision, const layout *lo)
+/* in an aligned layout the symbols and the numbers start rows aligned on & */
+static void latex_equals(bs_sink *s, int which, const bs_layout *lo)
 {
-    if (nt == BS_NOTATION_CODE) {
-        bs_factor_latex(s, &e->self, net, nt);
-    } else {
-        bs_factor self = e->self;
-        self.kind = BS_FAC_VAR;
-        bs_sink_puts(s, "\\frac{\\partial L}{\\partial ");
-        bs_factor_latex(s, &self, net, nt == BS_NOTATION_PARTIAL ? nt : BS_NOTATION_G);
-        bs_sink_puts(s, "}");
-    }
-    int trivial = bs_expansion_trivial(e);
-    int empty = e->kind == BS_EXP_SUM && e->nterms == 0 && !e->has_l2;
-    for (int values = 0; values < (trivial || empty ? 1 : 2); values++) {
-        if (lo->aligned)
-            bs_sink_puts(s, values ? " \\\\ &= " : " &= ");
-        else
-            bs_sink_puts(s, " = ");
-        if (empty) {
-            bs_sink_puts(s, "0");
-            continue;
-        }
-        if (e->show_scale) {
-            if (values) {
-                bs_number_latex(s, e->scale, precision);
-                bs_sink_puts(s, " \\times ");
-            } else {
-                bs_sink_puts(s, "\\frac{1}{B} \\cdot ");
-            }
-        }
-        if (e->kind == BS_EXP_SUM)
-            terms(s, e, net, nt, values, precision, lo);
-        else
-            special(s, e, net, nt, values, precision);
-    }
-    bs_sink_puts(s, " = ");
-    bs_number_latex(s, e->total, precision);
+    if (lo->rows && which == 0)
+        bs_sink_puts(s, " &= ");
+    else if (lo->rows && which == 1)
+        bs_sink_puts(s, " \\\\ &= ");
+    else
+        bs_sink_puts(s, " = ");
 }
+
+static const bs_emitter latex_emitter = {
+    .tok = {
+        [BS_TOK_PLUS] = " + ",
+        [BS_TOK_BREAK] = " \\\\ &\\quad",
+        [BS_TOK_ELLIPSIS] = "\\cdots",
+        [BS_TOK_DOT] = " \\cdot ",
+        [BS_TOK_TIMES] = " \\times ",
+        [BS_TOK_TWO_LAMBDA] = "2\\lambda \\cdot ",
+        [BS_TOK_INV_B] = "\\frac{1}{B} \\cdot ",
+        [BS_TOK_GRAD_OPEN] = "\\frac{\\partial L}{\\partial ",
+        [BS_TOK_GRAD_CLOSE] = "}",
+        [BS_TOK_ZERO] = "0",
+    },
+    .factor = bs_factor_latex,
+    .number = number_op,
+    .loss = latex_loss,
+    .equals = latex_equals,
+    .self_partial = 1,
+    .empty_zero = 1,
+};
 
 void bs_expansion_latex(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                         int precision)
 {
-    layout lo = {0, 0};
-    expansion(s, e, net, nt, precision, &lo);
+    bs_layout lo = {0, {0, 0}, 1};
+    bs_typeset_expansion(s, &latex_emitter, e, net, nt, precision, &lo);
 }
 
 void bs_expansion_latex_aligned(bs_sink *s, const bs_expansion *e, const bs_net *net,
                                 bs_notation nt, int precision, size_t per_line)
 {
-    layout lo = {1, per_line};
-    expansion(s, e, net, nt, precision, &lo);
+    bs_layout lo = {1, {per_line, per_line}, 1};
+    bs_typeset_expansion(s, &latex_emitter, e, net, nt, precision, &lo);
 }
 
 /* ------------------------------------------------------- Unicode and prose */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bs_render_common.h"
+#include "bs_typeset.h"
 
 /* ŷ as an italic y (U+1D466) with a combining circumflex, so that it
  * matches the italic y beside it (a precomposed ŷ stays upright) */
@@ -523,114 +524,74 @@ static void num_paren(bs_sink *s, double v, int prec, int paren)
  * row, indented under the right-hand side. */
 #define ROW_BREAK "</mtd></mtr><mtr><mtd></mtd><mtd><mspace width=\"1.2em\"></mspace>"
 
-/* the terms (symbols when values == 0, numbers otherwise); with brk > 0 a
- * new row of the table starts after every brk terms */
-static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                  int values, int prec, size_t brk)
+/* the loss derivative from its operands (bs_typeset.c walks the rest); ŷ
+ * is bracketed wherever it is a negative number */
+static void mathml_loss(bs_sink *s, bs_loss_form form, const char *a, const char *ao,
+                        const char *b, int scaled)
 {
-    size_t idx[BS_TERMS_SHOWN_MAX];
-    size_t m = bs_terms_shown(e, idx);
-    for (size_t i = 0; i < m; i++) {
-        size_t k = idx[i];
-        if (i > 0) {
-            if (brk && i % brk == 0)
-                bs_sink_puts(s, ROW_BREAK);
-            mo(s, "+");
-        }
-        if (k == BS_NONE) {
-            mo(s, "…");
-            continue;
-        }
-        const bs_term *t = &e->terms[k];
-        for (size_t f = 0; f < t->n; f++) {
-            if (f > 0)
-                mo(s, values ? "×" : "⋅");
-            if (values)
-                num_paren(s, t->f[f].value, prec, f > 0 || t->n > 1 || k > 0);
-            else
-                bs_factor_mathml(s, &t->f[f], net, nt);
-        }
-    }
-    if (e->has_l2) {
-        if (brk && m > 0 && m % brk == 0)
-            bs_sink_puts(s, ROW_BREAK);
-        mo(s, "+");
-        if (values) {
-            bs_number_mathml(s, e->lambda * 2.0, prec);
-            mo(s, "×");
-            num_paren(s, e->w.value, prec, 1);
-        } else {
-            bs_sink_puts(s, "<mn>2</mn><mi>λ</mi><mo>⋅</mo>");
-            bs_factor_mathml(s, &e->w, net, nt);
-        }
-    }
-}
-
-/* ŷ − y, or the loss derivative, in symbols or numbers */
-static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                    int values, int prec)
-{
-    bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
-    if (values) {
-        num_paren(&yh, e->yhat.value, prec, 1);
-        num_paren(&y, e->y.value, prec, 1);
-    } else {
-        bs_factor_mathml(&yh, &e->yhat, net, nt);
-        bs_factor_mathml(&y, &e->y, net, nt);
-    }
-    const char *a = held(s, &yh), *b = held(s, &y);
-    switch (bs_expansion_loss_form(e, net)) {
+    (void)a;
+    (void)scaled;
+    switch (form) {
     case BS_FORM_DIFFERENCE:
-        bs_sink_printf(s, "<mrow><mo stretchy=\"false\">(</mo>%s<mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow>", a, b);
+        bs_sink_printf(s, "<mrow><mo stretchy=\"false\">(</mo>%s<mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow>", ao, b);
         break;
     case BS_FORM_BCE:
         bs_sink_printf(s, "<mfrac><mrow>%s<mo>−</mo>%s</mrow><mrow>%s<mo>&#x2062;</mo>"
                           "<mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow></mrow></mfrac>",
-                       a, b, a, a);
+                       ao, b, ao, ao);
         break;
     default:
-        bs_sink_printf(s, "<mrow><mo>−</mo><mfrac>%s%s</mfrac></mrow>", b, a);
+        bs_sink_printf(s, "<mrow><mo>−</mo><mfrac>%s%s</mfrac></mrow>", b, ao);
         break;
     }
-    bs_sink_free_buffer(&yh);
-    bs_sink_free_buffer(&y);
 }
 
-/* one right-hand side: the symbols (values 0) or the numbers (values 1) */
-static void rhs(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                int values, int precision, size_t brk)
+/* an expansion is a row of a table: the element, then the right-hand
+ * sides, each on a row of its own when lo->rows */
+static void mathml_begin(bs_sink *s, const bs_layout *lo)
 {
-    if (e->show_scale) {
-        if (values) {
-            bs_number_mathml(s, e->scale, precision);
-            mo(s, "×");
-        } else {
-            bs_sink_puts(s, "<mfrac><mn>1</mn><mi>B</mi></mfrac><mo>⋅</mo>");
-        }
-    }
-    if (e->kind == BS_EXP_SUM)
-        terms(s, e, net, nt, values, precision, brk);
-    else
-        special(s, e, net, nt, values, precision);
+    bs_sink_puts(s, lo->first ? "<mtr><mtd>" : "<mtr class=\"gap\"><mtd>");
 }
+
+static void mathml_equals(bs_sink *s, int which, const bs_layout *lo)
+{
+    if (which == 0)
+        bs_sink_puts(s, "</mtd><mtd>");
+    else if (lo->rows)
+        bs_sink_puts(s, "</mtd></mtr><mtr><mtd></mtd><mtd>");
+    mo(s, "=");
+}
+
+static void mathml_end(bs_sink *s, const bs_layout *lo)
+{
+    (void)lo;
+    bs_sink_puts(s, "</mtd></mtr>");
+}
+
+static const bs_emitter mathml_emitter = {
+    .tok = {
+        [BS_TOK_PLUS] = "<mo>+</mo>",
+        [BS_TOK_BREAK] = ROW_BREAK,
+        [BS_TOK_ELLIPSIS] = "<mo>…</mo>",
+        [BS_TOK_DOT] = "<mo>⋅</mo>",
+        [BS_TOK_TIMES] = "<mo>×</mo>",
+        [BS_TOK_TWO_LAMBDA] = "<mn>2</mn><mi>λ</mi><mo>⋅</mo>",
+        [BS_TOK_INV_B] = "<mfrac><mn>1</mn><mi>B</mi></mfrac><mo>⋅</mo>",
+        [BS_TOK_GRAD_OPEN] = "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>",
+        [BS_TOK_GRAD_CLOSE] = "</mrow></mfrac>",
+        [BS_TOK_ZERO] = "<mn>0</mn>",
+    },
+    .factor = bs_factor_mathml,
+    .number = num_paren,
+    .loss = mathml_loss,
+    .equals = mathml_equals,
+    .begin = mathml_begin,
+    .end = mathml_end,
+};
 
 void bs_expansion_rows_mathml(bs_sink *s, const bs_expansion *e, const bs_net *net,
                               bs_notation nt, int precision, int first)
 {
-    bs_sink lhs = bs_sink_buffer();
-    if (nt == BS_NOTATION_CODE) {
-        bs_factor_mathml(&lhs, &e->self, net, nt);
-    } else {
-        bs_factor self = e->self;
-        self.kind = BS_FAC_VAR;
-        bs_sink_puts(&lhs, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
-        bs_factor_mathml(&lhs, &self, net, BS_NOTATION_G);
-        bs_sink_puts(&lhs, "</mrow></mfrac>");
-    }
-    const char *l = held(s, &lhs);
-    const char *tr = first ? "<mtr>" : "<mtr class=\"gap\">";
-    /* a single factor needs no line of numbers before its value */
-    int trivial = bs_expansion_trivial(e);
     /* short ones on one line, long ones on three, aligned on their = signs */
     size_t factors = 0;
     for (size_t k = 0; k < e->nterms; k++)
@@ -638,27 +599,11 @@ void bs_expansion_rows_mathml(bs_sink *s, const bs_expansion *e, const bs_net *n
     int fraction = e->kind == BS_EXP_LOSS &&
                    bs_expansion_loss_form(e, net) != BS_FORM_DIFFERENCE;
     int one_line = !e->show_scale &&
-                   (trivial || (e->kind == BS_EXP_SUM && factors <= 2 && !e->has_l2) ||
+                   (bs_expansion_trivial(e) ||
+                    (e->kind == BS_EXP_SUM && factors <= 2 && !e->has_l2) ||
                     (e->kind != BS_EXP_SUM && !fraction));
-    if (one_line) {
-        bs_sink_printf(s, "%s<mtd>%s</mtd><mtd>", tr, l);
-        for (int values = 0; values < (trivial ? 1 : 2); values++) {
-            mo(s, "=");
-            rhs(s, e, net, nt, values, precision, 0);
-        }
-        mo(s, "=");
-        bs_number_mathml(s, e->total, precision);
-        bs_sink_puts(s, "</mtd></mtr>");
-    } else {
-        bs_sink_printf(s, "%s<mtd>%s</mtd><mtd><mo>=</mo>", tr, l);
-        rhs(s, e, net, nt, 0, precision, 5);
-        bs_sink_puts(s, "</mtd></mtr><mtr><mtd></mtd><mtd><mo>=</mo>");
-        rhs(s, e, net, nt, 1, precision, 3);
-        bs_sink_puts(s, "</mtd></mtr><mtr><mtd></mtd><mtd><mo>=</mo>");
-        bs_number_mathml(s, e->total, precision);
-        bs_sink_puts(s, "</mtd></mtr>");
-    }
-    bs_sink_free_buffer(&lhs);
+    bs_layout lo = {!one_line, {one_line ? 0 : 5, one_line ? 0 : 3}, first};
+    bs_typeset_expansion(s, &mathml_emitter, e, net, nt, precision, &lo);
 }
 
 void bs_expansion_mathml(bs_sink *s, const bs_expansion *e, const bs_net *net,

@@ -10,6 +10,7 @@
 #include "bs_net.h"
 #include "bs_terms.h"
 #include "bs_trace.h"
+#include "bs_typeset.h"
 #include "suites.h"
 
 #ifndef BS_SPECS_DIR

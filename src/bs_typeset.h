@@ -1,0 +1,92 @@
+/* bs_typeset.h — one typesetting walk over the formula data, three emitters.
+ *
+ * The term-by-term expansions of bs_terms.h (and the element symbols in
+ * them) are walked here once; what each output format writes for the
+ * pieces of the walk — a plus sign, a product's dot, a number, the
+ * brackets of a loss derivative — comes from an emitter (bs_emitter).  The
+ * Unicode text emitter lives here; the LaTeX one in bs_latex.c and the
+ * MathML one in bs_mathml.c.  A new construct is written once, as a step of
+ * the walk, plus its tokens in each emitter.
+ */
+#ifndef BS_TYPESET_H
+#define BS_TYPESET_H
+
+#include <stddef.h>
+
+#include "bs_formula.h"
+#include "bs_sink.h"
+#include "bs_terms.h"
+
+/* The fixed pieces of a term line, each a string the emitter writes as is. */
+typedef enum bs_tok {
+    BS_TOK_PLUS,       /* + between terms: " + " */
+    BS_TOK_BREAK,      /* a line break before a + in a layout with rows */
+    BS_TOK_ELLIPSIS,   /* the terms left out of a long sum: "…" */
+    BS_TOK_DOT,        /* the product of two symbols: " · " */
+    BS_TOK_TIMES,      /* the product of two numbers: " × " */
+    BS_TOK_TWO_LAMBDA, /* the penalty's factor before W, with its dot: "2λ · " */
+    BS_TOK_INV_B,      /* the batch mean before the sum, with its dot: "(1/B) · " */
+    BS_TOK_GRAD_OPEN,  /* before an element's name in ∂L/∂(element): "∂L/∂" */
+    BS_TOK_GRAD_CLOSE, /* after it: "" in text, closing the fraction elsewhere */
+    BS_TOK_ZERO,       /* an empty sum (used when the emitter sets empty_zero) */
+    BS_TOK_COUNT
+} bs_tok;
+
+/* Where a term line goes: on one line, or on rows (one for the symbols, one
+ * for the numbers), breaking a sum after every brk[0] symbol terms and every
+ * brk[1] number terms (0: no breaks). */
+typedef struct bs_layout {
+    int rows;      /* 1: symbols, numbers and value on rows of their own */
+    size_t brk[2]; /* terms per row of the symbols and of the numbers */
+    int first;     /* 1 for the first expansion of a table (MathML spacing) */
+} bs_layout;
+
+/* One output format: the tokens and the few pieces whose arrangement is the
+ * format's own.  Every function pointer is required unless said otherwise. */
+typedef struct bs_emitter {
+    const char *tok[BS_TOK_COUNT];
+    /* writes an element's symbol (a_2[2], g_1[3z], …) in a notation */
+    void (*factor)(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt);
+    /* writes a number; paren: bracket it when it is negative */
+    void (*number)(bs_sink *s, double v, int precision, int paren);
+    /* writes a loss derivative of a form from its operands: a is ŷ, ao is ŷ
+     * as an operand (bracketed when a negative number), b is y as an
+     * operand; scaled: the factor 1/B stands before it */
+    void (*loss)(bs_sink *s, bs_loss_form form, const char *a, const char *ao,
+                 const char *b, int scaled);
+    /* writes the = before the symbols (which 0), the numbers (1) or the value (2) */
+    void (*equals)(bs_sink *s, int which, const bs_layout *lo);
+    /* optional: write around a whole expansion (a table row in MathML) */
+    void (*begin)(bs_sink *s, const bs_layout *lo);
+    void (*end)(bs_sink *s, const bs_layout *lo);
+    int self_partial; /* 1: the left side keeps partial notation (x for a[0]) */
+    int empty_zero;   /* 1: an empty sum is written as BS_TOK_ZERO, once */
+} bs_emitter;
+
+/* The Unicode text emitter (bs_expansion_text's). */
+extern const bs_emitter bs_emitter_text;
+
+/* Writes a whole expansion with an emitter: its element, = the symbols,
+ * = the numbers (left out when the expansion is a single factor), = the
+ * value.  Sums of more than 6 terms are shortened to the first 3, the
+ * ellipsis and the last (bs_terms_shown). */
+void bs_typeset_expansion(bs_sink *s, const bs_emitter *em, const bs_expansion *e,
+                          const bs_net *net, bs_notation nt, int precision,
+                          const bs_layout *lo);
+
+/* Writes a factor's symbol as Unicode text in a notation: a_2[2], a_2[2,3]
+ * (unit 2 of a[2] in example 3), W_{2,1}[3], g_1[3z], g_h'(z_1[2]), ŷ_1, or
+ * in code notation a2[3,2], W3[2,1], dz3[1,1], sigmoid'(z2[1,1]); 1-based. */
+void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt);
+
+/* Writes the whole expansion on one line as Unicode text:
+ * "∂L/∂W_{2,1}[3] = a_2[2] · g_1[3z] = 0.581893 × (−0.411863) = −0.23966".
+ * The line of numbers is plain arithmetic a calculator can follow: negative
+ * numbers carry the operators' minus sign − and are bracketed after an
+ * operator and as factors of a product; the penalty term's number is 2λ
+ * itself ("2λ · W_{1,1}[2]" over "0.02 × (−0.35)").  Sums of more than 6
+ * terms are shortened to the first 3, "…", and the last. */
+void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
+                       bs_notation nt, int precision);
+
+#endif
