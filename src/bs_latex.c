@@ -87,21 +87,12 @@ static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const 
     }
 }
 
+static const bs_emitter latex_emitter;
+
 /* the activation symbol of a layer: g_{h}, \sigma, \mathtt{sigmoid} */
 static void act_name(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
 {
-    int out = layer == net->L;
-    switch (nt) {
-    case BS_NOTATION_PARTIAL:
-        bs_sink_puts(s, out ? "f" : "\\sigma");
-        break;
-    case BS_NOTATION_CODE:
-        tt(s, "mathtt", net->act[layer] ? net->act[layer]->name : "?");
-        break;
-    default:
-        bs_sink_puts(s, out ? "g_{o}" : "g_{h}");
-        break;
-    }
+    bs_typeset_act(s, &latex_emitter, net, layer, nt, 0);
 }
 
 void bs_step_name_latex(bs_sink *s, const bs_step *st, bs_notation nt)
@@ -376,99 +367,58 @@ int bs_expr_has_hdiv(const bs_expr *e)
 
 /* ---------------------------------------------------------------- factors */
 
-/* the index part of a code-notation name: [3,2] or [2] */
-static void code_index(bs_sink *s, const bs_factor *f)
+/* Unicode symbols of the walk in LaTeX */
+static const char *latex_ident(const char *base)
 {
-    if (f->qty == BS_Q_W)
-        bs_sink_printf(s, "[%zu,%zu]", f->r + 1, f->c + 1);
-    else if (f->ex != BS_NONE)
-        bs_sink_printf(s, "[%zu,%zu]", f->ex + 1, f->unit + 1);
-    else
-        bs_sink_printf(s, "[%zu]", f->unit + 1);
+    if (strcmp(base, "ŷ") == 0)
+        return "\\hat{y}";
+    if (strcmp(base, "σ") == 0)
+        return "\\sigma";
+    return base;
 }
 
-/* sym^{[inner](i)}_{j} or sym^{[inner]}_{p,q}; inner NULL for no layer */
-static void math_var(bs_sink *s, const bs_factor *f, const char *sym, const char *inner)
+/* base^{[inner](i)}_{j} or base^{[inner]}_{p,q} */
+static void latex_elem(bs_sink *s, const bs_elem *x)
 {
-    bs_sink_puts(s, sym);
-    if (inner || f->ex != BS_NONE) {
+    bs_sink_puts(s, latex_ident(x->base));
+    if (x->layered || x->ex != BS_NONE) {
         bs_sink_puts(s, "^{");
-        if (inner)
-            bs_sink_printf(s, "[%s]", inner);
-        if (f->ex != BS_NONE && f->qty != BS_Q_W)
-            bs_sink_printf(s, "(%zu)", f->ex + 1);
+        if (x->layered && x->letter)
+            bs_sink_printf(s, "[%zu%c]", x->layer, x->letter);
+        else if (x->layered)
+            bs_sink_printf(s, "[%zu]", x->layer);
+        if (x->ex != BS_NONE && !x->matrix)
+            bs_sink_printf(s, "(%zu)", x->ex + 1);
         bs_sink_puts(s, "}");
     }
-    if (f->qty == BS_Q_W)
-        bs_sink_printf(s, "_{%zu,%zu}", f->r + 1, f->c + 1);
+    if (x->matrix)
+        bs_sink_printf(s, "_{%zu,%zu}", x->r + 1, x->c + 1);
     else
-        bs_sink_printf(s, "_{%zu}", f->unit + 1);
+        bs_sink_printf(s, "_{%zu}", x->unit + 1);
+}
+
+static void latex_code(bs_sink *s, const char *name, const char *index)
+{
+    tt(s, "mathtt", name);
+    bs_sink_puts(s, index);
+}
+
+/* g_{h}, \sigma, \mathtt{sigmoid}, with ' for the derivative */
+static void latex_act(bs_sink *s, const char *base, const char *sub, int code, int prime)
+{
+    if (code)
+        tt(s, "mathtt", base);
+    else
+        bs_sink_puts(s, latex_ident(base));
+    if (sub)
+        bs_sink_printf(s, "_{%s}", sub);
+    if (prime)
+        bs_sink_puts(s, "'");
 }
 
 void bs_factor_latex(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt)
 {
-    char name[48], inner[24], sym[4];
-    int code = nt == BS_NOTATION_CODE;
-    switch (f->kind) {
-    case BS_FAC_VAR:
-        if (code) {
-            if (f->qty == BS_Q_Y || f->qty == BS_Q_YHAT)
-                tt(s, "mathtt", f->qty == BS_Q_Y ? "y" : "yhat");
-            else
-                var_name(s, f->qty, f->layer, nt);
-            code_index(s, f);
-            return;
-        }
-        if (f->qty == BS_Q_Y || f->qty == BS_Q_YHAT) {
-            math_var(s, f, f->qty == BS_Q_Y ? "y" : "\\hat{y}", NULL);
-            return;
-        }
-        if (f->qty == BS_Q_A && f->layer == 0 && nt == BS_NOTATION_PARTIAL) {
-            math_var(s, f, "x", NULL);
-            return;
-        }
-        snprintf(sym, sizeof sym, "%c", bs_qty_letter(f->qty));
-        snprintf(inner, sizeof inner, "%zu", f->layer);
-        math_var(s, f, sym, inner);
-        return;
-    case BS_FAC_GRAD:
-        if (code) {
-            bs_name_grad(name, sizeof name, f->qty, f->layer, nt);
-            tt(s, "mathtt", name);
-            code_index(s, f);
-            return;
-        }
-        if (nt == BS_NOTATION_PARTIAL) {
-            bs_factor v = *f;
-            v.kind = BS_FAC_VAR;
-            bs_sink_puts(s, "\\frac{\\partial L}{\\partial ");
-            bs_factor_latex(s, &v, net, nt);
-            bs_sink_puts(s, "}");
-            return;
-        }
-        snprintf(inner, sizeof inner, "%zu%c", f->layer, bs_qty_letter(f->qty));
-        math_var(s, f, "g", inner);
-        return;
-    case BS_FAC_DACT: {
-        bs_factor z = *f;
-        z.kind = BS_FAC_VAR;
-        act_name(s, net, f->layer, nt);
-        bs_sink_puts(s, "'(");
-        bs_factor_latex(s, &z, net, nt);
-        bs_sink_puts(s, ")");
-        return;
-    }
-    case BS_FAC_JSOFT: {
-        bs_factor a, z;
-        bs_factor_jsoft_parts(f, &a, &z);
-        bs_sink_puts(s, "\\frac{\\partial ");
-        bs_factor_latex(s, &a, net, nt);
-        bs_sink_puts(s, "}{\\partial ");
-        bs_factor_latex(s, &z, net, nt);
-        bs_sink_puts(s, "}");
-        return;
-    }
-    }
+    bs_typeset_factor(s, &latex_emitter, f, net, nt);
 }
 
 /* ------------------------------------------------------------- expansions */
@@ -514,8 +464,17 @@ static const bs_emitter latex_emitter = {
         [BS_TOK_GRAD_OPEN] = "\\frac{\\partial L}{\\partial ",
         [BS_TOK_GRAD_CLOSE] = "}",
         [BS_TOK_ZERO] = "0",
+        [BS_TOK_DACT_OPEN] = "",
+        [BS_TOK_DACT_CLOSE] = "",
+        [BS_TOK_CALL_OPEN] = "(",
+        [BS_TOK_CALL_CLOSE] = ")",
+        [BS_TOK_DFRAC_OPEN] = "\\frac{\\partial ",
+        [BS_TOK_DFRAC_MID] = "}{\\partial ",
+        [BS_TOK_DFRAC_CLOSE] = "}",
     },
-    .factor = bs_factor_latex,
+    .elem = latex_elem,
+    .code = latex_code,
+    .act = latex_act,
     .number = number_op,
     .loss = latex_loss,
     .equals = latex_equals,

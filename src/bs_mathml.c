@@ -178,26 +178,12 @@ void bs_name_grad_mathml(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
     grad_name(s, q, layer, nt, NULL);
 }
 
+static const bs_emitter mathml_emitter;
+
 /* g_h, g_o (with ′: g_h′), σ, f, or the activation's own name in code */
 static void act_name(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt, int prime)
 {
-    int out = layer == net->L;
-    const char *p = "<mo>′</mo>";
-    switch (nt) {
-    case BS_NOTATION_PARTIAL:
-        scripts(s, out ? "<mi>f</mi>" : "<mi>σ</mi>", NULL, prime ? p : NULL);
-        return;
-    case BS_NOTATION_CODE: {
-        bs_sink b = bs_sink_buffer();
-        mi_code(&b, net->act[layer]->name);
-        scripts(s, held(s, &b), NULL, prime ? p : NULL);
-        bs_sink_free_buffer(&b);
-        return;
-    }
-    default:
-        scripts(s, "<mi>g</mi>", out ? "<mi>o</mi>" : "<mi>h</mi>", prime ? p : NULL);
-        return;
-    }
+    bs_typeset_act(s, &mathml_emitter, net, layer, nt, prime);
 }
 
 void bs_dact_name_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
@@ -403,110 +389,64 @@ void bs_matrix_mathml(bs_sink *s, const double *v, const unsigned char *mask,
 
 /* ── factors and expansions ────────────────────────────────────────────── */
 
-/* the element part of a code-notation name: "[3,2]" or "[2]" */
-static void code_index(char *buf, size_t size, const bs_factor *f)
-{
-    if (f->qty == BS_Q_W)
-        snprintf(buf, size, "[%zu,%zu]", f->r + 1, f->c + 1);
-    else if (f->ex != BS_NONE)
-        snprintf(buf, size, "[%zu,%zu]", f->ex + 1, f->unit + 1);
-    else
-        snprintf(buf, size, "[%zu]", f->unit + 1);
-}
-
 /* the subscript of an element: "2,1" for W, the unit otherwise */
-static void elem_sub(bs_sink *s, const bs_factor *f)
+static void elem_sub(bs_sink *s, const bs_elem *x)
 {
-    if (f->qty == BS_Q_W)
+    if (x->matrix)
         bs_sink_printf(s, "<mrow><mn>%zu</mn><mo separator=\"true\">,</mo><mn>%zu</mn></mrow>",
-                       f->r + 1, f->c + 1);
+                       x->r + 1, x->c + 1);
     else
-        mn_size(s, f->unit + 1);
+        mn_size(s, x->unit + 1);
 }
 
-/* sym_{element}^{[layer letter, example]} */
-static void math_var(bs_sink *s, const bs_factor *f, const char *base, char letter)
+/* base_{element}^{[layer letter, example]}, or base_{unit}^{(example)}
+ * without a layer */
+static void mathml_elem(bs_sink *s, const bs_elem *x)
 {
-    bs_sink sub = bs_sink_buffer(), sup = bs_sink_buffer();
-    elem_sub(&sub, f);
-    bracket(&sup, f->layer, letter, f->qty == BS_Q_W ? BS_NONE : f->ex);
-    const char *a = held(s, &sub), *b = held(s, &sup);
-    scripts(s, base, a, b);
+    bs_sink base = bs_sink_buffer(), sub = bs_sink_buffer(), sup = bs_sink_buffer();
+    if (strcmp(x->base, "ŷ") == 0)
+        bs_sink_puts(&base, YHAT);
+    else
+        mi(&base, x->base);
+    elem_sub(&sub, x);
+    if (x->layered)
+        bracket(&sup, x->layer, x->letter, x->matrix ? BS_NONE : x->ex);
+    else if (x->ex != BS_NONE)
+        bs_sink_printf(&sup, "<mrow><mo stretchy=\"false\">(</mo><mn>%zu</mn><mo stretchy=\"false\">)</mo></mrow>",
+                       x->ex + 1);
+    const char *b = held(s, &base), *a = held(s, &sub), *c = sup.buf ? held(s, &sup) : NULL;
+    scripts(s, b, a, c);
+    bs_sink_free_buffer(&base);
     bs_sink_free_buffer(&sub);
     bs_sink_free_buffer(&sup);
 }
 
+static void mathml_code(bs_sink *s, const char *name, const char *index)
+{
+    bs_sink_puts(s, "<mi class=\"code\" mathvariant=\"normal\">");
+    bs_text_html(s, name);
+    bs_text_html(s, index);
+    bs_sink_puts(s, "</mi>");
+}
+
+/* g_h, σ, f, or a name in the code font; with ′ for the derivative */
+static void mathml_act(bs_sink *s, const char *base, const char *sub, int code, int prime)
+{
+    bs_sink b = bs_sink_buffer(), c = bs_sink_buffer();
+    if (code)
+        mi_code(&b, base);
+    else
+        mi(&b, base);
+    if (sub)
+        mi(&c, sub);
+    scripts(s, held(s, &b), sub ? held(s, &c) : NULL, prime ? "<mo>′</mo>" : NULL);
+    bs_sink_free_buffer(&b);
+    bs_sink_free_buffer(&c);
+}
+
 void bs_factor_mathml(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt)
 {
-    char name[48], idx[48], full[112];
-    int code = nt == BS_NOTATION_CODE;
-    switch (f->kind) {
-    case BS_FAC_VAR:
-        if (code) {
-            if (f->qty == BS_Q_YHAT || f->qty == BS_Q_Y)
-                snprintf(name, sizeof name, "%s", f->qty == BS_Q_Y ? "y" : "yhat");
-            else
-                bs_name_var(name, sizeof name, f->qty, f->layer, nt);
-            code_index(idx, sizeof idx, f);
-            snprintf(full, sizeof full, "%s%s", name, idx);
-            mi_code(s, full);
-            return;
-        }
-        if (f->qty == BS_Q_YHAT || f->qty == BS_Q_Y ||
-            (f->qty == BS_Q_A && f->layer == 0 && nt == BS_NOTATION_PARTIAL)) {
-            const char *base = f->qty == BS_Q_Y ? "<mi>y</mi>"
-                               : f->qty == BS_Q_YHAT ? YHAT
-                                                     : "<mi>x</mi>";
-            bs_sink sub = bs_sink_buffer();
-            mn_size(&sub, f->unit + 1);
-            char sup[160];
-            snprintf(sup, sizeof sup, "<mrow><mo stretchy=\"false\">(</mo><mn>%zu</mn><mo stretchy=\"false\">)</mo></mrow>",
-                     f->ex + 1);
-            scripts(s, base, held(s, &sub), f->ex != BS_NONE ? sup : NULL);
-            bs_sink_free_buffer(&sub);
-            return;
-        }
-        snprintf(name, sizeof name, "<mi>%c</mi>", bs_qty_letter(f->qty));
-        math_var(s, f, name, 0);
-        return;
-    case BS_FAC_GRAD:
-        if (code) {
-            bs_name_grad(name, sizeof name, f->qty, f->layer, nt);
-            code_index(idx, sizeof idx, f);
-            snprintf(full, sizeof full, "%s%s", name, idx);
-            mi_code(s, full);
-            return;
-        }
-        if (nt == BS_NOTATION_PARTIAL) {
-            bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
-            snprintf(name, sizeof name, "<mi>%c</mi>", bs_qty_letter(f->qty));
-            math_var(s, f, name, 0);
-            bs_sink_puts(s, "</mrow></mfrac>");
-            return;
-        }
-        math_var(s, f, "<mi>g</mi>", bs_qty_letter(f->qty));
-        return;
-    case BS_FAC_DACT: {
-        bs_factor z = *f;
-        z.kind = BS_FAC_VAR;
-        bs_sink_puts(s, "<mrow>");
-        act_name(s, net, f->layer, nt, 1);
-        bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
-        bs_factor_mathml(s, &z, net, nt);
-        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
-        return;
-    }
-    case BS_FAC_JSOFT: {
-        bs_factor a, z;
-        bs_factor_jsoft_parts(f, &a, &z);
-        bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi>");
-        bs_factor_mathml(s, &a, net, nt);
-        bs_sink_puts(s, "</mrow><mrow><mi>∂</mi>");
-        bs_factor_mathml(s, &z, net, nt);
-        bs_sink_puts(s, "</mrow></mfrac>");
-        return;
-    }
-    }
+    bs_typeset_factor(s, &mathml_emitter, f, net, nt);
 }
 
 /* a number, bracketed when negative */
@@ -580,8 +520,17 @@ static const bs_emitter mathml_emitter = {
         [BS_TOK_GRAD_OPEN] = "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>",
         [BS_TOK_GRAD_CLOSE] = "</mrow></mfrac>",
         [BS_TOK_ZERO] = "<mn>0</mn>",
+        [BS_TOK_DACT_OPEN] = "<mrow>",
+        [BS_TOK_DACT_CLOSE] = "</mrow>",
+        [BS_TOK_CALL_OPEN] = "<mrow><mo stretchy=\"false\">(</mo>",
+        [BS_TOK_CALL_CLOSE] = "<mo stretchy=\"false\">)</mo></mrow>",
+        [BS_TOK_DFRAC_OPEN] = "<mfrac><mrow><mi>∂</mi>",
+        [BS_TOK_DFRAC_MID] = "</mrow><mrow><mi>∂</mi>",
+        [BS_TOK_DFRAC_CLOSE] = "</mrow></mfrac>",
     },
-    .factor = bs_factor_mathml,
+    .elem = mathml_elem,
+    .code = mathml_code,
+    .act = mathml_act,
     .number = num_paren,
     .loss = mathml_loss,
     .equals = mathml_equals,

@@ -23,6 +23,117 @@ static const char *held(bs_sink *s, const bs_sink *b)
     return b->buf ? b->buf : "";
 }
 
+/* the element part of a code-notation name: "[3,2]" or "[2]" */
+static void code_index(char *buf, size_t size, const bs_factor *f)
+{
+    if (f->qty == BS_Q_W)
+        snprintf(buf, size, "[%zu,%zu]", f->r + 1, f->c + 1);
+    else if (f->ex != BS_NONE)
+        snprintf(buf, size, "[%zu,%zu]", f->ex + 1, f->unit + 1);
+    else
+        snprintf(buf, size, "[%zu]", f->unit + 1);
+}
+
+/* a factor's element as the emitters see it */
+static bs_elem elem_of(const bs_factor *f, const char *base, int layered, char letter)
+{
+    bs_elem x = {base, layered, f->layer, letter, f->qty == BS_Q_W, f->r, f->c,
+                 f->unit, f->ex};
+    return x;
+}
+
+void bs_typeset_act(bs_sink *s, const bs_emitter *em, const bs_net *net, size_t layer,
+                    bs_notation nt, int prime)
+{
+    int out = layer == net->L;
+    switch (nt) {
+    case BS_NOTATION_PARTIAL:
+        em->act(s, out ? "f" : "σ", NULL, 0, prime);
+        break;
+    case BS_NOTATION_CODE:
+        em->act(s, net->act[layer] ? net->act[layer]->name : "?", NULL, 1, prime);
+        break;
+    default:
+        em->act(s, "g", out ? "o" : "h", 0, prime);
+        break;
+    }
+}
+
+/* ∂L/∂(element): the left side of an expansion, and a gradient's element in
+ * partial notation */
+static void grad_of(bs_sink *s, const bs_emitter *em, const bs_factor *f, const bs_net *net,
+                    bs_notation nt)
+{
+    bs_factor v = *f;
+    v.kind = BS_FAC_VAR;
+    tok(s, em, BS_TOK_GRAD_OPEN);
+    bs_typeset_factor(s, em, &v, net,
+                      em->self_partial && nt == BS_NOTATION_PARTIAL ? nt : BS_NOTATION_G);
+    tok(s, em, BS_TOK_GRAD_CLOSE);
+}
+
+void bs_typeset_factor(bs_sink *s, const bs_emitter *em, const bs_factor *f,
+                       const bs_net *net, bs_notation nt)
+{
+    char name[48], index[48], letter[2] = {bs_qty_letter(f->qty), '\0'};
+    int code = nt == BS_NOTATION_CODE;
+    switch (f->kind) {
+    case BS_FAC_VAR: {
+        if (code) {
+            bs_name_var(name, sizeof name, f->qty, f->layer, nt);
+            code_index(index, sizeof index, f);
+            em->code(s, name, index);
+            return;
+        }
+        bs_elem x;
+        if (f->qty == BS_Q_Y || f->qty == BS_Q_YHAT)
+            x = elem_of(f, f->qty == BS_Q_Y ? "y" : "ŷ", 0, 0);
+        else if (f->qty == BS_Q_A && f->layer == 0 && nt == BS_NOTATION_PARTIAL)
+            x = elem_of(f, "x", 0, 0);
+        else
+            x = elem_of(f, letter, 1, 0);
+        em->elem(s, &x);
+        return;
+    }
+    case BS_FAC_GRAD: {
+        if (code) {
+            bs_name_grad(name, sizeof name, f->qty, f->layer, nt);
+            code_index(index, sizeof index, f);
+            em->code(s, name, index);
+            return;
+        }
+        if (nt == BS_NOTATION_PARTIAL) {
+            grad_of(s, em, f, net, nt);
+            return;
+        }
+        bs_elem x = elem_of(f, "g", 1, letter[0]);
+        em->elem(s, &x);
+        return;
+    }
+    case BS_FAC_DACT: {
+        bs_factor z = *f;
+        z.kind = BS_FAC_VAR;
+        tok(s, em, BS_TOK_DACT_OPEN);
+        bs_typeset_act(s, em, net, f->layer, nt, 1);
+        tok(s, em, BS_TOK_CALL_OPEN);
+        bs_typeset_factor(s, em, &z, net, nt);
+        tok(s, em, BS_TOK_CALL_CLOSE);
+        tok(s, em, BS_TOK_DACT_CLOSE);
+        return;
+    }
+    case BS_FAC_JSOFT: {
+        bs_factor a, z;
+        bs_factor_jsoft_parts(f, &a, &z);
+        tok(s, em, BS_TOK_DFRAC_OPEN);
+        bs_typeset_factor(s, em, &a, net, nt);
+        tok(s, em, BS_TOK_DFRAC_MID);
+        bs_typeset_factor(s, em, &z, net, nt);
+        tok(s, em, BS_TOK_DFRAC_CLOSE);
+        return;
+    }
+    }
+}
+
 /* the terms (symbols when values == 0, numbers otherwise); with brk > 0 a
  * line break comes before every brk-th plus sign */
 static void terms(bs_sink *s, const bs_emitter *em, const bs_expansion *e,
@@ -48,7 +159,7 @@ static void terms(bs_sink *s, const bs_emitter *em, const bs_expansion *e,
             if (values)
                 em->number(s, t->f[f].value, prec, f > 0 || t->n > 1 || k > 0);
             else
-                em->factor(s, &t->f[f], net, nt);
+                bs_typeset_factor(s, em, &t->f[f], net, nt);
         }
     }
     if (e->has_l2) {
@@ -62,7 +173,7 @@ static void terms(bs_sink *s, const bs_emitter *em, const bs_expansion *e,
             em->number(s, e->w.value, prec, 1);
         } else {
             tok(s, em, BS_TOK_TWO_LAMBDA);
-            em->factor(s, &e->w, net, nt);
+            bs_typeset_factor(s, em, &e->w, net, nt);
         }
     }
 }
@@ -77,9 +188,9 @@ static void special(bs_sink *s, const bs_emitter *em, const bs_expansion *e,
         em->number(&ao, e->yhat.value, prec, 1);
         em->number(&b, e->y.value, prec, 1);
     } else {
-        em->factor(&a, &e->yhat, net, nt);
-        em->factor(&ao, &e->yhat, net, nt);
-        em->factor(&b, &e->y, net, nt);
+        bs_typeset_factor(&a, em, &e->yhat, net, nt);
+        bs_typeset_factor(&ao, em, &e->yhat, net, nt);
+        bs_typeset_factor(&b, em, &e->y, net, nt);
     }
     em->loss(s, bs_expansion_loss_form(e, net), held(s, &a), held(s, &ao), held(s, &b),
              e->show_scale);
@@ -112,16 +223,10 @@ void bs_typeset_expansion(bs_sink *s, const bs_emitter *em, const bs_expansion *
 {
     if (em->begin)
         em->begin(s, lo);
-    if (nt == BS_NOTATION_CODE) {
-        em->factor(s, &e->self, net, nt);
-    } else {
-        bs_factor self = e->self;
-        self.kind = BS_FAC_VAR;
-        tok(s, em, BS_TOK_GRAD_OPEN);
-        em->factor(s, &self, net,
-                   em->self_partial && nt == BS_NOTATION_PARTIAL ? nt : BS_NOTATION_G);
-        tok(s, em, BS_TOK_GRAD_CLOSE);
-    }
+    if (nt == BS_NOTATION_CODE)
+        bs_typeset_factor(s, em, &e->self, net, nt);
+    else
+        grad_of(s, em, &e->self, net, nt);
     /* a single factor needs no line of numbers before its value */
     int trivial = bs_expansion_trivial(e);
     int empty = em->empty_zero && e->kind == BS_EXP_SUM && e->nterms == 0 && !e->has_l2;
@@ -140,101 +245,44 @@ void bs_typeset_expansion(bs_sink *s, const bs_emitter *em, const bs_expansion *
 
 /* ---------------------------------------------------------- Unicode text */
 
-/* the element part of a code-notation name: "[3,2]" or "[2]" */
-static void code_index(bs_sink *s, const bs_factor *f)
+/* "a_2[2]", "a_2[2,3]" (example 3), "W_{2,1}[3]", "g_1[3z]", "ŷ_1(3)" */
+static void text_elem(bs_sink *s, const bs_elem *x)
 {
-    if (f->qty == BS_Q_W) {
-        bs_sink_printf(s, "[%zu,%zu]", f->r + 1, f->c + 1);
+    if (!x->layered) {
+        if (x->ex != BS_NONE)
+            bs_sink_printf(s, "%s_%zu(%zu)", x->base, x->unit + 1, x->ex + 1);
+        else
+            bs_sink_printf(s, "%s_%zu", x->base, x->unit + 1);
         return;
     }
-    if (f->ex != BS_NONE)
-        bs_sink_printf(s, "[%zu,%zu]", f->ex + 1, f->unit + 1);
+    char inner[32];
+    if (x->letter)
+        snprintf(inner, sizeof inner, "%zu%c", x->layer, x->letter);
     else
-        bs_sink_printf(s, "[%zu]", f->unit + 1);
+        snprintf(inner, sizeof inner, "%zu", x->layer);
+    if (x->matrix)
+        bs_sink_printf(s, "%s_{%zu,%zu}[%s]", x->base, x->r + 1, x->c + 1, inner);
+    else if (x->ex != BS_NONE)
+        bs_sink_printf(s, "%s_%zu[%s,%zu]", x->base, x->unit + 1, inner, x->ex + 1);
+    else
+        bs_sink_printf(s, "%s_%zu[%s]", x->base, x->unit + 1, inner);
 }
 
-/* the element part of a g/partial name: "_2[2]", "_2[2,3]", "_{2,1}[3]" */
-static void math_var(bs_sink *s, const bs_factor *f, const char *sym, const char *inner)
+static void text_code(bs_sink *s, const char *name, const char *index)
 {
-    if (f->qty == BS_Q_W)
-        bs_sink_printf(s, "%s_{%zu,%zu}[%s]", sym, f->r + 1, f->c + 1, inner);
-    else if (f->ex != BS_NONE)
-        bs_sink_printf(s, "%s_%zu[%s,%zu]", sym, f->unit + 1, inner, f->ex + 1);
-    else
-        bs_sink_printf(s, "%s_%zu[%s]", sym, f->unit + 1, inner);
+    bs_sink_puts(s, name);
+    bs_sink_puts(s, index);
 }
 
-void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt)
+/* "g_h", "σ", "sigmoid", with ' for the derivative */
+static void text_act(bs_sink *s, const char *base, const char *sub, int code, int prime)
 {
-    char name[32], inner[24];
-    int code = nt == BS_NOTATION_CODE;
-    switch (f->kind) {
-    case BS_FAC_VAR:
-        if (f->qty == BS_Q_YHAT || f->qty == BS_Q_Y) {
-            const char *sym = f->qty == BS_Q_Y ? "y" : (code ? "yhat" : "ŷ");
-            if (code) {
-                bs_sink_puts(s, sym);
-                code_index(s, f);
-            } else if (f->ex != BS_NONE) {
-                bs_sink_printf(s, "%s_%zu(%zu)", sym, f->unit + 1, f->ex + 1);
-            } else {
-                bs_sink_printf(s, "%s_%zu", sym, f->unit + 1);
-            }
-            return;
-        }
-        if (code) {
-            bs_name_var(name, sizeof name, f->qty, f->layer, nt);
-            bs_sink_puts(s, name);
-            code_index(s, f);
-            return;
-        }
-        if (f->qty == BS_Q_A && f->layer == 0 && nt == BS_NOTATION_PARTIAL) {
-            if (f->ex != BS_NONE)
-                bs_sink_printf(s, "x_%zu(%zu)", f->unit + 1, f->ex + 1);
-            else
-                bs_sink_printf(s, "x_%zu", f->unit + 1);
-            return;
-        }
-        snprintf(name, sizeof name, "%c", bs_qty_letter(f->qty));
-        snprintf(inner, sizeof inner, "%zu", f->layer);
-        math_var(s, f, name, inner);
-        return;
-    case BS_FAC_GRAD:
-        if (code) {
-            bs_name_grad(name, sizeof name, f->qty, f->layer, nt);
-            bs_sink_puts(s, name);
-            code_index(s, f);
-            return;
-        }
-        if (nt == BS_NOTATION_PARTIAL) {
-            bs_sink_puts(s, "∂L/∂");
-            snprintf(name, sizeof name, "%c", bs_qty_letter(f->qty));
-            snprintf(inner, sizeof inner, "%zu", f->layer);
-            math_var(s, f, name, inner);
-            return;
-        }
-        snprintf(inner, sizeof inner, "%zu%c", f->layer, bs_qty_letter(f->qty));
-        math_var(s, f, "g", inner);
-        return;
-    case BS_FAC_DACT: {
-        bs_factor z = *f;
-        z.kind = BS_FAC_VAR;
-        bs_name_act(name, sizeof name, net, f->layer, nt);
-        bs_sink_printf(s, "%s'(", name);
-        bs_factor_text(s, &z, net, nt);
-        bs_sink_puts(s, ")");
-        return;
-    }
-    case BS_FAC_JSOFT: {
-        bs_factor a, z;
-        bs_factor_jsoft_parts(f, &a, &z);
-        bs_sink_puts(s, "∂");
-        bs_factor_text(s, &a, net, nt);
-        bs_sink_puts(s, "/∂");
-        bs_factor_text(s, &z, net, nt);
-        return;
-    }
-    }
+    (void)code;
+    bs_sink_puts(s, base);
+    if (sub)
+        bs_sink_printf(s, "_%s", sub);
+    if (prime)
+        bs_sink_puts(s, "'");
 }
 
 /* a number as an operand of the line of numbers (bs_fmt_operand) */
@@ -283,8 +331,17 @@ const bs_emitter bs_emitter_text = {
         [BS_TOK_GRAD_OPEN] = "∂L/∂",
         [BS_TOK_GRAD_CLOSE] = "",
         [BS_TOK_ZERO] = "0",
+        [BS_TOK_DACT_OPEN] = "",
+        [BS_TOK_DACT_CLOSE] = "",
+        [BS_TOK_CALL_OPEN] = "(",
+        [BS_TOK_CALL_CLOSE] = ")",
+        [BS_TOK_DFRAC_OPEN] = "∂",
+        [BS_TOK_DFRAC_MID] = "/∂",
+        [BS_TOK_DFRAC_CLOSE] = "",
     },
-    .factor = bs_factor_text,
+    .elem = text_elem,
+    .code = text_code,
+    .act = text_act,
     .number = text_number,
     .loss = text_loss,
     .equals = text_equals,
@@ -295,4 +352,9 @@ void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
 {
     bs_layout lo = {0, {0, 0}, 1};
     bs_typeset_expansion(s, &bs_emitter_text, e, net, nt, precision, &lo);
+}
+
+void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt)
+{
+    bs_typeset_factor(s, &bs_emitter_text, f, net, nt);
 }

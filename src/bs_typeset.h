@@ -29,6 +29,13 @@ typedef enum bs_tok {
     BS_TOK_GRAD_OPEN,  /* before an element's name in ∂L/∂(element): "∂L/∂" */
     BS_TOK_GRAD_CLOSE, /* after it: "" in text, closing the fraction elsewhere */
     BS_TOK_ZERO,       /* an empty sum (used when the emitter sets empty_zero) */
+    BS_TOK_DACT_OPEN,  /* before an activation derivative g_h'(z_1[2]): "" */
+    BS_TOK_DACT_CLOSE, /* after it: "" */
+    BS_TOK_CALL_OPEN,  /* the bracket of a function's argument: "(" */
+    BS_TOK_CALL_CLOSE, /* ")" */
+    BS_TOK_DFRAC_OPEN, /* a derivative ∂a/∂z: before a: "∂" */
+    BS_TOK_DFRAC_MID,  /* between a and z: "/∂" */
+    BS_TOK_DFRAC_CLOSE, /* after z: "" */
     BS_TOK_COUNT
 } bs_tok;
 
@@ -41,12 +48,32 @@ typedef struct bs_layout {
     int first;     /* 1 for the first expansion of a table (MathML spacing) */
 } bs_layout;
 
+/* A symbol as the walk hands it to an emitter: an element of a quantity
+ * (a_2[2], W_{2,1}[3], g_1[3z], ŷ_1(2)). */
+typedef struct bs_elem {
+    const char *base; /* the symbol in Unicode: "a", "W", "g", "ŷ", "y", "x" */
+    int layered;      /* 1: a layer bracket belongs to it: [2], [3z] */
+    size_t layer;
+    char letter;      /* a gradient's quantity letter in the bracket ([3z]), or 0 */
+    int matrix;       /* 1: a weight, indexed by r and c, never by example */
+    size_t r, c;      /* a weight's element (0-based) */
+    size_t unit;      /* otherwise the unit (0-based) */
+    size_t ex;        /* the example (0-based), or BS_NONE */
+} bs_elem;
+
 /* One output format: the tokens and the few pieces whose arrangement is the
  * format's own.  Every function pointer is required unless said otherwise. */
 typedef struct bs_emitter {
     const char *tok[BS_TOK_COUNT];
-    /* writes an element's symbol (a_2[2], g_1[3z], …) in a notation */
-    void (*factor)(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt);
+    /* writes an element's symbol with its subscripts and superscripts */
+    void (*elem)(bs_sink *s, const bs_elem *x);
+    /* writes a name of code notation ("dz2", "sigmoid") in the code font, then
+     * its index ("[3,2]", or "") */
+    void (*code)(bs_sink *s, const char *name, const char *index);
+    /* writes an activation's symbol: base (in Unicode, "g", "σ") with an
+     * optional subscript, or with code set a name in the code font; prime
+     * adds the derivative's prime */
+    void (*act)(bs_sink *s, const char *base, const char *sub, int code, int prime);
     /* writes a number; paren: bracket it when it is negative */
     void (*number)(bs_sink *s, double v, int precision, int paren);
     /* writes a loss derivative of a form from its operands: a is ŷ, ao is ŷ
@@ -73,6 +100,18 @@ extern const bs_emitter bs_emitter_text;
 void bs_typeset_expansion(bs_sink *s, const bs_emitter *em, const bs_expansion *e,
                           const bs_net *net, bs_notation nt, int precision,
                           const bs_layout *lo);
+
+/* Writes a factor's symbol (an element of a forward quantity or of a
+ * gradient, an activation derivative, a softmax Jacobian entry) with an
+ * emitter in a notation. */
+void bs_typeset_factor(bs_sink *s, const bs_emitter *em, const bs_factor *f,
+                       const bs_net *net, bs_notation nt);
+
+/* Writes the activation symbol of a layer with an emitter: g_h or g_o
+ * (handout 001), σ or f (handout 000), the activation's name (code); prime
+ * adds the derivative's prime. */
+void bs_typeset_act(bs_sink *s, const bs_emitter *em, const bs_net *net, size_t layer,
+                    bs_notation nt, int prime);
 
 /* Writes a factor's symbol as Unicode text in a notation: a_2[2], a_2[2,3]
  * (unit 2 of a[2] in example 3), W_{2,1}[3], g_1[3z], g_h'(z_1[2]), ŷ_1, or
