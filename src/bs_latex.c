@@ -34,71 +34,24 @@ static void tt(bs_sink *s, const char *font, const char *name)
     bs_sink_puts(s, "}");
 }
 
+static const bs_emitter latex_emitter;
+
 /* a forward quantity: z^{[2]}, x, \hat{y}, \mathtt{z2} */
 static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    if (nt == BS_NOTATION_CODE) {
-        char name[48];
-        bs_name_var(name, sizeof name, q, layer, nt);
-        tt(s, "mathtt", name);
-        return;
-    }
-    switch (q) {
-    case BS_Q_Y: bs_sink_puts(s, "y"); return;
-    case BS_Q_YHAT: bs_sink_puts(s, "\\hat{y}"); return;
-    case BS_Q_LOSS: bs_sink_puts(s, "L"); return;
-    case BS_Q_A:
-        if (layer == 0 && nt == BS_NOTATION_PARTIAL) {
-            bs_sink_puts(s, "x");
-            return;
-        }
-        break;
-    default: break;
-    }
-    bs_sink_printf(s, "%c^{[%zu]}", bs_qty_letter(q), layer);
+    bs_typeset_name(s, &latex_emitter, q, layer, nt, 0, NULL);
 }
 
-/* the gradient of L with respect to a quantity: g^{[2z]}, \frac{…}{…}, \mathtt{dz2};
- * sub, when given, is an index set on the quantity (Σ_i …_i) */
-static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const char *sub)
+/* the gradient of L with respect to a quantity: g^{[2z]}, \frac{…}{…}, \mathtt{dz2} */
+static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    if (q == BS_Q_LOSS) {
-        bs_sink_puts(s, "L");
-        return;
-    }
-    switch (nt) {
-    case BS_NOTATION_PARTIAL:
-        bs_sink_printf(s, "\\frac{\\partial L}{\\partial %c^{[%zu]}%s%s%s}", bs_qty_letter(q),
-                       layer, sub ? "_{" : "", sub ? sub : "", sub ? "}" : "");
-        break;
-    case BS_NOTATION_CODE: {
-        char name[48];
-        bs_name_grad(name, sizeof name, q, layer, nt);
-        tt(s, "mathtt", name);
-        if (sub)
-            bs_sink_printf(s, "_{%s}", sub);
-        break;
-    }
-    default:
-        bs_sink_printf(s, "g^{[%zu%c]}", layer, bs_qty_letter(q));
-        if (sub)
-            bs_sink_printf(s, "_{%s}", sub);
-        break;
-    }
-}
-
-static const bs_emitter latex_emitter;
-
-/* the activation symbol of a layer: g_{h}, \sigma, \mathtt{sigmoid} */
-static void act_name(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
-{
-    bs_typeset_act(s, &latex_emitter, net, layer, nt, 0);
+    bs_typeset_name(s, &latex_emitter, q, layer, nt, 1, NULL);
 }
 
 void bs_step_name_latex(bs_sink *s, const bs_step *st, bs_notation nt)
 {
     if (st->kind == BS_STEP_BACKWARD)
-        grad_name(s, st->qty, st->layer, nt, NULL);
+        grad_name(s, st->qty, st->layer, nt);
     else
         var_name(s, st->qty, st->layer, nt);
 }
@@ -248,114 +201,9 @@ void bs_matrix_latex_transposed(bs_sink *s, const double *v, size_t rows, size_t
 
 /* --------------------------------------------------------------- formulas */
 
-static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
-
-static void paren(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt, int p)
-{
-    int big = p && bs_expr_has_fraction(e, nt, 1);
-    if (p)
-        bs_sink_puts(s, big ? "\\left(" : "(");
-    expr(s, e, net, nt);
-    if (p)
-        bs_sink_puts(s, big ? "\\right)" : ")");
-}
-
-static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
-{
-    if (!e) {
-        bs_sink_puts(s, "?");
-        return;
-    }
-    switch (e->kind) {
-    case BS_X_VAR:
-        var_name(s, e->qty, e->layer, nt);
-        return;
-    case BS_X_GRAD:
-        grad_name(s, e->qty, e->layer, nt, NULL);
-        return;
-    case BS_X_ACT:
-        act_name(s, net, e->layer, nt);
-        bs_sink_puts(s, "(");
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, ")");
-        return;
-    case BS_X_DACT:
-        act_name(s, net, e->layer, nt);
-        bs_sink_puts(s, "'(");
-        var_name(s, BS_Q_Z, e->layer, nt);
-        bs_sink_puts(s, ")");
-        return;
-    case BS_X_JACT:
-        bs_sink_puts(s, "J_{");
-        tt(s, "mathrm", net->act[e->layer] ? net->act[e->layer]->name : "?");
-        bs_sink_puts(s, "}(");
-        var_name(s, BS_Q_Z, e->layer, nt);
-        bs_sink_puts(s, ")");
-        return;
-    case BS_X_ONE:
-        bs_sink_puts(s, "1");
-        return;
-    case BS_X_INVB:
-        bs_sink_puts(s, "\\frac{1}{B}");
-        return;
-    case BS_X_TWOLAMBDA:
-        bs_sink_puts(s, "2\\lambda");
-        return;
-    case BS_X_T:
-        paren(s, e->l, net, nt, 1);
-        bs_sink_puts(s, "^{\\top}");
-        return;
-    case BS_X_NEG:
-        bs_sink_puts(s, "-");
-        paren(s, e->l, net, nt, bs_expr_prec(e->l, 1) < 4);
-        return;
-    case BS_X_SUMB:
-        bs_sink_puts(s, "\\sum_{i} ");
-        if (e->l && e->l->kind == BS_X_GRAD) {
-            grad_name(s, e->l->qty, e->l->layer, nt, "i");
-        } else if (e->l && e->l->kind == BS_X_VAR) {
-            var_name(s, e->l->qty, e->l->layer, nt);
-            bs_sink_puts(s, "_{i}");
-        } else {
-            paren(s, e->l, net, nt, 1);
-            bs_sink_puts(s, "_{i}");
-        }
-        return;
-    case BS_X_SCALE:
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, "\\, ");
-        paren(s, e->r, net, nt, bs_expr_prec(e->r, 1) < 4);
-        return;
-    case BS_X_HDIV:
-        bs_sink_puts(s, "\\frac{");
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, "}{");
-        expr(s, e->r, net, nt);
-        bs_sink_puts(s, "}");
-        return;
-    default:
-        break;
-    }
-    const char *op = " ? ";
-    switch (e->kind) {
-    case BS_X_MATMUL: op = " \\cdot "; break;
-    case BS_X_HADAMARD: op = " \\circ "; break;
-    case BS_X_ADD: op = " + "; break;
-    case BS_X_SUB: op = " - "; break;
-    default: break;
-    }
-    if (!e->l || !e->r) {
-        bs_sink_puts(s, "?");
-        return;
-    }
-    paren(s, e->l, net, nt, bs_expr_operand_paren(e, 0, 1));
-    bs_sink_puts(s, op);
-    paren(s, e->r, net, nt, bs_expr_operand_paren(e, 1, 1));
-}
-
 void bs_expr_latex(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
 {
-    expr(s, e, net, nt);
+    bs_typeset_expr(s, &latex_emitter, e, net, nt);
 }
 
 int bs_expr_has_hdiv(const bs_expr *e)
@@ -380,6 +228,19 @@ static const char *latex_ident(const char *base)
 /* base^{[inner](i)}_{j} or base^{[inner]}_{p,q} */
 static void latex_elem(bs_sink *s, const bs_elem *x)
 {
+    if (x->whole) {
+        if (x->code)
+            tt(s, "mathtt", x->base);
+        else
+            bs_sink_puts(s, latex_ident(x->base));
+        if (x->layered && x->letter)
+            bs_sink_printf(s, "^{[%zu%c]}", x->layer, x->letter);
+        else if (x->layered)
+            bs_sink_printf(s, "^{[%zu]}", x->layer);
+        if (x->sub)
+            bs_sink_printf(s, "_{%s}", x->sub);
+        return;
+    }
     bs_sink_puts(s, latex_ident(x->base));
     if (x->layered || x->ex != BS_NONE) {
         bs_sink_puts(s, "^{");
@@ -401,6 +262,13 @@ static void latex_code(bs_sink *s, const char *name, const char *index)
 {
     tt(s, "mathtt", name);
     bs_sink_puts(s, index);
+}
+
+static void latex_jac(bs_sink *s, const char *name)
+{
+    bs_sink_puts(s, "J_{");
+    tt(s, "mathrm", name);
+    bs_sink_puts(s, "}");
 }
 
 /* g_{h}, \sigma, \mathtt{sigmoid}, with ' for the derivative */
@@ -464,22 +332,54 @@ static const bs_emitter latex_emitter = {
         [BS_TOK_GRAD_OPEN] = "\\frac{\\partial L}{\\partial ",
         [BS_TOK_GRAD_CLOSE] = "}",
         [BS_TOK_ZERO] = "0",
-        [BS_TOK_DACT_OPEN] = "",
-        [BS_TOK_DACT_CLOSE] = "",
+        [BS_TOK_APPLY_OPEN] = "",
+        [BS_TOK_APPLY_CLOSE] = "",
         [BS_TOK_CALL_OPEN] = "(",
         [BS_TOK_CALL_CLOSE] = ")",
         [BS_TOK_DFRAC_OPEN] = "\\frac{\\partial ",
         [BS_TOK_DFRAC_MID] = "}{\\partial ",
         [BS_TOK_DFRAC_CLOSE] = "}",
+        [BS_TOK_UNKNOWN] = "?",
+        [BS_TOK_ONE] = "1",
+        [BS_TOK_X_INVB] = "\\frac{1}{B}",
+        [BS_TOK_X_TWOLAMBDA] = "2\\lambda",
+        [BS_TOK_GROUP_OPEN] = "(",
+        [BS_TOK_GROUP_CLOSE] = ")",
+        [BS_TOK_GROUP_OPEN_BIG] = "\\left(",
+        [BS_TOK_GROUP_CLOSE_BIG] = "\\right)",
+        [BS_TOK_T_OPEN] = "",
+        [BS_TOK_T_CLOSE] = "^{\\top}",
+        [BS_TOK_NEG_OPEN] = "-",
+        [BS_TOK_NEG_CLOSE] = "",
+        [BS_TOK_SUM_OPEN] = "\\sum_{i} ",
+        [BS_TOK_SUM_CLOSE] = "",
+        [BS_TOK_SUB_OPEN] = "",
+        [BS_TOK_SUB_CLOSE] = "_{i}",
+        [BS_TOK_SCALE_OPEN] = "",
+        [BS_TOK_SCALE_OP] = "\\, ",
+        [BS_TOK_SCALE_CLOSE] = "",
+        [BS_TOK_FRAC_OPEN] = "\\frac{",
+        [BS_TOK_FRAC_MID] = "}{",
+        [BS_TOK_FRAC_CLOSE] = "}",
+        [BS_TOK_BIN_OPEN] = "",
+        [BS_TOK_BIN_CLOSE] = "",
+        [BS_TOK_HADAMARD] = " \\circ ",
+        [BS_TOK_HDIV] = " \\oslash ",
+        [BS_TOK_MINUS] = " - ",
+        [BS_TOK_OP_UNKNOWN] = " ? ",
     },
     .elem = latex_elem,
     .code = latex_code,
     .act = latex_act,
+    .jac = latex_jac,
     .number = number_op,
     .loss = latex_loss,
     .equals = latex_equals,
     .self_partial = 1,
     .empty_zero = 1,
+    .frac_hdiv = 1,
+    .scale_paren = 4,
+    .sum_group_all = 1,
 };
 
 void bs_expansion_latex(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,

@@ -102,83 +102,27 @@ static const char *held(bs_sink *s, bs_sink *b)
 
 /* ── names ─────────────────────────────────────────────────────────────── */
 
-static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const char *sub)
+static const bs_emitter mathml_emitter;
+
+static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    char name[48];
-    if (nt == BS_NOTATION_CODE) {
-        bs_name_var(name, sizeof name, q, layer, nt);
-        bs_sink b = bs_sink_buffer();
-        mi_code(&b, name);
-        scripts(s, held(s, &b), sub, NULL);
-        bs_sink_free_buffer(&b);
-        return;
-    }
-    const char *base = NULL;
-    switch (q) {
-    case BS_Q_Y: base = "<mi>y</mi>"; break;
-    case BS_Q_YHAT: base = YHAT; break;
-    case BS_Q_LOSS: base = "<mi>L</mi>"; break;
-    case BS_Q_A:
-        if (layer == 0 && nt == BS_NOTATION_PARTIAL)
-            base = "<mi>x</mi>";
-        break;
-    default: break;
-    }
-    if (base) {
-        scripts(s, base, sub, NULL);
-        return;
-    }
-    char letter[16];
-    snprintf(letter, sizeof letter, "<mi>%c</mi>", bs_qty_letter(q));
-    bs_sink sup = bs_sink_buffer();
-    bracket(&sup, layer, 0, BS_NONE);
-    scripts(s, letter, sub, held(s, &sup));
-    bs_sink_free_buffer(&sup);
+    bs_typeset_name(s, &mathml_emitter, q, layer, nt, 0, NULL);
 }
 
-static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const char *sub)
+static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    char name[48];
-    if (q == BS_Q_LOSS) {
-        mi(s, "L");
-        return;
-    }
-    if (nt == BS_NOTATION_CODE) {
-        bs_name_grad(name, sizeof name, q, layer, nt);
-        bs_sink b = bs_sink_buffer();
-        mi_code(&b, name);
-        scripts(s, held(s, &b), sub, NULL);
-        bs_sink_free_buffer(&b);
-        return;
-    }
-    if (nt == BS_NOTATION_PARTIAL) {
-        bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
-        char letter[16];
-        snprintf(letter, sizeof letter, "<mi>%c</mi>", bs_qty_letter(q));
-        bs_sink sup = bs_sink_buffer();
-        bracket(&sup, layer, 0, BS_NONE);
-        scripts(s, letter, sub, held(s, &sup));
-        bs_sink_free_buffer(&sup);
-        bs_sink_puts(s, "</mrow></mfrac>");
-        return;
-    }
-    bs_sink sup = bs_sink_buffer();
-    bracket(&sup, layer, bs_qty_letter(q), BS_NONE);
-    scripts(s, "<mi>g</mi>", sub, held(s, &sup));
-    bs_sink_free_buffer(&sup);
+    bs_typeset_name(s, &mathml_emitter, q, layer, nt, 1, NULL);
 }
 
 void bs_name_var_mathml(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    var_name(s, q, layer, nt, NULL);
+    var_name(s, q, layer, nt);
 }
 
 void bs_name_grad_mathml(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    grad_name(s, q, layer, nt, NULL);
+    grad_name(s, q, layer, nt);
 }
-
-static const bs_emitter mathml_emitter;
 
 /* g_h, g_o (with ′: g_h′), σ, f, or the activation's own name in code */
 static void act_name(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt, int prime)
@@ -191,127 +135,24 @@ void bs_dact_name_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notatio
     bs_sink_puts(s, "<mrow>");
     act_name(s, net, layer, nt, 1);
     bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
-    var_name(s, BS_Q_Z, layer, nt, NULL);
+    var_name(s, BS_Q_Z, layer, nt);
     bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
 }
 
 void bs_step_name_mathml(bs_sink *s, const bs_step *st, bs_notation nt)
 {
     if (st->kind == BS_STEP_BACKWARD)
-        grad_name(s, st->qty, st->layer, nt, NULL);
+        grad_name(s, st->qty, st->layer, nt);
     else
-        var_name(s, st->qty, st->layer, nt, NULL);
+        var_name(s, st->qty, st->layer, nt);
 }
 
 /* ── formulas ──────────────────────────────────────────────────────────── */
 
-static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
-
-static void expr_paren(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt,
-                       int paren)
-{
-    if (!paren) {
-        expr(s, e, net, nt);
-        return;
-    }
-    const char *st = bs_expr_has_fraction(e, nt, 0) ? "" : " stretchy=\"false\"";
-    bs_sink_printf(s, "<mrow><mo%s>(</mo>", st);
-    expr(s, e, net, nt);
-    bs_sink_printf(s, "<mo%s>)</mo></mrow>", st);
-}
-
-static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
-{
-    if (!e) {
-        mi(s, "?");
-        return;
-    }
-    switch (e->kind) {
-    case BS_X_VAR:
-        var_name(s, e->qty, e->layer, nt, NULL);
-        return;
-    case BS_X_GRAD:
-        grad_name(s, e->qty, e->layer, nt, NULL);
-        return;
-    case BS_X_ACT:
-        bs_sink_puts(s, "<mrow>");
-        act_name(s, net, e->layer, nt, 0);
-        bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
-        return;
-    case BS_X_DACT:
-        bs_dact_name_mathml(s, net, e->layer, nt);
-        return;
-    case BS_X_JACT:
-        bs_sink_puts(s, "<mrow><msub><mi>J</mi><mtext>");
-        bs_text_html(s, net->act[e->layer]->name);
-        bs_sink_puts(s, "</mtext></msub><mrow><mo stretchy=\"false\">(</mo>");
-        var_name(s, BS_Q_Z, e->layer, nt, NULL);
-        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
-        return;
-    case BS_X_ONE:
-        bs_sink_puts(s, "<mn>1</mn>");
-        return;
-    case BS_X_INVB:
-        bs_sink_puts(s, "<mfrac><mn>1</mn><mi>B</mi></mfrac>");
-        return;
-    case BS_X_TWOLAMBDA:
-        bs_sink_puts(s, "<mrow><mn>2</mn><mi>λ</mi></mrow>");
-        return;
-    case BS_X_T:
-        bs_sink_puts(s, "<msup>");
-        expr_paren(s, e->l, net, nt, 1);
-        bs_sink_puts(s, "<mi>T</mi></msup>");
-        return;
-    case BS_X_NEG:
-        bs_sink_puts(s, "<mrow><mo>−</mo>");
-        expr_paren(s, e->l, net, nt, bs_expr_prec(e->l, 0) < 4);
-        bs_sink_puts(s, "</mrow>");
-        return;
-    case BS_X_SUMB:
-        bs_sink_puts(s, "<mrow><msub><mo>∑</mo><mi>i</mi></msub>");
-        if (e->l && e->l->kind == BS_X_VAR) {
-            var_name(s, e->l->qty, e->l->layer, nt, "<mi>i</mi>");
-        } else if (e->l && e->l->kind == BS_X_GRAD) {
-            grad_name(s, e->l->qty, e->l->layer, nt, "<mi>i</mi>");
-        } else {
-            bs_sink_puts(s, "<msub>");
-            expr_paren(s, e->l, net, nt, 1);
-            bs_sink_puts(s, "<mi>i</mi></msub>");
-        }
-        bs_sink_puts(s, "</mrow>");
-        return;
-    case BS_X_SCALE:
-        bs_sink_puts(s, "<mrow>");
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, "<mo>&#x2062;</mo>");
-        expr_paren(s, e->r, net, nt, bs_expr_prec(e->r, 0) < 3);
-        bs_sink_puts(s, "</mrow>");
-        return;
-    default:
-        break;
-    }
-    const char *op = "?";
-    switch (e->kind) {
-    case BS_X_MATMUL: op = "⋅"; break;
-    case BS_X_HADAMARD: op = "∘"; break;
-    case BS_X_HDIV: op = "⊘"; break;
-    case BS_X_ADD: op = "+"; break;
-    case BS_X_SUB: op = "−"; break;
-    default: break;
-    }
-    bs_sink_puts(s, "<mrow>");
-    expr_paren(s, e->l, net, nt, bs_expr_operand_paren(e, 0, 0));
-    mo(s, op);
-    expr_paren(s, e->r, net, nt, bs_expr_operand_paren(e, 1, 0));
-    bs_sink_puts(s, "</mrow>");
-}
-
 void bs_expr_mathml(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
 {
     bs_sink_puts(s, "<mrow>");
-    expr(s, e, net, nt);
+    bs_typeset_expr(s, &mathml_emitter, e, net, nt);
     bs_sink_puts(s, "</mrow>");
 }
 
@@ -404,17 +245,27 @@ static void elem_sub(bs_sink *s, const bs_elem *x)
 static void mathml_elem(bs_sink *s, const bs_elem *x)
 {
     bs_sink base = bs_sink_buffer(), sub = bs_sink_buffer(), sup = bs_sink_buffer();
-    if (strcmp(x->base, "ŷ") == 0)
+    if (x->code)
+        mi_code(&base, x->base);
+    else if (strcmp(x->base, "ŷ") == 0)
         bs_sink_puts(&base, YHAT);
     else
         mi(&base, x->base);
-    elem_sub(&sub, x);
-    if (x->layered)
+    if (x->whole && x->sub)
+        mi(&sub, x->sub);
+    else if (!x->whole)
+        elem_sub(&sub, x);
+    if (x->whole && x->layered)
+        bracket(&sup, x->layer, x->letter, BS_NONE);
+    else if (x->whole)
+        ;
+    else if (x->layered)
         bracket(&sup, x->layer, x->letter, x->matrix ? BS_NONE : x->ex);
     else if (x->ex != BS_NONE)
         bs_sink_printf(&sup, "<mrow><mo stretchy=\"false\">(</mo><mn>%zu</mn><mo stretchy=\"false\">)</mo></mrow>",
                        x->ex + 1);
-    const char *b = held(s, &base), *a = held(s, &sub), *c = sup.buf ? held(s, &sup) : NULL;
+    const char *b = held(s, &base), *a = sub.buf ? held(s, &sub) : NULL,
+               *c = sup.buf ? held(s, &sup) : NULL;
     scripts(s, b, a, c);
     bs_sink_free_buffer(&base);
     bs_sink_free_buffer(&sub);
@@ -427,6 +278,13 @@ static void mathml_code(bs_sink *s, const char *name, const char *index)
     bs_text_html(s, name);
     bs_text_html(s, index);
     bs_sink_puts(s, "</mi>");
+}
+
+static void mathml_jac(bs_sink *s, const char *name)
+{
+    bs_sink_puts(s, "<msub><mi>J</mi><mtext>");
+    bs_text_html(s, name);
+    bs_sink_puts(s, "</mtext></msub>");
 }
 
 /* g_h, σ, f, or a name in the code font; with ′ for the derivative */
@@ -520,22 +378,53 @@ static const bs_emitter mathml_emitter = {
         [BS_TOK_GRAD_OPEN] = "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>",
         [BS_TOK_GRAD_CLOSE] = "</mrow></mfrac>",
         [BS_TOK_ZERO] = "<mn>0</mn>",
-        [BS_TOK_DACT_OPEN] = "<mrow>",
-        [BS_TOK_DACT_CLOSE] = "</mrow>",
+        [BS_TOK_APPLY_OPEN] = "<mrow>",
+        [BS_TOK_APPLY_CLOSE] = "</mrow>",
         [BS_TOK_CALL_OPEN] = "<mrow><mo stretchy=\"false\">(</mo>",
         [BS_TOK_CALL_CLOSE] = "<mo stretchy=\"false\">)</mo></mrow>",
         [BS_TOK_DFRAC_OPEN] = "<mfrac><mrow><mi>∂</mi>",
         [BS_TOK_DFRAC_MID] = "</mrow><mrow><mi>∂</mi>",
         [BS_TOK_DFRAC_CLOSE] = "</mrow></mfrac>",
+        [BS_TOK_UNKNOWN] = "<mi>?</mi>",
+        [BS_TOK_ONE] = "<mn>1</mn>",
+        [BS_TOK_X_INVB] = "<mfrac><mn>1</mn><mi>B</mi></mfrac>",
+        [BS_TOK_X_TWOLAMBDA] = "<mrow><mn>2</mn><mi>λ</mi></mrow>",
+        [BS_TOK_GROUP_OPEN] = "<mrow><mo stretchy=\"false\">(</mo>",
+        [BS_TOK_GROUP_CLOSE] = "<mo stretchy=\"false\">)</mo></mrow>",
+        [BS_TOK_GROUP_OPEN_BIG] = "<mrow><mo>(</mo>",
+        [BS_TOK_GROUP_CLOSE_BIG] = "<mo>)</mo></mrow>",
+        [BS_TOK_T_OPEN] = "<msup>",
+        [BS_TOK_T_CLOSE] = "<mi>T</mi></msup>",
+        [BS_TOK_NEG_OPEN] = "<mrow><mo>−</mo>",
+        [BS_TOK_NEG_CLOSE] = "</mrow>",
+        [BS_TOK_SUM_OPEN] = "<mrow><msub><mo>∑</mo><mi>i</mi></msub>",
+        [BS_TOK_SUM_CLOSE] = "</mrow>",
+        [BS_TOK_SUB_OPEN] = "<msub>",
+        [BS_TOK_SUB_CLOSE] = "<mi>i</mi></msub>",
+        [BS_TOK_SCALE_OPEN] = "<mrow>",
+        [BS_TOK_SCALE_OP] = "<mo>&#x2062;</mo>",
+        [BS_TOK_SCALE_CLOSE] = "</mrow>",
+        [BS_TOK_FRAC_OPEN] = "<mfrac><mrow>",
+        [BS_TOK_FRAC_MID] = "</mrow><mrow>",
+        [BS_TOK_FRAC_CLOSE] = "</mrow></mfrac>",
+        [BS_TOK_BIN_OPEN] = "<mrow>",
+        [BS_TOK_BIN_CLOSE] = "</mrow>",
+        [BS_TOK_HADAMARD] = "<mo>∘</mo>",
+        [BS_TOK_HDIV] = "<mo>⊘</mo>",
+        [BS_TOK_MINUS] = "<mo>−</mo>",
+        [BS_TOK_OP_UNKNOWN] = "<mo>?</mo>",
     },
     .elem = mathml_elem,
     .code = mathml_code,
     .act = mathml_act,
+    .jac = mathml_jac,
     .number = num_paren,
     .loss = mathml_loss,
     .equals = mathml_equals,
     .begin = mathml_begin,
     .end = mathml_end,
+    .scale_paren = 3,
+    .sum_group_all = 1,
 };
 
 void bs_expansion_rows_mathml(bs_sink *s, const bs_expansion *e, const bs_net *net,
@@ -621,7 +510,7 @@ static int token(const char **p, bs_sink *s, const umath_ctx *cx, int first)
         return 1;
     }
     if (c[0] == '%' && (c[1] == 'a' || c[1] == 'z') && cx && cx->net) {
-        var_name(s, c[1] == 'a' ? BS_Q_A : BS_Q_Z, cx->layer, cx->nt, NULL);
+        var_name(s, c[1] == 'a' ? BS_Q_A : BS_Q_Z, cx->layer, cx->nt);
         *p = c + 2;
         return 1;
     }

@@ -8,6 +8,7 @@
 
 #include "bs_render.h"
 #include "bs_render_common.h"
+#include "bs_typeset.h"
 
 #ifndef BS_VERSION
 #define BS_VERSION "unknown"

@@ -38,7 +38,7 @@ static void code_index(char *buf, size_t size, const bs_factor *f)
 static bs_elem elem_of(const bs_factor *f, const char *base, int layered, char letter)
 {
     bs_elem x = {base, layered, f->layer, letter, f->qty == BS_Q_W, f->r, f->c,
-                 f->unit, f->ex};
+                 f->unit, f->ex, 0, 0, NULL};
     return x;
 }
 
@@ -113,12 +113,12 @@ void bs_typeset_factor(bs_sink *s, const bs_emitter *em, const bs_factor *f,
     case BS_FAC_DACT: {
         bs_factor z = *f;
         z.kind = BS_FAC_VAR;
-        tok(s, em, BS_TOK_DACT_OPEN);
+        tok(s, em, BS_TOK_APPLY_OPEN);
         bs_typeset_act(s, em, net, f->layer, nt, 1);
         tok(s, em, BS_TOK_CALL_OPEN);
         bs_typeset_factor(s, em, &z, net, nt);
         tok(s, em, BS_TOK_CALL_CLOSE);
-        tok(s, em, BS_TOK_DACT_CLOSE);
+        tok(s, em, BS_TOK_APPLY_CLOSE);
         return;
     }
     case BS_FAC_JSOFT: {
@@ -243,11 +243,172 @@ void bs_typeset_expansion(bs_sink *s, const bs_emitter *em, const bs_expansion *
         em->end(s, lo);
 }
 
+/* ------------------------------------------------------------ formulas */
+
+void bs_typeset_name(bs_sink *s, const bs_emitter *em, bs_qty q, size_t layer, bs_notation nt,
+                     int grad, const char *sub)
+{
+    char name[48], letter[2] = {bs_qty_letter(q), '\0'};
+    bs_elem x = {letter, 1, layer, 0, 0, 0, 0, 0, BS_NONE, 1, 0, sub};
+    if (q == BS_Q_LOSS) {
+        x.base = "L";
+        x.layered = 0;
+    } else if (nt == BS_NOTATION_CODE) {
+        if (grad)
+            bs_name_grad(name, sizeof name, q, layer, nt);
+        else
+            bs_name_var(name, sizeof name, q, layer, nt);
+        x.base = name;
+        x.layered = 0;
+        x.code = 1;
+    } else if (grad && nt == BS_NOTATION_PARTIAL) {
+        tok(s, em, BS_TOK_GRAD_OPEN);
+        em->elem(s, &x);
+        tok(s, em, BS_TOK_GRAD_CLOSE);
+        return;
+    } else if (grad) {
+        x.base = "g";
+        x.letter = letter[0];
+    } else if (q == BS_Q_Y || q == BS_Q_YHAT) {
+        x.base = q == BS_Q_Y ? "y" : "ŷ";
+        x.layered = 0;
+    } else if (q == BS_Q_A && layer == 0 && nt == BS_NOTATION_PARTIAL) {
+        x.base = "x";
+        x.layered = 0;
+    }
+    em->elem(s, &x);
+}
+
+/* an operand, in brackets when p */
+static void group(bs_sink *s, const bs_emitter *em, const bs_expr *e, const bs_net *net,
+                  bs_notation nt, int p)
+{
+    if (!p) {
+        bs_typeset_expr(s, em, e, net, nt);
+        return;
+    }
+    int big = bs_expr_has_fraction(e, nt, em->frac_hdiv);
+    tok(s, em, big ? BS_TOK_GROUP_OPEN_BIG : BS_TOK_GROUP_OPEN);
+    bs_typeset_expr(s, em, e, net, nt);
+    tok(s, em, big ? BS_TOK_GROUP_CLOSE_BIG : BS_TOK_GROUP_CLOSE);
+}
+
+void bs_typeset_expr(bs_sink *s, const bs_emitter *em, const bs_expr *e, const bs_net *net,
+                     bs_notation nt)
+{
+    if (!e) {
+        tok(s, em, BS_TOK_UNKNOWN);
+        return;
+    }
+    int fh = em->frac_hdiv;
+    switch (e->kind) {
+    case BS_X_VAR:
+        bs_typeset_name(s, em, e->qty, e->layer, nt, 0, NULL);
+        return;
+    case BS_X_GRAD:
+        bs_typeset_name(s, em, e->qty, e->layer, nt, 1, NULL);
+        return;
+    case BS_X_ACT:
+        tok(s, em, BS_TOK_APPLY_OPEN);
+        bs_typeset_act(s, em, net, e->layer, nt, 0);
+        tok(s, em, BS_TOK_CALL_OPEN);
+        bs_typeset_expr(s, em, e->l, net, nt);
+        tok(s, em, BS_TOK_CALL_CLOSE);
+        tok(s, em, BS_TOK_APPLY_CLOSE);
+        return;
+    case BS_X_DACT:
+    case BS_X_JACT:
+        tok(s, em, BS_TOK_APPLY_OPEN);
+        if (e->kind == BS_X_DACT)
+            bs_typeset_act(s, em, net, e->layer, nt, 1);
+        else
+            em->jac(s, net->act[e->layer] ? net->act[e->layer]->name : "?");
+        tok(s, em, BS_TOK_CALL_OPEN);
+        bs_typeset_name(s, em, BS_Q_Z, e->layer, nt, 0, NULL);
+        tok(s, em, BS_TOK_CALL_CLOSE);
+        tok(s, em, BS_TOK_APPLY_CLOSE);
+        return;
+    case BS_X_ONE:
+        tok(s, em, BS_TOK_ONE);
+        return;
+    case BS_X_INVB:
+        tok(s, em, BS_TOK_X_INVB);
+        return;
+    case BS_X_TWOLAMBDA:
+        tok(s, em, BS_TOK_X_TWOLAMBDA);
+        return;
+    case BS_X_T:
+        tok(s, em, BS_TOK_T_OPEN);
+        group(s, em, e->l, net, nt, 1);
+        tok(s, em, BS_TOK_T_CLOSE);
+        return;
+    case BS_X_NEG:
+        tok(s, em, BS_TOK_NEG_OPEN);
+        group(s, em, e->l, net, nt, bs_expr_prec(e->l, fh) < 4);
+        tok(s, em, BS_TOK_NEG_CLOSE);
+        return;
+    case BS_X_SUMB:
+        tok(s, em, BS_TOK_SUM_OPEN);
+        if (e->l && (e->l->kind == BS_X_VAR || e->l->kind == BS_X_GRAD)) {
+            bs_typeset_name(s, em, e->l->qty, e->l->layer, nt, e->l->kind == BS_X_GRAD, "i");
+        } else {
+            tok(s, em, BS_TOK_SUB_OPEN);
+            group(s, em, e->l, net, nt, em->sum_group_all || bs_expr_prec(e->l, fh) < 4);
+            tok(s, em, BS_TOK_SUB_CLOSE);
+        }
+        tok(s, em, BS_TOK_SUM_CLOSE);
+        return;
+    case BS_X_SCALE:
+        tok(s, em, BS_TOK_SCALE_OPEN);
+        bs_typeset_expr(s, em, e->l, net, nt);
+        tok(s, em, BS_TOK_SCALE_OP);
+        group(s, em, e->r, net, nt, bs_expr_prec(e->r, fh) < em->scale_paren);
+        tok(s, em, BS_TOK_SCALE_CLOSE);
+        return;
+    case BS_X_HDIV:
+        if (fh) {
+            tok(s, em, BS_TOK_FRAC_OPEN);
+            bs_typeset_expr(s, em, e->l, net, nt);
+            tok(s, em, BS_TOK_FRAC_MID);
+            bs_typeset_expr(s, em, e->r, net, nt);
+            tok(s, em, BS_TOK_FRAC_CLOSE);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    bs_tok op = BS_TOK_OP_UNKNOWN;
+    switch (e->kind) {
+    case BS_X_MATMUL: op = BS_TOK_DOT; break;
+    case BS_X_HADAMARD: op = BS_TOK_HADAMARD; break;
+    case BS_X_HDIV: op = BS_TOK_HDIV; break;
+    case BS_X_ADD: op = BS_TOK_PLUS; break;
+    case BS_X_SUB: op = BS_TOK_MINUS; break;
+    default: break;
+    }
+    tok(s, em, BS_TOK_BIN_OPEN);
+    group(s, em, e->l, net, nt, bs_expr_operand_paren(e, 0, fh));
+    tok(s, em, op);
+    group(s, em, e->r, net, nt, bs_expr_operand_paren(e, 1, fh));
+    tok(s, em, BS_TOK_BIN_CLOSE);
+}
+
 /* ---------------------------------------------------------- Unicode text */
 
 /* "a_2[2]", "a_2[2,3]" (example 3), "W_{2,1}[3]", "g_1[3z]", "ŷ_1(3)" */
 static void text_elem(bs_sink *s, const bs_elem *x)
 {
+    if (x->whole) {
+        bs_sink_puts(s, x->base);
+        if (x->layered && x->letter)
+            bs_sink_printf(s, "[%zu%c]", x->layer, x->letter);
+        else if (x->layered)
+            bs_sink_printf(s, "[%zu]", x->layer);
+        if (x->sub)
+            bs_sink_printf(s, "_%s", x->sub);
+        return;
+    }
     if (!x->layered) {
         if (x->ex != BS_NONE)
             bs_sink_printf(s, "%s_%zu(%zu)", x->base, x->unit + 1, x->ex + 1);
@@ -272,6 +433,11 @@ static void text_code(bs_sink *s, const char *name, const char *index)
 {
     bs_sink_puts(s, name);
     bs_sink_puts(s, index);
+}
+
+static void text_jac(bs_sink *s, const char *name)
+{
+    bs_sink_printf(s, "J_%s", name);
 }
 
 /* "g_h", "σ", "sigmoid", with ' for the derivative */
@@ -331,20 +497,50 @@ const bs_emitter bs_emitter_text = {
         [BS_TOK_GRAD_OPEN] = "∂L/∂",
         [BS_TOK_GRAD_CLOSE] = "",
         [BS_TOK_ZERO] = "0",
-        [BS_TOK_DACT_OPEN] = "",
-        [BS_TOK_DACT_CLOSE] = "",
+        [BS_TOK_APPLY_OPEN] = "",
+        [BS_TOK_APPLY_CLOSE] = "",
         [BS_TOK_CALL_OPEN] = "(",
         [BS_TOK_CALL_CLOSE] = ")",
         [BS_TOK_DFRAC_OPEN] = "∂",
         [BS_TOK_DFRAC_MID] = "/∂",
         [BS_TOK_DFRAC_CLOSE] = "",
+        [BS_TOK_UNKNOWN] = "?",
+        [BS_TOK_ONE] = "1",
+        [BS_TOK_X_INVB] = "(1/B)",
+        [BS_TOK_X_TWOLAMBDA] = "2λ",
+        [BS_TOK_GROUP_OPEN] = "(",
+        [BS_TOK_GROUP_CLOSE] = ")",
+        [BS_TOK_GROUP_OPEN_BIG] = "(",
+        [BS_TOK_GROUP_CLOSE_BIG] = ")",
+        [BS_TOK_T_OPEN] = "",
+        [BS_TOK_T_CLOSE] = "ᵀ",
+        [BS_TOK_NEG_OPEN] = "−",
+        [BS_TOK_NEG_CLOSE] = "",
+        [BS_TOK_SUM_OPEN] = "Σ_i ",
+        [BS_TOK_SUM_CLOSE] = "",
+        [BS_TOK_SUB_OPEN] = "",
+        [BS_TOK_SUB_CLOSE] = "_i",
+        [BS_TOK_SCALE_OPEN] = "",
+        [BS_TOK_SCALE_OP] = " ",
+        [BS_TOK_SCALE_CLOSE] = "",
+        [BS_TOK_FRAC_OPEN] = "(",
+        [BS_TOK_FRAC_MID] = ") / (",
+        [BS_TOK_FRAC_CLOSE] = ")",
+        [BS_TOK_BIN_OPEN] = "",
+        [BS_TOK_BIN_CLOSE] = "",
+        [BS_TOK_HADAMARD] = " ∘ ",
+        [BS_TOK_HDIV] = " ⊘ ",
+        [BS_TOK_MINUS] = " − ",
+        [BS_TOK_OP_UNKNOWN] = " ? ",
     },
     .elem = text_elem,
     .code = text_code,
     .act = text_act,
+    .jac = text_jac,
     .number = text_number,
     .loss = text_loss,
     .equals = text_equals,
+    .scale_paren = 3,
 };
 
 void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
@@ -357,4 +553,30 @@ void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
 void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt)
 {
     bs_typeset_factor(s, &bs_emitter_text, f, net, nt);
+}
+
+void bs_expr_text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
+{
+    bs_typeset_expr(s, &bs_emitter_text, e, net, nt);
+}
+
+void bs_dact_text(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
+{
+    const char *d = net->act[layer]->dmath;
+    if (!d)
+        return;
+    char a[32], z[32];
+    bs_name_var(a, sizeof a, BS_Q_A, layer, nt);
+    bs_name_var(z, sizeof z, BS_Q_Z, layer, nt);
+    for (const char *c = d; *c; c++) {
+        if (c[0] == '%' && c[1] == 'a') {
+            bs_sink_puts(s, a);
+            c++;
+        } else if (c[0] == '%' && c[1] == 'z') {
+            bs_sink_puts(s, z);
+            c++;
+        } else {
+            bs_sink_write(s, c, 1);
+        }
+    }
 }

@@ -29,13 +29,41 @@ typedef enum bs_tok {
     BS_TOK_GRAD_OPEN,  /* before an element's name in ∂L/∂(element): "∂L/∂" */
     BS_TOK_GRAD_CLOSE, /* after it: "" in text, closing the fraction elsewhere */
     BS_TOK_ZERO,       /* an empty sum (used when the emitter sets empty_zero) */
-    BS_TOK_DACT_OPEN,  /* before an activation derivative g_h'(z_1[2]): "" */
-    BS_TOK_DACT_CLOSE, /* after it: "" */
+    BS_TOK_APPLY_OPEN, /* before a function applied to its argument, g_h'(z_1[2]): "" */
+    BS_TOK_APPLY_CLOSE, /* after it: "" */
     BS_TOK_CALL_OPEN,  /* the bracket of a function's argument: "(" */
     BS_TOK_CALL_CLOSE, /* ")" */
     BS_TOK_DFRAC_OPEN, /* a derivative ∂a/∂z: before a: "∂" */
     BS_TOK_DFRAC_MID,  /* between a and z: "/∂" */
     BS_TOK_DFRAC_CLOSE, /* after z: "" */
+    BS_TOK_UNKNOWN,    /* a missing expression: "?" */
+    BS_TOK_ONE,        /* 1 */
+    BS_TOK_X_INVB,     /* 1/B as a factor of a formula: "(1/B)" */
+    BS_TOK_X_TWOLAMBDA, /* 2λ as a factor of a formula: "2λ" */
+    BS_TOK_GROUP_OPEN, /* brackets around an operand: "(" */
+    BS_TOK_GROUP_CLOSE, /* ")" */
+    BS_TOK_GROUP_OPEN_BIG, /* brackets around an operand holding a fraction */
+    BS_TOK_GROUP_CLOSE_BIG,
+    BS_TOK_T_OPEN,     /* before a transposed operand: "" */
+    BS_TOK_T_CLOSE,    /* after it: "ᵀ" */
+    BS_TOK_NEG_OPEN,   /* a negation's sign: "−" */
+    BS_TOK_NEG_CLOSE,  /* after the negated operand: "" */
+    BS_TOK_SUM_OPEN,   /* the sum over the batch: "Σ_i " */
+    BS_TOK_SUM_CLOSE,  /* after its operand: "" */
+    BS_TOK_SUB_OPEN,   /* before an operand of the sum that is not a name: "" */
+    BS_TOK_SUB_CLOSE,  /* after it, the index: "_i" */
+    BS_TOK_SCALE_OPEN, /* before a scaled operand's scalar: "" */
+    BS_TOK_SCALE_OP,   /* between the scalar and the operand: " " */
+    BS_TOK_SCALE_CLOSE, /* after the operand: "" */
+    BS_TOK_FRAC_OPEN,  /* an elementwise quotient set as a fraction (frac_hdiv) */
+    BS_TOK_FRAC_MID,
+    BS_TOK_FRAC_CLOSE,
+    BS_TOK_BIN_OPEN,   /* before a binary operation: "" */
+    BS_TOK_BIN_CLOSE,  /* after it: "" */
+    BS_TOK_HADAMARD,   /* the elementwise product: " ∘ " (the matrix product is BS_TOK_DOT) */
+    BS_TOK_HDIV,       /* the elementwise quotient: " ⊘ " */
+    BS_TOK_MINUS,      /* subtraction: " − " (addition is BS_TOK_PLUS) */
+    BS_TOK_OP_UNKNOWN, /* an operator of no known kind: " ? " */
     BS_TOK_COUNT
 } bs_tok;
 
@@ -49,7 +77,8 @@ typedef struct bs_layout {
 } bs_layout;
 
 /* A symbol as the walk hands it to an emitter: an element of a quantity
- * (a_2[2], W_{2,1}[3], g_1[3z], ŷ_1(2)). */
+ * (a_2[2], W_{2,1}[3], g_1[3z], ŷ_1(2)), or a whole quantity (z[2], g[2z],
+ * ŷ, dz2). */
 typedef struct bs_elem {
     const char *base; /* the symbol in Unicode: "a", "W", "g", "ŷ", "y", "x" */
     int layered;      /* 1: a layer bracket belongs to it: [2], [3z] */
@@ -59,6 +88,9 @@ typedef struct bs_elem {
     size_t r, c;      /* a weight's element (0-based) */
     size_t unit;      /* otherwise the unit (0-based) */
     size_t ex;        /* the example (0-based), or BS_NONE */
+    int whole;        /* 1: the whole quantity: no element index, r, c, unit, ex unused */
+    int code;         /* 1 (whole only): base is a name of code notation, in the code font */
+    const char *sub;  /* (whole only) an index set on it, the i of Σ_i, or NULL */
 } bs_elem;
 
 /* One output format: the tokens and the few pieces whose arrangement is the
@@ -81,6 +113,8 @@ typedef struct bs_emitter {
      * operand; scaled: the factor 1/B stands before it */
     void (*loss)(bs_sink *s, bs_loss_form form, const char *a, const char *ao,
                  const char *b, int scaled);
+    /* writes a Jacobian's symbol for an activation's name: J_softmax */
+    void (*jac)(bs_sink *s, const char *name);
     /* writes the = before the symbols (which 0), the numbers (1) or the value (2) */
     void (*equals)(bs_sink *s, int which, const bs_layout *lo);
     /* optional: write around a whole expansion (a table row in MathML) */
@@ -88,6 +122,9 @@ typedef struct bs_emitter {
     void (*end)(bs_sink *s, const bs_layout *lo);
     int self_partial; /* 1: the left side keeps partial notation (x for a[0]) */
     int empty_zero;   /* 1: an empty sum is written as BS_TOK_ZERO, once */
+    int frac_hdiv;    /* 1: the elementwise quotient is set as a fraction */
+    int scale_paren;  /* a scaled operand binding less tightly than this (bs_expr_prec) is bracketed */
+    int sum_group_all; /* 1: Σ_i brackets every operand but a name; 0: those binding less than an atom */
 } bs_emitter;
 
 /* The Unicode text emitter (bs_expansion_text's). */
@@ -101,6 +138,18 @@ void bs_typeset_expansion(bs_sink *s, const bs_emitter *em, const bs_expansion *
                           const bs_net *net, bs_notation nt, int precision,
                           const bs_layout *lo);
 
+/* Writes an expression tree (bs_formula.h) with an emitter in a notation,
+ * with the brackets precedence asks for (bs_expr_operand_paren). */
+void bs_typeset_expr(bs_sink *s, const bs_emitter *em, const bs_expr *e, const bs_net *net,
+                     bs_notation nt);
+
+/* Writes the name of a whole quantity with an emitter: the forward
+ * quantity q of a layer (z[2], x, ŷ, z2), or with grad set the gradient of
+ * L with respect to it (g[2z], ∂L/∂z[2], dz2); sub, when not NULL, is an
+ * index set on it (Σ_i z[2]_i). */
+void bs_typeset_name(bs_sink *s, const bs_emitter *em, bs_qty q, size_t layer, bs_notation nt,
+                     int grad, const char *sub);
+
 /* Writes a factor's symbol (an element of a forward quantity or of a
  * gradient, an activation derivative, a softmax Jacobian entry) with an
  * emitter in a notation. */
@@ -112,6 +161,14 @@ void bs_typeset_factor(bs_sink *s, const bs_emitter *em, const bs_factor *f,
  * adds the derivative's prime. */
 void bs_typeset_act(bs_sink *s, const bs_emitter *em, const bs_net *net, size_t layer,
                     bs_notation nt, int prime);
+
+/* Typesets an expression as Unicode text.  The network supplies the
+ * activation names and the layer count. */
+void bs_expr_text(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
+
+/* Writes an activation's derivative (bs_activation.dmath) with a and z
+ * replaced by the layer's a[n] and z[n], e.g. "a[2] ∘ (1 − a[2])". */
+void bs_dact_text(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt);
 
 /* Writes a factor's symbol as Unicode text in a notation: a_2[2], a_2[2,3]
  * (unit 2 of a[2] in example 3), W_{2,1}[3], g_1[3z], g_h'(z_1[2]), ŷ_1, or
