@@ -1,8 +1,8 @@
 /* bs_latex.c — typesetting a trace's mathematics as LaTeX.
  *
- * The formulas are typeset from their trees (bs_formula.h) and the element
- * symbols from the factors of the expansions (bs_terms.h), in the same three
- * notations as the Unicode typesetters.  Prose (notes, explanations, spec
+ * Formulas (bs_formula.h), names and the expansions of bs_terms.h are
+ * walked by bs_typeset.c; this file is the LaTeX emitter for that walk, in
+ * the same three notations as the Unicode one.  Prose (notes, explanations, spec
  * descriptions) goes through a small tokenizer that finds the runs of
  * mathematics in it — Unicode symbols, subscripts, layer brackets, single
  * letters — and sets them as inline math, so that every output is plain

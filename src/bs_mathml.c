@@ -1,9 +1,10 @@
 /* bs_mathml.c — a trace's mathematics as MathML Core, for the HTML page.
  *
- * The rules follow the Unicode typesetter bs_expr_text (bs_formula.c) and
- * bs_expansion_text (bs_terms.c): the same precedence and brackets, the
- * same names, with the handouts' superscripts: z^{[2]}, g^{[2z]},
- * W^{[3]}_{2,1}, ∂L/∂z^{[2]} as a fraction, and code names in monospace.
+ * Formulas, names and expansions are walked by bs_typeset.c; this file is
+ * the MathML emitter for that walk (the handouts' superscripts: z^{[2]},
+ * g^{[2z]}, W^{[3]}_{2,1}, ∂L/∂z^{[2]} as a fraction, code names in
+ * monospace), plus numbers, matrices and the Unicode mathematics of the
+ * tables.
  */
 #include "bs_mathml.h"
 

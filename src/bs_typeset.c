@@ -1,5 +1,5 @@
-/* bs_typeset.c — the typesetting walk over term expansions, and its
- * Unicode text emitter. */
+/* bs_typeset.c — the typesetting walk over formulas, names, element
+ * symbols and term expansions, and its Unicode text emitter. */
 #include "bs_typeset.h"
 
 #include <stdio.h>
@@ -565,15 +565,10 @@ void bs_dact_text(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
     const char *d = net->act[layer]->dmath;
     if (!d)
         return;
-    char a[32], z[32];
-    bs_name_var(a, sizeof a, BS_Q_A, layer, nt);
-    bs_name_var(z, sizeof z, BS_Q_Z, layer, nt);
     for (const char *c = d; *c; c++) {
-        if (c[0] == '%' && c[1] == 'a') {
-            bs_sink_puts(s, a);
-            c++;
-        } else if (c[0] == '%' && c[1] == 'z') {
-            bs_sink_puts(s, z);
+        if (c[0] == '%' && (c[1] == 'a' || c[1] == 'z')) {
+            bs_typeset_name(s, &bs_emitter_text, c[1] == 'a' ? BS_Q_A : BS_Q_Z, layer, nt, 0,
+                            NULL);
             c++;
         } else {
             bs_sink_write(s, c, 1);

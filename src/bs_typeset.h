@@ -1,10 +1,11 @@
 /* bs_typeset.h — one typesetting walk over the formula data, three emitters.
  *
- * The term-by-term expansions of bs_terms.h (and the element symbols in
- * them) are walked here once; what each output format writes for the
- * pieces of the walk — a plus sign, a product's dot, a number, the
- * brackets of a loss derivative — comes from an emitter (bs_emitter).  The
- * Unicode text emitter lives here; the LaTeX one in bs_latex.c and the
+ * The expression trees and quantity names of bs_formula.h, the element
+ * symbols and the term-by-term expansions of bs_terms.h are walked here
+ * once; what each output format writes for the pieces of the walk — a plus
+ * sign, a product's dot, brackets, a sub- or superscript, a number, the
+ * arrangement of a loss derivative — comes from an emitter (bs_emitter).
+ * The Unicode text emitter lives here; the LaTeX one in bs_latex.c and the
  * MathML one in bs_mathml.c.  A new construct is written once, as a step of
  * the walk, plus its tokens in each emitter.
  */
