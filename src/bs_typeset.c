@@ -8,9 +8,11 @@
 
 /* ------------------------------------------------------------------ walk */
 
+/* a token of the emitter's table; one left NULL writes nothing */
 static void tok(bs_sink *s, const bs_emitter *em, bs_tok t)
 {
-    bs_sink_puts(s, em->tok[t]);
+    if (em->tok[t])
+        bs_sink_puts(s, em->tok[t]);
 }
 
 /* the text a writer left in a buffer; a failed buffer marks s failed */

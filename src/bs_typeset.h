@@ -18,7 +18,9 @@
 #include "bs_sink.h"
 #include "bs_terms.h"
 
-/* The fixed pieces of a term line, each a string the emitter writes as is. */
+/* The fixed pieces of formulas and term lines, each a string the emitter
+ * writes as is (a NULL entry writes nothing).  The examples are the Unicode
+ * text emitter's. */
 typedef enum bs_tok {
     BS_TOK_PLUS,       /* + between terms: " + " */
     BS_TOK_BREAK,      /* a line break before a + in a layout with rows */
