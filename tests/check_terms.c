@@ -10,6 +10,7 @@
 #include "bs_net.h"
 #include "bs_terms.h"
 #include "bs_trace.h"
+#include "bs_typeset.h"
 #include "suites.h"
 
 #ifndef BS_SPECS_DIR
@@ -463,6 +464,182 @@ START_TEST(test_name_parse)
 }
 END_TEST
 
+/* A fourth emitter, plain ASCII, written here and nowhere in the library:
+ * the walk of bs_typeset.h must drive it without any change to the walk. */
+static void ascii_elem(bs_sink *s, const bs_elem *x)
+{
+    bs_sink_puts(s, x->base);
+    if (x->layered)
+        bs_sink_printf(s, x->letter ? "[%zu%c]" : "[%zu]", x->layer, x->letter);
+    if (x->whole) {
+        if (x->sub)
+            bs_sink_printf(s, "_%s", x->sub);
+    } else if (x->matrix) {
+        bs_sink_printf(s, "_{%zu,%zu}", x->r + 1, x->c + 1);
+    } else {
+        bs_sink_printf(s, "_%zu", x->unit + 1);
+    }
+}
+
+static void ascii_code(bs_sink *s, const char *name, const char *index)
+{
+    bs_sink_printf(s, "%s%s", name, index);
+}
+
+/* the walk hands symbols over in Unicode; this emitter spells σ out */
+static void ascii_act(bs_sink *s, const char *base, const char *sub, int code, int prime)
+{
+    (void)code;
+    if (strcmp(base, "σ") == 0)
+        base = "sigma";
+    bs_sink_printf(s, "%s%s%s%s", base, sub ? "_" : "", sub ? sub : "", prime ? "'" : "");
+}
+
+static void ascii_jac(bs_sink *s, const char *name) { bs_sink_printf(s, "J_%s", name); }
+
+static void ascii_number(bs_sink *s, double v, int prec, int paren)
+{
+    bs_sink_printf(s, paren && v < 0 ? "(%.*g)" : "%.*g", prec, v);
+}
+
+static void ascii_loss(bs_sink *s, bs_loss_form form, const char *a, const char *ao,
+                       const char *b, int scaled)
+{
+    (void)form;
+    (void)ao;
+    bs_sink_printf(s, scaled ? "(%s - %s)" : "%s - %s", a, b);
+}
+
+static void ascii_equals(bs_sink *s, int which, const bs_layout *lo)
+{
+    (void)which;
+    (void)lo;
+    bs_sink_puts(s, " = ");
+}
+
+static const bs_emitter ascii = {
+    .tok = {[BS_TOK_PLUS] = " + ", [BS_TOK_BREAK] = "", [BS_TOK_ELLIPSIS] = "...",
+            [BS_TOK_DOT] = " * ", [BS_TOK_TIMES] = " x ", [BS_TOK_TWO_LAMBDA] = "2 lambda * ",
+            [BS_TOK_INV_B] = "1/B * ", [BS_TOK_GRAD_OPEN] = "dL/d ", [BS_TOK_GRAD_CLOSE] = "",
+            [BS_TOK_ZERO] = "0", [BS_TOK_APPLY_OPEN] = "", [BS_TOK_APPLY_CLOSE] = "",
+            [BS_TOK_CALL_OPEN] = "(", [BS_TOK_CALL_CLOSE] = ")", [BS_TOK_DFRAC_OPEN] = "d",
+            [BS_TOK_DFRAC_MID] = "/d", [BS_TOK_DFRAC_CLOSE] = "", [BS_TOK_UNKNOWN] = "?",
+            [BS_TOK_ONE] = "1", [BS_TOK_X_INVB] = "1/B", [BS_TOK_X_TWOLAMBDA] = "2 lambda",
+            [BS_TOK_GROUP_OPEN] = "(", [BS_TOK_GROUP_CLOSE] = ")",
+            [BS_TOK_GROUP_OPEN_BIG] = "((", [BS_TOK_GROUP_CLOSE_BIG] = "))",
+            [BS_TOK_T_OPEN] = "", [BS_TOK_T_CLOSE] = "^T", [BS_TOK_NEG_OPEN] = "-",
+            [BS_TOK_NEG_CLOSE] = "", [BS_TOK_SUM_OPEN] = "sum_i ", [BS_TOK_SUM_CLOSE] = "",
+            [BS_TOK_SUB_OPEN] = "", [BS_TOK_SUB_CLOSE] = "_i", [BS_TOK_SCALE_OPEN] = "",
+            [BS_TOK_SCALE_OP] = " ", [BS_TOK_SCALE_CLOSE] = "", [BS_TOK_FRAC_OPEN] = "",
+            [BS_TOK_FRAC_MID] = "", [BS_TOK_FRAC_CLOSE] = "", [BS_TOK_BIN_OPEN] = "",
+            [BS_TOK_BIN_CLOSE] = "", [BS_TOK_HADAMARD] = " o ", [BS_TOK_HDIV] = " / ",
+            [BS_TOK_MINUS] = " - ", [BS_TOK_OP_UNKNOWN] = " ? "},
+    .elem = ascii_elem,
+    .code = ascii_code,
+    .act = ascii_act,
+    .jac = ascii_jac,
+    .number = ascii_number,
+    .loss = ascii_loss,
+    .equals = ascii_equals,
+    .scale_paren = 3,
+};
+
+static char *ascii_expr(const bs_expr *e, const bs_net *net, bs_notation nt)
+{
+    bs_sink s = bs_sink_buffer();
+    bs_typeset_expr(&s, &ascii, e, net, nt);
+    ck_assert_int_eq(bs_sink_status(&s), 0);
+    return s.buf;
+}
+
+/* Formulas through an emitter the library does not know.  The expected
+ * strings are written by hand from the trees and the precedence rules of
+ * bs_formula.h (brackets around an operand binding less tightly, and around
+ * a right operand of − at equal strength), in handout 001's g notation. */
+START_TEST(test_walk_drives_any_emitter)
+{
+    bs_net *net;
+    bs_trace *t = load("000-2-3-2-mse.json", &net); /* 2 layers: g_h for 1, g_o for 2 */
+    bs_expr nodes[32];
+    bs_pool p = {nodes, 0, 32};
+    /* g[2W] = (a[1])ᵀ · g[2z] as handout 001 writes it for a row layout */
+    const bs_expr *gw = bs_x_binary(&p, BS_X_MATMUL, bs_x_unary(&p, BS_X_T, bs_x_var(&p, BS_Q_A, 1)),
+                                    bs_x_grad(&p, BS_Q_Z, 2));
+    /* g[1z] = g[1a] ∘ g_h'(z[1]) */
+    const bs_expr *gz = bs_x_binary(&p, BS_X_HADAMARD, bs_x_grad(&p, BS_Q_A, 1),
+                                    bs_x_leaf(&p, BS_X_DACT, 1));
+    /* a[2] − (y − a[1]): the right operand of − keeps its brackets;
+     * (a[2] + b[2]) ∘ z[2]: a sum inside a product is bracketed */
+    const bs_expr *sub = bs_x_binary(&p, BS_X_SUB, bs_x_var(&p, BS_Q_A, 2),
+                                     bs_x_binary(&p, BS_X_SUB, bs_x_var(&p, BS_Q_Y, 0),
+                                                 bs_x_var(&p, BS_Q_A, 1)));
+    const bs_expr *had = bs_x_binary(&p, BS_X_HADAMARD,
+                                     bs_x_binary(&p, BS_X_ADD, bs_x_var(&p, BS_Q_A, 2),
+                                                 bs_x_var(&p, BS_Q_B, 2)),
+                                     bs_x_var(&p, BS_Q_Z, 2));
+    /* Σ_i g[2z]_i and (1/B) Σ_i ... scaled */
+    const bs_expr *sum = bs_x_binary(&p, BS_X_SCALE, bs_x_leaf(&p, BS_X_INVB, 0),
+                                     bs_x_unary(&p, BS_X_SUMB, bs_x_grad(&p, BS_Q_Z, 2)));
+    ck_assert_ptr_nonnull(sum);
+    const struct { const bs_expr *e; bs_notation nt; const char *want; } cases[] = {
+        {gw, BS_NOTATION_G, "(a[1])^T * g[2z]"},
+        {gw, BS_NOTATION_CODE, "(a1)^T * dz2"},
+        {gz, BS_NOTATION_G, "g[1a] o g_h'(z[1])"},
+        {gz, BS_NOTATION_PARTIAL, "dL/d a[1] o sigma'(z[1])"},
+        {sub, BS_NOTATION_G, "a[2] - (y - a[1])"},
+        {had, BS_NOTATION_G, "(a[2] + b[2]) o z[2]"},
+        {sum, BS_NOTATION_G, "1/B sum_i g[2z]_i"},
+        {NULL, BS_NOTATION_G, "?"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = ascii_expr(cases[i].e, net, cases[i].nt);
+        ck_assert_msg(got && strcmp(got, cases[i].want) == 0, "case %zu: got \"%s\", want \"%s\"",
+                      i, got ? got : "(null)", cases[i].want);
+        free(got);
+    }
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
+/* An expansion through the same emitter (which writes the layer before the
+ * index: W[2]_{1,1}): handout 000's dL/dW[2] = δ[2] (a[1])ᵀ, column
+ * convention, so element (1,1) is δ[2]_1 · a[1]_1, i.e. g[2z]_1 · a[1]_1;
+ * the numbers are its two factors (bracketed when negative, as factors of
+ * a product), the value their product. */
+START_TEST(test_walk_drives_expansions)
+{
+    bs_net *net;
+    bs_trace *t = load("000-2-3-2-mse.json", &net);
+    const bs_step *st = NULL;
+    for (size_t si = t->first_backward; si < t->nsteps; si++)
+        if (t->steps[si].qty == BS_Q_W && t->steps[si].layer == 2)
+            st = &t->steps[si];
+    ck_assert_ptr_nonnull(st);
+    bs_expansion e;
+    ck_assert_int_eq(bs_expand(t, st, 0, 0, &e, NULL), BS_OK);
+    ck_assert_uint_eq(e.nterms, 1);
+    ck_assert_uint_eq(e.terms[0].n, 2);
+    char want[256];
+    double f0 = e.terms[0].f[0].value, f1 = e.terms[0].f[1].value;
+    snprintf(want, sizeof want, "dL/d W[2]_{1,1} = g[2z]_1 * a[1]_1 = %s%.4g%s x %s%.4g%s = %.4g",
+             f0 < 0 ? "(" : "", f0, f0 < 0 ? ")" : "", f1 < 0 ? "(" : "", f1,
+             f1 < 0 ? ")" : "", e.total);
+    bs_sink s = bs_sink_buffer();
+    bs_layout lo = {0, {0, 0}, 1};
+    bs_typeset_expansion(&s, &ascii, &e, net, BS_NOTATION_G, 4, &lo);
+    ck_assert_msg(s.buf && strcmp(s.buf, want) == 0, "got \"%s\", want \"%s\"",
+                  s.buf ? s.buf : "(null)", want);
+    /* the product of the factors is the element's value (not a formatting question) */
+    ck_assert(fabs(e.terms[0].f[0].value * e.terms[0].f[1].value - e.total) <=
+              1e-12 * fmax(1.0, fabs(e.total)));
+    bs_sink_free_buffer(&s);
+    bs_expansion_free(&e);
+    bs_trace_free(t);
+    bs_net_free(net);
+}
+END_TEST
+
 Suite *terms_suite(void)
 {
     Suite *s = suite_create("terms");
@@ -481,6 +658,8 @@ Suite *terms_suite(void)
                         (int)(sizeof specs / sizeof specs[0]));
     tcase_add_test(tc, test_pick);
     tcase_add_loop_test(tc, test_name_parse, 0, (int)(sizeof names / sizeof names[0]));
+    tcase_add_test(tc, test_walk_drives_any_emitter);
+    tcase_add_test(tc, test_walk_drives_expansions);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -14,6 +14,7 @@
 #include "bs_explain.h"
 #include "bs_mistakes.h"
 #include "bs_render_common.h"
+#include "bs_typeset.h"
 
 /* ---- answers ------------------------------------------------------------ */
 

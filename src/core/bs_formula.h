@@ -118,13 +118,4 @@ int bs_expr_operand_paren(const bs_expr *e, int right, int frac_hdiv);
  * frac_hdiv an elementwise quotient), so that brackets around it grow. */
 int bs_expr_has_fraction(const bs_expr *e, bs_notation nt, int frac_hdiv);
 
-/* Typesets an expression as Unicode text.  The network supplies the
- * activation names and the layer count. */
-void bs_expr_text(bs_sink *s, const bs_expr *e, const bs_net *net,
-                  bs_notation nt);
-
-/* Writes an activation's derivative (bs_activation.dmath) with a and z
- * replaced by the layer's a[n] and z[n], e.g. "a[2] ∘ (1 − a[2])". */
-void bs_dact_text(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt);
-
 #endif

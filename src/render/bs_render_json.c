@@ -9,6 +9,7 @@
 #include "bs_render_json.h"
 #include "bs_render.h"
 #include "bs_render_common.h"
+#include "bs_typeset.h"
 
 #ifndef BS_VERSION
 #define BS_VERSION "unknown"

@@ -9,6 +9,7 @@
 #include "bs_explain.h"
 #include "bs_render_common.h"
 #include "bs_terms.h"
+#include "bs_typeset.h"
 
 #define SIDE_BY_SIDE 110 /* widest line for analytic and numeric side by side */
 #define TABLE_ROWS 6     /* compared elements listed in a table */

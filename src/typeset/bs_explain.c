@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bs_typeset.h"
+
 /* the names one explanation uses, in its notation */
 typedef struct names {
     bs_notation nt;

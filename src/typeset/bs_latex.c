@@ -1,8 +1,8 @@
 /* bs_latex.c — typesetting a trace's mathematics as LaTeX.
  *
- * The formulas are typeset from their trees (bs_formula.h) and the element
- * symbols from the factors of the expansions (bs_terms.h), in the same three
- * notations as the Unicode typesetters.  Prose (notes, explanations, spec
+ * Formulas (bs_formula.h), names and the expansions of bs_terms.h are
+ * walked by bs_typeset.c; this file is the LaTeX emitter for that walk, in
+ * the same three notations as the Unicode one.  Prose (notes, explanations, spec
  * descriptions) goes through a small tokenizer that finds the runs of
  * mathematics in it — Unicode symbols, subscripts, layer brackets, single
  * letters — and sets them as inline math, so that every output is plain
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bs_fmt.h"
+#include "bs_typeset.h"
 
 /* ------------------------------------------------------------------ names */
 
@@ -33,80 +34,24 @@ static void tt(bs_sink *s, const char *font, const char *name)
     bs_sink_puts(s, "}");
 }
 
+static const bs_emitter latex_emitter;
+
 /* a forward quantity: z^{[2]}, x, \hat{y}, \mathtt{z2} */
 static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    if (nt == BS_NOTATION_CODE) {
-        char name[48];
-        bs_name_var(name, sizeof name, q, layer, nt);
-        tt(s, "mathtt", name);
-        return;
-    }
-    switch (q) {
-    case BS_Q_Y: bs_sink_puts(s, "y"); return;
-    case BS_Q_YHAT: bs_sink_puts(s, "\\hat{y}"); return;
-    case BS_Q_LOSS: bs_sink_puts(s, "L"); return;
-    case BS_Q_A:
-        if (layer == 0 && nt == BS_NOTATION_PARTIAL) {
-            bs_sink_puts(s, "x");
-            return;
-        }
-        break;
-    default: break;
-    }
-    bs_sink_printf(s, "%c^{[%zu]}", bs_qty_letter(q), layer);
+    bs_typeset_name(s, &latex_emitter, q, layer, nt, 0, NULL);
 }
 
-/* the gradient of L with respect to a quantity: g^{[2z]}, \frac{…}{…}, \mathtt{dz2};
- * sub, when given, is an index set on the quantity (Σ_i …_i) */
-static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const char *sub)
+/* the gradient of L with respect to a quantity: g^{[2z]}, \frac{…}{…}, \mathtt{dz2} */
+static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    if (q == BS_Q_LOSS) {
-        bs_sink_puts(s, "L");
-        return;
-    }
-    switch (nt) {
-    case BS_NOTATION_PARTIAL:
-        bs_sink_printf(s, "\\frac{\\partial L}{\\partial %c^{[%zu]}%s%s%s}", bs_qty_letter(q),
-                       layer, sub ? "_{" : "", sub ? sub : "", sub ? "}" : "");
-        break;
-    case BS_NOTATION_CODE: {
-        char name[48];
-        bs_name_grad(name, sizeof name, q, layer, nt);
-        tt(s, "mathtt", name);
-        if (sub)
-            bs_sink_printf(s, "_{%s}", sub);
-        break;
-    }
-    default:
-        bs_sink_printf(s, "g^{[%zu%c]}", layer, bs_qty_letter(q));
-        if (sub)
-            bs_sink_printf(s, "_{%s}", sub);
-        break;
-    }
-}
-
-/* the activation symbol of a layer: g_{h}, \sigma, \mathtt{sigmoid} */
-static void act_name(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
-{
-    int out = layer == net->L;
-    switch (nt) {
-    case BS_NOTATION_PARTIAL:
-        bs_sink_puts(s, out ? "f" : "\\sigma");
-        break;
-    case BS_NOTATION_CODE:
-        tt(s, "mathtt", net->act[layer] ? net->act[layer]->name : "?");
-        break;
-    default:
-        bs_sink_puts(s, out ? "g_{o}" : "g_{h}");
-        break;
-    }
+    bs_typeset_name(s, &latex_emitter, q, layer, nt, 1, NULL);
 }
 
 void bs_step_name_latex(bs_sink *s, const bs_step *st, bs_notation nt)
 {
     if (st->kind == BS_STEP_BACKWARD)
-        grad_name(s, st->qty, st->layer, nt, NULL);
+        grad_name(s, st->qty, st->layer, nt);
     else
         var_name(s, st->qty, st->layer, nt);
 }
@@ -256,114 +201,9 @@ void bs_matrix_latex_transposed(bs_sink *s, const double *v, size_t rows, size_t
 
 /* --------------------------------------------------------------- formulas */
 
-static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
-
-static void paren(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt, int p)
-{
-    int big = p && bs_expr_has_fraction(e, nt, 1);
-    if (p)
-        bs_sink_puts(s, big ? "\\left(" : "(");
-    expr(s, e, net, nt);
-    if (p)
-        bs_sink_puts(s, big ? "\\right)" : ")");
-}
-
-static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
-{
-    if (!e) {
-        bs_sink_puts(s, "?");
-        return;
-    }
-    switch (e->kind) {
-    case BS_X_VAR:
-        var_name(s, e->qty, e->layer, nt);
-        return;
-    case BS_X_GRAD:
-        grad_name(s, e->qty, e->layer, nt, NULL);
-        return;
-    case BS_X_ACT:
-        act_name(s, net, e->layer, nt);
-        bs_sink_puts(s, "(");
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, ")");
-        return;
-    case BS_X_DACT:
-        act_name(s, net, e->layer, nt);
-        bs_sink_puts(s, "'(");
-        var_name(s, BS_Q_Z, e->layer, nt);
-        bs_sink_puts(s, ")");
-        return;
-    case BS_X_JACT:
-        bs_sink_puts(s, "J_{");
-        tt(s, "mathrm", net->act[e->layer] ? net->act[e->layer]->name : "?");
-        bs_sink_puts(s, "}(");
-        var_name(s, BS_Q_Z, e->layer, nt);
-        bs_sink_puts(s, ")");
-        return;
-    case BS_X_ONE:
-        bs_sink_puts(s, "1");
-        return;
-    case BS_X_INVB:
-        bs_sink_puts(s, "\\frac{1}{B}");
-        return;
-    case BS_X_TWOLAMBDA:
-        bs_sink_puts(s, "2\\lambda");
-        return;
-    case BS_X_T:
-        paren(s, e->l, net, nt, 1);
-        bs_sink_puts(s, "^{\\top}");
-        return;
-    case BS_X_NEG:
-        bs_sink_puts(s, "-");
-        paren(s, e->l, net, nt, bs_expr_prec(e->l, 1) < 4);
-        return;
-    case BS_X_SUMB:
-        bs_sink_puts(s, "\\sum_{i} ");
-        if (e->l && e->l->kind == BS_X_GRAD) {
-            grad_name(s, e->l->qty, e->l->layer, nt, "i");
-        } else if (e->l && e->l->kind == BS_X_VAR) {
-            var_name(s, e->l->qty, e->l->layer, nt);
-            bs_sink_puts(s, "_{i}");
-        } else {
-            paren(s, e->l, net, nt, 1);
-            bs_sink_puts(s, "_{i}");
-        }
-        return;
-    case BS_X_SCALE:
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, "\\, ");
-        paren(s, e->r, net, nt, bs_expr_prec(e->r, 1) < 4);
-        return;
-    case BS_X_HDIV:
-        bs_sink_puts(s, "\\frac{");
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, "}{");
-        expr(s, e->r, net, nt);
-        bs_sink_puts(s, "}");
-        return;
-    default:
-        break;
-    }
-    const char *op = " ? ";
-    switch (e->kind) {
-    case BS_X_MATMUL: op = " \\cdot "; break;
-    case BS_X_HADAMARD: op = " \\circ "; break;
-    case BS_X_ADD: op = " + "; break;
-    case BS_X_SUB: op = " - "; break;
-    default: break;
-    }
-    if (!e->l || !e->r) {
-        bs_sink_puts(s, "?");
-        return;
-    }
-    paren(s, e->l, net, nt, bs_expr_operand_paren(e, 0, 1));
-    bs_sink_puts(s, op);
-    paren(s, e->r, net, nt, bs_expr_operand_paren(e, 1, 1));
-}
-
 void bs_expr_latex(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
 {
-    expr(s, e, net, nt);
+    bs_typeset_expr(s, &latex_emitter, e, net, nt);
 }
 
 int bs_expr_has_hdiv(const bs_expr *e)
@@ -375,243 +215,185 @@ int bs_expr_has_hdiv(const bs_expr *e)
 
 /* ---------------------------------------------------------------- factors */
 
-/* the index part of a code-notation name: [3,2] or [2] */
-static void code_index(bs_sink *s, const bs_factor *f)
+/* Unicode symbols of the walk in LaTeX */
+static const char *latex_ident(const char *base)
 {
-    if (f->qty == BS_Q_W)
-        bs_sink_printf(s, "[%zu,%zu]", f->r + 1, f->c + 1);
-    else if (f->ex != BS_NONE)
-        bs_sink_printf(s, "[%zu,%zu]", f->ex + 1, f->unit + 1);
-    else
-        bs_sink_printf(s, "[%zu]", f->unit + 1);
+    if (strcmp(base, "ŷ") == 0)
+        return "\\hat{y}";
+    if (strcmp(base, "σ") == 0)
+        return "\\sigma";
+    return base;
 }
 
-/* sym^{[inner](i)}_{j} or sym^{[inner]}_{p,q}; inner NULL for no layer */
-static void math_var(bs_sink *s, const bs_factor *f, const char *sym, const char *inner)
+/* base^{[inner](i)}_{j} or base^{[inner]}_{p,q} */
+static void latex_elem(bs_sink *s, const bs_elem *x)
 {
-    bs_sink_puts(s, sym);
-    if (inner || f->ex != BS_NONE) {
+    if (x->whole) {
+        if (x->code)
+            tt(s, "mathtt", x->base);
+        else
+            bs_sink_puts(s, latex_ident(x->base));
+        if (x->layered && x->letter)
+            bs_sink_printf(s, "^{[%zu%c]}", x->layer, x->letter);
+        else if (x->layered)
+            bs_sink_printf(s, "^{[%zu]}", x->layer);
+        if (x->sub)
+            bs_sink_printf(s, "_{%s}", x->sub);
+        return;
+    }
+    bs_sink_puts(s, latex_ident(x->base));
+    if (x->layered || x->ex != BS_NONE) {
         bs_sink_puts(s, "^{");
-        if (inner)
-            bs_sink_printf(s, "[%s]", inner);
-        if (f->ex != BS_NONE && f->qty != BS_Q_W)
-            bs_sink_printf(s, "(%zu)", f->ex + 1);
+        if (x->layered && x->letter)
+            bs_sink_printf(s, "[%zu%c]", x->layer, x->letter);
+        else if (x->layered)
+            bs_sink_printf(s, "[%zu]", x->layer);
+        if (x->ex != BS_NONE && !x->matrix)
+            bs_sink_printf(s, "(%zu)", x->ex + 1);
         bs_sink_puts(s, "}");
     }
-    if (f->qty == BS_Q_W)
-        bs_sink_printf(s, "_{%zu,%zu}", f->r + 1, f->c + 1);
+    if (x->matrix)
+        bs_sink_printf(s, "_{%zu,%zu}", x->r + 1, x->c + 1);
     else
-        bs_sink_printf(s, "_{%zu}", f->unit + 1);
+        bs_sink_printf(s, "_{%zu}", x->unit + 1);
+}
+
+static void latex_code(bs_sink *s, const char *name, const char *index)
+{
+    tt(s, "mathtt", name);
+    bs_sink_puts(s, index);
+}
+
+static void latex_jac(bs_sink *s, const char *name)
+{
+    bs_sink_puts(s, "J_{");
+    tt(s, "mathrm", name);
+    bs_sink_puts(s, "}");
+}
+
+/* g_{h}, \sigma, \mathtt{sigmoid}, with ' for the derivative */
+static void latex_act(bs_sink *s, const char *base, const char *sub, int code, int prime)
+{
+    if (code)
+        tt(s, "mathtt", base);
+    else
+        bs_sink_puts(s, latex_ident(base));
+    if (sub)
+        bs_sink_printf(s, "_{%s}", sub);
+    if (prime)
+        bs_sink_puts(s, "'");
 }
 
 void bs_factor_latex(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt)
 {
-    char name[48], inner[24], sym[4];
-    int code = nt == BS_NOTATION_CODE;
-    switch (f->kind) {
-    case BS_FAC_VAR:
-        if (code) {
-            if (f->qty == BS_Q_Y || f->qty == BS_Q_YHAT)
-                tt(s, "mathtt", f->qty == BS_Q_Y ? "y" : "yhat");
-            else
-                var_name(s, f->qty, f->layer, nt);
-            code_index(s, f);
-            return;
-        }
-        if (f->qty == BS_Q_Y || f->qty == BS_Q_YHAT) {
-            math_var(s, f, f->qty == BS_Q_Y ? "y" : "\\hat{y}", NULL);
-            return;
-        }
-        if (f->qty == BS_Q_A && f->layer == 0 && nt == BS_NOTATION_PARTIAL) {
-            math_var(s, f, "x", NULL);
-            return;
-        }
-        snprintf(sym, sizeof sym, "%c", bs_qty_letter(f->qty));
-        snprintf(inner, sizeof inner, "%zu", f->layer);
-        math_var(s, f, sym, inner);
-        return;
-    case BS_FAC_GRAD:
-        if (code) {
-            bs_name_grad(name, sizeof name, f->qty, f->layer, nt);
-            tt(s, "mathtt", name);
-            code_index(s, f);
-            return;
-        }
-        if (nt == BS_NOTATION_PARTIAL) {
-            bs_factor v = *f;
-            v.kind = BS_FAC_VAR;
-            bs_sink_puts(s, "\\frac{\\partial L}{\\partial ");
-            bs_factor_latex(s, &v, net, nt);
-            bs_sink_puts(s, "}");
-            return;
-        }
-        snprintf(inner, sizeof inner, "%zu%c", f->layer, bs_qty_letter(f->qty));
-        math_var(s, f, "g", inner);
-        return;
-    case BS_FAC_DACT: {
-        bs_factor z = *f;
-        z.kind = BS_FAC_VAR;
-        act_name(s, net, f->layer, nt);
-        bs_sink_puts(s, "'(");
-        bs_factor_latex(s, &z, net, nt);
-        bs_sink_puts(s, ")");
-        return;
-    }
-    case BS_FAC_JSOFT: {
-        bs_factor a, z;
-        bs_factor_jsoft_parts(f, &a, &z);
-        bs_sink_puts(s, "\\frac{\\partial ");
-        bs_factor_latex(s, &a, net, nt);
-        bs_sink_puts(s, "}{\\partial ");
-        bs_factor_latex(s, &z, net, nt);
-        bs_sink_puts(s, "}");
-        return;
-    }
-    }
+    bs_typeset_factor(s, &latex_emitter, f, net, nt);
 }
 
 /* ------------------------------------------------------------- expansions */
 
-/* where a line of an aligned expansion may break */
-typedef struct layout {
-    int aligned;     /* 1: lines joined by \\ and aligned on & */
-    size_t per_line; /* terms per line when aligned (0: no breaks) */
-} layout;
-
-static void plus(bs_sink *s, const layout *lo, size_t k)
+/* the loss derivative from its operands (bs_typeset.c walks the rest) */
+static void latex_loss(bs_sink *s, bs_loss_form form, const char *a, const char *ao,
+                       const char *b, int scaled)
 {
-    if (lo->aligned && lo->per_line && k > 0 && k % lo->per_line == 0)
-        bs_sink_puts(s, " \\\\ &\\quad + ");
-    else
-        bs_sink_puts(s, " + ");
-}
-
-static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                  int values, int precision, const layout *lo)
-{
-    size_t idx[BS_TERMS_SHOWN_MAX];
-    size_t m = bs_terms_shown(e, idx);
-    for (size_t i = 0; i < m; i++) {
-        size_t k = idx[i];
-        if (i > 0)
-            plus(s, lo, i);
-        if (k == BS_NONE) {
-            bs_sink_puts(s, "\\cdots");
-            continue;
-        }
-        const bs_term *t = &e->terms[k];
-        for (size_t f = 0; f < t->n; f++) {
-            if (f > 0)
-                bs_sink_puts(s, values ? " \\times " : " \\cdot ");
-            if (values)
-                number_op(s, t->f[f].value, precision, f > 0 || t->n > 1 || k > 0);
-            else
-                bs_factor_latex(s, &t->f[f], net, nt);
-        }
-    }
-    if (e->has_l2) {
-        plus(s, lo, m);
-        if (values) {
-            bs_number_latex(s, e->lambda * 2.0, precision);
-            bs_sink_puts(s, " \\times ");
-            number_op(s, e->w.value, precision, 1);
-        } else {
-            bs_sink_puts(s, "2\\lambda \\cdot ");
-            bs_factor_latex(s, &e->w, net, nt);
-        }
-    }
-}
-
-/* ŷ − y, or the loss derivative, in symbols or numbers */
-static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                    int values, int precision)
-{
-    bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
-    if (values) {
-        bs_number_latex(&yh, e->yhat.value, precision);
-        number_op(&y, e->y.value, precision, 1);
-    } else {
-        bs_factor_latex(&yh, &e->yhat, net, nt);
-        bs_factor_latex(&y, &e->y, net, nt);
-    }
-    const char *a = yh.buf ? yh.buf : "?", *b = y.buf ? y.buf : "?";
-    switch (bs_expansion_loss_form(e, net)) {
+    switch (form) {
     case BS_FORM_DIFFERENCE:
-        bs_sink_printf(s, e->show_scale ? "(%s - %s)" : "%s - %s", a, b);
+        bs_sink_printf(s, scaled ? "(%s - %s)" : "%s - %s", a, b);
         break;
-    case BS_FORM_BCE: {
-        const char *an = a;
-        bs_sink pa = bs_sink_buffer();
-        if (values) {
-            number_op(&pa, e->yhat.value, precision, 1);
-            if (pa.buf)
-                an = pa.buf;
-        }
-        bs_sink_printf(s, "\\frac{%s - %s}{%s\\,(1 - %s)}", a, b, a, an);
-        bs_sink_free_buffer(&pa);
+    case BS_FORM_BCE:
+        bs_sink_printf(s, "\\frac{%s - %s}{%s\\,(1 - %s)}", a, b, a, ao);
         break;
-    }
     default:
-        bs_sink_printf(s, "%s-\\frac{%s}{%s}%s", e->show_scale ? "\\left(" : "", b, a,
-                       e->show_scale ? "\\right)" : "");
+        bs_sink_printf(s, "%s-\\frac{%s}{%s}%s", scaled ? "\\left(" : "", b, a,
+                       scaled ? "\\right)" : "");
         break;
     }
-    bs_sink_free_buffer(&yh);
-    bs_sink_free_buffer(&y);
 }
 
-static void expansion(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                      int precision, const layout *lo)
+/* in an aligned layout the symbols and the numbers start rows aligned on & */
+static void latex_equals(bs_sink *s, int which, const bs_layout *lo)
 {
-    if (nt == BS_NOTATION_CODE) {
-        bs_factor_latex(s, &e->self, net, nt);
-    } else {
-        bs_factor self = e->self;
-        self.kind = BS_FAC_VAR;
-        bs_sink_puts(s, "\\frac{\\partial L}{\\partial ");
-        bs_factor_latex(s, &self, net, nt == BS_NOTATION_PARTIAL ? nt : BS_NOTATION_G);
-        bs_sink_puts(s, "}");
-    }
-    int trivial = bs_expansion_trivial(e);
-    int empty = e->kind == BS_EXP_SUM && e->nterms == 0 && !e->has_l2;
-    for (int values = 0; values < (trivial || empty ? 1 : 2); values++) {
-        if (lo->aligned)
-            bs_sink_puts(s, values ? " \\\\ &= " : " &= ");
-        else
-            bs_sink_puts(s, " = ");
-        if (empty) {
-            bs_sink_puts(s, "0");
-            continue;
-        }
-        if (e->show_scale) {
-            if (values) {
-                bs_number_latex(s, e->scale, precision);
-                bs_sink_puts(s, " \\times ");
-            } else {
-                bs_sink_puts(s, "\\frac{1}{B} \\cdot ");
-            }
-        }
-        if (e->kind == BS_EXP_SUM)
-            terms(s, e, net, nt, values, precision, lo);
-        else
-            special(s, e, net, nt, values, precision);
-    }
-    bs_sink_puts(s, " = ");
-    bs_number_latex(s, e->total, precision);
+    if (lo->rows && which == 0)
+        bs_sink_puts(s, " &= ");
+    else if (lo->rows && which == 1)
+        bs_sink_puts(s, " \\\\ &= ");
+    else
+        bs_sink_puts(s, " = ");
 }
+
+static const bs_emitter latex_emitter = {
+    .tok = {
+        [BS_TOK_PLUS] = " + ",
+        [BS_TOK_BREAK] = " \\\\ &\\quad",
+        [BS_TOK_ELLIPSIS] = "\\cdots",
+        [BS_TOK_DOT] = " \\cdot ",
+        [BS_TOK_TIMES] = " \\times ",
+        [BS_TOK_TWO_LAMBDA] = "2\\lambda \\cdot ",
+        [BS_TOK_INV_B] = "\\frac{1}{B} \\cdot ",
+        [BS_TOK_GRAD_OPEN] = "\\frac{\\partial L}{\\partial ",
+        [BS_TOK_GRAD_CLOSE] = "}",
+        [BS_TOK_ZERO] = "0",
+        [BS_TOK_APPLY_OPEN] = "",
+        [BS_TOK_APPLY_CLOSE] = "",
+        [BS_TOK_CALL_OPEN] = "(",
+        [BS_TOK_CALL_CLOSE] = ")",
+        [BS_TOK_DFRAC_OPEN] = "\\frac{\\partial ",
+        [BS_TOK_DFRAC_MID] = "}{\\partial ",
+        [BS_TOK_DFRAC_CLOSE] = "}",
+        [BS_TOK_UNKNOWN] = "?",
+        [BS_TOK_ONE] = "1",
+        [BS_TOK_X_INVB] = "\\frac{1}{B}",
+        [BS_TOK_X_TWOLAMBDA] = "2\\lambda",
+        [BS_TOK_GROUP_OPEN] = "(",
+        [BS_TOK_GROUP_CLOSE] = ")",
+        [BS_TOK_GROUP_OPEN_BIG] = "\\left(",
+        [BS_TOK_GROUP_CLOSE_BIG] = "\\right)",
+        [BS_TOK_T_OPEN] = "",
+        [BS_TOK_T_CLOSE] = "^{\\top}",
+        [BS_TOK_NEG_OPEN] = "-",
+        [BS_TOK_NEG_CLOSE] = "",
+        [BS_TOK_SUM_OPEN] = "\\sum_{i} ",
+        [BS_TOK_SUM_CLOSE] = "",
+        [BS_TOK_SUB_OPEN] = "",
+        [BS_TOK_SUB_CLOSE] = "_{i}",
+        [BS_TOK_SCALE_OPEN] = "",
+        [BS_TOK_SCALE_OP] = "\\, ",
+        [BS_TOK_SCALE_CLOSE] = "",
+        [BS_TOK_FRAC_OPEN] = "\\frac{",
+        [BS_TOK_FRAC_MID] = "}{",
+        [BS_TOK_FRAC_CLOSE] = "}",
+        [BS_TOK_BIN_OPEN] = "",
+        [BS_TOK_BIN_CLOSE] = "",
+        [BS_TOK_HADAMARD] = " \\circ ",
+        [BS_TOK_HDIV] = " \\oslash ",
+        [BS_TOK_MINUS] = " - ",
+        [BS_TOK_OP_UNKNOWN] = " ? ",
+    },
+    .elem = latex_elem,
+    .code = latex_code,
+    .act = latex_act,
+    .jac = latex_jac,
+    .number = number_op,
+    .loss = latex_loss,
+    .equals = latex_equals,
+    .self_partial = 1,
+    .empty_zero = 1,
+    .frac_hdiv = 1,
+    .scale_paren = 4,
+    .sum_group_all = 1,
+};
 
 void bs_expansion_latex(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                         int precision)
 {
-    layout lo = {0, 0};
-    expansion(s, e, net, nt, precision, &lo);
+    bs_layout lo = {0, {0, 0}, 1};
+    bs_typeset_expansion(s, &latex_emitter, e, net, nt, precision, &lo);
 }
 
 void bs_expansion_latex_aligned(bs_sink *s, const bs_expansion *e, const bs_net *net,
                                 bs_notation nt, int precision, size_t per_line)
 {
-    layout lo = {1, per_line};
-    expansion(s, e, net, nt, precision, &lo);
+    bs_layout lo = {1, {per_line, per_line}, 1};
+    bs_typeset_expansion(s, &latex_emitter, e, net, nt, precision, &lo);
 }
 
 /* ------------------------------------------------------- Unicode and prose */

@@ -1,9 +1,10 @@
 /* bs_mathml.c — a trace's mathematics as MathML Core, for the HTML page.
  *
- * The rules follow the Unicode typesetter bs_expr_text (bs_formula.c) and
- * bs_expansion_text (bs_terms.c): the same precedence and brackets, the
- * same names, with the handouts' superscripts: z^{[2]}, g^{[2z]},
- * W^{[3]}_{2,1}, ∂L/∂z^{[2]} as a fraction, and code names in monospace.
+ * Formulas, names and expansions are walked by bs_typeset.c; this file is
+ * the MathML emitter for that walk (the handouts' superscripts: z^{[2]},
+ * g^{[2z]}, W^{[3]}_{2,1}, ∂L/∂z^{[2]} as a fraction, code names in
+ * monospace), plus numbers, matrices and the Unicode mathematics of the
+ * tables.
  */
 #include "bs_mathml.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "bs_fmt.h"
+#include "bs_typeset.h"
 
 /* ŷ as an italic y (U+1D466) with a combining circumflex, so that it
  * matches the italic y beside it (a precomposed ŷ stays upright) */
@@ -101,102 +103,32 @@ static const char *held(bs_sink *s, bs_sink *b)
 
 /* ── names ─────────────────────────────────────────────────────────────── */
 
-static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const char *sub)
+static const bs_emitter mathml_emitter;
+
+static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    char name[48];
-    if (nt == BS_NOTATION_CODE) {
-        bs_name_var(name, sizeof name, q, layer, nt);
-        bs_sink b = bs_sink_buffer();
-        mi_code(&b, name);
-        scripts(s, held(s, &b), sub, NULL);
-        bs_sink_free_buffer(&b);
-        return;
-    }
-    const char *base = NULL;
-    switch (q) {
-    case BS_Q_Y: base = "<mi>y</mi>"; break;
-    case BS_Q_YHAT: base = YHAT; break;
-    case BS_Q_LOSS: base = "<mi>L</mi>"; break;
-    case BS_Q_A:
-        if (layer == 0 && nt == BS_NOTATION_PARTIAL)
-            base = "<mi>x</mi>";
-        break;
-    default: break;
-    }
-    if (base) {
-        scripts(s, base, sub, NULL);
-        return;
-    }
-    char letter[16];
-    snprintf(letter, sizeof letter, "<mi>%c</mi>", bs_qty_letter(q));
-    bs_sink sup = bs_sink_buffer();
-    bracket(&sup, layer, 0, BS_NONE);
-    scripts(s, letter, sub, held(s, &sup));
-    bs_sink_free_buffer(&sup);
+    bs_typeset_name(s, &mathml_emitter, q, layer, nt, 0, NULL);
 }
 
-static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt, const char *sub)
+static void grad_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    char name[48];
-    if (q == BS_Q_LOSS) {
-        mi(s, "L");
-        return;
-    }
-    if (nt == BS_NOTATION_CODE) {
-        bs_name_grad(name, sizeof name, q, layer, nt);
-        bs_sink b = bs_sink_buffer();
-        mi_code(&b, name);
-        scripts(s, held(s, &b), sub, NULL);
-        bs_sink_free_buffer(&b);
-        return;
-    }
-    if (nt == BS_NOTATION_PARTIAL) {
-        bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
-        char letter[16];
-        snprintf(letter, sizeof letter, "<mi>%c</mi>", bs_qty_letter(q));
-        bs_sink sup = bs_sink_buffer();
-        bracket(&sup, layer, 0, BS_NONE);
-        scripts(s, letter, sub, held(s, &sup));
-        bs_sink_free_buffer(&sup);
-        bs_sink_puts(s, "</mrow></mfrac>");
-        return;
-    }
-    bs_sink sup = bs_sink_buffer();
-    bracket(&sup, layer, bs_qty_letter(q), BS_NONE);
-    scripts(s, "<mi>g</mi>", sub, held(s, &sup));
-    bs_sink_free_buffer(&sup);
+    bs_typeset_name(s, &mathml_emitter, q, layer, nt, 1, NULL);
 }
 
 void bs_name_var_mathml(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    var_name(s, q, layer, nt, NULL);
+    var_name(s, q, layer, nt);
 }
 
 void bs_name_grad_mathml(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
-    grad_name(s, q, layer, nt, NULL);
+    grad_name(s, q, layer, nt);
 }
 
 /* g_h, g_o (with ′: g_h′), σ, f, or the activation's own name in code */
 static void act_name(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt, int prime)
 {
-    int out = layer == net->L;
-    const char *p = "<mo>′</mo>";
-    switch (nt) {
-    case BS_NOTATION_PARTIAL:
-        scripts(s, out ? "<mi>f</mi>" : "<mi>σ</mi>", NULL, prime ? p : NULL);
-        return;
-    case BS_NOTATION_CODE: {
-        bs_sink b = bs_sink_buffer();
-        mi_code(&b, net->act[layer]->name);
-        scripts(s, held(s, &b), NULL, prime ? p : NULL);
-        bs_sink_free_buffer(&b);
-        return;
-    }
-    default:
-        scripts(s, "<mi>g</mi>", out ? "<mi>o</mi>" : "<mi>h</mi>", prime ? p : NULL);
-        return;
-    }
+    bs_typeset_act(s, &mathml_emitter, net, layer, nt, prime);
 }
 
 void bs_dact_name_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)
@@ -204,127 +136,24 @@ void bs_dact_name_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notatio
     bs_sink_puts(s, "<mrow>");
     act_name(s, net, layer, nt, 1);
     bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
-    var_name(s, BS_Q_Z, layer, nt, NULL);
+    var_name(s, BS_Q_Z, layer, nt);
     bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
 }
 
 void bs_step_name_mathml(bs_sink *s, const bs_step *st, bs_notation nt)
 {
     if (st->kind == BS_STEP_BACKWARD)
-        grad_name(s, st->qty, st->layer, nt, NULL);
+        grad_name(s, st->qty, st->layer, nt);
     else
-        var_name(s, st->qty, st->layer, nt, NULL);
+        var_name(s, st->qty, st->layer, nt);
 }
 
 /* ── formulas ──────────────────────────────────────────────────────────── */
 
-static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt);
-
-static void expr_paren(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt,
-                       int paren)
-{
-    if (!paren) {
-        expr(s, e, net, nt);
-        return;
-    }
-    const char *st = bs_expr_has_fraction(e, nt, 0) ? "" : " stretchy=\"false\"";
-    bs_sink_printf(s, "<mrow><mo%s>(</mo>", st);
-    expr(s, e, net, nt);
-    bs_sink_printf(s, "<mo%s>)</mo></mrow>", st);
-}
-
-static void expr(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
-{
-    if (!e) {
-        mi(s, "?");
-        return;
-    }
-    switch (e->kind) {
-    case BS_X_VAR:
-        var_name(s, e->qty, e->layer, nt, NULL);
-        return;
-    case BS_X_GRAD:
-        grad_name(s, e->qty, e->layer, nt, NULL);
-        return;
-    case BS_X_ACT:
-        bs_sink_puts(s, "<mrow>");
-        act_name(s, net, e->layer, nt, 0);
-        bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
-        return;
-    case BS_X_DACT:
-        bs_dact_name_mathml(s, net, e->layer, nt);
-        return;
-    case BS_X_JACT:
-        bs_sink_puts(s, "<mrow><msub><mi>J</mi><mtext>");
-        bs_text_html(s, net->act[e->layer]->name);
-        bs_sink_puts(s, "</mtext></msub><mrow><mo stretchy=\"false\">(</mo>");
-        var_name(s, BS_Q_Z, e->layer, nt, NULL);
-        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
-        return;
-    case BS_X_ONE:
-        bs_sink_puts(s, "<mn>1</mn>");
-        return;
-    case BS_X_INVB:
-        bs_sink_puts(s, "<mfrac><mn>1</mn><mi>B</mi></mfrac>");
-        return;
-    case BS_X_TWOLAMBDA:
-        bs_sink_puts(s, "<mrow><mn>2</mn><mi>λ</mi></mrow>");
-        return;
-    case BS_X_T:
-        bs_sink_puts(s, "<msup>");
-        expr_paren(s, e->l, net, nt, 1);
-        bs_sink_puts(s, "<mi>T</mi></msup>");
-        return;
-    case BS_X_NEG:
-        bs_sink_puts(s, "<mrow><mo>−</mo>");
-        expr_paren(s, e->l, net, nt, bs_expr_prec(e->l, 0) < 4);
-        bs_sink_puts(s, "</mrow>");
-        return;
-    case BS_X_SUMB:
-        bs_sink_puts(s, "<mrow><msub><mo>∑</mo><mi>i</mi></msub>");
-        if (e->l && e->l->kind == BS_X_VAR) {
-            var_name(s, e->l->qty, e->l->layer, nt, "<mi>i</mi>");
-        } else if (e->l && e->l->kind == BS_X_GRAD) {
-            grad_name(s, e->l->qty, e->l->layer, nt, "<mi>i</mi>");
-        } else {
-            bs_sink_puts(s, "<msub>");
-            expr_paren(s, e->l, net, nt, 1);
-            bs_sink_puts(s, "<mi>i</mi></msub>");
-        }
-        bs_sink_puts(s, "</mrow>");
-        return;
-    case BS_X_SCALE:
-        bs_sink_puts(s, "<mrow>");
-        expr(s, e->l, net, nt);
-        bs_sink_puts(s, "<mo>&#x2062;</mo>");
-        expr_paren(s, e->r, net, nt, bs_expr_prec(e->r, 0) < 3);
-        bs_sink_puts(s, "</mrow>");
-        return;
-    default:
-        break;
-    }
-    const char *op = "?";
-    switch (e->kind) {
-    case BS_X_MATMUL: op = "⋅"; break;
-    case BS_X_HADAMARD: op = "∘"; break;
-    case BS_X_HDIV: op = "⊘"; break;
-    case BS_X_ADD: op = "+"; break;
-    case BS_X_SUB: op = "−"; break;
-    default: break;
-    }
-    bs_sink_puts(s, "<mrow>");
-    expr_paren(s, e->l, net, nt, bs_expr_operand_paren(e, 0, 0));
-    mo(s, op);
-    expr_paren(s, e->r, net, nt, bs_expr_operand_paren(e, 1, 0));
-    bs_sink_puts(s, "</mrow>");
-}
-
 void bs_expr_mathml(bs_sink *s, const bs_expr *e, const bs_net *net, bs_notation nt)
 {
     bs_sink_puts(s, "<mrow>");
-    expr(s, e, net, nt);
+    bs_typeset_expr(s, &mathml_emitter, e, net, nt);
     bs_sink_puts(s, "</mrow>");
 }
 
@@ -402,110 +231,81 @@ void bs_matrix_mathml(bs_sink *s, const double *v, const unsigned char *mask,
 
 /* ── factors and expansions ────────────────────────────────────────────── */
 
-/* the element part of a code-notation name: "[3,2]" or "[2]" */
-static void code_index(char *buf, size_t size, const bs_factor *f)
-{
-    if (f->qty == BS_Q_W)
-        snprintf(buf, size, "[%zu,%zu]", f->r + 1, f->c + 1);
-    else if (f->ex != BS_NONE)
-        snprintf(buf, size, "[%zu,%zu]", f->ex + 1, f->unit + 1);
-    else
-        snprintf(buf, size, "[%zu]", f->unit + 1);
-}
-
 /* the subscript of an element: "2,1" for W, the unit otherwise */
-static void elem_sub(bs_sink *s, const bs_factor *f)
+static void elem_sub(bs_sink *s, const bs_elem *x)
 {
-    if (f->qty == BS_Q_W)
+    if (x->matrix)
         bs_sink_printf(s, "<mrow><mn>%zu</mn><mo separator=\"true\">,</mo><mn>%zu</mn></mrow>",
-                       f->r + 1, f->c + 1);
+                       x->r + 1, x->c + 1);
     else
-        mn_size(s, f->unit + 1);
+        mn_size(s, x->unit + 1);
 }
 
-/* sym_{element}^{[layer letter, example]} */
-static void math_var(bs_sink *s, const bs_factor *f, const char *base, char letter)
+/* base_{element}^{[layer letter, example]}, or base_{unit}^{(example)}
+ * without a layer */
+static void mathml_elem(bs_sink *s, const bs_elem *x)
 {
-    bs_sink sub = bs_sink_buffer(), sup = bs_sink_buffer();
-    elem_sub(&sub, f);
-    bracket(&sup, f->layer, letter, f->qty == BS_Q_W ? BS_NONE : f->ex);
-    const char *a = held(s, &sub), *b = held(s, &sup);
-    scripts(s, base, a, b);
+    bs_sink base = bs_sink_buffer(), sub = bs_sink_buffer(), sup = bs_sink_buffer();
+    if (x->code)
+        mi_code(&base, x->base);
+    else if (strcmp(x->base, "ŷ") == 0)
+        bs_sink_puts(&base, YHAT);
+    else
+        mi(&base, x->base);
+    if (x->whole && x->sub)
+        mi(&sub, x->sub);
+    else if (!x->whole)
+        elem_sub(&sub, x);
+    if (x->whole && x->layered)
+        bracket(&sup, x->layer, x->letter, BS_NONE);
+    else if (x->whole)
+        ;
+    else if (x->layered)
+        bracket(&sup, x->layer, x->letter, x->matrix ? BS_NONE : x->ex);
+    else if (x->ex != BS_NONE)
+        bs_sink_printf(&sup, "<mrow><mo stretchy=\"false\">(</mo><mn>%zu</mn><mo stretchy=\"false\">)</mo></mrow>",
+                       x->ex + 1);
+    const char *b = held(s, &base), *a = sub.buf ? held(s, &sub) : NULL,
+               *c = sup.buf ? held(s, &sup) : NULL;
+    scripts(s, b, a, c);
+    bs_sink_free_buffer(&base);
     bs_sink_free_buffer(&sub);
     bs_sink_free_buffer(&sup);
 }
 
+static void mathml_code(bs_sink *s, const char *name, const char *index)
+{
+    bs_sink_puts(s, "<mi class=\"code\" mathvariant=\"normal\">");
+    bs_text_html(s, name);
+    bs_text_html(s, index);
+    bs_sink_puts(s, "</mi>");
+}
+
+static void mathml_jac(bs_sink *s, const char *name)
+{
+    bs_sink_puts(s, "<msub><mi>J</mi><mtext>");
+    bs_text_html(s, name);
+    bs_sink_puts(s, "</mtext></msub>");
+}
+
+/* g_h, σ, f, or a name in the code font; with ′ for the derivative */
+static void mathml_act(bs_sink *s, const char *base, const char *sub, int code, int prime)
+{
+    bs_sink b = bs_sink_buffer(), c = bs_sink_buffer();
+    if (code)
+        mi_code(&b, base);
+    else
+        mi(&b, base);
+    if (sub)
+        mi(&c, sub);
+    scripts(s, held(s, &b), sub ? held(s, &c) : NULL, prime ? "<mo>′</mo>" : NULL);
+    bs_sink_free_buffer(&b);
+    bs_sink_free_buffer(&c);
+}
+
 void bs_factor_mathml(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt)
 {
-    char name[48], idx[48], full[112];
-    int code = nt == BS_NOTATION_CODE;
-    switch (f->kind) {
-    case BS_FAC_VAR:
-        if (code) {
-            if (f->qty == BS_Q_YHAT || f->qty == BS_Q_Y)
-                snprintf(name, sizeof name, "%s", f->qty == BS_Q_Y ? "y" : "yhat");
-            else
-                bs_name_var(name, sizeof name, f->qty, f->layer, nt);
-            code_index(idx, sizeof idx, f);
-            snprintf(full, sizeof full, "%s%s", name, idx);
-            mi_code(s, full);
-            return;
-        }
-        if (f->qty == BS_Q_YHAT || f->qty == BS_Q_Y ||
-            (f->qty == BS_Q_A && f->layer == 0 && nt == BS_NOTATION_PARTIAL)) {
-            const char *base = f->qty == BS_Q_Y ? "<mi>y</mi>"
-                               : f->qty == BS_Q_YHAT ? YHAT
-                                                     : "<mi>x</mi>";
-            bs_sink sub = bs_sink_buffer();
-            mn_size(&sub, f->unit + 1);
-            char sup[160];
-            snprintf(sup, sizeof sup, "<mrow><mo stretchy=\"false\">(</mo><mn>%zu</mn><mo stretchy=\"false\">)</mo></mrow>",
-                     f->ex + 1);
-            scripts(s, base, held(s, &sub), f->ex != BS_NONE ? sup : NULL);
-            bs_sink_free_buffer(&sub);
-            return;
-        }
-        snprintf(name, sizeof name, "<mi>%c</mi>", bs_qty_letter(f->qty));
-        math_var(s, f, name, 0);
-        return;
-    case BS_FAC_GRAD:
-        if (code) {
-            bs_name_grad(name, sizeof name, f->qty, f->layer, nt);
-            code_index(idx, sizeof idx, f);
-            snprintf(full, sizeof full, "%s%s", name, idx);
-            mi_code(s, full);
-            return;
-        }
-        if (nt == BS_NOTATION_PARTIAL) {
-            bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
-            snprintf(name, sizeof name, "<mi>%c</mi>", bs_qty_letter(f->qty));
-            math_var(s, f, name, 0);
-            bs_sink_puts(s, "</mrow></mfrac>");
-            return;
-        }
-        math_var(s, f, "<mi>g</mi>", bs_qty_letter(f->qty));
-        return;
-    case BS_FAC_DACT: {
-        bs_factor z = *f;
-        z.kind = BS_FAC_VAR;
-        bs_sink_puts(s, "<mrow>");
-        act_name(s, net, f->layer, nt, 1);
-        bs_sink_puts(s, "<mrow><mo stretchy=\"false\">(</mo>");
-        bs_factor_mathml(s, &z, net, nt);
-        bs_sink_puts(s, "<mo stretchy=\"false\">)</mo></mrow></mrow>");
-        return;
-    }
-    case BS_FAC_JSOFT: {
-        bs_factor a, z;
-        bs_factor_jsoft_parts(f, &a, &z);
-        bs_sink_puts(s, "<mfrac><mrow><mi>∂</mi>");
-        bs_factor_mathml(s, &a, net, nt);
-        bs_sink_puts(s, "</mrow><mrow><mi>∂</mi>");
-        bs_factor_mathml(s, &z, net, nt);
-        bs_sink_puts(s, "</mrow></mfrac>");
-        return;
-    }
-    }
+    bs_typeset_factor(s, &mathml_emitter, f, net, nt);
 }
 
 /* a number, bracketed when negative */
@@ -523,114 +323,114 @@ static void num_paren(bs_sink *s, double v, int prec, int paren)
  * row, indented under the right-hand side. */
 #define ROW_BREAK "</mtd></mtr><mtr><mtd></mtd><mtd><mspace width=\"1.2em\"></mspace>"
 
-/* the terms (symbols when values == 0, numbers otherwise); with brk > 0 a
- * new row of the table starts after every brk terms */
-static void terms(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                  int values, int prec, size_t brk)
+/* the loss derivative from its operands (bs_typeset.c walks the rest); ŷ
+ * is bracketed wherever it is a negative number */
+static void mathml_loss(bs_sink *s, bs_loss_form form, const char *a, const char *ao,
+                        const char *b, int scaled)
 {
-    size_t idx[BS_TERMS_SHOWN_MAX];
-    size_t m = bs_terms_shown(e, idx);
-    for (size_t i = 0; i < m; i++) {
-        size_t k = idx[i];
-        if (i > 0) {
-            if (brk && i % brk == 0)
-                bs_sink_puts(s, ROW_BREAK);
-            mo(s, "+");
-        }
-        if (k == BS_NONE) {
-            mo(s, "…");
-            continue;
-        }
-        const bs_term *t = &e->terms[k];
-        for (size_t f = 0; f < t->n; f++) {
-            if (f > 0)
-                mo(s, values ? "×" : "⋅");
-            if (values)
-                num_paren(s, t->f[f].value, prec, f > 0 || t->n > 1 || k > 0);
-            else
-                bs_factor_mathml(s, &t->f[f], net, nt);
-        }
-    }
-    if (e->has_l2) {
-        if (brk && m > 0 && m % brk == 0)
-            bs_sink_puts(s, ROW_BREAK);
-        mo(s, "+");
-        if (values) {
-            bs_number_mathml(s, e->lambda * 2.0, prec);
-            mo(s, "×");
-            num_paren(s, e->w.value, prec, 1);
-        } else {
-            bs_sink_puts(s, "<mn>2</mn><mi>λ</mi><mo>⋅</mo>");
-            bs_factor_mathml(s, &e->w, net, nt);
-        }
-    }
-}
-
-/* ŷ − y, or the loss derivative, in symbols or numbers */
-static void special(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                    int values, int prec)
-{
-    bs_sink yh = bs_sink_buffer(), y = bs_sink_buffer();
-    if (values) {
-        num_paren(&yh, e->yhat.value, prec, 1);
-        num_paren(&y, e->y.value, prec, 1);
-    } else {
-        bs_factor_mathml(&yh, &e->yhat, net, nt);
-        bs_factor_mathml(&y, &e->y, net, nt);
-    }
-    const char *a = held(s, &yh), *b = held(s, &y);
-    switch (bs_expansion_loss_form(e, net)) {
+    (void)a;
+    (void)scaled;
+    switch (form) {
     case BS_FORM_DIFFERENCE:
-        bs_sink_printf(s, "<mrow><mo stretchy=\"false\">(</mo>%s<mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow>", a, b);
+        bs_sink_printf(s, "<mrow><mo stretchy=\"false\">(</mo>%s<mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow>", ao, b);
         break;
     case BS_FORM_BCE:
         bs_sink_printf(s, "<mfrac><mrow>%s<mo>−</mo>%s</mrow><mrow>%s<mo>&#x2062;</mo>"
                           "<mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo>%s<mo stretchy=\"false\">)</mo></mrow></mrow></mfrac>",
-                       a, b, a, a);
+                       ao, b, ao, ao);
         break;
     default:
-        bs_sink_printf(s, "<mrow><mo>−</mo><mfrac>%s%s</mfrac></mrow>", b, a);
+        bs_sink_printf(s, "<mrow><mo>−</mo><mfrac>%s%s</mfrac></mrow>", b, ao);
         break;
     }
-    bs_sink_free_buffer(&yh);
-    bs_sink_free_buffer(&y);
 }
 
-/* one right-hand side: the symbols (values 0) or the numbers (values 1) */
-static void rhs(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
-                int values, int precision, size_t brk)
+/* an expansion is a row of a table: the element, then the right-hand
+ * sides, each on a row of its own when lo->rows */
+static void mathml_begin(bs_sink *s, const bs_layout *lo)
 {
-    if (e->show_scale) {
-        if (values) {
-            bs_number_mathml(s, e->scale, precision);
-            mo(s, "×");
-        } else {
-            bs_sink_puts(s, "<mfrac><mn>1</mn><mi>B</mi></mfrac><mo>⋅</mo>");
-        }
-    }
-    if (e->kind == BS_EXP_SUM)
-        terms(s, e, net, nt, values, precision, brk);
-    else
-        special(s, e, net, nt, values, precision);
+    bs_sink_puts(s, lo->first ? "<mtr><mtd>" : "<mtr class=\"gap\"><mtd>");
 }
+
+static void mathml_equals(bs_sink *s, int which, const bs_layout *lo)
+{
+    if (which == 0)
+        bs_sink_puts(s, "</mtd><mtd>");
+    else if (lo->rows)
+        bs_sink_puts(s, "</mtd></mtr><mtr><mtd></mtd><mtd>");
+    mo(s, "=");
+}
+
+static void mathml_end(bs_sink *s, const bs_layout *lo)
+{
+    (void)lo;
+    bs_sink_puts(s, "</mtd></mtr>");
+}
+
+static const bs_emitter mathml_emitter = {
+    .tok = {
+        [BS_TOK_PLUS] = "<mo>+</mo>",
+        [BS_TOK_BREAK] = ROW_BREAK,
+        [BS_TOK_ELLIPSIS] = "<mo>…</mo>",
+        [BS_TOK_DOT] = "<mo>⋅</mo>",
+        [BS_TOK_TIMES] = "<mo>×</mo>",
+        [BS_TOK_TWO_LAMBDA] = "<mn>2</mn><mi>λ</mi><mo>⋅</mo>",
+        [BS_TOK_INV_B] = "<mfrac><mn>1</mn><mi>B</mi></mfrac><mo>⋅</mo>",
+        [BS_TOK_GRAD_OPEN] = "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>",
+        [BS_TOK_GRAD_CLOSE] = "</mrow></mfrac>",
+        [BS_TOK_ZERO] = "<mn>0</mn>",
+        [BS_TOK_APPLY_OPEN] = "<mrow>",
+        [BS_TOK_APPLY_CLOSE] = "</mrow>",
+        [BS_TOK_CALL_OPEN] = "<mrow><mo stretchy=\"false\">(</mo>",
+        [BS_TOK_CALL_CLOSE] = "<mo stretchy=\"false\">)</mo></mrow>",
+        [BS_TOK_DFRAC_OPEN] = "<mfrac><mrow><mi>∂</mi>",
+        [BS_TOK_DFRAC_MID] = "</mrow><mrow><mi>∂</mi>",
+        [BS_TOK_DFRAC_CLOSE] = "</mrow></mfrac>",
+        [BS_TOK_UNKNOWN] = "<mi>?</mi>",
+        [BS_TOK_ONE] = "<mn>1</mn>",
+        [BS_TOK_X_INVB] = "<mfrac><mn>1</mn><mi>B</mi></mfrac>",
+        [BS_TOK_X_TWOLAMBDA] = "<mrow><mn>2</mn><mi>λ</mi></mrow>",
+        [BS_TOK_GROUP_OPEN] = "<mrow><mo stretchy=\"false\">(</mo>",
+        [BS_TOK_GROUP_CLOSE] = "<mo stretchy=\"false\">)</mo></mrow>",
+        [BS_TOK_GROUP_OPEN_BIG] = "<mrow><mo>(</mo>",
+        [BS_TOK_GROUP_CLOSE_BIG] = "<mo>)</mo></mrow>",
+        [BS_TOK_T_OPEN] = "<msup>",
+        [BS_TOK_T_CLOSE] = "<mi>T</mi></msup>",
+        [BS_TOK_NEG_OPEN] = "<mrow><mo>−</mo>",
+        [BS_TOK_NEG_CLOSE] = "</mrow>",
+        [BS_TOK_SUM_OPEN] = "<mrow><msub><mo>∑</mo><mi>i</mi></msub>",
+        [BS_TOK_SUM_CLOSE] = "</mrow>",
+        [BS_TOK_SUB_OPEN] = "<msub>",
+        [BS_TOK_SUB_CLOSE] = "<mi>i</mi></msub>",
+        [BS_TOK_SCALE_OPEN] = "<mrow>",
+        [BS_TOK_SCALE_OP] = "<mo>&#x2062;</mo>",
+        [BS_TOK_SCALE_CLOSE] = "</mrow>",
+        [BS_TOK_FRAC_OPEN] = "<mfrac><mrow>",
+        [BS_TOK_FRAC_MID] = "</mrow><mrow>",
+        [BS_TOK_FRAC_CLOSE] = "</mrow></mfrac>",
+        [BS_TOK_BIN_OPEN] = "<mrow>",
+        [BS_TOK_BIN_CLOSE] = "</mrow>",
+        [BS_TOK_HADAMARD] = "<mo>∘</mo>",
+        [BS_TOK_HDIV] = "<mo>⊘</mo>",
+        [BS_TOK_MINUS] = "<mo>−</mo>",
+        [BS_TOK_OP_UNKNOWN] = "<mo>?</mo>",
+    },
+    .elem = mathml_elem,
+    .code = mathml_code,
+    .act = mathml_act,
+    .jac = mathml_jac,
+    .number = num_paren,
+    .loss = mathml_loss,
+    .equals = mathml_equals,
+    .begin = mathml_begin,
+    .end = mathml_end,
+    .scale_paren = 3,
+    .sum_group_all = 1,
+};
 
 void bs_expansion_rows_mathml(bs_sink *s, const bs_expansion *e, const bs_net *net,
                               bs_notation nt, int precision, int first)
 {
-    bs_sink lhs = bs_sink_buffer();
-    if (nt == BS_NOTATION_CODE) {
-        bs_factor_mathml(&lhs, &e->self, net, nt);
-    } else {
-        bs_factor self = e->self;
-        self.kind = BS_FAC_VAR;
-        bs_sink_puts(&lhs, "<mfrac><mrow><mi>∂</mi><mi>L</mi></mrow><mrow><mi>∂</mi>");
-        bs_factor_mathml(&lhs, &self, net, BS_NOTATION_G);
-        bs_sink_puts(&lhs, "</mrow></mfrac>");
-    }
-    const char *l = held(s, &lhs);
-    const char *tr = first ? "<mtr>" : "<mtr class=\"gap\">";
-    /* a single factor needs no line of numbers before its value */
-    int trivial = bs_expansion_trivial(e);
     /* short ones on one line, long ones on three, aligned on their = signs */
     size_t factors = 0;
     for (size_t k = 0; k < e->nterms; k++)
@@ -638,27 +438,11 @@ void bs_expansion_rows_mathml(bs_sink *s, const bs_expansion *e, const bs_net *n
     int fraction = e->kind == BS_EXP_LOSS &&
                    bs_expansion_loss_form(e, net) != BS_FORM_DIFFERENCE;
     int one_line = !e->show_scale &&
-                   (trivial || (e->kind == BS_EXP_SUM && factors <= 2 && !e->has_l2) ||
+                   (bs_expansion_trivial(e) ||
+                    (e->kind == BS_EXP_SUM && factors <= 2 && !e->has_l2) ||
                     (e->kind != BS_EXP_SUM && !fraction));
-    if (one_line) {
-        bs_sink_printf(s, "%s<mtd>%s</mtd><mtd>", tr, l);
-        for (int values = 0; values < (trivial ? 1 : 2); values++) {
-            mo(s, "=");
-            rhs(s, e, net, nt, values, precision, 0);
-        }
-        mo(s, "=");
-        bs_number_mathml(s, e->total, precision);
-        bs_sink_puts(s, "</mtd></mtr>");
-    } else {
-        bs_sink_printf(s, "%s<mtd>%s</mtd><mtd><mo>=</mo>", tr, l);
-        rhs(s, e, net, nt, 0, precision, 5);
-        bs_sink_puts(s, "</mtd></mtr><mtr><mtd></mtd><mtd><mo>=</mo>");
-        rhs(s, e, net, nt, 1, precision, 3);
-        bs_sink_puts(s, "</mtd></mtr><mtr><mtd></mtd><mtd><mo>=</mo>");
-        bs_number_mathml(s, e->total, precision);
-        bs_sink_puts(s, "</mtd></mtr>");
-    }
-    bs_sink_free_buffer(&lhs);
+    bs_layout lo = {!one_line, {one_line ? 0 : 5, one_line ? 0 : 3}, first};
+    bs_typeset_expansion(s, &mathml_emitter, e, net, nt, precision, &lo);
 }
 
 void bs_expansion_mathml(bs_sink *s, const bs_expansion *e, const bs_net *net,
@@ -727,7 +511,7 @@ static int token(const char **p, bs_sink *s, const umath_ctx *cx, int first)
         return 1;
     }
     if (c[0] == '%' && (c[1] == 'a' || c[1] == 'z') && cx && cx->net) {
-        var_name(s, c[1] == 'a' ? BS_Q_A : BS_Q_Z, cx->layer, cx->nt, NULL);
+        var_name(s, c[1] == 'a' ? BS_Q_A : BS_Q_Z, cx->layer, cx->nt);
         *p = c + 2;
         return 1;
     }

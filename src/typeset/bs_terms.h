@@ -4,7 +4,7 @@
  * the chain rule gives, with every factor's value, e.g.
  *   ∂L/∂W_{2,1}[3] = a_2[2] · g_1[3z] = 0.5832 × 0.2174 = 0.1268
  *   ∂L/∂a_1[1] = W_{1,1}[2]·g_1[2z] + W_{1,2}[2]·g_2[2z] = …
- * An expansion is data; the renderers typeset it.  Element indices are
+ * An expansion is data; bs_typeset.h typesets it.  Element indices are
  * 0-based here and in the displayed orientation of the spec's convention;
  * renderers print them 1-based.
  */
@@ -100,20 +100,5 @@ bs_loss_form bs_expansion_loss_form(const bs_expansion *e, const bs_net *net);
 /* The two sides of a softmax Jacobian entry (BS_FAC_JSOFT) ∂a_t/∂z_j, as
  * factors of kind BS_FAC_VAR: a_t and z_j. */
 void bs_factor_jsoft_parts(const bs_factor *f, bs_factor *a, bs_factor *z);
-
-/* Writes a factor's symbol as Unicode text in a notation: a_2[2], a_2[2,3]
- * (unit 2 of a[2] in example 3), W_{2,1}[3], g_1[3z], g_h'(z_1[2]), ŷ_1, or
- * in code notation a2[3,2], W3[2,1], dz3[1,1], sigmoid'(z2[1,1]); 1-based. */
-void bs_factor_text(bs_sink *s, const bs_factor *f, const bs_net *net, bs_notation nt);
-
-/* Writes the whole expansion on one line as Unicode text:
- * "∂L/∂W_{2,1}[3] = a_2[2] · g_1[3z] = 0.581893 × (−0.411863) = −0.23966".
- * The line of numbers is plain arithmetic a calculator can follow: negative
- * numbers carry the operators' minus sign − and are bracketed after an
- * operator and as factors of a product; the penalty term's number is 2λ
- * itself ("2λ · W_{1,1}[2]" over "0.02 × (−0.35)").  Sums of more than 6
- * terms are shortened to the first 3, "…", and the last. */
-void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
-                       bs_notation nt, int precision);
 
 #endif
