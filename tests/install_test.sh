@@ -28,6 +28,15 @@ specs="$root/$datadir/backstep/specs"
 [ -f "$specs/4-3-2-1-bce.json" ] && ok || bad "shipped specs not installed in $specs"
 [ -f "$root/$datadir/doc/backstep/README.md" ] && ok || bad "README not installed"
 [ -f "$root/$datadir/doc/backstep/docs/spec-format.md" ] && ok || bad "docs not installed"
+# every program (and spec) of tests/ that docs/compare.md offers as an
+# example is installed with the docs, where compare.md says it is
+examples="$root/$datadir/doc/backstep/examples"
+grep -q 'share/doc/backstep/examples/' "$root/$datadir/doc/backstep/docs/compare.md" && ok || bad "compare.md does not say where the examples are installed"
+named=$(grep -oE 'tests/(recipes/)?[A-Za-z0-9_.-]+\.(py|json)' "$src/docs/compare.md" | sort -u)
+[ -n "$named" ] && ok || bad "compare.md names no example program"
+for f in $named; do
+  [ -f "$examples/$(basename "$f")" ] && ok || bad "$f, named in docs/compare.md, is not installed in $examples"
+done
 
 # a shipped spec by name, from another directory
 (cd "$tmp" && BACKSTEP_SPECS_DIR="$specs" "$bin" check 4-3-2-1-bce > "$tmp/out" 2> "$tmp/err")
