@@ -129,6 +129,11 @@ run "$N" nielsen.sh
 [ "$RC" -eq 1 ] && pass || fail "nielsen sigmoid for sigmoid': the recipe exits $RC, expected 1"
 verdict "nielsen sigmoid for sigmoid'" "$N" $SPEC grads.npz 1 \
     "r['first_disagreement'] == 'dz2' and all(s['mistake'] is None for s in given if s['status'] == 'disagrees')"
+# the same slip made again in layer 1: dz1 disagrees on its own, so dW1 and
+# db1 inherit dz1's error, not dz2's, and two steps inherit the first one
+verdict "nielsen sigmoid for sigmoid', where each error entered" "$N" $SPEC grads.npz 1 \
+    "[(s['name'], s['status'], s.get('inherits_from')) for s in given] == [('dz2', 'disagrees', None), ('dW2', 'inherits', 'dz2'), ('db2', 'inherits', 'dz2'), ('dz1', 'disagrees', None), ('dW1', 'inherits', 'dz1'), ('db1', 'inherits', 'dz1')]"
+grep -q '^first disagreement: dz2 — the bug entered here; 2 later steps inherit it$' "$N/out" && pass || fail "nielsen sigmoid for sigmoid': $(excerpt "$N/out")"
 
 # --- CS231n: TwoLayerNet.loss, row vectors, a batch, a grads dict ---------
 C="$T/cs231n"

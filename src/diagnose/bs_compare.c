@@ -780,10 +780,16 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
     return 0;
 }
 
-/* The topmost step above j (or j) whose value, as the program has it,
- * differs from backstep's: where an inherited error entered. */
-static size_t origin_of(const run *R, size_t j)
+/* Where the error that step j inherits entered: the nearest given step above
+ * j that disagrees on its own (a second slip lower down is its own origin),
+ * else the topmost step above j (or j) whose value, as the program has it,
+ * differs from backstep's.  steps[] holds the verdicts of the steps above j. */
+static size_t origin_of(const run *R, const bs_compare_step *steps, size_t j)
 {
+    for (size_t u = bs_mistake_upstream(R->t, j); u != (size_t)-1;
+         u = bs_mistake_upstream(R->t, u))
+        if (R->given_j[u] && steps[u].status == BS_CMP_DISAGREES)
+            return u;
     size_t origin = j;
     for (size_t u = bs_mistake_upstream(R->t, j); u != (size_t)-1;
          u = bs_mistake_upstream(R->t, u)) {
@@ -1055,11 +1061,11 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
              * carried within it, not an inherited error) */
             int inherits = same_shape && bs_mistake_upstream(t, j) != (size_t)-1 &&
                            bs_mistake_correct(&ctx, &c) == 0 && mats_agree(&c, &prog, &o) &&
-                           origin_of(&R, j) != j;
+                           origin_of(&R, r->steps, j) != j;
             free(c.v);
             if (inherits) {
                 s->status = BS_CMP_INHERITS;
-                size_t from = origin_of(&R, j);
+                size_t from = origin_of(&R, r->steps, j);
                 step_name(&R, from, s->inherits_from, sizeof s->inherits_from);
             } else {
                 s->status = BS_CMP_DISAGREES;
@@ -1232,7 +1238,10 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
                 bs_sink_printf(o, " (%zu of %zu elements, largest difference %.3g)", s->n_wrong,
                                s->n_elements, s->max_abs);
         } else if (s->status == BS_CMP_INHERITS) {
-            n_inh++;
+            /* those that inherit the first disagreement (a later one that
+             * disagrees on its own passes its error to the steps below it) */
+            if (r->first >= 0 && strcmp(s->inherits_from, r->steps[r->first].name) == 0)
+                n_inh++;
             bs_sink_printf(o, " the error of %s (right, given the program's %s)",
                            s->inherits_from, s->inherits_from);
         } else if (s->status == BS_CMP_AGREES) {
