@@ -63,8 +63,8 @@ typedef enum bs_sum {
     BS_SUM_FIRST    /* the first example's row of g[nz] only (1×n[n]) */
 } bs_sum;
 
-/* The ways one backward step can be varied; bs_step_knobs_right() gives the
- * right step, and the mistake catalogue changes one knob at a time. */
+/* The ways one backward step can be varied: bs_step_knobs_right() gives the
+ * right step, and each mistake of the catalogue turns one knob. */
 typedef struct bs_step_knobs {
     int negate;          /* 1: the whole step with its sign flipped */
     int batch_power;     /* the data term (all but the L2 term) times B^batch_power on top of
@@ -75,7 +75,7 @@ typedef struct bs_step_knobs {
                             W[m] must have the shape of W[n+1] */
     int w_transposed;    /* 1: g[(n+1)z] (W[m])ᵀ, right; 0: g[(n+1)z] W[m] (square W only) */
     bs_deriv deriv;      /* the derivative in g[nz] */
-    const bs_activation *deriv_f; /* whose derivative BS_DERIV_AT_Z, _AT_A and _ON_ZA take;
+    const bs_activation *deriv_f; /* the elementwise f whose derivative _AT_Z, _AT_A, _ON_ZA take;
                                      NULL for the layer's own activation */
     bs_sum sum;          /* the sum over the examples in g[nb] */
 } bs_step_knobs;

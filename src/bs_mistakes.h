@@ -83,9 +83,8 @@ extern const bs_mistake bs_mistakes[BS_MISTAKE_COUNT];
 const bs_mistake *bs_mistake_find(const char *key);
 
 /* Computes step ctx->j the right way (bs_backward_step with the right knobs) from the
- * values in ctx->cur into *out (freed by the caller with free(out->v)).  Returns 0, or -1
- * with out->v NULL when memory ran out or the step it is computed from is missing or has
- * the wrong shape. */
+ * values in ctx->cur into *out, freed by the caller with free(out->v), and returns 0, or
+ * -1 with out->v NULL when memory ran out or the step it reads is missing or misshapen. */
 int bs_mistake_correct(const bs_mistake_ctx *ctx, bs_mat *out);
 
 #endif
