@@ -48,7 +48,7 @@ void bs_grads_file_free(bs_grads_file *g)
     if (!g)
         return;
     if (g->steps)
-        for (size_t j = 0; j < bs_mistake_nsteps(g->t); j++)
+        for (size_t j = 0; j < bs_backward_nsteps(g->t->net); j++)
             free(g->steps[j].v);
     free(g->steps);
     free(g->loss.v);
@@ -72,18 +72,11 @@ static int is_comment_key(const char *k)
     return strcmp(k, "$comment") == 0 || strncmp(k, "//", 2) == 0;
 }
 
-/* Backward step index of quantity q of layer l: 4(L − l) + (a 0, z 1, W 2, b 3). */
-static size_t step_index(const bs_net *net, bs_qty q, size_t l)
-{
-    size_t k = q == BS_Q_A ? 0 : q == BS_Q_Z ? 1 : q == BS_Q_W ? 2 : 3;
-    return 4 * (net->L - l) + k;
-}
-
 /* The displayed shape of backward step j. */
 static void display_shape(const bs_trace *t, size_t j, size_t *r, size_t *c)
 {
     size_t rr, cc;
-    bs_mistake_shape(t, j, &rr, &cc);
+    bs_backward_shape(t->net, j, &rr, &cc);
     int col = t->net->convention == BS_COLUMN;
     *r = col ? cc : rr;
     *c = col ? rr : cc;
@@ -97,7 +90,7 @@ static const char *conv_name(const bs_net *net)
 /* 1 when no step (the loss aside) has been given. */
 static int no_step_given(const bs_grads_file *g)
 {
-    for (size_t j = 0; j < bs_mistake_nsteps(g->t); j++)
+    for (size_t j = 0; j < bs_backward_nsteps(g->t->net); j++)
         if (g->steps[j].v)
             return 0;
     return 1;
@@ -111,7 +104,7 @@ static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty q
 {
     const bs_trace *t = g->t;
     const bs_net *net = t->net;
-    given *dst = qty == BS_Q_LOSS ? &g->loss : &g->steps[step_index(net, qty, layer)];
+    given *dst = qty == BS_Q_LOSS ? &g->loss : &g->steps[bs_backward_step_index(net, qty, layer)];
     if (dst->v) {
         free(v);
         return bs_error_set(err, BS_ERR_SPEC, p,
@@ -121,7 +114,7 @@ static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty q
     }
     size_t er = 1, ec = 1;
     if (qty != BS_Q_LOSS)
-        display_shape(t, step_index(net, qty, layer), &er, &ec);
+        display_shape(t, bs_backward_step_index(net, qty, layer), &er, &ec);
     int ok = (r == er && cc == ec) || (r == ec && cc == er);
     /* a bias gradient left unsummed: one row (or column) per example */
     if (qty == BS_Q_B) {
@@ -158,7 +151,7 @@ static bs_status put(bs_grads_file *g, const char *name, const char *p, bs_qty q
  * in the notation of `word`, into buf; returns 0 when none is near. */
 static int nearest_step(const bs_trace *t, const char *word, char *buf, size_t size)
 {
-    size_t n = bs_mistake_nsteps(t);
+    size_t n = bs_backward_nsteps(t->net);
     char (*names)[48] = calloc(n, sizeof *names);
     const char **cand = calloc(n + 1, sizeof *cand);
     int found = 0;
@@ -167,7 +160,7 @@ static int nearest_step(const bs_trace *t, const char *word, char *buf, size_t s
         for (size_t j = 0; j < n; j++) {
             bs_qty sq;
             size_t sl;
-            bs_mistake_step_of(t, j, &sq, &sl);
+            bs_backward_step_of(t->net, j, &sq, &sl);
             bs_name_grad(names[j], sizeof names[j], sq, sl, nt);
             cand[j] = names[j];
         }
@@ -287,7 +280,7 @@ bs_status bs_grads_file_create(const bs_trace *t, bs_grads_file **out, bs_error 
     *out = NULL;
     bs_grads_file *g = calloc(1, sizeof *g);
     if (g)
-        g->steps = calloc(bs_mistake_nsteps(t), sizeof *g->steps);
+        g->steps = calloc(bs_backward_nsteps(t->net), sizeof *g->steps);
     if (!g || !g->steps) {
         free(g);
         return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
@@ -477,7 +470,7 @@ static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compa
                     bs_compare_step *s)
 {
     const bs_net *net = t->net;
-    bs_mat tr = bs_mistake_truth(t, j);
+    bs_mat tr = bs_backward_value(t->net, t->grads, j);
     int col = net->convention == BS_COLUMN;
     size_t r = gv->rows, c = gv->cols;
     s->n_elements = r * c;
@@ -563,7 +556,7 @@ static void step_name(const run *R, size_t j, char *buf, size_t size)
 {
     bs_qty q;
     size_t l;
-    bs_mistake_step_of(R->t, j, &q, &l);
+    bs_backward_step_of(R->t->net, j, &q, &l);
     bs_name_grad(buf, size, q, l, R->nt);
 }
 
@@ -573,7 +566,8 @@ static void step_name(const run *R, size_t j, char *buf, size_t size)
 static int recompute_chain(run *R, size_t u, size_t j)
 {
     size_t path[64], np = 0;
-    for (size_t s = j; s != u && s != (size_t)-1 && np < 64; s = bs_mistake_upstream(R->t, s))
+    for (size_t s = j; s != u && s != (size_t)-1 && np < 64;
+         s = bs_backward_upstream(R->t->net, s))
         path[np++] = s;
     for (size_t i = np; i-- > 0;) {
         bs_mistake_ctx ctx = {R->t, R->tmp, path[i], R->nt};
@@ -594,7 +588,7 @@ static int recompute_chain(run *R, size_t u, size_t j)
 /* Undoes recompute_chain: frees what it made and points R->tmp back at R->cur. */
 static void free_chain(run *R, size_t u, size_t j)
 {
-    for (size_t s = j; s != u && s != (size_t)-1; s = bs_mistake_upstream(R->t, s)) {
+    for (size_t s = j; s != u && s != (size_t)-1; s = bs_backward_upstream(R->t->net, s)) {
         free(R->tmp[s].v);
         R->tmp[s] = R->cur[s];
     }
@@ -610,11 +604,12 @@ static int explains_more(run *R, size_t u, size_t j)
     const bs_trace *t = R->t;
     for (size_t k = j + 1; k < R->n; k++) {
         const given *gv = &R->g->steps[k];
-        size_t up = bs_mistake_upstream(t, k);
+        size_t up = bs_backward_upstream(t->net, k);
         if (!gv->v || up == (size_t)-1)
             continue;
         int on_chain = 0;
-        for (size_t s = bs_mistake_upstream(t, j); s != (size_t)-1; s = bs_mistake_upstream(t, s)) {
+        for (size_t s = bs_backward_upstream(t->net, j); s != (size_t)-1;
+             s = bs_backward_upstream(t->net, s)) {
             if (s == up)
                 on_chain = 1;
             if (s == u)
@@ -622,7 +617,7 @@ static int explains_more(run *R, size_t u, size_t j)
         }
         if (!on_chain)
             continue;
-        bs_mat prog, c = {0, 0, NULL}, tr = bs_mistake_truth(t, k);
+        bs_mat prog, c = {0, 0, NULL}, tr = bs_backward_value(t->net, t->grads, k);
         if (to_row(t->net, gv, &prog))
             return -1;
         bs_mistake_ctx ctx = {t, R->tmp, k, R->nt};
@@ -658,7 +653,7 @@ static int consistent_below(run *R, size_t u, size_t j, const bs_mat *m)
         open[u] = 1;
     }
     for (size_t k = u + 1; ok == 1 && k < n; k++) {
-        size_t up = bs_mistake_upstream(t, k);
+        size_t up = bs_backward_upstream(t->net, k);
         if (up == (size_t)-1 || !open[up])
             continue;
         bs_mistake_ctx ctx = {t, vals, k, R->nt};
@@ -704,7 +699,7 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
                            bs_compare_step *s, int need_more)
 {
     const bs_trace *t = R->t;
-    bs_mat truth_j = bs_mistake_truth(t, j);
+    bs_mat truth_j = bs_backward_value(t->net, t->grads, j);
     for (size_t mi = 0; mi < BS_MISTAKE_COUNT; mi++) {
         const bs_mistake *mk = &bs_mistakes[mi];
         for (size_t v = 0;; v++) {
@@ -743,8 +738,8 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
                     }
                     if (hit) {
                         /* the steps between now hold what the program implies */
-                        for (size_t st = bs_mistake_upstream(t, j); st != u;
-                             st = bs_mistake_upstream(t, st)) {
+                        for (size_t st = bs_backward_upstream(t->net, j); st != u;
+                             st = bs_backward_upstream(t->net, st)) {
                             free(R->cur[st].v);
                             R->cur[st] = R->tmp[st];
                         }
@@ -786,14 +781,14 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
  * differs from backstep's.  steps[] holds the verdicts of the steps above j. */
 static size_t origin_of(const run *R, const bs_compare_step *steps, size_t j)
 {
-    for (size_t u = bs_mistake_upstream(R->t, j); u != (size_t)-1;
-         u = bs_mistake_upstream(R->t, u))
+    for (size_t u = bs_backward_upstream(R->t->net, j); u != (size_t)-1;
+         u = bs_backward_upstream(R->t->net, u))
         if (R->given_j[u] && steps[u].status == BS_CMP_DISAGREES)
             return u;
     size_t origin = j;
-    for (size_t u = bs_mistake_upstream(R->t, j); u != (size_t)-1;
-         u = bs_mistake_upstream(R->t, u)) {
-        bs_mat tr = bs_mistake_truth(R->t, u);
+    for (size_t u = bs_backward_upstream(R->t->net, j); u != (size_t)-1;
+         u = bs_backward_upstream(R->t->net, u)) {
+        bs_mat tr = bs_backward_value(R->t->net, R->t->grads, u);
         if (!mats_agree(&R->cur[u], &tr, R->o))
             origin = u;
     }
@@ -807,7 +802,7 @@ static size_t origin_of(const run *R, const bs_compare_step *steps, size_t j)
  * accepts it. */
 static void single_precision(const bs_trace *t, size_t j, bs_compare_step *s)
 {
-    bs_mat tr = bs_mistake_truth(t, j);
+    bs_mat tr = bs_backward_value(t->net, t->grads, j);
     double scale = 0.0;
     for (size_t k = 0; k < tr.rows * tr.cols; k++)
         scale = fmax(scale, fabs(tr.v[k]));
@@ -833,7 +828,7 @@ static bs_status required_steps(const bs_trace *t, const char *only, unsigned ch
                                 bs_error *err)
 {
     const bs_net *net = t->net;
-    size_t n = bs_mistake_nsteps(t);
+    size_t n = bs_backward_nsteps(t->net);
     if (!only) {
         for (size_t j = 0; j < n; j++)
             req[j] = j % 4 == 2 || j % 4 == 3;
@@ -872,7 +867,7 @@ static bs_status required_steps(const bs_trace *t, const char *only, unsigned ch
             return st;
         }
         if (len > 0) {
-            req[step_index(net, q, l)] = 1;
+            req[bs_backward_step_index(net, q, l)] = 1;
             named++;
         }
         if (!comma)
@@ -892,7 +887,7 @@ static bs_status required_steps(const bs_trace *t, const char *only, unsigned ch
  * as for a saturated output under bce). */
 static void not_finite(const bs_trace *t, size_t j, bs_compare_step *s)
 {
-    bs_mat tr = bs_mistake_truth(t, j);
+    bs_mat tr = bs_backward_value(t->net, t->grads, j);
     for (size_t k = 0; k < tr.rows * tr.cols; k++)
         if (!isfinite(tr.v[k])) {
             int col = t->net->convention == BS_COLUMN;
@@ -964,7 +959,7 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         o.atol = bs_compare_defaults().atol;
     if (o.notation < 0)
         o.notation = (int)g->notation;
-    size_t n = bs_mistake_nsteps(t);
+    size_t n = bs_backward_nsteps(t->net);
     bs_compare_result *r = calloc(1, sizeof *r);
     if (r && (g->param_keys || g->nested))
         snprintf(r->keys_note, sizeof r->keys_note, "%s%s%s",
@@ -1006,12 +1001,12 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         const given *gv = &g->steps[j];
         bs_qty q;
         size_t l;
-        bs_mistake_step_of(t, j, &q, &l);
+        bs_backward_step_of(t->net, j, &q, &l);
         step_name(&R, j, s->name, sizeof s->name);
         bs_name_grad(s->id, sizeof s->id, q, l, BS_NOTATION_G);
         display_shape(t, j, &s->rows, &s->cols);
         s->mistake = -1;
-        bs_mat truth = bs_mistake_truth(t, j);
+        bs_mat truth = bs_backward_value(t->net, t->grads, j);
         if (!gv->v) {
             /* not given: what the program's own values above imply */
             s->status = BS_CMP_NOT_GIVEN;
@@ -1059,7 +1054,7 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
             /* (when no step above differs from backstep's beyond the
              * tolerance, the difference is rounding that the steps above
              * carried within it, not an inherited error) */
-            int inherits = same_shape && bs_mistake_upstream(t, j) != (size_t)-1 &&
+            int inherits = same_shape && bs_backward_upstream(t->net, j) != (size_t)-1 &&
                            bs_mistake_correct(&ctx, &c) == 0 && mats_agree(&c, &prog, &o) &&
                            origin_of(&R, r->steps, j) != j;
             free(c.v);
@@ -1076,9 +1071,9 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                 int found = try_mistakes_at(&R, j, j, &prog, s, 0);
                 /* a mistake above j that explains it is preferred to one at
                  * j when it also explains another wrong step */
-                for (size_t u = bs_mistake_upstream(t, j); found >= 0 && u != (size_t)-1 &&
+                for (size_t u = bs_backward_upstream(t->net, j); found >= 0 && u != (size_t)-1 &&
                                                           !R.given_j[u];
-                     u = bs_mistake_upstream(t, u)) {
+                     u = bs_backward_upstream(t->net, u)) {
                     int above = try_mistakes_at(&R, u, j, &prog, s, found == 1);
                     if (above != 0) {
                         found = above;
@@ -1130,7 +1125,7 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
         return st;
     if (qty == BS_Q_LOSS)
         return bs_error_set(err, BS_ERR_SPEC, p, "the loss is not a backward step");
-    size_t j = step_index(t->net, qty, layer);
+    size_t j = bs_backward_step_index(t->net, qty, layer);
     bs_grads_file *g = NULL;
     bs_compare_result *r = NULL;
     if ((st = bs_grads_file_create(t, &g, err)) != BS_OK)
@@ -1139,7 +1134,7 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
     for (size_t u = 0; u < j && st == BS_OK; u++) {
         bs_qty uq;
         size_t ul, dr, dc;
-        bs_mistake_step_of(t, u, &uq, &ul);
+        bs_backward_step_of(t->net, u, &uq, &ul);
         char un[24];
         bs_name_grad(un, sizeof un, uq, ul, BS_NOTATION_G);
         const bs_step *s = bs_trace_find(t, un);

@@ -1,74 +1,11 @@
 /* bs_mistakes.c — the mistake catalogue: each classic mistake recomputes one
- * backward step the wrong way, in the row convention. */
+ * backward step the wrong way, in the row convention, as the backward kernel
+ * with one knob turned. */
 #include "bs_mistakes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-size_t bs_mistake_nsteps(const bs_trace *t)
-{
-    return 4 * t->net->L;
-}
-
-void bs_mistake_step_of(const bs_trace *t, size_t j, bs_qty *q, size_t *layer)
-{
-    static const bs_qty kinds[4] = {BS_Q_A, BS_Q_Z, BS_Q_W, BS_Q_B};
-    *layer = t->net->L - j / 4;
-    *q = kinds[j % 4];
-}
-
-void bs_mistake_shape(const bs_trace *t, size_t j, size_t *rows, size_t *cols)
-{
-    const bs_net *net = t->net;
-    bs_qty q;
-    size_t l;
-    bs_mistake_step_of(t, j, &q, &l);
-    switch (q) {
-    case BS_Q_W:
-        *rows = net->n[l - 1];
-        *cols = net->n[l];
-        break;
-    case BS_Q_B:
-        *rows = 1;
-        *cols = net->n[l];
-        break;
-    default:
-        *rows = net->B;
-        *cols = net->n[l];
-        break;
-    }
-}
-
-bs_mat bs_mistake_truth(const bs_trace *t, size_t j)
-{
-    bs_mat m;
-    bs_qty q;
-    size_t l;
-    bs_mistake_step_of(t, j, &q, &l);
-    bs_mistake_shape(t, j, &m.rows, &m.cols);
-    const bs_grads *g = t->grads;
-    m.v = q == BS_Q_A ? g->ga[l] : q == BS_Q_Z ? g->gz[l] : q == BS_Q_W ? g->gW[l]
-                                                                          : g->gb[l];
-    return m;
-}
-
-size_t bs_mistake_upstream(const bs_trace *t, size_t j)
-{
-    bs_qty q;
-    size_t l;
-    bs_mistake_step_of(t, j, &q, &l);
-    switch (q) {
-    case BS_Q_A:
-        return l == t->net->L ? (size_t)-1 : j - 3;
-    case BS_Q_Z:
-        return l == t->net->L && t->grads->shortcut ? (size_t)-1 : j - 1;
-    case BS_Q_W:
-        return j - 1;
-    default:
-        return j - 2;
-    }
-}
 
 static int mat_new(bs_mat *m, size_t rows, size_t cols)
 {
@@ -78,110 +15,46 @@ static int mat_new(bs_mat *m, size_t rows, size_t cols)
     return m->v ? 0 : -1;
 }
 
-/* The upstream value of step j, checked against its expected shape. */
-static const bs_mat *upstream(const bs_mistake_ctx *c)
+/* The program's value of step s (ctx->cur[s]), checked against the step's
+ * shape; NULL when it is missing or misshapen. */
+static const bs_mat *value_of(const bs_mistake_ctx *c, size_t s)
 {
-    size_t u = bs_mistake_upstream(c->t, c->j);
-    if (u == (size_t)-1)
-        return NULL;
     size_t r, k;
-    bs_mistake_shape(c->t, u, &r, &k);
-    const bs_mat *m = &c->cur[u];
+    bs_backward_shape(c->t->net, s, &r, &k);
+    const bs_mat *m = &c->cur[s];
     return m->v && m->rows == r && m->cols == k ? m : NULL;
 }
 
-/* The program's g[la] for a step g[lz] (step j − 1), checked against its
- * shape: also for a fused output layer, whose correct g[Lz] does not use it
- * but whose mistaken ones (a derivative left out or taken wrongly) do. */
-static const bs_mat *grad_a_of_z(const bs_mistake_ctx *c)
-{
-    size_t r, k;
-    bs_mistake_shape(c->t, c->j - 1, &r, &k);
-    const bs_mat *m = &c->cur[c->j - 1];
-    return m->v && m->rows == r && m->cols == k ? m : NULL;
-}
-
-/* o = U · W[m]ᵀ  (U: B×n[l+1], W[m]: n[l]×n[l+1]); transpose_w = 0 uses W[m]
- * itself (square W only). */
-static int input_grad(const bs_mistake_ctx *c, const bs_mat *U, size_t m,
-                      int transpose_w, bs_mat *o)
+/* Step ctx->j computed by the backward kernel with knobs k (NULL for the
+ * right ones) from the program's value of the step it reads, into *o
+ * (allocated here; o->v is NULL unless the step was made). */
+static bs_mistake_rc kernel(const bs_mistake_ctx *c, const bs_step_knobs *k, bs_mat *o)
 {
     const bs_net *net = c->t->net;
-    size_t B = U->rows, nout = U->cols, nin = net->n[m - 1];
-    if (mat_new(o, B, nin))
-        return -1;
-    const double *W = net->W[m];
-    for (size_t i = 0; i < B; i++)
-        for (size_t p = 0; p < nin; p++) {
-            double s = 0.0;
-            for (size_t q = 0; q < nout; q++)
-                s += U->v[i * nout + q] * (transpose_w ? W[p * nout + q] : W[q * nin + p]);
-            o->v[i * nin + p] = s;
-        }
-    return 0;
+    const double *from = NULL;
+    size_t s = bs_backward_source(net, c->j, k), rows, cols;
+    o->v = NULL;
+    if (s != (size_t)-1) {
+        const bs_mat *m = value_of(c, s);
+        if (!m)
+            return BS_MISTAKE_SKIP;
+        from = m->v;
+    }
+    bs_qty q;
+    size_t l;
+    bs_backward_step_of(net, c->j, &q, &l);
+    bs_backward_shape(net, c->j, &rows, &cols);
+    if (q == BS_Q_B && k && k->sum == BS_SUM_NONE)
+        rows = net->B; /* the B rows of g[nz], unsummed */
+    if (mat_new(o, rows, cols))
+        return BS_MISTAKE_NOMEM;
+    bs_backward_step(net, c->t->fw, c->j, from, k, o->v);
+    return BS_MISTAKE_MADE;
 }
 
 int bs_mistake_correct(const bs_mistake_ctx *c, bs_mat *o)
 {
-    const bs_trace *t = c->t;
-    const bs_net *net = t->net;
-    const bs_forward *fw = t->fw;
-    bs_qty q;
-    size_t l;
-    bs_mistake_step_of(t, c->j, &q, &l);
-    size_t B = net->B, L = net->L, n = net->n[l];
-    double r = bs_net_reduction_factor(net);
-    const bs_mat *U = upstream(c);
-    o->v = NULL;
-    if (!U && !((q == BS_Q_A && l == L) || (q == BS_Q_Z && l == L && t->grads->shortcut)))
-        return -1;
-    switch (q) {
-    case BS_Q_A:
-        if (l < L)
-            return input_grad(c, U, l + 1, 1, o);
-        if (mat_new(o, B, n))
-            return -1;
-        for (size_t i = 0; i < B; i++) {
-            net->loss->grad(fw->a[L] + i * n, net->y + i * n, o->v + i * n, n);
-            for (size_t k = 0; k < n; k++)
-                o->v[i * n + k] *= r;
-        }
-        return 0;
-    case BS_Q_Z:
-        if (mat_new(o, B, n))
-            return -1;
-        for (size_t i = 0; i < B; i++) {
-            if (l == L && t->grads->shortcut)
-                for (size_t k = 0; k < n; k++)
-                    o->v[i * n + k] = r * (fw->a[L][i * n + k] - net->y[i * n + k]);
-            else
-                net->act[l]->backward(fw->z[l] + i * n, fw->a[l] + i * n, U->v + i * n,
-                                      o->v + i * n, n);
-        }
-        return 0;
-    case BS_Q_W: {
-        size_t nin = net->n[l - 1];
-        if (mat_new(o, nin, n))
-            return -1;
-        for (size_t i = 0; i < B; i++)
-            for (size_t p = 0; p < nin; p++) {
-                double ap = fw->a[l - 1][i * nin + p];
-                for (size_t k = 0; k < n; k++)
-                    o->v[p * n + k] += ap * U->v[i * n + k];
-            }
-        if (net->l2 != 0.0)
-            for (size_t k = 0; k < nin * n; k++)
-                o->v[k] += 2.0 * net->l2 * net->W[l][k];
-        return 0;
-    }
-    default:
-        if (mat_new(o, 1, n))
-            return -1;
-        for (size_t i = 0; i < B; i++)
-            for (size_t k = 0; k < n; k++)
-                o->v[k] += U->v[i * n + k];
-        return 0;
-    }
+    return kernel(c, NULL, o) == BS_MISTAKE_MADE ? 0 : -1;
 }
 
 /* ---- the mistakes ---------------------------------------------------- */
@@ -189,12 +62,10 @@ int bs_mistake_correct(const bs_mistake_ctx *c, bs_mat *o)
 #define STEP_OF(c, q, l) \
     bs_qty q;            \
     size_t l;            \
-    bs_mistake_step_of((c)->t, (c)->j, &q, &l)
+    bs_backward_step_of((c)->t->net, (c)->j, &q, &l)
 
-static bs_mistake_rc made(int rc)
-{
-    return rc ? BS_MISTAKE_NOMEM : BS_MISTAKE_MADE;
-}
+/* The knobs of the right step, to turn one of. */
+#define KNOBS(k) bs_step_knobs k = bs_step_knobs_right()
 
 static bs_mistake_rc m_sign(const bs_mistake_ctx *c, size_t v, bs_mat *o,
                             char *d, size_t ds)
@@ -203,11 +74,9 @@ static bs_mistake_rc m_sign(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     (void)ds;
     if (v > 0)
         return BS_MISTAKE_DONE;
-    if (bs_mistake_correct(c, o))
-        return o->v ? BS_MISTAKE_NOMEM : BS_MISTAKE_SKIP;
-    for (size_t k = 0; k < o->rows * o->cols; k++)
-        o->v[k] = -o->v[k];
-    return BS_MISTAKE_MADE;
+    KNOBS(k);
+    k.negate = 1;
+    return kernel(c, &k, o);
 }
 
 static int batch_mean(const bs_trace *t)
@@ -225,11 +94,9 @@ static bs_mistake_rc m_no_invb(const bs_mistake_ctx *c, size_t v, bs_mat *o,
         return BS_MISTAKE_DONE;
     if (!batch_mean(c->t) || l != c->t->net->L || (q != BS_Q_A && q != BS_Q_Z))
         return BS_MISTAKE_SKIP;
-    if (bs_mistake_correct(c, o))
-        return o->v ? BS_MISTAKE_NOMEM : BS_MISTAKE_SKIP;
-    for (size_t k = 0; k < o->rows * o->cols; k++)
-        o->v[k] *= (double)c->t->net->B;
-    return BS_MISTAKE_MADE;
+    KNOBS(k);
+    k.batch_power = 1;
+    return kernel(c, &k, o);
 }
 
 static bs_mistake_rc m_invb_twice(const bs_mistake_ctx *c, size_t v, bs_mat *o,
@@ -238,25 +105,18 @@ static bs_mistake_rc m_invb_twice(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     STEP_OF(c, q, l);
     (void)d;
     (void)ds;
-    const bs_net *net = c->t->net;
     if (v > 0)
         return BS_MISTAKE_DONE;
-    if (!batch_mean(c->t) || ((q == BS_Q_A || q == BS_Q_Z) && l != net->L))
+    if (!batch_mean(c->t) || ((q == BS_Q_A || q == BS_Q_Z) && l != c->t->net->L))
         return BS_MISTAKE_SKIP;
-    if (bs_mistake_correct(c, o))
-        return o->v ? BS_MISTAKE_NOMEM : BS_MISTAKE_SKIP;
-    double B = (double)net->B;
-    for (size_t k = 0; k < o->rows * o->cols; k++) {
-        if (q == BS_Q_W && net->l2 != 0.0) {
-            double pen = 2.0 * net->l2 * net->W[l][k];
-            o->v[k] = (o->v[k] - pen) / B + pen;
-        } else {
-            o->v[k] /= B;
-        }
-    }
-    return BS_MISTAKE_MADE;
+    KNOBS(k);
+    k.batch_power = -1;
+    return kernel(c, &k, o);
 }
 
+/* Variant 0: the right step laid out transposed (a layout mistake of the
+ * result, not a change of formula); variant 1: g[(n−1)a] = g[nz] W instead of
+ * g[nz] Wᵀ (square W only). */
 static bs_mistake_rc m_transpose(const bs_mistake_ctx *c, size_t v, bs_mat *o,
                                  char *d, size_t ds)
 {
@@ -265,8 +125,9 @@ static bs_mistake_rc m_transpose(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     char w[32], k[40];
     if (v == 0) {
         bs_mat m;
-        if (bs_mistake_correct(c, &m))
-            return m.v ? BS_MISTAKE_NOMEM : BS_MISTAKE_SKIP;
+        bs_mistake_rc rc = kernel(c, NULL, &m);
+        if (rc != BS_MISTAKE_MADE)
+            return rc;
         if (m.rows == 1 || m.cols == 1) {
             free(m.v);
             return BS_MISTAKE_SKIP;
@@ -285,32 +146,18 @@ static bs_mistake_rc m_transpose(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     }
     if (v > 1)
         return BS_MISTAKE_DONE;
-    /* g[(n−1)a] = g[nz] W instead of g[nz] Wᵀ (square W only) */
     if (q != BS_Q_A || l == net->L || net->n[l] != net->n[l + 1])
         return BS_MISTAKE_SKIP;
-    const bs_mat *U = upstream(c);
-    if (!U)
-        return BS_MISTAKE_SKIP;
+    KNOBS(kn);
+    kn.w_transposed = 0;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
     bs_name_var(w, sizeof w, BS_Q_W, l + 1, c->nt);
     bs_name_grad(k, sizeof k, q, l, c->nt);
     snprintf(d, ds, "the result of a missing transpose: %s computed with %s in place of its transpose",
              k, w);
-    return made(input_grad(c, U, l + 1, 0, o));
-}
-
-/* f'(x) ∘ U for an elementwise activation, with f' taken at z = x and
- * a = f(x). */
-static bs_mistake_rc deriv_times(const bs_activation *f, const double *x,
-                                 const bs_mat *U, bs_mat *o)
-{
-    if (mat_new(o, U->rows, U->cols))
-        return BS_MISTAKE_NOMEM;
-    for (size_t k = 0; k < U->rows * U->cols; k++) {
-        double fx;
-        f->forward_d(&x[k], &fx, 1);
-        o->v[k] = f->derivative(x[k], fx) * U->v[k];
-    }
-    return BS_MISTAKE_MADE;
+    return rc;
 }
 
 static bs_mistake_rc m_no_deriv(const bs_mistake_ctx *c, size_t v, bs_mat *o,
@@ -322,17 +169,16 @@ static bs_mistake_rc m_no_deriv(const bs_mistake_ctx *c, size_t v, bs_mat *o,
         return BS_MISTAKE_DONE;
     if (q != BS_Q_Z)
         return BS_MISTAKE_SKIP;
-    const bs_mat *U = grad_a_of_z(c);
-    if (!U)
-        return BS_MISTAKE_SKIP;
+    KNOBS(kn);
+    kn.deriv = BS_DERIV_NONE;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
     bs_name_act(f, sizeof f, c->t->net, l, c->nt);
     bs_name_var(z, sizeof z, BS_Q_Z, l, c->nt);
     bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
     snprintf(d, ds, "the result of leaving out %s'(%s) in %s", f, z, k);
-    if (mat_new(o, U->rows, U->cols))
-        return BS_MISTAKE_NOMEM;
-    memcpy(o->v, U->v, sizeof(double) * U->rows * U->cols);
-    return BS_MISTAKE_MADE;
+    return rc;
 }
 
 static bs_mistake_rc m_deriv_at_a(const bs_mistake_ctx *c, size_t v, bs_mat *o,
@@ -345,18 +191,22 @@ static bs_mistake_rc m_deriv_at_a(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     const bs_activation *act = c->t->net->act[l];
     if (q != BS_Q_Z || !act->elementwise || !act->derivative)
         return BS_MISTAKE_SKIP;
-    const bs_mat *U = grad_a_of_z(c);
-    if (!U)
-        return BS_MISTAKE_SKIP;
+    KNOBS(kn);
+    kn.deriv = BS_DERIV_AT_A;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
     bs_name_act(f, sizeof f, c->t->net, l, c->nt);
     bs_name_var(z, sizeof z, BS_Q_Z, l, c->nt);
     bs_name_var(a, sizeof a, BS_Q_A, l, c->nt);
     bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
     snprintf(d, ds, "the result of evaluating the derivative at %s instead of %s in %s: %s'(%s)",
              a, z, k, f, a);
-    return deriv_times(act, c->t->fw->a[l], U, o);
+    return rc;
 }
 
+/* Softmax treated as elementwise keeps only its Jacobian's diagonal
+ * a ∘ (1 − a): the logistic derivative formula, applied to softmax's own a. */
 static bs_mistake_rc m_softmax_elementwise(const bs_mistake_ctx *c, size_t v,
                                            bs_mat *o, char *d, size_t ds)
 {
@@ -364,11 +214,15 @@ static bs_mistake_rc m_softmax_elementwise(const bs_mistake_ctx *c, size_t v,
     char a[32], ga[40], k[40];
     if (v > 0)
         return BS_MISTAKE_DONE;
-    if (q != BS_Q_Z || strcmp(c->t->net->act[l]->name, "softmax") != 0)
+    const bs_activation *logistic = bs_activation_find("sigmoid");
+    if (q != BS_Q_Z || strcmp(c->t->net->act[l]->name, "softmax") != 0 || !logistic)
         return BS_MISTAKE_SKIP;
-    const bs_mat *U = grad_a_of_z(c);
-    if (!U)
-        return BS_MISTAKE_SKIP;
+    KNOBS(kn);
+    kn.deriv = BS_DERIV_ON_ZA;
+    kn.deriv_f = logistic;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
     bs_name_var(a, sizeof a, BS_Q_A, l, c->nt);
     bs_name_grad(ga, sizeof ga, BS_Q_A, l, c->nt);
     bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
@@ -376,12 +230,7 @@ static bs_mistake_rc m_softmax_elementwise(const bs_mistake_ctx *c, size_t v,
              "the result of treating softmax as elementwise in %s: %s ∘ (1 − %s) ∘ %s "
              "instead of the Jacobian",
              k, a, a, ga);
-    if (mat_new(o, U->rows, U->cols))
-        return BS_MISTAKE_NOMEM;
-    const double *y = c->t->fw->a[l];
-    for (size_t i = 0; i < U->rows * U->cols; i++)
-        o->v[i] = y[i] * (1.0 - y[i]) * U->v[i];
-    return BS_MISTAKE_MADE;
+    return rc;
 }
 
 /* The number of registered activations. */
@@ -426,28 +275,27 @@ static bs_mistake_rc m_wrong_act(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     if (q != BS_Q_Z || !own->elementwise || !g->elementwise || !g->derivative ||
         g == own || (own_a && (!g->dmath || !strstr(g->dmath, "%a"))))
         return BS_MISTAKE_SKIP;
-    const bs_mat *U = grad_a_of_z(c);
-    if (!U)
-        return BS_MISTAKE_SKIP;
+    KNOBS(kn);
+    kn.deriv = own_a ? BS_DERIV_ON_ZA : BS_DERIV_AT_Z;
+    kn.deriv_f = g;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
     bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
     if (!own_a) {
         snprintf(d, ds, "the result of using the derivative of %s instead of %s in %s",
                  g->name, own->name, k);
-        return deriv_times(g, c->t->fw->z[l], U, o);
+        return rc;
     }
     bs_name_var(a, sizeof a, BS_Q_A, l, c->nt);
     formula_of(g, f, sizeof f);
     snprintf(d, ds,
              "the result of applying %s's derivative formula %s to the %s layer's own %s in %s",
              g->name, f, own->name, a, k);
-    if (mat_new(o, U->rows, U->cols))
-        return BS_MISTAKE_NOMEM;
-    const double *zl = c->t->fw->z[l], *al = c->t->fw->a[l];
-    for (size_t i = 0; i < U->rows * U->cols; i++)
-        o->v[i] = g->derivative(zl[i], al[i]) * U->v[i];
-    return BS_MISTAKE_MADE;
+    return rc;
 }
 
+/* Variant 0: the B rows of g[nz] unsummed; variant 1: its first row only. */
 static bs_mistake_rc m_bias_not_summed(const bs_mistake_ctx *c, size_t v,
                                        bs_mat *o, char *d, size_t ds)
 {
@@ -457,9 +305,11 @@ static bs_mistake_rc m_bias_not_summed(const bs_mistake_ctx *c, size_t v,
         return BS_MISTAKE_DONE;
     if (q != BS_Q_B || c->t->net->B < 2)
         return BS_MISTAKE_SKIP;
-    const bs_mat *U = upstream(c);
-    if (!U)
-        return BS_MISTAKE_SKIP;
+    KNOBS(kn);
+    kn.sum = v == 0 ? BS_SUM_NONE : BS_SUM_FIRST;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
     bs_name_grad(k, sizeof k, BS_Q_B, l, c->nt);
     bs_name_grad(gz, sizeof gz, BS_Q_Z, l, c->nt);
     if (v == 0)
@@ -469,40 +319,38 @@ static bs_mistake_rc m_bias_not_summed(const bs_mistake_ctx *c, size_t v,
         snprintf(d, ds,
                  "the result of not summing %s over the batch: the first example's row of %s only",
                  k, gz);
-    if (mat_new(o, v == 0 ? U->rows : 1, U->cols))
-        return BS_MISTAKE_NOMEM;
-    memcpy(o->v, U->v, sizeof(double) * o->rows * o->cols);
-    return BS_MISTAKE_MADE;
+    return rc;
 }
 
+/* g[nW] with c λ W[n] in place of 2λ W[n]: c = 0 (missing) or 1. */
 static bs_mistake_rc l2_variant(const bs_mistake_ctx *c, size_t v, bs_mat *o,
                                 char *d, size_t ds, double factor)
 {
     STEP_OF(c, q, l);
     char k[40], w[32];
-    const bs_net *net = c->t->net;
     if (v > 0)
         return BS_MISTAKE_DONE;
-    if (q != BS_Q_W || net->l2 == 0.0)
+    if (q != BS_Q_W || c->t->net->l2 == 0.0)
         return BS_MISTAKE_SKIP;
-    if (bs_mistake_correct(c, o))
-        return o->v ? BS_MISTAKE_NOMEM : BS_MISTAKE_SKIP;
-    for (size_t i = 0; i < o->rows * o->cols; i++)
-        o->v[i] -= factor * net->l2 * net->W[l][i];
+    KNOBS(kn);
+    kn.l2_factor = factor;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
     bs_name_grad(k, sizeof k, BS_Q_W, l, c->nt);
     bs_name_var(w, sizeof w, BS_Q_W, l, c->nt);
-    if (factor == 2.0)
+    if (factor == 0.0)
         snprintf(d, ds, "backstep's %s without the L2 term 2λ%s", k, w);
     else
         snprintf(d, ds, "backstep's %s with λ%s instead of 2λ%s: the derivative of λ‖%s‖² is 2λ%s",
                  k, w, w, w, w);
-    return BS_MISTAKE_MADE;
+    return rc;
 }
 
 static bs_mistake_rc m_l2_missing(const bs_mistake_ctx *c, size_t v, bs_mat *o,
                                   char *d, size_t ds)
 {
-    return l2_variant(c, v, o, d, ds, 2.0);
+    return l2_variant(c, v, o, d, ds, 0.0);
 }
 
 static bs_mistake_rc m_l2_lambda(const bs_mistake_ctx *c, size_t v, bs_mat *o,
@@ -511,6 +359,7 @@ static bs_mistake_rc m_l2_lambda(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     return l2_variant(c, v, o, d, ds, 1.0);
 }
 
+/* Variant v: g[na] computed with W[v + 1] in place of W[n+1] (same shape). */
 static bs_mistake_rc m_wrong_layer_w(const bs_mistake_ctx *c, size_t v,
                                      bs_mat *o, char *d, size_t ds)
 {
@@ -523,17 +372,22 @@ static bs_mistake_rc m_wrong_layer_w(const bs_mistake_ctx *c, size_t v,
     if (q != BS_Q_A || l == net->L || m == l + 1 || net->n[m - 1] != net->n[l] ||
         net->n[m] != net->n[l + 1])
         return BS_MISTAKE_SKIP;
-    const bs_mat *U = upstream(c);
-    if (!U)
-        return BS_MISTAKE_SKIP;
+    KNOBS(kn);
+    kn.w_layer = m;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
     bs_name_grad(k, sizeof k, BS_Q_A, l, c->nt);
     bs_name_var(w, sizeof w, BS_Q_W, m, c->nt);
     bs_name_var(right, sizeof right, BS_Q_W, l + 1, c->nt);
     snprintf(d, ds, "the result of using the weights of the wrong layer in %s: %s instead of %s",
              k, w, right);
-    return made(input_grad(c, U, m, 1, o));
+    return rc;
 }
 
+/* Backstep's own value of the same step one layer up (variant 0) or down
+ * (variant 1): not a variation of the step's formula but a value taken from
+ * the wrong place, so it reads the trace rather than the kernel. */
 static bs_mistake_rc m_off_by_one(const bs_mistake_ctx *c, size_t v, bs_mat *o,
                                   char *d, size_t ds)
 {
@@ -548,11 +402,11 @@ static bs_mistake_rc m_off_by_one(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     /* step j of layer m: j ± 4 */
     size_t jm = v == 0 ? c->j - 4 : c->j + 4;
     size_t r, cc, r0, c0;
-    bs_mistake_shape(c->t, c->j, &r0, &c0);
-    bs_mistake_shape(c->t, jm, &r, &cc);
+    bs_backward_shape(net, c->j, &r0, &c0);
+    bs_backward_shape(net, jm, &r, &cc);
     if (r != r0 || cc != c0)
         return BS_MISTAKE_SKIP;
-    bs_mat tr = bs_mistake_truth(c->t, jm);
+    bs_mat tr = bs_backward_value(net, c->t->grads, jm);
     if (mat_new(o, r, cc))
         return BS_MISTAKE_NOMEM;
     memcpy(o->v, tr.v, sizeof(double) * r * cc);

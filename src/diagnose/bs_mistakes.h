@@ -3,13 +3,13 @@
  * One table: each entry names a mistake (activation derivative left out,
  * 1/B missing, sign flipped, …), says which steps it can affect, and
  * recomputes one backward step the mistaken way from the values of the steps
- * above it.  `backstep compare` uses it to name the mistake that reproduces
+ * above it: the backward kernel (bs_backward_step) with one of its knobs
+ * turned.  `backstep compare` uses it to name the mistake that reproduces
  * another program's numbers.
  *
  * Everything here works in the row convention of bs_net (one example per
  * row, W[n] stored n[n−1]×n[n]); the caller turns displayed values into this
- * orientation first.  Backward steps are indexed j = 4(L − n) + k with k = 0
- * for g[na], 1 for g[nz], 2 for g[nW] and 3 for g[nb], the trace's order.
+ * orientation first.  Backward steps are indexed as in bs_backward.h.
  */
 #ifndef BS_MISTAKES_H
 #define BS_MISTAKES_H
@@ -18,12 +18,6 @@
 
 #include "bs_formula.h"
 #include "bs_trace.h"
-
-/* A matrix in the row convention; v holds rows×cols values. */
-typedef struct bs_mat {
-    size_t rows, cols;
-    double *v;
-} bs_mat;
 
 /* The mistakes, in the order they are tried (the most telling first). */
 typedef enum bs_mistake_id {
@@ -88,26 +82,9 @@ extern const bs_mistake bs_mistakes[BS_MISTAKE_COUNT];
 /* Returns the catalogue entry whose key is `key`, or NULL. */
 const bs_mistake *bs_mistake_find(const char *key);
 
-/* Number of backward steps of a trace: 4L. */
-size_t bs_mistake_nsteps(const bs_trace *t);
-
-/* The quantity and layer of backward step j. */
-void bs_mistake_step_of(const bs_trace *t, size_t j, bs_qty *q, size_t *layer);
-
-/* The row-convention shape of backward step j. */
-void bs_mistake_shape(const bs_trace *t, size_t j, size_t *rows, size_t *cols);
-
-/* Backstep's own value of backward step j, in the row convention; borrowed
- * from the trace (not to be freed). */
-bs_mat bs_mistake_truth(const bs_trace *t, size_t j);
-
-/* Computes step ctx->j with the correct formula from the values in ctx->cur
- * into *out (freed by the caller with free(out->v)).  Returns 0, or -1 when
- * memory ran out or an input has the wrong shape. */
+/* Computes step ctx->j the right way (bs_backward_step with the right knobs) from the
+ * values in ctx->cur into *out, freed by the caller with free(out->v), and returns 0, or
+ * -1 with out->v NULL when memory ran out or the step it reads is missing or misshapen. */
 int bs_mistake_correct(const bs_mistake_ctx *ctx, bs_mat *out);
-
-/* The step whose value step j is computed from (its upstream in the backward
- * pass), or (size_t)-1 when it depends on the forward pass only. */
-size_t bs_mistake_upstream(const bs_trace *t, size_t j);
 
 #endif
