@@ -371,6 +371,18 @@ static void b_no_deriv(const fixture *f, m3 o, size_t *r, size_t *c)
     get(f, "g[2a]", o);
 }
 
+static void b_act_for_deriv(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[2z] = a[2] ∘ g[2a]: σ(z[2]) where σ'(z[2]) = a[2] ∘ (1 − a[2]) belongs */
+    (void)r, (void)c;
+    m3 a, ga;
+    get(f, "a[2]", a);
+    get(f, "g[2a]", ga);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t j = 0; j < NB; j++)
+            o[i][j] = a[i][j] * ga[i][j];
+}
+
 static void b_deriv_at_a(const fixture *f, m3 o, size_t *r, size_t *c)
 {
     /* g[1z] = tanh'(a[1]) ∘ g[1a] = (1 − tanh²(a[1])) ∘ g[1a] */
@@ -478,6 +490,7 @@ static const struct {
     {"lambda-W", "g[2W]", b_lambda_w},
     {"wrong-layer-weights", "g[1a]", b_wrong_layer_w},
     {"off-by-one-layer", "g[1z]", b_off_by_one},
+    {"activation-for-derivative", "g[2z]", b_act_for_deriv},
 };
 
 /* The file gives every step above the mistaken one with the trace's values

@@ -77,7 +77,7 @@ import numpy as np
 LEAKY = 0.01
 KEYS = ["sign", "no-1/B", "1/B-twice", "transpose", "no-derivative", "derivative-at-a",
         "softmax-elementwise", "wrong-activation", "bias-not-summed", "l2-missing",
-        "lambda-W", "wrong-layer-weights", "off-by-one-layer"]
+        "lambda-W", "wrong-layer-weights", "off-by-one-layer", "activation-for-derivative"]
 # the activation whose derivative a program uses by mistake, for wrong-activation
 WRONG_ACT = {"sigmoid": "tanh", "tanh": "sigmoid", "relu": "sigmoid",
              "leaky_relu": "relu", "identity": "sigmoid"}
@@ -299,6 +299,8 @@ def backward(net, Z, A, dt, mistake=None, truth=None):
                 dZ = act_derivative(WRONG_ACT[f], Z[k]) * dA
             elif key == "off-by-one-layer" and off_by_one("z", k) is not None:
                 dZ = off_by_one("z", k)
+            elif key == "activation-for-derivative" and f != "softmax":
+                dZ = A[k] * dA   # sigma(z) where sigma'(z) belongs
             else:
                 return None
         g[("z", k)] = dZ
@@ -410,6 +412,7 @@ REASONS = {
     "lambda-W": "no L2 term (l2 = 0)",
     "wrong-layer-weights": "no two layers with weights of the same shape",
     "off-by-one-layer": "no two adjacent layers with steps of the same shape",
+    "activation-for-derivative": "no elementwise layer",
 }
 
 

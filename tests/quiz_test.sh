@@ -219,6 +219,18 @@ assert_contains "empty entry, its column" "$T/out" "could not read that as an an
 assert_contains "the column read as the row" "$T/out" "(g[2a] is a row vector, 1×2: your column was read as that row)"
 assert_contains "and right at the first try" "$T/out" "score: 1/1 steps right at the first try; mistakes: none"
 
+# the derivative half remembered (handout 001's g[2z] multiplied by a[2]
+# where a[2] ∘ (1 − a[2]) belongs): the product is worked here from the
+# trace's a[2] and g[2a] to 4 digits, and the quiz names the mistake
+"$BS" trace "$H001" --format json --quiet | python3 -c '
+import json, sys
+d = {s["id"]: s for s in json.load(sys.stdin)["steps"]}
+a, g = d["a[2]"]["values"][0], d["g[2a]"]["analytic"][0]
+print(" ".join("%.4g" % (x * y) for x, y in zip(a, g)))' >"$T/in"
+feed "$T/in" quiz "$H001" --only 'g[2z]'
+assert_rc "a instead of a(1 - a)" 0
+assert_contains "a instead of a(1 - a), named" "$T/out" "mistake: the activation in place of its derivative: your g[2z] matches the result of multiplying by g_h(z[2]) = a[2], the activation itself, instead of its derivative g_h'(z[2]) in g[2z]"
+
 # end of input in the middle
 ans "$T/h001" "g[3a]" >"$T/in"
 feed "$T/in" quiz "$H001"

@@ -121,14 +121,15 @@ verdict "nielsen no-derivative" "$N" $SPEC grads.npz 1 \
     "r['first_disagreement'] == 'dz2' and [(s['mistake'] or {}).get('key') for s in given if s['status'] == 'disagrees'] == ['no-derivative']"
 
 # mistake: sigmoid_prime returning sigmoid(z), wrong in every layer: dz2
-# first; no catalogue entry reproduces it, and the report must not invent one
+# first, named at dz2 and again at dz1 as the activation in place of its
+# derivative (a instead of a(1 - a))
 fresh "$N" nielsen.py network.py
 cp "$T/blocks/nielsen_check.py" "$N/"
 edit "nielsen sigmoid for sigmoid'" "$N/network.py" 's/^\( *return sigmoid(z)\) \* (1 - sigmoid(z))$/\1/'
 run "$N" nielsen.sh
 [ "$RC" -eq 1 ] && pass || fail "nielsen sigmoid for sigmoid': the recipe exits $RC, expected 1"
 verdict "nielsen sigmoid for sigmoid'" "$N" $SPEC grads.npz 1 \
-    "r['first_disagreement'] == 'dz2' and all(s['mistake'] is None for s in given if s['status'] == 'disagrees')"
+    "r['first_disagreement'] == 'dz2' and [(s['name'], s['mistake']['key']) for s in given if s['status'] == 'disagrees'] == [('dz2', 'activation-for-derivative'), ('dz1', 'activation-for-derivative')]"
 # the same slip made again in layer 1: dz1 disagrees on its own, so dW1 and
 # db1 inherit dz1's error, not dz2's, and two steps inherit the first one
 verdict "nielsen sigmoid for sigmoid', where each error entered" "$N" $SPEC grads.npz 1 \

@@ -185,6 +185,11 @@ static void act_grad(const bs_net *net, const bs_forward *fw, size_t l, double r
         for (size_t i = 0; i < B * n; i++)
             out[i] = f->derivative(z[i], a[i]) * ga[i];
         return;
+    case BS_DERIV_VALUE:
+        /* g[nz] = a[n] ∘ g[na]: f(z[n]) where f'(z[n]) belongs */
+        for (size_t i = 0; i < B * n; i++)
+            out[i] = a[i] * ga[i];
+        return;
     }
 }
 

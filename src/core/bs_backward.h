@@ -52,8 +52,10 @@ typedef enum bs_deriv {
     BS_DERIV_NONE,      /* left out: g[nz] = g[na] */
     BS_DERIV_AT_Z,      /* f'(z[n]) ∘ g[na] of an elementwise f, with f(z[n]) recomputed */
     BS_DERIV_AT_A,      /* f'(a[n]) ∘ g[na]: f' evaluated at a[n] in place of z[n] */
-    BS_DERIV_ON_ZA      /* f's derivative formula (in z and a) applied to this layer's own
+    BS_DERIV_ON_ZA,     /* f's derivative formula (in z and a) applied to this layer's own
                            z[n] and a[n], times g[na] */
+    BS_DERIV_VALUE      /* the activation itself in place of its derivative: a[n] ∘ g[na]
+                           (an elementwise f; deriv_f is not used) */
 } bs_deriv;
 
 /* Whether a step g[nb] sums g[nz] over the examples. */

@@ -205,6 +205,33 @@ static bs_mistake_rc m_deriv_at_a(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     return rc;
 }
 
+/* The derivative formula half remembered: the activation's value a[n] = f(z[n])
+ * where f'(z[n]) belongs (a instead of a(1 − a) for the sigmoid). */
+static bs_mistake_rc m_act_for_deriv(const bs_mistake_ctx *c, size_t v, bs_mat *o, char *d,
+                                     size_t ds)
+{
+    STEP_OF(c, q, l);
+    char f[32], z[32], a[32], k[40];
+    if (v > 0)
+        return BS_MISTAKE_DONE;
+    if (q != BS_Q_Z || !c->t->net->act[l]->elementwise)
+        return BS_MISTAKE_SKIP;
+    KNOBS(kn);
+    kn.deriv = BS_DERIV_VALUE;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
+    bs_name_act(f, sizeof f, c->t->net, l, c->nt);
+    bs_name_var(z, sizeof z, BS_Q_Z, l, c->nt);
+    bs_name_var(a, sizeof a, BS_Q_A, l, c->nt);
+    bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
+    snprintf(d, ds,
+             "the result of multiplying by %s(%s) = %s, the activation itself, instead of its "
+             "derivative %s'(%s) in %s",
+             f, z, a, f, z, k);
+    return rc;
+}
+
 /* Softmax treated as elementwise keeps only its Jacobian's diagonal
  * a ∘ (1 − a): the logistic derivative formula, applied to softmax's own a. */
 static bs_mistake_rc m_softmax_elementwise(const bs_mistake_ctx *c, size_t v,
@@ -445,6 +472,8 @@ const bs_mistake bs_mistakes[BS_MISTAKE_COUNT] = {
      BS_MK_A, m_wrong_layer_w},
     {BS_MISTAKE_OFF_BY_ONE, "off-by-one-layer", "a step off by one layer", "{d}",
      BS_MK_A | BS_MK_Z | BS_MK_W | BS_MK_B, m_off_by_one},
+    {BS_MISTAKE_ACT_FOR_DERIV, "activation-for-derivative",
+     "the activation in place of its derivative", "{d}", BS_MK_Z, m_act_for_deriv},
 };
 
 const bs_mistake *bs_mistake_find(const char *key)
