@@ -258,15 +258,8 @@ static int make_params(bs_run *r)
                 continue;
             }
             /* stored n[l−1]×n[l]; displayed the same, or its transpose */
-            size_t in = net->n[l - 1], outn = net->n[l];
-            for (size_t i = 0; i < in; i++)
-                for (size_t j = 0; j < outn; j++) {
-                    double v = net->W[l][i * outn + j];
-                    if (st->transposed)
-                        p->v[j * in + i] = v;
-                    else
-                        p->v[i * outn + j] = v;
-                }
+            size_t dr, dc;
+            bs_net_W_displayed(net, l, p->v, &dr, &dc);
         }
     }
     return 0;

@@ -760,23 +760,6 @@ void bs_exercise_tolerance(int digits, double *rtol, double *atol)
 
 /* ---- the sheet ------------------------------------------------------- */
 
-/* the displayed values of W[l] (transposed for the column convention) into buf */
-static void displayed_W(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols)
-{
-    size_t nin = net->n[l - 1], nout = net->n[l];
-    if (net->convention == BS_COLUMN) {
-        for (size_t i = 0; i < nin; i++)
-            for (size_t j = 0; j < nout; j++)
-                buf[j * nin + i] = net->W[l][i * nout + j];
-        *rows = nout;
-        *cols = nin;
-    } else {
-        memcpy(buf, net->W[l], nin * nout * sizeof *buf);
-        *rows = nin;
-        *cols = nout;
-    }
-}
-
 #define SHEET_PRECISION 6
 
 static void tex_var(bs_sink *s, const bs_net *net, bs_qty q, size_t l, bs_notation nt)
@@ -860,7 +843,7 @@ static void sheet_tex(bs_sink *s, const bs_trace *t, const char *id, const size_
     int col = net->convention == BS_COLUMN;
     for (size_t l = 1; l <= net->L; l++) {
         size_t r, c;
-        displayed_W(net, l, buf, &r, &c);
+        bs_net_W_displayed(net, l, buf, &r, &c);
         bs_sink_puts(s, dbeg);
         tex_var(s, net, BS_Q_W, l, nt);
         bs_sink_puts(s, " = ");
@@ -968,7 +951,7 @@ static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size
     int col = net->convention == BS_COLUMN;
     for (size_t l = 1; l <= net->L; l++) {
         size_t r, c;
-        displayed_W(net, l, buf, &r, &c);
+        bs_net_W_displayed(net, l, buf, &r, &c);
         bs_sink_puts(s, "<math display=\"block\"><mrow>");
         ml_var(s, BS_Q_W, l, nt);
         bs_sink_puts(s, "<mo>=</mo>");
