@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_checked.h"
 #include "bs_compare.h"
 #include "bs_error.h"
 #include "bs_formula.h"
@@ -276,7 +277,7 @@ bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err
     r->spec = spec;
     bs_error e;
     bs_error_clear(&e);
-    if (bs_trace_build(spec->net, &r->t, &e) != BS_OK) {
+    if (bs_checked_trace(spec->net, NULL, &r->t, &e) != BS_OK) {
         bs_error_set_file(&e, spec->file);
         free(r);
         return give(err, &e);

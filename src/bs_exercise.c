@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_checked.h"
 #include "bs_json.h"
 #include "bs_latex.h"
 #include "bs_mathml.h"
@@ -610,12 +611,9 @@ bs_status bs_variant_write(const bs_net *base, uint64_t seed, const char *id, in
         bs_error e;
         bs_error_clear(&e);
         int ok = 0;
-        if (bs_net_load_string(b.buf, b.len, "variant", NULL, &net, &e) == BS_OK &&
-            bs_trace_build(net, &t, &e) == BS_OK) {
-            bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
-            if (bs_trace_check(t, &co, &e) == BS_OK)
-                ok = bs_variant_suits(t, digits, why, sizeof why);
-        }
+        bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
+        if (bs_checked_string(b.buf, b.len, "variant", NULL, &co, &net, &t, &e) == BS_OK)
+            ok = bs_variant_suits(t, digits, why, sizeof why);
         bs_status est = e.status;
         bs_trace_free(t);
         bs_net_free(net);
@@ -1085,13 +1083,8 @@ static bs_status one_student(const bs_net *base, const char *id, const bs_exerci
     bs_net *net = NULL;
     bs_trace *t = NULL;
     snprintf(path, sizeof path, "%s/spec.json", id);
-    st = bs_net_load_string(spec.buf, spec.len, path, NULL, &net, err);
-    if (st == BS_OK)
-        st = bs_trace_build(net, &t, err);
-    if (st == BS_OK) {
-        bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
-        st = bs_trace_check(t, &co, err);
-    }
+    bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
+    st = bs_checked_string(spec.buf, spec.len, path, NULL, &co, &net, &t, err);
     if (st == BS_OK)
         st = add_sink(fs, path, &spec, err);
     else

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bs_checked.h"
 #include "bs_json.h"
 #include "bs_mistakes.h"
 #include "bs_render.h"
@@ -166,13 +167,10 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
             return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
         bs_error e;
         bs_error_clear(&e);
-        st = bs_net_load_string(text, strlen(text), "base", NULL, &x->base, &e);
-        if (st == BS_OK)
-            st = bs_trace_build(x->base, &bt, &e);
+        st = bs_checked_string(text, strlen(text), "base", NULL, NULL, &x->base, &bt, &e);
         free(text);
         if (st != BS_OK) {
             snprintf(where, sizeof where, "base%s%s", e.where[0] ? "." : "", e.where);
-            bs_trace_free(bt);
             return st == BS_ERR_NOMEM ? bs_error_set(err, st, NULL, "out of memory")
                                       : bs_error_set(err, BS_ERR_SPEC, where, "%s", e.message);
         }
@@ -453,7 +451,7 @@ static int load_variant(bs_exercise_set *x, student *s)
     } else {
         st = bs_net_load_file(path, NULL, &s->net, &e);
     }
-    if (st != BS_OK || bs_trace_build(s->net, &s->t, &e) != BS_OK) {
+    if (st != BS_OK || bs_checked_trace(s->net, NULL, &s->t, &e) != BS_OK) {
         char line[520];
         bs_error_format(&e, line, sizeof line);
         snprintf(s->load_error, sizeof s->load_error, "the student's variant does not load: %s",

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bs_checked.h"
 #include "bs_compare.h"
 #include "bs_error.h"
 #include "bs_examples.h"
@@ -912,13 +913,11 @@ static bs_trace *run(const cli *c, const char *path, bs_net **net, bs_error *err
     progress p;
     o.progress = start_progress(c, &p, NULL);
     o.progress_ctx = &p;
-    int built = bs_trace_build(*net, &t, err) == BS_OK;
-    int checked = built && bs_trace_check(t, &o, err) == BS_OK;
+    int checked = bs_checked_trace(*net, &o, &t, err) == BS_OK;
     end_progress(&p);
     if (!checked) {
         bs_error_set_file(err, path);
         report(err);
-        bs_trace_free(t);
         bs_net_free(*net);
         *net = NULL;
         return NULL;
@@ -1142,7 +1141,7 @@ static int cmd_sweep(cli *c)
         return EXIT_BAD;
     size_t step, index;
     int rc = 0;
-    if (bs_trace_build(net, &t, &err) != BS_OK) {
+    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
         bs_error_set_file(&err, path);
         report(&err);
         rc = EXIT_BAD;
@@ -1316,7 +1315,7 @@ static int cmd_compare(cli *c)
         o.notation = (int)c->render.notation;
     o.only = c->compare_only;
     int rc = 0;
-    if (bs_trace_build(net, &t, &err) != BS_OK) {
+    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
         bs_error_set_file(&err, path);
         rc = EXIT_BAD;
     } else if (bs_compare_load(grads, t, &g, &err) != BS_OK ||
@@ -1822,7 +1821,7 @@ static int cmd_quiz(cli *c)
         o.tolerance = c->quiz_tolerance;
     o.source = path;
     int rc = 0;
-    if (bs_trace_build(net, &t, &err) != BS_OK) {
+    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
         bs_error_set_file(&err, path);
         report(&err);
         rc = EXIT_BAD;
