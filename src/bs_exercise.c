@@ -1177,6 +1177,24 @@ static void base_json(bs_sink *s, const bs_net *net)
     bs_sink_printf(s, ", \"init\": {\"seed\": 1}, \"random_batch\": {\"size\": %zu}}", net->B);
 }
 
+bs_status bs_exercise_remove_manifest(const char *dir, bs_error *err)
+{
+    size_t n = strlen(dir) + sizeof "/exercise.json";
+    char *m = malloc(n);
+    if (!m)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    snprintf(m, n, "%s/exercise.json", dir);
+    bs_status st = BS_OK;
+    int e = bs_remove_file(m);
+    if (e) {
+        st = bs_error_set(err, BS_ERR_IO, NULL, "cannot remove the old manifest: %s",
+                          strerror(e));
+        bs_error_set_file(err, m);
+    }
+    free(m);
+    return st;
+}
+
 bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
                             const bs_exercise_opts *o, bs_fileset **out, bs_error *err)
 {

@@ -910,6 +910,103 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
     }
 }
 
+bs_grade_tally bs_grade_count(const bs_grade_row *rows, size_t n)
+{
+    bs_grade_tally k = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].status == BS_ROW_GRADED)
+            k.graded++;
+        else if (rows[i].status == BS_ROW_MISSING)
+            k.missing++;
+        else
+            k.other++;
+    }
+    return k;
+}
+
+bs_status bs_grade_feedback_files(const bs_exercise_set *x, const bs_grade_row *rows,
+                                  size_t n, bs_resubmit rule, bs_fileset **out,
+                                  bs_error *err)
+{
+    *out = NULL;
+    bs_fileset *fs = bs_fileset_create();
+    if (!fs)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (!bs_grade_gives_feedback(&rows[i]))
+            continue;
+        char name[BS_ID_MAX + 32];
+        snprintf(name, sizeof name, "feedback/%s.md", rows[i].id);
+        bs_sink b = bs_sink_buffer();
+        bs_grade_feedback(&b, x, &rows[i], rule);
+        bs_status st = bs_sink_status(&b) != 0
+                           ? bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory")
+                           : bs_fileset_add(fs, name, b.buf ? b.buf : "", b.len, err);
+        bs_sink_free_buffer(&b);
+        if (st != BS_OK) {
+            bs_fileset_free(fs);
+            return st;
+        }
+    }
+    *out = fs;
+    return BS_OK;
+}
+
+/* 1 when `out` is an existing regular file whose first line is not a
+ * gradebook's header ("id,file,…") */
+static int not_a_gradebook(const char *out)
+{
+    FILE *f = fopen(out, "r");
+    struct stat st;
+    int other = 0;
+    if (f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        char head[16] = "";
+        size_t got = fread(head, 1, sizeof head - 1, f);
+        head[got] = '\0';
+        other = got > 0 && strncmp(head, "id,file,", 8) != 0;
+    }
+    if (f)
+        fclose(f);
+    return other;
+}
+
+int bs_grade_output_clash(const char *out, const char *dir, const bs_exercise_set *x,
+                          const char *const *answers, size_t n, char *clash, size_t size,
+                          const char **what)
+{
+    *what = "an answers file it grades";
+    for (size_t i = 0; i < n; i++)
+        if (bs_same_file(out, answers[i])) {
+            snprintf(clash, size, "%s", answers[i]);
+            return 1;
+        }
+    *what = "the exercise's manifest";
+    snprintf(clash, size, "%s/exercise.json", dir);
+    if (bs_same_file(out, clash))
+        return 1;
+    /* "-o returned/ *.json" (a glob slip) puts the first answers file after -o, where grade
+     * never reads it: an existing file is replaced only when it is a
+     * gradebook (its first line the gradebook's header) */
+    *what = "an existing file that is not a gradebook; -o names the gradebook to write "
+            "(a glob after -o?)";
+    if (not_a_gradebook(out)) {
+        snprintf(clash, size, "%s", out);
+        return 1;
+    }
+    const char *id;
+    for (size_t i = 0; (id = bs_exercise_set_id(x, i)) != NULL; i++) {
+        *what = "a student's variant";
+        snprintf(clash, size, "%s/%s/spec.json", dir, id);
+        if (bs_same_file(out, clash))
+            return 1;
+        *what = "a feedback file it writes";
+        snprintf(clash, size, "%s/feedback/%s.md", dir, id);
+        if (bs_same_file(out, clash))
+            return 1;
+    }
+    return 0;
+}
+
 int bs_grade_gives_feedback(const bs_grade_row *row)
 {
     return row->student >= 0 && (row->status == BS_ROW_GRADED || row->status == BS_ROW_ERROR);

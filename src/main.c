@@ -1346,61 +1346,6 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* the directory of a path: "." for "x", "/" for "/x", "a" for "a/x" */
-static void dir_of(char *buf, size_t size, const char *path)
-{
-    const char *name = base_name(path);
-    if (name == path)
-        snprintf(buf, size, ".");
-    else if (name - path == 1)
-        snprintf(buf, size, "/");
-    else
-        snprintf(buf, size, "%.*s", (int)(name - path - 1), path);
-}
-
-/* 1 when the paths a and b name the same file: the same device and inode
- * when both exist; when neither does (a file to be written, perhaps in a
- * directory to be made), the same last name in the same directory. */
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
-    if (ea || eb)
-        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    if (strcmp(base_name(a), base_name(b)) != 0)
-        return 0;
-    char da[1024], db[1024];
-    dir_of(da, sizeof da, a);
-    dir_of(db, sizeof db, b);
-    if (strcmp(da, a) == 0 || strcmp(db, b) == 0)
-        return 0; /* "." or "/" that does not exist */
-    return same_file(da, db);
-}
-
-/* Before an exercise set is written over an old one (--force), removes the
- * old manifest: exercise.json is the set's last file, so a write that stops
- * halfway leaves a directory that grade refuses, never old and new files
- * graded as one set.  Returns 0, or -1 with *err. */
-static int remove_manifest(const char *dir, bs_error *err)
-{
-    size_t n = strlen(dir) + sizeof "/exercise.json";
-    char *m = malloc(n);
-    if (!m) {
-        bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-        return -1;
-    }
-    snprintf(m, n, "%s/exercise.json", dir);
-    int rc = 0;
-    if (unlink(m) != 0 && errno != ENOENT) {
-        bs_error_set(err, BS_ERR_IO, NULL, "cannot remove the old manifest: %s",
-                     strerror(errno));
-        bs_error_set_file(err, m);
-        rc = -1;
-    }
-    free(m);
-    return rc;
-}
-
 /* Reads a roster, printing every bad line; returns 0 or EXIT_BAD. */
 static int load_roster(const char *path, bs_roster **out)
 {
@@ -1514,7 +1459,7 @@ static int cmd_exercise(cli *c)
         report(&err);
         rc = EXIT_BAD;
     } else if (bs_fileset_refuse_inputs(fs, c->out, &c->inputs, &err) != BS_OK ||
-               remove_manifest(c->out, &err) != 0 ||
+               bs_exercise_remove_manifest(c->out, &err) != BS_OK ||
                bs_fileset_write(fs, c->out, &c->inputs, &err) != BS_OK) {
         report(&err);
         rc = EXIT_BAD;
@@ -1527,54 +1472,6 @@ static int cmd_exercise(cli *c)
     bs_roster_free(roster);
     bs_net_free(net);
     return rc;
-}
-
-/* What grade's -o FILE would write over, or NULL: grade reads DIR's
- * exercise.json, each student's DIR/<id>/spec.json and every answers file,
- * and writes DIR/feedback/<id>.md.  `what` says which. */
-static const char *grade_output_clash(const char *out, const char *dir,
-                                      const bs_exercise_set *x, const char *const *answers,
-                                      size_t n, const char **what)
-{
-    static char path[4096];
-    *what = "an answers file it grades";
-    for (size_t i = 0; i < n; i++)
-        if (same_file(out, answers[i]))
-            return answers[i];
-    *what = "the exercise's manifest";
-    snprintf(path, sizeof path, "%s/exercise.json", dir);
-    if (same_file(out, path))
-        return path;
-    /* "-o returned/ *.json" (a glob slip) puts the first answers file after -o, where grade
-     * never reads it: an existing file is replaced only when it is a
-     * gradebook (its first line the gradebook's header) */
-    *what = "an existing file that is not a gradebook; -o names the gradebook to write "
-            "(a glob after -o?)";
-    FILE *f = fopen(out, "r");
-    struct stat st;
-    if (f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
-        char head[16] = "";
-        size_t got = fread(head, 1, sizeof head - 1, f);
-        head[got] = '\0';
-        if (got > 0 && strncmp(head, "id,file,", 8) != 0) {
-            fclose(f);
-            return out;
-        }
-    }
-    if (f)
-        fclose(f);
-    const char *id;
-    for (size_t i = 0; (id = bs_exercise_set_id(x, i)) != NULL; i++) {
-        *what = "a student's variant";
-        snprintf(path, sizeof path, "%s/%s/spec.json", dir, id);
-        if (same_file(out, path))
-            return path;
-        *what = "a feedback file it writes";
-        snprintf(path, sizeof path, "%s/feedback/%s.md", dir, id);
-        if (same_file(out, path))
-            return path;
-    }
-    return NULL;
 }
 
 /* grade: the gradebook first, whole (to -o FILE or standard output); then
@@ -1595,9 +1492,10 @@ static int cmd_grade(cli *c)
         return EXIT_BAD;
     }
     size_t n = c->nspecs - 1;
-    const char *what, *clash =
-        c->out ? grade_output_clash(c->out, dir, x, c->specs + 1, n, &what) : NULL;
-    if (clash) {
+    char clash[4096];
+    const char *what;
+    if (c->out &&
+        bs_grade_output_clash(c->out, dir, x, c->specs + 1, n, clash, sizeof clash, &what)) {
         fprintf(stderr, "backstep: %s: is %s (%s); refusing to write the gradebook over it\n",
                 c->out, what, clash);
         bs_exercise_set_free(x);
@@ -1630,17 +1528,10 @@ static int cmd_grade(cli *c)
         report(&err);
         rc = EXIT_BAD;
     }
-    size_t graded = 0, missing = 0, failed = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        if (rows[i].status == BS_ROW_GRADED)
-            graded++;
-        else if (rows[i].status == BS_ROW_MISSING)
-            missing++;
-        else
-            failed++;
+    bs_grade_tally k = bs_grade_count(rows, nrows);
+    for (size_t i = 0; i < nrows; i++)
         if (rows[i].status == BS_ROW_ERROR && !rows[i].result)
             fprintf(stderr, "backstep: %s: %s\n", rows[i].id, rows[i].note);
-    }
     int book = 0; /* 0, or EXIT_BAD when the gradebook was not written */
     if (rc == 0) {
         bs_sink b = bs_sink_buffer();
@@ -1654,31 +1545,29 @@ static int cmd_grade(cli *c)
         bs_sink_free_buffer(&b);
     }
     size_t unwritten = 0;
-    for (size_t i = 0; i < nrows && rc == 0; i++) {
-        if (!bs_grade_gives_feedback(&rows[i]))
-            continue;
-        char name[BS_ID_MAX + 32];
-        snprintf(name, sizeof name, "feedback/%s.md", rows[i].id);
-        bs_sink b = bs_sink_buffer();
-        bs_grade_feedback(&b, x, &rows[i], (bs_resubmit)c->resubmit);
+    bs_fileset *fb = NULL;
+    if (rc == 0 &&
+        bs_grade_feedback_files(x, rows, nrows, (bs_resubmit)c->resubmit, &fb, &err) != BS_OK) {
+        report(&err);
+        rc = EXIT_BAD;
+    }
+    for (size_t i = 0; fb && i < fb->n; i++) {
         bs_error_clear(&err);
-        if (bs_sink_status(&b) != 0) {
-            fputs("backstep: out of memory\n", stderr);
-            rc = EXIT_BAD;
-        } else if (bs_write_under(dir, name, b.buf ? b.buf : "", b.len, &c->inputs, &err) != BS_OK) {
+        if (bs_write_under(dir, fb->files[i].path, fb->files[i].data, fb->files[i].len,
+                           &c->inputs, &err) != BS_OK) {
             report(&err); /* this student's feedback alone */
             unwritten++;
         }
-        bs_sink_free_buffer(&b);
     }
+    bs_fileset_free(fb);
     if (rc == 0 && book == 0 && c->out)
         printf("backstep: graded %zu of %zu students from %zu file%s (%zu missing, %zu "
                "other rows to look at): gradebook %s, feedback in %s/feedback/%s\n",
-               graded, bs_exercise_set_count(x), n, n == 1 ? "" : "s", missing,
-               failed, c->out, dir, unwritten ? " (some not written: see above)" : "");
+               k.graded, bs_exercise_set_count(x), n, n == 1 ? "" : "s", k.missing,
+               k.other, c->out, dir, unwritten ? " (some not written: see above)" : "");
     if (rc == 0 && (book || unwritten))
         rc = EXIT_BAD;
-    if (rc == 0 && failed)
+    if (rc == 0 && k.other)
         rc = EXIT_MISMATCH;
     free(rows);
     for (size_t i = 0; r && i < n; i++)
