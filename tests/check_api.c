@@ -3,7 +3,9 @@
  * against numbers computed independently (NumPy, see test_values_worked_by_hand),
  * comparisons with planted mistakes named by
  * their catalogue key (and reported as `backstep compare` reports them),
- * rendering to memory equal to rendering to a FILE *, and _free(NULL). */
+ * rendering to memory equal to rendering to a FILE * and to a file written
+ * atomically (through a symbolic link, never over the spec), and _free(NULL). */
+#define _XOPEN_SOURCE 700
 #include "backstep.h"
 
 #include <check.h>
@@ -11,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bs_check.h"
 #include "bs_compare.h"
@@ -577,6 +581,105 @@ START_TEST(test_render_buffer_equals_file)
 }
 END_TEST
 
+/* Reads a whole file into a new string; *len its length. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "%s: cannot open", path);
+    char *buf = malloc(1 << 20);
+    ck_assert_ptr_nonnull(buf);
+    *len = fread(buf, 1, (1 << 20) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* bs_run_render_file writes what bs_run_render_string returns (the expected
+ * text is that rendering, so this proves the file path adds and loses
+ * nothing); through a symbolic link the link stays and its target gets the
+ * text with its mode kept; the spec's own file is refused and left as it
+ * was; a file in a directory that does not exist is an i/o error naming it.
+ * bs_lib_write_file writes bytes with a NUL among them unchanged. */
+START_TEST(test_render_file_is_atomic)
+{
+    char dir[] = "/tmp/check_api_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[600], target[600], link[600], specpath[600];
+    snprintf(path, sizeof path, "%s/trace.md", dir);
+    snprintf(target, sizeof target, "%s/target.md", dir);
+    snprintf(link, sizeof link, "%s/link.md", dir);
+    snprintf(specpath, sizeof specpath, "%s/spec.json", dir);
+    /* the spec copied into the directory, so that refusing it is tested on a
+     * file the test may lose */
+    size_t slen = 0;
+    char src[512];
+    snprintf(src, sizeof src, "%s/%s", BS_SPECS_DIR, "4-3-2-1-bce.json");
+    char *spectext = slurp(src, &slen);
+    bs_lib_error err;
+    ck_assert_int_eq(bs_lib_write_file(specpath, spectext, slen, &err), BS_LIB_OK);
+    bs_spec *spec = NULL;
+    ck_assert_int_eq(bs_spec_load_file(specpath, &spec, &err), BS_LIB_OK);
+    bs_run *run = run_of(spec);
+    ck_assert_int_eq(bs_run_check(run, NULL, &err), BS_LIB_OK);
+    bs_render_settings rs = bs_render_settings_default();
+    rs.format = "markdown";
+    char *text = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &text, &len, &err), BS_LIB_OK);
+
+    ck_assert_int_eq(bs_run_render_file(run, path, &rs, &err), BS_LIB_OK);
+    size_t got = 0;
+    char *back = slurp(path, &got);
+    ck_assert_uint_eq(got, len);
+    ck_assert_str_eq(back, text);
+    free(back);
+
+    FILE *f = fopen(target, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("old", f);
+    fclose(f);
+    ck_assert_int_eq(chmod(target, 0640), 0);
+    ck_assert_int_eq(symlink("target.md", link), 0);
+    ck_assert_int_eq(bs_run_render_file(run, link, &rs, &err), BS_LIB_OK);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_int_eq(stat(target, &st), 0);
+    ck_assert_int_eq((int)(st.st_mode & 0777), 0640);
+    back = slurp(target, &got);
+    ck_assert_str_eq(back, text);
+    free(back);
+
+    ck_assert_int_eq(bs_run_render_file(run, specpath, &rs, &err), BS_LIB_ERR_USAGE);
+    back = slurp(specpath, &got);
+    ck_assert_uint_eq(got, slen);
+    ck_assert_str_eq(back, spectext);
+    free(back);
+
+    char nowhere[700];
+    snprintf(nowhere, sizeof nowhere, "%s/no/such/dir/trace.md", dir);
+    ck_assert_int_eq(bs_run_render_file(run, nowhere, &rs, &err), BS_LIB_ERR_IO);
+    ck_assert_str_eq(err.file, nowhere);
+
+    static const char bytes[] = {'P', 'K', 0, 3, 4, '\n'};
+    ck_assert_int_eq(bs_lib_write_file(path, bytes, sizeof bytes, &err), BS_LIB_OK);
+    back = slurp(path, &got);
+    ck_assert_uint_eq(got, sizeof bytes);
+    ck_assert_int_eq(memcmp(back, bytes, sizeof bytes), 0);
+    free(back);
+
+    free(text);
+    free(spectext);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    unlink(path);
+    unlink(link);
+    unlink(target);
+    unlink(specpath);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -616,6 +719,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_grad_set_rejects_bad_input);
     tcase_add_loop_test(tc, test_render_buffer_equals_file, 0,
                         (int)(sizeof formats / sizeof formats[0]));
+    tcase_add_test(tc, test_render_file_is_atomic);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -4,7 +4,7 @@
 #   bash tests/cli_test.sh BACKSTEP_BINARY SOURCE_ROOT
 #
 # SOURCE_ROOT holds specs/ (the shipped specs), tests/bad/ (the catalogue of
-# bad inputs, described by tests/bad/MANIFEST.tsv) and src/cli/main.c (whose
+# bad inputs, described by tests/bad/MANIFEST.tsv) and src/cli/cli_options.c (whose
 # options table the help text is checked against).  Every check counts as one
 # pass or one failure; each failure prints one line with the details, and the
 # last line is "N passed, M failed".  Exit status 1 when M > 0.  Tests that
@@ -27,7 +27,7 @@ if [ ! -x "$BS" ] || [ -d "$BS" ]; then
 fi
 SPECS="$ROOT/specs"
 BAD="$ROOT/tests/bad"
-MAIN_C="$ROOT/src/cli/main.c"
+MAIN_C="$ROOT/src/cli/cli_options.c"
 
 export LC_ALL=C      # byte-wise grep; the messages hold UTF-8 (×, λ, …)
 unset NO_COLOR       # set explicitly where a test needs it
@@ -905,7 +905,7 @@ assert_contains "--help" "$T/out" "backstep trace SPEC"
 assert_contains "--help" "$T/out" "backstep check SPEC..."
 assert_empty "--help: stderr" "$T/err"
 
-# The options table of src/cli/main.c: {"--name", "ARG" or NULL, CMD_… bits, …}
+# The options table of src/cli/cli_options.c: {"--name", "ARG" or NULL, CMD_… bits, …}
 sed -n '/option_def options\[\] = {/,/{NULL, NULL, 0, NULL}/p' "$MAIN_C" 2>/dev/null |
     grep -oE '\{"-[^"]*", *(NULL|"[^"]*"), *[A-Z_ |]+' |
     sed -E 's/^\{"([^"]*)", *(NULL|"([^"]*)"), *([A-Z_ |]+)$/\1;\3;\4/' >"$T/options.tsv"

@@ -60,7 +60,10 @@ else
   echo "SKIP: man not found (the page was not rendered)"
 fi
 # every option of the parser's table is in the man page and in the completion
-for opt in $(grep -oE '^    \{"-[-a-z]+"' "$src/src/cli/main.c" | sed -E 's/.*"(-[-a-z]+)"/\1/' | sort -u); do
+# (a table this test cannot find is a failure, not an empty loop)
+[ "$(grep -cE '^    \{"-[-a-z]+"' "$src/src/cli/cli_options.c")" -ge 10 ] && ok || bad "the options table of src/cli/cli_options.c was not found"
+[ "$(grep -cE '\{"[a-z]+", CMD_[A-Z]+, cmd_' "$src/src/cli/main.c")" -ge 5 ] && ok || bad "the commands table of src/cli/main.c was not found"
+for opt in $(grep -oE '^    \{"-[-a-z]+"' "$src/src/cli/cli_options.c" | sed -E 's/.*"(-[-a-z]+)"/\1/' | sort -u); do
   esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
   grep -q -- "$esc" "$man" && ok || bad "option $opt missing from the man page"
   grep -q -- "$opt" "$root/$datadir/bash-completion/completions/backstep" && ok || bad "option $opt missing from the completion"

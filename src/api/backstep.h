@@ -207,6 +207,21 @@ BS_API bs_lib_status bs_run_render(const bs_run *run, FILE *fp,
 BS_API bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *settings,
                                           char **out, size_t *len, bs_lib_error *err);
 
+/* Renders the run (as bs_run_render) into the file `path`, atomically: the
+ * text goes to a temporary file beside it, which replaces `path` only once
+ * the whole rendering is written and on disk, so `path` is either the old
+ * file or the whole new one; an existing file keeps its permissions, and a
+ * symbolic link keeps pointing to its target, which is replaced.  The spec's
+ * own file is refused (BS_LIB_ERR_USAGE), and on any failure `path` is left
+ * as it was and err names it. */
+BS_API bs_lib_status bs_run_render_file(const bs_run *run, const char *path,
+                                        const bs_render_settings *settings, bs_lib_error *err);
+
+/* Writes `len` bytes of `data` (any bytes, NULs too) to the file `path`
+ * atomically, as bs_run_render_file writes its rendering. */
+BS_API bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
+                                       bs_lib_error *err);
+
 /* ---- comparing another program's gradients ------------------------------ */
 
 /* Gradients computed by another program, given step by step, to compare

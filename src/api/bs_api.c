@@ -4,13 +4,16 @@
  * and errors are copied into the public error struct. */
 #include "backstep.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bs_check.h"
+#include "bs_checked.h"
 #include "bs_compare.h"
 #include "bs_error.h"
+#include "bs_files.h"
 #include "bs_formula.h"
 #include "bs_mistakes.h"
 #include "bs_net.h"
@@ -259,15 +262,8 @@ static int make_params(bs_run *r)
                 continue;
             }
             /* stored n[l−1]×n[l]; displayed the same, or its transpose */
-            size_t in = net->n[l - 1], outn = net->n[l];
-            for (size_t i = 0; i < in; i++)
-                for (size_t j = 0; j < outn; j++) {
-                    double v = net->W[l][i * outn + j];
-                    if (st->transposed)
-                        p->v[j * in + i] = v;
-                    else
-                        p->v[i * outn + j] = v;
-                }
+            size_t dr, dc;
+            bs_net_W_displayed(net, l, p->v, &dr, &dc);
         }
     }
     return 0;
@@ -284,7 +280,7 @@ bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err
     r->spec = spec;
     bs_error e;
     bs_error_clear(&e);
-    if (bs_trace_build(spec->net, &r->t, &e) != BS_OK) {
+    if (bs_checked_trace(spec->net, NULL, &r->t, &e) != BS_OK) {
         bs_error_set_file(&e, spec->file);
         free(r);
         return give(err, &e);
@@ -620,6 +616,58 @@ bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *
     bs_sink s = bs_sink_buffer();
     bs_render(&s, run->t, &o);
     return hand_over(&s, out, len, err);
+}
+
+typedef struct render_job {
+    const bs_run *run;
+    const bs_render_opts *o;
+} render_job;
+
+/* bs_write_atomic's writer: the rendering of a run to the temporary file */
+static int emit_render(FILE *f, const void *ctx)
+{
+    const render_job *j = ctx;
+    bs_sink s = bs_sink_file(f);
+    errno = 0;
+    int bad = bs_render(&s, j->run->t, j->o) != 0 || bs_sink_status(&s) != 0;
+    int saved = errno;
+    if (fflush(f) != 0 || ferror(f)) {
+        bad = 1;
+        saved = errno;
+    }
+    return bad ? (saved ? saved : EIO) : 0;
+}
+
+bs_lib_status bs_run_render_file(const bs_run *run, const char *path,
+                                 const bs_render_settings *settings, bs_lib_error *err)
+{
+    if (!run || !path)
+        return usage(err, NULL, "no run or no path given");
+    bs_render_opts o;
+    if (render_opts(run, settings, &o, err) != 0)
+        return BS_LIB_ERR_USAGE;
+    const char *spec_file = run->spec->file;
+    bs_inputs in = {&spec_file, 1};
+    render_job job = {run, &o};
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_write_atomic(path, emit_render, &job, &in, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
+                                bs_lib_error *err)
+{
+    if (!path || (!data && len > 0))
+        return usage(err, NULL, "no path or no data given");
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_write_atomic_bytes(path, data ? (const char *)data : "", len, NULL, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
 }
 
 /* ---- comparing ---------------------------------------------------------- */

@@ -111,6 +111,48 @@ bs_status bs_mkdirs(const char *path, bs_error *err)
     return BS_OK;
 }
 
+/* the last name of a path, after its last '/' */
+static const char *last_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* the directory of a path: "." for "x", "/" for "/x", "a" for "a/x" */
+static void dir_of(char *buf, size_t size, const char *path)
+{
+    const char *name = last_name(path);
+    if (name == path)
+        snprintf(buf, size, ".");
+    else if (name - path == 1)
+        snprintf(buf, size, "/");
+    else
+        snprintf(buf, size, "%.*s", (int)(name - path - 1), path);
+}
+
+int bs_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+    if (ea || eb)
+        return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (strcmp(last_name(a), last_name(b)) != 0)
+        return 0;
+    char da[1024], db[1024];
+    dir_of(da, sizeof da, a);
+    dir_of(db, sizeof db, b);
+    if (strcmp(da, a) == 0 || strcmp(db, b) == 0)
+        return 0; /* "." or "/" that does not exist */
+    return bs_same_file(da, db);
+}
+
+int bs_remove_file(const char *path)
+{
+    if (unlink(path) != 0 && errno != ENOENT)
+        return errno ? errno : EIO;
+    return 0;
+}
+
 bs_status bs_refuse_input(const char *path, const bs_inputs *in, bs_error *err)
 {
     struct stat so, si;

@@ -73,6 +73,16 @@ bs_status bs_refuse_input(const char *path, const bs_inputs *in, bs_error *err);
  * write (EIO when none was set). */
 typedef int (*bs_emit_fn)(FILE *f, const void *ctx);
 
+/* Returns 1 when the paths a and b name the same file: the same device and
+ * inode when both exist; when neither does (a file to be written, perhaps
+ * in a directory to be made), the same last name in the same directory;
+ * else 0. */
+int bs_same_file(const char *a, const char *b);
+
+/* Removes the file `path`; a path where nothing is counts as removed.
+ * Returns 0, or the errno of the failed unlink. */
+int bs_remove_file(const char *path);
+
 /* Writes what `emit` writes to `path` atomically, after checking that
  * `path` is none of the inputs `in` (bs_refuse_input; NULL: none):
  *

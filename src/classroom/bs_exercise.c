@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_checked.h"
 #include "bs_json.h"
 #include "bs_latex.h"
 #include "bs_mathml.h"
@@ -611,12 +612,9 @@ bs_status bs_variant_write(const bs_net *base, uint64_t seed, const char *id, in
         bs_error e;
         bs_error_clear(&e);
         int ok = 0;
-        if (bs_net_load_string(b.buf, b.len, "variant", NULL, &net, &e) == BS_OK &&
-            bs_trace_build(net, &t, &e) == BS_OK) {
-            bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
-            if (bs_trace_check(t, &co, &e) == BS_OK)
-                ok = bs_variant_suits(t, digits, why, sizeof why);
-        }
+        bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
+        if (bs_checked_string(b.buf, b.len, "variant", NULL, &co, &net, &t, &e) == BS_OK)
+            ok = bs_variant_suits(t, digits, why, sizeof why);
         bs_status est = e.status;
         bs_trace_free(t);
         bs_net_free(net);
@@ -761,23 +759,6 @@ void bs_exercise_tolerance(int digits, double *rtol, double *atol)
 
 /* ---- the sheet ------------------------------------------------------- */
 
-/* the displayed values of W[l] (transposed for the column convention) into buf */
-static void displayed_W(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols)
-{
-    size_t nin = net->n[l - 1], nout = net->n[l];
-    if (net->convention == BS_COLUMN) {
-        for (size_t i = 0; i < nin; i++)
-            for (size_t j = 0; j < nout; j++)
-                buf[j * nin + i] = net->W[l][i * nout + j];
-        *rows = nout;
-        *cols = nin;
-    } else {
-        memcpy(buf, net->W[l], nin * nout * sizeof *buf);
-        *rows = nin;
-        *cols = nout;
-    }
-}
-
 #define SHEET_PRECISION 6
 
 static void tex_var(bs_sink *s, const bs_net *net, bs_qty q, size_t l, bs_notation nt)
@@ -861,7 +842,7 @@ static void sheet_tex(bs_sink *s, const bs_trace *t, const char *id, const size_
     int col = net->convention == BS_COLUMN;
     for (size_t l = 1; l <= net->L; l++) {
         size_t r, c;
-        displayed_W(net, l, buf, &r, &c);
+        bs_net_W_displayed(net, l, buf, &r, &c);
         bs_sink_puts(s, dbeg);
         tex_var(s, net, BS_Q_W, l, nt);
         bs_sink_puts(s, " = ");
@@ -969,7 +950,7 @@ static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size
     int col = net->convention == BS_COLUMN;
     for (size_t l = 1; l <= net->L; l++) {
         size_t r, c;
-        displayed_W(net, l, buf, &r, &c);
+        bs_net_W_displayed(net, l, buf, &r, &c);
         bs_sink_puts(s, "<math display=\"block\"><mrow>");
         ml_var(s, BS_Q_W, l, nt);
         bs_sink_puts(s, "<mo>=</mo>");
@@ -1103,13 +1084,8 @@ static bs_status one_student(const bs_net *base, const char *id, const bs_exerci
     bs_net *net = NULL;
     bs_trace *t = NULL;
     snprintf(path, sizeof path, "%s/spec.json", id);
-    st = bs_net_load_string(spec.buf, spec.len, path, NULL, &net, err);
-    if (st == BS_OK)
-        st = bs_trace_build(net, &t, err);
-    if (st == BS_OK) {
-        bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
-        st = bs_trace_check(t, &co, err);
-    }
+    bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
+    st = bs_checked_string(spec.buf, spec.len, path, NULL, &co, &net, &t, err);
     if (st == BS_OK)
         st = add_sink(fs, path, &spec, err);
     else
@@ -1200,6 +1176,24 @@ static void base_json(bs_sink *s, const bs_net *net)
     if (net->l2 != 0.0)
         bs_sink_printf(s, ", \"l2\": %.17g", net->l2);
     bs_sink_printf(s, ", \"init\": {\"seed\": 1}, \"random_batch\": {\"size\": %zu}}", net->B);
+}
+
+bs_status bs_exercise_remove_manifest(const char *dir, bs_error *err)
+{
+    size_t n = strlen(dir) + sizeof "/exercise.json";
+    char *m = malloc(n);
+    if (!m)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    snprintf(m, n, "%s/exercise.json", dir);
+    bs_status st = BS_OK;
+    int e = bs_remove_file(m);
+    if (e) {
+        st = bs_error_set(err, BS_ERR_IO, NULL, "cannot remove the old manifest: %s",
+                          strerror(e));
+        bs_error_set_file(err, m);
+    }
+    free(m);
+    return st;
 }
 
 bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,

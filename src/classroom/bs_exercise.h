@@ -178,4 +178,11 @@ void bs_exercise_sheet(bs_sink *s, const bs_trace *t, const char *id, const size
 void bs_exercise_answers(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
                          size_t nasked, bs_notation nt);
 
+/* Before an exercise set is written over an old one in `dir`, removes the
+ * old manifest dir/exercise.json (none there is fine): exercise.json is the
+ * set's last file, so a write that stops halfway leaves a directory that
+ * grade refuses, never old and new files graded as one set.  Errors are
+ * BS_ERR_IO naming the manifest, or BS_ERR_NOMEM. */
+bs_status bs_exercise_remove_manifest(const char *dir, bs_error *err);
+
 #endif

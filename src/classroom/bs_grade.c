@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bs_checked.h"
 #include "bs_json.h"
 #include "bs_mistakes.h"
 #include "bs_render.h"
@@ -166,13 +167,10 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
             return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
         bs_error e;
         bs_error_clear(&e);
-        st = bs_net_load_string(text, strlen(text), "base", NULL, &x->base, &e);
-        if (st == BS_OK)
-            st = bs_trace_build(x->base, &bt, &e);
+        st = bs_checked_string(text, strlen(text), "base", NULL, NULL, &x->base, &bt, &e);
         free(text);
         if (st != BS_OK) {
             snprintf(where, sizeof where, "base%s%s", e.where[0] ? "." : "", e.where);
-            bs_trace_free(bt);
             return st == BS_ERR_NOMEM ? bs_error_set(err, st, NULL, "out of memory")
                                       : bs_error_set(err, BS_ERR_SPEC, where, "%s", e.message);
         }
@@ -453,7 +451,7 @@ static int load_variant(bs_exercise_set *x, student *s)
     } else {
         st = bs_net_load_file(path, NULL, &s->net, &e);
     }
-    if (st != BS_OK || bs_trace_build(s->net, &s->t, &e) != BS_OK) {
+    if (st != BS_OK || bs_checked_trace(s->net, NULL, &s->t, &e) != BS_OK) {
         char line[520];
         bs_error_format(&e, line, sizeof line);
         snprintf(s->load_error, sizeof s->load_error, "the student's variant does not load: %s",
@@ -910,6 +908,103 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
         bs_sink_free_buffer(&b);
         bs_sink_puts(s, ",\n"); /* no error */
     }
+}
+
+bs_grade_tally bs_grade_count(const bs_grade_row *rows, size_t n)
+{
+    bs_grade_tally k = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].status == BS_ROW_GRADED)
+            k.graded++;
+        else if (rows[i].status == BS_ROW_MISSING)
+            k.missing++;
+        else
+            k.other++;
+    }
+    return k;
+}
+
+bs_status bs_grade_feedback_files(const bs_exercise_set *x, const bs_grade_row *rows,
+                                  size_t n, bs_resubmit rule, bs_fileset **out,
+                                  bs_error *err)
+{
+    *out = NULL;
+    bs_fileset *fs = bs_fileset_create();
+    if (!fs)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (!bs_grade_gives_feedback(&rows[i]))
+            continue;
+        char name[BS_ID_MAX + 32];
+        snprintf(name, sizeof name, "feedback/%s.md", rows[i].id);
+        bs_sink b = bs_sink_buffer();
+        bs_grade_feedback(&b, x, &rows[i], rule);
+        bs_status st = bs_sink_status(&b) != 0
+                           ? bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory")
+                           : bs_fileset_add(fs, name, b.buf ? b.buf : "", b.len, err);
+        bs_sink_free_buffer(&b);
+        if (st != BS_OK) {
+            bs_fileset_free(fs);
+            return st;
+        }
+    }
+    *out = fs;
+    return BS_OK;
+}
+
+/* 1 when `out` is an existing regular file whose first line is not a
+ * gradebook's header ("id,file,…") */
+static int not_a_gradebook(const char *out)
+{
+    FILE *f = fopen(out, "r");
+    struct stat st;
+    int other = 0;
+    if (f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        char head[16] = "";
+        size_t got = fread(head, 1, sizeof head - 1, f);
+        head[got] = '\0';
+        other = got > 0 && strncmp(head, "id,file,", 8) != 0;
+    }
+    if (f)
+        fclose(f);
+    return other;
+}
+
+int bs_grade_output_clash(const char *out, const char *dir, const bs_exercise_set *x,
+                          const char *const *answers, size_t n, char *clash, size_t size,
+                          const char **what)
+{
+    *what = "an answers file it grades";
+    for (size_t i = 0; i < n; i++)
+        if (bs_same_file(out, answers[i])) {
+            snprintf(clash, size, "%s", answers[i]);
+            return 1;
+        }
+    *what = "the exercise's manifest";
+    snprintf(clash, size, "%s/exercise.json", dir);
+    if (bs_same_file(out, clash))
+        return 1;
+    /* "-o returned/ *.json" (a glob slip) puts the first answers file after -o, where grade
+     * never reads it: an existing file is replaced only when it is a
+     * gradebook (its first line the gradebook's header) */
+    *what = "an existing file that is not a gradebook; -o names the gradebook to write "
+            "(a glob after -o?)";
+    if (not_a_gradebook(out)) {
+        snprintf(clash, size, "%s", out);
+        return 1;
+    }
+    const char *id;
+    for (size_t i = 0; (id = bs_exercise_set_id(x, i)) != NULL; i++) {
+        *what = "a student's variant";
+        snprintf(clash, size, "%s/%s/spec.json", dir, id);
+        if (bs_same_file(out, clash))
+            return 1;
+        *what = "a feedback file it writes";
+        snprintf(clash, size, "%s/feedback/%s.md", dir, id);
+        if (bs_same_file(out, clash))
+            return 1;
+    }
+    return 0;
 }
 
 int bs_grade_gives_feedback(const bs_grade_row *row)

@@ -190,4 +190,34 @@ int bs_grade_gives_feedback(const bs_grade_row *row);
 void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *row,
                        bs_resubmit rule);
 
+/* How many rows of a run are graded, missing, and anything else (a row to
+ * look at: an error, a file not on the roster, a name and id that differ). */
+typedef struct bs_grade_tally {
+    size_t graded, missing, other;
+} bs_grade_tally;
+
+/* Counts the n rows by status. */
+bs_grade_tally bs_grade_count(const bs_grade_row *rows, size_t n);
+
+/* Builds in memory the feedback files of a run, "feedback/<id>.md"
+ * (bs_grade_feedback) for each row that gives feedback
+ * (bs_grade_gives_feedback), in row order.  The caller frees *out with
+ * bs_fileset_free() and writes each file on its own (bs_write_under), so
+ * that one that cannot be written loses nothing else.  The only error is
+ * BS_ERR_NOMEM, with *out NULL. */
+bs_status bs_grade_feedback_files(const bs_exercise_set *x, const bs_grade_row *rows,
+                                  size_t n, bs_resubmit rule, bs_fileset **out,
+                                  bs_error *err);
+
+/* Whether a gradebook written to `out` would replace something grade reads
+ * or writes: one of the n answers files, dir/exercise.json, a student's
+ * dir/<id>/spec.json or a feedback file dir/feedback/<id>.md (compared with
+ * bs_same_file), or an existing regular file whose first line is not a
+ * gradebook's header (a glob slip: "-o returned/ *.json").  Returns 1 and
+ * puts the path it would replace into clash (cut to size) and what it is
+ * into *what (a static string), else 0. */
+int bs_grade_output_clash(const char *out, const char *dir, const bs_exercise_set *x,
+                          const char *const *answers, size_t n, char *clash, size_t size,
+                          const char **what);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_checked.h"
 #include "bs_rng.h"
 #include "bs_trace.h"
 
@@ -240,10 +241,9 @@ static int traces_cleanly(const char *text, size_t len, bs_error *err)
     bs_net *net = NULL;
     bs_trace *t = NULL;
     int ok = 0;
-    if (bs_net_load_string(text, len, "init", NULL, &net, err) == BS_OK &&
-        bs_trace_build(net, &t, err) == BS_OK) {
-        bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
-        ok = bs_trace_check(t, &co, err) == BS_OK && t->passed;
+    bs_check_opts co = bs_check_defaults(BS_METHOD_CENTRAL);
+    if (bs_checked_string(text, len, "init", NULL, &co, &net, &t, err) == BS_OK) {
+        ok = t->passed;
         /* keep away from kinks and saturation: no |z| below 0.01, no ŷ
          * within 1e-3 of 0 or 1 */
         for (size_t l = 1; ok && l <= net->L; l++)

@@ -807,6 +807,23 @@ static bs_status check_targets(const bs_net *net, bs_error *err)
     return BS_OK;
 }
 
+void bs_net_W_displayed(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols)
+{
+    size_t nin = net->n[l - 1], nout = net->n[l];
+    if (net->convention == BS_COLUMN) {
+        for (size_t i = 0; i < nin; i++)
+            for (size_t j = 0; j < nout; j++)
+                buf[j * nin + i] = net->W[l][i * nout + j];
+        *rows = nout;
+        *cols = nin;
+    } else {
+        if (nin * nout > 0)
+            memcpy(buf, net->W[l], nin * nout * sizeof *buf);
+        *rows = nin;
+        *cols = nout;
+    }
+}
+
 /* The displayed shape of a step of this network: activations B×n (row) or
  * n×B (column), W n_{l−1}×n_l (row) or n_l×n_{l−1} (column), b 1×n or n×1. */
 static void step_shape(const bs_net *net, bs_qty q, size_t l, size_t *r, size_t *c)

@@ -125,6 +125,11 @@ bs_status bs_net_read_values(const bs_net *net, const cJSON *v, const char *path
 /* Frees a network; NULL is allowed. */
 void bs_net_free(bs_net *net);
 
+/* Copies W[l] (1 ≤ l ≤ L) into buf, which holds n[l−1]·n[l] doubles, in its
+ * displayed orientation: as stored (n[l−1]×n[l]) in the row convention, its
+ * transpose (n[l]×n[l−1]) in the column one; *rows and *cols get that shape. */
+void bs_net_W_displayed(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols);
+
 /* Total number of weights and biases. */
 size_t bs_net_param_count(const bs_net *net);
 

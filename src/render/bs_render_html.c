@@ -361,9 +361,8 @@ static void params(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
                 s->failed = 1;
                 return;
             }
-            for (size_t i = 0; i < nin; i++)
-                for (size_t j = 0; j < nout; j++)
-                    tr[j * nin + i] = net->W[l][i * nout + j];
+            size_t dr, dc;
+            bs_net_W_displayed(net, l, tr, &dr, &dc);
             w = tr;
         }
         bs_sink_puts(s, "<div class=\"fstep\"><math display=\"block\"><mrow>");

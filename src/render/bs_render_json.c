@@ -125,10 +125,9 @@ static void params(bs_sink *s, const bs_trace *t)
                 s->failed = 1;
                 return;
             }
-            for (size_t i = 0; i < nin; i++)
-                for (size_t j = 0; j < nout; j++)
-                    tr[j * nin + i] = net->W[l][i * nout + j];
-            matrix(s, tr, NULL, nout, nin, "    ");
+            size_t dr, dc;
+            bs_net_W_displayed(net, l, tr, &dr, &dc);
+            matrix(s, tr, NULL, dr, dc, "    ");
             free(tr);
         } else {
             matrix(s, net->W[l], NULL, nin, nout, "    ");

@@ -49,10 +49,9 @@ void bs_render_npz(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
                 bad = 1;
                 break;
             }
-            for (size_t i = 0; i < nin; i++)
-                for (size_t j = 0; j < nout; j++)
-                    tr[j * nin + i] = net->W[l][i * nout + j];
-            add(e, &n, name, 2, nout, nin, tr)->owned = tr;
+            size_t dr, dc;
+            bs_net_W_displayed(net, l, tr, &dr, &dc);
+            add(e, &n, name, 2, dr, dc, tr)->owned = tr;
         } else {
             add(e, &n, name, 2, nin, nout, net->W[l]);
         }

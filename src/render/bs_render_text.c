@@ -160,10 +160,9 @@ static void params(bs_sink *s, const bs_trace *t, const bs_render_opts *o)
                 s->failed = 1;
                 return;
             }
-            for (size_t i = 0; i < nin; i++)
-                for (size_t j = 0; j < nout; j++)
-                    tr[j * nin + i] = net->W[l][i * nout + j];
-            print_matrix(s, tr, nout, nin, o->precision, "  ");
+            size_t dr, dc;
+            bs_net_W_displayed(net, l, tr, &dr, &dc);
+            print_matrix(s, tr, dr, dc, o->precision, "  ");
             free(tr);
         } else {
             print_matrix(s, net->W[l], nin, nout, o->precision, "  ");

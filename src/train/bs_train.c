@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bs_backward.h"
+#include "bs_checked.h"
 #include "bs_forward.h"
 #include "bs_render.h"
 
@@ -220,13 +221,9 @@ static bs_status run_check(bs_train *t, work *w, size_t step, bs_error *err)
     bs_check_opts o = t->opts.check;
     o.progress = NULL;
     o.progress_ctx = NULL;
-    bs_status st = bs_trace_build(&w->view, &tr, err);
-    if (st == BS_OK)
-        st = bs_trace_check(tr, &o, err);
-    if (st != BS_OK) {
-        bs_trace_free(tr);
+    bs_status st = bs_checked_trace(&w->view, &o, &tr, err);
+    if (st != BS_OK)
         return st;
-    }
     bs_train_check *c = &t->checks[t->nchecks++];
     memset(c, 0, sizeof *c);
     c->step = step;

@@ -1,0 +1,410 @@
+/* cli_classroom.c — the classroom commands: exercise, grade, step and
+ * quiz. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bs_checked.h"
+#include "bs_grade.h"
+#include "bs_session.h"
+
+#include "cli.h"
+
+/* the name of a spec for an exercise's manifest: its file name without the
+ * directory, so that the same spec gives the same files from anywhere */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Reads a roster, printing every bad line; returns 0 or EXIT_BAD. */
+static int load_roster(const char *path, bs_roster **out)
+{
+    bs_error errs[50];
+    size_t nerr = 0;
+    if (bs_roster_load_all(path, out, errs, 50, &nerr) == BS_OK)
+        return 0;
+    for (size_t i = 0; i < nerr && i < 50; i++)
+        cli_report(&errs[i]);
+    if (nerr > 50)
+        fprintf(stderr, "backstep: %s: and %zu more bad lines\n", path, nerr - 50);
+    return EXIT_BAD;
+}
+
+/* exercise DIR --add ROSTER: the new students' files, the summary and the
+ * manifest; the other students' files are left as they are */
+static int exercise_add(cli *c)
+{
+    if (c->nspecs != 1)
+        return cli_bad_usage("exercise --add takes the exercise directory, e.g. backstep exercise "
+                         "ex1 --add late.txt");
+    if (c->roster || c->out || c->ask || c->digits || c->formats || c->force)
+        return cli_bad_usage("exercise --add takes its spec, seed and options from "
+                         "DIR/exercise.json: give only DIR and --add ROSTER");
+    const char *dir = c->specs[0];
+    bs_error err;
+    bs_error_clear(&err);
+    bs_exercise_set *x = NULL;
+    if (bs_exercise_set_open(dir, &x, &err) != BS_OK) {
+        cli_report(&err);
+        return EXIT_BAD;
+    }
+    bs_roster *more = NULL;
+    if (load_roster(c->add, &more) != 0) {
+        bs_exercise_set_free(x);
+        return EXIT_BAD;
+    }
+    bs_fileset *fs = NULL;
+    int rc = 0;
+    if (bs_exercise_set_add(x, more, c->add, &fs, &err) != BS_OK) {
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else if (bs_fileset_write(fs, dir, &c->inputs, &err) != BS_OK) {
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else {
+        printf("backstep: added %zu student%s to %s/ (%zu in all): their files, "
+               "key/summary.csv, exercise.json\n",
+               more->n, more->n == 1 ? "" : "s", dir, bs_exercise_set_count(x) + more->n);
+    }
+    bs_fileset_free(fs);
+    bs_roster_free(more);
+    bs_exercise_set_free(x);
+    return rc;
+}
+
+int cmd_exercise(cli *c)
+{
+    if (c->add)
+        return exercise_add(c);
+    if (c->nspecs != 1)
+        return c->nspecs ? cli_bad_usage("exercise takes one SPEC, got %zu", c->nspecs)
+                         : cli_bad_usage("exercise needs a SPEC, e.g. backstep exercise "
+                                     "4-3-2-1-bce --roster class.txt -o ex1");
+    if (!c->roster)
+        return cli_bad_usage("exercise needs the students: --roster FILE (one id per line)");
+    if (!c->out)
+        return cli_bad_usage("exercise needs the directory to write: -o DIR");
+    bs_dir_kind k = bs_dir_state(c->out);
+    if (k == BS_DIR_NOT_DIR) {
+        fprintf(stderr, "backstep: %s: exists and is not a directory\n", c->out);
+        return EXIT_BAD;
+    }
+    if (k == BS_DIR_FULL && !c->force) {
+        fprintf(stderr, "backstep: %s: is not empty; refusing to write an exercise set into "
+                        "it (give --force to write over the files there)\n",
+                c->out);
+        return EXIT_BAD;
+    }
+    const char *path = c->specs[0];
+    char shipped[1024];
+    bs_net *net = NULL;
+    bs_error err;
+    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    bs_roster *roster = NULL;
+    if (load_roster(c->roster, &roster) != 0) {
+        bs_net_free(net);
+        return EXIT_BAD;
+    }
+    bs_exercise_opts o = bs_exercise_defaults();
+    o.seed = c->init.seed;
+    if (c->digits)
+        o.digits = c->digits;
+    if (c->formats)
+        o.formats = c->formats;
+    o.notation = c->render.notation;
+    o.steps = c->ask;
+    o.source = strcmp(path, "-") == 0 ? "<stdin>" : base_name(path);
+    progress p;
+    o.progress = cli_start_progress(c, &p, "exercise: student");
+    o.progress_ctx = &p;
+    bs_fileset *fs = NULL;
+    int rc = 0;
+    bs_error_clear(&err);
+    bs_status built = bs_exercise_build(net, roster, &o, &fs, &err);
+    cli_end_progress(&p);
+    if (built != BS_OK) {
+        if (err.where[0] != '-')
+            bs_error_set_file(&err, path);
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else if (bs_fileset_refuse_inputs(fs, c->out, &c->inputs, &err) != BS_OK ||
+               bs_exercise_remove_manifest(c->out, &err) != BS_OK ||
+               bs_fileset_write(fs, c->out, &c->inputs, &err) != BS_OK) {
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else {
+        printf("backstep: wrote the exercise for %zu student%s to %s/: <id>/spec.json, "
+               "<id>/sheet.*, <id>/answers.json, key/<id>.*, key/summary.csv, exercise.json\n",
+               roster->n, roster->n == 1 ? "" : "s", c->out);
+    }
+    bs_fileset_free(fs);
+    bs_roster_free(roster);
+    bs_net_free(net);
+    return rc;
+}
+
+/* grade: the gradebook first, whole (to -o FILE or standard output); then
+ * each student's feedback file on its own, so that one that cannot be
+ * written loses nothing else.  Exit 2 when the gradebook or a feedback file
+ * could not be written, else 1 when a submission could not be graded. */
+int cmd_grade(cli *c)
+{
+    if (c->nspecs < 2)
+        return cli_bad_usage("grade takes the exercise directory and the returned answer files, "
+                         "e.g. backstep grade ex1 returned/*.json");
+    const char *dir = c->specs[0];
+    bs_error err;
+    bs_error_clear(&err);
+    bs_exercise_set *x = NULL;
+    if (bs_exercise_set_open(dir, &x, &err) != BS_OK) {
+        cli_report(&err);
+        return EXIT_BAD;
+    }
+    size_t n = c->nspecs - 1;
+    char clash[4096];
+    const char *what;
+    if (c->out &&
+        bs_grade_output_clash(c->out, dir, x, c->specs + 1, n, clash, sizeof clash, &what)) {
+        fprintf(stderr, "backstep: %s: is %s (%s); refusing to write the gradebook over it\n",
+                c->out, what, clash);
+        bs_exercise_set_free(x);
+        return EXIT_BAD;
+    }
+    bs_grade_result *r = calloc(n, sizeof *r);
+    int rc = 0;
+    if (!r) {
+        fputs("backstep: out of memory\n", stderr);
+        rc = EXIT_BAD;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (bs_grade_file(x, c->specs[i + 1], &r[i], &err) != BS_OK) {
+            cli_report(&err);
+            rc = EXIT_BAD;
+        }
+    }
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (r[i].error)
+            fprintf(stderr, "backstep: %s: %s\n", r[i].file, r[i].reason);
+    const char *note;
+    for (size_t i = 0; rc == 0 && i < bs_exercise_set_count(x); i++)
+        if ((note = bs_exercise_set_note(x, i)) != NULL)
+            fprintf(stderr, "backstep: %s/%s/spec.json: %s\n", dir, bs_exercise_set_id(x, i),
+                    note);
+    bs_grade_row *rows = NULL;
+    size_t nrows = 0;
+    if (rc == 0 && bs_grade_rows(x, r, n, (bs_resubmit)c->resubmit, &rows, &nrows, &err) !=
+                       BS_OK) {
+        cli_report(&err);
+        rc = EXIT_BAD;
+    }
+    bs_grade_tally k = bs_grade_count(rows, nrows);
+    for (size_t i = 0; i < nrows; i++)
+        if (rows[i].status == BS_ROW_ERROR && !rows[i].result)
+            fprintf(stderr, "backstep: %s: %s\n", rows[i].id, rows[i].note);
+    int book = 0; /* 0, or EXIT_BAD when the gradebook was not written */
+    if (rc == 0) {
+        bs_sink b = bs_sink_buffer();
+        bs_gradebook_csv(&b, x, rows, nrows);
+        if (bs_sink_status(&b) != 0) {
+            fputs("backstep: out of memory\n", stderr);
+            rc = EXIT_BAD;
+        } else {
+            book = cli_deliver(c, cli_emit_text, b.buf ? b.buf : "");
+        }
+        bs_sink_free_buffer(&b);
+    }
+    size_t unwritten = 0;
+    bs_fileset *fb = NULL;
+    if (rc == 0 &&
+        bs_grade_feedback_files(x, rows, nrows, (bs_resubmit)c->resubmit, &fb, &err) != BS_OK) {
+        cli_report(&err);
+        rc = EXIT_BAD;
+    }
+    for (size_t i = 0; fb && i < fb->n; i++) {
+        bs_error_clear(&err);
+        if (bs_write_under(dir, fb->files[i].path, fb->files[i].data, fb->files[i].len,
+                           &c->inputs, &err) != BS_OK) {
+            cli_report(&err); /* this student's feedback alone */
+            unwritten++;
+        }
+    }
+    bs_fileset_free(fb);
+    if (rc == 0 && book == 0 && c->out)
+        printf("backstep: graded %zu of %zu students from %zu file%s (%zu missing, %zu "
+               "other rows to look at): gradebook %s, feedback in %s/feedback/%s\n",
+               k.graded, bs_exercise_set_count(x), n, n == 1 ? "" : "s", k.missing,
+               k.other, c->out, dir, unwritten ? " (some not written: see above)" : "");
+    if (rc == 0 && (book || unwritten))
+        rc = EXIT_BAD;
+    if (rc == 0 && k.other)
+        rc = EXIT_MISMATCH;
+    free(rows);
+    for (size_t i = 0; r && i < n; i++)
+        bs_grade_result_free(&r[i]);
+    free(r);
+    bs_exercise_set_free(x);
+    return rc;
+}
+
+/* Reads one line of standard input into *buf without its line end; returns
+ * 0, or -1 at the end of input. */
+static int read_line(char **buf, size_t *cap)
+{
+    ssize_t n = getline(buf, cap, stdin);
+    if (n < 0)
+        return -1;
+    while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
+        (*buf)[--n] = '\0';
+    return 0;
+}
+
+/* A session of step or quiz: one of the two is set. */
+typedef struct session {
+    bs_stepper *w;
+    bs_quiz *q;
+} session;
+
+static int session_feed(session *se, const char *line, bs_sink *s)
+{
+    return se->w ? bs_stepper_feed(se->w, line, s) : bs_quiz_feed(se->q, line, s);
+}
+
+static void session_prompt(const session *se, char *buf, size_t size)
+{
+    if (se->w)
+        bs_stepper_prompt(se->w, buf, size);
+    else
+        bs_quiz_prompt(se->q, buf, size);
+}
+
+/* Feeds the lines of standard input to a started session until it ends or
+ * the input does (then the session finishes on its own terms).  On a
+ * terminal it prompts; otherwise it writes each line it read after the
+ * prompt, so that the output reads like the session at a terminal.
+ * Returns 0, or EXIT_BAD when standard output failed. */
+static int session_loop(session *se, bs_sink *s)
+{
+    int tty = isatty(fileno(stdin));
+    char *line = NULL;
+    size_t cap = 0;
+    char prompt[128];
+    int more = 1;
+    while (more && bs_sink_status(s) == 0) {
+        session_prompt(se, prompt, sizeof prompt);
+        if (tty)
+            bs_sink_puts(s, prompt);
+        fflush(stdout);
+        if (read_line(&line, &cap) != 0) {
+            if (tty)
+                bs_sink_puts(s, "\n");
+            if (se->w)
+                bs_stepper_finish(se->w, s);
+            else
+                bs_quiz_finish(se->q, s);
+            break;
+        }
+        if (!tty)
+            bs_sink_printf(s, "%s%s\n", prompt, line);
+        more = session_feed(se, line, s);
+    }
+    free(line);
+    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(s) != 0)
+        return cli_stdout_failed(errno);
+    return 0;
+}
+
+int cmd_step(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? cli_bad_usage("step takes one SPEC, got %zu", c->nspecs)
+                         : cli_bad_usage("step needs a SPEC file");
+    const char *path = c->specs[0];
+    if (strcmp(path, "-") == 0)
+        return cli_bad_usage("step reads its commands from standard input: give SPEC as a file");
+    bs_net *net;
+    bs_error err;
+    bs_trace *t = cli_run(c, path, &net, &err);
+    if (!t)
+        return EXIT_BAD;
+    c->render.format = BS_FORMAT_TEXT;
+    c->render.source = path;
+    session se = {NULL, NULL};
+    int rc = 0;
+    if (bs_stepper_create(t, &c->render, &se.w, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else {
+        bs_sink s = bs_sink_file(stdout);
+        bs_stepper_start(se.w, &s);
+        rc = session_loop(&se, &s);
+    }
+    if (rc == 0 && !t->passed)
+        rc = EXIT_MISMATCH;
+    bs_stepper_free(se.w);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+static int emit_record(FILE *f, const void *ctx)
+{
+    bs_sink s = bs_sink_file(f);
+    errno = 0;
+    bs_quiz_record(&s, ctx);
+    int bad = bs_sink_status(&s) != 0;
+    return cli_stream_result(f, bad);
+}
+
+int cmd_quiz(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? cli_bad_usage("quiz takes one SPEC, got %zu", c->nspecs)
+                         : cli_bad_usage("quiz needs a SPEC file");
+    const char *path = c->specs[0];
+    if (strcmp(path, "-") == 0)
+        return cli_bad_usage("quiz reads the answers from standard input: give SPEC as a file");
+    char shipped[1024];
+    bs_net *net;
+    bs_error err;
+    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    bs_trace *t = NULL;
+    session se = {NULL, NULL};
+    bs_quiz_opts o = bs_quiz_defaults();
+    o.notation = c->render.notation;
+    o.precision = c->render.precision;
+    o.only = c->quiz_only;
+    if (c->quiz_tolerance > 0)
+        o.tolerance = c->quiz_tolerance;
+    o.source = path;
+    int rc = 0;
+    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else if (bs_quiz_create(t, &o, &se.q, &err) != BS_OK) {
+        if (err.status != BS_ERR_USAGE)
+            bs_error_set_file(&err, path);
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else {
+        bs_sink s = bs_sink_file(stdout);
+        bs_quiz_start(se.q, &s);
+        rc = session_loop(&se, &s);
+        if (c->quiz_record) {
+            int wr = cli_write_output(c->quiz_record, &c->inputs, emit_record, se.q);
+            if (wr)
+                rc = wr;
+        }
+    }
+    bs_quiz_free(se.q);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}

@@ -1,0 +1,276 @@
+/* cli_common.c — what every command uses: messages on stderr, the check
+ * options, the progress indicator, loading and checking a spec, and writing
+ * the output to standard output or a file. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bs_checked.h"
+#include "bs_examples.h"
+
+#include "cli.h"
+
+/* Prints "backstep: " and the message as one line on stderr: control
+ * characters of a file name or an argument are escaped (bs_escape_controls),
+ * so that nothing breaks the line. */
+static void vsay(const char *fmt, va_list ap)
+{
+    char raw[2048], line[4096];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    bs_escape_controls(line, sizeof line, raw);
+    fprintf(stderr, "backstep: %s\n", line);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+void cli_say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fmt, ap);
+    va_end(ap);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+int cli_bad_usage(const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cli_say("%s (see 'backstep --help')", msg);
+    return EXIT_BAD;
+}
+
+void cli_report(const bs_error *err)
+{
+    char line[1024];
+    bs_error_format(err, line, sizeof line);
+    fprintf(stderr, "backstep: %s\n", line);
+}
+
+bs_check_opts cli_check_opts(const cli *c)
+{
+    bs_check_opts o = bs_check_defaults(c->check.method);
+    if (c->epsilon > 0)
+        o.epsilon = c->epsilon;
+    if (c->rtol >= 0)
+        o.rtol = c->rtol;
+    if (c->atol >= 0)
+        o.atol = c->atol;
+    o.full = c->full;
+    o.strict = c->strict;
+    o.directions = c->check.directions;
+    return o;
+}
+
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
+}
+
+static void show_progress(void *ctx, size_t done, size_t total)
+{
+    progress *p = ctx;
+    double elapsed = seconds_since(&p->start);
+    if (elapsed < 0.5 || (p->shown && seconds_since(&p->last) < 0.1) || done == 0)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+    double rate = (double)done / elapsed;
+    double left = rate > 0 ? (double)(total - done) / rate : 0;
+    if (p->what)
+        fprintf(stderr, "\r\033[K%s %zu of %zu, %.0f/s, about %d:%02d left", p->what, done,
+                total, rate, (int)(left / 60), (int)left % 60);
+    else
+        fprintf(stderr, "\r\033[Kchecking %zu of %zu elements, %.0f/s, about %d:%02d left",
+                done, total, rate, (int)(left / 60), (int)left % 60);
+    fflush(stderr);
+    p->shown = 1;
+}
+
+
+
+/* Starts the indicator p labelled `what` (NULL: "checking … elements") and
+ * returns the function to report to, or NULL when nothing is to be shown:
+ * with --quiet, or when stderr is not a terminal that can erase a line (a
+ * file, a pipe, TERM=dumb). */
+progress_fn cli_start_progress(const cli *c, progress *p, const char *what)
+{
+    memset(p, 0, sizeof *p);
+    p->what = what;
+    if (c->quiet || !cli_smart_terminal(stderr))
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    return show_progress;
+}
+
+void cli_end_progress(progress *p)
+{
+    if (p->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+}
+
+/* Loads the spec at *path, or the shipped spec of that name when there is no
+ * such file (saying so on stderr; *path then points into `shipped`).  On
+ * failure prints why and returns -1. */
+int cli_load_spec(const cli *c, const char **path, char *shipped, size_t size,
+                     bs_net **net, bs_error *err)
+{
+    bs_error_clear(err);
+    *net = NULL;
+    /* a file always wins over the name of a shipped spec */
+    struct stat st;
+    if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
+        bs_example_find(*path, shipped, size) == 0) {
+        cli_say("%s is not a file; running the shipped spec %s", *path, shipped);
+        *path = shipped;
+    }
+    if (bs_net_load_file(*path, &c->limits, net, err) != BS_OK) {
+        cli_report(err);
+        return -1;
+    }
+    return 0;
+}
+
+bs_trace *cli_run(const cli *c, const char *path, bs_net **net, bs_error *err)
+{
+    char shipped[1024];
+    if (cli_load_spec(c, &path, shipped, sizeof shipped, net, err) != 0)
+        return NULL;
+    bs_trace *t = NULL;
+    bs_check_opts o = cli_check_opts(c);
+    progress p;
+    o.progress = cli_start_progress(c, &p, NULL);
+    o.progress_ctx = &p;
+    int checked = bs_checked_trace(*net, &o, &t, err) == BS_OK;
+    cli_end_progress(&p);
+    if (!checked) {
+        bs_error_set_file(err, path);
+        cli_report(err);
+        bs_net_free(*net);
+        *net = NULL;
+        return NULL;
+    }
+    return t;
+}
+
+/* Whether f is a terminal that understands escape sequences (colour,
+ * erasing a line): not one that says TERM=dumb. */
+int cli_smart_terminal(FILE *f)
+{
+    const char *term = getenv("TERM");
+    return isatty(fileno(f)) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Whether to colour what goes to f: such a terminal, and no NO_COLOR. */
+int cli_use_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && nc[0])
+        return 0;
+    return cli_smart_terminal(f);
+}
+
+/* Standard output's state: 0 while every write succeeded, EPIPE once a
+ * reader went away, -1 once a failed write was reported. */
+static int stdout_state;
+
+/* Reports a failed write to standard output with errno `e`, once.  A reader
+ * that went away (… | head) is not an error worth a word: returns 0 then,
+ * EXIT_BAD otherwise. */
+int cli_stdout_failed(int e)
+{
+    if (stdout_state == EPIPE || (stdout_state == 0 && e == EPIPE)) {
+        stdout_state = EPIPE;
+        return 0;
+    }
+    if (stdout_state == 0)
+        fprintf(stderr, "backstep: error writing standard output: %s\n",
+                strerror(e ? e : EIO));
+    stdout_state = -1;
+    return EXIT_BAD;
+}
+
+/* The last thing every command does: flushes standard output and checks
+ * that everything written to it arrived, so that no output is lost without
+ * a word whatever printed it.  Returns `rc`, or EXIT_BAD after a failed
+ * write. */
+int cli_finish_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cli_stdout_failed(errno) ? EXIT_BAD : rc;
+    return stdout_state == -1 ? EXIT_BAD : rc;
+}
+
+/* After writing to f (bad: the writer reported a failure): flushes it and
+ * returns 0, or the errno of the failed write (EIO when none was set). */
+int cli_stream_result(FILE *f, int bad)
+{
+    int saved = errno;
+    if (fflush(f) != 0 || ferror(f)) {
+        bad = 1;
+        saved = errno;
+    }
+    return bad ? (saved ? saved : EIO) : 0;
+}
+
+/* Renders to an open stream; returns 0, or the errno of a failed write. */
+int cli_render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int color)
+{
+    bs_sink s = bs_sink_file(f);
+    s.color = color;
+    errno = 0;
+    int bad = bs_render(&s, t, ro) != 0;
+    return cli_stream_result(f, bad);
+}
+
+
+/* Writes what `emit` writes to `path` with the one atomic writer
+ * (bs_write_atomic: never over one of the inputs `in`, through a temporary
+ * file renamed into place, a symbolic link followed); returns 0, or
+ * EXIT_BAD after saying why. */
+int cli_write_output(const char *path, const bs_inputs *in, emit_fn emit,
+                        const void *ctx)
+{
+    bs_error err;
+    bs_error_clear(&err);
+    if (bs_write_atomic(path, emit, ctx, in, &err) != BS_OK) {
+        cli_report(&err);
+        return EXIT_BAD;
+    }
+    return 0;
+}
+
+/* Writes the output: to -o FILE through write_output, or to standard
+ * output, where a reader that went away (… | head) is not an error worth a
+ * word.  Returns 0 or EXIT_BAD. */
+int cli_deliver(const cli *c, emit_fn emit, const void *ctx)
+{
+    if (c->out)
+        return cli_write_output(c->out, &c->inputs, emit, ctx);
+    int e = emit(stdout, ctx);
+    return e ? cli_stdout_failed(e) : 0;
+}
+
+int cli_emit_text(FILE *f, const void *ctx)
+{
+    const char *text = ctx;
+    errno = 0;
+    if (fputs(text, f) == EOF || fflush(f) != 0 || ferror(f))
+        return errno ? errno : EIO;
+    return 0;
+}

@@ -1,0 +1,337 @@
+/* cli_trace.c — the commands on one spec: trace, check, sweep, init,
+ * train, compare, and examples. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bs_checked.h"
+#include "bs_compare.h"
+#include "bs_examples.h"
+#include "bs_sweep.h"
+
+#include "cli.h"
+
+typedef struct trace_job {
+    const bs_trace *t;
+    const bs_render_opts *ro;
+    int color;
+} trace_job;
+
+static int emit_trace(FILE *f, const void *ctx)
+{
+    const trace_job *j = ctx;
+    return cli_render_to(f, j->t, j->ro, j->color);
+}
+
+int cmd_trace(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? cli_bad_usage("trace takes one SPEC, got %zu", c->nspecs)
+                         : cli_bad_usage("trace needs a SPEC file");
+    if (c->render.format == BS_FORMAT_NPZ && !c->out && isatty(fileno(stdout))) {
+        fputs("backstep: --format npz writes binary NumPy arrays: give -o FILE (or "
+              "redirect standard output)\n",
+              stderr);
+        return EXIT_BAD;
+    }
+    const char *path = c->specs[0];
+    bs_net *net;
+    bs_error err;
+    bs_trace *t = cli_run(c, path, &net, &err);
+    if (!t)
+        return EXIT_BAD;
+    c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    trace_job job = {t, &c->render,
+                     !c->out && c->render.format == BS_FORMAT_TEXT && cli_use_color(stdout)};
+    int rc = cli_deliver(c, emit_trace, &job);
+    if (rc == 0 && !t->passed)
+        rc = EXIT_MISMATCH;
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+/* Checks every spec and writes the report: line by line for text, as one
+ * document for the other formats (so all traces are kept until the end). */
+int cmd_check(cli *c)
+{
+    if (c->nspecs == 0)
+        return cli_bad_usage("check needs at least one SPEC file");
+    int rc = EXIT_AGREE;
+    int streaming = c->report == BS_REPORT_TEXT;
+    bs_report_item *items = calloc(c->nspecs, sizeof *items);
+    bs_net **nets = calloc(c->nspecs, sizeof *nets);
+    bs_error *errs = calloc(c->nspecs, sizeof *errs);
+    if (!items || !nets || !errs) {
+        free(items);
+        free(nets);
+        free(errs);
+        return cli_bad_usage("out of memory");
+    }
+    bs_sink s = bs_sink_file(stdout);
+    s.color = streaming && cli_use_color(stdout);
+    for (size_t i = 0; i < c->nspecs; i++) {
+        items[i].file = c->specs[i];
+        items[i].error = &errs[i];
+        items[i].trace = cli_run(c, c->specs[i], &nets[i], &errs[i]);
+        if (!items[i].trace)
+            rc = EXIT_BAD;
+        else if (!items[i].trace->passed && rc == EXIT_AGREE)
+            rc = EXIT_MISMATCH;
+        if (streaming) {
+            bs_report_write(&s, c->report, &items[i], 1);
+            fflush(stdout);
+            bs_trace_free((bs_trace *)items[i].trace);
+            bs_net_free(nets[i]);
+            items[i].trace = NULL;
+            nets[i] = NULL;
+        }
+    }
+    if (!streaming)
+        bs_report_write(&s, c->report, items, c->nspecs);
+    for (size_t i = 0; i < c->nspecs; i++) {
+        bs_trace_free((bs_trace *)items[i].trace);
+        bs_net_free(nets[i]);
+    }
+    free(items);
+    free(nets);
+    free(errs);
+    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0)
+        return cli_stdout_failed(errno) ? EXIT_BAD : rc;
+    return rc;
+}
+
+/* The error of each numerical method for one element as h shrinks. */
+int cmd_sweep(cli *c)
+{
+    if (c->nspecs != 2)
+        return cli_bad_usage("sweep takes a SPEC and an ELEMENT such as W1[2,3] or g[2z][1,2], "
+                         "got %zu argument%s",
+                         c->nspecs, c->nspecs == 1 ? "" : "s");
+    const char *path = c->specs[0];
+    char shipped[1024];
+    bs_net *net = NULL;
+    bs_trace *t = NULL;
+    bs_sweep *sw = NULL;
+    bs_error err;
+    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    size_t step, index;
+    int rc = 0;
+    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else if (bs_sweep_parse_element(t, c->specs[1], &step, &index, &err) != BS_OK) {
+        cli_report(&err);
+        rc = EXIT_BAD;
+    } else {
+        progress p;
+        progress_fn fn = cli_start_progress(c, &p, "sweep: evaluation");
+        bs_status st = bs_sweep_run(t, step, index, fn, &p, &sw, &err);
+        cli_end_progress(&p);
+        if (st != BS_OK) {
+            cli_report(&err);
+            rc = EXIT_BAD;
+        }
+    }
+    if (rc == 0) {
+        bs_sink b = bs_sink_buffer();
+        if (c->sweep_svg)
+            bs_sweep_svg(&b, sw);
+        else
+            bs_sweep_text(&b, sw);
+        if (bs_sink_status(&b) != 0 || !b.buf) {
+            fputs("backstep: out of memory\n", stderr);
+            rc = EXIT_BAD;
+        } else {
+            rc = cli_deliver(c, cli_emit_text, b.buf);
+        }
+        bs_sink_free_buffer(&b);
+    }
+    bs_sweep_free(sw);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+int cmd_init(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? cli_bad_usage("init takes one LAYERS argument, got %zu", c->nspecs)
+                         : cli_bad_usage("init needs the layer sizes, e.g. backstep init 4-3-2-1");
+    c->init.layers = c->specs[0];
+    bs_error err;
+    bs_error_clear(&err);
+    bs_sink b = bs_sink_buffer();
+    if (bs_scaffold(&c->init, &b, &err) != BS_OK) {
+        bs_sink_free_buffer(&b);
+        cli_report(&err);
+        return EXIT_BAD;
+    }
+    int rc = 0;
+    struct stat st;
+    if (!c->out) {
+        int e = cli_emit_text(stdout, b.buf);
+        rc = e ? cli_stdout_failed(e) : 0;
+    } else if (!c->force && stat(c->out, &st) == 0 && S_ISREG(st.st_mode)) {
+        cli_say("%s: exists; refusing to overwrite it (give --force to replace it)", c->out);
+        rc = EXIT_BAD;
+    } else {
+        rc = cli_write_output(c->out, &c->inputs, cli_emit_text, b.buf);
+    }
+    bs_sink_free_buffer(&b);
+    return rc;
+}
+
+typedef struct train_job {
+    const bs_train *t;
+    bs_train_format format;
+    const char *source;
+    int precision;
+} train_job;
+
+static int emit_train(FILE *f, const void *ctx)
+{
+    const train_job *j = ctx;
+    bs_sink s = bs_sink_file(f);
+    errno = 0;
+    int bad = bs_train_render(&s, j->t, j->format, j->source, j->precision) != 0;
+    return cli_stream_result(f, bad);
+}
+
+int cmd_train(cli *c)
+{
+    if (c->nspecs != 1)
+        return c->nspecs ? cli_bad_usage("train takes one SPEC, got %zu", c->nspecs)
+                         : cli_bad_usage("train needs a SPEC file");
+    if (!(c->train.lr > 0))
+        return cli_bad_usage("train needs a learning rate, e.g. --lr 0.5");
+    const char *path = c->specs[0];
+    char shipped[1024];
+    bs_net *net;
+    bs_error err;
+    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    bs_train_opts o = c->train;
+    o.check = cli_check_opts(c);
+    progress p;
+    o.progress = cli_start_progress(c, &p, "training step");
+    o.progress_ctx = &p;
+    bs_train *t = NULL;
+    bs_status st = bs_train_run(net, &o, &t, &err);
+    cli_end_progress(&p);
+    if (st != BS_OK) {
+        bs_error_set_file(&err, path);
+        cli_report(&err);
+        bs_net_free(net);
+        return EXIT_BAD;
+    }
+    train_job job = {t, c->train_format, strcmp(path, "-") == 0 ? "<stdin>" : path,
+                     c->render.precision};
+    int rc = cli_deliver(c, emit_train, &job);
+    if (rc == 0 && !t->passed) {
+        rc = EXIT_MISMATCH;
+        /* CSV has no room for why; the other formats say it themselves */
+        if (c->train_format == BS_TRAIN_CSV) {
+            bs_sink b = bs_sink_buffer();
+            bs_train_verdict(&b, t, c->render.precision);
+            cli_say("%s: %s", job.source, b.buf ? b.buf : "");
+            bs_sink_free_buffer(&b);
+        }
+    }
+    bs_train_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+typedef struct compare_job {
+    const bs_compare_result *r;
+    int json;
+    const char *spec, *grads;
+} compare_job;
+
+static int emit_compare(FILE *f, const void *ctx)
+{
+    const compare_job *j = ctx;
+    bs_sink s = bs_sink_file(f);
+    errno = 0;
+    if (j->json) {
+        bs_compare_json(&s, j->r);
+    } else {
+        bs_sink_printf(&s, "backstep compare: %s against %s, backward steps in order\n\n",
+                       j->grads, j->spec);
+        bs_compare_text(&s, j->r);
+    }
+    int bad = bs_sink_status(&s) != 0;
+    return cli_stream_result(f, bad);
+}
+
+int cmd_compare(cli *c)
+{
+    if (c->nspecs != 2)
+        return cli_bad_usage("compare takes a SPEC and a gradient file, e.g. backstep compare "
+                         "spec.json grads.json");
+    const char *path = c->specs[0], *grads = c->specs[1];
+    if (strcmp(path, "-") == 0 && strcmp(grads, "-") == 0)
+        return cli_bad_usage("only one of SPEC and GRADS.json can be read from standard input");
+    char shipped[1024];
+    bs_net *net;
+    bs_error err;
+    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+        return EXIT_BAD;
+    bs_trace *t = NULL;
+    bs_grads_file *g = NULL;
+    bs_compare_result *r = NULL;
+    bs_compare_opts o = bs_compare_defaults();
+    if (c->rtol >= 0)
+        o.rtol = c->rtol;
+    if (c->atol >= 0)
+        o.atol = c->atol;
+    if (c->notation_set)
+        o.notation = (int)c->render.notation;
+    o.only = c->compare_only;
+    int rc = 0;
+    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
+        bs_error_set_file(&err, path);
+        rc = EXIT_BAD;
+    } else if (bs_compare_load(grads, t, &g, &err) != BS_OK ||
+               bs_compare_run(t, g, &o, &r, &err) != BS_OK) {
+        rc = EXIT_BAD;
+    }
+    if (rc) {
+        cli_report(&err);
+    } else {
+        compare_job job = {r, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
+                           strcmp(grads, "-") == 0 ? "<stdin>" : grads};
+        rc = cli_deliver(c, emit_compare, &job);
+        if (rc == 0 && !bs_compare_agrees(r))
+            rc = EXIT_MISMATCH;
+    }
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    bs_trace_free(t);
+    bs_net_free(net);
+    return rc;
+}
+
+static int cmd_examples(void)
+{
+    bs_sink s = bs_sink_file(stdout);
+    if (bs_examples_list(&s) == 0) {
+        fputs("backstep: no shipped specs found (set BACKSTEP_SPECS_DIR to their directory)\n",
+              stderr);
+        return EXIT_BAD;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0)
+        return cli_stdout_failed(errno);
+    return 0;
+}
+
+int cmd_examples_args(cli *c)
+{
+    return c->nspecs ? cli_bad_usage("examples takes no arguments") : cmd_examples();
+}
