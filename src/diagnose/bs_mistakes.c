@@ -160,24 +160,39 @@ static bs_mistake_rc m_transpose(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     return rc;
 }
 
+/* The step g[lz] under derivative knob `deriv`, and the names its detail
+ * text uses: the activation f, z[l], a[l] and g[lz] in the notation. */
+typedef struct z_names {
+    char f[32], z[32], a[32], k[40];
+} z_names;
+
+static bs_mistake_rc deriv_variant(const bs_mistake_ctx *c, size_t l, bs_deriv deriv,
+                                   bs_mat *o, z_names *n)
+{
+    KNOBS(kn);
+    kn.deriv = deriv;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
+    bs_name_act(n->f, sizeof n->f, c->t->net, l, c->nt);
+    bs_name_var(n->z, sizeof n->z, BS_Q_Z, l, c->nt);
+    bs_name_var(n->a, sizeof n->a, BS_Q_A, l, c->nt);
+    bs_name_grad(n->k, sizeof n->k, BS_Q_Z, l, c->nt);
+    return rc;
+}
+
 static bs_mistake_rc m_no_deriv(const bs_mistake_ctx *c, size_t v, bs_mat *o,
                                 char *d, size_t ds)
 {
     STEP_OF(c, q, l);
-    char f[32], z[32], k[40];
+    z_names n;
     if (v > 0)
         return BS_MISTAKE_DONE;
     if (q != BS_Q_Z)
         return BS_MISTAKE_SKIP;
-    KNOBS(kn);
-    kn.deriv = BS_DERIV_NONE;
-    bs_mistake_rc rc = kernel(c, &kn, o);
-    if (rc != BS_MISTAKE_MADE)
-        return rc;
-    bs_name_act(f, sizeof f, c->t->net, l, c->nt);
-    bs_name_var(z, sizeof z, BS_Q_Z, l, c->nt);
-    bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
-    snprintf(d, ds, "the result of leaving out %s'(%s) in %s", f, z, k);
+    bs_mistake_rc rc = deriv_variant(c, l, BS_DERIV_NONE, o, &n);
+    if (rc == BS_MISTAKE_MADE)
+        snprintf(d, ds, "the result of leaving out %s'(%s) in %s", n.f, n.z, n.k);
     return rc;
 }
 
@@ -185,23 +200,17 @@ static bs_mistake_rc m_deriv_at_a(const bs_mistake_ctx *c, size_t v, bs_mat *o,
                                   char *d, size_t ds)
 {
     STEP_OF(c, q, l);
-    char f[32], z[32], a[32], k[40];
+    z_names n;
     if (v > 0)
         return BS_MISTAKE_DONE;
     const bs_activation *act = c->t->net->act[l];
     if (q != BS_Q_Z || !act->elementwise || !act->derivative)
         return BS_MISTAKE_SKIP;
-    KNOBS(kn);
-    kn.deriv = BS_DERIV_AT_A;
-    bs_mistake_rc rc = kernel(c, &kn, o);
-    if (rc != BS_MISTAKE_MADE)
-        return rc;
-    bs_name_act(f, sizeof f, c->t->net, l, c->nt);
-    bs_name_var(z, sizeof z, BS_Q_Z, l, c->nt);
-    bs_name_var(a, sizeof a, BS_Q_A, l, c->nt);
-    bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
-    snprintf(d, ds, "the result of evaluating the derivative at %s instead of %s in %s: %s'(%s)",
-             a, z, k, f, a);
+    bs_mistake_rc rc = deriv_variant(c, l, BS_DERIV_AT_A, o, &n);
+    if (rc == BS_MISTAKE_MADE)
+        snprintf(d, ds,
+                 "the result of evaluating the derivative at %s instead of %s in %s: %s'(%s)",
+                 n.a, n.z, n.k, n.f, n.a);
     return rc;
 }
 
@@ -211,24 +220,17 @@ static bs_mistake_rc m_act_for_deriv(const bs_mistake_ctx *c, size_t v, bs_mat *
                                      size_t ds)
 {
     STEP_OF(c, q, l);
-    char f[32], z[32], a[32], k[40];
+    z_names n;
     if (v > 0)
         return BS_MISTAKE_DONE;
     if (q != BS_Q_Z || !c->t->net->act[l]->elementwise)
         return BS_MISTAKE_SKIP;
-    KNOBS(kn);
-    kn.deriv = BS_DERIV_VALUE;
-    bs_mistake_rc rc = kernel(c, &kn, o);
-    if (rc != BS_MISTAKE_MADE)
-        return rc;
-    bs_name_act(f, sizeof f, c->t->net, l, c->nt);
-    bs_name_var(z, sizeof z, BS_Q_Z, l, c->nt);
-    bs_name_var(a, sizeof a, BS_Q_A, l, c->nt);
-    bs_name_grad(k, sizeof k, BS_Q_Z, l, c->nt);
-    snprintf(d, ds,
-             "the result of multiplying by %s(%s) = %s, the activation itself, instead of its "
-             "derivative %s'(%s) in %s",
-             f, z, a, f, z, k);
+    bs_mistake_rc rc = deriv_variant(c, l, BS_DERIV_VALUE, o, &n);
+    if (rc == BS_MISTAKE_MADE)
+        snprintf(d, ds,
+                 "the result of multiplying by %s(%s) = %s, the activation itself, instead of "
+                 "its derivative %s'(%s) in %s",
+                 n.f, n.z, n.a, n.f, n.z, n.k);
     return rc;
 }
 
