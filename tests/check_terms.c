@@ -375,6 +375,14 @@ static const struct {
     {"4-5-3-softmax-ce-l2.json", "g[1W]", BS_NOTATION_CODE, "= 2λ W1_{p,q}", "g["},
     {"3-4-3-relu-softmax-mse.json", "g[2z]", BS_NOTATION_PARTIAL,
      "∂L/∂z[2]_j = Σ_t a[2]_t(δ_tj − a[2]_j) ∂L/∂a[2]_t", "g["},
+    /* the hidden step cites the handout whose conventions the spec follows,
+     * where that handout makes it: 000's Step 2 (its column vectors),
+     * 002's eqs. (28) and (44) (da2, da1), 001's two flows into a_1[1] */
+    {"000-2-3-2-mse.json", "g[1a]", BS_NOTATION_G, "(handout 000, Step 2: (W[2])ᵀ δ[2])",
+     "handout 001"},
+    {"4-5-3-softmax-ce-l2.json", "g[1a]", BS_NOTATION_G, "(handout 002, eqs. 28 and 44)",
+     "handout 001"},
+    {"4-3-2-1-bce.json", "g[2a]", BS_NOTATION_G, "(handout 001: a_1[1] feeds both", "handout 000"},
 };
 
 START_TEST(test_explanation_names)

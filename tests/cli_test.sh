@@ -760,6 +760,32 @@ fi
 assert_contains "examples: a spec listed" "$T/out" "small                        4-3-2-1"
 assert_contains "examples: a spec too large to build, listed by its layers" "$T/out" "huge                         100000-100000"
 
+# the handout column of the shipped specs follows the handouts' conventions:
+# 000 is written in column vectors, 001 and 002 in row vectors, and 002 is
+# the softmax + cross-entropy network; each tag is checked against the spec's
+# own "convention" and "loss", read here with Python's json
+"$BS" examples </dev/null >"$T/out" 2>"$T/err"
+if python3 - "$ROOT/specs" "$T/out" >"$T/tags" 2>&1 <<'PY'
+import json, os, sys
+bad = 0
+for line in open(sys.argv[2]):
+    f = line.split()
+    if len(f) < 3 or not os.path.isfile(os.path.join(sys.argv[1], f[0] + ".json")):
+        continue
+    spec = json.load(open(os.path.join(sys.argv[1], f[0] + ".json")))
+    column = spec.get("convention", "row") == "column"
+    softmax_ce = spec.get("loss") == "cross_entropy"
+    ok = {"000": column, "001": not column and not softmax_ce,
+          "002": not column and softmax_ce}.get(f[2], False)
+    if not ok:
+        print(f"{f[0]}: tagged {f[2]}, convention {spec.get('convention', 'row')}, loss {spec.get('loss')}")
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
+then pass "examples: each handout tag matches the spec's convention and loss"
+else fail "examples: a handout tag disagrees with its spec: $(cat "$T/tags")"
+fi
+
 # a name with a newline or an escape in it cannot break the one-line rule:
 # a spec file, a key, an -o target, an unknown command
 NL="$T/two

@@ -56,22 +56,15 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* which handout a spec follows: the first one its description names */
-static const char *handout_of(const char *description)
+/* which handout a spec follows (bs_handout_of), from its "convention" (row
+ * when absent, as for a built network) and its "loss" */
+static const char *handout_of(const cJSON *root)
 {
-    static const char *const ids[] = {"000", "001", "002"};
-    const char *d = description ? description : "";
-    const char *best = NULL, *id = "-";
-    for (int i = 0; i < 3; i++) {
-        char key[16];
-        snprintf(key, sizeof key, "andout %s", ids[i]);
-        const char *at = strstr(d, key);
-        if (at && (!best || at < best)) {
-            best = at;
-            id = ids[i];
-        }
-    }
-    return id;
+    const cJSON *conv = cJSON_GetObjectItemCaseSensitive(root, "convention");
+    const cJSON *loss = cJSON_GetObjectItemCaseSensitive(root, "loss");
+    int column = cJSON_IsString(conv) && strcmp(conv->valuestring, "column") == 0;
+    return bs_handout_of(column ? BS_COLUMN : BS_ROW,
+                         cJSON_IsString(loss) ? loss->valuestring : NULL);
 }
 
 /* Writes the list line of the spec at `path`: only its JSON is read (the
@@ -99,9 +92,7 @@ static void list_one(bs_sink *s, const char *path, const char *shown)
             first = 0;
         }
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
-        const cJSON *desc = cJSON_GetObjectItemCaseSensitive(root, "description");
-        bs_sink_printf(s, "  %-28s %-16s %-7s %s\n", shown, text,
-                       handout_of(cJSON_IsString(desc) ? desc->valuestring : NULL),
+        bs_sink_printf(s, "  %-28s %-16s %-7s %s\n", shown, text, handout_of(root),
                        cJSON_IsString(name) ? name->valuestring : "");
     }
     cJSON_Delete(root);

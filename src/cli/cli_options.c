@@ -294,6 +294,9 @@ static const help_topic help_topics[] = {
     {"examples", 0,
      "usage: backstep examples\n\n"
      "Lists the shipped specs: name, layers, handout and a one-line description.\n"
+     "The handout is the one whose conventions the spec follows: 000 for the\n"
+     "column convention, 002 for the row convention with softmax + cross-entropy,\n"
+     "001 for any other row-convention spec.\n"
      "A SPEC argument that is not a file but one of these names runs that spec.\n"
      "\nexit status: 0 listed, 2 no shipped specs found\n",
      NULL},

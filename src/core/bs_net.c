@@ -88,6 +88,18 @@ size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B, int full)
     return sat_add(bytes, (size_t)4 << 20);
 }
 
+const char *bs_handout_of(bs_convention convention, const char *loss)
+{
+    if (convention == BS_COLUMN)
+        return "000";
+    return loss && strcmp(loss, "cross_entropy") == 0 ? "002" : "001";
+}
+
+const char *bs_net_handout(const bs_net *net)
+{
+    return bs_handout_of(net->convention, net->loss->name);
+}
+
 size_t bs_net_param_count(const bs_net *net)
 {
     size_t p = 0;

@@ -130,6 +130,15 @@ void bs_net_free(bs_net *net);
  * transpose (n[l]×n[l−1]) in the column one; *rows and *cols get that shape. */
 void bs_net_W_displayed(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols);
 
+/* The handout whose notation and conventions a network follows: "000" for
+ * the column convention (column vectors), "002" for the row convention with
+ * a softmax + cross-entropy output ("cross_entropy"), "001" for every other
+ * row-convention network.  The string is static. */
+const char *bs_handout_of(bs_convention convention, const char *loss);
+
+/* bs_handout_of for a built network. */
+const char *bs_net_handout(const bs_net *net);
+
 /* Total number of weights and biases. */
 size_t bs_net_param_count(const bs_net *net);
 

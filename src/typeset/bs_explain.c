@@ -187,7 +187,14 @@ static void explain_hidden_a(bs_sink *s, const bs_trace *t, const bs_step *st, b
     prod.l = net->convention == BS_ROW ? &g : &wT;
     prod.r = net->convention == BS_ROW ? &wT : &g;
     formula(s, &prod, net, nt);
-    bs_sink_puts(s, " (handout 001: a_1[1] feeds both neurons of layer 2).");
+    /* cite the handout whose conventions the spec follows, where it makes this step */
+    const char *h = bs_net_handout(net);
+    if (strcmp(h, "000") == 0)
+        bs_sink_puts(s, " (handout 000, Step 2: (W[2])ᵀ δ[2]).");
+    else if (strcmp(h, "002") == 0)
+        bs_sink_puts(s, " (handout 002, eqs. 28 and 44).");
+    else
+        bs_sink_puts(s, " (handout 001: a_1[1] feeds both neurons of layer 2).");
 }
 
 void bs_explain(bs_sink *s, const bs_trace *t, const bs_step *st, bs_notation nt)
