@@ -59,6 +59,21 @@ for line in \
     assert_contains "train mazur (text)" "$T/mazur.txt" "$line"
 done
 
+# the same update in each notation: Mazur's w5 (0.4 − 0.5 × 0.0821670406 =
+# 0.35891648, his printed digits) named W_{1,1}[2] (g, partial) or W2[1,1]
+# (code), the rule with the notation's gradient, and the check's worst
+# element in that notation
+for case in "g|W[2] ← W[2] − α g[2W]|W_{1,1}[2] = 0.4|b[1]   frozen|at g[" \
+            "partial|W[2] ← W[2] − α ∂L/∂W[2]|W_{1,1}[2] = 0.4|b[1]   frozen|at ∂L/∂" \
+            "code|W2 ← W2 − α dW2|W2[1,1] = 0.4 − 0.5 × 0.0821670406 = 0.35891648|b1   frozen|at d"; do
+    IFS='|' read -r nt rule elem frozen worst <<<"$case"
+    run train "$MAZUR" --freeze b1,b2 --lr 0.5 --precision 9 --notation "$nt"
+    assert_rc "train --notation $nt" 0
+    for line in "$rule" "$elem" "$frozen" "$worst"; do
+        assert_contains "train --notation $nt" "$T/out" "$line"
+    done
+done
+
 run train "$MAZUR" --freeze b1,b2 --lr 0.5 --steps 10000 --check-every 2500 --format json
 assert_rc "train mazur 10000 json" 0
 cp "$T/out" "$T/mazur.json"

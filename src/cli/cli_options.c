@@ -122,7 +122,7 @@ static const option_def options[] = {
     {"-o", "FILE", CMD_GRADE,
      "grade: write the gradebook CSV to FILE (default: standard output); never one "
      "of the files grade reads or writes"},
-    {"--notation", "NOTATION", CMD_STEP | CMD_QUIZ,
+    {"--notation", "NOTATION", CMD_STEP | CMD_QUIZ | CMD_TRAIN,
      "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
      "handout 000) or code (dz2, handout 002)"},
     {"--explain", NULL, CMD_STEP,

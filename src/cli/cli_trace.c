@@ -218,6 +218,7 @@ int cmd_train(cli *c)
         return EXIT_BAD;
     bs_train_opts o = c->train;
     o.check = cli_check_opts(c);
+    o.notation = c->render.notation;
     progress p;
     o.progress = cli_start_progress(c, &p, "training step");
     o.progress_ctx = &p;

@@ -24,6 +24,7 @@ bs_train_opts bs_train_defaults(void)
     o.check_every = 0;
     o.freeze = NULL;
     o.check = bs_check_defaults(BS_METHOD_CENTRAL);
+    o.notation = BS_NOTATION_G;
     return o;
 }
 
@@ -236,12 +237,12 @@ static bs_status run_check(bs_train *t, work *w, size_t step, bs_error *err)
     if (tr->n_compared > 0 && tr->max_rel_error > 0) {
         const bs_step *ws = &tr->steps[tr->worst_step];
         char name[24];
-        bs_step_name(name, sizeof name, ws, BS_NOTATION_G);
+        bs_step_name(name, sizeof name, ws, t->opts.notation);
         snprintf(c->worst, sizeof c->worst, "%s[%zu,%zu]", name, tr->worst_index / ws->cols + 1,
                  tr->worst_index % ws->cols + 1);
     }
     bs_sink b = bs_sink_buffer();
-    bs_render_verdict(&b, tr, BS_NOTATION_G);
+    bs_render_verdict(&b, tr, t->opts.notation);
     snprintf(c->verdict, sizeof c->verdict, "%s", b.buf ? b.buf : "");
     bs_sink_free_buffer(&b);
     if (!c->passed)

@@ -38,6 +38,9 @@ typedef struct bs_train_opts {
                              after every K-th step; 0 checks before the first step only */
     const char *freeze;   /* comma-separated parameters kept fixed ("b1,b2"), or NULL */
     bs_check_opts check;  /* how each gradient check runs (its progress is not used) */
+    bs_notation notation; /* how the text and the check verdicts name parameters and
+                             gradients: g (W[2], g[2W]; the default), partial
+                             (W[2], ∂L/∂W[2]) or code (W2, dW2) */
     /* called after each step with the steps done so far and in all (for a
      * progress indicator), or NULL; it must not print to the output */
     void (*progress)(void *ctx, size_t done, size_t total);

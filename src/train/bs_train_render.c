@@ -63,20 +63,30 @@ static void print_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, 
     bs_render_text_matrix(s, v, rows, cols, prec, "  ");
 }
 
-/* "W[2]" or "b[2]" */
-static void param_symbol(char *buf, size_t size, const bs_train_param *p)
+/* The parameter's name in the run's notation: "W[2]", "b[2]" (g, partial)
+ * or "W2", "b2" (code). */
+static void param_symbol(char *buf, size_t size, const bs_train *t, const bs_train_param *p)
 {
-    snprintf(buf, size, "%c[%zu]", p->qty == BS_Q_W ? 'W' : 'b', p->layer);
+    bs_name_var(buf, size, p->qty, p->layer, t->opts.notation);
 }
 
-/* The name of displayed element k: "W_{1,2}[2]", "b_2[1]". */
-static void element(char *buf, size_t size, const bs_train_param *p, size_t k)
+/* The name of displayed element k: "W_{1,2}[2]", "b_2[1]" (g, partial) or
+ * "W2[1,2]", "b1[2]" (code), 1-based as the trace's term lines are. */
+static void element(char *buf, size_t size, const bs_train *t, const bs_train_param *p,
+                    size_t k)
 {
     size_t r = k / p->cols + 1, c = k % p->cols + 1;
-    if (p->qty == BS_Q_W)
+    size_t i = p->rows == 1 ? c : r;
+    if (t->opts.notation == BS_NOTATION_CODE) {
+        if (p->qty == BS_Q_W)
+            snprintf(buf, size, "W%zu[%zu,%zu]", p->layer, r, c);
+        else
+            snprintf(buf, size, "b%zu[%zu]", p->layer, i);
+    } else if (p->qty == BS_Q_W) {
         snprintf(buf, size, "W_{%zu,%zu}[%zu]", r, c, p->layer);
-    else
-        snprintf(buf, size, "b_%zu[%zu]", p->rows == 1 ? c : r, p->layer);
+    } else {
+        snprintf(buf, size, "b_%zu[%zu]", i, p->layer);
+    }
 }
 
 static void header(bs_sink *s, const bs_train *t, const char *source, int prec)
@@ -106,14 +116,21 @@ static void header(bs_sink *s, const bs_train *t, const char *source, int prec)
 
 static void first_update(bs_sink *s, const bs_train *t, int prec)
 {
-    rule(s, "First update (step 1): W[n] ← W[n] − α ∂L/∂W[n],  b[n] ← b[n] − α ∂L/∂b[n]");
+    /* the update rule of every layer n, in the run's notation */
+    static const char *const rules[] = {
+        [BS_NOTATION_G] = "First update (step 1): W[n] ← W[n] − α g[nW],  b[n] ← b[n] − α g[nb]",
+        [BS_NOTATION_PARTIAL] = "First update (step 1): W[n] ← W[n] − α ∂L/∂W[n],  "
+                                "b[n] ← b[n] − α ∂L/∂b[n]",
+        [BS_NOTATION_CODE] = "First update (step 1): Wn ← Wn − α dWn,  bn ← bn − α dbn",
+    };
+    rule(s, rules[t->opts.notation]);
     char a[40];
     bs_fmt_num(a, sizeof a, t->opts.lr, prec);
     /* from the output layer down, as backpropagation meets them */
     for (size_t i = t->nparams; i-- > 0;) {
         const bs_train_param *p = &t->params[2 * (i / 2) + (1 - i % 2)];
         char sym[32], left[160];
-        param_symbol(sym, sizeof sym, p);
+        param_symbol(sym, sizeof sym, t, p);
         size_t count = p->rows * p->cols;
         if (p->frozen) {
             snprintf(left, sizeof left, "%s   frozen: stays", sym);
@@ -121,12 +138,14 @@ static void first_update(bs_sink *s, const bs_train *t, int prec)
             print_matrix(s, p->before, p->rows, p->cols, prec);
             continue;
         }
-        snprintf(left, sizeof left, "%s ← %s − α ∂L/∂%s", sym, sym, sym);
+        char grad_name[40];
+        bs_name_grad(grad_name, sizeof grad_name, p->qty, p->layer, t->opts.notation);
+        snprintf(left, sizeof left, "%s ← %s − α %s", sym, sym, grad_name);
         heading(s, left, p->rows, p->cols);
         size_t shown = count <= TERMS_SHOWN + 1 ? count : TERMS_SHOWN;
         for (size_t k = 0; k < shown; k++) {
             char name[48], old[40], grad[48], upd[40];
-            element(name, sizeof name, p, k);
+            element(name, sizeof name, t, p, k);
             bs_fmt_operand(old, sizeof old, p->before[k], prec, 0);
             bs_fmt_operand(grad, sizeof grad, p->gradient[k], prec, 1);
             bs_fmt_operand(upd, sizeof upd, p->after[k], prec, 0);
@@ -236,7 +255,7 @@ static void final_params(bs_sink *s, const bs_train *t, int prec)
     for (size_t i = 0; i < t->nparams; i++) {
         const bs_train_param *p = &t->params[i];
         char sym[32], left[96];
-        param_symbol(sym, sizeof sym, p);
+        param_symbol(sym, sizeof sym, t, p);
         snprintf(left, sizeof left, "%s%s", sym, p->frozen ? "   (frozen)" : "");
         heading(s, left, p->rows, p->cols);
         print_matrix(s, p->final, p->rows, p->cols, prec);
