@@ -97,6 +97,21 @@ static int compare_claims(bs_trace *t)
     return 0;
 }
 
+int bs_step_program_value(const bs_trace *t, const bs_step *st, size_t k, double *out)
+{
+    const bs_net *net = t->net;
+    if (strcmp(bs_net_handout(net), "002") != 0 || net->reduction != BS_MEAN || net->B < 2 ||
+        st->kind != BS_STEP_BACKWARD || (st->qty == BS_Q_A && st->layer == net->L) ||
+        k >= st->rows * st->cols)
+        return 0;
+    double B = (double)net->B, v = st->value[k];
+    /* the data term is B times larger; the penalty's 2λW (row convention:
+     * displayed as stored) is not */
+    double penalty = st->qty == BS_Q_W && st->has_l2 ? 2.0 * net->l2 * net->W[st->layer][k] : 0.0;
+    *out = B * (v - penalty) + penalty;
+    return 1;
+}
+
 const bs_step *bs_trace_find(const bs_trace *t, const char *id)
 {
     for (size_t i = 0; t && i < t->nsteps; i++)

@@ -195,6 +195,16 @@ const bs_claim_result *bs_trace_claim(const bs_trace *t, size_t step);
 /* Writes a step's name in a notation, e.g. "g[2z]", "dz2". */
 void bs_step_name(char *buf, size_t size, const bs_step *st, bs_notation nt);
 
+/* Handout 002's program (its Notes 2–4) leaves out the batch mean's 1/B:
+ * its dzL is ŷ − y, so its da, dz and db of every layer are B times the
+ * gradient's and its dW is B times the data term (a[n−1])ᵀ g[nz] with the
+ * 2λW of eq. (55) added unscaled.  When the trace's network is one that
+ * program covers (row convention, softmax + cross-entropy, batch mean,
+ * B > 1) and st is a backward step it computes (all but g[La]), writes
+ * element k (displayed, r·cols + c) of the program's value to *out and
+ * returns 1; otherwise returns 0. */
+int bs_step_program_value(const bs_trace *t, const bs_step *st, size_t k, double *out);
+
 /* Returns the step with canonical id `id` ("g[2z]"), or NULL. */
 const bs_step *bs_trace_find(const bs_trace *t, const char *id);
 

@@ -343,3 +343,28 @@ void bs_render_directions_json(bs_sink *s, const bs_trace *t, bs_notation nt, in
     }
     bs_sink_puts(s, "]}");
 }
+
+int bs_render_program_line(bs_sink *s, const bs_trace *t, const bs_step *st, bs_notation nt,
+                           int precision)
+{
+    double v;
+    if (nt != BS_NOTATION_CODE || !bs_step_program_value(t, st, 0, &v))
+        return 0;
+    char name[24], num[40];
+    bs_step_name(name, sizeof name, st, nt);
+    bs_fmt_operand(num, sizeof num, v, precision, 0);
+    if (st->qty == BS_Q_W && st->has_l2) {
+        char a[24], W[24], gz[24];
+        bs_name_var(a, sizeof a, BS_Q_A, st->layer - 1, nt);
+        bs_name_var(W, sizeof W, BS_Q_W, st->layer, nt);
+        bs_name_grad(gz, sizeof gz, BS_Q_Z, st->layer, nt);
+        bs_sink_printf(s, "handout 002's program holds %zu × (%s)ᵀ · %s + 2λ %s in %s: it never "
+                          "divides by B (Notes 2–5), so there %s[1,1] = %s",
+                       t->net->B, a, gz, W, name, name, num);
+    } else {
+        bs_sink_printf(s, "handout 002's program holds B = %zu times this in %s: it never divides "
+                          "by B (Notes 2–4), so there %s[1,1] = %s",
+                       t->net->B, name, name, num);
+    }
+    return 1;
+}

@@ -77,6 +77,14 @@ size_t bs_check_rows(const bs_trace *t, const bs_step *st, int worst_first, size
  * and by `backstep check`. */
 void bs_render_verdict(bs_sink *s, const bs_trace *t, bs_notation nt);
 
+/* In the code notation only: writes, without a newline, the line saying
+ * what handout 002's program holds under the step's name where that differs
+ * from the step (bs_step_program_value), e.g. "handout 002's program holds
+ * B = 4 times this in dz2: it never divides by B (Notes 2–4), so there
+ * dz2[1,1] = 0.0832", and returns 1; writes nothing and returns 0 otherwise. */
+int bs_render_program_line(bs_sink *s, const bs_trace *t, const bs_step *st, bs_notation nt,
+                           int precision);
+
 /* Writes the message of a failed check without a newline: the element that
  * decides it by its 1-based index, "analytic" and "numeric" with its error
  * bar, their ratio when it is −1, 2, 1/2, B or 1/B, and which side is wrong

@@ -507,6 +507,16 @@ static void backward(const walk *w)
             f->text(s, st->note);
             put(w, ".\n\n");
         }
+        bs_sink program = bs_sink_buffer();
+        if (bs_render_program_line(&program, t, st, o->notation, o->precision) && program.buf) {
+            put(w, f->emph_begin);
+            put(w, "Note:");
+            put(w, f->emph_end);
+            put(w, " ");
+            f->text(s, program.buf);
+            put(w, ".\n\n");
+        }
+        bs_sink_free_buffer(&program);
         if (o->explain) {
             bs_sink b = bs_sink_buffer();
             bs_explain(&b, t, st, o->notation);

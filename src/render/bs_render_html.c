@@ -608,6 +608,13 @@ static void backward_step(bs_sink *s, const bs_trace *t, const bs_step *st,
         bs_text_html(s, st->note);
         bs_sink_puts(s, "</p>\n");
     }
+    bs_sink program = bs_sink_buffer();
+    if (bs_render_program_line(&program, t, st, o->notation, o->precision) && program.buf) {
+        bs_sink_puts(s, "<p class=\"note\">");
+        bs_text_html(s, program.buf);
+        bs_sink_puts(s, "</p>\n");
+    }
+    bs_sink_free_buffer(&program);
     if (st->qty == BS_Q_Z && net->act[st->layer]->dmath && !st->shortcut) {
         bs_sink_puts(s, "<p class=\"where\">where <math><mrow>");
         bs_dact_name_mathml(s, net, st->layer, o->notation);

@@ -501,6 +501,12 @@ void bs_render_text_step(bs_sink *s, const bs_trace *t, size_t i, const bs_rende
         bs_sink_repeat(s, " ", pad);
         bs_sink_printf(s, "   (%s)\n", st->note);
     }
+    bs_sink program = bs_sink_buffer();
+    if (bs_render_program_line(&program, t, st, o->notation, o->precision) && program.buf) {
+        bs_sink_repeat(s, " ", pad);
+        bs_sink_printf(s, "   (%s)\n", program.buf);
+    }
+    bs_sink_free_buffer(&program);
     if (o->explain) {
         bs_sink_puts(s, "  why: ");
         bs_explain(s, t, st, o->notation);
