@@ -87,7 +87,9 @@ int cmd_handout(cli *c)
     }
     handout_job job = {h,
                        {c->render.format, c->render.precision, c->render.fragment,
-                        strcmp(path, "-") == 0 ? "<stdin>" : path}};
+                        c->nspecs == 1              ? bs_handout_default_spec(which)
+                        : strcmp(path, "-") == 0 ? "<stdin>"
+                                                 : path}};
     if (c->out)
         rc = cli_write_output(c->out, &in, emit_handout, &job);
     else {

@@ -1690,7 +1690,7 @@ static void render_text(bs_sink *s, const bs_handout *h, const bs_handout_opts *
 {
     bs_sink_printf(s, "%s\n", title(h->which));
     if (o->source)
-        bs_sink_printf(s, "on %s\n", o->source);
+        bs_sink_printf(s, "on the spec %s\n", o->source);
     const char *sec = NULL;
     for (size_t i = 0; i < h->n; i++) {
         const bs_heq *e = &h->eq[i];
@@ -1740,14 +1740,14 @@ static void render_doc(bs_sink *s, const bs_handout *h, const bs_handout_opts *o
         bs_text_latex(s, title(h->which));
         bs_sink_puts(s, "}\n");
         if (o->source) {
-            bs_sink_puts(s, "On \\texttt{");
+            bs_sink_puts(s, "On the spec \\texttt{");
             bs_plain_latex(s, o->source);
             bs_sink_puts(s, "}.\n");
         }
     } else {
         bs_sink_printf(s, "# %s\n\n", title(h->which));
         if (o->source)
-            bs_sink_printf(s, "On `%s`.\n", o->source);
+            bs_sink_printf(s, "On the spec `%s`.\n", o->source);
     }
     const char *sec = NULL;
     for (size_t i = 0; i < h->n; i++) {
@@ -1833,7 +1833,7 @@ static void render_html(bs_sink *s, const bs_handout *h, const bs_handout_opts *
     bs_text_html(s, title(h->which));
     bs_sink_puts(s, "</h1>\n");
     if (o->source) {
-        bs_sink_puts(s, "<p>On <code>");
+        bs_sink_puts(s, "<p>On the spec <code>");
         bs_text_html(s, o->source);
         bs_sink_puts(s, "</code>.</p>\n");
     }

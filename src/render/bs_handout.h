@@ -57,7 +57,7 @@ typedef struct bs_handout_opts {
     bs_format format;   /* text, markdown, latex, html or json */
     int precision;      /* significant digits (text, Markdown, LaTeX, HTML) */
     int fragment;       /* latex: the body only */
-    const char *source; /* the spec's file name, shown in the heading */
+    const char *source; /* the spec's file name (or shipped name), shown in the heading */
 } bs_handout_opts;
 
 /* The handout a name means: "000" → 0, "001" → 1, "002" → 2; -1 otherwise. */
