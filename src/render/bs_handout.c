@@ -698,6 +698,7 @@ static void h1_output(bs_handout *h, const vals *v)
     eq(h, S1_OUT);
     wh(h, "g", 3, 'W', NULL);
     equals(h);
+    tk(h, BS_TOK_T_OPEN);
     tk(h, BS_TOK_GROUP_OPEN);
     wh(h, "a", 2, 0, NULL);
     tk(h, BS_TOK_GROUP_CLOSE);
@@ -877,6 +878,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     eq(h, sec);
     dd_el(h, "ℒ", "W", l, j);
     equals(h);
+    tk(h, BS_TOK_T_OPEN);
     tk(h, BS_TOK_GROUP_OPEN);
     wh(h, "a", l - 1, 0, NULL);
     tk(h, BS_TOK_GROUP_CLOSE);
@@ -920,6 +922,7 @@ static void h1_layer_summary(bs_handout *h, const vals *v, size_t l)
     equals(h);
     wh(h, "g", up, 'z', NULL);
     tk(h, BS_TOK_DOT);
+    tk(h, BS_TOK_T_OPEN);
     tk(h, BS_TOK_GROUP_OPEN);
     wh(h, "W", up, 0, NULL);
     tk(h, BS_TOK_GROUP_CLOSE);
@@ -967,6 +970,7 @@ static void h1_layer_summary(bs_handout *h, const vals *v, size_t l)
     eq(h, sec);
     wh(h, "g", l, 'W', NULL);
     equals(h);
+    tk(h, BS_TOK_T_OPEN);
     tk(h, BS_TOK_GROUP_OPEN);
     wh(h, "a", l - 1, 0, NULL);
     tk(h, BS_TOK_GROUP_CLOSE);
@@ -1067,6 +1071,7 @@ static void dL(bs_handout *h, const char *base, size_t l)
 
 static void T(bs_handout *h, const char *base, size_t l)
 {
+    tk(h, BS_TOK_T_OPEN);
     tk(h, BS_TOK_GROUP_OPEN);
     wh(h, base, l, 0, NULL);
     tk(h, BS_TOK_GROUP_CLOSE);
@@ -1822,7 +1827,7 @@ static void render_doc(bs_sink *s, const bs_handout *h, const bs_handout_opts *o
 static void render_html(bs_sink *s, const bs_handout *h, const bs_handout_opts *o)
 {
     const bs_emitter *em = bs_emitter_mathml();
-    bs_sink_puts(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    bs_sink_puts(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
                     "<title>");
     bs_text_html(s, title(h->which));
     bs_sink_puts(s, "</title>\n<style>\nbody{font-family:sans-serif;max-width:60em;margin:auto;"
