@@ -760,8 +760,8 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     equals(h);
     num(h, v->g->ga[l][j], 0, "ga%zu[%zu]", l, j);
     if (net->n[up] > 1)
-        set_note(h, l == 1 ? "a flow from each neuron a_j[1] feeds: the terms of the sum are "
-                             "the flows, chained each with its own upstream gradient"
+        set_note(h, l == 1 ? "one flow from each neuron of layer 2 that this a[1] feeds: the "
+                             "terms of the sum, each chained with its own upstream gradient"
                            : NULL);
     if (l == 2 && j == 1)
         set_erratum(h, "the handout ends this line with W_{2,1}[3] · g[32]: the upstream "
@@ -1679,9 +1679,13 @@ static size_t check_steps(const bs_handout *h, size_t *first)
     return h->t->nsteps - h->t->first_backward;
 }
 
+/* a gradient's name in the handout's notation: handout 000 calls ∂L/∂a[2] ∂L/∂ŷ */
 static void step_name(char *buf, size_t size, const bs_handout *h, const bs_step *st)
 {
-    bs_name_grad(buf, size, st->qty, st->layer, notation(h));
+    if (h->which == 0 && st->qty == BS_Q_A && st->layer == h->t->net->L)
+        snprintf(buf, size, "∂L/∂ŷ");
+    else
+        bs_name_grad(buf, size, st->qty, st->layer, notation(h));
 }
 
 static const char *step_word(const bs_handout *h, const bs_step *st)
@@ -1713,8 +1717,8 @@ static void render_text(bs_sink *s, const bs_handout *h, const bs_handout_opts *
     }
     size_t first, n = check_steps(h, &first);
     bs_sink_puts(s, "\nNumerical check: each gradient against central differences of L\n\n");
-    bs_sink_printf(s, "  %-12s %9s %6s %15s  %s\n", "gradient", "compared", "agree",
-                   "max rel. error", "");
+    bs_sink_printf(s, "  %-12s %9s %6s %15s\n", "gradient", "compared", "agree",
+                   "max rel. error");
     for (size_t k = 0; k < n; k++) {
         const bs_step *st = &h->t->steps[first + k];
         char name[48], err[32];
