@@ -1509,9 +1509,27 @@ static void h0_build(bs_handout *h, const vals *v)
     eq(h, S0_FIG);
     dL(h, "W", 2);
     equals(h);
+    /* the matrix of the scalars, row j and column k */
+    m(h, "[");
+    for (size_t j = 0; j < n2; j++)
+        for (size_t k = 0; k < n1; k++) {
+            if (j || k)
+                m(h, k ? ", " : "; ");
+            dopen(h, "L");
+            el(h, "z", 2, j);
+            dclose(h);
+            tk(h, BS_TOK_SCALE_OP);
+            el(h, "a", 1, k);
+        }
+    m(h, "]");
+    equals(h);
     dL(h, "z", 2);
     tk(h, BS_TOK_SCALE_OP);
     T(h, "a", 1);
+    equals(h);
+    col(h, gz2, n2, "gz2");
+    tk(h, BS_TOK_DOT);
+    row(h, v->fw->a[1], n1, "a1");
     equals(h);
     mat(h, gW2, n2, n1, "gW2", 0, 0);
     set_note(h, "the scalars above, entry (j, k) in row j and column k: the outer product "
