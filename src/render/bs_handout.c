@@ -229,7 +229,7 @@ static void mat(bs_handout *h, const double *M, size_t R, size_t C, const char *
     put(h, p);
 }
 
-/* ∂loss/∂(the last piece written by f): DFRAC_OPEN, loss, DFRAC_MID … DFRAC_CLOSE */
+/* a derivative ∂top/∂…: dopen writes "∂top/∂", the caller the symbol, dclose the end */
 static void dopen(bs_handout *h, const char *top)
 {
     tk(h, BS_TOK_DFRAC_OPEN);
@@ -242,7 +242,7 @@ static void dclose(bs_handout *h)
     tk(h, BS_TOK_DFRAC_CLOSE);
 }
 
-/* ∂top/∂a_u[l] (letter 'a', 'z', 'b') */
+/* ∂top/∂base_u[l], e.g. ∂ℒ/∂a_1[2] */
 static void dd_el(bs_handout *h, const char *top, const char *base, size_t l, size_t u)
 {
     dopen(h, top);
@@ -579,7 +579,7 @@ static void h1_output(bs_handout *h, const vals *v)
     equals(h);
     num(h, g3a, 0, "ga3[0]");
 
-    /* second printed form: cur(h)->lhs set by the renderer from the pieces */
+    /* g[3a], second printed form */
     eq(h, S1_OUT);
     wh(h, "g", 3, 'a', NULL);
     equals(h);
@@ -773,17 +773,11 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
         equals(h);
         wh(h, "g", up, 'z', NULL);
         tk(h, BS_TOK_DOT);
-        double *col = malloc(net->n[up] * sizeof *col);
-        if (!col) {
-            h->oom = 1;
-            return;
-        }
         m(h, "[");
         for (size_t mm = 0; mm < net->n[up]; mm++) {
             if (mm)
                 m(h, "; ");
             wel(h, up, j, mm);
-            col[mm] = W(v, up, j, mm);
         }
         m(h, "]");
         equals(h);
@@ -796,7 +790,6 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
                      "W%zu[%zu,%zu]", up, j, mm);
         equals(h);
         num(h, v->g->ga[l][j], 0, "ga%zu[%zu]", l, j);
-        free(col);
         if (j == 1)
             set_erratum(h, "the handout writes g[2z] · [W_{3,1}[2]; W_{3,2}[2]] here; a_2[1] "
                            "meets the weights W_{2,1}[2] and W_{2,2}[2]");
