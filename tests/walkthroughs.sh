@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates docs/walkthroughs/NNN.md (an introduction from
-# docs/walkthroughs/intro/NNN.md followed by backstep's own Markdown) and
+# docs/walkthroughs/intro/NNN.md followed by backstep's own Markdown: `backstep
+# handout 000|001` for handouts 000 and 001, `backstep trace` for 002) and
 # fails when a page in the repository is stale.
 #
 #   bash tests/walkthroughs.sh BACKSTEP SOURCE_ROOT            check
@@ -27,8 +28,8 @@ page() { # number, then backstep's arguments
     fail=$((fail + 1))
   fi
 }
-page 000 trace specs/000-2-3-2-mse.json --format markdown --notation partial --terms --explain
-page 001 trace specs/4-3-2-1-bce.json --format markdown --terms --explain
+page 000 handout 000 --format markdown
+page 001 handout 001 --format markdown
 page 002 trace specs/4-5-3-softmax-ce-l2.json --format markdown --notation code --terms --explain
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -42,7 +42,8 @@ enum {
     CMD_EXERCISE = 1024, /* the classroom (docs/classroom.md) */
     CMD_GRADE = 2048,
     CMD_STEP = 4096,
-    CMD_QUIZ = 8192
+    CMD_QUIZ = 8192,
+    CMD_HANDOUT = 16384 /* a handout followed with numbers (docs/handouts.md) */
 };
 
 /* One table of options: the parser and the help text both read it. */
@@ -207,6 +208,8 @@ int cmd_train(cli *c);
 int cmd_compare(cli *c);
 /* examples (cli_trace.c). */
 int cmd_examples_args(cli *c);
+/* handout 000|001 [SPEC] (cli_handout.c). */
+int cmd_handout(cli *c);
 /* exercise SPEC --roster FILE -o DIR, or exercise DIR --add ROSTER (cli_classroom.c). */
 int cmd_exercise(cli *c);
 /* grade DIR ANSWERS.json... (cli_classroom.c). */

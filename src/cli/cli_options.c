@@ -24,16 +24,21 @@ static const option_def options[] = {
      "or csv (step,loss)"},
     {"--format", "FORMAT", CMD_COMPARE,
      "report format: text (default) or json"},
+    {"--format", "FORMAT", CMD_HANDOUT,
+     "output format: text (default), json (every number with what it is), markdown, latex "
+     "or html"},
     {"--format", "FORMAT", CMD_SWEEP,
      "sweep: text (default: a table and a Unicode plot) or svg (an SVG image)"},
     {"--steps", "N", CMD_TRAIN, "train: full-batch gradient descent steps (default 1)"},
     {"--lr", "ALPHA", CMD_TRAIN, "train: the learning rate α > 0 (required)"},
+    {"--lr", "ALPHA", CMD_HANDOUT,
+     "handout 001: α > 0 of the update W_{s+1} = W_s − α ∂ℒ/∂W_s (default 0.1)"},
     {"--check-every", "K", CMD_TRAIN,
      "train: check the gradient after every K steps too (default: before the first step "
      "only)"},
     {"--freeze", "LIST", CMD_TRAIN,
      "train: parameters kept fixed, e.g. b1,b2 (names as in the spec's params)"},
-    {"--fragment", NULL, CMD_TRACE, "latex: write only the body, without the preamble"},
+    {"--fragment", NULL, CMD_TRACE | CMD_HANDOUT, "latex: write only the body, without the preamble"},
     {"--notation", "NOTATION", CMD_TRACE,
      "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
      "handout 000) or code (dz2, handout 002)"},
@@ -72,8 +77,8 @@ static const option_def options[] = {
     {"--terms", NULL, CMD_TRACE,
      "expand each element term by term with its numbers (handout 001 style)"},
     {"--explain", NULL, CMD_TRACE, "say in words why each step is what it is"},
-    {"--precision", "N", CMD_TRACE | CMD_TRAIN, "significant digits in text output (default 6)"},
-    {"-o", "FILE", CMD_TRACE | CMD_INIT | CMD_TRAIN | CMD_COMPARE | CMD_SWEEP,
+    {"--precision", "N", CMD_TRACE | CMD_TRAIN | CMD_HANDOUT, "significant digits in text output (default 6)"},
+    {"-o", "FILE", CMD_TRACE | CMD_INIT | CMD_TRAIN | CMD_COMPARE | CMD_SWEEP | CMD_HANDOUT,
      "write the output to FILE (replaced only once the whole output is written)"},
     {"--activations", "LIST", CMD_INIT,
      "init: activations, one per layer or one for all, e.g. sigmoid,sigmoid,tanh "
@@ -151,6 +156,7 @@ void cli_usage_line(FILE *f)
           "       backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv]\n"
           "       backstep step SPEC [--notation g|partial|code] [--explain] [--terms]\n"
           "       backstep quiz SPEC [--only NAME,...] [--tolerance R] [--record FILE]\n"
+          "       backstep handout 000|001 [SPEC] [--format FORMAT] [-o FILE] [--lr ALPHA]\n"
           "       backstep examples\n"
           "       backstep help [COMMAND]\n"
           "       backstep --version\n",
@@ -291,6 +297,17 @@ static const help_topic help_topics[] = {
      "the end of input ends it with the score so far.\n\noptions:\n",
      "\nexit status: 0 the quiz ran (whatever the score), 2 usage error, bad spec\n"
      "or i/o error\n"},
+    {"handout", CMD_HANDOUT,
+     "usage: backstep handout 000|001 [SPEC] [options]\n\n"
+     "Follows a backpropagation handout equation by equation, in its own order\n"
+     "and notation, with the numbers of SPEC (default: the handout's shipped spec,\n"
+     "000-2-3-2-mse or 4-3-2-1-bce): every equation that carries a value, labelled\n"
+     "by the handout's section and left-hand side, the errata its numbers expose\n"
+     "at their equations, and a closing table of the numerical check.  A SPEC of\n"
+     "another structure is refused, saying what differs (docs/handouts.md).\n"
+     "Handout 002 is not yet supported.\n\noptions:\n",
+     "\nexit status: 0 every gradient agrees, 1 a gradient check failed, 2 usage\n"
+     "error, bad spec, a spec of another structure or i/o error\n"},
     {"examples", 0,
      "usage: backstep examples\n\n"
      "Lists the shipped specs: name, layers, handout and a one-line description.\n"

@@ -27,7 +27,8 @@ static const command_def commands[] = {
     {"compare", CMD_COMPARE, cmd_compare},    {"sweep", CMD_SWEEP, cmd_sweep},
     {"step", CMD_STEP, cmd_step},             {"quiz", CMD_QUIZ, cmd_quiz},
     {"exercise", CMD_EXERCISE, cmd_exercise}, {"grade", CMD_GRADE, cmd_grade},
-    {"examples", CMD_EXAMPLES, cmd_examples_args}, {NULL, 0, NULL}};
+    {"examples", CMD_EXAMPLES, cmd_examples_args}, {"handout", CMD_HANDOUT, cmd_handout},
+    {NULL, 0, NULL}};
 
 static const command_def *find_command(const char *name)
 {

@@ -35,6 +35,7 @@ static void tt(bs_sink *s, const char *font, const char *name)
 }
 
 static const bs_emitter latex_emitter;
+static void latex_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int precision);
 
 /* a forward quantity: z^{[2]}, x, \hat{y}, \mathtt{z2} */
 static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
@@ -191,6 +192,11 @@ void bs_matrix_latex(bs_sink *s, const double *v, const unsigned char *mask, siz
                      size_t cols, int precision)
 {
     matrix(s, v, mask, rows, cols, 0, precision);
+}
+
+static void latex_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int precision)
+{
+    matrix(s, v, NULL, rows, cols, 0, precision);
 }
 
 void bs_matrix_latex_transposed(bs_sink *s, const double *v, size_t rows, size_t cols,
@@ -380,7 +386,14 @@ static const bs_emitter latex_emitter = {
     .frac_hdiv = 1,
     .scale_paren = 4,
     .sum_group_all = 1,
+    .umath = bs_unimath_latex,
+    .matrix = latex_matrix,
 };
+
+const bs_emitter *bs_emitter_latex(void)
+{
+    return &latex_emitter;
+}
 
 void bs_expansion_latex(bs_sink *s, const bs_expansion *e, const bs_net *net, bs_notation nt,
                         int precision)

@@ -8,6 +8,7 @@
 #include "bs_formula.h"
 #include "bs_sink.h"
 #include "bs_terms.h"
+#include "bs_typeset.h"
 #include "bs_trace.h"
 
 /* A formula in a notation: g^{[2z]} = g_h'(z^{[2]}) \circ g^{[2a]} … */
@@ -71,6 +72,9 @@ int bs_expr_has_hdiv(const bs_expr *e);
  * per_line terms (0: never). */
 void bs_expansion_latex_aligned(bs_sink *s, const bs_expansion *e, const bs_net *net,
                                 bs_notation nt, int precision, size_t per_line);
+
+/* The LaTeX emitter of the typesetting walk (bs_typeset.h). */
+const bs_emitter *bs_emitter_latex(void);
 
 /* Text of Unicode mathematics (an activation's or loss's formula) as
  * math-mode LaTeX: "−Σ_j y_j log ŷ_j" → "-\sum_{j} y_{j} \log \hat{y}_{j}". */

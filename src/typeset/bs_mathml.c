@@ -104,6 +104,7 @@ static const char *held(bs_sink *s, bs_sink *b)
 /* ── names ─────────────────────────────────────────────────────────────── */
 
 static const bs_emitter mathml_emitter;
+static void mathml_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int precision);
 
 static void var_name(bs_sink *s, bs_qty q, size_t layer, bs_notation nt)
 {
@@ -426,7 +427,14 @@ static const bs_emitter mathml_emitter = {
     .end = mathml_end,
     .scale_paren = 3,
     .sum_group_all = 1,
+    .umath = bs_umath_mathml,
+    .matrix = mathml_matrix,
 };
+
+const bs_emitter *bs_emitter_mathml(void)
+{
+    return &mathml_emitter;
+}
 
 void bs_expansion_rows_mathml(bs_sink *s, const bs_expansion *e, const bs_net *net,
                               bs_notation nt, int precision, int first)
@@ -617,6 +625,11 @@ static void umath(bs_sink *s, const char *text, const umath_ctx *cx)
 void bs_umath_mathml(bs_sink *s, const char *text)
 {
     umath(s, text, NULL);
+}
+
+static void mathml_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int precision)
+{
+    bs_matrix_mathml(s, v, NULL, rows, cols, precision);
 }
 
 void bs_dact_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt)

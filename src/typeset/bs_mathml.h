@@ -10,6 +10,7 @@
 #include "bs_formula.h"
 #include "bs_sink.h"
 #include "bs_terms.h"
+#include "bs_typeset.h"
 #include "bs_trace.h"
 
 /* A formula in a notation, as <mrow>…</mrow>. */
@@ -53,6 +54,9 @@ void bs_name_grad_mathml(bs_sink *s, bs_qty q, size_t layer, bs_notation nt);
  * writes nothing when the activation has no elementwise derivative. */
 void bs_dact_name_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt);
 void bs_dact_mathml(bs_sink *s, const bs_net *net, size_t layer, bs_notation nt);
+
+/* The MathML emitter of the typesetting walk (bs_typeset.h). */
+const bs_emitter *bs_emitter_mathml(void);
 
 /* The small Unicode mathematics of backstep's tables (bs_loss.math, e.g.
  * "½ Σ_j (y_j − ŷ_j)²") as MathML: letters, numbers, operators, _x

@@ -3,6 +3,7 @@
 #include "bs_typeset.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "bs_fmt.h"
 
@@ -487,6 +488,26 @@ static void text_equals(bs_sink *s, int which, const bs_layout *lo)
     bs_sink_puts(s, " = ");
 }
 
+static void text_umath(bs_sink *s, const char *text)
+{
+    bs_sink_puts(s, text ? text : "");
+}
+
+/* [1, 2; 3, 4]: rows separated by ";" */
+static void text_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int precision)
+{
+    char b[48];
+    bs_sink_puts(s, "[");
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) {
+            if (r || c)
+                bs_sink_puts(s, c ? ", " : "; ");
+            bs_fmt_operand(b, sizeof b, v[r * cols + c], precision, 0);
+            bs_sink_puts(s, b);
+        }
+    bs_sink_puts(s, "]");
+}
+
 const bs_emitter bs_emitter_text = {
     .tok = {
         [BS_TOK_PLUS] = " + ",
@@ -543,7 +564,77 @@ const bs_emitter bs_emitter_text = {
     .loss = text_loss,
     .equals = text_equals,
     .scale_paren = 3,
+    .umath = text_umath,
+    .matrix = text_matrix,
 };
+
+/* 1 when the piece at i is a lone atom of a fraction's part (the piece after
+ * it ends the part), so that text needs no brackets around it */
+static int lone_atom(const bs_piece *p, size_t i, size_t n)
+{
+    if (i + 1 >= n || (p[i + 1].kind != BS_PC_FRAC_MID && p[i + 1].kind != BS_PC_FRAC_CLOSE))
+        return 0;
+    if (p[i].kind == BS_PC_ELEM)
+        return 1;
+    if (p[i].kind == BS_PC_NUM)
+        return !(p[i].num < 0);
+    return p[i].kind == BS_PC_MATH && p[i].math && !strpbrk(p[i].math, " +-/(");
+}
+
+void bs_typeset_pieces(bs_sink *s, const bs_emitter *em, const bs_piece *p, size_t n,
+                       int precision)
+{
+    bs_layout lo = {0, {0, 0}, 0};
+    int frac = em != &bs_emitter_text; /* text writes a fraction on the line */
+    for (size_t i = 0; i < n; i++) {
+        const bs_piece *q = &p[i];
+        switch (q->kind) {
+        case BS_PC_ELEM:
+            em->elem(s, &q->elem);
+            break;
+        case BS_PC_TOK:
+            tok(s, em, q->tok);
+            break;
+        case BS_PC_NUM:
+            em->number(s, q->num, precision, q->paren);
+            break;
+        case BS_PC_MATH:
+            em->umath(s, q->math);
+            break;
+        case BS_PC_ACT:
+            em->act(s, q->math, q->sub, 0, q->prime);
+            break;
+        case BS_PC_EQ:
+            em->equals(s, 2, &lo);
+            break;
+        case BS_PC_MATRIX:
+            em->matrix(s, q->vals, q->rows, q->cols, precision);
+            break;
+        case BS_PC_FRAC_OPEN:
+            if (frac)
+                bs_sink_puts(s, em->tok[BS_TOK_FRAC_OPEN]);
+            else if (!lone_atom(p, i + 1, n))
+                bs_sink_puts(s, "(");
+            break;
+        case BS_PC_FRAC_MID: {
+            /* the numerator's last piece, and the denominator's first */
+            int lone_top = i >= 2 && p[i - 2].kind == BS_PC_FRAC_OPEN && lone_atom(p, i - 1, n);
+            if (frac)
+                bs_sink_puts(s, em->tok[BS_TOK_FRAC_MID]);
+            else
+                bs_sink_printf(s, "%s/%s", lone_top ? " " : ") ",
+                               lone_atom(p, i + 1, n) ? " " : " (");
+            break;
+        }
+        case BS_PC_FRAC_CLOSE:
+            if (frac)
+                bs_sink_puts(s, em->tok[BS_TOK_FRAC_CLOSE]);
+            else if (!(i >= 2 && p[i - 2].kind == BS_PC_FRAC_MID && lone_atom(p, i - 1, n)))
+                bs_sink_puts(s, ")");
+            break;
+        }
+    }
+}
 
 void bs_expansion_text(bs_sink *s, const bs_expansion *e, const bs_net *net,
                        bs_notation nt, int precision)

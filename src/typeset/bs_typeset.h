@@ -128,10 +128,49 @@ typedef struct bs_emitter {
     int frac_hdiv;    /* 1: the elementwise quotient is set as a fraction */
     int scale_paren;  /* a scaled operand binding less tightly than this (bs_expr_prec) is bracketed */
     int sum_group_all; /* 1: Σ_i brackets every operand but a name; 0: those binding less than an atom */
+    /* writes small Unicode mathematics ("ℒ", "log", "½", "e^(−z)") in the format */
+    void (*umath)(bs_sink *s, const char *text);
+    /* writes a rows×cols row-major matrix of numbers */
+    void (*matrix)(bs_sink *s, const double *v, size_t rows, size_t cols, int precision);
 } bs_emitter;
 
 /* The Unicode text emitter (bs_expansion_text's). */
 extern const bs_emitter bs_emitter_text;
+
+/* A piece of an equation written in a document's own order (a handout's
+ * derivation, bs_typeset_pieces). */
+typedef enum bs_piece_kind {
+    BS_PC_ELEM,       /* a symbol: elem */
+    BS_PC_TOK,        /* a fixed piece: tok */
+    BS_PC_NUM,        /* a number: num, bracketed when negative and paren is set */
+    BS_PC_MATH,       /* small Unicode mathematics: math */
+    BS_PC_ACT,        /* an activation symbol: math its base, sub its subscript, prime */
+    BS_PC_EQ,         /* an equals sign between two sides */
+    BS_PC_MATRIX,     /* a rows×cols matrix of the numbers vals (row-major) */
+    BS_PC_FRAC_OPEN,  /* a fraction: its numerator follows */
+    BS_PC_FRAC_MID,   /* its denominator follows */
+    BS_PC_FRAC_CLOSE  /* the fraction ends */
+} bs_piece_kind;
+
+typedef struct bs_piece {
+    bs_piece_kind kind;
+    bs_elem elem;
+    bs_tok tok;
+    double num;
+    int paren;
+    const char *math;
+    const char *sub;
+    int prime;
+    size_t rows, cols;
+    const double *vals;
+} bs_piece;
+
+/* Writes a sequence of pieces with an emitter; numbers with `precision`
+ * significant digits.  A fraction is the emitter's fraction tokens
+ * (BS_TOK_FRAC_*), except in Unicode text, which writes it on the line as
+ * "numerator / denominator", bracketing a part that is not a lone symbol. */
+void bs_typeset_pieces(bs_sink *s, const bs_emitter *em, const bs_piece *p, size_t n,
+                       int precision);
 
 /* Writes a whole expansion with an emitter: its element, = the symbols,
  * = the numbers (left out when the expansion is a single factor), = the

@@ -1,0 +1,1986 @@
+/* bs_handout.c — the walks of handouts 000 and 001 as data, and their
+ * renderers (bs_handout.h).  Every number comes from the trace's forward
+ * pass and gradients; nothing is derived twice. */
+#define _XOPEN_SOURCE 700
+#include "bs_handout.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bs_fmt.h"
+#include "bs_render_common.h"
+#include "bs_latex.h"
+#include "bs_mathml.h"
+
+/* ------------------------------------------------------------ building */
+
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap * 2 : 16;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(p, c * size);
+    if (q)
+        *cap = c;
+    return q;
+}
+
+static bs_heq *cur(bs_handout *h)
+{
+    return h->n ? &h->eq[h->n - 1] : NULL;
+}
+
+/* Starts an equation of a section. */
+static void eq(bs_handout *h, const char *section)
+{
+    bs_heq *q = grow(h->eq, &h->cap, h->n + 1, sizeof *h->eq);
+    if (!q) {
+        h->oom = 1;
+        return;
+    }
+    h->eq = q;
+    memset(&h->eq[h->n], 0, sizeof *h->eq);
+    h->eq[h->n++].section = section;
+}
+
+static void put(bs_handout *h, bs_piece pc)
+{
+    bs_heq *e = cur(h);
+    if (!e)
+        return;
+    bs_piece *p = grow(e->p, &e->pcap, e->np + 1, sizeof *e->p);
+    if (!p) {
+        h->oom = 1;
+        return;
+    }
+    e->p = p;
+    e->p[e->np++] = pc;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void ref(bs_handout *h, double v, const char *fmt, ...)
+{
+    bs_heq *e = cur(h);
+    if (!e)
+        return;
+    bs_hnum *n = grow(e->num, &e->ncap, e->nn + 1, sizeof *e->num);
+    if (!n) {
+        h->oom = 1;
+        return;
+    }
+    e->num = n;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->num[e->nn].ref, sizeof e->num[e->nn].ref, fmt, ap);
+    va_end(ap);
+    e->num[e->nn++].v = v;
+}
+
+static bs_piece piece(bs_piece_kind k)
+{
+    bs_piece p;
+    memset(&p, 0, sizeof p);
+    p.kind = k;
+    p.elem.ex = BS_NONE;
+    return p;
+}
+
+static void tk(bs_handout *h, bs_tok t)
+{
+    bs_piece p = piece(BS_PC_TOK);
+    p.tok = t;
+    put(h, p);
+}
+
+static void m(bs_handout *h, const char *text)
+{
+    bs_piece p = piece(BS_PC_MATH);
+    p.math = text;
+    put(h, p);
+}
+
+static void equals(bs_handout *h)
+{
+    put(h, piece(BS_PC_EQ));
+}
+
+static void frac(bs_handout *h, bs_piece_kind k)
+{
+    put(h, piece(k));
+}
+
+/* an element of a layered quantity: a_2[1] (unit, 0-based), g_1[3z] */
+static void el(bs_handout *h, const char *base, size_t layer, size_t unit)
+{
+    bs_piece p = piece(BS_PC_ELEM);
+    p.elem.base = base;
+    p.elem.layered = 1;
+    p.elem.layer = layer;
+    p.elem.unit = unit;
+    put(h, p);
+}
+
+/* W_{r,c}[layer], 0-based */
+static void wel(bs_handout *h, size_t layer, size_t r, size_t c)
+{
+    bs_piece p = piece(BS_PC_ELEM);
+    p.elem.base = "W";
+    p.elem.layered = 1;
+    p.elem.layer = layer;
+    p.elem.matrix = 1;
+    p.elem.r = r;
+    p.elem.c = c;
+    put(h, p);
+}
+
+/* a whole quantity: z[2] (layer > 0), g[3z] (letter), x, ŷ (layer 0);
+ * sub: symbolic indices set on it ("j,k"), or NULL */
+static void wh(bs_handout *h, const char *base, size_t layer, char letter, const char *sub)
+{
+    bs_piece p = piece(BS_PC_ELEM);
+    p.elem.base = base;
+    p.elem.whole = 1;
+    p.elem.layered = layer > 0 || strcmp(base, "a") == 0;
+    p.elem.layer = layer;
+    p.elem.letter = letter;
+    p.elem.sub = sub;
+    put(h, p);
+}
+
+static void act(bs_handout *h, const char *base, const char *sub, int prime)
+{
+    bs_piece p = piece(BS_PC_ACT);
+    p.math = base;
+    p.sub = sub;
+    p.prime = prime;
+    put(h, p);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void num(bs_handout *h, double v, int paren, const char *fmt, ...)
+{
+    bs_piece p = piece(BS_PC_NUM);
+    p.num = v;
+    p.paren = paren;
+    put(h, p);
+    char r[72];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r, sizeof r, fmt, ap);
+    va_end(ap);
+    ref(h, v, "%s", r);
+}
+
+/* a copy of n values owned by the walk */
+static double *keep(bs_handout *h, const double *v, size_t n)
+{
+    double **s = grow(h->store, &h->scap, h->nstore + 1, sizeof *h->store);
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    if (!s || !c) {
+        if (s)
+            h->store = s;
+        free(c);
+        h->oom = 1;
+        return NULL;
+    }
+    h->store = s;
+    memcpy(c, v, n * sizeof *c);
+    h->store[h->nstore++] = c;
+    return c;
+}
+
+/* A matrix of numbers.  M is R×C in the handout's orientation, its
+ * element (r, c) called name[r,c]; shown as it is or transposed.  A vector
+ * (vec set: name[k]) is M with R = 1, shown as a row, or as a column when
+ * tr is set. */
+static void mat(bs_handout *h, const double *M, size_t R, size_t C, const char *name, int vec,
+                int tr)
+{
+    size_t rows = tr ? C : R, cols = tr ? R : C;
+    double *v = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof *v);
+    if (!v) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) {
+            size_t sr = tr ? c : r, sc = tr ? r : c;
+            double x = M[sr * C + sc];
+            v[r * cols + c] = x;
+            if (vec)
+                ref(h, x, "%s[%zu]", name, sr * C + sc);
+            else
+                ref(h, x, "%s[%zu,%zu]", name, sr, sc);
+        }
+    bs_piece p = piece(BS_PC_MATRIX);
+    p.vals = keep(h, v, rows * cols);
+    p.rows = rows;
+    p.cols = cols;
+    free(v);
+    put(h, p);
+}
+
+/* a derivative ∂top/∂…: dopen writes "∂top/∂", the caller the symbol, dclose the end */
+static void dopen(bs_handout *h, const char *top)
+{
+    tk(h, BS_TOK_DFRAC_OPEN);
+    m(h, top);
+    tk(h, BS_TOK_DFRAC_MID);
+}
+
+static void dclose(bs_handout *h)
+{
+    tk(h, BS_TOK_DFRAC_CLOSE);
+}
+
+/* ∂top/∂base_u[l], e.g. ∂ℒ/∂a_1[2] */
+static void dd_el(bs_handout *h, const char *top, const char *base, size_t l, size_t u)
+{
+    dopen(h, top);
+    el(h, base, l, u);
+    dclose(h);
+}
+
+static void dd_w(bs_handout *h, const char *top, size_t l, size_t r, size_t c)
+{
+    dopen(h, top);
+    wel(h, l, r, c);
+    dclose(h);
+}
+
+/* ∂z_j[l]/∂(element): the derivative of one element by another */
+static void dz_open(bs_handout *h, size_t l, size_t j)
+{
+    tk(h, BS_TOK_DFRAC_OPEN);
+    el(h, "z", l, j);
+    tk(h, BS_TOK_DFRAC_MID);
+}
+
+static void set_note(bs_handout *h, const char *note)
+{
+    if (cur(h))
+        cur(h)->note = note;
+}
+
+static void set_erratum(bs_handout *h, const char *text)
+{
+    if (cur(h))
+        cur(h)->erratum = text;
+}
+
+/* ------------------------------------------------------------ values */
+
+typedef struct vals {
+    const bs_net *net;
+    const bs_forward *fw;
+    const bs_grads *g;
+} vals;
+
+static double A(const vals *v, size_t l, size_t j) { return v->fw->a[l][j]; }
+static double Z(const vals *v, size_t l, size_t j) { return v->fw->z[l][j]; }
+static double D(const vals *v, size_t l, size_t j)
+{
+    return v->net->act[l]->derivative(Z(v, l, j), A(v, l, j));
+}
+/* W[l] in the row convention: input i, output j */
+static double W(const vals *v, size_t l, size_t i, size_t j)
+{
+    return v->net->W[l][i * v->net->n[l] + j];
+}
+
+/* ------------------------------------------------------------ handout 001 */
+
+static const char *const S1_FWD = "Forward propagation";
+static const char *const S1_PERF = "Performance measure";
+static const char *const S1_GD = "Back propagation: gradient descent";
+static const char *const S1_OUT = "Output layer z[3]|a[3]";
+static const char *const S1_L2 = "Hidden layer z[2]|a[2]";
+static const char *const S1_L1 = "Hidden layer z[1]|a[1]";
+
+/* z_j[l] = W_{1,j}[l] a_1[l−1] + … + b_j[l] = a[l−1] W_j[l] + b_j[l] = numbers = value */
+static void h1_z(bs_handout *h, const vals *v, size_t l, size_t j)
+{
+    const bs_net *net = v->net;
+    eq(h, S1_FWD);
+    el(h, "z", l, j);
+    equals(h);
+    for (size_t k = 0; k < net->n[l - 1]; k++) {
+        wel(h, l, k, j);
+        tk(h, BS_TOK_DOT);
+        el(h, "a", l - 1, k);
+        tk(h, BS_TOK_PLUS);
+    }
+    el(h, "b", l, j);
+    equals(h);
+    wh(h, "a", l - 1, 0, NULL);
+    tk(h, BS_TOK_DOT);
+    el(h, "W", l, j);
+    tk(h, BS_TOK_PLUS);
+    el(h, "b", l, j);
+    equals(h);
+    for (size_t k = 0; k < net->n[l - 1]; k++) {
+        num(h, W(v, l, k, j), 1, "W%zu[%zu,%zu]", l, k, j);
+        tk(h, BS_TOK_TIMES);
+        num(h, A(v, l - 1, k), 1, "a%zu[%zu]", l - 1, k);
+        tk(h, BS_TOK_PLUS);
+    }
+    num(h, net->b[l][j], 1, "b%zu[%zu]", l, j);
+    equals(h);
+    num(h, Z(v, l, j), 0, "z%zu[%zu]", l, j);
+    if (l == 1 && j == 2)
+        set_erratum(h, "the handout ends this line with b_3[0]; the bias of z_3[1] is b_3[1]");
+    if (l == 3)
+        set_erratum(h, "the handout ends this line with b_1[2]; the bias of z_1[3] is b_1[3]");
+}
+
+/* z[l] = a[l−1] W[l] + b[l] with the matrices */
+static void h1_zmat(bs_handout *h, const vals *v, size_t l)
+{
+    const bs_net *net = v->net;
+    eq(h, S1_FWD);
+    wh(h, "z", l, 0, NULL);
+    equals(h);
+    wh(h, "a", l - 1, 0, NULL);
+    tk(h, BS_TOK_DOT);
+    wh(h, "W", l, 0, NULL);
+    tk(h, BS_TOK_PLUS);
+    wh(h, "b", l, 0, NULL);
+    equals(h);
+    char an[32], wn[32], bn[32], zn[32];
+    snprintf(an, sizeof an, "a%zu", l - 1);
+    snprintf(wn, sizeof wn, "W%zu", l);
+    snprintf(bn, sizeof bn, "b%zu", l);
+    snprintf(zn, sizeof zn, "z%zu", l);
+    mat(h, v->fw->a[l - 1], 1, net->n[l - 1], an, 1, 0);
+    tk(h, BS_TOK_DOT);
+    mat(h, net->W[l], net->n[l - 1], net->n[l], wn, 0, 0);
+    tk(h, BS_TOK_PLUS);
+    mat(h, net->b[l], 1, net->n[l], bn, 1, 0);
+    equals(h);
+    mat(h, v->fw->z[l], 1, net->n[l], zn, 1, 0);
+    if (l == 3)
+        set_erratum(h, "the handout writes z[3] = a[2] W[3] + b[2]: the bias is b[3]; its "
+                       "middle form W_1[3]ᵀ a[2] mixes in the column convention");
+}
+
+/* a_j[l] = g(z_j[l]) = 1/(1 + exp(−z_j[l])) = 1/(1 + exp(−(number))) = value,
+ * then the handout's printed 1/(1 − exp(−z)) with its value */
+static void h1_a(bs_handout *h, const vals *v, size_t l, size_t j)
+{
+    const char *sub = l == v->net->L ? "o" : "h";
+    eq(h, S1_FWD);
+    el(h, "a", l, j);
+    equals(h);
+    act(h, "g", sub, 0);
+    tk(h, BS_TOK_CALL_OPEN);
+    el(h, "z", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "1 + exp");
+    tk(h, BS_TOK_CALL_OPEN);
+    m(h, "−");
+    el(h, "z", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    frac(h, BS_PC_FRAC_CLOSE);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "1 + exp");
+    tk(h, BS_TOK_CALL_OPEN);
+    m(h, "−");
+    num(h, Z(v, l, j), 1, "z%zu[%zu]", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    frac(h, BS_PC_FRAC_CLOSE);
+    equals(h);
+    num(h, A(v, l, j), 0, "a%zu[%zu]", l, j);
+
+    /* the printed formula, evaluated */
+    double e = exp(-Z(v, l, j)), bad = 1.0 / (1.0 - e);
+    eq(h, S1_FWD);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "1 − exp");
+    tk(h, BS_TOK_CALL_OPEN);
+    m(h, "−");
+    el(h, "z", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    frac(h, BS_PC_FRAC_CLOSE);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "1 − ");
+    num(h, e, 1, "expnz%zu[%zu]", l, j);
+    frac(h, BS_PC_FRAC_CLOSE);
+    equals(h);
+    num(h, bad, 0, "printed%zu[%zu]", l, j);
+    set_erratum(h, bad > 0 && bad < 1
+                       ? "the handout prints the logistic function as 1/(1 − exp(−z)); the "
+                         "value it gives here differs from a, which is 1/(1 + exp(−z))"
+                       : "the handout prints the logistic function as 1/(1 − exp(−z)); "
+                         "that value lies outside (0, 1), impossible for an activation "
+                         "read as a probability: the logistic function is 1/(1 + exp(−z))");
+}
+
+static void h1_forward(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    eq(h, S1_FWD);
+    wh(h, "a", 0, 0, NULL);
+    equals(h);
+    mat(h, v->fw->a[0], 1, net->n[0], "a0", 1, 0);
+    for (size_t l = 1; l <= net->L; l++) {
+        for (size_t j = 0; j < net->n[l]; j++)
+            h1_z(h, v, l, j);
+        h1_zmat(h, v, l);
+        for (size_t j = 0; j < net->n[l]; j++)
+            h1_a(h, v, l, j);
+    }
+    eq(h, S1_FWD);
+    wh(h, "ŷ", 0, 0, NULL);
+    equals(h);
+    el(h, "a", 3, 0);
+    equals(h);
+    num(h, A(v, 3, 0), 0, "a3[0]");
+}
+
+static void h1_perf(bs_handout *h, const vals *v)
+{
+    double yh = A(v, 3, 0), y = v->net->y[0];
+    eq(h, S1_PERF);
+    m(h, "ℒ(ŷ, y)");
+    equals(h);
+    m(h, "−[(1 − y) log(1 − ŷ) + y log(ŷ)]");
+    equals(h);
+    m(h, "−[(1 − ");
+    num(h, y, 1, "y[0]");
+    m(h, ") log(1 − ");
+    num(h, yh, 1, "a3[0]");
+    m(h, ") + ");
+    num(h, y, 1, "y[0]");
+    m(h, " log(");
+    num(h, yh, 0, "a3[0]");
+    m(h, ")]");
+    equals(h);
+    num(h, v->fw->loss, 0, "L");
+
+    eq(h, S1_PERF);
+    m(h, "ℒ_v(ŷ, y)");
+    equals(h);
+    m(h, "½(y − ŷ)²");
+    equals(h);
+    m(h, "½(");
+    num(h, y, 0, "y[0]");
+    m(h, " − ");
+    num(h, yh, 1, "a3[0]");
+    m(h, ")²");
+    equals(h);
+    num(h, 0.5 * (y - yh) * (y - yh), 0, "Lv");
+    set_note(h, "the squared error the handout names beside the cross-entropy; the "
+                "gradients below are those of ℒ");
+    set_erratum(h, "the handout prints ℒ_v(ŷ, y) = ½(y ŷ)², which has lost its minus sign");
+}
+
+/* W_{s+1}[k] = W_s[k] − α ∂ℒ/∂W_s[k], and the same for b */
+static void h1_update(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    for (size_t k = net->L; k >= 1; k--) {
+        for (int bias = 0; bias <= 1; bias++) {
+            const char *q = bias ? "b" : "W";
+            size_t R = bias ? 1 : net->n[k - 1], C = net->n[k];
+            const double *P = bias ? net->b[k] : net->W[k];
+            const double *G = bias ? v->g->gb[k] : v->g->gW[k];
+            double *nw = malloc(R * C * sizeof *nw);
+            if (!nw) {
+                h->oom = 1;
+                return;
+            }
+            for (size_t i = 0; i < R * C; i++)
+                nw[i] = P[i] - h->lr * G[i];
+            char pn[32], gn[32], nn[32];
+            snprintf(pn, sizeof pn, "%s%zu", q, k);
+            snprintf(gn, sizeof gn, "g%s%zu", q, k);
+            snprintf(nn, sizeof nn, "new%s%zu", q, k);
+            eq(h, S1_GD);
+            wh(h, q, k, 0, "(s+1)");
+            equals(h);
+            wh(h, q, k, 0, "s");
+            tk(h, BS_TOK_MINUS);
+            m(h, "α ");
+            dopen(h, "ℒ");
+            wh(h, q, k, 0, "s");
+            dclose(h);
+            equals(h);
+            mat(h, P, R, C, pn, bias, 0);
+            tk(h, BS_TOK_MINUS);
+            num(h, h->lr, 1, "lr");
+            tk(h, BS_TOK_TIMES);
+            mat(h, G, R, C, gn, bias, 0);
+            equals(h);
+            mat(h, nw, R, C, nn, bias, 0);
+            free(nw);
+        }
+        if (k == 1)
+            break;
+    }
+}
+
+static void h1_output(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    double a = A(v, 3, 0), y = net->y[0];
+    double g3a = v->g->ga[3][0], g3z = v->g->gz[3][0], d = D(v, 3, 0);
+
+    /* g[3a], first printed form */
+    eq(h, S1_OUT);
+    wh(h, "g", 3, 'a', NULL);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1 − y");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "1 − ");
+    el(h, "a", 3, 0);
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_MINUS);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "y");
+    frac(h, BS_PC_FRAC_MID);
+    el(h, "a", 3, 0);
+    frac(h, BS_PC_FRAC_CLOSE);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1 − ");
+    num(h, y, 1, "y[0]");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "1 − ");
+    num(h, a, 1, "a3[0]");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_MINUS);
+    frac(h, BS_PC_FRAC_OPEN);
+    num(h, y, 0, "y[0]");
+    frac(h, BS_PC_FRAC_MID);
+    num(h, a, 0, "a3[0]");
+    frac(h, BS_PC_FRAC_CLOSE);
+    equals(h);
+    num(h, g3a, 0, "ga3[0]");
+
+    /* g[3a], second printed form */
+    eq(h, S1_OUT);
+    wh(h, "g", 3, 'a', NULL);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    el(h, "a", 3, 0);
+    m(h, " − y");
+    frac(h, BS_PC_FRAC_MID);
+    el(h, "a", 3, 0);
+    m(h, "(1 − ");
+    el(h, "a", 3, 0);
+    m(h, ")");
+    frac(h, BS_PC_FRAC_CLOSE);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    num(h, a, 0, "a3[0]");
+    m(h, " − ");
+    num(h, y, 1, "y[0]");
+    frac(h, BS_PC_FRAC_MID);
+    num(h, a, 0, "a3[0]");
+    m(h, "(1 − ");
+    num(h, a, 1, "a3[0]");
+    m(h, ")");
+    frac(h, BS_PC_FRAC_CLOSE);
+    equals(h);
+    num(h, g3a, 0, "ga3[0]");
+    set_note(h, "the second printed form of g[3a]: both forms give the same number");
+
+    /* g_o'(z_1[3]) */
+    eq(h, S1_OUT);
+    act(h, "g", "o", 1);
+    tk(h, BS_TOK_CALL_OPEN);
+    el(h, "z", 3, 0);
+    tk(h, BS_TOK_CALL_CLOSE);
+    equals(h);
+    el(h, "a", 3, 0);
+    m(h, "(1 − ");
+    el(h, "a", 3, 0);
+    m(h, ")");
+    equals(h);
+    num(h, a, 1, "a3[0]");
+    m(h, " × (1 − ");
+    num(h, a, 1, "a3[0]");
+    m(h, ")");
+    equals(h);
+    num(h, d, 0, "d3[0]");
+    set_erratum(h, "the handout derives this from 1/(1 − exp(−z)) with two sign slips "
+                   "(d/dz(1 − exp(−z)) taken as −exp(−z), 1 − a taken as "
+                   "exp(−z)/(1 − exp(−z))); they cancel, and a(1 − a) is right for the "
+                   "true logistic function");
+
+    /* g[3z] = g_o'(z_1[3]) · g[3a] */
+    eq(h, S1_OUT);
+    wh(h, "g", 3, 'z', NULL);
+    equals(h);
+    act(h, "g", "o", 1);
+    tk(h, BS_TOK_CALL_OPEN);
+    el(h, "z", 3, 0);
+    tk(h, BS_TOK_CALL_CLOSE);
+    tk(h, BS_TOK_DOT);
+    wh(h, "g", 3, 'a', NULL);
+    equals(h);
+    num(h, d, 1, "d3[0]");
+    tk(h, BS_TOK_TIMES);
+    num(h, g3a, 1, "ga3[0]");
+    equals(h);
+    num(h, d * g3a, 0, "gz3[0]");
+
+    /* the shortcut */
+    eq(h, S1_OUT);
+    wh(h, "g", 3, 'z', NULL);
+    equals(h);
+    el(h, "a", 3, 0);
+    m(h, " − y");
+    equals(h);
+    num(h, a, 0, "a3[0]");
+    tk(h, BS_TOK_MINUS);
+    num(h, y, 1, "y[0]");
+    equals(h);
+    num(h, g3z, 0, "gz3[0]");
+    set_note(h, "a(1 − a) cancels the denominator of g[3a]: g[3z] = a_1[3] − y, the same "
+                "number as the product above");
+
+    for (size_t k = 0; k < net->n[2]; k++) {
+        eq(h, S1_OUT);
+        dz_open(h, 3, 0);
+        wel(h, 3, k, 0);
+        dclose(h);
+        equals(h);
+        el(h, "a", 2, k);
+        equals(h);
+        num(h, A(v, 2, k), 0, "a2[%zu]", k);
+        if (k == 1)
+            set_erratum(h, "the handout writes this derivative as ∂/∂W_{1,1}[3](…); it is "
+                           "taken with respect to W_{2,1}[3]");
+        eq(h, S1_OUT);
+        dd_w(h, "ℒ", 3, k, 0);
+        equals(h);
+        dz_open(h, 3, 0);
+        wel(h, 3, k, 0);
+        dclose(h);
+        tk(h, BS_TOK_DOT);
+        dopen(h, "ℒ");
+        el(h, "z", 3, 0);
+        dclose(h);
+        equals(h);
+        el(h, "a", 2, k);
+        tk(h, BS_TOK_DOT);
+        wh(h, "g", 3, 'z', NULL);
+        equals(h);
+        num(h, A(v, 2, k), 1, "a2[%zu]", k);
+        tk(h, BS_TOK_TIMES);
+        num(h, g3z, 1, "gz3[0]");
+        equals(h);
+        num(h, v->g->gW[3][k], 0, "gW3[%zu,0]", k);
+    }
+    eq(h, S1_OUT);
+    wh(h, "g", 3, 'W', NULL);
+    equals(h);
+    tk(h, BS_TOK_T_OPEN);
+    tk(h, BS_TOK_GROUP_OPEN);
+    wh(h, "a", 2, 0, NULL);
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_T_CLOSE);
+    tk(h, BS_TOK_DOT);
+    wh(h, "g", 3, 'z', NULL);
+    equals(h);
+    mat(h, v->fw->a[2], 1, net->n[2], "a2", 1, 1);
+    tk(h, BS_TOK_TIMES);
+    num(h, g3z, 1, "gz3[0]");
+    equals(h);
+    mat(h, v->g->gW[3], net->n[2], 1, "gW3", 0, 0);
+
+    eq(h, S1_OUT);
+    dopen(h, "ℒ");
+    wh(h, "b", 3, 0, NULL);
+    dclose(h);
+    equals(h);
+    wh(h, "g", 3, 'z', NULL);
+    equals(h);
+    num(h, v->g->gb[3][0], 0, "gb3[0]");
+}
+
+/* one neuron j of hidden layer l (2 or 1): its flows in, g_h', ∂ℒ/∂z_j,
+ * each weight's local derivative and gradient, the bias, the column */
+static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
+{
+    const bs_net *net = v->net;
+    const char *sec = l == 2 ? S1_L2 : S1_L1;
+    size_t up = l + 1; /* the layer a_j[l] feeds */
+    for (size_t mm = 0; mm < net->n[up]; mm++) {
+        eq(h, sec);
+        dz_open(h, up, mm);
+        el(h, "a", l, j);
+        dclose(h);
+        equals(h);
+        wel(h, up, j, mm);
+        equals(h);
+        num(h, W(v, up, j, mm), 0, "W%zu[%zu,%zu]", up, j, mm);
+    }
+    eq(h, sec);
+    dd_el(h, "ℒ", "a", l, j);
+    equals(h);
+    for (size_t mm = 0; mm < net->n[up]; mm++) {
+        if (mm)
+            tk(h, BS_TOK_PLUS);
+        wel(h, up, j, mm);
+        tk(h, BS_TOK_DOT);
+        dd_el(h, "ℒ", "z", up, mm);
+    }
+    equals(h);
+    for (size_t mm = 0; mm < net->n[up]; mm++) {
+        if (mm)
+            tk(h, BS_TOK_PLUS);
+        num(h, W(v, up, j, mm), 1, "W%zu[%zu,%zu]", up, j, mm);
+        tk(h, BS_TOK_TIMES);
+        num(h, v->g->gz[up][mm], 1, "gz%zu[%zu]", up, mm);
+    }
+    equals(h);
+    num(h, v->g->ga[l][j], 0, "ga%zu[%zu]", l, j);
+    if (net->n[up] > 1)
+        set_note(h, l == 1 ? "one flow from each neuron of layer 2 that this a[1] feeds: the "
+                             "terms of the sum, each chained with its own upstream gradient"
+                           : NULL);
+    if (l == 2 && j == 1)
+        set_erratum(h, "the handout ends this line with W_{2,1}[3] · g[32]: the upstream "
+                       "gradient is g[3z]");
+    if (l == 1) {
+        /* the same as g[2z] times a column of W[2] */
+        eq(h, sec);
+        dd_el(h, "ℒ", "a", l, j);
+        equals(h);
+        wh(h, "g", up, 'z', NULL);
+        tk(h, BS_TOK_DOT);
+        m(h, "[");
+        for (size_t mm = 0; mm < net->n[up]; mm++) {
+            if (mm)
+                m(h, "; ");
+            wel(h, up, j, mm);
+        }
+        m(h, "]");
+        equals(h);
+        mat(h, v->g->gz[up], 1, net->n[up], "gz2", 1, 0);
+        tk(h, BS_TOK_DOT);
+        /* the column j of (W[2])ᵀ is row j of W[2] */
+        mat(h, net->W[up] + j * net->n[up], 1, net->n[up], "", 1, 1);
+        for (size_t mm = 0; mm < net->n[up]; mm++)
+            snprintf(cur(h)->num[cur(h)->nn - net->n[up] + mm].ref, sizeof cur(h)->num[0].ref,
+                     "W%zu[%zu,%zu]", up, j, mm);
+        equals(h);
+        num(h, v->g->ga[l][j], 0, "ga%zu[%zu]", l, j);
+        if (j == 1)
+            set_erratum(h, "the handout writes g[2z] · [W_{3,1}[2]; W_{3,2}[2]] here; a_2[1] "
+                           "meets the weights W_{2,1}[2] and W_{2,2}[2]");
+    }
+
+    eq(h, sec);
+    act(h, "g", "h", 1);
+    tk(h, BS_TOK_CALL_OPEN);
+    el(h, "z", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    equals(h);
+    el(h, "a", l, j);
+    m(h, "(1 − ");
+    el(h, "a", l, j);
+    m(h, ")");
+    equals(h);
+    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
+    m(h, " × (1 − ");
+    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
+    m(h, ")");
+    equals(h);
+    num(h, D(v, l, j), 0, "d%zu[%zu]", l, j);
+
+    eq(h, sec);
+    dd_el(h, "ℒ", "z", l, j);
+    equals(h);
+    act(h, "g", "h", 1);
+    tk(h, BS_TOK_CALL_OPEN);
+    el(h, "z", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    tk(h, BS_TOK_DOT);
+    dd_el(h, "ℒ", "a", l, j);
+    equals(h);
+    num(h, D(v, l, j), 1, "d%zu[%zu]", l, j);
+    tk(h, BS_TOK_TIMES);
+    num(h, v->g->ga[l][j], 1, "ga%zu[%zu]", l, j);
+    equals(h);
+    num(h, v->g->gz[l][j], 0, "gz%zu[%zu]", l, j);
+
+    for (size_t k = 0; k < net->n[l - 1]; k++) {
+        eq(h, sec);
+        dz_open(h, l, j);
+        wel(h, l, k, j);
+        dclose(h);
+        equals(h);
+        el(h, "a", l - 1, k);
+        equals(h);
+        num(h, A(v, l - 1, k), 0, "a%zu[%zu]", l - 1, k);
+
+        eq(h, sec);
+        dd_w(h, "ℒ", l, k, j);
+        equals(h);
+        el(h, "a", l - 1, k);
+        tk(h, BS_TOK_DOT);
+        dd_el(h, "ℒ", "z", l, j);
+        equals(h);
+        num(h, A(v, l - 1, k), 1, "a%zu[%zu]", l - 1, k);
+        tk(h, BS_TOK_TIMES);
+        num(h, v->g->gz[l][j], 1, "gz%zu[%zu]", l, j);
+        equals(h);
+        num(h, v->g->gW[l][k * net->n[l] + j], 0, "gW%zu[%zu,%zu]", l, k, j);
+    }
+    eq(h, sec);
+    dd_el(h, "ℒ", "b", l, j);
+    equals(h);
+    dd_el(h, "ℒ", "z", l, j);
+    equals(h);
+    num(h, v->g->gb[l][j], 0, "gb%zu[%zu]", l, j);
+
+    /* the column ∂ℒ/∂W_j[l] */
+    size_t n0 = net->n[l - 1];
+    double *col = malloc(n0 * sizeof *col);
+    if (!col) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t k = 0; k < n0; k++)
+        col[k] = v->g->gW[l][k * net->n[l] + j];
+    eq(h, sec);
+    dd_el(h, "ℒ", "W", l, j);
+    equals(h);
+    tk(h, BS_TOK_T_OPEN);
+    tk(h, BS_TOK_GROUP_OPEN);
+    wh(h, "a", l - 1, 0, NULL);
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_T_CLOSE);
+    tk(h, BS_TOK_DOT);
+    dd_el(h, "ℒ", "z", l, j);
+    equals(h);
+    char an[32];
+    snprintf(an, sizeof an, "a%zu", l - 1);
+    mat(h, v->fw->a[l - 1], 1, n0, an, 1, 1);
+    tk(h, BS_TOK_TIMES);
+    num(h, v->g->gz[l][j], 1, "gz%zu[%zu]", l, j);
+    equals(h);
+    mat(h, col, n0, 1, "", 0, 0);
+    for (size_t k = 0; k < n0; k++)
+        snprintf(cur(h)->num[cur(h)->nn - n0 + k].ref, sizeof cur(h)->num[0].ref,
+                 "gW%zu[%zu,%zu]", l, k, j);
+    free(col);
+    if (l == 2 && j == 1)
+        set_erratum(h, "the handout's column lists ∂ℒ/∂W_{2,2}[2] twice; its third entry is "
+                       "∂ℒ/∂W_{3,2}[2]");
+    if (l == 1 && j == 0)
+        set_erratum(h, "the handout's column repeats ∂ℒ/∂W_{2,1}[1] where ∂ℒ/∂W_{3,1}[1] is "
+                       "meant and shows five rows; it has one row per input");
+}
+
+/* the layer's summary: g[la] (from g[(l+1)z]), g[lz], g[lW], g[lb] */
+static void h1_layer_summary(bs_handout *h, const vals *v, size_t l)
+{
+    const bs_net *net = v->net;
+    const char *sec = l == 2 ? S1_L2 : S1_L1;
+    size_t up = l + 1, n = net->n[l], np = net->n[l - 1];
+    char nm[4][32];
+    snprintf(nm[0], 32, "gz%zu", up);
+    snprintf(nm[1], 32, "W%zu", up);
+    snprintf(nm[2], 32, "ga%zu", l);
+    snprintf(nm[3], 32, "gz%zu", l);
+
+    eq(h, sec);
+    wh(h, "g", l, 'a', NULL);
+    equals(h);
+    wh(h, "g", up, 'z', NULL);
+    tk(h, BS_TOK_DOT);
+    tk(h, BS_TOK_T_OPEN);
+    tk(h, BS_TOK_GROUP_OPEN);
+    wh(h, "W", up, 0, NULL);
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_T_CLOSE);
+    equals(h);
+    mat(h, v->g->gz[up], 1, net->n[up], nm[0], 1, 0);
+    tk(h, BS_TOK_DOT);
+    mat(h, net->W[up], n, net->n[up], nm[1], 0, 1);
+    equals(h);
+    mat(h, v->g->ga[l], 1, n, nm[2], 1, 0);
+    if (l == 1)
+        set_note(h, "every a_j[1] feeds both neurons of layer 2: each entry sums two flows, "
+                    "and in matrix form g[1a] = g[2z] (W[2])ᵀ");
+
+    double *d = malloc(n * sizeof *d);
+    if (!d) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t j = 0; j < n; j++)
+        d[j] = D(v, l, j);
+    char dn[32];
+    snprintf(dn, sizeof dn, "d%zu", l);
+    eq(h, sec);
+    wh(h, "g", l, 'z', NULL);
+    equals(h);
+    act(h, "g", "h", 1);
+    tk(h, BS_TOK_CALL_OPEN);
+    wh(h, "z", l, 0, NULL);
+    tk(h, BS_TOK_CALL_CLOSE);
+    tk(h, BS_TOK_HADAMARD);
+    wh(h, "g", l, 'a', NULL);
+    equals(h);
+    mat(h, d, 1, n, dn, 1, 0);
+    tk(h, BS_TOK_HADAMARD);
+    mat(h, v->g->ga[l], 1, n, nm[2], 1, 0);
+    equals(h);
+    mat(h, v->g->gz[l], 1, n, nm[3], 1, 0);
+    free(d);
+
+    char an[32], gw[32], gb[32];
+    snprintf(an, sizeof an, "a%zu", l - 1);
+    snprintf(gw, sizeof gw, "gW%zu", l);
+    snprintf(gb, sizeof gb, "gb%zu", l);
+    eq(h, sec);
+    wh(h, "g", l, 'W', NULL);
+    equals(h);
+    tk(h, BS_TOK_T_OPEN);
+    tk(h, BS_TOK_GROUP_OPEN);
+    wh(h, "a", l - 1, 0, NULL);
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_T_CLOSE);
+    tk(h, BS_TOK_DOT);
+    wh(h, "g", l, 'z', NULL);
+    equals(h);
+    mat(h, v->fw->a[l - 1], 1, np, an, 1, 1);
+    tk(h, BS_TOK_DOT);
+    mat(h, v->g->gz[l], 1, n, nm[3], 1, 0);
+    equals(h);
+    mat(h, v->g->gW[l], np, n, gw, 0, 0);
+    set_note(h, "the columns ∂ℒ/∂W_j above, side by side");
+
+    eq(h, sec);
+    wh(h, "g", l, 'b', NULL);
+    equals(h);
+    wh(h, "g", l, 'z', NULL);
+    equals(h);
+    mat(h, v->g->gb[l], 1, n, gb, 1, 0);
+}
+
+static void h1_build(bs_handout *h, const vals *v)
+{
+    h1_forward(h, v);
+    h1_perf(h, v);
+    h1_update(h, v);
+    h1_output(h, v);
+    for (size_t j = 0; j < v->net->n[2]; j++)
+        h1_neuron(h, v, 2, j);
+    h1_layer_summary(h, v, 2);
+    for (size_t j = 0; j < v->net->n[1]; j++)
+        h1_neuron(h, v, 1, j);
+    h1_layer_summary(h, v, 1);
+    /* the handout calls this layer "the input layer" */
+    for (size_t i = 0; i < h->n; i++)
+        if (h->eq[i].section == S1_L1) {
+            if (!h->eq[i].erratum)
+                h->eq[i].erratum = "the handout heads this part \"the input layer z[1]|a[1]\": "
+                                   "it is the first hidden layer";
+            break;
+        }
+}
+
+/* ------------------------------------------------------------ handout 000 */
+
+static const char *const S0_FWD = "Forward Propagation";
+static const char *const S0_LOSS = "Loss Function";
+static const char *const S0_S1 = "Step 1: Gradient at the Output Layer";
+static const char *const S0_S2 = "Step 2: Gradient at the Hidden Layer";
+static const char *const S0_SUM = "Summary of Gradients";
+static const char *const S0_FIG = "Figure 1: from scalars to linear algebra";
+
+/* W[l] in the handout's orientation (n_l × n_{l−1}); grad: ∂L/∂W[l] */
+static double *colw(bs_handout *h, const vals *v, size_t l, int grad)
+{
+    size_t no = v->net->n[l], ni = v->net->n[l - 1];
+    const double *src = grad ? v->g->gW[l] : v->net->W[l];
+    double *t = malloc(no * ni * sizeof *t);
+    if (!t) {
+        h->oom = 1;
+        return NULL;
+    }
+    for (size_t j = 0; j < no; j++)
+        for (size_t i = 0; i < ni; i++)
+            t[j * ni + i] = src[i * no + j];
+    double *k = keep(h, t, no * ni);
+    free(t);
+    return k;
+}
+
+/* a column vector of values with refs name[k] */
+static void col(bs_handout *h, const double *x, size_t n, const char *name)
+{
+    mat(h, x, 1, n, name, 1, 1);
+}
+
+static void row(bs_handout *h, const double *x, size_t n, const char *name)
+{
+    mat(h, x, 1, n, name, 1, 0);
+}
+
+/* σ, f with or without prime, applied to z[l] */
+static void act0(bs_handout *h, size_t l, int prime)
+{
+    act(h, l == 1 ? "σ" : "f", NULL, prime);
+    tk(h, BS_TOK_CALL_OPEN);
+    wh(h, "z", l, 0, NULL);
+    tk(h, BS_TOK_CALL_CLOSE);
+}
+
+static void dL(bs_handout *h, const char *base, size_t l)
+{
+    dopen(h, "L");
+    wh(h, base, l, 0, NULL);
+    dclose(h);
+}
+
+static void T(bs_handout *h, const char *base, size_t l)
+{
+    tk(h, BS_TOK_T_OPEN);
+    tk(h, BS_TOK_GROUP_OPEN);
+    wh(h, base, l, 0, NULL);
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_T_CLOSE);
+}
+
+static void h0_build(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    size_t n0 = net->n[0], n1 = net->n[1], n2 = net->n[2];
+    const double *x = v->fw->a[0], *y = net->y, *yh = v->fw->a[2];
+    double *W1 = colw(h, v, 1, 0), *W2 = colw(h, v, 2, 0), *gW1 = colw(h, v, 1, 1),
+           *gW2 = colw(h, v, 2, 1);
+    double *d1 = malloc(n1 * sizeof *d1), *d2 = malloc(n2 * sizeof *d2),
+           *J = calloc(n2 * n2, sizeof *J), *gy = malloc(n2 * sizeof *gy);
+    if (!W1 || !W2 || !gW1 || !gW2 || !d1 || !d2 || !J || !gy) {
+        h->oom = 1;
+        free(d1);
+        free(d2);
+        free(J);
+        free(gy);
+        return;
+    }
+    for (size_t j = 0; j < n1; j++)
+        d1[j] = D(v, 1, j);
+    for (size_t j = 0; j < n2; j++) {
+        d2[j] = D(v, 2, j);
+        J[j * n2 + j] = d2[j];
+        gy[j] = yh[j] - y[j];
+    }
+    const double *gz2 = v->g->gz[2], *gz1 = v->g->gz[1], *ga1 = v->g->ga[1];
+
+    /* forward */
+    for (size_t l = 1; l <= 2; l++) {
+        eq(h, S0_FWD);
+        wh(h, "z", l, 0, NULL);
+        equals(h);
+        wh(h, "W", l, 0, NULL);
+        tk(h, BS_TOK_DOT);
+        if (l == 1)
+            wh(h, "x", 0, 0, NULL);
+        else
+            wh(h, "a", 1, 0, NULL);
+        tk(h, BS_TOK_PLUS);
+        wh(h, "b", l, 0, NULL);
+        equals(h);
+        mat(h, l == 1 ? W1 : W2, net->n[l], net->n[l - 1], l == 1 ? "W1" : "W2", 0, 0);
+        tk(h, BS_TOK_DOT);
+        col(h, v->fw->a[l - 1], net->n[l - 1], l == 1 ? "x" : "a1");
+        tk(h, BS_TOK_PLUS);
+        col(h, net->b[l], net->n[l], l == 1 ? "b1" : "b2");
+        equals(h);
+        col(h, v->fw->z[l], net->n[l], l == 1 ? "z1" : "z2");
+
+        eq(h, S0_FWD);
+        if (l == 1)
+            wh(h, "a", 1, 0, NULL);
+        else
+            wh(h, "ŷ", 0, 0, NULL);
+        equals(h);
+        act0(h, l, 0);
+        equals(h);
+        act(h, l == 1 ? "σ" : "f", NULL, 0);
+        tk(h, BS_TOK_CALL_OPEN);
+        col(h, v->fw->z[l], net->n[l], l == 1 ? "z1" : "z2");
+        tk(h, BS_TOK_CALL_CLOSE);
+        equals(h);
+        col(h, v->fw->a[l], net->n[l], l == 1 ? "a1" : "a2");
+    }
+
+    eq(h, S0_LOSS);
+    m(h, "L");
+    equals(h);
+    m(h, "½‖y − ŷ‖²");
+    equals(h);
+    m(h, "½‖");
+    col(h, y, n2, "y");
+    tk(h, BS_TOK_MINUS);
+    col(h, yh, n2, "a2");
+    m(h, "‖²");
+    equals(h);
+    num(h, v->fw->loss, 0, "L");
+
+    /* Step 1 */
+    eq(h, S0_S1);
+    dL(h, "ŷ", 0);
+    equals(h);
+    wh(h, "ŷ", 0, 0, NULL);
+    tk(h, BS_TOK_MINUS);
+    wh(h, "y", 0, 0, NULL);
+    equals(h);
+    col(h, yh, n2, "a2");
+    tk(h, BS_TOK_MINUS);
+    col(h, y, n2, "y");
+    equals(h);
+    col(h, gy, n2, "gyhat");
+
+    eq(h, S0_S1);
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, "ŷ", 0, 0, NULL);
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, "z", 2, 0, NULL);
+    dclose(h);
+    equals(h);
+    m(h, "diag ");
+    act0(h, 2, 1);
+    equals(h);
+    mat(h, J, n2, n2, "J2", 0, 0);
+    set_note(h, "the Jacobian of ŷ = f(z[2]): ŷ_j depends on z_j[2] only, so only the "
+                "diagonal is not zero");
+
+    eq(h, S0_S1);
+    dL(h, "z", 2);
+    equals(h);
+    dL(h, "ŷ", 0);
+    tk(h, BS_TOK_SCALE_OP);
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, "ŷ", 0, 0, NULL);
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, "z", 2, 0, NULL);
+    dclose(h);
+    equals(h);
+    row(h, gy, n2, "gyhat");
+    tk(h, BS_TOK_DOT);
+    mat(h, J, n2, n2, "J2", 0, 0);
+    equals(h);
+    row(h, gz2, n2, "gz2");
+    set_note(h, "the Jacobian form: ∂L/∂ŷ as a row times the n2×n2 Jacobian; the result "
+                "is ∂L/∂z[2], here written as a row");
+
+    eq(h, S0_S1);
+    dL(h, "z", 2);
+    equals(h);
+    dL(h, "ŷ", 0);
+    tk(h, BS_TOK_HADAMARD);
+    act0(h, 2, 1);
+    equals(h);
+    col(h, gy, n2, "gyhat");
+    tk(h, BS_TOK_HADAMARD);
+    col(h, d2, n2, "d2");
+    equals(h);
+    col(h, gz2, n2, "gz2");
+    set_note(h, "why? a vector times a diagonal matrix multiplies entry by entry: the "
+                "Jacobian form above and this Hadamard form give the same numbers, because "
+                "f is elementwise (a softmax output needs the full Jacobian)");
+
+    eq(h, S0_S1);
+    dL(h, "z", 2);
+    equals(h);
+    tk(h, BS_TOK_GROUP_OPEN);
+    wh(h, "ŷ", 0, 0, NULL);
+    tk(h, BS_TOK_MINUS);
+    wh(h, "y", 0, 0, NULL);
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_HADAMARD);
+    act0(h, 2, 1);
+    equals(h);
+    tk(h, BS_TOK_GROUP_OPEN);
+    col(h, yh, n2, "a2");
+    tk(h, BS_TOK_MINUS);
+    col(h, y, n2, "y");
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_HADAMARD);
+    col(h, d2, n2, "d2");
+    equals(h);
+    col(h, gz2, n2, "gz2");
+
+    eq(h, S0_S1);
+    m(h, "δ");
+    wh(h, "", 2, 0, NULL);
+    equals(h);
+    dL(h, "z", 2);
+    equals(h);
+    col(h, gz2, n2, "gz2");
+    set_erratum(h, "the handout uses δ[2] in Step 2 without defining it: δ[2] = ∂L/∂z[2], "
+                   "the vector of Step 1");
+
+    eq(h, S0_S1);
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, "z", 2, 0, "j");
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, "W", 2, 0, "j,k");
+    dclose(h);
+    equals(h);
+    wh(h, "a", 1, 0, "k");
+    equals(h);
+    row(h, v->fw->a[1], n1, "a1");
+    set_note(h, "the factor ∂z[2]/∂W[2]: z_j[2] = Σ_k W_{j,k}[2] a_k[1] + b_j[2], so "
+                "W_{j,k}[2] meets a_k[1] only (and no z_i[2] with i ≠ j)");
+
+    eq(h, S0_S1);
+    dL(h, "W", 2);
+    equals(h);
+    dL(h, "z", 2);
+    tk(h, BS_TOK_SCALE_OP);
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, "z", 2, 0, NULL);
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, "W", 2, 0, NULL);
+    dclose(h);
+    equals(h);
+    dL(h, "z", 2);
+    tk(h, BS_TOK_SCALE_OP);
+    T(h, "a", 1);
+    equals(h);
+    col(h, gz2, n2, "gz2");
+    tk(h, BS_TOK_DOT);
+    row(h, v->fw->a[1], n1, "a1");
+    equals(h);
+    mat(h, gW2, n2, n1, "gW2", 0, 0);
+    set_note(h, "why? entry (j, k) is ∂L/∂z_j[2] · a_k[1] by the factor above: that is "
+                "the outer product ∂L/∂z[2] (a[1])ᵀ");
+
+    eq(h, S0_S1);
+    dL(h, "b", 2);
+    equals(h);
+    dL(h, "z", 2);
+    tk(h, BS_TOK_SCALE_OP);
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, "z", 2, 0, NULL);
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, "b", 2, 0, NULL);
+    dclose(h);
+    equals(h);
+    dL(h, "z", 2);
+    equals(h);
+    col(h, v->g->gb[2], n2, "gb2");
+    set_note(h, "∂z[2]/∂b[2] is the identity: z_j[2] = … + b_j[2]");
+
+    /* Step 2 */
+    eq(h, S0_S2);
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, "z", 2, 0, NULL);
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, "a", 1, 0, NULL);
+    dclose(h);
+    equals(h);
+    wh(h, "W", 2, 0, NULL);
+    equals(h);
+    mat(h, W2, n2, n1, "W2", 0, 0);
+    set_note(h, "the factor ∂z[2]/∂a[1]: ∂z_j[2]/∂a_k[1] = W_{j,k}[2]");
+
+    eq(h, S0_S2);
+    dL(h, "a", 1);
+    equals(h);
+    dL(h, "z", 2);
+    tk(h, BS_TOK_SCALE_OP);
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, "z", 2, 0, NULL);
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, "a", 1, 0, NULL);
+    dclose(h);
+    equals(h);
+    T(h, "W", 2);
+    tk(h, BS_TOK_SCALE_OP);
+    dL(h, "z", 2);
+    equals(h);
+    mat(h, W2, n2, n1, "W2", 0, 1);
+    tk(h, BS_TOK_DOT);
+    col(h, gz2, n2, "gz2");
+    equals(h);
+    col(h, ga1, n1, "ga1");
+    set_note(h, "why? a_k[1] reaches L through every z_j[2]: ∂L/∂a_k[1] = Σ_j W_{j,k}[2] "
+                "∂L/∂z_j[2], the k-th entry of (W[2])ᵀ ∂L/∂z[2]");
+
+    eq(h, S0_S2);
+    act0(h, 1, 1);
+    equals(h);
+    col(h, d1, n1, "d1");
+
+    eq(h, S0_S2);
+    dL(h, "z", 1);
+    equals(h);
+    dL(h, "a", 1);
+    tk(h, BS_TOK_SCALE_OP);
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, "a", 1, 0, NULL);
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, "z", 1, 0, NULL);
+    dclose(h);
+    equals(h);
+    T(h, "W", 2);
+    tk(h, BS_TOK_SCALE_OP);
+    m(h, "δ");
+    wh(h, "", 2, 0, NULL);
+    tk(h, BS_TOK_HADAMARD);
+    act0(h, 1, 1);
+    equals(h);
+    mat(h, W2, n2, n1, "W2", 0, 1);
+    tk(h, BS_TOK_DOT);
+    col(h, gz2, n2, "gz2");
+    tk(h, BS_TOK_HADAMARD);
+    col(h, d1, n1, "d1");
+    equals(h);
+    col(h, gz1, n1, "gz1");
+    set_note(h, "δ[2] is ∂L/∂z[2] of Step 1");
+
+    eq(h, S0_S2);
+    dL(h, "W", 1);
+    equals(h);
+    dL(h, "z", 1);
+    tk(h, BS_TOK_SCALE_OP);
+    T(h, "x", 0);
+    equals(h);
+    col(h, gz1, n1, "gz1");
+    tk(h, BS_TOK_DOT);
+    row(h, x, n0, "x");
+    equals(h);
+    mat(h, gW1, n1, n0, "gW1", 0, 0);
+
+    eq(h, S0_S2);
+    dL(h, "b", 1);
+    equals(h);
+    dL(h, "z", 1);
+    equals(h);
+    col(h, v->g->gb[1], n1, "gb1");
+
+    /* Summary: each formula composed as printed, its inner vectors evaluated */
+    eq(h, S0_SUM);
+    dL(h, "W", 2);
+    equals(h);
+    m(h, "[");
+    tk(h, BS_TOK_GROUP_OPEN);
+    wh(h, "ŷ", 0, 0, NULL);
+    tk(h, BS_TOK_MINUS);
+    wh(h, "y", 0, 0, NULL);
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_HADAMARD);
+    act0(h, 2, 1);
+    m(h, "]");
+    tk(h, BS_TOK_SCALE_OP);
+    T(h, "a", 1);
+    equals(h);
+    m(h, "[");
+    col(h, gy, n2, "gyhat");
+    tk(h, BS_TOK_HADAMARD);
+    col(h, d2, n2, "d2");
+    m(h, "]");
+    tk(h, BS_TOK_SCALE_OP);
+    row(h, v->fw->a[1], n1, "a1");
+    equals(h);
+    col(h, gz2, n2, "gz2");
+    tk(h, BS_TOK_DOT);
+    row(h, v->fw->a[1], n1, "a1");
+    equals(h);
+    mat(h, gW2, n2, n1, "gW2", 0, 0);
+
+    eq(h, S0_SUM);
+    dL(h, "b", 2);
+    equals(h);
+    tk(h, BS_TOK_GROUP_OPEN);
+    wh(h, "ŷ", 0, 0, NULL);
+    tk(h, BS_TOK_MINUS);
+    wh(h, "y", 0, 0, NULL);
+    tk(h, BS_TOK_GROUP_CLOSE);
+    tk(h, BS_TOK_HADAMARD);
+    act0(h, 2, 1);
+    equals(h);
+    col(h, gy, n2, "gyhat");
+    tk(h, BS_TOK_HADAMARD);
+    col(h, d2, n2, "d2");
+    equals(h);
+    col(h, v->g->gb[2], n2, "gb2");
+
+    for (int bias = 0; bias <= 1; bias++) {
+        eq(h, S0_SUM);
+        dL(h, bias ? "b" : "W", 1);
+        equals(h);
+        if (!bias)
+            m(h, "[");
+        T(h, "W", 2);
+        tk(h, BS_TOK_GROUP_OPEN);
+        tk(h, BS_TOK_GROUP_OPEN);
+        wh(h, "ŷ", 0, 0, NULL);
+        tk(h, BS_TOK_MINUS);
+        wh(h, "y", 0, 0, NULL);
+        tk(h, BS_TOK_GROUP_CLOSE);
+        tk(h, BS_TOK_HADAMARD);
+        act0(h, 2, 1);
+        tk(h, BS_TOK_GROUP_CLOSE);
+        tk(h, BS_TOK_HADAMARD);
+        act0(h, 1, 1);
+        if (!bias) {
+            m(h, "]");
+            tk(h, BS_TOK_SCALE_OP);
+            T(h, "x", 0);
+        }
+        equals(h);
+        if (!bias)
+            m(h, "[");
+        mat(h, W2, n2, n1, "W2", 0, 1);
+        tk(h, BS_TOK_SCALE_OP);
+        col(h, gz2, n2, "gz2");
+        tk(h, BS_TOK_HADAMARD);
+        col(h, d1, n1, "d1");
+        if (!bias) {
+            m(h, "]");
+            tk(h, BS_TOK_SCALE_OP);
+            row(h, x, n0, "x");
+        }
+        equals(h);
+        if (!bias) {
+            col(h, gz1, n1, "gz1");
+            tk(h, BS_TOK_DOT);
+            row(h, x, n0, "x");
+            equals(h);
+            mat(h, gW1, n1, n0, "gW1", 0, 0);
+        } else {
+            col(h, v->g->gb[1], n1, "gb1");
+        }
+        set_note(h, "the inner vector (ŷ − y) ∘ f'(z[2]) is δ[2] = ∂L/∂z[2], evaluated "
+                    "above");
+    }
+
+    /* the figure: each scalar derivative, then the matrix it fills */
+    for (size_t j = 0; j < n2; j++)
+        for (size_t k = 0; k < n1; k++) {
+            eq(h, S0_FIG);
+            dopen(h, "L");
+            wel(h, 2, j, k);
+            dclose(h);
+            equals(h);
+            dopen(h, "L");
+            el(h, "z", 2, j);
+            dclose(h);
+            tk(h, BS_TOK_DOT);
+            el(h, "a", 1, k);
+            equals(h);
+            num(h, gz2[j], 1, "gz2[%zu]", j);
+            tk(h, BS_TOK_TIMES);
+            num(h, v->fw->a[1][k], 1, "a1[%zu]", k);
+            equals(h);
+            num(h, gW2[j * n1 + k], 0, "gW2[%zu,%zu]", j, k);
+        }
+    eq(h, S0_FIG);
+    dL(h, "W", 2);
+    equals(h);
+    /* the matrix of the scalars, row j and column k */
+    m(h, "[");
+    for (size_t j = 0; j < n2; j++)
+        for (size_t k = 0; k < n1; k++) {
+            if (j || k)
+                m(h, k ? ", " : "; ");
+            dopen(h, "L");
+            el(h, "z", 2, j);
+            dclose(h);
+            tk(h, BS_TOK_SCALE_OP);
+            el(h, "a", 1, k);
+        }
+    m(h, "]");
+    equals(h);
+    dL(h, "z", 2);
+    tk(h, BS_TOK_SCALE_OP);
+    T(h, "a", 1);
+    equals(h);
+    col(h, gz2, n2, "gz2");
+    tk(h, BS_TOK_DOT);
+    row(h, v->fw->a[1], n1, "a1");
+    equals(h);
+    mat(h, gW2, n2, n1, "gW2", 0, 0);
+    set_note(h, "the scalars above, entry (j, k) in row j and column k: the outer product "
+                "of the column ∂L/∂z[2] and the row (a[1])ᵀ");
+    free(d1);
+    free(d2);
+    free(J);
+    free(gy);
+}
+
+/* ------------------------------------------------------------ public */
+
+int bs_handout_parse(const char *name)
+{
+    if (!name)
+        return -1;
+    if (strcmp(name, "000") == 0)
+        return 0;
+    if (strcmp(name, "001") == 0)
+        return 1;
+    if (strcmp(name, "002") == 0)
+        return 2;
+    return -1;
+}
+
+const char *bs_handout_default_spec(int which)
+{
+    return which == 0 ? "000-2-3-2-mse" : which == 1 ? "4-3-2-1-bce" : NULL;
+}
+
+bs_status bs_handout_fits(int which, const bs_net *net, bs_error *err)
+{
+    const char *id = which == 0 ? "000" : "001";
+    if (which != 0 && which != 1)
+        return bs_error_set(err, BS_ERR_USAGE, "", "handout %03d: not yet supported", which);
+    if (which == 1) {
+        if (net->L != 3)
+            return bs_error_set(err, BS_ERR_SPEC, "layers",
+                                "handout 001 needs 3 layers with sigmoid, found %zu", net->L);
+        for (size_t l = 1; l <= 3; l++)
+            if (strcmp(net->act[l]->name, "sigmoid") != 0)
+                return bs_error_set(err, BS_ERR_SPEC, "activations",
+                                    "handout 001 needs 3 layers with sigmoid, found %s in "
+                                    "layer %zu",
+                                    net->act[l]->name, l);
+        if (strcmp(net->loss->name, "bce") != 0)
+            return bs_error_set(err, BS_ERR_SPEC, "loss",
+                                "handout 001 needs the loss bce (binary cross-entropy), found %s",
+                                net->loss->name);
+        if (net->n[3] != 1)
+            return bs_error_set(err, BS_ERR_SPEC, "layers",
+                                "handout 001 needs one output neuron (ŷ = a_1[3]), found %zu",
+                                net->n[3]);
+    } else {
+        if (net->L != 2)
+            return bs_error_set(err, BS_ERR_SPEC, "layers",
+                                "handout 000 needs 2 layers (n0-n1-n2), found %zu", net->L);
+        for (size_t l = 1; l <= 2; l++)
+            if (!net->act[l]->elementwise || !net->act[l]->derivative)
+                return bs_error_set(err, BS_ERR_SPEC, "activations",
+                                    "handout 000 needs elementwise activations σ and f, found "
+                                    "%s in layer %zu",
+                                    net->act[l]->name, l);
+        if (strcmp(net->loss->name, "mse") != 0)
+            return bs_error_set(err, BS_ERR_SPEC, "loss",
+                                "handout 000 needs the loss mse (½‖y − ŷ‖²), found %s",
+                                net->loss->name);
+    }
+    for (size_t l = 0; l <= net->L; l++)
+        if (net->n[l] > 8)
+            return bs_error_set(err, BS_ERR_SPEC, "layers",
+                                "handout %s is followed on layers of at most 8 units, found %zu "
+                                "in layer %zu",
+                                id, net->n[l], l);
+    if (net->B != 1)
+        return bs_error_set(err, BS_ERR_SPEC, "x",
+                            "handout %s needs one example, found a batch of %zu", id, net->B);
+    if (net->l2 != 0)
+        return bs_error_set(err, BS_ERR_SPEC, "l2",
+                            "handout %s has no penalty, found l2 = %g", id, net->l2);
+    return BS_OK;
+}
+
+void bs_handout_free(bs_handout *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->eq[i].p);
+        free(h->eq[i].num);
+        free(h->eq[i].lhs);
+    }
+    free(h->eq);
+    for (size_t i = 0; i < h->nstore; i++)
+        free(h->store[i]);
+    free(h->store);
+    free(h);
+}
+
+void bs_handout_eq_text(bs_sink *s, const bs_heq *e, int whole, int precision)
+{
+    size_t n = e->np;
+    if (!whole)
+        for (n = 0; n < e->np && e->p[n].kind != BS_PC_EQ; n++)
+            ;
+    bs_typeset_pieces(s, &bs_emitter_text, e->p, n, precision);
+}
+
+bs_status bs_handout_build(int which, const bs_trace *t, double lr, bs_handout **out,
+                           bs_error *err)
+{
+    *out = NULL;
+    bs_status st = bs_handout_fits(which, t->net, err);
+    if (st != BS_OK)
+        return st;
+    bs_handout *h = calloc(1, sizeof *h);
+    if (!h)
+        return bs_error_set(err, BS_ERR_NOMEM, "", "out of memory");
+    h->which = which;
+    h->t = t;
+    h->lr = lr;
+    vals v = {t->net, t->fw, t->grads};
+    if (which == 1)
+        h1_build(h, &v);
+    else
+        h0_build(h, &v);
+    for (size_t i = 0; i < h->n && !h->oom; i++) {
+        bs_sink s = bs_sink_buffer();
+        bs_handout_eq_text(&s, &h->eq[i], 0, 6);
+        if (bs_sink_status(&s) != 0 || !s.buf) {
+            bs_sink_free_buffer(&s);
+            h->oom = 1;
+            break;
+        }
+        h->eq[i].lhs = strdup(s.buf);
+        bs_sink_free_buffer(&s);
+        if (!h->eq[i].lhs)
+            h->oom = 1;
+    }
+    if (h->oom) {
+        bs_handout_free(h);
+        return bs_error_set(err, BS_ERR_NOMEM, "", "out of memory");
+    }
+    *out = h;
+    return BS_OK;
+}
+
+/* ------------------------------------------------------------ rendering */
+
+static const char *title(int which)
+{
+    return which == 0 ? "Handout 000 (Tong Wu): backpropagation for a two-layer network"
+                      : "Handout 001: back propagation in a 4-3-2-1 network";
+}
+
+static bs_notation notation(const bs_handout *h)
+{
+    return h->which == 0 ? BS_NOTATION_PARTIAL : BS_NOTATION_G;
+}
+
+/* the backward steps of the trace, for the closing table */
+static size_t check_steps(const bs_handout *h, size_t *first)
+{
+    *first = h->t->first_backward;
+    return h->t->nsteps - h->t->first_backward;
+}
+
+/* a gradient's name in the handout's notation: handout 000 calls ∂L/∂a[2] ∂L/∂ŷ */
+static void step_name(char *buf, size_t size, const bs_handout *h, const bs_step *st)
+{
+    if (h->which == 0 && st->qty == BS_Q_A && st->layer == h->t->net->L)
+        snprintf(buf, size, "∂L/∂ŷ");
+    else
+        bs_name_grad(buf, size, st->qty, st->layer, notation(h));
+}
+
+static const char *step_word(const bs_handout *h, const bs_step *st)
+{
+    if (!h->t->checked || st->n_compared == 0)
+        return "not compared";
+    return st->passed ? "agree" : st->n_disagree ? "DISAGREE" : "unresolved";
+}
+
+static void render_text(bs_sink *s, const bs_handout *h, const bs_handout_opts *o)
+{
+    bs_sink_printf(s, "%s\n", title(h->which));
+    if (o->source)
+        bs_sink_printf(s, "on the spec %s\n", o->source);
+    const char *sec = NULL;
+    for (size_t i = 0; i < h->n; i++) {
+        const bs_heq *e = &h->eq[i];
+        if (e->section != sec) {
+            sec = e->section;
+            bs_sink_printf(s, "\n%s\n\n", sec);
+        }
+        bs_sink_puts(s, "  ");
+        bs_handout_eq_text(s, e, 1, o->precision);
+        bs_sink_puts(s, "\n");
+        if (e->note)
+            bs_sink_printf(s, "      %s\n", e->note);
+        if (e->erratum)
+            bs_sink_printf(s, "      erratum: %s\n", e->erratum);
+    }
+    size_t first, n = check_steps(h, &first);
+    bs_sink_puts(s, "\nNumerical check: each gradient against central differences of L\n\n");
+    bs_sink_printf(s, "  %-12s %9s %6s %15s\n", "gradient", "compared", "agree",
+                   "max rel. error");
+    for (size_t k = 0; k < n; k++) {
+        const bs_step *st = &h->t->steps[first + k];
+        char name[48], err[32];
+        step_name(name, sizeof name, h, st);
+        bs_fmt_num(err, sizeof err, st->max_rel_error, 2);
+        bs_sink_printf(s, "  %s", name);
+        for (size_t w = bs_text_width(name); w < 12; w++)
+            bs_sink_puts(s, " ");
+        bs_sink_printf(s, " %9zu %6zu %15s  %s\n", st->n_compared, st->n_agree, err,
+                       step_word(h, st));
+    }
+    bs_sink_puts(s, "\n");
+    if (h->t->checked) {
+        bs_render_verdict(s, h->t, notation(h));
+        bs_sink_puts(s, "\n");
+    }
+}
+
+static void render_doc(bs_sink *s, const bs_handout *h, const bs_handout_opts *o, int latex)
+{
+    const bs_emitter *em = bs_emitter_latex();
+    if (latex && !o->fragment)
+        bs_sink_puts(s, "\\documentclass{article}\n\\usepackage[utf8]{inputenc}\n"
+                        "\\usepackage{amsmath,amssymb}\n\\usepackage[margin=2cm]{geometry}\n"
+                        "\\begin{document}\n");
+    if (latex) {
+        bs_sink_puts(s, "\\section*{");
+        bs_text_latex(s, title(h->which));
+        bs_sink_puts(s, "}\n");
+        if (o->source) {
+            bs_sink_puts(s, "On the spec \\texttt{");
+            bs_plain_latex(s, o->source);
+            bs_sink_puts(s, "}.\n");
+        }
+    } else {
+        bs_sink_printf(s, "# %s\n\n", title(h->which));
+        if (o->source)
+            bs_sink_printf(s, "On the spec `%s`.\n", o->source);
+    }
+    const char *sec = NULL;
+    for (size_t i = 0; i < h->n; i++) {
+        const bs_heq *e = &h->eq[i];
+        if (e->section != sec) {
+            sec = e->section;
+            if (latex) {
+                bs_sink_puts(s, "\n\\subsection*{");
+                bs_text_latex(s, sec);
+                bs_sink_puts(s, "}\n");
+            } else {
+                bs_sink_printf(s, "\n## %s\n", sec);
+            }
+        }
+        bs_sink_puts(s, latex ? "\n\\[\n" : "\n$$\n");
+        bs_typeset_pieces(s, em, e->p, e->np, o->precision);
+        bs_sink_puts(s, latex ? "\n\\]\n" : "\n$$\n");
+        for (int k = 0; k < 2; k++) {
+            const char *t = k ? e->erratum : e->note;
+            if (!t)
+                continue;
+            if (latex) {
+                bs_sink_puts(s, k ? "\\noindent\\textbf{Erratum:} " : "\\noindent ");
+                bs_text_latex(s, t);
+                bs_sink_puts(s, "\n");
+            } else {
+                bs_sink_puts(s, k ? "\n> **Erratum:** " : "\n");
+                bs_text_markdown(s, t);
+                bs_sink_puts(s, "\n");
+            }
+        }
+    }
+    size_t first, n = check_steps(h, &first);
+    if (latex)
+        bs_sink_puts(s, "\n\\subsection*{Numerical check}\n\\begin{tabular}{lrrrl}\n"
+                        "gradient & compared & agree & max rel.\\ error & \\\\\n\\hline\n");
+    else
+        bs_sink_puts(s, "\n## Numerical check\n\n| gradient | compared | agree | max rel. "
+                        "error | |\n|---|---:|---:|---:|---|\n");
+    for (size_t k = 0; k < n; k++) {
+        const bs_step *st = &h->t->steps[first + k];
+        char name[48], err[32];
+        step_name(name, sizeof name, h, st);
+        bs_fmt_num(err, sizeof err, st->max_rel_error, 2);
+        if (latex) {
+            bs_sink_puts(s, "$");
+            bs_unimath_latex(s, name);
+            bs_sink_printf(s, "$ & %zu & %zu & %s & %s \\\\\n", st->n_compared, st->n_agree,
+                           err, step_word(h, st));
+        } else {
+            bs_sink_printf(s, "| %s | %zu | %zu | %s | %s |\n", name, st->n_compared,
+                           st->n_agree, err, step_word(h, st));
+        }
+    }
+    if (latex)
+        bs_sink_puts(s, "\\end{tabular}\n");
+    if (h->t->checked) {
+        bs_sink_puts(s, "\n");
+        bs_sink buf = bs_sink_buffer();
+        bs_render_verdict(&buf, h->t, notation(h));
+        if (latex)
+            bs_text_latex(s, buf.buf ? buf.buf : "");
+        else
+            bs_sink_printf(s, "`%s`", buf.buf ? buf.buf : "");
+        bs_sink_free_buffer(&buf);
+        bs_sink_puts(s, "\n");
+    }
+    if (latex && !o->fragment)
+        bs_sink_puts(s, "\\end{document}\n");
+}
+
+static void render_html(bs_sink *s, const bs_handout *h, const bs_handout_opts *o)
+{
+    const bs_emitter *em = bs_emitter_mathml();
+    bs_sink_puts(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+                    "<title>");
+    bs_text_html(s, title(h->which));
+    bs_sink_puts(s, "</title>\n<style>\nbody{font-family:sans-serif;max-width:60em;margin:auto;"
+                    "padding:1em}\nmath[display=block]{margin:0.6em 0;overflow-x:auto}\n"
+                    ".note{color:#444;margin:0 0 0 2em}\n.erratum{color:#a40;margin:0 0 0 2em}\n"
+                    "table{border-collapse:collapse}td,th{padding:0.2em 0.8em;text-align:right}"
+                    "\n</style>\n</head>\n<body>\n<h1>");
+    bs_text_html(s, title(h->which));
+    bs_sink_puts(s, "</h1>\n");
+    if (o->source) {
+        bs_sink_puts(s, "<p>On the spec <code>");
+        bs_text_html(s, o->source);
+        bs_sink_puts(s, "</code>.</p>\n");
+    }
+    const char *sec = NULL;
+    for (size_t i = 0; i < h->n; i++) {
+        const bs_heq *e = &h->eq[i];
+        if (e->section != sec) {
+            sec = e->section;
+            bs_sink_puts(s, "<h2>");
+            bs_text_html(s, sec);
+            bs_sink_puts(s, "</h2>\n");
+        }
+        bs_sink_puts(s, "<math display=\"block\"><mrow>");
+        bs_typeset_pieces(s, em, e->p, e->np, o->precision);
+        bs_sink_puts(s, "</mrow></math>\n");
+        if (e->note) {
+            bs_sink_puts(s, "<p class=\"note\">");
+            bs_text_html(s, e->note);
+            bs_sink_puts(s, "</p>\n");
+        }
+        if (e->erratum) {
+            bs_sink_puts(s, "<p class=\"erratum\"><strong>Erratum:</strong> ");
+            bs_text_html(s, e->erratum);
+            bs_sink_puts(s, "</p>\n");
+        }
+    }
+    size_t first, n = check_steps(h, &first);
+    bs_sink_puts(s, "<h2>Numerical check</h2>\n<table>\n<tr><th>gradient</th><th>compared</th>"
+                    "<th>agree</th><th>max rel. error</th><th></th></tr>\n");
+    for (size_t k = 0; k < n; k++) {
+        const bs_step *st = &h->t->steps[first + k];
+        char name[48], err[32];
+        step_name(name, sizeof name, h, st);
+        bs_fmt_num(err, sizeof err, st->max_rel_error, 2);
+        bs_sink_puts(s, "<tr><td>");
+        bs_text_html(s, name);
+        bs_sink_printf(s, "</td><td>%zu</td><td>%zu</td><td>%s</td><td>%s</td></tr>\n",
+                       st->n_compared, st->n_agree, err, step_word(h, st));
+    }
+    bs_sink_puts(s, "</table>\n");
+    if (h->t->checked) {
+        bs_sink buf = bs_sink_buffer();
+        bs_render_verdict(&buf, h->t, notation(h));
+        bs_sink_puts(s, "<p><code>");
+        bs_text_html(s, buf.buf ? buf.buf : "");
+        bs_sink_puts(s, "</code></p>\n");
+        bs_sink_free_buffer(&buf);
+    }
+    bs_sink_puts(s, "</body>\n</html>\n");
+}
+
+static void render_json(bs_sink *s, const bs_handout *h, const bs_handout_opts *o)
+{
+    bs_sink_printf(s, "{\n  \"handout\": \"%03d\",\n  \"title\": ", h->which);
+    bs_sink_json_string(s, title(h->which));
+    bs_sink_puts(s, ",\n  \"spec\": ");
+    bs_sink_json_string(s, o->source);
+    if (h->which == 1) {
+        bs_sink_puts(s, ",\n  \"lr\": ");
+        bs_sink_json_number(s, h->lr);
+    }
+    bs_sink_puts(s, ",\n  \"equations\": [");
+    for (size_t i = 0; i < h->n; i++) {
+        const bs_heq *e = &h->eq[i];
+        bs_sink_puts(s, i ? ",\n    {\"section\": " : "\n    {\"section\": ");
+        bs_sink_json_string(s, e->section);
+        bs_sink_puts(s, ", \"lhs\": ");
+        bs_sink_json_string(s, e->lhs);
+        bs_sink_puts(s, ",\n     \"text\": ");
+        bs_sink buf = bs_sink_buffer();
+        bs_handout_eq_text(&buf, e, 1, o->precision);
+        bs_sink_json_string(s, buf.buf ? buf.buf : "");
+        bs_sink_free_buffer(&buf);
+        bs_sink_puts(s, ",\n     \"numbers\": [");
+        for (size_t k = 0; k < e->nn; k++) {
+            bs_sink_puts(s, k ? ", {\"ref\": " : "{\"ref\": ");
+            bs_sink_json_string(s, e->num[k].ref);
+            bs_sink_puts(s, ", \"value\": ");
+            bs_sink_json_number(s, e->num[k].v);
+            bs_sink_puts(s, "}");
+        }
+        bs_sink_puts(s, "]");
+        if (e->note) {
+            bs_sink_puts(s, ",\n     \"note\": ");
+            bs_sink_json_string(s, e->note);
+        }
+        if (e->erratum) {
+            bs_sink_puts(s, ",\n     \"erratum\": ");
+            bs_sink_json_string(s, e->erratum);
+        }
+        bs_sink_puts(s, "}");
+    }
+    bs_sink_puts(s, "\n  ],\n  \"check\": [");
+    size_t first, n = check_steps(h, &first);
+    for (size_t k = 0; k < n; k++) {
+        const bs_step *st = &h->t->steps[first + k];
+        char name[48];
+        step_name(name, sizeof name, h, st);
+        bs_sink_puts(s, k ? ",\n    {\"gradient\": " : "\n    {\"gradient\": ");
+        bs_sink_json_string(s, name);
+        bs_sink_printf(s, ", \"compared\": %zu, \"agree\": %zu, \"max_rel_error\": ",
+                       st->n_compared, st->n_agree);
+        bs_sink_json_number(s, st->max_rel_error);
+        bs_sink_printf(s, ", \"passed\": %s}", st->passed ? "true" : "false");
+    }
+    bs_sink_printf(s, "\n  ],\n  \"passed\": %s\n}\n", h->t->passed ? "true" : "false");
+}
+
+int bs_handout_render(bs_sink *s, const bs_handout *h, const bs_handout_opts *o)
+{
+    switch (o->format) {
+    case BS_FORMAT_TEXT:
+        render_text(s, h, o);
+        return 0;
+    case BS_FORMAT_MARKDOWN:
+        render_doc(s, h, o, 0);
+        return 0;
+    case BS_FORMAT_LATEX:
+        render_doc(s, h, o, 1);
+        return 0;
+    case BS_FORMAT_HTML:
+        render_html(s, h, o);
+        return 0;
+    case BS_FORMAT_JSON:
+        render_json(s, h, o);
+        return 0;
+    default:
+        return -1;
+    }
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Independent check of every number `backstep handout` shows.
+
+usage: python3 tests/handout_numbers.py BACKSTEP SOURCE_ROOT
+
+For handouts 000 and 001, on the shipped spec and on specs of the same
+structure with other sizes and numbers (written here), this runs
+`BACKSTEP handout N [SPEC] --format json --lr ALPHA` and recomputes every
+number of its "numbers" lists from the spec alone, with NumPy and the
+handouts' own formulas (nothing is read from backstep but the reference of
+each number, e.g. "gW2[0,1]"):
+
+  forward   z[n] = a[n-1] W[n] + b[n] (row) / W[n] a[n-1] + b[n] (column)
+  loss      001: -[(1-y) log(1-yhat) + y log(yhat)];  000: 1/2 ||y - yhat||^2
+  backward  dL/dyhat, then dL/dz[n] = f'(z[n]) o dL/da[n],
+            dL/dW[n] = outer products, dL/da[n-1] = W[n]^T dL/dz[n]
+  001 also  e^(-z), the printed 1/(1 - e^(-z)), 1/2 (y - yhat)^2, W - alpha dW
+
+Each number must agree to 1e-9 (relative, or absolute below 1).  Every
+equation must carry numbers, every reference must be known, and the check
+table must say that every gradient agrees.  It also checks that each label
+of docs/handouts.md's coverage map (section | left-hand side) is the label of
+an equation of the output.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+ACT = {
+    "sigmoid": (lambda z: 1 / (1 + np.exp(-z)), lambda z, a: a * (1 - a)),
+    "tanh": (np.tanh, lambda z, a: 1 - a * a),
+    "identity": (lambda z: z, lambda z, a: np.ones_like(z)),
+    "relu": (lambda z: np.maximum(z, 0), lambda z, a: (z > 0).astype(float)),
+    "leaky_relu": (lambda z: np.where(z > 0, z, 0.01 * z), lambda z, a: np.where(z > 0, 1.0, 0.01)),
+}
+
+
+def reference(spec, handout, lr):
+    """Every quantity the handout shows, by reference name."""
+    L = len(spec["layers"]) - 1
+    col = spec.get("convention", "row") == "column"
+    # weights as a 'row convention' matrix: input i, output j
+    W = {}
+    for n in range(1, L + 1):
+        w = np.array(spec["params"]["W%d" % n], dtype=float)
+        W[n] = w.T if col else w
+    b = {n: np.array(spec["params"]["b%d" % n], dtype=float) for n in range(1, L + 1)}
+    x = np.array(spec["x"], dtype=float).reshape(-1)
+    y = np.array(spec["y"], dtype=float).reshape(-1)
+    acts = spec["activations"]
+    a = {0: x}
+    z, d = {}, {}
+    for n in range(1, L + 1):
+        z[n] = a[n - 1] @ W[n] + b[n]
+        f, df = ACT[acts[n - 1]]
+        a[n] = f(z[n])
+        d[n] = df(z[n], a[n])
+    yh = a[L]
+    ga, gz, gW, gb = {}, {}, {}, {}
+    if spec["loss"] == "bce":
+        Lval = -np.sum((1 - y) * np.log(1 - yh) + y * np.log(yh))
+        ga[L] = (1 - y) / (1 - yh) - y / yh
+    else:
+        Lval = 0.5 * np.sum((y - yh) ** 2)
+        ga[L] = yh - y
+    for n in range(L, 0, -1):
+        gz[n] = d[n] * ga[n]
+        gW[n] = np.outer(a[n - 1], gz[n])
+        gb[n] = gz[n]
+        if n > 1:
+            ga[n - 1] = W[n] @ gz[n]
+    R = {"L": Lval, "lr": lr}
+
+    def vec(name, v):
+        for k, e in enumerate(v):
+            R["%s[%d]" % (name, k)] = e
+
+    def mat(name, M):
+        for r in range(M.shape[0]):
+            for c in range(M.shape[1]):
+                R["%s[%d,%d]" % (name, r, c)] = M[r, c]
+
+    # the handout's orientation of matrices: 001 as stored (input, output),
+    # 000 transposed (output, input)
+    orient = (lambda M: M) if handout == 1 else (lambda M: M.T)
+    vec("y", y)
+    for n in range(0, L + 1):
+        vec("a%d" % n, a[n])
+    vec("x", x)
+    for n in range(1, L + 1):
+        vec("z%d" % n, z[n])
+        vec("b%d" % n, b[n])
+        vec("d%d" % n, d[n])
+        vec("ga%d" % n, ga[n])
+        vec("gz%d" % n, gz[n])
+        vec("gb%d" % n, gb[n])
+        mat("W%d" % n, orient(W[n]))
+        mat("gW%d" % n, orient(gW[n]))
+        if handout == 1:
+            mat("newW%d" % n, W[n] - lr * gW[n])
+            vec("newb%d" % n, b[n] - lr * gb[n])
+            vec("expnz%d" % n, np.exp(-z[n]))
+            vec("printed%d" % n, 1 / (1 - np.exp(-z[n])))
+    if handout == 1:
+        R["Lv"] = 0.5 * np.sum((y - yh) ** 2)
+    else:
+        vec("gyhat", yh - y)
+        mat("J2", np.diag(d[L]))
+    return R
+
+
+def close(got, want):
+    if not (np.isfinite(got) and np.isfinite(want)):
+        return False
+    return abs(got - want) <= 1e-9 * max(1.0, abs(want))
+
+
+def run(backstep, handout, spec_path, spec, lr, failures):
+    args = [backstep, "handout", "%03d" % handout]
+    if spec_path:
+        args.append(spec_path)
+    args += ["--format", "json", "--lr", repr(lr)]
+    p = subprocess.run(args, capture_output=True, text=True)
+    where = "handout %03d on %s" % (handout, spec_path or "its shipped spec")
+    if p.returncode != 0:
+        failures.append("%s: exit %d: %s" % (where, p.returncode, p.stderr.strip()))
+        return None
+    out = json.loads(p.stdout)
+    R = reference(spec, handout, lr)
+    checked = 0
+    for e in out["equations"]:
+        if not e["numbers"]:
+            failures.append("%s: %s has no numbers" % (where, e["lhs"]))
+        for n in e["numbers"]:
+            ref = n["ref"]
+            if ref not in R:
+                failures.append("%s: %s: unknown number %s" % (where, e["lhs"], ref))
+            elif not close(n["value"], R[ref]):
+                failures.append("%s: %s: %s = %r, NumPy %r" % (where, e["lhs"], ref, n["value"], R[ref]))
+            checked += 1
+    for c in out["check"]:
+        if not c["passed"] or c["agree"] != c["compared"] or c["compared"] < 1:
+            failures.append("%s: check of %s: %r" % (where, c["gradient"], c))
+    if not out["passed"]:
+        failures.append("%s: not passed" % where)
+    print("%s: %d equations, %d numbers agree with NumPy" % (where, len(out["equations"]), checked))
+    return out
+
+
+def coverage(root, outs, failures):
+    """Each row of the coverage map names a label (section | lhs) the output has."""
+    path = os.path.join(root, "docs", "handouts.md")
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    handout, n = None, 0
+    for line in lines:
+        if line.startswith("## Handout 000"):
+            handout = 0
+        elif line.startswith("## Handout 001"):
+            handout = 1
+        elif line.startswith("## "):
+            handout = None
+        if handout is None or not line.startswith("| ") or line.startswith("| handout"):
+            continue
+        cells = [c.strip().replace("\0", "|")
+                 for c in line.strip().replace("\\|", "\0").strip("|").split("|")]
+        if len(cells) < 3 or cells[1].startswith("—") or cells[1].startswith("-"):
+            continue
+        section, lhs = cells[1].strip("`"), cells[2].strip("`")
+        labels = {(e["section"], e["lhs"]) for e in outs[handout]["equations"]}
+        if (section, lhs) not in labels:
+            failures.append("docs/handouts.md: handout %03d has no equation %s | %s" % (handout, section, lhs))
+        n += 1
+    if n < 20:
+        failures.append("docs/handouts.md: only %d mapped labels found" % n)
+    print("coverage map: %d labels checked" % n)
+
+
+def main():
+    backstep, root = sys.argv[1], sys.argv[2]
+    failures = []
+    outs = {}
+    for handout, name in ((0, "000-2-3-2-mse.json"), (1, "4-3-2-1-bce.json")):
+        with open(os.path.join(root, "specs", name)) as f:
+            spec = json.load(f)
+        outs[handout] = run(backstep, handout, None, spec, 0.1, failures)
+    rng = np.random.default_rng(7)
+    others = [
+        (1, {"convention": "row", "layers": [3, 4, 2, 1], "activations": ["sigmoid"] * 3,
+             "loss": "bce", "y": [0]}),
+        (1, {"convention": "column", "layers": [2, 2, 3, 1], "activations": ["sigmoid"] * 3,
+             "loss": "bce", "y": [1]}),
+        (0, {"convention": "column", "layers": [3, 4, 2], "activations": ["tanh", "identity"],
+             "loss": "mse", "y": [0.5, -1]}),
+        (0, {"convention": "row", "layers": [2, 2, 3], "activations": ["sigmoid", "sigmoid"],
+             "loss": "mse", "y": [1, 0, 1]}),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (handout, spec) in enumerate(others):
+            sizes = spec["layers"]
+            col = spec["convention"] == "column"
+            spec["params"] = {}
+            for n in range(1, len(sizes)):
+                shape = (sizes[n], sizes[n - 1]) if col else (sizes[n - 1], sizes[n])
+                spec["params"]["W%d" % n] = np.round(rng.uniform(-1, 1, shape), 2).tolist()
+                spec["params"]["b%d" % n] = np.round(rng.uniform(-0.5, 0.5, sizes[n]), 2).tolist()
+            spec["x"] = np.round(rng.uniform(-1, 1, sizes[0]), 2).tolist()
+            path = os.path.join(tmp, "spec%d.json" % k)
+            with open(path, "w") as f:
+                json.dump(spec, f)
+            run(backstep, handout, path, spec, 0.25, failures)
+    if outs.get(0) and outs.get(1):
+        coverage(root, outs, failures)
+    for f in failures:
+        print("FAIL " + f)
+    print("%d failures" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

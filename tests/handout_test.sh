@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# `backstep handout`: its formats, the refusal of a spec of another
+# structure, -o written atomically and never over the spec it reads.
+# (The numbers themselves are checked against NumPy by handout_numbers.py.)
+#
+#   bash tests/handout_test.sh BACKSTEP SOURCE_ROOT
+set -u
+backstep=$(realpath "$1")
+cd "$2" || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+
+# every format, both handouts, on the shipped spec
+for n in 000 001; do
+  for f in text markdown latex html json; do
+    "$backstep" handout $n --format $f > "$tmp/$n.$f" 2> "$tmp/err"
+    rc=$?
+    [ $rc -eq 0 ] && [ -s "$tmp/$n.$f" ] && [ ! -s "$tmp/err" ] && ok ||
+      bad "handout $n --format $f: exit $rc, $(head -c 300 "$tmp/err")"
+  done
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["handout"] == sys.argv[2] and d["passed"] and d["equations"]' \
+    "$tmp/$n.json" $n && ok || bad "handout $n: the JSON does not parse or is empty"
+  python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$tmp/$n.html" 2>/dev/null && ok ||
+    bad "handout $n: the HTML is not well-formed XML"
+  grep -q '<math display="block">' "$tmp/$n.html" && ok || bad "handout $n: no MathML in the HTML"
+  [ "$(grep -c '^\$\$$' "$tmp/$n.markdown")" -ge 40 ] && ok || bad "handout $n: few display equations in the Markdown"
+  grep -q '^Numerical check' "$tmp/$n.text" && grep -q '^PASS ' "$tmp/$n.text" && ok ||
+    bad "handout $n: no closing check table and verdict in the text"
+  if command -v pdflatex >/dev/null; then
+    (cd "$tmp" && cp "$n.latex" "h$n.tex" && timeout 120 pdflatex -interaction=nonstopmode -halt-on-error "h$n.tex" >/dev/null 2>&1) &&
+      ok || bad "handout $n: the LaTeX does not compile"
+  fi
+done
+
+# the derivation reads first: the first equation comes before the check table
+first=$(grep -n '^  z_1\[1\] = ' "$tmp/001.text" | head -1 | cut -d: -f1)
+table=$(grep -n '^Numerical check' "$tmp/001.text" | cut -d: -f1)
+[ -n "$first" ] && [ -n "$table" ] && [ "$first" -lt "$table" ] && ok || bad "the check table is not after the derivation"
+
+# the erratum of the logistic function with its number: 1/(1 − e^(−z_1[3]))
+# for z_1[3] = 0.7·a_1[2] − 0.3·a_2[2] + 0.1, computed here from the spec
+want=$(python3 -c '
+import math
+s = lambda z: 1 / (1 + math.exp(-z))
+x = [0.5, 0.1, -0.2, 0.3]
+W1 = [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6], [-0.7, 0.8, 0.9], [0.2, -0.1, 0.05]]
+a1 = [s(sum(x[i] * W1[i][j] for i in range(4)) + b) for j, b in enumerate([0.1, -0.1, 0.2])]
+W2 = [[0.3, -0.4], [0.5, 0.6], [-0.2, 0.1]]
+a2 = [s(sum(a1[i] * W2[i][j] for i in range(3)) + b) for j, b in enumerate([0.05, -0.05])]
+z3 = 0.7 * a2[0] - 0.3 * a2[1] + 0.1
+print("%.6g" % (1 / (1 - math.exp(-z3))))')
+grep -q "^  1 / (1 − exp(−z_1\[3\])) = 1 / (1 − [0-9.]*) = $want\$" "$tmp/001.text" && ok ||
+  bad "handout 001: the printed logistic formula at z_1[3] is not shown as $want"
+grep -A2 "^  1 / (1 − exp(−z_1\[3\]))" "$tmp/001.text" | grep -q 'erratum: .*outside (0, 1)' && ok ||
+  bad "handout 001: the erratum of the logistic function is not at its equation"
+grep -q '^  δ\[2\] = ∂L/∂z\[2\] = ' "$tmp/000.text" && ok || bad "handout 000: δ[2] is not defined with its numbers"
+
+# --lr: the update with α = 0.5, b[3] − 0.5 ∂ℒ/∂b[3] = 0.1 − 0.5 × (a_1[3] − 1)
+want=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = [n["value"] for e in d["equations"] for n in e["numbers"] if n["ref"] == "gb3[0]"][0]
+print("%.6g" % (0.1 - 0.5 * g))' "$tmp/001.json")
+"$backstep" handout 001 --lr 0.5 | grep -q "^  b\[3\]_(s+1) = b\[3\]_s − α ∂ℒ/∂b\[3\]_s = \[0.1\] − 0.5 × \[[-−0-9.]*\] = \[$want\]\$" &&
+  ok || bad "handout 001 --lr 0.5: the update of b[3] is not [$want]"
+"$backstep" handout 001 --lr 0 > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && ok || bad "--lr 0 was accepted"
+
+# a spec of another structure: exit 2, one line naming the file and what differs
+refuse() { # expected message, then the arguments
+  local want=$1
+  shift
+  "$backstep" handout "$@" > "$tmp/out" 2> "$tmp/err"
+  local rc=$?
+  [ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -qF -- "$want" "$tmp/err" && ok ||
+    bad "handout $*: exit $rc, \"$(cat "$tmp/err")\", expected \"$want\""
+}
+refuse "specs/3-4-1-tanh-regression.json: layers: handout 001 needs 3 layers with sigmoid, found 2" 001 specs/3-4-1-tanh-regression.json
+refuse "specs/4-3-2-1-bce.json: layers: handout 000 needs 2 layers (n0-n1-n2), found 3" 000 specs/4-3-2-1-bce.json
+refuse "specs/3-4-3-relu-softmax-mse.json: activations: handout 000 needs elementwise activations σ and f, found softmax in layer 2" 000 specs/3-4-3-relu-softmax-mse.json
+refuse "specs/2-3-3-2-leaky-relu-bce.json: activations: handout 001 needs 3 layers with sigmoid, found leaky_relu in layer 1" 001 specs/2-3-3-2-leaky-relu-bce.json
+refuse "handout 001 needs one example, found a batch of" 001 - < <(python3 -c '
+import json; s = json.load(open("specs/4-3-2-1-bce.json")); s["x"] = [s["x"], s["x"]]; s["y"] = [[1], [0]]; print(json.dumps(s))')
+refuse "handout 002: not yet supported" 002
+refuse 'handout expects 000, 001 or 002, got "3"' 3
+refuse "handout writes text, markdown, latex, html or json, not dot" 001 --format dot
+refuse "nothing.json" 001 nothing.json
+
+# any spec of the same structure, e.g. handout 001 on 3-2-2-1 from standard input
+python3 -c '
+import json
+print(json.dumps({"layers": [3, 2, 2, 1], "activations": ["sigmoid"] * 3, "loss": "bce",
+  "params": {"W1": [[0.1, 0.2], [-0.3, 0.4], [0.5, -0.6]], "b1": [0, 0.1],
+             "W2": [[0.2, -0.1], [0.3, 0.4]], "b2": [0.1, 0], "W3": [[0.5], [-0.5]], "b3": [0]},
+  "x": [1, 2, 3], "y": [0]}))' > "$tmp/321.json"
+"$backstep" handout 001 - < "$tmp/321.json" > "$tmp/out" 2> "$tmp/err" && grep -q '^  z_1\[1\] = W_{1,1}\[1\] · a_1\[0\] + W_{2,1}\[1\] · a_2\[0\] + W_{3,1}\[1\] · a_3\[0\] + b_1\[1\] = ' "$tmp/out" &&
+  grep -q "^on the spec <stdin>" "$tmp/out" && ok || bad "handout 001 on a 3-2-2-1 spec from standard input: $(cat "$tmp/err")"
+
+# -o: written whole, and never over a file it reads
+"$backstep" handout 001 --format json -o "$tmp/o.json" && cmp -s "$tmp/o.json" "$tmp/001.json" && ok ||
+  bad "-o FILE differs from standard output"
+echo "old" > "$tmp/keep.txt"
+"$backstep" handout 001 -o "$tmp/nodir/keep.txt" 2> "$tmp/err"
+[ $? -eq 2 ] && [ "$(cat "$tmp/keep.txt")" = old ] && ok || bad "-o into a missing directory"
+[ -z "$(ls -A "$tmp" | grep -v -E '^(000|001)\.|^h00[01]\.|^(err|out|o\.json|keep\.txt|321\.json)$')" ] && ok ||
+  bad "a temporary file was left: $(ls -A "$tmp")"
+cp specs/4-3-2-1-bce.json "$tmp/spec.json"
+before=$(cksum < "$tmp/spec.json")
+"$backstep" handout 001 "$tmp/spec.json" -o "$tmp/spec.json" 2> "$tmp/err"
+[ $? -eq 2 ] && [ "$(cksum < "$tmp/spec.json")" = "$before" ] && grep -q "refusing to write over it" "$tmp/err" && ok ||
+  bad "-o over the spec: $(cat "$tmp/err")"
+before=$(cksum < specs/4-3-2-1-bce.json)
+"$backstep" handout 001 -o specs/4-3-2-1-bce.json 2> "$tmp/err"
+[ $? -eq 2 ] && [ "$(cksum < specs/4-3-2-1-bce.json)" = "$before" ] && ok ||
+  bad "-o over the handout's own shipped spec: $(cat "$tmp/err")"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
