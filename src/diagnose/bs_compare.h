@@ -33,6 +33,18 @@ typedef struct bs_compare_opts {
      * parameter gradients (dW and db) of every layer.  Steps the file gives
      * beyond them are compared and reported all the same. */
     const char *only;
+    /* The rounding a value may carry, for a grader of hand work (NULL for
+     * none): bound[j] (NULL for none) gives, for backward step j in the row
+     * convention, bound_n[j] elements, the largest difference each element of
+     * the step may have from rounding its inputs.  Where the catalogue's
+     * mistakes and the inherited errors are matched, two values of step j
+     * also agree when each element is within its bound times
+     * max(1, the values' largest magnitude / backstep's): a mistake that
+     * makes the step B times larger makes its rounding B times larger too.
+     * A step given in another shape than the step's has every element held
+     * to the largest bound of the step. */
+    const double *const *bound;
+    const size_t *bound_n;
 } bs_compare_opts;
 
 /* What happened to one step. */
