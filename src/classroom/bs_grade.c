@@ -1088,7 +1088,7 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
             if (u != (size_t)-1)
                 snprintf(g->carried, sizeof g->carried, "%s", r->steps[ask_of[u]].name);
             else if (!oks && via != (size_t)-1)
-                snprintf(g->carried, sizeof g->carried, "%s", cr->steps[via].name);
+                snprintf(g->carried, sizeof g->carried, "%s", cr->steps[j].inherits_from);
             g->diagnosis[0] = '\0';
             g->n_wrong = 0;
             g->ntop = 0;
@@ -1097,16 +1097,26 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
         g->mark = BS_MARK_WRONG;
         r->wrong++;
         size_t u = okc ? wrong_above(net, j, ask_of, wrong_own) : (size_t)-1;
-        if (u == (size_t)-1 && okc && via != (size_t)-1)
+        int implied = 0;
+        if (u == (size_t)-1 && okc && via != (size_t)-1) {
             u = via; /* the asked step that showed a slip made above it */
+            implied = 1;
+        }
         if (u != (size_t)-1) {
             /* strict: right from the student's own wrong value above it */
             const bs_grade_step *o = &r->steps[ask_of[u]];
-            snprintf(g->carried, sizeof g->carried, "%s", o->name);
+            const char *from = implied ? cr->steps[j].inherits_from : o->name;
+            snprintf(g->carried, sizeof g->carried, "%s", from);
             g->mistake = cmp_mistake[ask_of[u]];
-            char why[sizeof g->diagnosis + 160];
-            snprintf(why, sizeof why, "%s follows rightly from your %s and carries its error%s%s",
-                     g->name, o->name, o->diagnosis[0] ? ": " : "", o->diagnosis);
+            char why[sizeof g->diagnosis + 240];
+            if (implied)
+                snprintf(why, sizeof why, "%s follows rightly from the %s that your %s implies "
+                                          "and carries its error%s%s",
+                         g->name, from, o->name, o->diagnosis[0] ? ": " : "", o->diagnosis);
+            else
+                snprintf(why, sizeof why, "%s follows rightly from your %s and carries its "
+                                          "error%s%s",
+                         g->name, from, o->diagnosis[0] ? ": " : "", o->diagnosis);
             size_t k = strlen(why);
             if (k >= sizeof g->diagnosis) /* cut at a character */
                 for (k = sizeof g->diagnosis - 1; k && ((unsigned char)why[k] & 0xC0) == 0x80; k--)

@@ -68,8 +68,9 @@ typedef struct bs_grade_step {
     size_t rows, cols;       /* the step's displayed shape */
     size_t given_rows, given_cols; /* the answer's */
     size_t n_wrong, n_elements;
-    bs_compare_diff top[BS_COMPARE_TOP]; /* largest differences (1-based row, col), the
-                                            value judged against in `backstep` */
+    bs_compare_diff top[BS_COMPARE_TOP]; /* largest differences (1-based row, col): the
+                                            answer in program, the value it is judged
+                                            against in backstep */
     size_t ntop;
     char carried[48];        /* for a step right from a wrong answer above it (carry), or
                                 wrong only through it (strict): that step's name, else "" */

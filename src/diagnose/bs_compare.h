@@ -150,8 +150,7 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                          const bs_compare_opts *o, bs_compare_result **out,
                          bs_error *err);
 
-/* Checks one answer for backward step `name` (any notation) as a quiz or a
- * grader does: every step above it is taken as backstep computed it, and the
+/* Checks one answer for backward step `name` (any notation) as a quiz does: every step above it is taken as backstep computed it, and the
  * answer (rows×cols doubles, row by row, in the displayed orientation) is
  * compared with backstep's value under the tolerances of `o` (NULL: the
  * defaults; hand work wants a looser rtol such as 5e-3).  On success *out
