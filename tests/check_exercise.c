@@ -460,28 +460,74 @@ static void grade_all(bs_exercise_set *x, const char *const *texts, const char *
     }
 }
 
+/* The policy: written into the manifest and said on the sheet by exercise,
+ * read back by grade (carry when the manifest has none), and overridden. */
+START_TEST(test_policy_stored)
+{
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
+    bs_roster *roster = NULL;
+    bs_error err;
+    bs_error_clear(&err);
+    ck_assert(bs_roster_parse("ann\n", 4, "roster", &roster, &err) == BS_OK);
+    bs_exercise_opts o = bs_exercise_defaults();
+    ck_assert_int_eq(o.policy, BS_POLICY_CARRY);
+    o.steps = "g[3z]";
+    o.formats = 1u << BS_FORMAT_MARKDOWN;
+    o.policy = BS_POLICY_STRICT;
+    bs_fileset *fs = NULL;
+    ck_assert_msg(bs_exercise_build(net, roster, &o, &fs, &err) == BS_OK, "%s", err.message);
+    int manifest = 0, sheet = 0;
+    for (size_t i = 0; i < fs->n; i++) {
+        char *d = strndup(fs->files[i].data, fs->files[i].len);
+        ck_assert_ptr_nonnull(d);
+        if (strcmp(fs->files[i].path, "exercise.json") == 0)
+            manifest = strstr(d, "\"policy\": \"strict\",\n") != NULL;
+        if (strcmp(fs->files[i].path, "ann/sheet.md") == 0)
+            sheet = strstr(d, "Each step is marked against the right values, so a slip also "
+                              "costs every step worked out from it.") != NULL;
+        free(d);
+    }
+    ck_assert_int_eq(manifest, 1);
+    ck_assert_int_eq(sheet, 1);
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/bs_check_policy.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_msg(bs_fileset_write(fs, dir, NULL, &err) == BS_OK, "%s", err.message);
+    bs_exercise_set *x = NULL;
+    ck_assert_msg(bs_exercise_set_open(dir, &x, &err) == BS_OK, "%s", err.message);
+    ck_assert_int_eq(bs_exercise_set_policy(x), BS_POLICY_STRICT);
+    bs_exercise_set_set_policy(x, BS_POLICY_CARRY);
+    ck_assert_int_eq(bs_exercise_set_policy(x), BS_POLICY_CARRY);
+    bs_exercise_set_free(x);
+    remove_set(dir);
+    bs_fileset_free(fs);
+    bs_roster_free(roster);
+    bs_net_free(net);
+}
+END_TEST
+
 /* One row per roster student in roster order, then the files of no roster
  * student.  A submission that failed never takes the place of a valid one;
  * ids compare without regard to case or surrounding spaces and show in the
- * roster's spelling.  The rows all have the header's 8 fields (id, file,
- * handed_in, status, score, g[3z], mistakes, error: counted by hand). */
+ * roster's spelling.  The rows all have the header's 9 fields (id, file,
+ * handed_in, status, score, g[3z], mistakes, error, policy: counted by hand). */
 START_TEST(test_grade_failed_then_valid)
 {
     char dir[64];
     bs_exercise_set *x = grade_set(dir, sizeof dir);
     static const char *const texts[] = {
-        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null, \"g[4z]\": [1]}}",
+        "{\"id\": \"ann\", \"claims\": [null]}",
         "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
         "{\"id\": \" ANN \", \"claims\": {\"g[3z]\": null}}",
         "{\"id\": \"=1+1\", \"claims\": {\"g[3z]\": null}}",
-        "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null, \"g[4z]\": [1]}}",
+        "{\"id\": \"ann\", \"claims\": [null]}",
     };
     static const char *const names[] = {"extra.json", "valid.json", "again.json", "f.json",
                                         "late.json"};
     bs_grade_result r[5];
     grade_all(x, texts, names, NULL, r, 5);
     ck_assert_int_eq(r[0].error, 1);
-    ck_assert_ptr_nonnull(strstr(r[0].reason, "not one of the asked steps"));
+    ck_assert_ptr_nonnull(strstr(r[0].reason, "claims: expected an object"));
     ck_assert_msg(r[1].error == 0, "valid.json: %s", r[1].reason);
     ck_assert_uint_eq(r[1].missing, 1);
     ck_assert_msg(r[2].error == 0, "again.json: %s", r[2].reason);
@@ -503,13 +549,13 @@ START_TEST(test_grade_failed_then_valid)
     bs_sink b = bs_sink_buffer();
     bs_gradebook_csv(&b, x, rows, nrows);
     ck_assert_int_eq(bs_sink_status(&b), 0);
-    ck_assert_msg(strncmp(b.buf, "id,file,handed_in,status,score,g[3z],mistakes,error\n"
-                                 "ann,again.json,4,graded,0/1,missing,,\n"
-                                 "bob,,0,missing,,,,\n"
+    ck_assert_msg(strncmp(b.buf, "id,file,handed_in,status,score,g[3z],mistakes,error,policy\n"
+                                 "ann,again.json,4,graded,0/1,missing,,,carry\n"
+                                 "bob,,0,missing,,,,,carry\n"
                                  "\"'=1+1\",f.json,1,not on roster,,,,\"unknown id",
-                          strlen("id,file,handed_in,status,score,g[3z],mistakes,error\n"
-                                 "ann,again.json,4,graded,0/1,missing,,\n"
-                                 "bob,,0,missing,,,,\n"
+                          strlen("id,file,handed_in,status,score,g[3z],mistakes,error,policy\n"
+                                 "ann,again.json,4,graded,0/1,missing,,,carry\n"
+                                 "bob,,0,missing,,,,,carry\n"
                                  "\"'=1+1\",f.json,1,not on roster,,,,\"unknown id")) == 0,
                   "%s", b.buf);
     bs_sink_free_buffer(&b);
@@ -530,7 +576,7 @@ START_TEST(test_grade_resubmissions)
     static const char *const texts[] = {
         "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
         "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
-        "{\"id\": \"ann\", \"claims\": {}}", /* the newest, failed */
+        "{\"id\": \"ann\"}", /* the newest, failed: no claims */
         "{\"id\": \"ann\", \"claims\": {\"g[3z]\": null}}",
     };
     static const char *const names[] = {"a.json", "b.json", "c.json", "d.json"};
@@ -650,6 +696,8 @@ static const struct {
     {"\"atol\": ", "\"atol\": -", "atol", "≥ 0"},
     {"\"layers\": [4, 3, 2, 1]", "\"layers\": [4, 3, 2]", "base.", ""},
     {"\"formats\": [\"markdown\"]", "\"formats\": [\"pdf\"]", "formats[0]", "markdown"},
+    {"\"policy\": \"carry\"", "\"policy\": \"lenient\"", "policy", "\"strict\""},
+    {"\"policy\": \"carry\"", "\"policy\": 1", "policy", "\"carry\""},
 };
 
 START_TEST(test_manifest_bad)
@@ -813,6 +861,7 @@ Suite *exercise_suite(void)
     tcase_add_loop_test(tc, test_csv_field, 0, (int)(sizeof csv_fields / sizeof csv_fields[0]));
     tcase_add_test(tc, test_write_empty_dir);
     tcase_add_test(tc, test_grade_failed_then_valid);
+    tcase_add_test(tc, test_policy_stored);
     tcase_add_loop_test(tc, test_grade_resubmissions, 0, 3);
     tcase_add_test(tc, test_grade_name_mismatch);
     tcase_add_loop_test(tc, test_manifest_bad, 0,

@@ -170,7 +170,9 @@ else
 fi
 
 # ── grading ─────────────────────────────────────────────────────────────
-# answers built from each variant's own trace; mistakes made here by hand
+# answers built from each variant's own trace; mistakes made here by hand and
+# carried into the steps below them (grade marks against the student's own
+# values above each step: one slip costs one step)
 cat >make_answers.py <<'EOF'
 import json, math, subprocess, sys
 backstep, dirname, spec, mode = sys.argv[1:5]
@@ -187,25 +189,39 @@ for id in ids:
     t, st = trace(id)
     val = lambda k: st[k]["analytic"]
     claims = {k: val(k) for k in st if st[k]["kind"] == "backward"}
+    # each mistake carried: the steps below it worked out from the wrong value
+    # (sigmoid hidden layers, row convention: handout 001's formulas)
+    lam = t["network"].get("l2", 0)
+    def mm(A, Bm): return [[sum(x * y for x, y in zip(r, c)) for c in zip(*Bm)] for r in A]
+    def from_z(n, gz):
+        W = t["params"]
+        claims["g[%dz]" % n] = gz
+        claims["g[%dW]" % n] = [[g + 2 * lam * w for g, w in zip(gr, wr)] for gr, wr in
+                                zip(mm(T(st["a[%d]" % (n - 1)]["values"]), gz), W["W%d" % n])]
+        claims["g[%db]" % n] = [[sum(c) for c in zip(*gz)]]
+        if n > 1:
+            ga = mm(gz, T(W["W%d" % n]))
+            claims["g[%da]" % (n - 1)] = ga
+            a = st["a[%d]" % (n - 1)]["values"]
+            from_z(n - 1, [[g * x * (1 - x) for g, x in zip(gr, ar)] for gr, ar in zip(ga, a)])
     if mode == "mistakes-4321" and id == "ann":
-        claims["g[2z]"] = val("g[2a]")                        # derivative left out
-        claims["g[2W]"] = T(val("g[2W]"))                     # transposed
+        from_z(2, val("g[2a]"))                               # derivative left out
+        claims["g[2W]"] = T(claims["g[2W]"])                  # transposed
         claims["g[3W]"] = [[-v for v in r] for r in val("g[3W]")]  # sign
     if mode == "mistakes-4321" and id == "bob":
         a = st["a[1]"]["values"]
         ga = val("g[1a]")
-        claims["g[1z]"] = [[g * sig(x) * (1 - sig(x)) for g, x in zip(gr, ar)] for gr, ar in zip(ga, a)]
+        from_z(1, [[g * sig(x) * (1 - sig(x)) for g, x in zip(gr, ar)] for gr, ar in zip(ga, a)])
         claims["g[3a]"] = None
     if mode == "mistakes-453" and id == "ann":
         B = len(val("g[2z]"))
-        lam = t["network"]["l2"]
         W2, W1 = t["params"]["W2"], t["params"]["W1"]
-        claims["g[2z]"] = [[B * v for v in r] for r in val("g[2z]")]          # no 1/B
-        claims["g[2b]"] = val("g[2z]")                                        # not summed
+        from_z(2, [[B * v for v in r] for r in val("g[2z]")])                 # no 1/B
+        claims["g[2b]"] = claims["g[2z]"]                                     # not summed
         claims["g[2W]"] = [[g - 2 * lam * w for g, w in zip(gr, wr)]          # no 2λW
-                           for gr, wr in zip(val("g[2W]"), W2)]
+                           for gr, wr in zip(claims["g[2W]"], W2)]
         claims["g[1W]"] = [[g - lam * w for g, w in zip(gr, wr)]              # λW
-                           for gr, wr in zip(val("g[1W]"), W1)]
+                           for gr, wr in zip(claims["g[1W]"], W1)]
     if mode == "rounded":
         claims = {k: [[float("%.3g" % v) for v in r] for r in m] for k, m in claims.items()}
     json.dump({"id": id, "claims": claims}, open("%s-%s.json" % (mode, id), "w"), indent=1)
@@ -289,14 +305,20 @@ line_has() { # n text
 }
 line_has 2 '^ann,key-ann.json,2,graded,12/12,'
 line_has 3 '^bob,key-bob.json,1,graded,12/12,'
-line_has 4 '^carol,shape.json,1,error,.*claims.g\[2W\]: expected 3×2'
-line_has 5 '^dan,extra.json,1,error,.*""g\[4z\]"" is not one of the asked steps'
-line_has 6 '^eve,missing.json,1,error,.*the key ""g\[1b\]"" is missing'
+# a bad field costs its step, not the submission: a 2×2 answer for a 3×2 step
+# is malformed, a key not asked is ignored, a key left out is not answered
+line_has 4 '^carol,shape.json,1,graded,11/12,right,right,right,right,right,right,malformed,'
+line_has 5 '^dan,extra.json,1,graded,12/12,'
+line_has 6 '^eve,missing.json,1,graded,11/12,.*,missing,,,carry$'
 line_has 7 '^,notjson.json,1,error,.*not valid JSON: 2:1'
 line_has 8 '^dave,unknown.json,1,not on roster,.*unknown id ""dave"": not on the exercise.s roster'
 [ "$(grep -c 'backstep: .*\.json: ' err)" -eq 5 ] && ok || bad "stderr: $(cat err)"
-grep -q 'graded 2 of 5 students from 8 files (0 missing, 5 other rows' out && ok || bad "summary: $(cat out)"
-grep -q 'could not be graded: claims.g\[2W\]: expected 3×2' run1/feedback/carol.md && ok ||
+grep -q 'graded 5 of 5 students from 8 files (0 missing, 2 other rows' out && ok || bad "summary: $(cat out)"
+grep -q '^backstep: extra.json: warning: claims: "g\[4z\]" is not one of the asked steps: ignored$' err &&
+    grep -q '^backstep: missing.json: warning: claims: the key "g\[1b\]" is missing' err &&
+    grep -q '^backstep: shape.json: claims.g\[2W\]: expected 3×2.* (marked malformed)$' err && ok ||
+    bad "stderr of the partly graded files: $(cat err)"
+grep -q '`g\[2W\]` could not be read: claims.g\[2W\]: expected 3×2' run1/feedback/carol.md && ok ||
     bad "feedback/carol.md: $(cat run1/feedback/carol.md 2>&1)"
 [ ! -e run1/feedback/dave.md ] && ok || bad "feedback written for an unknown id"
 "$BACKSTEP" grade nodir key-ann.json >/dev/null 2>err
@@ -381,8 +403,8 @@ k = json.load(open("key-ann.json"))
 ids = ["=1+1", "+SUM(2,3)", "@SUM(1+1)", "-1+2", "\t=1", 'a,"b"', "../x"]
 for i, id in enumerate(ids):
     json.dump({"id": id, "claims": k["claims"]}, open("odd%d.json" % i, "w"))
-# ann: first a file with a key too many, then a valid one
-json.dump(dict(k, claims=dict(k["claims"], **{"g[4z]": [0.5]})), open("ann-extra.json", "w"))
+# ann: first a file that cannot be graded (its claims a list), then a valid one
+json.dump(dict(k, claims=[k["claims"]]), open("ann-extra.json", "w"))
 json.dump(json.load(open("key-bob.json")), open("=cmd|' -C calc'!A0.json", "w"))
 EOF
 rm -rf run1/feedback
@@ -394,8 +416,8 @@ python3 - book.csv <<'EOF' && ok || bad "gradebook as CSV: see above"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head, body = rows[0], rows[1:]
-# 5 + 12 asked steps + mistakes + error, counted from the header
-bad = [r for r in body if len(r) != len(head) or len(head) != 19]
+# 5 + 12 asked steps + mistakes + error + policy, counted from the header
+bad = [r for r in body if len(r) != len(head) or len(head) != 20]
 if bad:
     sys.exit("rows with other than %d fields: %s" % (len(head), bad))
 # the 5 roster students, then the 7 odd ids
@@ -529,7 +551,7 @@ if row["s001"][1:5] != ["returned/s001.json", "1", "graded", "1/1"]:
     sys.exit("s001: %r" % row["s001"])
 if row["s005"][1:5] != ["returned/s005.json", "2", "graded", "1/1"]:
     sys.exit("s005: %r" % row["s005"])
-if row["s022"][3] != "missing" or "returned/s022.json" not in row["s022"][-1]:
+if row["s022"][3] != "missing" or "returned/s022.json" not in row["s022"][head.index("error")]:
     sys.exit("s022: %r" % row["s022"])
 if row["s030"][2:4] != ["0", "missing"]:
     sys.exit("s030: %r" % row["s030"])

@@ -651,6 +651,18 @@ bs_status bs_variant_write(const bs_net *base, uint64_t seed, const char *id, in
 
 /* ---- options --------------------------------------------------------- */
 
+const char *const bs_policy_names[] = {"carry", "strict", NULL};
+
+/* the sentence of the sheet that says how the answers are marked */
+static const char *policy_sentence(bs_grade_policy p)
+{
+    return p == BS_POLICY_STRICT
+               ? "Each step is marked against the right values, so a slip also costs every "
+                 "step worked out from it."
+               : "Each step is marked against your own answers above it, so a slip costs "
+                 "only the step where it is made.";
+}
+
 bs_exercise_opts bs_exercise_defaults(void)
 {
     bs_exercise_opts o;
@@ -779,7 +791,8 @@ static void tex_blank(bs_sink *s, size_t rows, size_t cols)
 
 /* the sheet in Markdown (md = 1) or LaTeX (md = 0): the same mathematics */
 static void sheet_tex(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
-                      size_t nasked, bs_notation nt, int digits, int md, double *buf)
+                      size_t nasked, bs_notation nt, int digits, bs_grade_policy policy, int md,
+                      double *buf)
 {
     const bs_net *net = t->net;
     const char *dbeg = md ? "$$\n" : "\\[\n", *dend = md ? "\n$$\n\n" : "\n\\]\n\n";
@@ -874,9 +887,9 @@ static void sheet_tex(bs_sink *s, const bs_trace *t, const char *id, const size_
                    "Run the forward pass, then work out each step below from the output layer "
                    "down, to at least three significant digits, in the orientation shown. "
                    "Write your answers into %sanswers.json%s: replace each %snull%s by a "
-                   "number, a list (one row or one column) or a list of rows.\n\n",
+                   "number, a list (one row or one column) or a list of rows. %s\n\n",
                    md ? "`" : "\\texttt{", md ? "`" : "}", md ? "`" : "\\texttt{",
-                   md ? "`" : "}");
+                   md ? "`" : "}", policy_sentence(policy));
     (void)digits;
     for (size_t i = 0; i < nasked; i++) {
         const bs_step *st = &t->steps[asked[i]];
@@ -916,7 +929,7 @@ static void ml_var(bs_sink *s, bs_qty q, size_t l, bs_notation nt)
 }
 
 static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
-                       size_t nasked, bs_notation nt, double *buf)
+                       size_t nasked, bs_notation nt, bs_grade_policy policy, double *buf)
 {
     const bs_net *net = t->net;
     const char *name = net->name ? net->name : "backstep exercise";
@@ -979,7 +992,9 @@ static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size
                     "out each step below from the output layer down, to at least three "
                     "significant digits, in the orientation shown. Write your answers into "
                     "<code>answers.json</code>: replace each <code>null</code> by a number, a "
-                    "list (one row or one column) or a list of rows.</p>\n");
+                    "list (one row or one column) or a list of rows. ");
+    bs_sink_puts(s, policy_sentence(policy));
+    bs_sink_puts(s, "</p>\n");
     for (size_t i = 0; i < nasked; i++) {
         const bs_step *st = &t->steps[asked[i]];
         bs_sink_printf(s, "<h3>%zu. <math><mrow>", i + 1);
@@ -998,7 +1013,8 @@ static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size
 }
 
 void bs_exercise_sheet(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
-                       size_t nasked, bs_notation nt, int digits, bs_format format)
+                       size_t nasked, bs_notation nt, int digits, bs_grade_policy policy,
+                       bs_format format)
 {
     const bs_net *net = t->net;
     size_t widest = bs_net_max_width(net);
@@ -1008,9 +1024,10 @@ void bs_exercise_sheet(bs_sink *s, const bs_trace *t, const char *id, const size
         return;
     }
     if (format == BS_FORMAT_HTML)
-        sheet_html(s, t, id, asked, nasked, nt, buf);
+        sheet_html(s, t, id, asked, nasked, nt, policy, buf);
     else
-        sheet_tex(s, t, id, asked, nasked, nt, digits, format == BS_FORMAT_MARKDOWN, buf);
+        sheet_tex(s, t, id, asked, nasked, nt, digits, policy, format == BS_FORMAT_MARKDOWN,
+                  buf);
     free(buf);
 }
 
@@ -1103,7 +1120,7 @@ static bs_status one_student(const bs_net *base, const char *id, const bs_exerci
         if (!(o->formats & (1u << f)))
             continue;
         bs_sink b = bs_sink_buffer();
-        bs_exercise_sheet(&b, t, id, asked, nasked, o->notation, o->digits, f);
+        bs_exercise_sheet(&b, t, id, asked, nasked, o->notation, o->digits, o->policy, f);
         snprintf(path, sizeof path, "%s/sheet.%s", id, ext_of(f));
         st = add_sink(fs, path, &b, err);
     }
@@ -1260,9 +1277,10 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
         bs_sink_puts(&m, "{\n  \"backstep_exercise\": 1,\n  \"spec\": ");
         bs_sink_json_string(&m, o->source ? o->source : base->name);
         bs_sink_printf(&m, ",\n  \"seed\": %llu,\n  \"digits\": %d,\n  \"notation\": \"%s\",\n"
-                           "  \"rtol\": %.17g,\n  \"atol\": %.17g,\n  \"steps\": [",
+                           "  \"rtol\": %.17g,\n  \"atol\": %.17g,\n  \"policy\": \"%s\",\n"
+                           "  \"steps\": [",
                        (unsigned long long)o->seed, o->digits, bs_notation_names[o->notation],
-                       rtol, atol);
+                       rtol, atol, bs_policy_names[o->policy]);
         for (size_t i = 0; i < nasked; i++) {
             bs_sink_puts(&m, i ? ", " : "");
             bs_sink_json_string(&m, first->steps[asked[i]].id);

@@ -115,6 +115,17 @@ bs_status bs_variant_write(const bs_net *base, uint64_t seed, const char *id, in
 #define BS_EXERCISE_FORMATS_DEFAULT \
     ((1u << BS_FORMAT_MARKDOWN) | (1u << BS_FORMAT_LATEX) | (1u << BS_FORMAT_HTML))
 
+/* How grade marks a step below one that is wrong: CARRY against the student's
+ * own answers above it (consequential marking: a slip costs the step where
+ * it is made), STRICT against the right values (a slip also costs every step
+ * computed from it). */
+typedef enum bs_grade_policy { BS_POLICY_CARRY = 0, BS_POLICY_STRICT } bs_grade_policy;
+
+extern const char *const bs_policy_names[]; /* "carry", "strict", NULL */
+
+/* The significant digits the sheet asks the answers in. */
+#define BS_SHEET_SIG_DIGITS 3
+
 typedef struct bs_exercise_opts {
     uint64_t seed;         /* default 1 */
     int digits;            /* decimals of the variants' numbers, 1 … 4 (default 2) */
@@ -131,10 +142,11 @@ typedef struct bs_exercise_opts {
      * exercise set extended with bs_exercise_set_add): their files are not
      * built again, but the summary and the manifest list them (default 0) */
     size_t skip;
+    bs_grade_policy policy; /* how grade marks the steps, said on the sheet (default carry) */
 } bs_exercise_opts;
 
 /* Returns the default options: seed 1, 2 decimals, g notation, every step,
- * Markdown, LaTeX and HTML. */
+ * Markdown, LaTeX and HTML, the carry policy. */
 bs_exercise_opts bs_exercise_defaults(void);
 
 /* Parses a --formats list ("markdown,latex,html", any of them, in any
@@ -150,7 +162,8 @@ int bs_exercise_formats_parse(const char *list, unsigned *out, char *why, size_t
 bs_status bs_exercise_steps(const bs_trace *t, const char *list, size_t *idx, size_t *n,
                             bs_error *err);
 
-/* The relative and absolute tolerances that grade answers to a sheet of
+/* The relative and absolute tolerances written into the manifest, which grade's
+ * diagnosis accepts besides each step's rounding bound, for a sheet of
  * `digits` decimals: rtol 5e-3 (three significant digits) and atol
  * 0.5·10^−(digits+2) (half a unit two decimals after the sheet's last), so
  * that an element near 0 is not held to a relative tolerance. */
@@ -160,7 +173,7 @@ void bs_exercise_tolerance(int digits, double *rtol, double *atol);
  * <id>/spec.json, <id>/sheet.{md,tex,html} (the formats asked for),
  * <id>/answers.json, key/<id>.{md,tex,html}; then key/summary.csv and
  * exercise.json (the manifest for `backstep grade`: the spec's name, seed,
- * digits, notation, tolerances, asked steps, formats, the base network
+ * digits, notation, tolerances, grading policy, asked steps, formats, the base network
  * "base" that every variant is drawn from, and the ids).  The caller frees *out
  * with bs_fileset_free().  Errors name the student (err->where "id ann"). */
 bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
@@ -168,10 +181,12 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
 
 /* Writes the question sheet of a variant's (built) trace in `format`
  * (Markdown, LaTeX or HTML): the network, its parameters, inputs and
- * targets, and for each asked step (trace step indices) its name, shape and
- * an empty matrix to fill in; `id` heads it. */
+ * targets, how the answers are marked (the policy, in one sentence), and
+ * for each asked step (trace step indices) its name, shape and an empty
+ * matrix to fill in; `id` heads it. */
 void bs_exercise_sheet(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
-                       size_t nasked, bs_notation nt, int digits, bs_format format);
+                       size_t nasked, bs_notation nt, int digits, bs_grade_policy policy,
+                       bs_format format);
 
 /* Writes the answer skeleton {"id": …, "claims": {name: null, …}} with the
  * asked steps named in notation `nt`. */

@@ -12,6 +12,7 @@
 
 #include "bs_checked.h"
 #include "bs_json.h"
+#include "bs_backward.h"
 #include "bs_mistakes.h"
 #include "bs_render.h"
 
@@ -38,6 +39,7 @@ struct bs_exercise_set {
     int digits;
     bs_notation notation;
     double rtol, atol;
+    bs_grade_policy policy;
     unsigned formats;
     bs_net *base;       /* the network the variants are drawn from, or NULL */
     char (*steps)[24];  /* canonical ids of the asked steps */
@@ -72,8 +74,8 @@ static int id_eq(const char *a, const char *b)
 }
 
 static const char *const manifest_keys[] = {"backstep_exercise", "spec", "seed", "digits",
-                                            "notation", "rtol", "atol", "steps", "formats",
-                                            "base", "ids", NULL};
+                                            "notation", "rtol", "atol", "policy", "steps",
+                                            "formats", "base", "ids", NULL};
 
 static int whole(double v, double lo, double hi)
 {
@@ -96,8 +98,8 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
             char q[80];
             bs_error_quote(q, sizeof q, c->string);
             return bs_error_set(err, BS_ERR_SPEC, q, "unknown key (expected backstep_exercise, spec, seed, "
-                                        "digits, notation, rtol, atol, steps, formats, base, "
-                                        "ids)");
+                                        "digits, notation, rtol, atol, policy, steps, formats, "
+                                        "base, ids)");
         }
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "backstep_exercise");
@@ -107,6 +109,7 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
     const cJSON *nt = cJSON_GetObjectItemCaseSensitive(root, "notation");
     const cJSON *rt = cJSON_GetObjectItemCaseSensitive(root, "rtol");
     const cJSON *at = cJSON_GetObjectItemCaseSensitive(root, "atol");
+    const cJSON *pol = cJSON_GetObjectItemCaseSensitive(root, "policy");
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(root, "steps");
     const cJSON *fm = cJSON_GetObjectItemCaseSensitive(root, "formats");
     const cJSON *base = cJSON_GetObjectItemCaseSensitive(root, "base");
@@ -129,6 +132,16 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
         return bs_error_set(err, BS_ERR_SPEC, "rtol", "expected a finite tolerance ≥ 0");
     if (!cJSON_IsNumber(at) || !(at->valuedouble >= 0) || !isfinite(at->valuedouble))
         return bs_error_set(err, BS_ERR_SPEC, "atol", "expected a finite tolerance ≥ 0");
+    x->policy = BS_POLICY_CARRY;
+    if (pol) {
+        int p = -1;
+        for (int k = 0; cJSON_IsString(pol) && bs_policy_names[k]; k++)
+            if (strcmp(pol->valuestring, bs_policy_names[k]) == 0)
+                p = k;
+        if (p < 0)
+            return bs_error_set(err, BS_ERR_SPEC, "policy", "expected \"carry\" or \"strict\"");
+        x->policy = (bs_grade_policy)p;
+    }
     if (!cJSON_IsArray(steps) || cJSON_GetArraySize(steps) < 1)
         return bs_error_set(err, BS_ERR_SPEC, "steps", "expected a list of step names like \"g[2z]\"");
     if (!cJSON_IsArray(ids) || cJSON_GetArraySize(ids) < 1)
@@ -291,6 +304,16 @@ const char *bs_exercise_set_id(const bs_exercise_set *x, size_t i)
     return i < x->nstudents ? x->students[i].id : NULL;
 }
 
+bs_grade_policy bs_exercise_set_policy(const bs_exercise_set *x)
+{
+    return x->policy;
+}
+
+void bs_exercise_set_set_policy(bs_exercise_set *x, bs_grade_policy p)
+{
+    x->policy = p;
+}
+
 size_t bs_exercise_set_count(const bs_exercise_set *x)
 {
     return x->nstudents;
@@ -349,6 +372,7 @@ bs_status bs_exercise_set_add(const bs_exercise_set *x, const bs_roster *more,
         o.formats = x->formats;
         o.source = x->spec;
         o.skip = x->nstudents;
+        o.policy = x->policy;
         st = bs_exercise_build(x->base, &all, &o, out, err);
     }
     free(all.ids);
@@ -483,29 +507,446 @@ static long asked_index(const bs_exercise_set *x, const char *name)
     return -1;
 }
 
+/* ---- judging the answers ---------------------------------------------- */
+
+/* half a unit in the n-th significant digit of v (0 for 0 or a value that
+ * is not finite) */
+static double half_unit(double v, int n)
+{
+    if (!isfinite(v) || v == 0.0)
+        return 0.0;
+    return 0.5 * pow(10.0, floor(log10(fabs(v))) - n + 1);
+}
+
+/* The rounding the forward values a student works out carry: dz[l], da[l]
+ * (B×n[l], l = 0 … L) bound, to first order, how far a student's z[l] and
+ * a[l] rounded to n significant digits at each layer and carried forward
+ * can be from the exact ones.  a[0], the weights and biases are given
+ * exactly.  dz[l] = |da[l−1]| |W[l]| + ½ unit of z[l]; da[l] = the change of
+ * f at each z[l] element moved by its bound (summed in absolute value over
+ * the elements of the example) + ½ unit of a[l]. */
+typedef struct fwd_bound {
+    size_t L;
+    double **dz, **da;
+} fwd_bound;
+
+static void fwd_bound_free(fwd_bound *b)
+{
+    for (size_t l = 0; b->dz && l <= b->L; l++) {
+        free(b->dz[l]);
+        free(b->da[l]);
+    }
+    free(b->dz);
+    free(b->da);
+}
+
+static int fwd_bound_make(const bs_net *net, const bs_forward *fw, int n, fwd_bound *b)
+{
+    size_t L = net->L, B = net->B;
+    b->L = L;
+    b->dz = calloc(L + 1, sizeof *b->dz);
+    b->da = calloc(L + 1, sizeof *b->da);
+    if (!b->dz || !b->da)
+        return -1;
+    size_t widest = bs_net_max_width(net);
+    double *zz = malloc(widest * sizeof *zz + 1), *aa = malloc(widest * sizeof *aa + 1);
+    int rc = zz && aa ? 0 : -1;
+    for (size_t l = 0; rc == 0 && l <= L; l++) {
+        size_t m = net->n[l];
+        b->dz[l] = calloc(B * m + 1, sizeof(double));
+        b->da[l] = calloc(B * m + 1, sizeof(double));
+        if (!b->dz[l] || !b->da[l]) {
+            rc = -1;
+            break;
+        }
+        if (l == 0)
+            continue;
+        size_t nin = net->n[l - 1];
+        const double *W = net->W[l];
+        for (size_t i = 0; i < B; i++)
+            for (size_t q = 0; q < m; q++) {
+                double s = 0.0;
+                for (size_t p = 0; p < nin; p++)
+                    s += b->da[l - 1][i * nin + p] * fabs(W[p * m + q]);
+                b->dz[l][i * m + q] = s + half_unit(fw->z[l][i * m + q], n);
+            }
+        for (size_t i = 0; i < B; i++) {
+            const double *z = fw->z[l] + i * m, *a = fw->a[l] + i * m;
+            for (size_t k = 0; k < m; k++) {
+                memcpy(zz, z, m * sizeof *zz);
+                zz[k] += b->dz[l][i * m + k];
+                net->act[l]->forward_d(zz, aa, m);
+                for (size_t q = 0; q < m; q++)
+                    b->da[l][i * m + q] += fabs(aa[q] - a[q]);
+            }
+            for (size_t q = 0; q < m; q++)
+                b->da[l][i * m + q] += half_unit(a[q], n);
+        }
+    }
+    free(zz);
+    free(aa);
+    return rc;
+}
+
+/* A forward pass to perturb: copies of z[l] and a[l]. */
+static int fwd_copy(const bs_net *net, const bs_forward *fw, bs_forward *c)
+{
+    memset(c, 0, sizeof *c);
+    c->L = fw->L;
+    c->B = fw->B;
+    c->z = calloc(fw->L + 1, sizeof *c->z);
+    c->a = calloc(fw->L + 1, sizeof *c->a);
+    if (!c->z || !c->a)
+        return -1;
+    for (size_t l = 0; l <= fw->L; l++) {
+        size_t sz = fw->B * net->n[l];
+        c->a[l] = malloc(sz * sizeof(double) + 1);
+        if (!c->a[l])
+            return -1;
+        memcpy(c->a[l], fw->a[l], sz * sizeof(double));
+        if (l) {
+            if (!(c->z[l] = malloc(sz * sizeof(double) + 1)))
+                return -1;
+            memcpy(c->z[l], fw->z[l], sz * sizeof(double));
+        }
+    }
+    return 0;
+}
+
+static void fwd_copy_free(bs_forward *c)
+{
+    for (size_t l = 0; c->a && l <= c->L; l++) {
+        free(c->a[l]);
+        if (c->z)
+            free(c->z[l]);
+    }
+    free(c->a);
+    free(c->z);
+}
+
+/* Adds to bound[0..size) the first-order effect on step j of moving each
+ * of the n values v[k] by d[k]: the step evaluated at each moved value,
+ * |step − base| summed.  v is restored. */
+static void perturb(const bs_net *net, bs_forward *pf, size_t j, double *from, double *v,
+                    const double *d, size_t n, const double *base, double *tmp,
+                    double *bound, size_t size)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (!(d[k] > 0.0))
+            continue;
+        double keep = v[k];
+        v[k] = keep + d[k];
+        bs_backward_step(net, pf, j, from, NULL, tmp);
+        v[k] = keep;
+        for (size_t i = 0; i < size; i++)
+            bound[i] += fabs(tmp[i] - base[i]);
+    }
+}
+
+/* Step j (right knobs) from `from` (the value of its source step, or NULL)
+ * into out, and into bound the first-order effect of the rounding dfrom of
+ * `from` and of the forward values the step reads (a[l−1], z[l], a[l]). */
+static void step_with_bound(const bs_net *net, bs_forward *pf, const fwd_bound *fb, size_t j,
+                            double *from, const double *dfrom, size_t nfrom, double *out,
+                            double *tmp, double *bound, size_t size)
+{
+    bs_qty q;
+    size_t l;
+    bs_backward_step_of(net, j, &q, &l);
+    bs_backward_step(net, pf, j, from, NULL, out);
+    for (size_t i = 0; i < size; i++)
+        bound[i] = 0.0;
+    size_t B = net->B;
+    if (from && dfrom)
+        perturb(net, pf, j, from, from, dfrom, nfrom, out, tmp, bound, size);
+    perturb(net, pf, j, from, pf->a[l - 1], fb->da[l - 1], B * net->n[l - 1], out, tmp, bound,
+            size);
+    perturb(net, pf, j, from, pf->z[l], fb->dz[l], B * net->n[l], out, tmp, bound, size);
+    perturb(net, pf, j, from, pf->a[l], fb->da[l], B * net->n[l], out, tmp, bound, size);
+}
+
+/* Strings that are numbers ("0.25") read as numbers, in place; returns how
+ * many, or -1 for a string that is not a number. */
+static int strings_to_numbers(cJSON *parent, cJSON *v)
+{
+    if (cJSON_IsString(v)) {
+        const char *p = v->valuestring;
+        char *end;
+        while (*p == ' ')
+            p++;
+        double d = strtod(p, &end);
+        while (*end == ' ')
+            end++;
+        if (end == p || *end || !isfinite(d))
+            return -1;
+        cJSON *num = cJSON_CreateNumber(d);
+        if (!num)
+            return -1;
+        if (parent)
+            cJSON_ReplaceItemViaPointer(parent, v, num);
+        else {
+            /* the top value itself: made a number in place */
+            cJSON_free(v->valuestring);
+            v->valuestring = NULL;
+            v->type = cJSON_Number;
+            cJSON_SetNumberValue(v, d);
+            cJSON_Delete(num);
+        }
+        return 1;
+    }
+    int n = 0;
+    if (cJSON_IsArray(v)) {
+        cJSON *c = v->child;
+        while (c) {
+            cJSON *next = c->next;
+            int k = strings_to_numbers(v, c);
+            if (k < 0)
+                return -1;
+            n += k;
+            c = next;
+        }
+    }
+    return n;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void warn(bs_grade_result *r, const char *fmt, ...)
+{
+    size_t o = strlen(r->warnings);
+    if (o + 4 >= sizeof r->warnings)
+        return;
+    if (o)
+        o += (size_t)snprintf(r->warnings + o, sizeof r->warnings - o, "; ");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->warnings + o, sizeof r->warnings - o, fmt, ap);
+    va_end(ap);
+}
+
+/* displayed values (rows×cols, the displayed shape of step j) into the row
+ * convention */
+static void displayed_to_row(const bs_net *net, const double *v, size_t rows, size_t cols,
+                             double *out)
+{
+    int col = net->convention == BS_COLUMN;
+    for (size_t i = 0; i < rows; i++)
+        for (size_t k = 0; k < cols; k++)
+            out[col ? k * rows + i : i * cols + k] = v[i * cols + k];
+}
+
+/* the asked steps' answers as read */
+typedef struct answer {
+    double *v;          /* displayed values as given, or NULL */
+    size_t rows, cols;  /* as given */
+    int exact;          /* 1 when the shape is the step's displayed one */
+} answer;
+
+/* 1 when every element of a (size n) is within the rounding bound of e:
+ * |a − e| ≤ bound + ½ unit of the larger of a and e in the n-th digit */
+static int within(const double *a, const double *e, const double *bound, size_t size, int n)
+{
+    for (size_t k = 0; k < size; k++) {
+        double d = fabs(a[k] - e[k]);
+        double lim = bound[k] + fmax(half_unit(a[k], n), half_unit(e[k], n)) +
+                     1e-9 * fmax(fabs(a[k]), fabs(e[k]));
+        if (!isfinite(a[k]) || !isfinite(e[k]) || !(d <= lim))
+            return 0;
+    }
+    return 1;
+}
+
+/* the elements of a step that are not within the bound, largest first, into g
+ * (displayed indices) */
+static void differences(const bs_net *net, bs_grade_step *g, const double *a, const double *e,
+                        const double *bound, size_t rows, size_t cols, int n)
+{
+    int col = net->convention == BS_COLUMN;
+    g->n_elements = rows * cols;
+    g->n_wrong = 0;
+    g->ntop = 0;
+    /* displayed (i, k) is row-convention element col ? k*rows+i : i*cols+k */
+    for (size_t i = 0; i < rows; i++)
+        for (size_t k = 0; k < cols; k++) {
+            size_t at = col ? k * rows + i : i * cols + k;
+            if (within(&a[at], &e[at], &bound[at], 1, n))
+                continue;
+            g->n_wrong++;
+            double d = fabs(a[at] - e[at]);
+            size_t p = g->ntop;
+            while (p > 0 && !(fabs(g->top[p - 1].program - g->top[p - 1].backstep) >= d))
+                p--;
+            if (p >= BS_COMPARE_TOP)
+                continue;
+            size_t last = g->ntop < BS_COMPARE_TOP ? g->ntop : BS_COMPARE_TOP - 1;
+            for (size_t m = last; m > p; m--)
+                g->top[m] = g->top[m - 1];
+            g->top[p].row = i + 1;
+            g->top[p].col = k + 1;
+            g->top[p].program = a[at];
+            g->top[p].backstep = e[at];
+            if (g->ntop < BS_COMPARE_TOP)
+                g->ntop++;
+        }
+}
+
+/* reads the value of asked step i into ans, or marks the step malformed */
+static bs_status read_answer(bs_exercise_set *x, const bs_trace *t, bs_grads_file *gf,
+                             const cJSON *v, bs_grade_step *g, answer *ans, bs_grade_result *r)
+{
+    char q[80], path[96];
+    bs_error_quote(q, sizeof q, v->string);
+    snprintf(path, sizeof path, "claims.%s", q);
+    bs_qty qty;
+    size_t layer;
+    bs_name_parse(v->string, &qty, &layer);
+    cJSON *d = cJSON_Duplicate(v, 1);
+    if (!d)
+        return BS_ERR_NOMEM;
+    int texts = strings_to_numbers(NULL, d);
+    bs_status st = BS_OK;
+    if (texts < 0) {
+        g->mark = BS_MARK_MALFORMED;
+        snprintf(g->note, sizeof g->note, "%s: a text that is not a number", path);
+    } else if (cJSON_IsArray(d) && d->child && !cJSON_IsArray(d->child) && g->rows > 1 &&
+               g->cols > 1) {
+        g->mark = BS_MARK_MALFORMED;
+        snprintf(g->note, sizeof g->note,
+                 "%s: a flat list of %d numbers for a %zu×%zu step: write it as a list of %zu "
+                 "rows of %zu",
+                 path, cJSON_GetArraySize(d), g->rows, g->cols, g->rows, g->cols);
+    } else {
+        bs_error e;
+        bs_error_clear(&e);
+        st = bs_net_read_values(t->net, d, path, (int)qty, layer, &ans->rows, &ans->cols,
+                                &ans->v, &e);
+        if (st == BS_OK)
+            st = bs_grads_file_set(gf, v->string, ans->v, ans->rows, ans->cols, &e);
+        if (st != BS_OK && st != BS_ERR_NOMEM) {
+            char line[280];
+            if (!e.where[0] || strncmp(e.where, "claims.", 7) != 0)
+                snprintf(e.where, sizeof e.where, "%s", path);
+            bs_error_format(&e, line, sizeof line);
+            g->mark = BS_MARK_MALFORMED;
+            snprintf(g->note, sizeof g->note, "%s", line);
+            free(ans->v);
+            ans->v = NULL;
+            st = BS_OK;
+        } else if (st == BS_OK) {
+            ans->exact = ans->rows == g->rows && ans->cols == g->cols;
+            if (texts > 0) {
+                snprintf(g->note, sizeof g->note, "%s: %d number%s written as text, read as "
+                                                  "number%s",
+                         path, texts, texts == 1 ? "" : "s", texts == 1 ? "" : "s");
+                warn(r, "%s", g->note);
+            }
+        }
+    }
+    cJSON_Delete(d);
+    (void)x;
+    return st;
+}
+
+/* For a step that compare finds right given the values the student's answers
+ * imply above it (BS_CMP_INHERITS): the step of cr where the error it carries
+ * was named (a step that disagrees, its mistake made there or in a step above
+ * that the answers do not give), or (size_t)-1.  With above set, only a
+ * mistake made in a step the answers do not give counts. */
+static size_t inherited_from(const bs_compare_result *cr, size_t j, int above)
+{
+    const bs_compare_step *cs = &cr->steps[j];
+    if (cs->status != BS_CMP_INHERITS)
+        return (size_t)-1;
+    for (size_t k = 0; k < j; k++) {
+        const bs_compare_step *o = &cr->steps[k];
+        if (o->status != BS_CMP_DISAGREES || o->mistake < 0)
+            continue;
+        int there = strcmp(o->name, cs->inherits_from) == 0;
+        int up = strcmp(o->mistake_step, cs->inherits_from) == 0 &&
+                 strcmp(o->mistake_step, o->name) != 0;
+        if (above ? up : there || up)
+            return k;
+    }
+    return (size_t)-1;
+}
+
+/* the nearest step above backward step j (on the chain it is computed
+ * from) that is asked and was judged wrong against the student's own values
+ * above it, or (size_t)-1 */
+static size_t wrong_above(const bs_net *net, size_t j, const long *ask_of,
+                          const unsigned char *wrong_own)
+{
+    for (size_t u = bs_backward_upstream(net, j); u != (size_t)-1;
+         u = bs_backward_upstream(net, u))
+        if (ask_of[u] >= 0 && wrong_own[u])
+            return u;
+    return (size_t)-1;
+}
+
 static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claims,
                               bs_grade_result *r)
 {
     const bs_trace *t = s->t;
+    const bs_net *net = t->net;
+    const int N = BS_SHEET_SIG_DIGITS;
+    r->policy = x->policy;
     r->steps = calloc(x->nsteps, sizeof *r->steps);
     if (!r->steps)
         return BS_ERR_NOMEM;
     r->nsteps = x->nsteps;
+    size_t n = bs_backward_nsteps(net);
     const cJSON **given = calloc(x->nsteps, sizeof *given);
-    if (!given)
-        return BS_ERR_NOMEM;
+    unsigned char *twice = calloc(x->nsteps, 1), *wrong_own = calloc(n, 1);
+    answer *ans = calloc(x->nsteps, sizeof *ans);
+    long *ask_of = malloc(n * sizeof *ask_of);
+    double **cur = calloc(n, sizeof *cur), **dc = calloc(n, sizeof *dc);
+    double **tru = calloc(n, sizeof *tru), **D = calloc(n, sizeof *D);
+    double **bnd = calloc(n, sizeof *bnd);
+    size_t *bound_n = calloc(n, sizeof *bound_n);
+    unsigned char *ok_own = calloc(n, 1), *ok_right = calloc(n, 1);
+    size_t *jof = calloc(x->nsteps, sizeof *jof);
+    int *cmp_mistake = calloc(x->nsteps, sizeof *cmp_mistake);
+    bs_grads_file *gf = NULL;
+    bs_compare_result *cr = NULL;
+    fwd_bound fb = {0, NULL, NULL};
+    bs_forward pf;
+    memset(&pf, 0, sizeof pf);
+    size_t widest = bs_net_max_width(net) * (net->B > bs_net_max_width(net)
+                                                 ? net->B
+                                                 : bs_net_max_width(net));
+    double *expc = malloc(widest * sizeof(double) + 8), *tmp = malloc(widest * sizeof(double) + 8);
+    double *bc = malloc(widest * sizeof(double) + 8), *bs = malloc(widest * sizeof(double) + 8);
+    double *exps = malloc(widest * sizeof(double) + 8), *av = malloc(widest * sizeof(double) + 8);
+    bs_status st = BS_OK;
+    if (!given || !twice || !wrong_own || !ans || !ask_of || !cur || !dc || !tru || !D || !jof ||
+        !bnd || !bound_n || !ok_own || !ok_right ||
+        !cmp_mistake || !expc || !tmp || !bc || !bs || !exps || !av ||
+        bs_grads_file_create(t, &gf, NULL) != BS_OK || fwd_copy(net, t->fw, &pf) != 0 ||
+        fwd_bound_make(net, t->fw, N, &fb) != 0) {
+        st = BS_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t j = 0; j < n; j++)
+        ask_of[j] = -1;
     for (size_t i = 0; i < x->nsteps; i++) {
         bs_grade_step *g = &r->steps[i];
-        const bs_step *st = bs_trace_find(t, x->steps[i]);
+        const bs_step *bst = bs_trace_find(t, x->steps[i]);
         snprintf(g->id, sizeof g->id, "%s", x->steps[i]);
         g->mistake = -1;
-        if (st) {
-            bs_step_name(g->name, sizeof g->name, st, x->notation);
-            g->rows = st->rows;
-            g->cols = st->cols;
+        cmp_mistake[i] = -1;
+        if (bst) {
+            bs_step_name(g->name, sizeof g->name, bst, x->notation);
+            g->rows = bst->rows;
+            g->cols = bst->cols;
         } else {
             snprintf(g->name, sizeof g->name, "%s", x->steps[i]);
         }
+        bs_qty q;
+        size_t l;
+        bs_name_parse(x->steps[i], &q, &l);
+        jof[i] = bs_backward_step_index(net, q, l);
+        ask_of[jof[i]] = (long)i;
     }
     const cJSON *c;
     char q[80];
@@ -515,83 +956,224 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
             continue;
         bs_error_quote(q, sizeof q, c->string);
         long i = asked_index(x, c->string);
-        if (i < 0) {
-            free((void *)given);
-            return fail(r, "claims: \"%s\" is not one of the asked steps (the keys are those "
-                           "of the answers.json handed out)",
-                        q);
-        }
-        if (given[i]) {
-            free((void *)given);
-            return fail(r, "claims: \"%s\" answers %s a second time", q, r->steps[i].name);
-        }
-        given[i] = c;
+        if (i < 0)
+            warn(r, "claims: \"%s\" is not one of the asked steps: ignored", q);
+        else if (given[i])
+            twice[i] = 1;
+        else
+            given[i] = c;
     }
-    for (size_t i = 0; i < x->nsteps; i++)
-        if (!given[i]) {
-            free((void *)given);
-            return fail(r, "claims: the key \"%s\" is missing (leave it null for a step not "
-                           "answered)",
-                        r->steps[i].name);
-        }
-    bs_compare_opts co = bs_compare_defaults();
-    co.rtol = x->rtol;
-    co.atol = x->atol;
-    co.notation = (int)x->notation;
+    int any = 0;
     for (size_t i = 0; i < x->nsteps; i++) {
         bs_grade_step *g = &r->steps[i];
-        const cJSON *v = given[i];
-        if (cJSON_IsNull(v)) {
+        if (twice[i]) {
+            g->mark = BS_MARK_MALFORMED;
+            snprintf(g->note, sizeof g->note, "claims: %s is answered twice (under two keys): "
+                                              "which answer counts is not said",
+                     g->name);
+        } else if (!given[i]) {
             g->mark = BS_MARK_MISSING;
-            r->missing++;
-            continue;
-        }
-        bs_qty q2;
-        size_t layer;
-        bs_name_parse(v->string, &q2, &layer);
-        char path[96];
-        bs_error_quote(q, sizeof q, v->string);
-        snprintf(path, sizeof path, "claims.%s", q);
-        double *vals = NULL;
-        size_t rows = 0, cols = 0;
-        bs_error e;
-        bs_error_clear(&e);
-        bs_status st = bs_net_read_values(t->net, v, path, (int)q2, layer, &rows, &cols, &vals,
-                                          &e);
-        bs_compare_step cmp;
-        if (st == BS_OK)
-            st = bs_compare_answer(t, v->string, vals, rows, cols, &co, &cmp, &e);
-        free(vals);
-        if (st == BS_ERR_NOMEM) {
-            free((void *)given);
-            return BS_ERR_NOMEM;
-        }
-        if (st != BS_OK) {
-            free((void *)given);
-            char line[600];
-            if (!e.where[0])
-                snprintf(e.where, sizeof e.where, "%s", path);
-            bs_error_format(&e, line, sizeof line);
-            return fail(r, "%s%s", strncmp(e.where, "claims.", 7) != 0 ? "claims." : "", line);
-        }
-        g->given_rows = rows;
-        g->given_cols = cols;
-        g->n_wrong = cmp.n_wrong;
-        g->n_elements = cmp.n_elements;
-        g->ntop = cmp.ntop;
-        memcpy(g->top, cmp.top, sizeof g->top);
-        if (cmp.status == BS_CMP_AGREES) {
-            g->mark = BS_MARK_RIGHT;
-            r->right++;
+            snprintf(g->note, sizeof g->note, "claims: the key \"%s\" is missing (graded as not "
+                                              "answered)",
+                     g->name);
+            warn(r, "%s", g->note);
+        } else if (cJSON_IsNull(given[i])) {
+            g->mark = BS_MARK_MISSING;
         } else {
-            g->mark = BS_MARK_WRONG;
-            g->mistake = cmp.mistake;
-            snprintf(g->diagnosis, sizeof g->diagnosis, "%s", cmp.diagnosis);
-            r->wrong++;
+            if ((st = read_answer(x, t, gf, given[i], g, &ans[i], r)) != BS_OK)
+                goto done;
+            any |= ans[i].v != NULL;
         }
     }
+    /* the walk down the backward steps: under carry each step is judged against
+     * the step computed from the student's own value above it (given, or
+     * implied by theirs above that); under strict against the right value */
+    for (size_t j = 0; j < n; j++) {
+        size_t rr, cc;
+        bs_backward_shape(net, j, &rr, &cc);
+        size_t size = rr * cc;
+        bound_n[j] = size;
+        cur[j] = malloc(size * sizeof(double) + 8);
+        dc[j] = malloc(size * sizeof(double) + 8);
+        tru[j] = malloc(size * sizeof(double) + 8);
+        D[j] = malloc(size * sizeof(double) + 8);
+        bnd[j] = malloc(size * sizeof(double) + 8);
+        if (!cur[j] || !dc[j] || !tru[j] || !D[j] || !bnd[j]) {
+            st = BS_ERR_NOMEM;
+            goto done;
+        }
+        size_t src = bs_backward_source(net, j, NULL), nsrc = 0;
+        if (src != (size_t)-1) {
+            size_t sr, sc;
+            bs_backward_shape(net, src, &sr, &sc);
+            nsrc = sr * sc;
+        }
+        int has = src != (size_t)-1;
+        step_with_bound(net, &pf, &fb, j, has ? cur[src] : NULL, has ? dc[src] : NULL, nsrc,
+                        expc, tmp, bc, size);
+        step_with_bound(net, &pf, &fb, j, has ? tru[src] : NULL, has ? D[src] : NULL, nsrc,
+                        exps, tmp, bs, size);
+        memcpy(tru[j], exps, size * sizeof(double));
+        for (size_t k = 0; k < size; k++) {
+            D[j][k] = bs[k] + half_unit(exps[k], N);
+            bnd[j][k] = bc[k] + half_unit(expc[k], N);
+        }
+        long i = ask_of[j];
+        answer *a = i >= 0 ? &ans[i] : NULL;
+        if (!a || !a->v || !a->exact) {
+            /* not answered in the step's shape: what the student's values above imply */
+            memcpy(cur[j], expc, size * sizeof(double));
+            memcpy(dc[j], bnd[j], size * sizeof(double));
+        }
+        if (!a || !a->v)
+            continue;
+        bs_grade_step *g = &r->steps[i];
+        g->given_rows = a->rows;
+        g->given_cols = a->cols;
+        if (a->exact) {
+            displayed_to_row(net, a->v, a->rows, a->cols, av);
+            ok_own[j] = (unsigned char)within(av, expc, bc, size, N);
+            ok_right[j] = (unsigned char)within(av, exps, bs, size, N);
+            /* the student's own value is what they carry on */
+            memcpy(cur[j], av, size * sizeof(double));
+            for (size_t k = 0; k < size; k++)
+                dc[j][k] = half_unit(av[k], N);
+            if (x->policy == BS_POLICY_CARRY)
+                differences(net, g, av, expc, bc, g->rows, g->cols, N);
+            else
+                differences(net, g, av, exps, bs, g->rows, g->cols, N);
+        } else {
+            g->n_elements = a->rows * a->cols;
+        }
+    }
+    if (any) {
+        /* the diagnosis of compare, over the student's answers, with the rounding
+         * bound of each step */
+        bs_compare_opts co = bs_compare_defaults();
+        co.rtol = x->rtol;
+        co.atol = x->atol;
+        co.notation = (int)x->notation;
+        co.bound = (const double *const *)bnd;
+        co.bound_n = bound_n;
+        bs_error e;
+        bs_error_clear(&e);
+        st = bs_compare_run(t, gf, &co, &cr, &e);
+        if (st == BS_ERR_NOMEM)
+            goto done;
+        st = BS_OK; /* without a diagnosis the marks stand, unnamed */
+    }
+    for (size_t j = 0; j < n; j++) {
+        long i = ask_of[j];
+        if (i < 0 || !ans[i].v)
+            continue;
+        bs_grade_step *g = &r->steps[i];
+        const bs_compare_step *cs = cr ? &cr->steps[j] : NULL;
+        if (cs && cs->status == BS_CMP_DISAGREES && cs->mistake >= 0) {
+            cmp_mistake[i] = cs->mistake;
+            snprintf(g->diagnosis, sizeof g->diagnosis, "%s", cs->diagnosis);
+        }
+        int okc = ok_own[j], oks = ok_right[j];
+        /* a slip in a step that is not asked (or not answered), carried down: the
+         * first asked step that shows it is wrong, the steps below it follow
+         * from the value the student's answers imply there */
+        size_t via = cr && !okc ? inherited_from(cr, j, 1) : (size_t)-1;
+        if (via != (size_t)-1)
+            okc = 1;
+        wrong_own[j] = !okc;
+        int ok = x->policy == BS_POLICY_CARRY ? okc : oks;
+        if (ok) {
+            g->mark = BS_MARK_RIGHT;
+            r->right++;
+            size_t u = oks ? (size_t)-1 : wrong_above(net, j, ask_of, wrong_own);
+            if (u != (size_t)-1)
+                snprintf(g->carried, sizeof g->carried, "%s", r->steps[ask_of[u]].name);
+            else if (!oks && via != (size_t)-1)
+                snprintf(g->carried, sizeof g->carried, "%s", cr->steps[j].inherits_from);
+            g->diagnosis[0] = '\0';
+            g->n_wrong = 0;
+            g->ntop = 0;
+            continue;
+        }
+        g->mark = BS_MARK_WRONG;
+        r->wrong++;
+        size_t u = okc ? wrong_above(net, j, ask_of, wrong_own) : (size_t)-1;
+        int implied = 0;
+        if (u == (size_t)-1 && okc && via != (size_t)-1) {
+            u = via; /* the asked step that showed a slip made above it */
+            implied = 1;
+        }
+        if (u != (size_t)-1) {
+            /* strict: right from the student's own wrong value above it */
+            const bs_grade_step *o = &r->steps[ask_of[u]];
+            const char *from = implied ? cr->steps[j].inherits_from : o->name;
+            snprintf(g->carried, sizeof g->carried, "%s", from);
+            g->mistake = cmp_mistake[ask_of[u]];
+            char why[sizeof g->diagnosis + 240];
+            if (implied)
+                snprintf(why, sizeof why, "%s follows rightly from the %s that your %s implies "
+                                          "and carries its error%s%s",
+                         g->name, from, o->name, o->diagnosis[0] ? ": " : "", o->diagnosis);
+            else
+                snprintf(why, sizeof why, "%s follows rightly from your %s and carries its "
+                                          "error%s%s",
+                         g->name, from, o->diagnosis[0] ? ": " : "", o->diagnosis);
+            size_t k = strlen(why);
+            if (k >= sizeof g->diagnosis) /* cut at a character */
+                for (k = sizeof g->diagnosis - 1; k && ((unsigned char)why[k] & 0xC0) == 0x80; k--)
+                    ;
+            memcpy(g->diagnosis, why, k);
+            g->diagnosis[k] = '\0';
+        } else {
+            g->mistake = cmp_mistake[i];
+        }
+    }
+    for (size_t i = 0; i < x->nsteps; i++) {
+        if (r->steps[i].mark == BS_MARK_MISSING)
+            r->missing++;
+        else if (r->steps[i].mark == BS_MARK_MALFORMED)
+            r->malformed++;
+    }
+done:
+    for (size_t j = 0; j < n; j++) {
+        if (cur)
+            free(cur[j]);
+        if (dc)
+            free(dc[j]);
+        if (tru)
+            free(tru[j]);
+        if (D)
+            free(D[j]);
+        if (bnd)
+            free(bnd[j]);
+    }
+    for (size_t i = 0; ans && i < x->nsteps; i++)
+        free(ans[i].v);
+    free(cur);
+    free(dc);
+    free(tru);
+    free(D);
+    free(bnd);
+    free(bound_n);
+    free(ok_own);
+    free(ok_right);
+    free(ans);
     free((void *)given);
-    return BS_OK;
+    free(twice);
+    free(wrong_own);
+    free(ask_of);
+    free(jof);
+    free(cmp_mistake);
+    free(expc);
+    free(tmp);
+    free(bc);
+    free(bs);
+    free(exps);
+    free(av);
+    bs_compare_result_free(cr);
+    bs_grads_file_free(gf);
+    fwd_bound_free(&fb);
+    fwd_copy_free(&pf);
+    return st;
 }
 
 bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const char *name,
@@ -626,8 +1208,7 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
             claims = c;
         else if (!is_comment_key(c->string)) {
             bs_error_quote(q, sizeof q, c->string);
-            fail(r, "unknown key \"%s\" (expected \"id\" and \"claims\")", q);
-            goto done;
+            warn(r, "unknown key \"%s\" (expected \"id\" and \"claims\"): ignored", q);
         }
     }
     if (!idv || !cJSON_IsString(idv)) {
@@ -870,8 +1451,8 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
         bs_sink_puts(s, ",");
         csv_field(s, name);
     }
-    bs_sink_puts(s, ",mistakes,error\n");
-    /* every row has the header's 5 + nsteps + 2 fields */
+    bs_sink_puts(s, ",mistakes,error,policy\n");
+    /* every row has the header's 5 + nsteps + 3 fields */
     for (size_t k = 0; k < n; k++) {
         const bs_grade_row *w = &rows[k];
         const bs_grade_result *g = w->result;
@@ -886,7 +1467,7 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
                 bs_sink_puts(s, ","); /* an empty step */
             bs_sink_puts(s, ",,");    /* no mistakes, then the reason */
             csv_field(s, w->note[0] ? w->note : g ? g->reason : "");
-            bs_sink_puts(s, "\n");
+            bs_sink_printf(s, ",%s\n", bs_policy_names[x->policy]);
             continue;
         }
         bs_sink_printf(s, ",%zu/%zu", g->right, g->nsteps);
@@ -896,6 +1477,8 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
                 bs_sink_puts(s, ",right");
             else if (st->mark == BS_MARK_MISSING)
                 bs_sink_puts(s, ",missing");
+            else if (st->mark == BS_MARK_MALFORMED)
+                bs_sink_puts(s, ",malformed");
             else if (st->mistake >= 0)
                 bs_sink_printf(s, ",wrong: %s", bs_mistakes[st->mistake].key);
             else
@@ -906,7 +1489,7 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
         mistakes_words(&b, g);
         csv_field(s, b.buf ? b.buf : "");
         bs_sink_free_buffer(&b);
-        bs_sink_puts(s, ",\n"); /* no error */
+        bs_sink_printf(s, ",,%s\n", bs_policy_names[g->policy]); /* no error */
     }
 }
 
@@ -1069,16 +1652,30 @@ void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row 
         bs_sink_printf(s, ", %zu wrong", r->wrong);
     if (r->missing)
         bs_sink_printf(s, ", %zu not answered", r->missing);
-    bs_sink_puts(s, ".\n\n| step | result |\n|---|---|\n");
+    if (r->malformed)
+        bs_sink_printf(s, ", %zu that could not be read", r->malformed);
+    bs_sink_puts(s, r->policy == BS_POLICY_STRICT
+                        ? ".\n\nEach step is marked against the right values (strict), so a "
+                          "slip also costs every step worked out from it."
+                        : ".\n\nEach step is marked against your own answers above it "
+                          "(carry), so a slip costs only the step where it is made.");
+    bs_sink_printf(s, " An answer is right when it is what your values give to %d significant "
+                      "digits.\n\n| step | result |\n|---|---|\n",
+                   BS_SHEET_SIG_DIGITS);
     for (size_t i = 0; i < r->nsteps; i++) {
         const bs_grade_step *g = &r->steps[i];
         bs_sink_puts(s, "| ");
         md_code(s, g->name);
         bs_sink_puts(s, " | ");
-        if (g->mark == BS_MARK_RIGHT)
+        if (g->mark == BS_MARK_RIGHT && g->carried[0]) {
+            bs_sink_puts(s, "right, from your ");
+            md_code(s, g->carried);
+        } else if (g->mark == BS_MARK_RIGHT)
             bs_sink_puts(s, "right");
         else if (g->mark == BS_MARK_MISSING)
             bs_sink_puts(s, "not answered");
+        else if (g->mark == BS_MARK_MALFORMED)
+            bs_sink_puts(s, "could not be read");
         else if (g->mistake >= 0) {
             bs_sink_puts(s, "wrong: ");
             md_text(s, bs_mistakes[g->mistake].name);
@@ -1087,9 +1684,25 @@ void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row 
         }
         bs_sink_puts(s, " |\n");
     }
+    if (r->warnings[0] || r->malformed) {
+        bs_sink_puts(s, "\n## Notes\n\n");
+        for (size_t i = 0; i < r->nsteps; i++)
+            if (r->steps[i].mark == BS_MARK_MALFORMED) {
+                bs_sink_puts(s, "- ");
+                md_code(s, r->steps[i].name);
+                bs_sink_puts(s, " could not be read: ");
+                md_text(s, r->steps[i].note);
+                bs_sink_puts(s, ".\n");
+            }
+        if (r->warnings[0]) {
+            bs_sink_puts(s, "- ");
+            md_text(s, r->warnings);
+            bs_sink_puts(s, ".\n");
+        }
+    }
     if (!r->wrong) {
-        bs_sink_puts(s, r->missing ? "\nEvery step you answered is right.\n"
-                                   : "\nEvery step is right.\n");
+        bs_sink_puts(s, r->missing || r->malformed ? "\nEvery step you answered is right.\n"
+                                                   : "\nEvery step is right.\n");
         return;
     }
     bs_sink_puts(s, "\n## What went wrong\n");
@@ -1100,6 +1713,11 @@ void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row 
         bs_sink_puts(s, "\n### ");
         md_code(s, g->name);
         bs_sink_puts(s, "\n\n");
+        if (g->carried[0] && g->mistake < 0) {
+            bs_sink_puts(s, "Your ");
+            md_text(s, g->diagnosis);
+            bs_sink_puts(s, ".\n\n");
+        } else
         if (g->mistake >= 0 && g->diagnosis[0]) {
             bs_sink_puts(s, "Your ");
             md_text(s, g->diagnosis);
@@ -1117,8 +1735,10 @@ void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row 
                        g->n_elements == 1 ? "" : "s", g->n_wrong == 1 ? "s" : "");
         for (size_t k = 0; k < g->ntop && k < g->n_wrong; k++) {
             bs_sink_puts(s, "- ");
-            bs_sink_printf(s, "`%s[%zu,%zu]`: yours %.6g, right %.6g\n", g->name, g->top[k].row,
-                           g->top[k].col, g->top[k].program, g->top[k].backstep);
+            bs_sink_printf(s, "`%s[%zu,%zu]`: yours %.6g, %s %.6g\n", g->name, g->top[k].row,
+                           g->top[k].col, g->top[k].program,
+                           r->policy == BS_POLICY_CARRY ? "from your values above" : "right",
+                           g->top[k].backstep);
         }
     }
 }

@@ -4,13 +4,24 @@
  * exercise.json (asked steps, notation, tolerances, roster) and each
  * student's variant <id>/spec.json.  A submission is that student's
  * answers.json with the nulls replaced by numbers; the id inside it says
- * whose variant it is graded against.  Each asked step is right, wrong (with
- * the catalogue mistake that reproduces it, bs_mistakes.h, checked one step
- * at a time by bs_compare_answer as if every step above were right) or
- * missing (null).  A submission that cannot be graded — not JSON, no or an
- * unknown id, an id graded before, a wrong shape, a key that is not an
- * asked step or an asked step without its key — is marked as an error with
- * the reason, and the others are graded all the same.
+ * whose variant it is graded against.  Each asked step is right, wrong
+ * (with the catalogue mistake that reproduces it, found by the walk of
+ * bs_compare_run over the student's own answers, as `compare` finds it),
+ * missing (null, or its key left out) or malformed (a value that cannot be
+ * read as the step: a wrong shape, a flat list for a matrix, text that is
+ * not a number, a step answered twice).  Under the carry policy a step is
+ * judged against what the backward step (bs_backward_step) gives from the
+ * student's own answers above it, so a slip costs the one step where it is
+ * made; under the strict policy against the right values.  A step is right
+ * when every element is within the rounding bound: half a unit in the
+ * BS_SHEET_SIG_DIGITS-th significant digit of each value the student
+ * carried into the step (their answer above it, and their own rounded
+ * forward values, whose rounding is carried through the forward pass),
+ * propagated to first order by evaluating the step at each perturbed input,
+ * plus half a unit in that digit of the answer itself.  A submission that
+ * cannot be graded at all — not JSON, no or an unknown id, no "claims"
+ * object — is marked as an error with the reason, and the others are graded
+ * all the same; a bad field costs only its step.
  *
  * Ids compare without regard to case, after the spaces around them are
  * dropped; the gradebook and the feedback files use the roster's spelling.
@@ -43,8 +54,9 @@ typedef struct bs_exercise_set bs_exercise_set;
 /* How one asked step was answered. */
 typedef enum bs_mark {
     BS_MARK_MISSING = 0, /* null: not answered */
-    BS_MARK_RIGHT,       /* every element within the exercise's tolerances */
-    BS_MARK_WRONG        /* some element is not */
+    BS_MARK_RIGHT,       /* every element within the rounding bound */
+    BS_MARK_WRONG,       /* some element is not */
+    BS_MARK_MALFORMED    /* the value cannot be read as the step (see note) */
 } bs_mark;
 
 typedef struct bs_grade_step {
@@ -56,8 +68,14 @@ typedef struct bs_grade_step {
     size_t rows, cols;       /* the step's displayed shape */
     size_t given_rows, given_cols; /* the answer's */
     size_t n_wrong, n_elements;
-    bs_compare_diff top[BS_COMPARE_TOP]; /* largest differences (1-based row, col) */
+    bs_compare_diff top[BS_COMPARE_TOP]; /* largest differences (1-based row, col): the
+                                            answer in program, the value it is judged
+                                            against in backstep */
     size_t ntop;
+    char carried[48];        /* for a step right from a wrong answer above it (carry), or
+                                wrong only through it (strict): that step's name, else "" */
+    char note[300];          /* why a step is malformed or missing its key, or how it was
+                                read ("written as text"), or "" */
 } bs_grade_step;
 
 /* The grade of one submission. */
@@ -76,11 +94,14 @@ typedef struct bs_grade_result {
     bs_grade_step *steps;    /* the asked steps, in trace order (NULL for an error
                                 found before the answers were read) */
     size_t nsteps;
-    size_t right, wrong, missing;
+    size_t right, wrong, missing, malformed;
+    bs_grade_policy policy;  /* the policy it was graded under */
+    char warnings[700];      /* keys ignored or read with a warning, "; " between, or "" */
 } bs_grade_result;
 
 /* Opens the exercise directory `dir`: reads and checks its exercise.json
- * (every key known, the tolerances, the asked steps canonical, distinct and
+ * (every key known, the tolerances, the policy "carry" or "strict" when
+ * given, the asked steps canonical, distinct and
  * backward steps of the base network, the ids valid and distinct ignoring
  * case).  Errors are BS_ERR_IO, BS_ERR_SYNTAX or BS_ERR_SPEC naming the
  * manifest and the JSON path ("steps[2]").  The caller frees *out with
@@ -91,6 +112,13 @@ typedef struct bs_grade_result {
  * only compared with it (bs_exercise_set_note).  A manifest without one (an
  * earlier backstep's) has the variants read from DIR/<id>/spec.json. */
 bs_status bs_exercise_set_open(const char *dir, bs_exercise_set **out, bs_error *err);
+
+/* The grading policy: the manifest's "policy" (carry when it has none) until
+ * bs_exercise_set_set_policy changes it. */
+bs_grade_policy bs_exercise_set_policy(const bs_exercise_set *x);
+
+/* Grades the submissions after it under policy p (grade --policy). */
+void bs_exercise_set_set_policy(bs_exercise_set *x, bs_grade_policy p);
 
 /* The number of students on the exercise's roster. */
 size_t bs_exercise_set_count(const bs_exercise_set *x);
@@ -171,9 +199,10 @@ bs_status bs_grade_rows(const bs_exercise_set *x, const bs_grade_result *r, size
 
 /* Writes the gradebook as CSV: a header, then one row per row: id, file
  * (the one graded), handed_in, status (bs_row_status_names), score ("9/12"),
- * one column per asked step ("right", "missing", "wrong" or "wrong:
- * <mistake key>"), the mistakes in words with the steps they were made in,
- * and why a row is not graded.  Every row has the header's number of
+ * one column per asked step ("right", "missing", "malformed", "wrong" or
+ * "wrong: <mistake key>"), the mistakes in words with the steps they were
+ * made in, why a row is not graded, and last the policy ("carry" or
+ * "strict").  Every row has the header's number of
  * fields; text fields go through bs_sink_csv_field, so an id or file name
  * that looks like a formula shows as text in a spreadsheet. */
 void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *rows,

@@ -83,6 +83,8 @@ typedef struct cli {
     unsigned formats;   /* exercise --formats (0: the default) */
     const char *add;    /* exercise --add ROSTER */
     int resubmit;       /* grade --resubmissions (a bs_resubmit) */
+    int policy;         /* exercise and grade --policy (a bs_grade_policy) */
+    int policy_set;     /* 1 when --policy was given */
     const char *quiz_only;   /* quiz --only */
     const char *compare_only; /* compare --only */
     double quiz_tolerance;   /* quiz --tolerance, 0 for the default */

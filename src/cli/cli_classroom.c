@@ -41,7 +41,7 @@ static int exercise_add(cli *c)
     if (c->nspecs != 1)
         return cli_bad_usage("exercise --add takes the exercise directory, e.g. backstep exercise "
                          "ex1 --add late.txt");
-    if (c->roster || c->out || c->ask || c->digits || c->formats || c->force)
+    if (c->roster || c->out || c->ask || c->digits || c->formats || c->force || c->policy_set)
         return cli_bad_usage("exercise --add takes its spec, seed and options from "
                          "DIR/exercise.json: give only DIR and --add ROSTER");
     const char *dir = c->specs[0];
@@ -118,6 +118,7 @@ int cmd_exercise(cli *c)
         o.formats = c->formats;
     o.notation = c->render.notation;
     o.steps = c->ask;
+    o.policy = (bs_grade_policy)c->policy;
     o.source = strcmp(path, "-") == 0 ? "<stdin>" : base_name(path);
     progress p;
     o.progress = cli_start_progress(c, &p, "exercise: student");
@@ -165,6 +166,8 @@ int cmd_grade(cli *c)
         cli_report(&err);
         return EXIT_BAD;
     }
+    if (c->policy_set)
+        bs_exercise_set_set_policy(x, (bs_grade_policy)c->policy);
     size_t n = c->nspecs - 1;
     char clash[4096];
     const char *what;
@@ -188,8 +191,16 @@ int cmd_grade(cli *c)
         }
     }
     for (size_t i = 0; i < n && rc == 0; i++)
-        if (r[i].error)
+        if (r[i].error) {
             fprintf(stderr, "backstep: %s: %s\n", r[i].file, r[i].reason);
+        } else {
+            for (size_t k = 0; k < r[i].nsteps; k++)
+                if (r[i].steps[k].mark == BS_MARK_MALFORMED)
+                    fprintf(stderr, "backstep: %s: %s (marked malformed)\n", r[i].file,
+                            r[i].steps[k].note);
+            if (r[i].warnings[0])
+                fprintf(stderr, "backstep: %s: warning: %s\n", r[i].file, r[i].warnings);
+        }
     const char *note;
     for (size_t i = 0; rc == 0 && i < bs_exercise_set_count(x); i++)
         if ((note = bs_exercise_set_note(x, i)) != NULL)

@@ -124,6 +124,11 @@ static const option_def options[] = {
     {"--resubmissions", "RULE", CMD_GRADE,
      "grade: which file counts when a student handed in several: latest (default; by "
      "modification time, then command-line order), first, or error (grade none of them)"},
+    {"--policy", "POLICY", CMD_EXERCISE | CMD_GRADE,
+     "exercise, grade: how a step below a wrong one is marked: carry (default; against the "
+     "student's own answers above it, so a slip costs one step) or strict (against the "
+     "right values); exercise says it on the sheet and in exercise.json, grade's overrides "
+     "the exercise's"},
     {"-o", "FILE", CMD_GRADE,
      "grade: write the gradebook CSV to FILE (default: standard output); never one "
      "of the files grade reads or writes"},
@@ -255,12 +260,15 @@ static const help_topic help_topics[] = {
      "to an existing set.\n\noptions:\n",
      "\nexit status: 0 written, 2 usage error, bad spec or roster, or i/o error\n"},
     {"grade", CMD_GRADE,
-     "usage: backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv]\n\n"
+     "usage: backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv] [--policy carry|strict]\n\n"
      "Grades each returned answers.json against the variant of the student it\n"
      "names (DIR is the directory backstep exercise wrote): each asked step is\n"
-     "right, wrong with the mistake that reproduces it, or missing.  Writes the\n"
-     "gradebook (CSV: id, file, handed_in, status, score, a column per step, the\n"
-     "mistakes, the error): one row per student of the roster in roster order\n"
+     "right (what the student's own answers above it give, to 3 significant\n"
+     "digits, under --policy carry; the right value under strict), wrong with the\n"
+     "mistake compare names for it, missing, or malformed (unreadable; the other\n"
+     "steps are graded all the same).  Writes the gradebook (CSV: id, file,\n"
+     "handed_in, status, score, a column per step, the mistakes, the error, the\n"
+     "policy): one row per student of the roster in roster order\n"
      "(status missing when nothing was handed in), then a row for each file whose\n"
      "id is not on the roster (not on roster) or whose name names another student\n"
      "than its id (check: graded for neither).  Then DIR/feedback/<id>.md for each\n"
@@ -474,6 +482,12 @@ static int apply_classroom(cli *c, const char *name, const char *v)
         if (k < 0)
             return EXIT_BAD;
         c->resubmit = k;
+    } else if (strcmp(name, "--policy") == 0) {
+        int k = pick(v, bs_policy_names, "--policy");
+        if (k < 0)
+            return EXIT_BAD;
+        c->policy = k;
+        c->policy_set = 1;
     } else if (strcmp(name, "--formats") == 0) {
         char why[160];
         if (bs_exercise_formats_parse(v, &c->formats, why, sizeof why) != 0)

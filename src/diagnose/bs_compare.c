@@ -40,6 +40,8 @@ bs_compare_opts bs_compare_defaults(void)
     o.atol = 1e-9;
     o.notation = -1;
     o.only = NULL;
+    o.bound = NULL;
+    o.bound_n = NULL;
     return o;
 }
 
@@ -552,6 +554,42 @@ typedef struct run {
     const bs_grads_file *g;
 } run;
 
+static double max_abs(const bs_mat *m)
+{
+    double x = 0.0;
+    for (size_t k = 0; m->v && k < m->rows * m->cols; k++)
+        if (fabs(m->v[k]) > x)
+            x = fabs(m->v[k]);
+    return x;
+}
+
+/* mats_agree for two values of step j, with the rounding bound of the
+ * options (bs_compare_opts.bound) when it gives one */
+static int mats_agree_at(const run *R, size_t j, const bs_mat *a, const bs_mat *b)
+{
+    const bs_compare_opts *o = R->o;
+    if (!o->bound || !o->bound[j] || !o->bound_n || !a->v || !b->v || a->rows != b->rows ||
+        a->cols != b->cols)
+        return mats_agree(a, b, o);
+    size_t n = a->rows * a->cols, bn = o->bound_n[j];
+    const double *bd = o->bound[j];
+    double top = 0.0;
+    for (size_t k = 0; k < bn; k++)
+        top = fmax(top, bd[k]);
+    bs_mat tr = bs_backward_value(R->t->net, R->t->grads, j);
+    double ref = max_abs(&tr), big = fmax(max_abs(a), max_abs(b));
+    double scale = ref > 0 && big > ref ? big / ref : 1.0;
+    for (size_t k = 0; k < n; k++) {
+        double p = a->v[k], q = b->v[k];
+        if (close_enough(p, q, o))
+            continue;
+        double lim = (n == bn ? bd[k] : top) * scale;
+        if (!isfinite(p) || !isfinite(q) || !(fabs(p - q) <= lim))
+            return 0;
+    }
+    return 1;
+}
+
 static void step_name(const run *R, size_t j, char *buf, size_t size)
 {
     bs_qty q;
@@ -621,8 +659,8 @@ static int explains_more(run *R, size_t u, size_t j)
         if (to_row(t->net, gv, &prog))
             return -1;
         bs_mistake_ctx ctx = {t, R->tmp, k, R->nt};
-        int hit = !mats_agree(&prog, &tr, R->o) && bs_mistake_correct(&ctx, &c) == 0 &&
-                  mats_agree(&c, &prog, R->o);
+        int hit = !mats_agree_at(R, k, &prog, &tr) && bs_mistake_correct(&ctx, &c) == 0 &&
+                  mats_agree_at(R, k, &c, &prog);
         free(c.v);
         free(prog.v);
         if (hit)
@@ -674,7 +712,7 @@ static int consistent_below(run *R, size_t u, size_t j, const bs_mat *m)
             if (to_row(t->net, gv, &prog)) {
                 ok = -1;
             } else {
-                ok = mats_agree(&c, &prog, R->o);
+                ok = mats_agree_at(R, k, &c, &prog);
                 free(prog.v);
             }
         }
@@ -717,13 +755,13 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
                 continue;
             int hit = 0;
             if (u == j) {
-                hit = mats_agree(&m, prog, R->o) && !mats_agree(&m, &truth_j, R->o);
+                hit = mats_agree_at(R, j, &m, prog) && !mats_agree_at(R, j, &m, &truth_j);
             } else {
                 /* carry the mistaken value of u down to j */
                 R->tmp[u] = m;
                 if (recompute_chain(R, u, j) == 0) {
-                    hit = mats_agree(&R->tmp[j], prog, R->o) &&
-                          !mats_agree(&R->tmp[j], &truth_j, R->o);
+                    hit = mats_agree_at(R, j, &R->tmp[j], prog) &&
+                          !mats_agree_at(R, j, &R->tmp[j], &truth_j);
                     /* preferred only when it explains another wrong step;
                      * named only when the file's steps below agree with it */
                     if (hit && need_more)
@@ -789,7 +827,7 @@ static size_t origin_of(const run *R, const bs_compare_step *steps, size_t j)
     for (size_t u = bs_backward_upstream(R->t->net, j); u != (size_t)-1;
          u = bs_backward_upstream(R->t->net, u)) {
         bs_mat tr = bs_backward_value(R->t->net, R->t->grads, u);
-        if (!mats_agree(&R->cur[u], &tr, R->o))
+        if (!mats_agree_at(R, u, &R->cur[u], &tr))
             origin = u;
     }
     return origin;
@@ -991,6 +1029,8 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
     r->only = o.only != NULL;
     o.only = NULL; /* the result does not keep the caller's string */
     r->opts = o;
+    r->opts.bound = NULL; /* nor the caller's bounds */
+    r->opts.bound_n = NULL;
     r->B = t->net->B;
     r->nsteps = n;
     r->first = -1;
@@ -1055,7 +1095,7 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
              * tolerance, the difference is rounding that the steps above
              * carried within it, not an inherited error) */
             int inherits = same_shape && bs_backward_upstream(t->net, j) != (size_t)-1 &&
-                           bs_mistake_correct(&ctx, &c) == 0 && mats_agree(&c, &prog, &o) &&
+                           bs_mistake_correct(&ctx, &c) == 0 && mats_agree_at(&R, j, &c, &prog) &&
                            origin_of(&R, r->steps, j) != j;
             free(c.v);
             if (inherits) {

@@ -33,6 +33,18 @@ typedef struct bs_compare_opts {
      * parameter gradients (dW and db) of every layer.  Steps the file gives
      * beyond them are compared and reported all the same. */
     const char *only;
+    /* The rounding a value may carry, for a grader of hand work (NULL for
+     * none): bound[j] (NULL for none) gives, for backward step j in the row
+     * convention, bound_n[j] elements, the largest difference each element of
+     * the step may have from rounding its inputs.  Where the catalogue's
+     * mistakes and the inherited errors are matched, two values of step j
+     * also agree when each element is within its bound times
+     * max(1, the values' largest magnitude / backstep's): a mistake that
+     * makes the step B times larger makes its rounding B times larger too.
+     * A step given in another shape than the step's has every element held
+     * to the largest bound of the step. */
+    const double *const *bound;
+    const size_t *bound_n;
 } bs_compare_opts;
 
 /* What happened to one step. */
@@ -138,8 +150,7 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                          const bs_compare_opts *o, bs_compare_result **out,
                          bs_error *err);
 
-/* Checks one answer for backward step `name` (any notation) as a quiz or a
- * grader does: every step above it is taken as backstep computed it, and the
+/* Checks one answer for backward step `name` (any notation) as a quiz does: every step above it is taken as backstep computed it, and the
  * answer (rows×cols doubles, row by row, in the displayed orientation) is
  * compared with backstep's value under the tolerances of `o` (NULL: the
  * defaults; hand work wants a looser rtol such as 5e-3).  On success *out
