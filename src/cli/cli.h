@@ -82,6 +82,13 @@ typedef struct cli {
     unsigned formats;   /* exercise --formats (0: the default) */
     const char *add;    /* exercise --add ROSTER */
     int resubmit;       /* grade --resubmissions (a bs_resubmit) */
+    int book_format;    /* grade --format (a bs_book_format) */
+    int visibility;     /* grade --visibility (a bs_visibility) */
+    int feedback;       /* grade --feedback (a bs_feedback_mode) */
+    const char *weights;    /* grade --weights FILE|LIST */
+    const char *assignment; /* grade --assignment */
+    const char *summary;    /* grade --summary FILE */
+    const char *check_file; /* grade --check ANSWERS.json */
     const char *quiz_only;   /* quiz --only */
     const char *compare_only; /* compare --only */
     double quiz_tolerance;   /* quiz --tolerance, 0 for the default */
