@@ -240,7 +240,7 @@ row_has ann 'wrong: no-derivative'
 row_has ann 'wrong: transpose'
 row_has ann 'wrong: sign'
 row_has ann 'activation derivative left out (g\[2z\])'
-row_has bob ',1,graded,10/12,missing,'
+row_has bob ',1,graded,10/12,10,12,83.33,,missing,'  # 10 of 12 steps of weight 1: 83.33 %
 row_has bob 'wrong: derivative-at-a'
 grep -q "Your g\[2z\] matches the result of leaving out g_h'(z\[2\]) in g\[2z\]" run1/feedback/ann.md &&
     ok || bad "feedback/ann.md does not name the derivative: $(cat run1/feedback/ann.md)"

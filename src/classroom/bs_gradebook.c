@@ -181,7 +181,7 @@ void bs_gradebook_number(bs_sink *s, double v)
     char buf[40];
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
+        if (strtod(buf, NULL) == v && !strchr(buf, 'e'))
             break;
     }
     bs_sink_puts(s, buf);
