@@ -394,8 +394,9 @@ python3 - book.csv <<'EOF' && ok || bad "gradebook as CSV: see above"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head, body = rows[0], rows[1:]
-# 5 + 12 asked steps + mistakes + error, counted from the header
-bad = [r for r in body if len(r) != len(head) or len(head) != 19]
+# 5 + points, max_points, percent, other_variant + 12 asked steps + mistakes
+# + error, counted from the header
+bad = [r for r in body if len(r) != len(head) or len(head) != 23]
 if bad:
     sys.exit("rows with other than %d fields: %s" % (len(head), bad))
 # the 5 roster students, then the 7 odd ids

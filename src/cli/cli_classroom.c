@@ -350,7 +350,7 @@ int cmd_grade(cli *c)
                "other rows to look at): gradebook %s%s%s, feedback in %s%s%s\n",
                k.graded, bs_exercise_set_count(x), n, n == 1 ? "" : "s", k.missing,
                k.other, c->out, c->summary ? ", summary " : "", c->summary ? c->summary : "",
-               gradescope ? "it" : dir, gradescope ? "" : "/feedback/",
+               gradescope ? "the result" : dir, gradescope ? "" : "/feedback/",
                unwritten ? " (some not written: see above)" : "");
     if (rc == 0 && (book || unwritten))
         rc = EXIT_BAD;
