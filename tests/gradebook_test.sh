@@ -266,5 +266,29 @@ vals = [v for k in ('g[3z]', 'g[2z]', 'g[2W]') for v in row[k].replace(';', ' ')
 sys.exit(1 if any(v in text for v in vals) else 0)
 EOF
 
+# ── the HTML sheet on paper ──────────────────────────────────────────────
+# W[l] and b[l] are two display blocks in a wrapping row (b goes under W
+# when both do not fit: nothing is cut at the page's edge), no display
+# block scrolls vertically, and print has its own rules (checked by eye in
+# Chromium for a 6-8-8-3 network at a page's width: b[1] whole under W[1]).
+$PY - ex1/s01/sheet.html <<'EOF' && ok || bad "sheet.html for print: see above"
+import re, sys
+html = open(sys.argv[1]).read()
+style = html.split('<style>', 1)[1].split('</style>', 1)[0]
+bad = []
+for rule in re.findall(r'math\[display=block\]\{([^}]*)\}', style):
+    if 'overflow-x:auto' in rule and 'overflow-y:hidden' not in rule:
+        bad.append('a display block that scrolls vertically: %s' % rule)
+if '@media print' not in style:
+    bad.append('no print rules')
+pairs = re.findall(r'<div class="pair">(.*?)</div>', html, re.S)
+# 3 layers (W, b) and the inputs with the targets
+if len(pairs) != 4 or any(p.count('<math display="block">') != 2 for p in pairs):
+    bad.append('%d pairs: %r' % (len(pairs), [p.count('<math') for p in pairs]))
+for b in bad:
+    print('FAIL:', b)
+sys.exit(1 if bad else 0)
+EOF
+
 echo "gradebook_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
