@@ -509,8 +509,9 @@ END_TEST
 /* One row per roster student in roster order, then the files of no roster
  * student.  A submission that failed never takes the place of a valid one;
  * ids compare without regard to case or surrounding spaces and show in the
- * roster's spelling.  The rows all have the header's 9 fields (id, file,
- * handed_in, status, score, g[3z], mistakes, error, policy: counted by hand). */
+ * roster's spelling.  The rows all have the header's 13 fields (id, file,
+ * handed_in, status, score, points, max_points, percent, other_variant,
+ * g[3z], mistakes, error, policy: counted by hand; one step of weight 1). */
 START_TEST(test_grade_failed_then_valid)
 {
     char dir[64];
@@ -549,14 +550,16 @@ START_TEST(test_grade_failed_then_valid)
     bs_sink b = bs_sink_buffer();
     bs_gradebook_csv(&b, x, rows, nrows);
     ck_assert_int_eq(bs_sink_status(&b), 0);
-    ck_assert_msg(strncmp(b.buf, "id,file,handed_in,status,score,g[3z],mistakes,error,policy\n"
-                                 "ann,again.json,4,graded,0/1,missing,,,carry\n"
-                                 "bob,,0,missing,,,,,carry\n"
-                                 "\"'=1+1\",f.json,1,not on roster,,,,\"unknown id",
-                          strlen("id,file,handed_in,status,score,g[3z],mistakes,error,policy\n"
-                                 "ann,again.json,4,graded,0/1,missing,,,carry\n"
-                                 "bob,,0,missing,,,,,carry\n"
-                                 "\"'=1+1\",f.json,1,not on roster,,,,\"unknown id")) == 0,
+    ck_assert_msg(strncmp(b.buf, "id,file,handed_in,status,score,points,max_points,percent,"
+                                 "other_variant,g[3z],mistakes,error,policy\n"
+                                 "ann,again.json,4,graded,0/1,0,1,0.00,,missing,,,carry\n"
+                                 "bob,,0,missing,,,1,,,,,,carry\n"
+                                 "\"'=1+1\",f.json,1,not on roster,,,1,,,,,\"unknown id",
+                          strlen("id,file,handed_in,status,score,points,max_points,percent,"
+                                 "other_variant,g[3z],mistakes,error,policy\n"
+                                 "ann,again.json,4,graded,0/1,0,1,0.00,,missing,,,carry\n"
+                                 "bob,,0,missing,,,1,,,,,,carry\n"
+                                 "\"'=1+1\",f.json,1,not on roster,,,1,,,,,\"unknown id")) == 0,
                   "%s", b.buf);
     bs_sink_free_buffer(&b);
     free(rows);

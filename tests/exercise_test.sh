@@ -256,7 +256,7 @@ row_has ann 'wrong: no-derivative'
 row_has ann 'wrong: transpose'
 row_has ann 'wrong: sign'
 row_has ann 'activation derivative left out (g\[2z\])'
-row_has bob ',1,graded,10/12,missing,'
+row_has bob ',1,graded,10/12,10,12,83.33,,missing,'  # 10 of 12 steps of weight 1: 83.33 %
 row_has bob 'wrong: derivative-at-a'
 grep -q "Your g\[2z\] matches the result of leaving out g_h'(z\[2\]) in g\[2z\]" run1/feedback/ann.md &&
     ok || bad "feedback/ann.md does not name the derivative: $(cat run1/feedback/ann.md)"
@@ -307,7 +307,7 @@ line_has 2 '^ann,key-ann.json,2,graded,12/12,'
 line_has 3 '^bob,key-bob.json,1,graded,12/12,'
 # a bad field costs its step, not the submission: a 2×2 answer for a 3×2 step
 # is malformed, a key not asked is ignored, a key left out is not answered
-line_has 4 '^carol,shape.json,1,graded,11/12,right,right,right,right,right,right,malformed,'
+line_has 4 '^carol,shape.json,1,graded,11/12,11,12,91.67,,right,right,right,right,right,right,malformed,'
 line_has 5 '^dan,extra.json,1,graded,12/12,'
 line_has 6 '^eve,missing.json,1,graded,11/12,.*,missing,,,carry$'
 line_has 7 '^,notjson.json,1,error,.*not valid JSON: 2:1'
@@ -416,8 +416,9 @@ python3 - book.csv <<'EOF' && ok || bad "gradebook as CSV: see above"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
 head, body = rows[0], rows[1:]
-# 5 + 12 asked steps + mistakes + error + policy, counted from the header
-bad = [r for r in body if len(r) != len(head) or len(head) != 20]
+# 5 + points, max_points, percent, other_variant + 12 asked steps + mistakes
+# + error + policy, counted from the header
+bad = [r for r in body if len(r) != len(head) or len(head) != 24]
 if bad:
     sys.exit("rows with other than %d fields: %s" % (len(head), bad))
 # the 5 roster students, then the 7 odd ids

@@ -917,11 +917,17 @@ static const char *const SHEET_STYLE =
     "h3{font-size:1.15rem;margin:1.2em 0 .3em}\n"
     "code{font-family:\"DejaVu Sans Mono\",monospace}\n"
     "math{font-size:1.15em}\n"
-    "math[display=block]{margin:.5em 0;overflow-x:auto}\n"
+    "math[display=block]{margin:.5em 0;padding:.25em 0;overflow-x:auto;overflow-y:hidden}\n"
+    "div.pair{display:flex;flex-wrap:wrap;align-items:center;column-gap:2em}\n"
+    "div.pair>math[display=block]{max-width:100%}\n"
     "mtable.matrix mtd{text-align:right;padding:.15em .45em}\n"
     "table.blank{border-collapse:collapse;margin:.4em 0 1em;border-left:2px solid #111;"
     "border-right:2px solid #111}\n"
-    "table.blank td{width:6em;height:1.8em;border-bottom:1px solid #777;padding:0 .4em}\n";
+    "table.blank td{width:8em;height:2.2em;border-bottom:1px solid #777;padding:0 .4em}\n"
+    /* on paper nothing scrolls: a smaller type and the page's whole width, and
+     * a matrix is never cut to a scroll box's width */
+    "@media print{body{font-size:10pt}main{max-width:none;padding:0}"
+    "math[display=block]{overflow:visible}}\n";
 
 static void ml_var(bs_sink *s, bs_qty q, size_t l, bs_notation nt)
 {
@@ -964,18 +970,21 @@ static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size
     for (size_t l = 1; l <= net->L; l++) {
         size_t r, c;
         bs_net_W_displayed(net, l, buf, &r, &c);
-        bs_sink_puts(s, "<math display=\"block\"><mrow>");
+        /* W and b side by side where they fit, b under W where they do not */
+        bs_sink_puts(s, "<div class=\"pair\"><math display=\"block\"><mrow>");
         ml_var(s, BS_Q_W, l, nt);
         bs_sink_puts(s, "<mo>=</mo>");
         bs_matrix_mathml(s, buf, NULL, r, c, SHEET_PRECISION);
-        bs_sink_puts(s, "<mo separator=\"true\">,</mo><mspace width=\"2em\"></mspace>");
+        bs_sink_puts(s, "<mo separator=\"true\">,</mo></mrow></math>\n"
+                        "<math display=\"block\"><mrow>");
         ml_var(s, BS_Q_B, l, nt);
         bs_sink_puts(s, "<mo>=</mo>");
         bs_matrix_mathml(s, net->b[l], NULL, col ? net->n[l] : 1, col ? 1 : net->n[l],
                          SHEET_PRECISION);
-        bs_sink_puts(s, "</mrow></math>\n");
+        bs_sink_puts(s, "</mrow></math></div>\n");
     }
-    bs_sink_puts(s, "<h2>Inputs and targets</h2>\n<math display=\"block\"><mrow>");
+    bs_sink_puts(s, "<h2>Inputs and targets</h2>\n<div class=\"pair\"><math display=\"block\">"
+                    "<mrow>");
     const bs_step *x = bs_trace_find(t, "a[0]"), *y = bs_trace_find(t, "y");
     if (x) {
         ml_var(s, BS_Q_A, 0, nt);
@@ -983,12 +992,13 @@ static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size
         bs_matrix_mathml(s, x->value, NULL, x->rows, x->cols, SHEET_PRECISION);
     }
     if (y) {
-        bs_sink_puts(s, "<mo separator=\"true\">,</mo><mspace width=\"2em\"></mspace>");
+        bs_sink_puts(s, "<mo separator=\"true\">,</mo></mrow></math>\n"
+                        "<math display=\"block\"><mrow>");
         ml_var(s, BS_Q_Y, 0, nt);
         bs_sink_puts(s, "<mo>=</mo>");
         bs_matrix_mathml(s, y->value, NULL, y->rows, y->cols, SHEET_PRECISION);
     }
-    bs_sink_puts(s, "</mrow></math>\n<h2>Questions</h2>\n<p>Run the forward pass, then work "
+    bs_sink_puts(s, "</mrow></math></div>\n<h2>Questions</h2>\n<p>Run the forward pass, then work "
                     "out each step below from the output layer down, to at least three "
                     "significant digits, in the orientation shown. Write your answers into "
                     "<code>answers.json</code>: replace each <code>null</code> by a number, a "

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "bs_checked.h"
+#include "bs_gradebook.h"
 #include "bs_json.h"
 #include "bs_backward.h"
 #include "bs_mistakes.h"
@@ -46,6 +47,8 @@ struct bs_exercise_set {
     size_t nsteps;
     student *students;
     size_t nstudents;
+    double *weights;    /* per asked step (bs_exercise_set_weigh), or NULL: 1 each */
+    int hints;          /* feedback without values (bs_exercise_set_hints) */
 };
 
 void bs_exercise_set_free(bs_exercise_set *x)
@@ -60,6 +63,7 @@ void bs_exercise_set_free(bs_exercise_set *x)
     bs_net_free(x->base);
     free(x->students);
     free(x->steps);
+    free(x->weights);
     free(x->dir);
     free(x);
 }
@@ -1278,6 +1282,8 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
         goto done;
     }
     st = grade_claims(x, s, claims, r);
+    if (st == BS_OK && !r->error && r->wrong)
+        st = bs_gradebook_match(x, claims, r, err);
     if (st == BS_ERR_NOMEM)
         bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
 done:
@@ -1441,7 +1447,7 @@ static void mistakes_words(bs_sink *s, const bs_grade_result *r)
 void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *rows,
                       size_t n)
 {
-    bs_sink_puts(s, "id,file,handed_in,status,score");
+    bs_sink_puts(s, "id,file,handed_in,status,score,points,max_points,percent,other_variant");
     for (size_t i = 0; i < x->nsteps; i++) {
         char name[48];
         bs_qty q;
@@ -1452,7 +1458,7 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
         csv_field(s, name);
     }
     bs_sink_puts(s, ",mistakes,error,policy\n");
-    /* every row has the header's 5 + nsteps + 3 fields */
+    /* every row has the header's 9 + nsteps + 3 fields */
     for (size_t k = 0; k < n; k++) {
         const bs_grade_row *w = &rows[k];
         const bs_grade_result *g = w->result;
@@ -1461,8 +1467,11 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
         csv_field(s, g ? g->file : "");
         bs_sink_printf(s, ",%zu,", w->handed_in);
         csv_field(s, bs_row_status_names[w->status]);
+        bs_sink_puts(s, ",");         /* the score, then the points */
+        if (w->status == BS_ROW_GRADED)
+            bs_sink_printf(s, "%zu/%zu", g->right, g->nsteps);
+        bs_gradebook_csv_points(s, x, w);
         if (w->status != BS_ROW_GRADED) {
-            bs_sink_puts(s, ",");     /* an empty score */
             for (size_t i = 0; i < x->nsteps; i++)
                 bs_sink_puts(s, ","); /* an empty step */
             bs_sink_puts(s, ",,");    /* no mistakes, then the reason */
@@ -1470,7 +1479,6 @@ void bs_gradebook_csv(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *
             bs_sink_printf(s, ",%s\n", bs_policy_names[x->policy]);
             continue;
         }
-        bs_sink_printf(s, ",%zu/%zu", g->right, g->nsteps);
         for (size_t i = 0; i < g->nsteps; i++) {
             const bs_grade_step *st = &g->steps[i];
             if (st->mark == BS_MARK_RIGHT)
@@ -1546,7 +1554,7 @@ static int not_a_gradebook(const char *out)
         char head[16] = "";
         size_t got = fread(head, 1, sizeof head - 1, f);
         head[got] = '\0';
-        other = got > 0 && strncmp(head, "id,file,", 8) != 0;
+        other = got > 0 && !bs_gradebook_is_ours(head);
     }
     if (f)
         fclose(f);
@@ -1660,8 +1668,13 @@ void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row 
                         : ".\n\nEach step is marked against your own answers above it "
                           "(carry), so a slip costs only the step where it is made.");
     bs_sink_printf(s, " An answer is right when it is what your values give to %d significant "
-                      "digits.\n\n| step | result |\n|---|---|\n",
+                      "digits.\n\n",
                    BS_SHEET_SIG_DIGITS);
+    if (r->matches_other)
+        bs_sink_puts(s, "**Check your numbers:** your answers agree with the right values of "
+                        "another student's variant, not with your own: work from your own "
+                        "sheet.\n\n");
+    bs_sink_puts(s, "| step | result |\n|---|---|\n");
     for (size_t i = 0; i < r->nsteps; i++) {
         const bs_grade_step *g = &r->steps[i];
         bs_sink_puts(s, "| ");
@@ -1735,10 +1748,70 @@ void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row 
                        g->n_elements == 1 ? "" : "s", g->n_wrong == 1 ? "s" : "");
         for (size_t k = 0; k < g->ntop && k < g->n_wrong; k++) {
             bs_sink_puts(s, "- ");
-            bs_sink_printf(s, "`%s[%zu,%zu]`: yours %.6g, %s %.6g\n", g->name, g->top[k].row,
-                           g->top[k].col, g->top[k].program,
-                           r->policy == BS_POLICY_CARRY ? "from your values above" : "right",
-                           g->top[k].backstep);
+            if (x->hints)
+                bs_sink_printf(s, "`%s[%zu,%zu]`\n", g->name, g->top[k].row, g->top[k].col);
+            else
+                bs_sink_printf(s, "`%s[%zu,%zu]`: yours %.6g, %s %.6g\n", g->name,
+                               g->top[k].row, g->top[k].col, g->top[k].program,
+                               r->policy == BS_POLICY_CARRY ? "from your values above"
+                                                            : "right",
+                               g->top[k].backstep);
         }
     }
+}
+
+/* ---- what the gradebook formats read (bs_gradebook.h) --------------- */
+
+size_t bs_exercise_set_nsteps(const bs_exercise_set *x)
+{
+    return x->nsteps;
+}
+
+const char *bs_exercise_set_step(const bs_exercise_set *x, size_t i)
+{
+    return i < x->nsteps ? x->steps[i] : NULL;
+}
+
+const char *bs_exercise_set_spec(const bs_exercise_set *x)
+{
+    return x->spec;
+}
+
+bs_notation bs_exercise_set_notation(const bs_exercise_set *x)
+{
+    return x->notation;
+}
+
+void bs_exercise_set_tolerances(const bs_exercise_set *x, double *rtol, double *atol)
+{
+    *rtol = x->rtol;
+    *atol = x->atol;
+}
+
+const bs_trace *bs_exercise_set_trace(bs_exercise_set *x, size_t i)
+{
+    if (i >= x->nstudents || load_variant(x, &x->students[i]) != 0)
+        return NULL;
+    return x->students[i].t;
+}
+
+int bs_exercise_set_weigh(bs_exercise_set *x, const double *w)
+{
+    double *c = malloc(x->nsteps * sizeof *c);
+    if (!c)
+        return -1;
+    memcpy(c, w, x->nsteps * sizeof *c);
+    free(x->weights);
+    x->weights = c;
+    return 0;
+}
+
+double bs_exercise_set_weight(const bs_exercise_set *x, size_t i)
+{
+    return x->weights && i < x->nsteps ? x->weights[i] : 1.0;
+}
+
+void bs_exercise_set_hints(bs_exercise_set *x, int on)
+{
+    x->hints = on != 0;
 }

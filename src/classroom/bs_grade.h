@@ -97,6 +97,9 @@ typedef struct bs_grade_result {
     size_t right, wrong, missing, malformed;
     bs_grade_policy policy;  /* the policy it was graded under */
     char warnings[700];      /* keys ignored or read with a warning, "; " between, or "" */
+    int matches_other;       /* 1 when the answers are rather another student's right
+                                values (bs_gradebook_match) */
+    size_t other;            /* then that student's roster index */
 } bs_grade_result;
 
 /* Opens the exercise directory `dir`: reads and checks its exercise.json
@@ -248,5 +251,35 @@ bs_status bs_grade_feedback_files(const bs_exercise_set *x, const bs_grade_row *
 int bs_grade_output_clash(const char *out, const char *dir, const bs_exercise_set *x,
                           const char *const *answers, size_t n, char *clash, size_t size,
                           const char **what);
+
+/* The number of asked steps. */
+size_t bs_exercise_set_nsteps(const bs_exercise_set *x);
+
+/* The canonical id ("g[2z]") of the i-th asked step, or NULL past the last. */
+const char *bs_exercise_set_step(const bs_exercise_set *x, size_t i);
+
+/* The name of the spec the exercise was made from. */
+const char *bs_exercise_set_spec(const bs_exercise_set *x);
+
+/* The notation of the sheets and answers. */
+bs_notation bs_exercise_set_notation(const bs_exercise_set *x);
+
+/* The tolerances an answer is judged with. */
+void bs_exercise_set_tolerances(const bs_exercise_set *x, double *rtol, double *atol);
+
+/* The trace of the i-th student's variant, loaded on first use (owned by
+ * x), or NULL when it does not load or i is past the last. */
+const bs_trace *bs_exercise_set_trace(bs_exercise_set *x, size_t i);
+
+/* Sets the weight of each asked step (w holds bs_exercise_set_nsteps
+ * values, copied); returns 0, or -1 when memory ran out. */
+int bs_exercise_set_weigh(bs_exercise_set *x, const double *w);
+
+/* The weight of the i-th asked step (1 unless set). */
+double bs_exercise_set_weight(const bs_exercise_set *x, size_t i);
+
+/* With on ≠ 0, the feedback of a wrong step names the step, the mistake and
+ * the elements that differ without giving any value (--feedback hints). */
+void bs_exercise_set_hints(bs_exercise_set *x, int on);
 
 #endif

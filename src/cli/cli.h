@@ -85,6 +85,13 @@ typedef struct cli {
     int resubmit;       /* grade --resubmissions (a bs_resubmit) */
     int policy;         /* exercise and grade --policy (a bs_grade_policy) */
     int policy_set;     /* 1 when --policy was given */
+    int book_format;    /* grade --format (a bs_book_format) */
+    int visibility;     /* grade --visibility (a bs_visibility) */
+    int feedback;       /* grade --feedback (a bs_feedback_mode) */
+    const char *weights;    /* grade --weights FILE|LIST */
+    const char *assignment; /* grade --assignment */
+    const char *summary;    /* grade --summary FILE */
+    const char *check_file; /* grade --check ANSWERS.json */
     const char *quiz_only;   /* quiz --only */
     const char *compare_only; /* compare --only */
     double quiz_tolerance;   /* quiz --tolerance, 0 for the default */

@@ -8,6 +8,7 @@
 
 #include "bs_checked.h"
 #include "bs_grade.h"
+#include "bs_gradebook.h"
 #include "bs_session.h"
 
 #include "cli.h"
@@ -153,8 +154,80 @@ int cmd_exercise(cli *c)
  * each student's feedback file on its own, so that one that cannot be
  * written loses nothing else.  Exit 2 when the gradebook or a feedback file
  * could not be written, else 1 when a submission could not be graded. */
+/* grade DIR --check ANSWERS.json: the problems of an answers file, one line
+ * each on stderr (exit 2), or that it is ready to hand in (exit 0) */
+static int grade_check(cli *c)
+{
+    if (c->nspecs != 1)
+        return cli_bad_usage("grade --check takes the exercise directory alone, e.g. backstep "
+                             "grade ex1 --check answers.json");
+    bs_error err;
+    bs_error_clear(&err);
+    bs_exercise_set *x = NULL;
+    if (bs_exercise_set_open(c->specs[0], &x, &err) != BS_OK) {
+        cli_report(&err);
+        return EXIT_BAD;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    if (bs_read_file(c->check_file, (size_t)4 << 20, &text, &len, &err) != BS_OK) {
+        cli_report(&err);
+        bs_exercise_set_free(x);
+        return EXIT_BAD;
+    }
+    bs_sink b = bs_sink_buffer();
+    size_t k = bs_answers_check(x, text, len, c->check_file, &b);
+    int rc = EXIT_AGREE;
+    if (k == (size_t)-1) {
+        fputs("backstep: out of memory\n", stderr);
+        rc = EXIT_BAD;
+    } else if (k > 0) {
+        for (const char *p = b.buf; p && *p;) {
+            size_t l = strcspn(p, "\n");
+            fprintf(stderr, "backstep: %.*s\n", (int)l, p);
+            p += l + (p[l] == '\n');
+        }
+        rc = EXIT_BAD;
+    } else {
+        printf("backstep: %s: ready to hand in (well-formed, every asked step's key, the "
+               "shapes of the sheet; not graded)\n",
+               c->check_file);
+    }
+    bs_sink_free_buffer(&b);
+    free(text);
+    bs_exercise_set_free(x);
+    return rc;
+}
+
+/* --weights: a LIST when it holds "=", else the FILE of one */
+static int grade_weights(cli *c, bs_exercise_set *x)
+{
+    bs_error err;
+    bs_error_clear(&err);
+    if (strchr(c->weights, '=')) {
+        if (bs_weights_parse(x, c->weights, NULL, &err) == BS_OK)
+            return 0;
+    } else {
+        char *text = NULL;
+        size_t len = 0;
+        bs_status st = bs_read_file(c->weights, (size_t)1 << 20, &text, &len, &err);
+        if (st == BS_OK && strlen(text) != len)
+            st = bs_error_set(&err, BS_ERR_USAGE, NULL, "a NUL byte: not a weights file");
+        if (st == BS_OK)
+            st = bs_weights_parse(x, text, c->weights, &err);
+        free(text);
+        if (st == BS_OK)
+            return 0;
+        bs_error_set_file(&err, c->weights);
+    }
+    cli_report(&err);
+    return EXIT_BAD;
+}
+
 int cmd_grade(cli *c)
 {
+    if (c->check_file)
+        return grade_check(c);
     if (c->nspecs < 2)
         return cli_bad_usage("grade takes the exercise directory and the returned answer files, "
                          "e.g. backstep grade ex1 returned/*.json");
@@ -169,14 +242,31 @@ int cmd_grade(cli *c)
     if (c->policy_set)
         bs_exercise_set_set_policy(x, (bs_grade_policy)c->policy);
     size_t n = c->nspecs - 1;
-    char clash[4096];
-    const char *what;
-    if (c->out &&
-        bs_grade_output_clash(c->out, dir, x, c->specs + 1, n, clash, sizeof clash, &what)) {
-        fprintf(stderr, "backstep: %s: is %s (%s); refusing to write the gradebook over it\n",
-                c->out, what, clash);
+    int gradescope = c->book_format == BS_BOOK_GRADESCOPE;
+    if (gradescope && n != 1) {
+        bs_exercise_set_free(x);
+        return cli_bad_usage("--format gradescope grades one submission, got %zu answers files",
+                             n);
+    }
+    if (c->weights && grade_weights(c, x) != 0) {
         bs_exercise_set_free(x);
         return EXIT_BAD;
+    }
+    bs_exercise_set_hints(x, c->feedback == BS_FEEDBACK_HINTS);
+    char clash[4096];
+    const char *what;
+    const char *outs[2] = {c->out, c->summary};
+    for (int o = 0; o < 2; o++)
+        if (outs[o] && bs_grade_output_clash(outs[o], dir, x, c->specs + 1, n, clash,
+                                             sizeof clash, &what)) {
+            fprintf(stderr, "backstep: %s: is %s (%s); refusing to write the %s over it\n",
+                    outs[o], what, clash, o ? "summary" : "gradebook");
+            bs_exercise_set_free(x);
+            return EXIT_BAD;
+        }
+    if (c->out && c->summary && bs_same_file(c->out, c->summary)) {
+        bs_exercise_set_free(x);
+        return cli_bad_usage("--summary and -o name the same file %s", c->out);
     }
     bs_grade_result *r = calloc(n, sizeof *r);
     int rc = 0;
@@ -220,7 +310,14 @@ int cmd_grade(cli *c)
     int book = 0; /* 0, or EXIT_BAD when the gradebook was not written */
     if (rc == 0) {
         bs_sink b = bs_sink_buffer();
-        bs_gradebook_csv(&b, x, rows, nrows);
+        bs_book_opts bo = {(bs_book_format)c->book_format, (bs_visibility)c->visibility,
+                           c->assignment, (bs_resubmit)c->resubmit,
+                           (bs_feedback_mode)c->feedback};
+        const bs_grade_row *one = NULL;
+        for (size_t i = 0; i < nrows && !one; i++)
+            if (rows[i].result == &r[0])
+                one = &rows[i];
+        bs_gradebook_write(&b, x, rows, nrows, one, &bo);
         if (bs_sink_status(&b) != 0) {
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
@@ -229,9 +326,23 @@ int cmd_grade(cli *c)
         }
         bs_sink_free_buffer(&b);
     }
+    if (rc == 0 && c->summary) {
+        bs_sink b = bs_sink_buffer();
+        bs_gradebook_summary(&b, x, rows, nrows);
+        if (bs_sink_status(&b) != 0) {
+            fputs("backstep: out of memory\n", stderr);
+            rc = EXIT_BAD;
+        } else if (bs_write_atomic_bytes(c->summary, b.buf ? b.buf : "", b.len, &c->inputs,
+                                         &err) != BS_OK) {
+            cli_report(&err);
+            book = EXIT_BAD;
+        }
+        bs_sink_free_buffer(&b);
+    }
     size_t unwritten = 0;
     bs_fileset *fb = NULL;
-    if (rc == 0 &&
+    /* a Gradescope result carries its feedback: DIR is left as it is */
+    if (rc == 0 && !gradescope &&
         bs_grade_feedback_files(x, rows, nrows, (bs_resubmit)c->resubmit, &fb, &err) != BS_OK) {
         cli_report(&err);
         rc = EXIT_BAD;
@@ -247,9 +358,11 @@ int cmd_grade(cli *c)
     bs_fileset_free(fb);
     if (rc == 0 && book == 0 && c->out)
         printf("backstep: graded %zu of %zu students from %zu file%s (%zu missing, %zu "
-               "other rows to look at): gradebook %s, feedback in %s/feedback/%s\n",
+               "other rows to look at): gradebook %s%s%s, feedback in %s%s%s\n",
                k.graded, bs_exercise_set_count(x), n, n == 1 ? "" : "s", k.missing,
-               k.other, c->out, dir, unwritten ? " (some not written: see above)" : "");
+               k.other, c->out, c->summary ? ", summary " : "", c->summary ? c->summary : "",
+               gradescope ? "the result" : dir, gradescope ? "" : "/feedback/",
+               unwritten ? " (some not written: see above)" : "");
     if (rc == 0 && (book || unwritten))
         rc = EXIT_BAD;
     if (rc == 0 && k.other)

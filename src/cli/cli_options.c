@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bs_grade.h"
+#include "bs_gradebook.h"
 
 #include "cli.h"
 
@@ -130,8 +131,29 @@ static const option_def options[] = {
      "right values); exercise says it on the sheet and in exercise.json, grade's overrides "
      "the exercise's"},
     {"-o", "FILE", CMD_GRADE,
-     "grade: write the gradebook CSV to FILE (default: standard output); never one "
+     "grade: write the gradebook to FILE (default: standard output); never one "
      "of the files grade reads or writes"},
+    {"--format", "FORMAT", CMD_GRADE,
+     "grade: the gradebook's format: csv (default), gradescope (results.json for one "
+     "submission), canvas or moodle (the CSV each imports)"},
+    {"--weights", "FILE|LIST", CMD_GRADE,
+     "grade: the points of each step, e.g. g[3z]=2,g[2W]=3, or a file of such entries "
+     "(default 1 each)"},
+    {"--visibility", "WHO", CMD_GRADE,
+     "grade --format gradescope: visible (default), hidden, after_due_date or "
+     "after_published"},
+    {"--assignment", "NAME", CMD_GRADE,
+     "grade --format canvas|moodle: the grade column's name (default: the spec's name); "
+     "Canvas wants \"Name (id)\""},
+    {"--summary", "FILE", CMD_GRADE,
+     "grade: also write a class summary (Markdown): per step, how many students made "
+     "each mistake, and who"},
+    {"--feedback", "MODE", CMD_GRADE,
+     "grade: answers (default: yours and the right value of each differing element) or "
+     "hints (the step, the mistake and the elements, no values)"},
+    {"--check", "ANSWERS.json", CMD_GRADE,
+     "grade DIR --check ANSWERS.json: check an answers file before handing it in (JSON, "
+     "id, keys, shapes), without grading; one line per problem"},
     {"--notation", "NOTATION", CMD_STEP | CMD_QUIZ | CMD_TRAIN,
      "names of the steps: g (g[2z], handout 001, default), partial (∂L/∂z[2], "
      "handout 000) or code (dz2, handout 002)"},
@@ -260,15 +282,18 @@ static const help_topic help_topics[] = {
      "to an existing set.\n\noptions:\n",
      "\nexit status: 0 written, 2 usage error, bad spec or roster, or i/o error\n"},
     {"grade", CMD_GRADE,
-     "usage: backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv] [--policy carry|strict]\n\n"
+     "usage: backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv] [--format FORMAT]\n"
+     "                                              [--policy carry|strict]\n"
+     "       backstep grade DIR --check ANSWERS.json\n\n"
      "Grades each returned answers.json against the variant of the student it\n"
      "names (DIR is the directory backstep exercise wrote): each asked step is\n"
      "right (what the student's own answers above it give, to 3 significant\n"
      "digits, under --policy carry; the right value under strict), wrong with the\n"
      "mistake compare names for it, missing, or malformed (unreadable; the other\n"
      "steps are graded all the same).  Writes the gradebook (CSV: id, file,\n"
-     "handed_in, status, score, a column per step, the mistakes, the error, the\n"
-     "policy): one row per student of the roster in roster order\n"
+     "handed_in, status, score, points, max_points, percent, other_variant, a\n"
+     "column per step, the mistakes, the error, the policy): one row per student\n"
+     "of the roster in roster order\n"
      "(status missing when nothing was handed in), then a row for each file whose\n"
      "id is not on the roster (not on roster) or whose name names another student\n"
      "than its id (check: graded for neither).  Then DIR/feedback/<id>.md for each\n"
@@ -488,6 +513,29 @@ static int apply_classroom(cli *c, const char *name, const char *v)
             return EXIT_BAD;
         c->policy = k;
         c->policy_set = 1;
+    } else if (strcmp(name, "--format") == 0 && c->command == CMD_GRADE) {
+        int k = pick(v, bs_book_format_names, "gradebook format");
+        if (k < 0)
+            return EXIT_BAD;
+        c->book_format = k;
+    } else if (strcmp(name, "--visibility") == 0 && c->command == CMD_GRADE) {
+        int k = pick(v, bs_visibility_names, "--visibility");
+        if (k < 0)
+            return EXIT_BAD;
+        c->visibility = k;
+    } else if (strcmp(name, "--feedback") == 0 && c->command == CMD_GRADE) {
+        int k = pick(v, bs_feedback_mode_names, "--feedback mode");
+        if (k < 0)
+            return EXIT_BAD;
+        c->feedback = k;
+    } else if (strcmp(name, "--weights") == 0 && c->command == CMD_GRADE) {
+        c->weights = v;
+    } else if (strcmp(name, "--assignment") == 0 && c->command == CMD_GRADE) {
+        c->assignment = v;
+    } else if (strcmp(name, "--summary") == 0 && c->command == CMD_GRADE) {
+        c->summary = v;
+    } else if (strcmp(name, "--check") == 0 && c->command == CMD_GRADE) {
+        c->check_file = v;
     } else if (strcmp(name, "--formats") == 0) {
         char why[160];
         if (bs_exercise_formats_parse(v, &c->formats, why, sizeof why) != 0)
