@@ -893,6 +893,149 @@ START_TEST(test_deep_diagnosis_consistent)
 }
 END_TEST
 
+/* ---- conventions, from gradient files worked by hand ------------------
+ *
+ * One linear unit, ŷ = x W1 + b1, mse ½ Σ (ŷ − y)², on x = [[1, 2], [3, 4]],
+ * y = [1, 2], W1 = [[1], [0]], b1 = 0: ŷ = [1, 3], ŷ − y = [0, 1]; for
+ * the batch sum dz1 = [0, 1], dW1 = xᵀ dz1 = [[3], [4]], db1 = [1]; for the
+ * mean, half of each.  The relu case: one relu unit, W1 = [[1]], b1 = 0, x = [[0], [1]],
+ * y = [1, 1], sum: z1 = [0, 1], ŷ − y = [−1, 0] = da1; backstep's
+ * dz1 = relu'(z1) ∘ da1 = [0, 0] (relu'(0) = 0), relu'(0) = 1 gives [−1, 0],
+ * db1 = −1 instead of 0, dW1 = 0·(−1) + 1·0 = 0 both ways. */
+#define LIN(red)                                                                       \
+    "{\"layers\": [2, 1], \"activations\": [\"identity\"], \"loss\": \"mse\","              \
+    " \"batch_reduction\": \"" red "\", \"params\": {\"W1\": [[1], [0]],"                  \
+    " \"b1\": [0]}, \"x\": [[1, 2], [3, 4]], \"y\": [1, 2]}"
+/* Two linear units that fit the batch exactly: W1 = I, b1 = [1, 1],
+ * x = [[1, 2], [3, 4]], y = x + 1, so dz1 = 0, and with λ = 0.5 (sum)
+ * dW1 = 2λ W1 = I and db1 = [0, 0]. */
+#define LIN2                                                                                  \
+    "{\"layers\": [2, 2], \"activations\": [\"identity\"], \"loss\": \"mse\","              \
+    " \"batch_reduction\": \"sum\", \"l2\": 0.5, \"params\": {\"W1\": [[1, 0], [0, 1]],"    \
+    " \"b1\": [1, 1]}, \"x\": [[1, 2], [3, 4]], \"y\": [[2, 3], [4, 5]]}"
+#define RELU1                                                                                 \
+    "{\"layers\": [1, 1], \"activations\": [\"relu\"], \"loss\": \"mse\","                  \
+    " \"batch_reduction\": \"sum\", \"params\": {\"W1\": [[1]], \"b1\": [0]},"                \
+    " \"x\": [[0], [1]], \"y\": [1, 1]}"
+
+static const struct {
+    const char *spec, *grads;
+    const char *key;   /* the one convention expected, or NULL for none */
+    double factor;     /* its factor */
+    int verdict;       /* bs_compare_verdict_kind */
+} conv_cases[] = {
+    /* a program that sums (dW = [[3], [4]]) on a spec that averages: B = 2 */
+    {LIN("mean"), "{\"dW1\": [[3], [4]], \"db1\": [1]}", "factor", 2.0,
+     BS_VERDICT_CONVENTION},
+    /* ... and its loss the batch sum, ½(0 + 1) = 0.5: the same scale */
+    {LIN("mean"), "{\"loss\": 0.5, \"dW1\": [[3], [4]], \"db1\": [1]}", "factor", 2.0,
+     BS_VERDICT_CONVENTION},
+    /* ... but its loss the mean, 0.25: its gradients are not its loss's */
+    {LIN("mean"), "{\"loss\": 0.25, \"dW1\": [[3], [4]], \"db1\": [1]}", "factor",
+     2.0, BS_VERDICT_DISAGREES},
+    /* a program that averages on a spec that sums: 1/B */
+    {LIN("sum"), "{\"dW1\": [[1.5], [2]], \"db1\": [0.5]}", "factor", 0.5,
+     BS_VERDICT_CONVENTION},
+    /* (ŷ − y)² without the ½: 2 × on a summing spec */
+    {LIN("sum"), "{\"dW1\": [[6], [8]], \"db1\": [2]}", "factor", 2.0,
+     BS_VERDICT_CONVENTION},
+    /* a sign flipped is a bug, not a factor of −1 */
+    {LIN("sum"), "{\"dW1\": [[-3], [-4]], \"db1\": [-1]}", NULL, 0, BS_VERDICT_DISAGREES},
+    /* 3 × with no loss given: no known convention */
+    {LIN("sum"), "{\"dW1\": [[9], [12]], \"db1\": [3]}", NULL, 0, BS_VERDICT_DISAGREES},
+    /* the right values, the bias gradient as a column: it agrees */
+    {LIN("sum"), "{\"dW1\": [[3], [4]], \"db1\": [[1]]}", NULL, 0, BS_VERDICT_AGREES},
+    /* reg·ΣW² with reg = 2λ = 1: dW = data + 2 W1 = [[2, 0], [0, 2]], μ = 2 */
+    {LIN2, "{\"dW1\": [[2, 0], [0, 2]], \"db1\": [0, 0]}", "l2-scale", 2.0,
+     BS_VERDICT_CONVENTION},
+    /* λ W instead of 2λ W is the catalogue's, not a convention */
+    {LIN2, "{\"dW1\": [[0.5, 0], [0, 0.5]], \"db1\": [0, 0]}", NULL, 0, BS_VERDICT_DISAGREES},
+    /* the biases penalised with the same λ: db = 0 + 2λ b = [1, 1] */
+    {LIN2, "{\"dW1\": [[1, 0], [0, 1]], \"db1\": [1, 1]}", "bias-penalised", 1.0,
+     BS_VERDICT_CONVENTION},
+    /* relu'(0) = 1: dz1 = [−1, 0], db1 = −1; accepted */
+    {RELU1, "{\"da1\": [[-1], [0]], \"dz1\": [[-1], [0]], \"dW1\": [[0]], \"db1\": [-1]}",
+     "relu-kink", 1.0, BS_VERDICT_AGREES},
+    /* relu'(0) = 1 claimed where da1 was 0 is no kink: dz1 = [0, 5] is a bug */
+    {RELU1, "{\"da1\": [[-1], [0]], \"dz1\": [[0], [5]], \"dW1\": [[5]], \"db1\": [5]}", NULL, 0,
+     BS_VERDICT_DISAGREES},
+};
+
+START_TEST(test_conventions_by_hand)
+{
+    fixture f = setup_text(conv_cases[_i].spec);
+    bs_grads_file *g = NULL;
+    bs_compare_result *r = NULL;
+    bs_error err;
+    bs_error_clear(&err);
+    const char *json = conv_cases[_i].grads;
+    ck_assert_msg(bs_compare_load_string(json, strlen(json), "g.json", f.t, &g, &err) == BS_OK,
+                  "%s: %s", err.where, err.message);
+    ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, &err), BS_OK);
+    if (conv_cases[_i].key) {
+        ck_assert_msg(r->nconv == 1, "case %d: %zu conventions", _i, r->nconv);
+        ck_assert_str_eq(r->conv[0].key, conv_cases[_i].key);
+        ck_assert_msg(fabs(r->conv[0].factor - conv_cases[_i].factor) < 1e-9,
+                      "case %d: factor %g", _i, r->conv[0].factor);
+        ck_assert_msg(r->conv[0].says[0] && r->conv[0].change[0], "case %d: no words", _i);
+    } else {
+        ck_assert_msg(r->nconv == 0, "case %d: %s", _i, r->nconv ? r->conv[0].says : "");
+    }
+    ck_assert_int_eq(bs_compare_verdict(r), conv_cases[_i].verdict);
+    ck_assert_int_eq(bs_compare_agrees(r), conv_cases[_i].verdict == BS_VERDICT_AGREES);
+    bs_compare_result_free(r);
+    bs_grads_file_free(g);
+    teardown(&f);
+}
+END_TEST
+
+/* Every matrix of the 4-5-3 network (no square one) given transposed (backstep's own values, laid out
+ * the other way): one finding, every step explained, and every vector (the
+ * bias gradients) agrees; only the weight gradients transposed: the
+ * parameters' finding; one transposed: the catalogue's transpose. */
+START_TEST(test_conventions_transposed)
+{
+    fixture f = setup_file("4-5-3-softmax-ce-l2.json");
+    size_t n = bs_backward_nsteps(f.net);
+    for (int which = 0; which < 3; which++) {
+        bs_grads_file *g = NULL;
+        bs_compare_result *r = NULL;
+        ck_assert_int_eq(bs_grads_file_create(f.t, &g, NULL), BS_OK);
+        int nw = 0;
+        for (size_t j = 0; j < n; j++) {
+            bs_mat m = bs_backward_value(f.net, f.t->grads, j);
+            bs_qty q;
+            size_t l;
+            bs_backward_step_of(f.net, j, &q, &l);
+            double v[64];
+            int turn = q == BS_Q_B ? 0 : which == 0 ? 1 : q == BS_Q_W && (which == 1 || nw++ == 0);
+            for (size_t a = 0; a < m.rows; a++)
+                for (size_t c = 0; c < m.cols; c++)
+                    v[turn ? c * m.rows + a : a * m.cols + c] = m.v[a * m.cols + c];
+            char name[24];
+            bs_name_grad(name, sizeof name, q, l, BS_NOTATION_CODE);
+            ck_assert_int_eq(bs_grads_file_set(g, name, v, turn ? m.cols : m.rows,
+                                               turn ? m.rows : m.cols, NULL),
+                             BS_OK);
+        }
+        ck_assert_int_eq(bs_compare_run(f.t, g, NULL, &r, NULL), BS_OK);
+        if (which < 2) {
+            ck_assert_uint_eq(r->nconv, 1);
+            ck_assert_str_eq(r->conv[0].key, which == 0 ? "transposed" : "params-transposed");
+            ck_assert_int_eq(bs_compare_verdict(r), BS_VERDICT_CONVENTION);
+        } else {
+            ck_assert_uint_eq(r->nconv, 0);
+            ck_assert_int_eq(bs_compare_verdict(r), BS_VERDICT_DISAGREES);
+        }
+        for (size_t j = 3; j < n; j += 4)
+            ck_assert_int_eq(r->steps[j].status, BS_CMP_AGREES);
+        bs_compare_result_free(r);
+        bs_grads_file_free(g);
+    }
+    teardown(&f);
+}
+END_TEST
+
 Suite *compare_suite(void)
 {
     Suite *s = suite_create("compare");
@@ -917,6 +1060,11 @@ Suite *compare_suite(void)
                         (int)(sizeof close_cases / sizeof close_cases[0]));
     tcase_add_loop_test(tc, test_nonfinite_reference, 0,
                         (int)(sizeof sat_answers / sizeof sat_answers[0]));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("conventions");
+    tcase_add_loop_test(tc, test_conventions_by_hand, 0,
+                        (int)(sizeof conv_cases / sizeof conv_cases[0]));
+    tcase_add_test(tc, test_conventions_transposed);
     suite_add_tcase(s, tc);
     tc = tcase_create("correct");
     tcase_add_loop_test(tc, test_correct_never_diagnosed, 0,

@@ -253,9 +253,15 @@ assert r['loss']['status'] == 'agrees'" "$key" "$step"
             assert_rc "$name $key@$step (params only, unaffected)" 0
             continue
         fi
-        assert_rc "$name $key@$step (params only)" 1
+        # the 1/B left out at the output and carried down, with no loss to
+        # say otherwise, is the batch-sum convention of handout 002's
+        # program (exit 3), the catalogue still naming it at its step
+        want=1
+        [ "$key" = "no-1/B" ] && want=3
+        assert_rc "$name $key@$step (params only)" $want
         report "$name $key@$step (params only)" "
 key, places = sys.argv[2], sys.argv[3].split(',')
+assert (r['verdict'], [c['key'] for c in r['conventions']]) == (('convention', ['factor']) if key == 'no-1/B' else ('disagrees', [])), (r['verdict'], r['conventions'])
 assert first is not None and first['mistake'] is not None, ('no mistake named', first)
 assert first['mistake']['key'] == key, ('named', first['mistake']['key'], first['diagnosis'])
 assert first['mistake']['made_in'] in places, ('made in', first['mistake']['made_in'], places)
@@ -270,7 +276,9 @@ for m in "no-1/B@z3 dz3" "no-derivative@z2 dz2" "l2-missing@W1 dW1" "bias-not-su
     set -- $m
     if numpy "$MNIST" --mistake "$1" --only params -o "$T/mnist.json"; then
         compare "$MNIST" "$T/mnist.json" --format json
-        assert_rc "mnist $1 (params only)" 1
+        want=1
+        [ "${1%@*}" = "no-1/B" ] && want=3
+        assert_rc "mnist $1 (params only)" $want
         report "mnist $1 (params only)" "
 key = sys.argv[2].split('@')[0]
 assert first['mistake']['key'] == key and first['mistake']['made_in'] == sys.argv[3], first" "$1" "$2"

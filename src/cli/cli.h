@@ -28,7 +28,7 @@
 #endif
 
 /* The exit statuses: the checks agree, a check failed, anything else. */
-enum { EXIT_AGREE = 0, EXIT_MISMATCH = 1, EXIT_BAD = 2 };
+enum { EXIT_AGREE = 0, EXIT_MISMATCH = 1, EXIT_BAD = 2, EXIT_CONVENTION = 3 };
 
 /* The commands, one bit each, so that an option can name those it applies to. */
 enum {

@@ -252,11 +252,14 @@ static const help_topic help_topics[] = {
      "down.  It names the first step that disagrees (where the bug entered; later\n"
      "steps inherit it) and the mistake from its catalogue that reproduces the\n"
      "program's numbers, e.g. \"dz2 matches the result of leaving out\n"
-     "sigmoid'(z2) in dz2\".  The file must give dW and db of every layer, or\n"
-     "the steps --only names.  - reads GRADS.json from standard input.\n\noptions:\n",
+     "sigmoid'(z2) in dz2\".  A program that differs only by a convention (it\n"
+     "averages where the spec sums, its file is transposed, ...) is told so once,\n"
+     "with the change that reconciles it.  The file must give dW and db of every\n"
+     "layer, or the steps --only names.  - reads GRADS.json from standard\n"
+     "input.\n\noptions:\n",
      "\nexit status: 0 every required step is given and every given step agrees,\n"
      "1 a step disagrees or a required step is missing, 2 usage error, bad spec,\n"
-     "bad gradient file or i/o error\n"},
+     "bad gradient file or i/o error, 3 every difference is a convention named\n"},
     {"sweep", CMD_SWEEP,
      "usage: backstep sweep SPEC ELEMENT [options]\n\n"
      "Evaluates one gradient element with each numerical method (forward,\n"

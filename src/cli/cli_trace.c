@@ -309,7 +309,9 @@ int cmd_compare(cli *c)
         compare_job job = {r, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
                            strcmp(grads, "-") == 0 ? "<stdin>" : grads};
         rc = cli_deliver(c, emit_compare, &job);
-        if (rc == 0 && !bs_compare_agrees(r))
+        if (rc == 0 && bs_compare_verdict(r) == BS_VERDICT_CONVENTION)
+            rc = EXIT_CONVENTION;
+        else if (rc == 0 && !bs_compare_agrees(r))
             rc = EXIT_MISMATCH;
     }
     bs_compare_result_free(r);

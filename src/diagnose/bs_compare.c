@@ -801,12 +801,14 @@ static int try_mistakes_at(run *R, size_t u, size_t j, const bs_mat *prog,
             expand(phrase, sizeof phrase, mk->phrase, where, detail, t->net->B);
             s->mistake = (int)mk->id;
             snprintf(s->mistake_step, sizeof s->mistake_step, "%s", where);
+            int w;
             if (u == j)
-                snprintf(s->diagnosis, sizeof s->diagnosis, "%s matches %s", me, phrase);
+                w = snprintf(s->diagnosis, sizeof s->diagnosis, "%s matches %.560s", me, phrase);
             else
-                snprintf(s->diagnosis, sizeof s->diagnosis,
-                         "%s matches %s, carried down to %s (the file does not give %s)", me,
-                         phrase, me, where);
+                w = snprintf(s->diagnosis, sizeof s->diagnosis,
+                             "%s matches %.420s, carried down to %s (the file does not give %s)",
+                             me, phrase, me, where);
+            (void)w; /* a diagnosis longer than the field is cut */
             return 1;
         }
     }
@@ -858,6 +860,128 @@ static void single_precision(const bs_trace *t, size_t j, bs_compare_step *s)
              "difference %.1e, %.1e of its largest value): is the program computing in "
              "float32? %s accepts it",
              s->name, s->max_abs, s->max_abs / scale, accept);
+}
+
+/* The largest relative difference between the program's step j and the
+ * value of mistake mk's variant v made at step u (j, or a step above it the
+ * file does not give, carried down to j); INFINITY when the variant does not
+ * apply or gives backstep's own value; −1 when memory ran out. */
+static double mistake_distance(run *R, size_t u, size_t j, const bs_mistake *mk, size_t v,
+                               const bs_mat *prog, char *detail, size_t dsize, int *done)
+{
+    const bs_trace *t = R->t;
+    bs_mat truth_j = bs_backward_value(t->net, t->grads, j);
+    bs_mat m = {0, 0, NULL};
+    bs_mistake_ctx ctx = {t, R->cur, u, R->nt};
+    bs_mistake_rc rc = mk->compute(&ctx, v, &m, detail, dsize);
+    *done = rc == BS_MISTAKE_DONE;
+    if (rc == BS_MISTAKE_NOMEM) {
+        free(m.v);
+        return -1;
+    }
+    if (rc != BS_MISTAKE_MADE) {
+        free(m.v);
+        return INFINITY;
+    }
+    const bs_mat *at = &m;
+    int chained = 0;
+    if (u != j) {
+        R->tmp[u] = m;
+        if (recompute_chain(R, u, j) != 0) {
+            R->tmp[u] = R->cur[u];
+            free(m.v);
+            return INFINITY;
+        }
+        chained = 1;
+        at = &R->tmp[j];
+    }
+    double worst = INFINITY;
+    if (at->rows == prog->rows && at->cols == prog->cols && !mats_agree(at, &truth_j, R->o)) {
+        worst = 0.0;
+        for (size_t k = 0; k < at->rows * at->cols; k++) {
+            double d, rel;
+            difference(prog->v[k], at->v[k], &d, &rel);
+            if (d > R->o->atol && rel > worst)
+                worst = rel;
+        }
+    }
+    if (chained) {
+        free_chain(R, u, j);
+        R->tmp[u] = R->cur[u];
+    }
+    free(m.v);
+    return worst;
+}
+
+/* For a step no catalogue mistake reproduces within the tolerance: the
+ * closest ones, made at the step or above it in a step the file does not
+ * give, ranked by the largest relative difference from the program's
+ * values, those within 1e-2, each with the rtol that would accept it.
+ * Returns 0, or −1 when memory ran out. */
+static int near_misses(run *R, size_t j, const bs_mat *prog, bs_compare_step *s)
+{
+    enum { NEAR = 3 };
+    const bs_trace *t = R->t;
+    double best[NEAR];
+    char text[NEAR][360];
+    size_t nb = 0;
+    char me[48];
+    step_name(R, j, me, sizeof me);
+    for (size_t mi = 0; mi < BS_MISTAKE_COUNT; mi++) {
+        const bs_mistake *mk = &bs_mistakes[mi];
+        double mine = INFINITY;
+        char phrase[360] = "";
+        for (size_t u = j; u != (size_t)-1 && (u == j || !R->given_j[u]);
+             u = bs_backward_upstream(t->net, u)) {
+            for (size_t v = 0;; v++) {
+                char detail[400] = "";
+                int done = 0;
+                double d = mistake_distance(R, u, j, mk, v, prog, detail, sizeof detail, &done);
+                if (d < 0)
+                    return -1;
+                if (done)
+                    break;
+                if (d < mine) {
+                    char where[48], ph[300];
+                    step_name(R, u, where, sizeof where);
+                    expand(ph, sizeof ph, mk->phrase, where, detail, t->net->B);
+                    mine = d;
+                    if (u == j)
+                        snprintf(phrase, sizeof phrase, "%s", ph);
+                    else
+                        snprintf(phrase, sizeof phrase, "%.280s, carried down to %.47s", ph, me);
+                }
+            }
+        }
+        if (!(mine <= 1e-2))
+            continue;
+        size_t at = nb;
+        while (at > 0 && best[at - 1] > mine)
+            at--;
+        if (at >= NEAR)
+            continue;
+        for (size_t k = (nb < NEAR ? nb : NEAR - 1); k > at; k--) {
+            best[k] = best[k - 1];
+            memcpy(text[k], text[k - 1], sizeof text[k]);
+        }
+        best[at] = mine;
+        snprintf(text[at], sizeof text[at], "%s", phrase);
+        if (nb < NEAR)
+            nb++;
+    }
+    size_t len = 0;
+    s->near_miss[0] = '\0';
+    for (size_t i = 0; i < nb && len + 1 < sizeof s->near_miss; i++) {
+        int w = snprintf(s->near_miss + len, sizeof s->near_miss - len,
+                         "%s%zu. %s would match %.300s to a relative %.1e (--rtol %.0e "
+                         "accepts it)",
+                         i ? "; " : "", i + 1, me, text[i], best[i],
+                         pow(10.0, ceil(log10(best[i] > 0 ? best[i] : 1e-16))));
+        len += w > 0 ? (size_t)w : 0;
+    }
+    if (len >= sizeof s->near_miss)
+        s->near_miss[sizeof s->near_miss - 1] = '\0';
+    return 0;
 }
 
 /* Marks in req[] (by backward step index) the steps the file must give:
@@ -985,6 +1109,55 @@ static void compare_loss(const bs_trace *t, const bs_grads_file *g, const bs_com
                  "the loss has (λ/2)‖W‖² where the spec has λ‖W‖²");
 }
 
+/* The conventions of the file (bs_conventions.h), and which differences
+ * they explain: a step they explain directly, a step that inherits from one
+ * they explain, and the loss when it differs by the batch's factor. */
+static bs_status find_conventions(const bs_trace *t, const bs_grads_file *g,
+                                  const bs_compare_opts *o, bs_compare_result *r, bs_error *err)
+{
+    size_t n = r->nsteps;
+    bs_mat *prog = calloc(n, sizeof *prog);
+    if (!prog)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    bs_status st = BS_OK;
+    for (size_t j = 0; j < n && st == BS_OK; j++)
+        if (g->steps[j].v && to_row(t->net, &g->steps[j], &prog[j]))
+            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    bs_conventions c;
+    memset(&c, 0, sizeof c);
+    if (st == BS_OK)
+        st = bs_conventions_find(t, prog, g->has_loss ? g->loss.v : NULL, o->rtol, o->atol,
+                                 (bs_notation)o->notation, &c, err);
+    for (size_t j = 0; j < n; j++)
+        free(prog[j].v);
+    free(prog);
+    if (st != BS_OK)
+        return st;
+    r->nconv = c.n;
+    memcpy(r->conv, c.f, sizeof c.f);
+    for (size_t j = 0; j < n; j++) {
+        bs_compare_step *s = &r->steps[j];
+        if (s->status == BS_CMP_DISAGREES || s->status == BS_CMP_INHERITS)
+            s->convention = c.explained[j];
+    }
+    /* a step that inherits the difference of a step a convention explains */
+    for (size_t j = 0; j < n; j++) {
+        bs_compare_step *s = &r->steps[j];
+        if (s->status != BS_CMP_INHERITS || s->convention)
+            continue;
+        for (size_t u = 0; u < j; u++)
+            if (strcmp(r->steps[u].name, s->inherits_from) == 0 && r->steps[u].convention)
+                s->convention = r->steps[u].convention;
+    }
+    /* the loss on the factor's scale (checked by the finding) */
+    if (r->has_loss && r->loss.status != BS_CMP_AGREES)
+        for (size_t i = 0; i < c.n; i++)
+            if (c.f[i].kind == BS_CONV_FACTOR && !c.f[i].unexplained)
+                r->loss_convention = 1;
+    bs_conventions_free(&c);
+    return BS_OK;
+}
+
 bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                          const bs_compare_opts *opts, bs_compare_result **out,
                          bs_error *err)
@@ -1069,11 +1242,25 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
             R.tmp[j] = R.cur[j];
             continue;
         }
+        /* a vector has no orientation: given as a column for a row (or the
+         * reverse), it is the same values */
+        given turned;
+        if ((s->rows == 1 || s->cols == 1) && gv->rows == s->cols && gv->cols == s->rows &&
+            gv->rows != gv->cols) {
+            turned = *gv;
+            turned.rows = s->rows;
+            turned.cols = s->cols;
+            gv = &turned;
+            s->prog_rows = g->steps[j].rows;
+            s->prog_cols = g->steps[j].cols;
+        }
         R.given_j[j] = 1;
         r->n_given++;
         snprintf(s->key, sizeof s->key, "%s", gv->key);
-        s->prog_rows = gv->rows;
-        s->prog_cols = gv->cols;
+        if (gv == &g->steps[j]) {
+            s->prog_rows = gv->rows;
+            s->prog_cols = gv->cols;
+        }
         bs_mat prog;
         if (to_row(t->net, gv, &prog)) {
             st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
@@ -1127,6 +1314,12 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                 }
                 if (!found && same_shape)
                     single_precision(t, j, s);
+                if (!found && same_shape && !s->single_precision &&
+                    near_misses(&R, j, &prog, s) < 0) {
+                    free(prog.v);
+                    st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+                    goto done;
+                }
                 if (!found)
                     not_finite(t, j, s);
             }
@@ -1135,6 +1328,7 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         R.cur[j] = prog;
         R.tmp[j] = prog;
     }
+    st = find_conventions(t, g, &o, r, err);
 done:
     if (R.cur)
         for (size_t j = 0; j < n; j++)
@@ -1198,16 +1392,31 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
     return st;
 }
 
-int bs_compare_agrees(const bs_compare_result *r)
+bs_compare_verdict_kind bs_compare_verdict(const bs_compare_result *r)
 {
     if (r->n_missing > 0)
-        return 0;
-    if (r->has_loss && r->loss.status != BS_CMP_AGREES)
-        return 0;
-    for (size_t j = 0; j < r->nsteps; j++)
-        if (r->steps[j].status == BS_CMP_DISAGREES || r->steps[j].status == BS_CMP_INHERITS)
-            return 0;
-    return 1;
+        return BS_VERDICT_DISAGREES;
+    int conv = 0;
+    if (r->has_loss && r->loss.status != BS_CMP_AGREES) {
+        if (!r->loss_convention)
+            return BS_VERDICT_DISAGREES;
+        conv = 1;
+    }
+    for (size_t j = 0; j < r->nsteps; j++) {
+        const bs_compare_step *s = &r->steps[j];
+        if (s->status != BS_CMP_DISAGREES && s->status != BS_CMP_INHERITS)
+            continue;
+        if (!s->convention)
+            return BS_VERDICT_DISAGREES;
+        if (!r->conv[s->convention - 1].accepted)
+            conv = 1;
+    }
+    return conv ? BS_VERDICT_CONVENTION : BS_VERDICT_AGREES;
+}
+
+int bs_compare_agrees(const bs_compare_result *r)
+{
+    return bs_compare_verdict(r) == BS_VERDICT_AGREES;
 }
 
 /* ---- reports ---------------------------------------------------------- */
@@ -1242,13 +1451,24 @@ static void text_top(bs_sink *o, const bs_compare_step *s)
                        s->top[i].row, s->top[i].col, s->top[i].program, s->top[i].backstep);
 }
 
+/* The first step that disagrees and that no convention explains: where the
+ * bug entered; −1 when there is none. */
+static long first_bug(const bs_compare_result *r)
+{
+    for (size_t j = 0; j < r->nsteps; j++)
+        if (r->steps[j].status == BS_CMP_DISAGREES && !r->steps[j].convention)
+            return (long)j;
+    return -1;
+}
+
 void bs_compare_text(bs_sink *o, const bs_compare_result *r)
 {
+    long first = first_bug(r);
     size_t wname = 4;
     for (size_t j = 0; j < r->nsteps; j++)
         if (strlen(r->steps[j].name) > wname)
             wname = strlen(r->steps[j].name);
-    size_t n_dis = 0, n_inh = 0;
+    size_t n_dis = 0, n_inh = 0, n_conv = 0;
     if (r->keys_note[0])
         bs_sink_printf(o, "  note: %s\n", r->keys_note);
     if (r->has_loss) {
@@ -1265,7 +1485,23 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         snprintf(shape, sizeof shape, "%zu×%zu", s->rows, s->cols);
         bs_sink_printf(o, "  %-*s  %-9s  %s", (int)wname, s->name, shape,
                        s->missing ? "MISSING (required)" : status_word(s->status));
-        if (s->status == BS_CMP_DISAGREES) {
+        if (s->convention) {
+            const bs_conv_finding *f = &r->conv[s->convention - 1];
+            n_conv++;
+            if (s->status == BS_CMP_DISAGREES && s->prog_rows == s->rows &&
+                s->prog_cols == s->cols)
+                bs_sink_printf(o, " (%zu of %zu elements, largest difference %.3g): %s, by "
+                                  "convention \"%s\" (below)",
+                               s->n_wrong, s->n_elements, s->max_abs,
+                               f->accepted ? "accepted" : "not a bug", f->key);
+            else if (s->status == BS_CMP_DISAGREES)
+                bs_sink_printf(o, " (given %zu×%zu): %s, by convention \"%s\" (below)",
+                               s->prog_rows, s->prog_cols,
+                               f->accepted ? "accepted" : "not a bug", f->key);
+            else
+                bs_sink_printf(o, " the difference of %s: %s, by convention \"%s\" (below)",
+                               s->inherits_from, f->accepted ? "accepted" : "not a bug", f->key);
+        } else if (s->status == BS_CMP_DISAGREES) {
             n_dis++;
             if (s->prog_rows != s->rows || s->prog_cols != s->cols)
                 bs_sink_printf(o, " (given %zu×%zu)", s->prog_rows, s->prog_cols);
@@ -1275,7 +1511,7 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         } else if (s->status == BS_CMP_INHERITS) {
             /* those that inherit the first disagreement (a later one that
              * disagrees on its own passes its error to the steps below it) */
-            if (r->first >= 0 && strcmp(s->inherits_from, r->steps[r->first].name) == 0)
+            if (first >= 0 && strcmp(s->inherits_from, r->steps[first].name) == 0)
                 n_inh++;
             bs_sink_printf(o, " the error of %s (right, given the program's %s)",
                            s->inherits_from, s->inherits_from);
@@ -1284,8 +1520,20 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         }
         bs_sink_printf(o, "\n");
     }
-    if (r->first >= 0) {
-        const bs_compare_step *f = &r->steps[r->first];
+    if (r->nconv) {
+        bs_sink_printf(o, "\nconvention%s (each verified on every element of the steps it "
+                          "explains):\n",
+                       r->nconv == 1 ? "" : "s");
+        for (size_t i = 0; i < r->nconv; i++)
+            bs_sink_printf(o, "  %s: %s\n    to reconcile: %s\n", r->conv[i].key,
+                           r->conv[i].says, r->conv[i].change);
+    }
+    if (first < 0 && r->first >= 0)
+        bs_sink_printf(o, "\nfirst difference: %s — explained by the convention%s above, not a "
+                          "bug\n",
+                       r->steps[r->first].name, r->nconv == 1 ? "" : "s");
+    if (first >= 0) {
+        const bs_compare_step *f = &r->steps[first];
         if (f->single_precision)
             bs_sink_printf(o, "\nfirst disagreement: %s — at the level of float32 rounding",
                            f->name);
@@ -1323,6 +1571,8 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
                            s->name, s->prog_rows, s->prog_cols, s->rows, s->cols);
         } else {
             bs_sink_printf(o, "diagnosis: no mistake in the catalogue reproduces %s\n", s->name);
+            if (s->near_miss[0])
+                bs_sink_printf(o, "    closest in the catalogue: %s\n", s->near_miss);
         }
         text_top(o, s);
     }
@@ -1340,7 +1590,23 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
             bs_sink_printf(o, " — the parameter gradients (dW and db) of every layer are "
                               "required unless --only names the steps to check\n");
     }
-    if (n_dis == 0 && n_inh == 0 && r->n_missing == 0)
+    int loss_conv = r->has_loss && r->loss.status != BS_CMP_AGREES && r->loss_convention;
+    if (loss_conv)
+        n_dis--;
+    bs_compare_verdict_kind vk = bs_compare_verdict(r);
+    if (vk == BS_VERDICT_CONVENTION)
+        bs_sink_printf(o, "\nverdict: no bug: %zu given step%s differ%s from backstep's only by "
+                          "the convention%s above%s, %zu agree%s; change the spec or the "
+                          "program as said to compare them exactly\n",
+                       n_conv, n_conv == 1 ? "" : "s", n_conv == 1 ? "s" : "",
+                       r->nconv == 1 ? "" : "s", loss_conv ? " (and the loss)" : "", r->n_agree,
+                       r->n_agree == 1 ? "s" : "");
+    else if (vk == BS_VERDICT_AGREES && n_conv)
+        bs_sink_printf(o, "\nverdict: all %zu given step%s agree%s (%zu at an exact relu kink, "
+                          "accepted)\n",
+                       r->n_given, r->n_given == 1 ? "" : "s",
+                       r->has_loss ? ", and the loss" : "", n_conv);
+    else if (n_dis == 0 && n_inh == 0 && r->n_missing == 0)
         bs_sink_printf(o, "\nverdict: all %zu given step%s agree%s\n", r->n_given,
                        r->n_given == 1 ? "" : "s", r->has_loss ? ", and the loss" : "");
     else if (n_dis == 0 && n_inh == 0)
@@ -1357,7 +1623,7 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         bs_sink_printf(o, " (%zu of them required: missing)\n", r->n_missing);
 }
 
-static void json_step(bs_sink *o, const bs_compare_step *s)
+static void json_step(bs_sink *o, const bs_compare_step *s, const bs_conv_finding *conv)
 {
     bs_sink_printf(o, "{\"name\": ");
     bs_sink_json_string(o, s->name);
@@ -1380,6 +1646,14 @@ static void json_step(bs_sink *o, const bs_compare_step *s)
     if (s->status == BS_CMP_INHERITS) {
         bs_sink_printf(o, ", \"inherits_from\": ");
         bs_sink_json_string(o, s->inherits_from);
+    }
+    if (s->convention) {
+        bs_sink_printf(o, ", \"convention\": ");
+        bs_sink_json_string(o, conv[s->convention - 1].key);
+    }
+    if (s->near_miss[0]) {
+        bs_sink_printf(o, ", \"near_miss\": ");
+        bs_sink_json_string(o, s->near_miss);
     }
     if (s->status == BS_CMP_DISAGREES) {
         bs_sink_printf(o, ", \"mistake\": ");
@@ -1424,11 +1698,33 @@ void bs_compare_json(bs_sink *o, const bs_compare_result *r)
     bs_sink_printf(o, ",\n  \"atol\": ");
     bs_sink_json_number(o, r->opts.atol);
     bs_sink_printf(o, ",\n");
+    static const char *const verdicts[] = {"agrees", "convention", "disagrees"};
+    bs_sink_printf(o, "  \"verdict\": \"%s\",\n", verdicts[bs_compare_verdict(r)]);
     bs_sink_printf(o, "  \"first_disagreement\": ");
     if (r->first >= 0)
         bs_sink_json_string(o, r->steps[r->first].name);
     else
         bs_sink_printf(o, "null");
+    bs_sink_printf(o, ",\n  \"conventions\": [");
+    for (size_t i = 0; i < r->nconv; i++) {
+        const bs_conv_finding *f = &r->conv[i];
+        bs_sink_printf(o, "%s\n    {\"key\": ", i ? "," : "");
+        bs_sink_json_string(o, f->key);
+        bs_sink_printf(o, ", \"accepted\": %s, \"factor\": ", f->accepted ? "true" : "false");
+        bs_sink_json_number(o, f->factor);
+        bs_sink_printf(o, ", \"says\": ");
+        bs_sink_json_string(o, f->says);
+        bs_sink_printf(o, ", \"change\": ");
+        bs_sink_json_string(o, f->change);
+        bs_sink_printf(o, ", \"steps\": [");
+        for (size_t j = 0, k = 0; j < r->nsteps; j++)
+            if ((size_t)r->steps[j].convention == i + 1) {
+                bs_sink_printf(o, "%s", k++ ? ", " : "");
+                bs_sink_json_string(o, r->steps[j].name);
+            }
+        bs_sink_printf(o, "]}");
+    }
+    bs_sink_printf(o, "%s]", r->nconv ? "\n  " : "");
     bs_sink_printf(o, ",\n  \"missing\": [");
     for (size_t j = 0, k = 0; j < r->nsteps; j++)
         if (r->steps[j].missing) {
@@ -1459,7 +1755,7 @@ void bs_compare_json(bs_sink *o, const bs_compare_result *r)
     bs_sink_printf(o, ",\n  \"steps\": [\n");
     for (size_t j = 0; j < r->nsteps; j++) {
         bs_sink_printf(o, "    ");
-        json_step(o, &r->steps[j]);
+        json_step(o, &r->steps[j], r->conv);
         bs_sink_printf(o, "%s\n", j + 1 < r->nsteps ? "," : "");
     }
     bs_sink_printf(o, "  ]\n}\n");

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "bs_conventions.h"
 #include "bs_error.h"
 #include "bs_formula.h"
 #include "bs_sink.h"
@@ -82,6 +83,10 @@ typedef struct bs_compare_step {
     char diagnosis[640];      /* "dz2 matches the result of …", or "" */
     int single_precision;     /* 1 when every difference is at float32 level */
     int reference_nonfinite;  /* 1 when backstep's own value is NaN or ±inf somewhere */
+    int convention;           /* 1 + the index in bs_compare_result.conv of the convention
+                                 that explains this step's difference, or 0 */
+    char near_miss[400];      /* for a step no mistake reproduces: the closest catalogue
+                                 explanations, ranked, with how far each is; or "" */
 } bs_compare_step;
 
 typedef struct bs_compare_result {
@@ -98,7 +103,19 @@ typedef struct bs_compare_result {
     long first;               /* index of the first disagreeing step, or -1 */
     char keys_note[200];      /* how the file's keys were read when not as step
                                  names ("grads" nested, W1 for dW1), or "" */
+    bs_conv_finding conv[BS_CONV_MAX]; /* the conventions found (bs_conventions.h) */
+    size_t nconv;
+    int loss_convention;      /* 1 when the loss differs only by the convention found */
 } bs_compare_result;
+
+/* The verdict on a whole file. */
+typedef enum bs_compare_verdict_kind {
+    BS_VERDICT_AGREES = 0,     /* every required step given; every step agrees, or differs
+                                  only at an exact relu kink (accepted) */
+    BS_VERDICT_CONVENTION = 1, /* every difference is explained, each element verified, by a
+                                  convention (conv[]): not a bug, but not the spec's numbers */
+    BS_VERDICT_DISAGREES = 2   /* a step disagrees unexplained, or a required step is missing */
+} bs_compare_verdict_kind;
 
 /* Returns 1 when a program's value p agrees with backstep's b: both are
  * finite and |p − b| ≤ atol or |p − b| ≤ rtol · max(|p|, |b|).  A
@@ -168,8 +185,12 @@ bs_status bs_compare_answer(const bs_trace *t, const char *name, const double *v
 void bs_compare_result_free(bs_compare_result *r);
 
 /* Returns 1 when every required step is given and every step (and the
- * loss) given agrees, else 0. */
+ * loss) given agrees, a difference at an exact relu kink accepted, else 0. */
 int bs_compare_agrees(const bs_compare_result *r);
+
+/* Returns the verdict on the file: agrees, differs only by conventions, or
+ * disagrees. */
+bs_compare_verdict_kind bs_compare_verdict(const bs_compare_result *r);
 
 /* Writes the report as text: a line per step in backward order, then the
  * first disagreement and its diagnosis. */
