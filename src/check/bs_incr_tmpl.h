@@ -121,6 +121,21 @@ static void BS_FN(taylor_t)(const double *restrict at, const double *restrict c1
     }
 }
 
+/* z'[j·B + b] = z[j·B + b] + Δ (C_1 + Δ (C_2 + Δ C_3)), Δ = Δa[b]: the
+ * pre-activations of layer n + 2 from the column expansion, for the batch */
+BS_INCR_CLONES
+static void BS_FN(expanded_t)(const double *restrict z, const double *restrict C,
+                              const T *restrict da, size_t n, size_t B, T *restrict out)
+{
+    const double *C1 = C, *C2 = C + n * B, *C3 = C + 2 * n * B;
+    for (size_t j = 0; j < n; j++)
+        for (size_t b = 0; b < B; b++) {
+            size_t s = j * B + b;
+            T d = da[b];
+            out[s] = z[s] + d * (C1[s] + d * (C2[s] + d * C3[s]));
+        }
+}
+
 /* The losses from the output pre-activations held examples innermost:
  * turned into rows and finished by bs_fwd_finish, as the plain path does */
 static void BS_FN(finish_t)(bs_incr *ic, const T *z, size_t R, size_t i0, T *ell)
@@ -182,6 +197,30 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
         cr = BS_FN(crossed)(zb, zt, nm, R, B, i0);
     if (m == L) {
         BS_FN(finish_t)(ic, zb, R, i0, ell);
+    } else if (taylor && batch && ic->cx[n]) {
+        /* the Taylor step of layer m carried through W[m+1] at once: the
+         * column expansion (bs_incr.h), then the layers above as below */
+        size_t o = m + 1;
+        BS_FN(expanded_t)(ic->zt[o], expansion(ic, n, col), da, net->n[o], B, zb);
+        ic->n_taylor++;
+        ic->n_expanded++;
+        if (net->act[o]->kink && !cr)
+            cr = BS_FN(crossed)(zb, ic->zt[o], net->n[o], R, B, i0);
+        for (size_t l = o; l <= L; l++) {
+            if (l > o) {
+                BS_FN(affine_t)(a, net->W[l], net->b[l], R, net->n[l - 1], net->n[l], zb);
+                if (net->act[l]->kink && !cr)
+                    cr = BS_FN(crossed)(zb, ic->zt[l], net->n[l], R, B, i0);
+            }
+            if (l == L) {
+                BS_FN(finish_t)(ic, zb, R, i0, ell);
+                break;
+            }
+            BS_FN(activate_t)(net->act[l], zb, other, net->n[l], R, scratch);
+            T *t = a;
+            a = other;
+            other = t;
+        }
     } else {
         if (taylor) {
             BS_FN(taylor_t)(ic->at[m], ic->c1[m], ic->c2[m], ic->c3[m], da, Wq, nm, R, B, i0,
