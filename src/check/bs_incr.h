@@ -25,6 +25,9 @@
  * summed in another order; the table C of unit q is computed the first time
  * q is moved and kept (BS_INCR_EXPAND_MAX bounds its size), so each such
  * evaluation costs 3·B·n[n+2] multiply-adds instead of B·n[n+1]·n[n+2].
+ * A softmax + cross-entropy output of at least BS_INCR_VEXP_MIN values is
+ * evaluated with the vectorised exp and log of bs_vexp.h (real type only;
+ * the complex step keeps cexp and clog).
  *
  * The rank-1 update and the Taylor step round differently from the plain
  * path, so the losses differ from it by a few units in the last place, and a
@@ -58,6 +61,11 @@
  * of 3·B·n[n+1]·n[n+2], nothing worth having on smaller layers, which keep
  * the Taylor step and the product (and so the bits of that path). */
 #define BS_INCR_EXPAND_MIN 16
+
+/* The fewest output values (K·R) of one evaluation for which softmax +
+ * cross-entropy is taken with the vectorised exp and log; fewer keep the
+ * C library's (and so the bits of the fused loss of bs_loss.c). */
+#define BS_INCR_VEXP_MIN 64
 
 typedef struct bs_incr bs_incr;
 

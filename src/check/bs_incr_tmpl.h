@@ -146,6 +146,13 @@ static void BS_FN(finish_t)(bs_incr *ic, const T *z, size_t R, size_t i0, T *ell
     for (size_t r = 0; r < R; r++)
         for (size_t j = 0; j < K; j++)
             rows[r * K + j] = z[j * R + r];
+#if !BS_COMPLEX
+    if (ic->softmax_ce && K * R >= BS_INCR_VEXP_MIN) {
+        /* the hot loop of the check: exp and log vectorised (bs_vexp.h) */
+        bs_softmax_ce_cols(z, net->y + i0 * K, K, R, ic->ws_d, ell);
+        return;
+    }
+#endif
     if (net->fused) {
         /* the loss of a fused pair comes from z alone (ŷ is not needed) */
         for (size_t r = 0; r < R; r++)
