@@ -226,7 +226,8 @@ bs_status bs_incr_create(const bs_net *net, const bs_forward *fw, bs_incr **out,
     ic->a1_d = malloc(sizeof(double) * wide * B);
     ic->a2_d = malloc(sizeof(double) * wide * B);
     ic->rows_d = malloc(sizeof(double) * wide * B);
-    ic->ws_d = malloc(sizeof(double) * 3 * w * B);
+    /* bs_fwd_finish needs 3·w·B, bs_softmax_ce_cols 2·K·B + 3·B */
+    ic->ws_d = malloc(sizeof(double) * (3 * w * B + 3 * B));
     ic->da_c = malloc(sizeof(double complex) * B);
     ic->z_c = malloc(sizeof(double complex) * wide * B);
     ic->a1_c = malloc(sizeof(double complex) * wide * B);

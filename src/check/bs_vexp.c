@@ -38,15 +38,17 @@ static inline double double_of(uint64_t u)
  * result is scaled by 2^k, built from k's bits.  k is rounded by adding and
  * subtracting 1.5·2^52, whose low bits then hold k. */
 BS_VEXP_CLONES
-static void vexp_lanes(const double *restrict x, double *restrict y, size_t n)
+static int vexp_lanes(const double *restrict x, double *restrict y, size_t n)
 {
     const double invln2 = 1.44269504088896338700e+00, ln2_hi = 6.93147180369123816490e-01,
                  ln2_lo = 1.90821492927058770002e-10, shifter = 0x1.8p52,
                  P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
                  P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
                  P5 = 4.13813679705723846039e-08;
+    int outside = 0;
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
+        outside |= !(v >= EXP_LO && v <= EXP_HI);
         v = v > EXP_HI ? EXP_HI : v; /* clamped lanes are redone by the caller */
         v = v < EXP_LO ? EXP_LO : v;
         double kd = v * invln2 + shifter;
@@ -59,27 +61,17 @@ static void vexp_lanes(const double *restrict x, double *restrict y, size_t n)
         double scale = double_of((kb + 1023u) << 52);
         y[i] = e * scale;
     }
+    return outside;
 }
 
 void bs_vexp(const double *x, double *y, size_t n)
 {
-    /* the lanes outside the vector range (and NaN) are redone by libm; x is
-     * read before y is written, so x == y is allowed */
-    size_t first_bad = n;
-    for (size_t i = 0; i < n; i++)
-        if (!(x[i] >= EXP_LO && x[i] <= EXP_HI)) {
-            first_bad = i;
-            break;
-        }
-    if (first_bad == n) {
-        vexp_lanes(x, y, n);
+    /* the lanes outside the vector range (and NaN) are redone by libm */
+    if (n == 0 || !vexp_lanes(x, y, n))
         return;
-    }
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
-        if (v >= EXP_LO && v <= EXP_HI)
-            vexp_lanes(&v, &y[i], 1);
-        else
+        if (!(v >= EXP_LO && v <= EXP_HI))
             y[i] = exp(v);
     }
 }
@@ -160,6 +152,24 @@ static void column_sums(const double *restrict e, size_t K, size_t R, double *re
             s[r] += e[j * R + r];
 }
 
+/* ℓ_r = Σ_{j: y_j ≠ 0} y_j (lse_r − z_j) in increasing j; a term whose y is
+ * 0 is not added (adding +0 to a sum that starts at +0 changes no bit, and
+ * 0 · (lse − z) is never formed, so an infinite z there does not turn the
+ * sum into NaN) */
+BS_VEXP_CLONES
+static void ce_terms(const double *restrict z, const double *restrict y, const double *restrict m,
+                     const double *restrict logs, size_t K, size_t R, double *restrict ell)
+{
+    for (size_t r = 0; r < R; r++)
+        ell[r] = 0.0;
+    for (size_t j = 0; j < K; j++)
+        for (size_t r = 0; r < R; r++) {
+            double yj = y[r * K + j], lse = m[r] + logs[r];
+            double t = yj != 0.0 ? yj * (lse - z[j * R + r]) : 0.0;
+            ell[r] += t;
+        }
+}
+
 void bs_softmax_ce_cols(const double *z, const double *y, size_t K, size_t R, double *ws,
                         double *ell)
 {
@@ -168,17 +178,10 @@ void bs_softmax_ce_cols(const double *z, const double *y, size_t K, size_t R, do
             ell[r] = 0.0;
         return;
     }
-    double *e = ws, *m = ws + K * R, *s = m + R;
-    shifted(z, K, R, m, e);
-    bs_vexp(e, e, K * R);
+    double *d = ws, *e = d + K * R, *m = e + K * R, *s = m + R, *logs = s + R;
+    shifted(z, K, R, m, d);
+    bs_vexp(d, e, K * R);
     column_sums(e, K, R, s);
-    bs_vlog(s, s, R);
-    for (size_t r = 0; r < R; r++) {
-        double lse = m[r] + s[r], l = 0.0;
-        const double *yr = y + r * K;
-        for (size_t j = 0; j < K; j++)
-            if (yr[j] != 0.0)
-                l += yr[j] * (lse - z[j * R + r]);
-        ell[r] = l;
-    }
+    bs_vlog(s, logs, R);
+    ce_terms(z, y, m, logs, K, R, ell);
 }

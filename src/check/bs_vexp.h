@@ -19,10 +19,10 @@
 
 #include <stddef.h>
 
-/* y[i] = exp(x[i]) for i < n; x and y may be the same array. */
+/* y[i] = exp(x[i]) for i < n; x and y must not overlap. */
 void bs_vexp(const double *x, double *y, size_t n);
 
-/* y[i] = log(x[i]) for i < n; x and y may be the same array. */
+/* y[i] = log(x[i]) for i < n; x and y must not overlap. */
 void bs_vlog(const double *x, double *y, size_t n);
 
 /* The softmax + cross-entropy loss of R examples from their K output
@@ -31,7 +31,7 @@ void bs_vlog(const double *x, double *y, size_t n);
  * lse_r = m_r + log Σ_t exp(z_t − m_r), m_r = max_t z_t — the same
  * arithmetic, in the same order, as the fused softmax_ce value of
  * bs_loss.c, with bs_vexp and bs_vlog in place of exp and log.  ws holds
- * K·R + 2·R doubles of scratch. */
+ * 2·K·R + 3·R doubles of scratch. */
 void bs_softmax_ce_cols(const double *z, const double *y, size_t K, size_t R, double *ws,
                         double *ell);
 
