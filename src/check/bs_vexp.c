@@ -38,17 +38,17 @@ static inline double double_of(uint64_t u)
  * result is scaled by 2^k, built from k's bits.  k is rounded by adding and
  * subtracting 1.5·2^52, whose low bits then hold k. */
 BS_VEXP_CLONES
-static int vexp_lanes(const double *restrict x, double *restrict y, size_t n)
+static uint64_t vexp_lanes(const double *restrict x, double *restrict y, size_t n)
 {
     const double invln2 = 1.44269504088896338700e+00, ln2_hi = 6.93147180369123816490e-01,
                  ln2_lo = 1.90821492927058770002e-10, shifter = 0x1.8p52,
                  P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
                  P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
                  P5 = 4.13813679705723846039e-08;
-    int outside = 0;
+    uint64_t outside = 0;
     for (size_t i = 0; i < n; i++) {
         double v = x[i];
-        outside |= !(v >= EXP_LO && v <= EXP_HI);
+        outside |= (uint64_t)((v < EXP_LO) | (v > EXP_HI) | (v != v));
         v = v > EXP_HI ? EXP_HI : v; /* clamped lanes are redone by the caller */
         v = v < EXP_LO ? EXP_LO : v;
         double kd = v * invln2 + shifter;
