@@ -13,7 +13,7 @@ struct bs_incr {
     int *taylor;            /* [1..L]: 1 for a sigmoid or tanh layer below the output */
     double **c1, **c2, **c3;/* [l] of such layers: f', f''/2 and f'''/6 at z[l], n[l]×B */
     double **wmax;          /* [1..L]: max_j |W[l][q, j]| for each input q */
-    /* [n] where the column expansion applies to moves of W[n] and b[n]
+    /* [n] where the column expansion applies to moves of layer n
      * (layer n + 1 takes the Taylor step, layer n + 2 exists): for each
      * unit q of layer n, C_m[q][j·B + b] = Σ_k c_m[n+1][k·B + b]
      * W[n+1][q,k]^m W[n+2][k,j], m = 1, 2, 3, held q-major, filled the first

@@ -16,9 +16,10 @@
  * Moving an entry of a[n] or z[n] of example i does the same for that one
  * example.  Nothing is allocated per evaluation.
  *
- * For a move of W[n][p,q] or b[n][q] whose layer n + 1 takes the Taylor
- * step and whose layer n + 2 exists, the step and the product of layer
- * n + 2 are done at once by the column expansion: with Δ = Δa[n][b,q],
+ * For a move of W[n][p,q], b[n][q], or a[n] or z[n] of unit q, whose layer
+ * n + 1 takes the Taylor step and whose layer n + 2 exists, the step and
+ * the product of layer n + 2 are done at once by the column expansion:
+ * with Δ = Δa[n][b,q],
  *   z[n+2]'[b,j] = z[n+2][b,j] + Δ C_1 + Δ² C_2 + Δ³ C_3,
  *   C_m[q][b,j]  = Σ_k c_m[n+1][b,k] W[n+1][q,k]^m W[n+2][k,j]
  * (c_m the Taylor coefficients f^(m)/m!), which is the same polynomial

@@ -121,18 +121,20 @@ static void BS_FN(taylor_t)(const double *restrict at, const double *restrict c1
     }
 }
 
-/* z'[j·B + b] = z[j·B + b] + Δ (C_1 + Δ (C_2 + Δ C_3)), Δ = Δa[b]: the
- * pre-activations of layer n + 2 from the column expansion, for the batch */
+/* z'[j·R + r] = z[j·B + b] + Δ (C_1 + Δ (C_2 + Δ C_3)) at b = i0 + r,
+ * Δ = Δa[r]: the pre-activations of layer n + 2 from the column expansion,
+ * for R examples from example i0 */
 BS_INCR_CLONES
 static void BS_FN(expanded_t)(const double *restrict z, const double *restrict C,
-                              const T *restrict da, size_t n, size_t B, T *restrict out)
+                              const T *restrict da, size_t n, size_t R, size_t B, size_t i0,
+                              T *restrict out)
 {
     const double *C1 = C, *C2 = C + n * B, *C3 = C + 2 * n * B;
     for (size_t j = 0; j < n; j++)
-        for (size_t b = 0; b < B; b++) {
-            size_t s = j * B + b;
-            T d = da[b];
-            out[s] = z[s] + d * (C1[s] + d * (C2[s] + d * C3[s]));
+        for (size_t r = 0; r < R; r++) {
+            size_t s = j * B + i0 + r;
+            T d = da[r];
+            out[j * R + r] = z[s] + d * (C1[s] + d * (C2[s] + d * C3[s]));
         }
 }
 
@@ -204,11 +206,11 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
         cr = BS_FN(crossed)(zb, zt, nm, R, B, i0);
     if (m == L) {
         BS_FN(finish_t)(ic, zb, R, i0, ell);
-    } else if (taylor && batch && ic->cx[n]) {
+    } else if (taylor && ic->cx[n]) {
         /* the Taylor step of layer m carried through W[m+1] at once: the
          * column expansion (bs_incr.h), then the layers above as below */
         size_t o = m + 1;
-        BS_FN(expanded_t)(ic->zt[o], expansion(ic, n, col), da, net->n[o], B, zb);
+        BS_FN(expanded_t)(ic->zt[o], expansion(ic, n, col), da, net->n[o], R, B, i0, zb);
         ic->n_taylor++;
         ic->n_expanded++;
         if (net->act[o]->kink && !cr)
