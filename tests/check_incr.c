@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "bs_incr.h"
+#include "bs_loss.h"
 #include "bs_numeric.h"
+#include "bs_vexp.h"
 #include "bs_net.h"
 #include "suites.h"
 
@@ -260,6 +262,207 @@ START_TEST(test_threads_same_bits)
 }
 END_TEST
 
+/* A network with handout 002's structure but small enough for the plain
+ * path to check every element: nin-16-16-K (sigmoid or tanh, then sigmoid,
+ * then softmax + cross-entropy with L2), or with a relu layer added under
+ * the output (a kink above the expanded layers), B examples, parameters
+ * drawn by the spec's init.  Layer 2 has 16 units, so moves of W1 and b1
+ * take the column expansion, and K·B ≥ BS_INCR_VEXP_MIN, so their losses
+ * take the vectorised softmax + cross-entropy. */
+static bs_net *expansion_net(int variant)
+{
+    const size_t nin = 5, B = 12, K = 6;
+    const char *acts = variant == 0   ? "\"sigmoid\", \"sigmoid\", \"softmax\""
+                       : variant == 1 ? "\"tanh\", \"sigmoid\", \"softmax\""
+                                      : "\"sigmoid\", \"tanh\", \"relu\", \"softmax\"";
+    const char *layers = variant == 2 ? "[5, 16, 16, 8, 6]" : "[5, 16, 16, 6]";
+    char spec[4096];
+    size_t o = (size_t)snprintf(spec, sizeof spec,
+                                "{\"layers\": %s, \"activations\": [%s], \"loss\": "
+                                "\"cross_entropy\", \"l2\": 0.01, \"init\": {\"seed\": %d, "
+                                "\"distribution\": \"normal\", \"scale\": 0.8}, \"x\": [",
+                                layers, acts, 7 + variant);
+    for (size_t i = 0; i < B; i++)
+        for (size_t j = 0; j < nin; j++)
+            o += (size_t)snprintf(spec + o, sizeof spec - o, "%s%.3f%s", j ? "" : "[",
+                                  (double)((i * 7 + j * 13 + 3) % 19) / 19.0,
+                                  j + 1 < nin ? ", " : (i + 1 < B ? "], " : "]"));
+    o += (size_t)snprintf(spec + o, sizeof spec - o, "], \"labels\": [");
+    for (size_t i = 0; i < B; i++)
+        o += (size_t)snprintf(spec + o, sizeof spec - o, "%zu%s", (i * 5 + 1) % K,
+                              i + 1 < B ? ", " : "]}");
+    ck_assert_uint_lt(o, sizeof spec);
+    return bs_test_load(spec);
+}
+
+/* The column expansion and the vectorised softmax + cross-entropy against
+ * the plain path, every element of the small networks above, central and
+ * complex, under the guarantees of compare(); and on its own, every 7th
+ * entry of W1 moved by ±h0 (the default central step for |w| ≤ 1), each
+ * example's loss against the plain forward pass re-run here to 16 units in
+ * the last place, the expansion counted as taken. */
+START_TEST(test_expansion_equal)
+{
+    bs_net *net = expansion_net(_i / 2);
+    char what[64];
+    snprintf(what, sizeof what, "expansion net %d", _i / 2);
+    compare(net, what, _i % 2 ? BS_METHOD_COMPLEX : BS_METHOD_CENTRAL, 1);
+    bs_forward *fw = NULL;
+    ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
+    bs_incr *ic = NULL;
+    ck_assert_int_eq(bs_incr_create(net, fw, &ic, NULL), BS_OK);
+    size_t B = net->B, n1 = net->n[1], w = bs_net_max_width(net);
+    double *in = malloc(sizeof(double) * B * n1), *ws = malloc(sizeof(double) * 3 * B * w);
+    double *ell = malloc(sizeof(double) * B), *ref = malloc(sizeof(double) * B);
+    for (size_t k = 0; k < net->n[0] * n1; k += 7) {
+        double d = 6.0554544523933395e-06 * (k % 2 ? -1 : 1);
+        size_t p = k / n1, q = k % n1;
+        memcpy(in, fw->z[1], sizeof(double) * B * n1);
+        for (size_t i = 0; i < B; i++)
+            in[i * n1 + q] += d * fw->a[0][i * net->n[0] + p];
+        bs_fwd_finish_d(net, 1, 1, in, B, net->y, ws, ref);
+        size_t rows, before = bs_incr_expanded(ic);
+        int crossed;
+        bs_incr_moved_d(ic, BS_Q_W, 1, k, d, ell, &rows, &crossed);
+        ck_assert_uint_eq(bs_incr_expanded(ic), before + 1);
+        for (size_t i = 0; i < B; i++)
+            ck_assert_msg(fabs(ell[i] - ref[i]) <= 16 * DBL_EPSILON * fabs(ref[i]),
+                          "%s, W1 entry %zu, example %zu: fast %.17g, plain %.17g", what, k, i,
+                          ell[i], ref[i]);
+    }
+    free(in);
+    free(ws);
+    free(ell);
+    free(ref);
+    bs_incr_free(ic);
+    bs_forward_free(fw);
+    bs_net_free(net);
+}
+END_TEST
+
+/* The distance in units in the last place between two finite doubles of
+ * the same sign */
+static double ulps(double a, double b)
+{
+    if (a == b)
+        return 0.0;
+    double u = nextafter(fabs(b), INFINITY) - fabs(b);
+    return fabs(a - b) / u;
+}
+
+/* bs_vexp and bs_vlog against the C library: within 2 units in the last
+ * place over a sweep of normal arguments, and exactly the library's result
+ * (bits, or NaN) at the extremes: overflow, underflow to subnormals and to
+ * 0, ±inf, NaN, ±0, subnormal and negative arguments of log.  The largest
+ * error seen is printed. */
+START_TEST(test_vexp_vlog_libm)
+{
+    enum { N = 40000 };
+    static double x[N + 32], y[N + 32];
+    double worst = 0.0;
+    /* exp: a sweep over [−708, 709], then the edges */
+    for (size_t i = 0; i < N; i++)
+        x[i] = -708.0 + 1417.0 * (double)i / (N - 1) + 1e-3 * sin((double)i);
+    const double ex[] = {-745.2, -745.1, -740.0, -708.5, -708.0, -1e-300, -0.0, 0.0,
+                         1e-300, 5e-324, 709.0, 709.7, 709.79, 710.0, 1e308,
+                         -INFINITY, INFINITY, NAN, -NAN, 0.34657359027997264,
+                         -0.34657359027997264, 1.0, -1.0, 0.5, 700.3, -700.3,
+                         1e-10, -1e-10, 2.0, 20.0, -20.0, 100.0};
+    size_t nx = N;
+    for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++)
+        x[nx++] = ex[i];
+    bs_vexp(x, y, nx);
+    for (size_t i = 0; i < nx; i++) {
+        double r = exp(x[i]);
+        if (isnan(r)) {
+            ck_assert_msg(isnan(y[i]), "exp(%a): %a, not NaN", x[i], y[i]);
+        } else if (!isfinite(r) || r < DBL_MIN || !(x[i] >= -708.0 && x[i] <= 709.0)) {
+            ck_assert_msg(memcmp(&r, &y[i], sizeof r) == 0, "exp(%a): %a, libm %a", x[i],
+                          y[i], r);
+        } else {
+            double e = ulps(y[i], r);
+            worst = fmax(worst, e);
+            ck_assert_msg(e <= 2.0, "exp(%.17g): %.17g, libm %.17g (%g ulp)", x[i], y[i], r,
+                          e);
+        }
+    }
+    /* a short array with the special lanes first */
+    double few[3] = {NAN, -INFINITY, 1.0}, got[3];
+    bs_vexp(few, got, 3);
+    ck_assert(isnan(got[0]) && got[1] == 0.0 && fabs(got[2] - exp(1.0)) <= 2 * DBL_EPSILON * exp(1.0));
+    printf("bs_vexp: largest error %.2f ulp against libm\n", worst);
+    /* log: a sweep over 1e-300 … 1e300 (log-spaced) and around 1, then the edges */
+    worst = 0.0;
+    for (size_t i = 0; i < N / 2; i++)
+        x[i] = pow(10.0, -300.0 + 600.0 * (double)i / (N / 2 - 1));
+    for (size_t i = N / 2; i < N; i++)
+        x[i] = 0.5 + 1.5 * (double)(i - N / 2) / (N / 2);
+    const double lx[] = {0.0, -0.0, -1.0, -INFINITY, INFINITY, NAN, 5e-324, 1e-310,
+                         DBL_MIN, DBL_MAX, 1.0, nextafter(1.0, 2.0), nextafter(1.0, 0.0),
+                         1.4142135623730951, 1.4142135623730954, 0.70710678118654757, 2.0, 10.0, 1e-5};
+    nx = N;
+    for (size_t i = 0; i < sizeof lx / sizeof lx[0]; i++)
+        x[nx++] = lx[i];
+    bs_vlog(x, y, nx);
+    for (size_t i = 0; i < nx; i++) {
+        double r = log(x[i]);
+        if (isnan(r)) {
+            ck_assert_msg(isnan(y[i]), "log(%a): %a, not NaN", x[i], y[i]);
+        } else if (!isfinite(r) || !(x[i] >= DBL_MIN && x[i] <= DBL_MAX)) {
+            ck_assert_msg(memcmp(&r, &y[i], sizeof r) == 0, "log(%a): %a, libm %a", x[i],
+                          y[i], r);
+        } else if (r == 0.0) {
+            ck_assert_msg(y[i] == 0.0, "log(%a): %a, libm 0", x[i], y[i]);
+        } else {
+            double e = ulps(y[i], r);
+            worst = fmax(worst, e);
+            ck_assert_msg(e <= 2.0, "log(%.17g): %.17g, libm %.17g (%g ulp)", x[i], y[i], r,
+                          e);
+        }
+    }
+    printf("bs_vlog: largest error %.2f ulp against libm\n", worst);
+}
+END_TEST
+
+/* bs_softmax_ce_cols against the fused softmax + cross-entropy of
+ * bs_loss.c, example by example: within 8 units in the last place of the
+ * loss where it is finite, and the same non-finite result where an output
+ * is ±inf or NaN. */
+START_TEST(test_softmax_ce_cols)
+{
+    enum { K = 7, R = 20 };
+    double z[K * R], y[R * K], rows[K], ws[2 * K * R + 3 * R], ell[R];
+    for (size_t r = 0; r < R; r++)
+        for (size_t j = 0; j < K; j++) {
+            z[j * R + r] = 30.0 * sin(1.3 * (double)(r * K + j)) * (r < 10 ? 0.1 : 1.0);
+            y[r * K + j] = j == (r * 3) % K ? 1.0 : 0.0;
+        }
+    /* soft targets in one example, extremes in others */
+    for (size_t j = 0; j < K; j++)
+        y[2 * K + j] = 1.0 / K;
+    z[3 * R + 15] = INFINITY;
+    z[0 * R + 16] = NAN;
+    z[5 * R + 17] = -INFINITY;
+    z[1 * R + 18] = 800.0;
+    z[2 * R + 19] = -800.0;
+    bs_softmax_ce_cols(z, y, K, R, ws, ell);
+    const bs_fused *f = bs_fused_find(bs_activation_find("softmax"), bs_loss_find("cross_entropy"));
+    ck_assert_ptr_nonnull(f);
+    for (size_t r = 0; r < R; r++) {
+        for (size_t j = 0; j < K; j++)
+            rows[j] = z[j * R + r];
+        double ref = f->value_d(rows, y + r * K, K);
+        if (!isfinite(ref))
+            ck_assert_msg(memcmp(&ref, &ell[r], sizeof ref) == 0 ||
+                              (isnan(ref) && isnan(ell[r])),
+                          "example %zu: %g, fused %g", r, ell[r], ref);
+        else
+            ck_assert_msg(fabs(ell[r] - ref) <= 8 * DBL_EPSILON * fabs(ref),
+                          "example %zu: %.17g, fused %.17g", r, ell[r], ref);
+    }
+}
+END_TEST
+
 Suite *incr_suite(void)
 {
     Suite *s = suite_create("incr");
@@ -270,6 +473,9 @@ Suite *incr_suite(void)
     tcase_add_test(tc, test_losses_of_one_move);
     tcase_add_loop_test(tc, test_taylor_near_limit, 0, 2);
     tcase_add_loop_test(tc, test_threads_same_bits, 0, 2);
+    tcase_add_loop_test(tc, test_expansion_equal, 0, 6);
+    tcase_add_test(tc, test_vexp_vlog_libm);
+    tcase_add_test(tc, test_softmax_ce_cols);
     suite_add_tcase(s, tc);
     /* the big network: minutes under valgrind, which skips the "slow" tag */
     TCase *big = tcase_create("mnist");

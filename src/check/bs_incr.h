@@ -16,6 +16,20 @@
  * Moving an entry of a[n] or z[n] of example i does the same for that one
  * example.  Nothing is allocated per evaluation.
  *
+ * For a move of W[n][p,q], b[n][q], or a[n] or z[n] of unit q, whose layer
+ * n + 1 takes the Taylor step and whose layer n + 2 exists, the step and
+ * the product of layer n + 2 are done at once by the column expansion:
+ * with Δ = Δa[n][b,q],
+ *   z[n+2]'[b,j] = z[n+2][b,j] + Δ C_1 + Δ² C_2 + Δ³ C_3,
+ *   C_m[q][b,j]  = Σ_k c_m[n+1][b,k] W[n+1][q,k]^m W[n+2][k,j]
+ * (c_m the Taylor coefficients f^(m)/m!), which is the same polynomial
+ * summed in another order; the table C of unit q is computed the first time
+ * q is moved and kept (BS_INCR_EXPAND_MAX bounds its size), so each such
+ * evaluation costs 3·B·n[n+2] multiply-adds instead of B·n[n+1]·n[n+2].
+ * A softmax + cross-entropy output of at least BS_INCR_VEXP_MIN values is
+ * evaluated with the vectorised exp and log of bs_vexp.h (real type only;
+ * the complex step keeps cexp and clog).
+ *
  * The rank-1 update and the Taylor step round differently from the plain
  * path, so the losses differ from it by a few units in the last place, and a
  * difference quotient by about that over the step: far inside the rounding
@@ -37,6 +51,22 @@
 /* The largest |Δz| for which a sigmoid or tanh layer is updated by its
  * Taylor expansion: the remainder |f⁗| Δ⁴/24 is then below 2⁻⁵⁶ |f|. */
 #define BS_INCR_TAYLOR_MAX 1e-4
+
+/* BS_INCR_EXPAND_MAX (bs_net.h, where the memory estimate counts it) is the
+ * largest table of the column expansion kept for one layer, in bytes
+ * (3·n[n]·n[n+2]·B doubles); a larger one is not built and the moves of
+ * that layer take the Taylor step and the product of layer n + 2. */
+
+/* The fewest units of layer n + 1 for which the column expansion is used:
+ * it saves B·(n[n+1] − 3)·n[n+2] multiply-adds an evaluation for a table
+ * of 3·B·n[n+1]·n[n+2], nothing worth having on smaller layers, which keep
+ * the Taylor step and the product (and so the bits of that path). */
+#define BS_INCR_EXPAND_MIN 16
+
+/* The fewest output values (K·R) of one evaluation for which softmax +
+ * cross-entropy is taken with the vectorised exp and log; fewer keep the
+ * C library's (and so the bits of the fused loss of bs_loss.c). */
+#define BS_INCR_VEXP_MIN 64
 
 typedef struct bs_incr bs_incr;
 
@@ -71,5 +101,9 @@ double complex bs_incr_moved_c(bs_incr *ic, bs_qty q, size_t layer, size_t k,
 /* The number of evaluations so far that took the Taylor step, and that
  * evaluated the activation instead (for the tests and the benchmark). */
 void bs_incr_counts(const bs_incr *ic, size_t *taylor, size_t *exact);
+
+/* The number of evaluations so far, among those that took the Taylor step,
+ * that took it through the column expansion (for the tests). */
+size_t bs_incr_expanded(const bs_incr *ic);
 
 #endif

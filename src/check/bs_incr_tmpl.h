@@ -121,6 +121,23 @@ static void BS_FN(taylor_t)(const double *restrict at, const double *restrict c1
     }
 }
 
+/* z'[j·R + r] = z[j·B + b] + Δ (C_1 + Δ (C_2 + Δ C_3)) at b = i0 + r,
+ * Δ = Δa[r]: the pre-activations of layer n + 2 from the column expansion,
+ * for R examples from example i0 */
+BS_INCR_CLONES
+static void BS_FN(expanded_t)(const double *restrict z, const double *restrict C,
+                              const T *restrict da, size_t n, size_t R, size_t B, size_t i0,
+                              T *restrict out)
+{
+    const double *C1 = C, *C2 = C + n * B, *C3 = C + 2 * n * B;
+    for (size_t j = 0; j < n; j++)
+        for (size_t r = 0; r < R; r++) {
+            size_t s = j * B + i0 + r;
+            T d = da[r];
+            out[j * R + r] = z[s] + d * (C1[s] + d * (C2[s] + d * C3[s]));
+        }
+}
+
 /* The losses from the output pre-activations held examples innermost:
  * turned into rows and finished by bs_fwd_finish, as the plain path does */
 static void BS_FN(finish_t)(bs_incr *ic, const T *z, size_t R, size_t i0, T *ell)
@@ -131,6 +148,13 @@ static void BS_FN(finish_t)(bs_incr *ic, const T *z, size_t R, size_t i0, T *ell
     for (size_t r = 0; r < R; r++)
         for (size_t j = 0; j < K; j++)
             rows[r * K + j] = z[j * R + r];
+#if !BS_COMPLEX
+    if (ic->softmax_ce && K * R >= BS_INCR_VEXP_MIN) {
+        /* the hot loop of the check: exp and log vectorised (bs_vexp.h) */
+        bs_softmax_ce_cols(z, net->y + i0 * K, K, R, ic->ws_d, ell);
+        return;
+    }
+#endif
     if (net->fused) {
         /* the loss of a fused pair comes from z alone (ŷ is not needed) */
         for (size_t r = 0; r < R; r++)
@@ -182,6 +206,30 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
         cr = BS_FN(crossed)(zb, zt, nm, R, B, i0);
     if (m == L) {
         BS_FN(finish_t)(ic, zb, R, i0, ell);
+    } else if (taylor && ic->cx[n]) {
+        /* the Taylor step of layer m carried through W[m+1] at once: the
+         * column expansion (bs_incr.h), then the layers above as below */
+        size_t o = m + 1;
+        BS_FN(expanded_t)(ic->zt[o], expansion(ic, n, col), da, net->n[o], R, B, i0, zb);
+        ic->n_taylor++;
+        ic->n_expanded++;
+        if (net->act[o]->kink && !cr)
+            cr = BS_FN(crossed)(zb, ic->zt[o], net->n[o], R, B, i0);
+        for (size_t l = o; l <= L; l++) {
+            if (l > o) {
+                BS_FN(affine_t)(a, net->W[l], net->b[l], R, net->n[l - 1], net->n[l], zb);
+                if (net->act[l]->kink && !cr)
+                    cr = BS_FN(crossed)(zb, ic->zt[l], net->n[l], R, B, i0);
+            }
+            if (l == L) {
+                BS_FN(finish_t)(ic, zb, R, i0, ell);
+                break;
+            }
+            BS_FN(activate_t)(net->act[l], zb, other, net->n[l], R, scratch);
+            T *t = a;
+            a = other;
+            other = t;
+        }
     } else {
         if (taylor) {
             BS_FN(taylor_t)(ic->at[m], ic->c1[m], ic->c2[m], ic->c3[m], da, Wq, nm, R, B, i0,

@@ -84,6 +84,12 @@ size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B, int full)
     bytes = sat_add(bytes, sat_mul(bu, 16 + 16 + 16 + 32 + 68));
     size_t per_thread = sat_add(sat_mul(sat_mul(widest, B), 264), sat_mul(bu, 40));
     per_thread = sat_add(per_thread, sat_mul(units, 8));
+    /* the incremental check's column expansion tables, each layer's at most
+     * BS_INCR_EXPAND_MAX (counted whatever the activations) */
+    for (size_t l = 1; l + 2 <= L; l++) {
+        size_t table = sat_mul(sat_mul(sat_mul(3, n[l]), sat_mul(n[l + 2], B)), 8);
+        per_thread = sat_add(per_thread, table < BS_INCR_EXPAND_MAX ? table : BS_INCR_EXPAND_MAX);
+    }
     bytes = sat_add(bytes, sat_mul(per_thread, threads));
     return sat_add(bytes, (size_t)4 << 20);
 }

@@ -149,6 +149,11 @@ size_t bs_net_max_width(const bs_net *net);
  * of sizeof(bs_numeric_item), asserted in bs_numeric.c. */
 #define BS_NUMERIC_ITEM_BYTES 88
 
+/* The largest table of the incremental check's column expansion kept for
+ * one layer by one evaluator, in bytes (3·n[n]·n[n+2]·B doubles; see
+ * bs_incr.h): counted here, per thread, in the memory estimate. */
+#define BS_INCR_EXPAND_MAX ((size_t)64 << 20)
+
 /* Bytes that loading, tracing and checking this network may need at most
  * (an upper bound of the peak, counted in bs_net.c), or SIZE_MAX when the
  * figure overflows.  B is the batch size; `full`: the check compares every
