@@ -164,6 +164,31 @@ static void BS_FN(finish_t)(bs_incr *ic, const T *z, size_t R, size_t i0, T *ell
     BS_FN(bs_fwd_finish)(net, net->L, 1, rows, R, net->y + i0 * K, ic->BS_FIELD(ws), ell);
 }
 
+/* The layers from l0 up, re-run as in the forward pass: a holds a[l0−1]
+ * of the R examples from i0 (or, with z_ready, zb already holds z[l0]);
+ * each layer's affine map into zb, a moved kink noted in *cr, its
+ * activation through `other` (a and other swap), and the loss of each
+ * example in ell from the output's z. */
+static void BS_FN(climb_t)(bs_incr *ic, size_t l0, int z_ready, T *a, T *other, T *zb,
+                           T *scratch, size_t R, size_t i0, T *ell, int *cr)
+{
+    const bs_net *net = ic->net;
+    for (size_t l = l0; l <= net->L; l++) {
+        if (l > l0 || !z_ready)
+            BS_FN(affine_t)(a, net->W[l], net->b[l], R, net->n[l - 1], net->n[l], zb);
+        if (net->act[l]->kink && !*cr)
+            *cr = BS_FN(crossed)(zb, ic->zt[l], net->n[l], R, net->B, i0);
+        if (l == net->L) {
+            BS_FN(finish_t)(ic, zb, R, i0, ell);
+            return;
+        }
+        BS_FN(activate_t)(net->act[l], zb, other, net->n[l], R, scratch);
+        T *t = a;
+        a = other;
+        other = t;
+    }
+}
+
 T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *ell,
                        size_t *rows, int *crossed)
 {
@@ -213,23 +238,7 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
         BS_FN(expanded_t)(ic->zt[o], expansion(ic, n, col), da, net->n[o], R, B, i0, zb);
         ic->n_taylor++;
         ic->n_expanded++;
-        if (net->act[o]->kink && !cr)
-            cr = BS_FN(crossed)(zb, ic->zt[o], net->n[o], R, B, i0);
-        for (size_t l = o; l <= L; l++) {
-            if (l > o) {
-                BS_FN(affine_t)(a, net->W[l], net->b[l], R, net->n[l - 1], net->n[l], zb);
-                if (net->act[l]->kink && !cr)
-                    cr = BS_FN(crossed)(zb, ic->zt[l], net->n[l], R, B, i0);
-            }
-            if (l == L) {
-                BS_FN(finish_t)(ic, zb, R, i0, ell);
-                break;
-            }
-            BS_FN(activate_t)(net->act[l], zb, other, net->n[l], R, scratch);
-            T *t = a;
-            a = other;
-            other = t;
-        }
+        BS_FN(climb_t)(ic, o, 1, a, other, zb, scratch, R, i0, ell, &cr);
     } else {
         if (taylor) {
             BS_FN(taylor_t)(ic->at[m], ic->c1[m], ic->c2[m], ic->c3[m], da, Wq, nm, R, B, i0,
@@ -239,20 +248,7 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
             BS_FN(activate_t)(net->act[m], zb, a, nm, R, scratch);
             ic->n_exact++;
         }
-        /* the layers above, re-run as in the forward pass */
-        for (size_t l = m + 1; l <= L; l++) {
-            BS_FN(affine_t)(a, net->W[l], net->b[l], R, net->n[l - 1], net->n[l], zb);
-            if (net->act[l]->kink && !cr)
-                cr = BS_FN(crossed)(zb, ic->zt[l], net->n[l], R, B, i0);
-            if (l == L) {
-                BS_FN(finish_t)(ic, zb, R, i0, ell);
-                break;
-            }
-            BS_FN(activate_t)(net->act[l], zb, other, net->n[l], R, scratch);
-            T *t = a;
-            a = other;
-            other = t;
-        }
+        BS_FN(climb_t)(ic, m + 1, 0, a, other, zb, scratch, R, i0, ell, &cr);
     }
     *rows = R;
     *crossed = cr;

@@ -491,7 +491,7 @@ static int load_variant(bs_exercise_set *x, student *s)
     return s->t ? 0 : -1;
 }
 
-static int is_comment_key(const char *k)
+int bs_answers_comment_key(const char *k)
 {
     return strcmp(k, "$comment") == 0 || strncmp(k, "//", 2) == 0;
 }
@@ -956,7 +956,7 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
     char q[80];
     cJSON_ArrayForEach(c, claims)
     {
-        if (is_comment_key(c->string))
+        if (bs_answers_comment_key(c->string))
             continue;
         bs_error_quote(q, sizeof q, c->string);
         long i = asked_index(x, c->string);
@@ -1210,7 +1210,7 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
             idv = c;
         else if (strcmp(c->string, "claims") == 0)
             claims = c;
-        else if (!is_comment_key(c->string)) {
+        else if (!bs_answers_comment_key(c->string)) {
             bs_error_quote(q, sizeof q, c->string);
             warn(r, "unknown key \"%s\" (expected \"id\" and \"claims\"): ignored", q);
         }

@@ -282,4 +282,8 @@ double bs_exercise_set_weight(const bs_exercise_set *x, size_t i);
  * the elements that differ without giving any value (--feedback hints). */
 void bs_exercise_set_hints(bs_exercise_set *x, int on);
 
+/* 1 when an answers file's key k is a comment ("$comment", or starting
+ * with "//"), which grading and the check before handing in both skip. */
+int bs_answers_comment_key(const char *k);
+
 #endif

@@ -598,11 +598,6 @@ static void problem(bs_sink *s, size_t *n, const char *name, const char *fmt, ..
     (*n)++;
 }
 
-static int is_comment(const char *k)
-{
-    return strcmp(k, "$comment") == 0 || strncmp(k, "//", 2) == 0;
-}
-
 size_t bs_answers_check(bs_exercise_set *x, const char *text, size_t len, const char *name,
                         bs_sink *out)
 {
@@ -631,7 +626,7 @@ size_t bs_answers_check(bs_exercise_set *x, const char *text, size_t len, const 
             idv = c;
         else if (strcmp(c->string, "claims") == 0)
             claims = c;
-        else if (!is_comment(c->string)) {
+        else if (!bs_answers_comment_key(c->string)) {
             bs_error_quote(q, sizeof q, c->string);
             problem(out, &n, name, "unknown key \"%s\" (expected \"id\" and \"claims\")", q);
         }
@@ -677,7 +672,7 @@ size_t bs_answers_check(bs_exercise_set *x, const char *text, size_t len, const 
         }
         cJSON_ArrayForEach(c, claims)
         {
-            if (is_comment(c->string))
+            if (bs_answers_comment_key(c->string))
                 continue;
             bs_error_quote(q, sizeof q, c->string);
             long i = step_index(x, c->string);

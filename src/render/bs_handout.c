@@ -242,6 +242,18 @@ static void dclose(bs_handout *h)
     tk(h, BS_TOK_DFRAC_CLOSE);
 }
 
+/* ∂top/∂base of whole vectors or matrices, e.g. ∂z[2]/∂W[2] or, with
+ * subscripts, ∂z_j[2]/∂W_{j,k}[2] */
+static void dwh(bs_handout *h, const char *top, size_t lt, const char *top_sub,
+                const char *base, size_t lb, const char *base_sub)
+{
+    tk(h, BS_TOK_DFRAC_OPEN);
+    wh(h, top, lt, 0, top_sub);
+    tk(h, BS_TOK_DFRAC_MID);
+    wh(h, base, lb, 0, base_sub);
+    dclose(h);
+}
+
 /* ∂top/∂base_u[l], e.g. ∂ℒ/∂a_1[2] */
 static void dd_el(bs_handout *h, const char *top, const char *base, size_t l, size_t u)
 {
@@ -1163,11 +1175,7 @@ static void h0_build(bs_handout *h, const vals *v)
     col(h, gy, n2, "gyhat");
 
     eq(h, S0_S1);
-    tk(h, BS_TOK_DFRAC_OPEN);
-    wh(h, "ŷ", 0, 0, NULL);
-    tk(h, BS_TOK_DFRAC_MID);
-    wh(h, "z", 2, 0, NULL);
-    dclose(h);
+    dwh(h, "ŷ", 0, NULL, "z", 2, NULL);
     equals(h);
     m(h, "diag ");
     act0(h, 2, 1);
@@ -1181,11 +1189,7 @@ static void h0_build(bs_handout *h, const vals *v)
     equals(h);
     dL(h, "ŷ", 0);
     tk(h, BS_TOK_SCALE_OP);
-    tk(h, BS_TOK_DFRAC_OPEN);
-    wh(h, "ŷ", 0, 0, NULL);
-    tk(h, BS_TOK_DFRAC_MID);
-    wh(h, "z", 2, 0, NULL);
-    dclose(h);
+    dwh(h, "ŷ", 0, NULL, "z", 2, NULL);
     equals(h);
     row(h, gy, n2, "gyhat");
     tk(h, BS_TOK_DOT);
@@ -1243,11 +1247,7 @@ static void h0_build(bs_handout *h, const vals *v)
                    "the vector of Step 1");
 
     eq(h, S0_S1);
-    tk(h, BS_TOK_DFRAC_OPEN);
-    wh(h, "z", 2, 0, "j");
-    tk(h, BS_TOK_DFRAC_MID);
-    wh(h, "W", 2, 0, "j,k");
-    dclose(h);
+    dwh(h, "z", 2, "j", "W", 2, "j,k");
     equals(h);
     wh(h, "a", 1, 0, "k");
     equals(h);
@@ -1260,11 +1260,7 @@ static void h0_build(bs_handout *h, const vals *v)
     equals(h);
     dL(h, "z", 2);
     tk(h, BS_TOK_SCALE_OP);
-    tk(h, BS_TOK_DFRAC_OPEN);
-    wh(h, "z", 2, 0, NULL);
-    tk(h, BS_TOK_DFRAC_MID);
-    wh(h, "W", 2, 0, NULL);
-    dclose(h);
+    dwh(h, "z", 2, NULL, "W", 2, NULL);
     equals(h);
     dL(h, "z", 2);
     tk(h, BS_TOK_SCALE_OP);
@@ -1283,11 +1279,7 @@ static void h0_build(bs_handout *h, const vals *v)
     equals(h);
     dL(h, "z", 2);
     tk(h, BS_TOK_SCALE_OP);
-    tk(h, BS_TOK_DFRAC_OPEN);
-    wh(h, "z", 2, 0, NULL);
-    tk(h, BS_TOK_DFRAC_MID);
-    wh(h, "b", 2, 0, NULL);
-    dclose(h);
+    dwh(h, "z", 2, NULL, "b", 2, NULL);
     equals(h);
     dL(h, "z", 2);
     equals(h);
@@ -1296,11 +1288,7 @@ static void h0_build(bs_handout *h, const vals *v)
 
     /* Step 2 */
     eq(h, S0_S2);
-    tk(h, BS_TOK_DFRAC_OPEN);
-    wh(h, "z", 2, 0, NULL);
-    tk(h, BS_TOK_DFRAC_MID);
-    wh(h, "a", 1, 0, NULL);
-    dclose(h);
+    dwh(h, "z", 2, NULL, "a", 1, NULL);
     equals(h);
     wh(h, "W", 2, 0, NULL);
     equals(h);
@@ -1312,11 +1300,7 @@ static void h0_build(bs_handout *h, const vals *v)
     equals(h);
     dL(h, "z", 2);
     tk(h, BS_TOK_SCALE_OP);
-    tk(h, BS_TOK_DFRAC_OPEN);
-    wh(h, "z", 2, 0, NULL);
-    tk(h, BS_TOK_DFRAC_MID);
-    wh(h, "a", 1, 0, NULL);
-    dclose(h);
+    dwh(h, "z", 2, NULL, "a", 1, NULL);
     equals(h);
     T(h, "W", 2);
     tk(h, BS_TOK_SCALE_OP);
@@ -1340,11 +1324,7 @@ static void h0_build(bs_handout *h, const vals *v)
     equals(h);
     dL(h, "a", 1);
     tk(h, BS_TOK_SCALE_OP);
-    tk(h, BS_TOK_DFRAC_OPEN);
-    wh(h, "a", 1, 0, NULL);
-    tk(h, BS_TOK_DFRAC_MID);
-    wh(h, "z", 1, 0, NULL);
-    dclose(h);
+    dwh(h, "a", 1, NULL, "z", 1, NULL);
     equals(h);
     T(h, "W", 2);
     tk(h, BS_TOK_SCALE_OP);
