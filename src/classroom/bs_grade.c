@@ -87,7 +87,9 @@ static int whole(double v, double lo, double hi)
 }
 
 /* checks the manifest's parsed JSON into x */
-static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *err)
+/* The settings of the manifest (every key known; backstep_exercise, spec,
+ * seed, digits, notation, rtol, atol, policy, formats) into x. */
+static bs_status read_settings(const cJSON *root, bs_exercise_set *x, bs_error *err)
 {
     char where[sizeof err->where + 32];
     if (!cJSON_IsObject(root))
@@ -116,7 +118,6 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
     const cJSON *pol = cJSON_GetObjectItemCaseSensitive(root, "policy");
     const cJSON *steps = cJSON_GetObjectItemCaseSensitive(root, "steps");
     const cJSON *fm = cJSON_GetObjectItemCaseSensitive(root, "formats");
-    const cJSON *base = cJSON_GetObjectItemCaseSensitive(root, "base");
     const cJSON *ids = cJSON_GetObjectItemCaseSensitive(root, "ids");
     int n;
     if (!cJSON_IsNumber(v) || v->valuedouble != 1)
@@ -174,6 +175,18 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
             x->formats |= f;
         }
     }
+    return BS_OK;
+}
+
+/* The asked steps of the manifest, each written as exercise writes it,
+ * once, and a backward step of the base network when the manifest has
+ * one (checked by building it); allocates x->steps and x->students. */
+static bs_status read_steps(const cJSON *root, bs_exercise_set *x, bs_error *err)
+{
+    char where[sizeof err->where + 32];
+    const cJSON *base = cJSON_GetObjectItemCaseSensitive(root, "base");
+    const cJSON *steps = cJSON_GetObjectItemCaseSensitive(root, "steps");
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(root, "ids");
     bs_status st = BS_OK;
     bs_trace *bt = NULL;
     if (base) {
@@ -235,12 +248,20 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
         i++;
     }
     bs_trace_free(bt);
-    i = 0;
+    return st;
+}
+
+/* The roster of the manifest: ids valid, none twice whatever its case. */
+static bs_status read_ids(const cJSON *root, bs_exercise_set *x, bs_error *err)
+{
+    char where[sizeof err->where + 32];
+    const cJSON *ids = cJSON_GetObjectItemCaseSensitive(root, "ids");
+    bs_status st = BS_OK;
+    size_t i = 0;
+    const cJSON *e;
     cJSON_ArrayForEach(e, ids)
     {
         char why[256];
-        if (st != BS_OK)
-            break;
         snprintf(where, sizeof where, "ids[%zu]", i++);
         if (!cJSON_IsString(e)) {
             st = bs_error_set(err, BS_ERR_SPEC, where, "expected a student id, a string");
@@ -266,6 +287,15 @@ static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *
         x->nstudents++;
     }
     return st;
+}
+
+
+static bs_status read_manifest(const cJSON *root, bs_exercise_set *x, bs_error *err)
+{
+    bs_status st = read_settings(root, x, err);
+    if (st == BS_OK)
+        st = read_steps(root, x, err);
+    return st == BS_OK ? read_ids(root, x, err) : st;
 }
 
 bs_status bs_exercise_set_open(const char *dir, bs_exercise_set **out, bs_error *err)

@@ -271,6 +271,122 @@ static void orientation(cv *C)
 
 /* ---- the batch factor --------------------------------------------------- */
 
+/* What a uniform factor `common` on every step is, and the change that
+ * reconciles it: the batch's 1/B either way, MSE's ½, or the loss's scale. */
+static void say_uniform(cv *C, bs_conv_finding *f, double common)
+{
+    const bs_net *net = C->net;
+    double B = (double)net->B;
+    int mse = strcmp(net->loss->name, "mse") == 0;
+    if (net->B > 1 && net->reduction == BS_SUM && same_factor(C, common, 1.0 / B)) {
+        snprintf(f->says, sizeof f->says,
+                 "every step is exactly 1/B = 1/%zu of backstep's: the program averages "
+                 "over the batch where the spec sums; a convention, not a bug",
+                 net->B);
+        snprintf(f->change, sizeof f->change,
+                 "set \"batch_reduction\": \"mean\" in the spec (or sum in the program)");
+    } else if (net->B > 1 && net->reduction == BS_MEAN && same_factor(C, common, B)) {
+        snprintf(f->says, sizeof f->says,
+                 "every step is exactly B = %zu times backstep's: the program never "
+                 "applies the 1/B of the batch mean, so its dz, dW and db are the batch "
+                 "sums, as handout 002's program's are (Notes 2–4); a convention, not "
+                 "a bug",
+                 net->B);
+        snprintf(f->change, sizeof f->change,
+                 "set \"batch_reduction\": \"sum\" in the spec (or divide by B = %zu "
+                 "once, at the output, in the program)",
+                 net->B);
+    } else if (mse && same_factor(C, common, 2.0)) {
+        snprintf(f->says, sizeof f->says,
+                 "every step is exactly 2 times backstep's: the program's loss is the "
+                 "squared error without the ½ (PyTorch's and Keras's MSE), the spec's "
+                 "is ½ Σ (y − ŷ)²; a convention, not a bug");
+        snprintf(f->change, sizeof f->change,
+                 "the spec's mse has the ½ and cannot leave it out: halve the "
+                 "program's output gradient (2(ŷ − y) → ŷ − y), or compare knowing "
+                 "every gradient is 2×");
+    } else {
+        snprintf(f->says, sizeof f->says,
+                 "every step is exactly %.6g times backstep's: the program's loss is "
+                 "the spec's on another scale (%.6g × L); a convention of scale, not a "
+                 "bug in backpropagation",
+                 common, common);
+        snprintf(f->change, sizeof f->change,
+                 "scale the program's loss (and so its output gradient) by %.6g, the "
+                 "spec cannot scale its loss",
+                 1.0 / common);
+    }
+}
+
+/* Where the 1/B enters: the a and z steps B times backstep's, the
+ * parameters' gradients right, and once divided, never B× again (c[j]: the
+ * factor fitted to step j, NaN where none fits). */
+static void deferred_invb(cv *C, const double *c, size_t n_fit, size_t n_given)
+{
+    const bs_net *net = C->net;
+    double B = (double)net->B;
+    if (net->B > 1 && net->reduction == BS_MEAN && n_fit == n_given &&
+        (!C->loss || close_to(C, *C->loss, C->t->fw->loss))) {
+        unsigned char *sumd = calloc(C->n, 1), *divs = calloc(C->n, 1);
+        int ok = sumd && divs, any_b = 0, divided = 0;
+        for (size_t j = 0; ok && j < C->n; j++) {
+            size_t l;
+            int q = kind_of(C, j, &l);
+            if (!C->o[j].v)
+                continue;
+            int is_b = same_factor(C, c[j], B), is_1 = same_factor(C, c[j], 1.0);
+            if (q == BS_Q_W || q == BS_Q_B) {
+                ok = is_1;
+            } else if (is_b) {
+                ok = !divided;
+                sumd[j] = 1;
+                any_b |= q == BS_Q_Z;
+            } else {
+                ok = is_1;
+                divided = 1;
+            }
+        }
+        if (ok && any_b) {
+            /* the parameter gradients computed from a B× step */
+            for (size_t j = 0; j < C->n; j++) {
+                size_t l;
+                int q = kind_of(C, j, &l);
+                if ((q == BS_Q_W || q == BS_Q_B) && C->o[j].v) {
+                    size_t u = bs_backward_upstream(net, j);
+                    if (u != (size_t)-1 && (sumd[u] || !C->o[u].v))
+                        divs[j] = 1;
+                }
+            }
+            bs_conv_finding *f = add(C, BS_CONV_INVB_AT, "1/B-at-dW");
+            if (f) {
+                char sl[200], dl[200];
+                list_steps(C, sumd, sl, sizeof sl);
+                list_steps(C, divs, dl, sizeof dl);
+                f->factor = B;
+                int w = snprintf(f->says, sizeof f->says,
+                         "the program keeps the batch sums in %.200s (B = %zu times backstep's, "
+                         "dscores = ŷ − y) and applies the 1/B of the batch mean in %.200s, which "
+                         "agree; a convention of where the 1/B enters, not a bug",
+                         sl, net->B, dl[0] ? dl : "the parameters' gradients");
+                (void)w; /* a long list is cut */
+                snprintf(f->change, sizeof f->change,
+                         "none is needed for the parameters' gradients; to compare the "
+                         "intermediate steps too, divide by B at the output (dscores /= %zu) "
+                         "in the program, or give only dW and db",
+                         net->B);
+                for (size_t j = 0; j < C->n; j++)
+                    if (sumd[j])
+                        C->fac[j] = B;
+            }
+        }
+        free(sumd);
+        free(divs);
+    }
+}
+
+/* A factor fitted to every given step: one uniform factor that is a
+ * convention (or the program's gradients not those of its own loss), else
+ * the pattern of a 1/B applied late (deferred_invb). */
 static void factors(cv *C)
 {
     const bs_net *net = C->net;
@@ -342,109 +458,14 @@ static void factors(cv *C)
         bs_conv_finding *f = add(C, BS_CONV_FACTOR, "factor");
         if (f) {
             f->factor = common;
-            if (net->B > 1 && net->reduction == BS_SUM && same_factor(C, common, 1.0 / B)) {
-                snprintf(f->says, sizeof f->says,
-                         "every step is exactly 1/B = 1/%zu of backstep's: the program averages "
-                         "over the batch where the spec sums; a convention, not a bug",
-                         net->B);
-                snprintf(f->change, sizeof f->change,
-                         "set \"batch_reduction\": \"mean\" in the spec (or sum in the program)");
-            } else if (net->B > 1 && net->reduction == BS_MEAN && same_factor(C, common, B)) {
-                snprintf(f->says, sizeof f->says,
-                         "every step is exactly B = %zu times backstep's: the program never "
-                         "applies the 1/B of the batch mean, so its dz, dW and db are the batch "
-                         "sums, as handout 002's program's are (Notes 2–4); a convention, not "
-                         "a bug",
-                         net->B);
-                snprintf(f->change, sizeof f->change,
-                         "set \"batch_reduction\": \"sum\" in the spec (or divide by B = %zu "
-                         "once, at the output, in the program)",
-                         net->B);
-            } else if (mse && same_factor(C, common, 2.0)) {
-                snprintf(f->says, sizeof f->says,
-                         "every step is exactly 2 times backstep's: the program's loss is the "
-                         "squared error without the ½ (PyTorch's and Keras's MSE), the spec's "
-                         "is ½ Σ (y − ŷ)²; a convention, not a bug");
-                snprintf(f->change, sizeof f->change,
-                         "the spec's mse has the ½ and cannot leave it out: halve the "
-                         "program's output gradient (2(ŷ − y) → ŷ − y), or compare knowing "
-                         "every gradient is 2×");
-            } else {
-                snprintf(f->says, sizeof f->says,
-                         "every step is exactly %.6g times backstep's: the program's loss is "
-                         "the spec's on another scale (%.6g × L); a convention of scale, not a "
-                         "bug in backpropagation",
-                         common, common);
-                snprintf(f->change, sizeof f->change,
-                         "scale the program's loss (and so its output gradient) by %.6g, the "
-                         "spec cannot scale its loss",
-                         1.0 / common);
-            }
+            say_uniform(C, f, common);
             for (size_t j = 0; j < C->n; j++)
                 C->fac[j] = common;
         }
         free(c);
         return;
     }
-    /* where the 1/B enters: the a and z steps B times backstep's, the
-     * parameters' gradients right, and once divided, never B× again */
-    if (net->B > 1 && net->reduction == BS_MEAN && n_fit == n_given &&
-        (!C->loss || close_to(C, *C->loss, C->t->fw->loss))) {
-        unsigned char *sumd = calloc(C->n, 1), *divs = calloc(C->n, 1);
-        int ok = sumd && divs, any_b = 0, divided = 0;
-        for (size_t j = 0; ok && j < C->n; j++) {
-            size_t l;
-            int q = kind_of(C, j, &l);
-            if (!C->o[j].v)
-                continue;
-            int is_b = same_factor(C, c[j], B), is_1 = same_factor(C, c[j], 1.0);
-            if (q == BS_Q_W || q == BS_Q_B) {
-                ok = is_1;
-            } else if (is_b) {
-                ok = !divided;
-                sumd[j] = 1;
-                any_b |= q == BS_Q_Z;
-            } else {
-                ok = is_1;
-                divided = 1;
-            }
-        }
-        if (ok && any_b) {
-            /* the parameter gradients computed from a B× step */
-            for (size_t j = 0; j < C->n; j++) {
-                size_t l;
-                int q = kind_of(C, j, &l);
-                if ((q == BS_Q_W || q == BS_Q_B) && C->o[j].v) {
-                    size_t u = bs_backward_upstream(net, j);
-                    if (u != (size_t)-1 && (sumd[u] || !C->o[u].v))
-                        divs[j] = 1;
-                }
-            }
-            bs_conv_finding *f = add(C, BS_CONV_INVB_AT, "1/B-at-dW");
-            if (f) {
-                char sl[200], dl[200];
-                list_steps(C, sumd, sl, sizeof sl);
-                list_steps(C, divs, dl, sizeof dl);
-                f->factor = B;
-                int w = snprintf(f->says, sizeof f->says,
-                         "the program keeps the batch sums in %.200s (B = %zu times backstep's, "
-                         "dscores = ŷ − y) and applies the 1/B of the batch mean in %.200s, which "
-                         "agree; a convention of where the 1/B enters, not a bug",
-                         sl, net->B, dl[0] ? dl : "the parameters' gradients");
-                (void)w; /* a long list is cut */
-                snprintf(f->change, sizeof f->change,
-                         "none is needed for the parameters' gradients; to compare the "
-                         "intermediate steps too, divide by B at the output (dscores /= %zu) "
-                         "in the program, or give only dW and db",
-                         net->B);
-                for (size_t j = 0; j < C->n; j++)
-                    if (sumd[j])
-                        C->fac[j] = B;
-            }
-        }
-        free(sumd);
-        free(divs);
-    }
+    deferred_invb(C, c, n_fit, n_given);
     free(c);
 }
 
