@@ -224,17 +224,16 @@ static int grade_weights(cli *c, bs_exercise_set *x)
     return EXIT_BAD;
 }
 
-int cmd_grade(cli *c)
+/* Opens the exercise directory of a grade run with the options that shape
+ * it (policy, weights, hints) and refuses outputs that would write over an
+ * input or over each other: 0 with *out set, or the exit status. */
+static int grade_open(cli *c, bs_exercise_set **out)
 {
-    if (c->check_file)
-        return grade_check(c);
-    if (c->nspecs < 2)
-        return cli_bad_usage("grade takes the exercise directory and the returned answer files, "
-                         "e.g. backstep grade ex1 returned/*.json");
     const char *dir = c->specs[0];
     bs_error err;
     bs_error_clear(&err);
     bs_exercise_set *x = NULL;
+    *out = NULL;
     if (bs_exercise_set_open(dir, &x, &err) != BS_OK) {
         cli_report(&err);
         return EXIT_BAD;
@@ -242,8 +241,7 @@ int cmd_grade(cli *c)
     if (c->policy_set)
         bs_exercise_set_set_policy(x, (bs_grade_policy)c->policy);
     size_t n = c->nspecs - 1;
-    int gradescope = c->book_format == BS_BOOK_GRADESCOPE;
-    if (gradescope && n != 1) {
+    if (c->book_format == BS_BOOK_GRADESCOPE && n != 1) {
         bs_exercise_set_free(x);
         return cli_bad_usage("--format gradescope grades one submission, got %zu answers files",
                              n);
@@ -268,6 +266,99 @@ int cmd_grade(cli *c)
         bs_exercise_set_free(x);
         return cli_bad_usage("--summary and -o name the same file %s", c->out);
     }
+    *out = x;
+    return 0;
+}
+
+/* One line on stderr for each answers file that could not be graded, each
+ * malformed step, each warning, and each variant whose spec was edited. */
+static void grade_warnings(const bs_exercise_set *x, const char *dir,
+                           const bs_grade_result *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (r[i].error) {
+            fprintf(stderr, "backstep: %s: %s\n", r[i].file, r[i].reason);
+        } else {
+            for (size_t k = 0; k < r[i].nsteps; k++)
+                if (r[i].steps[k].mark == BS_MARK_MALFORMED)
+                    fprintf(stderr, "backstep: %s: %s (marked malformed)\n", r[i].file,
+                            r[i].steps[k].note);
+            if (r[i].warnings[0])
+                fprintf(stderr, "backstep: %s: warning: %s\n", r[i].file, r[i].warnings);
+        }
+    const char *note;
+    for (size_t i = 0; i < bs_exercise_set_count(x); i++)
+        if ((note = bs_exercise_set_note(x, i)) != NULL)
+            fprintf(stderr, "backstep: %s/%s/spec.json: %s\n", dir, bs_exercise_set_id(x, i),
+                    note);
+}
+
+/* Writes the class summary when --summary asks: 0, EXIT_BAD when it could
+ * not be written (*book), or EXIT_BAD for want of memory (returned). */
+static int grade_summary(cli *c, const bs_exercise_set *x, const bs_grade_row *rows,
+                         size_t nrows, int *book)
+{
+    int rc = 0;
+    bs_error err;
+    bs_error_clear(&err);
+    if (c->summary) {
+        bs_sink b = bs_sink_buffer();
+        bs_gradebook_summary(&b, x, rows, nrows);
+        if (bs_sink_status(&b) != 0) {
+            fputs("backstep: out of memory\n", stderr);
+            rc = EXIT_BAD;
+        } else if (bs_write_atomic_bytes(c->summary, b.buf ? b.buf : "", b.len, &c->inputs,
+                                         &err) != BS_OK) {
+            cli_report(&err);
+            *book = EXIT_BAD;
+        }
+        bs_sink_free_buffer(&b);
+    }
+    return rc;
+}
+
+/* Writes DIR/feedback/<id>.md for every row that gets feedback, each
+ * file on its own; returns the number not written (*rc: EXIT_BAD when the
+ * feedback could not be made). */
+static size_t grade_feedback(cli *c, const bs_exercise_set *x, const char *dir,
+                             const bs_grade_row *rows, size_t nrows, int *rc)
+{
+    size_t unwritten = 0;
+    bs_error err;
+    bs_error_clear(&err);
+    bs_fileset *fb = NULL;
+    if (bs_grade_feedback_files(x, rows, nrows, (bs_resubmit)c->resubmit, &fb, &err) != BS_OK) {
+        cli_report(&err);
+        *rc = EXIT_BAD;
+    }
+    for (size_t i = 0; fb && i < fb->n; i++) {
+        bs_error_clear(&err);
+        if (bs_write_under(dir, fb->files[i].path, fb->files[i].data, fb->files[i].len,
+                           &c->inputs, &err) != BS_OK) {
+            cli_report(&err); /* this student's feedback alone */
+            unwritten++;
+        }
+    }
+    bs_fileset_free(fb);
+    return unwritten;
+}
+
+int cmd_grade(cli *c)
+{
+    if (c->check_file)
+        return grade_check(c);
+    if (c->nspecs < 2)
+        return cli_bad_usage("grade takes the exercise directory and the returned answer files, "
+                         "e.g. backstep grade ex1 returned/*.json");
+    const char *dir = c->specs[0];
+    size_t n = c->nspecs - 1;
+    int gradescope = c->book_format == BS_BOOK_GRADESCOPE;
+    bs_exercise_set *x = NULL;
+    int opened = grade_open(c, &x);
+    if (opened != 0)
+        return opened;
+    bs_error err;
+    bs_error_clear(&err);
     bs_grade_result *r = calloc(n, sizeof *r);
     int rc = 0;
     if (!r) {
@@ -280,22 +371,8 @@ int cmd_grade(cli *c)
             rc = EXIT_BAD;
         }
     }
-    for (size_t i = 0; i < n && rc == 0; i++)
-        if (r[i].error) {
-            fprintf(stderr, "backstep: %s: %s\n", r[i].file, r[i].reason);
-        } else {
-            for (size_t k = 0; k < r[i].nsteps; k++)
-                if (r[i].steps[k].mark == BS_MARK_MALFORMED)
-                    fprintf(stderr, "backstep: %s: %s (marked malformed)\n", r[i].file,
-                            r[i].steps[k].note);
-            if (r[i].warnings[0])
-                fprintf(stderr, "backstep: %s: warning: %s\n", r[i].file, r[i].warnings);
-        }
-    const char *note;
-    for (size_t i = 0; rc == 0 && i < bs_exercise_set_count(x); i++)
-        if ((note = bs_exercise_set_note(x, i)) != NULL)
-            fprintf(stderr, "backstep: %s/%s/spec.json: %s\n", dir, bs_exercise_set_id(x, i),
-                    note);
+    if (rc == 0)
+        grade_warnings(x, dir, r, n);
     bs_grade_row *rows = NULL;
     size_t nrows = 0;
     if (rc == 0 && bs_grade_rows(x, r, n, (bs_resubmit)c->resubmit, &rows, &nrows, &err) !=
@@ -326,36 +403,12 @@ int cmd_grade(cli *c)
         }
         bs_sink_free_buffer(&b);
     }
-    if (rc == 0 && c->summary) {
-        bs_sink b = bs_sink_buffer();
-        bs_gradebook_summary(&b, x, rows, nrows);
-        if (bs_sink_status(&b) != 0) {
-            fputs("backstep: out of memory\n", stderr);
-            rc = EXIT_BAD;
-        } else if (bs_write_atomic_bytes(c->summary, b.buf ? b.buf : "", b.len, &c->inputs,
-                                         &err) != BS_OK) {
-            cli_report(&err);
-            book = EXIT_BAD;
-        }
-        bs_sink_free_buffer(&b);
-    }
+    if (rc == 0)
+        rc = grade_summary(c, x, rows, nrows, &book);
     size_t unwritten = 0;
-    bs_fileset *fb = NULL;
     /* a Gradescope result carries its feedback: DIR is left as it is */
-    if (rc == 0 && !gradescope &&
-        bs_grade_feedback_files(x, rows, nrows, (bs_resubmit)c->resubmit, &fb, &err) != BS_OK) {
-        cli_report(&err);
-        rc = EXIT_BAD;
-    }
-    for (size_t i = 0; fb && i < fb->n; i++) {
-        bs_error_clear(&err);
-        if (bs_write_under(dir, fb->files[i].path, fb->files[i].data, fb->files[i].len,
-                           &c->inputs, &err) != BS_OK) {
-            cli_report(&err); /* this student's feedback alone */
-            unwritten++;
-        }
-    }
-    bs_fileset_free(fb);
+    if (rc == 0 && !gradescope)
+        unwritten = grade_feedback(c, x, dir, rows, nrows, &rc);
     if (rc == 0 && book == 0 && c->out)
         printf("backstep: graded %zu of %zu students from %zu file%s (%zu missing, %zu "
                "other rows to look at): gradebook %s%s%s, feedback in %s%s%s\n",
