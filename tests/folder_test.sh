@@ -291,6 +291,17 @@ row=$(grep '^bob,' book.csv 2>/dev/null | cut -d, -f4,5)
 [ $rc -eq 0 ] && [ "$row" = "graded,5/5" ] && ok ||
     bad "grading the folder's answers.json filled with NumPy's values: exit $rc, '$row' $(cat err)"
 
+# the formats asked for: Markdown alone gives no booklets and no HTML key
+"$BACKSTEP" exercise "$SPEC" --roster roster.txt -o md --formats markdown >/dev/null 2>&1
+got=$(cd md/students/ann 2>/dev/null && ls | tr '\n' ' ')
+[ "$got" = "answers.json sheet.md " ] && [ -f md/ann/key.md ] && [ ! -e md/ann/key.html ] &&
+    [ ! -e md/booklet-sheets.html ] && [ ! -e md/booklet-keys.html ] && ok ||
+    bad "--formats markdown: students/ann holds '$got', or an HTML key or booklet was written"
+if command -v pdflatex >/dev/null; then
+    (cd ex/ann && timeout 120 pdflatex -interaction=nonstopmode -halt-on-error key.tex \
+        >/dev/null 2>&1) && ok || bad "ex/ann/key.tex does not compile with pdflatex"
+fi
+
 printf 'ann\nstudents\n' >clash.txt
 "$BACKSTEP" exercise "$SPEC" --roster clash.txt -o clash >/dev/null 2>err
 rc=$?
