@@ -59,9 +59,12 @@ int bs_id_check(const char *id, char *why, size_t size)
                  q, id[0]);
         return -1;
     }
-    if (ieq(id, "key") || ieq(id, "feedback") || ieq(id, "exercise.json")) {
+    if (ieq(id, "key") || ieq(id, "feedback") || ieq(id, "students") ||
+        ieq(id, "exercise.json") || ieq(id, "booklet-sheets.html") ||
+        ieq(id, "booklet-keys.html")) {
         snprintf(why, size, "id \"%s\" is a name the exercise directory uses itself (key, "
-                            "feedback, exercise.json)",
+                            "feedback, students, exercise.json, booklet-sheets.html, "
+                            "booklet-keys.html)",
                  q);
         return -1;
     }
@@ -927,26 +930,60 @@ static const char *const SHEET_STYLE =
     /* on paper nothing scrolls: a smaller type and the page's whole width, and
      * a matrix is never cut to a scroll box's width */
     "@media print{body{font-size:10pt}main{max-width:none;padding:0}"
-    "math[display=block]{overflow:visible}}\n";
+    "math[display=block]{overflow:visible}"
+    /* a blank holds a handwritten −0.1234567: about 4 cm */
+    "table.blank td{width:11.5em;height:2.8em}"
+    /* a question stays with its blank, and a blank on one page */
+    "h3{break-after:avoid}table.blank{break-inside:avoid}}\n";
+
+/* a key's values, and a step that was asked */
+#define KEY_CSS                                                                              \
+    "table.key{border-collapse:collapse;margin:.3em 0 1em;border-left:2px solid #111;"       \
+    "border-right:2px solid #111}\n"                                                         \
+    "table.key td{text-align:right;padding:.1em .7em;white-space:nowrap;"                    \
+    "font-variant-numeric:tabular-nums}\n"                                                   \
+    "section.step{break-inside:avoid}\n"                                                      \
+    "section.asked{border-left:5px solid #111;padding-left:.8em}\n"                          \
+    "span.asked{font-size:.8em;font-weight:bold;border:2px solid #111;padding:0 .35em;"      \
+    "margin-left:.6em}\n"
+
+/* a booklet: one student a page */
+#define BOOKLET_CSS                                                                          \
+    "section.student{break-after:page}\n"                                                    \
+    "section.student:last-child{break-after:auto}\n"                                         \
+    "@media screen{section.student+section.student{border-top:3px dashed #999;"              \
+    "margin-top:2rem}}\n"
+
+static const char *const KEY_STYLE = KEY_CSS;
+static const char *const BOOKLET_STYLE = BOOKLET_CSS;
+static const char *const BOOKLET_KEY_STYLE = BOOKLET_CSS KEY_CSS;
 
 static void ml_var(bs_sink *s, bs_qty q, size_t l, bs_notation nt)
 {
     bs_name_var_mathml(s, q, l, nt);
 }
 
-static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
-                       size_t nasked, bs_notation nt, bs_grade_policy policy, double *buf)
+/* the head of an HTML page in the sheet's style, up to and with <body>:
+ * its title `title` — `sub`, and `extra` CSS after the sheet's own */
+static void html_head(bs_sink *s, const char *title, const char *sub, const char *extra)
 {
-    const bs_net *net = t->net;
-    const char *name = net->name ? net->name : "backstep exercise";
     bs_sink_puts(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<meta name=\"generator\" content=\"backstep\">\n<title>");
-    bs_text_html(s, name);
+    bs_text_html(s, title);
     bs_sink_puts(s, " — ");
-    bs_text_html(s, id);
-    bs_sink_printf(s, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<h1>Exercise: ",
-                   SHEET_STYLE);
+    bs_text_html(s, sub);
+    bs_sink_printf(s, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", SHEET_STYLE,
+                   extra ? extra : "");
+}
+
+/* the sheet's content, from its heading to its last blank */
+static void sheet_html_body(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                            size_t nasked, bs_notation nt, bs_grade_policy policy, double *buf)
+{
+    const bs_net *net = t->net;
+    const char *name = net->name ? net->name : "backstep exercise";
+    bs_sink_puts(s, "<h1>Exercise: ");
     bs_text_html(s, name);
     bs_sink_puts(s, "</h1>\n<p><strong>Student:</strong> <code>");
     bs_text_html(s, id);
@@ -1019,6 +1056,14 @@ static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size
         }
         bs_sink_puts(s, "</table>\n");
     }
+}
+
+static void sheet_html(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                       size_t nasked, bs_notation nt, bs_grade_policy policy, double *buf)
+{
+    html_head(s, t->net->name ? t->net->name : "backstep exercise", id, NULL);
+    bs_sink_puts(s, "<main>\n");
+    sheet_html_body(s, t, id, asked, nasked, nt, policy, buf);
     bs_sink_puts(s, "</main>\n</body>\n</html>\n");
 }
 
@@ -1039,6 +1084,174 @@ void bs_exercise_sheet(bs_sink *s, const bs_trace *t, const char *id, const size
         sheet_tex(s, t, id, asked, nasked, nt, digits, policy, format == BS_FORMAT_MARKDOWN,
                   buf);
     free(buf);
+}
+
+/* ---- the key --------------------------------------------------------- */
+
+/* v to the sheet's significant digits, in fixed notation ("-0.0113",
+ * "0.120", "2.35"); an integer part longer than that is kept whole */
+static void sig_format(char *buf, size_t size, double v)
+{
+    if (!isfinite(v) || v == 0.0) {
+        snprintf(buf, size, "%g", v == 0.0 ? 0.0 : v);
+        return;
+    }
+    int e = (int)floor(log10(fabs(v)));
+    int d = BS_SHEET_SIG_DIGITS - 1 - e;
+    if (d < 0)
+        d = 0;
+    snprintf(buf, size, "%.*f", d, v);
+    /* 0.09996 rounds to 0.1000: one decimal fewer keeps three digits */
+    if (d > 0 && fabs(strtod(buf, NULL)) >= pow(10.0, e + 1))
+        snprintf(buf, size, "%.*f", d - 1, v);
+}
+
+/* the steps a key shows: the forward pass from z[1], the loss and every
+ * backward step (the inputs and targets are on the sheet) */
+static int key_shows(const bs_step *st)
+{
+    return !(st->qty == BS_Q_Y || (st->kind == BS_STEP_FORWARD && st->layer == 0));
+}
+
+/* the question number of trace step i (1-based), or 0 when it was not asked */
+static size_t question_of(size_t i, const size_t *asked, size_t nasked)
+{
+    for (size_t k = 0; k < nasked; k++)
+        if (asked[k] == i)
+            return k + 1;
+    return 0;
+}
+
+static void key_tex(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                    size_t nasked, bs_notation nt, int md)
+{
+    const bs_net *net = t->net;
+    const char *dbeg = md ? "$$\n" : "\\[\n", *dend = md ? "\n$$\n\n" : "\n\\]\n\n";
+    const char *name = net->name ? net->name : "backstep exercise";
+    if (md) {
+        bs_sink_puts(s, "# Key: ");
+        bs_text_markdown(s, name);
+        bs_sink_printf(s, "\n\n**Student:** `%s`\n\n", id);
+    } else {
+        bs_sink_puts(s, "\\documentclass[11pt,a4paper]{article}\n"
+                        "\\usepackage[margin=2cm]{geometry}\n\\usepackage{amsmath}\n"
+                        "\\usepackage{amssymb}\n\\setcounter{MaxMatrixCols}{20}\n"
+                        "\\setlength{\\parindent}{0pt}\n"
+                        "\\setlength{\\parskip}{0.6\\baselineskip}\n"
+                        "\\emergencystretch=2em\n\\begin{document}\n\\section*{Key: ");
+        bs_text_latex(s, name);
+        bs_sink_puts(s, "}\n\\textbf{Student:} \\texttt{");
+        bs_plain_latex(s, id);
+        bs_sink_puts(s, "}\n\n");
+    }
+    bs_sink_printf(s, "Every step of the forward and the backward pass, to three significant "
+                      "digits (the precision the sheet asks for); the %zu asked step%s %s "
+                      "marked %sasked%s with %s question number.\n\n",
+                   nasked, nasked == 1 ? "" : "s", nasked == 1 ? "is" : "are",
+                   md ? "**" : "\\textbf{", md ? "**" : "}", nasked == 1 ? "its" : "their");
+    int section = -1;
+    for (size_t i = 0; i < t->nsteps; i++) {
+        const bs_step *st = &t->steps[i];
+        if (!key_shows(st))
+            continue;
+        int back = st->kind == BS_STEP_BACKWARD;
+        if (back != section) {
+            section = back;
+            bs_sink_printf(s, md ? "## %s\n\n" : "\\subsection*{%s}\n\n",
+                           back ? "Backward pass" : "Forward pass");
+        }
+        size_t q = question_of(i, asked, nasked);
+        bs_sink_puts(s, md ? "### $" : "\\subsubsection*{$");
+        bs_step_name_latex(s, st, nt);
+        if (md)
+            bs_sink_printf(s, "$, %zu×%zu", st->rows, st->cols);
+        else
+            bs_sink_printf(s, "$, $%zu \\times %zu$", st->rows, st->cols);
+        if (q)
+            bs_sink_printf(s, md ? " — **asked, question %zu**" : " --- \\textbf{asked, question %zu}",
+                           q);
+        bs_sink_puts(s, md ? "\n\n" : "}\n\n");
+        bs_sink_puts(s, dbeg);
+        bs_step_name_latex(s, st, nt);
+        bs_sink_puts(s, " = ");
+        if (st->rows * st->cols > 1)
+            bs_sink_puts(s, "\\begin{bmatrix} ");
+        for (size_t a = 0; a < st->rows; a++) {
+            if (a)
+                bs_sink_puts(s, " \\\\ ");
+            for (size_t b = 0; b < st->cols; b++) {
+                char v[48];
+                sig_format(v, sizeof v, st->value[a * st->cols + b]);
+                bs_sink_printf(s, "%s%s", b ? " & " : "", v);
+            }
+        }
+        if (st->rows * st->cols > 1)
+            bs_sink_puts(s, " \\end{bmatrix}");
+        bs_sink_puts(s, dend);
+    }
+    if (!md)
+        bs_sink_puts(s, "\\end{document}\n");
+}
+
+/* the key's content in HTML, from its heading to its last step */
+static void key_html_body(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                          size_t nasked, bs_notation nt)
+{
+    const bs_net *net = t->net;
+    bs_sink_puts(s, "<h1>Key: ");
+    bs_text_html(s, net->name ? net->name : "backstep exercise");
+    bs_sink_puts(s, "</h1>\n<p><strong>Student:</strong> <code>");
+    bs_text_html(s, id);
+    bs_sink_printf(s, "</code></p>\n<p>Every step of the forward and the backward pass, to "
+                      "three significant digits (the precision the sheet asks for); the %zu "
+                      "asked step%s %s marked <span class=\"asked\">asked</span> with %s "
+                      "question number.</p>\n",
+                   nasked, nasked == 1 ? "" : "s", nasked == 1 ? "is" : "are",
+                   nasked == 1 ? "its" : "their");
+    int section = -1;
+    for (size_t i = 0; i < t->nsteps; i++) {
+        const bs_step *st = &t->steps[i];
+        if (!key_shows(st))
+            continue;
+        int back = st->kind == BS_STEP_BACKWARD;
+        if (back != section) {
+            section = back;
+            bs_sink_printf(s, "<h2>%s</h2>\n", back ? "Backward pass" : "Forward pass");
+        }
+        size_t q = question_of(i, asked, nasked);
+        bs_sink_printf(s, "<section class=\"%s\">\n<h3><math><mrow>", q ? "step asked" : "step");
+        bs_step_name_mathml(s, st, nt);
+        bs_sink_printf(s, "</mrow></math>, %zu × %zu", st->rows, st->cols);
+        if (q)
+            bs_sink_printf(s, "<span class=\"asked\">asked, question %zu</span>", q);
+        bs_sink_puts(s, "</h3>\n<table class=\"key\">\n");
+        for (size_t a = 0; a < st->rows; a++) {
+            bs_sink_puts(s, "<tr>");
+            for (size_t b = 0; b < st->cols; b++) {
+                char v[48];
+                sig_format(v, sizeof v, st->value[a * st->cols + b]);
+                bs_sink_printf(s, "<td>%s%s</td>", v[0] == '-' ? "−" : "",
+                               v[0] == '-' ? v + 1 : v);
+            }
+            bs_sink_puts(s, "</tr>\n");
+        }
+        bs_sink_puts(s, "</table>\n</section>\n");
+    }
+}
+
+void bs_exercise_key(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                     size_t nasked, bs_notation nt, bs_format format)
+{
+    if (format != BS_FORMAT_HTML) {
+        key_tex(s, t, id, asked, nasked, nt, format == BS_FORMAT_MARKDOWN);
+        return;
+    }
+    char sub[BS_ID_MAX + 16];
+    snprintf(sub, sizeof sub, "%s, key", id);
+    html_head(s, t->net->name ? t->net->name : "backstep exercise", sub, KEY_STYLE);
+    bs_sink_puts(s, "<main>\n");
+    key_html_body(s, t, id, asked, nasked, nt);
+    bs_sink_puts(s, "</main>\n</body>\n</html>\n");
 }
 
 void bs_exercise_answers(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
@@ -1097,8 +1310,9 @@ static const bs_format doc_formats[3] = {BS_FORMAT_MARKDOWN, BS_FORMAT_LATEX, BS
 /* the files of one student; appends the summary row */
 static bs_status one_student(const bs_net *base, const char *id, const bs_exercise_opts *o,
                              const char *steps, bs_fileset *fs, bs_sink *summary,
-                             size_t **asked_out, size_t *nasked_out, bs_trace **t_out,
-                             bs_net **net_out, bs_error *err)
+                             bs_sink *book_sheets, bs_sink *book_keys, size_t **asked_out,
+                             size_t *nasked_out, bs_trace **t_out, bs_net **net_out,
+                             bs_error *err)
 {
     char path[BS_ID_MAX + 32];
     bs_sink spec = bs_sink_buffer();
@@ -1129,16 +1343,48 @@ static bs_status one_student(const bs_net *base, const char *id, const bs_exerci
         bs_format f = doc_formats[k];
         if (!(o->formats & (1u << f)))
             continue;
-        bs_sink b = bs_sink_buffer();
-        bs_exercise_sheet(&b, t, id, asked, nasked, o->notation, o->digits, o->policy, f);
-        snprintf(path, sizeof path, "%s/sheet.%s", id, ext_of(f));
-        st = add_sink(fs, path, &b, err);
+        /* the same sheet in DIR/<id>/ and in the student's folder */
+        for (int copy = 0; copy < 2 && st == BS_OK; copy++) {
+            bs_sink b = bs_sink_buffer();
+            bs_exercise_sheet(&b, t, id, asked, nasked, o->notation, o->digits, o->policy, f);
+            snprintf(path, sizeof path, "%s%s/sheet.%s", copy ? "students/" : "", id, ext_of(f));
+            st = add_sink(fs, path, &b, err);
+        }
     }
-    if (st == BS_OK) {
+    for (int copy = 0; copy < 2 && st == BS_OK; copy++) {
         bs_sink b = bs_sink_buffer();
         bs_exercise_answers(&b, t, id, asked, nasked, o->notation);
-        snprintf(path, sizeof path, "%s/answers.json", id);
+        snprintf(path, sizeof path, "%s%s/answers.json", copy ? "students/" : "", id);
         st = add_sink(fs, path, &b, err);
+    }
+    for (int k = 0; k < 3 && st == BS_OK; k++) {
+        bs_format f = doc_formats[k];
+        if (!(o->formats & (1u << f)))
+            continue;
+        bs_sink b = bs_sink_buffer();
+        bs_exercise_key(&b, t, id, asked, nasked, o->notation, f);
+        snprintf(path, sizeof path, "%s/key.%s", id, ext_of(f));
+        st = add_sink(fs, path, &b, err);
+    }
+    if (st == BS_OK && book_sheets) {
+        double *buf = malloc(bs_net_max_width(t->net) * bs_net_max_width(t->net) * sizeof *buf + 1);
+        if (!buf)
+            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        else {
+            bs_sink_puts(book_sheets, "<section class=\"student\" id=\"sheet-");
+            bs_text_html(book_sheets, id);
+            bs_sink_puts(book_sheets, "\">\n");
+            sheet_html_body(book_sheets, t, id, asked, nasked, o->notation, o->policy, buf);
+            bs_sink_puts(book_sheets, "</section>\n");
+            free(buf);
+        }
+    }
+    if (st == BS_OK && book_keys) {
+        bs_sink_puts(book_keys, "<section class=\"student\" id=\"key-");
+        bs_text_html(book_keys, id);
+        bs_sink_puts(book_keys, "\">\n");
+        key_html_body(book_keys, t, id, asked, nasked, o->notation);
+        bs_sink_puts(book_keys, "</section>\n");
     }
     for (int k = 0; k < 3 && st == BS_OK; k++) {
         bs_format f = doc_formats[k];
@@ -1242,6 +1488,9 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
     if (!fs)
         return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
     bs_sink summary = bs_sink_buffer();
+    /* the booklets' sections, every student's (those skipped too) in roster order */
+    int html = (o->formats & (1u << BS_FORMAT_HTML)) != 0;
+    bs_sink book_sheets = bs_sink_buffer(), book_keys = bs_sink_buffer();
     bs_status st = BS_OK;
     size_t *asked = NULL, nasked = 0;
     bs_trace *first = NULL;
@@ -1257,6 +1506,7 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
             break;
         }
         st = one_student(base, roster->ids[i], o, o->steps, aside ? aside : fs, &summary,
+                         html ? &book_sheets : NULL, html ? &book_keys : NULL,
                          is_first ? &asked : NULL, &nasked, &first, &first_net, err);
         bs_fileset_free(aside);
         if (st != BS_OK && st != BS_ERR_USAGE) {
@@ -1279,6 +1529,20 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
         if (summary.buf)
             bs_sink_write(&h, summary.buf, summary.len);
         st = add_sink(fs, "key/summary.csv", &h, err);
+    }
+    for (int k = 0; k < 2 && st == BS_OK && html; k++) {
+        char title[300];
+        snprintf(title, sizeof title, "%s", base->name ? base->name : "backstep exercise");
+        bs_sink b = bs_sink_buffer();
+        html_head(&b, title, k ? "keys" : "exercise sheets", k ? BOOKLET_KEY_STYLE : BOOKLET_STYLE);
+        bs_sink_puts(&b, "<main>\n");
+        bs_sink *part = k ? &book_keys : &book_sheets;
+        if (bs_sink_status(part) != 0)
+            b.failed = 1;
+        else if (part->buf)
+            bs_sink_write(&b, part->buf, part->len);
+        bs_sink_puts(&b, "</main>\n</body>\n</html>\n");
+        st = add_sink(fs, k ? "booklet-keys.html" : "booklet-sheets.html", &b, err);
     }
     if (st == BS_OK) {
         double rtol, atol;
@@ -1311,6 +1575,8 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
         st = add_sink(fs, "exercise.json", &m, err);
     }
     bs_sink_free_buffer(&summary);
+    bs_sink_free_buffer(&book_sheets);
+    bs_sink_free_buffer(&book_keys);
     free(asked);
     bs_trace_free(first);
     bs_net_free(first_net);

@@ -47,8 +47,9 @@ typedef struct bs_roster {
 
 /* Checks that `id` can be a student id: 1 to 64 bytes of ASCII letters,
  * digits, '.', '_' and '-', not starting with '.' or '-', and not "key",
- * "feedback" or "exercise.json" in any case (names the exercise directory
- * uses itself).  Returns 0, or -1 with the reason written into why. */
+ * "feedback", "students", "exercise.json", "booklet-sheets.html" or
+ * "booklet-keys.html" in any case (names the exercise directory uses
+ * itself).  Returns 0, or -1 with the reason written into why. */
 int bs_id_check(const char *id, char *why, size_t size);
 
 /* Reads a roster from `len` bytes of text: one id per line (surrounding
@@ -171,8 +172,13 @@ void bs_exercise_tolerance(int digits, double *rtol, double *atol);
 
 /* Builds the whole exercise set in memory: for each student of the roster,
  * <id>/spec.json, <id>/sheet.{md,tex,html} (the formats asked for),
- * <id>/answers.json, key/<id>.{md,tex,html}; then key/summary.csv and
- * exercise.json (the manifest for `backstep grade`: the spec's name, seed,
+ * <id>/answers.json, <id>/key.{md,tex,html} (bs_exercise_key),
+ * students/<id>/sheet.{md,tex,html} and students/<id>/answers.json (the
+ * folder to hand out: the same sheet and skeleton, nothing else),
+ * key/<id>.{md,tex,html} (the worked trace); then, when HTML is asked for,
+ * booklet-sheets.html and booklet-keys.html (every student's sheet, and
+ * key, in roster order, one student a printed page, the students skipped by
+ * o->skip included); then key/summary.csv and exercise.json (the manifest for `backstep grade`: the spec's name, seed,
  * digits, notation, tolerances, grading policy, asked steps, formats, the base network
  * "base" that every variant is drawn from, and the ids).  The caller frees *out
  * with bs_fileset_free().  Errors name the student (err->where "id ann"). */
@@ -187,6 +193,14 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
 void bs_exercise_sheet(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
                        size_t nasked, bs_notation nt, int digits, bs_grade_policy policy,
                        bs_format format);
+
+/* Writes the key of a variant's (built) trace in `format` (Markdown, LaTeX
+ * or HTML): every step of the forward pass from z[1], the loss and every
+ * backward step, each value to the sheet's BS_SHEET_SIG_DIGITS significant
+ * digits in fixed notation, the asked steps (trace step indices) marked
+ * "asked, question N"; `id` heads it. */
+void bs_exercise_key(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                     size_t nasked, bs_notation nt, bs_format format);
 
 /* Writes the answer skeleton {"id": …, "claims": {name: null, …}} with the
  * asked steps named in notation `nt`. */

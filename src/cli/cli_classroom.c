@@ -67,8 +67,9 @@ static int exercise_add(cli *c)
         cli_report(&err);
         rc = EXIT_BAD;
     } else {
-        printf("backstep: added %zu student%s to %s/ (%zu in all): their files, "
-               "key/summary.csv, exercise.json\n",
+        printf("backstep: added %zu student%s to %s/ (%zu in all): their files and "
+               "students/<id>/ folders, the booklets (rewritten whole), key/summary.csv, "
+               "exercise.json\n",
                more->n, more->n == 1 ? "" : "s", dir, bs_exercise_set_count(x) + more->n);
     }
     bs_fileset_free(fs);
@@ -140,9 +141,12 @@ int cmd_exercise(cli *c)
         cli_report(&err);
         rc = EXIT_BAD;
     } else {
-        printf("backstep: wrote the exercise for %zu student%s to %s/: <id>/spec.json, "
-               "<id>/sheet.*, <id>/answers.json, key/<id>.*, key/summary.csv, exercise.json\n",
-               roster->n, roster->n == 1 ? "" : "s", c->out);
+        printf("backstep: wrote the exercise for %zu student%s to %s/: students/<id>/ (the "
+               "sheet and answers.json, to hand out), <id>/spec.json, <id>/sheet.*, "
+               "<id>/answers.json, <id>/key.*, key/<id>.*, %skey/summary.csv, exercise.json\n",
+               roster->n, roster->n == 1 ? "" : "s", c->out,
+               (o.formats & (1u << BS_FORMAT_HTML)) ? "booklet-sheets.html, booklet-keys.html, "
+                                                    : "");
     }
     bs_fileset_free(fs);
     bs_roster_free(roster);
