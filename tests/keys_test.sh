@@ -216,5 +216,29 @@ assert all(s["status"] == "agrees" for s in r["steps"] if s["status"] != "not_gi
     bad "--example 0" "--example expects an example of the batch, counted from 1"
 fi
 
+# --- dX in the column convention: n0×B, the batch's columns ----------------
+# handout 000's formulas by hand in NumPy on the whole batch (mean of ½‖a − y‖²)
+cat >"$T/colx.py" <<'EOF'
+import json, sys
+import numpy as np
+s = json.load(open(sys.argv[1]))
+P = {k: np.array(v, dtype=float) for k, v in s["params"].items()}
+X = np.array(s["x"], dtype=float).T               # n0 x B
+Y = np.array(s["y"], dtype=float).T
+B = X.shape[1]
+sig = lambda z: 1 / (1 + np.exp(-z))
+a1 = sig(P["W1"] @ X + P["b1"][:, None])
+a2 = sig(P["W2"] @ a1 + P["b2"][:, None])
+dz2 = (a2 - Y) / B * a2 * (1 - a2)
+dz1 = (P["W2"].T @ dz2) * a1 * (1 - a1)
+np.savez(sys.argv[2], dW2=dz2 @ a1.T, db2=dz2.sum(axis=1, keepdims=True), dW1=dz1 @ X.T,
+         db1=dz1.sum(axis=1, keepdims=True), dX=P["W1"].T @ dz1)
+EOF
+if py "$T/colx.py" "$T/col.json" "$T/colx.npz"; then
+    compare "$T/col.json" "$T/colx.npz" --format json
+    assert_rc "dX, column convention" 0
+    report "dX, column convention: n0×B" 'assert st["da0"]["status"] == "agrees" and st["da0"]["shape"] == [2, 3], st["da0"]'
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
