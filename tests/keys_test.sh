@@ -240,5 +240,55 @@ if py "$T/colx.py" "$T/col.json" "$T/colx.npz"; then
     report "dX, column convention: n0×B" 'assert st["da0"]["status"] == "agrees" and st["da0"]["shape"] == [2, 3], st["da0"]'
 fi
 
+# --- --example with the penalty kept whole, and with a spec's labels --------
+# Nielsen's per-example gradient plus 2λW (the derivative of λ‖W‖², the
+# spec's "l2"): example 3 of a spec with l2 0.1
+sed 's/"mean",/"mean", "l2": 0.1,/' "$T/col.json" >"$T/col-l2.json"
+cat >"$T/nielsen_l2.py" <<'EOF'
+import json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+import network
+spec = json.load(open(sys.argv[1]))
+P = spec["params"]
+net = network.Network(spec["layers"])
+net.weights = [np.array(P["W1"], float), np.array(P["W2"], float)]
+net.biases = [np.array(P["b1"], float).reshape(-1, 1), np.array(P["b2"], float).reshape(-1, 1)]
+nabla_b, nabla_w = net.backprop(np.array(spec["x"][2], float).reshape(-1, 1),
+                                np.array(spec["y"][2], float).reshape(-1, 1))
+lam = spec["l2"]
+np.savez(sys.argv[2] + "/ex3-l2.npz", dW1=nabla_w[0] + 2 * lam * net.weights[0],
+         db1=nabla_b[0], dW2=nabla_w[1] + 2 * lam * net.weights[1], db2=nabla_b[1])
+EOF
+if py "$T/nielsen_l2.py" "$T/col-l2.json" "$T"; then
+    compare "$T/col-l2.json" "$T/ex3-l2.npz" --example 3
+    assert_rc "Nielsen with the spec's penalty, example 3" 0
+    assert_contains "Nielsen with the penalty: said" "$T/out" "own loss and the L2 penalty, without the batch's 1/B"
+fi
+# the cs231n net on example 4 of its batch alone (a batch of one: its mean is
+# that example's loss), the labels of the spec read by NumPy
+cat >"$T/cs231n_one.py" <<'EOF'
+import json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+from neural_net import TwoLayerNet
+spec = json.load(open(sys.argv[1]))
+d = np.load(sys.argv[2] + "/net.npz")
+net = TwoLayerNet(4, 5, 3)
+for k in ("W1", "b1", "W2", "b2"):
+    net.params[k] = d[k]
+X = np.array(spec["x"], dtype=float)[3:4]
+y = np.array(spec["labels"])[3:4]
+loss, grads = net.loss(X, y, reg=spec.get("l2", 0.0))
+np.savez(sys.argv[2] + "/one.npz", loss=loss, **grads)
+EOF
+if py "$T/cs231n_one.py" "$SPEC" "$T"; then
+    compare "$SPEC" "$T/one.npz" --example 4 --format json
+    assert_rc "cs231n on example 4 alone" 0
+    report "cs231n on example 4 alone, JSON" 'assert r["agrees"] and r["loss"]["status"] == "agrees" and r["example"] == 4 and r["batch"] == 6, r'
+    compare "$SPEC" "$T/one.npz" --example 3
+    assert_rc "cs231n, example 4 against example 3" 1
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
