@@ -94,6 +94,7 @@ typedef struct cli {
     const char *check_file; /* grade --check ANSWERS.json */
     const char *quiz_only;   /* quiz --only */
     const char *compare_only; /* compare --only */
+    size_t compare_example;   /* compare --example: the example from 1, or 0 */
     double quiz_tolerance;   /* quiz --tolerance, 0 for the default */
     const char *quiz_record; /* quiz --record */
     /* every file the command reads (collect_inputs): no output replaces one */

@@ -54,6 +54,9 @@ static const option_def options[] = {
      "(default 1e-6)"},
     {"--atol", "A", CMD_COMPARE,
      "compare: absolute tolerance, at most 1e-3 (default 1e-9)"},
+    {"--example", "I", CMD_COMPARE,
+     "compare: the file holds the gradients of example I of the batch alone (counted "
+     "from 1), as a per-example program computes them: its own loss, without the 1/B"},
     {"--method", "METHOD", CMD_TRACE | CMD_CHECK | CMD_TRAIN,
      "numerical gradient: forward, central (default), richardson (Richardson "
      "extrapolation of central differences) or complex (complex step)"},
@@ -256,7 +259,10 @@ static const help_topic help_topics[] = {
      "averages where the spec sums, its file is transposed, ...) is told so once,\n"
      "with the change that reconciles it.  The file must give dW and db of every\n"
      "layer, or the steps --only names.  - reads GRADS.json from standard\n"
-     "input.\n\noptions:\n",
+     "input.  A grads dict is read as programs keep it: W1, b1, ... as the\n"
+     "gradients of those parameters, nested under \"grads\" (or \"gradients\"),\n"
+     "grad_W2, W2_grad or d_W2 as dW2; dX (da0) is the gradient of the input.\n"
+     "--example I compares the gradients of example I of the batch alone.\n\noptions:\n",
      "\nexit status: 0 every required step is given and every given step agrees,\n"
      "1 a step disagrees or a required step is missing, 2 usage error, bad spec,\n"
      "bad gradient file or i/o error, 3 every difference is a convention named\n"},
@@ -676,6 +682,10 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--max-layers") == 0) {
         if (parse_size(v, &c->limits.max_layers) || c->limits.max_layers == 0)
             return cli_bad_usage("--max-layers expects a positive number, got \"%s\"", v);
+    } else if (strcmp(name, "--example") == 0 && c->command == CMD_COMPARE) {
+        if (parse_size(v, &c->compare_example) || c->compare_example < 1)
+            return cli_bad_usage("--example expects an example of the batch, counted from 1, "
+                                 "got \"%s\"", v);
     } else if (strcmp(name, "--only") == 0 && c->command == CMD_COMPARE) {
         c->compare_only = v;
     } else if (strcmp(name, "--only") == 0) {

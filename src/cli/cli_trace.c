@@ -296,7 +296,20 @@ int cmd_compare(cli *c)
         o.notation = (int)c->render.notation;
     o.only = c->compare_only;
     int rc = 0;
-    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
+    /* --example I: the trace of that example alone (a view of net) */
+    bs_net one;
+    const bs_net *traced = net;
+    if (c->compare_example) {
+        if (bs_compare_example(net, c->compare_example, &one, &err) != BS_OK) {
+            cli_report(&err);
+            bs_net_free(net);
+            return EXIT_BAD;
+        }
+        traced = &one;
+        o.example = c->compare_example;
+        o.batch = net->B;
+    }
+    if (bs_checked_trace(traced, NULL, &t, &err) != BS_OK) {
         bs_error_set_file(&err, path);
         rc = EXIT_BAD;
     } else if (bs_compare_load(grads, t, &g, &err) != BS_OK ||

@@ -115,7 +115,9 @@ bs_mat bs_backward_value(const bs_net *net, const bs_grads *g, size_t j);
 /* Computes backward step j of `net` at the forward pass `fw` with knobs k (NULL for the
  * right step) into out, from `from`, the value of step bs_backward_source(net, j, k) (NULL
  * when that is (size_t)-1); out holds the rows×cols of bs_backward_shape, or B×n[n] for a
- * g[nb] under BS_SUM_NONE, and is written whole. */
+ * g[nb] under BS_SUM_NONE, and is written whole.  j may also be 4L, one past
+ * the last step: g[0a] = g[1z] (W[1])ᵀ, the gradient of the input, from g[1z]
+ * (B×n[0]; bs_backward_run does not compute it). */
 void bs_backward_step(const bs_net *net, const bs_forward *fw, size_t j, const double *from,
                       const bs_step_knobs *k, double *out);
 

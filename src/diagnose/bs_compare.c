@@ -30,7 +30,10 @@ struct bs_grads_file {
     int has_loss;
     given loss;
     int param_keys;       /* keys given as parameter names (W1 for dW1) */
-    int nested;           /* 1 when the gradients were under "grads" */
+    char nested[16];      /* "grads" or "gradients" when the gradients were nested
+                             in that object, else "" */
+    char decorated[200];  /* the keys read as the steps they spell ("d_W2 as dW2"), or "" */
+    given input;          /* the gradient of the input a[0] (dX, da0); v NULL when not given */
 };
 
 bs_compare_opts bs_compare_defaults(void)
@@ -42,7 +45,31 @@ bs_compare_opts bs_compare_defaults(void)
     o.only = NULL;
     o.bound = NULL;
     o.bound_n = NULL;
+    o.example = 0;
+    o.batch = 0;
     return o;
+}
+
+bs_status bs_compare_example(const bs_net *net, size_t example, bs_net *view, bs_error *err)
+{
+    if (example < 1 || example > net->B) {
+        bs_status st = bs_error_set(err, BS_ERR_USAGE, "--example",
+                                    "there is no example %zu: the spec's batch has %zu "
+                                    "example%s, counted from 1 (expected 1 to %zu)",
+                                    example, net->B, net->B == 1 ? "" : "s", net->B);
+        bs_error_set_file(err, NULL);
+        return st;
+    }
+    size_t i = example - 1;
+    *view = *net;
+    view->B = 1;
+    view->x = net->x + i * net->n[0];
+    view->y = net->y + i * net->n[net->L];
+    view->labels = net->labels ? net->labels + i : NULL;
+    view->has_random_batch = 0;
+    view->claims = NULL;
+    view->nclaims = 0;
+    return BS_OK;
 }
 
 void bs_grads_file_free(bs_grads_file *g)
@@ -54,6 +81,7 @@ void bs_grads_file_free(bs_grads_file *g)
             free(g->steps[j].v);
     free(g->steps);
     free(g->loss.v);
+    free(g->input.v);
     free(g);
 }
 
@@ -178,8 +206,10 @@ static int nearest_step(const bs_trace *t, const char *word, char *buf, size_t s
 }
 
 /* A hint for a key that names no step: the step a program's usual name
- * stands for (cs231n's dscores is the gradient of the last layer's z, its
- * dhidden that of the hidden a), or the nearest step name (d_W2, dw2). */
+ * stands for, or the nearest step name.  cs231n's dscores is the gradient of
+ * the last layer's scores z[L]; its dhidden is da[L−1] before the ReLU's mask
+ * (dhidden[hidden <= 0] = 0) and dz[L−1] after it, so such a name is never
+ * read by guess: the hint says which step to name it. */
 static void near_name(const bs_trace *t, const char *name, char *hint, size_t size)
 {
     const bs_net *net = t->net;
@@ -188,22 +218,32 @@ static void near_name(const bs_trace *t, const char *name, char *hint, size_t si
     for (; name[k] && k + 1 < sizeof lower; k++)
         lower[k] = (char)tolower((unsigned char)name[k]);
     lower[k] = '\0';
+    int hidden = strcmp(lower, "dhidden") == 0 || strcmp(lower, "dh") == 0;
     if (strcmp(lower, "dscores") == 0 || strcmp(lower, "dout") == 0)
-        snprintf(hint, size, " (the gradient of the last layer's scores z[%zu]? name it dz%zu)",
-                 net->L, net->L);
-    else if (net->L == 2 && (strcmp(lower, "dhidden") == 0 || strcmp(lower, "dh") == 0))
-        snprintf(hint, size, " (the gradient of the hidden layer's output a[1]? name it da1, "
-                             "or dz1 if it is taken after the activation's derivative)");
+        snprintf(hint, size,
+                 " (did you mean \"dz%zu\"? the gradient of the last layer's scores z[%zu]: "
+                 "name it dz%zu)",
+                 net->L, net->L, net->L);
+    else if (hidden && net->L == 2)
+        snprintf(hint, size,
+                 " (did you mean \"da1\"? the gradient of the hidden layer's output a[1] "
+                 "before the activation's mask, or dz1 after it: name it da1 or dz1)");
+    else if (hidden && net->L > 2)
+        snprintf(hint, size,
+                 " (which hidden layer? the network has %zu: name it da1 … da%zu, or dz1 … "
+                 "dz%zu after the activation's derivative)",
+                 net->L - 1, net->L - 1, net->L - 1);
     else if (nearest_step(t, name, near, sizeof near))
         snprintf(hint, size, " (did you mean \"%s\"?)", near);
 }
 
 /* Reads a parameter's name used as its gradient's key, as a grads dict
- * keyed by the parameters has it (cs231n: grads["W1"] is dL/dW1): "W1" and
- * "b1" become dW1 and db1.  Returns 1 when `name` is such a key. */
+ * keyed by the parameters has it (cs231n: grads["W1"] is dL/dW1): "W1" (or
+ * "w1") and "b1" become dW1 and db1.  Returns 1 when `name` is such a key. */
 static int param_key(const char *name, char *code, size_t size)
 {
-    if ((name[0] != 'W' && name[0] != 'b') || !isdigit((unsigned char)name[1]))
+    if ((name[0] != 'W' && name[0] != 'w' && name[0] != 'b') ||
+        !isdigit((unsigned char)name[1]))
         return 0;
     size_t k = 1;
     while (isdigit((unsigned char)name[k]))
@@ -214,13 +254,65 @@ static int param_key(const char *name, char *code, size_t size)
     return 1;
 }
 
+/* Reads a key that spells a step with a program's decoration around it:
+ * "d_W2" (d_ for d), "grad_W2", "gradW2" and "W2_grad" (a parameter's or a
+ * value's name with grad before or after it), "dW2_grad": each names dW2 and
+ * no other step.  Writes the step's name in code notation into code and
+ * returns 1, or returns 0 when `name` is not such a key. */
+static int decorated_key(const char *name, char *code, size_t size)
+{
+    char core[16];
+    size_t n = strlen(name);
+    if (n >= sizeof core)
+        return 0;
+    if (strncmp(name, "grad_", 5) == 0)
+        snprintf(core, sizeof core, "%s", name + 5);
+    else if (strncmp(name, "grad", 4) == 0 && name[4] && strchr("Wwbza", name[4]))
+        snprintf(core, sizeof core, "%s", name + 4);
+    else if (n > 5 && strcmp(name + n - 5, "_grad") == 0)
+        snprintf(core, sizeof core, "%.*s", (int)(n - 5), name);
+    else if (strncmp(name, "d_", 2) == 0)
+        snprintf(core, sizeof core, "d%s", name + 2);
+    else
+        return 0;
+    /* what is left: a parameter or value name (W2, z2) or a step's (dW2) */
+    const char *s = core[0] == 'd' ? core + 1 : core;
+    if (!strchr("Wwbza", s[0]) || !s[0] || !isdigit((unsigned char)s[1]))
+        return 0;
+    size_t k = 1;
+    while (isdigit((unsigned char)s[k]))
+        k++;
+    if (s[k] != '\0' || k > 4)
+        return 0;
+    snprintf(code, size, "d%.*s", (int)k + 1, s);
+    return 1;
+}
+
+/* Returns 1 when `name` names the gradient of the input a[0] (= x): da0,
+ * g[0a], dL/da0, ∂L/∂a[0], and dX or dx as programs call it. */
+static int input_key(const char *name)
+{
+    static const char *const names[] = {"da0", "g[0a]", "dL/da0", "dL/da[0]", "∂L/∂a[0]",
+                                        "∂L/∂a0", "dX", "dx", "dL/dX", "dL/dx", NULL};
+    char buf[64];
+    size_t n = 0;
+    for (const char *c = name; *c && n + 1 < sizeof buf; c++)
+        if (*c != ' ')
+            buf[n++] = *c;
+    buf[n] = '\0';
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(buf, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Parses a step name and checks its layer. */
 static bs_status parse_name(const bs_trace *t, const char *name, const char *p, bs_qty *qty,
                             size_t *layer, bs_error *err)
 {
     const bs_net *net = t->net;
     if (bs_name_parse(name, qty, layer) != 0) {
-        char hint[160] = "";
+        char hint[240] = "";
         near_name(t, name, hint, sizeof hint);
         return bs_error_set(err, BS_ERR_SPEC, p,
                             "unknown step \"%s\"%s: expected a gradient name like dW2, g[2W], "
@@ -234,44 +326,134 @@ static bs_status parse_name(const bs_trace *t, const char *name, const char *p, 
     return BS_OK;
 }
 
-/* Reads one key of the file into g. */
-static bs_status read_key(bs_grads_file *g, const cJSON *c, bs_error *err)
+/* Adds `word` to a comma-separated list in buf (as much as fits). */
+static void list_add(char *buf, size_t size, const char *word)
+{
+    size_t n = strlen(buf);
+    if (n + strlen(word) + 8 >= size) {
+        if (!strstr(buf, "…") && n + 6 < size)
+            snprintf(buf + n, size - n, ", …");
+        return;
+    }
+    snprintf(buf + n, size - n, "%s%s", n ? ", " : "", word);
+}
+
+/* Stores the gradient of the input a[0], given as key p. */
+static bs_status put_input(bs_grads_file *g, const char *p, size_t r, size_t cc, double *v,
+                           bs_error *err)
 {
     const bs_net *net = g->t->net;
-    char p[64];
-    bs_error_quote(p, sizeof p, c->string);
+    if (g->input.v) {
+        free(v);
+        return bs_error_set(err, BS_ERR_SPEC, p,
+                            "the same step as \"%s\", given already: give each step once, "
+                            "in one notation",
+                            g->input.key);
+    }
+    size_t er = net->convention == BS_COLUMN ? net->n[0] : net->B;
+    size_t ec = net->convention == BS_COLUMN ? net->B : net->n[0];
+    if (!((r == er && cc == ec) || (r == ec && cc == er))) {
+        free(v);
+        return bs_error_set(err, BS_ERR_SPEC, p,
+                            "expected %zu×%zu for the gradient of the input a[0] (%s "
+                            "convention, as in the trace), got %zu×%zu",
+                            er, ec, conv_name(net), r, cc);
+    }
+    for (size_t k = 0; k < r * cc; k++)
+        if (!isfinite(v[k])) {
+            free(v);
+            return bs_error_set(err, BS_ERR_SPEC, p, "holds a value that is not finite");
+        }
+    snprintf(g->input.key, sizeof g->input.key, "%.*s", (int)sizeof g->input.key - 1, p);
+    g->input.q = BS_Q_A;
+    g->input.layer = 0;
+    g->input.rows = r;
+    g->input.cols = cc;
+    g->input.v = v;
+    return BS_OK;
+}
+
+/* Reads one key of the file into g; `in` is the object it is nested in
+ * ("grads"), or NULL at the top. */
+static bs_status read_key(bs_grads_file *g, const cJSON *c, const char *in, bs_error *err)
+{
+    const bs_net *net = g->t->net;
+    char p[160], quoted[80];
+    bs_error_quote(quoted, sizeof quoted, c->string);
+    if (in)
+        snprintf(p, sizeof p, "%s.%s", in, quoted);
+    else
+        snprintf(p, sizeof p, "%s", quoted);
     bs_qty qty;
     size_t layer, r, cc;
     char code[16];
     const char *name = c->string;
+    int param = 0, decorated = 0;
+    if (input_key(name)) {
+        double *v = NULL;
+        bs_status st = bs_net_read_values(net, c, p, (int)BS_Q_A, 1, &r, &cc, &v, err);
+        if (st != BS_OK)
+            return st;
+        return put_input(g, p, r, cc, v, err);
+    }
     if (param_key(name, code, sizeof code)) {
         name = code;
-        g->param_keys++;
+        param = 1;
+    } else if (bs_name_parse(name, &qty, &layer) != 0 && decorated_key(name, code, sizeof code)) {
+        name = code;
+        decorated = 1;
     }
     bs_status st = parse_name(g->t, name, p, &qty, &layer, err);
     if (st != BS_OK)
         return st;
+    if ((param || decorated) && qty != BS_Q_LOSS) {
+        const given *dst = &g->steps[bs_backward_step_index(net, qty, layer)];
+        if (dst->v)
+            return bs_error_set(err, BS_ERR_SPEC, p,
+                                "is read as the gradient %s, which the file gives already as "
+                                "\"%s\": give each gradient once, under one name",
+                                code, dst->key);
+    }
     double *v = NULL;
     st = bs_net_read_values(net, c, p, (int)qty, layer, &r, &cc, &v, err);
     if (st != BS_OK)
         return st;
-    return put(g, p, p, qty, layer, r, cc, v, 0, err);
+    /* the notation of a renamed key is that of the name it is read as */
+    if ((param || decorated) && qty != BS_Q_LOSS && !g->notation_set) {
+        g->notation = BS_NOTATION_CODE;
+        g->notation_set = 1;
+    }
+    st = put(g, quoted, p, qty, layer, r, cc, v, 0, err);
+    if (st == BS_OK && param) {
+        g->param_keys++;
+    } else if (st == BS_OK && decorated) {
+        char both[160];
+        snprintf(both, sizeof both, "%s as %s", quoted, code);
+        list_add(g->decorated, sizeof g->decorated, both);
+    }
+    return st;
 }
 
 /* Reads every key of object o into g, comments aside; at the top level
- * (`top`), a "grads" object (a program's dict of gradients saved whole,
- * beside its loss) is read the same way. */
-static bs_status read_keys(bs_grads_file *g, const cJSON *o, int top, bs_error *err)
+ * (`in` NULL), a "grads" (or "gradients") object, a program's dict of
+ * gradients saved whole beside its loss, is read the same way. */
+static bs_status read_keys(bs_grads_file *g, const cJSON *o, const char *in, bs_error *err)
 {
     bs_status st = BS_OK;
     for (const cJSON *c = o->child; c && st == BS_OK; c = c->next) {
         if (is_comment_key(c->string))
             continue;
-        if (top && strcmp(c->string, "grads") == 0 && cJSON_IsObject(c)) {
-            g->nested = 1;
-            st = read_keys(g, c, 0, err);
+        if (!in && (strcmp(c->string, "grads") == 0 || strcmp(c->string, "gradients") == 0) &&
+            cJSON_IsObject(c)) {
+            if (g->nested[0])
+                return bs_error_set(err, BS_ERR_SPEC, c->string,
+                                    "a second object of gradients beside \"%s\": give the "
+                                    "gradients once",
+                                    g->nested);
+            snprintf(g->nested, sizeof g->nested, "%s", c->string);
+            st = read_keys(g, c, c->string, err);
         } else {
-            st = read_key(g, c, err);
+            st = read_key(g, c, in, err);
         }
     }
     return st;
@@ -362,7 +544,7 @@ bs_status bs_compare_load_string(const char *text, size_t len, const char *name,
                           : cJSON_IsString(root) ? "a string"
                                                  : "a literal");
     } else {
-        st = read_keys(g, root, 1, err);
+        st = read_keys(g, root, NULL, err);
         if (st == BS_OK && no_step_given(g))
             st = bs_error_set(err, BS_ERR_SPEC, NULL,
                               "gives no gradient: expected at least the parameter gradients, "
@@ -468,11 +650,9 @@ static double top_difference(const bs_compare_diff *e)
 
 /* The differences of a step whose shape matches: counts, largest, top list
  * (in displayed indices). */
-static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compare_opts *o,
-                    bs_compare_step *s)
+static void measure_mat(const bs_net *net, bs_mat tr, const given *gv,
+                        const bs_compare_opts *o, bs_compare_step *s)
 {
-    const bs_net *net = t->net;
-    bs_mat tr = bs_backward_value(t->net, t->grads, j);
     int col = net->convention == BS_COLUMN;
     size_t r = gv->rows, c = gv->cols;
     s->n_elements = r * c;
@@ -508,6 +688,12 @@ static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compa
             if (s->ntop < BS_COMPARE_TOP)
                 s->ntop++;
         }
+}
+
+static void measure(const bs_trace *t, size_t j, const given *gv, const bs_compare_opts *o,
+                    bs_compare_step *s)
+{
+    measure_mat(t->net, bs_backward_value(t->net, t->grads, j), gv, o, s);
 }
 
 /* Expands a catalogue phrase: {k} the step where the mistake is made, {d} the
@@ -1115,7 +1301,7 @@ static void compare_loss(const bs_trace *t, const bs_grads_file *g, const bs_com
 static bs_status find_conventions(const bs_trace *t, const bs_grads_file *g,
                                   const bs_compare_opts *o, bs_compare_result *r, bs_error *err)
 {
-    size_t n = r->nsteps;
+    size_t n = bs_backward_nsteps(t->net);
     bs_mat *prog = calloc(n, sizeof *prog);
     if (!prog)
         return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
@@ -1140,8 +1326,9 @@ static bs_status find_conventions(const bs_trace *t, const bs_grads_file *g,
         if (s->status == BS_CMP_DISAGREES || s->status == BS_CMP_INHERITS)
             s->convention = c.explained[j];
     }
-    /* a step that inherits the difference of a step a convention explains */
-    for (size_t j = 0; j < n; j++) {
+    /* a step that inherits the difference of a step a convention explains (the
+     * gradient of the input too) */
+    for (size_t j = 0; j < r->nsteps; j++) {
         bs_compare_step *s = &r->steps[j];
         if (s->status != BS_CMP_INHERITS || s->convention)
             continue;
@@ -1155,6 +1342,108 @@ static bs_status find_conventions(const bs_trace *t, const bs_grads_file *g,
             if (c.f[i].kind == BS_CONV_FACTOR && !c.f[i].unexplained)
                 r->loss_convention = 1;
     bs_conventions_free(&c);
+    return BS_OK;
+}
+
+/* The gradient of the input a[0], when the file gives it (dX, da0): not a
+ * step of the trace, but g[0a] = g[1z] (W[1])ᵀ, computed by the backward
+ * kernel (bs_backward_step with j = 4L) from backstep's g[1z], and again from
+ * the program's own g[1z], to tell an error made here from one inherited.
+ * Its comparison is r->steps[4L]. */
+static bs_status compare_input(run *R, bs_compare_result *r, bs_error *err)
+{
+    const bs_trace *t = R->t;
+    const bs_net *net = t->net;
+    size_t n = R->n, jz = bs_backward_step_index(net, BS_Q_Z, 1);
+    size_t B = net->B, n0 = net->n[0];
+    bs_compare_step *s = &r->steps[n];
+    const given *gv = &R->g->input;
+    double *truth = malloc(sizeof(double) * B * n0);
+    double *own = malloc(sizeof(double) * B * n0);
+    double *alt = malloc(sizeof(double) * B * n0);
+    bs_mat prog = {0, 0, NULL};
+    if (!truth || !own || !alt || to_row(net, gv, &prog)) {
+        free(truth);
+        free(own);
+        free(alt);
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    }
+    const double *gz1 = bs_backward_value(net, t->grads, jz).v;
+    bs_backward_step(net, t->fw, n, gz1, NULL, truth);
+    bs_backward_step(net, t->fw, n, R->cur[jz].v, NULL, own);
+    int col = net->convention == BS_COLUMN;
+    step_name(R, n, s->name, sizeof s->name);
+    bs_name_grad(s->id, sizeof s->id, BS_Q_A, 0, BS_NOTATION_G);
+    s->rows = col ? n0 : B;
+    s->cols = col ? B : n0;
+    s->prog_rows = gv->rows;
+    s->prog_cols = gv->cols;
+    s->mistake = -1;
+    snprintf(s->key, sizeof s->key, "%s", gv->key);
+    r->n_given++;
+    int same_shape = gv->rows == s->rows && gv->cols == s->cols;
+    bs_mat tr = {B, n0, truth}, om = {B, n0, own};
+    bs_mat zt = bs_backward_value(net, t->grads, jz);
+    if (same_shape)
+        measure_mat(net, tr, gv, R->o, s);
+    else
+        s->n_elements = gv->rows * gv->cols;
+    char zname[48];
+    step_name(R, jz, zname, sizeof zname);
+    if (same_shape && s->n_wrong == 0) {
+        s->status = BS_CMP_AGREES;
+        r->n_agree++;
+    } else if (same_shape && mats_agree(&om, &prog, R->o) && !mats_agree(&R->cur[jz], &zt, R->o)) {
+        /* right, given the program's own g[1z] */
+        s->status = BS_CMP_INHERITS;
+        if (R->given_j[jz] && r->steps[jz].status == BS_CMP_INHERITS)
+            snprintf(s->inherits_from, sizeof s->inherits_from, "%s", r->steps[jz].inherits_from);
+        else if (R->given_j[jz])
+            snprintf(s->inherits_from, sizeof s->inherits_from, "%s", zname);
+        else
+            step_name(R, origin_of(R, r->steps, jz), s->inherits_from, sizeof s->inherits_from);
+    } else {
+        s->status = BS_CMP_DISAGREES;
+        if (r->first < 0)
+            r->first = (long)n;
+        char wname[48];
+        bs_name_grad(wname, sizeof wname, BS_Q_W, 1, R->nt);
+        /* the two slips of this formula the kernel's knobs can make: the
+         * sign, and W[1] without its transpose (a square W[1] only) */
+        bs_step_knobs k = bs_step_knobs_right();
+        k.negate = 1;
+        bs_backward_step(net, t->fw, n, gz1, &k, alt);
+        bs_mat am = {B, n0, alt};
+        int sign = same_shape && mats_agree(&am, &prog, R->o);
+        int transp = 0;
+        if (!sign && same_shape && net->n[0] == net->n[1]) {
+            k = bs_step_knobs_right();
+            k.w_transposed = 0;
+            bs_backward_step(net, t->fw, n, gz1, &k, alt);
+            transp = mats_agree(&am, &prog, R->o);
+        }
+        if (!same_shape)
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "%s is given %zu×%zu, the trace's is %zu×%zu: the gradient of the input "
+                     "transposed",
+                     s->name, gv->rows, gv->cols, s->rows, s->cols);
+        else if (sign)
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "%s matches backstep's %s with its sign flipped", s->name, s->name);
+        else if (transp)
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "%s matches %s times %s instead of its transpose", s->name, zname, wname);
+        else
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "%s is neither backstep's ∂L/∂a[0] = %s %sᵀ nor that of the program's own "
+                     "%s (only a flipped sign and a missing transpose of %s are tried at the "
+                     "input's gradient)",
+                     s->name, zname, wname, zname, wname);
+    }
+    free(truth);
+    free(own);
+    free(alt);
+    free(prog.v);
     return BS_OK;
 }
 
@@ -1172,13 +1461,19 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         o.notation = (int)g->notation;
     size_t n = bs_backward_nsteps(t->net);
     bs_compare_result *r = calloc(1, sizeof *r);
-    if (r && (g->param_keys || g->nested))
-        snprintf(r->keys_note, sizeof r->keys_note, "%s%s%s",
-                 g->nested ? "the gradients were read from the file's \"grads\"" : "",
-                 g->nested && g->param_keys ? "; " : "",
-                 g->param_keys ? "keys that name a parameter (W1, b1, as in a grads dict) "
-                                 "were read as its gradient (dW1, db1)"
-                               : "");
+    if (r) {
+        char *kn = r->keys_note;
+        size_t ks = sizeof r->keys_note;
+        if (g->nested[0])
+            snprintf(kn, ks, "the gradients were read from the file's \"%s\"", g->nested);
+        if (g->param_keys)
+            snprintf(kn + strlen(kn), ks - strlen(kn), "%skeys that name a parameter (W1, b1, "
+                     "as in a grads dict) were read as its gradient (dW1, db1)",
+                     kn[0] ? "; " : "");
+        if (g->decorated[0])
+            snprintf(kn + strlen(kn), ks - strlen(kn), "%skeys read as the steps they spell: %s",
+                     kn[0] ? "; " : "", g->decorated);
+    }
     run R;
     memset(&R, 0, sizeof R);
     R.t = t;
@@ -1191,7 +1486,7 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
     R.given_j = calloc(n, 1);
     unsigned char *req = calloc(n, 1);
     if (r)
-        r->steps = calloc(n, sizeof *r->steps);
+        r->steps = calloc(n + 1, sizeof *r->steps);
     bs_status st = BS_OK;
     if (!r || !r->steps || !R.cur || !R.tmp || !R.given_j || !req) {
         st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
@@ -1205,7 +1500,8 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
     r->opts.bound = NULL; /* nor the caller's bounds */
     r->opts.bound_n = NULL;
     r->B = t->net->B;
-    r->nsteps = n;
+    r->l2 = t->net->l2;
+    r->nsteps = n + (g->input.v ? 1 : 0);
     r->first = -1;
     if (g->has_loss)
         compare_loss(t, g, &o, r);
@@ -1328,6 +1624,8 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         R.cur[j] = prog;
         R.tmp[j] = prog;
     }
+    if (g->input.v && (st = compare_input(&R, r, err)) != BS_OK)
+        goto done;
     st = find_conventions(t, g, &o, r, err);
 done:
     if (R.cur)
@@ -1471,6 +1769,11 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
     size_t n_dis = 0, n_inh = 0, n_conv = 0;
     if (r->keys_note[0])
         bs_sink_printf(o, "  note: %s\n", r->keys_note);
+    if (r->opts.example)
+        bs_sink_printf(o, "  note: example %zu of the spec's %zu alone: the gradients of that "
+                          "example's own loss%s, without the batch's 1/B\n",
+                       r->opts.example, r->opts.batch,
+                       r->l2 != 0.0 ? " and the L2 penalty" : "");
     if (r->has_loss) {
         const bs_compare_step *s = &r->loss;
         bs_sink_printf(o, "  %-*s  %s", (int)wname, "L", status_word(s->status));
@@ -1737,6 +2040,9 @@ void bs_compare_json(bs_sink *o, const bs_compare_result *r)
         bs_sink_json_string(o, r->keys_note);
     else
         bs_sink_printf(o, "null");
+    if (r->opts.example)
+        bs_sink_printf(o, ",\n  \"example\": %zu,\n  \"batch\": %zu", r->opts.example,
+                       r->opts.batch);
     bs_sink_printf(o, ",\n  \"loss\": ");
     if (r->has_loss) {
         bs_sink_printf(o, "{\"status\": \"%s\", \"program\": ", status_key(r->loss.status));

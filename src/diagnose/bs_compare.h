@@ -46,6 +46,11 @@ typedef struct bs_compare_opts {
      * to the largest bound of the step. */
     const double *const *bound;
     const size_t *bound_n;
+    /* For the report only: the example (counted from 1) of a batch of
+     * `batch` examples that the trace was cut to with bs_compare_example(),
+     * or 0 when the trace is of the whole batch. */
+    size_t example;
+    size_t batch;
 } bs_compare_opts;
 
 /* What happened to one step. */
@@ -92,6 +97,7 @@ typedef struct bs_compare_step {
 typedef struct bs_compare_result {
     bs_compare_opts opts;     /* with the notation resolved */
     size_t B;                 /* batch size, for the report */
+    double l2;                /* the spec's λ, for the report */
     int has_loss;             /* 1 when the file gave the loss */
     bs_compare_step loss;     /* the loss, when given */
     char loss_note[160];      /* why the loss differs, when known, or "" */
@@ -101,8 +107,8 @@ typedef struct bs_compare_result {
     size_t n_missing;         /* required steps the file does not give */
     int only;                 /* 1 when opts.only named the required steps */
     long first;               /* index of the first disagreeing step, or -1 */
-    char keys_note[200];      /* how the file's keys were read when not as step
-                                 names ("grads" nested, W1 for dW1), or "" */
+    char keys_note[400];      /* how the file's keys were read when not as step
+                                 names ("grads" nested, W1 for dW1, d_W2 as dW2), or "" */
     bs_conv_finding conv[BS_CONV_MAX]; /* the conventions found (bs_conventions.h) */
     size_t nconv;
     int loss_convention;      /* 1 when the loss differs only by the convention found */
@@ -122,6 +128,16 @@ typedef enum bs_compare_verdict_kind {
  * comparison with NaN or ±infinity, on either side, never agrees.  Every
  * tolerance comparison of compare and quiz goes through here. */
 int bs_compare_close(double p, double b, double rtol, double atol);
+
+/* Makes *view the network `net` cut to its example `example` (counted from
+ * 1) alone, to compare the gradients of a program that works one example at
+ * a time (Nielsen's backprop(x, y)): the same parameters, convention,
+ * activations, loss and l2, that example's x and y, B = 1, no claims.  Its
+ * loss is that example's ℓ(ŷ, y) + λ Σ‖W‖², whatever the spec's reduction:
+ * the 1/B of a batch mean is left out.  *view borrows net's memory: net
+ * must outlive it, and it is not freed.  An example outside 1 … B is
+ * BS_ERR_USAGE with err->where "--example". */
+bs_status bs_compare_example(const bs_net *net, size_t example, bs_net *view, bs_error *err);
 
 /* Returns the default options: rtol 1e-6, atol 1e-9, the file's notation. */
 bs_compare_opts bs_compare_defaults(void);
