@@ -2296,12 +2296,14 @@ static void h2_build(bs_handout *h, const vals *v)
         return;
 
     eq(h, S2_NOT);
+    lab(h, "Notation");
     sym(h, "n_0");
     equals(h);
     num(h, (double)c.n[0], 0, "n0");
     set_erratum(h, "the handout's n_0 = 28 × 28 is printed 284: 28 × 28 = 784, the pixels of "
                    "an MNIST digit (specs/mnist-784-200-100-10.json); this spec has n_0 = 4");
     eq(h, S2_NOT);
+    lab(h, "Notation");
     m(h, "B");
     equals(h);
     num(h, (double)B, 0, "B");
@@ -2395,7 +2397,7 @@ static void h2_build(bs_handout *h, const vals *v)
     for (size_t j = 0; j < K; j++) {
         double s = A2(&c, 3, 0, j);
         eq(h, S2_LM1);
-        lab(h, "(7)");
+        lab(h, "(7), (11)");
         sym(h, "dσ_%zu(z)/dz_%zu", j, j);
         equals(h);
         sym(h, "σ_%zu(z) [1 − σ_%zu(z)]", j, j);
