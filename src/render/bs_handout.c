@@ -1866,7 +1866,7 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     /* the gradient of L^λ */
     eq(h, sec);
     lab(h, "(%d)", lW);
-    dopen(h, "L^λ");
+    dopen(h, "L^{λ}");
     sym(h, "W[%zu]", l);
     dclose(h);
     equals(h);
@@ -2628,7 +2628,7 @@ static void h2_build(bs_handout *h, const vals *v)
             sq[l] += net->W[l][k] * net->W[l][k];
     eq(h, S2_N5);
     lab(h, "(53)");
-    m(h, "L^λ");
+    m(h, "L^{λ}");
     equals(h);
     m(h, "L + λ (‖W[1]‖² + ‖W[2]‖² + ‖W[3]‖²)");
     equals(h);
@@ -2651,7 +2651,7 @@ static void h2_build(bs_handout *h, const vals *v)
     for (size_t l = 1; l <= 3; l++) {
         eq(h, S2_N5);
         lab(h, "(54)");
-        dopen(h, "L^λ");
+        dopen(h, "L^{λ}");
         sym(h, "w_{0,0}[%zu]", l);
         dclose(h);
         equals(h);
@@ -2689,7 +2689,7 @@ static void h2_build(bs_handout *h, const vals *v)
         char nm[16];
         eq(h, S2_N5);
         lab(h, "(55)");
-        dopen(h, "L^λ");
+        dopen(h, "L^{λ}");
         sym(h, "W[%zu]", l);
         dclose(h);
         equals(h);
