@@ -1,6 +1,8 @@
-/* bs_handout.c — the walks of handouts 000 and 001 as data, and their
+/* bs_handout.c — the walks of handouts 000, 001 and 002 as data, and their
  * renderers (bs_handout.h).  Every number comes from the trace's forward
- * pass and gradients; nothing is derived twice. */
+ * pass and gradients, or is the handout's own formula evaluated on numbers
+ * the equation shows; handout 002's program values come from the trace
+ * (bs_step_program_value). */
 #define _XOPEN_SOURCE 700
 #include "bs_handout.h"
 

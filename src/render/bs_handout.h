@@ -4,7 +4,8 @@
  * and shows every equation that carries a value with its numbers.  The walk
  * is data, computed once from a checked trace (bs_handout_build): a list of
  * equations, each a sequence of typesetting pieces (bs_typeset.h) labelled
- * by the handout's section and left-hand side, with every number it shows
+ * by the handout's section and left-hand side (and, for handout 002, by its
+ * own equation number), with every number it shows
  * and what that number is (its reference, e.g. "W2[0,1]").  The renderers
  * write it through the typesetting walk's emitters: Unicode text,
  * Markdown and LaTeX, HTML with MathML, and JSON.
