@@ -113,6 +113,95 @@ def reference(spec, handout, lr):
     return R
 
 
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def reference002(spec):
+    """Every quantity handout 002 shows, from its own equations: (1)-(4),
+    Lemmas 1-4, Notes 2-5, with examples as rows and indices from 0."""
+    W = {n: np.array(spec["params"]["W%d" % n], dtype=float) for n in (1, 2, 3)}
+    b = {n: np.array(spec["params"]["b%d" % n], dtype=float) for n in (1, 2, 3)}
+    X = np.array(spec["x"], dtype=float)
+    B = X.shape[0]
+    K = W[3].shape[1]
+    Y = np.eye(K)[spec["labels"]] if "labels" in spec else np.array(spec["y"], dtype=float)
+    lam = spec.get("l2", 0.0)
+    a, z = {0: X}, {}
+    for n in (1, 2):
+        z[n] = a[n - 1] @ W[n] + b[n]          # (21), (37)
+        a[n] = sigmoid(z[n])                   # (22), (38)
+    z[3] = a[2] @ W[3] + b[3]                  # (3)
+    e = np.exp(z[3] - z[3].max(axis=1, keepdims=True))
+    a[3] = e / e.sum(axis=1, keepdims=True)    # (4)
+    R = {"n0": X.shape[1], "B": B, "lambda": lam}
+
+    def put(name, M):
+        for idx in np.ndindex(M.shape):
+            R["%s[%s]" % (name, ",".join(str(k) for k in idx))] = M[idx]
+
+    put("x", X)
+    put("y", Y)
+    for n in (1, 2, 3):
+        put("W%d" % n, W[n])
+        put("b%d" % n, b[n])
+        put("z%d" % n, z[n])
+        put("a%d" % n, a[n])
+    LCE = -np.sum(Y * np.log(a[3]), axis=1)    # (2)
+    put("LCE", LCE)
+    R["Ldata"] = LCE.mean()                    # (1)
+    for n in (1, 2, 3):
+        R["sqW%d" % n] = np.sum(W[n] ** 2)
+    R["Llambda"] = R["Ldata"] + lam * sum(R["sqW%d" % n] for n in (1, 2, 3))  # (53)
+    # Lemma 1 on example 0: (7) and (12)
+    s0 = a[3][0]
+    J = np.diag(s0) - np.outer(s0, s0)
+    put("J", J[None])
+    # (10): -sum_t y_t / yhat_t * d yhat_t / dz_j
+    put("sum10", (-(Y[0] / s0) @ J)[None])
+    # Lemma 3 on example 0
+    n2 = W[3].shape[0]
+    for t in range(K):
+        S = np.zeros((n2, K))
+        S[:, t] = a[2][0]
+        put("dzdW3_%d" % t, S[None])
+    pgz = {3: a[3] - Y}                        # (9)
+    pga, pgW = {}, {}
+    for n in (3, 2, 1):
+        if n < 3:
+            pga[n] = pgz[n + 1] @ W[n + 1].T   # (28), (44)
+            d = a[n] * (1 - a[n])              # (29), (45)
+            pgz[n] = pga[n] * d                # (30), (46)
+            put("pga%d" % n, pga[n])
+            put("Jsig%d" % n, np.stack([np.diag(r) for r in d]))
+            put("da%d" % n, pga[n])
+            put("ga%d" % n, pga[n] / B)
+            nin = W[n].shape[0]
+            for t in range(W[n].shape[1]):
+                S = np.zeros(W[n].shape)
+                S[:, t] = a[n - 1][0]
+                put("dzdW%d_%d" % (n, t), S[None])
+        pgW[n] = np.einsum("iq,ir->iqr", a[n - 1], pgz[n])  # (18), (33), (49)
+        put("pgz%d" % n, pgz[n])
+        put("pgb%d" % n, pgz[n])
+        put("pgW%d" % n, pgW[n])
+        sumW, sumb = pgW[n].sum(axis=0), pgz[n].sum(axis=0)  # (19)-(20), (35)-(36), (51)-(52)
+        put("sumW%d" % n, sumW)
+        put("sumb%d" % n, sumb)
+        put("dz%d" % n, pgz[n])                # Notes 2-4: the program's rows
+        put("gz%d" % n, pgz[n] / B)
+        put("dW%d" % n, sumW + 2 * lam * W[n])  # the program's dW, with line 157's 2 lambda W
+        put("gW%d" % n, sumW / B + 2 * lam * W[n])  # (55)
+        put("dataW%d" % n, sumW / B)
+        put("db%d" % n, sumb)
+        put("gb%d" % n, sumb / B)
+    for m in range(max(K, max(W[n].shape[1] for n in (1, 2)))):
+        for k in range(m + 1):
+            R["I[%d,%d]" % (m, k)] = float(m == k)
+            R["I[%d,%d]" % (k, m)] = float(m == k)
+    return R
+
+
 def close(got, want):
     if not (np.isfinite(got) and np.isfinite(want)):
         return False
@@ -130,7 +219,7 @@ def run(backstep, handout, spec_path, spec, lr, failures):
         failures.append("%s: exit %d: %s" % (where, p.returncode, p.stderr.strip()))
         return None
     out = json.loads(p.stdout)
-    R = reference(spec, handout, lr)
+    R = reference002(spec) if handout == 2 else reference(spec, handout, lr)
     checked = 0
     for e in out["equations"]:
         if not e["numbers"]:
@@ -162,6 +251,8 @@ def coverage(root, outs, failures):
             handout = 0
         elif line.startswith("## Handout 001"):
             handout = 1
+        elif line.startswith("## Handout 002"):
+            handout = 2
         elif line.startswith("## "):
             handout = None
         if handout is None or not line.startswith("| ") or line.startswith("| handout"):
@@ -171,7 +262,10 @@ def coverage(root, outs, failures):
         if len(cells) < 3 or cells[1].startswith("—") or cells[1].startswith("-"):
             continue
         section, lhs = cells[1].strip("`"), cells[2].strip("`")
-        labels = {(e["section"], e["lhs"]) for e in outs[handout]["equations"]}
+        if handout == 2:  # labelled by the handout's own numbers
+            labels = {(e.get("label"), e["lhs"]) for e in outs[handout]["equations"]}
+        else:
+            labels = {(e["section"], e["lhs"]) for e in outs[handout]["equations"]}
         if (section, lhs) not in labels:
             failures.append("docs/handouts.md: handout %03d has no equation %s | %s" % (handout, section, lhs))
         n += 1
@@ -184,7 +278,8 @@ def main():
     backstep, root = sys.argv[1], sys.argv[2]
     failures = []
     outs = {}
-    for handout, name in ((0, "000-2-3-2-mse.json"), (1, "4-3-2-1-bce.json")):
+    for handout, name in ((0, "000-2-3-2-mse.json"), (1, "4-3-2-1-bce.json"),
+                          (2, "002-4-3-3-3-softmax-ce-l2.json")):
         with open(os.path.join(root, "specs", name)) as f:
             spec = json.load(f)
         outs[handout] = run(backstep, handout, None, spec, 0.1, failures)
@@ -200,6 +295,20 @@ def main():
              "loss": "mse", "y": [1, 0, 1]}),
     ]
     with tempfile.TemporaryDirectory() as tmp:
+        # handout 002 on other sizes, batches and penalties
+        for k, (sizes, B, lam) in enumerate((([3, 4, 2, 4], 2, 0.05), ([2, 3, 5, 2], 4, 0.0))):
+            spec = {"convention": "row", "layers": sizes,
+                    "activations": ["sigmoid", "sigmoid", "softmax"], "loss": "cross_entropy",
+                    "batch_reduction": "mean", "l2": lam, "params": {}}
+            for n in range(1, 4):
+                spec["params"]["W%d" % n] = np.round(rng.uniform(-1, 1, (sizes[n - 1], sizes[n])), 2).tolist()
+                spec["params"]["b%d" % n] = np.round(rng.uniform(-0.5, 0.5, sizes[n]), 2).tolist()
+            spec["x"] = np.round(rng.uniform(-1, 1, (B, sizes[0])), 2).tolist()
+            spec["labels"] = [int(c) for c in rng.integers(0, sizes[3], B)]
+            path = os.path.join(tmp, "spec002_%d.json" % k)
+            with open(path, "w") as f:
+                json.dump(spec, f)
+            run(backstep, 2, path, spec, 0.1, failures)
         for k, (handout, spec) in enumerate(others):
             sizes = spec["layers"]
             col = spec["convention"] == "column"
@@ -213,7 +322,7 @@ def main():
             with open(path, "w") as f:
                 json.dump(spec, f)
             run(backstep, handout, path, spec, 0.25, failures)
-    if outs.get(0) and outs.get(1):
+    if outs.get(0) and outs.get(1) and outs.get(2):
         coverage(root, outs, failures)
     for f in failures:
         print("FAIL " + f)

@@ -14,8 +14,8 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
 
-# every format, both handouts, on the shipped spec
-for n in 000 001; do
+# every format, every handout, on the shipped spec
+for n in 000 001 002; do
   for f in text markdown latex html json; do
     "$backstep" handout $n --format $f > "$tmp/$n.$f" 2> "$tmp/err"
     rc=$?
@@ -85,7 +85,15 @@ refuse "specs/3-4-3-relu-softmax-mse.json: activations: handout 000 needs elemen
 refuse "specs/2-3-3-2-leaky-relu-bce.json: activations: handout 001 needs 3 layers with sigmoid, found leaky_relu in layer 1" 001 specs/2-3-3-2-leaky-relu-bce.json
 refuse "handout 001 needs one example, found a batch of" 001 - < <(python3 -c '
 import json; s = json.load(open("specs/4-3-2-1-bce.json")); s["x"] = [s["x"], s["x"]]; s["y"] = [[1], [0]]; print(json.dumps(s))')
-refuse "handout 002: not yet supported" 002
+refuse "specs/4-5-3-softmax-ce-l2.json: layers: handout 002 needs 3 layers (sigmoid, sigmoid, softmax), found 2" 002 specs/4-5-3-softmax-ce-l2.json
+refuse "specs/4-3-2-1-bce.json: activations: handout 002 needs sigmoid, sigmoid, softmax, found sigmoid in layer 3" 002 specs/4-3-2-1-bce.json
+refuse "handout 002 is followed on layers of at most 8 units, found 784 in layer 0" 002 specs/mnist-784-200-100-10.json
+refuse "batch_reduction: handout 002 needs the batch mean (eq. 1), found sum" 002 - < <(python3 -c '
+import json; s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json")); s["batch_reduction"] = "sum"; print(json.dumps(s))')
+refuse "x: handout 002 needs a batch of at least 2 examples" 002 - < <(python3 -c '
+import json; s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json")); s["x"] = s["x"][:1]; s["labels"] = s["labels"][:1]; print(json.dumps(s))')
+refuse "y: handout 002 needs one-hot labels" 002 - < <(python3 -c '
+import json; s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json")); del s["labels"]; s["y"] = [[0.5, 0.5, 0], [0, 0, 1], [0, 1, 0]]; print(json.dumps(s))')
 refuse 'handout expects 000, 001 or 002, got "3"' 3
 refuse "handout writes text, markdown, latex, html or json, not dot" 001 --format dot
 refuse "nothing.json" 001 nothing.json
@@ -100,13 +108,32 @@ print(json.dumps({"layers": [3, 2, 2, 1], "activations": ["sigmoid"] * 3, "loss"
 "$backstep" handout 001 - < "$tmp/321.json" > "$tmp/out" 2> "$tmp/err" && grep -q '^  z_1\[1\] = W_{1,1}\[1\] · a_1\[0\] + W_{2,1}\[1\] · a_2\[0\] + W_{3,1}\[1\] · a_3\[0\] + b_1\[1\] = ' "$tmp/out" &&
   grep -q "^on the spec <stdin>" "$tmp/out" && ok || bad "handout 001 on a 3-2-2-1 spec from standard input: $(cat "$tmp/err")"
 
+# handout 002: its labels, the program's values beside the gradients, B times apart
+grep -q '^  (19)  dW3 = B · ∂L/∂W\[3\] + 2λ · W\[3\] = ' "$tmp/002.text" && ok || bad "handout 002: no program's dW3 at (19)"
+grep -q '^  (13)  ∂L_CE/∂z_0 = ŷ_0 − y_0 = ' "$tmp/002.text" && ok || bad "handout 002: Lemma 2 does not collapse to ŷ_0 − y_0"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = {n["ref"]: n["value"] for e in d["equations"] for n in e["numbers"]}
+B = v["B"]
+for k in ("dz3[1,2]", "da2[0,1]", "dz1[2,0]"):
+    g = "g" + k[1:]
+    assert abs(v[k] - B * v[g]) <= 1e-12 * max(1, abs(v[k])), k
+labels = {e.get("label") for e in d["equations"]}
+for n in list(range(1, 5)) + [7, 8, 9, 10, 12, 13, 15, 18, 19, 20] + list(range(21, 23)) + list(range(27, 39)) + list(range(43, 56)):
+    assert any(l and ("(%d)" % n) in l for l in labels), n
+' "$tmp/002.json" && ok || bad "handout 002: the program's values are not B times the gradients, or an equation number is missing"
+[ "$(grep -c 'erratum:' "$tmp/002.text")" -ge 11 ] && ok || bad "handout 002: fewer than 11 errata shown"
+"$backstep" handout 002 specs/002-4-3-3-3-softmax-ce-l2.json --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["spec"] == "specs/002-4-3-3-3-softmax-ce-l2.json"' && ok ||
+  bad "handout 002 SPEC does not name the spec"
+
 # -o: written whole, and never over a file it reads
 "$backstep" handout 001 --format json -o "$tmp/o.json" && cmp -s "$tmp/o.json" "$tmp/001.json" && ok ||
   bad "-o FILE differs from standard output"
 echo "old" > "$tmp/keep.txt"
 "$backstep" handout 001 -o "$tmp/nodir/keep.txt" 2> "$tmp/err"
 [ $? -eq 2 ] && [ "$(cat "$tmp/keep.txt")" = old ] && ok || bad "-o into a missing directory"
-[ -z "$(ls -A "$tmp" | grep -v -E '^(000|001)\.|^h00[01]\.|^(err|out|o\.json|keep\.txt|321\.json)$')" ] && ok ||
+[ -z "$(ls -A "$tmp" | grep -v -E '^(000|001|002)\.|^h00[012]\.|^(err|out|o\.json|keep\.txt|321\.json)$')" ] && ok ||
   bad "a temporary file was left: $(ls -A "$tmp")"
 cp specs/4-3-2-1-bce.json "$tmp/spec.json"
 before=$(cksum < "$tmp/spec.json")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates docs/walkthroughs/NNN.md (an introduction from
-# docs/walkthroughs/intro/NNN.md followed by backstep's own Markdown: `backstep
-# handout 000|001` for handouts 000 and 001, `backstep trace` for 002) and
+# docs/walkthroughs/intro/NNN.md followed by `backstep handout NNN --format
+# markdown`) and
 # fails when a page in the repository is stale.
 #
 #   bash tests/walkthroughs.sh BACKSTEP SOURCE_ROOT            check
@@ -30,6 +30,6 @@ page() { # number, then backstep's arguments
 }
 page 000 handout 000 --format markdown
 page 001 handout 001 --format markdown
-page 002 trace specs/4-5-3-softmax-ce-l2.json --format markdown --notation code --terms --explain
+page 002 handout 002 --format markdown
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -218,7 +218,7 @@ int cmd_train(cli *c);
 int cmd_compare(cli *c);
 /* examples (cli_trace.c). */
 int cmd_examples_args(cli *c);
-/* handout 000|001 [SPEC] (cli_handout.c). */
+/* handout 000|001|002 [SPEC] (cli_handout.c). */
 int cmd_handout(cli *c);
 /* exercise SPEC --roster FILE -o DIR, or exercise DIR --add ROSTER (cli_classroom.c). */
 int cmd_exercise(cli *c);

@@ -1,4 +1,4 @@
-/* cli_handout.c — `backstep handout 000|001 [SPEC]`: a handout's derivation
+/* cli_handout.c — `backstep handout 000|001|002 [SPEC]`: a handout's derivation
  * followed equation by equation with the numbers of a spec (bs_handout.h). */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -31,17 +31,12 @@ static int emit_handout(FILE *f, const void *ctx)
 int cmd_handout(cli *c)
 {
     if (c->nspecs < 1 || c->nspecs > 2)
-        return cli_bad_usage("handout takes a handout (000 or 001) and optionally a SPEC, got "
+        return cli_bad_usage("handout takes a handout (000, 001 or 002) and optionally a SPEC, got "
                              "%zu argument%s",
                              c->nspecs, c->nspecs == 1 ? "" : "s");
     int which = bs_handout_parse(c->specs[0]);
     if (which < 0)
         return cli_bad_usage("handout expects 000, 001 or 002, got \"%s\"", c->specs[0]);
-    if (which == 2) {
-        cli_say("handout 002: not yet supported (see docs/handouts.md; `backstep trace "
-                "--notation code` follows its program)");
-        return EXIT_BAD;
-    }
     if (c->render.format == BS_FORMAT_DOT || c->render.format == BS_FORMAT_NPZ)
         return cli_bad_usage("handout writes text, markdown, latex, html or json, not %s",
                              bs_format_names[c->render.format]);

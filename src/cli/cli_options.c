@@ -186,7 +186,7 @@ void cli_usage_line(FILE *f)
           "       backstep grade DIR ANSWERS.json... [-o GRADEBOOK.csv]\n"
           "       backstep step SPEC [--notation g|partial|code] [--explain] [--terms]\n"
           "       backstep quiz SPEC [--only NAME,...] [--tolerance R] [--record FILE]\n"
-          "       backstep handout 000|001 [SPEC] [--format FORMAT] [-o FILE] [--lr ALPHA]\n"
+          "       backstep handout 000|001|002 [SPEC] [--format FORMAT] [-o FILE] [--lr ALPHA]\n"
           "       backstep examples\n"
           "       backstep help [COMMAND]\n"
           "       backstep --version\n",
@@ -343,14 +343,15 @@ static const help_topic help_topics[] = {
      "\nexit status: 0 the quiz ran (whatever the score), 2 usage error, bad spec\n"
      "or i/o error\n"},
     {"handout", CMD_HANDOUT,
-     "usage: backstep handout 000|001 [SPEC] [options]\n\n"
+     "usage: backstep handout 000|001|002 [SPEC] [options]\n\n"
      "Follows a backpropagation handout equation by equation, in its own order\n"
      "and notation, with the numbers of SPEC (default: the handout's shipped spec,\n"
-     "000-2-3-2-mse or 4-3-2-1-bce): every equation that carries a value, labelled\n"
-     "by the handout's section and left-hand side, the errata its numbers expose\n"
-     "at their equations, and a closing table of the numerical check.  A SPEC of\n"
-     "another structure is refused, saying what differs (docs/handouts.md).\n"
-     "Handout 002 is not yet supported.\n\noptions:\n",
+     "000-2-3-2-mse, 4-3-2-1-bce or 002-4-3-3-3-softmax-ce-l2): every equation that\n"
+     "carries a value, labelled by the handout's section and left-hand side (002\n"
+     "also by its own equation number), the errata its numbers expose at their\n"
+     "equations (for 002 the program's dz3 ... db1 beside the gradients), and a\n"
+     "closing table of the numerical check.  A SPEC of another structure is\n"
+     "refused, saying what differs (docs/handouts.md).\n\noptions:\n",
      "\nexit status: 0 every gradient agrees, 1 a gradient check failed, 2 usage\n"
      "error, bad spec, a spec of another structure or i/o error\n"},
     {"examples", 0,

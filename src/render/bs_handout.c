@@ -1,6 +1,8 @@
-/* bs_handout.c — the walks of handouts 000 and 001 as data, and their
+/* bs_handout.c — the walks of handouts 000, 001 and 002 as data, and their
  * renderers (bs_handout.h).  Every number comes from the trace's forward
- * pass and gradients; nothing is derived twice. */
+ * pass and gradients, or is the handout's own formula evaluated on numbers
+ * the equation shows; handout 002's program values come from the trace
+ * (bs_step_program_value). */
 #define _XOPEN_SOURCE 700
 #include "bs_handout.h"
 
@@ -1513,6 +1515,1209 @@ static void h0_build(bs_handout *h, const vals *v)
     free(gy);
 }
 
+/* ------------------------------------------------------------ handout 002 */
+
+/* a string owned by the walk */
+static const char *own(bs_handout *h, const char *fmt, va_list ap)
+{
+    char buf[200];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    char **s = grow(h->strs, &h->strcap, h->nstrs + 1, sizeof *h->strs);
+    char *c = strdup(buf);
+    if (!s || !c) {
+        if (s)
+            h->strs = s;
+        free(c);
+        h->oom = 1;
+        return "";
+    }
+    h->strs = s;
+    h->strs[h->nstrs++] = c;
+    return c;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static const char *ostr(bs_handout *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = own(h, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static const char *own_z(bs_handout *h, size_t l) { return ostr(h, "z[%zu,i]", l); }
+static const char *own_a(bs_handout *h, size_t l, size_t i) { return ostr(h, "a[%zu,%zu]", l, i); }
+static const char *own_zt(bs_handout *h, size_t l, size_t t) { return ostr(h, "z_%zu[%zu,0]", t, l); }
+static const char *own_lce(bs_handout *h, size_t i) { return ostr(h, "L_CE[%zu]", i); }
+
+/* a symbol in handout 002's notation, as small Unicode mathematics */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void sym(bs_handout *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = own(h, fmt, ap);
+    va_end(ap);
+    m(h, s);
+}
+
+/* the handout's label of the current equation: "(19)", "Lemma 1" */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void lab(bs_handout *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = own(h, fmt, ap);
+    va_end(ap);
+    if (cur(h))
+        cur(h)->label = s;
+}
+
+/* a name of the handout's program (dW3), in the code font */
+static void code(bs_handout *h, const char *name)
+{
+    bs_piece p = piece(BS_PC_ELEM);
+    p.elem.base = name;
+    p.elem.whole = 1;
+    p.elem.code = 1;
+    put(h, p);
+}
+
+/* An R×C matrix shown as it is or transposed; its element (r, c) is called
+ * name[ex,r,c], or name[r,c] when ex is BS_NONE; a row (R = 1) of example ex
+ * is name[ex,c] (name[c] when ex is BS_NONE). */
+static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const char *name,
+               size_t ex)
+{
+    size_t rows = tr ? C : R, cols = tr ? R : C;
+    double *v = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof *v);
+    if (!v) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) {
+            size_t sr = tr ? c : r, sc = tr ? r : c;
+            double x = M[sr * C + sc];
+            v[r * cols + c] = x;
+            if (R == 1 && ex == BS_NONE)
+                ref(h, x, "%s[%zu]", name, sc);
+            else if (R == 1)
+                ref(h, x, "%s[%zu,%zu]", name, ex, sc);
+            else if (ex == BS_NONE)
+                ref(h, x, "%s[%zu,%zu]", name, sr, sc);
+            else
+                ref(h, x, "%s[%zu,%zu,%zu]", name, ex, sr, sc);
+        }
+    bs_piece p = piece(BS_PC_MATRIX);
+    p.vals = keep(h, v, rows * cols);
+    p.rows = rows;
+    p.cols = cols;
+    free(v);
+    put(h, p);
+}
+
+static const char *const S2_NOT = "Notation";
+static const char *const S2_LOSS = "The loss function";
+static const char *const S2_ST1 = "First backpropagation step: output layer to second hidden layer";
+static const char *const S2_LM1 = "Lemma 1: derivative of softmax";
+static const char *const S2_LM2 = "Lemma 2";
+static const char *const S2_LM3 = "Lemma 3";
+static const char *const S2_LM4 = "Lemma 4";
+static const char *const S2_N2 = "Note 2: the program's dz3, dW3, db3";
+static const char *const S2_ST2 = "Second backpropagation step: second to first hidden layer";
+static const char *const S2_N3 = "Note 3: the program's da2, dz2, dW2, db2";
+static const char *const S2_ST3 = "Third backpropagation step: first hidden layer to input layer";
+static const char *const S2_N4 = "Note 4: the program's da1, dz1, dW1, db1";
+static const char *const S2_N5 = "Note 5: L2 regularization";
+
+/* the working values of handout 002's walk */
+typedef struct h2 {
+    const vals *v;
+    size_t B, n[4];
+    double *pgz[4]; /* pgz[l]: B×n[l], ∂L_CE^[i]/∂z[l,i] of each example, row i */
+    double *pga[4]; /* pga[l]: B×n[l], ∂L_CE^[i]/∂a[l,i] (l = 1, 2) */
+    double *sumW[4], *sumb[4]; /* Σ_i ∂L_CE^[i]/∂W[l], ∂L_CE^[i]/∂b[l] */
+} h2;
+
+static double A2(const h2 *c, size_t l, size_t i, size_t r)
+{
+    return c->v->fw->a[l][i * c->n[l] + r];
+}
+
+static double Z2(const h2 *c, size_t l, size_t i, size_t r)
+{
+    return c->v->fw->z[l][i * c->n[l] + r];
+}
+
+static double Y2(const h2 *c, size_t i, size_t j)
+{
+    return c->v->net->y[i * c->n[3] + j];
+}
+
+/* the program's value of a step (bs_step_program_value), all its elements */
+static double *prog(bs_handout *h, const char *id, size_t n)
+{
+    const bs_step *st = bs_trace_find(h->t, id);
+    double *out = malloc((n ? n : 1) * sizeof *out);
+    if (!out) {
+        h->oom = 1;
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!st || k >= st->rows * st->cols || !bs_step_program_value(h->t, st, k, &out[k]))
+            out[k] = NAN; /* shown as not a number: never a value the program has not */
+    double *kept = keep(h, out, n);
+    free(out);
+    return kept;
+}
+
+/* a[l−1,i] in the handout's notation: X[i] for the input */
+static void ain(bs_handout *h, size_t l, size_t i)
+{
+    if (l == 1)
+        sym(h, "X[%zu]", i);
+    else
+        sym(h, "a[%zu,%zu]", l - 1, i);
+}
+
+/* the name of a[l−1]'s numbers: x or a1, a2 */
+static const char *ainname(size_t l)
+{
+    return l == 1 ? "x" : l == 2 ? "a1" : "a2";
+}
+
+/* z[l,i] = a[l−1,i] W[l] + b[l], with the matrices */
+static void h2_z(bs_handout *h, h2 *c, const char *sec, size_t l, size_t i, int label)
+{
+    const bs_net *net = c->v->net;
+    eq(h, sec);
+    lab(h, "(%d)", label);
+    sym(h, "z[%zu,%zu]", l, i);
+    equals(h);
+    ain(h, l, i);
+    tk(h, BS_TOK_DOT);
+    sym(h, "W[%zu]", l);
+    tk(h, BS_TOK_PLUS);
+    sym(h, "b[%zu]", l);
+    equals(h);
+    char nm[8];
+    mx(h, &c->v->fw->a[l - 1][i * c->n[l - 1]], 1, c->n[l - 1], 0, ainname(l), i);
+    tk(h, BS_TOK_DOT);
+    snprintf(nm, sizeof nm, "W%zu", l);
+    mx(h, net->W[l], c->n[l - 1], c->n[l], 0, nm, BS_NONE);
+    tk(h, BS_TOK_PLUS);
+    snprintf(nm, sizeof nm, "b%zu", l);
+    mx(h, net->b[l], 1, c->n[l], 0, nm, BS_NONE);
+    equals(h);
+    snprintf(nm, sizeof nm, "z%zu", l);
+    mx(h, &c->v->fw->z[l][i * c->n[l]], 1, c->n[l], 0, nm, i);
+}
+
+/* a[l,i] = f(z[l,i]) with the rows */
+static void h2_a(bs_handout *h, h2 *c, const char *sec, size_t l, size_t i, int label)
+{
+    const char *f = l == 3 ? "softmax" : "sigmoid";
+    char nm[8];
+    eq(h, sec);
+    lab(h, "(%d)", label);
+    if (l == 3) {
+        sym(h, "ŷ(%zu)", i);
+        equals(h);
+    }
+    sym(h, "a[%zu,%zu]", l, i);
+    equals(h);
+    sym(h, "%s", f);
+    tk(h, BS_TOK_CALL_OPEN);
+    sym(h, "z[%zu,%zu]", l, i);
+    tk(h, BS_TOK_CALL_CLOSE);
+    equals(h);
+    sym(h, "%s", f);
+    tk(h, BS_TOK_CALL_OPEN);
+    snprintf(nm, sizeof nm, "z%zu", l);
+    mx(h, &c->v->fw->z[l][i * c->n[l]], 1, c->n[l], 0, nm, i);
+    tk(h, BS_TOK_CALL_CLOSE);
+    equals(h);
+    snprintf(nm, sizeof nm, "a%zu", l);
+    mx(h, &c->v->fw->a[l][i * c->n[l]], 1, c->n[l], 0, nm, i);
+    if (l == 1)
+        set_erratum(h, "the handout writes a[1,i] = sigmoid(z[1]) and calls a[1,i] a B×n1 "
+                       "matrix: it is sigmoid(z[1,i]), a 1×n1 row, as here");
+}
+
+/* the sum over the batch of the per-example matrices name[i] (R×C each),
+ * their sum kept in *sum */
+static void h2_batchsum(bs_handout *h, const double *const *per, size_t B, size_t R, size_t C,
+                        const char *pname, const char *sname, double **sum)
+{
+    size_t cells = R * C;
+    double *s = calloc(cells > 0 ? cells : 1, sizeof *s);
+    if (!s) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < B; i++) {
+        if (i)
+            tk(h, BS_TOK_PLUS);
+        mx(h, per[i], R, C, 0, pname, R == 1 ? i : i);
+        for (size_t k = 0; k < R * C; k++)
+            s[k] += per[i][k];
+    }
+    equals(h);
+    mx(h, s, R, C, 0, sname, BS_NONE);
+    *sum = keep(h, s, R * C);
+    free(s);
+}
+
+/* Note 2–4: the program's dW (with 2λW) and the gradient ∂L^λ/∂W beside it;
+ * the same for db */
+static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW, int lb)
+{
+    const bs_net *net = c->v->net;
+    size_t ni = c->n[l - 1], no = c->n[l], B = c->B;
+    char id[16], nm[16], cn[16];
+    /* B · ∂L/∂W[l] = Σ_i ∂L_CE^[i]/∂W[l] */
+    double **per = malloc(B * sizeof *per);
+    if (!per) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < B; i++) {
+        double *p = malloc(ni * no * sizeof *p);
+        if (!p) {
+            h->oom = 1;
+            for (size_t k = 0; k < i; k++)
+                free(per[k]);
+            free(per);
+            return;
+        }
+        for (size_t q = 0; q < ni; q++)
+            for (size_t r = 0; r < no; r++)
+                p[q * no + r] = c->pgz[l][i * no + r] * c->v->fw->a[l - 1][i * ni + q];
+        per[i] = p;
+    }
+    eq(h, sec);
+    lab(h, "(%d)", lW);
+    m(h, "B");
+    tk(h, BS_TOK_DOT);
+    dopen(h, "L");
+    sym(h, "W[%zu]", l);
+    dclose(h);
+    equals(h);
+    sym(h, "Σ_i ");
+    dopen(h, "L_CE[i]");
+    sym(h, "W[%zu]", l);
+    dclose(h);
+    equals(h);
+    snprintf(nm, sizeof nm, "pgW%zu", l);
+    snprintf(cn, sizeof cn, "sumW%zu", l);
+    h2_batchsum(h, (const double *const *)per, B, ni, no, nm, cn, &c->sumW[l]);
+    for (size_t i = 0; i < B; i++)
+        free(per[i]);
+    free(per);
+    if (l == 3)
+        set_note(h, "each term is (18) of one example: entry (r, j) is (ŷ_j(i) − y_j(i)) · "
+                    "a_r[2,i]; the sum is B times ∂L/∂W[3] of the mean loss (1)");
+    else
+        set_note(h, "each term is (a[n−1,i])ᵀ · ∂L_CE/∂z[n,i], the matrix of the entries "
+                    "of one example; the sum is B times ∂L/∂W of the mean loss (1)");
+    if (l == 2)
+        set_erratum(h, "eq. (35) writes the entry's subscripts (r, i): they are (q, r) (the "
+                       "batch index i is also the summation index)");
+    if (l == 1)
+        set_erratum(h, "eq. (51) writes the entry's subscripts (r, j): they are (q, r)");
+    /* the program's dW */
+    snprintf(id, sizeof id, "g[%zuW]", l);
+    double *dW = prog(h, id, ni * no);
+    eq(h, sec);
+    lab(h, "(%d)", lW);
+    snprintf(nm, sizeof nm, "dW%zu", l);
+    code(h, ostr(h, "%s", nm));
+    equals(h);
+    m(h, "B");
+    tk(h, BS_TOK_DOT);
+    dopen(h, "L");
+    sym(h, "W[%zu]", l);
+    dclose(h);
+    tk(h, BS_TOK_PLUS);
+    tk(h, BS_TOK_TWO_LAMBDA);
+    sym(h, "W[%zu]", l);
+    equals(h);
+    snprintf(cn, sizeof cn, "sumW%zu", l);
+    if (c->sumW[l])
+        mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
+    tk(h, BS_TOK_PLUS);
+    m(h, "2");
+    tk(h, BS_TOK_TIMES);
+    num(h, net->l2, 1, "lambda");
+    tk(h, BS_TOK_TIMES);
+    snprintf(cn, sizeof cn, "W%zu", l);
+    mx(h, net->W[l], ni, no, 0, cn, BS_NONE);
+    equals(h);
+    if (dW)
+        mx(h, dW, ni, no, 0, nm, BS_NONE);
+    set_note(h, "the program's value: the sum over the batch, which leaves out the 1/B of "
+                "(1), and the penalty's 2λW of eq. (55) added as it is");
+    /* the gradient of L^λ */
+    eq(h, sec);
+    lab(h, "(%d)", lW);
+    dopen(h, "L^{λ}");
+    sym(h, "W[%zu]", l);
+    dclose(h);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_DOT);
+    sym(h, "Σ_i ");
+    dopen(h, "L_CE[i]");
+    sym(h, "W[%zu]", l);
+    dclose(h);
+    tk(h, BS_TOK_PLUS);
+    tk(h, BS_TOK_TWO_LAMBDA);
+    sym(h, "W[%zu]", l);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    num(h, (double)B, 0, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_TIMES);
+    snprintf(cn, sizeof cn, "sumW%zu", l);
+    if (c->sumW[l])
+        mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
+    tk(h, BS_TOK_PLUS);
+    m(h, "2");
+    tk(h, BS_TOK_TIMES);
+    num(h, net->l2, 1, "lambda");
+    tk(h, BS_TOK_TIMES);
+    snprintf(cn, sizeof cn, "W%zu", l);
+    mx(h, net->W[l], ni, no, 0, cn, BS_NONE);
+    equals(h);
+    snprintf(cn, sizeof cn, "gW%zu", l);
+    mx(h, c->v->g->gW[l], ni, no, 0, cn, BS_NONE);
+    set_note(h, "the gradient of the loss with its penalty: the program's data term is B "
+                "times this one's");
+
+    /* db: B · ∂L/∂b[l] = Σ_i ∂L_CE^[i]/∂b[l] */
+    eq(h, sec);
+    lab(h, "(%d)", lb);
+    m(h, "B");
+    tk(h, BS_TOK_DOT);
+    dopen(h, "L");
+    sym(h, "b[%zu]", l);
+    dclose(h);
+    equals(h);
+    sym(h, "Σ_i ");
+    dopen(h, "L_CE[i]");
+    sym(h, "b[%zu]", l);
+    dclose(h);
+    equals(h);
+    double **rows = malloc(B * sizeof *rows);
+    if (!rows) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < B; i++)
+        rows[i] = &c->pgz[l][i * no];
+    snprintf(nm, sizeof nm, "pgb%zu", l);
+    snprintf(cn, sizeof cn, "sumb%zu", l);
+    h2_batchsum(h, (const double *const *)rows, B, 1, no, nm, cn, &c->sumb[l]);
+    free(rows);
+    if (l == 3)
+        set_erratum(h, "Note 2 writes B · (∂L/∂Wb[3])_{r,j}: it is ∂L/∂b[3], with entry "
+                       "(1, j)");
+    if (l == 1)
+        set_erratum(h, "eq. (52) writes ∂L_CE^[i]/∂b[2]: it is ∂L_CE^[i]/∂b[1]");
+    snprintf(id, sizeof id, "g[%zub]", l);
+    double *db = prog(h, id, no);
+    eq(h, sec);
+    lab(h, "(%d)", lb);
+    snprintf(nm, sizeof nm, "db%zu", l);
+    code(h, ostr(h, "%s", nm));
+    equals(h);
+    if (db)
+        mx(h, db, 1, no, 0, nm, BS_NONE);
+    set_note(h, "the program's value: the sum over the batch");
+    eq(h, sec);
+    lab(h, "(%d)", lb);
+    dopen(h, "L");
+    sym(h, "b[%zu]", l);
+    dclose(h);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    num(h, (double)B, 0, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_TIMES);
+    snprintf(cn, sizeof cn, "sumb%zu", l);
+    if (c->sumb[l])
+        mx(h, c->sumb[l], 1, no, 0, cn, BS_NONE);
+    equals(h);
+    snprintf(cn, sizeof cn, "gb%zu", l);
+    mx(h, c->v->g->gb[l], 1, no, 0, cn, BS_NONE);
+    set_note(h, "the gradient of the mean loss: the program's db is B times it");
+}
+
+/* a program's B×n matrix (dz3, da2, dz2, …) and the gradient (1/B) times it */
+static void h2_program_rows(bs_handout *h, h2 *c, const char *sec, size_t l, char q,
+                            const char *item)
+{
+    size_t n = c->n[l], B = c->B;
+    char id[16], nm[16], gn[16];
+    snprintf(id, sizeof id, "g[%zu%c]", l, q);
+    snprintf(nm, sizeof nm, "d%c%zu", q, l);
+    snprintf(gn, sizeof gn, "g%c%zu", q, l);
+    double *pv = prog(h, id, B * n);
+    eq(h, sec);
+    lab(h, "%s", item);
+    code(h, ostr(h, "%s", nm));
+    equals(h);
+    if (pv)
+        mx(h, pv, B, n, 0, nm, BS_NONE);
+    set_note(h, q == 'z' && l == 3 ? "row i is ∂L_CE^[i]/∂z[3,i] = ŷ(i) − y(i) of (9): the "
+                                     "program leaves out the 1/B of (1)"
+                                   : "row i is the example's own gradient (the rows above): "
+                                     "the program leaves out the 1/B of (1)");
+    eq(h, sec);
+    lab(h, "%s", item);
+    dopen(h, "L");
+    sym(h, "%c[%zu]", q, l);
+    dclose(h);
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    num(h, (double)B, 0, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_TIMES);
+    if (pv)
+        mx(h, pv, B, n, 0, nm, BS_NONE);
+    equals(h);
+    mx(h, q == 'z' ? c->v->g->gz[l] : c->v->g->ga[l], B, n, 0, gn, BS_NONE);
+    set_note(h, "the gradient of the mean loss (1): the program's value divided by B");
+}
+
+/* one hidden layer's step, (21)–(36) for l = 2 and (37)–(52) for l = 1 */
+static void h2_hidden(bs_handout *h, h2 *c, size_t l)
+{
+    const bs_net *net = c->v->net;
+    const char *sec = l == 2 ? S2_ST2 : S2_ST3, *note = l == 2 ? S2_N3 : S2_N4;
+    int o = l == 2 ? 0 : 16; /* (21) ↔ (37) */
+    size_t ni = c->n[l - 1], no = c->n[l], nu = c->n[l + 1], B = c->B;
+    char nm[32], nm2[32];
+    for (size_t i = 0; i < B; i++)
+        h2_z(h, c, sec, l, i, 21 + o);
+    for (size_t i = 0; i < B; i++)
+        h2_a(h, c, sec, l, i, 22 + o);
+    /* (27): ∂z[l+1,i]/∂a[l,i] = (W[l+1])ᵀ */
+    eq(h, sec);
+    lab(h, "(%d)", 27 + o);
+    dopen(h, own_z(h, l + 1));
+    sym(h, "a[%zu,i]", l);
+    dclose(h);
+    equals(h);
+    sym(h, "(W[%zu])ᵀ", l + 1);
+    equals(h);
+    snprintf(nm, sizeof nm, "W%zu", l + 1);
+    mx(h, net->W[l + 1], no, nu, 1, nm, BS_NONE);
+    set_note(h, "entry (j, r) is w_{r,j} of the layer above, the same for every example");
+    if (l == 1)
+        set_erratum(h, "eqs. (43)–(44) write w_{r,j}[1]: the entries are those of W[2], as "
+                       "here (W[1] is n0×n1 and multiplies X[i], not a[1,i])");
+    /* (28): per example, the row and its entries */
+    for (size_t i = 0; i < B; i++) {
+        eq(h, sec);
+        lab(h, "(%d)", 28 + o);
+        dopen(h, "L_CE");
+        sym(h, "a[%zu,%zu]", l, i);
+        dclose(h);
+        equals(h);
+        dopen(h, "L_CE");
+        sym(h, "z[%zu,%zu]", l + 1, i);
+        dclose(h);
+        tk(h, BS_TOK_DOT);
+        sym(h, "(W[%zu])ᵀ", l + 1);
+        equals(h);
+        snprintf(nm, sizeof nm, "pgz%zu", l + 1);
+        mx(h, &c->pgz[l + 1][i * nu], 1, nu, 0, nm, i);
+        tk(h, BS_TOK_DOT);
+        snprintf(nm, sizeof nm, "W%zu", l + 1);
+        mx(h, net->W[l + 1], no, nu, 1, nm, BS_NONE);
+        equals(h);
+        snprintf(nm, sizeof nm, "pga%zu", l);
+        mx(h, &c->pga[l][i * no], 1, no, 0, nm, i);
+    }
+    for (size_t r = 0; r < no; r++) {
+        eq(h, sec);
+        lab(h, "(%d)", 28 + o);
+        dopen(h, "L_CE");
+        sym(h, "a_%zu[%zu,0]", r, l);
+        dclose(h);
+        equals(h);
+        sym(h, "Σ_j ");
+        dopen(h, "L_CE");
+        sym(h, "z_j[%zu,0]", l + 1);
+        dclose(h);
+        tk(h, BS_TOK_DOT);
+        sym(h, "w_{%zu,j}[%zu]", r, l + 1);
+        equals(h);
+        for (size_t j = 0; j < nu; j++) {
+            if (j)
+                tk(h, BS_TOK_PLUS);
+            num(h, c->pgz[l + 1][j], 1, "pgz%zu[0,%zu]", l + 1, j);
+            tk(h, BS_TOK_TIMES);
+            num(h, W(c->v, l + 1, r, j), 1, "W%zu[%zu,%zu]", l + 1, r, j);
+        }
+        equals(h);
+        num(h, c->pga[l][r], 0, "pga%zu[0,%zu]", l, r);
+        if (l == 1 && r == 0)
+            set_erratum(h, "eq. (44) sums ∂L_CE/∂z_j[2,i] · w_{r,j}[1]: the weights are "
+                           "w_{r,j}[2], as here");
+    }
+    /* (29)–(30): per example */
+    for (size_t i = 0; i < B; i++) {
+        double *J = calloc(no * no, sizeof *J);
+        if (!J) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t r = 0; r < no; r++)
+            J[r * no + r] = A2(c, l, i, r) * (1 - A2(c, l, i, r));
+        eq(h, sec);
+        lab(h, "(%d)", 29 + o);
+        dopen(h, own_a(h, l, i));
+        sym(h, "z[%zu,%zu]", l, i);
+        dclose(h);
+        equals(h);
+        sym(h, "diag(a_r[%zu,%zu] (1 − a_r[%zu,%zu]))", l, i, l, i);
+        equals(h);
+        snprintf(nm, sizeof nm, "Jsig%zu", l);
+        mx(h, J, no, no, 0, nm, i);
+        eq(h, sec);
+        lab(h, "(%d)", 30 + o);
+        dopen(h, "L_CE");
+        sym(h, "z[%zu,%zu]", l, i);
+        dclose(h);
+        equals(h);
+        dopen(h, "L_CE");
+        sym(h, "a[%zu,%zu]", l, i);
+        dclose(h);
+        tk(h, BS_TOK_DOT);
+        dopen(h, own_a(h, l, i));
+        sym(h, "z[%zu,%zu]", l, i);
+        dclose(h);
+        equals(h);
+        snprintf(nm2, sizeof nm2, "pga%zu", l);
+        mx(h, &c->pga[l][i * no], 1, no, 0, nm2, i);
+        tk(h, BS_TOK_DOT);
+        mx(h, J, no, no, 0, nm, i);
+        equals(h);
+        snprintf(nm, sizeof nm, "pgz%zu", l);
+        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
+        if (l == 1 && i == 0)
+            set_erratum(h, "the handout calls ∂L_CE/∂z[1,i] \"the 1×n2 matrix\": it is 1×n1");
+        free(J);
+    }
+    for (size_t r = 0; r < no; r++) {
+        eq(h, sec);
+        lab(h, "(%d)", 30 + o);
+        dopen(h, "L_CE");
+        sym(h, "z_%zu[%zu,0]", r, l);
+        dclose(h);
+        equals(h);
+        dopen(h, "L_CE");
+        sym(h, "a_%zu[%zu,0]", r, l);
+        dclose(h);
+        tk(h, BS_TOK_DOT);
+        sym(h, "a_%zu[%zu,0] (1 − a_%zu[%zu,0])", r, l, r, l);
+        equals(h);
+        num(h, c->pga[l][r], 1, "pga%zu[0,%zu]", l, r);
+        tk(h, BS_TOK_TIMES);
+        num(h, A2(c, l, 0, r), 1, "a%zu[0,%zu]", l, r);
+        tk(h, BS_TOK_TIMES);
+        tk(h, BS_TOK_GROUP_OPEN);
+        m(h, "1");
+        tk(h, BS_TOK_MINUS);
+        num(h, A2(c, l, 0, r), 1, "a%zu[0,%zu]", l, r);
+        tk(h, BS_TOK_GROUP_CLOSE);
+        equals(h);
+        num(h, c->pgz[l][r], 0, "pgz%zu[0,%zu]", l, r);
+    }
+    /* (31): the element sums of example 0 */
+    for (size_t r = 0; r < no; r++) {
+        eq(h, sec);
+        lab(h, "(%d)", 31 + o);
+        sym(h, "z_%zu[%zu,0]", r, l);
+        equals(h);
+        if (l == 1)
+            sym(h, "Σ_q x_q[0] w_{q,%zu}[%zu]", r, l);
+        else
+            sym(h, "Σ_q a_q[%zu,0] w_{q,%zu}[%zu]", l - 1, r, l);
+        tk(h, BS_TOK_PLUS);
+        sym(h, "b_%zu[%zu]", r, l);
+        equals(h);
+        for (size_t q = 0; q < ni; q++) {
+            num(h, c->v->fw->a[l - 1][q], 1, "%s[0,%zu]", ainname(l), q);
+            tk(h, BS_TOK_TIMES);
+            num(h, W(c->v, l, q, r), 1, "W%zu[%zu,%zu]", l, q, r);
+            tk(h, BS_TOK_PLUS);
+        }
+        num(h, net->b[l][r], 1, "b%zu[%zu]", l, r);
+        equals(h);
+        num(h, Z2(c, l, 0, r), 0, "z%zu[0,%zu]", l, r);
+    }
+    /* (32): the slices of ∂z[l,0]/∂W[l] and ∂z[l,0]/∂b[l] */
+    for (size_t t = 0; t < no; t++) {
+        double *S = calloc(ni * no, sizeof *S);
+        if (!S) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t q = 0; q < ni; q++)
+            S[q * no + t] = c->v->fw->a[l - 1][q];
+        eq(h, sec);
+        lab(h, "(%d)", 32 + o);
+        dopen(h, own_zt(h, l, t));
+        sym(h, "W[%zu]", l);
+        dclose(h);
+        equals(h);
+        if (l == 1)
+            sym(h, "I(t = r) · x_q[0], t = %zu", t);
+        else
+            sym(h, "I(t = r) · a_q[%zu,0], t = %zu", l - 1, t);
+        equals(h);
+        snprintf(nm, sizeof nm, "dzdW%zu", l);
+        char rn[64];
+        snprintf(rn, sizeof rn, "%s_%zu", nm, t);
+        mx(h, S, ni, no, 0, rn, 0);
+        set_note(h, "entry (q, r): the column r = t holds the layer's input, every other "
+                    "entry is 0");
+        free(S);
+    }
+    {
+        double *Id = calloc(no * no, sizeof *Id);
+        if (!Id) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t t = 0; t < no; t++)
+            Id[t * no + t] = 1;
+        eq(h, sec);
+        lab(h, "(%d)", 32 + o);
+        dopen(h, own_z(h, l));
+        sym(h, "b[%zu]", l);
+        dclose(h);
+        equals(h);
+        sym(h, "I(t = r)");
+        equals(h);
+        mx(h, Id, no, no, 0, "I", BS_NONE);
+        free(Id);
+    }
+    /* (33)–(34) per example */
+    for (size_t i = 0; i < B; i++) {
+        double *P = malloc(ni * no * sizeof *P);
+        if (!P) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t q = 0; q < ni; q++)
+            for (size_t r = 0; r < no; r++)
+                P[q * no + r] = c->pgz[l][i * no + r] * c->v->fw->a[l - 1][i * ni + q];
+        eq(h, sec);
+        lab(h, "(%d)", 33 + o);
+        dopen(h, own_lce(h, i));
+        sym(h, "W[%zu]", l);
+        dclose(h);
+        equals(h);
+        tk(h, BS_TOK_T_OPEN);
+        tk(h, BS_TOK_GROUP_OPEN);
+        ain(h, l, i);
+        tk(h, BS_TOK_GROUP_CLOSE);
+        tk(h, BS_TOK_T_CLOSE);
+        tk(h, BS_TOK_DOT);
+        dopen(h, "L_CE");
+        sym(h, "z[%zu,%zu]", l, i);
+        dclose(h);
+        equals(h);
+        mx(h, &c->v->fw->a[l - 1][i * ni], 1, ni, 1, ainname(l), i);
+        tk(h, BS_TOK_DOT);
+        snprintf(nm, sizeof nm, "pgz%zu", l);
+        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
+        equals(h);
+        snprintf(nm, sizeof nm, "pgW%zu", l);
+        mx(h, P, ni, no, 0, nm, i);
+        set_note(h, "entry (q, r) is (∂L_CE/∂z[n,i])_{1,r} · (the input)_q");
+        free(P);
+        eq(h, sec);
+        lab(h, "(%d)", 34 + o);
+        dopen(h, own_lce(h, i));
+        sym(h, "b[%zu]", l);
+        dclose(h);
+        equals(h);
+        dopen(h, "L_CE");
+        sym(h, "z[%zu,%zu]", l, i);
+        dclose(h);
+        equals(h);
+        snprintf(nm, sizeof nm, "pgb%zu", l);
+        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
+    }
+    /* Note 3 / Note 4 */
+    h2_program_rows(h, c, note, l, 'a', l == 2 ? "Note 3.1" : "Note 4.1");
+    h2_program_rows(h, c, note, l, 'z', l == 2 ? "Note 3.2" : "Note 4.2");
+    h2_program_W(h, c, note, l, 35 + o, 36 + o);
+}
+
+static void h2_build(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    h2 c;
+    memset(&c, 0, sizeof c);
+    c.v = v;
+    c.B = net->B;
+    for (size_t l = 0; l <= 3; l++)
+        c.n[l] = net->n[l];
+    size_t B = c.B, K = c.n[3], n2 = c.n[2];
+    /* each example's own gradients: the program's dz and da rows (Notes 2–4) */
+    c.pgz[3] = prog(h, "g[3z]", B * K);
+    c.pga[2] = prog(h, "g[2a]", B * c.n[2]);
+    c.pgz[2] = prog(h, "g[2z]", B * c.n[2]);
+    c.pga[1] = prog(h, "g[1a]", B * c.n[1]);
+    c.pgz[1] = prog(h, "g[1z]", B * c.n[1]);
+    if (h->oom || !c.pgz[3] || !c.pga[2] || !c.pgz[2] || !c.pga[1] || !c.pgz[1])
+        return;
+
+    eq(h, S2_NOT);
+    lab(h, "Notation");
+    sym(h, "n_0");
+    equals(h);
+    num(h, (double)c.n[0], 0, "n0");
+    set_erratum(h, "the handout's n_0 = 28 × 28 is printed 284: 28 × 28 = 784, the pixels of "
+                   "an MNIST digit (specs/mnist-784-200-100-10.json); this spec has n_0 = 4");
+    eq(h, S2_NOT);
+    lab(h, "Notation");
+    m(h, "B");
+    equals(h);
+    num(h, (double)B, 0, "B");
+
+    /* (1)–(2) */
+    eq(h, S2_LOSS);
+    lab(h, "(1)");
+    m(h, "L");
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_DOT);
+    sym(h, "Σ_i L_CE[i]");
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    num(h, (double)B, 0, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_TIMES);
+    tk(h, BS_TOK_GROUP_OPEN);
+    for (size_t i = 0; i < B; i++) {
+        if (i)
+            tk(h, BS_TOK_PLUS);
+        num(h, v->fw->ell[i], 1, "LCE[%zu]", i);
+    }
+    tk(h, BS_TOK_GROUP_CLOSE);
+    equals(h);
+    num(h, v->fw->data_loss, 0, "Ldata");
+    set_note(h, "the cross-entropy averaged over the batch; the penalty of Note 5 comes on top "
+                "(53)");
+    for (size_t i = 0; i < B; i++) {
+        eq(h, S2_LOSS);
+        lab(h, "(2)");
+        sym(h, "L_CE[%zu]", i);
+        equals(h);
+        sym(h, "−Σ_j y_j(%zu) log(ŷ_j(%zu))", i, i);
+        equals(h);
+        tk(h, BS_TOK_NEG_OPEN);
+        tk(h, BS_TOK_GROUP_OPEN);
+        for (size_t j = 0; j < K; j++) {
+            if (j)
+                tk(h, BS_TOK_PLUS);
+            num(h, Y2(&c, i, j), 1, "y[%zu,%zu]", i, j);
+            tk(h, BS_TOK_TIMES);
+            m(h, "log");
+            tk(h, BS_TOK_CALL_OPEN);
+            num(h, A2(&c, 3, i, j), 0, "a3[%zu,%zu]", i, j);
+            tk(h, BS_TOK_CALL_CLOSE);
+        }
+        tk(h, BS_TOK_GROUP_CLOSE);
+        tk(h, BS_TOK_NEG_CLOSE);
+        equals(h);
+        num(h, v->fw->ell[i], 0, "LCE[%zu]", i);
+    }
+
+    /* (3)–(4) */
+    for (size_t i = 0; i < B; i++) {
+        h2_z(h, &c, S2_ST1, 3, i, 3);
+        h2_a(h, &c, S2_ST1, 3, i, 4);
+    }
+
+    /* Lemma 1 on example 0: (7)–(8), (12), the Jacobian */
+    eq(h, S2_LM1);
+    lab(h, "Lemma 1");
+    m(h, "z");
+    equals(h);
+    tk(h, BS_TOK_GROUP_OPEN);
+    for (size_t j = 0; j < K; j++) {
+        if (j)
+            m(h, ", ");
+        sym(h, "z_%zu", j);
+    }
+    tk(h, BS_TOK_GROUP_CLOSE);
+    equals(h);
+    mx(h, v->fw->z[3], 1, K, 0, "z3", 0);
+    set_note(h, "z = z[3,0], the first example's; σ_j(z) = e^(z_j) / Σ_t e^(z_t) = ŷ_j(0)");
+    set_erratum(h, "Lemma 1 writes z = (z_0, z_2, …, z_{K−1}): it is (z_0, z_1, …, z_{K−1})");
+    double *J = calloc(K * K, sizeof *J);
+    if (!J) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t t = 0; t < K; t++)
+        for (size_t j = 0; j < K; j++)
+            J[t * K + j] = t == j ? A2(&c, 3, 0, j) * (1 - A2(&c, 3, 0, j))
+                                  : -A2(&c, 3, 0, t) * A2(&c, 3, 0, j);
+    for (size_t j = 0; j < K; j++) {
+        double s = A2(&c, 3, 0, j);
+        eq(h, S2_LM1);
+        lab(h, "(7), (11)");
+        sym(h, "dσ_%zu(z)/dz_%zu", j, j);
+        equals(h);
+        sym(h, "σ_%zu(z) [1 − σ_%zu(z)]", j, j);
+        equals(h);
+        num(h, s, 1, "a3[0,%zu]", j);
+        tk(h, BS_TOK_TIMES);
+        tk(h, BS_TOK_GROUP_OPEN);
+        m(h, "1");
+        tk(h, BS_TOK_MINUS);
+        num(h, s, 1, "a3[0,%zu]", j);
+        tk(h, BS_TOK_GROUP_CLOSE);
+        equals(h);
+        num(h, J[j * K + j], 0, "J[0,%zu,%zu]", j, j);
+        eq(h, S2_LM1);
+        lab(h, "(8)");
+        sym(h, "dσ_%zu(z)/dz_%zu", j, j);
+        equals(h);
+        sym(h, "σ_%zu(z) − (σ_%zu(z))²", j, j);
+        equals(h);
+        num(h, s, 1, "a3[0,%zu]", j);
+        tk(h, BS_TOK_MINUS);
+        num(h, s, 1, "a3[0,%zu]", j);
+        m(h, "²");
+        equals(h);
+        num(h, J[j * K + j], 0, "J[0,%zu,%zu]", j, j);
+    }
+    for (size_t j = 0; j < K; j++)
+        for (size_t t = 0; t < K; t++) {
+            if (t == j)
+                continue;
+            eq(h, S2_LM1);
+            lab(h, "(12)");
+            sym(h, "dŷ_%zu(z)/dz_%zu", t, j);
+            equals(h);
+            sym(h, "−ŷ_%zu(z) · ŷ_%zu(z)", t, j);
+            equals(h);
+            tk(h, BS_TOK_NEG_OPEN);
+            num(h, A2(&c, 3, 0, t), 1, "a3[0,%zu]", t);
+            tk(h, BS_TOK_TIMES);
+            num(h, A2(&c, 3, 0, j), 1, "a3[0,%zu]", j);
+            tk(h, BS_TOK_NEG_CLOSE);
+            equals(h);
+            num(h, J[t * K + j], 0, "J[0,%zu,%zu]", t, j);
+        }
+    eq(h, S2_LM1);
+    lab(h, "(7), (12)");
+    dopen(h, "ŷ(0)");
+    sym(h, "z[3,0]");
+    dclose(h);
+    equals(h);
+    mx(h, J, K, K, 0, "J", 0);
+    set_note(h, "the softmax Jacobian of the first example, entry (t, j) = dŷ_t/dz_j: "
+                "(7) on the diagonal, (12) off it; not diagonal, so no Hadamard form");
+
+    /* Lemma 2: (9) for every example, (10) and (13) for example 0 */
+    for (size_t i = 0; i < B; i++) {
+        eq(h, S2_LM2);
+        lab(h, "(9)");
+        dopen(h, "L_CE");
+        sym(h, "z[3,%zu]", i);
+        dclose(h);
+        equals(h);
+        sym(h, "ŷ(%zu) − y(%zu)", i, i);
+        equals(h);
+        mx(h, &v->fw->a[3][i * K], 1, K, 0, "a3", i);
+        tk(h, BS_TOK_MINUS);
+        mx(h, &net->y[i * K], 1, K, 0, "y", i);
+        equals(h);
+        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgz3", i);
+    }
+    for (size_t j = 0; j < K; j++) {
+        double s = 0;
+        eq(h, S2_LM2);
+        lab(h, "(10)");
+        dopen(h, "L_CE");
+        sym(h, "z_%zu", j);
+        dclose(h);
+        equals(h);
+        sym(h, "−Σ_t (y_t / ŷ_t) · dŷ_t/dz_%zu", j);
+        equals(h);
+        tk(h, BS_TOK_NEG_OPEN);
+        tk(h, BS_TOK_GROUP_OPEN);
+        for (size_t t = 0; t < K; t++) {
+            if (t)
+                tk(h, BS_TOK_PLUS);
+            frac(h, BS_PC_FRAC_OPEN);
+            num(h, Y2(&c, 0, t), 0, "y[0,%zu]", t);
+            frac(h, BS_PC_FRAC_MID);
+            num(h, A2(&c, 3, 0, t), 0, "a3[0,%zu]", t);
+            frac(h, BS_PC_FRAC_CLOSE);
+            tk(h, BS_TOK_TIMES);
+            num(h, J[t * K + j], 1, "J[0,%zu,%zu]", t, j);
+            s += Y2(&c, 0, t) / A2(&c, 3, 0, t) * J[t * K + j];
+        }
+        tk(h, BS_TOK_GROUP_CLOSE);
+        tk(h, BS_TOK_NEG_CLOSE);
+        equals(h);
+        num(h, -s, 0, "sum10[0,%zu]", j);
+        set_note(h, "y and ŷ of the first example; dŷ_t/dz_j from (11)–(12), the column j of "
+                    "the Jacobian above");
+        eq(h, S2_LM2);
+        lab(h, "(13)");
+        dopen(h, "L_CE");
+        sym(h, "z_%zu", j);
+        dclose(h);
+        equals(h);
+        sym(h, "ŷ_%zu − y_%zu", j, j);
+        equals(h);
+        num(h, A2(&c, 3, 0, j), 1, "a3[0,%zu]", j);
+        tk(h, BS_TOK_MINUS);
+        num(h, Y2(&c, 0, j), 1, "y[0,%zu]", j);
+        equals(h);
+        num(h, c.pgz[3][j], 0, "pgz3[0,%zu]", j);
+        set_note(h, "the sum (10) collapses because the one-hot labels sum to 1: Σ_t y_t = 1");
+    }
+    free(J);
+
+    /* Lemma 3 on example 0: (15), (14)/(16), (17) */
+    for (size_t j = 0; j < K; j++) {
+        eq(h, S2_LM3);
+        lab(h, "(15)");
+        sym(h, "z_%zu[3,0]", j);
+        equals(h);
+        sym(h, "Σ_q a_q[2,0] w_{q,%zu}[3] + b_%zu[3]", j, j);
+        equals(h);
+        for (size_t q = 0; q < n2; q++) {
+            num(h, A2(&c, 2, 0, q), 1, "a2[0,%zu]", q);
+            tk(h, BS_TOK_TIMES);
+            num(h, W(v, 3, q, j), 1, "W3[%zu,%zu]", q, j);
+            tk(h, BS_TOK_PLUS);
+        }
+        num(h, net->b[3][j], 1, "b3[%zu]", j);
+        equals(h);
+        num(h, Z2(&c, 3, 0, j), 0, "z3[0,%zu]", j);
+    }
+    for (size_t t = 0; t < K; t++) {
+        double *S = calloc(n2 * K, sizeof *S);
+        if (!S) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t r = 0; r < n2; r++)
+            S[r * K + t] = A2(&c, 2, 0, r);
+        eq(h, S2_LM3);
+        lab(h, "(14), (16)");
+        dopen(h, own_zt(h, 3, t));
+        sym(h, "W[3]");
+        dclose(h);
+        equals(h);
+        sym(h, "I(t = j) · a_r[2,0], t = %zu", t);
+        equals(h);
+        char rn[64];
+        snprintf(rn, sizeof rn, "dzdW3_%zu", t);
+        mx(h, S, n2, K, 0, rn, 0);
+        set_note(h, "the slice t of the K × (n2 × K) tensor, entry (r, j): a_r[2,0] in the "
+                    "column j = t, 0 elsewhere");
+        free(S);
+    }
+    {
+        double *Id = calloc(K * K, sizeof *Id);
+        if (!Id) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t t = 0; t < K; t++)
+            Id[t * K + t] = 1;
+        eq(h, S2_LM3);
+        lab(h, "(14), (17)");
+        dopen(h, "z[3,i]");
+        sym(h, "b[3]");
+        dclose(h);
+        equals(h);
+        sym(h, "I(t = j)");
+        equals(h);
+        mx(h, Id, K, K, 0, "I", BS_NONE);
+        set_note(h, "the handout writes the left-hand side of (17) ∂z[3,i]/∂Wb[3]: it is "
+                    "∂z[3,i]/∂b[3]");
+        free(Id);
+    }
+
+    /* Lemma 4: (18) for every example */
+    for (size_t i = 0; i < B; i++) {
+        double *P = malloc(n2 * K * sizeof *P);
+        if (!P) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t r = 0; r < n2; r++)
+            for (size_t j = 0; j < K; j++)
+                P[r * K + j] = c.pgz[3][i * K + j] * A2(&c, 2, i, r);
+        eq(h, S2_LM4);
+        lab(h, "(18)");
+        dopen(h, own_lce(h, i));
+        sym(h, "W[3]");
+        dclose(h);
+        equals(h);
+        sym(h, "(a[2,%zu])ᵀ · (ŷ(%zu) − y(%zu))", i, i, i);
+        equals(h);
+        mx(h, &v->fw->a[2][i * n2], 1, n2, 1, "a2", i);
+        tk(h, BS_TOK_DOT);
+        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgz3", i);
+        equals(h);
+        mx(h, P, n2, K, 0, "pgW3", i);
+        set_note(h, "entry (r, j) is (ŷ_j(i) − y_j(i)) · a_r[2,i]");
+        free(P);
+        eq(h, S2_LM4);
+        lab(h, "(18)");
+        dopen(h, own_lce(h, i));
+        sym(h, "b[3]");
+        dclose(h);
+        equals(h);
+        sym(h, "ŷ(%zu) − y(%zu)", i, i);
+        equals(h);
+        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgb3", i);
+    }
+
+    /* Note 2: dz3, then (19)–(20) */
+    h2_program_rows(h, &c, S2_N2, 3, 'z', "Note 2.1");
+    h2_program_W(h, &c, S2_N2, 3, 19, 20);
+
+    h2_hidden(h, &c, 2);
+    h2_hidden(h, &c, 1);
+
+    /* Note 5: (53)–(55) */
+    double sq[4] = {0, 0, 0, 0};
+    for (size_t l = 1; l <= 3; l++)
+        for (size_t k = 0; k < c.n[l - 1] * c.n[l]; k++)
+            sq[l] += net->W[l][k] * net->W[l][k];
+    eq(h, S2_N5);
+    lab(h, "(53)");
+    m(h, "L^{λ}");
+    equals(h);
+    m(h, "L + λ (‖W[1]‖² + ‖W[2]‖² + ‖W[3]‖²)");
+    equals(h);
+    num(h, v->fw->data_loss, 1, "Ldata");
+    tk(h, BS_TOK_PLUS);
+    num(h, net->l2, 1, "lambda");
+    tk(h, BS_TOK_TIMES);
+    tk(h, BS_TOK_GROUP_OPEN);
+    for (size_t l = 1; l <= 3; l++) {
+        if (l > 1)
+            tk(h, BS_TOK_PLUS);
+        num(h, sq[l], 1, "sqW%zu", l);
+    }
+    tk(h, BS_TOK_GROUP_CLOSE);
+    equals(h);
+    num(h, v->fw->loss, 0, "Llambda");
+    set_note(h, "the loss the gradients of this walk belong to: a program that adds 2λW to "
+                "its gradient but reports L without the penalty fails a finite-difference "
+                "check of the loss it reports");
+    for (size_t l = 1; l <= 3; l++) {
+        eq(h, S2_N5);
+        lab(h, "(54)");
+        dopen(h, "L^{λ}");
+        sym(h, "w_{0,0}[%zu]", l);
+        dclose(h);
+        equals(h);
+        dopen(h, "L");
+        sym(h, "w_{0,0}[%zu]", l);
+        dclose(h);
+        tk(h, BS_TOK_PLUS);
+        m(h, "2λ");
+        tk(h, BS_TOK_DOT);
+        sym(h, "w_{0,0}[%zu]", l);
+        equals(h);
+        num(h, c.sumW[l] ? c.sumW[l][0] / (double)B : NAN, 1, "dataW%zu[0,0]", l);
+        tk(h, BS_TOK_PLUS);
+        m(h, "2");
+        tk(h, BS_TOK_TIMES);
+        num(h, net->l2, 1, "lambda");
+        tk(h, BS_TOK_TIMES);
+        num(h, net->W[l][0], 1, "W%zu[0,0]", l);
+        equals(h);
+        num(h, v->g->gW[l][0], 0, "gW%zu[0,0]", l);
+        if (l == 1)
+            set_erratum(h, "eq. (54) sums q up to r_0 − 1: the upper limit is n_0 − 1 (here "
+                           "n_0 − 1 = 3)");
+    }
+    for (size_t l = 1; l <= 3; l++) {
+        size_t ni = c.n[l - 1], no = c.n[l];
+        double *D = malloc(ni * no * sizeof *D);
+        if (!D || !c.sumW[l]) {
+            free(D);
+            h->oom = 1;
+            return;
+        }
+        for (size_t k = 0; k < ni * no; k++)
+            D[k] = c.sumW[l][k] / (double)B;
+        char nm[16];
+        eq(h, S2_N5);
+        lab(h, "(55)");
+        dopen(h, "L^{λ}");
+        sym(h, "W[%zu]", l);
+        dclose(h);
+        equals(h);
+        dopen(h, "L");
+        sym(h, "W[%zu]", l);
+        dclose(h);
+        tk(h, BS_TOK_PLUS);
+        tk(h, BS_TOK_TWO_LAMBDA);
+        sym(h, "W[%zu]", l);
+        equals(h);
+        snprintf(nm, sizeof nm, "dataW%zu", l);
+        mx(h, D, ni, no, 0, nm, BS_NONE);
+        tk(h, BS_TOK_PLUS);
+        m(h, "2");
+        tk(h, BS_TOK_TIMES);
+        num(h, net->l2, 1, "lambda");
+        tk(h, BS_TOK_TIMES);
+        snprintf(nm, sizeof nm, "W%zu", l);
+        mx(h, net->W[l], ni, no, 0, nm, BS_NONE);
+        equals(h);
+        snprintf(nm, sizeof nm, "gW%zu", l);
+        mx(h, v->g->gW[l], ni, no, 0, nm, BS_NONE);
+        free(D);
+    }
+}
+
 /* ------------------------------------------------------------ public */
 
 int bs_handout_parse(const char *name)
@@ -1530,14 +2735,74 @@ int bs_handout_parse(const char *name)
 
 const char *bs_handout_default_spec(int which)
 {
-    return which == 0 ? "000-2-3-2-mse" : which == 1 ? "4-3-2-1-bce" : NULL;
+    return which == 0   ? "000-2-3-2-mse"
+           : which == 1 ? "4-3-2-1-bce"
+           : which == 2 ? "002-4-3-3-3-softmax-ce-l2"
+                        : NULL;
 }
 
 bs_status bs_handout_fits(int which, const bs_net *net, bs_error *err)
 {
-    const char *id = which == 0 ? "000" : "001";
-    if (which != 0 && which != 1)
-        return bs_error_set(err, BS_ERR_USAGE, "", "handout %03d: not yet supported", which);
+    const char *id = which == 0 ? "000" : which == 1 ? "001" : "002";
+    if (which < 0 || which > 2)
+        return bs_error_set(err, BS_ERR_USAGE, "", "handout %03d: not known", which);
+    if (which == 2) {
+        static const char *const acts[] = {NULL, "sigmoid", "sigmoid", "softmax"};
+        if (net->L != 3)
+            return bs_error_set(err, BS_ERR_SPEC, "layers",
+                                "handout 002 needs 3 layers (sigmoid, sigmoid, softmax), found %zu",
+                                net->L);
+        for (size_t l = 1; l <= 3; l++)
+            if (strcmp(net->act[l]->name, acts[l]) != 0)
+                return bs_error_set(err, BS_ERR_SPEC, "activations",
+                                    "handout 002 needs sigmoid, sigmoid, softmax, found %s in "
+                                    "layer %zu",
+                                    net->act[l]->name, l);
+        if (strcmp(net->loss->name, "cross_entropy") != 0)
+            return bs_error_set(err, BS_ERR_SPEC, "loss",
+                                "handout 002 needs the loss cross_entropy, found %s",
+                                net->loss->name);
+        if (net->reduction != BS_MEAN)
+            return bs_error_set(err, BS_ERR_SPEC, "batch_reduction",
+                                "handout 002 needs the batch mean (eq. 1), found sum");
+        if (net->convention != BS_ROW)
+            return bs_error_set(err, BS_ERR_SPEC, "convention",
+                                "handout 002 needs the row convention (examples are rows), "
+                                "found column");
+        if (net->B < 2)
+            return bs_error_set(err, BS_ERR_SPEC, "x",
+                                "handout 002 needs a batch of at least 2 examples (its "
+                                "program's values are B times the gradients), found 1");
+        for (size_t i = 0; i < net->B; i++) {
+            double s = 0;
+            for (size_t j = 0; j < net->n[3]; j++) {
+                double y = net->y[i * net->n[3] + j];
+                if (y != 0 && y != 1)
+                    return bs_error_set(err, BS_ERR_SPEC, "y",
+                                        "handout 002 needs one-hot labels (Lemma 2 uses "
+                                        "Σ_t y_t = 1), found y[%zu][%zu] = %g",
+                                        i, j, y);
+                s += y;
+            }
+            if (s != 1)
+                return bs_error_set(err, BS_ERR_SPEC, "y",
+                                    "handout 002 needs one-hot labels (Lemma 2 uses Σ_t y_t = "
+                                    "1), found a row %zu that sums to %g",
+                                    i, s);
+        }
+        for (size_t l = 0; l <= net->L; l++)
+            if (net->n[l] > 8)
+                return bs_error_set(err, BS_ERR_SPEC, "layers",
+                                    "handout 002 is followed on layers of at most 8 units, "
+                                    "found %zu in layer %zu",
+                                    net->n[l], l);
+        if (net->B > 8)
+            return bs_error_set(err, BS_ERR_SPEC, "x",
+                                "handout 002 is followed on batches of at most 8 examples, "
+                                "found %zu",
+                                net->B);
+        return BS_OK;
+    }
     if (which == 1) {
         if (net->L != 3)
             return bs_error_set(err, BS_ERR_SPEC, "layers",
@@ -1599,6 +2864,9 @@ void bs_handout_free(bs_handout *h)
     for (size_t i = 0; i < h->nstore; i++)
         free(h->store[i]);
     free(h->store);
+    for (size_t i = 0; i < h->nstrs; i++)
+        free(h->strs[i]);
+    free(h->strs);
     free(h);
 }
 
@@ -1625,7 +2893,9 @@ bs_status bs_handout_build(int which, const bs_trace *t, double lr, bs_handout *
     h->t = t;
     h->lr = lr;
     vals v = {t->net, t->fw, t->grads};
-    if (which == 1)
+    if (which == 2)
+        h2_build(h, &v);
+    else if (which == 1)
         h1_build(h, &v);
     else
         h0_build(h, &v);
@@ -1654,13 +2924,15 @@ bs_status bs_handout_build(int which, const bs_trace *t, double lr, bs_handout *
 
 static const char *title(int which)
 {
-    return which == 0 ? "Handout 000 (Tong Wu): backpropagation for a two-layer network"
-                      : "Handout 001: back propagation in a 4-3-2-1 network";
+    return which == 0   ? "Handout 000 (Tong Wu): backpropagation for a two-layer network"
+           : which == 1 ? "Handout 001: back propagation in a 4-3-2-1 network"
+                        : "Handout 002 (Leifer & Troendle): the gradient matrices of a "
+                          "three-layer network on a batch";
 }
 
 static bs_notation notation(const bs_handout *h)
 {
-    return h->which == 0 ? BS_NOTATION_PARTIAL : BS_NOTATION_G;
+    return h->which == 1 ? BS_NOTATION_G : BS_NOTATION_PARTIAL;
 }
 
 /* the backward steps of the trace, for the closing table */
@@ -1699,6 +2971,8 @@ static void render_text(bs_sink *s, const bs_handout *h, const bs_handout_opts *
             bs_sink_printf(s, "\n%s\n\n", sec);
         }
         bs_sink_puts(s, "  ");
+        if (e->label)
+            bs_sink_printf(s, "%s  ", e->label);
         bs_handout_eq_text(s, e, 1, o->precision);
         bs_sink_puts(s, "\n");
         if (e->note)
@@ -1761,6 +3035,15 @@ static void render_doc(bs_sink *s, const bs_handout *h, const bs_handout_opts *o
             } else {
                 bs_sink_printf(s, "\n## %s\n", sec);
             }
+        }
+        if (e->label && latex) {
+            bs_sink_puts(s, "\n\\noindent ");
+            bs_text_latex(s, e->label);
+            bs_sink_puts(s, "\n");
+        } else if (e->label) {
+            bs_sink_puts(s, "\n**");
+            bs_text_markdown(s, e->label);
+            bs_sink_puts(s, "**\n");
         }
         bs_sink_puts(s, latex ? "\n\\[\n" : "\n$$\n");
         bs_typeset_pieces(s, em, e->p, e->np, o->precision);
@@ -1846,6 +3129,11 @@ static void render_html(bs_sink *s, const bs_handout *h, const bs_handout_opts *
             bs_text_html(s, sec);
             bs_sink_puts(s, "</h2>\n");
         }
+        if (e->label) {
+            bs_sink_puts(s, "<p class=\"label\">");
+            bs_text_html(s, e->label);
+            bs_sink_puts(s, "</p>\n");
+        }
         bs_sink_puts(s, "<math display=\"block\"><mrow>");
         bs_typeset_pieces(s, em, e->p, e->np, o->precision);
         bs_sink_puts(s, "</mrow></math>\n");
@@ -1900,6 +3188,10 @@ static void render_json(bs_sink *s, const bs_handout *h, const bs_handout_opts *
         const bs_heq *e = &h->eq[i];
         bs_sink_puts(s, i ? ",\n    {\"section\": " : "\n    {\"section\": ");
         bs_sink_json_string(s, e->section);
+        if (e->label) {
+            bs_sink_puts(s, ", \"label\": ");
+            bs_sink_json_string(s, e->label);
+        }
         bs_sink_puts(s, ", \"lhs\": ");
         bs_sink_json_string(s, e->lhs);
         bs_sink_puts(s, ",\n     \"text\": ");

@@ -1,10 +1,11 @@
 /* bs_handout.h — a handout's derivation followed equation by equation.
  *
- * `backstep handout 000|001` walks a handout in its own order and notation
+ * `backstep handout 000|001|002` walks a handout in its own order and notation
  * and shows every equation that carries a value with its numbers.  The walk
  * is data, computed once from a checked trace (bs_handout_build): a list of
  * equations, each a sequence of typesetting pieces (bs_typeset.h) labelled
- * by the handout's section and left-hand side, with every number it shows
+ * by the handout's section and left-hand side (and, for handout 002, by its
+ * own equation number), with every number it shows
  * and what that number is (its reference, e.g. "W2[0,1]").  The renderers
  * write it through the typesetting walk's emitters: Unicode text,
  * Markdown and LaTeX, HTML with MathML, and JSON.
@@ -38,17 +39,20 @@ typedef struct bs_heq {
     size_t nn, ncap;
     const char *note;    /* a sentence beside it (a "why?" answered), or NULL */
     const char *erratum; /* the erratum its numbers expose, or NULL */
+    const char *label;   /* the handout's own label ("(19)", "Lemma 1"), or NULL */
 } bs_heq;
 
 /* A handout's walk on one spec. */
 typedef struct bs_handout {
-    int which;          /* 0 or 1 */
+    int which;          /* 0, 1 or 2 */
     const bs_trace *t;  /* borrowed: the checked trace the numbers come from */
     double lr;          /* α of the update W_{s+1} = W_s − α ∂ℒ/∂W_s (handout 001) */
     bs_heq *eq;
     size_t n, cap;
     double **store;     /* the matrices the pieces point to, owned */
     size_t nstore, scap;
+    char **strs;        /* the symbols the pieces point to, owned */
+    size_t nstrs, strcap;
     int oom;            /* 1 when an allocation failed while building */
 } bs_handout;
 
@@ -64,7 +68,7 @@ typedef struct bs_handout_opts {
 int bs_handout_parse(const char *name);
 
 /* The name of the shipped spec a handout uses by default ("000-2-3-2-mse",
- * "4-3-2-1-bce"), or NULL when there is none. */
+ * "4-3-2-1-bce", "002-4-3-3-3-softmax-ce-l2"), or NULL when there is none. */
 const char *bs_handout_default_spec(int which);
 
 /* BS_OK when a network has the structure handout `which` derives; else
@@ -72,7 +76,7 @@ const char *bs_handout_default_spec(int which);
  * layers with sigmoid, found 2"). */
 bs_status bs_handout_fits(int which, const bs_net *net, bs_error *err);
 
-/* Builds the walk of handout `which` (0 or 1) from a trace of a network
+/* Builds the walk of handout `which` (0, 1 or 2) from a trace of a network
  * that fits (bs_handout_fits), checked or not; lr is the update's α.  The
  * caller frees *out with bs_handout_free (it borrows t). */
 bs_status bs_handout_build(int which, const bs_trace *t, double lr, bs_handout **out,
