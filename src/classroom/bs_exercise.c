@@ -792,16 +792,13 @@ static void tex_blank(bs_sink *s, size_t rows, size_t cols)
     bs_sink_puts(s, " \\end{bmatrix}");
 }
 
-/* the sheet in Markdown (md = 1) or LaTeX (md = 0): the same mathematics */
-static void sheet_tex(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
-                      size_t nasked, bs_notation nt, int digits, bs_grade_policy policy, int md,
-                      double *buf)
+/* The head of a sheet or a key in Markdown (md = 1) or LaTeX (md = 0):
+ * "Exercise: NAME" or "Key: NAME" and the student's id (the LaTeX preamble
+ * first). */
+static void doc_head(bs_sink *s, const char *word, const char *name, const char *id, int md)
 {
-    const bs_net *net = t->net;
-    const char *dbeg = md ? "$$\n" : "\\[\n", *dend = md ? "\n$$\n\n" : "\n\\]\n\n";
-    const char *name = net->name ? net->name : "backstep exercise";
     if (md) {
-        bs_sink_puts(s, "# Exercise: ");
+        bs_sink_printf(s, "# %s: ", word);
         bs_text_markdown(s, name);
         bs_sink_printf(s, "\n\n**Student:** `%s`\n\n", id);
     } else {
@@ -810,12 +807,24 @@ static void sheet_tex(bs_sink *s, const bs_trace *t, const char *id, const size_
                         "\\usepackage{amssymb}\n\\setcounter{MaxMatrixCols}{20}\n"
                         "\\setlength{\\parindent}{0pt}\n"
                         "\\setlength{\\parskip}{0.6\\baselineskip}\n"
-                        "\\emergencystretch=2em\n\\begin{document}\n\\section*{Exercise: ");
+                        "\\emergencystretch=2em\n\\begin{document}\n");
+        bs_sink_printf(s, "\\section*{%s: ", word);
         bs_text_latex(s, name);
         bs_sink_puts(s, "}\n\\textbf{Student:} \\texttt{");
         bs_plain_latex(s, id);
         bs_sink_puts(s, "}\n\n");
     }
+}
+
+/* the sheet in Markdown (md = 1) or LaTeX (md = 0): the same mathematics */
+static void sheet_tex(bs_sink *s, const bs_trace *t, const char *id, const size_t *asked,
+                      size_t nasked, bs_notation nt, int digits, bs_grade_policy policy, int md,
+                      double *buf)
+{
+    const bs_net *net = t->net;
+    const char *dbeg = md ? "$$\n" : "\\[\n", *dend = md ? "\n$$\n\n" : "\n\\]\n\n";
+    const char *name = net->name ? net->name : "backstep exercise";
+    doc_head(s, "Exercise", name, id, md);
     const char *b0 = md ? "**" : "\\textbf{", *b1 = md ? "**" : "}";
     bs_sink_printf(s, "%sNetwork:%s ", b0, b1);
     for (size_t l = 0; l <= net->L; l++)
@@ -1128,22 +1137,7 @@ static void key_tex(bs_sink *s, const bs_trace *t, const char *id, const size_t 
     const bs_net *net = t->net;
     const char *dbeg = md ? "$$\n" : "\\[\n", *dend = md ? "\n$$\n\n" : "\n\\]\n\n";
     const char *name = net->name ? net->name : "backstep exercise";
-    if (md) {
-        bs_sink_puts(s, "# Key: ");
-        bs_text_markdown(s, name);
-        bs_sink_printf(s, "\n\n**Student:** `%s`\n\n", id);
-    } else {
-        bs_sink_puts(s, "\\documentclass[11pt,a4paper]{article}\n"
-                        "\\usepackage[margin=2cm]{geometry}\n\\usepackage{amsmath}\n"
-                        "\\usepackage{amssymb}\n\\setcounter{MaxMatrixCols}{20}\n"
-                        "\\setlength{\\parindent}{0pt}\n"
-                        "\\setlength{\\parskip}{0.6\\baselineskip}\n"
-                        "\\emergencystretch=2em\n\\begin{document}\n\\section*{Key: ");
-        bs_text_latex(s, name);
-        bs_sink_puts(s, "}\n\\textbf{Student:} \\texttt{");
-        bs_plain_latex(s, id);
-        bs_sink_puts(s, "}\n\n");
-    }
+    doc_head(s, "Key", name, id, md);
     bs_sink_printf(s, "Every step of the forward and the backward pass, to three significant "
                       "digits (the precision the sheet asks for); the %zu asked step%s %s "
                       "marked %sasked%s with %s question number.\n\n",
