@@ -472,6 +472,20 @@ static void b_off_by_one(const fixture *f, m3 o, size_t *r, size_t *c)
     get(f, "g[2z]", o);
 }
 
+static void b_one_flow(const fixture *f, m3 o, size_t *r, size_t *c)
+{
+    /* g[1a]_{i,p} = g[2z]_{i,1} W[2]_{p,1}: the flow through unit 1 of z[2]
+     * alone, written out element by element (the right step sums over the
+     * three units) */
+    (void)r, (void)c;
+    m3 gz, w;
+    get(f, "g[2z]", gz);
+    weights(f, 2, w);
+    for (size_t i = 0; i < NB; i++)
+        for (size_t p = 0; p < NB; p++)
+            o[i][p] = gz[i][0] * w[p][0];
+}
+
 static const struct {
     const char *key;
     const char *step; /* where the mistake is made */
@@ -491,6 +505,7 @@ static const struct {
     {"wrong-layer-weights", "g[1a]", b_wrong_layer_w},
     {"off-by-one-layer", "g[1z]", b_off_by_one},
     {"activation-for-derivative", "g[2z]", b_act_for_deriv},
+    {"one-flow", "g[1a]", b_one_flow},
 };
 
 /* The file gives every step above the mistaken one with the trace's values

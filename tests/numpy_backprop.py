@@ -77,7 +77,8 @@ import numpy as np
 LEAKY = 0.01
 KEYS = ["sign", "no-1/B", "1/B-twice", "transpose", "no-derivative", "derivative-at-a",
         "softmax-elementwise", "wrong-activation", "bias-not-summed", "l2-missing",
-        "lambda-W", "wrong-layer-weights", "off-by-one-layer", "activation-for-derivative"]
+        "lambda-W", "wrong-layer-weights", "off-by-one-layer", "activation-for-derivative",
+        "one-flow"]
 # the activation whose derivative a program uses by mistake, for wrong-activation
 WRONG_ACT = {"sigmoid": "tanh", "tanh": "sigmoid", "relu": "sigmoid",
              "leaky_relu": "relu", "identity": "sigmoid"}
@@ -271,6 +272,9 @@ def backward(net, Z, A, dt, mistake=None, truth=None):
                 dA = dZ_above @ W[others[0]].T
             elif key == "off-by-one-layer" and off_by_one("a", k) is not None:
                 dA = off_by_one("a", k)
+            elif key == "one-flow" and k < L and W[k + 1].shape[1] >= 2:
+                # the flow through the first unit of layer k + 1 alone
+                dA = dZ_above[:, [0]] @ W[k + 1][:, [0]].T
             else:
                 return None
         g[("a", k)] = dA
@@ -413,6 +417,7 @@ REASONS = {
     "wrong-layer-weights": "no two layers with weights of the same shape",
     "off-by-one-layer": "no two adjacent layers with steps of the same shape",
     "activation-for-derivative": "no elementwise layer",
+    "one-flow": "no hidden layer under a layer of two units or more",
 }
 
 

@@ -114,6 +114,7 @@ bs_step_knobs bs_step_knobs_right(void)
     k.l2_factor = 2.0;
     k.w_layer = 0;
     k.w_transposed = 1;
+    k.only_flow = 0;
     k.deriv = BS_DERIV_RIGHT;
     k.deriv_f = NULL;
     k.sum = BS_SUM_ALL;
@@ -132,15 +133,17 @@ static void output_grad(const bs_net *net, const bs_forward *fw, double r, doubl
     }
 }
 
-/* g[na] = g[(n+1)z] W[m]ᵀ, or g[(n+1)z] W[m] when not transposed
+/* g[na] = g[(n+1)z] W[m]ᵀ, or g[(n+1)z] W[m] when not transposed; the sum over
+ * the units q of layer n + 1 taken over q = only − 1 alone when only > 0
  * (gz: B×nout, W[m]: nin×nout (square when not transposed), out: B×nin) */
-static void input_grad(const double *gz, const double *W, int transposed, size_t B, size_t nin,
-                       size_t nout, double *out)
+static void input_grad(const double *gz, const double *W, int transposed, size_t only,
+                       size_t B, size_t nin, size_t nout, double *out)
 {
+    size_t q0 = only ? only - 1 : 0, q1 = only ? only : nout;
     for (size_t i = 0; i < B; i++)
         for (size_t p = 0; p < nin; p++) {
             double s = 0.0;
-            for (size_t q = 0; q < nout; q++)
+            for (size_t q = q0; q < q1; q++)
                 s += gz[i * nout + q] * (transposed ? W[p * nout + q] : W[q * nin + p]);
             out[i * nin + p] = s;
         }
@@ -244,7 +247,8 @@ void bs_backward_step(const bs_net *net, const bs_forward *fw, size_t j, const d
             output_grad(net, fw, r, out);
         } else {
             size_t m = k->w_layer ? k->w_layer : l + 1;
-            input_grad(from, net->W[m], k->w_transposed, B, n, net->n[l + 1], out);
+            input_grad(from, net->W[m], k->w_transposed, k->only_flow, B, n, net->n[l + 1],
+                       out);
         }
         break;
     case BS_Q_Z:

@@ -76,6 +76,9 @@ typedef struct bs_step_knobs {
     size_t w_layer;      /* the m of W[m] in g[na] = g[(n+1)z] (W[m])ᵀ: 0 for the right n + 1;
                             W[m] must have the shape of W[n+1] */
     int w_transposed;    /* 1: g[(n+1)z] (W[m])ᵀ, right; 0: g[(n+1)z] W[m] (square W only) */
+    size_t only_flow;    /* g[na] = Σ_u g[(n+1)z]_u (W[m]_{:,u})ᵀ over every unit u of layer
+                            n + 1 (0, right), or over u = only_flow − 1 alone: one of the
+                            flows into a[n] */
     bs_deriv deriv;      /* the derivative in g[nz] */
     const bs_activation *deriv_f; /* the elementwise f whose derivative _AT_Z, _AT_A, _ON_ZA take;
                                      NULL for the layer's own activation */

@@ -445,6 +445,36 @@ static bs_mistake_rc m_off_by_one(const bs_mistake_ctx *c, size_t v, bs_mat *o,
     return BS_MISTAKE_MADE;
 }
 
+/* Only one of the flows into a[n]: a unit of layer n feeds every unit u of
+ * layer n + 1, and g[na] sums the flows back through all of them; variant u
+ * keeps the flow through unit u alone (the sum left out).  Layers n + 1 of
+ * two units or more. */
+static bs_mistake_rc m_one_flow(const bs_mistake_ctx *c, size_t v, bs_mat *o, char *d,
+                                size_t ds)
+{
+    STEP_OF(c, q, l);
+    const bs_net *net = c->t->net;
+    if (q != BS_Q_A || l == net->L)
+        return v == 0 ? BS_MISTAKE_SKIP : BS_MISTAKE_DONE;
+    if (net->n[l + 1] < 2 || v >= net->n[l + 1])
+        return BS_MISTAKE_DONE;
+    KNOBS(kn);
+    kn.only_flow = v + 1;
+    bs_mistake_rc rc = kernel(c, &kn, o);
+    if (rc != BS_MISTAKE_MADE)
+        return rc;
+    char k[40], a[32], z[32];
+    bs_name_grad(k, sizeof k, BS_Q_A, l, c->nt);
+    bs_name_var(a, sizeof a, BS_Q_A, l, c->nt);
+    bs_name_var(z, sizeof z, BS_Q_Z, l + 1, c->nt);
+    snprintf(d, ds,
+             "the result of following only the flow through unit %zu of %s in %s: each unit "
+             "of %s feeds all %zu units of %s, and its gradient sums the flows back through "
+             "every one",
+             v + 1, z, k, a, net->n[l + 1], z);
+    return rc;
+}
+
 const bs_mistake bs_mistakes[BS_MISTAKE_COUNT] = {
     {BS_MISTAKE_SIGN, "sign", "sign flipped", "backstep's {k} with its sign flipped",
      BS_MK_A | BS_MK_Z | BS_MK_W | BS_MK_B, m_sign},
@@ -476,6 +506,8 @@ const bs_mistake bs_mistakes[BS_MISTAKE_COUNT] = {
      BS_MK_A | BS_MK_Z | BS_MK_W | BS_MK_B, m_off_by_one},
     {BS_MISTAKE_ACT_FOR_DERIV, "activation-for-derivative",
      "the activation in place of its derivative", "{d}", BS_MK_Z, m_act_for_deriv},
+    {BS_MISTAKE_ONE_FLOW, "one-flow", "only one of the flows into a unit", "{d}", BS_MK_A,
+     m_one_flow},
 };
 
 const bs_mistake *bs_mistake_find(const char *key)

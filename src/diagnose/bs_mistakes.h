@@ -35,6 +35,7 @@ typedef enum bs_mistake_id {
     BS_MISTAKE_WRONG_LAYER_W,
     BS_MISTAKE_OFF_BY_ONE,
     BS_MISTAKE_ACT_FOR_DERIV,
+    BS_MISTAKE_ONE_FLOW,
     BS_MISTAKE_COUNT
 } bs_mistake_id;
 
