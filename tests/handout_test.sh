@@ -57,6 +57,10 @@ grep -q "^  1 / (1 − exp(−z_1\[3\])) = 1 / (1 − [0-9.]*) = $want\$" "$tmp/
   bad "handout 001: the printed logistic formula at z_1[3] is not shown as $want"
 grep -A2 "^  1 / (1 − exp(−z_1\[3\]))" "$tmp/001.text" | grep -q 'erratum: .*outside (0, 1)' && ok ||
   bad "handout 001: the erratum of the logistic function is not at its equation"
+# said whole once, at the first unit (six units evaluate the printed formula)
+[ "$(grep -c 'erratum: the handout prints the logistic function' "$tmp/001.text")" -eq 1 ] &&
+  [ "$(grep -c 'erratum: the same printed formula: here a value' "$tmp/001.text")" -eq 5 ] && ok ||
+  bad "handout 001: the logistic erratum is not said whole once, then briefly at the five other units"
 grep -q '^  δ\[2\] = ∂L/∂z\[2\] = ' "$tmp/000.text" && ok || bad "handout 000: δ[2] is not defined with its numbers"
 
 # --lr: the update with α = 0.5, b[3] − 0.5 ∂ℒ/∂b[3] = 0.1 − 0.5 × (a_1[3] − 1)

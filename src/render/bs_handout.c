@@ -386,6 +386,15 @@ static void h1_zmat(bs_handout *h, const vals *v, size_t l)
                        "middle form W_1[3]ᵀ a[2] mixes in the column convention");
 }
 
+/* The erratum of the printed logistic formula, said whole once. */
+static const char logistic_differs[] =
+    "the handout prints the logistic function as 1/(1 − exp(−z)); the value it gives here "
+    "differs from a, which is 1/(1 + exp(−z))";
+static const char logistic_outside[] =
+    "the handout prints the logistic function as 1/(1 − exp(−z)); that value lies outside "
+    "(0, 1), impossible for an activation read as a probability: the logistic function is "
+    "1/(1 + exp(−z))";
+
 /* a_j[l] = g(z_j[l]) = 1/(1 + exp(−z_j[l])) = 1/(1 + exp(−(number))) = value,
  * then the handout's printed 1/(1 − exp(−z)) with its value */
 static void h1_a(bs_handout *h, const vals *v, size_t l, size_t j)
@@ -442,12 +451,15 @@ static void h1_a(bs_handout *h, const vals *v, size_t l, size_t j)
     frac(h, BS_PC_FRAC_CLOSE);
     equals(h);
     num(h, bad, 0, "printed%zu[%zu]", l, j);
-    set_erratum(h, bad > 0 && bad < 1
-                       ? "the handout prints the logistic function as 1/(1 − exp(−z)); the "
-                         "value it gives here differs from a, which is 1/(1 + exp(−z))"
-                       : "the handout prints the logistic function as 1/(1 − exp(−z)); "
-                         "that value lies outside (0, 1), impossible for an activation "
-                         "read as a probability: the logistic function is 1/(1 + exp(−z))");
+    /* the whole sentence at the first unit, a short one after it */
+    int again = 0;
+    for (size_t i = 0; i + 1 < h->n && !again; i++)
+        again = h->eq[i].erratum == logistic_differs || h->eq[i].erratum == logistic_outside;
+    if (bad > 0 && bad < 1)
+        set_erratum(h, again ? "the same printed formula: here a value that differs from a" : logistic_differs);
+    else
+        set_erratum(h, again ? "the same printed formula: here a value outside (0, 1)"
+                             : logistic_outside);
 }
 
 static void h1_forward(bs_handout *h, const vals *v)
