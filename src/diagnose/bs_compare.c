@@ -1759,78 +1759,56 @@ static long first_bug(const bs_compare_result *r)
     return -1;
 }
 
-void bs_compare_text(bs_sink *o, const bs_compare_result *r)
+/* The line of one step: its name, shape and status, and what the status
+ * rests on; counts it among the disagreeing, inheriting and convention
+ * steps. */
+static void text_step(bs_sink *o, const bs_compare_result *r, const bs_compare_step *s,
+                      size_t wname, long first, size_t *n_dis, size_t *n_inh, size_t *n_conv)
 {
-    long first = first_bug(r);
-    size_t wname = 4;
-    for (size_t j = 0; j < r->nsteps; j++)
-        if (strlen(r->steps[j].name) > wname)
-            wname = strlen(r->steps[j].name);
-    size_t n_dis = 0, n_inh = 0, n_conv = 0;
-    if (r->keys_note[0])
-        bs_sink_printf(o, "  note: %s\n", r->keys_note);
-    if (r->opts.example)
-        bs_sink_printf(o, "  note: example %zu of the spec's %zu alone: the gradients of that "
-                          "example's own loss%s, without the batch's 1/B\n",
-                       r->opts.example, r->opts.batch,
-                       r->l2 != 0.0 ? " and the L2 penalty" : "");
-    if (r->has_loss) {
-        const bs_compare_step *s = &r->loss;
-        bs_sink_printf(o, "  %-*s  %s", (int)wname, "L", status_word(s->status));
-        if (s->status != BS_CMP_AGREES)
-            bs_sink_printf(o, ": program %.10g, backstep %.10g%s%s", s->top[0].program,
-                           s->top[0].backstep, r->loss_note[0] ? " — " : "", r->loss_note);
-        bs_sink_printf(o, "\n");
+    char shape[48];
+    snprintf(shape, sizeof shape, "%zu×%zu", s->rows, s->cols);
+    bs_sink_printf(o, "  %-*s  %-9s  %s", (int)wname, s->name, shape,
+                   s->missing ? "MISSING (required)" : status_word(s->status));
+    if (s->convention) {
+        const bs_conv_finding *f = &r->conv[s->convention - 1];
+        (*n_conv)++;
+        if (s->status == BS_CMP_DISAGREES && s->prog_rows == s->rows &&
+            s->prog_cols == s->cols)
+            bs_sink_printf(o, " (%zu of %zu elements, largest difference %.3g): %s, by "
+                              "convention \"%s\" (below)",
+                           s->n_wrong, s->n_elements, s->max_abs,
+                           f->accepted ? "accepted" : "not a bug", f->key);
+        else if (s->status == BS_CMP_DISAGREES)
+            bs_sink_printf(o, " (given %zu×%zu): %s, by convention \"%s\" (below)",
+                           s->prog_rows, s->prog_cols,
+                           f->accepted ? "accepted" : "not a bug", f->key);
+        else
+            bs_sink_printf(o, " the difference of %s: %s, by convention \"%s\" (below)",
+                           s->inherits_from, f->accepted ? "accepted" : "not a bug", f->key);
+    } else if (s->status == BS_CMP_DISAGREES) {
+        (*n_dis)++;
+        if (s->prog_rows != s->rows || s->prog_cols != s->cols)
+            bs_sink_printf(o, " (given %zu×%zu)", s->prog_rows, s->prog_cols);
+        else
+            bs_sink_printf(o, " (%zu of %zu elements, largest difference %.3g)", s->n_wrong,
+                           s->n_elements, s->max_abs);
+    } else if (s->status == BS_CMP_INHERITS) {
+        /* those that inherit the first disagreement (a later one that
+         * disagrees on its own passes its error to the steps below it) */
+        if (first >= 0 && strcmp(s->inherits_from, r->steps[first].name) == 0)
+            (*n_inh)++;
+        bs_sink_printf(o, " the error of %s (right, given the program's %s)",
+                       s->inherits_from, s->inherits_from);
+    } else if (s->status == BS_CMP_AGREES) {
+        bs_sink_printf(o, " (largest difference %.1e)", s->max_abs);
     }
-    for (size_t j = 0; j < r->nsteps; j++) {
-        const bs_compare_step *s = &r->steps[j];
-        char shape[48];
-        snprintf(shape, sizeof shape, "%zu×%zu", s->rows, s->cols);
-        bs_sink_printf(o, "  %-*s  %-9s  %s", (int)wname, s->name, shape,
-                       s->missing ? "MISSING (required)" : status_word(s->status));
-        if (s->convention) {
-            const bs_conv_finding *f = &r->conv[s->convention - 1];
-            n_conv++;
-            if (s->status == BS_CMP_DISAGREES && s->prog_rows == s->rows &&
-                s->prog_cols == s->cols)
-                bs_sink_printf(o, " (%zu of %zu elements, largest difference %.3g): %s, by "
-                                  "convention \"%s\" (below)",
-                               s->n_wrong, s->n_elements, s->max_abs,
-                               f->accepted ? "accepted" : "not a bug", f->key);
-            else if (s->status == BS_CMP_DISAGREES)
-                bs_sink_printf(o, " (given %zu×%zu): %s, by convention \"%s\" (below)",
-                               s->prog_rows, s->prog_cols,
-                               f->accepted ? "accepted" : "not a bug", f->key);
-            else
-                bs_sink_printf(o, " the difference of %s: %s, by convention \"%s\" (below)",
-                               s->inherits_from, f->accepted ? "accepted" : "not a bug", f->key);
-        } else if (s->status == BS_CMP_DISAGREES) {
-            n_dis++;
-            if (s->prog_rows != s->rows || s->prog_cols != s->cols)
-                bs_sink_printf(o, " (given %zu×%zu)", s->prog_rows, s->prog_cols);
-            else
-                bs_sink_printf(o, " (%zu of %zu elements, largest difference %.3g)", s->n_wrong,
-                               s->n_elements, s->max_abs);
-        } else if (s->status == BS_CMP_INHERITS) {
-            /* those that inherit the first disagreement (a later one that
-             * disagrees on its own passes its error to the steps below it) */
-            if (first >= 0 && strcmp(s->inherits_from, r->steps[first].name) == 0)
-                n_inh++;
-            bs_sink_printf(o, " the error of %s (right, given the program's %s)",
-                           s->inherits_from, s->inherits_from);
-        } else if (s->status == BS_CMP_AGREES) {
-            bs_sink_printf(o, " (largest difference %.1e)", s->max_abs);
-        }
-        bs_sink_printf(o, "\n");
-    }
-    if (r->nconv) {
-        bs_sink_printf(o, "\nconvention%s (each verified on every element of the steps it "
-                          "explains):\n",
-                       r->nconv == 1 ? "" : "s");
-        for (size_t i = 0; i < r->nconv; i++)
-            bs_sink_printf(o, "  %s: %s\n    to reconcile: %s\n", r->conv[i].key,
-                           r->conv[i].says, r->conv[i].change);
-    }
+    bs_sink_printf(o, "\n");
+}
+
+/* Where the first difference is: explained by a convention, or the first
+ * disagreement and whether the bug entered there. */
+static void text_first(bs_sink *o, const bs_compare_result *r, long first, size_t n_inh)
+{
     if (first < 0 && r->first >= 0)
         bs_sink_printf(o, "\nfirst difference: %s — explained by the convention%s above, not a "
                           "bug\n",
@@ -1855,6 +1833,11 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
                            n_inh == 1 ? "s" : "");
         bs_sink_printf(o, "\n");
     }
+}
+
+/* The diagnosis of every step that disagrees on its own. */
+static void text_diagnoses(bs_sink *o, const bs_compare_result *r)
+{
     for (size_t j = 0; j < r->nsteps; j++) {
         const bs_compare_step *s = &r->steps[j];
         if (s->status != BS_CMP_DISAGREES)
@@ -1879,6 +1862,12 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
         }
         text_top(o, s);
     }
+}
+
+/* The missing steps and the verdict line. */
+static void text_verdict(bs_sink *o, const bs_compare_result *r, size_t n_dis, size_t n_inh,
+                         size_t n_conv)
+{
     if (r->has_loss && r->loss.status != BS_CMP_AGREES)
         n_dis++;
     if (r->n_missing) {
@@ -1924,6 +1913,44 @@ void bs_compare_text(bs_sink *o, const bs_compare_result *r)
                        r->n_missing ? "" : "\n");
     if (r->n_missing && (n_dis || n_inh))
         bs_sink_printf(o, " (%zu of them required: missing)\n", r->n_missing);
+}
+
+void bs_compare_text(bs_sink *o, const bs_compare_result *r)
+{
+    long first = first_bug(r);
+    size_t wname = 4;
+    for (size_t j = 0; j < r->nsteps; j++)
+        if (strlen(r->steps[j].name) > wname)
+            wname = strlen(r->steps[j].name);
+    size_t n_dis = 0, n_inh = 0, n_conv = 0;
+    if (r->keys_note[0])
+        bs_sink_printf(o, "  note: %s\n", r->keys_note);
+    if (r->opts.example)
+        bs_sink_printf(o, "  note: example %zu of the spec's %zu alone: the gradients of that "
+                          "example's own loss%s, without the batch's 1/B\n",
+                       r->opts.example, r->opts.batch,
+                       r->l2 != 0.0 ? " and the L2 penalty" : "");
+    if (r->has_loss) {
+        const bs_compare_step *s = &r->loss;
+        bs_sink_printf(o, "  %-*s  %s", (int)wname, "L", status_word(s->status));
+        if (s->status != BS_CMP_AGREES)
+            bs_sink_printf(o, ": program %.10g, backstep %.10g%s%s", s->top[0].program,
+                           s->top[0].backstep, r->loss_note[0] ? " — " : "", r->loss_note);
+        bs_sink_printf(o, "\n");
+    }
+    for (size_t j = 0; j < r->nsteps; j++)
+        text_step(o, r, &r->steps[j], wname, first, &n_dis, &n_inh, &n_conv);
+    if (r->nconv) {
+        bs_sink_printf(o, "\nconvention%s (each verified on every element of the steps it "
+                          "explains):\n",
+                       r->nconv == 1 ? "" : "s");
+        for (size_t i = 0; i < r->nconv; i++)
+            bs_sink_printf(o, "  %s: %s\n    to reconcile: %s\n", r->conv[i].key,
+                           r->conv[i].says, r->conv[i].change);
+    }
+    text_first(o, r, first, n_inh);
+    text_diagnoses(o, r);
+    text_verdict(o, r, n_dis, n_inh, n_conv);
 }
 
 static void json_step(bs_sink *o, const bs_compare_step *s, const bs_conv_finding *conv)
