@@ -559,15 +559,12 @@ static int apply_classroom(cli *c, const char *name, const char *v)
     return 0;
 }
 
-/* Applies one option; returns 0, or EXIT_BAD after printing why. */
-static int apply(cli *c, const char *name, const char *v)
+/* Applies --format, read for the command it is given to (sweep, compare,
+ * train, check, and the trace formats):
+ * 0, EXIT_BAD after printing why, or -1 when `name` is none of them. */
+static int apply_format(cli *c, const char *name, const char *v)
 {
     int i;
-    if (c->command & (CMD_EXERCISE | CMD_GRADE)) {
-        int r = apply_classroom(c, name, v);
-        if (r >= 0)
-            return r;
-    }
     if (strcmp(name, "--format") == 0 && c->command == CMD_SWEEP) {
         static const char *const fmts[] = {"text", "svg", NULL};
         if ((i = pick(v, fmts, "format")) < 0)
@@ -582,7 +579,25 @@ static int apply(cli *c, const char *name, const char *v)
         if ((i = pick(v, bs_train_format_names, "format")) < 0)
             return EXIT_BAD;
         c->train_format = (bs_train_format)i;
-    } else if (strcmp(name, "--steps") == 0 && c->command == CMD_TRAIN) {
+    } else if (strcmp(name, "--format") == 0 && c->command == CMD_CHECK) {
+        if ((i = pick(v, bs_report_format_names, "report format")) < 0)
+            return EXIT_BAD;
+        c->report = (bs_report_format)i;
+    } else if (strcmp(name, "--format") == 0) {
+        if ((i = pick(v, bs_format_names, "format")) < 0)
+            return EXIT_BAD;
+        c->render.format = (bs_format)i;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* Applies train's --steps, --lr, --check-every and --freeze:
+ * 0, EXIT_BAD after printing why, or -1 when `name` is none of them. */
+static int apply_train(cli *c, const char *name, const char *v)
+{
+    if (strcmp(name, "--steps") == 0 && c->command == CMD_TRAIN) {
         if (parse_size(v, &c->train.steps) || c->train.steps < 1 ||
             c->train.steps > BS_TRAIN_MAX_STEPS)
             return cli_bad_usage("--steps expects a number of steps from 1 to %zu, got \"%s\"",
@@ -595,15 +610,106 @@ static int apply(cli *c, const char *name, const char *v)
             return cli_bad_usage("--check-every expects a number of steps ≥ 1, got \"%s\"", v);
     } else if (strcmp(name, "--freeze") == 0) {
         c->train.freeze = v;
-    } else if (strcmp(name, "--format") == 0 && c->command == CMD_CHECK) {
-        if ((i = pick(v, bs_report_format_names, "report format")) < 0)
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* Applies the limits --max-file-size, --max-memory, --max-depth and
+ * --max-layers:
+ * 0, EXIT_BAD after printing why, or -1 when `name` is none of them. */
+static int apply_limits(cli *c, const char *name, const char *v)
+{
+    if (strcmp(name, "--max-file-size") == 0) {
+        if (parse_size(v, &c->limits.max_file_bytes))
+            return cli_bad_usage("--max-file-size expects a number of bytes, got \"%s\"", v);
+    } else if (strcmp(name, "--max-memory") == 0) {
+        if (parse_size(v, &c->limits.max_memory))
+            return cli_bad_usage("--max-memory expects a number of bytes, got \"%s\"", v);
+    } else if (strcmp(name, "--max-depth") == 0) {
+        size_t d;
+        if (parse_size(v, &d) || d < 1 || d > 1000)
+            return cli_bad_usage("--max-depth expects a number from 1 to 1000, got \"%s\"", v);
+        c->limits.max_depth = (int)d;
+    } else if (strcmp(name, "--max-layers") == 0) {
+        if (parse_size(v, &c->limits.max_layers) || c->limits.max_layers == 0)
+            return cli_bad_usage("--max-layers expects a positive number, got \"%s\"", v);
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* Applies init's --activations, --loss, --convention and --seed:
+ * 0, EXIT_BAD after printing why, or -1 when `name` is none of them. */
+static int apply_init(cli *c, const char *name, const char *v)
+{
+    int i;
+    if (strcmp(name, "--activations") == 0) {
+        c->init.activations = v;
+    } else if (strcmp(name, "--loss") == 0) {
+        c->init.loss = v;
+    } else if (strcmp(name, "--convention") == 0) {
+        static const char *const convs[] = {"row", "column", NULL};
+        if ((i = pick(v, convs, "convention")) < 0)
             return EXIT_BAD;
-        c->report = (bs_report_format)i;
-    } else if (strcmp(name, "--format") == 0) {
-        if ((i = pick(v, bs_format_names, "format")) < 0)
-            return EXIT_BAD;
-        c->render.format = (bs_format)i;
-    } else if (strcmp(name, "--notation") == 0) {
+        c->init.convention = i == 0 ? BS_ROW : BS_COLUMN;
+    } else if (strcmp(name, "--seed") == 0) {
+        size_t seed;
+        if (parse_size(v, &seed))
+            return cli_bad_usage("--seed expects a non-negative integer, got \"%s\"", v);
+        c->init.seed = (uint64_t)seed;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* Applies compare's --example and --only, and quiz's --only, --tolerance
+ * and --record:
+ * 0, EXIT_BAD after printing why, or -1 when `name` is none of them. */
+static int apply_quiz(cli *c, const char *name, const char *v)
+{
+    if (strcmp(name, "--example") == 0 && c->command == CMD_COMPARE) {
+        if (parse_size(v, &c->compare_example) || c->compare_example < 1)
+            return cli_bad_usage("--example expects an example of the batch, counted from 1, "
+                                 "got \"%s\"", v);
+    } else if (strcmp(name, "--only") == 0 && c->command == CMD_COMPARE) {
+        c->compare_only = v;
+    } else if (strcmp(name, "--only") == 0) {
+        c->quiz_only = v;
+    } else if (strcmp(name, "--tolerance") == 0) {
+        if (parse_double(v, &c->quiz_tolerance) || !(c->quiz_tolerance > 0) ||
+            !(c->quiz_tolerance < 1))
+            return cli_bad_usage("--tolerance expects a relative tolerance between 0 and 1, got "
+                             "\"%s\"",
+                             v);
+    } else if (strcmp(name, "--record") == 0) {
+        c->quiz_record = v;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* Applies one option; returns 0, or EXIT_BAD after printing why. */
+static int apply(cli *c, const char *name, const char *v)
+{
+    int i;
+    if (c->command & (CMD_EXERCISE | CMD_GRADE)) {
+        int r = apply_classroom(c, name, v);
+        if (r >= 0)
+            return r;
+    }
+    int (*const groups[])(cli *, const char *, const char *) = {
+        apply_format, apply_train, apply_limits, apply_init, apply_quiz};
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        int r = groups[g](c, name, v);
+        if (r >= 0)
+            return r;
+    }
+    if (strcmp(name, "--notation") == 0) {
         if ((i = pick(v, bs_notation_names, "notation")) < 0)
             return EXIT_BAD;
         c->render.notation = (bs_notation)i;
@@ -651,54 +757,10 @@ static int apply(cli *c, const char *name, const char *v)
         c->render.precision = (int)p;
     } else if (strcmp(name, "-o") == 0) {
         c->out = v;
-    } else if (strcmp(name, "--max-file-size") == 0) {
-        if (parse_size(v, &c->limits.max_file_bytes))
-            return cli_bad_usage("--max-file-size expects a number of bytes, got \"%s\"", v);
-    } else if (strcmp(name, "--max-memory") == 0) {
-        if (parse_size(v, &c->limits.max_memory))
-            return cli_bad_usage("--max-memory expects a number of bytes, got \"%s\"", v);
-    } else if (strcmp(name, "--activations") == 0) {
-        c->init.activations = v;
-    } else if (strcmp(name, "--loss") == 0) {
-        c->init.loss = v;
-    } else if (strcmp(name, "--convention") == 0) {
-        static const char *const convs[] = {"row", "column", NULL};
-        if ((i = pick(v, convs, "convention")) < 0)
-            return EXIT_BAD;
-        c->init.convention = i == 0 ? BS_ROW : BS_COLUMN;
-    } else if (strcmp(name, "--seed") == 0) {
-        size_t seed;
-        if (parse_size(v, &seed))
-            return cli_bad_usage("--seed expects a non-negative integer, got \"%s\"", v);
-        c->init.seed = (uint64_t)seed;
     } else if (strcmp(name, "--force") == 0) {
         c->force = 1;
     } else if (strcmp(name, "--quiet") == 0) {
         c->quiet = 1;
-    } else if (strcmp(name, "--max-depth") == 0) {
-        size_t d;
-        if (parse_size(v, &d) || d < 1 || d > 1000)
-            return cli_bad_usage("--max-depth expects a number from 1 to 1000, got \"%s\"", v);
-        c->limits.max_depth = (int)d;
-    } else if (strcmp(name, "--max-layers") == 0) {
-        if (parse_size(v, &c->limits.max_layers) || c->limits.max_layers == 0)
-            return cli_bad_usage("--max-layers expects a positive number, got \"%s\"", v);
-    } else if (strcmp(name, "--example") == 0 && c->command == CMD_COMPARE) {
-        if (parse_size(v, &c->compare_example) || c->compare_example < 1)
-            return cli_bad_usage("--example expects an example of the batch, counted from 1, "
-                                 "got \"%s\"", v);
-    } else if (strcmp(name, "--only") == 0 && c->command == CMD_COMPARE) {
-        c->compare_only = v;
-    } else if (strcmp(name, "--only") == 0) {
-        c->quiz_only = v;
-    } else if (strcmp(name, "--tolerance") == 0) {
-        if (parse_double(v, &c->quiz_tolerance) || !(c->quiz_tolerance > 0) ||
-            !(c->quiz_tolerance < 1))
-            return cli_bad_usage("--tolerance expects a relative tolerance between 0 and 1, got "
-                             "\"%s\"",
-                             v);
-    } else if (strcmp(name, "--record") == 0) {
-        c->quiz_record = v;
     }
     return 0;
 }
