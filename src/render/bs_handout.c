@@ -1097,33 +1097,22 @@ static void T(bs_handout *h, const char *base, size_t l)
     tk(h, BS_TOK_T_CLOSE);
 }
 
-static void h0_build(bs_handout *h, const vals *v)
-{
-    const bs_net *net = v->net;
-    size_t n0 = net->n[0], n1 = net->n[1], n2 = net->n[2];
-    const double *x = v->fw->a[0], *y = net->y, *yh = v->fw->a[2];
-    double *W1 = colw(h, v, 1, 0), *W2 = colw(h, v, 2, 0), *gW1 = colw(h, v, 1, 1),
-           *gW2 = colw(h, v, 2, 1);
-    double *d1 = malloc(n1 * sizeof *d1), *d2 = malloc(n2 * sizeof *d2),
-           *J = calloc(n2 * n2, sizeof *J), *gy = malloc(n2 * sizeof *gy);
-    if (!W1 || !W2 || !gW1 || !gW2 || !d1 || !d2 || !J || !gy) {
-        h->oom = 1;
-        free(d1);
-        free(d2);
-        free(J);
-        free(gy);
-        return;
-    }
-    for (size_t j = 0; j < n1; j++)
-        d1[j] = D(v, 1, j);
-    for (size_t j = 0; j < n2; j++) {
-        d2[j] = D(v, 2, j);
-        J[j * n2 + j] = d2[j];
-        gy[j] = yh[j] - y[j];
-    }
-    const double *gz2 = v->g->gz[2], *gz1 = v->g->gz[1], *ga1 = v->g->ga[1];
+/* What the sections of handout 000 share: the network, its sizes, the
+ * vectors and the column-convention matrices of its numbers. */
+typedef struct h0_ctx {
+    const bs_net *net;
+    size_t n0, n1, n2;
+    const double *x, *y, *yh;
+    double *W1, *W2, *gW1, *gW2; /* W and ∂L/∂W as the column convention writes them */
+    double *d1, *d2;             /* σ'(z[1]) and f'(z[2]) */
+    double *J;                   /* ∂ŷ/∂z[2] = diag f'(z[2]) */
+    double *gy;                  /* ∂L/∂ŷ = ŷ − y */
+    const double *gz2, *gz1, *ga1;
+} h0_ctx;
 
-    /* forward */
+/* The forward pass, z[l] and a[l]. */
+static void h0_forward(bs_handout *h, const vals *v, const h0_ctx *c)
+{
     for (size_t l = 1; l <= 2; l++) {
         eq(h, S0_FWD);
         wh(h, "z", l, 0, NULL);
@@ -1137,13 +1126,13 @@ static void h0_build(bs_handout *h, const vals *v)
         tk(h, BS_TOK_PLUS);
         wh(h, "b", l, 0, NULL);
         equals(h);
-        mat(h, l == 1 ? W1 : W2, net->n[l], net->n[l - 1], l == 1 ? "W1" : "W2", 0, 0);
+        mat(h, l == 1 ? c->W1 : c->W2, c->net->n[l], c->net->n[l - 1], l == 1 ? "W1" : "W2", 0, 0);
         tk(h, BS_TOK_DOT);
-        col(h, v->fw->a[l - 1], net->n[l - 1], l == 1 ? "x" : "a1");
+        col(h, v->fw->a[l - 1], c->net->n[l - 1], l == 1 ? "x" : "a1");
         tk(h, BS_TOK_PLUS);
-        col(h, net->b[l], net->n[l], l == 1 ? "b1" : "b2");
+        col(h, c->net->b[l], c->net->n[l], l == 1 ? "b1" : "b2");
         equals(h);
-        col(h, v->fw->z[l], net->n[l], l == 1 ? "z1" : "z2");
+        col(h, v->fw->z[l], c->net->n[l], l == 1 ? "z1" : "z2");
 
         eq(h, S0_FWD);
         if (l == 1)
@@ -1155,10 +1144,10 @@ static void h0_build(bs_handout *h, const vals *v)
         equals(h);
         act(h, l == 1 ? "σ" : "f", NULL, 0);
         tk(h, BS_TOK_CALL_OPEN);
-        col(h, v->fw->z[l], net->n[l], l == 1 ? "z1" : "z2");
+        col(h, v->fw->z[l], c->net->n[l], l == 1 ? "z1" : "z2");
         tk(h, BS_TOK_CALL_CLOSE);
         equals(h);
-        col(h, v->fw->a[l], net->n[l], l == 1 ? "a1" : "a2");
+        col(h, v->fw->a[l], c->net->n[l], l == 1 ? "a1" : "a2");
     }
 
     eq(h, S0_LOSS);
@@ -1167,14 +1156,17 @@ static void h0_build(bs_handout *h, const vals *v)
     m(h, "½‖y − ŷ‖²");
     equals(h);
     m(h, "½‖");
-    col(h, y, n2, "y");
+    col(h, c->y, c->n2, "y");
     tk(h, BS_TOK_MINUS);
-    col(h, yh, n2, "a2");
+    col(h, c->yh, c->n2, "a2");
     m(h, "‖²");
     equals(h);
     num(h, v->fw->loss, 0, "L");
+}
 
-    /* Step 1 */
+/* Step 1, the gradient at the output layer. */
+static void h0_step1(bs_handout *h, const vals *v, const h0_ctx *c)
+{
     eq(h, S0_S1);
     dL(h, "ŷ", 0);
     equals(h);
@@ -1182,11 +1174,11 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_MINUS);
     wh(h, "y", 0, 0, NULL);
     equals(h);
-    col(h, yh, n2, "a2");
+    col(h, c->yh, c->n2, "a2");
     tk(h, BS_TOK_MINUS);
-    col(h, y, n2, "y");
+    col(h, c->y, c->n2, "y");
     equals(h);
-    col(h, gy, n2, "gyhat");
+    col(h, c->gy, c->n2, "gyhat");
 
     eq(h, S0_S1);
     dwh(h, "ŷ", 0, NULL, "z", 2, NULL);
@@ -1194,7 +1186,7 @@ static void h0_build(bs_handout *h, const vals *v)
     m(h, "diag ");
     act0(h, 2, 1);
     equals(h);
-    mat(h, J, n2, n2, "J2", 0, 0);
+    mat(h, c->J, c->n2, c->n2, "J2", 0, 0);
     set_note(h, "the Jacobian of ŷ = f(z[2]): ŷ_j depends on z_j[2] only, so only the "
                 "diagonal is not zero");
 
@@ -1205,11 +1197,11 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_SCALE_OP);
     dwh(h, "ŷ", 0, NULL, "z", 2, NULL);
     equals(h);
-    row(h, gy, n2, "gyhat");
+    row(h, c->gy, c->n2, "gyhat");
     tk(h, BS_TOK_DOT);
-    mat(h, J, n2, n2, "J2", 0, 0);
+    mat(h, c->J, c->n2, c->n2, "J2", 0, 0);
     equals(h);
-    row(h, gz2, n2, "gz2");
+    row(h, c->gz2, c->n2, "gz2");
     set_note(h, "the Jacobian form: ∂L/∂ŷ as a row times the n2×n2 Jacobian; the result "
                 "is ∂L/∂z[2], here written as a row");
 
@@ -1220,11 +1212,11 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_HADAMARD);
     act0(h, 2, 1);
     equals(h);
-    col(h, gy, n2, "gyhat");
+    col(h, c->gy, c->n2, "gyhat");
     tk(h, BS_TOK_HADAMARD);
-    col(h, d2, n2, "d2");
+    col(h, c->d2, c->n2, "d2");
     equals(h);
-    col(h, gz2, n2, "gz2");
+    col(h, c->gz2, c->n2, "gz2");
     set_note(h, "why? a vector times a diagonal matrix multiplies entry by entry: the "
                 "Jacobian form above and this Hadamard form give the same numbers, because "
                 "f is elementwise (a softmax output needs the full Jacobian)");
@@ -1241,14 +1233,14 @@ static void h0_build(bs_handout *h, const vals *v)
     act0(h, 2, 1);
     equals(h);
     tk(h, BS_TOK_GROUP_OPEN);
-    col(h, yh, n2, "a2");
+    col(h, c->yh, c->n2, "a2");
     tk(h, BS_TOK_MINUS);
-    col(h, y, n2, "y");
+    col(h, c->y, c->n2, "y");
     tk(h, BS_TOK_GROUP_CLOSE);
     tk(h, BS_TOK_HADAMARD);
-    col(h, d2, n2, "d2");
+    col(h, c->d2, c->n2, "d2");
     equals(h);
-    col(h, gz2, n2, "gz2");
+    col(h, c->gz2, c->n2, "gz2");
 
     eq(h, S0_S1);
     m(h, "δ");
@@ -1256,7 +1248,7 @@ static void h0_build(bs_handout *h, const vals *v)
     equals(h);
     dL(h, "z", 2);
     equals(h);
-    col(h, gz2, n2, "gz2");
+    col(h, c->gz2, c->n2, "gz2");
     set_erratum(h, "the handout uses δ[2] in Step 2 without defining it: δ[2] = ∂L/∂z[2], "
                    "the vector of Step 1");
 
@@ -1265,7 +1257,7 @@ static void h0_build(bs_handout *h, const vals *v)
     equals(h);
     wh(h, "a", 1, 0, "k");
     equals(h);
-    row(h, v->fw->a[1], n1, "a1");
+    row(h, v->fw->a[1], c->n1, "a1");
     set_note(h, "the factor ∂z[2]/∂W[2]: z_j[2] = Σ_k W_{j,k}[2] a_k[1] + b_j[2], so "
                 "W_{j,k}[2] meets a_k[1] only (and no z_i[2] with i ≠ j)");
 
@@ -1280,11 +1272,11 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_SCALE_OP);
     T(h, "a", 1);
     equals(h);
-    col(h, gz2, n2, "gz2");
+    col(h, c->gz2, c->n2, "gz2");
     tk(h, BS_TOK_DOT);
-    row(h, v->fw->a[1], n1, "a1");
+    row(h, v->fw->a[1], c->n1, "a1");
     equals(h);
-    mat(h, gW2, n2, n1, "gW2", 0, 0);
+    mat(h, c->gW2, c->n2, c->n1, "gW2", 0, 0);
     set_note(h, "why? entry (j, k) is ∂L/∂z_j[2] · a_k[1] by the factor above: that is "
                 "the outer product ∂L/∂z[2] (a[1])ᵀ");
 
@@ -1297,16 +1289,19 @@ static void h0_build(bs_handout *h, const vals *v)
     equals(h);
     dL(h, "z", 2);
     equals(h);
-    col(h, v->g->gb[2], n2, "gb2");
+    col(h, v->g->gb[2], c->n2, "gb2");
     set_note(h, "∂z[2]/∂b[2] is the identity: z_j[2] = … + b_j[2]");
+}
 
-    /* Step 2 */
+/* Step 2, the gradient at the hidden layer. */
+static void h0_step2(bs_handout *h, const vals *v, const h0_ctx *c)
+{
     eq(h, S0_S2);
     dwh(h, "z", 2, NULL, "a", 1, NULL);
     equals(h);
     wh(h, "W", 2, 0, NULL);
     equals(h);
-    mat(h, W2, n2, n1, "W2", 0, 0);
+    mat(h, c->W2, c->n2, c->n1, "W2", 0, 0);
     set_note(h, "the factor ∂z[2]/∂a[1]: ∂z_j[2]/∂a_k[1] = W_{j,k}[2]");
 
     eq(h, S0_S2);
@@ -1320,18 +1315,18 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_SCALE_OP);
     dL(h, "z", 2);
     equals(h);
-    mat(h, W2, n2, n1, "W2", 0, 1);
+    mat(h, c->W2, c->n2, c->n1, "W2", 0, 1);
     tk(h, BS_TOK_DOT);
-    col(h, gz2, n2, "gz2");
+    col(h, c->gz2, c->n2, "gz2");
     equals(h);
-    col(h, ga1, n1, "ga1");
+    col(h, c->ga1, c->n1, "ga1");
     set_note(h, "why? a_k[1] reaches L through every z_j[2]: ∂L/∂a_k[1] = Σ_j W_{j,k}[2] "
                 "∂L/∂z_j[2], the k-th entry of (W[2])ᵀ ∂L/∂z[2]");
 
     eq(h, S0_S2);
     act0(h, 1, 1);
     equals(h);
-    col(h, d1, n1, "d1");
+    col(h, c->d1, c->n1, "d1");
 
     eq(h, S0_S2);
     dL(h, "z", 1);
@@ -1347,13 +1342,13 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_HADAMARD);
     act0(h, 1, 1);
     equals(h);
-    mat(h, W2, n2, n1, "W2", 0, 1);
+    mat(h, c->W2, c->n2, c->n1, "W2", 0, 1);
     tk(h, BS_TOK_DOT);
-    col(h, gz2, n2, "gz2");
+    col(h, c->gz2, c->n2, "gz2");
     tk(h, BS_TOK_HADAMARD);
-    col(h, d1, n1, "d1");
+    col(h, c->d1, c->n1, "d1");
     equals(h);
-    col(h, gz1, n1, "gz1");
+    col(h, c->gz1, c->n1, "gz1");
     set_note(h, "δ[2] is ∂L/∂z[2] of Step 1");
 
     eq(h, S0_S2);
@@ -1363,19 +1358,23 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_SCALE_OP);
     T(h, "x", 0);
     equals(h);
-    col(h, gz1, n1, "gz1");
+    col(h, c->gz1, c->n1, "gz1");
     tk(h, BS_TOK_DOT);
-    row(h, x, n0, "x");
+    row(h, c->x, c->n0, "x");
     equals(h);
-    mat(h, gW1, n1, n0, "gW1", 0, 0);
+    mat(h, c->gW1, c->n1, c->n0, "gW1", 0, 0);
 
     eq(h, S0_S2);
     dL(h, "b", 1);
     equals(h);
     dL(h, "z", 1);
     equals(h);
-    col(h, v->g->gb[1], n1, "gb1");
+    col(h, v->g->gb[1], c->n1, "gb1");
+}
 
+/* The Summary of Gradients, each formula composed as printed. */
+static void h0_summary(bs_handout *h, const vals *v, const h0_ctx *c)
+{
     /* Summary: each formula composed as printed, its inner vectors evaluated */
     eq(h, S0_SUM);
     dL(h, "W", 2);
@@ -1393,18 +1392,18 @@ static void h0_build(bs_handout *h, const vals *v)
     T(h, "a", 1);
     equals(h);
     m(h, "[");
-    col(h, gy, n2, "gyhat");
+    col(h, c->gy, c->n2, "gyhat");
     tk(h, BS_TOK_HADAMARD);
-    col(h, d2, n2, "d2");
+    col(h, c->d2, c->n2, "d2");
     m(h, "]");
     tk(h, BS_TOK_SCALE_OP);
-    row(h, v->fw->a[1], n1, "a1");
+    row(h, v->fw->a[1], c->n1, "a1");
     equals(h);
-    col(h, gz2, n2, "gz2");
+    col(h, c->gz2, c->n2, "gz2");
     tk(h, BS_TOK_DOT);
-    row(h, v->fw->a[1], n1, "a1");
+    row(h, v->fw->a[1], c->n1, "a1");
     equals(h);
-    mat(h, gW2, n2, n1, "gW2", 0, 0);
+    mat(h, c->gW2, c->n2, c->n1, "gW2", 0, 0);
 
     eq(h, S0_SUM);
     dL(h, "b", 2);
@@ -1417,11 +1416,11 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_HADAMARD);
     act0(h, 2, 1);
     equals(h);
-    col(h, gy, n2, "gyhat");
+    col(h, c->gy, c->n2, "gyhat");
     tk(h, BS_TOK_HADAMARD);
-    col(h, d2, n2, "d2");
+    col(h, c->d2, c->n2, "d2");
     equals(h);
-    col(h, v->g->gb[2], n2, "gb2");
+    col(h, v->g->gb[2], c->n2, "gb2");
 
     for (int bias = 0; bias <= 1; bias++) {
         eq(h, S0_SUM);
@@ -1449,33 +1448,37 @@ static void h0_build(bs_handout *h, const vals *v)
         equals(h);
         if (!bias)
             m(h, "[");
-        mat(h, W2, n2, n1, "W2", 0, 1);
+        mat(h, c->W2, c->n2, c->n1, "W2", 0, 1);
         tk(h, BS_TOK_SCALE_OP);
-        col(h, gz2, n2, "gz2");
+        col(h, c->gz2, c->n2, "gz2");
         tk(h, BS_TOK_HADAMARD);
-        col(h, d1, n1, "d1");
+        col(h, c->d1, c->n1, "d1");
         if (!bias) {
             m(h, "]");
             tk(h, BS_TOK_SCALE_OP);
-            row(h, x, n0, "x");
+            row(h, c->x, c->n0, "x");
         }
         equals(h);
         if (!bias) {
-            col(h, gz1, n1, "gz1");
+            col(h, c->gz1, c->n1, "gz1");
             tk(h, BS_TOK_DOT);
-            row(h, x, n0, "x");
+            row(h, c->x, c->n0, "x");
             equals(h);
-            mat(h, gW1, n1, n0, "gW1", 0, 0);
+            mat(h, c->gW1, c->n1, c->n0, "gW1", 0, 0);
         } else {
-            col(h, v->g->gb[1], n1, "gb1");
+            col(h, v->g->gb[1], c->n1, "gb1");
         }
         set_note(h, "the inner vector (ŷ − y) ∘ f'(z[2]) is δ[2] = ∂L/∂z[2], evaluated "
                     "above");
     }
+}
 
+/* The figure, from scalars to linear algebra. */
+static void h0_figure(bs_handout *h, const vals *v, const h0_ctx *c)
+{
     /* the figure: each scalar derivative, then the matrix it fills */
-    for (size_t j = 0; j < n2; j++)
-        for (size_t k = 0; k < n1; k++) {
+    for (size_t j = 0; j < c->n2; j++)
+        for (size_t k = 0; k < c->n1; k++) {
             eq(h, S0_FIG);
             dopen(h, "L");
             wel(h, 2, j, k);
@@ -1487,19 +1490,19 @@ static void h0_build(bs_handout *h, const vals *v)
             tk(h, BS_TOK_DOT);
             el(h, "a", 1, k);
             equals(h);
-            num(h, gz2[j], 1, "gz2[%zu]", j);
+            num(h, c->gz2[j], 1, "gz2[%zu]", j);
             tk(h, BS_TOK_TIMES);
             num(h, v->fw->a[1][k], 1, "a1[%zu]", k);
             equals(h);
-            num(h, gW2[j * n1 + k], 0, "gW2[%zu,%zu]", j, k);
+            num(h, c->gW2[j * c->n1 + k], 0, "gW2[%zu,%zu]", j, k);
         }
     eq(h, S0_FIG);
     dL(h, "W", 2);
     equals(h);
     /* the matrix of the scalars, row j and column k */
     m(h, "[");
-    for (size_t j = 0; j < n2; j++)
-        for (size_t k = 0; k < n1; k++) {
+    for (size_t j = 0; j < c->n2; j++)
+        for (size_t k = 0; k < c->n1; k++) {
             if (j || k)
                 m(h, k ? ", " : "; ");
             dopen(h, "L");
@@ -1514,13 +1517,47 @@ static void h0_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_SCALE_OP);
     T(h, "a", 1);
     equals(h);
-    col(h, gz2, n2, "gz2");
+    col(h, c->gz2, c->n2, "gz2");
     tk(h, BS_TOK_DOT);
-    row(h, v->fw->a[1], n1, "a1");
+    row(h, v->fw->a[1], c->n1, "a1");
     equals(h);
-    mat(h, gW2, n2, n1, "gW2", 0, 0);
+    mat(h, c->gW2, c->n2, c->n1, "gW2", 0, 0);
     set_note(h, "the scalars above, entry (j, k) in row j and column k: the outer product "
                 "of the column ∂L/∂z[2] and the row (a[1])ᵀ");
+}
+
+static void h0_build(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    size_t n0 = net->n[0], n1 = net->n[1], n2 = net->n[2];
+    const double *x = v->fw->a[0], *y = net->y, *yh = v->fw->a[2];
+    double *W1 = colw(h, v, 1, 0), *W2 = colw(h, v, 2, 0), *gW1 = colw(h, v, 1, 1),
+           *gW2 = colw(h, v, 2, 1);
+    double *d1 = malloc(n1 * sizeof *d1), *d2 = malloc(n2 * sizeof *d2),
+           *J = calloc(n2 * n2, sizeof *J), *gy = malloc(n2 * sizeof *gy);
+    if (!W1 || !W2 || !gW1 || !gW2 || !d1 || !d2 || !J || !gy) {
+        h->oom = 1;
+        free(d1);
+        free(d2);
+        free(J);
+        free(gy);
+        return;
+    }
+    for (size_t j = 0; j < n1; j++)
+        d1[j] = D(v, 1, j);
+    for (size_t j = 0; j < n2; j++) {
+        d2[j] = D(v, 2, j);
+        J[j * n2 + j] = d2[j];
+        gy[j] = yh[j] - y[j];
+    }
+    const double *gz2 = v->g->gz[2], *gz1 = v->g->gz[1], *ga1 = v->g->ga[1];
+
+    h0_ctx c = {net, n0, n1, n2, x, y, yh, W1, W2, gW1, gW2, d1, d2, J, gy, gz2, gz1, ga1};
+    h0_forward(h, v, &c);
+    h0_step1(h, v, &c);
+    h0_step2(h, v, &c);
+    h0_summary(h, v, &c);
+    h0_figure(h, v, &c);
     free(d1);
     free(d2);
     free(J);
