@@ -119,8 +119,8 @@ static void first_update(bs_sink *s, const bs_train *t, int prec)
     /* the update rule of every layer n, in the run's notation */
     static const char *const rules[] = {
         [BS_NOTATION_G] = "First update (step 1): W[n] ← W[n] − α g[nW],  b[n] ← b[n] − α g[nb]",
-        [BS_NOTATION_PARTIAL] = "First update (step 1): W[n] ← W[n] − α ∂L/∂W[n],  "
-                                "b[n] ← b[n] − α ∂L/∂b[n]",
+        [BS_NOTATION_PARTIAL] = ("First update (step 1): W[n] ← W[n] − α ∂L/∂W[n],  "
+                                 "b[n] ← b[n] − α ∂L/∂b[n]"),
         [BS_NOTATION_CODE] = "First update (step 1): Wn ← Wn − α dWn,  bn ← bn − α dbn",
     };
     rule(s, rules[t->opts.notation]);
