@@ -21,6 +21,8 @@ rounded value carried into the next step.  Then:
   * the same with --policy strict: every step computed from the wrong one is
     wrong too, each named with the mistake where the error entered (the
     student who left out 1/B: all eight steps named no-1/B);
+  * a student who slips at one step and works the steps below it from the
+    right value loses that step alone, under either policy;
   * a submission with garbage fields (an extra key, a comment key, numbers
     written as strings, a flat list of 6 for a 3×2 step, a key left out) is
     graded: the flat list is malformed, the key left out missing, the rest
@@ -243,6 +245,17 @@ def slipper(step, kind):
     return lambda net, out, sid: submit(out, sid, work(net, 3, slip=(step, kind)))
 
 
+def fixer(step, kind):
+    """A slip at one step, the steps below it worked from the right value
+    (the student set it right on the way, or copied): only that step is
+    wrong, under either policy."""
+    def f(net, out, sid):
+        steps = work(net, 3)
+        steps[step] = work(net, 3, slip=(step, kind))[step]
+        submit(out, sid, steps)
+    return f
+
+
 def all_slips(kinds):
     return lambda net, out, sid: submit(out, sid, work(net, 3, slips=kinds))
 
@@ -277,6 +290,7 @@ def main():
         students = [("r%02d" % i, rounder(3)) for i in range(20)]
         students += [("s%02d" % i, slipper(*sl)) for i, sl in enumerate(a_slips)]
         students += [("g00", garbage)]
+        students += [("f00", fixer("g[2z]", "sign"))]
         students += [("d%02d" % i, rounder(2)) for i in range(10)]
         ex, files = write_class(tmp, "4-3-2-1-bce", A_STEPS, students, "a")
         for policy in ("carry", "strict"):
@@ -310,6 +324,13 @@ def main():
             short = sum(rows["d%02d" % i]["score"] != "12/12" for i in range(10))
             check(short >= 5, "a %s: only %d of 10 students rounding to 2 digits lost a step"
                   % (policy, short))
+            # the true value is right under carry too, whatever the student's
+            # own answer above it
+            row = rows["f00"]
+            wrong = {k: row[k] for k in step_cols if row[k] != "right"}
+            check(wrong == {"g[2z]": "wrong: sign"},
+                  "a %s: f00 (sign slip at g[2z], the rest from the right value) got %s"
+                  % (policy, wrong))
             row = rows["g00"]
             cells = {k: row[k] for k in step_cols}
             expect = {k: "right" for k in step_cols}
