@@ -16,8 +16,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "bs_latex.h"
 #include "bs_mathml.h"
 #include "bs_render_common.h"
 
@@ -87,6 +89,16 @@ static double max_abs(const double *v, size_t n)
         if (isfinite(v[i]) && fabs(v[i]) > m)
             m = fabs(v[i]);
     return m;
+}
+
+/* an edge's stroke by its value v (the largest being m): solid red when
+ * positive, dashed blue when negative, wider when larger */
+static void edge_stroke(bs_sink *s, double v, double m)
+{
+    double w = m > 0 && isfinite(v) ? 1.0 + 3.0 * fabs(v) / m : 1.0;
+    const char *col = !isfinite(v) ? "#000" : v > 0 ? "#b2182b" : v < 0 ? "#2166ac" : "#999";
+    bs_sink_printf(s, " stroke=\"%s\" stroke-width=\"%.2f\"%s", col, w,
+                   isfinite(v) && v < 0 ? " stroke-dasharray=\"7 4\"" : "");
 }
 
 /* W[l]'s displayed shape */
@@ -159,15 +171,12 @@ static void edges(bs_sink *s, const bs_trace *t, size_t l, double mid, int backw
             double dx = x1 - x0, dy = yb - ya, d = sqrt(dx * dx + dy * dy);
             double ax = x0 + dx / d * R, ay = ya + dy / d * R;
             double bx = x1 - dx / d * R, by = yb - dy / d * R;
-            double w = m > 0 && isfinite(v) ? 1.0 + 3.0 * fabs(v) / m : 1.0;
-            const char *col = !isfinite(v) ? "#000" : v > 0 ? "#b2182b" : v < 0 ? "#2166ac"
-                                                                        : "#999";
             size_t r = net->convention == BS_COLUMN ? j : i;
             size_t c = net->convention == BS_COLUMN ? i : j;
-            bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                              "stroke=\"%s\" stroke-width=\"%.2f\"%s>",
-                           ax, ay, bx, by, col, w,
-                           isfinite(v) && v < 0 ? " stroke-dasharray=\"7 4\"" : "");
+            bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"",
+                           ax, ay, bx, by);
+            edge_stroke(s, v, m);
+            bs_sink_puts(s, ">");
             bs_sink_printf(s, "<title>W[%zu][%zu,%zu] = ", l, r + 1, c + 1);
             num6(s, W[i * nout + j]);
             if (gW) {
@@ -343,4 +352,568 @@ void bs_diagram_svg(bs_sink *s, const bs_trace *t, int backward)
     bs_sink_puts(s, backward ? "Edge: ∂L/∂w" : "Edge: the weight w");
     bs_sink_puts(s, "; solid red if &gt; 0, dashed blue if &lt; 0, wider if larger.</tspan>"
                     "</text>\n</svg>\n");
+}
+
+/* ------------------------------------------------ one layer as an outer product
+ *
+ * The layout, shared by the text, SVG and LaTeX figures: one row per edge
+ * W_{j,k}[l], grouped by j (a blank row between groups).  Unit a_k[l−1]
+ * stands on row k of the first group; a vertical "bus" below it (column k)
+ * feeds row k of every group.  Each row runs right through its label to the
+ * group's joint, from which one arrow goes to z_j[l], drawn level with the
+ * group's middle row.  A piece of line at a bus or joint is given by which
+ * of its four arms it has. */
+
+enum { ARM_UP = 8, ARM_DOWN = 4, ARM_LEFT = 2, ARM_RIGHT = 1 };
+
+static size_t of_rows(const bs_outer_fig *f)
+{
+    return f->nout * (f->nin + 1) - 1;
+}
+
+/* a row is an edge's (and then *j, *k say which) or a blank row between groups */
+static int of_edge(const bs_outer_fig *f, size_t row, size_t *j, size_t *k)
+{
+    *j = row / (f->nin + 1);
+    *k = row % (f->nin + 1);
+    return *k < f->nin;
+}
+
+/* the arms of bus c in a row */
+static int of_bus(const bs_outer_fig *f, size_t row, size_t c)
+{
+    size_t j, k, r0 = c, r1 = (f->nout - 1) * (f->nin + 1) + c;
+    int d = 0;
+    if (row > r0 && row <= r1)
+        d |= ARM_UP;
+    if (row >= r0 && row < r1)
+        d |= ARM_DOWN;
+    if (of_edge(f, row, &j, &k)) {
+        if (j == 0 || c > k)
+            d |= ARM_LEFT | ARM_RIGHT;
+        else if (c == k)
+            d |= ARM_RIGHT;
+    }
+    return d;
+}
+
+/* the middle row of a group, where the arrow to z_j leaves */
+static size_t of_mid(const bs_outer_fig *f)
+{
+    return (f->nin - 1) / 2;
+}
+
+/* the arms of a group's joint in its row k */
+static int of_joint(const bs_outer_fig *f, size_t k)
+{
+    int d = ARM_LEFT;
+    if (k > 0)
+        d |= ARM_UP;
+    if (k + 1 < f->nin)
+        d |= ARM_DOWN;
+    if (k == of_mid(f))
+        d |= ARM_RIGHT;
+    return d;
+}
+
+/* the labels: a_k[l−1] = v; ∂L/∂W_{j,k}[l] = (∂L/∂z_j) × (a_k) = v;
+ * z_j[l]: ∂L/∂z_j[l] = v; the numbers as operands (bs_fmt_operand) */
+static void of_left(char *b, size_t n, const bs_outer_fig *f, size_t k, int prec)
+{
+    char v[48];
+    bs_fmt_operand(v, sizeof v, f->a[k], prec, 0);
+    snprintf(b, n, "a_%zu[%zu] = %s", k + 1, f->layer - 1, v);
+}
+
+static void of_edge_label(char *b, size_t n, const bs_outer_fig *f, size_t j, size_t k,
+                          int prec)
+{
+    char g[48], a[48], v[48];
+    bs_fmt_operand(g, sizeof g, f->gz[j], prec, 1);
+    bs_fmt_operand(a, sizeof a, f->a[k], prec, 1);
+    bs_fmt_operand(v, sizeof v, f->gW[j * f->nin + k], prec, 0);
+    snprintf(b, n, "∂L/∂W_{%zu,%zu}[%zu] = %s × %s = %s", j + 1, k + 1, f->layer, g, a, v);
+}
+
+static void of_right(char *b, size_t n, const bs_outer_fig *f, size_t j, int prec)
+{
+    char v[48];
+    bs_fmt_operand(v, sizeof v, f->gz[j], prec, 0);
+    snprintf(b, n, "z_%zu[%zu]: ∂L/∂z_%zu[%zu] = %s", j + 1, f->layer, j + 1, f->layer, v);
+}
+
+static size_t wmax(size_t a, size_t b)
+{
+    return a > b ? a : b;
+}
+
+/* a piece of line of the text figure */
+static const char *box_char(int d)
+{
+    static const char *const c[16] = {" ", "─", "─", "─", "│", "┌", "┐", "┬",
+                                      "│", "└", "┘", "┴", "│", "├", "┤", "┼"};
+    return c[d & 15];
+}
+
+static void pad(bs_sink *s, const char *str, size_t width, const char *fill)
+{
+    bs_sink_puts(s, str);
+    for (size_t w = bs_text_width(str); w < width; w++)
+        bs_sink_puts(s, fill);
+}
+
+static void pad_left(bs_sink *s, const char *str, size_t width)
+{
+    for (size_t w = bs_text_width(str); w < width; w++)
+        bs_sink_puts(s, " ");
+    bs_sink_puts(s, str);
+}
+
+/* writes a line without its trailing spaces */
+static void put_line(bs_sink *s, bs_sink *line)
+{
+    size_t n = line->len;
+    while (n > 0 && line->buf[n - 1] == ' ')
+        n--;
+    if (n)
+        bs_sink_write(s, line->buf, n);
+    bs_sink_puts(s, "\n");
+    line->len = 0;
+    if (line->buf)
+        line->buf[0] = '\0';
+}
+
+void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
+{
+    if (!f->nin || !f->nout)
+        return;
+    size_t l = f->layer;
+    char b[200], t1[80], t2[120], t3[80];
+    snprintf(t1, sizeof t1, "a_k[%zu]", l - 1);
+    snprintf(t2, sizeof t2, "∂L/∂W_{j,k}[%zu] = ∂L/∂z_j[%zu] · a_k[%zu]", l, l, l - 1);
+    snprintf(t3, sizeof t3, "z_j[%zu]", l);
+    size_t wl = bs_text_width(t1), we = bs_text_width(t2);
+    for (size_t k = 0; k < f->nin; k++) {
+        of_left(b, sizeof b, f, k, prec);
+        wl = wmax(wl, bs_text_width(b));
+    }
+    for (size_t j = 0; j < f->nout; j++)
+        for (size_t k = 0; k < f->nin; k++) {
+            of_edge_label(b, sizeof b, f, j, k, prec);
+            we = wmax(we, bs_text_width(b));
+        }
+    bs_sink line = bs_sink_buffer();
+    /* the titles over the three columns */
+    bs_sink_puts(&line, "  ");
+    pad(&line, t1, wl + 2 + 2 * f->nin + 1, " ");
+    pad(&line, t2, we + 5, " ");
+    bs_sink_puts(&line, t3);
+    put_line(s, &line);
+    put_line(s, &line);
+    size_t rows = of_rows(f);
+    for (size_t row = 0; row < rows; row++) {
+        size_t j, k;
+        int edge = of_edge(f, row, &j, &k);
+        bs_sink_puts(&line, "  ");
+        if (edge && j == 0) {
+            of_left(b, sizeof b, f, k, prec);
+            bs_sink_puts(&line, b);
+            bs_sink_puts(&line, " ");
+            for (size_t w = bs_text_width(b); w < wl + 1; w++)
+                bs_sink_puts(&line, "─");
+        } else {
+            bs_sink_repeat(&line, " ", wl + 2);
+        }
+        for (size_t c = 0; c < f->nin; c++) {
+            int d = of_bus(f, row, c);
+            bs_sink_puts(&line, box_char(d));
+            bs_sink_puts(&line, d & ARM_RIGHT ? "─" : " ");
+        }
+        if (edge) {
+            of_edge_label(b, sizeof b, f, j, k, prec);
+            bs_sink_puts(&line, " ");
+            bs_sink_puts(&line, b);
+            bs_sink_puts(&line, " ");
+            for (size_t w = bs_text_width(b); w < we + 1; w++)
+                bs_sink_puts(&line, "─");
+            int d = of_joint(f, k);
+            bs_sink_puts(&line, box_char(d));
+            if (d & ARM_RIGHT) {
+                of_right(b, sizeof b, f, j, prec);
+                bs_sink_puts(&line, "─▶ ");
+                bs_sink_puts(&line, b);
+            }
+        }
+        put_line(s, &line);
+    }
+    put_line(s, &line);
+    bs_sink_printf(&line, "  a_k[%zu] runs down its own line and joins (┬ ├ └) the edges into "
+                          "every z_j[%zu]; ┼ is a crossing.",
+                   l - 1, l);
+    put_line(s, &line);
+    /* the matrix the scalars fill: ∂L/∂z_j beside row j, a_k over column k */
+    put_line(s, &line);
+    bs_sink_printf(&line, "  ∂L/∂W[%zu] = ∂L/∂z[%zu] (a[%zu])ᵀ: entry (j, k) is "
+                          "∂L/∂z_j[%zu] · a_k[%zu], the label of edge W_{j,k}[%zu]",
+                   l, l, l - 1, l, l - 1, l);
+    put_line(s, &line);
+    put_line(s, &line);
+    size_t wr = 0, *cw = calloc(f->nin, sizeof *cw);
+    if (!cw) {
+        bs_sink_free_buffer(&line);
+        s->failed = 1;
+        return;
+    }
+    for (size_t j = 0; j < f->nout; j++) {
+        char v[48];
+        bs_fmt_operand(v, sizeof v, f->gz[j], prec, 0);
+        snprintf(b, sizeof b, "∂L/∂z_%zu[%zu] = %s", j + 1, l, v);
+        wr = wmax(wr, bs_text_width(b));
+    }
+    for (size_t k = 0; k < f->nin; k++) {
+        snprintf(b, sizeof b, "a_%zu[%zu]", k + 1, l - 1);
+        cw[k] = bs_text_width(b);
+        bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
+        cw[k] = wmax(cw[k], bs_text_width(b));
+        for (size_t j = 0; j < f->nout; j++) {
+            bs_fmt_operand(b, sizeof b, f->gW[j * f->nin + k], prec, 0);
+            cw[k] = wmax(cw[k], bs_text_width(b));
+        }
+    }
+    for (int head = 0; head < 2; head++) {
+        bs_sink_puts(&line, "  ");
+        bs_sink_repeat(&line, " ", wr + 3);
+        for (size_t k = 0; k < f->nin; k++) {
+            if (head == 0)
+                snprintf(b, sizeof b, "a_%zu[%zu]", k + 1, l - 1);
+            else
+                bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
+            bs_sink_puts(&line, k ? "  " : "");
+            pad_left(&line, b, cw[k]);
+        }
+        put_line(s, &line);
+    }
+    for (size_t j = 0; j < f->nout; j++) {
+        char v[48];
+        bs_fmt_operand(v, sizeof v, f->gz[j], prec, 0);
+        snprintf(b, sizeof b, "∂L/∂z_%zu[%zu] = %s", j + 1, l, v);
+        bs_sink_puts(&line, "  ");
+        pad(&line, b, wr, " ");
+        const char *lb = f->nout == 1 ? "[" : j == 0 ? "⎡" : j + 1 == f->nout ? "⎣" : "⎢";
+        const char *rb = f->nout == 1 ? "]" : j == 0 ? "⎤" : j + 1 == f->nout ? "⎦" : "⎥";
+        bs_sink_printf(&line, " %s ", lb);
+        for (size_t k = 0; k < f->nin; k++) {
+            bs_fmt_operand(b, sizeof b, f->gW[j * f->nin + k], prec, 0);
+            bs_sink_puts(&line, k ? "  " : "");
+            pad_left(&line, b, cw[k]);
+        }
+        bs_sink_printf(&line, " %s", rb);
+        put_line(s, &line);
+    }
+    free(cw);
+    if (line.failed)
+        s->failed = 1;
+    bs_sink_free_buffer(&line);
+}
+
+/* ---- the SVG figure */
+
+#define OF_ROW 30.0  /* distance between rows */
+#define OF_CH 8.6    /* a character's width at font-size 14, generously */
+#define OF_TOP 84.0  /* the titles and the matrix's column heads */
+
+/* writes a label of the text figure with its subscripts (_1, _{1,2}) lowered */
+static void svg_label(bs_sink *s, const char *t)
+{
+    size_t open = 0;
+    while (*t) {
+        if (*t == '_' && t[1]) {
+            const char *sub = t + 1, *end;
+            if (*sub == '{') {
+                sub++;
+                end = strchr(sub, '}');
+                if (!end)
+                    end = sub + strlen(sub);
+                t = *end ? end + 1 : end;
+            } else {
+                end = sub + 1;
+                t = end;
+            }
+            bs_sink_puts(s, "<tspan dy=\"4\" font-size=\"75%\">");
+            bs_sink_write(s, sub, (size_t)(end - sub));
+            bs_sink_puts(s, "</tspan><tspan dy=\"-4\">");
+            open++;
+            continue;
+        }
+        if (*t == '<')
+            bs_sink_puts(s, "&lt;");
+        else if (*t == '&')
+            bs_sink_puts(s, "&amp;");
+        else
+            bs_sink_write(s, t, 1);
+        t++;
+    }
+    while (open--)
+        bs_sink_puts(s, "</tspan>");
+}
+
+static void svg_text(bs_sink *s, double x, double y, const char *anchor, int size,
+                     const char *label)
+{
+    bs_sink_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-size=\"%d\">", x, y,
+                   anchor, size);
+    svg_label(s, label);
+    bs_sink_puts(s, "</text>\n");
+}
+
+void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
+{
+    if (!f->nin || !f->nout)
+        return;
+    size_t l = f->layer, n = f->nin * f->nout;
+    char b[200];
+    size_t wl = 0, we = 0, wr = 0;
+    for (size_t k = 0; k < f->nin; k++) {
+        of_left(b, sizeof b, f, k, prec);
+        wl = wmax(wl, bs_text_width(b));
+    }
+    for (size_t j = 0; j < f->nout; j++) {
+        of_right(b, sizeof b, f, j, prec);
+        wr = wmax(wr, bs_text_width(b));
+        for (size_t k = 0; k < f->nin; k++) {
+            of_edge_label(b, sizeof b, f, j, k, prec);
+            we = wmax(we, bs_text_width(b));
+        }
+    }
+    double xl = 12 + (double)wl * OF_CH, bus0 = xl + 18;
+    double xe = bus0 + (double)(f->nin - 1) * 16 + 14;
+    double xj = xe + (double)we * OF_CH * 12 / 14 + 12, xa = xj + 34;
+    double xm = xa + 10 + (double)wr * OF_CH + 34;
+    /* the matrix's columns, right-aligned numbers */
+    double mx[BS_DIAGRAM_MAX_UNITS + 1], x = xm;
+    size_t cols = f->nin <= BS_DIAGRAM_MAX_UNITS ? f->nin : BS_DIAGRAM_MAX_UNITS;
+    for (size_t k = 0; k < cols; k++) {
+        size_t w = 6;
+        bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
+        w = wmax(w, bs_text_width(b));
+        for (size_t j = 0; j < f->nout; j++) {
+            bs_fmt_operand(b, sizeof b, f->gW[j * f->nin + k], prec, 0);
+            w = wmax(w, bs_text_width(b));
+        }
+        x += (double)w * OF_CH + (k ? 14 : 0);
+        mx[k] = x;
+    }
+    double width = mx[cols - 1] + 30;
+    size_t rows = of_rows(f);
+#define OF_Y(r) (OF_TOP + (double)(r) * OF_ROW)
+    double height = OF_Y(rows - 1) + 70;
+    double m = max_abs(f->gW, n);
+    bs_sink_printf(s, "<svg class=\"outer\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+                      "height=\"%.0f\" role=\"img\" font-family=\"DejaVu Sans, Verdana, "
+                      "sans-serif\">\n<title>",
+                   width, height, width, height);
+    bs_sink_printf(s, "Layer %zu as an outer product: each edge W_{j,k}[%zu] carries "
+                      "∂L/∂z_j[%zu] · a_k[%zu], entry (j, k) of ∂L/∂W[%zu]</title>\n",
+                   l, l, l, l - 1, l);
+    /* the titles */
+    snprintf(b, sizeof b, "a_k[%zu]", l - 1);
+    svg_text(s, xl, 24, "end", 15, b);
+    snprintf(b, sizeof b, "∂L/∂W_{j,k}[%zu] = ∂L/∂z_j[%zu] · a_k[%zu]", l, l, l - 1);
+    svg_text(s, xe, 24, "start", 15, b);
+    snprintf(b, sizeof b, "z_j[%zu]", l);
+    svg_text(s, xa + 10, 24, "start", 15, b);
+    snprintf(b, sizeof b, "∂L/∂W[%zu] = ∂L/∂z[%zu] (a[%zu])ᵀ", l, l, l - 1);
+    svg_text(s, xm, 24, "start", 15, b);
+    /* the buses, each from a_k down to its last edge */
+    for (size_t c = 0; c < f->nin; c++) {
+        double bx = bus0 + (double)c * 16;
+        bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
+                          "stroke-width=\"1.5\"/>\n",
+                       bx, OF_Y(c), bx, OF_Y((f->nout - 1) * (f->nin + 1) + c));
+    }
+    /* the edges: a line each, from its bus (or a_k) to the joint, its label on it */
+    for (size_t row = 0; row < rows; row++) {
+        size_t j, k;
+        if (!of_edge(f, row, &j, &k))
+            continue;
+        double y = OF_Y(row), bx = bus0 + (double)k * 16;
+        double v = f->gW[j * f->nin + k];
+        bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"",
+                       j == 0 ? xl + 6 : bx, y, xj, y);
+        edge_stroke(s, v, m);
+        bs_sink_printf(s, "><title>∂L/∂W_{%zu,%zu}[%zu] = ", j + 1, k + 1, l);
+        num6(s, v);
+        bs_sink_puts(s, "</title></line>\n");
+        bs_sink_printf(s, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#333\"/>\n", bx, y);
+        of_edge_label(b, sizeof b, f, j, k, prec);
+        bs_sink_printf(s, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" paint-order=\"stroke\" "
+                          "stroke=\"#fff\" stroke-width=\"4\" stroke-linejoin=\"round\">",
+                       xe, y - 9);
+        svg_label(s, b);
+        bs_sink_puts(s, "</text>\n");
+        if (j == 0) {
+            of_left(b, sizeof b, f, k, prec);
+            bs_sink_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"14\">",
+                           xl, y + 5);
+            svg_label(s, b);
+            bs_sink_puts(s, "</text>\n");
+        }
+    }
+    /* each group's joint, its arrow to z_j, z_j, and row j of the matrix level with it */
+    for (size_t j = 0; j < f->nout; j++) {
+        double y0 = OF_Y(j * (f->nin + 1)), y1 = OF_Y(j * (f->nin + 1) + f->nin - 1);
+        double y = OF_Y(j * (f->nin + 1) + of_mid(f));
+        bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
+                          "stroke-width=\"1.5\"/>\n"
+                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
+                          "stroke-width=\"1.5\"/>\n"
+                          "<path d=\"M%.1f %.1fl-9 -4.5v9z\" fill=\"#555\"/>\n",
+                       xj, y0, xj, y1, xj, y, xa - 8, y, xa, y);
+        of_right(b, sizeof b, f, j, prec);
+        svg_text(s, xa + 10, y + 5, "start", 14, b);
+        for (size_t k = 0; k < cols; k++) {
+            bs_fmt_operand(b, sizeof b, f->gW[j * f->nin + k], prec, 0);
+            bs_sink_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+                              "font-size=\"14\">%s</text>\n",
+                           mx[k], y + 5, b);
+        }
+    }
+    /* the matrix's column heads and brackets */
+    double yt = OF_Y(of_mid(f)), yb = OF_Y((f->nout - 1) * (f->nin + 1) + of_mid(f));
+    for (size_t k = 0; k < cols; k++) {
+        snprintf(b, sizeof b, "a_%zu[%zu]", k + 1, l - 1);
+        svg_text(s, mx[k], yt - 40, "end", 14, b);
+        bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
+        svg_text(s, mx[k], yt - 20, "end", 14, b);
+    }
+    double bl = xm - 12, br = mx[cols - 1] + 10;
+    bs_sink_printf(s, "<path d=\"M%.1f %.1fh-6V%.1fh6M%.1f %.1fh6V%.1fh-6\" fill=\"none\" "
+                      "stroke=\"#222\" stroke-width=\"1.5\"/>\n",
+                   bl + 6, yt - 12, yb + 12, br - 6, yt - 12, yb + 12);
+#undef OF_Y
+    double y = height - 34;
+    bs_sink_printf(s, "<text font-size=\"14\" fill=\"#222\"><tspan x=\"12\" y=\"%.1f\">", y);
+    snprintf(b, sizeof b, "Each a_k[%zu] runs down its own line; a dot joins it to an edge. ",
+             l - 1);
+    svg_label(s, b);
+    bs_sink_printf(s, "Edge: solid red if &gt; 0, dashed blue if &lt; 0, wider if larger."
+                      "</tspan><tspan x=\"12\" y=\"%.1f\">",
+                   y + 20);
+    snprintf(b, sizeof b, "Row j of the matrix stands level with z_j[%zu]: the edges into "
+                          "z_j[%zu] are its entries.",
+             l, l);
+    svg_label(s, b);
+    bs_sink_puts(s, "</tspan></text>\n</svg>\n");
+}
+
+/* ---- the LaTeX figure */
+
+/* a number as a factor: in brackets when negative */
+static void tex_factor(bs_sink *s, double v, int prec)
+{
+    if (v < 0)
+        bs_sink_puts(s, "(");
+    bs_number_latex(s, v, prec);
+    if (v < 0)
+        bs_sink_puts(s, ")");
+}
+
+void bs_diagram_outer_latex(bs_sink *s, const bs_outer_fig *f, int prec)
+{
+    if (!f->nin || !f->nout)
+        return;
+    size_t l = f->layer, rows = of_rows(f);
+    /* a piece of line 14pt wide and 16pt high (the row's height), its arms
+     * meeting at 3pt above the baseline, a dot where a bus joins an edge; a
+     * filler line; an arrow */
+    bs_sink_puts(s, "\\begingroup\\small\n\\setlength{\\unitlength}{1pt}\\setlength{\\tabcolsep}{0pt}"
+                    "\\renewcommand{\\arraystretch}{0}%\n"
+                    "\\def\\bsarm#1#2#3#4#5{\\raisebox{-5pt}{\\begin{picture}(14,16)(0,-5)\\linethickness{0.6pt}"
+                    "\\ifnum#1=1 \\put(7,3){\\line(0,1){8}}\\fi"
+                    "\\ifnum#2=1 \\put(7,-5){\\line(0,1){8}}\\fi"
+                    "\\ifnum#3=1 \\put(0,3){\\line(1,0){7}}\\fi"
+                    "\\ifnum#4=1 \\put(7,3){\\line(1,0){7}}\\fi"
+                    "\\ifnum#5=1 \\put(7,3){\\circle*{3.5}}\\fi\\end{picture}}}%\n"
+                    "\\def\\bsfill{\\leaders\\hrule height 3.3pt depth -2.7pt\\hfill\\kern0pt}%\n"
+                    "\\def\\bsarrow{\\raisebox{-5pt}{\\begin{picture}(20,16)(0,-5)"
+                    "\\put(0,3){\\vector(1,0){20}}\\end{picture}}}%\n"
+                    "\\noindent\\begin{tabular}{@{}r@{}c@{}");
+    for (size_t c = 0; c < f->nin; c++)
+        bs_sink_puts(s, "c@{}");
+    bs_sink_puts(s, "l@{}c@{}l@{}}\n");
+    bs_sink_printf(s, "\\rule{0pt}{12pt}$a^{[%zu]}_{k}$ & \\multicolumn{%zu}{c}{} & "
+                      "\\,$\\partial L/\\partial W^{[%zu]}_{j,k} = \\partial L/\\partial "
+                      "z^{[%zu]}_{j} \\cdot a^{[%zu]}_{k}$ & & \\quad$z^{[%zu]}_{j}$ \\\\[6pt]\n",
+                   l - 1, f->nin + 1, l, l, l - 1, l);
+    for (size_t row = 0; row < rows; row++) {
+        size_t j, k;
+        int edge = of_edge(f, row, &j, &k);
+        if (edge && j == 0) {
+            bs_sink_printf(s, "$a^{[%zu]}_{%zu} = ", l - 1, k + 1);
+            bs_number_latex(s, f->a[k], prec);
+            bs_sink_puts(s, "$\\, & \\bsarm00110");
+        } else {
+            bs_sink_puts(s, " & ");
+        }
+        for (size_t c = 0; c < f->nin; c++) {
+            int d = of_bus(f, row, c);
+            bs_sink_printf(s, " & \\bsarm%d%d%d%d%d", !!(d & ARM_UP), !!(d & ARM_DOWN),
+                           !!(d & ARM_LEFT), !!(d & ARM_RIGHT), edge && c == k);
+        }
+        if (edge) {
+            double v = f->gW[j * f->nin + k];
+            bs_sink_printf(s, " & \\,$\\partial L/\\partial W^{[%zu]}_{%zu,%zu} = ", l, j + 1,
+                           k + 1);
+            tex_factor(s, f->gz[j], prec);
+            bs_sink_puts(s, " \\times ");
+            tex_factor(s, f->a[k], prec);
+            bs_sink_puts(s, " = ");
+            bs_number_latex(s, v, prec);
+            int d = of_joint(f, k);
+            bs_sink_printf(s, "$\\,\\bsfill & \\bsarm%d%d%d%d0 & ", !!(d & ARM_UP),
+                           !!(d & ARM_DOWN), !!(d & ARM_LEFT), !!(d & ARM_RIGHT));
+            if (d & ARM_RIGHT) {
+                bs_sink_printf(s, "\\bsarrow\\,$z^{[%zu]}_{%zu}$: $\\partial L/\\partial "
+                                  "z^{[%zu]}_{%zu} = ",
+                               l, j + 1, l, j + 1);
+                bs_number_latex(s, f->gz[j], prec);
+                bs_sink_puts(s, "$");
+            }
+        } else {
+            bs_sink_puts(s, " & & ");
+        }
+        bs_sink_puts(s, " \\\\\n");
+    }
+    bs_sink_puts(s, "\\end{tabular}\n\\endgroup\n\n");
+    bs_sink_printf(s, "\\noindent $a^{[%zu]}_{k}$ runs down its own line and joins the edges "
+                      "into every $z^{[%zu]}_{j}$; the edge $W^{[%zu]}_{j,k}$ carries entry "
+                      "$(j, k)$ of the matrix:\n",
+                   l - 1, l, l);
+    /* the matrix the scalars fill, ∂L/∂z_j beside row j and a_k over column k */
+    bs_sink_printf(s, "\\[\n\\frac{\\partial L}{\\partial W^{[%zu]}} = \\frac{\\partial "
+                      "L}{\\partial z^{[%zu]}}\\, (a^{[%zu]})^{\\top}:\\qquad\n\\begin{array}{r|",
+                   l, l, l - 1);
+    for (size_t k = 0; k < f->nin; k++)
+        bs_sink_puts(s, "r");
+    bs_sink_puts(s, "}\n");
+    for (int head = 0; head < 2; head++) {
+        for (size_t k = 0; k < f->nin; k++) {
+            bs_sink_puts(s, " & ");
+            if (head == 0)
+                bs_sink_printf(s, "a^{[%zu]}_{%zu}", l - 1, k + 1);
+            else
+                bs_number_latex(s, f->a[k], prec);
+        }
+        bs_sink_puts(s, head ? " \\\\ \\hline\n" : " \\\\\n");
+    }
+    for (size_t j = 0; j < f->nout; j++) {
+        bs_sink_printf(s, "\\partial L/\\partial z^{[%zu]}_{%zu} = ", l, j + 1);
+        bs_number_latex(s, f->gz[j], prec);
+        for (size_t k = 0; k < f->nin; k++) {
+            bs_sink_puts(s, " & ");
+            bs_number_latex(s, f->gW[j * f->nin + k], prec);
+        }
+        bs_sink_puts(s, j + 1 < f->nout ? " \\\\\n" : "\n");
+    }
+    bs_sink_puts(s, "\\end{array}\n\\]\n");
 }

@@ -21,4 +21,35 @@
  * batch, the values shown are those of example 1. */
 void bs_diagram_svg(bs_sink *s, const bs_trace *t, int backward);
 
+/* One layer's weights as the outer product their gradients make, in the
+ * column convention and the ∂L/∂ notation: the units a_k[l−1] on the left,
+ * the units z_j[l] on the right, one edge W_{j,k}[l] from a_k[l−1] to z_j[l]
+ * labelled ∂L/∂W_{j,k}[l] = ∂L/∂z_j[l] · a_k[l−1] with its numbers, and the
+ * matrix ∂L/∂W[l] = ∂L/∂z[l] (a[l−1])ᵀ those scalars fill.  The arrays are
+ * borrowed. */
+typedef struct bs_outer_fig {
+    size_t layer;     /* l */
+    size_t nin, nout; /* n_{l−1} units on the left, n_l on the right */
+    const double *a;  /* a_k[l−1], nin values */
+    const double *gz; /* ∂L/∂z_j[l], nout values */
+    const double *gW; /* ∂L/∂W_{j,k}[l], nout × nin: row j, column k */
+} bs_outer_fig;
+
+/* Writes the figure as lines of text with box-drawing characters, each
+ * starting with two spaces: the edges drawn as one horizontal line each,
+ * grouped by z_j[l], fed by one vertical line per a_k[l−1]; then the matrix
+ * as a table with ∂L/∂z_j[l] beside row j and a_k[l−1] above column k.
+ * Columns are as wide as their widest number, so the lines keep their
+ * alignment at any value. */
+void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int precision);
+
+/* Writes the same figure as an inline <svg> element, the matrix beside the
+ * units z_j[l], row j level with z_j[l]. */
+void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int precision);
+
+/* Writes the same figure for LaTeX, with nothing but the kernel's picture
+ * mode and amsmath: the diagram as a tabular of line pieces, then the
+ * matrix as a displayed array.  Needs no preamble of its own. */
+void bs_diagram_outer_latex(bs_sink *s, const bs_outer_fig *f, int precision);
+
 #endif

@@ -1476,7 +1476,14 @@ static void h0_summary(bs_handout *h, const vals *v, const h0_ctx *c)
 /* The figure, from scalars to linear algebra. */
 static void h0_figure(bs_handout *h, const vals *v, const h0_ctx *c)
 {
-    /* the figure: each scalar derivative, then the matrix it fills */
+    /* the figure drawn, then each scalar derivative, then the matrix it fills */
+    h->fig.layer = 2;
+    h->fig.nin = c->n1;
+    h->fig.nout = c->n2;
+    h->fig.a = v->fw->a[1];
+    h->fig.gz = c->gz2;
+    h->fig.gW = c->gW2;
+    h->fig_at = h->n;
     for (size_t j = 0; j < c->n2; j++)
         for (size_t k = 0; k < c->n1; k++) {
             eq(h, S0_FIG);
@@ -3019,6 +3026,10 @@ static void render_text(bs_sink *s, const bs_handout *h, const bs_handout_opts *
             sec = e->section;
             bs_sink_printf(s, "\n%s\n\n", sec);
         }
+        if (h->fig.nin && i == h->fig_at) {
+            bs_diagram_outer_text(s, &h->fig, o->precision);
+            bs_sink_puts(s, "\n");
+        }
         bs_sink_puts(s, "  ");
         if (e->label)
             bs_sink_printf(s, "%s  ", e->label);
@@ -3083,6 +3094,17 @@ static void render_doc(bs_sink *s, const bs_handout *h, const bs_handout_opts *o
                 bs_sink_puts(s, "}\n");
             } else {
                 bs_sink_printf(s, "\n## %s\n", sec);
+            }
+        }
+        if (h->fig.nin && i == h->fig_at) {
+            if (latex) {
+                bs_sink_puts(s, "\n");
+                bs_diagram_outer_latex(s, &h->fig, o->precision);
+            } else {
+                /* GitHub shows no inline SVG in Markdown: the text figure, fenced */
+                bs_sink_puts(s, "\n```text\n");
+                bs_diagram_outer_text(s, &h->fig, o->precision);
+                bs_sink_puts(s, "```\n");
             }
         }
         if (e->label && latex) {
@@ -3178,6 +3200,16 @@ static void render_html(bs_sink *s, const bs_handout *h, const bs_handout_opts *
             bs_text_html(s, sec);
             bs_sink_puts(s, "</h2>\n");
         }
+        if (h->fig.nin && i == h->fig_at) {
+            bs_sink_puts(s, "<figure class=\"outer\">\n");
+            bs_diagram_outer_svg(s, &h->fig, o->precision);
+            bs_sink_puts(s, "<figcaption>Figure 1 of the handout, Visualization of "
+                            "Backpropagation: From Scalars to Linear Algebra, with the numbers of "
+                            "this spec: each edge W<sub>j,k</sub>[2] carries ∂L/∂W<sub>j,k</sub>[2] "
+                            "= ∂L/∂z<sub>j</sub>[2] · a<sub>k</sub>[1], the entry (j, k) of the "
+                            "matrix ∂L/∂W[2] = ∂L/∂z[2] (a[1])<sup>T</sup> beside it."
+                            "</figcaption>\n</figure>\n");
+        }
         if (e->label) {
             bs_sink_puts(s, "<p class=\"label\">");
             bs_text_html(s, e->label);
@@ -3220,6 +3252,47 @@ static void render_html(bs_sink *s, const bs_handout *h, const bs_handout_opts *
         bs_sink_free_buffer(&buf);
     }
     bs_sink_puts(s, "</body>\n</html>\n");
+}
+
+/* Figure 1 as data: the units on each side and every edge with its two
+ * factors and their product (indices from 1 as the figure shows them; refs
+ * as the equations' numbers have them, from 0) */
+static void figure_json(bs_sink *s, const bs_outer_fig *f)
+{
+    size_t l = f->layer;
+    bs_sink_printf(s, "\n  \"figure\": {\"caption\": \"Visualization of Backpropagation: From "
+                      "Scalars to Linear Algebra\", \"layer\": %zu,\n    \"left\": [", l);
+    for (size_t k = 0; k < f->nin; k++) {
+        bs_sink_printf(s, "%s{\"unit\": \"a_%zu[%zu]\", \"ref\": \"a%zu[%zu]\", \"value\": ",
+                       k ? ", " : "", k + 1, l - 1, l - 1, k);
+        bs_sink_json_number(s, f->a[k]);
+        bs_sink_puts(s, "}");
+    }
+    bs_sink_puts(s, "],\n    \"right\": [");
+    for (size_t j = 0; j < f->nout; j++) {
+        bs_sink_printf(s, "%s{\"unit\": \"z_%zu[%zu]\", \"ref\": \"gz%zu[%zu]\", "
+                          "\"gradient\": ",
+                       j ? ", " : "", j + 1, l, l, j);
+        bs_sink_json_number(s, f->gz[j]);
+        bs_sink_puts(s, "}");
+    }
+    bs_sink_puts(s, "],\n    \"edges\": [");
+    for (size_t j = 0; j < f->nout; j++)
+        for (size_t k = 0; k < f->nin; k++) {
+            bs_sink_printf(s, "%s\n      {\"weight\": \"W_{%zu,%zu}[%zu]\", \"from\": "
+                              "\"a_%zu[%zu]\", \"to\": \"z_%zu[%zu]\", \"row\": %zu, "
+                              "\"column\": %zu, \"ref\": \"gW%zu[%zu,%zu]\",\n       "
+                              "\"dL_dz\": ",
+                           j || k ? "," : "", j + 1, k + 1, l, k + 1, l - 1, j + 1, l, j + 1,
+                           k + 1, l, j, k);
+            bs_sink_json_number(s, f->gz[j]);
+            bs_sink_puts(s, ", \"a\": ");
+            bs_sink_json_number(s, f->a[k]);
+            bs_sink_puts(s, ", \"value\": ");
+            bs_sink_json_number(s, f->gW[j * f->nin + k]);
+            bs_sink_puts(s, "}");
+        }
+    bs_sink_puts(s, "\n    ]},");
 }
 
 static void render_json(bs_sink *s, const bs_handout *h, const bs_handout_opts *o)
@@ -3267,7 +3340,10 @@ static void render_json(bs_sink *s, const bs_handout *h, const bs_handout_opts *
         }
         bs_sink_puts(s, "}");
     }
-    bs_sink_puts(s, "\n  ],\n  \"check\": [");
+    bs_sink_puts(s, "\n  ],");
+    if (h->fig.nin)
+        figure_json(s, &h->fig);
+    bs_sink_puts(s, "\n  \"check\": [");
     size_t first, n = check_steps(h, &first);
     for (size_t k = 0; k < n; k++) {
         const bs_step *st = &h->t->steps[first + k];

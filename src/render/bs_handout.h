@@ -8,13 +8,16 @@
  * own equation number), with every number it shows
  * and what that number is (its reference, e.g. "W2[0,1]").  The renderers
  * write it through the typesetting walk's emitters: Unicode text,
- * Markdown and LaTeX, HTML with MathML, and JSON.
+ * Markdown and LaTeX, HTML with MathML, and JSON.  Handout 000's Figure 1
+ * is drawn as well (bs_diagram_outer_*): a text diagram (also in Markdown),
+ * LaTeX picture mode, inline SVG, and its edges as data in JSON.
  */
 #ifndef BS_HANDOUT_H
 #define BS_HANDOUT_H
 
 #include <stddef.h>
 
+#include "bs_diagram.h"
 #include "bs_error.h"
 #include "bs_net.h"
 #include "bs_render.h"
@@ -54,6 +57,10 @@ typedef struct bs_handout {
     char **strs;        /* the symbols the pieces point to, owned */
     size_t nstrs, strcap;
     int oom;            /* 1 when an allocation failed while building */
+    bs_outer_fig fig;   /* handout 000's Figure 1, layer 2 as an outer product
+                           (bs_diagram.h), when fig.nin > 0; its arrays are
+                           the trace's or the walk's */
+    size_t fig_at;      /* the figure is drawn before this equation */
 } bs_handout;
 
 /* How a walk is rendered. */
