@@ -16,11 +16,16 @@ each number, e.g. "gW2[0,1]"):
             dL/dW[n] = outer products, dL/da[n-1] = W[n]^T dL/dz[n]
   001 also  e^(-z), the printed 1/(1 - e^(-z)), 1/2 (y - yhat)^2, W - alpha dW
 
+For handout 000 it also checks Figure 1's edges (the "figure" object): one
+edge W_{j,k}[2] for each j, k, carrying dL/dz_j[2] and a_k[1] from NumPy
+and their product dL/dW[2][j,k] = (dL/dz[2] a[1]^T)[j,k], also from NumPy.
+
 Each number must agree to 1e-9 (relative, or absolute below 1).  Every
 equation must carry numbers, every reference must be known, and the check
 table must say that every gradient agrees.  It also checks that each label
 of docs/handouts.md's coverage map (section | left-hand side) is the label of
-an equation of the output.
+an equation of the output, and a row `(figure)` that the section has the
+figure.
 """
 import json
 import os
@@ -231,6 +236,8 @@ def run(backstep, handout, spec_path, spec, lr, failures):
             elif not close(n["value"], R[ref]):
                 failures.append("%s: %s: %s = %r, NumPy %r" % (where, e["lhs"], ref, n["value"], R[ref]))
             checked += 1
+    if handout == 0:
+        checked += figure(out, R, where, failures)
     for c in out["check"]:
         if not c["passed"] or c["agree"] != c["compared"] or c["compared"] < 1:
             failures.append("%s: check of %s: %r" % (where, c["gradient"], c))
@@ -238,6 +245,42 @@ def run(backstep, handout, spec_path, spec, lr, failures):
         failures.append("%s: not passed" % where)
     print("%s: %d equations, %d numbers agree with NumPy" % (where, len(out["equations"]), checked))
     return out
+
+
+def figure(out, R, where, failures):
+    """Figure 1 of handout 000: its edges as NumPy has them."""
+    f = out.get("figure")
+    if not f:
+        failures.append("%s: no figure" % where)
+        return 0
+    n1 = len([k for k in R if k.startswith("a1[")])
+    n2 = len([k for k in R if k.startswith("gz2[")])
+    seen, checked = set(), 0
+    for k, u in enumerate(f["left"]):
+        if u["unit"] != "a_%d[1]" % (k + 1) or not close(u["value"], R["a1[%d]" % k]):
+            failures.append("%s: figure: left unit %r, NumPy a1[%d] = %r" % (where, u, k, R["a1[%d]" % k]))
+        checked += 1
+    for j, u in enumerate(f["right"]):
+        if u["unit"] != "z_%d[2]" % (j + 1) or not close(u["gradient"], R["gz2[%d]" % j]):
+            failures.append("%s: figure: right unit %r, NumPy gz2[%d] = %r" % (where, u, j, R["gz2[%d]" % j]))
+        checked += 1
+    for e in f["edges"]:
+        j, k = e["row"] - 1, e["column"] - 1
+        seen.add((j, k))
+        want = {"dL_dz": R["gz2[%d]" % j], "a": R["a1[%d]" % k], "value": R["gW2[%d,%d]" % (j, k)]}
+        if e["weight"] != "W_{%d,%d}[2]" % (j + 1, k + 1) or e["ref"] != "gW2[%d,%d]" % (j, k) \
+                or e["from"] != "a_%d[1]" % (k + 1) or e["to"] != "z_%d[2]" % (j + 1):
+            failures.append("%s: figure: edge %r is not named as W_{%d,%d}[2]" % (where, e, j + 1, k + 1))
+        for key, w in want.items():
+            if not close(e[key], w):
+                failures.append("%s: figure: edge %s %s = %r, NumPy %r" % (where, e["weight"], key, e[key], w))
+            checked += 1
+    if seen != {(j, k) for j in range(n2) for k in range(n1)} or len(f["edges"]) != n1 * n2:
+        failures.append("%s: figure: the edges are not one per W_{j,k}[2] (%d of %dx%d)"
+                        % (where, len(f["edges"]), n2, n1))
+    if len(f["left"]) != n1 or len(f["right"]) != n2:
+        failures.append("%s: figure: %d and %d units, not %d and %d" % (where, len(f["left"]), len(f["right"]), n1, n2))
+    return checked
 
 
 def coverage(root, outs, failures):
@@ -262,6 +305,12 @@ def coverage(root, outs, failures):
         if len(cells) < 3 or cells[1].startswith("—") or cells[1].startswith("-"):
             continue
         section, lhs = cells[1].strip("`"), cells[2].strip("`")
+        if lhs == "(figure)":  # a drawing, not an equation
+            f = outs[handout].get("figure")
+            if not f or f.get("section") != section:
+                failures.append("docs/handouts.md: handout %03d has no figure in %s" % (handout, section))
+            n += 1
+            continue
         if handout == 2:  # labelled by the handout's own numbers
             labels = {(e.get("label"), e["lhs"]) for e in outs[handout]["equations"]}
         else:

@@ -3257,11 +3257,14 @@ static void render_html(bs_sink *s, const bs_handout *h, const bs_handout_opts *
 /* Figure 1 as data: the units on each side and every edge with its two
  * factors and their product (indices from 1 as the figure shows them; refs
  * as the equations' numbers have them, from 0) */
-static void figure_json(bs_sink *s, const bs_outer_fig *f)
+static void figure_json(bs_sink *s, const bs_outer_fig *f, const char *section)
 {
     size_t l = f->layer;
-    bs_sink_printf(s, "\n  \"figure\": {\"caption\": \"Visualization of Backpropagation: From "
-                      "Scalars to Linear Algebra\", \"layer\": %zu,\n    \"left\": [", l);
+    bs_sink_puts(s, "\n  \"figure\": {\"section\": ");
+    bs_sink_json_string(s, section);
+    bs_sink_printf(s, ", \"caption\": \"Visualization of Backpropagation: From Scalars to "
+                      "Linear Algebra\", \"layer\": %zu,\n    \"left\": [",
+                   l);
     for (size_t k = 0; k < f->nin; k++) {
         bs_sink_printf(s, "%s{\"unit\": \"a_%zu[%zu]\", \"ref\": \"a%zu[%zu]\", \"value\": ",
                        k ? ", " : "", k + 1, l - 1, l - 1, k);
@@ -3342,7 +3345,7 @@ static void render_json(bs_sink *s, const bs_handout *h, const bs_handout_opts *
     }
     bs_sink_puts(s, "\n  ],");
     if (h->fig.nin)
-        figure_json(s, &h->fig);
+        figure_json(s, &h->fig, h->fig_at < h->n ? h->eq[h->fig_at].section : NULL);
     bs_sink_puts(s, "\n  \"check\": [");
     size_t first, n = check_steps(h, &first);
     for (size_t k = 0; k < n; k++) {
