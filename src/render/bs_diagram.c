@@ -546,11 +546,13 @@ void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
         }
         put_line(s, &line);
     }
-    put_line(s, &line);
-    bs_sink_printf(&line, "  a_k[%zu] runs down its own line and joins (┬ ├ └) the edges into "
-                          "every z_j[%zu]; ┼ is a crossing.",
-                   l - 1, l);
-    put_line(s, &line);
+    if (f->nout > 1) {
+        put_line(s, &line);
+        bs_sink_printf(&line, "  a_k[%zu] runs down its own line and joins (┬ ├ └) the edges "
+                              "into every z_j[%zu]%s",
+                       l - 1, l, f->nin > 1 ? "; ┼ is a crossing." : ".");
+        put_line(s, &line);
+    }
     /* the matrix the scalars fill: ∂L/∂z_j beside row j, a_k over column k */
     put_line(s, &line);
     bs_sink_printf(&line, "  ∂L/∂W[%zu] = ∂L/∂z[%zu] (a[%zu])ᵀ: entry (j, k) is "
@@ -709,7 +711,8 @@ void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
     double height = OF_Y(rows - 1) + 70;
     double m = max_abs(f->gW, n);
     bs_sink_printf(s, "<svg class=\"outer\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
-                      "height=\"%.0f\" role=\"img\" font-family=\"DejaVu Sans, Verdana, "
+                      "height=\"%.0f\" style=\"max-width:100%%;height:auto\" role=\"img\" "
+                      "font-family=\"DejaVu Sans, Verdana, "
                       "sans-serif\">\n<title>",
                    width, height, width, height);
     bs_sink_printf(s, "Layer %zu as an outer product: each edge W_{j,k}[%zu] carries "
