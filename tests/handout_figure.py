@@ -5,7 +5,7 @@ usage: python3 tests/handout_figure.py BACKSTEP SOURCE_ROOT
 
 On the shipped spec and on specs of handout 000's structure written here
 (one with values of very different widths, one hidden unit, one output
-unit), this checks the figure "from scalars to linear algebra":
+unit, 8 and 8 units), this checks the figure "from scalars to linear algebra":
 
   text      the diagram lines up: every edge label starts in one column,
             every group's joint stands in one column, each a_k[1]'s vertical
@@ -210,8 +210,8 @@ def one(backstep, path, spec, where, failures, tmp):
     rc, html, _ = run(base + ["--format", "html"])
     check_html(html, R, n1, n2, where + " (html)", failures)
     rc, tex, _ = run(base + ["--format", "latex"])
-    if tex.count("\\bsfill &") != n1 * n2:
-        failures.append("%s: the LaTeX draws %d edges, not %d" % (where, tex.count("\\bsfill &"), n1 * n2))
+    if tex.count("\\bsfill}") != n1 * n2:
+        failures.append("%s: the LaTeX draws %d edges, not %d" % (where, tex.count("\\bsfill}"), n1 * n2))
     if shutil.which("pdflatex"):
         name = "fig%d" % abs(hash(where))
         with open(os.path.join(tmp, name + ".tex"), "w") as f:
@@ -247,9 +247,19 @@ def main():
                                             "b1": [0.1, 0, -0.1, 0.2],
                                             "W2": [[0.7], [-0.5], [0.25], [1]], "b2": [0.05]},
                   "x": [1, -0.5], "y": [1]}
+    # the largest the command accepts: 8 hidden units, 8 outputs
+    rng = np.random.default_rng(3)
+    largest = {"convention": "column", "layers": [2, 8, 8], "activations": ["tanh", "sigmoid"],
+               "loss": "mse",
+               "params": {"W1": np.round(rng.uniform(-1, 1, (8, 2)), 3).tolist(),
+                          "b1": np.round(rng.uniform(-1, 1, 8), 3).tolist(),
+                          "W2": np.round(rng.uniform(-1, 1, (8, 8)), 3).tolist(),
+                          "b2": np.round(rng.uniform(-1, 1, 8), 3).tolist()},
+               "x": [0.3, -0.7], "y": np.round(rng.uniform(0, 1, 8), 2).tolist()}
     with tempfile.TemporaryDirectory() as tmp:
         one(backstep, None, shipped, "handout 000 on its shipped spec", failures, tmp)
-        for name, spec in (("wide", wide), ("2-1-2", one_hidden), ("2-4-1", one_output)):
+        for name, spec in (("wide", wide), ("2-1-2", one_hidden), ("2-4-1", one_output),
+                           ("2-8-8", largest)):
             path = os.path.join(tmp, name + ".json")
             with open(path, "w") as f:
                 json.dump(spec, f)

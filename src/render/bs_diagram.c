@@ -821,60 +821,98 @@ static void tex_factor(bs_sink *s, double v, int prec)
         bs_sink_puts(s, ")");
 }
 
+/* the labels of the LaTeX figure */
+static void tex_left(bs_sink *s, const bs_outer_fig *f, size_t k, int prec)
+{
+    bs_sink_printf(s, "$a^{[%zu]}_{%zu} = ", f->layer - 1, k + 1);
+    bs_number_latex(s, f->a[k], prec);
+    bs_sink_puts(s, "$\\,");
+}
+
+static void tex_edge(bs_sink *s, const bs_outer_fig *f, size_t j, size_t k, int prec)
+{
+    bs_sink_printf(s, "\\,$\\partial L/\\partial W^{[%zu]}_{%zu,%zu} = ", f->layer, j + 1, k + 1);
+    tex_factor(s, f->gz[j], prec);
+    bs_sink_puts(s, " \\times ");
+    tex_factor(s, f->a[k], prec);
+    bs_sink_puts(s, " = ");
+    bs_number_latex(s, f->gW[j * f->nin + k], prec);
+    bs_sink_puts(s, "$\\,");
+}
+
+static void tex_arms(bs_sink *s, int d, int dot)
+{
+    bs_sink_printf(s, "\\bsarm%d%d%d%d%d", !!(d & ARM_UP), !!(d & ARM_DOWN), !!(d & ARM_LEFT),
+                   !!(d & ARM_RIGHT), dot);
+}
+
 void bs_diagram_outer_latex(bs_sink *s, const bs_outer_fig *f, int prec)
 {
     if (!f->nin || !f->nout)
         return;
     size_t l = f->layer, rows = of_rows(f);
-    /* a piece of line 14pt wide and 16pt high (the row's height), its arms
-     * meeting at 3pt above the baseline, a dot where a bus joins an edge; a
-     * filler line; an arrow */
-    bs_sink_puts(s, "\\begingroup\\small\n\\setlength{\\unitlength}{1pt}\\setlength{\\tabcolsep}{0pt}"
-                    "\\renewcommand{\\arraystretch}{0}%\n"
-                    "\\def\\bsarm#1#2#3#4#5{\\raisebox{-5pt}{\\begin{picture}(14,16)(0,-5)\\linethickness{0.6pt}"
+    /* One paragraph per row, the rows abutting (\offinterlineskip), so that
+     * a tall figure may break across pages.  \bsarm is a piece of line 14pt
+     * wide and 16pt high (the row's height), its arms meeting 3pt above the
+     * baseline, a dot where a bus joins an edge; \bsfill a line to the end
+     * of its box; \bsarrow an arrow.  \bsfigl and \bsfigw are the widths of
+     * the widest unit label and the widest edge label, measured by TeX. */
+    bs_sink_printf(s, "\\begingroup%s\\setlength{\\unitlength}{1pt}\\setlength{\\parskip}{0pt}"
+                      "\\setlength{\\parindent}{0pt}%%\n",
+                   f->nin > 4 ? "\\footnotesize" : "\\small");
+    bs_sink_puts(s, "\\def\\bsarm#1#2#3#4#5{\\raisebox{-5pt}{\\begin{picture}(14,16)(0,-5)"
+                    "\\linethickness{0.6pt}"
                     "\\ifnum#1=1 \\put(7,3){\\line(0,1){8}}\\fi"
                     "\\ifnum#2=1 \\put(7,-5){\\line(0,1){8}}\\fi"
                     "\\ifnum#3=1 \\put(0,3){\\line(1,0){7}}\\fi"
                     "\\ifnum#4=1 \\put(7,3){\\line(1,0){7}}\\fi"
                     "\\ifnum#5=1 \\put(7,3){\\circle*{3.5}}\\fi\\end{picture}}}%\n"
-                    "\\def\\bsfill{\\leaders\\hrule height 3.3pt depth -2.7pt\\hfill\\kern0pt}%\n"
+                    "\\def\\bsfill{\\leaders\\hrule height 3.3pt depth -2.7pt\\hfill}%\n"
                     "\\def\\bsarrow{\\raisebox{-5pt}{\\begin{picture}(20,16)(0,-5)"
                     "\\put(0,3){\\vector(1,0){20}}\\end{picture}}}%\n"
-                    "\\noindent\\begin{tabular}{@{}r@{}c@{}");
-    for (size_t c = 0; c < f->nin; c++)
-        bs_sink_puts(s, "c@{}");
-    bs_sink_puts(s, "l@{}c@{}l@{}}\n");
-    bs_sink_printf(s, "\\rule{0pt}{12pt}$a^{[%zu]}_{k}$ & \\multicolumn{%zu}{c}{} & "
-                      "\\,$\\partial L/\\partial W^{[%zu]}_{j,k} = \\partial L/\\partial "
-                      "z^{[%zu]}_{j} \\cdot a^{[%zu]}_{k}$ & & \\quad$z^{[%zu]}_{j}$ \\\\[6pt]\n",
-                   l - 1, f->nin + 1, l, l, l - 1, l);
+                    "\\ifdefined\\bsfigl\\else\\newlength{\\bsfigl}\\newlength{\\bsfigw}\\fi%\n"
+                    "\\def\\bsmax#1#2{\\setbox0=\\hbox{#2}\\ifdim\\wd0>#1 #1=\\wd0 \\fi}%\n"
+                    "\\setlength{\\bsfigl}{0pt}\\setlength{\\bsfigw}{0pt}%\n");
+    char title[160];
+    snprintf(title, sizeof title,
+             "\\,$\\partial L/\\partial W^{[%zu]}_{j,k} = \\partial L/\\partial z^{[%zu]}_{j} "
+             "\\cdot a^{[%zu]}_{k}$",
+             l, l, l - 1);
+    bs_sink_printf(s, "\\bsmax\\bsfigw{%s}%%\n", title);
+    for (size_t k = 0; k < f->nin; k++) {
+        bs_sink_puts(s, "\\bsmax\\bsfigl{");
+        tex_left(s, f, k, prec);
+        bs_sink_puts(s, "}%\n");
+    }
+    for (size_t j = 0; j < f->nout; j++)
+        for (size_t k = 0; k < f->nin; k++) {
+            bs_sink_puts(s, "\\bsmax\\bsfigw{");
+            tex_edge(s, f, j, k, prec);
+            bs_sink_puts(s, "}%\n");
+        }
+    bs_sink_puts(s, "\\par\\offinterlineskip\n");
+    bs_sink_printf(s, "\\makebox[\\bsfigl][r]{\\rule[-6pt]{0pt}{18pt}$a^{[%zu]}_{k}$\\,}"
+                      "\\hspace*{%zupt}\\makebox[\\bsfigw][l]{%s}\\hspace*{14pt}\\quad"
+                      "$z^{[%zu]}_{j}$\\par\n",
+                   l - 1, 14 * (f->nin + 1), title, l);
     for (size_t row = 0; row < rows; row++) {
         size_t j, k;
         int edge = of_edge(f, row, &j, &k);
+        bs_sink_puts(s, "\\makebox[\\bsfigl][r]{");
         if (edge && j == 0) {
-            bs_sink_printf(s, "$a^{[%zu]}_{%zu} = ", l - 1, k + 1);
-            bs_number_latex(s, f->a[k], prec);
-            bs_sink_puts(s, "$\\, & \\bsarm00110");
+            tex_left(s, f, k, prec);
+            bs_sink_puts(s, "}\\bsarm00110");
         } else {
-            bs_sink_puts(s, " & ");
+            bs_sink_puts(s, "}\\hspace*{14pt}");
         }
-        for (size_t c = 0; c < f->nin; c++) {
-            int d = of_bus(f, row, c);
-            bs_sink_printf(s, " & \\bsarm%d%d%d%d%d", !!(d & ARM_UP), !!(d & ARM_DOWN),
-                           !!(d & ARM_LEFT), !!(d & ARM_RIGHT), edge && c == k);
-        }
+        for (size_t c = 0; c < f->nin; c++)
+            tex_arms(s, of_bus(f, row, c), edge && c == k);
         if (edge) {
-            double v = f->gW[j * f->nin + k];
-            bs_sink_printf(s, " & \\,$\\partial L/\\partial W^{[%zu]}_{%zu,%zu} = ", l, j + 1,
-                           k + 1);
-            tex_factor(s, f->gz[j], prec);
-            bs_sink_puts(s, " \\times ");
-            tex_factor(s, f->a[k], prec);
-            bs_sink_puts(s, " = ");
-            bs_number_latex(s, v, prec);
+            bs_sink_puts(s, "\\makebox[\\bsfigw][l]{");
+            tex_edge(s, f, j, k, prec);
+            bs_sink_puts(s, "\\bsfill}");
             int d = of_joint(f, k);
-            bs_sink_printf(s, "$\\,\\bsfill & \\bsarm%d%d%d%d0 & ", !!(d & ARM_UP),
-                           !!(d & ARM_DOWN), !!(d & ARM_LEFT), !!(d & ARM_RIGHT));
+            tex_arms(s, d, 0);
             if (d & ARM_RIGHT) {
                 bs_sink_printf(s, "\\bsarrow\\,$z^{[%zu]}_{%zu}$: $\\partial L/\\partial "
                                   "z^{[%zu]}_{%zu} = ",
@@ -882,12 +920,10 @@ void bs_diagram_outer_latex(bs_sink *s, const bs_outer_fig *f, int prec)
                 bs_number_latex(s, f->gz[j], prec);
                 bs_sink_puts(s, "$");
             }
-        } else {
-            bs_sink_puts(s, " & & ");
         }
-        bs_sink_puts(s, " \\\\\n");
+        bs_sink_puts(s, "\\par\n");
     }
-    bs_sink_puts(s, "\\end{tabular}\n\\endgroup\n\n");
+    bs_sink_puts(s, "\\endgroup\n\n");
     bs_sink_printf(s, "\\noindent $a^{[%zu]}_{k}$ runs down its own line and joins the edges "
                       "into every $z^{[%zu]}_{j}$; the edge $W^{[%zu]}_{j,k}$ carries entry "
                       "$(j, k)$ of the matrix:\n",

@@ -5,7 +5,9 @@
  * weight and ∂L/∂w.  A layer wider than BS_DIAGRAM_MAX_UNITS is collapsed
  * into one node carrying its shape, and the edges into and out of it into
  * one edge carrying the weight matrix's shape.  The same model feeds the
- * Graphviz renderer and the SVG that the HTML page draws itself.
+ * Graphviz renderer and the SVG that the HTML page draws itself.  One layer
+ * can also be drawn as the outer product its weight gradients make
+ * (handout 000's Figure 1), in text, SVG and LaTeX.
  */
 #ifndef BS_DIAGRAM_H
 #define BS_DIAGRAM_H
@@ -48,8 +50,9 @@ void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int precision);
 void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int precision);
 
 /* Writes the same figure for LaTeX, with nothing but the kernel's picture
- * mode and amsmath: the diagram as a tabular of line pieces, then the
- * matrix as a displayed array.  Needs no preamble of its own. */
+ * mode and amsmath: the diagram as one line of line pieces per row (so a
+ * tall one breaks across pages), then the matrix as a displayed array.
+ * Needs no preamble of its own. */
 void bs_diagram_outer_latex(bs_sink *s, const bs_outer_fig *f, int precision);
 
 #endif
