@@ -566,10 +566,11 @@ static void h1_update(bs_handout *h, const vals *v)
     }
 }
 
-/* g[3a] = ∂ℒ/∂a_1[3] in both of the handout's printed forms */
-static void h1_out_g3a(bs_handout *h, const vals *v)
+static void h1_output(bs_handout *h, const vals *v)
 {
-    double a = A(v, 3, 0), y = v->net->y[0], g3a = v->g->ga[3][0];
+    const bs_net *net = v->net;
+    double a = A(v, 3, 0), y = net->y[0];
+    double g3a = v->g->ga[3][0], g3z = v->g->gz[3][0], d = D(v, 3, 0);
 
     /* g[3a], first printed form */
     eq(h, S1_OUT);
@@ -631,14 +632,6 @@ static void h1_out_g3a(bs_handout *h, const vals *v)
     equals(h);
     num(h, g3a, 0, "ga3[0]");
     set_note(h, "the second printed form of g[3a]: both forms give the same number");
-}
-
-/* g_o'(z_1[3]), g[3z] = g_o'(z_1[3]) · g[3a] with both factors, and the
- * shortcut g[3z] = a_1[3] − y */
-static void h1_out_g3z(bs_handout *h, const vals *v)
-{
-    double a = A(v, 3, 0), y = v->net->y[0];
-    double g3a = v->g->ga[3][0], g3z = v->g->gz[3][0], d = D(v, 3, 0);
 
     /* g_o'(z_1[3]) */
     eq(h, S1_OUT);
@@ -694,14 +687,6 @@ static void h1_out_g3z(bs_handout *h, const vals *v)
     num(h, g3z, 0, "gz3[0]");
     set_note(h, "a(1 − a) cancels the denominator of g[3a]: g[3z] = a_1[3] − y, the same "
                 "number as the product above");
-}
-
-/* each weight of the output layer: its local derivative ∂z_1[3]/∂W_{k,1}[3]
- * and its gradient; then g[3W] as a matrix and ∂ℒ/∂b[3] */
-static void h1_out_weights(bs_handout *h, const vals *v)
-{
-    const bs_net *net = v->net;
-    double g3z = v->g->gz[3][0];
 
     for (size_t k = 0; k < net->n[2]; k++) {
         eq(h, S1_OUT);
@@ -763,18 +748,9 @@ static void h1_out_weights(bs_handout *h, const vals *v)
     num(h, v->g->gb[3][0], 0, "gb3[0]");
 }
 
-/* The output layer in the handout's order: g[3a], g[3z], the weights. */
-static void h1_output(bs_handout *h, const vals *v)
-{
-    h1_out_g3a(h, v);
-    h1_out_g3z(h, v);
-    h1_out_weights(h, v);
-}
-
-/* the flows into a_j[l] (l = 2 or 1): each ∂z_m[l+1]/∂a_j[l] = W_{j,m}[l+1],
- * then ∂ℒ/∂a_j[l] as their sum (and, for layer 1, as g[2z] times a column
- * of W[2]) */
-static void h1_neuron_flows(bs_handout *h, const vals *v, size_t l, size_t j)
+/* one neuron j of hidden layer l (2 or 1): its flows in, g_h', ∂ℒ/∂z_j,
+ * each weight's local derivative and gradient, the bias, the column */
+static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
 {
     const bs_net *net = v->net;
     const char *sec = l == 2 ? S1_L2 : S1_L1;
@@ -844,12 +820,7 @@ static void h1_neuron_flows(bs_handout *h, const vals *v, size_t l, size_t j)
             set_erratum(h, "the handout writes g[2z] · [W_{3,1}[2]; W_{3,2}[2]] here; a_2[1] "
                            "meets the weights W_{2,1}[2] and W_{2,2}[2]");
     }
-}
 
-/* g_h'(z_j[l]) = a_j[l](1 − a_j[l]) and ∂ℒ/∂z_j[l] = g_h'(z_j[l]) · ∂ℒ/∂a_j[l] */
-static void h1_neuron_z(bs_handout *h, const vals *v, size_t l, size_t j)
-{
-    const char *sec = l == 2 ? S1_L2 : S1_L1;
     eq(h, sec);
     act(h, "g", "h", 1);
     tk(h, BS_TOK_CALL_OPEN);
@@ -883,14 +854,7 @@ static void h1_neuron_z(bs_handout *h, const vals *v, size_t l, size_t j)
     num(h, v->g->ga[l][j], 1, "ga%zu[%zu]", l, j);
     equals(h);
     num(h, v->g->gz[l][j], 0, "gz%zu[%zu]", l, j);
-}
 
-/* each weight W_{k,j}[l] into neuron j: its local derivative a_k[l−1] and
- * its gradient; then the bias's */
-static void h1_neuron_weights(bs_handout *h, const vals *v, size_t l, size_t j)
-{
-    const bs_net *net = v->net;
-    const char *sec = l == 2 ? S1_L2 : S1_L1;
     for (size_t k = 0; k < net->n[l - 1]; k++) {
         eq(h, sec);
         dz_open(h, l, j);
@@ -920,13 +884,8 @@ static void h1_neuron_weights(bs_handout *h, const vals *v, size_t l, size_t j)
     dd_el(h, "ℒ", "z", l, j);
     equals(h);
     num(h, v->g->gb[l][j], 0, "gb%zu[%zu]", l, j);
-}
 
-/* the column ∂ℒ/∂W_j[l] = (a[l−1])ᵀ · ∂ℒ/∂z_j[l] of the gradients above */
-static void h1_neuron_column(bs_handout *h, const vals *v, size_t l, size_t j)
-{
-    const bs_net *net = v->net;
-    const char *sec = l == 2 ? S1_L2 : S1_L1;
+    /* the column ∂ℒ/∂W_j[l] */
     size_t n0 = net->n[l - 1];
     double *col = malloc(n0 * sizeof *col);
     if (!col) {
@@ -963,17 +922,6 @@ static void h1_neuron_column(bs_handout *h, const vals *v, size_t l, size_t j)
     if (l == 1 && j == 0)
         set_erratum(h, "the handout's column repeats ∂ℒ/∂W_{2,1}[1] where ∂ℒ/∂W_{3,1}[1] is "
                        "meant and shows five rows; it has one row per input");
-}
-
-/* One neuron j of hidden layer l (2 or 1), as the handout goes: its flows
- * in, g_h', ∂ℒ/∂z_j, each weight's local derivative and gradient, the bias,
- * the column. */
-static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
-{
-    h1_neuron_flows(h, v, l, j);
-    h1_neuron_z(h, v, l, j);
-    h1_neuron_weights(h, v, l, j);
-    h1_neuron_column(h, v, l, j);
 }
 
 /* the layer's summary: g[la] (from g[(l+1)z]), g[lz], g[lW], g[lb] */
