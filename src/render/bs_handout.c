@@ -1569,7 +1569,7 @@ static void h0_build(bs_handout *h, const vals *v)
 /* a string owned by the walk */
 static const char *own(bs_handout *h, const char *fmt, va_list ap)
 {
-    char buf[200];
+    char buf[512];
     vsnprintf(buf, sizeof buf, fmt, ap);
     char **s = grow(h->strs, &h->strcap, h->nstrs + 1, sizeof *h->strs);
     char *c = strdup(buf);
@@ -1639,9 +1639,33 @@ static void code(bs_handout *h, const char *name)
     put(h, p);
 }
 
+/* Which of `count` rows, columns, units or examples are shown
+ * (bs_matrix_shown): all when there are at most BS_MATRIX_MAX_SHOWN, else
+ * the first and the last BS_MATRIX_EDGE with BS_MATRIX_GAP between them.
+ * A large matrix is shown with its ends, an element equation is written for
+ * the shown indices, and a long sum keeps the shown terms around "…". */
+typedef struct shown {
+    size_t n;
+    size_t k[BS_MATRIX_MAX_SHOWN + 1];
+} shown;
+
+static shown pick(size_t count)
+{
+    shown s;
+    s.n = bs_matrix_shown(count, s.k);
+    return s;
+}
+
+static int gap(const shown *s, size_t a)
+{
+    return s->k[a] == BS_MATRIX_GAP;
+}
+
 /* An R×C matrix shown as it is or transposed; its element (r, c) is called
  * name[ex,r,c], or name[r,c] when ex is BS_NONE; a row (R = 1) of example ex
- * is name[ex,c] (name[c] when ex is BS_NONE). */
+ * is name[ex,c] (name[c] when ex is BS_NONE).  Only the shown elements are
+ * numbers of the equation; a matrix shown by its ends is followed by its
+ * true shape, "(784×200)". */
 static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const char *name,
                size_t ex)
 {
@@ -1652,18 +1676,24 @@ static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const
         return;
     }
     for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) {
-            size_t sr = tr ? c : r, sc = tr ? r : c;
-            double x = M[sr * C + sc];
-            v[r * cols + c] = x;
+        for (size_t c = 0; c < cols; c++)
+            v[r * cols + c] = tr ? M[c * C + r] : M[r * C + c];
+    shown sr = pick(rows), sc = pick(cols);
+    for (size_t a = 0; a < sr.n; a++)
+        for (size_t b = 0; b < sc.n; b++) {
+            if (gap(&sr, a) || gap(&sc, b))
+                continue;
+            size_t r = sr.k[a], c = sc.k[b];
+            size_t sR = tr ? c : r, sC = tr ? r : c;
+            double x = v[r * cols + c];
             if (R == 1 && ex == BS_NONE)
-                ref(h, x, "%s[%zu]", name, sc);
+                ref(h, x, "%s[%zu]", name, sC);
             else if (R == 1)
-                ref(h, x, "%s[%zu,%zu]", name, ex, sc);
+                ref(h, x, "%s[%zu,%zu]", name, ex, sC);
             else if (ex == BS_NONE)
-                ref(h, x, "%s[%zu,%zu]", name, sr, sc);
+                ref(h, x, "%s[%zu,%zu]", name, sR, sC);
             else
-                ref(h, x, "%s[%zu,%zu,%zu]", name, ex, sr, sc);
+                ref(h, x, "%s[%zu,%zu,%zu]", name, ex, sR, sC);
         }
     bs_piece p = piece(BS_PC_MATRIX);
     p.vals = keep(h, v, rows * cols);
@@ -1671,8 +1701,9 @@ static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const
     p.cols = cols;
     free(v);
     put(h, p);
+    if (rows > BS_MATRIX_MAX_SHOWN || cols > BS_MATRIX_MAX_SHOWN)
+        sym(h, " (%zu×%zu)", rows, cols);
 }
-
 static const char *const S2_NOT = "Notation";
 static const char *const S2_LOSS = "The loss function";
 static const char *const S2_ST1 = "First backpropagation step: output layer to second hidden layer";
@@ -1691,6 +1722,7 @@ static const char *const S2_N5 = "Note 5: L2 regularization";
 typedef struct h2 {
     const vals *v;
     size_t B, n[4];
+    size_t nex;     /* the examples whose own equations are written: all, or the first */
     double *pgz[4]; /* pgz[l]: B×n[l], ∂L_CE^[i]/∂z[l,i] of each example, row i */
     double *pga[4]; /* pga[l]: B×n[l], ∂L_CE^[i]/∂a[l,i] (l = 1, 2) */
     double *sumW[4], *sumb[4]; /* Σ_i ∂L_CE^[i]/∂W[l], ∂L_CE^[i]/∂b[l] */
@@ -1709,6 +1741,19 @@ static double Z2(const h2 *c, size_t l, size_t i, size_t r)
 static double Y2(const h2 *c, size_t i, size_t j)
 {
     return c->v->net->y[i * c->n[3] + j];
+}
+
+/* An equation written for each example is written for the first alone when
+ * the batch is larger than a matrix shows whole: say so beside it. */
+static void exnote(bs_handout *h, const h2 *c)
+{
+    bs_heq *e = cur(h);
+    if (!e || c->nex == c->B)
+        return;
+    e->note = e->note ? ostr(h, "%s (example i = 0 of %zu)", e->note, c->B)
+                      : ostr(h, "example i = 0 of %zu: each example has this equation, "
+                                "with its own rows",
+                             c->B);
 }
 
 /* the program's value of a step (bs_step_program_value), all its elements */
@@ -1768,6 +1813,7 @@ static void h2_z(bs_handout *h, h2 *c, const char *sec, size_t l, size_t i, int 
     equals(h);
     snprintf(nm, sizeof nm, "z%zu", l);
     mx(h, &c->v->fw->z[l][i * c->n[l]], 1, c->n[l], 0, nm, i);
+    exnote(h, c);
 }
 
 /* a[l,i] = f(z[l,i]) with the rows */
@@ -1799,30 +1845,41 @@ static void h2_a(bs_handout *h, h2 *c, const char *sec, size_t l, size_t i, int 
     if (l == 1)
         set_erratum(h, "the handout writes a[1,i] = sigmoid(z[1]) and calls a[1,i] a B×n1 "
                        "matrix: it is sigmoid(z[1,i]), a 1×n1 row, as here");
+    exnote(h, c);
 }
 
-/* the sum over the batch of the per-example matrices name[i] (R×C each),
- * their sum kept in *sum */
-static void h2_batchsum(bs_handout *h, const double *const *per, size_t B, size_t R, size_t C,
-                        const char *pname, const char *sname, double **sum)
+/* the sum over the batch of the per-example matrices (R×C each) named
+ * pname[i]: per[a] is example ex.k[a]'s (NULL at the gap), sum the sum over
+ * every example, named sname */
+static void h2_batchsum(bs_handout *h, const double *const *per, const shown *ex, size_t R,
+                        size_t C, const char *pname, const double *sum, const char *sname)
 {
-    size_t cells = R * C;
-    double *s = calloc(cells > 0 ? cells : 1, sizeof *s);
-    if (!s) {
-        h->oom = 1;
-        return;
-    }
-    for (size_t i = 0; i < B; i++) {
-        if (i)
+    for (size_t a = 0; a < ex->n; a++) {
+        if (a)
             tk(h, BS_TOK_PLUS);
-        mx(h, per[i], R, C, 0, pname, R == 1 ? i : i);
-        for (size_t k = 0; k < R * C; k++)
-            s[k] += per[i][k];
+        if (gap(ex, a))
+            tk(h, BS_TOK_ELLIPSIS);
+        else
+            mx(h, per[a], R, C, 0, pname, ex->k[a]);
     }
     equals(h);
-    mx(h, s, R, C, 0, sname, BS_NONE);
-    *sum = keep(h, s, R * C);
-    free(s);
+    mx(h, sum, R, C, 0, sname, BS_NONE);
+}
+
+/* ∂L_CE^[i]/∂W[l] of example i, the n[l−1]×n[l] matrix of entries
+ * (∂L_CE/∂z[l,i])_r · (the input)_q, in a new array */
+static double *h2_perW(bs_handout *h, const h2 *c, size_t l, size_t i)
+{
+    size_t ni = c->n[l - 1], no = c->n[l];
+    double *P = malloc((ni * no > 0 ? ni * no : 1) * sizeof *P);
+    if (!P) {
+        h->oom = 1;
+        return NULL;
+    }
+    for (size_t q = 0; q < ni; q++)
+        for (size_t r = 0; r < no; r++)
+            P[q * no + r] = c->pgz[l][i * no + r] * c->v->fw->a[l - 1][i * ni + q];
+    return P;
 }
 
 /* Note 2–4: the program's dW (with 2λW) and the gradient ∂L^λ/∂W beside it;
@@ -1832,26 +1889,39 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     const bs_net *net = c->v->net;
     size_t ni = c->n[l - 1], no = c->n[l], B = c->B;
     char id[16], nm[16], cn[16];
-    /* B · ∂L/∂W[l] = Σ_i ∂L_CE^[i]/∂W[l] */
-    double **per = malloc(B * sizeof *per);
-    if (!per) {
+    shown ex = pick(B);
+    /* B · ∂L/∂W[l] = Σ_i ∂L_CE^[i]/∂W[l] over every example; the terms shown */
+    double *sW = calloc(ni * no > 0 ? ni * no : 1, sizeof *sW);
+    double *sb = calloc(no > 0 ? no : 1, sizeof *sb);
+    const double *per[BS_MATRIX_MAX_SHOWN + 1] = {0}, *rows[BS_MATRIX_MAX_SHOWN + 1] = {0};
+    if (!sW || !sb) {
+        free(sW);
+        free(sb);
         h->oom = 1;
         return;
     }
-    for (size_t i = 0; i < B; i++) {
-        double *p = malloc(ni * no * sizeof *p);
-        if (!p) {
-            h->oom = 1;
-            for (size_t k = 0; k < i; k++)
-                free(per[k]);
-            free(per);
-            return;
+    for (size_t i = 0; i < B; i++)
+        for (size_t r = 0; r < no; r++) {
+            double g = c->pgz[l][i * no + r];
+            sb[r] += g;
+            for (size_t q = 0; q < ni; q++)
+                sW[q * no + r] += g * c->v->fw->a[l - 1][i * ni + q];
         }
-        for (size_t q = 0; q < ni; q++)
-            for (size_t r = 0; r < no; r++)
-                p[q * no + r] = c->pgz[l][i * no + r] * c->v->fw->a[l - 1][i * ni + q];
-        per[i] = p;
-    }
+    c->sumW[l] = keep(h, sW, ni * no);
+    c->sumb[l] = keep(h, sb, no);
+    free(sW);
+    free(sb);
+    if (!c->sumW[l] || !c->sumb[l])
+        return;
+    for (size_t a = 0; a < ex.n; a++)
+        if (!gap(&ex, a)) {
+            double *P = h2_perW(h, c, l, ex.k[a]);
+            per[a] = P ? keep(h, P, ni * no) : NULL;
+            free(P);
+            rows[a] = &c->pgz[l][ex.k[a] * no];
+            if (!per[a])
+                return;
+        }
     eq(h, sec);
     lab(h, "(%d)", lW);
     m(h, "B");
@@ -1867,10 +1937,7 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     equals(h);
     snprintf(nm, sizeof nm, "pgW%zu", l);
     snprintf(cn, sizeof cn, "sumW%zu", l);
-    h2_batchsum(h, (const double *const *)per, B, ni, no, nm, cn, &c->sumW[l]);
-    for (size_t i = 0; i < B; i++)
-        free(per[i]);
-    free(per);
+    h2_batchsum(h, per, &ex, ni, no, nm, c->sumW[l], cn);
     if (l == 3)
         set_note(h, "each term is (18) of one example: entry (r, j) is (ŷ_j(i) − y_j(i)) · "
                     "a_r[2,i]; the sum is B times ∂L/∂W[3] of the mean loss (1)");
@@ -1900,8 +1967,7 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     sym(h, "W[%zu]", l);
     equals(h);
     snprintf(cn, sizeof cn, "sumW%zu", l);
-    if (c->sumW[l])
-        mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
+    mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
     tk(h, BS_TOK_PLUS);
     m(h, "2");
     tk(h, BS_TOK_TIMES);
@@ -1942,8 +2008,7 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     frac(h, BS_PC_FRAC_CLOSE);
     tk(h, BS_TOK_TIMES);
     snprintf(cn, sizeof cn, "sumW%zu", l);
-    if (c->sumW[l])
-        mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
+    mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
     tk(h, BS_TOK_PLUS);
     m(h, "2");
     tk(h, BS_TOK_TIMES);
@@ -1971,17 +2036,9 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     sym(h, "b[%zu]", l);
     dclose(h);
     equals(h);
-    double **rows = malloc(B * sizeof *rows);
-    if (!rows) {
-        h->oom = 1;
-        return;
-    }
-    for (size_t i = 0; i < B; i++)
-        rows[i] = &c->pgz[l][i * no];
     snprintf(nm, sizeof nm, "pgb%zu", l);
     snprintf(cn, sizeof cn, "sumb%zu", l);
-    h2_batchsum(h, (const double *const *)rows, B, 1, no, nm, cn, &c->sumb[l]);
-    free(rows);
+    h2_batchsum(h, rows, &ex, 1, no, nm, c->sumb[l], cn);
     if (l == 3)
         set_erratum(h, "Note 2 writes B · (∂L/∂Wb[3])_{r,j}: it is ∂L/∂b[3], with entry "
                        "(1, j)");
@@ -2010,8 +2067,7 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     frac(h, BS_PC_FRAC_CLOSE);
     tk(h, BS_TOK_TIMES);
     snprintf(cn, sizeof cn, "sumb%zu", l);
-    if (c->sumb[l])
-        mx(h, c->sumb[l], 1, no, 0, cn, BS_NONE);
+    mx(h, c->sumb[l], 1, no, 0, cn, BS_NONE);
     equals(h);
     snprintf(cn, sizeof cn, "gb%zu", l);
     mx(h, c->v->g->gb[l], 1, no, 0, cn, BS_NONE);
@@ -2057,17 +2113,192 @@ static void h2_program_rows(bs_handout *h, h2 *c, const char *sec, size_t l, cha
     set_note(h, "the gradient of the mean loss (1): the program's value divided by B");
 }
 
+/* How one layer's step is labelled: the handout's labels
+ * of its parameter part, Lemmas 3–4 for the output layer and (31)–(34),
+ * (47)–(50) for the hidden ones, and the names of the indices of W[l]. */
+typedef struct h2_labels {
+    const char *sum, *slice, *bias, *perW, *perb; /* "(15)", "(14), (16)", … */
+    char in, out;               /* W[l]'s entry (in, out): (r, j) for W[3], (q, r) below */
+    const char *slice_note;     /* beside each slice of ∂z/∂W */
+    const char *bias_note;      /* beside ∂z/∂b, or NULL */
+    const char *perW_note;      /* beside ∂L_CE^[i]/∂W */
+} h2_labels;
+
+static const h2_labels h2_lab[4] = {
+    [3] = {"(15)", "(14), (16)", "(14), (17)", "(18)", "(18)", 'r', 'j',
+           "the slice t of the K × (n2 × K) tensor, entry (r, j): a_r[2,0] in the column j = t, "
+           "0 elsewhere",
+           "the handout writes the left-hand side of (17) ∂z[3,i]/∂Wb[3]: it is ∂z[3,i]/∂b[3]",
+           "entry (r, j) is (ŷ_j(i) − y_j(i)) · a_r[2,i]"},
+    [2] = {"(31)", "(32)", "(32)", "(33)", "(34)", 'q', 'r',
+           "entry (q, r): the column r = t holds the layer's input, every other entry is 0", NULL,
+           "entry (q, r) is (∂L_CE/∂z[n,i])_{1,r} · (the input)_q"},
+    [1] = {"(47)", "(48)", "(48)", "(49)", "(50)", 'q', 'r',
+           "entry (q, r): the column r = t holds the layer's input, every other entry is 0", NULL,
+           "entry (q, r) is (∂L_CE/∂z[n,i])_{1,r} · (the input)_q"},
+};
+
+/* The parameter part of layer l's step, the same argument for every layer:
+ * the element sums z_r[l,0] = Σ_q a_q w_{q,r} + b_r, the slices of the
+ * tensor ∂z[l,0]/∂W[l] and the matrix ∂z/∂b[l] (example 0), then each
+ * example's ∂L_CE^[i]/∂W[l] and ∂L_CE^[i]/∂b[l]. */
+static void h2_params(bs_handout *h, h2 *c, size_t l)
+{
+    const bs_net *net = c->v->net;
+    const h2_labels *lb = &h2_lab[l];
+    /* Lemma 3 and Lemma 4 for the output layer, the step's own section below */
+    const char *sec_z = l == 3 ? S2_LM3 : l == 2 ? S2_ST2 : S2_ST3;
+    const char *sec_w = l == 3 ? S2_LM4 : sec_z;
+    size_t ni = c->n[l - 1], no = c->n[l];
+    shown so = pick(no), si = pick(ni);
+    char nm[32];
+    /* the element sums of example 0 */
+    for (size_t a = 0; a < so.n; a++) {
+        if (gap(&so, a))
+            continue;
+        size_t r = so.k[a];
+        eq(h, sec_z);
+        lab(h, "%s", lb->sum);
+        sym(h, "z_%zu[%zu,0]", r, l);
+        equals(h);
+        if (l == 1)
+            sym(h, "Σ_q x_q[0] w_{q,%zu}[%zu]", r, l);
+        else
+            sym(h, "Σ_q a_q[%zu,0] w_{q,%zu}[%zu]", l - 1, r, l);
+        tk(h, BS_TOK_PLUS);
+        sym(h, "b_%zu[%zu]", r, l);
+        equals(h);
+        for (size_t b = 0; b < si.n; b++) {
+            if (gap(&si, b)) {
+                tk(h, BS_TOK_ELLIPSIS);
+                tk(h, BS_TOK_PLUS);
+                continue;
+            }
+            size_t q = si.k[b];
+            num(h, c->v->fw->a[l - 1][q], 1, "%s[0,%zu]", ainname(l), q);
+            tk(h, BS_TOK_TIMES);
+            num(h, W(c->v, l, q, r), 1, "W%zu[%zu,%zu]", l, q, r);
+            tk(h, BS_TOK_PLUS);
+        }
+        num(h, net->b[l][r], 1, "b%zu[%zu]", l, r);
+        equals(h);
+        num(h, Z2(c, l, 0, r), 0, "z%zu[0,%zu]", l, r);
+    }
+    /* the slices t of ∂z[l,0]/∂W[l] */
+    for (size_t a = 0; a < so.n; a++) {
+        if (gap(&so, a))
+            continue;
+        size_t t = so.k[a];
+        double *S = calloc(ni * no > 0 ? ni * no : 1, sizeof *S);
+        if (!S) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t q = 0; q < ni; q++)
+            S[q * no + t] = c->v->fw->a[l - 1][q];
+        eq(h, sec_z);
+        lab(h, "%s", lb->slice);
+        dopen(h, own_zt(h, l, t));
+        sym(h, "W[%zu]", l);
+        dclose(h);
+        equals(h);
+        if (l == 1)
+            sym(h, "I(t = %c) · x_%c[0], t = %zu", lb->out, lb->in, t);
+        else
+            sym(h, "I(t = %c) · a_%c[%zu,0], t = %zu", lb->out, lb->in, l - 1, t);
+        equals(h);
+        snprintf(nm, sizeof nm, "dzdW%zu_%zu", l, t);
+        mx(h, S, ni, no, 0, nm, 0);
+        set_note(h, lb->slice_note);
+        free(S);
+    }
+    /* ∂z[l,i]/∂b[l], the identity */
+    double *Id = calloc(no * no > 0 ? no * no : 1, sizeof *Id);
+    if (!Id) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t t = 0; t < no; t++)
+        Id[t * no + t] = 1;
+    eq(h, sec_z);
+    lab(h, "%s", lb->bias);
+    dopen(h, own_z(h, l));
+    sym(h, "b[%zu]", l);
+    dclose(h);
+    equals(h);
+    sym(h, "I(t = %c)", lb->out);
+    equals(h);
+    mx(h, Id, no, no, 0, "I", BS_NONE);
+    if (lb->bias_note)
+        set_note(h, lb->bias_note);
+    free(Id);
+    /* each example's ∂L_CE^[i]/∂W[l] and ∂L_CE^[i]/∂b[l] */
+    for (size_t i = 0; i < c->nex; i++) {
+        double *P = h2_perW(h, c, l, i);
+        if (!P)
+            return;
+        eq(h, sec_w);
+        lab(h, "%s", lb->perW);
+        dopen(h, own_lce(h, i));
+        sym(h, "W[%zu]", l);
+        dclose(h);
+        equals(h);
+        if (l == 3) {
+            sym(h, "(a[2,%zu])ᵀ · (ŷ(%zu) − y(%zu))", i, i, i);
+        } else {
+            tk(h, BS_TOK_T_OPEN);
+            tk(h, BS_TOK_GROUP_OPEN);
+            ain(h, l, i);
+            tk(h, BS_TOK_GROUP_CLOSE);
+            tk(h, BS_TOK_T_CLOSE);
+            tk(h, BS_TOK_DOT);
+            dopen(h, "L_CE");
+            sym(h, "z[%zu,%zu]", l, i);
+            dclose(h);
+        }
+        equals(h);
+        mx(h, &c->v->fw->a[l - 1][i * ni], 1, ni, 1, ainname(l), i);
+        tk(h, BS_TOK_DOT);
+        snprintf(nm, sizeof nm, "pgz%zu", l);
+        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
+        equals(h);
+        snprintf(nm, sizeof nm, "pgW%zu", l);
+        mx(h, P, ni, no, 0, nm, i);
+        set_note(h, lb->perW_note);
+        exnote(h, c);
+        free(P);
+        eq(h, sec_w);
+        lab(h, "%s", lb->perb);
+        dopen(h, own_lce(h, i));
+        sym(h, "b[%zu]", l);
+        dclose(h);
+        equals(h);
+        if (l == 3) {
+            sym(h, "ŷ(%zu) − y(%zu)", i, i);
+        } else {
+            dopen(h, "L_CE");
+            sym(h, "z[%zu,%zu]", l, i);
+            dclose(h);
+        }
+        equals(h);
+        snprintf(nm, sizeof nm, "pgb%zu", l);
+        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
+        exnote(h, c);
+    }
+}
+
 /* one hidden layer's step, (21)–(36) for l = 2 and (37)–(52) for l = 1 */
 static void h2_hidden(bs_handout *h, h2 *c, size_t l)
 {
     const bs_net *net = c->v->net;
     const char *sec = l == 2 ? S2_ST2 : S2_ST3, *note = l == 2 ? S2_N3 : S2_N4;
     int o = l == 2 ? 0 : 16; /* (21) ↔ (37) */
-    size_t ni = c->n[l - 1], no = c->n[l], nu = c->n[l + 1], B = c->B;
+    size_t no = c->n[l], nu = c->n[l + 1];
+    shown so = pick(no), su = pick(nu);
     char nm[32], nm2[32];
-    for (size_t i = 0; i < B; i++)
+    for (size_t i = 0; i < c->nex; i++)
         h2_z(h, c, sec, l, i, 21 + o);
-    for (size_t i = 0; i < B; i++)
+    for (size_t i = 0; i < c->nex; i++)
         h2_a(h, c, sec, l, i, 22 + o);
     /* (27): ∂z[l+1,i]/∂a[l,i] = (W[l+1])ᵀ */
     eq(h, sec);
@@ -2085,7 +2316,7 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         set_erratum(h, "eqs. (43)–(44) write w_{r,j}[1]: the entries are those of W[2], as "
                        "here (W[1] is n0×n1 and multiplies X[i], not a[1,i])");
     /* (28): per example, the row and its entries */
-    for (size_t i = 0; i < B; i++) {
+    for (size_t i = 0; i < c->nex; i++) {
         eq(h, sec);
         lab(h, "(%d)", 28 + o);
         dopen(h, "L_CE");
@@ -2106,8 +2337,12 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         equals(h);
         snprintf(nm, sizeof nm, "pga%zu", l);
         mx(h, &c->pga[l][i * no], 1, no, 0, nm, i);
+        exnote(h, c);
     }
-    for (size_t r = 0; r < no; r++) {
+    for (size_t a = 0; a < so.n; a++) {
+        if (gap(&so, a))
+            continue;
+        size_t r = so.k[a];
         eq(h, sec);
         lab(h, "(%d)", 28 + o);
         dopen(h, "L_CE");
@@ -2121,9 +2356,14 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         tk(h, BS_TOK_DOT);
         sym(h, "w_{%zu,j}[%zu]", r, l + 1);
         equals(h);
-        for (size_t j = 0; j < nu; j++) {
-            if (j)
+        for (size_t b = 0; b < su.n; b++) {
+            if (b)
                 tk(h, BS_TOK_PLUS);
+            if (gap(&su, b)) {
+                tk(h, BS_TOK_ELLIPSIS);
+                continue;
+            }
+            size_t j = su.k[b];
             num(h, c->pgz[l + 1][j], 1, "pgz%zu[0,%zu]", l + 1, j);
             tk(h, BS_TOK_TIMES);
             num(h, W(c->v, l + 1, r, j), 1, "W%zu[%zu,%zu]", l + 1, r, j);
@@ -2135,8 +2375,8 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
                            "w_{r,j}[2], as here");
     }
     /* (29)–(30): per example */
-    for (size_t i = 0; i < B; i++) {
-        double *J = calloc(no * no, sizeof *J);
+    for (size_t i = 0; i < c->nex; i++) {
+        double *J = calloc(no * no > 0 ? no * no : 1, sizeof *J);
         if (!J) {
             h->oom = 1;
             return;
@@ -2153,6 +2393,7 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         equals(h);
         snprintf(nm, sizeof nm, "Jsig%zu", l);
         mx(h, J, no, no, 0, nm, i);
+        exnote(h, c);
         eq(h, sec);
         lab(h, "(%d)", 30 + o);
         dopen(h, "L_CE");
@@ -2176,9 +2417,13 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
         if (l == 1 && i == 0)
             set_erratum(h, "the handout calls ∂L_CE/∂z[1,i] \"the 1×n2 matrix\": it is 1×n1");
+        exnote(h, c);
         free(J);
     }
-    for (size_t r = 0; r < no; r++) {
+    for (size_t a = 0; a < so.n; a++) {
+        if (gap(&so, a))
+            continue;
+        size_t r = so.k[a];
         eq(h, sec);
         lab(h, "(%d)", 30 + o);
         dopen(h, "L_CE");
@@ -2203,221 +2448,25 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         equals(h);
         num(h, c->pgz[l][r], 0, "pgz%zu[0,%zu]", l, r);
     }
-    /* (31): the element sums of example 0 */
-    for (size_t r = 0; r < no; r++) {
-        eq(h, sec);
-        lab(h, "(%d)", 31 + o);
-        sym(h, "z_%zu[%zu,0]", r, l);
-        equals(h);
-        if (l == 1)
-            sym(h, "Σ_q x_q[0] w_{q,%zu}[%zu]", r, l);
-        else
-            sym(h, "Σ_q a_q[%zu,0] w_{q,%zu}[%zu]", l - 1, r, l);
-        tk(h, BS_TOK_PLUS);
-        sym(h, "b_%zu[%zu]", r, l);
-        equals(h);
-        for (size_t q = 0; q < ni; q++) {
-            num(h, c->v->fw->a[l - 1][q], 1, "%s[0,%zu]", ainname(l), q);
-            tk(h, BS_TOK_TIMES);
-            num(h, W(c->v, l, q, r), 1, "W%zu[%zu,%zu]", l, q, r);
-            tk(h, BS_TOK_PLUS);
-        }
-        num(h, net->b[l][r], 1, "b%zu[%zu]", l, r);
-        equals(h);
-        num(h, Z2(c, l, 0, r), 0, "z%zu[0,%zu]", l, r);
-    }
-    /* (32): the slices of ∂z[l,0]/∂W[l] and ∂z[l,0]/∂b[l] */
-    for (size_t t = 0; t < no; t++) {
-        double *S = calloc(ni * no, sizeof *S);
-        if (!S) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t q = 0; q < ni; q++)
-            S[q * no + t] = c->v->fw->a[l - 1][q];
-        eq(h, sec);
-        lab(h, "(%d)", 32 + o);
-        dopen(h, own_zt(h, l, t));
-        sym(h, "W[%zu]", l);
-        dclose(h);
-        equals(h);
-        if (l == 1)
-            sym(h, "I(t = r) · x_q[0], t = %zu", t);
-        else
-            sym(h, "I(t = r) · a_q[%zu,0], t = %zu", l - 1, t);
-        equals(h);
-        snprintf(nm, sizeof nm, "dzdW%zu", l);
-        char rn[64];
-        snprintf(rn, sizeof rn, "%s_%zu", nm, t);
-        mx(h, S, ni, no, 0, rn, 0);
-        set_note(h, "entry (q, r): the column r = t holds the layer's input, every other "
-                    "entry is 0");
-        free(S);
-    }
-    {
-        double *Id = calloc(no * no, sizeof *Id);
-        if (!Id) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t t = 0; t < no; t++)
-            Id[t * no + t] = 1;
-        eq(h, sec);
-        lab(h, "(%d)", 32 + o);
-        dopen(h, own_z(h, l));
-        sym(h, "b[%zu]", l);
-        dclose(h);
-        equals(h);
-        sym(h, "I(t = r)");
-        equals(h);
-        mx(h, Id, no, no, 0, "I", BS_NONE);
-        free(Id);
-    }
-    /* (33)–(34) per example */
-    for (size_t i = 0; i < B; i++) {
-        double *P = malloc(ni * no * sizeof *P);
-        if (!P) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t q = 0; q < ni; q++)
-            for (size_t r = 0; r < no; r++)
-                P[q * no + r] = c->pgz[l][i * no + r] * c->v->fw->a[l - 1][i * ni + q];
-        eq(h, sec);
-        lab(h, "(%d)", 33 + o);
-        dopen(h, own_lce(h, i));
-        sym(h, "W[%zu]", l);
-        dclose(h);
-        equals(h);
-        tk(h, BS_TOK_T_OPEN);
-        tk(h, BS_TOK_GROUP_OPEN);
-        ain(h, l, i);
-        tk(h, BS_TOK_GROUP_CLOSE);
-        tk(h, BS_TOK_T_CLOSE);
-        tk(h, BS_TOK_DOT);
-        dopen(h, "L_CE");
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
-        equals(h);
-        mx(h, &c->v->fw->a[l - 1][i * ni], 1, ni, 1, ainname(l), i);
-        tk(h, BS_TOK_DOT);
-        snprintf(nm, sizeof nm, "pgz%zu", l);
-        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
-        equals(h);
-        snprintf(nm, sizeof nm, "pgW%zu", l);
-        mx(h, P, ni, no, 0, nm, i);
-        set_note(h, "entry (q, r) is (∂L_CE/∂z[n,i])_{1,r} · (the input)_q");
-        free(P);
-        eq(h, sec);
-        lab(h, "(%d)", 34 + o);
-        dopen(h, own_lce(h, i));
-        sym(h, "b[%zu]", l);
-        dclose(h);
-        equals(h);
-        dopen(h, "L_CE");
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
-        equals(h);
-        snprintf(nm, sizeof nm, "pgb%zu", l);
-        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
-    }
+    h2_params(h, c, l);
     /* Note 3 / Note 4 */
     h2_program_rows(h, c, note, l, 'a', l == 2 ? "Note 3.1" : "Note 4.1");
     h2_program_rows(h, c, note, l, 'z', l == 2 ? "Note 3.2" : "Note 4.2");
     h2_program_W(h, c, note, l, 35 + o, 36 + o);
 }
 
-static void h2_build(bs_handout *h, const vals *v)
+/* the output layer's step: (3)–(4), Lemma 1 (the softmax Jacobian of
+ * example 0), Lemma 2 ((9) per example, the sum (10) collapsing to (13)),
+ * then the parameter part (Lemmas 3–4) and Note 2 */
+static void h2_output(bs_handout *h, h2 *c)
 {
+    const vals *v = c->v;
     const bs_net *net = v->net;
-    h2 c;
-    memset(&c, 0, sizeof c);
-    c.v = v;
-    c.B = net->B;
-    for (size_t l = 0; l <= 3; l++)
-        c.n[l] = net->n[l];
-    size_t B = c.B, K = c.n[3], n2 = c.n[2];
-    /* each example's own gradients: the program's dz and da rows (Notes 2–4) */
-    c.pgz[3] = prog(h, "g[3z]", B * K);
-    c.pga[2] = prog(h, "g[2a]", B * c.n[2]);
-    c.pgz[2] = prog(h, "g[2z]", B * c.n[2]);
-    c.pga[1] = prog(h, "g[1a]", B * c.n[1]);
-    c.pgz[1] = prog(h, "g[1z]", B * c.n[1]);
-    if (h->oom || !c.pgz[3] || !c.pga[2] || !c.pgz[2] || !c.pga[1] || !c.pgz[1])
-        return;
-
-    eq(h, S2_NOT);
-    lab(h, "Notation");
-    sym(h, "n_0");
-    equals(h);
-    num(h, (double)c.n[0], 0, "n0");
-    set_erratum(h, "the handout's n_0 = 28 × 28 is printed 284: 28 × 28 = 784, the pixels of "
-                   "an MNIST digit (specs/mnist-784-200-100-10.json); this spec has n_0 = 4");
-    eq(h, S2_NOT);
-    lab(h, "Notation");
-    m(h, "B");
-    equals(h);
-    num(h, (double)B, 0, "B");
-
-    /* (1)–(2) */
-    eq(h, S2_LOSS);
-    lab(h, "(1)");
-    m(h, "L");
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    m(h, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_DOT);
-    sym(h, "Σ_i L_CE[i]");
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_TIMES);
-    tk(h, BS_TOK_GROUP_OPEN);
-    for (size_t i = 0; i < B; i++) {
-        if (i)
-            tk(h, BS_TOK_PLUS);
-        num(h, v->fw->ell[i], 1, "LCE[%zu]", i);
-    }
-    tk(h, BS_TOK_GROUP_CLOSE);
-    equals(h);
-    num(h, v->fw->data_loss, 0, "Ldata");
-    set_note(h, "the cross-entropy averaged over the batch; the penalty of Note 5 comes on top "
-                "(53)");
-    for (size_t i = 0; i < B; i++) {
-        eq(h, S2_LOSS);
-        lab(h, "(2)");
-        sym(h, "L_CE[%zu]", i);
-        equals(h);
-        sym(h, "−Σ_j y_j(%zu) log(ŷ_j(%zu))", i, i);
-        equals(h);
-        tk(h, BS_TOK_NEG_OPEN);
-        tk(h, BS_TOK_GROUP_OPEN);
-        for (size_t j = 0; j < K; j++) {
-            if (j)
-                tk(h, BS_TOK_PLUS);
-            num(h, Y2(&c, i, j), 1, "y[%zu,%zu]", i, j);
-            tk(h, BS_TOK_TIMES);
-            m(h, "log");
-            tk(h, BS_TOK_CALL_OPEN);
-            num(h, A2(&c, 3, i, j), 0, "a3[%zu,%zu]", i, j);
-            tk(h, BS_TOK_CALL_CLOSE);
-        }
-        tk(h, BS_TOK_GROUP_CLOSE);
-        tk(h, BS_TOK_NEG_CLOSE);
-        equals(h);
-        num(h, v->fw->ell[i], 0, "LCE[%zu]", i);
-    }
-
-    /* (3)–(4) */
-    for (size_t i = 0; i < B; i++) {
-        h2_z(h, &c, S2_ST1, 3, i, 3);
-        h2_a(h, &c, S2_ST1, 3, i, 4);
+    size_t K = c->n[3];
+    shown sk = pick(K);
+    for (size_t i = 0; i < c->nex; i++) {
+        h2_z(h, c, S2_ST1, 3, i, 3);
+        h2_a(h, c, S2_ST1, 3, i, 4);
     }
 
     /* Lemma 1 on example 0: (7)–(8), (12), the Jacobian */
@@ -2426,27 +2475,33 @@ static void h2_build(bs_handout *h, const vals *v)
     m(h, "z");
     equals(h);
     tk(h, BS_TOK_GROUP_OPEN);
-    for (size_t j = 0; j < K; j++) {
-        if (j)
+    for (size_t a = 0; a < sk.n; a++) {
+        if (a)
             m(h, ", ");
-        sym(h, "z_%zu", j);
+        if (gap(&sk, a))
+            tk(h, BS_TOK_ELLIPSIS);
+        else
+            sym(h, "z_%zu", sk.k[a]);
     }
     tk(h, BS_TOK_GROUP_CLOSE);
     equals(h);
     mx(h, v->fw->z[3], 1, K, 0, "z3", 0);
     set_note(h, "z = z[3,0], the first example's; σ_j(z) = e^(z_j) / Σ_t e^(z_t) = ŷ_j(0)");
     set_erratum(h, "Lemma 1 writes z = (z_0, z_2, …, z_{K−1}): it is (z_0, z_1, …, z_{K−1})");
-    double *J = calloc(K * K, sizeof *J);
+    double *J = calloc(K * K > 0 ? K * K : 1, sizeof *J);
     if (!J) {
         h->oom = 1;
         return;
     }
     for (size_t t = 0; t < K; t++)
         for (size_t j = 0; j < K; j++)
-            J[t * K + j] = t == j ? A2(&c, 3, 0, j) * (1 - A2(&c, 3, 0, j))
-                                  : -A2(&c, 3, 0, t) * A2(&c, 3, 0, j);
-    for (size_t j = 0; j < K; j++) {
-        double s = A2(&c, 3, 0, j);
+            J[t * K + j] = t == j ? A2(c, 3, 0, j) * (1 - A2(c, 3, 0, j))
+                                  : -A2(c, 3, 0, t) * A2(c, 3, 0, j);
+    for (size_t a = 0; a < sk.n; a++) {
+        if (gap(&sk, a))
+            continue;
+        size_t j = sk.k[a];
+        double s = A2(c, 3, 0, j);
         eq(h, S2_LM1);
         lab(h, "(7), (11)");
         sym(h, "dσ_%zu(z)/dz_%zu", j, j);
@@ -2475,10 +2530,11 @@ static void h2_build(bs_handout *h, const vals *v)
         equals(h);
         num(h, J[j * K + j], 0, "J[0,%zu,%zu]", j, j);
     }
-    for (size_t j = 0; j < K; j++)
-        for (size_t t = 0; t < K; t++) {
-            if (t == j)
+    for (size_t a = 0; a < sk.n; a++)
+        for (size_t b = 0; b < sk.n; b++) {
+            if (gap(&sk, a) || gap(&sk, b) || a == b)
                 continue;
+            size_t j = sk.k[a], t = sk.k[b];
             eq(h, S2_LM1);
             lab(h, "(12)");
             sym(h, "dŷ_%zu(z)/dz_%zu", t, j);
@@ -2486,9 +2542,9 @@ static void h2_build(bs_handout *h, const vals *v)
             sym(h, "−ŷ_%zu(z) · ŷ_%zu(z)", t, j);
             equals(h);
             tk(h, BS_TOK_NEG_OPEN);
-            num(h, A2(&c, 3, 0, t), 1, "a3[0,%zu]", t);
+            num(h, A2(c, 3, 0, t), 1, "a3[0,%zu]", t);
             tk(h, BS_TOK_TIMES);
-            num(h, A2(&c, 3, 0, j), 1, "a3[0,%zu]", j);
+            num(h, A2(c, 3, 0, j), 1, "a3[0,%zu]", j);
             tk(h, BS_TOK_NEG_CLOSE);
             equals(h);
             num(h, J[t * K + j], 0, "J[0,%zu,%zu]", t, j);
@@ -2504,7 +2560,7 @@ static void h2_build(bs_handout *h, const vals *v)
                 "(7) on the diagonal, (12) off it; not diagonal, so no Hadamard form");
 
     /* Lemma 2: (9) for every example, (10) and (13) for example 0 */
-    for (size_t i = 0; i < B; i++) {
+    for (size_t i = 0; i < c->nex; i++) {
         eq(h, S2_LM2);
         lab(h, "(9)");
         dopen(h, "L_CE");
@@ -2517,10 +2573,16 @@ static void h2_build(bs_handout *h, const vals *v)
         tk(h, BS_TOK_MINUS);
         mx(h, &net->y[i * K], 1, K, 0, "y", i);
         equals(h);
-        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgz3", i);
+        mx(h, &c->pgz[3][i * K], 1, K, 0, "pgz3", i);
+        exnote(h, c);
     }
-    for (size_t j = 0; j < K; j++) {
+    for (size_t a = 0; a < sk.n; a++) {
+        if (gap(&sk, a))
+            continue;
+        size_t j = sk.k[a];
         double s = 0;
+        for (size_t t = 0; t < K; t++)
+            s += Y2(c, 0, t) / A2(c, 3, 0, t) * J[t * K + j];
         eq(h, S2_LM2);
         lab(h, "(10)");
         dopen(h, "L_CE");
@@ -2531,24 +2593,32 @@ static void h2_build(bs_handout *h, const vals *v)
         equals(h);
         tk(h, BS_TOK_NEG_OPEN);
         tk(h, BS_TOK_GROUP_OPEN);
-        for (size_t t = 0; t < K; t++) {
-            if (t)
+        for (size_t b = 0; b < sk.n; b++) {
+            if (b)
                 tk(h, BS_TOK_PLUS);
+            if (gap(&sk, b)) {
+                tk(h, BS_TOK_ELLIPSIS);
+                continue;
+            }
+            size_t t = sk.k[b];
             frac(h, BS_PC_FRAC_OPEN);
-            num(h, Y2(&c, 0, t), 0, "y[0,%zu]", t);
+            num(h, Y2(c, 0, t), 0, "y[0,%zu]", t);
             frac(h, BS_PC_FRAC_MID);
-            num(h, A2(&c, 3, 0, t), 0, "a3[0,%zu]", t);
+            num(h, A2(c, 3, 0, t), 0, "a3[0,%zu]", t);
             frac(h, BS_PC_FRAC_CLOSE);
             tk(h, BS_TOK_TIMES);
             num(h, J[t * K + j], 1, "J[0,%zu,%zu]", t, j);
-            s += Y2(&c, 0, t) / A2(&c, 3, 0, t) * J[t * K + j];
         }
         tk(h, BS_TOK_GROUP_CLOSE);
         tk(h, BS_TOK_NEG_CLOSE);
         equals(h);
         num(h, -s, 0, "sum10[0,%zu]", j);
-        set_note(h, "y and ŷ of the first example; dŷ_t/dz_j from (11)–(12), the column j of "
-                    "the Jacobian above");
+        set_note(h, K > BS_MATRIX_MAX_SHOWN
+                        ? "y and ŷ of the first example; dŷ_t/dz_j from (11)–(12), the column j "
+                          "of the Jacobian above; the value sums every t, the terms left out "
+                          "included"
+                        : "y and ŷ of the first example; dŷ_t/dz_j from (11)–(12), the column j "
+                          "of the Jacobian above");
         eq(h, S2_LM2);
         lab(h, "(13)");
         dopen(h, "L_CE");
@@ -2557,118 +2627,132 @@ static void h2_build(bs_handout *h, const vals *v)
         equals(h);
         sym(h, "ŷ_%zu − y_%zu", j, j);
         equals(h);
-        num(h, A2(&c, 3, 0, j), 1, "a3[0,%zu]", j);
+        num(h, A2(c, 3, 0, j), 1, "a3[0,%zu]", j);
         tk(h, BS_TOK_MINUS);
-        num(h, Y2(&c, 0, j), 1, "y[0,%zu]", j);
+        num(h, Y2(c, 0, j), 1, "y[0,%zu]", j);
         equals(h);
-        num(h, c.pgz[3][j], 0, "pgz3[0,%zu]", j);
+        num(h, c->pgz[3][j], 0, "pgz3[0,%zu]", j);
         set_note(h, "the sum (10) collapses because the one-hot labels sum to 1: Σ_t y_t = 1");
     }
     free(J);
 
-    /* Lemma 3 on example 0: (15), (14)/(16), (17) */
-    for (size_t j = 0; j < K; j++) {
-        eq(h, S2_LM3);
-        lab(h, "(15)");
-        sym(h, "z_%zu[3,0]", j);
-        equals(h);
-        sym(h, "Σ_q a_q[2,0] w_{q,%zu}[3] + b_%zu[3]", j, j);
-        equals(h);
-        for (size_t q = 0; q < n2; q++) {
-            num(h, A2(&c, 2, 0, q), 1, "a2[0,%zu]", q);
-            tk(h, BS_TOK_TIMES);
-            num(h, W(v, 3, q, j), 1, "W3[%zu,%zu]", q, j);
-            tk(h, BS_TOK_PLUS);
-        }
-        num(h, net->b[3][j], 1, "b3[%zu]", j);
-        equals(h);
-        num(h, Z2(&c, 3, 0, j), 0, "z3[0,%zu]", j);
-    }
-    for (size_t t = 0; t < K; t++) {
-        double *S = calloc(n2 * K, sizeof *S);
-        if (!S) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t r = 0; r < n2; r++)
-            S[r * K + t] = A2(&c, 2, 0, r);
-        eq(h, S2_LM3);
-        lab(h, "(14), (16)");
-        dopen(h, own_zt(h, 3, t));
-        sym(h, "W[3]");
-        dclose(h);
-        equals(h);
-        sym(h, "I(t = j) · a_r[2,0], t = %zu", t);
-        equals(h);
-        char rn[64];
-        snprintf(rn, sizeof rn, "dzdW3_%zu", t);
-        mx(h, S, n2, K, 0, rn, 0);
-        set_note(h, "the slice t of the K × (n2 × K) tensor, entry (r, j): a_r[2,0] in the "
-                    "column j = t, 0 elsewhere");
-        free(S);
-    }
-    {
-        double *Id = calloc(K * K, sizeof *Id);
-        if (!Id) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t t = 0; t < K; t++)
-            Id[t * K + t] = 1;
-        eq(h, S2_LM3);
-        lab(h, "(14), (17)");
-        dopen(h, "z[3,i]");
-        sym(h, "b[3]");
-        dclose(h);
-        equals(h);
-        sym(h, "I(t = j)");
-        equals(h);
-        mx(h, Id, K, K, 0, "I", BS_NONE);
-        set_note(h, "the handout writes the left-hand side of (17) ∂z[3,i]/∂Wb[3]: it is "
-                    "∂z[3,i]/∂b[3]");
-        free(Id);
-    }
-
-    /* Lemma 4: (18) for every example */
-    for (size_t i = 0; i < B; i++) {
-        double *P = malloc(n2 * K * sizeof *P);
-        if (!P) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t r = 0; r < n2; r++)
-            for (size_t j = 0; j < K; j++)
-                P[r * K + j] = c.pgz[3][i * K + j] * A2(&c, 2, i, r);
-        eq(h, S2_LM4);
-        lab(h, "(18)");
-        dopen(h, own_lce(h, i));
-        sym(h, "W[3]");
-        dclose(h);
-        equals(h);
-        sym(h, "(a[2,%zu])ᵀ · (ŷ(%zu) − y(%zu))", i, i, i);
-        equals(h);
-        mx(h, &v->fw->a[2][i * n2], 1, n2, 1, "a2", i);
-        tk(h, BS_TOK_DOT);
-        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgz3", i);
-        equals(h);
-        mx(h, P, n2, K, 0, "pgW3", i);
-        set_note(h, "entry (r, j) is (ŷ_j(i) − y_j(i)) · a_r[2,i]");
-        free(P);
-        eq(h, S2_LM4);
-        lab(h, "(18)");
-        dopen(h, own_lce(h, i));
-        sym(h, "b[3]");
-        dclose(h);
-        equals(h);
-        sym(h, "ŷ(%zu) − y(%zu)", i, i);
-        equals(h);
-        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgb3", i);
-    }
+    /* Lemmas 3–4: (15), (14)/(16), (17), (18) */
+    h2_params(h, c, 3);
 
     /* Note 2: dz3, then (19)–(20) */
-    h2_program_rows(h, &c, S2_N2, 3, 'z', "Note 2.1");
-    h2_program_W(h, &c, S2_N2, 3, 19, 20);
+    h2_program_rows(h, c, S2_N2, 3, 'z', "Note 2.1");
+    h2_program_W(h, c, S2_N2, 3, 19, 20);
+}
 
+/* a size of the Notation section: n_0 = 784 */
+static void h2_size(bs_handout *h, const char *name, const char *ref, size_t n)
+{
+    eq(h, S2_NOT);
+    lab(h, "Notation");
+    sym(h, "%s", name);
+    equals(h);
+    num(h, (double)n, 0, "%s", ref);
+}
+
+static void h2_build(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    h2 c;
+    memset(&c, 0, sizeof c);
+    c.v = v;
+    c.B = net->B;
+    c.nex = c.B <= BS_MATRIX_MAX_SHOWN ? c.B : 1;
+    for (size_t l = 0; l <= 3; l++)
+        c.n[l] = net->n[l];
+    size_t B = c.B, K = c.n[3];
+    /* each example's own gradients: the program's dz and da rows (Notes 2–4) */
+    c.pgz[3] = prog(h, "g[3z]", B * K);
+    c.pga[2] = prog(h, "g[2a]", B * c.n[2]);
+    c.pgz[2] = prog(h, "g[2z]", B * c.n[2]);
+    c.pga[1] = prog(h, "g[1a]", B * c.n[1]);
+    c.pgz[1] = prog(h, "g[1z]", B * c.n[1]);
+    if (h->oom || !c.pgz[3] || !c.pga[2] || !c.pgz[2] || !c.pga[1] || !c.pgz[1])
+        return;
+
+    h2_size(h, "n_0", "n0", c.n[0]);
+    set_erratum(h, ostr(h, "the handout's n_0 = 28 × 28 is printed 284: 28 × 28 = 784, the "
+                           "pixels of an MNIST digit (specs/mnist-784-200-100-10.json); this "
+                           "spec has n_0 = %zu",
+                        c.n[0]));
+    h2_size(h, "n_1", "n1", c.n[1]);
+    h2_size(h, "n_2", "n2", c.n[2]);
+    h2_size(h, "K", "K", K);
+    h2_size(h, "B", "B", B);
+
+    /* (1)–(2) */
+    shown sb = pick(B), sk = pick(K);
+    eq(h, S2_LOSS);
+    lab(h, "(1)");
+    m(h, "L");
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    m(h, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_DOT);
+    sym(h, "Σ_i L_CE[i]");
+    equals(h);
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    num(h, (double)B, 0, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+    tk(h, BS_TOK_TIMES);
+    tk(h, BS_TOK_GROUP_OPEN);
+    for (size_t a = 0; a < sb.n; a++) {
+        if (a)
+            tk(h, BS_TOK_PLUS);
+        if (gap(&sb, a))
+            tk(h, BS_TOK_ELLIPSIS);
+        else
+            num(h, v->fw->ell[sb.k[a]], 1, "LCE[%zu]", sb.k[a]);
+    }
+    tk(h, BS_TOK_GROUP_CLOSE);
+    equals(h);
+    num(h, v->fw->data_loss, 0, "Ldata");
+    set_note(h, B > BS_MATRIX_MAX_SHOWN
+                    ? "the cross-entropy averaged over the batch, every example's term "
+                      "included; the penalty of Note 5 comes on top (53)"
+                    : "the cross-entropy averaged over the batch; the penalty of Note 5 comes "
+                      "on top (53)");
+    for (size_t i = 0; i < c.nex; i++) {
+        eq(h, S2_LOSS);
+        lab(h, "(2)");
+        sym(h, "L_CE[%zu]", i);
+        equals(h);
+        sym(h, "−Σ_j y_j(%zu) log(ŷ_j(%zu))", i, i);
+        equals(h);
+        tk(h, BS_TOK_NEG_OPEN);
+        tk(h, BS_TOK_GROUP_OPEN);
+        for (size_t a = 0; a < sk.n; a++) {
+            if (a)
+                tk(h, BS_TOK_PLUS);
+            if (gap(&sk, a)) {
+                tk(h, BS_TOK_ELLIPSIS);
+                continue;
+            }
+            size_t j = sk.k[a];
+            num(h, Y2(&c, i, j), 1, "y[%zu,%zu]", i, j);
+            tk(h, BS_TOK_TIMES);
+            m(h, "log");
+            tk(h, BS_TOK_CALL_OPEN);
+            num(h, A2(&c, 3, i, j), 0, "a3[%zu,%zu]", i, j);
+            tk(h, BS_TOK_CALL_CLOSE);
+        }
+        tk(h, BS_TOK_GROUP_CLOSE);
+        tk(h, BS_TOK_NEG_CLOSE);
+        equals(h);
+        num(h, v->fw->ell[i], 0, "LCE[%zu]", i);
+        exnote(h, &c);
+    }
+
+    h2_output(h, &c);
     h2_hidden(h, &c, 2);
     h2_hidden(h, &c, 1);
 
@@ -2724,12 +2808,13 @@ static void h2_build(bs_handout *h, const vals *v)
         equals(h);
         num(h, v->g->gW[l][0], 0, "gW%zu[0,0]", l);
         if (l == 1)
-            set_erratum(h, "eq. (54) sums q up to r_0 − 1: the upper limit is n_0 − 1 (here "
-                           "n_0 − 1 = 3)");
+            set_erratum(h, ostr(h, "eq. (54) sums q up to r_0 − 1: the upper limit is n_0 − 1 "
+                                   "(here n_0 − 1 = %zu)",
+                                c.n[0] - 1));
     }
     for (size_t l = 1; l <= 3; l++) {
         size_t ni = c.n[l - 1], no = c.n[l];
-        double *D = malloc(ni * no * sizeof *D);
+        double *D = malloc((ni * no > 0 ? ni * no : 1) * sizeof *D);
         if (!D || !c.sumW[l]) {
             free(D);
             h->oom = 1;
@@ -2839,17 +2924,6 @@ bs_status bs_handout_fits(int which, const bs_net *net, bs_error *err)
                                     "1), found a row %zu that sums to %g",
                                     i, s);
         }
-        for (size_t l = 0; l <= net->L; l++)
-            if (net->n[l] > 8)
-                return bs_error_set(err, BS_ERR_SPEC, "layers",
-                                    "handout 002 is followed on layers of at most 8 units, "
-                                    "found %zu in layer %zu",
-                                    net->n[l], l);
-        if (net->B > 8)
-            return bs_error_set(err, BS_ERR_SPEC, "x",
-                                "handout 002 is followed on batches of at most 8 examples, "
-                                "found %zu",
-                                net->B);
         return BS_OK;
     }
     if (which == 1) {
