@@ -1882,18 +1882,65 @@ static double *h2_perW(bs_handout *h, const h2 *c, size_t l, size_t i)
     return P;
 }
 
-/* Note 2–4: the program's dW (with 2λW) and the gradient ∂L^λ/∂W beside it;
- * the same for db */
+/* ∂top/∂ and a symbol of handout 002's notation: ∂L/∂W[3] */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void dsym(bs_handout *h, const char *top, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = own(h, fmt, ap);
+    va_end(ap);
+    dopen(h, top);
+    m(h, s);
+    dclose(h);
+}
+
+/* the factor 1/B: the symbol B, or with value set the batch's size */
+static void invb(bs_handout *h, const h2 *c, int value)
+{
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    if (value)
+        num(h, (double)c->B, 0, "B");
+    else
+        m(h, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+}
+
+/* the penalty's term of W[l], + 2λ · W[l] as symbols, or with value set
+ * + 2 × λ × W[l] with the numbers */
+static void penalty(bs_handout *h, const h2 *c, size_t l, int value)
+{
+    tk(h, BS_TOK_PLUS);
+    if (!value) {
+        tk(h, BS_TOK_TWO_LAMBDA);
+        sym(h, "W[%zu]", l);
+        return;
+    }
+    char nm[8];
+    m(h, "2");
+    tk(h, BS_TOK_TIMES);
+    num(h, c->v->net->l2, 1, "lambda");
+    tk(h, BS_TOK_TIMES);
+    snprintf(nm, sizeof nm, "W%zu", l);
+    mx(h, c->v->net->W[l], c->n[l - 1], c->n[l], 0, nm, BS_NONE);
+}
+
+/* Notes 2–4 for W[l] and b[l]: B times the gradient as the sum over the
+ * batch (19)–(20), (35)–(36), (51)–(52); the program's dW (with the
+ * penalty's 2λW) and db; and the gradient of the loss beside them */
 static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW, int lb)
 {
-    const bs_net *net = c->v->net;
     size_t ni = c->n[l - 1], no = c->n[l], B = c->B;
     char id[16], nm[16], cn[16];
     shown ex = pick(B);
     /* B · ∂L/∂W[l] = Σ_i ∂L_CE^[i]/∂W[l] over every example; the terms shown */
     double *sW = calloc(ni * no > 0 ? ni * no : 1, sizeof *sW);
     double *sb = calloc(no > 0 ? no : 1, sizeof *sb);
-    const double *per[BS_MATRIX_MAX_SHOWN + 1] = {0}, *rows[BS_MATRIX_MAX_SHOWN + 1] = {0};
+    const double *per[2][BS_MATRIX_MAX_SHOWN + 1] = {{0}};
     if (!sW || !sb) {
         free(sW);
         free(sb);
@@ -1916,162 +1963,93 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     for (size_t a = 0; a < ex.n; a++)
         if (!gap(&ex, a)) {
             double *P = h2_perW(h, c, l, ex.k[a]);
-            per[a] = P ? keep(h, P, ni * no) : NULL;
+            per[0][a] = P ? keep(h, P, ni * no) : NULL;
             free(P);
-            rows[a] = &c->pgz[l][ex.k[a] * no];
-            if (!per[a])
+            per[1][a] = &c->pgz[l][ex.k[a] * no];
+            if (!per[0][a])
                 return;
         }
-    eq(h, sec);
-    lab(h, "(%d)", lW);
-    m(h, "B");
-    tk(h, BS_TOK_DOT);
-    dopen(h, "L");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    equals(h);
-    sym(h, "Σ_i ");
-    dopen(h, "L_CE[i]");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    equals(h);
-    snprintf(nm, sizeof nm, "pgW%zu", l);
-    snprintf(cn, sizeof cn, "sumW%zu", l);
-    h2_batchsum(h, per, &ex, ni, no, nm, c->sumW[l], cn);
-    if (l == 3)
-        set_note(h, "each term is (18) of one example: entry (r, j) is (ŷ_j(i) − y_j(i)) · "
-                    "a_r[2,i]; the sum is B times ∂L/∂W[3] of the mean loss (1)");
-    else
-        set_note(h, "each term is (a[n−1,i])ᵀ · ∂L_CE/∂z[n,i], the matrix of the entries "
-                    "of one example; the sum is B times ∂L/∂W of the mean loss (1)");
-    if (l == 2)
-        set_erratum(h, "eq. (35) writes the entry's subscripts (r, i): they are (q, r) (the "
-                       "batch index i is also the summation index)");
-    if (l == 1)
-        set_erratum(h, "eq. (51) writes the entry's subscripts (r, j): they are (q, r)");
-    /* the program's dW */
-    snprintf(id, sizeof id, "g[%zuW]", l);
-    double *dW = prog(h, id, ni * no);
-    eq(h, sec);
-    lab(h, "(%d)", lW);
-    snprintf(nm, sizeof nm, "dW%zu", l);
-    code(h, ostr(h, "%s", nm));
-    equals(h);
-    m(h, "B");
-    tk(h, BS_TOK_DOT);
-    dopen(h, "L");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    tk(h, BS_TOK_PLUS);
-    tk(h, BS_TOK_TWO_LAMBDA);
-    sym(h, "W[%zu]", l);
-    equals(h);
-    snprintf(cn, sizeof cn, "sumW%zu", l);
-    mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
-    tk(h, BS_TOK_PLUS);
-    m(h, "2");
-    tk(h, BS_TOK_TIMES);
-    num(h, net->l2, 1, "lambda");
-    tk(h, BS_TOK_TIMES);
-    snprintf(cn, sizeof cn, "W%zu", l);
-    mx(h, net->W[l], ni, no, 0, cn, BS_NONE);
-    equals(h);
-    if (dW)
-        mx(h, dW, ni, no, 0, nm, BS_NONE);
-    set_note(h, "the program's value: the sum over the batch, which leaves out the 1/B of "
-                "(1), and the penalty's 2λW of eq. (55) added as it is");
-    /* the gradient of L^λ */
-    eq(h, sec);
-    lab(h, "(%d)", lW);
-    dopen(h, "L^{λ}");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    m(h, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_DOT);
-    sym(h, "Σ_i ");
-    dopen(h, "L_CE[i]");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    tk(h, BS_TOK_PLUS);
-    tk(h, BS_TOK_TWO_LAMBDA);
-    sym(h, "W[%zu]", l);
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_TIMES);
-    snprintf(cn, sizeof cn, "sumW%zu", l);
-    mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
-    tk(h, BS_TOK_PLUS);
-    m(h, "2");
-    tk(h, BS_TOK_TIMES);
-    num(h, net->l2, 1, "lambda");
-    tk(h, BS_TOK_TIMES);
-    snprintf(cn, sizeof cn, "W%zu", l);
-    mx(h, net->W[l], ni, no, 0, cn, BS_NONE);
-    equals(h);
-    snprintf(cn, sizeof cn, "gW%zu", l);
-    mx(h, c->v->g->gW[l], ni, no, 0, cn, BS_NONE);
-    set_note(h, "the gradient of the loss with its penalty: the program's data term is B "
-                "times this one's");
-
-    /* db: B · ∂L/∂b[l] = Σ_i ∂L_CE^[i]/∂b[l] */
-    eq(h, sec);
-    lab(h, "(%d)", lb);
-    m(h, "B");
-    tk(h, BS_TOK_DOT);
-    dopen(h, "L");
-    sym(h, "b[%zu]", l);
-    dclose(h);
-    equals(h);
-    sym(h, "Σ_i ");
-    dopen(h, "L_CE[i]");
-    sym(h, "b[%zu]", l);
-    dclose(h);
-    equals(h);
-    snprintf(nm, sizeof nm, "pgb%zu", l);
-    snprintf(cn, sizeof cn, "sumb%zu", l);
-    h2_batchsum(h, rows, &ex, 1, no, nm, c->sumb[l], cn);
-    if (l == 3)
-        set_erratum(h, "Note 2 writes B · (∂L/∂Wb[3])_{r,j}: it is ∂L/∂b[3], with entry "
-                       "(1, j)");
-    if (l == 1)
-        set_erratum(h, "eq. (52) writes ∂L_CE^[i]/∂b[2]: it is ∂L_CE^[i]/∂b[1]");
-    snprintf(id, sizeof id, "g[%zub]", l);
-    double *db = prog(h, id, no);
-    eq(h, sec);
-    lab(h, "(%d)", lb);
-    snprintf(nm, sizeof nm, "db%zu", l);
-    code(h, ostr(h, "%s", nm));
-    equals(h);
-    if (db)
-        mx(h, db, 1, no, 0, nm, BS_NONE);
-    set_note(h, "the program's value: the sum over the batch");
-    eq(h, sec);
-    lab(h, "(%d)", lb);
-    dopen(h, "L");
-    sym(h, "b[%zu]", l);
-    dclose(h);
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_TIMES);
-    snprintf(cn, sizeof cn, "sumb%zu", l);
-    mx(h, c->sumb[l], 1, no, 0, cn, BS_NONE);
-    equals(h);
-    snprintf(cn, sizeof cn, "gb%zu", l);
-    mx(h, c->v->g->gb[l], 1, no, 0, cn, BS_NONE);
-    set_note(h, "the gradient of the mean loss: the program's db is B times it");
+    /* the weights (p = 0, penalised), then the biases (p = 1) */
+    for (int p = 0; p < 2; p++) {
+        char q = p ? 'b' : 'W';
+        size_t R = p ? 1 : ni;
+        const double *sum = p ? c->sumb[l] : c->sumW[l];
+        eq(h, sec);
+        lab(h, "(%d)", p ? lb : lW);
+        m(h, "B");
+        tk(h, BS_TOK_DOT);
+        dsym(h, "L", "%c[%zu]", q, l);
+        equals(h);
+        sym(h, "Σ_i ");
+        dsym(h, "L_CE[i]", "%c[%zu]", q, l);
+        equals(h);
+        snprintf(nm, sizeof nm, "pg%c%zu", q, l);
+        snprintf(cn, sizeof cn, "sum%c%zu", q, l);
+        h2_batchsum(h, per[p], &ex, R, no, nm, sum, cn);
+        if (!p && l == 3)
+            set_note(h, "each term is (18) of one example: entry (r, j) is (ŷ_j(i) − y_j(i)) · "
+                        "a_r[2,i]; the sum is B times ∂L/∂W[3] of the mean loss (1)");
+        else if (!p)
+            set_note(h, "each term is (a[n−1,i])ᵀ · ∂L_CE/∂z[n,i], the matrix of the entries "
+                        "of one example; the sum is B times ∂L/∂W of the mean loss (1)");
+        if (!p && l == 2)
+            set_erratum(h, "eq. (35) writes the entry's subscripts (r, i): they are (q, r) (the "
+                           "batch index i is also the summation index)");
+        if (!p && l == 1)
+            set_erratum(h, "eq. (51) writes the entry's subscripts (r, j): they are (q, r)");
+        if (p && l == 3)
+            set_erratum(h, "Note 2 writes B · (∂L/∂Wb[3])_{r,j}: it is ∂L/∂b[3], with entry "
+                           "(1, j)");
+        if (p && l == 1)
+            set_erratum(h, "eq. (52) writes ∂L_CE^[i]/∂b[2]: it is ∂L_CE^[i]/∂b[1]");
+        /* the program's value */
+        snprintf(id, sizeof id, "g[%zu%c]", l, q);
+        double *pv = prog(h, id, R * no);
+        eq(h, sec);
+        lab(h, "(%d)", p ? lb : lW);
+        snprintf(nm, sizeof nm, "d%c%zu", q, l);
+        code(h, ostr(h, "%s", nm));
+        equals(h);
+        if (!p) {
+            m(h, "B");
+            tk(h, BS_TOK_DOT);
+            dsym(h, "L", "W[%zu]", l);
+            penalty(h, c, l, 0);
+            equals(h);
+            mx(h, sum, R, no, 0, cn, BS_NONE);
+            penalty(h, c, l, 1);
+            equals(h);
+        }
+        if (pv)
+            mx(h, pv, R, no, 0, nm, BS_NONE);
+        set_note(h, p ? "the program's value: the sum over the batch"
+                      : "the program's value: the sum over the batch, which leaves out the 1/B "
+                        "of (1), and the penalty's 2λW of eq. (55) added as it is");
+        /* the gradient of the loss, with the penalty's term for W */
+        eq(h, sec);
+        lab(h, "(%d)", p ? lb : lW);
+        dsym(h, p ? "L" : "L^{λ}", "%c[%zu]", q, l);
+        equals(h);
+        if (!p) {
+            invb(h, c, 0);
+            tk(h, BS_TOK_DOT);
+            sym(h, "Σ_i ");
+            dsym(h, "L_CE[i]", "W[%zu]", l);
+            penalty(h, c, l, 0);
+            equals(h);
+        }
+        invb(h, c, 1);
+        tk(h, BS_TOK_TIMES);
+        mx(h, sum, R, no, 0, cn, BS_NONE);
+        if (!p)
+            penalty(h, c, l, 1);
+        equals(h);
+        snprintf(cn, sizeof cn, "g%c%zu", q, l);
+        mx(h, p ? c->v->g->gb[l] : c->v->g->gW[l], R, no, 0, cn, BS_NONE);
+        set_note(h, p ? "the gradient of the mean loss: the program's db is B times it"
+                      : "the gradient of the loss with its penalty: the program's data term is "
+                        "B times this one's");
+    }
 }
 
 /* a program's B×n matrix (dz3, da2, dz2, …) and the gradient (1/B) times it */
@@ -2096,15 +2074,9 @@ static void h2_program_rows(bs_handout *h, h2 *c, const char *sec, size_t l, cha
                                      "the program leaves out the 1/B of (1)");
     eq(h, sec);
     lab(h, "%s", item);
-    dopen(h, "L");
-    sym(h, "%c[%zu]", q, l);
-    dclose(h);
+    dsym(h, "L", "%c[%zu]", q, l);
     equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
+    invb(h, c, 1);
     tk(h, BS_TOK_TIMES);
     if (pv)
         mx(h, pv, B, n, 0, nm, BS_NONE);
@@ -2198,9 +2170,7 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
             S[q * no + t] = c->v->fw->a[l - 1][q];
         eq(h, sec_z);
         lab(h, "%s", lb->slice);
-        dopen(h, own_zt(h, l, t));
-        sym(h, "W[%zu]", l);
-        dclose(h);
+        dsym(h, own_zt(h, l, t), "W[%zu]", l);
         equals(h);
         if (l == 1)
             sym(h, "I(t = %c) · x_%c[0], t = %zu", lb->out, lb->in, t);
@@ -2222,9 +2192,7 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
         Id[t * no + t] = 1;
     eq(h, sec_z);
     lab(h, "%s", lb->bias);
-    dopen(h, own_z(h, l));
-    sym(h, "b[%zu]", l);
-    dclose(h);
+    dsym(h, own_z(h, l), "b[%zu]", l);
     equals(h);
     sym(h, "I(t = %c)", lb->out);
     equals(h);
@@ -2239,9 +2207,7 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
             return;
         eq(h, sec_w);
         lab(h, "%s", lb->perW);
-        dopen(h, own_lce(h, i));
-        sym(h, "W[%zu]", l);
-        dclose(h);
+        dsym(h, own_lce(h, i), "W[%zu]", l);
         equals(h);
         if (l == 3) {
             sym(h, "(a[2,%zu])ᵀ · (ŷ(%zu) − y(%zu))", i, i, i);
@@ -2252,9 +2218,7 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
             tk(h, BS_TOK_GROUP_CLOSE);
             tk(h, BS_TOK_T_CLOSE);
             tk(h, BS_TOK_DOT);
-            dopen(h, "L_CE");
-            sym(h, "z[%zu,%zu]", l, i);
-            dclose(h);
+            dsym(h, "L_CE", "z[%zu,%zu]", l, i);
         }
         equals(h);
         mx(h, &c->v->fw->a[l - 1][i * ni], 1, ni, 1, ainname(l), i);
@@ -2269,16 +2233,12 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
         free(P);
         eq(h, sec_w);
         lab(h, "%s", lb->perb);
-        dopen(h, own_lce(h, i));
-        sym(h, "b[%zu]", l);
-        dclose(h);
+        dsym(h, own_lce(h, i), "b[%zu]", l);
         equals(h);
         if (l == 3) {
             sym(h, "ŷ(%zu) − y(%zu)", i, i);
         } else {
-            dopen(h, "L_CE");
-            sym(h, "z[%zu,%zu]", l, i);
-            dclose(h);
+            dsym(h, "L_CE", "z[%zu,%zu]", l, i);
         }
         equals(h);
         snprintf(nm, sizeof nm, "pgb%zu", l);
@@ -2303,9 +2263,7 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
     /* (27): ∂z[l+1,i]/∂a[l,i] = (W[l+1])ᵀ */
     eq(h, sec);
     lab(h, "(%d)", 27 + o);
-    dopen(h, own_z(h, l + 1));
-    sym(h, "a[%zu,i]", l);
-    dclose(h);
+    dsym(h, own_z(h, l + 1), "a[%zu,i]", l);
     equals(h);
     sym(h, "(W[%zu])ᵀ", l + 1);
     equals(h);
@@ -2319,13 +2277,9 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
     for (size_t i = 0; i < c->nex; i++) {
         eq(h, sec);
         lab(h, "(%d)", 28 + o);
-        dopen(h, "L_CE");
-        sym(h, "a[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, "L_CE", "a[%zu,%zu]", l, i);
         equals(h);
-        dopen(h, "L_CE");
-        sym(h, "z[%zu,%zu]", l + 1, i);
-        dclose(h);
+        dsym(h, "L_CE", "z[%zu,%zu]", l + 1, i);
         tk(h, BS_TOK_DOT);
         sym(h, "(W[%zu])ᵀ", l + 1);
         equals(h);
@@ -2345,14 +2299,10 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         size_t r = so.k[a];
         eq(h, sec);
         lab(h, "(%d)", 28 + o);
-        dopen(h, "L_CE");
-        sym(h, "a_%zu[%zu,0]", r, l);
-        dclose(h);
+        dsym(h, "L_CE", "a_%zu[%zu,0]", r, l);
         equals(h);
         sym(h, "Σ_j ");
-        dopen(h, "L_CE");
-        sym(h, "z_j[%zu,0]", l + 1);
-        dclose(h);
+        dsym(h, "L_CE", "z_j[%zu,0]", l + 1);
         tk(h, BS_TOK_DOT);
         sym(h, "w_{%zu,j}[%zu]", r, l + 1);
         equals(h);
@@ -2385,9 +2335,7 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
             J[r * no + r] = A2(c, l, i, r) * (1 - A2(c, l, i, r));
         eq(h, sec);
         lab(h, "(%d)", 29 + o);
-        dopen(h, own_a(h, l, i));
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, own_a(h, l, i), "z[%zu,%zu]", l, i);
         equals(h);
         sym(h, "diag(a_r[%zu,%zu] (1 − a_r[%zu,%zu]))", l, i, l, i);
         equals(h);
@@ -2396,17 +2344,11 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         exnote(h, c);
         eq(h, sec);
         lab(h, "(%d)", 30 + o);
-        dopen(h, "L_CE");
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, "L_CE", "z[%zu,%zu]", l, i);
         equals(h);
-        dopen(h, "L_CE");
-        sym(h, "a[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, "L_CE", "a[%zu,%zu]", l, i);
         tk(h, BS_TOK_DOT);
-        dopen(h, own_a(h, l, i));
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, own_a(h, l, i), "z[%zu,%zu]", l, i);
         equals(h);
         snprintf(nm2, sizeof nm2, "pga%zu", l);
         mx(h, &c->pga[l][i * no], 1, no, 0, nm2, i);
@@ -2426,13 +2368,9 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         size_t r = so.k[a];
         eq(h, sec);
         lab(h, "(%d)", 30 + o);
-        dopen(h, "L_CE");
-        sym(h, "z_%zu[%zu,0]", r, l);
-        dclose(h);
+        dsym(h, "L_CE", "z_%zu[%zu,0]", r, l);
         equals(h);
-        dopen(h, "L_CE");
-        sym(h, "a_%zu[%zu,0]", r, l);
-        dclose(h);
+        dsym(h, "L_CE", "a_%zu[%zu,0]", r, l);
         tk(h, BS_TOK_DOT);
         sym(h, "a_%zu[%zu,0] (1 − a_%zu[%zu,0])", r, l, r, l);
         equals(h);
@@ -2551,9 +2489,7 @@ static void h2_output(bs_handout *h, h2 *c)
         }
     eq(h, S2_LM1);
     lab(h, "(7), (12)");
-    dopen(h, "ŷ(0)");
-    sym(h, "z[3,0]");
-    dclose(h);
+    dsym(h, "ŷ(0)", "z[3,0]");
     equals(h);
     mx(h, J, K, K, 0, "J", 0);
     set_note(h, "the softmax Jacobian of the first example, entry (t, j) = dŷ_t/dz_j: "
@@ -2563,9 +2499,7 @@ static void h2_output(bs_handout *h, h2 *c)
     for (size_t i = 0; i < c->nex; i++) {
         eq(h, S2_LM2);
         lab(h, "(9)");
-        dopen(h, "L_CE");
-        sym(h, "z[3,%zu]", i);
-        dclose(h);
+        dsym(h, "L_CE", "z[3,%zu]", i);
         equals(h);
         sym(h, "ŷ(%zu) − y(%zu)", i, i);
         equals(h);
@@ -2585,9 +2519,7 @@ static void h2_output(bs_handout *h, h2 *c)
             s += Y2(c, 0, t) / A2(c, 3, 0, t) * J[t * K + j];
         eq(h, S2_LM2);
         lab(h, "(10)");
-        dopen(h, "L_CE");
-        sym(h, "z_%zu", j);
-        dclose(h);
+        dsym(h, "L_CE", "z_%zu", j);
         equals(h);
         sym(h, "−Σ_t (y_t / ŷ_t) · dŷ_t/dz_%zu", j);
         equals(h);
@@ -2621,9 +2553,7 @@ static void h2_output(bs_handout *h, h2 *c)
                           "of the Jacobian above");
         eq(h, S2_LM2);
         lab(h, "(13)");
-        dopen(h, "L_CE");
-        sym(h, "z_%zu", j);
-        dclose(h);
+        dsym(h, "L_CE", "z_%zu", j);
         equals(h);
         sym(h, "ŷ_%zu − y_%zu", j, j);
         equals(h);
@@ -2690,19 +2620,11 @@ static void h2_build(bs_handout *h, const vals *v)
     lab(h, "(1)");
     m(h, "L");
     equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    m(h, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
+    invb(h, &c, 0);
     tk(h, BS_TOK_DOT);
     sym(h, "Σ_i L_CE[i]");
     equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
+    invb(h, &c, 1);
     tk(h, BS_TOK_TIMES);
     tk(h, BS_TOK_GROUP_OPEN);
     for (size_t a = 0; a < sb.n; a++) {
@@ -2786,13 +2708,9 @@ static void h2_build(bs_handout *h, const vals *v)
     for (size_t l = 1; l <= 3; l++) {
         eq(h, S2_N5);
         lab(h, "(54)");
-        dopen(h, "L^{λ}");
-        sym(h, "w_{0,0}[%zu]", l);
-        dclose(h);
+        dsym(h, "L^{λ}", "w_{0,0}[%zu]", l);
         equals(h);
-        dopen(h, "L");
-        sym(h, "w_{0,0}[%zu]", l);
-        dclose(h);
+        dsym(h, "L", "w_{0,0}[%zu]", l);
         tk(h, BS_TOK_PLUS);
         m(h, "2λ");
         tk(h, BS_TOK_DOT);
@@ -2825,26 +2743,14 @@ static void h2_build(bs_handout *h, const vals *v)
         char nm[16];
         eq(h, S2_N5);
         lab(h, "(55)");
-        dopen(h, "L^{λ}");
-        sym(h, "W[%zu]", l);
-        dclose(h);
+        dsym(h, "L^{λ}", "W[%zu]", l);
         equals(h);
-        dopen(h, "L");
-        sym(h, "W[%zu]", l);
-        dclose(h);
-        tk(h, BS_TOK_PLUS);
-        tk(h, BS_TOK_TWO_LAMBDA);
-        sym(h, "W[%zu]", l);
+        dsym(h, "L", "W[%zu]", l);
+        penalty(h, &c, l, 0);
         equals(h);
         snprintf(nm, sizeof nm, "dataW%zu", l);
         mx(h, D, ni, no, 0, nm, BS_NONE);
-        tk(h, BS_TOK_PLUS);
-        m(h, "2");
-        tk(h, BS_TOK_TIMES);
-        num(h, net->l2, 1, "lambda");
-        tk(h, BS_TOK_TIMES);
-        snprintf(nm, sizeof nm, "W%zu", l);
-        mx(h, net->W[l], ni, no, 0, nm, BS_NONE);
+        penalty(h, &c, l, 1);
         equals(h);
         snprintf(nm, sizeof nm, "gW%zu", l);
         mx(h, v->g->gW[l], ni, no, 0, nm, BS_NONE);
