@@ -2247,19 +2247,16 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
     }
 }
 
-/* one hidden layer's step, (21)–(36) for l = 2 and (37)–(52) for l = 1 */
-static void h2_hidden(bs_handout *h, h2 *c, size_t l)
+/* a hidden layer's gradient through its sigmoid: (27)–(30) for l = 2,
+ * (43)–(46) for l = 1 */
+static void h2_sigmoid_act(bs_handout *h, h2 *c, size_t l)
 {
     const bs_net *net = c->v->net;
-    const char *sec = l == 2 ? S2_ST2 : S2_ST3, *note = l == 2 ? S2_N3 : S2_N4;
-    int o = l == 2 ? 0 : 16; /* (21) ↔ (37) */
+    const char *sec = l == 2 ? S2_ST2 : S2_ST3;
+    int o = l == 2 ? 0 : 16; /* (27) ↔ (43) */
     size_t no = c->n[l], nu = c->n[l + 1];
     shown so = pick(no), su = pick(nu);
     char nm[32], nm2[32];
-    for (size_t i = 0; i < c->nex; i++)
-        h2_z(h, c, sec, l, i, 21 + o);
-    for (size_t i = 0; i < c->nex; i++)
-        h2_a(h, c, sec, l, i, 22 + o);
     /* (27): ∂z[l+1,i]/∂a[l,i] = (W[l+1])ᵀ */
     eq(h, sec);
     lab(h, "(%d)", 27 + o);
@@ -2386,27 +2383,17 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         equals(h);
         num(h, c->pgz[l][r], 0, "pgz%zu[0,%zu]", l, r);
     }
-    h2_params(h, c, l);
-    /* Note 3 / Note 4 */
-    h2_program_rows(h, c, note, l, 'a', l == 2 ? "Note 3.1" : "Note 4.1");
-    h2_program_rows(h, c, note, l, 'z', l == 2 ? "Note 3.2" : "Note 4.2");
-    h2_program_W(h, c, note, l, 35 + o, 36 + o);
 }
 
-/* the output layer's step: (3)–(4), Lemma 1 (the softmax Jacobian of
- * example 0), Lemma 2 ((9) per example, the sum (10) collapsing to (13)),
- * then the parameter part (Lemmas 3–4) and Note 2 */
-static void h2_output(bs_handout *h, h2 *c)
+/* the output layer's gradient through its softmax: Lemma 1 (the softmax
+ * Jacobian of example 0), Lemma 2 ((9) per example, the sum (10) collapsing
+ * to (13)) */
+static void h2_softmax_act(bs_handout *h, h2 *c)
 {
     const vals *v = c->v;
     const bs_net *net = v->net;
     size_t K = c->n[3];
     shown sk = pick(K);
-    for (size_t i = 0; i < c->nex; i++) {
-        h2_z(h, c, S2_ST1, 3, i, 3);
-        h2_a(h, c, S2_ST1, 3, i, 4);
-    }
-
     /* Lemma 1 on example 0: (7)–(8), (12), the Jacobian */
     eq(h, S2_LM1);
     lab(h, "Lemma 1");
@@ -2565,13 +2552,42 @@ static void h2_output(bs_handout *h, h2 *c)
         set_note(h, "the sum (10) collapses because the one-hot labels sum to 1: Σ_t y_t = 1");
     }
     free(J);
+}
 
-    /* Lemmas 3–4: (15), (14)/(16), (17), (18) */
-    h2_params(h, c, 3);
-
-    /* Note 2: dz3, then (19)–(20) */
-    h2_program_rows(h, c, S2_N2, 3, 'z', "Note 2.1");
-    h2_program_W(h, c, S2_N2, 3, 19, 20);
+/* One layer's step, the same for the three layers: each example's forward
+ * pass z[l,i], a[l,i] ((3)–(4), (21)–(22), (37)–(38)); the gradient through
+ * the activation (softmax: Lemmas 1–2; sigmoid: (27)–(30), (43)–(46)); the
+ * parameter part (Lemmas 3–4, (31)–(34), (47)–(50)); and the program's
+ * values of Notes 2–4 with (19)–(20), (35)–(36), (51)–(52). */
+static void h2_step(bs_handout *h, h2 *c, size_t l)
+{
+    static const int zlab[4] = {0, 37, 21, 3};   /* z[l,i]; a[l,i] is the next */
+    static const int wlab[4] = {0, 51, 35, 19};  /* B · ∂L/∂W[l]; b[l] is the next */
+    const char *sec = l == 3 ? S2_ST1 : l == 2 ? S2_ST2 : S2_ST3;
+    const char *note = l == 3 ? S2_N2 : l == 2 ? S2_N3 : S2_N4;
+    char item[16];
+    /* the output layer's (3)–(4) go example by example, a hidden layer's z
+     * of every example before its a */
+    for (size_t i = 0; i < c->nex; i++) {
+        h2_z(h, c, sec, l, i, zlab[l]);
+        if (l == 3)
+            h2_a(h, c, sec, l, i, zlab[l] + 1);
+    }
+    for (size_t i = 0; i < c->nex && l < 3; i++)
+        h2_a(h, c, sec, l, i, zlab[l] + 1);
+    if (l == 3)
+        h2_softmax_act(h, c);
+    else
+        h2_sigmoid_act(h, c, l);
+    h2_params(h, c, l);
+    int k = 1; /* the Note's items: 2.1 dz3; 3.1 da2, 3.2 dz2; … */
+    if (l < 3) {
+        snprintf(item, sizeof item, "Note %zu.%d", 5 - l, k++);
+        h2_program_rows(h, c, note, l, 'a', item);
+    }
+    snprintf(item, sizeof item, "Note %zu.%d", 5 - l, k);
+    h2_program_rows(h, c, note, l, 'z', item);
+    h2_program_W(h, c, note, l, wlab[l], wlab[l] + 1);
 }
 
 /* a size of the Notation section: n_0 = 784 */
@@ -2674,9 +2690,8 @@ static void h2_build(bs_handout *h, const vals *v)
         exnote(h, &c);
     }
 
-    h2_output(h, &c);
-    h2_hidden(h, &c, 2);
-    h2_hidden(h, &c, 1);
+    for (size_t l = 3; l >= 1; l--)
+        h2_step(h, &c, l);
 
     /* Note 5: (53)–(55) */
     double sq[4] = {0, 0, 0, 0};
