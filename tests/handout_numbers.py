@@ -363,8 +363,10 @@ def main():
              "loss": "mse", "y": [1, 0, 1]}),
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        # handout 002 on other sizes, batches and penalties
-        for k, (sizes, B, lam) in enumerate((([3, 4, 2, 4], 2, 0.05), ([2, 3, 5, 2], 4, 0.0))):
+        # handout 002 on other sizes, batches and penalties; the last with a
+        # batch and layers of more than 8, shown by their ends
+        for k, (sizes, B, lam) in enumerate((([3, 4, 2, 4], 2, 0.05), ([2, 3, 5, 2], 4, 0.0),
+                                             ([11, 9, 4, 10], 9, 0.02))):
             spec = {"convention": "row", "layers": sizes,
                     "activations": ["sigmoid", "sigmoid", "softmax"], "loss": "cross_entropy",
                     "batch_reduction": "mean", "l2": lam, "params": {}}
