@@ -566,6 +566,77 @@ static void h1_update(bs_handout *h, const vals *v)
     }
 }
 
+/* g'(z_j[l]) = a_j[l](1 − a_j[l]) with its numbers: sub "o" for the output
+ * layer's g_o, "h" for the hidden layers' g_h */
+static void h1_act_prime(bs_handout *h, const vals *v, const char *sec, size_t l, size_t j,
+                         const char *sub)
+{
+    eq(h, sec);
+    act(h, "g", sub, 1);
+    tk(h, BS_TOK_CALL_OPEN);
+    el(h, "z", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    equals(h);
+    el(h, "a", l, j);
+    m(h, "(1 − ");
+    el(h, "a", l, j);
+    m(h, ")");
+    equals(h);
+    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
+    m(h, " × (1 − ");
+    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
+    m(h, ")");
+    equals(h);
+    num(h, D(v, l, j), 0, "d%zu[%zu]", l, j);
+}
+
+/* Each weight W_{k,j}[l] into neuron j of layer l: its local derivative
+ * ∂z_j[l]/∂W_{k,j}[l] = a_k[l−1], then its gradient a_k[l−1] · ∂ℒ/∂z_j[l];
+ * with chain set (the output layer) the gradient is first written as the
+ * chain ∂z/∂W · ∂ℒ/∂z, and ∂ℒ/∂z_j[l] by its name g[lz]. */
+static void h1_weights(bs_handout *h, const vals *v, const char *sec, size_t l, size_t j,
+                       int chain)
+{
+    const bs_net *net = v->net;
+    for (size_t k = 0; k < net->n[l - 1]; k++) {
+        eq(h, sec);
+        dz_open(h, l, j);
+        wel(h, l, k, j);
+        dclose(h);
+        equals(h);
+        el(h, "a", l - 1, k);
+        equals(h);
+        num(h, A(v, l - 1, k), 0, "a%zu[%zu]", l - 1, k);
+        if (chain && k == 1)
+            set_erratum(h, "the handout writes this derivative as ∂/∂W_{1,1}[3](…); it is "
+                           "taken with respect to W_{2,1}[3]");
+
+        eq(h, sec);
+        dd_w(h, "ℒ", l, k, j);
+        equals(h);
+        if (chain) {
+            dz_open(h, l, j);
+            wel(h, l, k, j);
+            dclose(h);
+            tk(h, BS_TOK_DOT);
+            dd_el(h, "ℒ", "z", l, j);
+            equals(h);
+        }
+        el(h, "a", l - 1, k);
+        tk(h, BS_TOK_DOT);
+        if (chain)
+            wh(h, "g", l, 'z', NULL);
+        else
+            dd_el(h, "ℒ", "z", l, j);
+        equals(h);
+        num(h, A(v, l - 1, k), 1, "a%zu[%zu]", l - 1, k);
+        tk(h, BS_TOK_TIMES);
+        num(h, v->g->gz[l][j], 1, "gz%zu[%zu]", l, j);
+        equals(h);
+        num(h, v->g->gW[l][k * net->n[l] + j], 0, "gW%zu[%zu,%zu]", l, k, j);
+    }
+}
+
 static void h1_output(bs_handout *h, const vals *v)
 {
     const bs_net *net = v->net;
@@ -634,23 +705,7 @@ static void h1_output(bs_handout *h, const vals *v)
     set_note(h, "the second printed form of g[3a]: both forms give the same number");
 
     /* g_o'(z_1[3]) */
-    eq(h, S1_OUT);
-    act(h, "g", "o", 1);
-    tk(h, BS_TOK_CALL_OPEN);
-    el(h, "z", 3, 0);
-    tk(h, BS_TOK_CALL_CLOSE);
-    equals(h);
-    el(h, "a", 3, 0);
-    m(h, "(1 − ");
-    el(h, "a", 3, 0);
-    m(h, ")");
-    equals(h);
-    num(h, a, 1, "a3[0]");
-    m(h, " × (1 − ");
-    num(h, a, 1, "a3[0]");
-    m(h, ")");
-    equals(h);
-    num(h, d, 0, "d3[0]");
+    h1_act_prime(h, v, S1_OUT, 3, 0, "o");
     set_erratum(h, "the handout derives this from 1/(1 − exp(−z)) with two sign slips "
                    "(d/dz(1 − exp(−z)) taken as −exp(−z), 1 − a taken as "
                    "exp(−z)/(1 − exp(−z))); they cancel, and a(1 − a) is right for the "
@@ -688,39 +743,7 @@ static void h1_output(bs_handout *h, const vals *v)
     set_note(h, "a(1 − a) cancels the denominator of g[3a]: g[3z] = a_1[3] − y, the same "
                 "number as the product above");
 
-    for (size_t k = 0; k < net->n[2]; k++) {
-        eq(h, S1_OUT);
-        dz_open(h, 3, 0);
-        wel(h, 3, k, 0);
-        dclose(h);
-        equals(h);
-        el(h, "a", 2, k);
-        equals(h);
-        num(h, A(v, 2, k), 0, "a2[%zu]", k);
-        if (k == 1)
-            set_erratum(h, "the handout writes this derivative as ∂/∂W_{1,1}[3](…); it is "
-                           "taken with respect to W_{2,1}[3]");
-        eq(h, S1_OUT);
-        dd_w(h, "ℒ", 3, k, 0);
-        equals(h);
-        dz_open(h, 3, 0);
-        wel(h, 3, k, 0);
-        dclose(h);
-        tk(h, BS_TOK_DOT);
-        dopen(h, "ℒ");
-        el(h, "z", 3, 0);
-        dclose(h);
-        equals(h);
-        el(h, "a", 2, k);
-        tk(h, BS_TOK_DOT);
-        wh(h, "g", 3, 'z', NULL);
-        equals(h);
-        num(h, A(v, 2, k), 1, "a2[%zu]", k);
-        tk(h, BS_TOK_TIMES);
-        num(h, g3z, 1, "gz3[0]");
-        equals(h);
-        num(h, v->g->gW[3][k], 0, "gW3[%zu,0]", k);
-    }
+    h1_weights(h, v, S1_OUT, 3, 0, 1);
     eq(h, S1_OUT);
     wh(h, "g", 3, 'W', NULL);
     equals(h);
@@ -821,23 +844,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
                            "meets the weights W_{2,1}[2] and W_{2,2}[2]");
     }
 
-    eq(h, sec);
-    act(h, "g", "h", 1);
-    tk(h, BS_TOK_CALL_OPEN);
-    el(h, "z", l, j);
-    tk(h, BS_TOK_CALL_CLOSE);
-    equals(h);
-    el(h, "a", l, j);
-    m(h, "(1 − ");
-    el(h, "a", l, j);
-    m(h, ")");
-    equals(h);
-    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
-    m(h, " × (1 − ");
-    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
-    m(h, ")");
-    equals(h);
-    num(h, D(v, l, j), 0, "d%zu[%zu]", l, j);
+    h1_act_prime(h, v, sec, l, j, "h");
 
     eq(h, sec);
     dd_el(h, "ℒ", "z", l, j);
@@ -855,29 +862,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     equals(h);
     num(h, v->g->gz[l][j], 0, "gz%zu[%zu]", l, j);
 
-    for (size_t k = 0; k < net->n[l - 1]; k++) {
-        eq(h, sec);
-        dz_open(h, l, j);
-        wel(h, l, k, j);
-        dclose(h);
-        equals(h);
-        el(h, "a", l - 1, k);
-        equals(h);
-        num(h, A(v, l - 1, k), 0, "a%zu[%zu]", l - 1, k);
-
-        eq(h, sec);
-        dd_w(h, "ℒ", l, k, j);
-        equals(h);
-        el(h, "a", l - 1, k);
-        tk(h, BS_TOK_DOT);
-        dd_el(h, "ℒ", "z", l, j);
-        equals(h);
-        num(h, A(v, l - 1, k), 1, "a%zu[%zu]", l - 1, k);
-        tk(h, BS_TOK_TIMES);
-        num(h, v->g->gz[l][j], 1, "gz%zu[%zu]", l, j);
-        equals(h);
-        num(h, v->g->gW[l][k * net->n[l] + j], 0, "gW%zu[%zu,%zu]", l, k, j);
-    }
+    h1_weights(h, v, sec, l, j, 0);
     eq(h, sec);
     dd_el(h, "ℒ", "b", l, j);
     equals(h);
