@@ -182,22 +182,28 @@ static void num(bs_handout *h, double v, int paren, const char *fmt, ...)
     ref(h, v, "%s", r);
 }
 
-/* a copy of n values owned by the walk */
-static double *keep(bs_handout *h, const double *v, size_t n)
+/* hands an allocation to the walk, which frees it: p, or NULL (the walk
+ * out of memory, p freed) when p is NULL or there is no room */
+static double *hold(bs_handout *h, double *p)
 {
-    double **s = grow(h->store, &h->scap, h->nstore + 1, sizeof *h->store);
-    double *c = malloc((n ? n : 1) * sizeof *c);
-    if (!s || !c) {
-        if (s)
-            h->store = s;
-        free(c);
+    double **s = p ? grow(h->store, &h->scap, h->nstore + 1, sizeof *h->store) : NULL;
+    if (!s) {
+        free(p);
         h->oom = 1;
         return NULL;
     }
     h->store = s;
-    memcpy(c, v, n * sizeof *c);
-    h->store[h->nstore++] = c;
-    return c;
+    h->store[h->nstore++] = p;
+    return p;
+}
+
+/* a copy of n values owned by the walk */
+static double *keep(bs_handout *h, const double *v, size_t n)
+{
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    if (c)
+        memcpy(c, v, n * sizeof *c);
+    return hold(h, c);
 }
 
 /* A matrix of numbers.  M is R×C in the handout's orientation, its
@@ -1655,14 +1661,11 @@ static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const
                size_t ex)
 {
     size_t rows = tr ? C : R, cols = tr ? R : C;
-    double *v = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof *v);
-    if (!v) {
-        h->oom = 1;
+    /* only the shown elements are written (the emitters read no others), so
+     * the pages of a large matrix's middle are never touched */
+    double *v = hold(h, calloc(rows * cols > 0 ? rows * cols : 1, sizeof(double)));
+    if (!v)
         return;
-    }
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++)
-            v[r * cols + c] = tr ? M[c * C + r] : M[r * C + c];
     shown sr = pick(rows), sc = pick(cols);
     for (size_t a = 0; a < sr.n; a++)
         for (size_t b = 0; b < sc.n; b++) {
@@ -1670,7 +1673,8 @@ static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const
                 continue;
             size_t r = sr.k[a], c = sc.k[b];
             size_t sR = tr ? c : r, sC = tr ? r : c;
-            double x = v[r * cols + c];
+            double x = M[sR * C + sC];
+            v[r * cols + c] = x;
             if (R == 1 && ex == BS_NONE)
                 ref(h, x, "%s[%zu]", name, sC);
             else if (R == 1)
@@ -1681,10 +1685,9 @@ static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const
                 ref(h, x, "%s[%zu,%zu,%zu]", name, ex, sR, sC);
         }
     bs_piece p = piece(BS_PC_MATRIX);
-    p.vals = keep(h, v, rows * cols);
+    p.vals = v;
     p.rows = rows;
     p.cols = cols;
-    free(v);
     put(h, p);
     if (rows > BS_MATRIX_MAX_SHOWN || cols > BS_MATRIX_MAX_SHOWN)
         sym(h, " (%zu×%zu)", rows, cols);
@@ -1947,12 +1950,11 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
         return;
     for (size_t a = 0; a < ex.n; a++)
         if (!gap(&ex, a)) {
-            double *P = h2_perW(h, c, l, ex.k[a]);
-            per[0][a] = P ? keep(h, P, ni * no) : NULL;
-            free(P);
-            per[1][a] = &c->pgz[l][ex.k[a] * no];
-            if (!per[0][a])
+            double *P = hold(h, h2_perW(h, c, l, ex.k[a]));
+            if (!P)
                 return;
+            per[0][a] = P;
+            per[1][a] = &c->pgz[l][ex.k[a] * no];
         }
     /* the weights (p = 0, penalised), then the biases (p = 1) */
     for (int p = 0; p < 2; p++) {
