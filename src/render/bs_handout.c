@@ -206,6 +206,101 @@ static double *keep(bs_handout *h, const double *v, size_t n)
     return hold(h, c);
 }
 
+/* a string owned by the walk */
+static const char *own(bs_handout *h, const char *fmt, va_list ap)
+{
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    char **s = grow(h->strs, &h->strcap, h->nstrs + 1, sizeof *h->strs);
+    char *c = strdup(buf);
+    if (!s || !c) {
+        if (s)
+            h->strs = s;
+        free(c);
+        h->oom = 1;
+        return "";
+    }
+    h->strs = s;
+    h->strs[h->nstrs++] = c;
+    return c;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static const char *ostr(bs_handout *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = own(h, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Which of `count` rows, columns, units or examples are shown
+ * (bs_matrix_shown): all when there are at most BS_MATRIX_MAX_SHOWN, else
+ * the first and the last BS_MATRIX_EDGE with BS_MATRIX_GAP between them.
+ * A large matrix is shown with its ends, an element equation is written for
+ * the shown indices, and a long sum keeps the shown terms around "…". */
+typedef struct shown {
+    size_t n;
+    size_t k[BS_MATRIX_MAX_SHOWN + 1];
+} shown;
+
+static shown pick(size_t count)
+{
+    shown s;
+    s.n = bs_matrix_shown(count, s.k);
+    return s;
+}
+
+static int gap(const shown *s, size_t a)
+{
+    return s->k[a] == BS_MATRIX_GAP;
+}
+
+/* A matrix of numbers as a piece: M is R×C, shown as it is or transposed
+ * (tr).  Its element (r, c) is a number of the equation called
+ * name[ex,r,c], or name[r,c] when ex is BS_NONE; with row set a row
+ * (R = 1) is called name[ex,c], or name[c].  Only the shown elements
+ * (bs_matrix_shown) are numbers of the equation, and only they are copied
+ * (the emitters read no others): the pages of a large matrix's middle are
+ * never touched.  A matrix shown by its ends is followed by its true shape,
+ * "(784×200)". */
+static void grid(bs_handout *h, const double *M, size_t R, size_t C, int tr, const char *name,
+                 size_t ex, int row)
+{
+    size_t rows = tr ? C : R, cols = tr ? R : C;
+    double *v = hold(h, calloc(rows * cols > 0 ? rows * cols : 1, sizeof(double)));
+    if (!v)
+        return;
+    shown sr = pick(rows), sc = pick(cols);
+    for (size_t a = 0; a < sr.n; a++)
+        for (size_t b = 0; b < sc.n; b++) {
+            if (gap(&sr, a) || gap(&sc, b))
+                continue;
+            size_t r = sr.k[a], c = sc.k[b];
+            size_t sR = tr ? c : r, sC = tr ? r : c;
+            double x = M[sR * C + sC];
+            v[r * cols + c] = x;
+            if (row && R == 1 && ex == BS_NONE)
+                ref(h, x, "%s[%zu]", name, sC);
+            else if (row && R == 1)
+                ref(h, x, "%s[%zu,%zu]", name, ex, sC);
+            else if (ex == BS_NONE)
+                ref(h, x, "%s[%zu,%zu]", name, sR, sC);
+            else
+                ref(h, x, "%s[%zu,%zu,%zu]", name, ex, sR, sC);
+        }
+    bs_piece p = piece(BS_PC_MATRIX);
+    p.vals = v;
+    p.rows = rows;
+    p.cols = cols;
+    put(h, p);
+    if (rows > BS_MATRIX_MAX_SHOWN || cols > BS_MATRIX_MAX_SHOWN)
+        m(h, ostr(h, " (%zu×%zu)", rows, cols));
+}
+
 /* A matrix of numbers.  M is R×C in the handout's orientation, its
  * element (r, c) called name[r,c]; shown as it is or transposed.  A vector
  * (vec set: name[k]) is M with R = 1, shown as a row, or as a column when
@@ -213,28 +308,7 @@ static double *keep(bs_handout *h, const double *v, size_t n)
 static void mat(bs_handout *h, const double *M, size_t R, size_t C, const char *name, int vec,
                 int tr)
 {
-    size_t rows = tr ? C : R, cols = tr ? R : C;
-    double *v = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof *v);
-    if (!v) {
-        h->oom = 1;
-        return;
-    }
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) {
-            size_t sr = tr ? c : r, sc = tr ? r : c;
-            double x = M[sr * C + sc];
-            v[r * cols + c] = x;
-            if (vec)
-                ref(h, x, "%s[%zu]", name, sr * C + sc);
-            else
-                ref(h, x, "%s[%zu,%zu]", name, sr, sc);
-        }
-    bs_piece p = piece(BS_PC_MATRIX);
-    p.vals = keep(h, v, rows * cols);
-    p.rows = rows;
-    p.cols = cols;
-    free(v);
-    put(h, p);
+    grid(h, M, R, C, tr, name, BS_NONE, vec);
 }
 
 /* a derivative ∂top/∂…: dopen writes "∂top/∂", the caller the symbol, dclose the end */
@@ -1557,37 +1631,6 @@ static void h0_build(bs_handout *h, const vals *v)
 
 /* ------------------------------------------------------------ handout 002 */
 
-/* a string owned by the walk */
-static const char *own(bs_handout *h, const char *fmt, va_list ap)
-{
-    char buf[512];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    char **s = grow(h->strs, &h->strcap, h->nstrs + 1, sizeof *h->strs);
-    char *c = strdup(buf);
-    if (!s || !c) {
-        if (s)
-            h->strs = s;
-        free(c);
-        h->oom = 1;
-        return "";
-    }
-    h->strs = s;
-    h->strs[h->nstrs++] = c;
-    return c;
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static const char *ostr(bs_handout *h, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    const char *s = own(h, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 static const char *own_z(bs_handout *h, size_t l) { return ostr(h, "z[%zu,i]", l); }
 static const char *own_a(bs_handout *h, size_t l, size_t i) { return ostr(h, "a[%zu,%zu]", l, i); }
 static const char *own_zt(bs_handout *h, size_t l, size_t t) { return ostr(h, "z_%zu[%zu,0]", t, l); }
@@ -1630,67 +1673,13 @@ static void code(bs_handout *h, const char *name)
     put(h, p);
 }
 
-/* Which of `count` rows, columns, units or examples are shown
- * (bs_matrix_shown): all when there are at most BS_MATRIX_MAX_SHOWN, else
- * the first and the last BS_MATRIX_EDGE with BS_MATRIX_GAP between them.
- * A large matrix is shown with its ends, an element equation is written for
- * the shown indices, and a long sum keeps the shown terms around "…". */
-typedef struct shown {
-    size_t n;
-    size_t k[BS_MATRIX_MAX_SHOWN + 1];
-} shown;
-
-static shown pick(size_t count)
-{
-    shown s;
-    s.n = bs_matrix_shown(count, s.k);
-    return s;
-}
-
-static int gap(const shown *s, size_t a)
-{
-    return s->k[a] == BS_MATRIX_GAP;
-}
-
-/* An R×C matrix shown as it is or transposed; its element (r, c) is called
- * name[ex,r,c], or name[r,c] when ex is BS_NONE; a row (R = 1) of example ex
- * is name[ex,c] (name[c] when ex is BS_NONE).  Only the shown elements are
- * numbers of the equation; a matrix shown by its ends is followed by its
- * true shape, "(784×200)". */
+/* An R×C matrix of handout 002 shown as it is or transposed; its element
+ * (r, c) is called name[ex,r,c], or name[r,c] when ex is BS_NONE; a row
+ * (R = 1) of example ex is name[ex,c] (name[c] when ex is BS_NONE). */
 static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const char *name,
                size_t ex)
 {
-    size_t rows = tr ? C : R, cols = tr ? R : C;
-    /* only the shown elements are written (the emitters read no others), so
-     * the pages of a large matrix's middle are never touched */
-    double *v = hold(h, calloc(rows * cols > 0 ? rows * cols : 1, sizeof(double)));
-    if (!v)
-        return;
-    shown sr = pick(rows), sc = pick(cols);
-    for (size_t a = 0; a < sr.n; a++)
-        for (size_t b = 0; b < sc.n; b++) {
-            if (gap(&sr, a) || gap(&sc, b))
-                continue;
-            size_t r = sr.k[a], c = sc.k[b];
-            size_t sR = tr ? c : r, sC = tr ? r : c;
-            double x = M[sR * C + sC];
-            v[r * cols + c] = x;
-            if (R == 1 && ex == BS_NONE)
-                ref(h, x, "%s[%zu]", name, sC);
-            else if (R == 1)
-                ref(h, x, "%s[%zu,%zu]", name, ex, sC);
-            else if (ex == BS_NONE)
-                ref(h, x, "%s[%zu,%zu]", name, sR, sC);
-            else
-                ref(h, x, "%s[%zu,%zu,%zu]", name, ex, sR, sC);
-        }
-    bs_piece p = piece(BS_PC_MATRIX);
-    p.vals = v;
-    p.rows = rows;
-    p.cols = cols;
-    put(h, p);
-    if (rows > BS_MATRIX_MAX_SHOWN || cols > BS_MATRIX_MAX_SHOWN)
-        sym(h, " (%zu×%zu)", rows, cols);
+    grid(h, M, R, C, tr, name, ex, 1);
 }
 static const char *const S2_NOT = "Notation";
 static const char *const S2_LOSS = "The loss function";
