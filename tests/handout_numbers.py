@@ -357,6 +357,9 @@ def main():
              "loss": "bce", "y": [0]}),
         (1, {"convention": "column", "layers": [2, 2, 3, 1], "activations": ["sigmoid"] * 3,
              "loss": "bce", "y": [1]}),
+        # layers of more than 8: their first and last 3 neurons, inputs and terms
+        (1, {"convention": "row", "layers": [20, 12, 10, 1], "activations": ["sigmoid"] * 3,
+             "loss": "bce", "y": [1]}),
         (0, {"convention": "column", "layers": [3, 4, 2], "activations": ["tanh", "identity"],
              "loss": "mse", "y": [0.5, -1]}),
         (0, {"convention": "row", "layers": [2, 2, 3], "activations": ["sigmoid", "sigmoid"],

@@ -99,6 +99,8 @@ refuse "x: handout 002 needs a batch of at least 2 examples" 002 - < <(python3 -
 import json; s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json")); s["x"] = s["x"][:1]; s["labels"] = s["labels"][:1]; print(json.dumps(s))')
 refuse "y: handout 002 needs one-hot labels" 002 - < <(python3 -c '
 import json; s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json")); del s["labels"]; s["y"] = [[0.5, 0.5, 0], [0, 0, 1], [0, 1, 0]]; print(json.dumps(s))')
+refuse "layers: handout 000 is followed on layers of at most 8 units, found 9 in layer 1" 000 - < <(python3 -c '
+import json; s = json.load(open("specs/000-2-3-2-mse.json")); s.pop("params", None); s["layers"][1] = 9; s["init"] = {"seed": 1}; print(json.dumps(s))')
 refuse 'handout expects 000, 001 or 002, got "3"' 3
 refuse "handout writes text, markdown, latex, html or json, not dot" 001 --format dot
 refuse "nothing.json" 001 nothing.json
@@ -112,6 +114,22 @@ print(json.dumps({"layers": [3, 2, 2, 1], "activations": ["sigmoid"] * 3, "loss"
   "x": [1, 2, 3], "y": [0]}))' > "$tmp/321.json"
 "$backstep" handout 001 - < "$tmp/321.json" > "$tmp/out" 2> "$tmp/err" && grep -q '^  z_1\[1\] = W_{1,1}\[1\] · a_1\[0\] + W_{2,1}\[1\] · a_2\[0\] + W_{3,1}\[1\] · a_3\[0\] + b_1\[1\] = ' "$tmp/out" &&
   grep -q "^on the spec <stdin>" "$tmp/out" && ok || bad "handout 001 on a 3-2-2-1 spec from standard input: $(cat "$tmp/err")"
+
+# handout 001 on layers of more than 8: the first and last 3 neurons, neuron by neuron
+python3 -c '
+import json
+L = [20, 12, 10, 1]
+w = lambda r, c, s: [[round(((i * 7 + j * 3 + s) % 11 - 5) / 10, 2) for j in range(c)] for i in range(r)]
+p = {}
+for n in (1, 2, 3):
+    p["W%d" % n] = w(L[n - 1], L[n], n)
+    p["b%d" % n] = [0.1] * L[n]
+print(json.dumps({"layers": L, "activations": ["sigmoid"] * 3, "loss": "bce", "params": p,
+                  "x": [round((i % 5) / 5 - 0.4, 2) for i in range(20)], "y": [1]}))' > "$tmp/big001.json"
+"$backstep" handout 001 "$tmp/big001.json" > "$tmp/out" 2> "$tmp/err" &&
+  grep -q '^  z_1\[1\] = W_{1,1}\[1\] · a_1\[0\] + W_{2,1}\[1\] · a_2\[0\] + W_{3,1}\[1\] · a_3\[0\] + … + W_{18,1}\[1\] · a_18\[0\] + W_{19,1}\[1\] · a_19\[0\] + W_{20,1}\[1\] · a_20\[0\] + b_1\[1\] = ' "$tmp/out" &&
+  [ "$(grep -c '^  g_h.(z_[0-9]*\[2\]) = ' "$tmp/out")" -eq 6 ] && grep -q '^  g_h.(z_10\[2\]) = ' "$tmp/out" &&
+  grep -q '(20×1)' "$tmp/out" && ok || bad "handout 001 on 20-12-10-1: $(head -c 300 "$tmp/err")"
 
 # handout 002: its labels, the program's values beside the gradients, B times apart
 grep -q '^  (19)  dW3 = B · ∂L/∂W\[3\] + 2λ · W\[3\] = ' "$tmp/002.text" && ok || bad "handout 002: no program's dW3 at (19)"
@@ -183,7 +201,7 @@ print(json.dumps(s))' > "$tmp/b9.json"
 echo "old" > "$tmp/keep.txt"
 "$backstep" handout 001 -o "$tmp/nodir/keep.txt" 2> "$tmp/err"
 [ $? -eq 2 ] && [ "$(cat "$tmp/keep.txt")" = old ] && ok || bad "-o into a missing directory"
-[ -z "$(ls -A "$tmp" | grep -v -E '^(000|001|002|big)\.|^h(00[012]|big)\.|^(err|out|o\.json|keep\.txt|321\.json|b9\.json)$')" ] && ok ||
+[ -z "$(ls -A "$tmp" | grep -v -E '^(000|001|002|big)\.|^h(00[012]|big)\.|^(err|out|o\.json|keep\.txt|321\.json|b9\.json|big001\.json)$')" ] && ok ||
   bad "a temporary file was left: $(ls -A "$tmp")"
 cp specs/4-3-2-1-bce.json "$tmp/spec.json"
 before=$(cksum < "$tmp/spec.json")

@@ -404,10 +404,17 @@ static const char *const S1_L1 = "Hidden layer z[1]|a[1]";
 static void h1_z(bs_handout *h, const vals *v, size_t l, size_t j)
 {
     const bs_net *net = v->net;
+    shown sk = pick(net->n[l - 1]);
     eq(h, S1_FWD);
     el(h, "z", l, j);
     equals(h);
-    for (size_t k = 0; k < net->n[l - 1]; k++) {
+    for (size_t a = 0; a < sk.n; a++) {
+        if (gap(&sk, a)) {
+            tk(h, BS_TOK_ELLIPSIS);
+            tk(h, BS_TOK_PLUS);
+            continue;
+        }
+        size_t k = sk.k[a];
         wel(h, l, k, j);
         tk(h, BS_TOK_DOT);
         el(h, "a", l - 1, k);
@@ -421,7 +428,13 @@ static void h1_z(bs_handout *h, const vals *v, size_t l, size_t j)
     tk(h, BS_TOK_PLUS);
     el(h, "b", l, j);
     equals(h);
-    for (size_t k = 0; k < net->n[l - 1]; k++) {
+    for (size_t a = 0; a < sk.n; a++) {
+        if (gap(&sk, a)) {
+            tk(h, BS_TOK_ELLIPSIS);
+            tk(h, BS_TOK_PLUS);
+            continue;
+        }
+        size_t k = sk.k[a];
         num(h, W(v, l, k, j), 1, "W%zu[%zu,%zu]", l, k, j);
         tk(h, BS_TOK_TIMES);
         num(h, A(v, l - 1, k), 1, "a%zu[%zu]", l - 1, k);
@@ -550,11 +563,14 @@ static void h1_forward(bs_handout *h, const vals *v)
     equals(h);
     mat(h, v->fw->a[0], 1, net->n[0], "a0", 1, 0);
     for (size_t l = 1; l <= net->L; l++) {
-        for (size_t j = 0; j < net->n[l]; j++)
-            h1_z(h, v, l, j);
+        shown su = pick(net->n[l]);
+        for (size_t a = 0; a < su.n; a++)
+            if (!gap(&su, a))
+                h1_z(h, v, l, su.k[a]);
         h1_zmat(h, v, l);
-        for (size_t j = 0; j < net->n[l]; j++)
-            h1_a(h, v, l, j);
+        for (size_t a = 0; a < su.n; a++)
+            if (!gap(&su, a))
+                h1_a(h, v, l, su.k[a]);
     }
     eq(h, S1_FWD);
     wh(h, "ŷ", 0, 0, NULL);
@@ -646,6 +662,26 @@ static void h1_update(bs_handout *h, const vals *v)
     }
 }
 
+/* Names the numbers of the vector of n elements just shown (by its ends
+ * when n is large) as elements of a matrix: base followed by the layer and
+ * [fixed,k] (fixed_first, a row of W) or [k,fixed] (a column). */
+static void name_vector(bs_handout *h, size_t n, const char *base, size_t l, size_t fixed,
+                        int fixed_first)
+{
+    bs_heq *e = cur(h);
+    shown s = pick(n);
+    size_t cnt = 0;
+    for (size_t a = 0; a < s.n; a++)
+        cnt += !gap(&s, a);
+    if (!e || e->nn < cnt)
+        return;
+    bs_hnum *q = &e->num[e->nn - cnt];
+    for (size_t a = 0; a < s.n; a++)
+        if (!gap(&s, a))
+            snprintf((q++)->ref, sizeof e->num[0].ref, "%s%zu[%zu,%zu]", base, l,
+                     fixed_first ? fixed : s.k[a], fixed_first ? s.k[a] : fixed);
+}
+
 /* g'(z_j[l]) = a_j[l](1 − a_j[l]) with its numbers: sub "o" for the output
  * layer's g_o, "h" for the hidden layers' g_h */
 static void h1_act_prime(bs_handout *h, const vals *v, const char *sec, size_t l, size_t j,
@@ -678,7 +714,11 @@ static void h1_weights(bs_handout *h, const vals *v, const char *sec, size_t l, 
                        int chain)
 {
     const bs_net *net = v->net;
-    for (size_t k = 0; k < net->n[l - 1]; k++) {
+    shown sk = pick(net->n[l - 1]);
+    for (size_t a = 0; a < sk.n; a++) {
+        if (gap(&sk, a))
+            continue;
+        size_t k = sk.k[a];
         eq(h, sec);
         dz_open(h, l, j);
         wel(h, l, k, j);
@@ -858,7 +898,11 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     const bs_net *net = v->net;
     const char *sec = l == 2 ? S1_L2 : S1_L1;
     size_t up = l + 1; /* the layer a_j[l] feeds */
-    for (size_t mm = 0; mm < net->n[up]; mm++) {
+    shown su = pick(net->n[up]);
+    for (size_t a = 0; a < su.n; a++) {
+        if (gap(&su, a))
+            continue;
+        size_t mm = su.k[a];
         eq(h, sec);
         dz_open(h, up, mm);
         el(h, "a", l, j);
@@ -871,17 +915,27 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     eq(h, sec);
     dd_el(h, "ℒ", "a", l, j);
     equals(h);
-    for (size_t mm = 0; mm < net->n[up]; mm++) {
-        if (mm)
+    for (size_t a = 0; a < su.n; a++) {
+        if (a)
             tk(h, BS_TOK_PLUS);
+        if (gap(&su, a)) {
+            tk(h, BS_TOK_ELLIPSIS);
+            continue;
+        }
+        size_t mm = su.k[a];
         wel(h, up, j, mm);
         tk(h, BS_TOK_DOT);
         dd_el(h, "ℒ", "z", up, mm);
     }
     equals(h);
-    for (size_t mm = 0; mm < net->n[up]; mm++) {
-        if (mm)
+    for (size_t a = 0; a < su.n; a++) {
+        if (a)
             tk(h, BS_TOK_PLUS);
+        if (gap(&su, a)) {
+            tk(h, BS_TOK_ELLIPSIS);
+            continue;
+        }
+        size_t mm = su.k[a];
         num(h, W(v, up, j, mm), 1, "W%zu[%zu,%zu]", up, j, mm);
         tk(h, BS_TOK_TIMES);
         num(h, v->g->gz[up][mm], 1, "gz%zu[%zu]", up, mm);
@@ -903,10 +957,13 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
         wh(h, "g", up, 'z', NULL);
         tk(h, BS_TOK_DOT);
         m(h, "[");
-        for (size_t mm = 0; mm < net->n[up]; mm++) {
-            if (mm)
+        for (size_t a = 0; a < su.n; a++) {
+            if (a)
                 m(h, "; ");
-            wel(h, up, j, mm);
+            if (gap(&su, a))
+                tk(h, BS_TOK_ELLIPSIS);
+            else
+                wel(h, up, j, su.k[a]);
         }
         m(h, "]");
         equals(h);
@@ -914,9 +971,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
         tk(h, BS_TOK_DOT);
         /* the column j of (W[2])ᵀ is row j of W[2] */
         mat(h, net->W[up] + j * net->n[up], 1, net->n[up], "", 1, 1);
-        for (size_t mm = 0; mm < net->n[up]; mm++)
-            snprintf(cur(h)->num[cur(h)->nn - net->n[up] + mm].ref, sizeof cur(h)->num[0].ref,
-                     "W%zu[%zu,%zu]", up, j, mm);
+        name_vector(h, net->n[up], "W", up, j, 1);
         equals(h);
         num(h, v->g->ga[l][j], 0, "ga%zu[%zu]", l, j);
         if (j == 1)
@@ -977,9 +1032,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     num(h, v->g->gz[l][j], 1, "gz%zu[%zu]", l, j);
     equals(h);
     mat(h, col, n0, 1, "", 0, 0);
-    for (size_t k = 0; k < n0; k++)
-        snprintf(cur(h)->num[cur(h)->nn - n0 + k].ref, sizeof cur(h)->num[0].ref,
-                 "gW%zu[%zu,%zu]", l, k, j);
+    name_vector(h, n0, "gW", l, j, 0);
     free(col);
     if (l == 2 && j == 1)
         set_erratum(h, "the handout's column lists ∂ℒ/∂W_{2,2}[2] twice; its third entry is "
@@ -1083,12 +1136,15 @@ static void h1_build(bs_handout *h, const vals *v)
     h1_perf(h, v);
     h1_update(h, v);
     h1_output(h, v);
-    for (size_t j = 0; j < v->net->n[2]; j++)
-        h1_neuron(h, v, 2, j);
-    h1_layer_summary(h, v, 2);
-    for (size_t j = 0; j < v->net->n[1]; j++)
-        h1_neuron(h, v, 1, j);
-    h1_layer_summary(h, v, 1);
+    /* neuron by neuron: every one of a small layer, the first and the last
+     * 3 of a large one */
+    for (size_t l = 2; l >= 1; l--) {
+        shown su = pick(v->net->n[l]);
+        for (size_t a = 0; a < su.n; a++)
+            if (!gap(&su, a))
+                h1_neuron(h, v, l, su.k[a]);
+        h1_layer_summary(h, v, l);
+    }
     /* the handout calls this layer "the input layer" */
     for (size_t i = 0; i < h->n; i++)
         if (h->eq[i].section == S1_L1) {
@@ -2856,7 +2912,7 @@ bs_status bs_handout_fits(int which, const bs_net *net, bs_error *err)
                                 "handout 000 needs the loss mse (½‖y − ŷ‖²), found %s",
                                 net->loss->name);
     }
-    for (size_t l = 0; l <= net->L; l++)
+    for (size_t l = 0; l <= net->L && which == 0; l++)
         if (net->n[l] > 8)
             return bs_error_set(err, BS_ERR_SPEC, "layers",
                                 "handout %s is followed on layers of at most 8 units, found %zu "
