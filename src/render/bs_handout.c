@@ -259,6 +259,32 @@ static int gap(const shown *s, size_t a)
     return s->k[a] == BS_MATRIX_GAP;
 }
 
+/* Before term a of a sum over the shown indices s: the plus sign (not
+ * before the first), then at the gap the ellipsis; 1 when term a is one to
+ * write, 0 at the gap. */
+static int term(bs_handout *h, const shown *s, size_t a)
+{
+    if (a)
+        tk(h, BS_TOK_PLUS);
+    if (gap(s, a)) {
+        tk(h, BS_TOK_ELLIPSIS);
+        return 0;
+    }
+    return 1;
+}
+
+/* Before term a of a sum whose terms each end with their plus sign
+ * (… + b): at the gap the ellipsis and its plus; 1 when term a is one to
+ * write, 0 at the gap. */
+static int lead(bs_handout *h, const shown *s, size_t a)
+{
+    if (!gap(s, a))
+        return 1;
+    tk(h, BS_TOK_ELLIPSIS);
+    tk(h, BS_TOK_PLUS);
+    return 0;
+}
+
 /* A matrix of numbers as a piece: M is R×C, shown as it is or transposed
  * (tr).  Its element (r, c) is a number of the equation called
  * name[ex,r,c], or name[r,c] when ex is BS_NONE; with row set a row
@@ -409,11 +435,8 @@ static void h1_z(bs_handout *h, const vals *v, size_t l, size_t j)
     el(h, "z", l, j);
     equals(h);
     for (size_t a = 0; a < sk.n; a++) {
-        if (gap(&sk, a)) {
-            tk(h, BS_TOK_ELLIPSIS);
-            tk(h, BS_TOK_PLUS);
+        if (!lead(h, &sk, a))
             continue;
-        }
         size_t k = sk.k[a];
         wel(h, l, k, j);
         tk(h, BS_TOK_DOT);
@@ -429,11 +452,8 @@ static void h1_z(bs_handout *h, const vals *v, size_t l, size_t j)
     el(h, "b", l, j);
     equals(h);
     for (size_t a = 0; a < sk.n; a++) {
-        if (gap(&sk, a)) {
-            tk(h, BS_TOK_ELLIPSIS);
-            tk(h, BS_TOK_PLUS);
+        if (!lead(h, &sk, a))
             continue;
-        }
         size_t k = sk.k[a];
         num(h, W(v, l, k, j), 1, "W%zu[%zu,%zu]", l, k, j);
         tk(h, BS_TOK_TIMES);
@@ -916,12 +936,8 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     dd_el(h, "ℒ", "a", l, j);
     equals(h);
     for (size_t a = 0; a < su.n; a++) {
-        if (a)
-            tk(h, BS_TOK_PLUS);
-        if (gap(&su, a)) {
-            tk(h, BS_TOK_ELLIPSIS);
+        if (!term(h, &su, a))
             continue;
-        }
         size_t mm = su.k[a];
         wel(h, up, j, mm);
         tk(h, BS_TOK_DOT);
@@ -929,12 +945,8 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     }
     equals(h);
     for (size_t a = 0; a < su.n; a++) {
-        if (a)
-            tk(h, BS_TOK_PLUS);
-        if (gap(&su, a)) {
-            tk(h, BS_TOK_ELLIPSIS);
+        if (!term(h, &su, a))
             continue;
-        }
         size_t mm = su.k[a];
         num(h, W(v, up, j, mm), 1, "W%zu[%zu,%zu]", up, j, mm);
         tk(h, BS_TOK_TIMES);
@@ -1888,11 +1900,7 @@ static void h2_batchsum(bs_handout *h, const double *const *per, const shown *ex
                         size_t C, const char *pname, const double *sum, const char *sname)
 {
     for (size_t a = 0; a < ex->n; a++) {
-        if (a)
-            tk(h, BS_TOK_PLUS);
-        if (gap(ex, a))
-            tk(h, BS_TOK_ELLIPSIS);
-        else
+        if (term(h, ex, a))
             mx(h, per[a], R, C, 0, pname, ex->k[a]);
     }
     equals(h);
@@ -2173,11 +2181,8 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
         sym(h, "b_%zu[%zu]", r, l);
         equals(h);
         for (size_t b = 0; b < si.n; b++) {
-            if (gap(&si, b)) {
-                tk(h, BS_TOK_ELLIPSIS);
-                tk(h, BS_TOK_PLUS);
+            if (!lead(h, &si, b))
                 continue;
-            }
             size_t q = si.k[b];
             num(h, c->v->fw->a[l - 1][q], 1, "%s[0,%zu]", ainname(l), q);
             tk(h, BS_TOK_TIMES);
@@ -2336,12 +2341,8 @@ static void h2_sigmoid_act(bs_handout *h, h2 *c, size_t l)
         sym(h, "w_{%zu,j}[%zu]", r, l + 1);
         equals(h);
         for (size_t b = 0; b < su.n; b++) {
-            if (b)
-                tk(h, BS_TOK_PLUS);
-            if (gap(&su, b)) {
-                tk(h, BS_TOK_ELLIPSIS);
+            if (!term(h, &su, b))
                 continue;
-            }
             size_t j = su.k[b];
             num(h, c->pgz[l + 1][j], 1, "pgz%zu[0,%zu]", l + 1, j);
             tk(h, BS_TOK_TIMES);
@@ -2545,12 +2546,8 @@ static void h2_softmax_act(bs_handout *h, h2 *c)
         tk(h, BS_TOK_NEG_OPEN);
         tk(h, BS_TOK_GROUP_OPEN);
         for (size_t b = 0; b < sk.n; b++) {
-            if (b)
-                tk(h, BS_TOK_PLUS);
-            if (gap(&sk, b)) {
-                tk(h, BS_TOK_ELLIPSIS);
+            if (!term(h, &sk, b))
                 continue;
-            }
             size_t t = sk.k[b];
             frac(h, BS_PC_FRAC_OPEN);
             num(h, Y2(c, 0, t), 0, "y[0,%zu]", t);
@@ -2676,11 +2673,7 @@ static void h2_build(bs_handout *h, const vals *v)
     tk(h, BS_TOK_TIMES);
     tk(h, BS_TOK_GROUP_OPEN);
     for (size_t a = 0; a < sb.n; a++) {
-        if (a)
-            tk(h, BS_TOK_PLUS);
-        if (gap(&sb, a))
-            tk(h, BS_TOK_ELLIPSIS);
-        else
+        if (term(h, &sb, a))
             num(h, v->fw->ell[sb.k[a]], 1, "LCE[%zu]", sb.k[a]);
     }
     tk(h, BS_TOK_GROUP_CLOSE);
@@ -2701,12 +2694,8 @@ static void h2_build(bs_handout *h, const vals *v)
         tk(h, BS_TOK_NEG_OPEN);
         tk(h, BS_TOK_GROUP_OPEN);
         for (size_t a = 0; a < sk.n; a++) {
-            if (a)
-                tk(h, BS_TOK_PLUS);
-            if (gap(&sk, a)) {
-                tk(h, BS_TOK_ELLIPSIS);
+            if (!term(h, &sk, a))
                 continue;
-            }
             size_t j = sk.k[a];
             num(h, Y2(&c, i, j), 1, "y[%zu,%zu]", i, j);
             tk(h, BS_TOK_TIMES);
