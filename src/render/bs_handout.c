@@ -1,8 +1,11 @@
 /* bs_handout.c — the walks of handouts 000, 001 and 002 as data, and their
  * renderers (bs_handout.h).  Every number comes from the trace's forward
  * pass and gradients, or is the handout's own formula evaluated on numbers
- * the equation shows; handout 002's program values come from the trace
- * (bs_step_program_value). */
+ * the equation shows (on all its terms where a long sum shows only its
+ * first and last); handout 002's program values come from the trace
+ * (bs_step_program_value).  A matrix, a sum, a layer's neurons or a batch's
+ * examples of more than BS_MATRIX_MAX_SHOWN are shown by their ends
+ * (bs_matrix_shown), as `trace` shows a large matrix. */
 #define _XOPEN_SOURCE 700
 #include "bs_handout.h"
 
