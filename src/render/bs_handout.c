@@ -3,9 +3,10 @@
  * pass and gradients, or is the handout's own formula evaluated on numbers
  * the equation shows (on all its terms where a long sum shows only its
  * first and last); handout 002's program values come from the trace
- * (bs_step_program_value).  A matrix, a sum, a layer's neurons or a batch's
- * examples of more than BS_MATRIX_MAX_SHOWN are shown by their ends
- * (bs_matrix_shown), as `trace` shows a large matrix. */
+ * (bs_step_program_value).  A matrix, a sum or a layer's neurons of more
+ * than BS_MATRIX_MAX_SHOWN are shown by their ends (bs_matrix_shown), as
+ * `trace` shows a large matrix; of a larger batch, the equations of each
+ * example are written for the first. */
 #define _XOPEN_SOURCE 700
 #include "bs_handout.h"
 
