@@ -29,6 +29,7 @@ figure.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -122,89 +123,119 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def reference002(spec):
+class Ref002:
     """Every quantity handout 002 shows, from its own equations: (1)-(4),
-    Lemmas 1-4, Notes 2-5, with examples as rows and indices from 0."""
-    W = {n: np.array(spec["params"]["W%d" % n], dtype=float) for n in (1, 2, 3)}
-    b = {n: np.array(spec["params"]["b%d" % n], dtype=float) for n in (1, 2, 3)}
-    X = np.array(spec["x"], dtype=float)
-    B = X.shape[0]
-    K = W[3].shape[1]
-    Y = np.eye(K)[spec["labels"]] if "labels" in spec else np.array(spec["y"], dtype=float)
-    lam = spec.get("l2", 0.0)
-    a, z = {0: X}, {}
-    for n in (1, 2):
-        z[n] = a[n - 1] @ W[n] + b[n]          # (21), (37)
-        a[n] = sigmoid(z[n])                   # (22), (38)
-    z[3] = a[2] @ W[3] + b[3]                  # (3)
-    e = np.exp(z[3] - z[3].max(axis=1, keepdims=True))
-    a[3] = e / e.sum(axis=1, keepdims=True)    # (4)
-    R = {"n0": X.shape[1], "B": B, "lambda": lam}
+    Lemmas 1-4, Notes 2-5, with examples as rows and indices from 0.  Kept
+    as whole arrays and looked up by reference ("pgW1[0,783,199]"), so that
+    the full-size network needs no table of every entry; the slices of the
+    tensors dz/dW and the identity I are worked out entry by entry."""
 
-    def put(name, M):
-        for idx in np.ndindex(M.shape):
-            R["%s[%s]" % (name, ",".join(str(k) for k in idx))] = M[idx]
+    def __init__(self, spec):
+        W = {n: np.array(spec["params"]["W%d" % n], dtype=float) for n in (1, 2, 3)}
+        b = {n: np.array(spec["params"]["b%d" % n], dtype=float).reshape(-1) for n in (1, 2, 3)}
+        X = np.array(spec["x"], dtype=float)
+        B = X.shape[0]
+        K = W[3].shape[1]
+        Y = np.eye(K)[spec["labels"]] if "labels" in spec else np.array(spec["y"], dtype=float)
+        lam = spec.get("l2", 0.0)
+        a, z = {0: X}, {}
+        for n in (1, 2):
+            z[n] = a[n - 1] @ W[n] + b[n]          # (21), (37)
+            a[n] = sigmoid(z[n])                   # (22), (38)
+        z[3] = a[2] @ W[3] + b[3]                  # (3)
+        e = np.exp(z[3] - z[3].max(axis=1, keepdims=True))
+        a[3] = e / e.sum(axis=1, keepdims=True)    # (4)
+        self.a = a
+        R = {"n0": X.shape[1], "n1": W[1].shape[1], "n2": W[2].shape[1], "K": K, "B": B,
+             "lambda": lam}
+        A = {}
 
-    put("x", X)
-    put("y", Y)
-    for n in (1, 2, 3):
-        put("W%d" % n, W[n])
-        put("b%d" % n, b[n])
-        put("z%d" % n, z[n])
-        put("a%d" % n, a[n])
-    LCE = -np.sum(Y * np.log(a[3]), axis=1)    # (2)
-    put("LCE", LCE)
-    R["Ldata"] = LCE.mean()                    # (1)
-    for n in (1, 2, 3):
-        R["sqW%d" % n] = np.sum(W[n] ** 2)
-    R["Llambda"] = R["Ldata"] + lam * sum(R["sqW%d" % n] for n in (1, 2, 3))  # (53)
-    # Lemma 1 on example 0: (7) and (12)
-    s0 = a[3][0]
-    J = np.diag(s0) - np.outer(s0, s0)
-    put("J", J[None])
-    # (10): -sum_t y_t / yhat_t * d yhat_t / dz_j
-    put("sum10", (-(Y[0] / s0) @ J)[None])
-    # Lemma 3 on example 0
-    n2 = W[3].shape[0]
-    for t in range(K):
-        S = np.zeros((n2, K))
-        S[:, t] = a[2][0]
-        put("dzdW3_%d" % t, S[None])
-    pgz = {3: a[3] - Y}                        # (9)
-    pga, pgW = {}, {}
-    for n in (3, 2, 1):
-        if n < 3:
-            pga[n] = pgz[n + 1] @ W[n + 1].T   # (28), (44)
-            d = a[n] * (1 - a[n])              # (29), (45)
-            pgz[n] = pga[n] * d                # (30), (46)
-            put("pga%d" % n, pga[n])
-            put("Jsig%d" % n, np.stack([np.diag(r) for r in d]))
-            put("da%d" % n, pga[n])
-            put("ga%d" % n, pga[n] / B)
-            nin = W[n].shape[0]
-            for t in range(W[n].shape[1]):
-                S = np.zeros(W[n].shape)
-                S[:, t] = a[n - 1][0]
-                put("dzdW%d_%d" % (n, t), S[None])
-        pgW[n] = np.einsum("iq,ir->iqr", a[n - 1], pgz[n])  # (18), (33), (49)
-        put("pgz%d" % n, pgz[n])
-        put("pgb%d" % n, pgz[n])
-        put("pgW%d" % n, pgW[n])
-        sumW, sumb = pgW[n].sum(axis=0), pgz[n].sum(axis=0)  # (19)-(20), (35)-(36), (51)-(52)
-        put("sumW%d" % n, sumW)
-        put("sumb%d" % n, sumb)
-        put("dz%d" % n, pgz[n])                # Notes 2-4: the program's rows
-        put("gz%d" % n, pgz[n] / B)
-        put("dW%d" % n, sumW + 2 * lam * W[n])  # the program's dW, with line 157's 2 lambda W
-        put("gW%d" % n, sumW / B + 2 * lam * W[n])  # (55)
-        put("dataW%d" % n, sumW / B)
-        put("db%d" % n, sumb)
-        put("gb%d" % n, sumb / B)
-    for m in range(max(K, max(W[n].shape[1] for n in (1, 2)))):
-        for k in range(m + 1):
-            R["I[%d,%d]" % (m, k)] = float(m == k)
-            R["I[%d,%d]" % (k, m)] = float(m == k)
-    return R
+        def put(name, M):
+            A[name] = np.asarray(M)
+
+        put("x", X)
+        put("y", Y)
+        for n in (1, 2, 3):
+            put("W%d" % n, W[n])
+            put("b%d" % n, b[n])
+            put("z%d" % n, z[n])
+            put("a%d" % n, a[n])
+        LCE = -np.sum(Y * np.log(a[3]), axis=1)    # (2)
+        put("LCE", LCE)
+        R["Ldata"] = LCE.mean()                    # (1)
+        for n in (1, 2, 3):
+            R["sqW%d" % n] = np.sum(W[n] ** 2)
+        R["Llambda"] = R["Ldata"] + lam * sum(R["sqW%d" % n] for n in (1, 2, 3))  # (53)
+        # Lemma 1 on example 0: (7) and (12)
+        s0 = a[3][0]
+        J = np.diag(s0) - np.outer(s0, s0)
+        put("J", J[None])
+        # (10): -sum_t y_t / yhat_t * d yhat_t / dz_j
+        put("sum10", (-(Y[0] / s0) @ J)[None])
+        pgz = {3: a[3] - Y}                        # (9)
+        pga = {}
+        for n in (3, 2, 1):
+            if n < 3:
+                pga[n] = pgz[n + 1] @ W[n + 1].T   # (28), (44)
+                d = a[n] * (1 - a[n])              # (29), (45)
+                pgz[n] = pga[n] * d                # (30), (46)
+                put("pga%d" % n, pga[n])
+                put("Jsig%d" % n, np.stack([np.diag(r) for r in d[:8]]))  # examples shown
+                put("da%d" % n, pga[n])
+                put("ga%d" % n, pga[n] / B)
+            # (18), (33), (49): example i's (a[n-1,i])^T (dL_CE/dz[n,i]), for
+            # the examples a batch sum shows (the first and last 3 of a large one)
+            shown = sorted(set(range(min(B, 3))) | set(range(max(B - 3, 0), B))) if B > 8 else range(B)
+            pgW = np.zeros((B,) + W[n].shape)
+            for i in shown:
+                pgW[i] = np.outer(a[n - 1][i], pgz[n][i])
+            put("pgW%d" % n, pgW)
+            put("pgz%d" % n, pgz[n])
+            put("pgb%d" % n, pgz[n])
+            sumW, sumb = a[n - 1].T @ pgz[n], pgz[n].sum(axis=0)  # (19)-(20), (35)-(36), (51)-(52)
+            put("sumW%d" % n, sumW)
+            put("sumb%d" % n, sumb)
+            put("dz%d" % n, pgz[n])                # Notes 2-4: the program's rows
+            put("gz%d" % n, pgz[n] / B)
+            put("dW%d" % n, sumW + 2 * lam * W[n])  # the program's dW, with line 157's 2 lambda W
+            put("gW%d" % n, sumW / B + 2 * lam * W[n])  # (55)
+            put("dataW%d" % n, sumW / B)
+            put("db%d" % n, sumb)
+            put("gb%d" % n, sumb / B)
+        self.R, self.A = R, A
+        self.shown_pgW = set(shown)
+
+    def __contains__(self, ref):
+        return self.get(ref) is not None
+
+    def __getitem__(self, ref):
+        return self.get(ref)
+
+    def get(self, ref):
+        if ref in self.R:
+            return self.R[ref]
+        m = re.fullmatch(r"([A-Za-z_0-9]+)\[([0-9,]+)\]", ref)
+        if not m:
+            return None
+        name, idx = m.group(1), tuple(int(k) for k in m.group(2).split(","))
+        if name.startswith("pgW") and idx[0] not in self.shown_pgW:
+            return None  # a term the batch sum leaves out is never shown
+        if name in self.A:
+            M = self.A[name]
+            if len(idx) != M.ndim or any(k >= s for k, s in zip(idx, M.shape)):
+                return None
+            return M[idx]
+        t = re.fullmatch(r"dzdW([123])_([0-9]+)", name)
+        if t and len(idx) == 3 and idx[0] == 0:
+            # (16), (32), (48): entry (q, r) of the slice t of dz[n,0]/dW[n]
+            n, tt, q, r = int(t.group(1)), int(t.group(2)), idx[1], idx[2]
+            nin, nout = self.A["W%d" % n].shape
+            if q >= nin or r >= nout or tt >= nout:
+                return None
+            return self.a[n - 1][0][q] if r == tt else 0.0
+        if name == "I" and len(idx) == 2:
+            return float(idx[0] == idx[1])
+        return None
 
 
 def close(got, want):
@@ -224,17 +255,18 @@ def run(backstep, handout, spec_path, spec, lr, failures):
         failures.append("%s: exit %d: %s" % (where, p.returncode, p.stderr.strip()))
         return None
     out = json.loads(p.stdout)
-    R = reference002(spec) if handout == 2 else reference(spec, handout, lr)
+    R = Ref002(spec) if handout == 2 else reference(spec, handout, lr)
     checked = 0
     for e in out["equations"]:
         if not e["numbers"]:
             failures.append("%s: %s has no numbers" % (where, e["lhs"]))
         for n in e["numbers"]:
             ref = n["ref"]
-            if ref not in R:
+            want = R.get(ref)
+            if want is None:
                 failures.append("%s: %s: unknown number %s" % (where, e["lhs"], ref))
-            elif not close(n["value"], R[ref]):
-                failures.append("%s: %s: %s = %r, NumPy %r" % (where, e["lhs"], ref, n["value"], R[ref]))
+            elif not close(n["value"], want):
+                failures.append("%s: %s: %s = %r, NumPy %r" % (where, e["lhs"], ref, n["value"], want))
             checked += 1
     if handout == 0:
         checked += figure(out, R, where, failures)
@@ -323,6 +355,42 @@ def coverage(root, outs, failures):
     print("coverage map: %d labels checked" % n)
 
 
+def full_size(backstep, root, failures):
+    """Handout 002 on the full-size network: every number shown against NumPy.
+    Its weights and batch are drawn by backstep from the spec's init and
+    random_batch, so they (the inputs alone) are read from `trace --format
+    json`; every other number is worked out here.  A large matrix is shown
+    by its first and last 3 rows and columns, a large batch's sums by their
+    first and last 3 terms: the last entries must be there, named by their
+    true indices."""
+    mnist = os.path.join(root, "specs", "mnist-784-200-100-10.json")
+    p = subprocess.run([backstep, "trace", mnist, "--format", "json", "--quiet"],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        failures.append("trace %s: exit %d" % (mnist, p.returncode))
+        return
+    d = json.loads(p.stdout)
+    spec = {"params": d["params"], "x": d["x"], "y": d["y"], "l2": d["network"]["l2"]}
+    out = run(backstep, 2, mnist, spec, 0.1, failures)
+    if not out:
+        return
+    refs = {n["ref"]: n["value"] for e in out["equations"] for n in e["numbers"]}
+    for ref, want in (("n0", 784), ("n1", 200), ("n2", 100), ("K", 10), ("B", 32)):
+        if refs.get(ref) != want:
+            failures.append("full size: %s = %r, expected %r" % (ref, refs.get(ref), want))
+    for ref in ("W1[783,199]", "x[0,783]", "z1[0,199]", "pgW1[0,783,199]", "pgW1[31,783,199]",
+                "sumW1[783,199]", "dW1[783,199]", "gW1[783,199]", "dz3[31,9]", "da1[31,199]",
+                "LCE[31]", "dzdW1_199[0,783,199]", "Jsig1[0,199,199]", "J[0,9,9]"):
+        if ref not in refs:
+            failures.append("full size: %s is not shown" % ref)
+    for ref in ("W1[3,0]", "pgW1[3,0,0]", "LCE[3]", "dzdW1_3[0,0,3]"):
+        if ref in refs:
+            failures.append("full size: %s is shown, though it lies in the part left out" % ref)
+    most = max(len(e["numbers"]) for e in out["equations"])
+    if most > 6 * 49 + 2:
+        failures.append("full size: an equation shows %d numbers" % most)
+
+
 def main():
     backstep, root = sys.argv[1], sys.argv[2]
     failures = []
@@ -338,14 +406,19 @@ def main():
              "loss": "bce", "y": [0]}),
         (1, {"convention": "column", "layers": [2, 2, 3, 1], "activations": ["sigmoid"] * 3,
              "loss": "bce", "y": [1]}),
+        # layers of more than 8: their first and last 3 neurons, inputs and terms
+        (1, {"convention": "row", "layers": [20, 12, 10, 1], "activations": ["sigmoid"] * 3,
+             "loss": "bce", "y": [1]}),
         (0, {"convention": "column", "layers": [3, 4, 2], "activations": ["tanh", "identity"],
              "loss": "mse", "y": [0.5, -1]}),
         (0, {"convention": "row", "layers": [2, 2, 3], "activations": ["sigmoid", "sigmoid"],
              "loss": "mse", "y": [1, 0, 1]}),
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        # handout 002 on other sizes, batches and penalties
-        for k, (sizes, B, lam) in enumerate((([3, 4, 2, 4], 2, 0.05), ([2, 3, 5, 2], 4, 0.0))):
+        # handout 002 on other sizes, batches and penalties; the last with a
+        # batch and layers of more than 8, shown by their ends
+        for k, (sizes, B, lam) in enumerate((([3, 4, 2, 4], 2, 0.05), ([2, 3, 5, 2], 4, 0.0),
+                                             ([11, 9, 4, 10], 9, 0.02))):
             spec = {"convention": "row", "layers": sizes,
                     "activations": ["sigmoid", "sigmoid", "softmax"], "loss": "cross_entropy",
                     "batch_reduction": "mean", "l2": lam, "params": {}}
@@ -371,6 +444,7 @@ def main():
             with open(path, "w") as f:
                 json.dump(spec, f)
             run(backstep, handout, path, spec, 0.25, failures)
+    full_size(backstep, root, failures)
     if outs.get(0) and outs.get(1) and outs.get(2):
         coverage(root, outs, failures)
     for f in failures:

@@ -91,13 +91,16 @@ refuse "handout 001 needs one example, found a batch of" 001 - < <(python3 -c '
 import json; s = json.load(open("specs/4-3-2-1-bce.json")); s["x"] = [s["x"], s["x"]]; s["y"] = [[1], [0]]; print(json.dumps(s))')
 refuse "specs/4-5-3-softmax-ce-l2.json: layers: handout 002 needs 3 layers (sigmoid, sigmoid, softmax), found 2" 002 specs/4-5-3-softmax-ce-l2.json
 refuse "specs/4-3-2-1-bce.json: activations: handout 002 needs sigmoid, sigmoid, softmax, found sigmoid in layer 3" 002 specs/4-3-2-1-bce.json
-refuse "handout 002 is followed on layers of at most 8 units, found 784 in layer 0" 002 specs/mnist-784-200-100-10.json
+refuse "activations: handout 002 needs sigmoid, sigmoid, softmax, found relu in layer 1" 002 - < <(python3 -c '
+import json; s = json.load(open("specs/mnist-784-200-100-10.json")); s["activations"][0] = "relu"; print(json.dumps(s))')
 refuse "batch_reduction: handout 002 needs the batch mean (eq. 1), found sum" 002 - < <(python3 -c '
 import json; s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json")); s["batch_reduction"] = "sum"; print(json.dumps(s))')
 refuse "x: handout 002 needs a batch of at least 2 examples" 002 - < <(python3 -c '
 import json; s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json")); s["x"] = s["x"][:1]; s["labels"] = s["labels"][:1]; print(json.dumps(s))')
 refuse "y: handout 002 needs one-hot labels" 002 - < <(python3 -c '
 import json; s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json")); del s["labels"]; s["y"] = [[0.5, 0.5, 0], [0, 0, 1], [0, 1, 0]]; print(json.dumps(s))')
+refuse "layers: handout 000 is followed on layers of at most 8 units, found 9 in layer 1" 000 - < <(python3 -c '
+import json; s = json.load(open("specs/000-2-3-2-mse.json")); s.pop("params", None); s["layers"][1] = 9; s["init"] = {"seed": 1}; print(json.dumps(s))')
 refuse 'handout expects 000, 001 or 002, got "3"' 3
 refuse "handout writes text, markdown, latex, html or json, not dot" 001 --format dot
 refuse "nothing.json" 001 nothing.json
@@ -111,6 +114,22 @@ print(json.dumps({"layers": [3, 2, 2, 1], "activations": ["sigmoid"] * 3, "loss"
   "x": [1, 2, 3], "y": [0]}))' > "$tmp/321.json"
 "$backstep" handout 001 - < "$tmp/321.json" > "$tmp/out" 2> "$tmp/err" && grep -q '^  z_1\[1\] = W_{1,1}\[1\] · a_1\[0\] + W_{2,1}\[1\] · a_2\[0\] + W_{3,1}\[1\] · a_3\[0\] + b_1\[1\] = ' "$tmp/out" &&
   grep -q "^on the spec <stdin>" "$tmp/out" && ok || bad "handout 001 on a 3-2-2-1 spec from standard input: $(cat "$tmp/err")"
+
+# handout 001 on layers of more than 8: the first and last 3 neurons, neuron by neuron
+python3 -c '
+import json
+L = [20, 12, 10, 1]
+w = lambda r, c, s: [[round(((i * 7 + j * 3 + s) % 11 - 5) / 10, 2) for j in range(c)] for i in range(r)]
+p = {}
+for n in (1, 2, 3):
+    p["W%d" % n] = w(L[n - 1], L[n], n)
+    p["b%d" % n] = [0.1] * L[n]
+print(json.dumps({"layers": L, "activations": ["sigmoid"] * 3, "loss": "bce", "params": p,
+                  "x": [round((i % 5) / 5 - 0.4, 2) for i in range(20)], "y": [1]}))' > "$tmp/big001.json"
+"$backstep" handout 001 "$tmp/big001.json" > "$tmp/out" 2> "$tmp/err" &&
+  grep -q '^  z_1\[1\] = W_{1,1}\[1\] · a_1\[0\] + W_{2,1}\[1\] · a_2\[0\] + W_{3,1}\[1\] · a_3\[0\] + … + W_{18,1}\[1\] · a_18\[0\] + W_{19,1}\[1\] · a_19\[0\] + W_{20,1}\[1\] · a_20\[0\] + b_1\[1\] = ' "$tmp/out" &&
+  [ "$(grep -c '^  g_h.(z_[0-9]*\[2\]) = ' "$tmp/out")" -eq 6 ] && grep -q '^  g_h.(z_10\[2\]) = ' "$tmp/out" &&
+  grep -q '(20×1)' "$tmp/out" && ok || bad "handout 001 on 20-12-10-1: $(head -c 300 "$tmp/err")"
 
 # handout 002: its labels, the program's values beside the gradients, B times apart
 grep -q '^  (19)  dW3 = B · ∂L/∂W\[3\] + 2λ · W\[3\] = ' "$tmp/002.text" && ok || bad "handout 002: no program's dW3 at (19)"
@@ -131,13 +150,58 @@ for n in list(range(1, 5)) + [7, 8, 9, 10, 12, 13, 15, 18, 19, 20] + list(range(
 "$backstep" handout 002 specs/002-4-3-3-3-softmax-ce-l2.json --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["spec"] == "specs/002-4-3-3-3-softmax-ce-l2.json"' && ok ||
   bad "handout 002 SPEC does not name the spec"
 
+# handout 002 on the full-size network (784-200-100-10, B = 32): every format,
+# within seconds, the true sizes named, large matrices shown by their ends
+big=specs/mnist-784-200-100-10.json
+for f in text markdown latex html json; do
+  t0=$(date +%s%N)
+  "$backstep" handout 002 $big --format $f > "$tmp/big.$f" 2> "$tmp/err"
+  rc=$?
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  [ $rc -eq 0 ] && [ -s "$tmp/big.$f" ] && [ ! -s "$tmp/err" ] && ok ||
+    bad "handout 002 $big --format $f: exit $rc, $(head -c 300 "$tmp/err")"
+  # a quarter of a second on an idle machine; generous for a loaded one
+  [ $ms -lt 10000 ] && ok || bad "handout 002 $big --format $f took $ms ms"
+done
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["passed"] and len(d["equations"]) > 100' "$tmp/big.json" &&
+  ok || bad "handout 002 at full size: the JSON does not parse, fails or is short"
+python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$tmp/big.html" 2>/dev/null && ok ||
+  bad "handout 002 at full size: the HTML is not well-formed XML"
+if command -v pdflatex >/dev/null; then
+  (cd "$tmp" && cp big.latex hbig.tex && timeout 120 pdflatex -interaction=nonstopmode -halt-on-error hbig.tex >/dev/null 2>&1) &&
+    ok || bad "handout 002 at full size: the LaTeX does not compile"
+fi
+grep -q '^  Notation  n_0 = 784$' "$tmp/big.text" && grep -q '^  Notation  n_1 = 200$' "$tmp/big.text" &&
+  grep -q '^  Notation  K = 10$' "$tmp/big.text" && grep -q '^  Notation  B = 32$' "$tmp/big.text" &&
+  grep -q 'this spec has n_0 = 784$' "$tmp/big.text" && grep -q '(here n_0 − 1 = 783)$' "$tmp/big.text" && ok ||
+  bad "handout 002 at full size: the Notation sizes or the errata do not name 784, 200, 10, 32"
+grep -q '^  (37)  z\[1,0\] = X\[0\] · W\[1\] + b\[1\] = \[[^]]*, …, [^]]*\] (1×784) · \[.*⋮.*\] (784×200) + ' "$tmp/big.text" && ok ||
+  bad "handout 002 at full size: (37) does not show X[0] and W[1] by their ends with their shapes"
+[ "$(grep -c '^  (3)  ' "$tmp/big.text")" -eq 1 ] && grep -A1 '^  (3)  ' "$tmp/big.text" | grep -q 'example i = 0 of 32' && ok ||
+  bad "handout 002 at full size: (3) is not written once, for example 0 of 32"
+[ "$(wc -l < "$tmp/big.text")" -lt 400 ] && [ "$(wc -c < "$tmp/big.markdown")" -lt 200000 ] && ok ||
+  bad "handout 002 at full size: $(wc -l < "$tmp/big.text") lines of text, $(wc -c < "$tmp/big.markdown") bytes of Markdown"
+# a batch of 9 on the small network: the sums over the batch shortened, one example written out
+python3 -c '
+import json, random
+s = json.load(open("specs/002-4-3-3-3-softmax-ce-l2.json"))
+r = random.Random(3)
+s["x"] = [[round(r.uniform(-1, 1), 2) for _ in range(4)] for _ in range(9)]
+s["labels"] = [r.randrange(3) for _ in range(9)]
+print(json.dumps(s))' > "$tmp/b9.json"
+"$backstep" handout 002 "$tmp/b9.json" > "$tmp/out" 2> "$tmp/err" &&
+  grep -q '^  (1)  L = 1 / B · Σ_i L_CE\[i\] = 1 / 9 × ([^…]* + … + [^…]*) = ' "$tmp/out" &&
+  [ "$(grep -c '^  (9)  ' "$tmp/out")" -eq 1 ] && grep -q 'example i = 0 of 9' "$tmp/out" &&
+  grep -q '^  (19)  B · ∂L/∂W\[3\] = Σ_i ∂L_CE\[i\]/∂W\[3\] = \[[^]]*\] + \[[^]]*\] + \[[^]]*\] + … + ' "$tmp/out" && ok ||
+  bad "handout 002 on a batch of 9: $(head -c 300 "$tmp/err")"
+
 # -o: written whole, and never over a file it reads
 "$backstep" handout 001 --format json -o "$tmp/o.json" && cmp -s "$tmp/o.json" "$tmp/001.json" && ok ||
   bad "-o FILE differs from standard output"
 echo "old" > "$tmp/keep.txt"
 "$backstep" handout 001 -o "$tmp/nodir/keep.txt" 2> "$tmp/err"
 [ $? -eq 2 ] && [ "$(cat "$tmp/keep.txt")" = old ] && ok || bad "-o into a missing directory"
-[ -z "$(ls -A "$tmp" | grep -v -E '^(000|001|002)\.|^h00[012]\.|^(err|out|o\.json|keep\.txt|321\.json)$')" ] && ok ||
+[ -z "$(ls -A "$tmp" | grep -v -E '^(000|001|002|big)\.|^h(00[012]|big)\.|^(err|out|o\.json|keep\.txt|321\.json|b9\.json|big001\.json)$')" ] && ok ||
   bad "a temporary file was left: $(ls -A "$tmp")"
 cp specs/4-3-2-1-bce.json "$tmp/spec.json"
 before=$(cksum < "$tmp/spec.json")

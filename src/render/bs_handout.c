@@ -1,8 +1,12 @@
 /* bs_handout.c — the walks of handouts 000, 001 and 002 as data, and their
  * renderers (bs_handout.h).  Every number comes from the trace's forward
  * pass and gradients, or is the handout's own formula evaluated on numbers
- * the equation shows; handout 002's program values come from the trace
- * (bs_step_program_value). */
+ * the equation shows (on all its terms where a long sum shows only its
+ * first and last); handout 002's program values come from the trace
+ * (bs_step_program_value).  A matrix, a sum or a layer's neurons of more
+ * than BS_MATRIX_MAX_SHOWN are shown by their ends (bs_matrix_shown), as
+ * `trace` shows a large matrix; of a larger batch, the equations of each
+ * example are written for the first. */
 #define _XOPEN_SOURCE 700
 #include "bs_handout.h"
 
@@ -182,22 +186,149 @@ static void num(bs_handout *h, double v, int paren, const char *fmt, ...)
     ref(h, v, "%s", r);
 }
 
-/* a copy of n values owned by the walk */
-static double *keep(bs_handout *h, const double *v, size_t n)
+/* hands an allocation to the walk, which frees it: p, or NULL (the walk
+ * out of memory, p freed) when p is NULL or there is no room */
+static double *hold(bs_handout *h, double *p)
 {
-    double **s = grow(h->store, &h->scap, h->nstore + 1, sizeof *h->store);
-    double *c = malloc((n ? n : 1) * sizeof *c);
-    if (!s || !c) {
-        if (s)
-            h->store = s;
-        free(c);
+    double **s = p ? grow(h->store, &h->scap, h->nstore + 1, sizeof *h->store) : NULL;
+    if (!s) {
+        free(p);
         h->oom = 1;
         return NULL;
     }
     h->store = s;
-    memcpy(c, v, n * sizeof *c);
-    h->store[h->nstore++] = c;
+    h->store[h->nstore++] = p;
+    return p;
+}
+
+/* a copy of n values owned by the walk */
+static double *keep(bs_handout *h, const double *v, size_t n)
+{
+    double *c = malloc((n ? n : 1) * sizeof *c);
+    if (c)
+        memcpy(c, v, n * sizeof *c);
+    return hold(h, c);
+}
+
+/* a string owned by the walk */
+static const char *own(bs_handout *h, const char *fmt, va_list ap)
+{
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    char **s = grow(h->strs, &h->strcap, h->nstrs + 1, sizeof *h->strs);
+    char *c = strdup(buf);
+    if (!s || !c) {
+        if (s)
+            h->strs = s;
+        free(c);
+        h->oom = 1;
+        return "";
+    }
+    h->strs = s;
+    h->strs[h->nstrs++] = c;
     return c;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static const char *ostr(bs_handout *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = own(h, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Which of `count` rows, columns, units or examples are shown
+ * (bs_matrix_shown): all when there are at most BS_MATRIX_MAX_SHOWN, else
+ * the first and the last BS_MATRIX_EDGE with BS_MATRIX_GAP between them.
+ * A large matrix is shown with its ends, an element equation is written for
+ * the shown indices, and a long sum keeps the shown terms around "…". */
+typedef struct shown {
+    size_t n;
+    size_t k[BS_MATRIX_MAX_SHOWN + 1];
+} shown;
+
+static shown pick(size_t count)
+{
+    shown s;
+    s.n = bs_matrix_shown(count, s.k);
+    return s;
+}
+
+static int gap(const shown *s, size_t a)
+{
+    return s->k[a] == BS_MATRIX_GAP;
+}
+
+/* Before term a of a sum over the shown indices s: the plus sign (not
+ * before the first), then at the gap the ellipsis; 1 when term a is one to
+ * write, 0 at the gap. */
+static int term(bs_handout *h, const shown *s, size_t a)
+{
+    if (a)
+        tk(h, BS_TOK_PLUS);
+    if (gap(s, a)) {
+        tk(h, BS_TOK_ELLIPSIS);
+        return 0;
+    }
+    return 1;
+}
+
+/* Before term a of a sum whose terms each end with their plus sign
+ * (… + b): at the gap the ellipsis and its plus; 1 when term a is one to
+ * write, 0 at the gap. */
+static int lead(bs_handout *h, const shown *s, size_t a)
+{
+    if (!gap(s, a))
+        return 1;
+    tk(h, BS_TOK_ELLIPSIS);
+    tk(h, BS_TOK_PLUS);
+    return 0;
+}
+
+/* A matrix of numbers as a piece: M is R×C, shown as it is or transposed
+ * (tr).  Its element (r, c) is a number of the equation called
+ * name[ex,r,c], or name[r,c] when ex is BS_NONE; with row set a row
+ * (R = 1) is called name[ex,c], or name[c].  Only the shown elements
+ * (bs_matrix_shown) are numbers of the equation, and only they are copied
+ * (the emitters read no others): the pages of a large matrix's middle are
+ * never touched.  A matrix shown by its ends is followed by its true shape,
+ * "(784×200)". */
+static void grid(bs_handout *h, const double *M, size_t R, size_t C, int tr, const char *name,
+                 size_t ex, int row)
+{
+    size_t rows = tr ? C : R, cols = tr ? R : C;
+    double *v = hold(h, calloc(rows * cols > 0 ? rows * cols : 1, sizeof(double)));
+    if (!v)
+        return;
+    shown sr = pick(rows), sc = pick(cols);
+    for (size_t a = 0; a < sr.n; a++)
+        for (size_t b = 0; b < sc.n; b++) {
+            if (gap(&sr, a) || gap(&sc, b))
+                continue;
+            size_t r = sr.k[a], c = sc.k[b];
+            size_t sR = tr ? c : r, sC = tr ? r : c;
+            double x = M[sR * C + sC];
+            v[r * cols + c] = x;
+            if (row && R == 1 && ex == BS_NONE)
+                ref(h, x, "%s[%zu]", name, sC);
+            else if (row && R == 1)
+                ref(h, x, "%s[%zu,%zu]", name, ex, sC);
+            else if (ex == BS_NONE)
+                ref(h, x, "%s[%zu,%zu]", name, sR, sC);
+            else
+                ref(h, x, "%s[%zu,%zu,%zu]", name, ex, sR, sC);
+        }
+    bs_piece p = piece(BS_PC_MATRIX);
+    p.vals = v;
+    p.rows = rows;
+    p.cols = cols;
+    put(h, p);
+    if (rows > BS_MATRIX_MAX_SHOWN || cols > BS_MATRIX_MAX_SHOWN)
+        m(h, ostr(h, " (%zu×%zu)", rows, cols));
 }
 
 /* A matrix of numbers.  M is R×C in the handout's orientation, its
@@ -207,28 +338,7 @@ static double *keep(bs_handout *h, const double *v, size_t n)
 static void mat(bs_handout *h, const double *M, size_t R, size_t C, const char *name, int vec,
                 int tr)
 {
-    size_t rows = tr ? C : R, cols = tr ? R : C;
-    double *v = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof *v);
-    if (!v) {
-        h->oom = 1;
-        return;
-    }
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) {
-            size_t sr = tr ? c : r, sc = tr ? r : c;
-            double x = M[sr * C + sc];
-            v[r * cols + c] = x;
-            if (vec)
-                ref(h, x, "%s[%zu]", name, sr * C + sc);
-            else
-                ref(h, x, "%s[%zu,%zu]", name, sr, sc);
-        }
-    bs_piece p = piece(BS_PC_MATRIX);
-    p.vals = keep(h, v, rows * cols);
-    p.rows = rows;
-    p.cols = cols;
-    free(v);
-    put(h, p);
+    grid(h, M, R, C, tr, name, BS_NONE, vec);
 }
 
 /* a derivative ∂top/∂…: dopen writes "∂top/∂", the caller the symbol, dclose the end */
@@ -324,10 +434,14 @@ static const char *const S1_L1 = "Hidden layer z[1]|a[1]";
 static void h1_z(bs_handout *h, const vals *v, size_t l, size_t j)
 {
     const bs_net *net = v->net;
+    shown sk = pick(net->n[l - 1]);
     eq(h, S1_FWD);
     el(h, "z", l, j);
     equals(h);
-    for (size_t k = 0; k < net->n[l - 1]; k++) {
+    for (size_t a = 0; a < sk.n; a++) {
+        if (!lead(h, &sk, a))
+            continue;
+        size_t k = sk.k[a];
         wel(h, l, k, j);
         tk(h, BS_TOK_DOT);
         el(h, "a", l - 1, k);
@@ -341,7 +455,10 @@ static void h1_z(bs_handout *h, const vals *v, size_t l, size_t j)
     tk(h, BS_TOK_PLUS);
     el(h, "b", l, j);
     equals(h);
-    for (size_t k = 0; k < net->n[l - 1]; k++) {
+    for (size_t a = 0; a < sk.n; a++) {
+        if (!lead(h, &sk, a))
+            continue;
+        size_t k = sk.k[a];
         num(h, W(v, l, k, j), 1, "W%zu[%zu,%zu]", l, k, j);
         tk(h, BS_TOK_TIMES);
         num(h, A(v, l - 1, k), 1, "a%zu[%zu]", l - 1, k);
@@ -470,11 +587,14 @@ static void h1_forward(bs_handout *h, const vals *v)
     equals(h);
     mat(h, v->fw->a[0], 1, net->n[0], "a0", 1, 0);
     for (size_t l = 1; l <= net->L; l++) {
-        for (size_t j = 0; j < net->n[l]; j++)
-            h1_z(h, v, l, j);
+        shown su = pick(net->n[l]);
+        for (size_t a = 0; a < su.n; a++)
+            if (!gap(&su, a))
+                h1_z(h, v, l, su.k[a]);
         h1_zmat(h, v, l);
-        for (size_t j = 0; j < net->n[l]; j++)
-            h1_a(h, v, l, j);
+        for (size_t a = 0; a < su.n; a++)
+            if (!gap(&su, a))
+                h1_a(h, v, l, su.k[a]);
     }
     eq(h, S1_FWD);
     wh(h, "ŷ", 0, 0, NULL);
@@ -566,6 +686,101 @@ static void h1_update(bs_handout *h, const vals *v)
     }
 }
 
+/* Names the numbers of the vector of n elements just shown (by its ends
+ * when n is large) as elements of a matrix: base followed by the layer and
+ * [fixed,k] (fixed_first, a row of W) or [k,fixed] (a column). */
+static void name_vector(bs_handout *h, size_t n, const char *base, size_t l, size_t fixed,
+                        int fixed_first)
+{
+    bs_heq *e = cur(h);
+    shown s = pick(n);
+    size_t cnt = 0;
+    for (size_t a = 0; a < s.n; a++)
+        cnt += !gap(&s, a);
+    if (!e || e->nn < cnt)
+        return;
+    bs_hnum *q = &e->num[e->nn - cnt];
+    for (size_t a = 0; a < s.n; a++)
+        if (!gap(&s, a))
+            snprintf((q++)->ref, sizeof e->num[0].ref, "%s%zu[%zu,%zu]", base, l,
+                     fixed_first ? fixed : s.k[a], fixed_first ? s.k[a] : fixed);
+}
+
+/* g'(z_j[l]) = a_j[l](1 − a_j[l]) with its numbers: sub "o" for the output
+ * layer's g_o, "h" for the hidden layers' g_h */
+static void h1_act_prime(bs_handout *h, const vals *v, const char *sec, size_t l, size_t j,
+                         const char *sub)
+{
+    eq(h, sec);
+    act(h, "g", sub, 1);
+    tk(h, BS_TOK_CALL_OPEN);
+    el(h, "z", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    equals(h);
+    el(h, "a", l, j);
+    m(h, "(1 − ");
+    el(h, "a", l, j);
+    m(h, ")");
+    equals(h);
+    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
+    m(h, " × (1 − ");
+    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
+    m(h, ")");
+    equals(h);
+    num(h, D(v, l, j), 0, "d%zu[%zu]", l, j);
+}
+
+/* Each weight W_{k,j}[l] into neuron j of layer l: its local derivative
+ * ∂z_j[l]/∂W_{k,j}[l] = a_k[l−1], then its gradient a_k[l−1] · ∂ℒ/∂z_j[l];
+ * with chain set (the output layer) the gradient is first written as the
+ * chain ∂z/∂W · ∂ℒ/∂z, and ∂ℒ/∂z_j[l] by its name g[lz]. */
+static void h1_weights(bs_handout *h, const vals *v, const char *sec, size_t l, size_t j,
+                       int chain)
+{
+    const bs_net *net = v->net;
+    shown sk = pick(net->n[l - 1]);
+    for (size_t a = 0; a < sk.n; a++) {
+        if (gap(&sk, a))
+            continue;
+        size_t k = sk.k[a];
+        eq(h, sec);
+        dz_open(h, l, j);
+        wel(h, l, k, j);
+        dclose(h);
+        equals(h);
+        el(h, "a", l - 1, k);
+        equals(h);
+        num(h, A(v, l - 1, k), 0, "a%zu[%zu]", l - 1, k);
+        if (chain && k == 1)
+            set_erratum(h, "the handout writes this derivative as ∂/∂W_{1,1}[3](…); it is "
+                           "taken with respect to W_{2,1}[3]");
+
+        eq(h, sec);
+        dd_w(h, "ℒ", l, k, j);
+        equals(h);
+        if (chain) {
+            dz_open(h, l, j);
+            wel(h, l, k, j);
+            dclose(h);
+            tk(h, BS_TOK_DOT);
+            dd_el(h, "ℒ", "z", l, j);
+            equals(h);
+        }
+        el(h, "a", l - 1, k);
+        tk(h, BS_TOK_DOT);
+        if (chain)
+            wh(h, "g", l, 'z', NULL);
+        else
+            dd_el(h, "ℒ", "z", l, j);
+        equals(h);
+        num(h, A(v, l - 1, k), 1, "a%zu[%zu]", l - 1, k);
+        tk(h, BS_TOK_TIMES);
+        num(h, v->g->gz[l][j], 1, "gz%zu[%zu]", l, j);
+        equals(h);
+        num(h, v->g->gW[l][k * net->n[l] + j], 0, "gW%zu[%zu,%zu]", l, k, j);
+    }
+}
+
 static void h1_output(bs_handout *h, const vals *v)
 {
     const bs_net *net = v->net;
@@ -634,23 +849,7 @@ static void h1_output(bs_handout *h, const vals *v)
     set_note(h, "the second printed form of g[3a]: both forms give the same number");
 
     /* g_o'(z_1[3]) */
-    eq(h, S1_OUT);
-    act(h, "g", "o", 1);
-    tk(h, BS_TOK_CALL_OPEN);
-    el(h, "z", 3, 0);
-    tk(h, BS_TOK_CALL_CLOSE);
-    equals(h);
-    el(h, "a", 3, 0);
-    m(h, "(1 − ");
-    el(h, "a", 3, 0);
-    m(h, ")");
-    equals(h);
-    num(h, a, 1, "a3[0]");
-    m(h, " × (1 − ");
-    num(h, a, 1, "a3[0]");
-    m(h, ")");
-    equals(h);
-    num(h, d, 0, "d3[0]");
+    h1_act_prime(h, v, S1_OUT, 3, 0, "o");
     set_erratum(h, "the handout derives this from 1/(1 − exp(−z)) with two sign slips "
                    "(d/dz(1 − exp(−z)) taken as −exp(−z), 1 − a taken as "
                    "exp(−z)/(1 − exp(−z))); they cancel, and a(1 − a) is right for the "
@@ -688,39 +887,7 @@ static void h1_output(bs_handout *h, const vals *v)
     set_note(h, "a(1 − a) cancels the denominator of g[3a]: g[3z] = a_1[3] − y, the same "
                 "number as the product above");
 
-    for (size_t k = 0; k < net->n[2]; k++) {
-        eq(h, S1_OUT);
-        dz_open(h, 3, 0);
-        wel(h, 3, k, 0);
-        dclose(h);
-        equals(h);
-        el(h, "a", 2, k);
-        equals(h);
-        num(h, A(v, 2, k), 0, "a2[%zu]", k);
-        if (k == 1)
-            set_erratum(h, "the handout writes this derivative as ∂/∂W_{1,1}[3](…); it is "
-                           "taken with respect to W_{2,1}[3]");
-        eq(h, S1_OUT);
-        dd_w(h, "ℒ", 3, k, 0);
-        equals(h);
-        dz_open(h, 3, 0);
-        wel(h, 3, k, 0);
-        dclose(h);
-        tk(h, BS_TOK_DOT);
-        dopen(h, "ℒ");
-        el(h, "z", 3, 0);
-        dclose(h);
-        equals(h);
-        el(h, "a", 2, k);
-        tk(h, BS_TOK_DOT);
-        wh(h, "g", 3, 'z', NULL);
-        equals(h);
-        num(h, A(v, 2, k), 1, "a2[%zu]", k);
-        tk(h, BS_TOK_TIMES);
-        num(h, g3z, 1, "gz3[0]");
-        equals(h);
-        num(h, v->g->gW[3][k], 0, "gW3[%zu,0]", k);
-    }
+    h1_weights(h, v, S1_OUT, 3, 0, 1);
     eq(h, S1_OUT);
     wh(h, "g", 3, 'W', NULL);
     equals(h);
@@ -755,7 +922,11 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     const bs_net *net = v->net;
     const char *sec = l == 2 ? S1_L2 : S1_L1;
     size_t up = l + 1; /* the layer a_j[l] feeds */
-    for (size_t mm = 0; mm < net->n[up]; mm++) {
+    shown su = pick(net->n[up]);
+    for (size_t a = 0; a < su.n; a++) {
+        if (gap(&su, a))
+            continue;
+        size_t mm = su.k[a];
         eq(h, sec);
         dz_open(h, up, mm);
         el(h, "a", l, j);
@@ -768,17 +939,19 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     eq(h, sec);
     dd_el(h, "ℒ", "a", l, j);
     equals(h);
-    for (size_t mm = 0; mm < net->n[up]; mm++) {
-        if (mm)
-            tk(h, BS_TOK_PLUS);
+    for (size_t a = 0; a < su.n; a++) {
+        if (!term(h, &su, a))
+            continue;
+        size_t mm = su.k[a];
         wel(h, up, j, mm);
         tk(h, BS_TOK_DOT);
         dd_el(h, "ℒ", "z", up, mm);
     }
     equals(h);
-    for (size_t mm = 0; mm < net->n[up]; mm++) {
-        if (mm)
-            tk(h, BS_TOK_PLUS);
+    for (size_t a = 0; a < su.n; a++) {
+        if (!term(h, &su, a))
+            continue;
+        size_t mm = su.k[a];
         num(h, W(v, up, j, mm), 1, "W%zu[%zu,%zu]", up, j, mm);
         tk(h, BS_TOK_TIMES);
         num(h, v->g->gz[up][mm], 1, "gz%zu[%zu]", up, mm);
@@ -800,10 +973,13 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
         wh(h, "g", up, 'z', NULL);
         tk(h, BS_TOK_DOT);
         m(h, "[");
-        for (size_t mm = 0; mm < net->n[up]; mm++) {
-            if (mm)
+        for (size_t a = 0; a < su.n; a++) {
+            if (a)
                 m(h, "; ");
-            wel(h, up, j, mm);
+            if (gap(&su, a))
+                tk(h, BS_TOK_ELLIPSIS);
+            else
+                wel(h, up, j, su.k[a]);
         }
         m(h, "]");
         equals(h);
@@ -811,9 +987,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
         tk(h, BS_TOK_DOT);
         /* the column j of (W[2])ᵀ is row j of W[2] */
         mat(h, net->W[up] + j * net->n[up], 1, net->n[up], "", 1, 1);
-        for (size_t mm = 0; mm < net->n[up]; mm++)
-            snprintf(cur(h)->num[cur(h)->nn - net->n[up] + mm].ref, sizeof cur(h)->num[0].ref,
-                     "W%zu[%zu,%zu]", up, j, mm);
+        name_vector(h, net->n[up], "W", up, j, 1);
         equals(h);
         num(h, v->g->ga[l][j], 0, "ga%zu[%zu]", l, j);
         if (j == 1)
@@ -821,23 +995,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
                            "meets the weights W_{2,1}[2] and W_{2,2}[2]");
     }
 
-    eq(h, sec);
-    act(h, "g", "h", 1);
-    tk(h, BS_TOK_CALL_OPEN);
-    el(h, "z", l, j);
-    tk(h, BS_TOK_CALL_CLOSE);
-    equals(h);
-    el(h, "a", l, j);
-    m(h, "(1 − ");
-    el(h, "a", l, j);
-    m(h, ")");
-    equals(h);
-    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
-    m(h, " × (1 − ");
-    num(h, A(v, l, j), 1, "a%zu[%zu]", l, j);
-    m(h, ")");
-    equals(h);
-    num(h, D(v, l, j), 0, "d%zu[%zu]", l, j);
+    h1_act_prime(h, v, sec, l, j, "h");
 
     eq(h, sec);
     dd_el(h, "ℒ", "z", l, j);
@@ -855,29 +1013,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     equals(h);
     num(h, v->g->gz[l][j], 0, "gz%zu[%zu]", l, j);
 
-    for (size_t k = 0; k < net->n[l - 1]; k++) {
-        eq(h, sec);
-        dz_open(h, l, j);
-        wel(h, l, k, j);
-        dclose(h);
-        equals(h);
-        el(h, "a", l - 1, k);
-        equals(h);
-        num(h, A(v, l - 1, k), 0, "a%zu[%zu]", l - 1, k);
-
-        eq(h, sec);
-        dd_w(h, "ℒ", l, k, j);
-        equals(h);
-        el(h, "a", l - 1, k);
-        tk(h, BS_TOK_DOT);
-        dd_el(h, "ℒ", "z", l, j);
-        equals(h);
-        num(h, A(v, l - 1, k), 1, "a%zu[%zu]", l - 1, k);
-        tk(h, BS_TOK_TIMES);
-        num(h, v->g->gz[l][j], 1, "gz%zu[%zu]", l, j);
-        equals(h);
-        num(h, v->g->gW[l][k * net->n[l] + j], 0, "gW%zu[%zu,%zu]", l, k, j);
-    }
+    h1_weights(h, v, sec, l, j, 0);
     eq(h, sec);
     dd_el(h, "ℒ", "b", l, j);
     equals(h);
@@ -912,9 +1048,7 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     num(h, v->g->gz[l][j], 1, "gz%zu[%zu]", l, j);
     equals(h);
     mat(h, col, n0, 1, "", 0, 0);
-    for (size_t k = 0; k < n0; k++)
-        snprintf(cur(h)->num[cur(h)->nn - n0 + k].ref, sizeof cur(h)->num[0].ref,
-                 "gW%zu[%zu,%zu]", l, k, j);
+    name_vector(h, n0, "gW", l, j, 0);
     free(col);
     if (l == 2 && j == 1)
         set_erratum(h, "the handout's column lists ∂ℒ/∂W_{2,2}[2] twice; its third entry is "
@@ -1018,12 +1152,15 @@ static void h1_build(bs_handout *h, const vals *v)
     h1_perf(h, v);
     h1_update(h, v);
     h1_output(h, v);
-    for (size_t j = 0; j < v->net->n[2]; j++)
-        h1_neuron(h, v, 2, j);
-    h1_layer_summary(h, v, 2);
-    for (size_t j = 0; j < v->net->n[1]; j++)
-        h1_neuron(h, v, 1, j);
-    h1_layer_summary(h, v, 1);
+    /* neuron by neuron: every one of a small layer, the first and the last
+     * 3 of a large one */
+    for (size_t l = 2; l >= 1; l--) {
+        shown su = pick(v->net->n[l]);
+        for (size_t a = 0; a < su.n; a++)
+            if (!gap(&su, a))
+                h1_neuron(h, v, l, su.k[a]);
+        h1_layer_summary(h, v, l);
+    }
     /* the handout calls this layer "the input layer" */
     for (size_t i = 0; i < h->n; i++)
         if (h->eq[i].section == S1_L1) {
@@ -1573,37 +1710,6 @@ static void h0_build(bs_handout *h, const vals *v)
 
 /* ------------------------------------------------------------ handout 002 */
 
-/* a string owned by the walk */
-static const char *own(bs_handout *h, const char *fmt, va_list ap)
-{
-    char buf[200];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    char **s = grow(h->strs, &h->strcap, h->nstrs + 1, sizeof *h->strs);
-    char *c = strdup(buf);
-    if (!s || !c) {
-        if (s)
-            h->strs = s;
-        free(c);
-        h->oom = 1;
-        return "";
-    }
-    h->strs = s;
-    h->strs[h->nstrs++] = c;
-    return c;
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static const char *ostr(bs_handout *h, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    const char *s = own(h, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 static const char *own_z(bs_handout *h, size_t l) { return ostr(h, "z[%zu,i]", l); }
 static const char *own_a(bs_handout *h, size_t l, size_t i) { return ostr(h, "a[%zu,%zu]", l, i); }
 static const char *own_zt(bs_handout *h, size_t l, size_t t) { return ostr(h, "z_%zu[%zu,0]", t, l); }
@@ -1646,40 +1752,14 @@ static void code(bs_handout *h, const char *name)
     put(h, p);
 }
 
-/* An R×C matrix shown as it is or transposed; its element (r, c) is called
- * name[ex,r,c], or name[r,c] when ex is BS_NONE; a row (R = 1) of example ex
- * is name[ex,c] (name[c] when ex is BS_NONE). */
+/* An R×C matrix of handout 002 shown as it is or transposed; its element
+ * (r, c) is called name[ex,r,c], or name[r,c] when ex is BS_NONE; a row
+ * (R = 1) of example ex is name[ex,c] (name[c] when ex is BS_NONE). */
 static void mx(bs_handout *h, const double *M, size_t R, size_t C, int tr, const char *name,
                size_t ex)
 {
-    size_t rows = tr ? C : R, cols = tr ? R : C;
-    double *v = malloc((rows * cols > 0 ? rows * cols : 1) * sizeof *v);
-    if (!v) {
-        h->oom = 1;
-        return;
-    }
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) {
-            size_t sr = tr ? c : r, sc = tr ? r : c;
-            double x = M[sr * C + sc];
-            v[r * cols + c] = x;
-            if (R == 1 && ex == BS_NONE)
-                ref(h, x, "%s[%zu]", name, sc);
-            else if (R == 1)
-                ref(h, x, "%s[%zu,%zu]", name, ex, sc);
-            else if (ex == BS_NONE)
-                ref(h, x, "%s[%zu,%zu]", name, sr, sc);
-            else
-                ref(h, x, "%s[%zu,%zu,%zu]", name, ex, sr, sc);
-        }
-    bs_piece p = piece(BS_PC_MATRIX);
-    p.vals = keep(h, v, rows * cols);
-    p.rows = rows;
-    p.cols = cols;
-    free(v);
-    put(h, p);
+    grid(h, M, R, C, tr, name, ex, 1);
 }
-
 static const char *const S2_NOT = "Notation";
 static const char *const S2_LOSS = "The loss function";
 static const char *const S2_ST1 = "First backpropagation step: output layer to second hidden layer";
@@ -1698,6 +1778,7 @@ static const char *const S2_N5 = "Note 5: L2 regularization";
 typedef struct h2 {
     const vals *v;
     size_t B, n[4];
+    size_t nex;     /* the examples whose own equations are written: all, or the first */
     double *pgz[4]; /* pgz[l]: B×n[l], ∂L_CE^[i]/∂z[l,i] of each example, row i */
     double *pga[4]; /* pga[l]: B×n[l], ∂L_CE^[i]/∂a[l,i] (l = 1, 2) */
     double *sumW[4], *sumb[4]; /* Σ_i ∂L_CE^[i]/∂W[l], ∂L_CE^[i]/∂b[l] */
@@ -1716,6 +1797,19 @@ static double Z2(const h2 *c, size_t l, size_t i, size_t r)
 static double Y2(const h2 *c, size_t i, size_t j)
 {
     return c->v->net->y[i * c->n[3] + j];
+}
+
+/* An equation written for each example is written for the first alone when
+ * the batch is larger than a matrix shows whole: say so beside it. */
+static void exnote(bs_handout *h, const h2 *c)
+{
+    bs_heq *e = cur(h);
+    if (!e || c->nex == c->B)
+        return;
+    e->note = e->note ? ostr(h, "%s (example i = 0 of %zu)", e->note, c->B)
+                      : ostr(h, "example i = 0 of %zu: each example has this equation, "
+                                "with its own rows",
+                             c->B);
 }
 
 /* the program's value of a step (bs_step_program_value), all its elements */
@@ -1775,6 +1869,7 @@ static void h2_z(bs_handout *h, h2 *c, const char *sec, size_t l, size_t i, int 
     equals(h);
     snprintf(nm, sizeof nm, "z%zu", l);
     mx(h, &c->v->fw->z[l][i * c->n[l]], 1, c->n[l], 0, nm, i);
+    exnote(h, c);
 }
 
 /* a[l,i] = f(z[l,i]) with the rows */
@@ -1806,223 +1901,206 @@ static void h2_a(bs_handout *h, h2 *c, const char *sec, size_t l, size_t i, int 
     if (l == 1)
         set_erratum(h, "the handout writes a[1,i] = sigmoid(z[1]) and calls a[1,i] a B×n1 "
                        "matrix: it is sigmoid(z[1,i]), a 1×n1 row, as here");
+    exnote(h, c);
 }
 
-/* the sum over the batch of the per-example matrices name[i] (R×C each),
- * their sum kept in *sum */
-static void h2_batchsum(bs_handout *h, const double *const *per, size_t B, size_t R, size_t C,
-                        const char *pname, const char *sname, double **sum)
+/* the sum over the batch of the per-example matrices (R×C each) named
+ * pname[i]: per[a] is example ex.k[a]'s (NULL at the gap), sum the sum over
+ * every example, named sname */
+static void h2_batchsum(bs_handout *h, const double *const *per, const shown *ex, size_t R,
+                        size_t C, const char *pname, const double *sum, const char *sname)
 {
-    size_t cells = R * C;
-    double *s = calloc(cells > 0 ? cells : 1, sizeof *s);
-    if (!s) {
-        h->oom = 1;
-        return;
-    }
-    for (size_t i = 0; i < B; i++) {
-        if (i)
-            tk(h, BS_TOK_PLUS);
-        mx(h, per[i], R, C, 0, pname, R == 1 ? i : i);
-        for (size_t k = 0; k < R * C; k++)
-            s[k] += per[i][k];
+    for (size_t a = 0; a < ex->n; a++) {
+        if (term(h, ex, a))
+            mx(h, per[a], R, C, 0, pname, ex->k[a]);
     }
     equals(h);
-    mx(h, s, R, C, 0, sname, BS_NONE);
-    *sum = keep(h, s, R * C);
-    free(s);
+    mx(h, sum, R, C, 0, sname, BS_NONE);
 }
 
-/* Note 2–4: the program's dW (with 2λW) and the gradient ∂L^λ/∂W beside it;
- * the same for db */
+/* ∂L_CE^[i]/∂W[l] of example i, the n[l−1]×n[l] matrix of entries
+ * (∂L_CE/∂z[l,i])_r · (the input)_q, in a new array */
+static double *h2_perW(bs_handout *h, const h2 *c, size_t l, size_t i)
+{
+    size_t ni = c->n[l - 1], no = c->n[l];
+    double *P = malloc((ni * no > 0 ? ni * no : 1) * sizeof *P);
+    if (!P) {
+        h->oom = 1;
+        return NULL;
+    }
+    for (size_t q = 0; q < ni; q++)
+        for (size_t r = 0; r < no; r++)
+            P[q * no + r] = c->pgz[l][i * no + r] * c->v->fw->a[l - 1][i * ni + q];
+    return P;
+}
+
+/* ∂top/∂ and a symbol of handout 002's notation: ∂L/∂W[3] */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void dsym(bs_handout *h, const char *top, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = own(h, fmt, ap);
+    va_end(ap);
+    dopen(h, top);
+    m(h, s);
+    dclose(h);
+}
+
+/* the factor 1/B: the symbol B, or with value set the batch's size */
+static void invb(bs_handout *h, const h2 *c, int value)
+{
+    frac(h, BS_PC_FRAC_OPEN);
+    m(h, "1");
+    frac(h, BS_PC_FRAC_MID);
+    if (value)
+        num(h, (double)c->B, 0, "B");
+    else
+        m(h, "B");
+    frac(h, BS_PC_FRAC_CLOSE);
+}
+
+/* the penalty's term of W[l], + 2λ · W[l] as symbols, or with value set
+ * + 2 × λ × W[l] with the numbers */
+static void penalty(bs_handout *h, const h2 *c, size_t l, int value)
+{
+    tk(h, BS_TOK_PLUS);
+    if (!value) {
+        tk(h, BS_TOK_TWO_LAMBDA);
+        sym(h, "W[%zu]", l);
+        return;
+    }
+    char nm[8];
+    m(h, "2");
+    tk(h, BS_TOK_TIMES);
+    num(h, c->v->net->l2, 1, "lambda");
+    tk(h, BS_TOK_TIMES);
+    snprintf(nm, sizeof nm, "W%zu", l);
+    mx(h, c->v->net->W[l], c->n[l - 1], c->n[l], 0, nm, BS_NONE);
+}
+
+/* Notes 2–4 for W[l] and b[l]: B times the gradient as the sum over the
+ * batch (19)–(20), (35)–(36), (51)–(52); the program's dW (with the
+ * penalty's 2λW) and db; and the gradient of the loss beside them */
 static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW, int lb)
 {
-    const bs_net *net = c->v->net;
     size_t ni = c->n[l - 1], no = c->n[l], B = c->B;
     char id[16], nm[16], cn[16];
-    /* B · ∂L/∂W[l] = Σ_i ∂L_CE^[i]/∂W[l] */
-    double **per = malloc(B * sizeof *per);
-    if (!per) {
+    shown ex = pick(B);
+    /* B · ∂L/∂W[l] = Σ_i ∂L_CE^[i]/∂W[l] over every example; the terms shown */
+    double *sW = calloc(ni * no > 0 ? ni * no : 1, sizeof *sW);
+    double *sb = calloc(no > 0 ? no : 1, sizeof *sb);
+    const double *per[2][BS_MATRIX_MAX_SHOWN + 1] = {{0}};
+    if (!sW || !sb) {
+        free(sW);
+        free(sb);
         h->oom = 1;
         return;
     }
-    for (size_t i = 0; i < B; i++) {
-        double *p = malloc(ni * no * sizeof *p);
-        if (!p) {
-            h->oom = 1;
-            for (size_t k = 0; k < i; k++)
-                free(per[k]);
-            free(per);
-            return;
+    for (size_t i = 0; i < B; i++)
+        for (size_t r = 0; r < no; r++) {
+            double g = c->pgz[l][i * no + r];
+            sb[r] += g;
+            for (size_t q = 0; q < ni; q++)
+                sW[q * no + r] += g * c->v->fw->a[l - 1][i * ni + q];
         }
-        for (size_t q = 0; q < ni; q++)
-            for (size_t r = 0; r < no; r++)
-                p[q * no + r] = c->pgz[l][i * no + r] * c->v->fw->a[l - 1][i * ni + q];
-        per[i] = p;
-    }
-    eq(h, sec);
-    lab(h, "(%d)", lW);
-    m(h, "B");
-    tk(h, BS_TOK_DOT);
-    dopen(h, "L");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    equals(h);
-    sym(h, "Σ_i ");
-    dopen(h, "L_CE[i]");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    equals(h);
-    snprintf(nm, sizeof nm, "pgW%zu", l);
-    snprintf(cn, sizeof cn, "sumW%zu", l);
-    h2_batchsum(h, (const double *const *)per, B, ni, no, nm, cn, &c->sumW[l]);
-    for (size_t i = 0; i < B; i++)
-        free(per[i]);
-    free(per);
-    if (l == 3)
-        set_note(h, "each term is (18) of one example: entry (r, j) is (ŷ_j(i) − y_j(i)) · "
-                    "a_r[2,i]; the sum is B times ∂L/∂W[3] of the mean loss (1)");
-    else
-        set_note(h, "each term is (a[n−1,i])ᵀ · ∂L_CE/∂z[n,i], the matrix of the entries "
-                    "of one example; the sum is B times ∂L/∂W of the mean loss (1)");
-    if (l == 2)
-        set_erratum(h, "eq. (35) writes the entry's subscripts (r, i): they are (q, r) (the "
-                       "batch index i is also the summation index)");
-    if (l == 1)
-        set_erratum(h, "eq. (51) writes the entry's subscripts (r, j): they are (q, r)");
-    /* the program's dW */
-    snprintf(id, sizeof id, "g[%zuW]", l);
-    double *dW = prog(h, id, ni * no);
-    eq(h, sec);
-    lab(h, "(%d)", lW);
-    snprintf(nm, sizeof nm, "dW%zu", l);
-    code(h, ostr(h, "%s", nm));
-    equals(h);
-    m(h, "B");
-    tk(h, BS_TOK_DOT);
-    dopen(h, "L");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    tk(h, BS_TOK_PLUS);
-    tk(h, BS_TOK_TWO_LAMBDA);
-    sym(h, "W[%zu]", l);
-    equals(h);
-    snprintf(cn, sizeof cn, "sumW%zu", l);
-    if (c->sumW[l])
-        mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
-    tk(h, BS_TOK_PLUS);
-    m(h, "2");
-    tk(h, BS_TOK_TIMES);
-    num(h, net->l2, 1, "lambda");
-    tk(h, BS_TOK_TIMES);
-    snprintf(cn, sizeof cn, "W%zu", l);
-    mx(h, net->W[l], ni, no, 0, cn, BS_NONE);
-    equals(h);
-    if (dW)
-        mx(h, dW, ni, no, 0, nm, BS_NONE);
-    set_note(h, "the program's value: the sum over the batch, which leaves out the 1/B of "
-                "(1), and the penalty's 2λW of eq. (55) added as it is");
-    /* the gradient of L^λ */
-    eq(h, sec);
-    lab(h, "(%d)", lW);
-    dopen(h, "L^{λ}");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    m(h, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_DOT);
-    sym(h, "Σ_i ");
-    dopen(h, "L_CE[i]");
-    sym(h, "W[%zu]", l);
-    dclose(h);
-    tk(h, BS_TOK_PLUS);
-    tk(h, BS_TOK_TWO_LAMBDA);
-    sym(h, "W[%zu]", l);
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_TIMES);
-    snprintf(cn, sizeof cn, "sumW%zu", l);
-    if (c->sumW[l])
-        mx(h, c->sumW[l], ni, no, 0, cn, BS_NONE);
-    tk(h, BS_TOK_PLUS);
-    m(h, "2");
-    tk(h, BS_TOK_TIMES);
-    num(h, net->l2, 1, "lambda");
-    tk(h, BS_TOK_TIMES);
-    snprintf(cn, sizeof cn, "W%zu", l);
-    mx(h, net->W[l], ni, no, 0, cn, BS_NONE);
-    equals(h);
-    snprintf(cn, sizeof cn, "gW%zu", l);
-    mx(h, c->v->g->gW[l], ni, no, 0, cn, BS_NONE);
-    set_note(h, "the gradient of the loss with its penalty: the program's data term is B "
-                "times this one's");
-
-    /* db: B · ∂L/∂b[l] = Σ_i ∂L_CE^[i]/∂b[l] */
-    eq(h, sec);
-    lab(h, "(%d)", lb);
-    m(h, "B");
-    tk(h, BS_TOK_DOT);
-    dopen(h, "L");
-    sym(h, "b[%zu]", l);
-    dclose(h);
-    equals(h);
-    sym(h, "Σ_i ");
-    dopen(h, "L_CE[i]");
-    sym(h, "b[%zu]", l);
-    dclose(h);
-    equals(h);
-    double **rows = malloc(B * sizeof *rows);
-    if (!rows) {
-        h->oom = 1;
+    c->sumW[l] = keep(h, sW, ni * no);
+    c->sumb[l] = keep(h, sb, no);
+    free(sW);
+    free(sb);
+    if (!c->sumW[l] || !c->sumb[l])
         return;
+    for (size_t a = 0; a < ex.n; a++)
+        if (!gap(&ex, a)) {
+            double *P = hold(h, h2_perW(h, c, l, ex.k[a]));
+            if (!P)
+                return;
+            per[0][a] = P;
+            per[1][a] = &c->pgz[l][ex.k[a] * no];
+        }
+    /* the weights (p = 0, penalised), then the biases (p = 1) */
+    for (int p = 0; p < 2; p++) {
+        char q = p ? 'b' : 'W';
+        size_t R = p ? 1 : ni;
+        const double *sum = p ? c->sumb[l] : c->sumW[l];
+        eq(h, sec);
+        lab(h, "(%d)", p ? lb : lW);
+        m(h, "B");
+        tk(h, BS_TOK_DOT);
+        dsym(h, "L", "%c[%zu]", q, l);
+        equals(h);
+        sym(h, "Σ_i ");
+        dsym(h, "L_CE[i]", "%c[%zu]", q, l);
+        equals(h);
+        snprintf(nm, sizeof nm, "pg%c%zu", q, l);
+        snprintf(cn, sizeof cn, "sum%c%zu", q, l);
+        h2_batchsum(h, per[p], &ex, R, no, nm, sum, cn);
+        if (!p && l == 3)
+            set_note(h, "each term is (18) of one example: entry (r, j) is (ŷ_j(i) − y_j(i)) · "
+                        "a_r[2,i]; the sum is B times ∂L/∂W[3] of the mean loss (1)");
+        else if (!p)
+            set_note(h, "each term is (a[n−1,i])ᵀ · ∂L_CE/∂z[n,i], the matrix of the entries "
+                        "of one example; the sum is B times ∂L/∂W of the mean loss (1)");
+        if (!p && l == 2)
+            set_erratum(h, "eq. (35) writes the entry's subscripts (r, i): they are (q, r) (the "
+                           "batch index i is also the summation index)");
+        if (!p && l == 1)
+            set_erratum(h, "eq. (51) writes the entry's subscripts (r, j): they are (q, r)");
+        if (p && l == 3)
+            set_erratum(h, "Note 2 writes B · (∂L/∂Wb[3])_{r,j}: it is ∂L/∂b[3], with entry "
+                           "(1, j)");
+        if (p && l == 1)
+            set_erratum(h, "eq. (52) writes ∂L_CE^[i]/∂b[2]: it is ∂L_CE^[i]/∂b[1]");
+        /* the program's value */
+        snprintf(id, sizeof id, "g[%zu%c]", l, q);
+        double *pv = prog(h, id, R * no);
+        eq(h, sec);
+        lab(h, "(%d)", p ? lb : lW);
+        snprintf(nm, sizeof nm, "d%c%zu", q, l);
+        code(h, ostr(h, "%s", nm));
+        equals(h);
+        if (!p) {
+            m(h, "B");
+            tk(h, BS_TOK_DOT);
+            dsym(h, "L", "W[%zu]", l);
+            penalty(h, c, l, 0);
+            equals(h);
+            mx(h, sum, R, no, 0, cn, BS_NONE);
+            penalty(h, c, l, 1);
+            equals(h);
+        }
+        if (pv)
+            mx(h, pv, R, no, 0, nm, BS_NONE);
+        set_note(h, p ? "the program's value: the sum over the batch"
+                      : "the program's value: the sum over the batch, which leaves out the 1/B "
+                        "of (1), and the penalty's 2λW of eq. (55) added as it is");
+        /* the gradient of the loss, with the penalty's term for W */
+        eq(h, sec);
+        lab(h, "(%d)", p ? lb : lW);
+        dsym(h, p ? "L" : "L^{λ}", "%c[%zu]", q, l);
+        equals(h);
+        if (!p) {
+            invb(h, c, 0);
+            tk(h, BS_TOK_DOT);
+            sym(h, "Σ_i ");
+            dsym(h, "L_CE[i]", "W[%zu]", l);
+            penalty(h, c, l, 0);
+            equals(h);
+        }
+        invb(h, c, 1);
+        tk(h, BS_TOK_TIMES);
+        mx(h, sum, R, no, 0, cn, BS_NONE);
+        if (!p)
+            penalty(h, c, l, 1);
+        equals(h);
+        snprintf(cn, sizeof cn, "g%c%zu", q, l);
+        mx(h, p ? c->v->g->gb[l] : c->v->g->gW[l], R, no, 0, cn, BS_NONE);
+        set_note(h, p ? "the gradient of the mean loss: the program's db is B times it"
+                      : "the gradient of the loss with its penalty: the program's data term is "
+                        "B times this one's");
     }
-    for (size_t i = 0; i < B; i++)
-        rows[i] = &c->pgz[l][i * no];
-    snprintf(nm, sizeof nm, "pgb%zu", l);
-    snprintf(cn, sizeof cn, "sumb%zu", l);
-    h2_batchsum(h, (const double *const *)rows, B, 1, no, nm, cn, &c->sumb[l]);
-    free(rows);
-    if (l == 3)
-        set_erratum(h, "Note 2 writes B · (∂L/∂Wb[3])_{r,j}: it is ∂L/∂b[3], with entry "
-                       "(1, j)");
-    if (l == 1)
-        set_erratum(h, "eq. (52) writes ∂L_CE^[i]/∂b[2]: it is ∂L_CE^[i]/∂b[1]");
-    snprintf(id, sizeof id, "g[%zub]", l);
-    double *db = prog(h, id, no);
-    eq(h, sec);
-    lab(h, "(%d)", lb);
-    snprintf(nm, sizeof nm, "db%zu", l);
-    code(h, ostr(h, "%s", nm));
-    equals(h);
-    if (db)
-        mx(h, db, 1, no, 0, nm, BS_NONE);
-    set_note(h, "the program's value: the sum over the batch");
-    eq(h, sec);
-    lab(h, "(%d)", lb);
-    dopen(h, "L");
-    sym(h, "b[%zu]", l);
-    dclose(h);
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_TIMES);
-    snprintf(cn, sizeof cn, "sumb%zu", l);
-    if (c->sumb[l])
-        mx(h, c->sumb[l], 1, no, 0, cn, BS_NONE);
-    equals(h);
-    snprintf(cn, sizeof cn, "gb%zu", l);
-    mx(h, c->v->g->gb[l], 1, no, 0, cn, BS_NONE);
-    set_note(h, "the gradient of the mean loss: the program's db is B times it");
 }
 
 /* a program's B×n matrix (dz3, da2, dz2, …) and the gradient (1/B) times it */
@@ -2047,15 +2125,9 @@ static void h2_program_rows(bs_handout *h, h2 *c, const char *sec, size_t l, cha
                                      "the program leaves out the 1/B of (1)");
     eq(h, sec);
     lab(h, "%s", item);
-    dopen(h, "L");
-    sym(h, "%c[%zu]", q, l);
-    dclose(h);
+    dsym(h, "L", "%c[%zu]", q, l);
     equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
+    invb(h, c, 1);
     tk(h, BS_TOK_TIMES);
     if (pv)
         mx(h, pv, B, n, 0, nm, BS_NONE);
@@ -2064,24 +2136,179 @@ static void h2_program_rows(bs_handout *h, h2 *c, const char *sec, size_t l, cha
     set_note(h, "the gradient of the mean loss (1): the program's value divided by B");
 }
 
-/* one hidden layer's step, (21)–(36) for l = 2 and (37)–(52) for l = 1 */
-static void h2_hidden(bs_handout *h, h2 *c, size_t l)
+/* How one layer's step is labelled: the handout's labels
+ * of its parameter part, Lemmas 3–4 for the output layer and (31)–(34),
+ * (47)–(50) for the hidden ones, and the names of the indices of W[l]. */
+typedef struct h2_labels {
+    const char *sum, *slice, *bias, *perW, *perb; /* "(15)", "(14), (16)", … */
+    char in, out;               /* W[l]'s entry (in, out): (r, j) for W[3], (q, r) below */
+    const char *slice_note;     /* beside each slice of ∂z/∂W */
+    const char *bias_note;      /* beside ∂z/∂b, or NULL */
+    const char *perW_note;      /* beside ∂L_CE^[i]/∂W */
+} h2_labels;
+
+static const h2_labels h2_lab[4] = {
+    [3] = {"(15)", "(14), (16)", "(14), (17)", "(18)", "(18)", 'r', 'j',
+           "the slice t of the K × (n2 × K) tensor, entry (r, j): a_r[2,0] in the column j = t, "
+           "0 elsewhere",
+           "the handout writes the left-hand side of (17) ∂z[3,i]/∂Wb[3]: it is ∂z[3,i]/∂b[3]",
+           "entry (r, j) is (ŷ_j(i) − y_j(i)) · a_r[2,i]"},
+    [2] = {"(31)", "(32)", "(32)", "(33)", "(34)", 'q', 'r',
+           "entry (q, r): the column r = t holds the layer's input, every other entry is 0", NULL,
+           "entry (q, r) is (∂L_CE/∂z[n,i])_{1,r} · (the input)_q"},
+    [1] = {"(47)", "(48)", "(48)", "(49)", "(50)", 'q', 'r',
+           "entry (q, r): the column r = t holds the layer's input, every other entry is 0", NULL,
+           "entry (q, r) is (∂L_CE/∂z[n,i])_{1,r} · (the input)_q"},
+};
+
+/* The parameter part of layer l's step, the same argument for every layer:
+ * the element sums z_r[l,0] = Σ_q a_q w_{q,r} + b_r, the slices of the
+ * tensor ∂z[l,0]/∂W[l] and the matrix ∂z/∂b[l] (example 0), then each
+ * example's ∂L_CE^[i]/∂W[l] and ∂L_CE^[i]/∂b[l]. */
+static void h2_params(bs_handout *h, h2 *c, size_t l)
 {
     const bs_net *net = c->v->net;
-    const char *sec = l == 2 ? S2_ST2 : S2_ST3, *note = l == 2 ? S2_N3 : S2_N4;
-    int o = l == 2 ? 0 : 16; /* (21) ↔ (37) */
-    size_t ni = c->n[l - 1], no = c->n[l], nu = c->n[l + 1], B = c->B;
+    const h2_labels *lb = &h2_lab[l];
+    /* Lemma 3 and Lemma 4 for the output layer, the step's own section below */
+    const char *sec_z = l == 3 ? S2_LM3 : l == 2 ? S2_ST2 : S2_ST3;
+    const char *sec_w = l == 3 ? S2_LM4 : sec_z;
+    size_t ni = c->n[l - 1], no = c->n[l];
+    shown so = pick(no), si = pick(ni);
+    char nm[32];
+    /* the element sums of example 0 */
+    for (size_t a = 0; a < so.n; a++) {
+        if (gap(&so, a))
+            continue;
+        size_t r = so.k[a];
+        eq(h, sec_z);
+        lab(h, "%s", lb->sum);
+        sym(h, "z_%zu[%zu,0]", r, l);
+        equals(h);
+        if (l == 1)
+            sym(h, "Σ_q x_q[0] w_{q,%zu}[%zu]", r, l);
+        else
+            sym(h, "Σ_q a_q[%zu,0] w_{q,%zu}[%zu]", l - 1, r, l);
+        tk(h, BS_TOK_PLUS);
+        sym(h, "b_%zu[%zu]", r, l);
+        equals(h);
+        for (size_t b = 0; b < si.n; b++) {
+            if (!lead(h, &si, b))
+                continue;
+            size_t q = si.k[b];
+            num(h, c->v->fw->a[l - 1][q], 1, "%s[0,%zu]", ainname(l), q);
+            tk(h, BS_TOK_TIMES);
+            num(h, W(c->v, l, q, r), 1, "W%zu[%zu,%zu]", l, q, r);
+            tk(h, BS_TOK_PLUS);
+        }
+        num(h, net->b[l][r], 1, "b%zu[%zu]", l, r);
+        equals(h);
+        num(h, Z2(c, l, 0, r), 0, "z%zu[0,%zu]", l, r);
+    }
+    /* the slices t of ∂z[l,0]/∂W[l] */
+    for (size_t a = 0; a < so.n; a++) {
+        if (gap(&so, a))
+            continue;
+        size_t t = so.k[a];
+        double *S = calloc(ni * no > 0 ? ni * no : 1, sizeof *S);
+        if (!S) {
+            h->oom = 1;
+            return;
+        }
+        for (size_t q = 0; q < ni; q++)
+            S[q * no + t] = c->v->fw->a[l - 1][q];
+        eq(h, sec_z);
+        lab(h, "%s", lb->slice);
+        dsym(h, own_zt(h, l, t), "W[%zu]", l);
+        equals(h);
+        if (l == 1)
+            sym(h, "I(t = %c) · x_%c[0], t = %zu", lb->out, lb->in, t);
+        else
+            sym(h, "I(t = %c) · a_%c[%zu,0], t = %zu", lb->out, lb->in, l - 1, t);
+        equals(h);
+        snprintf(nm, sizeof nm, "dzdW%zu_%zu", l, t);
+        mx(h, S, ni, no, 0, nm, 0);
+        set_note(h, lb->slice_note);
+        free(S);
+    }
+    /* ∂z[l,i]/∂b[l], the identity */
+    double *Id = calloc(no * no > 0 ? no * no : 1, sizeof *Id);
+    if (!Id) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t t = 0; t < no; t++)
+        Id[t * no + t] = 1;
+    eq(h, sec_z);
+    lab(h, "%s", lb->bias);
+    dsym(h, own_z(h, l), "b[%zu]", l);
+    equals(h);
+    sym(h, "I(t = %c)", lb->out);
+    equals(h);
+    mx(h, Id, no, no, 0, "I", BS_NONE);
+    if (lb->bias_note)
+        set_note(h, lb->bias_note);
+    free(Id);
+    /* each example's ∂L_CE^[i]/∂W[l] and ∂L_CE^[i]/∂b[l] */
+    for (size_t i = 0; i < c->nex; i++) {
+        double *P = h2_perW(h, c, l, i);
+        if (!P)
+            return;
+        eq(h, sec_w);
+        lab(h, "%s", lb->perW);
+        dsym(h, own_lce(h, i), "W[%zu]", l);
+        equals(h);
+        if (l == 3) {
+            sym(h, "(a[2,%zu])ᵀ · (ŷ(%zu) − y(%zu))", i, i, i);
+        } else {
+            tk(h, BS_TOK_T_OPEN);
+            tk(h, BS_TOK_GROUP_OPEN);
+            ain(h, l, i);
+            tk(h, BS_TOK_GROUP_CLOSE);
+            tk(h, BS_TOK_T_CLOSE);
+            tk(h, BS_TOK_DOT);
+            dsym(h, "L_CE", "z[%zu,%zu]", l, i);
+        }
+        equals(h);
+        mx(h, &c->v->fw->a[l - 1][i * ni], 1, ni, 1, ainname(l), i);
+        tk(h, BS_TOK_DOT);
+        snprintf(nm, sizeof nm, "pgz%zu", l);
+        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
+        equals(h);
+        snprintf(nm, sizeof nm, "pgW%zu", l);
+        mx(h, P, ni, no, 0, nm, i);
+        set_note(h, lb->perW_note);
+        exnote(h, c);
+        free(P);
+        eq(h, sec_w);
+        lab(h, "%s", lb->perb);
+        dsym(h, own_lce(h, i), "b[%zu]", l);
+        equals(h);
+        if (l == 3) {
+            sym(h, "ŷ(%zu) − y(%zu)", i, i);
+        } else {
+            dsym(h, "L_CE", "z[%zu,%zu]", l, i);
+        }
+        equals(h);
+        snprintf(nm, sizeof nm, "pgb%zu", l);
+        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
+        exnote(h, c);
+    }
+}
+
+/* a hidden layer's gradient through its sigmoid: (27)–(30) for l = 2,
+ * (43)–(46) for l = 1 */
+static void h2_sigmoid_act(bs_handout *h, h2 *c, size_t l)
+{
+    const bs_net *net = c->v->net;
+    const char *sec = l == 2 ? S2_ST2 : S2_ST3;
+    int o = l == 2 ? 0 : 16; /* (27) ↔ (43) */
+    size_t no = c->n[l], nu = c->n[l + 1];
+    shown so = pick(no), su = pick(nu);
     char nm[32], nm2[32];
-    for (size_t i = 0; i < B; i++)
-        h2_z(h, c, sec, l, i, 21 + o);
-    for (size_t i = 0; i < B; i++)
-        h2_a(h, c, sec, l, i, 22 + o);
     /* (27): ∂z[l+1,i]/∂a[l,i] = (W[l+1])ᵀ */
     eq(h, sec);
     lab(h, "(%d)", 27 + o);
-    dopen(h, own_z(h, l + 1));
-    sym(h, "a[%zu,i]", l);
-    dclose(h);
+    dsym(h, own_z(h, l + 1), "a[%zu,i]", l);
     equals(h);
     sym(h, "(W[%zu])ᵀ", l + 1);
     equals(h);
@@ -2092,16 +2319,12 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         set_erratum(h, "eqs. (43)–(44) write w_{r,j}[1]: the entries are those of W[2], as "
                        "here (W[1] is n0×n1 and multiplies X[i], not a[1,i])");
     /* (28): per example, the row and its entries */
-    for (size_t i = 0; i < B; i++) {
+    for (size_t i = 0; i < c->nex; i++) {
         eq(h, sec);
         lab(h, "(%d)", 28 + o);
-        dopen(h, "L_CE");
-        sym(h, "a[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, "L_CE", "a[%zu,%zu]", l, i);
         equals(h);
-        dopen(h, "L_CE");
-        sym(h, "z[%zu,%zu]", l + 1, i);
-        dclose(h);
+        dsym(h, "L_CE", "z[%zu,%zu]", l + 1, i);
         tk(h, BS_TOK_DOT);
         sym(h, "(W[%zu])ᵀ", l + 1);
         equals(h);
@@ -2113,24 +2336,25 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         equals(h);
         snprintf(nm, sizeof nm, "pga%zu", l);
         mx(h, &c->pga[l][i * no], 1, no, 0, nm, i);
+        exnote(h, c);
     }
-    for (size_t r = 0; r < no; r++) {
+    for (size_t a = 0; a < so.n; a++) {
+        if (gap(&so, a))
+            continue;
+        size_t r = so.k[a];
         eq(h, sec);
         lab(h, "(%d)", 28 + o);
-        dopen(h, "L_CE");
-        sym(h, "a_%zu[%zu,0]", r, l);
-        dclose(h);
+        dsym(h, "L_CE", "a_%zu[%zu,0]", r, l);
         equals(h);
         sym(h, "Σ_j ");
-        dopen(h, "L_CE");
-        sym(h, "z_j[%zu,0]", l + 1);
-        dclose(h);
+        dsym(h, "L_CE", "z_j[%zu,0]", l + 1);
         tk(h, BS_TOK_DOT);
         sym(h, "w_{%zu,j}[%zu]", r, l + 1);
         equals(h);
-        for (size_t j = 0; j < nu; j++) {
-            if (j)
-                tk(h, BS_TOK_PLUS);
+        for (size_t b = 0; b < su.n; b++) {
+            if (!term(h, &su, b))
+                continue;
+            size_t j = su.k[b];
             num(h, c->pgz[l + 1][j], 1, "pgz%zu[0,%zu]", l + 1, j);
             tk(h, BS_TOK_TIMES);
             num(h, W(c->v, l + 1, r, j), 1, "W%zu[%zu,%zu]", l + 1, r, j);
@@ -2142,8 +2366,8 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
                            "w_{r,j}[2], as here");
     }
     /* (29)–(30): per example */
-    for (size_t i = 0; i < B; i++) {
-        double *J = calloc(no * no, sizeof *J);
+    for (size_t i = 0; i < c->nex; i++) {
+        double *J = calloc(no * no > 0 ? no * no : 1, sizeof *J);
         if (!J) {
             h->oom = 1;
             return;
@@ -2152,27 +2376,20 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
             J[r * no + r] = A2(c, l, i, r) * (1 - A2(c, l, i, r));
         eq(h, sec);
         lab(h, "(%d)", 29 + o);
-        dopen(h, own_a(h, l, i));
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, own_a(h, l, i), "z[%zu,%zu]", l, i);
         equals(h);
         sym(h, "diag(a_r[%zu,%zu] (1 − a_r[%zu,%zu]))", l, i, l, i);
         equals(h);
         snprintf(nm, sizeof nm, "Jsig%zu", l);
         mx(h, J, no, no, 0, nm, i);
+        exnote(h, c);
         eq(h, sec);
         lab(h, "(%d)", 30 + o);
-        dopen(h, "L_CE");
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, "L_CE", "z[%zu,%zu]", l, i);
         equals(h);
-        dopen(h, "L_CE");
-        sym(h, "a[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, "L_CE", "a[%zu,%zu]", l, i);
         tk(h, BS_TOK_DOT);
-        dopen(h, own_a(h, l, i));
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
+        dsym(h, own_a(h, l, i), "z[%zu,%zu]", l, i);
         equals(h);
         snprintf(nm2, sizeof nm2, "pga%zu", l);
         mx(h, &c->pga[l][i * no], 1, no, 0, nm2, i);
@@ -2183,18 +2400,18 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
         if (l == 1 && i == 0)
             set_erratum(h, "the handout calls ∂L_CE/∂z[1,i] \"the 1×n2 matrix\": it is 1×n1");
+        exnote(h, c);
         free(J);
     }
-    for (size_t r = 0; r < no; r++) {
+    for (size_t a = 0; a < so.n; a++) {
+        if (gap(&so, a))
+            continue;
+        size_t r = so.k[a];
         eq(h, sec);
         lab(h, "(%d)", 30 + o);
-        dopen(h, "L_CE");
-        sym(h, "z_%zu[%zu,0]", r, l);
-        dclose(h);
+        dsym(h, "L_CE", "z_%zu[%zu,0]", r, l);
         equals(h);
-        dopen(h, "L_CE");
-        sym(h, "a_%zu[%zu,0]", r, l);
-        dclose(h);
+        dsym(h, "L_CE", "a_%zu[%zu,0]", r, l);
         tk(h, BS_TOK_DOT);
         sym(h, "a_%zu[%zu,0] (1 − a_%zu[%zu,0])", r, l, r, l);
         equals(h);
@@ -2210,250 +2427,50 @@ static void h2_hidden(bs_handout *h, h2 *c, size_t l)
         equals(h);
         num(h, c->pgz[l][r], 0, "pgz%zu[0,%zu]", l, r);
     }
-    /* (31): the element sums of example 0 */
-    for (size_t r = 0; r < no; r++) {
-        eq(h, sec);
-        lab(h, "(%d)", 31 + o);
-        sym(h, "z_%zu[%zu,0]", r, l);
-        equals(h);
-        if (l == 1)
-            sym(h, "Σ_q x_q[0] w_{q,%zu}[%zu]", r, l);
-        else
-            sym(h, "Σ_q a_q[%zu,0] w_{q,%zu}[%zu]", l - 1, r, l);
-        tk(h, BS_TOK_PLUS);
-        sym(h, "b_%zu[%zu]", r, l);
-        equals(h);
-        for (size_t q = 0; q < ni; q++) {
-            num(h, c->v->fw->a[l - 1][q], 1, "%s[0,%zu]", ainname(l), q);
-            tk(h, BS_TOK_TIMES);
-            num(h, W(c->v, l, q, r), 1, "W%zu[%zu,%zu]", l, q, r);
-            tk(h, BS_TOK_PLUS);
-        }
-        num(h, net->b[l][r], 1, "b%zu[%zu]", l, r);
-        equals(h);
-        num(h, Z2(c, l, 0, r), 0, "z%zu[0,%zu]", l, r);
-    }
-    /* (32): the slices of ∂z[l,0]/∂W[l] and ∂z[l,0]/∂b[l] */
-    for (size_t t = 0; t < no; t++) {
-        double *S = calloc(ni * no, sizeof *S);
-        if (!S) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t q = 0; q < ni; q++)
-            S[q * no + t] = c->v->fw->a[l - 1][q];
-        eq(h, sec);
-        lab(h, "(%d)", 32 + o);
-        dopen(h, own_zt(h, l, t));
-        sym(h, "W[%zu]", l);
-        dclose(h);
-        equals(h);
-        if (l == 1)
-            sym(h, "I(t = r) · x_q[0], t = %zu", t);
-        else
-            sym(h, "I(t = r) · a_q[%zu,0], t = %zu", l - 1, t);
-        equals(h);
-        snprintf(nm, sizeof nm, "dzdW%zu", l);
-        char rn[64];
-        snprintf(rn, sizeof rn, "%s_%zu", nm, t);
-        mx(h, S, ni, no, 0, rn, 0);
-        set_note(h, "entry (q, r): the column r = t holds the layer's input, every other "
-                    "entry is 0");
-        free(S);
-    }
-    {
-        double *Id = calloc(no * no, sizeof *Id);
-        if (!Id) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t t = 0; t < no; t++)
-            Id[t * no + t] = 1;
-        eq(h, sec);
-        lab(h, "(%d)", 32 + o);
-        dopen(h, own_z(h, l));
-        sym(h, "b[%zu]", l);
-        dclose(h);
-        equals(h);
-        sym(h, "I(t = r)");
-        equals(h);
-        mx(h, Id, no, no, 0, "I", BS_NONE);
-        free(Id);
-    }
-    /* (33)–(34) per example */
-    for (size_t i = 0; i < B; i++) {
-        double *P = malloc(ni * no * sizeof *P);
-        if (!P) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t q = 0; q < ni; q++)
-            for (size_t r = 0; r < no; r++)
-                P[q * no + r] = c->pgz[l][i * no + r] * c->v->fw->a[l - 1][i * ni + q];
-        eq(h, sec);
-        lab(h, "(%d)", 33 + o);
-        dopen(h, own_lce(h, i));
-        sym(h, "W[%zu]", l);
-        dclose(h);
-        equals(h);
-        tk(h, BS_TOK_T_OPEN);
-        tk(h, BS_TOK_GROUP_OPEN);
-        ain(h, l, i);
-        tk(h, BS_TOK_GROUP_CLOSE);
-        tk(h, BS_TOK_T_CLOSE);
-        tk(h, BS_TOK_DOT);
-        dopen(h, "L_CE");
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
-        equals(h);
-        mx(h, &c->v->fw->a[l - 1][i * ni], 1, ni, 1, ainname(l), i);
-        tk(h, BS_TOK_DOT);
-        snprintf(nm, sizeof nm, "pgz%zu", l);
-        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
-        equals(h);
-        snprintf(nm, sizeof nm, "pgW%zu", l);
-        mx(h, P, ni, no, 0, nm, i);
-        set_note(h, "entry (q, r) is (∂L_CE/∂z[n,i])_{1,r} · (the input)_q");
-        free(P);
-        eq(h, sec);
-        lab(h, "(%d)", 34 + o);
-        dopen(h, own_lce(h, i));
-        sym(h, "b[%zu]", l);
-        dclose(h);
-        equals(h);
-        dopen(h, "L_CE");
-        sym(h, "z[%zu,%zu]", l, i);
-        dclose(h);
-        equals(h);
-        snprintf(nm, sizeof nm, "pgb%zu", l);
-        mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
-    }
-    /* Note 3 / Note 4 */
-    h2_program_rows(h, c, note, l, 'a', l == 2 ? "Note 3.1" : "Note 4.1");
-    h2_program_rows(h, c, note, l, 'z', l == 2 ? "Note 3.2" : "Note 4.2");
-    h2_program_W(h, c, note, l, 35 + o, 36 + o);
 }
 
-static void h2_build(bs_handout *h, const vals *v)
+/* the output layer's gradient through its softmax: Lemma 1 (the softmax
+ * Jacobian of example 0), Lemma 2 ((9) per example, the sum (10) collapsing
+ * to (13)) */
+static void h2_softmax_act(bs_handout *h, h2 *c)
 {
+    const vals *v = c->v;
     const bs_net *net = v->net;
-    h2 c;
-    memset(&c, 0, sizeof c);
-    c.v = v;
-    c.B = net->B;
-    for (size_t l = 0; l <= 3; l++)
-        c.n[l] = net->n[l];
-    size_t B = c.B, K = c.n[3], n2 = c.n[2];
-    /* each example's own gradients: the program's dz and da rows (Notes 2–4) */
-    c.pgz[3] = prog(h, "g[3z]", B * K);
-    c.pga[2] = prog(h, "g[2a]", B * c.n[2]);
-    c.pgz[2] = prog(h, "g[2z]", B * c.n[2]);
-    c.pga[1] = prog(h, "g[1a]", B * c.n[1]);
-    c.pgz[1] = prog(h, "g[1z]", B * c.n[1]);
-    if (h->oom || !c.pgz[3] || !c.pga[2] || !c.pgz[2] || !c.pga[1] || !c.pgz[1])
-        return;
-
-    eq(h, S2_NOT);
-    lab(h, "Notation");
-    sym(h, "n_0");
-    equals(h);
-    num(h, (double)c.n[0], 0, "n0");
-    set_erratum(h, "the handout's n_0 = 28 × 28 is printed 284: 28 × 28 = 784, the pixels of "
-                   "an MNIST digit (specs/mnist-784-200-100-10.json); this spec has n_0 = 4");
-    eq(h, S2_NOT);
-    lab(h, "Notation");
-    m(h, "B");
-    equals(h);
-    num(h, (double)B, 0, "B");
-
-    /* (1)–(2) */
-    eq(h, S2_LOSS);
-    lab(h, "(1)");
-    m(h, "L");
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    m(h, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_DOT);
-    sym(h, "Σ_i L_CE[i]");
-    equals(h);
-    frac(h, BS_PC_FRAC_OPEN);
-    m(h, "1");
-    frac(h, BS_PC_FRAC_MID);
-    num(h, (double)B, 0, "B");
-    frac(h, BS_PC_FRAC_CLOSE);
-    tk(h, BS_TOK_TIMES);
-    tk(h, BS_TOK_GROUP_OPEN);
-    for (size_t i = 0; i < B; i++) {
-        if (i)
-            tk(h, BS_TOK_PLUS);
-        num(h, v->fw->ell[i], 1, "LCE[%zu]", i);
-    }
-    tk(h, BS_TOK_GROUP_CLOSE);
-    equals(h);
-    num(h, v->fw->data_loss, 0, "Ldata");
-    set_note(h, "the cross-entropy averaged over the batch; the penalty of Note 5 comes on top "
-                "(53)");
-    for (size_t i = 0; i < B; i++) {
-        eq(h, S2_LOSS);
-        lab(h, "(2)");
-        sym(h, "L_CE[%zu]", i);
-        equals(h);
-        sym(h, "−Σ_j y_j(%zu) log(ŷ_j(%zu))", i, i);
-        equals(h);
-        tk(h, BS_TOK_NEG_OPEN);
-        tk(h, BS_TOK_GROUP_OPEN);
-        for (size_t j = 0; j < K; j++) {
-            if (j)
-                tk(h, BS_TOK_PLUS);
-            num(h, Y2(&c, i, j), 1, "y[%zu,%zu]", i, j);
-            tk(h, BS_TOK_TIMES);
-            m(h, "log");
-            tk(h, BS_TOK_CALL_OPEN);
-            num(h, A2(&c, 3, i, j), 0, "a3[%zu,%zu]", i, j);
-            tk(h, BS_TOK_CALL_CLOSE);
-        }
-        tk(h, BS_TOK_GROUP_CLOSE);
-        tk(h, BS_TOK_NEG_CLOSE);
-        equals(h);
-        num(h, v->fw->ell[i], 0, "LCE[%zu]", i);
-    }
-
-    /* (3)–(4) */
-    for (size_t i = 0; i < B; i++) {
-        h2_z(h, &c, S2_ST1, 3, i, 3);
-        h2_a(h, &c, S2_ST1, 3, i, 4);
-    }
-
+    size_t K = c->n[3];
+    shown sk = pick(K);
     /* Lemma 1 on example 0: (7)–(8), (12), the Jacobian */
     eq(h, S2_LM1);
     lab(h, "Lemma 1");
     m(h, "z");
     equals(h);
     tk(h, BS_TOK_GROUP_OPEN);
-    for (size_t j = 0; j < K; j++) {
-        if (j)
+    for (size_t a = 0; a < sk.n; a++) {
+        if (a)
             m(h, ", ");
-        sym(h, "z_%zu", j);
+        if (gap(&sk, a))
+            tk(h, BS_TOK_ELLIPSIS);
+        else
+            sym(h, "z_%zu", sk.k[a]);
     }
     tk(h, BS_TOK_GROUP_CLOSE);
     equals(h);
     mx(h, v->fw->z[3], 1, K, 0, "z3", 0);
     set_note(h, "z = z[3,0], the first example's; σ_j(z) = e^(z_j) / Σ_t e^(z_t) = ŷ_j(0)");
     set_erratum(h, "Lemma 1 writes z = (z_0, z_2, …, z_{K−1}): it is (z_0, z_1, …, z_{K−1})");
-    double *J = calloc(K * K, sizeof *J);
+    double *J = calloc(K * K > 0 ? K * K : 1, sizeof *J);
     if (!J) {
         h->oom = 1;
         return;
     }
     for (size_t t = 0; t < K; t++)
         for (size_t j = 0; j < K; j++)
-            J[t * K + j] = t == j ? A2(&c, 3, 0, j) * (1 - A2(&c, 3, 0, j))
-                                  : -A2(&c, 3, 0, t) * A2(&c, 3, 0, j);
-    for (size_t j = 0; j < K; j++) {
-        double s = A2(&c, 3, 0, j);
+            J[t * K + j] = t == j ? A2(c, 3, 0, j) * (1 - A2(c, 3, 0, j))
+                                  : -A2(c, 3, 0, t) * A2(c, 3, 0, j);
+    for (size_t a = 0; a < sk.n; a++) {
+        if (gap(&sk, a))
+            continue;
+        size_t j = sk.k[a];
+        double s = A2(c, 3, 0, j);
         eq(h, S2_LM1);
         lab(h, "(7), (11)");
         sym(h, "dσ_%zu(z)/dz_%zu", j, j);
@@ -2482,10 +2499,11 @@ static void h2_build(bs_handout *h, const vals *v)
         equals(h);
         num(h, J[j * K + j], 0, "J[0,%zu,%zu]", j, j);
     }
-    for (size_t j = 0; j < K; j++)
-        for (size_t t = 0; t < K; t++) {
-            if (t == j)
+    for (size_t a = 0; a < sk.n; a++)
+        for (size_t b = 0; b < sk.n; b++) {
+            if (gap(&sk, a) || gap(&sk, b) || a == b)
                 continue;
+            size_t j = sk.k[a], t = sk.k[b];
             eq(h, S2_LM1);
             lab(h, "(12)");
             sym(h, "dŷ_%zu(z)/dz_%zu", t, j);
@@ -2493,30 +2511,26 @@ static void h2_build(bs_handout *h, const vals *v)
             sym(h, "−ŷ_%zu(z) · ŷ_%zu(z)", t, j);
             equals(h);
             tk(h, BS_TOK_NEG_OPEN);
-            num(h, A2(&c, 3, 0, t), 1, "a3[0,%zu]", t);
+            num(h, A2(c, 3, 0, t), 1, "a3[0,%zu]", t);
             tk(h, BS_TOK_TIMES);
-            num(h, A2(&c, 3, 0, j), 1, "a3[0,%zu]", j);
+            num(h, A2(c, 3, 0, j), 1, "a3[0,%zu]", j);
             tk(h, BS_TOK_NEG_CLOSE);
             equals(h);
             num(h, J[t * K + j], 0, "J[0,%zu,%zu]", t, j);
         }
     eq(h, S2_LM1);
     lab(h, "(7), (12)");
-    dopen(h, "ŷ(0)");
-    sym(h, "z[3,0]");
-    dclose(h);
+    dsym(h, "ŷ(0)", "z[3,0]");
     equals(h);
     mx(h, J, K, K, 0, "J", 0);
     set_note(h, "the softmax Jacobian of the first example, entry (t, j) = dŷ_t/dz_j: "
                 "(7) on the diagonal, (12) off it; not diagonal, so no Hadamard form");
 
     /* Lemma 2: (9) for every example, (10) and (13) for example 0 */
-    for (size_t i = 0; i < B; i++) {
+    for (size_t i = 0; i < c->nex; i++) {
         eq(h, S2_LM2);
         lab(h, "(9)");
-        dopen(h, "L_CE");
-        sym(h, "z[3,%zu]", i);
-        dclose(h);
+        dsym(h, "L_CE", "z[3,%zu]", i);
         equals(h);
         sym(h, "ŷ(%zu) − y(%zu)", i, i);
         equals(h);
@@ -2524,160 +2538,192 @@ static void h2_build(bs_handout *h, const vals *v)
         tk(h, BS_TOK_MINUS);
         mx(h, &net->y[i * K], 1, K, 0, "y", i);
         equals(h);
-        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgz3", i);
+        mx(h, &c->pgz[3][i * K], 1, K, 0, "pgz3", i);
+        exnote(h, c);
     }
-    for (size_t j = 0; j < K; j++) {
+    for (size_t a = 0; a < sk.n; a++) {
+        if (gap(&sk, a))
+            continue;
+        size_t j = sk.k[a];
         double s = 0;
+        for (size_t t = 0; t < K; t++)
+            s += Y2(c, 0, t) / A2(c, 3, 0, t) * J[t * K + j];
         eq(h, S2_LM2);
         lab(h, "(10)");
-        dopen(h, "L_CE");
-        sym(h, "z_%zu", j);
-        dclose(h);
+        dsym(h, "L_CE", "z_%zu", j);
         equals(h);
         sym(h, "−Σ_t (y_t / ŷ_t) · dŷ_t/dz_%zu", j);
         equals(h);
         tk(h, BS_TOK_NEG_OPEN);
         tk(h, BS_TOK_GROUP_OPEN);
-        for (size_t t = 0; t < K; t++) {
-            if (t)
-                tk(h, BS_TOK_PLUS);
+        for (size_t b = 0; b < sk.n; b++) {
+            if (!term(h, &sk, b))
+                continue;
+            size_t t = sk.k[b];
             frac(h, BS_PC_FRAC_OPEN);
-            num(h, Y2(&c, 0, t), 0, "y[0,%zu]", t);
+            num(h, Y2(c, 0, t), 0, "y[0,%zu]", t);
             frac(h, BS_PC_FRAC_MID);
-            num(h, A2(&c, 3, 0, t), 0, "a3[0,%zu]", t);
+            num(h, A2(c, 3, 0, t), 0, "a3[0,%zu]", t);
             frac(h, BS_PC_FRAC_CLOSE);
             tk(h, BS_TOK_TIMES);
             num(h, J[t * K + j], 1, "J[0,%zu,%zu]", t, j);
-            s += Y2(&c, 0, t) / A2(&c, 3, 0, t) * J[t * K + j];
         }
         tk(h, BS_TOK_GROUP_CLOSE);
         tk(h, BS_TOK_NEG_CLOSE);
         equals(h);
         num(h, -s, 0, "sum10[0,%zu]", j);
-        set_note(h, "y and ŷ of the first example; dŷ_t/dz_j from (11)–(12), the column j of "
-                    "the Jacobian above");
+        set_note(h, K > BS_MATRIX_MAX_SHOWN
+                        ? "y and ŷ of the first example; dŷ_t/dz_j from (11)–(12), the column j "
+                          "of the Jacobian above; the value sums every t, the terms left out "
+                          "included"
+                        : "y and ŷ of the first example; dŷ_t/dz_j from (11)–(12), the column j "
+                          "of the Jacobian above");
         eq(h, S2_LM2);
         lab(h, "(13)");
-        dopen(h, "L_CE");
-        sym(h, "z_%zu", j);
-        dclose(h);
+        dsym(h, "L_CE", "z_%zu", j);
         equals(h);
         sym(h, "ŷ_%zu − y_%zu", j, j);
         equals(h);
-        num(h, A2(&c, 3, 0, j), 1, "a3[0,%zu]", j);
+        num(h, A2(c, 3, 0, j), 1, "a3[0,%zu]", j);
         tk(h, BS_TOK_MINUS);
-        num(h, Y2(&c, 0, j), 1, "y[0,%zu]", j);
+        num(h, Y2(c, 0, j), 1, "y[0,%zu]", j);
         equals(h);
-        num(h, c.pgz[3][j], 0, "pgz3[0,%zu]", j);
+        num(h, c->pgz[3][j], 0, "pgz3[0,%zu]", j);
         set_note(h, "the sum (10) collapses because the one-hot labels sum to 1: Σ_t y_t = 1");
     }
     free(J);
+}
 
-    /* Lemma 3 on example 0: (15), (14)/(16), (17) */
-    for (size_t j = 0; j < K; j++) {
-        eq(h, S2_LM3);
-        lab(h, "(15)");
-        sym(h, "z_%zu[3,0]", j);
+/* One layer's step, the same for the three layers: each example's forward
+ * pass z[l,i], a[l,i] ((3)–(4), (21)–(22), (37)–(38)); the gradient through
+ * the activation (softmax: Lemmas 1–2; sigmoid: (27)–(30), (43)–(46)); the
+ * parameter part (Lemmas 3–4, (31)–(34), (47)–(50)); and the program's
+ * values of Notes 2–4 with (19)–(20), (35)–(36), (51)–(52). */
+static void h2_step(bs_handout *h, h2 *c, size_t l)
+{
+    static const int zlab[4] = {0, 37, 21, 3};   /* z[l,i]; a[l,i] is the next */
+    static const int wlab[4] = {0, 51, 35, 19};  /* B · ∂L/∂W[l]; b[l] is the next */
+    const char *sec = l == 3 ? S2_ST1 : l == 2 ? S2_ST2 : S2_ST3;
+    const char *note = l == 3 ? S2_N2 : l == 2 ? S2_N3 : S2_N4;
+    char item[16];
+    /* the output layer's (3)–(4) go example by example, a hidden layer's z
+     * of every example before its a */
+    for (size_t i = 0; i < c->nex; i++) {
+        h2_z(h, c, sec, l, i, zlab[l]);
+        if (l == 3)
+            h2_a(h, c, sec, l, i, zlab[l] + 1);
+    }
+    for (size_t i = 0; i < c->nex && l < 3; i++)
+        h2_a(h, c, sec, l, i, zlab[l] + 1);
+    if (l == 3)
+        h2_softmax_act(h, c);
+    else
+        h2_sigmoid_act(h, c, l);
+    h2_params(h, c, l);
+    int k = 1; /* the Note's items: 2.1 dz3; 3.1 da2, 3.2 dz2; … */
+    if (l < 3) {
+        snprintf(item, sizeof item, "Note %zu.%d", 5 - l, k++);
+        h2_program_rows(h, c, note, l, 'a', item);
+    }
+    snprintf(item, sizeof item, "Note %zu.%d", 5 - l, k);
+    h2_program_rows(h, c, note, l, 'z', item);
+    h2_program_W(h, c, note, l, wlab[l], wlab[l] + 1);
+}
+
+/* a size of the Notation section: n_0 = 784 */
+static void h2_size(bs_handout *h, const char *name, const char *ref, size_t n)
+{
+    eq(h, S2_NOT);
+    lab(h, "Notation");
+    sym(h, "%s", name);
+    equals(h);
+    num(h, (double)n, 0, "%s", ref);
+}
+
+static void h2_build(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    h2 c;
+    memset(&c, 0, sizeof c);
+    c.v = v;
+    c.B = net->B;
+    c.nex = c.B <= BS_MATRIX_MAX_SHOWN ? c.B : 1;
+    for (size_t l = 0; l <= 3; l++)
+        c.n[l] = net->n[l];
+    size_t B = c.B, K = c.n[3];
+    /* each example's own gradients: the program's dz and da rows (Notes 2–4) */
+    c.pgz[3] = prog(h, "g[3z]", B * K);
+    c.pga[2] = prog(h, "g[2a]", B * c.n[2]);
+    c.pgz[2] = prog(h, "g[2z]", B * c.n[2]);
+    c.pga[1] = prog(h, "g[1a]", B * c.n[1]);
+    c.pgz[1] = prog(h, "g[1z]", B * c.n[1]);
+    if (h->oom || !c.pgz[3] || !c.pga[2] || !c.pgz[2] || !c.pga[1] || !c.pgz[1])
+        return;
+
+    h2_size(h, "n_0", "n0", c.n[0]);
+    set_erratum(h, ostr(h, "the handout's n_0 = 28 × 28 is printed 284: 28 × 28 = 784, the "
+                           "pixels of an MNIST digit (specs/mnist-784-200-100-10.json); this "
+                           "spec has n_0 = %zu",
+                        c.n[0]));
+    h2_size(h, "n_1", "n1", c.n[1]);
+    h2_size(h, "n_2", "n2", c.n[2]);
+    h2_size(h, "K", "K", K);
+    h2_size(h, "B", "B", B);
+
+    /* (1)–(2) */
+    shown sb = pick(B), sk = pick(K);
+    eq(h, S2_LOSS);
+    lab(h, "(1)");
+    m(h, "L");
+    equals(h);
+    invb(h, &c, 0);
+    tk(h, BS_TOK_DOT);
+    sym(h, "Σ_i L_CE[i]");
+    equals(h);
+    invb(h, &c, 1);
+    tk(h, BS_TOK_TIMES);
+    tk(h, BS_TOK_GROUP_OPEN);
+    for (size_t a = 0; a < sb.n; a++) {
+        if (term(h, &sb, a))
+            num(h, v->fw->ell[sb.k[a]], 1, "LCE[%zu]", sb.k[a]);
+    }
+    tk(h, BS_TOK_GROUP_CLOSE);
+    equals(h);
+    num(h, v->fw->data_loss, 0, "Ldata");
+    set_note(h, B > BS_MATRIX_MAX_SHOWN
+                    ? "the cross-entropy averaged over the batch, every example's term "
+                      "included; the penalty of Note 5 comes on top (53)"
+                    : "the cross-entropy averaged over the batch; the penalty of Note 5 comes "
+                      "on top (53)");
+    for (size_t i = 0; i < c.nex; i++) {
+        eq(h, S2_LOSS);
+        lab(h, "(2)");
+        sym(h, "L_CE[%zu]", i);
         equals(h);
-        sym(h, "Σ_q a_q[2,0] w_{q,%zu}[3] + b_%zu[3]", j, j);
+        sym(h, "−Σ_j y_j(%zu) log(ŷ_j(%zu))", i, i);
         equals(h);
-        for (size_t q = 0; q < n2; q++) {
-            num(h, A2(&c, 2, 0, q), 1, "a2[0,%zu]", q);
+        tk(h, BS_TOK_NEG_OPEN);
+        tk(h, BS_TOK_GROUP_OPEN);
+        for (size_t a = 0; a < sk.n; a++) {
+            if (!term(h, &sk, a))
+                continue;
+            size_t j = sk.k[a];
+            num(h, Y2(&c, i, j), 1, "y[%zu,%zu]", i, j);
             tk(h, BS_TOK_TIMES);
-            num(h, W(v, 3, q, j), 1, "W3[%zu,%zu]", q, j);
-            tk(h, BS_TOK_PLUS);
+            m(h, "log");
+            tk(h, BS_TOK_CALL_OPEN);
+            num(h, A2(&c, 3, i, j), 0, "a3[%zu,%zu]", i, j);
+            tk(h, BS_TOK_CALL_CLOSE);
         }
-        num(h, net->b[3][j], 1, "b3[%zu]", j);
+        tk(h, BS_TOK_GROUP_CLOSE);
+        tk(h, BS_TOK_NEG_CLOSE);
         equals(h);
-        num(h, Z2(&c, 3, 0, j), 0, "z3[0,%zu]", j);
-    }
-    for (size_t t = 0; t < K; t++) {
-        double *S = calloc(n2 * K, sizeof *S);
-        if (!S) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t r = 0; r < n2; r++)
-            S[r * K + t] = A2(&c, 2, 0, r);
-        eq(h, S2_LM3);
-        lab(h, "(14), (16)");
-        dopen(h, own_zt(h, 3, t));
-        sym(h, "W[3]");
-        dclose(h);
-        equals(h);
-        sym(h, "I(t = j) · a_r[2,0], t = %zu", t);
-        equals(h);
-        char rn[64];
-        snprintf(rn, sizeof rn, "dzdW3_%zu", t);
-        mx(h, S, n2, K, 0, rn, 0);
-        set_note(h, "the slice t of the K × (n2 × K) tensor, entry (r, j): a_r[2,0] in the "
-                    "column j = t, 0 elsewhere");
-        free(S);
-    }
-    {
-        double *Id = calloc(K * K, sizeof *Id);
-        if (!Id) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t t = 0; t < K; t++)
-            Id[t * K + t] = 1;
-        eq(h, S2_LM3);
-        lab(h, "(14), (17)");
-        dopen(h, "z[3,i]");
-        sym(h, "b[3]");
-        dclose(h);
-        equals(h);
-        sym(h, "I(t = j)");
-        equals(h);
-        mx(h, Id, K, K, 0, "I", BS_NONE);
-        set_note(h, "the handout writes the left-hand side of (17) ∂z[3,i]/∂Wb[3]: it is "
-                    "∂z[3,i]/∂b[3]");
-        free(Id);
+        num(h, v->fw->ell[i], 0, "LCE[%zu]", i);
+        exnote(h, &c);
     }
 
-    /* Lemma 4: (18) for every example */
-    for (size_t i = 0; i < B; i++) {
-        double *P = malloc(n2 * K * sizeof *P);
-        if (!P) {
-            h->oom = 1;
-            return;
-        }
-        for (size_t r = 0; r < n2; r++)
-            for (size_t j = 0; j < K; j++)
-                P[r * K + j] = c.pgz[3][i * K + j] * A2(&c, 2, i, r);
-        eq(h, S2_LM4);
-        lab(h, "(18)");
-        dopen(h, own_lce(h, i));
-        sym(h, "W[3]");
-        dclose(h);
-        equals(h);
-        sym(h, "(a[2,%zu])ᵀ · (ŷ(%zu) − y(%zu))", i, i, i);
-        equals(h);
-        mx(h, &v->fw->a[2][i * n2], 1, n2, 1, "a2", i);
-        tk(h, BS_TOK_DOT);
-        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgz3", i);
-        equals(h);
-        mx(h, P, n2, K, 0, "pgW3", i);
-        set_note(h, "entry (r, j) is (ŷ_j(i) − y_j(i)) · a_r[2,i]");
-        free(P);
-        eq(h, S2_LM4);
-        lab(h, "(18)");
-        dopen(h, own_lce(h, i));
-        sym(h, "b[3]");
-        dclose(h);
-        equals(h);
-        sym(h, "ŷ(%zu) − y(%zu)", i, i);
-        equals(h);
-        mx(h, &c.pgz[3][i * K], 1, K, 0, "pgb3", i);
-    }
-
-    /* Note 2: dz3, then (19)–(20) */
-    h2_program_rows(h, &c, S2_N2, 3, 'z', "Note 2.1");
-    h2_program_W(h, &c, S2_N2, 3, 19, 20);
-
-    h2_hidden(h, &c, 2);
-    h2_hidden(h, &c, 1);
+    for (size_t l = 3; l >= 1; l--)
+        h2_step(h, &c, l);
 
     /* Note 5: (53)–(55) */
     double sq[4] = {0, 0, 0, 0};
@@ -2709,13 +2755,9 @@ static void h2_build(bs_handout *h, const vals *v)
     for (size_t l = 1; l <= 3; l++) {
         eq(h, S2_N5);
         lab(h, "(54)");
-        dopen(h, "L^{λ}");
-        sym(h, "w_{0,0}[%zu]", l);
-        dclose(h);
+        dsym(h, "L^{λ}", "w_{0,0}[%zu]", l);
         equals(h);
-        dopen(h, "L");
-        sym(h, "w_{0,0}[%zu]", l);
-        dclose(h);
+        dsym(h, "L", "w_{0,0}[%zu]", l);
         tk(h, BS_TOK_PLUS);
         m(h, "2λ");
         tk(h, BS_TOK_DOT);
@@ -2731,12 +2773,13 @@ static void h2_build(bs_handout *h, const vals *v)
         equals(h);
         num(h, v->g->gW[l][0], 0, "gW%zu[0,0]", l);
         if (l == 1)
-            set_erratum(h, "eq. (54) sums q up to r_0 − 1: the upper limit is n_0 − 1 (here "
-                           "n_0 − 1 = 3)");
+            set_erratum(h, ostr(h, "eq. (54) sums q up to r_0 − 1: the upper limit is n_0 − 1 "
+                                   "(here n_0 − 1 = %zu)",
+                                c.n[0] - 1));
     }
     for (size_t l = 1; l <= 3; l++) {
         size_t ni = c.n[l - 1], no = c.n[l];
-        double *D = malloc(ni * no * sizeof *D);
+        double *D = malloc((ni * no > 0 ? ni * no : 1) * sizeof *D);
         if (!D || !c.sumW[l]) {
             free(D);
             h->oom = 1;
@@ -2747,26 +2790,14 @@ static void h2_build(bs_handout *h, const vals *v)
         char nm[16];
         eq(h, S2_N5);
         lab(h, "(55)");
-        dopen(h, "L^{λ}");
-        sym(h, "W[%zu]", l);
-        dclose(h);
+        dsym(h, "L^{λ}", "W[%zu]", l);
         equals(h);
-        dopen(h, "L");
-        sym(h, "W[%zu]", l);
-        dclose(h);
-        tk(h, BS_TOK_PLUS);
-        tk(h, BS_TOK_TWO_LAMBDA);
-        sym(h, "W[%zu]", l);
+        dsym(h, "L", "W[%zu]", l);
+        penalty(h, &c, l, 0);
         equals(h);
         snprintf(nm, sizeof nm, "dataW%zu", l);
         mx(h, D, ni, no, 0, nm, BS_NONE);
-        tk(h, BS_TOK_PLUS);
-        m(h, "2");
-        tk(h, BS_TOK_TIMES);
-        num(h, net->l2, 1, "lambda");
-        tk(h, BS_TOK_TIMES);
-        snprintf(nm, sizeof nm, "W%zu", l);
-        mx(h, net->W[l], ni, no, 0, nm, BS_NONE);
+        penalty(h, &c, l, 1);
         equals(h);
         snprintf(nm, sizeof nm, "gW%zu", l);
         mx(h, v->g->gW[l], ni, no, 0, nm, BS_NONE);
@@ -2846,17 +2877,6 @@ bs_status bs_handout_fits(int which, const bs_net *net, bs_error *err)
                                     "1), found a row %zu that sums to %g",
                                     i, s);
         }
-        for (size_t l = 0; l <= net->L; l++)
-            if (net->n[l] > 8)
-                return bs_error_set(err, BS_ERR_SPEC, "layers",
-                                    "handout 002 is followed on layers of at most 8 units, "
-                                    "found %zu in layer %zu",
-                                    net->n[l], l);
-        if (net->B > 8)
-            return bs_error_set(err, BS_ERR_SPEC, "x",
-                                "handout 002 is followed on batches of at most 8 examples, "
-                                "found %zu",
-                                net->B);
         return BS_OK;
     }
     if (which == 1) {
@@ -2892,7 +2912,7 @@ bs_status bs_handout_fits(int which, const bs_net *net, bs_error *err)
                                 "handout 000 needs the loss mse (½‖y − ŷ‖²), found %s",
                                 net->loss->name);
     }
-    for (size_t l = 0; l <= net->L; l++)
+    for (size_t l = 0; l <= net->L && which == 0; l++)
         if (net->n[l] > 8)
             return bs_error_set(err, BS_ERR_SPEC, "layers",
                                 "handout %s is followed on layers of at most 8 units, found %zu "

@@ -38,7 +38,8 @@ typedef struct bs_heq {
     char *lhs;           /* the left-hand side as Unicode text: "z_1[1]" */
     bs_piece *p;         /* the equation: sides separated by BS_PC_EQ */
     size_t np, pcap;
-    bs_hnum *num;        /* every number it shows, in order */
+    bs_hnum *num;        /* every number it shows, in order (of a matrix shown by
+                            its ends, the entries shown) */
     size_t nn, ncap;
     const char *note;    /* a sentence beside it (a "why?" answered), or NULL */
     const char *erratum; /* the erratum its numbers expose, or NULL */

@@ -493,18 +493,32 @@ static void text_umath(bs_sink *s, const char *text)
     bs_sink_puts(s, text ? text : "");
 }
 
-/* [1, 2; 3, 4]: rows separated by ";" */
+/* [1, 2; 3, 4]: rows separated by ";"; of a large matrix the ends
+ * (bs_matrix_shown), the rows left out as "⋮", the columns as "…" */
 static void text_matrix(bs_sink *s, const double *v, size_t rows, size_t cols, int precision)
 {
     char b[48];
+    size_t ri[BS_MATRIX_MAX_SHOWN + 1], ci[BS_MATRIX_MAX_SHOWN + 1];
+    size_t nr = bs_matrix_shown(rows, ri), nc = bs_matrix_shown(cols, ci);
     bs_sink_puts(s, "[");
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) {
-            if (r || c)
-                bs_sink_puts(s, c ? ", " : "; ");
-            bs_fmt_operand(b, sizeof b, v[r * cols + c], precision, 0);
+    for (size_t a = 0; a < nr && nc > 0; a++) {
+        if (a)
+            bs_sink_puts(s, "; ");
+        if (ri[a] == BS_MATRIX_GAP) {
+            bs_sink_puts(s, "⋮");
+            continue;
+        }
+        for (size_t c = 0; c < nc; c++) {
+            if (c)
+                bs_sink_puts(s, ", ");
+            if (ci[c] == BS_MATRIX_GAP) {
+                bs_sink_puts(s, "…");
+                continue;
+            }
+            bs_fmt_operand(b, sizeof b, v[ri[a] * cols + ci[c]], precision, 0);
             bs_sink_puts(s, b);
         }
+    }
     bs_sink_puts(s, "]");
 }
 
