@@ -279,20 +279,33 @@ def run(backstep, handout, spec_path, spec, lr, failures):
     return out
 
 
+def drawn(n):
+    """The units of a layer of n the figure draws: all up to 8, else the
+    first and last 3 (the rule of large matrices, bs_matrix_shown)."""
+    return list(range(n)) if n <= 8 else [0, 1, 2, n - 3, n - 2, n - 1]
+
+
 def figure(out, R, where, failures):
-    """Figure 1 of handout 000: its edges as NumPy has them."""
+    """Figure 1 of handout 000: its edges as NumPy has them, one per drawn
+    pair of units, named by their indices in the layer."""
     f = out.get("figure")
     if not f:
         failures.append("%s: no figure" % where)
         return 0
     n1 = len([k for k in R if k.startswith("a1[")])
     n2 = len([k for k in R if k.startswith("gz2[")])
+    ks, js = drawn(n1), drawn(n2)
+    if n1 > 8 or n2 > 8:
+        if f.get("drawn_of") != {"left": n1, "right": n2}:
+            failures.append("%s: figure: drawn_of %r, not %d and %d" % (where, f.get("drawn_of"), n1, n2))
+    elif "drawn_of" in f:
+        failures.append("%s: figure: drawn_of on a figure drawn whole" % where)
     seen, checked = set(), 0
-    for k, u in enumerate(f["left"]):
+    for k, u in zip(ks, f["left"]):
         if u["unit"] != "a_%d[1]" % (k + 1) or not close(u["value"], R["a1[%d]" % k]):
             failures.append("%s: figure: left unit %r, NumPy a1[%d] = %r" % (where, u, k, R["a1[%d]" % k]))
         checked += 1
-    for j, u in enumerate(f["right"]):
+    for j, u in zip(js, f["right"]):
         if u["unit"] != "z_%d[2]" % (j + 1) or not close(u["gradient"], R["gz2[%d]" % j]):
             failures.append("%s: figure: right unit %r, NumPy gz2[%d] = %r" % (where, u, j, R["gz2[%d]" % j]))
         checked += 1
@@ -307,11 +320,12 @@ def figure(out, R, where, failures):
             if not close(e[key], w):
                 failures.append("%s: figure: edge %s %s = %r, NumPy %r" % (where, e["weight"], key, e[key], w))
             checked += 1
-    if seen != {(j, k) for j in range(n2) for k in range(n1)} or len(f["edges"]) != n1 * n2:
-        failures.append("%s: figure: the edges are not one per W_{j,k}[2] (%d of %dx%d)"
-                        % (where, len(f["edges"]), n2, n1))
-    if len(f["left"]) != n1 or len(f["right"]) != n2:
-        failures.append("%s: figure: %d and %d units, not %d and %d" % (where, len(f["left"]), len(f["right"]), n1, n2))
+    if seen != {(j, k) for j in js for k in ks} or len(f["edges"]) != len(js) * len(ks):
+        failures.append("%s: figure: the edges are not one per drawn W_{j,k}[2] (%d of %dx%d)"
+                        % (where, len(f["edges"]), len(js), len(ks)))
+    if len(f["left"]) != len(ks) or len(f["right"]) != len(js):
+        failures.append("%s: figure: %d and %d units, not %d and %d"
+                        % (where, len(f["left"]), len(f["right"]), len(ks), len(js)))
     return checked
 
 
@@ -413,6 +427,9 @@ def main():
              "loss": "mse", "y": [0.5, -1]}),
         (0, {"convention": "row", "layers": [2, 2, 3], "activations": ["sigmoid", "sigmoid"],
              "loss": "mse", "y": [1, 0, 1]}),
+        # layers of more than 8: the figure and the matrices by their ends
+        (0, {"convention": "column", "layers": [12, 20, 10], "activations": ["sigmoid", "sigmoid"],
+             "loss": "mse", "y": [0.5] * 10}),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         # handout 002 on other sizes, batches and penalties; the last with a

@@ -397,6 +397,53 @@ static int of_bus(const bs_outer_fig *f, size_t row, size_t c)
     return d;
 }
 
+size_t bs_outer_fig_k(const bs_outer_fig *f, size_t k)
+{
+    return f->kin ? f->kin[k] : k;
+}
+
+size_t bs_outer_fig_j(const bs_outer_fig *f, size_t j)
+{
+    return f->jout ? f->jout[j] : j;
+}
+
+#define KI(f, k) bs_outer_fig_k(f, k)
+#define JI(f, j) bs_outer_fig_j(f, j)
+
+/* ", 1, 2, 3, 18" for the drawn indices of one side, from 1 */
+static void of_list(char *b, size_t n, const size_t *idx, size_t count)
+{
+    size_t used = strlen(b);
+    for (size_t i = 0; i < count && used < n; i++)
+        used += (size_t)snprintf(b + used, n - used, "%s%zu", i ? ", " : "", idx[i] + 1);
+}
+
+void bs_outer_fig_subset(char *b, size_t n, const bs_outer_fig *f, int latex)
+{
+    b[0] = '\0';
+    if (!f->kin && !f->jout)
+        return;
+    size_t l = f->layer;
+    const char *dots = latex ? "\\ldots" : "…";
+    snprintf(b, n, latex ? "Drawn for $a^{[%zu]}_k$, $k = " : "Drawn for a_k[%zu], k = ", l - 1);
+    if (f->kin)
+        of_list(b, n, f->kin, f->nin);
+    else
+        snprintf(b + strlen(b), n - strlen(b), "1, %s, %zu", dots, f->nin);
+    snprintf(b + strlen(b), n - strlen(b),
+             latex ? "$ of %zu, and $z^{[%zu]}_j$, $j = " : " of %zu, and z_j[%zu], j = ",
+             f->nin_all ? f->nin_all : f->nin, l);
+    if (f->jout)
+        of_list(b, n, f->jout, f->nout);
+    else
+        snprintf(b + strlen(b), n - strlen(b), "1, %s, %zu", dots, f->nout);
+    snprintf(b + strlen(b), n - strlen(b),
+             latex ? "$ of %zu: the first and last units of a large layer, their indices as "
+                     "in the layer." : " of %zu: the first and last units of a large layer, "
+                     "their indices as in the layer.",
+             f->nout_all ? f->nout_all : f->nout);
+}
+
 /* the middle row of a group, where the arrow to z_j leaves */
 static size_t of_mid(const bs_outer_fig *f)
 {
@@ -422,7 +469,7 @@ static void of_left(char *b, size_t n, const bs_outer_fig *f, size_t k, int prec
 {
     char v[48];
     bs_fmt_operand(v, sizeof v, f->a[k], prec, 0);
-    snprintf(b, n, "a_%zu[%zu] = %s", k + 1, f->layer - 1, v);
+    snprintf(b, n, "a_%zu[%zu] = %s", KI(f, k) + 1, f->layer - 1, v);
 }
 
 static void of_edge_label(char *b, size_t n, const bs_outer_fig *f, size_t j, size_t k,
@@ -432,14 +479,14 @@ static void of_edge_label(char *b, size_t n, const bs_outer_fig *f, size_t j, si
     bs_fmt_operand(g, sizeof g, f->gz[j], prec, 1);
     bs_fmt_operand(a, sizeof a, f->a[k], prec, 1);
     bs_fmt_operand(v, sizeof v, f->gW[j * f->nin + k], prec, 0);
-    snprintf(b, n, "∂L/∂W_{%zu,%zu}[%zu] = %s × %s = %s", j + 1, k + 1, f->layer, g, a, v);
+    snprintf(b, n, "∂L/∂W_{%zu,%zu}[%zu] = %s × %s = %s", JI(f, j) + 1, KI(f, k) + 1, f->layer, g, a, v);
 }
 
 static void of_right(char *b, size_t n, const bs_outer_fig *f, size_t j, int prec)
 {
     char v[48];
     bs_fmt_operand(v, sizeof v, f->gz[j], prec, 0);
-    snprintf(b, n, "z_%zu[%zu]: ∂L/∂z_%zu[%zu] = %s", j + 1, f->layer, j + 1, f->layer, v);
+    snprintf(b, n, "z_%zu[%zu]: ∂L/∂z_%zu[%zu] = %s", JI(f, j) + 1, f->layer, JI(f, j) + 1, f->layer, v);
 }
 
 static size_t wmax(size_t a, size_t b)
@@ -569,11 +616,11 @@ void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
     for (size_t j = 0; j < f->nout; j++) {
         char v[48];
         bs_fmt_operand(v, sizeof v, f->gz[j], prec, 0);
-        snprintf(b, sizeof b, "∂L/∂z_%zu[%zu] = %s", j + 1, l, v);
+        snprintf(b, sizeof b, "∂L/∂z_%zu[%zu] = %s", JI(f, j) + 1, l, v);
         wr = wmax(wr, bs_text_width(b));
     }
     for (size_t k = 0; k < f->nin; k++) {
-        snprintf(b, sizeof b, "a_%zu[%zu]", k + 1, l - 1);
+        snprintf(b, sizeof b, "a_%zu[%zu]", KI(f, k) + 1, l - 1);
         cw[k] = bs_text_width(b);
         bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
         cw[k] = wmax(cw[k], bs_text_width(b));
@@ -587,7 +634,7 @@ void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
         bs_sink_repeat(&line, " ", wr + 3);
         for (size_t k = 0; k < f->nin; k++) {
             if (head == 0)
-                snprintf(b, sizeof b, "a_%zu[%zu]", k + 1, l - 1);
+                snprintf(b, sizeof b, "a_%zu[%zu]", KI(f, k) + 1, l - 1);
             else
                 bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
             bs_sink_puts(&line, k ? "  " : "");
@@ -598,7 +645,7 @@ void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
     for (size_t j = 0; j < f->nout; j++) {
         char v[48];
         bs_fmt_operand(v, sizeof v, f->gz[j], prec, 0);
-        snprintf(b, sizeof b, "∂L/∂z_%zu[%zu] = %s", j + 1, l, v);
+        snprintf(b, sizeof b, "∂L/∂z_%zu[%zu] = %s", JI(f, j) + 1, l, v);
         bs_sink_puts(&line, "  ");
         pad(&line, b, wr, " ");
         const char *lb = f->nout == 1 ? "[" : j == 0 ? "⎡" : j + 1 == f->nout ? "⎣" : "⎢";
@@ -744,7 +791,7 @@ void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
         bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"",
                        j == 0 ? xl + 6 : bx, y, xj, y);
         edge_stroke(s, v, m);
-        bs_sink_printf(s, "><title>∂L/∂W_{%zu,%zu}[%zu] = ", j + 1, k + 1, l);
+        bs_sink_printf(s, "><title>∂L/∂W_{%zu,%zu}[%zu] = ", JI(f, j) + 1, KI(f, k) + 1, l);
         num6(s, v);
         bs_sink_puts(s, "</title></line>\n");
         bs_sink_printf(s, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#333\"/>\n", bx, y);
@@ -784,7 +831,7 @@ void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
     /* the matrix's column heads and brackets */
     double yt = OF_Y(of_mid(f)), yb = OF_Y((f->nout - 1) * (f->nin + 1) + of_mid(f));
     for (size_t k = 0; k < cols; k++) {
-        snprintf(b, sizeof b, "a_%zu[%zu]", k + 1, l - 1);
+        snprintf(b, sizeof b, "a_%zu[%zu]", KI(f, k) + 1, l - 1);
         svg_text(s, mx[k], yt - 40, "end", 14, b);
         bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
         svg_text(s, mx[k], yt - 20, "end", 14, b);
@@ -824,14 +871,14 @@ static void tex_factor(bs_sink *s, double v, int prec)
 /* the labels of the LaTeX figure */
 static void tex_left(bs_sink *s, const bs_outer_fig *f, size_t k, int prec)
 {
-    bs_sink_printf(s, "$a^{[%zu]}_{%zu} = ", f->layer - 1, k + 1);
+    bs_sink_printf(s, "$a^{[%zu]}_{%zu} = ", f->layer - 1, KI(f, k) + 1);
     bs_number_latex(s, f->a[k], prec);
     bs_sink_puts(s, "$\\,");
 }
 
 static void tex_edge(bs_sink *s, const bs_outer_fig *f, size_t j, size_t k, int prec)
 {
-    bs_sink_printf(s, "\\,$\\partial L/\\partial W^{[%zu]}_{%zu,%zu} = ", f->layer, j + 1, k + 1);
+    bs_sink_printf(s, "\\,$\\partial L/\\partial W^{[%zu]}_{%zu,%zu} = ", f->layer, JI(f, j) + 1, KI(f, k) + 1);
     tex_factor(s, f->gz[j], prec);
     bs_sink_puts(s, " \\times ");
     tex_factor(s, f->a[k], prec);
@@ -916,7 +963,7 @@ void bs_diagram_outer_latex(bs_sink *s, const bs_outer_fig *f, int prec)
             if (d & ARM_RIGHT) {
                 bs_sink_printf(s, "\\bsarrow\\,$z^{[%zu]}_{%zu}$: $\\partial L/\\partial "
                                   "z^{[%zu]}_{%zu} = ",
-                               l, j + 1, l, j + 1);
+                               l, JI(f, j) + 1, l, JI(f, j) + 1);
                 bs_number_latex(s, f->gz[j], prec);
                 bs_sink_puts(s, "$");
             }
@@ -939,14 +986,14 @@ void bs_diagram_outer_latex(bs_sink *s, const bs_outer_fig *f, int prec)
         for (size_t k = 0; k < f->nin; k++) {
             bs_sink_puts(s, " & ");
             if (head == 0)
-                bs_sink_printf(s, "a^{[%zu]}_{%zu}", l - 1, k + 1);
+                bs_sink_printf(s, "a^{[%zu]}_{%zu}", l - 1, KI(f, k) + 1);
             else
                 bs_number_latex(s, f->a[k], prec);
         }
         bs_sink_puts(s, head ? " \\\\ \\hline\n" : " \\\\\n");
     }
     for (size_t j = 0; j < f->nout; j++) {
-        bs_sink_printf(s, "\\partial L/\\partial z^{[%zu]}_{%zu} = ", l, j + 1);
+        bs_sink_printf(s, "\\partial L/\\partial z^{[%zu]}_{%zu} = ", l, JI(f, j) + 1);
         bs_number_latex(s, f->gz[j], prec);
         for (size_t k = 0; k < f->nin; k++) {
             bs_sink_puts(s, " & ");

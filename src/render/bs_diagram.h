@@ -35,7 +35,22 @@ typedef struct bs_outer_fig {
     const double *a;  /* a_k[l−1], nin values */
     const double *gz; /* ∂L/∂z_j[l], nout values */
     const double *gW; /* ∂L/∂W_{j,k}[l], nout × nin: row j, column k */
+    /* When only some units of a large layer are drawn: the index (from 0)
+     * of each drawn unit in its layer, and the layer's sizes; NULL and 0
+     * when every unit is drawn. */
+    const size_t *kin, *jout;
+    size_t nin_all, nout_all;
 } bs_outer_fig;
+
+/* The index (from 0) in its layer of drawn unit k on the left, and of
+ * drawn unit j on the right. */
+size_t bs_outer_fig_k(const bs_outer_fig *f, size_t k);
+size_t bs_outer_fig_j(const bs_outer_fig *f, size_t j);
+
+/* Writes into b the sentence saying which units are drawn when only some
+ * are ("Drawn for a_k[1], k = 1, 2, 3, 18, 19, 20 of 20, and …"), as
+ * plain text or (latex) as LaTeX, or "" when every unit is drawn. */
+void bs_outer_fig_subset(char *b, size_t n, const bs_outer_fig *f, int latex);
 
 /* Writes the figure as lines of text with box-drawing characters, each
  * starting with two spaces: the edges drawn as one horizontal line each,

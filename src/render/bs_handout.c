@@ -1610,10 +1610,22 @@ static void h0_summary(bs_handout *h, const vals *v, const h0_ctx *c)
     }
 }
 
-/* The figure, from scalars to linear algebra. */
-static void h0_figure(bs_handout *h, const vals *v, const h0_ctx *c)
+/* The indices a shown set s holds, its gap left out, into idx; their
+ * count. */
+static size_t shown_indices(const shown *s, size_t *idx)
 {
-    /* the figure drawn, then each scalar derivative, then the matrix it fills */
+    size_t n = 0;
+    for (size_t a = 0; a < s->n; a++)
+        if (!gap(s, a))
+            idx[n++] = s->k[a];
+    return n;
+}
+
+/* Figure 1 drawn: layer 2 whole, or for a layer too large to draw whole
+ * its first and last units (bs_matrix_shown), their numbers copied. */
+static void h0_figure_drawn(bs_handout *h, const vals *v, const h0_ctx *c, const shown *js,
+                            const shown *ks)
+{
     h->fig.layer = 2;
     h->fig.nin = c->n1;
     h->fig.nout = c->n2;
@@ -1621,8 +1633,40 @@ static void h0_figure(bs_handout *h, const vals *v, const h0_ctx *c)
     h->fig.gz = c->gz2;
     h->fig.gW = c->gW2;
     h->fig_at = h->n;
-    for (size_t j = 0; j < c->n2; j++)
-        for (size_t k = 0; k < c->n1; k++) {
+    if (js->n == c->n2 && ks->n == c->n1)
+        return;
+    size_t nk = shown_indices(ks, h->fig_k), nj = shown_indices(js, h->fig_j);
+    double *a = hold(h, malloc(nk * sizeof *a));
+    double *gz = hold(h, malloc(nj * sizeof *gz));
+    double *gW = hold(h, malloc(nj * nk * sizeof *gW));
+    if (!a || !gz || !gW) {
+        h->fig.nin = 0;
+        return;
+    }
+    for (size_t k = 0; k < nk; k++)
+        a[k] = v->fw->a[1][h->fig_k[k]];
+    for (size_t j = 0; j < nj; j++) {
+        gz[j] = c->gz2[h->fig_j[j]];
+        for (size_t k = 0; k < nk; k++)
+            gW[j * nk + k] = c->gW2[h->fig_j[j] * c->n1 + h->fig_k[k]];
+    }
+    h->fig = (bs_outer_fig){.layer = 2, .nin = nk, .nout = nj, .a = a, .gz = gz, .gW = gW,
+                            .kin = h->fig_k, .jout = h->fig_j, .nin_all = c->n1,
+                            .nout_all = c->n2};
+}
+
+/* The figure, from scalars to linear algebra. */
+static void h0_figure(bs_handout *h, const vals *v, const h0_ctx *c)
+{
+    /* the figure drawn, then each scalar derivative (of the shown units of
+     * a large layer), then the matrix it fills */
+    shown js = pick(c->n2), ks = pick(c->n1);
+    h0_figure_drawn(h, v, c, &js, &ks);
+    for (size_t ja = 0; ja < js.n; ja++)
+        for (size_t ka = 0; ka < ks.n; ka++) {
+            if (gap(&js, ja) || gap(&ks, ka))
+                continue;
+            size_t j = js.k[ja], k = ks.k[ka];
             eq(h, S0_FIG);
             dopen(h, "L");
             wel(h, 2, j, k);
@@ -1645,15 +1689,19 @@ static void h0_figure(bs_handout *h, const vals *v, const h0_ctx *c)
     equals(h);
     /* the matrix of the scalars, row j and column k */
     m(h, "[");
-    for (size_t j = 0; j < c->n2; j++)
-        for (size_t k = 0; k < c->n1; k++) {
-            if (j || k)
-                m(h, k ? ", " : "; ");
+    for (size_t ja = 0; ja < js.n; ja++)
+        for (size_t ka = 0; ka < ks.n; ka++) {
+            if (ja || ka)
+                m(h, ka ? ", " : "; ");
+            if (gap(&js, ja) || gap(&ks, ka)) {
+                tk(h, BS_TOK_ELLIPSIS);
+                continue;
+            }
             dopen(h, "L");
-            el(h, "z", 2, j);
+            el(h, "z", 2, js.k[ja]);
             dclose(h);
             tk(h, BS_TOK_SCALE_OP);
-            el(h, "a", 1, k);
+            el(h, "a", 1, ks.k[ka]);
         }
     m(h, "]");
     equals(h);
@@ -2912,12 +2960,6 @@ bs_status bs_handout_fits(int which, const bs_net *net, bs_error *err)
                                 "handout 000 needs the loss mse (½‖y − ŷ‖²), found %s",
                                 net->loss->name);
     }
-    for (size_t l = 0; l <= net->L && which == 0; l++)
-        if (net->n[l] > 8)
-            return bs_error_set(err, BS_ERR_SPEC, "layers",
-                                "handout %s is followed on layers of at most 8 units, found %zu "
-                                "in layer %zu",
-                                id, net->n[l], l);
     if (net->B != 1)
         return bs_error_set(err, BS_ERR_SPEC, "x",
                             "handout %s needs one example, found a batch of %zu", id, net->B);
@@ -3034,6 +3076,20 @@ static const char *step_word(const bs_handout *h, const bs_step *st)
     return st->passed ? "agree" : st->n_disagree ? "DISAGREE" : "unresolved";
 }
 
+/* The sentence saying which units Figure 1 draws, when it draws only
+ * some, between pre and post; nothing when it draws all. */
+static void fig_subset(bs_sink *s, const bs_outer_fig *f, const char *pre, const char *post,
+                       int latex)
+{
+    char b[512];
+    bs_outer_fig_subset(b, sizeof b, f, latex);
+    if (b[0]) {
+        bs_sink_puts(s, pre);
+        bs_sink_puts(s, b);
+        bs_sink_puts(s, post);
+    }
+}
+
 static void render_text(bs_sink *s, const bs_handout *h, const bs_handout_opts *o)
 {
     bs_sink_printf(s, "%s\n", title(h->which));
@@ -3048,6 +3104,7 @@ static void render_text(bs_sink *s, const bs_handout *h, const bs_handout_opts *
         }
         if (h->fig.nin && i == h->fig_at) {
             bs_diagram_outer_text(s, &h->fig, o->precision);
+            fig_subset(s, &h->fig, "  ", "\n", 0);
             bs_sink_puts(s, "\n");
         }
         bs_sink_puts(s, "  ");
@@ -3120,11 +3177,13 @@ static void render_doc(bs_sink *s, const bs_handout *h, const bs_handout_opts *o
             if (latex) {
                 bs_sink_puts(s, "\n");
                 bs_diagram_outer_latex(s, &h->fig, o->precision);
+                fig_subset(s, &h->fig, "\n\\noindent ", "\\par\n", 1);
             } else {
                 /* GitHub shows no inline SVG in Markdown: the text figure, fenced */
                 bs_sink_puts(s, "\n```text\n");
                 bs_diagram_outer_text(s, &h->fig, o->precision);
                 bs_sink_puts(s, "```\n");
+                fig_subset(s, &h->fig, "\n", "\n", 0);
             }
         }
         if (e->label && latex) {
@@ -3227,8 +3286,14 @@ static void render_html(bs_sink *s, const bs_handout *h, const bs_handout_opts *
                             "Backpropagation: From Scalars to Linear Algebra, with the numbers of "
                             "this spec: each edge W<sub>j,k</sub>[2] carries ∂L/∂W<sub>j,k</sub>[2] "
                             "= ∂L/∂z<sub>j</sub>[2] · a<sub>k</sub>[1], the entry (j, k) of the "
-                            "matrix ∂L/∂W[2] = ∂L/∂z[2] (a[1])<sup>T</sup> beside it."
-                            "</figcaption>\n</figure>\n");
+                            "matrix ∂L/∂W[2] = ∂L/∂z[2] (a[1])<sup>T</sup> beside it.");
+            char b[512];
+            bs_outer_fig_subset(b, sizeof b, &h->fig, 0);
+            if (b[0]) {
+                bs_sink_puts(s, " ");
+                bs_text_html(s, b);
+            }
+            bs_sink_puts(s, "</figcaption>\n</figure>\n");
         }
         if (e->label) {
             bs_sink_puts(s, "<p class=\"label\">");
@@ -3287,7 +3352,8 @@ static void figure_json(bs_sink *s, const bs_outer_fig *f, const char *section)
                    l);
     for (size_t k = 0; k < f->nin; k++) {
         bs_sink_printf(s, "%s{\"unit\": \"a_%zu[%zu]\", \"ref\": \"a%zu[%zu]\", \"value\": ",
-                       k ? ", " : "", k + 1, l - 1, l - 1, k);
+                       k ? ", " : "", bs_outer_fig_k(f, k) + 1, l - 1, l - 1,
+                       bs_outer_fig_k(f, k));
         bs_sink_json_number(s, f->a[k]);
         bs_sink_puts(s, "}");
     }
@@ -3295,19 +3361,24 @@ static void figure_json(bs_sink *s, const bs_outer_fig *f, const char *section)
     for (size_t j = 0; j < f->nout; j++) {
         bs_sink_printf(s, "%s{\"unit\": \"z_%zu[%zu]\", \"ref\": \"gz%zu[%zu]\", "
                           "\"gradient\": ",
-                       j ? ", " : "", j + 1, l, l, j);
+                       j ? ", " : "", bs_outer_fig_j(f, j) + 1, l, l, bs_outer_fig_j(f, j));
         bs_sink_json_number(s, f->gz[j]);
         bs_sink_puts(s, "}");
     }
-    bs_sink_puts(s, "],\n    \"edges\": [");
+    bs_sink_puts(s, "],");
+    if (f->kin || f->jout)
+        bs_sink_printf(s, "\n    \"drawn_of\": {\"left\": %zu, \"right\": %zu},",
+                       f->nin_all, f->nout_all);
+    bs_sink_puts(s, "\n    \"edges\": [");
     for (size_t j = 0; j < f->nout; j++)
         for (size_t k = 0; k < f->nin; k++) {
+            size_t J = bs_outer_fig_j(f, j), K = bs_outer_fig_k(f, k);
             bs_sink_printf(s, "%s\n      {\"weight\": \"W_{%zu,%zu}[%zu]\", \"from\": "
                               "\"a_%zu[%zu]\", \"to\": \"z_%zu[%zu]\", \"row\": %zu, "
                               "\"column\": %zu, \"ref\": \"gW%zu[%zu,%zu]\",\n       "
                               "\"dL_dz\": ",
-                           j || k ? "," : "", j + 1, k + 1, l, k + 1, l - 1, j + 1, l, j + 1,
-                           k + 1, l, j, k);
+                           j || k ? "," : "", J + 1, K + 1, l, K + 1, l - 1, J + 1, l, J + 1,
+                           K + 1, l, J, K);
             bs_sink_json_number(s, f->gz[j]);
             bs_sink_puts(s, ", \"a\": ");
             bs_sink_json_number(s, f->a[k]);

@@ -62,6 +62,8 @@ typedef struct bs_handout {
                            (bs_diagram.h), when fig.nin > 0; its arrays are
                            the trace's or the walk's */
     size_t fig_at;      /* the figure is drawn before this equation */
+    size_t fig_k[BS_MATRIX_MAX_SHOWN], fig_j[BS_MATRIX_MAX_SHOWN]; /* the units
+                           it draws of a layer too large to draw whole */
 } bs_handout;
 
 /* How a walk is rendered. */
