@@ -144,17 +144,18 @@ static void BS_FN(finish_t)(bs_incr *ic, const T *z, size_t R, size_t i0, T *ell
 {
     const bs_net *net = ic->net;
     size_t K = net->n[net->L];
-    T *rows = ic->BS_FIELD(rows);
-    for (size_t r = 0; r < R; r++)
-        for (size_t j = 0; j < K; j++)
-            rows[r * K + j] = z[j * R + r];
 #if !BS_COMPLEX
     if (ic->softmax_ce && K * R >= BS_INCR_VEXP_MIN) {
-        /* the hot loop of the check: exp and log vectorised (bs_vexp.h) */
+        /* the hot loop of the check: exp and log vectorised (bs_vexp.h),
+         * straight from the columns */
         bs_softmax_ce_cols(z, net->y + i0 * K, K, R, ic->ws_d, ell);
         return;
     }
 #endif
+    T *rows = ic->BS_FIELD(rows);
+    for (size_t r = 0; r < R; r++)
+        for (size_t j = 0; j < K; j++)
+            rows[r * K + j] = z[j * R + r];
     if (net->fused) {
         /* the loss of a fused pair comes from z alone (ŷ is not needed) */
         for (size_t r = 0; r < R; r++)
@@ -222,8 +223,10 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
     size_t m = n + 1, nm = net->n[m];
     const double *Wq = net->W[m] + col * nm, *zt = ic->zt[m];
     double big = 0.0;
-    for (size_t r = 0; r < R; r++)
-        big = fmax(big, BS_FN(mag)(da[r]));
+    for (size_t r = 0; r < R; r++) { /* as fmax: a NaN is passed over */
+        double v = BS_FN(mag)(da[r]);
+        big = v > big ? v : big;
+    }
     int taylor = m < L && ic->taylor[m] && big * ic->wmax[m][col] <= BS_INCR_TAYLOR_MAX;
     if (!taylor) /* the Taylor step needs no z' (sigmoid and tanh have no kink) */
         BS_FN(rank1_t)(zt, da, Wq, nm, R, B, i0, zb);
