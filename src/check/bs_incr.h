@@ -63,6 +63,12 @@
  * the Taylor step and the product (and so the bits of that path). */
 #define BS_INCR_EXPAND_MIN 16
 
+/* The order of the loss series: the power series in Δ = Δa[n][b,q] of an
+ * example's loss after a move of layer n (bs_incr.c, series_column). */
+#define BS_INCR_SERIES_N 5
+_Static_assert(BS_INCR_SERIES_N + 1 == BS_INCR_SERIES_CELLS,
+               "BS_INCR_SERIES_CELLS (bs_net.h) counts the series' G_1 … G_N and its bound");
+
 /* The fewest output values (K·R) of one evaluation for which softmax +
  * cross-entropy is taken with the vectorised exp and log; fewer keep the
  * C library's (and so the bits of the fused loss of bs_loss.c). */
@@ -105,5 +111,15 @@ void bs_incr_counts(const bs_incr *ic, size_t *taylor, size_t *exact);
 /* The number of evaluations so far, among those that took the Taylor step,
  * that took it through the column expansion (for the tests). */
 size_t bs_incr_expanded(const bs_incr *ic);
+
+/* The number of evaluations so far, among those that took the column
+ * expansion, that took the loss series (for the tests). */
+size_t bs_incr_series(const bs_incr *ic);
+
+/* The loss series of unit q of `layer` (for the tests): G_1 … G_N, then
+ * the largest |Δ| the series is used for, each B values (example b of G_i
+ * at [(i − 1)·B + b]); computed on first use, owned by the evaluator; NULL
+ * where the series does not apply to that layer. */
+const double *bs_incr_series_coefficients(bs_incr *ic, size_t layer, size_t q);
 
 #endif

@@ -202,6 +202,38 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
     size_t R = batch ? B : 1, i0 = batch ? 0 : k / nn;
     size_t col = q == BS_Q_B ? k : k % nn, p = q == BS_Q_W ? k / nn : 0;
     int cr = 0;
+#if !BS_COMPLEX
+    /* the loss series (bs_incr.h): sigmoid or tanh layers n (unless a[n]
+     * moves) and n + 1 by their Taylor steps, the output's softmax +
+     * cross-entropy by the power series in Δa[n]; no kink is crossed on
+     * that way (sigmoid, tanh and softmax have none) */
+    if (ic->ser[n] && (q == BS_Q_A || ic->taylor[n])) {
+        double *x = NULL;
+        const double *c1 = NULL, *c2 = NULL, *c3 = NULL;
+        if (q != BS_Q_A) {
+            const double *ain = (n == 1 ? ic->at0 : ic->at[n - 1]) + p * B + i0;
+            x = zb;
+            for (size_t r = 0; r < R; r++)
+                x[r] = q == BS_Q_W ? d * ain[r] : d;
+            c1 = ic->c1[n] + col * B + i0;
+            c2 = ic->c2[n] + col * B + i0;
+            c3 = ic->c3[n] + col * B + i0;
+        }
+        if (series_losses(x, d, c1, c2, c3, ic->wmax[n + 1][col],
+                          series_table(ic, n, col) + i0, ic->ell0 + i0, R, B, da, ell)) {
+            ic->n_taylor++;
+            ic->n_expanded++;
+            ic->n_series++;
+            *rows = R;
+            *crossed = 0;
+            if (q == BS_Q_W && net->l2 != 0.0) {
+                T w = net->W[layer][k] + d;
+                return net->l2 * (w * w);
+            }
+            return 0;
+        }
+    }
+#endif
     /* layer n: one unit (column col) of R examples, the plain path's arithmetic */
     const bs_activation *f = net->act[n];
     for (size_t r = 0; r < R; r++) {
