@@ -30,12 +30,25 @@
  * evaluated with the vectorised exp and log of bs_vexp.h (real type only;
  * the complex step keeps cexp and clog).
  *
+ * When that output is layer n + 2 itself, the real type goes one step
+ * further, the loss series: each example's change of loss is a function of
+ * the one number Δ, ℓ_b' − ℓ_b = Σy·log Σ_j p_j e^{u_j} − y·u with
+ * u = Δ C_1 + Δ² C_2 + Δ³ C_3 and p the stored softmax, and its power
+ * series G_1 Δ + … + G_N Δ^N (N = BS_INCR_SERIES_N) is computed once per
+ * unit q and kept; an evaluation is then ℓ_b + Δ(G_1 + Δ(…)) per example,
+ * with Δ from layer n's own Taylor step (|Δz[n]| ≤ BS_INCR_TAYLOR_MAX).
+ * It is taken only where Cauchy's estimate puts the terms after order N
+ * below 2⁻⁵⁶ |ℓ_b| (bs_incr.c, series_column); otherwise the move goes the
+ * way above.
+ *
  * The rank-1 update and the Taylor step round differently from the plain
  * path, so the losses differ from it by a few units in the last place, and a
  * difference quotient by about that over the step: far inside the rounding
  * term of the error estimate (docs/performance.md has the measured figures).
  * Up to the moved layer and, when that is the output layer, everything is the
- * same arithmetic as the plain path.
+ * same arithmetic as the plain path, except on the loss series' way, which
+ * takes layer n's Taylor step too and computes the change of the loss
+ * rather than the loss (more accurately than re-running it).
  */
 #ifndef BS_INCR_H
 #define BS_INCR_H
