@@ -1,6 +1,7 @@
 /* check_incr.c — the incremental (fast) numerical path against the plain
  * path, element by element, and the threads of bs_numeric_run. */
 #include <check.h>
+#include <complex.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -340,6 +341,318 @@ START_TEST(test_expansion_equal)
 }
 END_TEST
 
+/* The loss of example i of an expansion_net of three layers (sigmoid or
+ * tanh, sigmoid or tanh, softmax + cross-entropy) in long double (64-bit
+ * significand, expl and logl), a forward pass written here independently
+ * of the library's: z[1] of that example moved by dz1 in unit q1, or a[1]
+ * by da1 in unit q1. */
+static long double ld_loss(const bs_net *net, size_t i, size_t q1, long double dz1,
+                           long double da1)
+{
+    long double a[3][64], z[64];
+    ck_assert_uint_eq(net->L, 3);
+    for (size_t j = 0; j < net->n[0]; j++)
+        a[0][j] = net->x[i * net->n[0] + j];
+    for (size_t l = 1; l <= 3; l++) {
+        size_t nin = net->n[l - 1], nout = net->n[l];
+        ck_assert_uint_le(nout, 64);
+        for (size_t j = 0; j < nout; j++) {
+            long double s = net->b[l][j];
+            for (size_t k = 0; k < nin; k++)
+                s += a[l - 1][k] * (long double)net->W[l][k * nout + j];
+            z[j] = s + (l == 1 && j == q1 ? dz1 : 0.0L);
+        }
+        if (l == 3)
+            break;
+        int sig = strcmp(net->act[l]->name, "sigmoid") == 0;
+        for (size_t j = 0; j < nout; j++)
+            a[l][j] = (sig ? 1.0L / (1.0L + expl(-z[j])) : tanhl(z[j])) +
+                      (l == 1 && j == q1 ? da1 : 0.0L);
+    }
+    size_t K = net->n[3];
+    long double m = z[0], s = 0.0L, ell = 0.0L;
+    for (size_t j = 1; j < K; j++)
+        m = z[j] > m ? z[j] : m;
+    for (size_t j = 0; j < K; j++)
+        s += expl(z[j] - m);
+    for (size_t j = 0; j < K; j++)
+        ell += net->y[i * K + j] * (m + logl(s) - z[j]);
+    return ell;
+}
+
+/* The loss series: moves of W1, b1, z[1] and a[1] of the small networks of
+ * handout 002's structure, each example's change of loss ℓ' − ℓ against
+ * the same difference from a forward pass in long double (ld_loss).  The
+ * series computes the change itself, so ℓ' − ℓ (ℓ the plain path's
+ * unmoved loss, which the series adds its change to) is within one unit
+ * in the last place of ℓ of the long double difference; re-running the
+ * loss in double, as the plain path and the column expansion with the
+ * vectorised exp do, leaves a few units (the other way of these moves
+ * passes test_expansion_equal's 16, not this: up to 2.8 units here).  The
+ * steps are the central difference's h0, 4·h0 and 16·h0, and for a[1]
+ * also 100·h0.  Each evaluation the series takes is held to that; those
+ * with |δ| ≤ 4·h0 must all take it, larger ones may leave it where the
+ * Taylor steps' bound |Δz| ≤ BS_INCR_TAYLOR_MAX does not hold (these
+ * networks' weights reach 3). */
+START_TEST(test_series_loss_change)
+{
+    bs_net *net = expansion_net(_i);
+    bs_forward *fw = NULL;
+    ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
+    bs_incr *ic = NULL;
+    ck_assert_int_eq(bs_incr_create(net, fw, &ic, NULL), BS_OK);
+    size_t B = net->B, n0 = net->n[0], n1 = net->n[1], K = net->n[3];
+    size_t w = bs_net_max_width(net);
+    double *ell = malloc(sizeof(double) * B), *ell0 = malloc(sizeof(double) * B);
+    double *ws = malloc(sizeof(double) * 3 * B * w);
+    bs_fwd_finish_d(net, 3, 1, fw->z[3], B, net->y, ws, ell0);
+    long double *ref0 = malloc(sizeof(long double) * B);
+    for (size_t i = 0; i < B; i++)
+        ref0[i] = ld_loss(net, i, 0, 0.0L, 0.0L);
+    const double h0 = 6.0554544523933395e-06, mult[4] = {1, -4, 16, -100};
+    size_t evals = 0, taken = 0;
+    double worst = 0.0;
+    for (int qi = 0; qi < 4; qi++) {
+        bs_qty q = qi == 0 ? BS_Q_W : qi == 1 ? BS_Q_B : qi == 2 ? BS_Q_Z : BS_Q_A;
+        size_t count = q == BS_Q_W ? n0 * n1 : q == BS_Q_B ? n1 : B * n1;
+        for (size_t k = 0; k < count; k += q == BS_Q_W ? 3 : 1)
+            for (int s = 0; s < (q == BS_Q_A ? 4 : 3); s++) {
+                double d = mult[s] * h0;
+                size_t rows, i0 = q == BS_Q_W || q == BS_Q_B ? 0 : k / n1;
+                size_t col = q == BS_Q_B ? k : k % n1, p = k / n1;
+                int crossed;
+                size_t before = bs_incr_series(ic);
+                bs_incr_moved_d(ic, q, 1, k, d, ell, &rows, &crossed);
+                evals++;
+                ck_assert_int_eq(crossed, 0);
+                if (bs_incr_series(ic) == before) {
+                    ck_assert_msg(fabs(d) > 4 * h0, "net %d, q %d, entry %zu, step %g: no series",
+                                  _i, (int)q, k, d);
+                    continue;
+                }
+                taken++;
+                for (size_t r = 0; r < rows; r++) {
+                    size_t i = i0 + r;
+                    long double dz = q == BS_Q_W   ? (long double)d * net->x[i * n0 + p]
+                                     : q == BS_Q_A ? 0.0L
+                                                   : (long double)d;
+                    long double ref = ld_loss(net, i, col, dz, q == BS_Q_A ? d : 0.0L) - ref0[i];
+                    double got = ell[r] - ell0[i];
+                    double ulp = nextafter(fabs(ell0[i]), INFINITY) - fabs(ell0[i]);
+                    double e = fabsl((long double)got - ref) / ulp;
+                    worst = fmax(worst, e);
+                    ck_assert_msg(e <= 1.0,
+                                  "net %d, q %d, entry %zu, step %g, example %zu: change %.17g, "
+                                  "long double %.17Lg (%.2f units of ℓ)",
+                                  _i, (int)q, k, d, i, got, ref, e);
+                }
+            }
+    }
+    ck_assert_uint_ge(taken, evals / 2);
+    printf("loss series, net %d (%zu outputs): %zu of %zu moves, largest error of the change "
+           "%.2f units of ℓ\n",
+           _i, K, taken, evals, worst);
+    free(ell);
+    free(ell0);
+    free(ws);
+    free(ref0);
+    bs_incr_free(ic);
+    bs_forward_free(fw);
+    bs_net_free(net);
+}
+END_TEST
+
+/* The series' own bound: the first network above with W[3] made 30 times
+ * larger, so that u = C_1 Δ + … is large where the Taylor steps still
+ * hold; every a[1] entry moved by ±0.9·BS_INCR_TAYLOR_MAX / max_k |W2[q,k]|
+ * (the largest move layer 2's Taylor step takes), and by 10, 100 and 1000
+ * times less.  Where the bound of the
+ * truncated series holds the series is taken, elsewhere the column
+ * expansion and the loss re-run.  Each example's change of loss is
+ * within a unit in the last place of ℓ of the long double forward pass's
+ * where the series is taken, and within 16 units of the loss's largest
+ * term (ℓ or the largest output z, which these weights make large) where
+ * the loss is re-run.  Both ways must occur.  (The bound is cautious: set
+ * 1000 times looser, the series is taken for every move here and still
+ * within a unit; test_series_coefficients holds each coefficient to its
+ * value.) */
+START_TEST(test_series_bound)
+{
+    bs_net *net = expansion_net(0);
+    size_t B = net->B, n1 = net->n[1], n2 = net->n[2], K = net->n[3];
+    for (size_t c = 0; c < n2 * K; c++)
+        net->W[3][c] *= 30.0;
+    bs_forward *fw = NULL;
+    ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
+    bs_incr *ic = NULL;
+    ck_assert_int_eq(bs_incr_create(net, fw, &ic, NULL), BS_OK);
+    double *ell = malloc(sizeof(double) * B), *ell0 = malloc(sizeof(double) * B);
+    double *ws = malloc(sizeof(double) * 3 * B * bs_net_max_width(net));
+    bs_fwd_finish_d(net, 3, 1, fw->z[3], B, net->y, ws, ell0);
+    size_t taken = 0, declined = 0;
+    double worst = 0.0;
+    for (size_t k = 0; k < B * n1; k++) {
+        size_t i = k / n1, q = k % n1;
+        double wm = 0.0;
+        for (size_t j = 0; j < n2; j++)
+            wm = fmax(wm, fabs(net->W[2][q * n2 + j]));
+        for (int s = 0; s < 8; s++) {
+            double d = (s % 2 ? -0.9 : 0.9) * BS_INCR_TAYLOR_MAX / wm / pow(10.0, s / 2);
+            size_t rows, before = bs_incr_series(ic);
+            int crossed;
+            bs_incr_moved_d(ic, BS_Q_A, 1, k, d, ell, &rows, &crossed);
+            ck_assert_uint_eq(rows, 1);
+            int series = bs_incr_series(ic) > before;
+            long double ref = ld_loss(net, i, q, 0.0L, d) - ld_loss(net, i, q, 0.0L, 0.0L);
+            /* the series: to a unit of ℓ; the loss re-run rounds at the size
+             * of its largest term */
+            double big = fabs(ell0[i]);
+            for (size_t j = 0; j < K; j++)
+                big = fmax(big, fabs(fw->z[3][i * K + j]));
+            double ulp = nextafter(big, INFINITY) - big;
+            if (series) {
+                /* a unit of ℓ, the rounding of u = Δz[3] (|u| ≤ |d| Σ_k
+                 * |W2[q,k] W3[k,j]| / 4) and the long double's own rounding */
+                ulp = nextafter(fabs(ell0[i]), INFINITY) - fabs(ell0[i]);
+                ulp += 8.0 * (double)LDBL_EPSILON * big;
+                double u = 0.0;
+                for (size_t j = 0; j < K; j++) {
+                    double uj = 0.0;
+                    for (size_t m = 0; m < n2; m++)
+                        uj += fabs(net->W[2][q * n2 + m] * net->W[3][m * K + j]) / 4.0;
+                    u = fmax(u, fabs(d) * uj);
+                }
+                ulp += 16.0 * DBL_EPSILON * u;
+            }
+            double e = (double)(fabsl((long double)(ell[0] - ell0[i]) - ref) / ulp);
+            if (series) {
+                taken++;
+                worst = fmax(worst, e);
+            } else {
+                declined++;
+            }
+            ck_assert_msg(e <= (series ? 1.0 : 16.0),
+                          "a[1] entry %zu, step %g, %s: change %.17g, long double %.17Lg", k, d,
+                          series ? "series" : "no series", ell[0] - ell0[i], ref);
+        }
+    }
+    printf("loss series bound: %zu moves took the series, %zu declined it; largest error of "
+           "the series' change %.2f units of ℓ\n",
+           taken, declined, worst);
+    ck_assert_uint_gt(taken, 0);
+    ck_assert_uint_gt(declined, 0);
+    free(ell);
+    free(ell0);
+    free(ws);
+    bs_incr_free(ic);
+    bs_forward_free(fw);
+    bs_net_free(net);
+}
+END_TEST
+
+/* The coefficients of the loss series against Cauchy's integral formula:
+ * for every unit q of layer 1 and example b, the change of loss g(Δ) as a
+ * function of a complex Δa[1][b,q] = Δ is evaluated here in long double
+ * complex arithmetic from the network (layer 2 by its third-order Taylor
+ * step, the polynomial the series starts from; the output's softmax +
+ * cross-entropy exactly) at 64 points of the circle |Δ| = r, and its
+ * Taylor coefficients are their discrete Fourier transform, G_n rⁿ =
+ * (1/64) Σ_k g(r ω^k) ω^(−nk).  The library's G_1 … G_5 must agree to 1e-12
+ * of the largest |g| on the circle; r is where |Δz[3]| reaches about 0.3,
+ * so that every order is large enough to be seen (aliasing from order 65
+ * up is far below that).  Three networks: the two of expansion_net with
+ * the series, and the first with W[3] ten times larger. */
+START_TEST(test_series_coefficients)
+{
+    bs_net *net = expansion_net(_i % 2);
+    size_t B = net->B, n1 = net->n[1], n2 = net->n[2], K = net->n[3];
+    if (_i == 2)
+        for (size_t c = 0; c < n2 * K; c++)
+            net->W[3][c] *= 10.0;
+    bs_forward *fw = NULL;
+    ck_assert_int_eq(bs_forward_run(net, &fw, NULL), BS_OK);
+    bs_incr *ic = NULL;
+    ck_assert_int_eq(bs_incr_create(net, fw, &ic, NULL), BS_OK);
+    int sig = strcmp(net->act[2]->name, "sigmoid") == 0;
+    const long double pi = acosl(-1.0L);
+    enum { P = 64 };
+    double worst = 0.0;
+    for (size_t q = 0; q < n1; q++) {
+        const double *G = bs_incr_series_coefficients(ic, 1, q);
+        ck_assert_ptr_nonnull(G);
+        for (size_t b = 0; b < B; b++) {
+            /* layer 2's Taylor coefficients (first, second and third
+             * derivative over 1, 2 and 6) at z[2] */
+            long double c[3][64], z3[64], p[64], ssum = 0.0L, zmax = -INFINITY;
+            for (size_t k = 0; k < n2; k++) {
+                long double z = fw->z[2][b * n2 + k];
+                if (sig) {
+                    long double a = 1.0L / (1.0L + expl(-z)), s = a * (1.0L - a);
+                    c[0][k] = s;
+                    c[1][k] = s * (1.0L - 2.0L * a) / 2.0L;
+                    c[2][k] = s * (1.0L - 6.0L * s) / 6.0L;
+                } else {
+                    long double a = tanhl(z), u = 1.0L - a * a;
+                    c[0][k] = u;
+                    c[1][k] = -a * u;
+                    c[2][k] = u * (3.0L * a * a - 1.0L) / 3.0L;
+                }
+            }
+            for (size_t j = 0; j < K; j++) {
+                z3[j] = fw->z[3][b * K + j];
+                zmax = z3[j] > zmax ? z3[j] : zmax;
+            }
+            for (size_t j = 0; j < K; j++)
+                ssum += (p[j] = expl(z3[j] - zmax));
+            long double slope = 0.0L, ysum = 0.0L;
+            for (size_t j = 0; j < K; j++) {
+                p[j] /= ssum;
+                ysum += net->y[b * K + j];
+                long double sj = 0.0L;
+                for (size_t k = 0; k < n2; k++)
+                    sj += fabsl(c[0][k] * net->W[2][q * n2 + k] * net->W[3][k * K + j]);
+                slope = sj > slope ? sj : slope;
+            }
+            long double r = 0.3L / slope, gmax = 0.0L;
+            long double complex g[P];
+            for (size_t t = 0; t < P; t++) {
+                long double complex D = r * cexpl(2.0L * pi * I * (long double)t / P);
+                long double complex S = 0.0L, yu = 0.0L;
+                for (size_t j = 0; j < K; j++) {
+                    long double complex u = 0.0L;
+                    for (size_t k = 0; k < n2; k++) {
+                        long double complex d = D * net->W[2][q * n2 + k];
+                        u += d * (c[0][k] + d * (c[1][k] + d * c[2][k])) * net->W[3][k * K + j];
+                    }
+                    S += p[j] * cexpl(u);
+                    yu += net->y[b * K + j] * u;
+                }
+                g[t] = ysum * clogl(S) - yu;
+                gmax = cabsl(g[t]) > gmax ? cabsl(g[t]) : gmax;
+            }
+            for (size_t n = 1; n <= BS_INCR_SERIES_N; n++) {
+                long double complex a = 0.0L;
+                for (size_t t = 0; t < P; t++)
+                    a += g[t] * cexpl(-2.0L * pi * I * (long double)(n * t % P) / P);
+                a /= P;
+                long double got = G[(n - 1) * B + b] * powl(r, (long double)n);
+                double e = (double)(cabsl(a - got) / gmax);
+                worst = fmax(worst, e);
+                ck_assert_msg(e <= 1e-12,
+                              "net %d, unit %zu, example %zu, order %zu: G rⁿ = %.17Lg, Cauchy "
+                              "%.17Lg (of %.3Lg)",
+                              _i, q, b, n, got, creall(a), gmax);
+            }
+        }
+    }
+    printf("loss series, net %d: coefficients within %.2g of the largest |g| on the circle\n", _i,
+           worst);
+    bs_incr_free(ic);
+    bs_forward_free(fw);
+    bs_net_free(net);
+}
+END_TEST
+
 /* The distance in units in the last place between two finite doubles of
  * the same sign */
 static double ulps(double a, double b)
@@ -474,6 +787,9 @@ Suite *incr_suite(void)
     tcase_add_loop_test(tc, test_taylor_near_limit, 0, 2);
     tcase_add_loop_test(tc, test_threads_same_bits, 0, 2);
     tcase_add_loop_test(tc, test_expansion_equal, 0, 6);
+    tcase_add_loop_test(tc, test_series_loss_change, 0, 2);
+    tcase_add_test(tc, test_series_bound);
+    tcase_add_loop_test(tc, test_series_coefficients, 0, 3);
     tcase_add_test(tc, test_vexp_vlog_libm);
     tcase_add_test(tc, test_softmax_ce_cols);
     suite_add_tcase(s, tc);

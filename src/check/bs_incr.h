@@ -30,12 +30,25 @@
  * evaluated with the vectorised exp and log of bs_vexp.h (real type only;
  * the complex step keeps cexp and clog).
  *
+ * When that output is layer n + 2 itself, the real type goes one step
+ * further, the loss series: each example's change of loss is a function of
+ * the one number Δ, ℓ_b' − ℓ_b = Σy·log Σ_j p_j e^{u_j} − y·u with
+ * u = Δ C_1 + Δ² C_2 + Δ³ C_3 and p the stored softmax, and its power
+ * series G_1 Δ + … + G_N Δ^N (N = BS_INCR_SERIES_N) is computed once per
+ * unit q and kept; an evaluation is then ℓ_b + Δ(G_1 + Δ(…)) per example,
+ * with Δ from layer n's own Taylor step (|Δz[n]| ≤ BS_INCR_TAYLOR_MAX).
+ * It is taken only where Cauchy's estimate puts the terms after order N
+ * below 2⁻⁵⁶ |ℓ_b| (bs_incr.c, series_column); otherwise the move goes the
+ * way above.
+ *
  * The rank-1 update and the Taylor step round differently from the plain
  * path, so the losses differ from it by a few units in the last place, and a
  * difference quotient by about that over the step: far inside the rounding
  * term of the error estimate (docs/performance.md has the measured figures).
  * Up to the moved layer and, when that is the output layer, everything is the
- * same arithmetic as the plain path.
+ * same arithmetic as the plain path, except on the loss series' way, which
+ * takes layer n's Taylor step too and computes the change of the loss
+ * rather than the loss (more accurately than re-running it).
  */
 #ifndef BS_INCR_H
 #define BS_INCR_H
@@ -62,6 +75,12 @@
  * of 3·B·n[n+1]·n[n+2], nothing worth having on smaller layers, which keep
  * the Taylor step and the product (and so the bits of that path). */
 #define BS_INCR_EXPAND_MIN 16
+
+/* The order of the loss series: the power series in Δ = Δa[n][b,q] of an
+ * example's loss after a move of layer n (bs_incr.c, series_column). */
+#define BS_INCR_SERIES_N 5
+_Static_assert(BS_INCR_SERIES_N + 1 == BS_INCR_SERIES_CELLS,
+               "BS_INCR_SERIES_CELLS (bs_net.h) counts the series' G_1 … G_N and its bound");
 
 /* The fewest output values (K·R) of one evaluation for which softmax +
  * cross-entropy is taken with the vectorised exp and log; fewer keep the
@@ -105,5 +124,15 @@ void bs_incr_counts(const bs_incr *ic, size_t *taylor, size_t *exact);
 /* The number of evaluations so far, among those that took the Taylor step,
  * that took it through the column expansion (for the tests). */
 size_t bs_incr_expanded(const bs_incr *ic);
+
+/* The number of evaluations so far, among those that took the column
+ * expansion, that took the loss series (for the tests). */
+size_t bs_incr_series(const bs_incr *ic);
+
+/* The loss series of unit q of `layer` (for the tests): G_1 … G_N, then
+ * the largest |Δ| the series is used for, each B values (example b of G_i
+ * at [(i − 1)·B + b]); computed on first use, owned by the evaluator; NULL
+ * where the series does not apply to that layer. */
+const double *bs_incr_series_coefficients(bs_incr *ic, size_t layer, size_t q);
 
 #endif

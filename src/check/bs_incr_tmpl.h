@@ -144,17 +144,18 @@ static void BS_FN(finish_t)(bs_incr *ic, const T *z, size_t R, size_t i0, T *ell
 {
     const bs_net *net = ic->net;
     size_t K = net->n[net->L];
-    T *rows = ic->BS_FIELD(rows);
-    for (size_t r = 0; r < R; r++)
-        for (size_t j = 0; j < K; j++)
-            rows[r * K + j] = z[j * R + r];
 #if !BS_COMPLEX
     if (ic->softmax_ce && K * R >= BS_INCR_VEXP_MIN) {
-        /* the hot loop of the check: exp and log vectorised (bs_vexp.h) */
+        /* the hot loop of the check: exp and log vectorised (bs_vexp.h),
+         * straight from the columns */
         bs_softmax_ce_cols(z, net->y + i0 * K, K, R, ic->ws_d, ell);
         return;
     }
 #endif
+    T *rows = ic->BS_FIELD(rows);
+    for (size_t r = 0; r < R; r++)
+        for (size_t j = 0; j < K; j++)
+            rows[r * K + j] = z[j * R + r];
     if (net->fused) {
         /* the loss of a fused pair comes from z alone (ŷ is not needed) */
         for (size_t r = 0; r < R; r++)
@@ -201,6 +202,38 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
     size_t R = batch ? B : 1, i0 = batch ? 0 : k / nn;
     size_t col = q == BS_Q_B ? k : k % nn, p = q == BS_Q_W ? k / nn : 0;
     int cr = 0;
+#if !BS_COMPLEX
+    /* the loss series (bs_incr.h): sigmoid or tanh layers n (unless a[n]
+     * moves) and n + 1 by their Taylor steps, the output's softmax +
+     * cross-entropy by the power series in Δa[n]; no kink is crossed on
+     * that way (sigmoid, tanh and softmax have none) */
+    if (ic->ser[n] && (q == BS_Q_A || ic->taylor[n])) {
+        double *x = NULL;
+        const double *c1 = NULL, *c2 = NULL, *c3 = NULL;
+        if (q != BS_Q_A) {
+            const double *ain = (n == 1 ? ic->at0 : ic->at[n - 1]) + p * B + i0;
+            x = zb;
+            for (size_t r = 0; r < R; r++)
+                x[r] = q == BS_Q_W ? d * ain[r] : d;
+            c1 = ic->c1[n] + col * B + i0;
+            c2 = ic->c2[n] + col * B + i0;
+            c3 = ic->c3[n] + col * B + i0;
+        }
+        if (series_losses(x, d, c1, c2, c3, ic->wmax[n + 1][col],
+                          series_table(ic, n, col) + i0, ic->ell0 + i0, R, B, da, ell)) {
+            ic->n_taylor++;
+            ic->n_expanded++;
+            ic->n_series++;
+            *rows = R;
+            *crossed = 0;
+            if (q == BS_Q_W && net->l2 != 0.0) {
+                T w = net->W[layer][k] + d;
+                return net->l2 * (w * w);
+            }
+            return 0;
+        }
+    }
+#endif
     /* layer n: one unit (column col) of R examples, the plain path's arithmetic */
     const bs_activation *f = net->act[n];
     for (size_t r = 0; r < R; r++) {
@@ -222,8 +255,10 @@ T BS_FN(bs_incr_moved)(bs_incr *ic, bs_qty q, size_t layer, size_t k, T d, T *el
     size_t m = n + 1, nm = net->n[m];
     const double *Wq = net->W[m] + col * nm, *zt = ic->zt[m];
     double big = 0.0;
-    for (size_t r = 0; r < R; r++)
-        big = fmax(big, BS_FN(mag)(da[r]));
+    for (size_t r = 0; r < R; r++) { /* as fmax: a NaN is passed over */
+        double v = BS_FN(mag)(da[r]);
+        big = v > big ? v : big;
+    }
     int taylor = m < L && ic->taylor[m] && big * ic->wmax[m][col] <= BS_INCR_TAYLOR_MAX;
     if (!taylor) /* the Taylor step needs no z' (sigmoid and tanh have no kink) */
         BS_FN(rank1_t)(zt, da, Wq, nm, R, B, i0, zb);

@@ -57,9 +57,10 @@ static size_t sat_mul(size_t a, size_t b)
  *            gradients (16), the trace's copies of all four (32), the
  *            check's arrays on the gradients (68)
  *   per thread: the numerical evaluator's real and complex workspaces and
- *            the incremental evaluator's cached activations and Taylor
- *            coefficients: 264 bytes per example of the widest layer, 40 B U
- *            and 8 U
+ *            the incremental evaluator's cached activations (the input's
+ *            and the output's softmax among them) and Taylor coefficients:
+ *            264 bytes per example of the widest layer, 40 B U and 8 U; and
+ *            its column expansion and loss series tables (below)
  *    4 MiB   the program itself (its code, libraries and stack). */
 size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B, int full)
 {
@@ -85,9 +86,13 @@ size_t bs_net_memory_estimate(size_t L, const size_t *n, size_t B, int full)
     size_t per_thread = sat_add(sat_mul(sat_mul(widest, B), 264), sat_mul(bu, 40));
     per_thread = sat_add(per_thread, sat_mul(units, 8));
     /* the incremental check's column expansion tables, each layer's at most
-     * BS_INCR_EXPAND_MAX (counted whatever the activations) */
+     * BS_INCR_EXPAND_MAX (counted whatever the activations), the one of
+     * layer L − 2 with the loss series' */
     for (size_t l = 1; l + 2 <= L; l++) {
-        size_t table = sat_mul(sat_mul(sat_mul(3, n[l]), sat_mul(n[l + 2], B)), 8);
+        size_t cells = sat_mul(3, n[l + 2]);
+        if (l + 2 == L)
+            cells = sat_add(cells, BS_INCR_SERIES_CELLS);
+        size_t table = sat_mul(sat_mul(sat_mul(cells, n[l]), B), 8);
         per_thread = sat_add(per_thread, table < BS_INCR_EXPAND_MAX ? table : BS_INCR_EXPAND_MAX);
     }
     bytes = sat_add(bytes, sat_mul(per_thread, threads));

@@ -154,6 +154,11 @@ size_t bs_net_max_width(const bs_net *net);
  * bs_incr.h): counted here, per thread, in the memory estimate. */
 #define BS_INCR_EXPAND_MAX ((size_t)64 << 20)
 
+/* The doubles the incremental check's loss series keeps per unit of layer
+ * L − 2 and example (its coefficients and its bound; see bs_incr.h), counted
+ * with that layer's column expansion table and under the same limit. */
+#define BS_INCR_SERIES_CELLS 6
+
 /* Bytes that loading, tracing and checking this network may need at most
  * (an upper bound of the peak, counted in bs_net.c), or SIZE_MAX when the
  * figure overflows.  B is the batch size; `full`: the check compares every
