@@ -91,6 +91,29 @@ BS_API bs_lib_status bs_spec_load_file(const char *path, bs_spec **out, bs_lib_e
 BS_API bs_lib_status bs_spec_load_string(const char *text, size_t len, const char *name,
                                          bs_spec **out, bs_lib_error *err);
 
+/* How a spec file is read: the limits that refuse too large an input before
+ * it is allocated, and the name the run's errors give the file.  Start from
+ * bs_load_settings_default() and change what you need. */
+typedef struct bs_load_settings {
+    size_t max_file_bytes; /* largest spec file read, in bytes (default 64 MiB) */
+    size_t max_memory;     /* largest estimated working memory, in bytes (default 2 GiB) */
+    size_t max_layers;     /* most layers (default 100) */
+    int max_depth;         /* deepest JSON nesting (default 64) */
+    int full;              /* 1: the run will be checked with `full`, whose work list
+                              counts in the memory estimate */
+    const char *name;      /* the file named by errors of the run's build and check;
+                              NULL: the path, "<stdin>" for "-" */
+} bs_load_settings;
+
+/* Returns the default load settings: the limits above, not full, no name. */
+BS_API bs_load_settings bs_load_settings_default(void);
+
+/* Reads and validates the spec file at `path` as bs_spec_load_file does,
+ * under `settings` (NULL: the defaults); an input over a limit is
+ * BS_LIB_ERR_LIMIT with the place and the limit in err. */
+BS_API bs_lib_status bs_spec_load_file_with(const char *path, const bs_load_settings *settings,
+                                            bs_spec **out, bs_lib_error *err);
+
 /* Frees a spec; NULL is allowed.  Every run made from it must be freed first. */
 BS_API void bs_spec_free(bs_spec *spec);
 
@@ -154,11 +177,27 @@ typedef struct bs_check_settings {
     double rtol;        /* relative tolerance; < 0 for the method's default */
     double atol;        /* absolute tolerance; < 0 for the method's default */
     int full;           /* 1: compare every element, not a sample of large steps */
+    int strict;         /* 1: an element left unresolved fails the check too */
+    size_t directions;  /* N > 0: check each parameter matrix along N seeded random
+                           directions, element by element only where one fails; 0: off */
+    /* called now and then with the elements compared so far and in all (for a
+     * progress indicator), or NULL; ctx is progress_ctx */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
 } bs_check_settings;
 
 /* Returns the default check settings: central differences, the method's own
  * step and tolerances, large steps sampled. */
 BS_API bs_check_settings bs_check_settings_default(void);
+
+/* Returns BS_LIB_OK when `settings` can run a check: a known method, a step
+ * h that is 0 or at least the method's smallest (docs/numerics.md), and
+ * tolerances under which a wrong value cannot agree (0 ≤ rtol < 1,
+ * 0 ≤ atol ≤ 1e-3; negative: the default); else BS_LIB_ERR_USAGE with the
+ * setting ("method", "epsilon", "rtol" or "atol") in err->where and why in
+ * err->message. */
+BS_API bs_lib_status bs_check_settings_validate(const bs_check_settings *settings,
+                                                bs_lib_error *err);
 
 /* Computes the numerical gradient of every backward step and compares it
  * with the analytic one; `settings` may be NULL (the defaults).  Checking a
@@ -183,13 +222,15 @@ BS_API bs_lib_status bs_run_verdict(const bs_run *run, const char *notation, cha
 
 /* How a run is rendered; every field zero gives the defaults. */
 typedef struct bs_render_settings {
-    const char *format;   /* "text", "json", "markdown", "latex", "html" or "dot"; NULL: text */
+    const char *format;   /* "text", "json", "markdown", "latex", "html", "dot" or "npz"
+                             (NumPy arrays in a zip archive: binary); NULL: text */
     const char *notation; /* "g", "partial" or "code"; NULL: g */
     int precision;        /* significant digits in text, 1 to 17; 0: 6 */
     int terms;            /* 1: expand each element term by term with its numbers */
     int explain;          /* 1: say in words why each step is what it is */
     int fragment;         /* latex: the body only, without the preamble */
     const char *source;   /* the file name shown in the header; NULL: the spec's */
+    int color;            /* text: 1 to colour the verdicts with ANSI escapes */
 } bs_render_settings;
 
 /* Returns the default render settings: text, g notation, 6 digits. */
@@ -221,6 +262,26 @@ BS_API bs_lib_status bs_run_render_file(const bs_run *run, const char *path,
  * atomically, as bs_run_render_file writes its rendering. */
 BS_API bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
                                        bs_lib_error *err);
+
+/* ---- reports of checks over several specs ------------------------------ */
+
+/* One spec of a check report: its file name, and its checked run or, when
+ * it could not be loaded or checked, the error that stopped it (run NULL).
+ * Both are borrowed. */
+typedef struct bs_report_entry {
+    const char *file;
+    const bs_run *run;
+    const bs_lib_error *error;
+} bs_report_entry;
+
+/* Writes the report of `backstep check` on `n` entries to `fp` (not closed)
+ * in `format`: "text" (NULL; one line per spec, which may be written entry
+ * by entry), "json", "tap" (TAP 13) or "junit" (JUnit XML); `color` 1
+ * colours the text verdicts.  An entry without a run is a failure, never a
+ * pass.  A failed write is BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_report_write_file(FILE *fp, const char *format,
+                                          const bs_report_entry *entries, size_t n, int color,
+                                          bs_lib_error *err);
 
 /* ---- comparing another program's gradients ------------------------------ */
 

@@ -18,6 +18,7 @@
 #include "bs_mistakes.h"
 #include "bs_net.h"
 #include "bs_render.h"
+#include "bs_report.h"
 #include "bs_sink.h"
 #include "bs_trace.h"
 
@@ -186,17 +187,44 @@ static bs_lib_status wrap_spec(bs_net *net, const char *file, bs_spec **out,
     return BS_LIB_OK;
 }
 
-bs_lib_status bs_spec_load_file(const char *path, bs_spec **out, bs_lib_error *err)
+bs_load_settings bs_load_settings_default(void)
+{
+    bs_limits l = bs_limits_default();
+    bs_load_settings s;
+    s.max_file_bytes = l.max_file_bytes;
+    s.max_memory = l.max_memory;
+    s.max_layers = l.max_layers;
+    s.max_depth = l.max_depth;
+    s.full = l.full_check;
+    s.name = NULL;
+    return s;
+}
+
+bs_lib_status bs_spec_load_file_with(const char *path, const bs_load_settings *settings,
+                                     bs_spec **out, bs_lib_error *err)
 {
     *out = NULL;
     if (!path)
         return usage(err, NULL, "no spec file given");
+    bs_load_settings s = settings ? *settings : bs_load_settings_default();
+    bs_limits l;
+    l.max_file_bytes = s.max_file_bytes;
+    l.max_memory = s.max_memory;
+    l.max_layers = s.max_layers;
+    l.max_depth = s.max_depth;
+    l.full_check = s.full != 0;
     bs_error e;
     bs_error_clear(&e);
     bs_net *net = NULL;
-    if (bs_net_load_file(path, NULL, &net, &e) != BS_OK)
+    if (bs_net_load_file(path, &l, &net, &e) != BS_OK)
         return give(err, &e);
-    return wrap_spec(net, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);
+    const char *name = s.name ? s.name : strcmp(path, "-") == 0 ? "<stdin>" : path;
+    return wrap_spec(net, name, out, err);
+}
+
+bs_lib_status bs_spec_load_file(const char *path, bs_spec **out, bs_lib_error *err)
+{
+    return bs_spec_load_file_with(path, NULL, out, err);
 }
 
 bs_lib_status bs_spec_load_string(const char *text, size_t len, const char *name,
@@ -458,7 +486,39 @@ bs_check_settings bs_check_settings_default(void)
     s.rtol = -1.0;
     s.atol = -1.0;
     s.full = 0;
+    s.strict = 0;
+    s.directions = 0;
+    s.progress = NULL;
+    s.progress_ctx = NULL;
     return s;
+}
+
+bs_lib_status bs_check_settings_validate(const bs_check_settings *settings, bs_lib_error *err)
+{
+    bs_check_settings s = settings ? *settings : bs_check_settings_default();
+    int m = pick(s.method, bs_method_names, "method", err);
+    if (m < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!(s.epsilon >= 0)) {
+        return usage(err, "epsilon",
+                     "the step h must be positive (or 0 for the default), got %g", s.epsilon);
+    }
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_check_validate_step((bs_method)m, s.epsilon, &e) != BS_OK) {
+        snprintf(e.where, sizeof e.where, "epsilon");
+        return give(err, &e);
+    }
+    if (bs_check_validate_tolerances(s.rtol, -1, &e) != BS_OK) {
+        snprintf(e.where, sizeof e.where, "rtol");
+        return give(err, &e);
+    }
+    if (bs_check_validate_tolerances(-1, s.atol, &e) != BS_OK) {
+        snprintf(e.where, sizeof e.where, "atol");
+        return give(err, &e);
+    }
+    clear(err);
+    return BS_LIB_OK;
 }
 
 bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_lib_error *err)
@@ -479,6 +539,10 @@ bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_li
     if (s.atol >= 0)
         o.atol = s.atol;
     o.full = s.full != 0;
+    o.strict = s.strict != 0;
+    o.directions = s.directions;
+    o.progress = s.progress;
+    o.progress_ctx = s.progress_ctx;
     bs_error e;
     bs_error_clear(&e);
     if (bs_trace_check(run->t, &o, &e) != BS_OK) {
@@ -582,6 +646,7 @@ bs_lib_status bs_run_render(const bs_run *run, FILE *fp, const bs_render_setting
     if (!fp)
         return usage(err, NULL, "no FILE * to render to");
     bs_sink s = bs_sink_file(fp);
+    s.color = settings && settings->color;
     if (bs_render(&s, run->t, &o) != 0 || bs_sink_status(&s) != 0)
         return io_error(err, "trace");
     clear(err);
@@ -614,6 +679,7 @@ bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *
     if (render_opts(run, settings, &o, err) != 0)
         return BS_LIB_ERR_USAGE;
     bs_sink s = bs_sink_buffer();
+    s.color = settings && settings->color;
     bs_render(&s, run->t, &o);
     return hand_over(&s, out, len, err);
 }
@@ -621,6 +687,7 @@ bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *
 typedef struct render_job {
     const bs_run *run;
     const bs_render_opts *o;
+    int color;
 } render_job;
 
 /* bs_write_atomic's writer: the rendering of a run to the temporary file */
@@ -628,6 +695,7 @@ static int emit_render(FILE *f, const void *ctx)
 {
     const render_job *j = ctx;
     bs_sink s = bs_sink_file(f);
+    s.color = j->color;
     errno = 0;
     int bad = bs_render(&s, j->run->t, j->o) != 0 || bs_sink_status(&s) != 0;
     int saved = errno;
@@ -648,7 +716,7 @@ bs_lib_status bs_run_render_file(const bs_run *run, const char *path,
         return BS_LIB_ERR_USAGE;
     const char *spec_file = run->spec->file;
     bs_inputs in = {&spec_file, 1};
-    render_job job = {run, &o};
+    render_job job = {run, &o, settings && settings->color};
     bs_error e;
     bs_error_clear(&e);
     if (bs_write_atomic(path, emit_render, &job, &in, &e) != BS_OK)
@@ -666,6 +734,54 @@ bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
     bs_error_clear(&e);
     if (bs_write_atomic_bytes(path, data ? (const char *)data : "", len, NULL, &e) != BS_OK)
         return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+/* ---- reports over several specs ---------------------------------------- */
+
+/* The internal error of a public one (the same fields, bs_lib_error_line). */
+static void take(bs_error *out, const bs_lib_error *in)
+{
+    bs_error_clear(out);
+    if (!in)
+        return;
+    out->status = (bs_status)in->status;
+    memcpy(out->file, in->file, sizeof out->file);
+    memcpy(out->where, in->where, sizeof out->where);
+    memcpy(out->message, in->message, sizeof out->message);
+    out->file[sizeof out->file - 1] = out->where[sizeof out->where - 1] =
+        out->message[sizeof out->message - 1] = '\0';
+}
+
+bs_lib_status bs_report_write_file(FILE *fp, const char *format, const bs_report_entry *entries,
+                                   size_t n, int color, bs_lib_error *err)
+{
+    int f = pick(format, bs_report_format_names, "report format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!fp || (!entries && n > 0))
+        return usage(err, NULL, "no FILE * or no entries given");
+    bs_report_item *items = calloc(n ? n : 1, sizeof *items);
+    bs_error *errs = calloc(n ? n : 1, sizeof *errs);
+    if (!items || !errs) {
+        free(items);
+        free(errs);
+        return nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        items[i].file = entries[i].file;
+        items[i].trace = entries[i].run ? entries[i].run->t : NULL;
+        take(&errs[i], entries[i].error);
+        items[i].error = &errs[i];
+    }
+    bs_sink s = bs_sink_file(fp);
+    s.color = color != 0;
+    bs_report_write(&s, (bs_report_format)f, items, n);
+    free(items);
+    free(errs);
+    if (bs_sink_status(&s) != 0)
+        return io_error(err, "report");
     clear(err);
     return BS_LIB_OK;
 }

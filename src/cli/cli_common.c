@@ -57,6 +57,82 @@ void cli_report(const bs_error *err)
     fprintf(stderr, "backstep: %s\n", line);
 }
 
+void cli_report_lib(const bs_lib_error *err)
+{
+    char line[1024];
+    bs_lib_error_line(err, line, sizeof line);
+    fprintf(stderr, "backstep: %s\n", line);
+}
+
+bs_check_settings cli_check_settings(const cli *c)
+{
+    bs_check_settings s = bs_check_settings_default();
+    if (c->method_name)
+        s.method = c->method_name;
+    s.epsilon = c->epsilon > 0 ? c->epsilon : 0;
+    s.rtol = c->rtol;
+    s.atol = c->atol;
+    s.full = c->full;
+    s.strict = c->strict;
+    s.directions = c->check.directions;
+    return s;
+}
+
+bs_render_settings cli_render_settings(const cli *c, const char *source)
+{
+    bs_render_settings s = bs_render_settings_default();
+    if (c->format_name)
+        s.format = c->format_name;
+    if (c->notation_name)
+        s.notation = c->notation_name;
+    s.precision = c->render.precision;
+    s.terms = c->render.terms;
+    s.explain = c->render.explain;
+    s.fragment = c->render.fragment;
+    s.source = source;
+    return s;
+}
+
+bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_error *err)
+{
+    char shipped[1024];
+    struct stat st;
+    *spec = NULL;
+    /* a file always wins over the name of a shipped spec */
+    if (strcmp(path, "-") != 0 && stat(path, &st) != 0 &&
+        bs_example_find(path, shipped, sizeof shipped) == 0) {
+        cli_say("%s is not a file; running the shipped spec %s", path, shipped);
+        path = shipped;
+    }
+    bs_load_settings ls = bs_load_settings_default();
+    ls.max_file_bytes = c->limits.max_file_bytes;
+    ls.max_memory = c->limits.max_memory;
+    ls.max_layers = c->limits.max_layers;
+    ls.max_depth = c->limits.max_depth;
+    ls.full = c->limits.full_check;
+    ls.name = path;
+    bs_run *run = NULL;
+    if (bs_spec_load_file_with(path, &ls, spec, err) != BS_LIB_OK) {
+        cli_report_lib(err);
+        return NULL;
+    }
+    bs_check_settings cs = cli_check_settings(c);
+    progress p;
+    cs.progress = cli_start_progress(c, &p, NULL);
+    cs.progress_ctx = &p;
+    int ok = bs_run_create(*spec, &run, err) == BS_LIB_OK &&
+             bs_run_check(run, &cs, err) == BS_LIB_OK;
+    cli_end_progress(&p);
+    if (!ok) {
+        cli_report_lib(err);
+        bs_run_free(run);
+        bs_spec_free(*spec);
+        *spec = NULL;
+        return NULL;
+    }
+    return run;
+}
+
 bs_check_opts cli_check_opts(const cli *c)
 {
     bs_check_opts o = bs_check_defaults(c->check.method);
@@ -228,15 +304,6 @@ int cli_stream_result(FILE *f, int bad)
     return bad ? (saved ? saved : EIO) : 0;
 }
 
-/* Renders to an open stream; returns 0, or the errno of a failed write. */
-int cli_render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int color)
-{
-    bs_sink s = bs_sink_file(f);
-    s.color = color;
-    errno = 0;
-    int bad = bs_render(&s, t, ro) != 0;
-    return cli_stream_result(f, bad);
-}
 
 
 /* Writes what `emit` writes to `path` with the one atomic writer

@@ -15,15 +15,16 @@
 #include "cli.h"
 
 typedef struct trace_job {
-    const bs_trace *t;
-    const bs_render_opts *ro;
-    int color;
+    const bs_run *run;
+    bs_render_settings rs;
 } trace_job;
 
 static int emit_trace(FILE *f, const void *ctx)
 {
     const trace_job *j = ctx;
-    return cli_render_to(f, j->t, j->ro, j->color);
+    errno = 0;
+    int bad = bs_run_render(j->run, f, &j->rs, NULL) != BS_LIB_OK;
+    return cli_stream_result(f, bad);
 }
 
 int cmd_trace(cli *c)
@@ -38,68 +39,72 @@ int cmd_trace(cli *c)
         return EXIT_BAD;
     }
     const char *path = c->specs[0];
-    bs_net *net;
-    bs_error err;
-    bs_trace *t = cli_run(c, path, &net, &err);
-    if (!t)
+    bs_spec *spec;
+    bs_lib_error err;
+    bs_run *run = cli_open_run(c, path, &spec, &err);
+    if (!run)
         return EXIT_BAD;
-    c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    trace_job job = {t, &c->render,
-                     !c->out && c->render.format == BS_FORMAT_TEXT && cli_use_color(stdout)};
+    trace_job job = {run, cli_render_settings(c, strcmp(path, "-") == 0 ? "<stdin>" : path)};
+    job.rs.color = !c->out && c->render.format == BS_FORMAT_TEXT && cli_use_color(stdout);
     int rc = cli_deliver(c, emit_trace, &job);
-    if (rc == 0 && !t->passed)
+    if (rc == 0 && bs_run_passed(run) != 1)
         rc = EXIT_MISMATCH;
-    bs_trace_free(t);
-    bs_net_free(net);
+    bs_run_free(run);
+    bs_spec_free(spec);
     return rc;
 }
 
 /* Checks every spec and writes the report: line by line for text, as one
- * document for the other formats (so all traces are kept until the end). */
+ * document for the other formats (so all runs are kept until the end). */
 int cmd_check(cli *c)
 {
     if (c->nspecs == 0)
         return cli_bad_usage("check needs at least one SPEC file");
     int rc = EXIT_AGREE;
     int streaming = c->report == BS_REPORT_TEXT;
-    bs_report_item *items = calloc(c->nspecs, sizeof *items);
-    bs_net **nets = calloc(c->nspecs, sizeof *nets);
-    bs_error *errs = calloc(c->nspecs, sizeof *errs);
-    if (!items || !nets || !errs) {
+    bs_report_entry *items = calloc(c->nspecs, sizeof *items);
+    bs_spec **specs = calloc(c->nspecs, sizeof *specs);
+    bs_run **runs = calloc(c->nspecs, sizeof *runs);
+    bs_lib_error *errs = calloc(c->nspecs, sizeof *errs);
+    if (!items || !specs || !runs || !errs) {
         free(items);
-        free(nets);
+        free(specs);
+        free(runs);
         free(errs);
         return cli_bad_usage("out of memory");
     }
-    bs_sink s = bs_sink_file(stdout);
-    s.color = streaming && cli_use_color(stdout);
+    int color = streaming && cli_use_color(stdout);
+    int bad = 0;
     for (size_t i = 0; i < c->nspecs; i++) {
         items[i].file = c->specs[i];
         items[i].error = &errs[i];
-        items[i].trace = cli_run(c, c->specs[i], &nets[i], &errs[i]);
-        if (!items[i].trace)
+        items[i].run = runs[i] = cli_open_run(c, c->specs[i], &specs[i], &errs[i]);
+        if (!runs[i])
             rc = EXIT_BAD;
-        else if (!items[i].trace->passed && rc == EXIT_AGREE)
+        else if (bs_run_passed(runs[i]) != 1 && rc == EXIT_AGREE)
             rc = EXIT_MISMATCH;
         if (streaming) {
-            bs_report_write(&s, c->report, &items[i], 1);
+            bad |= bs_report_write_file(stdout, c->report_name, &items[i], 1, color, NULL) !=
+                   BS_LIB_OK;
             fflush(stdout);
-            bs_trace_free((bs_trace *)items[i].trace);
-            bs_net_free(nets[i]);
-            items[i].trace = NULL;
-            nets[i] = NULL;
+            bs_run_free(runs[i]);
+            bs_spec_free(specs[i]);
+            items[i].run = runs[i] = NULL;
+            specs[i] = NULL;
         }
     }
     if (!streaming)
-        bs_report_write(&s, c->report, items, c->nspecs);
+        bad |= bs_report_write_file(stdout, c->report_name, items, c->nspecs, 0, NULL) !=
+               BS_LIB_OK;
     for (size_t i = 0; i < c->nspecs; i++) {
-        bs_trace_free((bs_trace *)items[i].trace);
-        bs_net_free(nets[i]);
+        bs_run_free(runs[i]);
+        bs_spec_free(specs[i]);
     }
     free(items);
-    free(nets);
+    free(specs);
+    free(runs);
     free(errs);
-    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0)
+    if (fflush(stdout) != 0 || ferror(stdout) || bad)
         return cli_stdout_failed(errno) ? EXIT_BAD : rc;
     return rc;
 }

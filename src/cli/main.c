@@ -204,9 +204,9 @@ static int run_command(int argc, char **argv)
             return 0;
         }
     int rc = cli_parse(&c, argc, argv, 2);
-    bs_error e;
-    if (rc == 0 && c.epsilon_text &&
-        bs_check_validate_step(c.check.method, c.epsilon, &e) != BS_OK)
+    bs_check_settings cs = cli_check_settings(&c);
+    bs_lib_error e;
+    if (rc == 0 && c.epsilon_text && bs_check_settings_validate(&cs, &e) != BS_LIB_OK)
         rc = cli_bad_usage("--epsilon %s: %s", c.epsilon_text, e.message);
     c.limits.full_check = c.full; /* the memory estimate counts --full's work list */
     if (rc == 0 && collect_inputs(&c) != 0)
