@@ -127,6 +127,15 @@ typedef struct bs_run bs_run;
  * and which must outlive it.  The caller frees *out with bs_run_free(). */
 BS_API bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err);
 
+/* The run of example `example` (counted from 1) of the spec's batch alone,
+ * for a program that works one example at a time: the same parameters, that
+ * example's x and y, a batch of one, no claims, and its loss that example's
+ * ℓ(ŷ, y) plus the penalty, without the 1/B of a batch mean.  A comparison
+ * with it says which example it is.  An example outside 1 … B is
+ * BS_LIB_ERR_USAGE.  The caller frees *out with bs_run_free(). */
+BS_API bs_lib_status bs_run_create_example(const bs_spec *spec, size_t example, bs_run **out,
+                                           bs_lib_error *err);
+
 /* Frees a run; NULL is allowed.  Its gradient sets and comparisons must be
  * freed first. */
 BS_API void bs_run_free(bs_run *run);
@@ -158,7 +167,9 @@ BS_API bs_lib_status bs_run_step(const bs_run *run, size_t index, bs_step_info *
  * gradients "g[2z]", "dz2", "dL/dz2", "dL/dz[2]", "∂L/∂z[2]"; forward values
  * "z[1]", "z1", "a[2]", "a2", "x", "yhat", "ŷ", "y"; the loss "L" or "loss";
  * parameters "W1", "W[1]", "b1", "b[1]".  An unknown name is
- * BS_LIB_ERR_USAGE with the name in err->where. */
+ * BS_LIB_ERR_USAGE with the name in err->where.  A parameter's values in the
+ * displayed orientation are copied on its first read and kept with the run
+ * (so a run is read by one thread at a time). */
 BS_API bs_lib_status bs_run_find(const bs_run *run, const char *name, bs_step_info *out,
                                  bs_lib_error *err);
 
@@ -303,6 +314,15 @@ BS_API bs_lib_status bs_grad_set_create(const bs_run *run, bs_grad_set **out,
 BS_API bs_lib_status bs_grad_set_put(bs_grad_set *set, const char *name, const double *values,
                                      size_t rows, size_t cols, bs_lib_error *err);
 
+/* Reads another program's gradients for `run` from the file at `path` ("-"
+ * for standard input): a JSON object of named arrays or a NumPy .npz archive
+ * (docs/compare.md), each checked as bs_grad_set_put checks it; bad input is
+ * BS_LIB_ERR_SYNTAX or BS_LIB_ERR_SPEC with err->where the JSON path of the
+ * offending value ("dz2[1][3]").  The caller frees *out with
+ * bs_grad_set_free(). */
+BS_API bs_lib_status bs_grad_set_load_file(const bs_run *run, const char *path,
+                                           bs_grad_set **out, bs_lib_error *err);
+
 /* Frees a gradient set; NULL is allowed. */
 BS_API void bs_grad_set_free(bs_grad_set *set);
 
@@ -312,10 +332,12 @@ typedef struct bs_compare_settings {
     double atol;          /* absolute tolerance (default 1e-9) */
     const char *notation; /* "g", "partial" or "code" for the report; NULL: that of
                              the first name given */
+    const char *only;     /* the steps the set must give, comma-separated in any
+                             notation ("dW2,db2"); NULL: dW and db of every layer */
 } bs_compare_settings;
 
 /* Returns the default compare settings: rtol 1e-6, atol 1e-9, the notation
- * of the first name given. */
+ * of the first name given, dW and db of every layer required. */
 BS_API bs_compare_settings bs_compare_settings_default(void);
 
 /* The comparison of a gradient set with its run, step by step. */
@@ -334,9 +356,15 @@ BS_API bs_lib_status bs_run_compare(const bs_run *run, const bs_grad_set *set,
 /* Frees a comparison; NULL is allowed. */
 BS_API void bs_comparison_free(bs_comparison *cmp);
 
-/* Returns 1 when the set gives dW and db of every layer and every step given
- * (and the loss, if given) agrees, else 0. */
+/* Returns 1 when the set gives dW and db of every layer (or the steps of
+ * `only`) and every step given (and the loss, if given) agrees, else 0. */
 BS_API int bs_comparison_agrees(const bs_comparison *cmp);
+
+/* Returns 1 when the set does not agree but every difference is explained,
+ * element by element, by a convention rather than a bug (a uniform factor,
+ * where the 1/B enters, the orientation, the penalty's scale, …; the report
+ * names it), else 0. */
+BS_API int bs_comparison_convention(const bs_comparison *cmp);
 
 /* What the comparison found for one step. */
 typedef enum bs_outcome {

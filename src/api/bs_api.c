@@ -54,11 +54,13 @@ struct bs_spec {
 typedef struct param_view {
     char id[16];    /* "W[1]", "b[1]" */
     size_t rows, cols;
-    double *v;
+    double *v; /* NULL until first read */
 } param_view;
 
 struct bs_run {
     const bs_spec *spec;
+    size_t example; /* the example (from 1) the run is cut to, or 0: the batch */
+    bs_net one;     /* with example: the spec's network cut to it (a view) */
     bs_trace *t;
     param_view *params; /* [2(l − 1)] W[l], [2(l − 1) + 1] b[l] */
 };
@@ -263,8 +265,9 @@ static void free_params(bs_run *r)
     r->params = NULL;
 }
 
-/* The parameters in the displayed orientation: shaped as their gradients
- * g[nW] and g[nb] are displayed. */
+/* The parameters' slots (ids and shapes); their values are made when first
+ * read (param_values), so a run that never reads one (the command line's)
+ * holds no second copy of the weights. */
 static int make_params(bs_run *r)
 {
     const bs_net *net = r->spec->net;
@@ -282,22 +285,38 @@ static int make_params(bs_run *r)
             snprintf(p->id, sizeof p->id, "%c[%zu]", isb ? 'b' : 'W', l);
             p->rows = st->rows;
             p->cols = st->cols;
-            p->v = malloc(sizeof(double) * (st->rows * st->cols));
-            if (!p->v)
-                return -1;
-            if (isb) {
-                memcpy(p->v, net->b[l], sizeof(double) * net->n[l]);
-                continue;
-            }
-            /* stored n[l−1]×n[l]; displayed the same, or its transpose */
-            size_t dr, dc;
-            bs_net_W_displayed(net, l, p->v, &dr, &dc);
         }
     }
     return 0;
 }
 
-bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err)
+/* The values of parameter slot k in the displayed orientation, shaped as
+ * their gradients g[nW] and g[nb] are displayed: made on the first read and
+ * kept with the run.  Returns NULL when out of memory. */
+static const double *param_values(const bs_run *run, size_t k)
+{
+    param_view *p = &run->params[k];
+    if (p->v)
+        return p->v;
+    const bs_net *net = run->spec->net;
+    size_t l = k / 2 + 1;
+    double *v = malloc(sizeof(double) * (p->rows * p->cols));
+    if (!v)
+        return NULL;
+    if (k % 2) {
+        memcpy(v, net->b[l], sizeof(double) * net->n[l]);
+    } else {
+        /* stored n[l−1]×n[l]; displayed the same, or its transpose */
+        size_t dr, dc;
+        bs_net_W_displayed(net, l, v, &dr, &dc);
+    }
+    p->v = v;
+    return v;
+}
+
+/* The run of the whole batch (example 0) or of one example of it. */
+static bs_lib_status create_run(const bs_spec *spec, size_t example, bs_run **out,
+                                bs_lib_error *err)
 {
     *out = NULL;
     if (!spec)
@@ -308,7 +327,16 @@ bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err
     r->spec = spec;
     bs_error e;
     bs_error_clear(&e);
-    if (bs_checked_trace(spec->net, NULL, &r->t, &e) != BS_OK) {
+    const bs_net *traced = spec->net;
+    if (example) {
+        if (bs_compare_example(spec->net, example, &r->one, &e) != BS_OK) {
+            free(r);
+            return give(err, &e);
+        }
+        r->example = example;
+        traced = &r->one;
+    }
+    if (bs_checked_trace(traced, NULL, &r->t, &e) != BS_OK) {
         bs_error_set_file(&e, spec->file);
         free(r);
         return give(err, &e);
@@ -320,6 +348,21 @@ bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err
     *out = r;
     clear(err);
     return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err)
+{
+    return create_run(spec, 0, out, err);
+}
+
+bs_lib_status bs_run_create_example(const bs_spec *spec, size_t example, bs_run **out,
+                                    bs_lib_error *err)
+{
+    if (example == 0) {
+        *out = NULL;
+        return usage(err, "example", "examples are counted from 1, got 0");
+    }
+    return create_run(spec, example, out, err);
 }
 
 void bs_run_free(bs_run *run)
@@ -432,12 +475,16 @@ bs_lib_status bs_run_find(const bs_run *run, const char *name, bs_step_info *out
         }
     } else if (name && forward_name(net, name, &qty, &layer) == 0) {
         if (qty == BS_Q_W || qty == BS_Q_B) {
-            const param_view *p = &run->params[2 * (layer - 1) + (qty == BS_Q_B)];
+            size_t k = 2 * (layer - 1) + (qty == BS_Q_B);
+            const param_view *p = &run->params[k];
+            const double *v = param_values(run, k);
+            if (!v)
+                return nomem(err);
             memset(out, 0, sizeof *out);
             out->id = p->id;
             out->rows = p->rows;
             out->cols = p->cols;
-            out->value = p->v;
+            out->value = v;
             out->passed = -1;
             clear(err);
             return BS_LIB_OK;
@@ -808,6 +855,27 @@ bs_lib_status bs_grad_set_create(const bs_run *run, bs_grad_set **out, bs_lib_er
     return BS_LIB_OK;
 }
 
+bs_lib_status bs_grad_set_load_file(const bs_run *run, const char *path, bs_grad_set **out,
+                                    bs_lib_error *err)
+{
+    *out = NULL;
+    if (!run || !path)
+        return usage(err, NULL, "no run or no path given");
+    bs_grad_set *g = calloc(1, sizeof *g);
+    if (!g)
+        return nomem(err);
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_compare_load(path, run->t, &g->g, &e) != BS_OK) {
+        free(g);
+        return give(err, &e);
+    }
+    g->run = run;
+    *out = g;
+    clear(err);
+    return BS_LIB_OK;
+}
+
 bs_lib_status bs_grad_set_put(bs_grad_set *set, const char *name, const double *values,
                               size_t rows, size_t cols, bs_lib_error *err)
 {
@@ -836,6 +904,7 @@ bs_compare_settings bs_compare_settings_default(void)
     s.rtol = d.rtol;
     s.atol = d.atol;
     s.notation = NULL;
+    s.only = NULL;
     return s;
 }
 
@@ -859,6 +928,11 @@ bs_lib_status bs_run_compare(const bs_run *run, const bs_grad_set *set,
         if (nt < 0)
             return BS_LIB_ERR_USAGE;
         o.notation = nt;
+    }
+    o.only = s.only;
+    if (run->example) {
+        o.example = run->example;
+        o.batch = run->spec->net->B;
     }
     bs_comparison *c = calloc(1, sizeof *c);
     if (!c)
@@ -886,6 +960,11 @@ void bs_comparison_free(bs_comparison *cmp)
 int bs_comparison_agrees(const bs_comparison *cmp)
 {
     return bs_compare_agrees(cmp->r) ? 1 : 0;
+}
+
+int bs_comparison_convention(const bs_comparison *cmp)
+{
+    return bs_compare_verdict(cmp->r) == BS_VERDICT_CONVENTION ? 1 : 0;
 }
 
 size_t bs_comparison_step_count(const bs_comparison *cmp)

@@ -161,6 +161,12 @@ bs_check_settings cli_check_settings(const cli *c);
 /* The render settings the command line asks for, the header naming `source`. */
 bs_render_settings cli_render_settings(const cli *c, const char *source);
 
+/* Loads the spec at *path, or the shipped spec of that name when there is
+ * no such file (saying so; *path then names it, in storage kept until the
+ * next call), under the command line's limits; returns 0 with *spec the
+ * caller frees with bs_spec_free, or -1 after printing why. */
+int cli_open_spec(const cli *c, const char **path, bs_spec **spec, bs_lib_error *err);
+
 /* Loads the spec at `path` (or the shipped spec of that name, saying so),
  * runs it and checks it as the command line asks, with the progress
  * indicator; returns the run (freed with bs_run_free, then *spec with

@@ -93,16 +93,16 @@ bs_render_settings cli_render_settings(const cli *c, const char *source)
     return s;
 }
 
-bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_error *err)
+int cli_open_spec(const cli *c, const char **path, bs_spec **spec, bs_lib_error *err)
 {
-    char shipped[1024];
+    static char shipped[1024];
     struct stat st;
     *spec = NULL;
     /* a file always wins over the name of a shipped spec */
-    if (strcmp(path, "-") != 0 && stat(path, &st) != 0 &&
-        bs_example_find(path, shipped, sizeof shipped) == 0) {
-        cli_say("%s is not a file; running the shipped spec %s", path, shipped);
-        path = shipped;
+    if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
+        bs_example_find(*path, shipped, sizeof shipped) == 0) {
+        cli_say("%s is not a file; running the shipped spec %s", *path, shipped);
+        *path = shipped;
     }
     bs_load_settings ls = bs_load_settings_default();
     ls.max_file_bytes = c->limits.max_file_bytes;
@@ -110,12 +110,19 @@ bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_erro
     ls.max_layers = c->limits.max_layers;
     ls.max_depth = c->limits.max_depth;
     ls.full = c->limits.full_check;
-    ls.name = path;
-    bs_run *run = NULL;
-    if (bs_spec_load_file_with(path, &ls, spec, err) != BS_LIB_OK) {
+    ls.name = *path;
+    if (bs_spec_load_file_with(*path, &ls, spec, err) != BS_LIB_OK) {
         cli_report_lib(err);
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_error *err)
+{
+    bs_run *run = NULL;
+    if (cli_open_spec(c, &path, spec, err) != 0)
+        return NULL;
     bs_check_settings cs = cli_check_settings(c);
     progress p;
     cs.progress = cli_start_progress(c, &p, NULL);

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "bs_checked.h"
-#include "bs_compare.h"
 #include "bs_examples.h"
 #include "bs_sweep.h"
 
@@ -255,7 +254,7 @@ int cmd_train(cli *c)
 }
 
 typedef struct compare_job {
-    const bs_compare_result *r;
+    const bs_comparison *cmp;
     int json;
     const char *spec, *grads;
 } compare_job;
@@ -263,16 +262,13 @@ typedef struct compare_job {
 static int emit_compare(FILE *f, const void *ctx)
 {
     const compare_job *j = ctx;
-    bs_sink s = bs_sink_file(f);
     errno = 0;
-    if (j->json) {
-        bs_compare_json(&s, j->r);
-    } else {
-        bs_sink_printf(&s, "backstep compare: %s against %s, backward steps in order\n\n",
-                       j->grads, j->spec);
-        bs_compare_text(&s, j->r);
-    }
-    int bad = bs_sink_status(&s) != 0;
+    int bad = 0;
+    if (!j->json)
+        bad = fprintf(f, "backstep compare: %s against %s, backward steps in order\n\n",
+                      j->grads, j->spec) < 0;
+    if (!bad)
+        bad = bs_comparison_render(j->cmp, f, j->json ? "json" : "text", NULL) != BS_LIB_OK;
     return cli_stream_result(f, bad);
 }
 
@@ -284,58 +280,42 @@ int cmd_compare(cli *c)
     const char *path = c->specs[0], *grads = c->specs[1];
     if (strcmp(path, "-") == 0 && strcmp(grads, "-") == 0)
         return cli_bad_usage("only one of SPEC and GRADS.json can be read from standard input");
-    char shipped[1024];
-    bs_net *net;
-    bs_error err;
-    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+    bs_spec *spec;
+    bs_lib_error err;
+    if (cli_open_spec(c, &path, &spec, &err) != 0)
         return EXIT_BAD;
-    bs_trace *t = NULL;
-    bs_grads_file *g = NULL;
-    bs_compare_result *r = NULL;
-    bs_compare_opts o = bs_compare_defaults();
+    bs_compare_settings o = bs_compare_settings_default();
     if (c->rtol >= 0)
         o.rtol = c->rtol;
     if (c->atol >= 0)
         o.atol = c->atol;
     if (c->notation_set)
-        o.notation = (int)c->render.notation;
+        o.notation = c->notation_name;
     o.only = c->compare_only;
+    /* --example I: the run of that example alone */
+    bs_run *run = NULL;
+    bs_grad_set *g = NULL;
+    bs_comparison *cmp = NULL;
     int rc = 0;
-    /* --example I: the trace of that example alone (a view of net) */
-    bs_net one;
-    const bs_net *traced = net;
-    if (c->compare_example) {
-        if (bs_compare_example(net, c->compare_example, &one, &err) != BS_OK) {
-            cli_report(&err);
-            bs_net_free(net);
-            return EXIT_BAD;
-        }
-        traced = &one;
-        o.example = c->compare_example;
-        o.batch = net->B;
-    }
-    if (bs_checked_trace(traced, NULL, &t, &err) != BS_OK) {
-        bs_error_set_file(&err, path);
+    if ((c->compare_example ? bs_run_create_example(spec, c->compare_example, &run, &err)
+                            : bs_run_create(spec, &run, &err)) != BS_LIB_OK ||
+        bs_grad_set_load_file(run, grads, &g, &err) != BS_LIB_OK ||
+        bs_run_compare(run, g, &o, &cmp, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
-    } else if (bs_compare_load(grads, t, &g, &err) != BS_OK ||
-               bs_compare_run(t, g, &o, &r, &err) != BS_OK) {
-        rc = EXIT_BAD;
-    }
-    if (rc) {
-        cli_report(&err);
     } else {
-        compare_job job = {r, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
+        compare_job job = {cmp, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
                            strcmp(grads, "-") == 0 ? "<stdin>" : grads};
         rc = cli_deliver(c, emit_compare, &job);
-        if (rc == 0 && bs_compare_verdict(r) == BS_VERDICT_CONVENTION)
+        if (rc == 0 && bs_comparison_convention(cmp))
             rc = EXIT_CONVENTION;
-        else if (rc == 0 && !bs_compare_agrees(r))
+        else if (rc == 0 && !bs_comparison_agrees(cmp))
             rc = EXIT_MISMATCH;
     }
-    bs_compare_result_free(r);
-    bs_grads_file_free(g);
-    bs_trace_free(t);
-    bs_net_free(net);
+    bs_comparison_free(cmp);
+    bs_grad_set_free(g);
+    bs_run_free(run);
+    bs_spec_free(spec);
     return rc;
 }
 
