@@ -4,7 +4,12 @@
  * comparisons with planted mistakes named by
  * their catalogue key (and reported as `backstep compare` reports them),
  * rendering to memory equal to rendering to a FILE * and to a file written
- * atomically (through a symbolic link, never over the spec), and _free(NULL). */
+ * atomically (through a symbolic link, never over the spec), and _free(NULL);
+ * and what the command line needs of it: limits, the check's settings and
+ * their validation (steps worked by hand), colour that only adds escapes,
+ * reports in TAP and JUnit, gradient files, required steps, a convention
+ * built by construction, and one example's run against the algebra of the
+ * batch mean. */
 #define _XOPEN_SOURCE 700
 #include "backstep.h"
 
@@ -680,6 +685,396 @@ START_TEST(test_render_file_is_atomic)
 }
 END_TEST
 
+/* ---- what the command line needs: limits, settings, reports ---------------- */
+
+START_TEST(test_load_settings_limits)
+{
+    /* the defaults the header and docs/spec-format.md state: 64 MiB, 2 GiB,
+     * 100 layers, nesting 64 */
+    bs_load_settings ls = bs_load_settings_default();
+    ck_assert_uint_eq(ls.max_file_bytes, (size_t)64 << 20);
+    ck_assert_uint_eq(ls.max_memory, (size_t)2 << 30);
+    ck_assert_uint_eq(ls.max_layers, 100);
+    ck_assert_int_eq(ls.max_depth, 64);
+    ck_assert_int_eq(ls.full, 0);
+    ck_assert_ptr_null(ls.name);
+    char path[512];
+    snprintf(path, sizeof path, "%s/4-3-2-1-bce.json", BS_SPECS_DIR);
+    bs_spec *spec = (bs_spec *)1;
+    bs_lib_error err;
+    /* 4-3-2-1 has three layers: a limit of two refuses it, as a value */
+    ls.max_layers = 2;
+    ck_assert_int_eq(bs_spec_load_file_with(path, &ls, &spec, &err), BS_LIB_ERR_LIMIT);
+    ck_assert_ptr_null(spec);
+    ck_assert_int_eq(err.status, BS_LIB_ERR_LIMIT);
+    ck_assert_str_eq(err.file, path);
+    ck_assert_str_ne(err.where, "");
+    /* the file is some hundreds of bytes: a limit of 10 refuses it */
+    ls = bs_load_settings_default();
+    ls.max_file_bytes = 10;
+    ck_assert_int_eq(bs_spec_load_file_with(path, &ls, &spec, &err), BS_LIB_ERR_LIMIT);
+    ck_assert_ptr_null(spec);
+    /* the name stands for the file in the errors of the run */
+    ls = bs_load_settings_default();
+    ls.name = "renamed.json";
+    ck_assert_int_eq(bs_spec_load_file_with(path, &ls, &spec, &err), BS_LIB_OK);
+    bs_run *run = run_of(spec);
+    bs_check_settings cs = bs_check_settings_default();
+    cs.epsilon = 1e-12; /* below central's smallest, ∛ε·1e-3 ≈ 6.1e-9 */
+    ck_assert_int_eq(bs_run_check(run, &cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.file, "renamed.json");
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_check_settings_validate)
+{
+    bs_lib_error err;
+    bs_check_settings cs = bs_check_settings_default();
+    ck_assert_int_eq(bs_check_settings_validate(NULL, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_OK);
+    /* central's smallest step, worked by hand: ε = 2.22e-16, ∛ε = 6.06e-6,
+     * times 1e-3 = 6.06e-9; so 1e-9 is refused and 1e-8 taken */
+    cs.epsilon = 1e-9;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "epsilon");
+    ck_assert_str_ne(err.message, "");
+    cs.epsilon = 1e-8;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_OK);
+    /* the complex step goes down to DBL_MIN/ε ≈ 1.0e-292 */
+    cs.method = "complex";
+    cs.epsilon = 1e-200;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_OK);
+    cs.epsilon = 1e-300;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "epsilon");
+    /* rtol 1 lets any value agree with 0: refused; atol up to 1e-3 */
+    cs = bs_check_settings_default();
+    cs.rtol = 1.0;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "rtol");
+    cs.rtol = 0.5;
+    cs.atol = 1e-3;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_OK);
+    cs.atol = 2e-3;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "atol");
+    cs = bs_check_settings_default();
+    cs.method = "centre";
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "method");
+    ck_assert_ptr_nonnull(strstr(err.message, "did you mean \"central\""));
+}
+END_TEST
+
+typedef struct progress_seen {
+    size_t calls, last_done, last_total;
+} progress_seen;
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    progress_seen *p = ctx;
+    ck_assert_uint_le(done, total);
+    ck_assert_uint_ge(done, p->last_done); /* never goes back */
+    p->calls++;
+    p->last_done = done;
+    p->last_total = total;
+}
+
+START_TEST(test_check_progress_and_directions)
+{
+    bs_spec *spec = spec_file("4-5-3-softmax-ce-l2.json");
+    bs_run *run = run_of(spec);
+    bs_check_settings cs = bs_check_settings_default();
+    progress_seen seen = {0, 0, 0};
+    cs.full = 1;
+    cs.progress = on_progress;
+    cs.progress_ctx = &seen;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_run_check(run, &cs, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_passed(run), 1);
+    /* the elements of a full check, counted by hand for 4-5-3 with B = 4:
+     * the parameters W2 5×3, b2 3, W1 4×5, b1 5 and the steps a2, z2 4×3,
+     * a1, z1 4×5: 15 + 3 + 20 + 5 + 12 + 12 + 20 + 20 = 107 */
+    size_t compared = 0;
+    bs_step_info v;
+    for (size_t i = 0; bs_run_step(run, i, &v, NULL) == BS_LIB_OK; i++)
+        compared += v.gradient ? v.n_compared : 0;
+    ck_assert_uint_eq(compared, 107);
+    /* the thread that started the check reports after each share of the
+     * work it did itself: with two shares of 64 and two threads it may have
+     * done none, so a report is not certain, but each one counts the same
+     * 107 in all */
+    if (seen.calls > 0)
+        ck_assert_uint_eq(seen.last_total, compared);
+    /* along 3 random directions: the JSON rendering carries them */
+    cs = bs_check_settings_default();
+    cs.directions = 3;
+    ck_assert_int_eq(bs_run_check(run, &cs, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_passed(run), 1);
+    bs_render_settings rs = bs_render_settings_default();
+    rs.format = "json";
+    char *text = NULL;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &text, NULL, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(strstr(text, "\"directions\": {"));
+    free(text);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* Removes the ANSI escapes ESC [ … m from s, in place. */
+static void strip_ansi(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (r[0] == '\033' && r[1] == '[') {
+            r += 2;
+            while (*r && *r != 'm')
+                r++;
+            r += *r == 'm';
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+START_TEST(test_render_color_adds_escapes_only)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    ck_assert_int_eq(bs_run_check(run, NULL, NULL), BS_LIB_OK);
+    bs_render_settings rs = bs_render_settings_default();
+    char *plain = NULL, *colored = NULL;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &plain, NULL, NULL), BS_LIB_OK);
+    rs.color = 1;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &colored, NULL, NULL), BS_LIB_OK);
+    ck_assert_ptr_null(strchr(plain, '\033'));
+    ck_assert_ptr_nonnull(strstr(colored, "\033["));
+    strip_ansi(colored);
+    ck_assert_str_eq(colored, plain);
+    free(plain);
+    free(colored);
+    /* npz is a format of the API too: a zip archive, "PK\3\4" first */
+    rs = bs_render_settings_default();
+    rs.format = "npz";
+    char *npz = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &npz, &len, NULL), BS_LIB_OK);
+    ck_assert_uint_gt(len, 4);
+    ck_assert_int_eq(memcmp(npz, "PK\003\004", 4), 0);
+    free(npz);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_report_write_file)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    ck_assert_int_eq(bs_run_check(run, NULL, NULL), BS_LIB_OK);
+    bs_lib_error load;
+    bs_spec *none = NULL;
+    ck_assert_int_eq(bs_spec_load_file("no-such-spec.json", &none, &load), BS_LIB_ERR_IO);
+    bs_report_entry e[2] = {{"good.json", run, NULL}, {"no-such-spec.json", NULL, &load}};
+    /* TAP version 13 (testanything.org): the version line, the plan 1..2,
+     * "ok 1" for the spec that passed, "not ok 2" for the one not loaded */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    bs_lib_error err;
+    ck_assert_int_eq(bs_report_write_file(f, "tap", e, 2, 0, &err), BS_LIB_OK);
+    fclose(f);
+    ck_assert_int_eq(strncmp(buf, "TAP version 13\n1..2\n", 20), 0);
+    ck_assert_ptr_nonnull(strstr(buf, "\nok 1 "));
+    ck_assert_ptr_nonnull(strstr(buf, "\nnot ok 2 "));
+    free(buf);
+    /* JUnit XML: two test cases, the unloaded one an error */
+    f = open_memstream(&buf, &len);
+    ck_assert_int_eq(bs_report_write_file(f, "junit", e, 2, 0, &err), BS_LIB_OK);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "tests=\"2\""));
+    ck_assert_ptr_nonnull(strstr(buf, "errors=\"1\""));
+    free(buf);
+    /* text: one line per spec, the error's own line in the second */
+    f = open_memstream(&buf, &len);
+    ck_assert_int_eq(bs_report_write_file(f, NULL, e, 2, 0, &err), BS_LIB_OK);
+    fclose(f);
+    size_t lines = 0;
+    for (const char *c = buf; *c; c++)
+        lines += *c == '\n';
+    ck_assert_uint_eq(lines, 2);
+    ck_assert_ptr_nonnull(strstr(buf, "no-such-spec.json"));
+    free(buf);
+    ck_assert_int_eq(bs_report_write_file(stdout, "yaml", e, 2, 0, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "report format");
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* ---- compare: files, required steps, conventions, one example -------------- */
+
+START_TEST(test_grad_set_load_file)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_grad_set *set = (bs_grad_set *)1;
+    bs_lib_error err;
+    /* tests/bad-grads/MANIFEST.tsv: the place and the phrase of each error */
+    ck_assert_int_eq(bs_grad_set_load_file(run, BS_SPECS_DIR "/../tests/bad-grads/"
+                                                "syntax-missing-comma.json", &set, &err),
+                     BS_LIB_ERR_SYNTAX);
+    ck_assert_ptr_null(set);
+    ck_assert_str_eq(err.where, "3:11");
+    ck_assert_int_eq(bs_grad_set_load_file(run, BS_SPECS_DIR "/../tests/bad-grads/wrong-shape.json",
+                                           &set, &err),
+                     BS_LIB_ERR_SPEC);
+    ck_assert_str_eq(err.where, "dW3");
+    ck_assert_ptr_nonnull(strstr(err.message, "expected 2×1"));
+    ck_assert_int_eq(bs_grad_set_load_file(run, "no-such-grads.json", &set, &err),
+                     BS_LIB_ERR_IO);
+    /* a file of the right values, written here from the run's own steps,
+     * agrees */
+    char path[] = "/tmp/bs-api-grads-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("{", f);
+    const char *names[] = {"dW1", "db1", "dW2", "db2", "dW3", "db3"};
+    for (size_t k = 0; k < 6; k++) {
+        bs_step_info v = find(run, names[k]);
+        fprintf(f, "%s\"%s\": [", k ? ", " : "", names[k]);
+        for (size_t r = 0; r < v.rows; r++) {
+            fprintf(f, "%s[", r ? ", " : "");
+            for (size_t c = 0; c < v.cols; c++)
+                fprintf(f, "%s%.17g", c ? ", " : "", v.value[r * v.cols + c]);
+            fputs("]", f);
+        }
+        fputs("]", f);
+    }
+    fputs("}\n", f);
+    fclose(f);
+    ck_assert_int_eq(bs_grad_set_load_file(run, path, &set, &err), BS_LIB_OK);
+    bs_comparison *cmp = NULL;
+    ck_assert_int_eq(bs_run_compare(run, set, NULL, &cmp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_agrees(cmp), 1);
+    ck_assert_int_eq(bs_comparison_convention(cmp), 0);
+    unlink(path);
+    bs_comparison_free(cmp);
+    bs_grad_set_free(set);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* A gradient set of the parameter steps of `run`, each times `factor`. */
+static bs_grad_set *give_params(const bs_run *run, double factor, int only_first)
+{
+    bs_grad_set *set = NULL;
+    ck_assert_int_eq(bs_grad_set_create(run, &set, NULL), BS_LIB_OK);
+    bs_step_info v;
+    for (size_t i = 0; bs_run_step(run, i, &v, NULL) == BS_LIB_OK; i++) {
+        char name[32];
+        bs_run_step_name(run, i, "code", name, sizeof name, NULL);
+        if (!v.gradient || (name[1] != 'W' && name[1] != 'b'))
+            continue;
+        if (only_first && strcmp(name, "dW1") != 0 && strcmp(name, "db1") != 0)
+            continue;
+        double *x = malloc(sizeof(double) * v.rows * v.cols);
+        for (size_t k = 0; k < v.rows * v.cols; k++)
+            x[k] = factor * v.value[k];
+        ck_assert_int_eq(bs_grad_set_put(set, name, x, v.rows, v.cols, NULL), BS_LIB_OK);
+        free(x);
+    }
+    return set;
+}
+
+START_TEST(test_compare_only_and_convention)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    bs_comparison *cmp = NULL;
+    /* dW1 and db1 alone: not enough by default, enough when only they are asked */
+    bs_grad_set *set = give_params(run, 1.0, 1);
+    ck_assert_int_eq(bs_run_compare(run, set, NULL, &cmp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_agrees(cmp), 0);
+    bs_comparison_free(cmp);
+    bs_compare_settings o = bs_compare_settings_default();
+    ck_assert_ptr_null(o.only);
+    o.only = "dW1,db1";
+    ck_assert_int_eq(bs_run_compare(run, set, &o, &cmp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_agrees(cmp), 1);
+    bs_comparison_free(cmp);
+    bs_grad_set_free(set);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    /* 3-4-1 tanh regression averages a batch of B = 3: a program that leaves
+     * the 1/B out gives every parameter gradient exactly 3 times backstep's,
+     * by construction a convention (docs/compare.md) and not a bug; twice
+     * would be neither the batch's B nor MSE's ½, and is a bug */
+    spec = spec_file("3-4-1-tanh-regression.json");
+    run = run_of(spec);
+    const double factors[] = {3.0, 1.0, -3.0};
+    const int convention[] = {1, 0, 0}, agrees[] = {0, 1, 0};
+    for (size_t k = 0; k < 3; k++) {
+        set = give_params(run, factors[k], 0);
+        ck_assert_int_eq(bs_run_compare(run, set, NULL, &cmp, &err), BS_LIB_OK);
+        ck_assert_int_eq(bs_comparison_agrees(cmp), agrees[k]);
+        ck_assert_int_eq(bs_comparison_convention(cmp), convention[k]);
+        bs_comparison_free(cmp);
+        bs_grad_set_free(set);
+    }
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_run_of_one_example)
+{
+    /* 4-5-3 softmax + ce, l2 0.01, a batch of 4 averaged: for the mean,
+     * L = (1/B) Σ_i ℓ_i + λΣ‖W‖² and g[W] = (1/B) Σ_i ∂ℓ_i/∂W + 2λW, so the
+     * mean over the examples of each example's own L_i = ℓ_i + λΣ‖W‖² and
+     * g[W]_i = ∂ℓ_i/∂W + 2λW is the batch's L and g[W] (the algebra of the
+     * mean, not backstep's code) */
+    bs_spec *spec = spec_file("4-5-3-softmax-ce-l2.json");
+    bs_run *batch = run_of(spec);
+    bs_lib_error err;
+    bs_run *one = (bs_run *)1;
+    ck_assert_int_eq(bs_run_create_example(spec, 0, &one, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(one);
+    ck_assert_int_eq(bs_run_create_example(spec, 5, &one, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(one);
+    const char *steps[] = {"dW1", "db1", "dW2", "db2"};
+    double loss = 0, sum[4][20];
+    memset(sum, 0, sizeof sum);
+    for (size_t i = 1; i <= 4; i++) {
+        ck_assert_int_eq(bs_run_create_example(spec, i, &one, &err), BS_LIB_OK);
+        loss += bs_run_loss(one) / 4;
+        ck_assert_uint_eq(find(one, "x").rows, 1);
+        for (size_t k = 0; k < 4; k++) {
+            bs_step_info v = find(one, steps[k]);
+            ck_assert_uint_le(v.rows * v.cols, 20);
+            for (size_t e = 0; e < v.rows * v.cols; e++)
+                sum[k][e] += v.value[e] / 4;
+        }
+        bs_run_free(one);
+    }
+    ck_assert_double_eq_tol(loss, bs_run_loss(batch), 1e-12);
+    for (size_t k = 0; k < 4; k++) {
+        bs_step_info v = find(batch, steps[k]);
+        for (size_t e = 0; e < v.rows * v.cols; e++)
+            ck_assert_double_eq_tol(sum[k][e], v.value[e], 1e-12 + 1e-10 * fabs(v.value[e]));
+    }
+    bs_run_free(batch);
+    bs_spec_free(spec);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -720,6 +1115,14 @@ Suite *api_suite(void)
     tcase_add_loop_test(tc, test_render_buffer_equals_file, 0,
                         (int)(sizeof formats / sizeof formats[0]));
     tcase_add_test(tc, test_render_file_is_atomic);
+    tcase_add_test(tc, test_load_settings_limits);
+    tcase_add_test(tc, test_check_settings_validate);
+    tcase_add_test(tc, test_check_progress_and_directions);
+    tcase_add_test(tc, test_render_color_adds_escapes_only);
+    tcase_add_test(tc, test_report_write_file);
+    tcase_add_test(tc, test_grad_set_load_file);
+    tcase_add_test(tc, test_compare_only_and_convention);
+    tcase_add_test(tc, test_run_of_one_example);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;
