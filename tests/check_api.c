@@ -1075,6 +1075,42 @@ START_TEST(test_run_of_one_example)
 }
 END_TEST
 
+START_TEST(test_write_file_except_keeps_inputs)
+{
+    char dir[] = "/tmp/bs-api-keep-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char input[256], link[256], out[256];
+    snprintf(input, sizeof input, "%s/input.json", dir);
+    snprintf(link, sizeof link, "%s/other-name", dir);
+    snprintf(out, sizeof out, "%s/out.bin", dir);
+    FILE *f = fopen(input, "w");
+    fputs("{}\n", f);
+    fclose(f);
+    ck_assert_int_eq(symlink("input.json", link), 0);
+    const char *keep[] = {input};
+    bs_lib_error err;
+    /* the input by its own name and by another: refused, left as it was */
+    ck_assert_int_eq(bs_lib_write_file_except(input, "x", 1, keep, 1, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.file, input);
+    ck_assert_int_eq(bs_lib_write_file_except(link, "x", 1, keep, 1, &err), BS_LIB_ERR_USAGE);
+    char buf[16] = "";
+    f = fopen(input, "r");
+    ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+    fclose(f);
+    ck_assert_str_eq(buf, "{}\n");
+    /* another file: written whole, a NUL byte too */
+    ck_assert_int_eq(bs_lib_write_file_except(out, "a\0b", 3, keep, 1, &err), BS_LIB_OK);
+    struct stat st;
+    ck_assert_int_eq(stat(out, &st), 0);
+    ck_assert_int_eq(st.st_size, 3);
+    ck_assert_int_eq(bs_lib_write_file_except(out, "a", 1, NULL, 1, &err), BS_LIB_ERR_USAGE);
+    unlink(out);
+    unlink(link);
+    unlink(input);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -1123,6 +1159,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_grad_set_load_file);
     tcase_add_test(tc, test_compare_only_and_convention);
     tcase_add_test(tc, test_run_of_one_example);
+    tcase_add_test(tc, test_write_file_except_keeps_inputs);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

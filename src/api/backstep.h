@@ -274,6 +274,15 @@ BS_API bs_lib_status bs_run_render_file(const bs_run *run, const char *path,
 BS_API bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
                                        bs_lib_error *err);
 
+/* Writes as bs_lib_write_file, but refuses to replace any of the `nkeep`
+ * files `keep` (the files a program reads: the same file by device and
+ * inode, so another name for it, a hard or a symbolic link, is caught too)
+ * with BS_LIB_ERR_USAGE and err->file the path; `keep` may be NULL when
+ * nkeep is 0. */
+BS_API bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_t len,
+                                              const char *const *keep, size_t nkeep,
+                                              bs_lib_error *err);
+
 /* ---- reports of checks over several specs ------------------------------ */
 
 /* One spec of a check report: its file name, and its checked run or, when

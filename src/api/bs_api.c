@@ -785,6 +785,21 @@ bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
     return BS_LIB_OK;
 }
 
+bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_t len,
+                                       const char *const *keep, size_t nkeep,
+                                       bs_lib_error *err)
+{
+    if (!path || (!data && len > 0) || (!keep && nkeep > 0))
+        return usage(err, NULL, "no path, no data or no files to keep given");
+    bs_inputs in = {keep, nkeep};
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_write_atomic_bytes(path, data ? (const char *)data : "", len, &in, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
+}
+
 /* ---- reports over several specs ---------------------------------------- */
 
 /* The internal error of a public one (the same fields, bs_lib_error_line). */

@@ -211,6 +211,15 @@ int cli_write_output(const char *path, const bs_inputs *in, emit_fn emit, const 
  * returns 0 or EXIT_BAD. */
 int cli_deliver(const cli *c, emit_fn emit, const void *ctx);
 
+/* Writes `len` bytes of text to `path` atomically (bs_lib_write_file_except,
+ * never over one of the command's inputs); returns 0, or EXIT_BAD after
+ * saying why. */
+int cli_write_text(const cli *c, const char *path, const char *text, size_t len);
+
+/* Writes the NUL-terminated text (of `len` bytes) to -o FILE
+ * (cli_write_text) or standard output; returns 0 or EXIT_BAD. */
+int cli_deliver_text(const cli *c, const char *text, size_t len);
+
 /* An emit_fn writing the NUL-terminated text ctx. */
 int cli_emit_text(FILE *f, const void *ctx);
 

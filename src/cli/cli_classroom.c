@@ -303,17 +303,13 @@ static int grade_summary(cli *c, const bs_exercise_set *x, const bs_grade_row *r
                          size_t nrows, int *book)
 {
     int rc = 0;
-    bs_error err;
-    bs_error_clear(&err);
     if (c->summary) {
         bs_sink b = bs_sink_buffer();
         bs_gradebook_summary(&b, x, rows, nrows);
         if (bs_sink_status(&b) != 0) {
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
-        } else if (bs_write_atomic_bytes(c->summary, b.buf ? b.buf : "", b.len, &c->inputs,
-                                         &err) != BS_OK) {
-            cli_report(&err);
+        } else if (cli_write_text(c, c->summary, b.buf ? b.buf : "", b.len) != 0) {
             *book = EXIT_BAD;
         }
         bs_sink_free_buffer(&b);
@@ -403,7 +399,7 @@ int cmd_grade(cli *c)
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
         } else {
-            book = cli_deliver(c, cli_emit_text, b.buf ? b.buf : "");
+            book = cli_deliver_text(c, b.buf ? b.buf : "", b.len);
         }
         bs_sink_free_buffer(&b);
     }

@@ -340,6 +340,25 @@ int cli_deliver(const cli *c, emit_fn emit, const void *ctx)
     return e ? cli_stdout_failed(e) : 0;
 }
 
+int cli_write_text(const cli *c, const char *path, const char *text, size_t len)
+{
+    bs_lib_error err;
+    if (bs_lib_write_file_except(path, text, len, c->inputs.paths, c->inputs.n, &err) !=
+        BS_LIB_OK) {
+        cli_report_lib(&err);
+        return EXIT_BAD;
+    }
+    return 0;
+}
+
+int cli_deliver_text(const cli *c, const char *text, size_t len)
+{
+    if (c->out)
+        return cli_write_text(c, c->out, text, len);
+    int e = cli_emit_text(stdout, text);
+    return e ? cli_stdout_failed(e) : 0;
+}
+
 int cli_emit_text(FILE *f, const void *ctx)
 {
     const char *text = ctx;

@@ -152,7 +152,7 @@ int cmd_sweep(cli *c)
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
         } else {
-            rc = cli_deliver(c, cli_emit_text, b.buf);
+            rc = cli_deliver_text(c, b.buf, b.len);
         }
         bs_sink_free_buffer(&b);
     }
@@ -185,7 +185,7 @@ int cmd_init(cli *c)
         cli_say("%s: exists; refusing to overwrite it (give --force to replace it)", c->out);
         rc = EXIT_BAD;
     } else {
-        rc = cli_write_output(c->out, &c->inputs, cli_emit_text, b.buf);
+        rc = cli_write_text(c, c->out, b.buf, b.len);
     }
     bs_sink_free_buffer(&b);
     return rc;
