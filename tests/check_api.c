@@ -14,6 +14,7 @@
 #include "backstep.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1111,6 +1112,44 @@ START_TEST(test_write_file_except_keeps_inputs)
 }
 END_TEST
 
+START_TEST(test_shipped_specs_by_name)
+{
+    setenv("BACKSTEP_SPECS_DIR", BS_SPECS_DIR, 1);
+    char path[1024], want[1024];
+    snprintf(want, sizeof want, "%s/4-3-2-1-bce.json", BS_SPECS_DIR);
+    ck_assert_int_eq(bs_example_path("4-3-2-1-bce", path, sizeof path), 1);
+    ck_assert_str_eq(path, want);
+    ck_assert_int_eq(bs_example_path("4-3-2-1-bce.json", path, sizeof path), 1);
+    ck_assert_str_eq(path, want);
+    ck_assert_int_eq(bs_example_path("no-such-spec", path, sizeof path), 0);
+    ck_assert_int_eq(bs_example_path("specs/4-3-2-1-bce", path, sizeof path), 0);
+    bs_spec *spec = NULL;
+    ck_assert_int_eq(bs_example_path("4-3-2-1-bce", path, sizeof path), 1);
+    ck_assert_int_eq(bs_spec_load_file(path, &spec, NULL), BS_LIB_OK);
+    bs_spec_free(spec);
+    /* the list names every .json file of the folder, counted here */
+    size_t files = 0;
+    DIR *d = opendir(BS_SPECS_DIR);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        files += l > 5 && strcmp(e->d_name + l - 5, ".json") == 0;
+    }
+    closedir(d);
+    char *buf = NULL;
+    size_t len = 0, count = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(bs_examples_write(f, &count, NULL), BS_LIB_OK);
+    fclose(f);
+    ck_assert_uint_eq(count, files);
+    ck_assert_ptr_nonnull(strstr(buf, "4-3-2-1-bce"));
+    free(buf);
+    bs_lib_error err;
+    ck_assert_int_eq(bs_examples_write(NULL, &count, &err), BS_LIB_ERR_USAGE);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -1160,6 +1199,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_compare_only_and_convention);
     tcase_add_test(tc, test_run_of_one_example);
     tcase_add_test(tc, test_write_file_except_keeps_inputs);
+    tcase_add_test(tc, test_shipped_specs_by_name);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -114,6 +114,19 @@ BS_API bs_load_settings bs_load_settings_default(void);
 BS_API bs_lib_status bs_spec_load_file_with(const char *path, const bs_load_settings *settings,
                                             bs_spec **out, bs_lib_error *err);
 
+/* Finds the shipped spec called `name` ("4-3-2-1-bce", with or without
+ * ".json"; `backstep examples` lists them) in $BACKSTEP_SPECS_DIR, the
+ * installed specs directory or the source tree of the build, and writes its
+ * path into buf (cut to size), ready for bs_spec_load_file.  Returns 1 when
+ * found, 0 when not (a name with a '/' is a path, never a shipped spec). */
+BS_API int bs_example_path(const char *name, char *buf, size_t size);
+
+/* Writes the list of shipped specs to `fp` (not closed): name, layers,
+ * handout and the spec's own name, one per line, sorted by name.  Sets
+ * *count (when not NULL) to how many were listed; a failed write is
+ * BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_examples_write(FILE *fp, size_t *count, bs_lib_error *err);
+
 /* Frees a spec; NULL is allowed.  Every run made from it must be freed first. */
 BS_API void bs_spec_free(bs_spec *spec);
 

@@ -13,6 +13,7 @@
 #include "bs_checked.h"
 #include "bs_compare.h"
 #include "bs_error.h"
+#include "bs_examples.h"
 #include "bs_files.h"
 #include "bs_formula.h"
 #include "bs_mistakes.h"
@@ -143,6 +144,8 @@ static bs_lib_status usage(bs_lib_error *out, const char *where, const char *fmt
     return give(out, &e);
 }
 
+static bs_lib_status io_error(bs_lib_error *err, const char *what);
+
 static bs_lib_status nomem(bs_lib_error *out)
 {
     bs_error e;
@@ -243,6 +246,32 @@ bs_lib_status bs_spec_load_string(const char *text, size_t len, const char *name
     if (bs_net_load_string(text, len, name, NULL, &net, &e) != BS_OK)
         return give(err, &e);
     return wrap_spec(net, name, out, err);
+}
+
+int bs_example_path(const char *name, char *buf, size_t size)
+{
+    char path[4096];
+    if (!name || bs_example_find(name, path, sizeof path) != 0)
+        return 0;
+    if (buf && size)
+        snprintf(buf, size, "%s", path);
+    return 1;
+}
+
+bs_lib_status bs_examples_write(FILE *fp, size_t *count, bs_lib_error *err)
+{
+    if (count)
+        *count = 0;
+    if (!fp)
+        return usage(err, NULL, "no FILE * to write to");
+    bs_sink s = bs_sink_file(fp);
+    size_t n = bs_examples_list(&s);
+    if (count)
+        *count = n;
+    if (bs_sink_status(&s) != 0)
+        return io_error(err, "list of shipped specs");
+    clear(err);
+    return BS_LIB_OK;
 }
 
 void bs_spec_free(bs_spec *spec)

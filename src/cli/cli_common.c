@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "bs_checked.h"
-#include "bs_examples.h"
 
 #include "cli.h"
 
@@ -100,7 +99,7 @@ int cli_open_spec(const cli *c, const char **path, bs_spec **spec, bs_lib_error 
     *spec = NULL;
     /* a file always wins over the name of a shipped spec */
     if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
-        bs_example_find(*path, shipped, sizeof shipped) == 0) {
+        bs_example_path(*path, shipped, sizeof shipped)) {
         cli_say("%s is not a file; running the shipped spec %s", *path, shipped);
         *path = shipped;
     }
@@ -217,7 +216,7 @@ int cli_load_spec(const cli *c, const char **path, char *shipped, size_t size,
     /* a file always wins over the name of a shipped spec */
     struct stat st;
     if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
-        bs_example_find(*path, shipped, size) == 0) {
+        bs_example_path(*path, shipped, size)) {
         cli_say("%s is not a file; running the shipped spec %s", *path, shipped);
         *path = shipped;
     }

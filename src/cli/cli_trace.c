@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "bs_checked.h"
-#include "bs_examples.h"
 #include "bs_sweep.h"
 
 #include "cli.h"
@@ -321,13 +320,15 @@ int cmd_compare(cli *c)
 
 static int cmd_examples(void)
 {
-    bs_sink s = bs_sink_file(stdout);
-    if (bs_examples_list(&s) == 0) {
+    size_t n = 0;
+    errno = 0;
+    int bad = bs_examples_write(stdout, &n, NULL) != BS_LIB_OK;
+    if (!bad && n == 0) {
         fputs("backstep: no shipped specs found (set BACKSTEP_SPECS_DIR to their directory)\n",
               stderr);
         return EXIT_BAD;
     }
-    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0)
+    if (fflush(stdout) != 0 || ferror(stdout) || bad)
         return cli_stdout_failed(errno);
     return 0;
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bs_examples.h"
 
 #include "cli.h"
 
@@ -80,7 +79,7 @@ static int collect_inputs(cli *c)
         if (strcmp(a, "-") == 0)
             continue;
         if (stat(a, &st) != 0) {
-            if (bs_example_find(a, shipped, sizeof shipped) == 0 && add_input(c, shipped))
+            if (bs_example_path(a, shipped, sizeof shipped) && add_input(c, shipped))
                 return -1;
         } else if (S_ISDIR(st.st_mode)) {
             /* exercise DIR --add updates the set's own manifest and summary
