@@ -24,6 +24,8 @@
 
 #include "bs_check.h"
 #include "bs_compare.h"
+#include "bs_exercise.h"
+#include "bs_files.h"
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_trace.h"
@@ -1150,6 +1152,171 @@ START_TEST(test_shipped_specs_by_name)
 }
 END_TEST
 
+/* ---- grading -------------------------------------------------------------- */
+
+/* Writes `text` to dir/name. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* An exercise of ann, bob and cat asked g[3z] of 4-3-2-1-bce, written with
+ * the classroom's own builder into a new directory under /tmp. */
+static void make_exercise(char *dir, size_t size)
+{
+    snprintf(dir, size, "/tmp/bs-api-grade-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
+    bs_roster *roster = NULL;
+    ck_assert_int_eq(bs_roster_parse("ann\nbob\ncat\n", 12, "roster", &roster, NULL), BS_OK);
+    bs_exercise_opts o = bs_exercise_defaults();
+    o.steps = "g[3z]";
+    o.formats = 1u << BS_FORMAT_MARKDOWN;
+    bs_fileset *fs = NULL;
+    ck_assert_int_eq(bs_exercise_build(net, roster, &o, &fs, NULL), BS_OK);
+    ck_assert_int_eq(bs_fileset_write(fs, dir, NULL, NULL), BS_OK);
+    bs_fileset_free(fs);
+    bs_roster_free(roster);
+    bs_net_free(net);
+}
+
+START_TEST(test_grade_an_exercise)
+{
+    char dir[64];
+    make_exercise(dir, sizeof dir);
+    bs_lib_error err;
+    bs_exercise *x = (bs_exercise *)1;
+    ck_assert_int_eq(bs_exercise_open("/no/such/exercise", &x, &err), BS_LIB_ERR_IO);
+    ck_assert_ptr_null(x);
+    ck_assert_int_eq(bs_exercise_open(dir, &x, &err), BS_LIB_OK);
+    ck_assert_uint_eq(bs_exercise_student_count(x), 3);
+    /* ann's right g[3z], read from her own variant through the API (a run
+     * of ann/spec.json), bob's sign slipped, cat hands nothing in */
+    char path[512];
+    snprintf(path, sizeof path, "%s/ann/spec.json", dir);
+    bs_spec *spec = NULL;
+    ck_assert_int_eq(bs_spec_load_file(path, &spec, NULL), BS_LIB_OK);
+    bs_run *run = run_of(spec);
+    bs_step_info v = find(run, "g[3z]");
+    ck_assert_uint_eq(v.rows * v.cols, 1); /* B = 1, one output */
+    char text[256];
+    snprintf(text, sizeof text, "{\"id\": \"ann\", \"claims\": {\"g[3z]\": [[%.17g]]}}",
+             v.value[0]);
+    put_file(dir, "ann-answers.json", text);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    snprintf(path, sizeof path, "%s/bob/spec.json", dir);
+    ck_assert_int_eq(bs_spec_load_file(path, &spec, NULL), BS_LIB_OK);
+    run = run_of(spec);
+    v = find(run, "g[3z]");
+    snprintf(text, sizeof text, "{\"id\": \"bob\", \"claims\": {\"g[3z]\": [[%.17g]]}}",
+             -v.value[0]);
+    put_file(dir, "bob-answers.json", text);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    put_file(dir, "broken.json", "{ not json");
+    char f1[512], f2[512], f3[512];
+    snprintf(f1, sizeof f1, "%s/ann-answers.json", dir);
+    snprintf(f2, sizeof f2, "%s/bob-answers.json", dir);
+    snprintf(f3, sizeof f3, "%s/broken.json", dir);
+    const char *files[] = {f1, f2, f3};
+
+    /* settings: unknown names and a step that is not asked are usage errors */
+    bs_grade_settings gs = bs_grade_settings_default();
+    gs.policy = "strictest";
+    ck_assert_int_eq(bs_exercise_configure(x, &gs, &err), BS_LIB_ERR_USAGE);
+    gs = bs_grade_settings_default();
+    gs.weights = "g[1W]=2";
+    ck_assert_int_eq(bs_exercise_configure(x, &gs, &err), BS_LIB_ERR_USAGE);
+    gs.weights = "g[3z]=2";
+    ck_assert_int_eq(bs_exercise_configure(x, &gs, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_exercise_configure(x, NULL, &err), BS_LIB_OK);
+
+    /* a gradebook over an answers file or the manifest is refused */
+    char clash[512];
+    const char *what = NULL;
+    ck_assert_int_eq(bs_exercise_output_clash(x, f1, files, 3, clash, sizeof clash, &what), 1);
+    ck_assert_ptr_nonnull(what);
+    snprintf(path, sizeof path, "%s/exercise.json", dir);
+    ck_assert_int_eq(bs_exercise_output_clash(x, path, files, 3, clash, sizeof clash, &what),
+                     1);
+    snprintf(path, sizeof path, "%s/book.csv", dir);
+    ck_assert_int_eq(bs_exercise_output_clash(x, path, files, 3, clash, sizeof clash, &what),
+                     0);
+
+    /* before handing in: ann's file is ready, the broken one is not */
+    char *report = NULL;
+    size_t problems = 99;
+    ck_assert_int_eq(bs_exercise_check_answers(x, f1, &report, &problems, &err), BS_LIB_OK);
+    ck_assert_uint_eq(problems, 0);
+    free(report);
+    ck_assert_int_eq(bs_exercise_check_answers(x, f3, &report, &problems, &err), BS_LIB_OK);
+    ck_assert_uint_gt(problems, 0);
+    ck_assert_ptr_nonnull(strstr(report, "broken.json"));
+    free(report);
+    ck_assert_int_eq(bs_exercise_check_answers(x, "/no/such.json", &report, &problems, &err),
+                     BS_LIB_ERR_IO);
+    ck_assert_ptr_null(report);
+
+    bs_grading *g = NULL;
+    ck_assert_int_eq(bs_exercise_grade(x, files, 3, &g, &err), BS_LIB_OK);
+    /* ann graded, bob graded, cat missing; the broken file a row to look at */
+    size_t graded = 0, missing = 0, other = 0;
+    bs_grading_counts(g, &graded, &missing, &other);
+    ck_assert_uint_eq(graded, 2);
+    ck_assert_uint_eq(missing, 1);
+    ck_assert_uint_eq(other, 1);
+    ck_assert_uint_ge(bs_grading_message_count(g), 1);
+    ck_assert_ptr_nonnull(strstr(bs_grading_message(g, 0), "broken.json: "));
+    ck_assert_ptr_null(bs_grading_message(g, bs_grading_message_count(g)));
+    char *book = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_grading_gradebook(g, NULL, &book, &len, &err), BS_LIB_OK);
+    ck_assert_uint_eq(strlen(book), len);
+    ck_assert_ptr_nonnull(strstr(book, "\nann,"));
+    ck_assert_ptr_nonnull(strstr(book, ",1/1,"));  /* ann: one step asked, right */
+    ck_assert_ptr_nonnull(strstr(book, ",0/1,"));  /* bob: wrong */
+    ck_assert_ptr_nonnull(strstr(book, "\ncat,"));
+    free(book);
+    bs_gradebook_settings bs = {"gradescope", NULL, NULL};
+    ck_assert_int_eq(bs_grading_gradebook(g, &bs, &book, &len, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(book);
+    bs.format = "canvas";
+    bs.assignment = "HW1";
+    ck_assert_int_eq(bs_grading_gradebook(g, &bs, &book, &len, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(strstr(book, "HW1"));
+    free(book);
+    char *sum = NULL;
+    ck_assert_int_eq(bs_grading_summary(g, &sum, NULL, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(strstr(sum, "g[3z]"));
+    free(sum);
+    /* feedback for ann and bob (graded) and the broken file's id-less row
+     * is no roster student's: two files */
+    ck_assert_uint_eq(bs_grading_feedback_count(g), 2);
+    const char *keep[] = {f1};
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_int_eq(bs_grading_write_feedback(g, i, keep, 1, &err), BS_LIB_OK);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/feedback/ann.md", dir);
+    ck_assert_int_eq(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/feedback/bob.md", dir);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(bs_grading_write_feedback(g, 2, keep, 1, &err), BS_LIB_ERR_USAGE);
+    bs_grading_free(g);
+    bs_exercise_free(x);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    bs_exercise_free(NULL);
+    bs_grading_free(NULL);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -1200,6 +1367,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_run_of_one_example);
     tcase_add_test(tc, test_write_file_except_keeps_inputs);
     tcase_add_test(tc, test_shipped_specs_by_name);
+    tcase_add_test(tc, test_grade_an_exercise);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -5,7 +5,8 @@
  * step's values, check every gradient against a numerical one, compare the
  * gradients your own program computed with backstep's (the first step that
  * disagrees is named, with the classic mistake that reproduces its numbers),
- * and render the whole trace in any of backstep's formats.
+ * render the whole trace in any of backstep's formats, and grade a class's
+ * answers to an exercise set.
  *
  *     bs_spec *spec;  bs_run *run;  bs_lib_error err;
  *     if (bs_spec_load_file("net.json", &spec, &err) != BS_LIB_OK ||
@@ -14,10 +15,10 @@
  * Build with `cc prog.c $(pkg-config --cflags --libs backstep)`; the manual
  * is docs/library.md.
  *
- * Ownership: every handle comes from a _load/_create function and is freed
- * by its _free function, which accepts NULL.  A run borrows its spec, and a
- * gradient set or a comparison borrows its run: free them in the reverse
- * order.  Pointers returned inside a bs_step_info or a bs_compared_step are
+ * Ownership: every handle comes from a _load, _create, _open or _grade
+ * function and is freed by its _free function, which accepts NULL.  A run
+ * borrows its spec, a gradient set or a comparison borrows its run, and a
+ * grading borrows its exercise: free them in the reverse order.  Pointers returned inside a bs_step_info or a bs_compared_step are
  * borrowed from the handle and stay valid until it is freed.  Text returned
  * through a `char **` was allocated with malloc(); the caller frees it with
  * free().
@@ -436,6 +437,123 @@ BS_API bs_lib_status bs_comparison_render(const bs_comparison *cmp, FILE *fp,
  * *len when len is not NULL), which the caller frees with free(). */
 BS_API bs_lib_status bs_comparison_render_string(const bs_comparison *cmp, const char *format,
                                                  char **out, size_t *len, bs_lib_error *err);
+
+/* ---- grading an exercise set ---------------------------------------------- */
+
+/* An exercise directory written by `backstep exercise` (docs/classroom.md),
+ * opened for grading. */
+typedef struct bs_exercise bs_exercise;
+
+/* Opens the exercise directory `dir` (its exercise.json and the students'
+ * variants).  Errors name the manifest and the JSON path.  The caller frees
+ * *out with bs_exercise_free(). */
+BS_API bs_lib_status bs_exercise_open(const char *dir, bs_exercise **out, bs_lib_error *err);
+
+/* Frees an exercise; NULL is allowed.  Its gradings must be freed first. */
+BS_API void bs_exercise_free(bs_exercise *x);
+
+/* Returns the number of students on the exercise's roster. */
+BS_API size_t bs_exercise_student_count(const bs_exercise *x);
+
+/* How answers are graded; every field zero (or NULL) is the default. */
+typedef struct bs_grade_settings {
+    const char *policy;        /* "carry" or "strict"; NULL: the exercise's own */
+    const char *weights;       /* the asked steps' weights, "dW1=2, db1=1"; NULL: 1 each */
+    const char *weights_file;  /* or a file of them (read here); NULL: none */
+    int hints;                 /* 1: feedback names a mistake without giving values */
+    const char *resubmissions; /* several files of a student: "latest" (NULL), "first"
+                                  or "error" */
+} bs_grade_settings;
+
+/* Returns the default grade settings: the exercise's policy, weights 1, the
+ * answers in the feedback, the latest file of a student graded. */
+BS_API bs_grade_settings bs_grade_settings_default(void);
+
+/* Applies `settings` (NULL: the defaults) to the exercise before grading.
+ * A bad weight list or file is BS_LIB_ERR_USAGE (or BS_LIB_ERR_IO) saying
+ * where (file:line:column); an unknown name is BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_exercise_configure(bs_exercise *x, const bs_grade_settings *settings,
+                                           bs_lib_error *err);
+
+/* Returns 1 when a gradebook written to `out` would replace something
+ * grading reads or writes (one of the n answers files, the manifest, a
+ * variant, a feedback file, or a file that is not a gradebook), putting
+ * that path into clash (cut to size) and what it is into *what (a static
+ * string); else 0. */
+BS_API int bs_exercise_output_clash(const bs_exercise *x, const char *out,
+                                    const char *const *files, size_t n, char *clash,
+                                    size_t size, const char **what);
+
+/* Checks the answers file at `path` before it is handed in, without
+ * grading: on success *report holds one line per problem (never a right
+ * value; the caller frees it with free()) and *problems their number, 0
+ * when the file is ready to hand in.  An unreadable file is an error. */
+BS_API bs_lib_status bs_exercise_check_answers(bs_exercise *x, const char *path, char **report,
+                                               size_t *problems, bs_lib_error *err);
+
+/* The grades of a set of answers files: one row per roster student, then
+ * the files that are no roster student's. */
+typedef struct bs_grading bs_grading;
+
+/* Grades the n answers files at `files` against the exercise (each step
+ * against the student's own answers above it), as `backstep grade` does.
+ * A file that cannot be graded is a row of its own, not an error.  The
+ * grading borrows x and files; the caller frees *out with
+ * bs_grading_free(). */
+BS_API bs_lib_status bs_exercise_grade(bs_exercise *x, const char *const *files, size_t n,
+                                       bs_grading **out, bs_lib_error *err);
+
+/* Frees a grading; NULL is allowed. */
+BS_API void bs_grading_free(bs_grading *g);
+
+/* Returns the number of lines worth telling the grader: a file not graded
+ * and why, a malformed step, a warning, a variant whose spec was edited, a
+ * row in error. */
+BS_API size_t bs_grading_message_count(const bs_grading *g);
+
+/* Returns message i ("FILE: what"), borrowed from the grading, or NULL past
+ * the last. */
+BS_API const char *bs_grading_message(const bs_grading *g, size_t i);
+
+/* Sets how many rows are graded, missing (nothing handed in), and other (to
+ * look at: an error, a file not on the roster, a name and an id that
+ * differ); any pointer may be NULL. */
+BS_API void bs_grading_counts(const bs_grading *g, size_t *graded, size_t *missing,
+                              size_t *other);
+
+/* How the gradebook is written; every field NULL is the default. */
+typedef struct bs_gradebook_settings {
+    const char *format;     /* "csv" (NULL), "gradescope" (one submission), "canvas",
+                               "moodle" */
+    const char *visibility; /* gradescope: "visible" (NULL), "hidden", "after_due_date",
+                               "after_published" */
+    const char *assignment; /* canvas, moodle: the grade column; NULL: the spec's name */
+} bs_gradebook_settings;
+
+/* Writes the gradebook into memory: *out holds the NUL-terminated text (its
+ * length in *len when len is not NULL), which the caller frees with
+ * free(). */
+BS_API bs_lib_status bs_grading_gradebook(const bs_grading *g,
+                                          const bs_gradebook_settings *settings, char **out,
+                                          size_t *len, bs_lib_error *err);
+
+/* Writes the class summary (Markdown: per asked step who got it right, left
+ * it out, made which mistake; the rows not graded) into memory, as
+ * bs_grading_gradebook. */
+BS_API bs_lib_status bs_grading_summary(const bs_grading *g, char **out, size_t *len,
+                                        bs_lib_error *err);
+
+/* Returns the number of feedback files (DIR/feedback/<id>.md, one per
+ * roster student graded or in error). */
+BS_API size_t bs_grading_feedback_count(const bs_grading *g);
+
+/* Writes feedback file i under the exercise directory, atomically, creating
+ * feedback/ as needed and refusing to replace any of the nkeep files
+ * `keep`; each file is written on its own, so one that fails loses nothing
+ * else.  Out of range is BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_grading_write_feedback(const bs_grading *g, size_t i,
+                                               const char *const *keep, size_t nkeep,
+                                               bs_lib_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /* bs_api.c — libbackstep's public interface (backstep.h), a thin layer over
- * the modules the command line uses: bs_net, bs_trace, bs_check, bs_render,
- * bs_compare.  Nothing is computed here; handles wrap the internal objects
- * and errors are copied into the public error struct. */
+ * the modules below it: bs_net, bs_checked, bs_check, bs_render, bs_report,
+ * bs_compare, bs_examples, bs_grade, bs_gradebook and bs_files.  Nothing is
+ * computed here; handles wrap the internal objects and errors are copied
+ * into the public error struct. */
 #include "backstep.h"
 
 #include <errno.h>
@@ -16,6 +17,9 @@
 #include "bs_examples.h"
 #include "bs_files.h"
 #include "bs_formula.h"
+#include "bs_grade.h"
+#include "bs_gradebook.h"
+#include "bs_json.h"
 #include "bs_mistakes.h"
 #include "bs_net.h"
 #include "bs_render.h"
@@ -1114,4 +1118,328 @@ bs_lib_status bs_comparison_render_string(const bs_comparison *cmp, const char *
     bs_sink s = bs_sink_buffer();
     compare_report(&s, cmp, f == 1);
     return hand_over(&s, out, len, err);
+}
+
+/* ---- grading ------------------------------------------------------------- */
+
+struct bs_exercise {
+    bs_exercise_set *x;
+    char *dir;
+    bs_resubmit rule;
+    bs_feedback_mode feedback;
+};
+
+struct bs_grading {
+    bs_exercise *x;
+    bs_grade_result *r;
+    size_t n;
+    bs_grade_row *rows;
+    size_t nrows;
+    const bs_grade_row *first; /* the row of the first file (gradescope's one) */
+    char **msgs;
+    size_t nmsgs;
+    bs_fileset *feedback;
+};
+
+bs_lib_status bs_exercise_open(const char *dir, bs_exercise **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!dir)
+        return usage(err, NULL, "no exercise directory given");
+    bs_exercise *w = calloc(1, sizeof *w);
+    size_t len = strlen(dir) + 1;
+    if (!w || !(w->dir = malloc(len))) {
+        free(w);
+        return nomem(err);
+    }
+    memcpy(w->dir, dir, len);
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_exercise_set_open(dir, &w->x, &e) != BS_OK) {
+        free(w->dir);
+        free(w);
+        return give(err, &e);
+    }
+    *out = w;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+void bs_exercise_free(bs_exercise *x)
+{
+    if (!x)
+        return;
+    bs_exercise_set_free(x->x);
+    free(x->dir);
+    free(x);
+}
+
+size_t bs_exercise_student_count(const bs_exercise *x)
+{
+    return bs_exercise_set_count(x->x);
+}
+
+bs_grade_settings bs_grade_settings_default(void)
+{
+    bs_grade_settings s;
+    memset(&s, 0, sizeof s);
+    return s;
+}
+
+bs_lib_status bs_exercise_configure(bs_exercise *x, const bs_grade_settings *settings,
+                                    bs_lib_error *err)
+{
+    bs_grade_settings s = settings ? *settings : bs_grade_settings_default();
+    int rule = pick(s.resubmissions, bs_resubmit_names, "resubmissions rule", err);
+    if (rule < 0)
+        return BS_LIB_ERR_USAGE;
+    if (s.policy) {
+        int p = pick(s.policy, bs_policy_names, "policy", err);
+        if (p < 0)
+            return BS_LIB_ERR_USAGE;
+        bs_exercise_set_set_policy(x->x, (bs_grade_policy)p);
+    }
+    bs_error e;
+    bs_error_clear(&e);
+    if (s.weights && bs_weights_parse(x->x, s.weights, NULL, &e) != BS_OK)
+        return give(err, &e);
+    if (s.weights_file) {
+        char *text = NULL;
+        size_t len = 0;
+        bs_status st = bs_read_file(s.weights_file, (size_t)1 << 20, &text, &len, &e);
+        if (st == BS_OK && strlen(text) != len)
+            st = bs_error_set(&e, BS_ERR_USAGE, NULL, "a NUL byte: not a weights file");
+        if (st == BS_OK)
+            st = bs_weights_parse(x->x, text, s.weights_file, &e);
+        free(text);
+        if (st != BS_OK) {
+            bs_error_set_file(&e, s.weights_file);
+            return give(err, &e);
+        }
+    }
+    bs_exercise_set_hints(x->x, s.hints != 0);
+    x->rule = (bs_resubmit)rule;
+    x->feedback = s.hints ? BS_FEEDBACK_HINTS : BS_FEEDBACK_ANSWERS;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+int bs_exercise_output_clash(const bs_exercise *x, const char *out, const char *const *files,
+                             size_t n, char *clash, size_t size, const char **what)
+{
+    return bs_grade_output_clash(out, x->dir, x->x, files, n, clash, size, what);
+}
+
+bs_lib_status bs_exercise_check_answers(bs_exercise *x, const char *path, char **report,
+                                        size_t *problems, bs_lib_error *err)
+{
+    *report = NULL;
+    *problems = 0;
+    if (!path)
+        return usage(err, NULL, "no answers file given");
+    bs_error e;
+    bs_error_clear(&e);
+    char *text = NULL;
+    size_t len = 0;
+    if (bs_read_file(path, (size_t)4 << 20, &text, &len, &e) != BS_OK)
+        return give(err, &e);
+    bs_sink b = bs_sink_buffer();
+    size_t k = bs_answers_check(x->x, text, len, path, &b);
+    free(text);
+    if (k == (size_t)-1) {
+        bs_sink_free_buffer(&b);
+        return nomem(err);
+    }
+    *problems = k;
+    return hand_over(&b, report, NULL, err);
+}
+
+/* Adds a message to the grading's list; -1 when out of memory. */
+static int say(bs_grading *g, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static int say(bs_grading *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char **m = realloc(g->msgs, (g->nmsgs + 1) * sizeof *m);
+    if (n < 0 || !m)
+        return -1;
+    g->msgs = m;
+    if (!(m[g->nmsgs] = malloc((size_t)n + 1)))
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(m[g->nmsgs], (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    g->nmsgs++;
+    return 0;
+}
+
+/* The messages of a grading, in the order the command line tells them:
+ * each file not graded, malformed step and warning; each edited variant;
+ * each row in error without a file. */
+static int messages(bs_grading *g)
+{
+    const bs_grade_result *r = g->r;
+    for (size_t i = 0; i < g->n; i++)
+        if (r[i].error) {
+            if (say(g, "%s: %s", r[i].file, r[i].reason))
+                return -1;
+        } else {
+            for (size_t k = 0; k < r[i].nsteps; k++)
+                if (r[i].steps[k].mark == BS_MARK_MALFORMED &&
+                    say(g, "%s: %s (marked malformed)", r[i].file, r[i].steps[k].note))
+                    return -1;
+            if (r[i].warnings[0] && say(g, "%s: warning: %s", r[i].file, r[i].warnings))
+                return -1;
+        }
+    const bs_exercise_set *x = g->x->x;
+    const char *note;
+    for (size_t i = 0; i < bs_exercise_set_count(x); i++)
+        if ((note = bs_exercise_set_note(x, i)) != NULL &&
+            say(g, "%s/%s/spec.json: %s", g->x->dir, bs_exercise_set_id(x, i), note))
+            return -1;
+    for (size_t i = 0; i < g->nrows; i++)
+        if (g->rows[i].status == BS_ROW_ERROR && !g->rows[i].result &&
+            say(g, "%s: %s", g->rows[i].id, g->rows[i].note))
+            return -1;
+    return 0;
+}
+
+void bs_grading_free(bs_grading *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; g->r && i < g->n; i++)
+        bs_grade_result_free(&g->r[i]);
+    free(g->r);
+    free(g->rows);
+    for (size_t i = 0; i < g->nmsgs; i++)
+        free(g->msgs[i]);
+    free(g->msgs);
+    bs_fileset_free(g->feedback);
+    free(g);
+}
+
+bs_lib_status bs_exercise_grade(bs_exercise *x, const char *const *files, size_t n,
+                                bs_grading **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!x || (!files && n > 0))
+        return usage(err, NULL, "no exercise or no answers files given");
+    bs_grading *g = calloc(1, sizeof *g);
+    if (!g || !(g->r = calloc(n ? n : 1, sizeof *g->r))) {
+        free(g);
+        return nomem(err);
+    }
+    g->x = x;
+    g->n = n;
+    bs_error e;
+    bs_error_clear(&e);
+    bs_status st = BS_OK;
+    for (size_t i = 0; i < n && st == BS_OK; i++)
+        st = bs_grade_file(x->x, files[i], &g->r[i], &e);
+    if (st == BS_OK)
+        st = bs_grade_rows(x->x, g->r, n, x->rule, &g->rows, &g->nrows, &e);
+    if (st != BS_OK) {
+        bs_grading_free(g);
+        return give(err, &e);
+    }
+    for (size_t i = 0; i < g->nrows && !g->first; i++)
+        if (g->rows[i].result == &g->r[0])
+            g->first = &g->rows[i];
+    if (messages(g) != 0 ||
+        bs_grade_feedback_files(x->x, g->rows, g->nrows, x->rule, &g->feedback, &e) != BS_OK) {
+        bs_grading_free(g);
+        return nomem(err);
+    }
+    *out = g;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+size_t bs_grading_message_count(const bs_grading *g)
+{
+    return g->nmsgs;
+}
+
+const char *bs_grading_message(const bs_grading *g, size_t i)
+{
+    return i < g->nmsgs ? g->msgs[i] : NULL;
+}
+
+void bs_grading_counts(const bs_grading *g, size_t *graded, size_t *missing, size_t *other)
+{
+    bs_grade_tally k = bs_grade_count(g->rows, g->nrows);
+    if (graded)
+        *graded = k.graded;
+    if (missing)
+        *missing = k.missing;
+    if (other)
+        *other = k.other;
+}
+
+bs_lib_status bs_grading_gradebook(const bs_grading *g, const bs_gradebook_settings *settings,
+                                   char **out, size_t *len, bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    bs_gradebook_settings s;
+    if (settings)
+        s = *settings;
+    else
+        memset(&s, 0, sizeof s);
+    int f = pick(s.format, bs_book_format_names, "gradebook format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    int v = pick(s.visibility, bs_visibility_names, "visibility", err);
+    if (v < 0)
+        return BS_LIB_ERR_USAGE;
+    if (f == BS_BOOK_GRADESCOPE && g->n != 1)
+        return usage(err, "format", "gradescope grades one submission, got %zu answers files",
+                     g->n);
+    bs_book_opts bo = {(bs_book_format)f, (bs_visibility)v, s.assignment, g->x->rule,
+                       g->x->feedback};
+    bs_sink b = bs_sink_buffer();
+    bs_gradebook_write(&b, g->x->x, g->rows, g->nrows, g->first, &bo);
+    return hand_over(&b, out, len, err);
+}
+
+bs_lib_status bs_grading_summary(const bs_grading *g, char **out, size_t *len, bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    bs_sink b = bs_sink_buffer();
+    bs_gradebook_summary(&b, g->x->x, g->rows, g->nrows);
+    return hand_over(&b, out, len, err);
+}
+
+size_t bs_grading_feedback_count(const bs_grading *g)
+{
+    return g->feedback ? g->feedback->n : 0;
+}
+
+bs_lib_status bs_grading_write_feedback(const bs_grading *g, size_t i, const char *const *keep,
+                                        size_t nkeep, bs_lib_error *err)
+{
+    if (i >= bs_grading_feedback_count(g))
+        return usage(err, NULL, "there is no feedback file %zu: the grading has %zu", i,
+                     bs_grading_feedback_count(g));
+    if (!keep && nkeep > 0)
+        return usage(err, NULL, "no files to keep given");
+    const bs_file_out *f = &g->feedback->files[i];
+    bs_inputs in = {keep, nkeep};
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_write_under(g->x->dir, f->path, f->data, f->len, &in, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
 }
