@@ -4,11 +4,17 @@
  * comparisons with planted mistakes named by
  * their catalogue key (and reported as `backstep compare` reports them),
  * rendering to memory equal to rendering to a FILE * and to a file written
- * atomically (through a symbolic link, never over the spec), and _free(NULL). */
+ * atomically (through a symbolic link, never over the spec), and _free(NULL);
+ * and what the command line needs of it: limits, the check's settings and
+ * their validation (steps worked by hand), colour that only adds escapes,
+ * reports in TAP and JUnit, gradient files, required steps, a convention
+ * built by construction, and one example's run against the algebra of the
+ * batch mean. */
 #define _XOPEN_SOURCE 700
 #include "backstep.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +24,8 @@
 
 #include "bs_check.h"
 #include "bs_compare.h"
+#include "bs_exercise.h"
+#include "bs_files.h"
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_trace.h"
@@ -680,6 +688,635 @@ START_TEST(test_render_file_is_atomic)
 }
 END_TEST
 
+/* ---- what the command line needs: limits, settings, reports ---------------- */
+
+START_TEST(test_load_settings_limits)
+{
+    /* the defaults the header and docs/spec-format.md state: 64 MiB, 2 GiB,
+     * 100 layers, nesting 64 */
+    bs_load_settings ls = bs_load_settings_default();
+    ck_assert_uint_eq(ls.max_file_bytes, (size_t)64 << 20);
+    ck_assert_uint_eq(ls.max_memory, (size_t)2 << 30);
+    ck_assert_uint_eq(ls.max_layers, 100);
+    ck_assert_int_eq(ls.max_depth, 64);
+    ck_assert_int_eq(ls.full, 0);
+    ck_assert_ptr_null(ls.name);
+    char path[512];
+    snprintf(path, sizeof path, "%s/4-3-2-1-bce.json", BS_SPECS_DIR);
+    bs_spec *spec = (bs_spec *)1;
+    bs_lib_error err;
+    /* 4-3-2-1 has three layers: a limit of two refuses it, as a value */
+    ls.max_layers = 2;
+    ck_assert_int_eq(bs_spec_load_file_with(path, &ls, &spec, &err), BS_LIB_ERR_LIMIT);
+    ck_assert_ptr_null(spec);
+    ck_assert_int_eq(err.status, BS_LIB_ERR_LIMIT);
+    ck_assert_str_eq(err.file, path);
+    ck_assert_str_ne(err.where, "");
+    /* the file is some hundreds of bytes: a limit of 10 refuses it */
+    ls = bs_load_settings_default();
+    ls.max_file_bytes = 10;
+    ck_assert_int_eq(bs_spec_load_file_with(path, &ls, &spec, &err), BS_LIB_ERR_LIMIT);
+    ck_assert_ptr_null(spec);
+    /* the name stands for the file in the errors of the run */
+    ls = bs_load_settings_default();
+    ls.name = "renamed.json";
+    ck_assert_int_eq(bs_spec_load_file_with(path, &ls, &spec, &err), BS_LIB_OK);
+    bs_run *run = run_of(spec);
+    bs_check_settings cs = bs_check_settings_default();
+    cs.epsilon = 1e-12; /* below central's smallest, ∛ε·1e-3 ≈ 6.1e-9 */
+    ck_assert_int_eq(bs_run_check(run, &cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.file, "renamed.json");
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_check_settings_validate)
+{
+    bs_lib_error err;
+    bs_check_settings cs = bs_check_settings_default();
+    ck_assert_int_eq(bs_check_settings_validate(NULL, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_OK);
+    /* central's smallest step, worked by hand: ε = 2.22e-16, ∛ε = 6.06e-6,
+     * times 1e-3 = 6.06e-9; so 1e-9 is refused and 1e-8 taken */
+    cs.epsilon = 1e-9;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "epsilon");
+    ck_assert_str_ne(err.message, "");
+    cs.epsilon = 1e-8;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_OK);
+    /* the complex step goes down to DBL_MIN/ε ≈ 1.0e-292 */
+    cs.method = "complex";
+    cs.epsilon = 1e-200;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_OK);
+    cs.epsilon = 1e-300;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "epsilon");
+    /* rtol 1 lets any value agree with 0: refused; atol up to 1e-3 */
+    cs = bs_check_settings_default();
+    cs.rtol = 1.0;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "rtol");
+    cs.rtol = 0.5;
+    cs.atol = 1e-3;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_OK);
+    cs.atol = 2e-3;
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "atol");
+    cs = bs_check_settings_default();
+    cs.method = "centre";
+    ck_assert_int_eq(bs_check_settings_validate(&cs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "method");
+    ck_assert_ptr_nonnull(strstr(err.message, "did you mean \"central\""));
+}
+END_TEST
+
+typedef struct progress_seen {
+    size_t calls, last_done, last_total;
+} progress_seen;
+
+static void on_progress(void *ctx, size_t done, size_t total)
+{
+    progress_seen *p = ctx;
+    ck_assert_uint_le(done, total);
+    ck_assert_uint_ge(done, p->last_done); /* never goes back */
+    p->calls++;
+    p->last_done = done;
+    p->last_total = total;
+}
+
+START_TEST(test_check_progress_and_directions)
+{
+    bs_spec *spec = spec_file("4-5-3-softmax-ce-l2.json");
+    bs_run *run = run_of(spec);
+    bs_check_settings cs = bs_check_settings_default();
+    progress_seen seen = {0, 0, 0};
+    cs.full = 1;
+    cs.progress = on_progress;
+    cs.progress_ctx = &seen;
+    bs_lib_error err;
+    ck_assert_int_eq(bs_run_check(run, &cs, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_passed(run), 1);
+    /* the elements of a full check, counted by hand for 4-5-3 with B = 4:
+     * the parameters W2 5×3, b2 3, W1 4×5, b1 5 and the steps a2, z2 4×3,
+     * a1, z1 4×5: 15 + 3 + 20 + 5 + 12 + 12 + 20 + 20 = 107 */
+    size_t compared = 0;
+    bs_step_info v;
+    for (size_t i = 0; bs_run_step(run, i, &v, NULL) == BS_LIB_OK; i++)
+        compared += v.gradient ? v.n_compared : 0;
+    ck_assert_uint_eq(compared, 107);
+    /* the thread that started the check reports after each share of the
+     * work it did itself: with two shares of 64 and two threads it may have
+     * done none, so a report is not certain, but each one counts the same
+     * 107 in all */
+    if (seen.calls > 0)
+        ck_assert_uint_eq(seen.last_total, compared);
+    /* along 3 random directions: the JSON rendering carries them */
+    cs = bs_check_settings_default();
+    cs.directions = 3;
+    ck_assert_int_eq(bs_run_check(run, &cs, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_passed(run), 1);
+    bs_render_settings rs = bs_render_settings_default();
+    rs.format = "json";
+    char *text = NULL;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &text, NULL, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(strstr(text, "\"directions\": {"));
+    free(text);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* Removes the ANSI escapes ESC [ … m from s, in place. */
+static void strip_ansi(char *s)
+{
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (r[0] == '\033' && r[1] == '[') {
+            r += 2;
+            while (*r && *r != 'm')
+                r++;
+            r += *r == 'm';
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
+START_TEST(test_render_color_adds_escapes_only)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    ck_assert_int_eq(bs_run_check(run, NULL, NULL), BS_LIB_OK);
+    bs_render_settings rs = bs_render_settings_default();
+    char *plain = NULL, *colored = NULL;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &plain, NULL, NULL), BS_LIB_OK);
+    rs.color = 1;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &colored, NULL, NULL), BS_LIB_OK);
+    ck_assert_ptr_null(strchr(plain, '\033'));
+    ck_assert_ptr_nonnull(strstr(colored, "\033["));
+    strip_ansi(colored);
+    ck_assert_str_eq(colored, plain);
+    free(plain);
+    free(colored);
+    /* npz is a format of the API too: a zip archive, "PK\3\4" first */
+    rs = bs_render_settings_default();
+    rs.format = "npz";
+    char *npz = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_run_render_string(run, &rs, &npz, &len, NULL), BS_LIB_OK);
+    ck_assert_uint_gt(len, 4);
+    ck_assert_int_eq(memcmp(npz, "PK\003\004", 4), 0);
+    free(npz);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_report_write_file)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    ck_assert_int_eq(bs_run_check(run, NULL, NULL), BS_LIB_OK);
+    bs_lib_error load;
+    bs_spec *none = NULL;
+    ck_assert_int_eq(bs_spec_load_file("no-such-spec.json", &none, &load), BS_LIB_ERR_IO);
+    bs_report_entry e[2] = {{"good.json", run, NULL}, {"no-such-spec.json", NULL, &load}};
+    /* TAP version 13 (testanything.org): the version line, the plan 1..2,
+     * "ok 1" for the spec that passed, "not ok 2" for the one not loaded */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    bs_lib_error err;
+    ck_assert_int_eq(bs_report_write_file(f, "tap", e, 2, 0, &err), BS_LIB_OK);
+    fclose(f);
+    ck_assert_int_eq(strncmp(buf, "TAP version 13\n1..2\n", 20), 0);
+    ck_assert_ptr_nonnull(strstr(buf, "\nok 1 "));
+    ck_assert_ptr_nonnull(strstr(buf, "\nnot ok 2 "));
+    free(buf);
+    /* JUnit XML: two test cases, the unloaded one an error */
+    f = open_memstream(&buf, &len);
+    ck_assert_int_eq(bs_report_write_file(f, "junit", e, 2, 0, &err), BS_LIB_OK);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "tests=\"2\""));
+    ck_assert_ptr_nonnull(strstr(buf, "errors=\"1\""));
+    free(buf);
+    /* text: one line per spec, the error's own line in the second */
+    f = open_memstream(&buf, &len);
+    ck_assert_int_eq(bs_report_write_file(f, NULL, e, 2, 0, &err), BS_LIB_OK);
+    fclose(f);
+    size_t lines = 0;
+    for (const char *c = buf; *c; c++)
+        lines += *c == '\n';
+    ck_assert_uint_eq(lines, 2);
+    ck_assert_ptr_nonnull(strstr(buf, "no-such-spec.json"));
+    free(buf);
+    ck_assert_int_eq(bs_report_write_file(stdout, "yaml", e, 2, 0, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "report format");
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* ---- compare: files, required steps, conventions, one example -------------- */
+
+START_TEST(test_grad_set_load_file)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_grad_set *set = (bs_grad_set *)1;
+    bs_lib_error err;
+    /* tests/bad-grads/MANIFEST.tsv: the place and the phrase of each error */
+    ck_assert_int_eq(bs_grad_set_load_file(run, BS_SPECS_DIR "/../tests/bad-grads/"
+                                                "syntax-missing-comma.json", &set, &err),
+                     BS_LIB_ERR_SYNTAX);
+    ck_assert_ptr_null(set);
+    ck_assert_str_eq(err.where, "3:11");
+    ck_assert_int_eq(bs_grad_set_load_file(run, BS_SPECS_DIR "/../tests/bad-grads/wrong-shape.json",
+                                           &set, &err),
+                     BS_LIB_ERR_SPEC);
+    ck_assert_str_eq(err.where, "dW3");
+    ck_assert_ptr_nonnull(strstr(err.message, "expected 2×1"));
+    ck_assert_int_eq(bs_grad_set_load_file(run, "no-such-grads.json", &set, &err),
+                     BS_LIB_ERR_IO);
+    /* a file of the right values, written here from the run's own steps,
+     * agrees */
+    char path[] = "/tmp/bs-api-grads-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("{", f);
+    const char *names[] = {"dW1", "db1", "dW2", "db2", "dW3", "db3"};
+    for (size_t k = 0; k < 6; k++) {
+        bs_step_info v = find(run, names[k]);
+        fprintf(f, "%s\"%s\": [", k ? ", " : "", names[k]);
+        for (size_t r = 0; r < v.rows; r++) {
+            fprintf(f, "%s[", r ? ", " : "");
+            for (size_t c = 0; c < v.cols; c++)
+                fprintf(f, "%s%.17g", c ? ", " : "", v.value[r * v.cols + c]);
+            fputs("]", f);
+        }
+        fputs("]", f);
+    }
+    fputs("}\n", f);
+    fclose(f);
+    ck_assert_int_eq(bs_grad_set_load_file(run, path, &set, &err), BS_LIB_OK);
+    bs_comparison *cmp = NULL;
+    ck_assert_int_eq(bs_run_compare(run, set, NULL, &cmp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_agrees(cmp), 1);
+    ck_assert_int_eq(bs_comparison_convention(cmp), 0);
+    unlink(path);
+    bs_comparison_free(cmp);
+    bs_grad_set_free(set);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* A gradient set of the parameter steps of `run`, each times `factor`. */
+static bs_grad_set *give_params(const bs_run *run, double factor, int only_first)
+{
+    bs_grad_set *set = NULL;
+    ck_assert_int_eq(bs_grad_set_create(run, &set, NULL), BS_LIB_OK);
+    bs_step_info v;
+    for (size_t i = 0; bs_run_step(run, i, &v, NULL) == BS_LIB_OK; i++) {
+        char name[32];
+        bs_run_step_name(run, i, "code", name, sizeof name, NULL);
+        if (!v.gradient || (name[1] != 'W' && name[1] != 'b'))
+            continue;
+        if (only_first && strcmp(name, "dW1") != 0 && strcmp(name, "db1") != 0)
+            continue;
+        double *x = malloc(sizeof(double) * v.rows * v.cols);
+        for (size_t k = 0; k < v.rows * v.cols; k++)
+            x[k] = factor * v.value[k];
+        ck_assert_int_eq(bs_grad_set_put(set, name, x, v.rows, v.cols, NULL), BS_LIB_OK);
+        free(x);
+    }
+    return set;
+}
+
+START_TEST(test_compare_only_and_convention)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    bs_comparison *cmp = NULL;
+    /* dW1 and db1 alone: not enough by default, enough when only they are asked */
+    bs_grad_set *set = give_params(run, 1.0, 1);
+    ck_assert_int_eq(bs_run_compare(run, set, NULL, &cmp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_agrees(cmp), 0);
+    bs_comparison_free(cmp);
+    bs_compare_settings o = bs_compare_settings_default();
+    ck_assert_ptr_null(o.only);
+    o.only = "dW1,db1";
+    ck_assert_int_eq(bs_run_compare(run, set, &o, &cmp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_comparison_agrees(cmp), 1);
+    bs_comparison_free(cmp);
+    bs_grad_set_free(set);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    /* 3-4-1 tanh regression averages a batch of B = 3: a program that leaves
+     * the 1/B out gives every parameter gradient exactly 3 times backstep's,
+     * by construction a convention (docs/compare.md) and not a bug; twice
+     * would be neither the batch's B nor MSE's ½, and is a bug */
+    spec = spec_file("3-4-1-tanh-regression.json");
+    run = run_of(spec);
+    const double factors[] = {3.0, 1.0, -3.0};
+    const int convention[] = {1, 0, 0}, agrees[] = {0, 1, 0};
+    for (size_t k = 0; k < 3; k++) {
+        set = give_params(run, factors[k], 0);
+        ck_assert_int_eq(bs_run_compare(run, set, NULL, &cmp, &err), BS_LIB_OK);
+        ck_assert_int_eq(bs_comparison_agrees(cmp), agrees[k]);
+        ck_assert_int_eq(bs_comparison_convention(cmp), convention[k]);
+        bs_comparison_free(cmp);
+        bs_grad_set_free(set);
+    }
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_run_of_one_example)
+{
+    /* 4-5-3 softmax + ce, l2 0.01, a batch of 4 averaged: for the mean,
+     * L = (1/B) Σ_i ℓ_i + λΣ‖W‖² and g[W] = (1/B) Σ_i ∂ℓ_i/∂W + 2λW, so the
+     * mean over the examples of each example's own L_i = ℓ_i + λΣ‖W‖² and
+     * g[W]_i = ∂ℓ_i/∂W + 2λW is the batch's L and g[W] (the algebra of the
+     * mean, not backstep's code) */
+    bs_spec *spec = spec_file("4-5-3-softmax-ce-l2.json");
+    bs_run *batch = run_of(spec);
+    bs_lib_error err;
+    bs_run *one = (bs_run *)1;
+    ck_assert_int_eq(bs_run_create_example(spec, 0, &one, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(one);
+    ck_assert_int_eq(bs_run_create_example(spec, 5, &one, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(one);
+    const char *steps[] = {"dW1", "db1", "dW2", "db2"};
+    double loss = 0, sum[4][20];
+    memset(sum, 0, sizeof sum);
+    for (size_t i = 1; i <= 4; i++) {
+        ck_assert_int_eq(bs_run_create_example(spec, i, &one, &err), BS_LIB_OK);
+        loss += bs_run_loss(one) / 4;
+        ck_assert_uint_eq(find(one, "x").rows, 1);
+        for (size_t k = 0; k < 4; k++) {
+            bs_step_info v = find(one, steps[k]);
+            ck_assert_uint_le(v.rows * v.cols, 20);
+            for (size_t e = 0; e < v.rows * v.cols; e++)
+                sum[k][e] += v.value[e] / 4;
+        }
+        bs_run_free(one);
+    }
+    ck_assert_double_eq_tol(loss, bs_run_loss(batch), 1e-12);
+    for (size_t k = 0; k < 4; k++) {
+        bs_step_info v = find(batch, steps[k]);
+        for (size_t e = 0; e < v.rows * v.cols; e++)
+            ck_assert_double_eq_tol(sum[k][e], v.value[e], 1e-12 + 1e-10 * fabs(v.value[e]));
+    }
+    bs_run_free(batch);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_write_file_except_keeps_inputs)
+{
+    char dir[] = "/tmp/bs-api-keep-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char input[256], link[256], out[256];
+    snprintf(input, sizeof input, "%s/input.json", dir);
+    snprintf(link, sizeof link, "%s/other-name", dir);
+    snprintf(out, sizeof out, "%s/out.bin", dir);
+    FILE *f = fopen(input, "w");
+    fputs("{}\n", f);
+    fclose(f);
+    ck_assert_int_eq(symlink("input.json", link), 0);
+    const char *keep[] = {input};
+    bs_lib_error err;
+    /* the input by its own name and by another: refused, left as it was */
+    ck_assert_int_eq(bs_lib_write_file_except(input, "x", 1, keep, 1, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.file, input);
+    ck_assert_int_eq(bs_lib_write_file_except(link, "x", 1, keep, 1, &err), BS_LIB_ERR_USAGE);
+    char buf[16] = "";
+    f = fopen(input, "r");
+    ck_assert_ptr_nonnull(fgets(buf, sizeof buf, f));
+    fclose(f);
+    ck_assert_str_eq(buf, "{}\n");
+    /* another file: written whole, a NUL byte too */
+    ck_assert_int_eq(bs_lib_write_file_except(out, "a\0b", 3, keep, 1, &err), BS_LIB_OK);
+    struct stat st;
+    ck_assert_int_eq(stat(out, &st), 0);
+    ck_assert_int_eq(st.st_size, 3);
+    ck_assert_int_eq(bs_lib_write_file_except(out, "a", 1, NULL, 1, &err), BS_LIB_ERR_USAGE);
+    unlink(out);
+    unlink(link);
+    unlink(input);
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(test_shipped_specs_by_name)
+{
+    setenv("BACKSTEP_SPECS_DIR", BS_SPECS_DIR, 1);
+    char path[1024], want[1024];
+    snprintf(want, sizeof want, "%s/4-3-2-1-bce.json", BS_SPECS_DIR);
+    ck_assert_int_eq(bs_example_path("4-3-2-1-bce", path, sizeof path), 1);
+    ck_assert_str_eq(path, want);
+    ck_assert_int_eq(bs_example_path("4-3-2-1-bce.json", path, sizeof path), 1);
+    ck_assert_str_eq(path, want);
+    ck_assert_int_eq(bs_example_path("no-such-spec", path, sizeof path), 0);
+    ck_assert_int_eq(bs_example_path("specs/4-3-2-1-bce", path, sizeof path), 0);
+    bs_spec *spec = NULL;
+    ck_assert_int_eq(bs_example_path("4-3-2-1-bce", path, sizeof path), 1);
+    ck_assert_int_eq(bs_spec_load_file(path, &spec, NULL), BS_LIB_OK);
+    bs_spec_free(spec);
+    /* the list names every .json file of the folder, counted here */
+    size_t files = 0;
+    DIR *d = opendir(BS_SPECS_DIR);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        files += l > 5 && strcmp(e->d_name + l - 5, ".json") == 0;
+    }
+    closedir(d);
+    char *buf = NULL;
+    size_t len = 0, count = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(bs_examples_write(f, &count, NULL), BS_LIB_OK);
+    fclose(f);
+    ck_assert_uint_eq(count, files);
+    ck_assert_ptr_nonnull(strstr(buf, "4-3-2-1-bce"));
+    free(buf);
+    bs_lib_error err;
+    ck_assert_int_eq(bs_examples_write(NULL, &count, &err), BS_LIB_ERR_USAGE);
+}
+END_TEST
+
+/* ---- grading -------------------------------------------------------------- */
+
+/* Writes `text` to dir/name. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* An exercise of ann, bob and cat asked g[3z] of 4-3-2-1-bce, written with
+ * the classroom's own builder into a new directory under /tmp. */
+static void make_exercise(char *dir, size_t size)
+{
+    snprintf(dir, size, "/tmp/bs-api-grade-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
+    bs_roster *roster = NULL;
+    ck_assert_int_eq(bs_roster_parse("ann\nbob\ncat\n", 12, "roster", &roster, NULL), BS_OK);
+    bs_exercise_opts o = bs_exercise_defaults();
+    o.steps = "g[3z]";
+    o.formats = 1u << BS_FORMAT_MARKDOWN;
+    bs_fileset *fs = NULL;
+    ck_assert_int_eq(bs_exercise_build(net, roster, &o, &fs, NULL), BS_OK);
+    ck_assert_int_eq(bs_fileset_write(fs, dir, NULL, NULL), BS_OK);
+    bs_fileset_free(fs);
+    bs_roster_free(roster);
+    bs_net_free(net);
+}
+
+START_TEST(test_grade_an_exercise)
+{
+    char dir[64];
+    make_exercise(dir, sizeof dir);
+    bs_lib_error err;
+    bs_exercise *x = (bs_exercise *)1;
+    ck_assert_int_eq(bs_exercise_open("/no/such/exercise", &x, &err), BS_LIB_ERR_IO);
+    ck_assert_ptr_null(x);
+    ck_assert_int_eq(bs_exercise_open(dir, &x, &err), BS_LIB_OK);
+    ck_assert_uint_eq(bs_exercise_student_count(x), 3);
+    /* ann's right g[3z], read from her own variant through the API (a run
+     * of ann/spec.json), bob's sign slipped, cat hands nothing in */
+    char path[512];
+    snprintf(path, sizeof path, "%s/ann/spec.json", dir);
+    bs_spec *spec = NULL;
+    ck_assert_int_eq(bs_spec_load_file(path, &spec, NULL), BS_LIB_OK);
+    bs_run *run = run_of(spec);
+    bs_step_info v = find(run, "g[3z]");
+    ck_assert_uint_eq(v.rows * v.cols, 1); /* B = 1, one output */
+    char text[256];
+    snprintf(text, sizeof text, "{\"id\": \"ann\", \"claims\": {\"g[3z]\": [[%.17g]]}}",
+             v.value[0]);
+    put_file(dir, "ann-answers.json", text);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    snprintf(path, sizeof path, "%s/bob/spec.json", dir);
+    ck_assert_int_eq(bs_spec_load_file(path, &spec, NULL), BS_LIB_OK);
+    run = run_of(spec);
+    v = find(run, "g[3z]");
+    snprintf(text, sizeof text, "{\"id\": \"bob\", \"claims\": {\"g[3z]\": [[%.17g]]}}",
+             -v.value[0]);
+    put_file(dir, "bob-answers.json", text);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    put_file(dir, "broken.json", "{ not json");
+    char f1[512], f2[512], f3[512];
+    snprintf(f1, sizeof f1, "%s/ann-answers.json", dir);
+    snprintf(f2, sizeof f2, "%s/bob-answers.json", dir);
+    snprintf(f3, sizeof f3, "%s/broken.json", dir);
+    const char *files[] = {f1, f2, f3};
+
+    /* settings: unknown names and a step that is not asked are usage errors */
+    bs_grade_settings gs = bs_grade_settings_default();
+    gs.policy = "strictest";
+    ck_assert_int_eq(bs_exercise_configure(x, &gs, &err), BS_LIB_ERR_USAGE);
+    gs = bs_grade_settings_default();
+    gs.weights = "g[1W]=2";
+    ck_assert_int_eq(bs_exercise_configure(x, &gs, &err), BS_LIB_ERR_USAGE);
+    gs.weights = "g[3z]=2";
+    ck_assert_int_eq(bs_exercise_configure(x, &gs, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_exercise_configure(x, NULL, &err), BS_LIB_OK);
+
+    /* a gradebook over an answers file or the manifest is refused */
+    char clash[512];
+    const char *what = NULL;
+    ck_assert_int_eq(bs_exercise_output_clash(x, f1, files, 3, clash, sizeof clash, &what), 1);
+    ck_assert_ptr_nonnull(what);
+    snprintf(path, sizeof path, "%s/exercise.json", dir);
+    ck_assert_int_eq(bs_exercise_output_clash(x, path, files, 3, clash, sizeof clash, &what),
+                     1);
+    snprintf(path, sizeof path, "%s/book.csv", dir);
+    ck_assert_int_eq(bs_exercise_output_clash(x, path, files, 3, clash, sizeof clash, &what),
+                     0);
+
+    /* before handing in: ann's file is ready, the broken one is not */
+    char *report = NULL;
+    size_t problems = 99;
+    ck_assert_int_eq(bs_exercise_check_answers(x, f1, &report, &problems, &err), BS_LIB_OK);
+    ck_assert_uint_eq(problems, 0);
+    free(report);
+    ck_assert_int_eq(bs_exercise_check_answers(x, f3, &report, &problems, &err), BS_LIB_OK);
+    ck_assert_uint_gt(problems, 0);
+    ck_assert_ptr_nonnull(strstr(report, "broken.json"));
+    free(report);
+    ck_assert_int_eq(bs_exercise_check_answers(x, "/no/such.json", &report, &problems, &err),
+                     BS_LIB_ERR_IO);
+    ck_assert_ptr_null(report);
+
+    bs_grading *g = NULL;
+    ck_assert_int_eq(bs_exercise_grade(x, files, 3, &g, &err), BS_LIB_OK);
+    /* ann graded, bob graded, cat missing; the broken file a row to look at */
+    size_t graded = 0, missing = 0, other = 0;
+    bs_grading_counts(g, &graded, &missing, &other);
+    ck_assert_uint_eq(graded, 2);
+    ck_assert_uint_eq(missing, 1);
+    ck_assert_uint_eq(other, 1);
+    ck_assert_uint_ge(bs_grading_message_count(g), 1);
+    ck_assert_ptr_nonnull(strstr(bs_grading_message(g, 0), "broken.json: "));
+    ck_assert_ptr_null(bs_grading_message(g, bs_grading_message_count(g)));
+    char *book = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_grading_gradebook(g, NULL, &book, &len, &err), BS_LIB_OK);
+    ck_assert_uint_eq(strlen(book), len);
+    ck_assert_ptr_nonnull(strstr(book, "\nann,"));
+    ck_assert_ptr_nonnull(strstr(book, ",1/1,"));  /* ann: one step asked, right */
+    ck_assert_ptr_nonnull(strstr(book, ",0/1,"));  /* bob: wrong */
+    ck_assert_ptr_nonnull(strstr(book, "\ncat,"));
+    free(book);
+    bs_gradebook_settings bs = {"gradescope", NULL, NULL};
+    ck_assert_int_eq(bs_grading_gradebook(g, &bs, &book, &len, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(book);
+    bs.format = "canvas";
+    bs.assignment = "HW1";
+    ck_assert_int_eq(bs_grading_gradebook(g, &bs, &book, &len, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(strstr(book, "HW1"));
+    free(book);
+    char *sum = NULL;
+    ck_assert_int_eq(bs_grading_summary(g, &sum, NULL, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(strstr(sum, "g[3z]"));
+    free(sum);
+    /* feedback for ann and bob (graded) and the broken file's id-less row
+     * is no roster student's: two files */
+    ck_assert_uint_eq(bs_grading_feedback_count(g), 2);
+    const char *keep[] = {f1};
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_int_eq(bs_grading_write_feedback(g, i, keep, 1, &err), BS_LIB_OK);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/feedback/ann.md", dir);
+    ck_assert_int_eq(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/feedback/bob.md", dir);
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(bs_grading_write_feedback(g, 2, keep, 1, &err), BS_LIB_ERR_USAGE);
+    bs_grading_free(g);
+    bs_exercise_free(x);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    bs_exercise_free(NULL);
+    bs_grading_free(NULL);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -720,6 +1357,17 @@ Suite *api_suite(void)
     tcase_add_loop_test(tc, test_render_buffer_equals_file, 0,
                         (int)(sizeof formats / sizeof formats[0]));
     tcase_add_test(tc, test_render_file_is_atomic);
+    tcase_add_test(tc, test_load_settings_limits);
+    tcase_add_test(tc, test_check_settings_validate);
+    tcase_add_test(tc, test_check_progress_and_directions);
+    tcase_add_test(tc, test_render_color_adds_escapes_only);
+    tcase_add_test(tc, test_report_write_file);
+    tcase_add_test(tc, test_grad_set_load_file);
+    tcase_add_test(tc, test_compare_only_and_convention);
+    tcase_add_test(tc, test_run_of_one_example);
+    tcase_add_test(tc, test_write_file_except_keeps_inputs);
+    tcase_add_test(tc, test_shipped_specs_by_name);
+    tcase_add_test(tc, test_grade_an_exercise);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -5,7 +5,8 @@
  * step's values, check every gradient against a numerical one, compare the
  * gradients your own program computed with backstep's (the first step that
  * disagrees is named, with the classic mistake that reproduces its numbers),
- * and render the whole trace in any of backstep's formats.
+ * render the whole trace in any of backstep's formats, and grade a class's
+ * answers to an exercise set.
  *
  *     bs_spec *spec;  bs_run *run;  bs_lib_error err;
  *     if (bs_spec_load_file("net.json", &spec, &err) != BS_LIB_OK ||
@@ -14,10 +15,10 @@
  * Build with `cc prog.c $(pkg-config --cflags --libs backstep)`; the manual
  * is docs/library.md.
  *
- * Ownership: every handle comes from a _load/_create function and is freed
- * by its _free function, which accepts NULL.  A run borrows its spec, and a
- * gradient set or a comparison borrows its run: free them in the reverse
- * order.  Pointers returned inside a bs_step_info or a bs_compared_step are
+ * Ownership: every handle comes from a _load, _create, _open or _grade
+ * function and is freed by its _free function, which accepts NULL.  A run
+ * borrows its spec, a gradient set or a comparison borrows its run, and a
+ * grading borrows its exercise: free them in the reverse order.  Pointers returned inside a bs_step_info or a bs_compared_step are
  * borrowed from the handle and stay valid until it is freed.  Text returned
  * through a `char **` was allocated with malloc(); the caller frees it with
  * free().
@@ -91,6 +92,42 @@ BS_API bs_lib_status bs_spec_load_file(const char *path, bs_spec **out, bs_lib_e
 BS_API bs_lib_status bs_spec_load_string(const char *text, size_t len, const char *name,
                                          bs_spec **out, bs_lib_error *err);
 
+/* How a spec file is read: the limits that refuse too large an input before
+ * it is allocated, and the name the run's errors give the file.  Start from
+ * bs_load_settings_default() and change what you need. */
+typedef struct bs_load_settings {
+    size_t max_file_bytes; /* largest spec file read, in bytes (default 64 MiB) */
+    size_t max_memory;     /* largest estimated working memory, in bytes (default 2 GiB) */
+    size_t max_layers;     /* most layers (default 100) */
+    int max_depth;         /* deepest JSON nesting (default 64) */
+    int full;              /* 1: the run will be checked with `full`, whose work list
+                              counts in the memory estimate */
+    const char *name;      /* the file named by errors of the run's build and check;
+                              NULL: the path, "<stdin>" for "-" */
+} bs_load_settings;
+
+/* Returns the default load settings: the limits above, not full, no name. */
+BS_API bs_load_settings bs_load_settings_default(void);
+
+/* Reads and validates the spec file at `path` as bs_spec_load_file does,
+ * under `settings` (NULL: the defaults); an input over a limit is
+ * BS_LIB_ERR_LIMIT with the place and the limit in err. */
+BS_API bs_lib_status bs_spec_load_file_with(const char *path, const bs_load_settings *settings,
+                                            bs_spec **out, bs_lib_error *err);
+
+/* Finds the shipped spec called `name` ("4-3-2-1-bce", with or without
+ * ".json"; `backstep examples` lists them) in $BACKSTEP_SPECS_DIR, the
+ * installed specs directory or the source tree of the build, and writes its
+ * path into buf (cut to size), ready for bs_spec_load_file.  Returns 1 when
+ * found, 0 when not (a name with a '/' is a path, never a shipped spec). */
+BS_API int bs_example_path(const char *name, char *buf, size_t size);
+
+/* Writes the list of shipped specs to `fp` (not closed): name, layers,
+ * handout and the spec's own name, one per line, sorted by name.  Sets
+ * *count (when not NULL) to how many were listed; a failed write is
+ * BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_examples_write(FILE *fp, size_t *count, bs_lib_error *err);
+
 /* Frees a spec; NULL is allowed.  Every run made from it must be freed first. */
 BS_API void bs_spec_free(bs_spec *spec);
 
@@ -103,6 +140,15 @@ typedef struct bs_run bs_run;
 /* Runs the forward pass and backpropagation of `spec`, which the run borrows
  * and which must outlive it.  The caller frees *out with bs_run_free(). */
 BS_API bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err);
+
+/* The run of example `example` (counted from 1) of the spec's batch alone,
+ * for a program that works one example at a time: the same parameters, that
+ * example's x and y, a batch of one, no claims, and its loss that example's
+ * ℓ(ŷ, y) plus the penalty, without the 1/B of a batch mean.  A comparison
+ * with it says which example it is.  An example outside 1 … B is
+ * BS_LIB_ERR_USAGE.  The caller frees *out with bs_run_free(). */
+BS_API bs_lib_status bs_run_create_example(const bs_spec *spec, size_t example, bs_run **out,
+                                           bs_lib_error *err);
 
 /* Frees a run; NULL is allowed.  Its gradient sets and comparisons must be
  * freed first. */
@@ -135,7 +181,9 @@ BS_API bs_lib_status bs_run_step(const bs_run *run, size_t index, bs_step_info *
  * gradients "g[2z]", "dz2", "dL/dz2", "dL/dz[2]", "∂L/∂z[2]"; forward values
  * "z[1]", "z1", "a[2]", "a2", "x", "yhat", "ŷ", "y"; the loss "L" or "loss";
  * parameters "W1", "W[1]", "b1", "b[1]".  An unknown name is
- * BS_LIB_ERR_USAGE with the name in err->where. */
+ * BS_LIB_ERR_USAGE with the name in err->where.  A parameter's values in the
+ * displayed orientation are copied on its first read and kept with the run
+ * (so a run is read by one thread at a time). */
 BS_API bs_lib_status bs_run_find(const bs_run *run, const char *name, bs_step_info *out,
                                  bs_lib_error *err);
 
@@ -154,11 +202,27 @@ typedef struct bs_check_settings {
     double rtol;        /* relative tolerance; < 0 for the method's default */
     double atol;        /* absolute tolerance; < 0 for the method's default */
     int full;           /* 1: compare every element, not a sample of large steps */
+    int strict;         /* 1: an element left unresolved fails the check too */
+    size_t directions;  /* N > 0: check each parameter matrix along N seeded random
+                           directions, element by element only where one fails; 0: off */
+    /* called now and then with the elements compared so far and in all (for a
+     * progress indicator), or NULL; ctx is progress_ctx */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
 } bs_check_settings;
 
 /* Returns the default check settings: central differences, the method's own
  * step and tolerances, large steps sampled. */
 BS_API bs_check_settings bs_check_settings_default(void);
+
+/* Returns BS_LIB_OK when `settings` can run a check: a known method, a step
+ * h that is 0 or at least the method's smallest (docs/numerics.md), and
+ * tolerances under which a wrong value cannot agree (0 ≤ rtol < 1,
+ * 0 ≤ atol ≤ 1e-3; negative: the default); else BS_LIB_ERR_USAGE with the
+ * setting ("method", "epsilon", "rtol" or "atol") in err->where and why in
+ * err->message. */
+BS_API bs_lib_status bs_check_settings_validate(const bs_check_settings *settings,
+                                                bs_lib_error *err);
 
 /* Computes the numerical gradient of every backward step and compares it
  * with the analytic one; `settings` may be NULL (the defaults).  Checking a
@@ -183,13 +247,15 @@ BS_API bs_lib_status bs_run_verdict(const bs_run *run, const char *notation, cha
 
 /* How a run is rendered; every field zero gives the defaults. */
 typedef struct bs_render_settings {
-    const char *format;   /* "text", "json", "markdown", "latex", "html" or "dot"; NULL: text */
+    const char *format;   /* "text", "json", "markdown", "latex", "html", "dot" or "npz"
+                             (NumPy arrays in a zip archive: binary); NULL: text */
     const char *notation; /* "g", "partial" or "code"; NULL: g */
     int precision;        /* significant digits in text, 1 to 17; 0: 6 */
     int terms;            /* 1: expand each element term by term with its numbers */
     int explain;          /* 1: say in words why each step is what it is */
     int fragment;         /* latex: the body only, without the preamble */
     const char *source;   /* the file name shown in the header; NULL: the spec's */
+    int color;            /* text: 1 to colour the verdicts with ANSI escapes */
 } bs_render_settings;
 
 /* Returns the default render settings: text, g notation, 6 digits. */
@@ -222,6 +288,35 @@ BS_API bs_lib_status bs_run_render_file(const bs_run *run, const char *path,
 BS_API bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
                                        bs_lib_error *err);
 
+/* Writes as bs_lib_write_file, but refuses to replace any of the `nkeep`
+ * files `keep` (the files a program reads: the same file by device and
+ * inode, so another name for it, a hard or a symbolic link, is caught too)
+ * with BS_LIB_ERR_USAGE and err->file the path; `keep` may be NULL when
+ * nkeep is 0. */
+BS_API bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_t len,
+                                              const char *const *keep, size_t nkeep,
+                                              bs_lib_error *err);
+
+/* ---- reports of checks over several specs ------------------------------ */
+
+/* One spec of a check report: its file name, and its checked run or, when
+ * it could not be loaded or checked, the error that stopped it (run NULL).
+ * Both are borrowed. */
+typedef struct bs_report_entry {
+    const char *file;
+    const bs_run *run;
+    const bs_lib_error *error;
+} bs_report_entry;
+
+/* Writes the report of `backstep check` on `n` entries to `fp` (not closed)
+ * in `format`: "text" (NULL; one line per spec, which may be written entry
+ * by entry), "json", "tap" (TAP 13) or "junit" (JUnit XML); `color` 1
+ * colours the text verdicts.  An entry without a run is a failure, never a
+ * pass.  A failed write is BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_report_write_file(FILE *fp, const char *format,
+                                          const bs_report_entry *entries, size_t n, int color,
+                                          bs_lib_error *err);
+
 /* ---- comparing another program's gradients ------------------------------ */
 
 /* Gradients computed by another program, given step by step, to compare
@@ -242,6 +337,15 @@ BS_API bs_lib_status bs_grad_set_create(const bs_run *run, bs_grad_set **out,
 BS_API bs_lib_status bs_grad_set_put(bs_grad_set *set, const char *name, const double *values,
                                      size_t rows, size_t cols, bs_lib_error *err);
 
+/* Reads another program's gradients for `run` from the file at `path` ("-"
+ * for standard input): a JSON object of named arrays or a NumPy .npz archive
+ * (docs/compare.md), each checked as bs_grad_set_put checks it; bad input is
+ * BS_LIB_ERR_SYNTAX or BS_LIB_ERR_SPEC with err->where the JSON path of the
+ * offending value ("dz2[1][3]").  The caller frees *out with
+ * bs_grad_set_free(). */
+BS_API bs_lib_status bs_grad_set_load_file(const bs_run *run, const char *path,
+                                           bs_grad_set **out, bs_lib_error *err);
+
 /* Frees a gradient set; NULL is allowed. */
 BS_API void bs_grad_set_free(bs_grad_set *set);
 
@@ -251,10 +355,12 @@ typedef struct bs_compare_settings {
     double atol;          /* absolute tolerance (default 1e-9) */
     const char *notation; /* "g", "partial" or "code" for the report; NULL: that of
                              the first name given */
+    const char *only;     /* the steps the set must give, comma-separated in any
+                             notation ("dW2,db2"); NULL: dW and db of every layer */
 } bs_compare_settings;
 
 /* Returns the default compare settings: rtol 1e-6, atol 1e-9, the notation
- * of the first name given. */
+ * of the first name given, dW and db of every layer required. */
 BS_API bs_compare_settings bs_compare_settings_default(void);
 
 /* The comparison of a gradient set with its run, step by step. */
@@ -273,9 +379,15 @@ BS_API bs_lib_status bs_run_compare(const bs_run *run, const bs_grad_set *set,
 /* Frees a comparison; NULL is allowed. */
 BS_API void bs_comparison_free(bs_comparison *cmp);
 
-/* Returns 1 when the set gives dW and db of every layer and every step given
- * (and the loss, if given) agrees, else 0. */
+/* Returns 1 when the set gives dW and db of every layer (or the steps of
+ * `only`) and every step given (and the loss, if given) agrees, else 0. */
 BS_API int bs_comparison_agrees(const bs_comparison *cmp);
+
+/* Returns 1 when the set does not agree but every difference is explained,
+ * element by element, by a convention rather than a bug (a uniform factor,
+ * where the 1/B enters, the orientation, the penalty's scale, …; the report
+ * names it), else 0. */
+BS_API int bs_comparison_convention(const bs_comparison *cmp);
 
 /* What the comparison found for one step. */
 typedef enum bs_outcome {
@@ -325,6 +437,123 @@ BS_API bs_lib_status bs_comparison_render(const bs_comparison *cmp, FILE *fp,
  * *len when len is not NULL), which the caller frees with free(). */
 BS_API bs_lib_status bs_comparison_render_string(const bs_comparison *cmp, const char *format,
                                                  char **out, size_t *len, bs_lib_error *err);
+
+/* ---- grading an exercise set ---------------------------------------------- */
+
+/* An exercise directory written by `backstep exercise` (docs/classroom.md),
+ * opened for grading. */
+typedef struct bs_exercise bs_exercise;
+
+/* Opens the exercise directory `dir` (its exercise.json and the students'
+ * variants).  Errors name the manifest and the JSON path.  The caller frees
+ * *out with bs_exercise_free(). */
+BS_API bs_lib_status bs_exercise_open(const char *dir, bs_exercise **out, bs_lib_error *err);
+
+/* Frees an exercise; NULL is allowed.  Its gradings must be freed first. */
+BS_API void bs_exercise_free(bs_exercise *x);
+
+/* Returns the number of students on the exercise's roster. */
+BS_API size_t bs_exercise_student_count(const bs_exercise *x);
+
+/* How answers are graded; every field zero (or NULL) is the default. */
+typedef struct bs_grade_settings {
+    const char *policy;        /* "carry" or "strict"; NULL: the exercise's own */
+    const char *weights;       /* the asked steps' weights, "dW1=2, db1=1"; NULL: 1 each */
+    const char *weights_file;  /* or a file of them (read here); NULL: none */
+    int hints;                 /* 1: feedback names a mistake without giving values */
+    const char *resubmissions; /* several files of a student: "latest" (NULL), "first"
+                                  or "error" */
+} bs_grade_settings;
+
+/* Returns the default grade settings: the exercise's policy, weights 1, the
+ * answers in the feedback, the latest file of a student graded. */
+BS_API bs_grade_settings bs_grade_settings_default(void);
+
+/* Applies `settings` (NULL: the defaults) to the exercise before grading.
+ * A bad weight list or file is BS_LIB_ERR_USAGE (or BS_LIB_ERR_IO) saying
+ * where (file:line:column); an unknown name is BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_exercise_configure(bs_exercise *x, const bs_grade_settings *settings,
+                                           bs_lib_error *err);
+
+/* Returns 1 when a gradebook written to `out` would replace something
+ * grading reads or writes (one of the n answers files, the manifest, a
+ * variant, a feedback file, or a file that is not a gradebook), putting
+ * that path into clash (cut to size) and what it is into *what (a static
+ * string); else 0. */
+BS_API int bs_exercise_output_clash(const bs_exercise *x, const char *out,
+                                    const char *const *files, size_t n, char *clash,
+                                    size_t size, const char **what);
+
+/* Checks the answers file at `path` before it is handed in, without
+ * grading: on success *report holds one line per problem (never a right
+ * value; the caller frees it with free()) and *problems their number, 0
+ * when the file is ready to hand in.  An unreadable file is an error. */
+BS_API bs_lib_status bs_exercise_check_answers(bs_exercise *x, const char *path, char **report,
+                                               size_t *problems, bs_lib_error *err);
+
+/* The grades of a set of answers files: one row per roster student, then
+ * the files that are no roster student's. */
+typedef struct bs_grading bs_grading;
+
+/* Grades the n answers files at `files` against the exercise (each step
+ * against the student's own answers above it), as `backstep grade` does.
+ * A file that cannot be graded is a row of its own, not an error.  The
+ * grading borrows x and files; the caller frees *out with
+ * bs_grading_free(). */
+BS_API bs_lib_status bs_exercise_grade(bs_exercise *x, const char *const *files, size_t n,
+                                       bs_grading **out, bs_lib_error *err);
+
+/* Frees a grading; NULL is allowed. */
+BS_API void bs_grading_free(bs_grading *g);
+
+/* Returns the number of lines worth telling the grader: a file not graded
+ * and why, a malformed step, a warning, a variant whose spec was edited, a
+ * row in error. */
+BS_API size_t bs_grading_message_count(const bs_grading *g);
+
+/* Returns message i ("FILE: what"), borrowed from the grading, or NULL past
+ * the last. */
+BS_API const char *bs_grading_message(const bs_grading *g, size_t i);
+
+/* Sets how many rows are graded, missing (nothing handed in), and other (to
+ * look at: an error, a file not on the roster, a name and an id that
+ * differ); any pointer may be NULL. */
+BS_API void bs_grading_counts(const bs_grading *g, size_t *graded, size_t *missing,
+                              size_t *other);
+
+/* How the gradebook is written; every field NULL is the default. */
+typedef struct bs_gradebook_settings {
+    const char *format;     /* "csv" (NULL), "gradescope" (one submission), "canvas",
+                               "moodle" */
+    const char *visibility; /* gradescope: "visible" (NULL), "hidden", "after_due_date",
+                               "after_published" */
+    const char *assignment; /* canvas, moodle: the grade column; NULL: the spec's name */
+} bs_gradebook_settings;
+
+/* Writes the gradebook into memory: *out holds the NUL-terminated text (its
+ * length in *len when len is not NULL), which the caller frees with
+ * free(). */
+BS_API bs_lib_status bs_grading_gradebook(const bs_grading *g,
+                                          const bs_gradebook_settings *settings, char **out,
+                                          size_t *len, bs_lib_error *err);
+
+/* Writes the class summary (Markdown: per asked step who got it right, left
+ * it out, made which mistake; the rows not graded) into memory, as
+ * bs_grading_gradebook. */
+BS_API bs_lib_status bs_grading_summary(const bs_grading *g, char **out, size_t *len,
+                                        bs_lib_error *err);
+
+/* Returns the number of feedback files (DIR/feedback/<id>.md, one per
+ * roster student graded or in error). */
+BS_API size_t bs_grading_feedback_count(const bs_grading *g);
+
+/* Writes feedback file i under the exercise directory, atomically, creating
+ * feedback/ as needed and refusing to replace any of the nkeep files
+ * `keep`; each file is written on its own, so one that fails loses nothing
+ * else.  Out of range is BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_grading_write_feedback(const bs_grading *g, size_t i,
+                                               const char *const *keep, size_t nkeep,
+                                               bs_lib_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 /* bs_api.c — libbackstep's public interface (backstep.h), a thin layer over
- * the modules the command line uses: bs_net, bs_trace, bs_check, bs_render,
- * bs_compare.  Nothing is computed here; handles wrap the internal objects
- * and errors are copied into the public error struct. */
+ * the modules below it: bs_net, bs_checked, bs_check, bs_render, bs_report,
+ * bs_compare, bs_examples, bs_grade, bs_gradebook and bs_files.  Nothing is
+ * computed here; handles wrap the internal objects and errors are copied
+ * into the public error struct. */
 #include "backstep.h"
 
 #include <errno.h>
@@ -13,11 +14,16 @@
 #include "bs_checked.h"
 #include "bs_compare.h"
 #include "bs_error.h"
+#include "bs_examples.h"
 #include "bs_files.h"
 #include "bs_formula.h"
+#include "bs_grade.h"
+#include "bs_gradebook.h"
+#include "bs_json.h"
 #include "bs_mistakes.h"
 #include "bs_net.h"
 #include "bs_render.h"
+#include "bs_report.h"
 #include "bs_sink.h"
 #include "bs_trace.h"
 
@@ -53,11 +59,13 @@ struct bs_spec {
 typedef struct param_view {
     char id[16];    /* "W[1]", "b[1]" */
     size_t rows, cols;
-    double *v;
+    double *v; /* NULL until first read */
 } param_view;
 
 struct bs_run {
     const bs_spec *spec;
+    size_t example; /* the example (from 1) the run is cut to, or 0: the batch */
+    bs_net one;     /* with example: the spec's network cut to it (a view) */
     bs_trace *t;
     param_view *params; /* [2(l − 1)] W[l], [2(l − 1) + 1] b[l] */
 };
@@ -140,6 +148,8 @@ static bs_lib_status usage(bs_lib_error *out, const char *where, const char *fmt
     return give(out, &e);
 }
 
+static bs_lib_status io_error(bs_lib_error *err, const char *what);
+
 static bs_lib_status nomem(bs_lib_error *out)
 {
     bs_error e;
@@ -186,17 +196,44 @@ static bs_lib_status wrap_spec(bs_net *net, const char *file, bs_spec **out,
     return BS_LIB_OK;
 }
 
-bs_lib_status bs_spec_load_file(const char *path, bs_spec **out, bs_lib_error *err)
+bs_load_settings bs_load_settings_default(void)
+{
+    bs_limits l = bs_limits_default();
+    bs_load_settings s;
+    s.max_file_bytes = l.max_file_bytes;
+    s.max_memory = l.max_memory;
+    s.max_layers = l.max_layers;
+    s.max_depth = l.max_depth;
+    s.full = l.full_check;
+    s.name = NULL;
+    return s;
+}
+
+bs_lib_status bs_spec_load_file_with(const char *path, const bs_load_settings *settings,
+                                     bs_spec **out, bs_lib_error *err)
 {
     *out = NULL;
     if (!path)
         return usage(err, NULL, "no spec file given");
+    bs_load_settings s = settings ? *settings : bs_load_settings_default();
+    bs_limits l;
+    l.max_file_bytes = s.max_file_bytes;
+    l.max_memory = s.max_memory;
+    l.max_layers = s.max_layers;
+    l.max_depth = s.max_depth;
+    l.full_check = s.full != 0;
     bs_error e;
     bs_error_clear(&e);
     bs_net *net = NULL;
-    if (bs_net_load_file(path, NULL, &net, &e) != BS_OK)
+    if (bs_net_load_file(path, &l, &net, &e) != BS_OK)
         return give(err, &e);
-    return wrap_spec(net, strcmp(path, "-") == 0 ? "<stdin>" : path, out, err);
+    const char *name = s.name ? s.name : strcmp(path, "-") == 0 ? "<stdin>" : path;
+    return wrap_spec(net, name, out, err);
+}
+
+bs_lib_status bs_spec_load_file(const char *path, bs_spec **out, bs_lib_error *err)
+{
+    return bs_spec_load_file_with(path, NULL, out, err);
 }
 
 bs_lib_status bs_spec_load_string(const char *text, size_t len, const char *name,
@@ -213,6 +250,32 @@ bs_lib_status bs_spec_load_string(const char *text, size_t len, const char *name
     if (bs_net_load_string(text, len, name, NULL, &net, &e) != BS_OK)
         return give(err, &e);
     return wrap_spec(net, name, out, err);
+}
+
+int bs_example_path(const char *name, char *buf, size_t size)
+{
+    char path[4096];
+    if (!name || bs_example_find(name, path, sizeof path) != 0)
+        return 0;
+    if (buf && size)
+        snprintf(buf, size, "%s", path);
+    return 1;
+}
+
+bs_lib_status bs_examples_write(FILE *fp, size_t *count, bs_lib_error *err)
+{
+    if (count)
+        *count = 0;
+    if (!fp)
+        return usage(err, NULL, "no FILE * to write to");
+    bs_sink s = bs_sink_file(fp);
+    size_t n = bs_examples_list(&s);
+    if (count)
+        *count = n;
+    if (bs_sink_status(&s) != 0)
+        return io_error(err, "list of shipped specs");
+    clear(err);
+    return BS_LIB_OK;
 }
 
 void bs_spec_free(bs_spec *spec)
@@ -235,8 +298,9 @@ static void free_params(bs_run *r)
     r->params = NULL;
 }
 
-/* The parameters in the displayed orientation: shaped as their gradients
- * g[nW] and g[nb] are displayed. */
+/* The parameters' slots (ids and shapes); their values are made when first
+ * read (param_values), so a run that never reads one (the command line's)
+ * holds no second copy of the weights. */
 static int make_params(bs_run *r)
 {
     const bs_net *net = r->spec->net;
@@ -254,22 +318,38 @@ static int make_params(bs_run *r)
             snprintf(p->id, sizeof p->id, "%c[%zu]", isb ? 'b' : 'W', l);
             p->rows = st->rows;
             p->cols = st->cols;
-            p->v = malloc(sizeof(double) * (st->rows * st->cols));
-            if (!p->v)
-                return -1;
-            if (isb) {
-                memcpy(p->v, net->b[l], sizeof(double) * net->n[l]);
-                continue;
-            }
-            /* stored n[l−1]×n[l]; displayed the same, or its transpose */
-            size_t dr, dc;
-            bs_net_W_displayed(net, l, p->v, &dr, &dc);
         }
     }
     return 0;
 }
 
-bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err)
+/* The values of parameter slot k in the displayed orientation, shaped as
+ * their gradients g[nW] and g[nb] are displayed: made on the first read and
+ * kept with the run.  Returns NULL when out of memory. */
+static const double *param_values(const bs_run *run, size_t k)
+{
+    param_view *p = &run->params[k];
+    if (p->v)
+        return p->v;
+    const bs_net *net = run->spec->net;
+    size_t l = k / 2 + 1;
+    double *v = malloc(sizeof(double) * (p->rows * p->cols));
+    if (!v)
+        return NULL;
+    if (k % 2) {
+        memcpy(v, net->b[l], sizeof(double) * net->n[l]);
+    } else {
+        /* stored n[l−1]×n[l]; displayed the same, or its transpose */
+        size_t dr, dc;
+        bs_net_W_displayed(net, l, v, &dr, &dc);
+    }
+    p->v = v;
+    return v;
+}
+
+/* The run of the whole batch (example 0) or of one example of it. */
+static bs_lib_status create_run(const bs_spec *spec, size_t example, bs_run **out,
+                                bs_lib_error *err)
 {
     *out = NULL;
     if (!spec)
@@ -280,7 +360,16 @@ bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err
     r->spec = spec;
     bs_error e;
     bs_error_clear(&e);
-    if (bs_checked_trace(spec->net, NULL, &r->t, &e) != BS_OK) {
+    const bs_net *traced = spec->net;
+    if (example) {
+        if (bs_compare_example(spec->net, example, &r->one, &e) != BS_OK) {
+            free(r);
+            return give(err, &e);
+        }
+        r->example = example;
+        traced = &r->one;
+    }
+    if (bs_checked_trace(traced, NULL, &r->t, &e) != BS_OK) {
         bs_error_set_file(&e, spec->file);
         free(r);
         return give(err, &e);
@@ -292,6 +381,21 @@ bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err
     *out = r;
     clear(err);
     return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err)
+{
+    return create_run(spec, 0, out, err);
+}
+
+bs_lib_status bs_run_create_example(const bs_spec *spec, size_t example, bs_run **out,
+                                    bs_lib_error *err)
+{
+    if (example == 0) {
+        *out = NULL;
+        return usage(err, "example", "examples are counted from 1, got 0");
+    }
+    return create_run(spec, example, out, err);
 }
 
 void bs_run_free(bs_run *run)
@@ -404,12 +508,16 @@ bs_lib_status bs_run_find(const bs_run *run, const char *name, bs_step_info *out
         }
     } else if (name && forward_name(net, name, &qty, &layer) == 0) {
         if (qty == BS_Q_W || qty == BS_Q_B) {
-            const param_view *p = &run->params[2 * (layer - 1) + (qty == BS_Q_B)];
+            size_t k = 2 * (layer - 1) + (qty == BS_Q_B);
+            const param_view *p = &run->params[k];
+            const double *v = param_values(run, k);
+            if (!v)
+                return nomem(err);
             memset(out, 0, sizeof *out);
             out->id = p->id;
             out->rows = p->rows;
             out->cols = p->cols;
-            out->value = p->v;
+            out->value = v;
             out->passed = -1;
             clear(err);
             return BS_LIB_OK;
@@ -458,7 +566,39 @@ bs_check_settings bs_check_settings_default(void)
     s.rtol = -1.0;
     s.atol = -1.0;
     s.full = 0;
+    s.strict = 0;
+    s.directions = 0;
+    s.progress = NULL;
+    s.progress_ctx = NULL;
     return s;
+}
+
+bs_lib_status bs_check_settings_validate(const bs_check_settings *settings, bs_lib_error *err)
+{
+    bs_check_settings s = settings ? *settings : bs_check_settings_default();
+    int m = pick(s.method, bs_method_names, "method", err);
+    if (m < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!(s.epsilon >= 0)) {
+        return usage(err, "epsilon",
+                     "the step h must be positive (or 0 for the default), got %g", s.epsilon);
+    }
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_check_validate_step((bs_method)m, s.epsilon, &e) != BS_OK) {
+        snprintf(e.where, sizeof e.where, "epsilon");
+        return give(err, &e);
+    }
+    if (bs_check_validate_tolerances(s.rtol, -1, &e) != BS_OK) {
+        snprintf(e.where, sizeof e.where, "rtol");
+        return give(err, &e);
+    }
+    if (bs_check_validate_tolerances(-1, s.atol, &e) != BS_OK) {
+        snprintf(e.where, sizeof e.where, "atol");
+        return give(err, &e);
+    }
+    clear(err);
+    return BS_LIB_OK;
 }
 
 bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_lib_error *err)
@@ -479,6 +619,10 @@ bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_li
     if (s.atol >= 0)
         o.atol = s.atol;
     o.full = s.full != 0;
+    o.strict = s.strict != 0;
+    o.directions = s.directions;
+    o.progress = s.progress;
+    o.progress_ctx = s.progress_ctx;
     bs_error e;
     bs_error_clear(&e);
     if (bs_trace_check(run->t, &o, &e) != BS_OK) {
@@ -582,6 +726,7 @@ bs_lib_status bs_run_render(const bs_run *run, FILE *fp, const bs_render_setting
     if (!fp)
         return usage(err, NULL, "no FILE * to render to");
     bs_sink s = bs_sink_file(fp);
+    s.color = settings && settings->color;
     if (bs_render(&s, run->t, &o) != 0 || bs_sink_status(&s) != 0)
         return io_error(err, "trace");
     clear(err);
@@ -614,6 +759,7 @@ bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *
     if (render_opts(run, settings, &o, err) != 0)
         return BS_LIB_ERR_USAGE;
     bs_sink s = bs_sink_buffer();
+    s.color = settings && settings->color;
     bs_render(&s, run->t, &o);
     return hand_over(&s, out, len, err);
 }
@@ -621,6 +767,7 @@ bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *
 typedef struct render_job {
     const bs_run *run;
     const bs_render_opts *o;
+    int color;
 } render_job;
 
 /* bs_write_atomic's writer: the rendering of a run to the temporary file */
@@ -628,6 +775,7 @@ static int emit_render(FILE *f, const void *ctx)
 {
     const render_job *j = ctx;
     bs_sink s = bs_sink_file(f);
+    s.color = j->color;
     errno = 0;
     int bad = bs_render(&s, j->run->t, j->o) != 0 || bs_sink_status(&s) != 0;
     int saved = errno;
@@ -648,7 +796,7 @@ bs_lib_status bs_run_render_file(const bs_run *run, const char *path,
         return BS_LIB_ERR_USAGE;
     const char *spec_file = run->spec->file;
     bs_inputs in = {&spec_file, 1};
-    render_job job = {run, &o};
+    render_job job = {run, &o, settings && settings->color};
     bs_error e;
     bs_error_clear(&e);
     if (bs_write_atomic(path, emit_render, &job, &in, &e) != BS_OK)
@@ -670,6 +818,69 @@ bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
     return BS_LIB_OK;
 }
 
+bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_t len,
+                                       const char *const *keep, size_t nkeep,
+                                       bs_lib_error *err)
+{
+    if (!path || (!data && len > 0) || (!keep && nkeep > 0))
+        return usage(err, NULL, "no path, no data or no files to keep given");
+    bs_inputs in = {keep, nkeep};
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_write_atomic_bytes(path, data ? (const char *)data : "", len, &in, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+/* ---- reports over several specs ---------------------------------------- */
+
+/* The internal error of a public one (the same fields, bs_lib_error_line). */
+static void take(bs_error *out, const bs_lib_error *in)
+{
+    bs_error_clear(out);
+    if (!in)
+        return;
+    out->status = (bs_status)in->status;
+    memcpy(out->file, in->file, sizeof out->file);
+    memcpy(out->where, in->where, sizeof out->where);
+    memcpy(out->message, in->message, sizeof out->message);
+    out->file[sizeof out->file - 1] = out->where[sizeof out->where - 1] =
+        out->message[sizeof out->message - 1] = '\0';
+}
+
+bs_lib_status bs_report_write_file(FILE *fp, const char *format, const bs_report_entry *entries,
+                                   size_t n, int color, bs_lib_error *err)
+{
+    int f = pick(format, bs_report_format_names, "report format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!fp || (!entries && n > 0))
+        return usage(err, NULL, "no FILE * or no entries given");
+    bs_report_item *items = calloc(n ? n : 1, sizeof *items);
+    bs_error *errs = calloc(n ? n : 1, sizeof *errs);
+    if (!items || !errs) {
+        free(items);
+        free(errs);
+        return nomem(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        items[i].file = entries[i].file;
+        items[i].trace = entries[i].run ? entries[i].run->t : NULL;
+        take(&errs[i], entries[i].error);
+        items[i].error = &errs[i];
+    }
+    bs_sink s = bs_sink_file(fp);
+    s.color = color != 0;
+    bs_report_write(&s, (bs_report_format)f, items, n);
+    free(items);
+    free(errs);
+    if (bs_sink_status(&s) != 0)
+        return io_error(err, "report");
+    clear(err);
+    return BS_LIB_OK;
+}
+
 /* ---- comparing ---------------------------------------------------------- */
 
 bs_lib_status bs_grad_set_create(const bs_run *run, bs_grad_set **out, bs_lib_error *err)
@@ -683,6 +894,27 @@ bs_lib_status bs_grad_set_create(const bs_run *run, bs_grad_set **out, bs_lib_er
     bs_error e;
     bs_error_clear(&e);
     if (bs_grads_file_create(run->t, &g->g, &e) != BS_OK) {
+        free(g);
+        return give(err, &e);
+    }
+    g->run = run;
+    *out = g;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_grad_set_load_file(const bs_run *run, const char *path, bs_grad_set **out,
+                                    bs_lib_error *err)
+{
+    *out = NULL;
+    if (!run || !path)
+        return usage(err, NULL, "no run or no path given");
+    bs_grad_set *g = calloc(1, sizeof *g);
+    if (!g)
+        return nomem(err);
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_compare_load(path, run->t, &g->g, &e) != BS_OK) {
         free(g);
         return give(err, &e);
     }
@@ -720,6 +952,7 @@ bs_compare_settings bs_compare_settings_default(void)
     s.rtol = d.rtol;
     s.atol = d.atol;
     s.notation = NULL;
+    s.only = NULL;
     return s;
 }
 
@@ -743,6 +976,11 @@ bs_lib_status bs_run_compare(const bs_run *run, const bs_grad_set *set,
         if (nt < 0)
             return BS_LIB_ERR_USAGE;
         o.notation = nt;
+    }
+    o.only = s.only;
+    if (run->example) {
+        o.example = run->example;
+        o.batch = run->spec->net->B;
     }
     bs_comparison *c = calloc(1, sizeof *c);
     if (!c)
@@ -770,6 +1008,11 @@ void bs_comparison_free(bs_comparison *cmp)
 int bs_comparison_agrees(const bs_comparison *cmp)
 {
     return bs_compare_agrees(cmp->r) ? 1 : 0;
+}
+
+int bs_comparison_convention(const bs_comparison *cmp)
+{
+    return bs_compare_verdict(cmp->r) == BS_VERDICT_CONVENTION ? 1 : 0;
 }
 
 size_t bs_comparison_step_count(const bs_comparison *cmp)
@@ -875,4 +1118,328 @@ bs_lib_status bs_comparison_render_string(const bs_comparison *cmp, const char *
     bs_sink s = bs_sink_buffer();
     compare_report(&s, cmp, f == 1);
     return hand_over(&s, out, len, err);
+}
+
+/* ---- grading ------------------------------------------------------------- */
+
+struct bs_exercise {
+    bs_exercise_set *x;
+    char *dir;
+    bs_resubmit rule;
+    bs_feedback_mode feedback;
+};
+
+struct bs_grading {
+    bs_exercise *x;
+    bs_grade_result *r;
+    size_t n;
+    bs_grade_row *rows;
+    size_t nrows;
+    const bs_grade_row *first; /* the row of the first file (gradescope's one) */
+    char **msgs;
+    size_t nmsgs;
+    bs_fileset *feedback;
+};
+
+bs_lib_status bs_exercise_open(const char *dir, bs_exercise **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!dir)
+        return usage(err, NULL, "no exercise directory given");
+    bs_exercise *w = calloc(1, sizeof *w);
+    size_t len = strlen(dir) + 1;
+    if (!w || !(w->dir = malloc(len))) {
+        free(w);
+        return nomem(err);
+    }
+    memcpy(w->dir, dir, len);
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_exercise_set_open(dir, &w->x, &e) != BS_OK) {
+        free(w->dir);
+        free(w);
+        return give(err, &e);
+    }
+    *out = w;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+void bs_exercise_free(bs_exercise *x)
+{
+    if (!x)
+        return;
+    bs_exercise_set_free(x->x);
+    free(x->dir);
+    free(x);
+}
+
+size_t bs_exercise_student_count(const bs_exercise *x)
+{
+    return bs_exercise_set_count(x->x);
+}
+
+bs_grade_settings bs_grade_settings_default(void)
+{
+    bs_grade_settings s;
+    memset(&s, 0, sizeof s);
+    return s;
+}
+
+bs_lib_status bs_exercise_configure(bs_exercise *x, const bs_grade_settings *settings,
+                                    bs_lib_error *err)
+{
+    bs_grade_settings s = settings ? *settings : bs_grade_settings_default();
+    int rule = pick(s.resubmissions, bs_resubmit_names, "resubmissions rule", err);
+    if (rule < 0)
+        return BS_LIB_ERR_USAGE;
+    if (s.policy) {
+        int p = pick(s.policy, bs_policy_names, "policy", err);
+        if (p < 0)
+            return BS_LIB_ERR_USAGE;
+        bs_exercise_set_set_policy(x->x, (bs_grade_policy)p);
+    }
+    bs_error e;
+    bs_error_clear(&e);
+    if (s.weights && bs_weights_parse(x->x, s.weights, NULL, &e) != BS_OK)
+        return give(err, &e);
+    if (s.weights_file) {
+        char *text = NULL;
+        size_t len = 0;
+        bs_status st = bs_read_file(s.weights_file, (size_t)1 << 20, &text, &len, &e);
+        if (st == BS_OK && strlen(text) != len)
+            st = bs_error_set(&e, BS_ERR_USAGE, NULL, "a NUL byte: not a weights file");
+        if (st == BS_OK)
+            st = bs_weights_parse(x->x, text, s.weights_file, &e);
+        free(text);
+        if (st != BS_OK) {
+            bs_error_set_file(&e, s.weights_file);
+            return give(err, &e);
+        }
+    }
+    bs_exercise_set_hints(x->x, s.hints != 0);
+    x->rule = (bs_resubmit)rule;
+    x->feedback = s.hints ? BS_FEEDBACK_HINTS : BS_FEEDBACK_ANSWERS;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+int bs_exercise_output_clash(const bs_exercise *x, const char *out, const char *const *files,
+                             size_t n, char *clash, size_t size, const char **what)
+{
+    return bs_grade_output_clash(out, x->dir, x->x, files, n, clash, size, what);
+}
+
+bs_lib_status bs_exercise_check_answers(bs_exercise *x, const char *path, char **report,
+                                        size_t *problems, bs_lib_error *err)
+{
+    *report = NULL;
+    *problems = 0;
+    if (!path)
+        return usage(err, NULL, "no answers file given");
+    bs_error e;
+    bs_error_clear(&e);
+    char *text = NULL;
+    size_t len = 0;
+    if (bs_read_file(path, (size_t)4 << 20, &text, &len, &e) != BS_OK)
+        return give(err, &e);
+    bs_sink b = bs_sink_buffer();
+    size_t k = bs_answers_check(x->x, text, len, path, &b);
+    free(text);
+    if (k == (size_t)-1) {
+        bs_sink_free_buffer(&b);
+        return nomem(err);
+    }
+    *problems = k;
+    return hand_over(&b, report, NULL, err);
+}
+
+/* Adds a message to the grading's list; -1 when out of memory. */
+static int say(bs_grading *g, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static int say(bs_grading *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char **m = realloc(g->msgs, (g->nmsgs + 1) * sizeof *m);
+    if (n < 0 || !m)
+        return -1;
+    g->msgs = m;
+    if (!(m[g->nmsgs] = malloc((size_t)n + 1)))
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(m[g->nmsgs], (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    g->nmsgs++;
+    return 0;
+}
+
+/* The messages of a grading, in the order the command line tells them:
+ * each file not graded, malformed step and warning; each edited variant;
+ * each row in error without a file. */
+static int messages(bs_grading *g)
+{
+    const bs_grade_result *r = g->r;
+    for (size_t i = 0; i < g->n; i++)
+        if (r[i].error) {
+            if (say(g, "%s: %s", r[i].file, r[i].reason))
+                return -1;
+        } else {
+            for (size_t k = 0; k < r[i].nsteps; k++)
+                if (r[i].steps[k].mark == BS_MARK_MALFORMED &&
+                    say(g, "%s: %s (marked malformed)", r[i].file, r[i].steps[k].note))
+                    return -1;
+            if (r[i].warnings[0] && say(g, "%s: warning: %s", r[i].file, r[i].warnings))
+                return -1;
+        }
+    const bs_exercise_set *x = g->x->x;
+    const char *note;
+    for (size_t i = 0; i < bs_exercise_set_count(x); i++)
+        if ((note = bs_exercise_set_note(x, i)) != NULL &&
+            say(g, "%s/%s/spec.json: %s", g->x->dir, bs_exercise_set_id(x, i), note))
+            return -1;
+    for (size_t i = 0; i < g->nrows; i++)
+        if (g->rows[i].status == BS_ROW_ERROR && !g->rows[i].result &&
+            say(g, "%s: %s", g->rows[i].id, g->rows[i].note))
+            return -1;
+    return 0;
+}
+
+void bs_grading_free(bs_grading *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; g->r && i < g->n; i++)
+        bs_grade_result_free(&g->r[i]);
+    free(g->r);
+    free(g->rows);
+    for (size_t i = 0; i < g->nmsgs; i++)
+        free(g->msgs[i]);
+    free(g->msgs);
+    bs_fileset_free(g->feedback);
+    free(g);
+}
+
+bs_lib_status bs_exercise_grade(bs_exercise *x, const char *const *files, size_t n,
+                                bs_grading **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!x || (!files && n > 0))
+        return usage(err, NULL, "no exercise or no answers files given");
+    bs_grading *g = calloc(1, sizeof *g);
+    if (!g || !(g->r = calloc(n ? n : 1, sizeof *g->r))) {
+        free(g);
+        return nomem(err);
+    }
+    g->x = x;
+    g->n = n;
+    bs_error e;
+    bs_error_clear(&e);
+    bs_status st = BS_OK;
+    for (size_t i = 0; i < n && st == BS_OK; i++)
+        st = bs_grade_file(x->x, files[i], &g->r[i], &e);
+    if (st == BS_OK)
+        st = bs_grade_rows(x->x, g->r, n, x->rule, &g->rows, &g->nrows, &e);
+    if (st != BS_OK) {
+        bs_grading_free(g);
+        return give(err, &e);
+    }
+    for (size_t i = 0; i < g->nrows && !g->first; i++)
+        if (g->rows[i].result == &g->r[0])
+            g->first = &g->rows[i];
+    if (messages(g) != 0 ||
+        bs_grade_feedback_files(x->x, g->rows, g->nrows, x->rule, &g->feedback, &e) != BS_OK) {
+        bs_grading_free(g);
+        return nomem(err);
+    }
+    *out = g;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+size_t bs_grading_message_count(const bs_grading *g)
+{
+    return g->nmsgs;
+}
+
+const char *bs_grading_message(const bs_grading *g, size_t i)
+{
+    return i < g->nmsgs ? g->msgs[i] : NULL;
+}
+
+void bs_grading_counts(const bs_grading *g, size_t *graded, size_t *missing, size_t *other)
+{
+    bs_grade_tally k = bs_grade_count(g->rows, g->nrows);
+    if (graded)
+        *graded = k.graded;
+    if (missing)
+        *missing = k.missing;
+    if (other)
+        *other = k.other;
+}
+
+bs_lib_status bs_grading_gradebook(const bs_grading *g, const bs_gradebook_settings *settings,
+                                   char **out, size_t *len, bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    bs_gradebook_settings s;
+    if (settings)
+        s = *settings;
+    else
+        memset(&s, 0, sizeof s);
+    int f = pick(s.format, bs_book_format_names, "gradebook format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    int v = pick(s.visibility, bs_visibility_names, "visibility", err);
+    if (v < 0)
+        return BS_LIB_ERR_USAGE;
+    if (f == BS_BOOK_GRADESCOPE && g->n != 1)
+        return usage(err, "format", "gradescope grades one submission, got %zu answers files",
+                     g->n);
+    bs_book_opts bo = {(bs_book_format)f, (bs_visibility)v, s.assignment, g->x->rule,
+                       g->x->feedback};
+    bs_sink b = bs_sink_buffer();
+    bs_gradebook_write(&b, g->x->x, g->rows, g->nrows, g->first, &bo);
+    return hand_over(&b, out, len, err);
+}
+
+bs_lib_status bs_grading_summary(const bs_grading *g, char **out, size_t *len, bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    bs_sink b = bs_sink_buffer();
+    bs_gradebook_summary(&b, g->x->x, g->rows, g->nrows);
+    return hand_over(&b, out, len, err);
+}
+
+size_t bs_grading_feedback_count(const bs_grading *g)
+{
+    return g->feedback ? g->feedback->n : 0;
+}
+
+bs_lib_status bs_grading_write_feedback(const bs_grading *g, size_t i, const char *const *keep,
+                                        size_t nkeep, bs_lib_error *err)
+{
+    if (i >= bs_grading_feedback_count(g))
+        return usage(err, NULL, "there is no feedback file %zu: the grading has %zu", i,
+                     bs_grading_feedback_count(g));
+    if (!keep && nkeep > 0)
+        return usage(err, NULL, "no files to keep given");
+    const bs_file_out *f = &g->feedback->files[i];
+    bs_inputs in = {keep, nkeep};
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_write_under(g->x->dir, f->path, f->data, f->len, &in, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
 }

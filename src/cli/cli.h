@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "backstep.h"
 #include "bs_check.h"
 #include "bs_error.h"
 #include "bs_files.h"
@@ -60,6 +61,9 @@ typedef struct cli {
     const char **specs;
     size_t nspecs;
     bs_render_opts render;
+    /* the names of --format, --notation, --method as the library takes them,
+     * or NULL for the default */
+    const char *format_name, *notation_name, *method_name, *report_name;
     bs_check_opts check;
     bs_report_format report;
     int method_set;
@@ -148,6 +152,27 @@ progress_fn cli_start_progress(const cli *c, progress *p, const char *what);
 /* Erases the progress indicator if it was shown. */
 void cli_end_progress(progress *p);
 
+/* Prints a library error as one line on stderr. */
+void cli_report_lib(const bs_lib_error *err);
+
+/* The check settings the command line asks for (without progress). */
+bs_check_settings cli_check_settings(const cli *c);
+
+/* The render settings the command line asks for, the header naming `source`. */
+bs_render_settings cli_render_settings(const cli *c, const char *source);
+
+/* Loads the spec at *path, or the shipped spec of that name when there is
+ * no such file (saying so; *path then names it, in storage kept until the
+ * next call), under the command line's limits; returns 0 with *spec the
+ * caller frees with bs_spec_free, or -1 after printing why. */
+int cli_open_spec(const cli *c, const char **path, bs_spec **spec, bs_lib_error *err);
+
+/* Loads the spec at `path` (or the shipped spec of that name, saying so),
+ * runs it and checks it as the command line asks, with the progress
+ * indicator; returns the run (freed with bs_run_free, then *spec with
+ * bs_spec_free), or NULL after printing why (err says it too). */
+bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_error *err);
+
 /* Loads the spec at *path, or the shipped spec of that name when there is
  * no such file (saying so; *path then points into `shipped`); on failure
  * prints why and returns -1, else 0 with *net the caller frees. */
@@ -177,8 +202,6 @@ int cli_finish_stdout(int rc);
  * returns 0, or the errno of the failed write (EIO when none was set). */
 int cli_stream_result(FILE *f, int bad);
 
-/* Renders a trace to an open stream; returns 0, or the errno of a failed write. */
-int cli_render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int color);
 
 /* Writes what `emit` writes to `path` atomically (bs_write_atomic, never over
  * one of the inputs `in`); returns 0, or EXIT_BAD after saying why. */
@@ -187,6 +210,15 @@ int cli_write_output(const char *path, const bs_inputs *in, emit_fn emit, const 
 /* Writes the output to -o FILE (cli_write_output) or standard output;
  * returns 0 or EXIT_BAD. */
 int cli_deliver(const cli *c, emit_fn emit, const void *ctx);
+
+/* Writes `len` bytes of text to `path` atomically (bs_lib_write_file_except,
+ * never over one of the command's inputs); returns 0, or EXIT_BAD after
+ * saying why. */
+int cli_write_text(const cli *c, const char *path, const char *text, size_t len);
+
+/* Writes the NUL-terminated text (of `len` bytes) to -o FILE
+ * (cli_write_text) or standard output; returns 0 or EXIT_BAD. */
+int cli_deliver_text(const cli *c, const char *text, size_t len);
 
 /* An emit_fn writing the NUL-terminated text ctx. */
 int cli_emit_text(FILE *f, const void *ctx);

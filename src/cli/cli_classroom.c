@@ -154,10 +154,6 @@ int cmd_exercise(cli *c)
     return rc;
 }
 
-/* grade: the gradebook first, whole (to -o FILE or standard output); then
- * each student's feedback file on its own, so that one that cannot be
- * written loses nothing else.  Exit 2 when the gradebook or a feedback file
- * could not be written, else 1 when a submission could not be graded. */
 /* grade DIR --check ANSWERS.json: the problems of an answers file, one line
  * each on stderr (exit 2), or that it is ready to hand in (exit 0) */
 static int grade_check(cli *c)
@@ -165,28 +161,20 @@ static int grade_check(cli *c)
     if (c->nspecs != 1)
         return cli_bad_usage("grade --check takes the exercise directory alone, e.g. backstep "
                              "grade ex1 --check answers.json");
-    bs_error err;
-    bs_error_clear(&err);
-    bs_exercise_set *x = NULL;
-    if (bs_exercise_set_open(c->specs[0], &x, &err) != BS_OK) {
-        cli_report(&err);
+    bs_lib_error err;
+    bs_exercise *x = NULL;
+    if (bs_exercise_open(c->specs[0], &x, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         return EXIT_BAD;
     }
-    char *text = NULL;
-    size_t len = 0;
-    if (bs_read_file(c->check_file, (size_t)4 << 20, &text, &len, &err) != BS_OK) {
-        cli_report(&err);
-        bs_exercise_set_free(x);
-        return EXIT_BAD;
-    }
-    bs_sink b = bs_sink_buffer();
-    size_t k = bs_answers_check(x, text, len, c->check_file, &b);
+    char *report = NULL;
+    size_t k = 0;
     int rc = EXIT_AGREE;
-    if (k == (size_t)-1) {
-        fputs("backstep: out of memory\n", stderr);
+    if (bs_exercise_check_answers(x, c->check_file, &report, &k, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
     } else if (k > 0) {
-        for (const char *p = b.buf; p && *p;) {
+        for (const char *p = report; p && *p;) {
             size_t l = strcspn(p, "\n");
             fprintf(stderr, "backstep: %.*s\n", (int)l, p);
             p += l + (p[l] == '\n');
@@ -197,156 +185,82 @@ static int grade_check(cli *c)
                "shapes of the sheet; not graded)\n",
                c->check_file);
     }
-    bs_sink_free_buffer(&b);
-    free(text);
-    bs_exercise_set_free(x);
+    free(report);
+    bs_exercise_free(x);
     return rc;
-}
-
-/* --weights: a LIST when it holds "=", else the FILE of one */
-static int grade_weights(cli *c, bs_exercise_set *x)
-{
-    bs_error err;
-    bs_error_clear(&err);
-    if (strchr(c->weights, '=')) {
-        if (bs_weights_parse(x, c->weights, NULL, &err) == BS_OK)
-            return 0;
-    } else {
-        char *text = NULL;
-        size_t len = 0;
-        bs_status st = bs_read_file(c->weights, (size_t)1 << 20, &text, &len, &err);
-        if (st == BS_OK && strlen(text) != len)
-            st = bs_error_set(&err, BS_ERR_USAGE, NULL, "a NUL byte: not a weights file");
-        if (st == BS_OK)
-            st = bs_weights_parse(x, text, c->weights, &err);
-        free(text);
-        if (st == BS_OK)
-            return 0;
-        bs_error_set_file(&err, c->weights);
-    }
-    cli_report(&err);
-    return EXIT_BAD;
 }
 
 /* Opens the exercise directory of a grade run with the options that shape
  * it (policy, weights, hints) and refuses outputs that would write over an
  * input or over each other: 0 with *out set, or the exit status. */
-static int grade_open(cli *c, bs_exercise_set **out)
+static int grade_open(cli *c, bs_exercise **out)
 {
     const char *dir = c->specs[0];
-    bs_error err;
-    bs_error_clear(&err);
-    bs_exercise_set *x = NULL;
+    bs_lib_error err;
+    bs_exercise *x = NULL;
     *out = NULL;
-    if (bs_exercise_set_open(dir, &x, &err) != BS_OK) {
-        cli_report(&err);
+    if (bs_exercise_open(dir, &x, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         return EXIT_BAD;
     }
-    if (c->policy_set)
-        bs_exercise_set_set_policy(x, (bs_grade_policy)c->policy);
     size_t n = c->nspecs - 1;
     if (c->book_format == BS_BOOK_GRADESCOPE && n != 1) {
-        bs_exercise_set_free(x);
+        bs_exercise_free(x);
         return cli_bad_usage("--format gradescope grades one submission, got %zu answers files",
                              n);
     }
-    if (c->weights && grade_weights(c, x) != 0) {
-        bs_exercise_set_free(x);
+    bs_grade_settings gs = bs_grade_settings_default();
+    gs.policy = c->policy_set ? bs_policy_names[c->policy] : NULL;
+    /* --weights: a LIST when it holds "=", else the FILE of one */
+    if (c->weights && strchr(c->weights, '='))
+        gs.weights = c->weights;
+    else
+        gs.weights_file = c->weights;
+    gs.hints = c->feedback == BS_FEEDBACK_HINTS;
+    gs.resubmissions = bs_resubmit_names[c->resubmit];
+    if (bs_exercise_configure(x, &gs, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
+        bs_exercise_free(x);
         return EXIT_BAD;
     }
-    bs_exercise_set_hints(x, c->feedback == BS_FEEDBACK_HINTS);
     char clash[4096];
     const char *what;
     const char *outs[2] = {c->out, c->summary};
     for (int o = 0; o < 2; o++)
-        if (outs[o] && bs_grade_output_clash(outs[o], dir, x, c->specs + 1, n, clash,
-                                             sizeof clash, &what)) {
+        if (outs[o] && bs_exercise_output_clash(x, outs[o], c->specs + 1, n, clash,
+                                                sizeof clash, &what)) {
             fprintf(stderr, "backstep: %s: is %s (%s); refusing to write the %s over it\n",
                     outs[o], what, clash, o ? "summary" : "gradebook");
-            bs_exercise_set_free(x);
+            bs_exercise_free(x);
             return EXIT_BAD;
         }
     if (c->out && c->summary && bs_same_file(c->out, c->summary)) {
-        bs_exercise_set_free(x);
+        bs_exercise_free(x);
         return cli_bad_usage("--summary and -o name the same file %s", c->out);
     }
     *out = x;
     return 0;
 }
 
-/* One line on stderr for each answers file that could not be graded, each
- * malformed step, each warning, and each variant whose spec was edited. */
-static void grade_warnings(const bs_exercise_set *x, const char *dir,
-                           const bs_grade_result *r, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (r[i].error) {
-            fprintf(stderr, "backstep: %s: %s\n", r[i].file, r[i].reason);
-        } else {
-            for (size_t k = 0; k < r[i].nsteps; k++)
-                if (r[i].steps[k].mark == BS_MARK_MALFORMED)
-                    fprintf(stderr, "backstep: %s: %s (marked malformed)\n", r[i].file,
-                            r[i].steps[k].note);
-            if (r[i].warnings[0])
-                fprintf(stderr, "backstep: %s: warning: %s\n", r[i].file, r[i].warnings);
-        }
-    const char *note;
-    for (size_t i = 0; i < bs_exercise_set_count(x); i++)
-        if ((note = bs_exercise_set_note(x, i)) != NULL)
-            fprintf(stderr, "backstep: %s/%s/spec.json: %s\n", dir, bs_exercise_set_id(x, i),
-                    note);
-}
-
-/* Writes the class summary when --summary asks: 0, EXIT_BAD when it could
- * not be written (*book), or EXIT_BAD for want of memory (returned). */
-static int grade_summary(cli *c, const bs_exercise_set *x, const bs_grade_row *rows,
-                         size_t nrows, int *book)
-{
-    int rc = 0;
-    bs_error err;
-    bs_error_clear(&err);
-    if (c->summary) {
-        bs_sink b = bs_sink_buffer();
-        bs_gradebook_summary(&b, x, rows, nrows);
-        if (bs_sink_status(&b) != 0) {
-            fputs("backstep: out of memory\n", stderr);
-            rc = EXIT_BAD;
-        } else if (bs_write_atomic_bytes(c->summary, b.buf ? b.buf : "", b.len, &c->inputs,
-                                         &err) != BS_OK) {
-            cli_report(&err);
-            *book = EXIT_BAD;
-        }
-        bs_sink_free_buffer(&b);
-    }
-    return rc;
-}
-
-/* Writes DIR/feedback/<id>.md for every row that gets feedback, each
- * file on its own; returns the number not written (*rc: EXIT_BAD when the
- * feedback could not be made). */
-static size_t grade_feedback(cli *c, const bs_exercise_set *x, const char *dir,
-                             const bs_grade_row *rows, size_t nrows, int *rc)
+/* Writes DIR/feedback/<id>.md for every row that gets feedback, each file
+ * on its own; returns the number not written. */
+static size_t grade_feedback(cli *c, const bs_grading *g)
 {
     size_t unwritten = 0;
-    bs_error err;
-    bs_error_clear(&err);
-    bs_fileset *fb = NULL;
-    if (bs_grade_feedback_files(x, rows, nrows, (bs_resubmit)c->resubmit, &fb, &err) != BS_OK) {
-        cli_report(&err);
-        *rc = EXIT_BAD;
-    }
-    for (size_t i = 0; fb && i < fb->n; i++) {
-        bs_error_clear(&err);
-        if (bs_write_under(dir, fb->files[i].path, fb->files[i].data, fb->files[i].len,
-                           &c->inputs, &err) != BS_OK) {
-            cli_report(&err); /* this student's feedback alone */
+    bs_lib_error err;
+    for (size_t i = 0; i < bs_grading_feedback_count(g); i++)
+        if (bs_grading_write_feedback(g, i, c->inputs.paths, c->inputs.n, &err) !=
+            BS_LIB_OK) {
+            cli_report_lib(&err); /* this student's feedback alone */
             unwritten++;
         }
-    }
-    bs_fileset_free(fb);
     return unwritten;
 }
 
+/* grade: the gradebook first, whole (to -o FILE or standard output); then
+ * each student's feedback file on its own, so that one that cannot be
+ * written loses nothing else.  Exit 2 when the gradebook or a feedback file
+ * could not be written, else 1 when a submission could not be graded. */
 int cmd_grade(cli *c)
 {
     if (c->check_file)
@@ -357,78 +271,59 @@ int cmd_grade(cli *c)
     const char *dir = c->specs[0];
     size_t n = c->nspecs - 1;
     int gradescope = c->book_format == BS_BOOK_GRADESCOPE;
-    bs_exercise_set *x = NULL;
+    bs_exercise *x = NULL;
     int opened = grade_open(c, &x);
     if (opened != 0)
         return opened;
-    bs_error err;
-    bs_error_clear(&err);
-    bs_grade_result *r = calloc(n, sizeof *r);
-    int rc = 0;
-    if (!r) {
-        fputs("backstep: out of memory\n", stderr);
+    bs_lib_error err;
+    bs_grading *g = NULL;
+    if (bs_exercise_grade(x, c->specs + 1, n, &g, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
+        bs_exercise_free(x);
+        return EXIT_BAD;
+    }
+    for (size_t i = 0; i < bs_grading_message_count(g); i++)
+        fprintf(stderr, "backstep: %s\n", bs_grading_message(g, i));
+    size_t graded, missing, other;
+    bs_grading_counts(g, &graded, &missing, &other);
+    int rc = 0, book = 0; /* book: 0, or EXIT_BAD when the gradebook was not written */
+    bs_gradebook_settings bs = {bs_book_format_names[c->book_format],
+                                bs_visibility_names[c->visibility], c->assignment};
+    char *text = NULL;
+    size_t len = 0;
+    if (bs_grading_gradebook(g, &bs, &text, &len, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
+    } else {
+        book = cli_deliver_text(c, text, len);
     }
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (bs_grade_file(x, c->specs[i + 1], &r[i], &err) != BS_OK) {
-            cli_report(&err);
+    free(text);
+    if (rc == 0 && c->summary) {
+        if (bs_grading_summary(g, &text, &len, &err) != BS_LIB_OK) {
+            cli_report_lib(&err);
             rc = EXIT_BAD;
+        } else if (cli_write_text(c, c->summary, text, len) != 0) {
+            book = EXIT_BAD;
         }
+        free(text);
     }
-    if (rc == 0)
-        grade_warnings(x, dir, r, n);
-    bs_grade_row *rows = NULL;
-    size_t nrows = 0;
-    if (rc == 0 && bs_grade_rows(x, r, n, (bs_resubmit)c->resubmit, &rows, &nrows, &err) !=
-                       BS_OK) {
-        cli_report(&err);
-        rc = EXIT_BAD;
-    }
-    bs_grade_tally k = bs_grade_count(rows, nrows);
-    for (size_t i = 0; i < nrows; i++)
-        if (rows[i].status == BS_ROW_ERROR && !rows[i].result)
-            fprintf(stderr, "backstep: %s: %s\n", rows[i].id, rows[i].note);
-    int book = 0; /* 0, or EXIT_BAD when the gradebook was not written */
-    if (rc == 0) {
-        bs_sink b = bs_sink_buffer();
-        bs_book_opts bo = {(bs_book_format)c->book_format, (bs_visibility)c->visibility,
-                           c->assignment, (bs_resubmit)c->resubmit,
-                           (bs_feedback_mode)c->feedback};
-        const bs_grade_row *one = NULL;
-        for (size_t i = 0; i < nrows && !one; i++)
-            if (rows[i].result == &r[0])
-                one = &rows[i];
-        bs_gradebook_write(&b, x, rows, nrows, one, &bo);
-        if (bs_sink_status(&b) != 0) {
-            fputs("backstep: out of memory\n", stderr);
-            rc = EXIT_BAD;
-        } else {
-            book = cli_deliver(c, cli_emit_text, b.buf ? b.buf : "");
-        }
-        bs_sink_free_buffer(&b);
-    }
-    if (rc == 0)
-        rc = grade_summary(c, x, rows, nrows, &book);
     size_t unwritten = 0;
     /* a Gradescope result carries its feedback: DIR is left as it is */
     if (rc == 0 && !gradescope)
-        unwritten = grade_feedback(c, x, dir, rows, nrows, &rc);
+        unwritten = grade_feedback(c, g);
     if (rc == 0 && book == 0 && c->out)
         printf("backstep: graded %zu of %zu students from %zu file%s (%zu missing, %zu "
                "other rows to look at): gradebook %s%s%s, feedback in %s%s%s\n",
-               k.graded, bs_exercise_set_count(x), n, n == 1 ? "" : "s", k.missing,
-               k.other, c->out, c->summary ? ", summary " : "", c->summary ? c->summary : "",
+               graded, bs_exercise_student_count(x), n, n == 1 ? "" : "s", missing, other,
+               c->out, c->summary ? ", summary " : "", c->summary ? c->summary : "",
                gradescope ? "the result" : dir, gradescope ? "" : "/feedback/",
                unwritten ? " (some not written: see above)" : "");
     if (rc == 0 && (book || unwritten))
         rc = EXIT_BAD;
-    if (rc == 0 && k.other)
+    if (rc == 0 && other)
         rc = EXIT_MISMATCH;
-    free(rows);
-    for (size_t i = 0; r && i < n; i++)
-        bs_grade_result_free(&r[i]);
-    free(r);
-    bs_exercise_set_free(x);
+    bs_grading_free(g);
+    bs_exercise_free(x);
     return rc;
 }
 

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "bs_checked.h"
-#include "bs_examples.h"
 
 #include "cli.h"
 
@@ -55,6 +54,89 @@ void cli_report(const bs_error *err)
     char line[1024];
     bs_error_format(err, line, sizeof line);
     fprintf(stderr, "backstep: %s\n", line);
+}
+
+void cli_report_lib(const bs_lib_error *err)
+{
+    char line[1024];
+    bs_lib_error_line(err, line, sizeof line);
+    fprintf(stderr, "backstep: %s\n", line);
+}
+
+bs_check_settings cli_check_settings(const cli *c)
+{
+    bs_check_settings s = bs_check_settings_default();
+    if (c->method_name)
+        s.method = c->method_name;
+    s.epsilon = c->epsilon > 0 ? c->epsilon : 0;
+    s.rtol = c->rtol;
+    s.atol = c->atol;
+    s.full = c->full;
+    s.strict = c->strict;
+    s.directions = c->check.directions;
+    return s;
+}
+
+bs_render_settings cli_render_settings(const cli *c, const char *source)
+{
+    bs_render_settings s = bs_render_settings_default();
+    if (c->format_name)
+        s.format = c->format_name;
+    if (c->notation_name)
+        s.notation = c->notation_name;
+    s.precision = c->render.precision;
+    s.terms = c->render.terms;
+    s.explain = c->render.explain;
+    s.fragment = c->render.fragment;
+    s.source = source;
+    return s;
+}
+
+int cli_open_spec(const cli *c, const char **path, bs_spec **spec, bs_lib_error *err)
+{
+    static char shipped[1024];
+    struct stat st;
+    *spec = NULL;
+    /* a file always wins over the name of a shipped spec */
+    if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
+        bs_example_path(*path, shipped, sizeof shipped)) {
+        cli_say("%s is not a file; running the shipped spec %s", *path, shipped);
+        *path = shipped;
+    }
+    bs_load_settings ls = bs_load_settings_default();
+    ls.max_file_bytes = c->limits.max_file_bytes;
+    ls.max_memory = c->limits.max_memory;
+    ls.max_layers = c->limits.max_layers;
+    ls.max_depth = c->limits.max_depth;
+    ls.full = c->limits.full_check;
+    ls.name = *path;
+    if (bs_spec_load_file_with(*path, &ls, spec, err) != BS_LIB_OK) {
+        cli_report_lib(err);
+        return -1;
+    }
+    return 0;
+}
+
+bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_error *err)
+{
+    bs_run *run = NULL;
+    if (cli_open_spec(c, &path, spec, err) != 0)
+        return NULL;
+    bs_check_settings cs = cli_check_settings(c);
+    progress p;
+    cs.progress = cli_start_progress(c, &p, NULL);
+    cs.progress_ctx = &p;
+    int ok = bs_run_create(*spec, &run, err) == BS_LIB_OK &&
+             bs_run_check(run, &cs, err) == BS_LIB_OK;
+    cli_end_progress(&p);
+    if (!ok) {
+        cli_report_lib(err);
+        bs_run_free(run);
+        bs_spec_free(*spec);
+        *spec = NULL;
+        return NULL;
+    }
+    return run;
 }
 
 bs_check_opts cli_check_opts(const cli *c)
@@ -134,7 +216,7 @@ int cli_load_spec(const cli *c, const char **path, char *shipped, size_t size,
     /* a file always wins over the name of a shipped spec */
     struct stat st;
     if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
-        bs_example_find(*path, shipped, size) == 0) {
+        bs_example_path(*path, shipped, size)) {
         cli_say("%s is not a file; running the shipped spec %s", *path, shipped);
         *path = shipped;
     }
@@ -228,15 +310,6 @@ int cli_stream_result(FILE *f, int bad)
     return bad ? (saved ? saved : EIO) : 0;
 }
 
-/* Renders to an open stream; returns 0, or the errno of a failed write. */
-int cli_render_to(FILE *f, const bs_trace *t, const bs_render_opts *ro, int color)
-{
-    bs_sink s = bs_sink_file(f);
-    s.color = color;
-    errno = 0;
-    int bad = bs_render(&s, t, ro) != 0;
-    return cli_stream_result(f, bad);
-}
 
 
 /* Writes what `emit` writes to `path` with the one atomic writer
@@ -263,6 +336,25 @@ int cli_deliver(const cli *c, emit_fn emit, const void *ctx)
     if (c->out)
         return cli_write_output(c->out, &c->inputs, emit, ctx);
     int e = emit(stdout, ctx);
+    return e ? cli_stdout_failed(e) : 0;
+}
+
+int cli_write_text(const cli *c, const char *path, const char *text, size_t len)
+{
+    bs_lib_error err;
+    if (bs_lib_write_file_except(path, text, len, c->inputs.paths, c->inputs.n, &err) !=
+        BS_LIB_OK) {
+        cli_report_lib(&err);
+        return EXIT_BAD;
+    }
+    return 0;
+}
+
+int cli_deliver_text(const cli *c, const char *text, size_t len)
+{
+    if (c->out)
+        return cli_write_text(c, c->out, text, len);
+    int e = cli_emit_text(stdout, text);
     return e ? cli_stdout_failed(e) : 0;
 }
 

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "bs_checked.h"
-#include "bs_examples.h"
 #include "bs_handout.h"
 
 #include "cli.h"
@@ -46,7 +45,7 @@ int cmd_handout(cli *c)
     const char *path;
     if (c->nspecs == 2) {
         path = c->specs[1];
-    } else if (bs_example_find(bs_handout_default_spec(which), shipped, sizeof shipped) == 0) {
+    } else if (bs_example_path(bs_handout_default_spec(which), shipped, sizeof shipped)) {
         path = shipped;
     } else {
         cli_say("handout %s: its spec %s.json is not installed: give a SPEC", c->specs[0],

@@ -583,10 +583,12 @@ static int apply_format(cli *c, const char *name, const char *v)
         if ((i = pick(v, bs_report_format_names, "report format")) < 0)
             return EXIT_BAD;
         c->report = (bs_report_format)i;
+        c->report_name = bs_report_format_names[i];
     } else if (strcmp(name, "--format") == 0) {
         if ((i = pick(v, bs_format_names, "format")) < 0)
             return EXIT_BAD;
         c->render.format = (bs_format)i;
+        c->format_name = bs_format_names[i];
     } else {
         return -1;
     }
@@ -713,11 +715,13 @@ static int apply(cli *c, const char *name, const char *v)
         if ((i = pick(v, bs_notation_names, "notation")) < 0)
             return EXIT_BAD;
         c->render.notation = (bs_notation)i;
+        c->notation_name = bs_notation_names[i];
         c->notation_set = 1;
     } else if (strcmp(name, "--method") == 0) {
         if ((i = pick(v, bs_method_names, "method")) < 0)
             return EXIT_BAD;
         c->check.method = (bs_method)i;
+        c->method_name = bs_method_names[i];
     } else if (strcmp(name, "--epsilon") == 0) {
         if (parse_double_opt(name, v, &c->epsilon))
             return EXIT_BAD;

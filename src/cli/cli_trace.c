@@ -8,22 +8,21 @@
 #include <unistd.h>
 
 #include "bs_checked.h"
-#include "bs_compare.h"
-#include "bs_examples.h"
 #include "bs_sweep.h"
 
 #include "cli.h"
 
 typedef struct trace_job {
-    const bs_trace *t;
-    const bs_render_opts *ro;
-    int color;
+    const bs_run *run;
+    bs_render_settings rs;
 } trace_job;
 
 static int emit_trace(FILE *f, const void *ctx)
 {
     const trace_job *j = ctx;
-    return cli_render_to(f, j->t, j->ro, j->color);
+    errno = 0;
+    int bad = bs_run_render(j->run, f, &j->rs, NULL) != BS_LIB_OK;
+    return cli_stream_result(f, bad);
 }
 
 int cmd_trace(cli *c)
@@ -38,68 +37,72 @@ int cmd_trace(cli *c)
         return EXIT_BAD;
     }
     const char *path = c->specs[0];
-    bs_net *net;
-    bs_error err;
-    bs_trace *t = cli_run(c, path, &net, &err);
-    if (!t)
+    bs_spec *spec;
+    bs_lib_error err;
+    bs_run *run = cli_open_run(c, path, &spec, &err);
+    if (!run)
         return EXIT_BAD;
-    c->render.source = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    trace_job job = {t, &c->render,
-                     !c->out && c->render.format == BS_FORMAT_TEXT && cli_use_color(stdout)};
+    trace_job job = {run, cli_render_settings(c, strcmp(path, "-") == 0 ? "<stdin>" : path)};
+    job.rs.color = !c->out && c->render.format == BS_FORMAT_TEXT && cli_use_color(stdout);
     int rc = cli_deliver(c, emit_trace, &job);
-    if (rc == 0 && !t->passed)
+    if (rc == 0 && bs_run_passed(run) != 1)
         rc = EXIT_MISMATCH;
-    bs_trace_free(t);
-    bs_net_free(net);
+    bs_run_free(run);
+    bs_spec_free(spec);
     return rc;
 }
 
 /* Checks every spec and writes the report: line by line for text, as one
- * document for the other formats (so all traces are kept until the end). */
+ * document for the other formats (so all runs are kept until the end). */
 int cmd_check(cli *c)
 {
     if (c->nspecs == 0)
         return cli_bad_usage("check needs at least one SPEC file");
     int rc = EXIT_AGREE;
     int streaming = c->report == BS_REPORT_TEXT;
-    bs_report_item *items = calloc(c->nspecs, sizeof *items);
-    bs_net **nets = calloc(c->nspecs, sizeof *nets);
-    bs_error *errs = calloc(c->nspecs, sizeof *errs);
-    if (!items || !nets || !errs) {
+    bs_report_entry *items = calloc(c->nspecs, sizeof *items);
+    bs_spec **specs = calloc(c->nspecs, sizeof *specs);
+    bs_run **runs = calloc(c->nspecs, sizeof *runs);
+    bs_lib_error *errs = calloc(c->nspecs, sizeof *errs);
+    if (!items || !specs || !runs || !errs) {
         free(items);
-        free(nets);
+        free(specs);
+        free(runs);
         free(errs);
         return cli_bad_usage("out of memory");
     }
-    bs_sink s = bs_sink_file(stdout);
-    s.color = streaming && cli_use_color(stdout);
+    int color = streaming && cli_use_color(stdout);
+    int bad = 0;
     for (size_t i = 0; i < c->nspecs; i++) {
         items[i].file = c->specs[i];
         items[i].error = &errs[i];
-        items[i].trace = cli_run(c, c->specs[i], &nets[i], &errs[i]);
-        if (!items[i].trace)
+        items[i].run = runs[i] = cli_open_run(c, c->specs[i], &specs[i], &errs[i]);
+        if (!runs[i])
             rc = EXIT_BAD;
-        else if (!items[i].trace->passed && rc == EXIT_AGREE)
+        else if (bs_run_passed(runs[i]) != 1 && rc == EXIT_AGREE)
             rc = EXIT_MISMATCH;
         if (streaming) {
-            bs_report_write(&s, c->report, &items[i], 1);
+            bad |= bs_report_write_file(stdout, c->report_name, &items[i], 1, color, NULL) !=
+                   BS_LIB_OK;
             fflush(stdout);
-            bs_trace_free((bs_trace *)items[i].trace);
-            bs_net_free(nets[i]);
-            items[i].trace = NULL;
-            nets[i] = NULL;
+            bs_run_free(runs[i]);
+            bs_spec_free(specs[i]);
+            items[i].run = runs[i] = NULL;
+            specs[i] = NULL;
         }
     }
     if (!streaming)
-        bs_report_write(&s, c->report, items, c->nspecs);
+        bad |= bs_report_write_file(stdout, c->report_name, items, c->nspecs, 0, NULL) !=
+               BS_LIB_OK;
     for (size_t i = 0; i < c->nspecs; i++) {
-        bs_trace_free((bs_trace *)items[i].trace);
-        bs_net_free(nets[i]);
+        bs_run_free(runs[i]);
+        bs_spec_free(specs[i]);
     }
     free(items);
-    free(nets);
+    free(specs);
+    free(runs);
     free(errs);
-    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0)
+    if (fflush(stdout) != 0 || ferror(stdout) || bad)
         return cli_stdout_failed(errno) ? EXIT_BAD : rc;
     return rc;
 }
@@ -148,7 +151,7 @@ int cmd_sweep(cli *c)
             fputs("backstep: out of memory\n", stderr);
             rc = EXIT_BAD;
         } else {
-            rc = cli_deliver(c, cli_emit_text, b.buf);
+            rc = cli_deliver_text(c, b.buf, b.len);
         }
         bs_sink_free_buffer(&b);
     }
@@ -181,7 +184,7 @@ int cmd_init(cli *c)
         cli_say("%s: exists; refusing to overwrite it (give --force to replace it)", c->out);
         rc = EXIT_BAD;
     } else {
-        rc = cli_write_output(c->out, &c->inputs, cli_emit_text, b.buf);
+        rc = cli_write_text(c, c->out, b.buf, b.len);
     }
     bs_sink_free_buffer(&b);
     return rc;
@@ -250,7 +253,7 @@ int cmd_train(cli *c)
 }
 
 typedef struct compare_job {
-    const bs_compare_result *r;
+    const bs_comparison *cmp;
     int json;
     const char *spec, *grads;
 } compare_job;
@@ -258,16 +261,13 @@ typedef struct compare_job {
 static int emit_compare(FILE *f, const void *ctx)
 {
     const compare_job *j = ctx;
-    bs_sink s = bs_sink_file(f);
     errno = 0;
-    if (j->json) {
-        bs_compare_json(&s, j->r);
-    } else {
-        bs_sink_printf(&s, "backstep compare: %s against %s, backward steps in order\n\n",
-                       j->grads, j->spec);
-        bs_compare_text(&s, j->r);
-    }
-    int bad = bs_sink_status(&s) != 0;
+    int bad = 0;
+    if (!j->json)
+        bad = fprintf(f, "backstep compare: %s against %s, backward steps in order\n\n",
+                      j->grads, j->spec) < 0;
+    if (!bad)
+        bad = bs_comparison_render(j->cmp, f, j->json ? "json" : "text", NULL) != BS_LIB_OK;
     return cli_stream_result(f, bad);
 }
 
@@ -279,70 +279,56 @@ int cmd_compare(cli *c)
     const char *path = c->specs[0], *grads = c->specs[1];
     if (strcmp(path, "-") == 0 && strcmp(grads, "-") == 0)
         return cli_bad_usage("only one of SPEC and GRADS.json can be read from standard input");
-    char shipped[1024];
-    bs_net *net;
-    bs_error err;
-    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+    bs_spec *spec;
+    bs_lib_error err;
+    if (cli_open_spec(c, &path, &spec, &err) != 0)
         return EXIT_BAD;
-    bs_trace *t = NULL;
-    bs_grads_file *g = NULL;
-    bs_compare_result *r = NULL;
-    bs_compare_opts o = bs_compare_defaults();
+    bs_compare_settings o = bs_compare_settings_default();
     if (c->rtol >= 0)
         o.rtol = c->rtol;
     if (c->atol >= 0)
         o.atol = c->atol;
     if (c->notation_set)
-        o.notation = (int)c->render.notation;
+        o.notation = c->notation_name;
     o.only = c->compare_only;
+    /* --example I: the run of that example alone */
+    bs_run *run = NULL;
+    bs_grad_set *g = NULL;
+    bs_comparison *cmp = NULL;
     int rc = 0;
-    /* --example I: the trace of that example alone (a view of net) */
-    bs_net one;
-    const bs_net *traced = net;
-    if (c->compare_example) {
-        if (bs_compare_example(net, c->compare_example, &one, &err) != BS_OK) {
-            cli_report(&err);
-            bs_net_free(net);
-            return EXIT_BAD;
-        }
-        traced = &one;
-        o.example = c->compare_example;
-        o.batch = net->B;
-    }
-    if (bs_checked_trace(traced, NULL, &t, &err) != BS_OK) {
-        bs_error_set_file(&err, path);
+    if ((c->compare_example ? bs_run_create_example(spec, c->compare_example, &run, &err)
+                            : bs_run_create(spec, &run, &err)) != BS_LIB_OK ||
+        bs_grad_set_load_file(run, grads, &g, &err) != BS_LIB_OK ||
+        bs_run_compare(run, g, &o, &cmp, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
-    } else if (bs_compare_load(grads, t, &g, &err) != BS_OK ||
-               bs_compare_run(t, g, &o, &r, &err) != BS_OK) {
-        rc = EXIT_BAD;
-    }
-    if (rc) {
-        cli_report(&err);
     } else {
-        compare_job job = {r, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
+        compare_job job = {cmp, c->compare_json, strcmp(path, "-") == 0 ? "<stdin>" : path,
                            strcmp(grads, "-") == 0 ? "<stdin>" : grads};
         rc = cli_deliver(c, emit_compare, &job);
-        if (rc == 0 && bs_compare_verdict(r) == BS_VERDICT_CONVENTION)
+        if (rc == 0 && bs_comparison_convention(cmp))
             rc = EXIT_CONVENTION;
-        else if (rc == 0 && !bs_compare_agrees(r))
+        else if (rc == 0 && !bs_comparison_agrees(cmp))
             rc = EXIT_MISMATCH;
     }
-    bs_compare_result_free(r);
-    bs_grads_file_free(g);
-    bs_trace_free(t);
-    bs_net_free(net);
+    bs_comparison_free(cmp);
+    bs_grad_set_free(g);
+    bs_run_free(run);
+    bs_spec_free(spec);
     return rc;
 }
 
 static int cmd_examples(void)
 {
-    bs_sink s = bs_sink_file(stdout);
-    if (bs_examples_list(&s) == 0) {
+    size_t n = 0;
+    errno = 0;
+    int bad = bs_examples_write(stdout, &n, NULL) != BS_LIB_OK;
+    if (!bad && n == 0) {
         fputs("backstep: no shipped specs found (set BACKSTEP_SPECS_DIR to their directory)\n",
               stderr);
         return EXIT_BAD;
     }
-    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(&s) != 0)
+    if (fflush(stdout) != 0 || ferror(stdout) || bad)
         return cli_stdout_failed(errno);
     return 0;
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bs_examples.h"
 
 #include "cli.h"
 
@@ -80,7 +79,7 @@ static int collect_inputs(cli *c)
         if (strcmp(a, "-") == 0)
             continue;
         if (stat(a, &st) != 0) {
-            if (bs_example_find(a, shipped, sizeof shipped) == 0 && add_input(c, shipped))
+            if (bs_example_path(a, shipped, sizeof shipped) && add_input(c, shipped))
                 return -1;
         } else if (S_ISDIR(st.st_mode)) {
             /* exercise DIR --add updates the set's own manifest and summary
@@ -204,9 +203,9 @@ static int run_command(int argc, char **argv)
             return 0;
         }
     int rc = cli_parse(&c, argc, argv, 2);
-    bs_error e;
-    if (rc == 0 && c.epsilon_text &&
-        bs_check_validate_step(c.check.method, c.epsilon, &e) != BS_OK)
+    bs_check_settings cs = cli_check_settings(&c);
+    bs_lib_error e;
+    if (rc == 0 && c.epsilon_text && bs_check_settings_validate(&cs, &e) != BS_LIB_OK)
         rc = cli_bad_usage("--epsilon %s: %s", c.epsilon_text, e.message);
     c.limits.full_check = c.full; /* the memory estimate counts --full's work list */
     if (rc == 0 && collect_inputs(&c) != 0)
