@@ -314,7 +314,7 @@ line_has 7 '^,notjson.json,1,error,.*not valid JSON: 2:1'
 line_has 8 '^dave,unknown.json,1,not on roster,.*unknown id ""dave"": not on the exercise.s roster'
 [ "$(grep -c 'backstep: .*\.json: ' err)" -eq 5 ] && ok || bad "stderr: $(cat err)"
 grep -q 'graded 5 of 5 students from 8 files (0 missing, 2 other rows' out && ok || bad "summary: $(cat out)"
-grep -q '^backstep: extra.json: warning: claims: "g\[4z\]" is not one of the asked steps: ignored$' err &&
+grep -qF 'backstep: extra.json: warning: claims: "g[4z]" is not one of the asked steps (did you mean "g[3z]"?): ignored' err &&
     grep -q '^backstep: missing.json: warning: claims: the key "g\[1b\]" is missing' err &&
     grep -q '^backstep: shape.json: claims.g\[2W\]: expected 3×2.* (marked malformed)$' err && ok ||
     bad "stderr of the partly graded files: $(cat err)"
