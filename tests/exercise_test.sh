@@ -15,19 +15,14 @@
 #     in the gradebook and in the feedback; bad submissions get error rows
 #     and the others are still graded.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BACKSTEP=${1:?usage: exercise_test.sh BACKSTEP SOURCE_ROOT}
 ROOT=${2:?usage: exercise_test.sh BACKSTEP SOURCE_ROOT}
 BACKSTEP=$(realpath "$BACKSTEP")
 ROOT=$(realpath "$ROOT")
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bs_exercise.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+scratch TMP bs_exercise
 cd "$TMP" || exit 1
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 printf 'ann\nbob\ncarol\ndan\neve\n' >roster.txt
 
@@ -605,5 +600,4 @@ printf 'S031\n' >again.txt
 [ $? -eq 2 ] && grep -q 'again.txt: line 1: id "S031" is already in the exercise set' err && ok ||
     bad "--add of an id in the set: $(cat err)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,13 +4,9 @@
 # existing file is kept unless --force; bad arguments are named.
 #   bash tests/init_test.sh BACKSTEP
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 backstep=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+scratch tmp backstep-init
 
 for layers in 1-1 2-1 4-3-2-1 2-3-2 3-5-4-3 8-16-8-4-2; do
   for acts in "" sigmoid tanh relu leaky_relu; do
@@ -82,5 +78,4 @@ check_bad "at most 64 units" 3-100-1
 check_bad "needs the layer sizes"
 check_bad 'unknown convention' 3-1 --convention diagonal
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
