@@ -18,8 +18,30 @@
 # after 300 s (timeout's 124) so that a hanging run fails a check rather
 # than blocking the suite.  The checks after a run: assert_rc,
 # assert_contains, assert_lacks, assert_empty, assert_one_line,
-# assert_refused.  need_numpy: /usr/bin/python3 with NumPy in $PY, or the
-# script is skipped (exit 77).
+# assert_refused.
+
+# python3 is the interpreter found once, on the first call, past any shim
+# in front of it: a version manager's shim (pyenv's) starts a few hundred
+# processes on each call, which made the python3 checks of the scripts cost
+# more than the runs of backstep they check.  The same interpreter answers.
+# The path is kept in a file, for the calls made in subshells ($(python3 …)).
+LIB_PYCACHE="${TMPDIR:-/tmp}/backstep-python3.$$"
+python3() {
+    if [ -z "${LIB_PYTHON3:-}" ] && [ -s "$LIB_PYCACHE" ]; then
+        IFS= read -r LIB_PYTHON3 <"$LIB_PYCACHE"
+    fi
+    if [ -z "${LIB_PYTHON3:-}" ]; then
+        LIB_PYTHON3=$(command python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+        if [ -n "$LIB_PYTHON3" ] && [ -x "$LIB_PYTHON3" ]; then
+            printf '%s\n' "$LIB_PYTHON3" >"$LIB_PYCACHE"
+        else
+            LIB_PYTHON3=
+            command python3 "$@"
+            return
+        fi
+    fi
+    "$LIB_PYTHON3" "$@"
+}
 
 pass=0
 fail=0
@@ -38,7 +60,8 @@ finish() {
     [ "$fail" -eq 0 ]
 }
 
-LIB_CLEANUP=()
+LIB_CLEANUP=("rm -f '$LIB_PYCACHE'")
+trap lib_exit EXIT
 lib_exit() {
     local c
     for c in ${LIB_CLEANUP[@]+"${LIB_CLEANUP[@]}"}; do eval "$c"; done
@@ -98,12 +121,4 @@ assert_refused() {
     assert_rc "$1" 2
     assert_one_line "$1" "$T/err"
     assert_contains "$1" "$T/err" "$2"
-}
-
-need_numpy() {
-    PY=/usr/bin/python3
-    if ! "$PY" -c 'import numpy' 2>/dev/null; then
-        echo "skipped: $PY cannot import numpy (Debian's python3-numpy is not installed)"
-        exit 77
-    fi
 }
