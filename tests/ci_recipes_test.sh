@@ -4,13 +4,9 @@
 # specs/ folder with a JUnit report that a parser reads, the Makefile.
 #   bash tests/ci_recipes_test.sh SOURCE_ROOT
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 src=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+scratch tmp backstep-ci_recipes
 
 py=python3
 $py -c 'import yaml' 2>/dev/null || py=/usr/bin/python3
@@ -59,5 +55,4 @@ PY
 cp "$src/docs/ci/Makefile.course" Makefile
 make -s check BACKSTEP="$bin" > out 2>&1 && grep -c PASS out | grep -q 2 && ok || bad "make check: $(cat out)"
 make -s report BACKSTEP="$bin" > /dev/null 2>&1 && [ -s backstep.xml ] && ok || bad "make report"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -12,6 +12,7 @@
 # count as neither.
 
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ $# -ne 2 ]; then
     echo "usage: bash tests/cli_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
@@ -32,59 +33,20 @@ MAIN_C="$ROOT/src/cli/cli_options.c"
 export LC_ALL=C      # byte-wise grep; the messages hold UTF-8 (×, λ, …)
 unset NO_COLOR       # set explicitly where a test needs it
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/backstep-cli.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
+scratch T backstep-cli
+# every run is limited (lib.sh's run), so that a hanging backstep fails the
+# suite instead of blocking it (124 is timeout's exit status)
+TO=(${LIB_TO[@]+"${LIB_TO[@]}"})
 
-PASS=0
-FAIL=0
+# ---- helpers (beside tests/lib.sh's) ---------------------------------------
 
-# Limits every run, so that a hanging backstep fails the suite instead of
-# blocking it (124 is timeout's exit status).
-if command -v timeout >/dev/null 2>&1; then TO=(timeout 300); else TO=(); fi
-
-# ---- helpers ---------------------------------------------------------------
-
-pass() { PASS=$((PASS + 1)); }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
 note() { printf 'note  %s\n' "$*"; }
 
-# The start of a file on one line, control characters dropped.
-excerpt() { head -c "${2:-240}" "$1" | tr '\n' '|' | tr -d '\000-\010\013-\037\177'; }
-
-# run ARGS...: runs backstep with no input; sets RC, $T/out and $T/err.
-run() { ${TO[@]+"${TO[@]}"} "$BS" "$@" </dev/null >"$T/out" 2>"$T/err"; RC=$?; }
-# run_in FILE ARGS...: the same with standard input from FILE.
-run_in() { local in=$1; shift; ${TO[@]+"${TO[@]}"} "$BS" "$@" <"$in" >"$T/out" 2>"$T/err"; RC=$?; }
-
-assert_rc() { # DESC EXPECTED
-    if [ "$RC" -eq "$2" ]; then pass; else
-        fail "$1: exit code $RC, expected $2; stderr: $(excerpt "$T/err")"
-    fi
-}
 assert_rc_nonzero() { # DESC
     if [ "$RC" -ne 0 ]; then pass; else fail "$1: exit code 0, expected non-zero"; fi
 }
-assert_contains() { # DESC FILE STRING
-    if grep -F -q -e "$3" -- "$2"; then pass; else
-        fail "$1: $(basename "$2") lacks \"$3\"; it starts: $(excerpt "$2")"
-    fi
-}
-assert_not_contains() { # DESC FILE STRING
-    if grep -F -q -e "$3" -- "$2"; then
-        fail "$1: $(basename "$2") contains \"$3\": $(grep -F -m1 -e "$3" -- "$2" | head -c 200 | tr -d '\000-\010\013-\037\177')"
-    else pass; fi
-}
-assert_empty() { # DESC FILE
-    if [ ! -s "$2" ]; then pass; else fail "$1: $(basename "$2") is not empty: $(excerpt "$2")"; fi
-}
 # Exactly one line: one newline, and it is the last byte.
 is_one_line() { [ "$(wc -l <"$1")" -eq 1 ] && [ -z "$(tail -c 1 "$1" | tr -d '\n')" ]; }
-assert_one_line() { # DESC FILE
-    if is_one_line "$2"; then pass; else
-        fail "$1: expected exactly one line in $(basename "$2"), got $(wc -l <"$2") newline(s): $(excerpt "$2" 400)"
-    fi
-}
 assert_starts_with() { # DESC FILE PREFIX
     local head
     head=$(head -c "${#3}" "$2")
@@ -194,7 +156,7 @@ fi
 if [ -f "$BAD/too-many-layers.json" ]; then
     run trace --max-layers 101 "$BAD/too-many-layers.json"
     assert_rc "--max-layers 101 lets 101 layers through to the next check" 2
-    assert_not_contains "--max-layers 101 is honoured" "$T/err" "--max-layers"
+    assert_lacks "--max-layers 101 is honoured" "$T/err" "--max-layers"
 fi
 run check --max-layers 2 "$SPECS/4-3-2-1-bce.json"
 assert_rc "check --max-layers 2 on a 3-layer net" 2
@@ -244,7 +206,7 @@ if truncate -s 100M "$T/big.json" 2>/dev/null; then
     assert_one_line "100 MB spec: stderr" "$T/err"
     run trace --max-file-size 200000000 "$T/big.json"
     assert_rc "100 MB spec under --max-file-size 200000000" 2
-    assert_not_contains "--max-file-size 200000000 is honoured" "$T/err" "--max-file-size"
+    assert_lacks "--max-file-size 200000000 is honoured" "$T/err" "--max-file-size"
     assert_contains "100 MB spec read: first NUL byte" "$T/err" "big.json:1:$((${#prefix} + 1)): unexpected NUL byte"
     rm -f "$T/big.json"
 else
@@ -368,12 +330,12 @@ assert_contains "trace 4-5-3-softmax-ce-l2.json" "$T/out" "Lemma 2"
 
 run trace "$SPECS/3-4-3-relu-softmax-mse.json"
 assert_contains "trace 3-4-3-relu-softmax-mse.json" "$T/out" "J_softmax"
-assert_not_contains "trace 3-4-3-relu-softmax-mse.json" "$T/out" "Lemma 2"
+assert_lacks "trace 3-4-3-relu-softmax-mse.json" "$T/out" "Lemma 2"
 
 run trace --precision 3 "$S4321"
 assert_rc "trace --precision 3" 0
 assert_contains "trace --precision 3" "$T/out" "0.596"
-assert_not_contains "trace --precision 3" "$T/out" "0.596283"
+assert_lacks "trace --precision 3" "$T/out" "0.596283"
 
 # ---- 4. check with several specs -------------------------------------------
 
@@ -751,7 +713,7 @@ if mkfifo "$E/fifo.json" 2>/dev/null; then
     BACKSTEP_SPECS_DIR="$E" ${ETO[@]+"${ETO[@]}"} "$BS" examples </dev/null >"$T/out" 2>"$T/err"
     RC=$?
     assert_rc "examples with a FIFO named *.json" 0
-    assert_not_contains "examples with a FIFO named *.json" "$T/out" "fifo"
+    assert_lacks "examples with a FIFO named *.json" "$T/out" "fifo"
 else
     BACKSTEP_SPECS_DIR="$E" "$BS" examples </dev/null >"$T/out" 2>"$T/err"
     RC=$?
@@ -805,7 +767,7 @@ assert_rc "-o into a missing directory with a newline in its name" 2
 assert_one_line "-o into a missing directory with a newline in its name: stderr" "$T/err"
 run "$(printf 'tra\033[31mce')"
 assert_rc "an unknown command with an escape" 2
-assert_not_contains "an unknown command with an escape" "$T/err" "$(printf '\033')"
+assert_lacks "an unknown command with an escape" "$T/err" "$(printf '\033')"
 run trace "$S4321" --format "$(printf 'te\nxt')"
 assert_rc "an unknown format with a newline" 2
 assert_one_line "an unknown format with a newline: stderr" "$T/err"
@@ -814,11 +776,11 @@ assert_one_line "an unknown format with a newline: stderr" "$T/err"
 # already has (renaming "X" to "x" next to "x" makes a duplicate), not a key
 # for an empty one, not null for NaN (a spec refuses null)
 run trace "$BAD/key-typo-of-present-key.json"
-assert_not_contains "unknown key next to the key it resembles: no hint" "$T/err" "did you mean"
+assert_lacks "unknown key next to the key it resembles: no hint" "$T/err" "did you mean"
 run trace "$BAD/key-empty.json"
-assert_not_contains "an empty key: no hint" "$T/err" "did you mean"
+assert_lacks "an empty key: no hint" "$T/err" "did you mean"
 run trace "$BAD/number-nan.json"
-assert_not_contains "NaN: the hint does not offer null" "$T/err" "null"
+assert_lacks "NaN: the hint does not offer null" "$T/err" "null"
 
 # the memory estimate is an upper bound: the peak resident memory of a
 # trace, measured by /usr/bin/time, stays below the figure the limit message
@@ -981,5 +943,4 @@ fi
 
 # ---- summary -----------------------------------------------------------------
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

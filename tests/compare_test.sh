@@ -24,6 +24,7 @@
 # skipped (exit 77) without it.  The last line is "N passed, M failed"; exit status 1
 # when M > 0.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ $# -ne 2 ]; then
     echo "usage: bash tests/compare_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
     exit 2
@@ -32,16 +33,8 @@ BS=$(realpath "$1")
 ROOT=$(realpath "$2")
 PY=/usr/bin/python3
 NP="$ROOT/tests/numpy_backprop.py"
-T=$(mktemp -d) || exit 2
-trap 'rm -rf "$T"' EXIT
+scratch T
 export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
-excerpt() { head -c 400 "$1" | tr '\n' '|'; }
-# compare SPEC GRADS [options]: runs backstep compare into $T/out, $T/err, $RC
-compare() { "$BS" compare "$@" </dev/null >"$T/out" 2>"$T/err"; RC=$?; }
 # numpy SPEC ARGS...: writes the program's gradients; a failure is a test failure
 numpy() {
     local spec=$1
@@ -51,9 +44,6 @@ numpy() {
         return 1
     fi
 }
-assert_rc() { if [ "$RC" -eq "$2" ]; then pass; else fail "$1: exit code $RC, expected $2; stderr: $(excerpt "$T/err")"; fi; }
-assert_contains() { if grep -F -q -e "$3" -- "$2"; then pass; else fail "$1: lacks \"$3\"; starts: $(excerpt "$2")"; fi; }
-assert_lacks() { if grep -F -q -e "$3" -- "$2"; then fail "$1: has \"$3\""; else pass; fi; }
 # report DESC SCRIPT ARGS...: a check of the JSON report in $T/out (as r)
 report() {
     local desc=$1 script=$2
@@ -176,9 +166,9 @@ compare "$ROOT/specs/4-3-2-1-bce.json" "$T/one.json" --only dW4
 assert_contains "--only dW4" "$T/err" '(did you mean "dW3"?)'
 
 if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    echo "$PASS passed, $FAIL failed"
+    echo "$pass passed, $fail failed"
     echo "SKIP: $PY cannot import numpy (Debian's python3-numpy is not installed): the rest is skipped"
-    [ "$FAIL" -eq 0 ] || exit 1
+    [ "$fail" -eq 0 ] || exit 1
     exit 77
 fi
 
@@ -420,5 +410,4 @@ RC=$?
 assert_rc "GRADS.json from standard input" 1
 assert_contains "GRADS.json from standard input" "$T/out" "<stdin> against"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

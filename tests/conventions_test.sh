@@ -17,6 +17,7 @@
 # 77) without it.  The last line is "N passed, M failed"; exit status 1 when
 # M > 0.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ $# -ne 2 ]; then
     echo "usage: bash tests/conventions_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
     exit 2
@@ -25,29 +26,18 @@ BS=$(realpath "$1")
 ROOT=$(realpath "$2")
 PY=/usr/bin/python3
 D="$ROOT/tests/conventions"
-T=$(mktemp -d) || exit 2
-trap 'rm -rf "$T"' EXIT
+scratch T
 export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
 if ! "$PY" -c 'import numpy' 2>/dev/null; then
     echo "python3-numpy is not installed: skipped"
     exit 77
 fi
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
-excerpt() { head -c 600 "$1" | tr '\n' '|'; }
 # program NAME SPEC: runs tests/conventions/NAME.py on SPEC into $T/NAME.json
 program() {
     if "$PY" "$D/$1.py" "$2" "$BS" "$T/$1.json" 2>"$T/pyerr"; then pass; else
         fail "$1.py: $(excerpt "$T/pyerr")"
     fi
 }
-# compare SPEC GRADS [options]: $T/out, $T/err, $RC
-compare() { "$BS" compare "$@" </dev/null >"$T/out" 2>"$T/err"; RC=$?; }
-assert_rc() { if [ "$RC" -eq "$2" ]; then pass; else fail "$1: exit code $RC, expected $2: $(excerpt "$T/out") $(excerpt "$T/err")"; fi; }
-assert_contains() { if grep -F -q -e "$3" -- "$2"; then pass; else fail "$1: lacks \"$3\": $(excerpt "$2")"; fi; }
-assert_lacks() { if grep -F -q -e "$3" -- "$2"; then fail "$1: has \"$3\""; else pass; fi; }
 # report DESC SCRIPT ARGS...: a check of the JSON report in $T/out (as r)
 report() {
     local desc=$1 script=$2
@@ -179,5 +169,4 @@ sed 's/^grads\["W1"\] = X.T.dot(dhidden)$/grads["W1"] = X.T.dot(dhidden) * N/' "
 assert_rc "1/N left out of dW1 only" 1
 report "1/N left out of dW1 only: no convention" "assert r['conventions'] == [] and r['verdict'] == 'disagrees'"
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

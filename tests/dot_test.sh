@@ -17,6 +17,7 @@
 # Graphviz the script prints "SKIP: graphviz not found" and exits 77.
 
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ $# -ne 2 ]; then
     echo "usage: bash tests/dot_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
@@ -39,28 +40,19 @@ fi
 
 export LC_ALL=C      # byte-wise grep; the labels hold UTF-8 (₁, ∂, ×, …)
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/backstep-dot.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
-
-if command -v timeout >/dev/null 2>&1; then TO=(timeout 300); else TO=(); fi
+scratch T backstep-dot
 
 # render OUT ARGS...: runs backstep trace ARGS --format dot into OUT; sets RC.
 render() {
     local out=$1; shift
-    ${TO[@]+"${TO[@]}"} "$BS" trace "$@" --format dot </dev/null >"$out" 2>"$T/bs.err"
+    ${LIB_TO[@]+"${LIB_TO[@]}"} "$BS" trace "$@" --format dot </dev/null >"$out" 2>"$T/bs.err"
     RC=$?
 }
 
 # layout DESC FILE: dot -Tsvg must exit 0, stay silent and write an <svg>.
 layout() {
     local desc=$1 f=$2
-    if ! ${TO[@]+"${TO[@]}"} dot -Tsvg "$f" >"$f.svg" 2>"$T/dot.err"; then
+    if ! ${LIB_TO[@]+"${LIB_TO[@]}"} dot -Tsvg "$f" >"$f.svg" 2>"$T/dot.err"; then
         fail "$desc: dot -Tsvg failed: $(head -c 300 "$T/dot.err" | tr '\n' '|')"
     elif [ -s "$T/dot.err" ]; then
         fail "$desc: dot -Tsvg warned: $(head -c 300 "$T/dot.err" | tr '\n' '|')"
@@ -81,10 +73,6 @@ expect_count() {
     if [ "$n" = "$4" ]; then pass; else fail "$1: expected $4 lines matching /$3/, found $n"; fi
 }
 
-# expect_text DESC FILE TEXT: the fixed string TEXT occurs in FILE.
-expect_text() {
-    if grep -qF -- "$3" "$2"; then pass; else fail "$1: \"$3\" not found"; fi
-}
 
 NEURON='^ *a[0-9]+_[0-9]+ \[label='
 LAYER='^ *a[0-9]+ \[label='
@@ -138,23 +126,23 @@ if [ -s "$f" ]; then
     else
         fail "4-3-2-1: dot -Tplain failed"
     fi
-    expect_text "4-3-2-1: forward value" "$f" 'a[1]₁ = 0.5963'
-    expect_text "4-3-2-1: gradient, g notation" "$f" 'g[1a]₁ = -0.0334'
-    expect_text "4-3-2-1: weight" "$f" 'a0_1 -> a1_1 [id="w1_1_1", label="W[1]₁,₁ = 0.1\ng[1W]₁,₁ = -0.00402"'
-    expect_text "4-3-2-1: target at the output" "$f" 'y₁ = 1'
-    expect_text "4-3-2-1: loss" "$f" 'L = 0.5308'
-    expect_text "4-3-2-1: layer title" "$f" 'label="hidden 1 · a[1] · 3 units · sigmoid"'
-    expect_text "4-3-2-1: left to right" "$f" 'rankdir=LR'
+    assert_contains "4-3-2-1: forward value" "$f" 'a[1]₁ = 0.5963'
+    assert_contains "4-3-2-1: gradient, g notation" "$f" 'g[1a]₁ = -0.0334'
+    assert_contains "4-3-2-1: weight" "$f" 'a0_1 -> a1_1 [id="w1_1_1", label="W[1]₁,₁ = 0.1\ng[1W]₁,₁ = -0.00402"'
+    assert_contains "4-3-2-1: target at the output" "$f" 'y₁ = 1'
+    assert_contains "4-3-2-1: loss" "$f" 'L = 0.5308'
+    assert_contains "4-3-2-1: layer title" "$f" 'label="hidden 1 · a[1] · 3 units · sigmoid"'
+    assert_contains "4-3-2-1: left to right" "$f" 'rankdir=LR'
 fi
 f="$T/4-3-2-1-bce.partial.dot"
-[ -s "$f" ] && expect_text "4-3-2-1: gradient, partial notation" "$f" '∂L/∂a[1]₁ = -0.0334'
+[ -s "$f" ] && assert_contains "4-3-2-1: gradient, partial notation" "$f" '∂L/∂a[1]₁ = -0.0334'
 f="$T/4-3-2-1-bce.code.dot"
-[ -s "$f" ] && expect_text "4-3-2-1: gradient, code notation" "$f" 'da1₁ = -0.0334'
+[ -s "$f" ] && assert_contains "4-3-2-1: gradient, code notation" "$f" 'da1₁ = -0.0334'
 
 render "$T/p2.dot" "$SPECS/4-3-2-1-bce.json" --precision 2
 if [ "$RC" -eq 0 ]; then
-    expect_text "--precision 2" "$T/p2.dot" 'L = 0.53\n'
-    expect_text "--precision 2, a weight's gradient" "$T/p2.dot" 'g[1W]₁,₁ = -0.004"'
+    assert_contains "--precision 2" "$T/p2.dot" 'L = 0.53\n'
+    assert_contains "--precision 2, a weight's gradient" "$T/p2.dot" 'g[1W]₁,₁ = -0.004"'
 else
     fail "--precision 2: backstep exited $RC"
 fi
@@ -163,7 +151,7 @@ fi
 
 f="$T/000-2-3-2-mse.g.dot"
 if [ -s "$f" ]; then
-    expect_text "column convention: W[1]₂,₁ on the edge x₁ → a[1]₂" "$f" \
+    assert_contains "column convention: W[1]₂,₁ on the edge x₁ → a[1]₂" "$f" \
         'a0_1 -> a1_2 [id="w1_1_2", label="W[1]₂,₁ = 0.35'
     expect_count "2-3-2: weight edges" "$f" "$WEIGHT" 12
 fi
@@ -172,7 +160,7 @@ fi
 
 f="$T/4-5-3-softmax-ce-l2.g.dot"
 if [ -s "$f" ]; then
-    expect_text "batch: the graph label says which example" "$f" 'neurons show example 1'
+    assert_contains "batch: the graph label says which example" "$f" 'neurons show example 1'
     expect_count "4-5-3: weight edges" "$f" "$WEIGHT" 35
 fi
 
@@ -192,9 +180,9 @@ if [ -s "$f" ]; then
     expect_count "mnist: output neurons" "$f" "$NEURON" 10
     expect_count "mnist: one edge per weight matrix" "$f" "$WMATRIX" 3
     expect_count "mnist: no single-weight edges" "$f" "$WEIGHT" 0
-    expect_text "mnist: collapsed layer's shape" "$f" 'a[1]: 32×200 (sigmoid)'
-    expect_text "mnist: collapsed edge's shape" "$f" 'W[2], g[2W]: 200×100'
-    expect_text "mnist: into the expanded output layer" "$f" 'lhead=cluster_3'
+    assert_contains "mnist: collapsed layer's shape" "$f" 'a[1]: 32×200 (sigmoid)'
+    assert_contains "mnist: collapsed edge's shape" "$f" 'W[2], g[2W]: 200×100'
+    assert_contains "mnist: into the expanded output layer" "$f" 'lhead=cluster_3'
 fi
 
 # ---- escaping and non-finite values ----------------------------------------
@@ -210,14 +198,13 @@ render "$T/odd.dot" "$T/odd.json"
 if [ -s "$T/odd.dot" ]; then
     pass
     layout "odd name, non-finite values" "$T/odd.dot"
-    expect_text "escaped quotes and backslashes" "$T/odd.dot" \
+    assert_contains "escaped quotes and backslashes" "$T/odd.dot" \
         'label="odd \"quoted\" name \\ with a backslash, \\n not a break,\na break and a tab\n'
-    expect_text "quotes survive the layout" "$T/odd.dot.svg" 'odd &quot;quoted&quot; name \ with a backslash, \n not a break,'
-    expect_text "inf printed as text" "$T/odd.dot" '= inf'
-    expect_text "nan printed as text" "$T/odd.dot" '= nan'
+    assert_contains "quotes survive the layout" "$T/odd.dot.svg" 'odd &quot;quoted&quot; name \ with a backslash, \n not a break,'
+    assert_contains "inf printed as text" "$T/odd.dot" '= inf'
+    assert_contains "nan printed as text" "$T/odd.dot" '= nan'
 else
     fail "odd name, non-finite values: no output (backstep exited $RC)"
 fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

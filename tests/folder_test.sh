@@ -23,20 +23,15 @@
 #     folder's answers.json, filled with NumPy's values, gives full marks;
 #   - "students" is refused as an id.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BACKSTEP=${1:?usage: folder_test.sh BACKSTEP SOURCE_ROOT}
 ROOT=${2:?usage: folder_test.sh BACKSTEP SOURCE_ROOT}
 BACKSTEP=$(realpath "$BACKSTEP")
 ROOT=$(realpath "$ROOT")
 PY=/usr/bin/python3
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bs_folder.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+scratch TMP bs_folder
 cd "$TMP" || exit 1
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 SPEC="$ROOT/specs/4-3-2-1-bce.json"
 ASK='g[3z],dW2,g[2b],g[1a],g[1W]'
@@ -308,5 +303,4 @@ rc=$?
 [ $rc -eq 2 ] && grep -q 'clash.txt.*line 2.*students' err && ok ||
     bad "the id \"students\" was not refused (exit $rc): $(cat err)"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

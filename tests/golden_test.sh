@@ -7,12 +7,11 @@
 #
 # After --update, review the changes with `git diff tests/golden` like code.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 backstep=$(realpath "$1")
 root=$2
 update=${3:-}
 cd "$root" || exit 2
-pass=0
-fail=0
 while IFS=$'\t' read -r name args; do
   case "$name" in ''|'#'*) continue ;; esac
   # shellcheck disable=SC2086
@@ -32,5 +31,4 @@ while IFS=$'\t' read -r name args; do
     fail=$((fail + 1))
   fi
 done < tests/golden/CASES
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

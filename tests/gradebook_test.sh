@@ -22,20 +22,15 @@
 # visibility), running the run_autograder script of docs/classroom.md on a
 # directory laid out as /autograder.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BACKSTEP=${1:?usage: gradebook_test.sh BACKSTEP SOURCE_ROOT}
 ROOT=${2:?usage: gradebook_test.sh BACKSTEP SOURCE_ROOT}
 BACKSTEP=$(realpath "$BACKSTEP")
 ROOT=$(realpath "$ROOT")
 PY=/usr/bin/python3
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bs_gradebook.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+scratch TMP bs_gradebook
 cd "$TMP" || exit 1
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 printf 's01\ns02\ns03\ns04\ns05\ns06\n' >roster.txt
 "$BACKSTEP" exercise "$ROOT/specs/4-3-2-1-bce.json" --roster roster.txt -o ex1 --seed 7 \
@@ -290,5 +285,4 @@ for b in bad:
 sys.exit(1 if bad else 0)
 EOF
 
-echo "gradebook_test: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

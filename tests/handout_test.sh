@@ -5,14 +5,10 @@
 #
 #   bash tests/handout_test.sh BACKSTEP SOURCE_ROOT
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 backstep=$(realpath "$1")
 cd "$2" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+scratch tmp backstep-handout
 
 # every format, every handout, on the shipped spec
 for n in 000 001 002; do
@@ -232,5 +228,4 @@ before=$(cksum < "$own")
 [ $? -eq 2 ] && [ "$(cksum < "$own")" = "$before" ] && ok ||
   bad "-o over the handout's own shipped spec $own: $(cat "$tmp/err")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,17 +7,13 @@
 # exit:  0 all passed, 1 some check failed, 77 chromium not found (the
 #        checks that need no browser passed)
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BACKSTEP=${1:?usage: html_test.sh BACKSTEP SOURCE_ROOT}
 ROOT=${2:?usage: html_test.sh BACKSTEP SOURCE_ROOT}
 SPECS="$ROOT/specs"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bs_html.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+scratch TMP bs_html
+SAY_OK=1 # each check that holds is said too
 
 HANDOUTS="000-2-3-2-mse 4-3-2-1-bce 4-5-3-softmax-ce-l2 mnist-784-200-100-10"
 
@@ -341,5 +337,4 @@ print(m.group(1), file=sys.stderr)
     fi
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

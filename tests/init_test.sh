@@ -4,14 +4,17 @@
 # existing file is kept unless --force; bad arguments are named.
 #   bash tests/init_test.sh BACKSTEP
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 backstep=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+scratch tmp backstep-init
 
+# each scaffold into a file of its own; then one check of them all, which
+# passes only when every one traces cleanly (one process instead of one a
+# scaffold); when it does not, each is checked alone to name the failures
+refusable='needs (a softmax output layer|outputs in \(0, 1\))|single output'
+specs=()
+names=()
+n=0
 for layers in 1-1 2-1 4-3-2-1 2-3-2 3-5-4-3 8-16-8-4-2; do
   for acts in "" sigmoid tanh relu leaky_relu; do
     for loss in "" mse bce cross_entropy; do
@@ -20,13 +23,16 @@ for layers in 1-1 2-1 4-3-2-1 2-3-2 3-5-4-3 8-16-8-4-2; do
           args=(init "$layers" --convention "$conv" --seed "$seed")
           [ -n "$acts" ] && args+=(--activations "$acts")
           [ -n "$loss" ] && args+=(--loss "$loss")
-          "$backstep" "${args[@]}" > "$tmp/s.json" 2> "$tmp/err"
+          n=$((n + 1))
+          "$backstep" "${args[@]}" > "$tmp/s$n.json" 2> "$tmp/err"
           rc=$?
           if [ "$rc" -eq 2 ]; then
             # only combinations the spec format forbids may be refused: a
             # hidden-layer activation as a log loss's output, softmax or
             # cross_entropy on one output
-            if grep -qE "needs (a softmax output layer|outputs in \(0, 1\))|single output" "$tmp/err"; then
+            err=
+            IFS= read -r -d '' err < "$tmp/err"
+            if [[ $err =~ $refusable ]]; then
               ok
             else
               bad "init ${args[*]} refused: $(cat "$tmp/err")"
@@ -34,16 +40,24 @@ for layers in 1-1 2-1 4-3-2-1 2-3-2 3-5-4-3 8-16-8-4-2; do
             continue
           fi
           [ "$rc" -eq 0 ] || { bad "init ${args[*]} exited $rc"; continue; }
-          if "$backstep" check "$tmp/s.json" > "$tmp/out" 2>&1; then
-            ok
-          else
-            bad "init ${args[*]} does not trace cleanly: $(cat "$tmp/out")"
-          fi
+          specs+=("$tmp/s$n.json")
+          names+=("${args[*]}")
         done
       done
     done
   done
 done
+if "$backstep" check "${specs[@]}" > "$tmp/out" 2>&1; then
+  for s in "${specs[@]}"; do ok; done
+else
+  for i in "${!specs[@]}"; do
+    if "$backstep" check "${specs[$i]}" > "$tmp/out" 2>&1; then
+      ok
+    else
+      bad "init ${names[$i]} does not trace cleanly: $(cat "$tmp/out")"
+    fi
+  done
+fi
 
 # determinism, and different seeds give different numbers
 "$backstep" init 4-3-2-1 --seed 5 > "$tmp/a"; "$backstep" init 4-3-2-1 --seed 5 > "$tmp/b"
@@ -82,5 +96,4 @@ check_bad "at most 64 units" 3-100-1
 check_bad "needs the layer sizes"
 check_bad 'unknown convention' 3-1 --convention diagonal
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

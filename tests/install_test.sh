@@ -5,14 +5,10 @@
 # the man page.
 #   bash tests/install_test.sh BUILD_DIR SOURCE_ROOT
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 build=$(realpath "$1")
 src=$(realpath "$2")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+scratch tmp backstep-install
 
 if ! meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >"$tmp/log" 2>&1; then
   cat "$tmp/log"
@@ -89,5 +85,4 @@ out=$(bash -c 'source "$1"; COMP_WORDS=(backstep check x --format j); COMP_CWORD
 out=$(bash -c 'source "$1"; COMP_WORDS=(backstep init 4-3-1 --activations sigmoid,ta); COMP_CWORD=4; _backstep; echo "${COMPREPLY[*]}"' _ "$comp")
 [ "$out" = "sigmoid,tanh" ] && ok || bad "--activations sigmoid,ta<TAB> completed to '$out'"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

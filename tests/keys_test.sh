@@ -17,6 +17,7 @@
 # npz`.  Needs /usr/bin/python3 with NumPy (exit 77 without it).  The
 # last line is "N passed, M failed"; exit status 1 when M > 0.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ $# -ne 2 ]; then
     echo "usage: bash tests/keys_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
     exit 2
@@ -28,23 +29,8 @@ if ! "$PY" -c 'import numpy' 2>/dev/null; then
     echo "skipped: /usr/bin/python3 has no NumPy"
     exit 77
 fi
-T=$(mktemp -d) || exit 2
-trap 'rm -rf "$T"' EXIT
+scratch T
 export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
-excerpt() { head -c 400 "$1" | tr '\n' '|'; }
-compare() { "$BS" compare "$@" </dev/null >"$T/out" 2>"$T/err"; RC=$?; }
-assert_rc() { if [ "$RC" -eq "$2" ]; then pass; else fail "$1: exit code $RC, expected $2; out: $(excerpt "$T/out") err: $(excerpt "$T/err")"; fi; }
-assert_contains() { if grep -F -q -e "$3" -- "$2"; then pass; else fail "$1: lacks \"$3\"; starts: $(excerpt "$2")"; fi; }
-# bad DESC TEXT: exit 2, one line on stderr starting "backstep: " and holding TEXT
-bad() {
-    assert_rc "$1" 2
-    if [ "$(wc -l <"$T/err")" -eq 1 ]; then pass; else fail "$1: stderr is not one line: $(excerpt "$T/err")"; fi
-    assert_contains "$1" "$T/err" "$2"
-}
 # report DESC SCRIPT: a check of the JSON report in $T/out (as r)
 report() {
     if "$PY" -c "import json, sys
@@ -130,15 +116,15 @@ assert all(st[n]["status"] == "agrees" for n in ("dW1", "db1", "dW2", "db2")), s
     assert_rc "nested gradients" 0
     assert_contains "nested gradients: said" "$T/out" "note: the gradients were read from the file's \"gradients\""
     compare "$SPEC" "$T/both.json"
-    bad "W2 and dW2 both" "both.json: grads.W2: is read as the gradient dW2, which the file gives already as \"dW2\""
+    assert_refused "W2 and dW2 both" "both.json: grads.W2: is read as the gradient dW2, which the file gives already as \"dW2\""
     compare "$SPEC" "$T/decorated.json" --format json
     assert_rc "decorated keys" 0
     report "decorated keys, JSON" 'assert r["keys_note"] == "keys read as the steps they spell: grad_W1 as dW1, d_b1 as db1, W2_grad as dW2, grad_b2 as db2", r["keys_note"]
 assert st["dW1"]["key"] == "grad_W1" and st["dW1"]["status"] == "agrees", st["dW1"]'
     compare "$SPEC" "$T/dscores.json"
-    bad "dscores" "dscores: unknown step \"dscores\" (did you mean \"dz2\"?"
+    assert_refused "dscores" "dscores: unknown step \"dscores\" (did you mean \"dz2\"?"
     compare "$SPEC" "$T/dhidden.json"
-    bad "dhidden" "dhidden: unknown step \"dhidden\" (did you mean \"da1\"?"
+    assert_refused "dhidden" "dhidden: unknown step \"dhidden\" (did you mean \"da1\"?"
     compare "$SPEC" "$T/wrong.npz"
     assert_rc "W2 keys, dW2's sign flipped" 1
     assert_contains "W2 keys, dW2's sign flipped: placed" "$T/out" "first disagreement: dW2"
@@ -211,9 +197,9 @@ assert all(s["status"] == "agrees" for s in r["steps"] if s["status"] != "not_gi
     compare "$T/col.json" "$T/ex1.npz"
     if [ "$RC" -ne 0 ]; then pass; else fail "Nielsen, one example against the batch: agrees"; fi
     compare "$T/col.json" "$T/ex1.npz" --example 4
-    bad "--example 4 of 3" "--example: there is no example 4: the spec's batch has 3 examples"
+    assert_refused "--example 4 of 3" "--example: there is no example 4: the spec's batch has 3 examples"
     compare "$T/col.json" "$T/ex1.npz" --example 0
-    bad "--example 0" "--example expects an example of the batch, counted from 1"
+    assert_refused "--example 0" "--example expects an example of the batch, counted from 1"
 fi
 
 # --- dX in the column convention: n0×B, the batch's columns ----------------
@@ -290,5 +276,4 @@ if py "$T/cs231n_one.py" "$SPEC" "$T"; then
     assert_rc "cs231n, example 4 against example 3" 1
 fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

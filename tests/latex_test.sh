@@ -13,6 +13,7 @@
 # Without pdflatex the LaTeX checks are skipped; if nothing could run at all
 # the script exits 77 (meson's skip code).
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ $# -ne 2 ]; then
     echo "usage: $0 BACKSTEP SOURCE_ROOT" >&2
@@ -23,13 +24,7 @@ ROOT=$2
 SPECS="000-2-3-2-mse.json 4-3-2-1-bce.json 4-5-3-softmax-ce-l2.json mnist-784-200-100-10.json"
 NOTATIONS="g partial code"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/backstep-latex.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT
+scratch TMP backstep-latex
 
 # ---------------------------------------------------------------- Markdown
 
@@ -111,8 +106,8 @@ fi
 
 if ! command -v pdflatex >/dev/null 2>&1; then
     echo "SKIP: pdflatex not found"
-    echo "$passed passed, $failed failed"
-    if [ "$failed" -gt 0 ]; then exit 1; fi
+    echo "$pass passed, $fail failed"
+    if [ "$fail" -gt 0 ]; then exit 1; fi
     exit 77
 fi
 
@@ -182,5 +177,4 @@ else
     compile "$dir" "fragment"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

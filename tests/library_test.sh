@@ -10,16 +10,12 @@
 # CC is the build's compiler and SANITIZE its b_sanitize option ("none", or
 # e.g. "address,undefined"), so that a sanitized library links.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 build=$(realpath "$1")
 src=$(realpath "$2")
 cc=${3:-cc}
 sanitize=${4:-none}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+scratch tmp backstep-library
 
 for tool in nm readelf pkg-config; do
   if ! command -v "$tool" >/dev/null; then
@@ -131,5 +127,4 @@ else
   bad "static link: $(cat "$tmp/cc-static.err")"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

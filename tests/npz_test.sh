@@ -18,6 +18,7 @@
 # Needs Debian's python3-numpy (run with /usr/bin/python3); skipped (exit 77)
 # without it.  The last line is "N passed, M failed"; exit status 1 when M > 0.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ $# -ne 2 ]; then
     echo "usage: bash tests/npz_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
     exit 2
@@ -26,17 +27,8 @@ BS=$(realpath "$1")
 ROOT=$(realpath "$2")
 PY=/usr/bin/python3
 NP="$ROOT/tests/numpy_backprop.py"
-T=$(mktemp -d) || exit 2
-trap 'rm -rf "$T"' EXIT
+scratch T
 export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
-excerpt() { head -c 400 "$1" | tr '\n' '|'; }
-compare() { "$BS" compare "$@" </dev/null >"$T/out" 2>"$T/err"; RC=$?; }
-assert_rc() { if [ "$RC" -eq "$2" ]; then pass; else fail "$1: exit code $RC, expected $2; stderr: $(excerpt "$T/err")"; fi; }
-assert_contains() { if grep -F -q -e "$3" -- "$2"; then pass; else fail "$1: lacks \"$3\"; starts: $(excerpt "$2")"; fi; }
 # py DESC SCRIPT ARGS...: a Python check (numpy as np, sys.argv[1:] the ARGS)
 py() {
     local desc=$1 script=$2
@@ -194,5 +186,4 @@ unknown.npz|dQ1: unknown step "dQ1"
 bare.npy|is a single NumPy array (.npy), which has no name: save the gradients by name with np.savez("grads.npz", dW1=dW1, db1=db1, ...)
 EOF
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

@@ -8,14 +8,10 @@
 # every notation, and its errors.
 #   bash tests/numerics_test.sh BACKSTEP SOURCE_ROOT
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 backstep=$(realpath "$1")
 cd "$2" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+scratch tmp backstep-numerics
 
 for m in forward central richardson complex; do
   "$backstep" check specs/*.json --method "$m" --strict --quiet > "$tmp/out" 2>&1
@@ -190,5 +186,4 @@ for m in forward richardson complex; do
     bad "saturated, $m, --directions 3: $(cat "$tmp/out")"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

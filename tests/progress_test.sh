@@ -4,17 +4,13 @@
 # without it, and with --quiet or stderr in a file nothing appears.
 #   bash tests/progress_test.sh BACKSTEP SOURCE_ROOT
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 backstep=$(realpath "$1")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch tmp backstep-progress
 if ! command -v script >/dev/null; then
   echo "SKIP: script(1) not found"
   exit 77
 fi
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 # a network whose --full check takes more than the half second after which
 # the indicator appears (about 1.7 s on two processors in a release build)
 cat > "$tmp/spec.json" <<'JSON'
@@ -54,5 +50,4 @@ grep -q "$(printf '\033')" typescript6 && bad "NO_COLOR trace: colour written" |
 # the check of the tests above: with TERM=xterm the same trace is coloured
 script -qec "TERM=xterm '$backstep' trace '$2/specs/4-3-2-1-bce.json'" typescript7 > /dev/null 2>&1
 grep -q "$(printf '\033')\[3[12]m" typescript7 && ok || bad "TERM=xterm trace: no colour (the tests above prove nothing)"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -15,6 +15,7 @@
 # arithmetic (the transpose, ×B, the step above), not by the quiz's code.  The
 # last line is "N passed, M failed"; exit status 1 when M > 0.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ $# -ne 2 ]; then
     echo "usage: bash tests/quiz_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
     exit 2
@@ -24,36 +25,21 @@ ROOT=$(realpath "$2")
 SPECS="$ROOT/specs"
 H001="$SPECS/4-3-2-1-bce.json"
 TANH="$SPECS/3-4-1-tanh-regression.json"
-T=$(mktemp -d) || exit 2
+scratch T
 # each tmux session below has a server of its own on a socket in $T
 TMUX_SOCK="$T/tmux-quiz.sock"
-cleanup() {
+stop_tmux() {
     local sock
     for sock in "$T"/tmux-*.sock; do
         if [ -S "$sock" ]; then tmux -S "$sock" kill-server 2>/dev/null; fi
     done
-    rm -rf "$T"
 }
-trap cleanup EXIT
+on_exit stop_tmux
 export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
-excerpt() { head -c 300 "$1" | tr '\n' '|'; }
-# feed INPUT_FILE ARGS...: runs backstep with INPUT_FILE as standard input
-feed() { local in=$1; shift; "$BS" "$@" <"$in" >"$T/out" 2>"$T/err"; RC=$?; }
-run() { "$BS" "$@" </dev/null >"$T/out" 2>"$T/err"; RC=$?; }
-assert_rc() { if [ "$RC" -eq "$2" ]; then pass; else fail "$1: exit code $RC, expected $2; stderr: $(excerpt "$T/err")"; fi; }
-assert_contains() { if grep -F -q -e "$3" -- "$2"; then pass; else fail "$1: lacks \"$3\"; starts: $(excerpt "$2")"; fi; }
-assert_lacks() { if ! grep -F -q -e "$3" -- "$2"; then pass; else fail "$1: has \"$3\""; fi; }
 assert_count() {
     local n
     n=$(grep -F -c -e "$3" -- "$2")
     if [ "$n" -eq "$4" ]; then pass; else fail "$1: \"$3\" on $n lines, expected $4"; fi
-}
-assert_one_line() {
-    if [ "$(wc -l <"$T/err")" -eq 1 ]; then pass; else fail "$1: stderr is not one line: $(excerpt "$T/err")"; fi
 }
 py() {
     local desc=$1 script=$2
@@ -84,7 +70,7 @@ answers "$TANH" "$T/tanh"
 # ---- step ----------------------------------------------------------------
 
 printf '\n\nb\nwhy\nterms\nforward\nleap\nq\n' >"$T/in"
-feed "$T/in" step "$H001"
+run_in "$T/in" step "$H001"
 assert_rc "step, then q" 0
 assert_contains "step header 1" "$T/out" "step 1 of 12: g[3a]"
 assert_contains "step header 2" "$T/out" "step 2 of 12: g[3z]"
@@ -103,7 +89,7 @@ assert_lacks "no verdict after q" "$T/out" "PASS"
 
 # the end of input shows the remaining steps, each exactly as trace shows it
 printf '\n' >"$T/in"
-feed "$T/in" step "$H001" --terms --explain
+run_in "$T/in" step "$H001" --terms --explain
 assert_rc "step to the end of input" 0
 assert_count "every step, once" "$T/out" " of 12: g[" 12
 assert_contains "the verdict" "$T/out" "PASS  38 of 38 elements compared"
@@ -120,14 +106,14 @@ for b in blocks:
 ' "$T/trace.txt" "$T/out"
 
 printf '\n\n\n\n\n' >"$T/in"
-feed "$T/in" step "$H001" --notation code
+run_in "$T/in" step "$H001" --notation code
 assert_contains "step in code notation" "$T/out" "step 6 of 12: dz2"
 assert_contains "its formula in code notation" "$T/out" "dz2 = sigmoid'(z2) ∘ da2"
 
 # ---- quiz: right answers -------------------------------------------------
 
 cut -f2 "$T/h001" >"$T/in"
-feed "$T/in" quiz "$H001"
+run_in "$T/in" quiz "$H001"
 assert_rc "quiz, every answer right" 0
 assert_contains "full marks" "$T/out" "score: 12/12 steps right at the first try; mistakes: none"
 assert_count "12 right" "$T/out" "✓ right" 12
@@ -157,7 +143,7 @@ print("; ".join(" ".join(repr(r[j]) for r in rows) for j in range(len(rows[0])))
     echo skip
     echo quit
 } >"$T/in"
-feed "$T/in" quiz "$H001" --record "$T/record.json"
+run_in "$T/in" quiz "$H001" --record "$T/record.json"
 assert_rc "quiz with mistakes" 0
 assert_contains "derivative left out, named" "$T/out" "mistake: activation derivative left out: your g[3z] equals g[3a] without the factor g_o'(z[3]) = a[3] ∘ (1 − a[3])"
 assert_contains "derivative left out in g[2z]" "$T/out" "your g[2z] equals g[2a] without the factor g_h'(z[2]) = a[2] ∘ (1 − a[2])"
@@ -202,7 +188,7 @@ assert r["score_line"] == sys.argv[2], r["score_line"]
 
 # three wrong tries reveal the answer and the reason; the end of input ends
 printf '1\n2\n3\n' >"$T/in"
-feed "$T/in" quiz "$H001" --only dz3
+run_in "$T/in" quiz "$H001" --only dz3
 assert_rc "three wrong tries" 0
 assert_contains "revealed" "$T/out" "  the answer:"
 assert_contains "the reason" "$T/out" "  why: "
@@ -213,7 +199,7 @@ assert_contains "score after three tries" "$T/out" "score: 0/1 steps right at th
 # (the values are the trace's g[2a] to 4 digits, the orientation changed by
 # the test); an empty entry between commas costs no try
 { echo "1,,2"; ans "$T/h001" "g[2a]" | tr ' ' ';'; } >"$T/in"
-feed "$T/in" quiz "$H001" --only 'g[2a]'
+run_in "$T/in" quiz "$H001" --only 'g[2a]'
 assert_rc "vector typed as a column" 0
 assert_contains "empty entry, its column" "$T/out" "could not read that as an answer: column 3: an empty entry"
 assert_contains "the column read as the row" "$T/out" "(g[2a] is a row vector, 1×2: your column was read as that row)"
@@ -227,13 +213,13 @@ import json, sys
 d = {s["id"]: s for s in json.load(sys.stdin)["steps"]}
 a, g = d["a[2]"]["values"][0], d["g[2a]"]["analytic"][0]
 print(" ".join("%.4g" % (x * y) for x, y in zip(a, g)))' >"$T/in"
-feed "$T/in" quiz "$H001" --only 'g[2z]'
+run_in "$T/in" quiz "$H001" --only 'g[2z]'
 assert_rc "a instead of a(1 - a)" 0
 assert_contains "a instead of a(1 - a), named" "$T/out" "mistake: the activation in place of its derivative: your g[2z] matches the result of multiplying by g_h(z[2]) = a[2], the activation itself, instead of its derivative g_h'(z[2]) in g[2z]"
 
 # end of input in the middle
 ans "$T/h001" "g[3a]" >"$T/in"
-feed "$T/in" quiz "$H001"
+run_in "$T/in" quiz "$H001"
 assert_rc "end of input" 0
 assert_contains "end of input, said so" "$T/out" "end of input at question 2 of 12"
 assert_contains "the score so far" "$T/out" "score: 1/12 steps right at the first try; mistakes: none"
@@ -243,7 +229,7 @@ python3 -c '
 import sys
 print("; ".join(" ".join(repr(3 * float(v)) for v in r.split()) for r in sys.argv[1].split(";")))
 ' "$(ans "$T/tanh" "g[2a]")" >"$T/in"
-feed "$T/in" quiz "$TANH"
+run_in "$T/in" quiz "$TANH"
 assert_rc "B times too large" 0
 assert_contains "1/B missing, named" "$T/out" "mistake: 1/B of the batch mean missing: your g[2a] matches the right g[2a] without the 1/B of the batch mean: your gradient is B = 3 times too large"
 assert_contains "its score line" "$T/out" "score: 0/8 steps right at the first try; mistakes: 1/B of the batch mean missing ×1"
@@ -251,7 +237,7 @@ assert_contains "its score line" "$T/out" "score: 0/8 steps right at the first t
 # another notation: names in the questions and the answers' diagnosis
 ans "$T/h001" "g[3a]" >"$T/in"
 ans "$T/h001" "g[3a]" >>"$T/in"
-feed "$T/in" quiz "$H001" --notation partial --tolerance 0.01
+run_in "$T/in" quiz "$H001" --notation partial --tolerance 0.01
 assert_contains "partial notation" "$T/out" "question 2 of 12: ∂L/∂z[3], 1×1"
 assert_contains "partial notation, the diagnosis" "$T/out" "your ∂L/∂z[3] equals ∂L/∂a[3] without the factor f'(z[3])"
 assert_contains "the tolerance shown" "$T/out" "within a relative 0.01 of the value"
@@ -261,13 +247,13 @@ assert_contains "the tolerance shown" "$T/out" "within a relative 0.01 of the va
 for spec in "$SPECS"/*.json; do
     name=$(basename "$spec" .json)
     printf '\n' >"$T/in"
-    feed "$T/in" step "$spec"
+    run_in "$T/in" step "$spec"
     assert_rc "step $name" 0
     n=$(grep -c -E '^step [0-9]+ of [0-9]+: ' "$T/out")
     [ "$n" -gt 0 ] && grep -q -E "^step $n of $n: g\[1b\]" "$T/out" && pass || fail "step $name: $n steps shown"
     answers "$spec" "$T/ans"
     cut -f2 "$T/ans" >"$T/in"
-    feed "$T/in" quiz "$spec"
+    run_in "$T/in" quiz "$spec"
     assert_rc "quiz $name" 0
     steps=$(wc -l <"$T/ans")
     assert_contains "quiz $name, full marks" "$T/out" "score: $steps/$steps steps right at the first try; mistakes: none"
@@ -282,7 +268,7 @@ cat >"$T/sat.json" <<'EOF_SPEC'
  "params": {"W1": [[1000]], "b1": [0]}, "x": [1], "y": [0]}
 EOF_SPEC
 printf '5\n-1e308\n0\n1\n1\n1\n' >"$T/in"
-feed "$T/in" quiz "$T/sat.json" --record "$T/sat-record.json"
+run_in "$T/in" quiz "$T/sat.json" --record "$T/sat-record.json"
 assert_rc "quiz, infinite g[1a]" 0
 assert_lacks "quiz, infinite g[1a]" "$T/out" "✓ right: g[1a]"
 assert_contains "quiz, infinite g[1a]" "$T/out" "✓ right: g[1z]"
@@ -294,7 +280,7 @@ def bare(c):
 r = json.load(open(sys.argv[1], encoding="utf-8"), parse_constant=bare)
 assert [s["outcome"] for s in r["steps"]] == ["revealed", "right", "right", "right"], r["steps"]' "$T/sat-record.json"
 printf 'inf\nnan\nquit\n' >"$T/in"
-feed "$T/in" quiz "$T/sat.json"
+run_in "$T/in" quiz "$T/sat.json"
 assert_count "quiz, answers inf and nan" "$T/out" "expected a number, got" 2
 assert_lacks "quiz, answers inf and nan" "$T/out" "✓ right"
 
@@ -308,7 +294,7 @@ assert_rc "--tolerance abc" 2
 run quiz "$H001" --only 'g[9z]'
 assert_rc "--only g[9z]" 2
 assert_contains "--only, named" "$T/err" "--only: \"g[9z]\" is not a backward step of this network"
-assert_one_line "--only g[9z]"
+assert_one_line "--only g[9z]" "$T/err"
 run quiz "$H001" --explain
 assert_rc "quiz --explain" 2
 run step "$H001" --record x.json
@@ -322,12 +308,12 @@ assert_rc "quiz -" 2
 assert_contains "quiz - refused" "$T/err" "quiz reads the answers from standard input"
 run step "$T/missing.json"
 assert_rc "step, no such file" 2
-assert_one_line "step, no such file"
+assert_one_line "step, no such file" "$T/err"
 printf '{"layers": [2, 1], "activations": "sigmoid", "loss": "mse",\n "params": {"W1": [[1, 2, 3]]}}\n' >"$T/bad.json"
 run quiz "$T/bad.json"
 assert_rc "quiz, bad spec" 2
 assert_contains "quiz, bad spec, named" "$T/err" "bad.json"
-assert_one_line "quiz, bad spec"
+assert_one_line "quiz, bad spec" "$T/err"
 run quiz "$H001" --record "$T/no/such/dir/r.json"
 assert_rc "--record into a missing directory" 2
 run quiz "$H001" --record "$H001"
@@ -382,5 +368,4 @@ else
     echo "SKIP: tmux not found; the prompts at a real terminal are not tested (.ci/run installs it)"
 fi
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

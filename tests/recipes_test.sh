@@ -27,6 +27,7 @@
 # Needs /usr/bin/python3 with NumPy; skipped (exit 77) without it.  The last
 # line is "N passed, M failed"; exit status 1 when M > 0.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 if [ $# -ne 2 ]; then
     echo "usage: bash tests/recipes_test.sh BACKSTEP_BINARY SOURCE_ROOT" >&2
     exit 2
@@ -38,14 +39,8 @@ if ! "$PY" -c 'import numpy' 2>/dev/null; then
     echo "SKIP: $PY has no NumPy (Debian: apt-get install python3-numpy)"
     exit 77
 fi
-T=$(mktemp -d) || exit 2
-trap 'rm -rf "$T"' EXIT
+scratch T
 export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
-PASS=0
-FAIL=0
-pass() { PASS=$((PASS + 1)); }
-fail() { FAIL=$((FAIL + 1)); printf 'FAIL  %s\n' "$*"; }
-excerpt() { head -c 600 "$1" | tr '\n' '|'; }
 
 # the docs' blocks, one file each under $T/blocks
 mkdir -p "$T/blocks" "$T/bin"
@@ -73,8 +68,8 @@ fresh() {
     ln -s "$ROOT/tests" "$1/tests"
     cp "$ROOT/tests/recipes/$2" "$1/$3"
 }
-# run DIR SCRIPT: the docs' shell block, stopping at the first failing command
-run() { (cd "$1" && PATH="$T/bin:$PATH" bash -e "$T/blocks/$2" > out 2> err); RC=$?; }
+# run_block DIR SCRIPT: the docs' shell block, stopping at the first failing command
+run_block() { (cd "$1" && PATH="$T/bin:$PATH" bash -e "$T/blocks/$2" > out 2> err); RC=$?; }
 # edit DESC FILE SED-EXPR: a mistake put into the program; fails if nothing changed
 edit() {
     cp "$2" "$T/before"
@@ -102,7 +97,7 @@ sys.exit(0 if ok else 1)" "$2/report.json"; then pass; else fail "$1: $6 does no
 N="$T/nielsen"
 fresh "$N" nielsen.py network.py
 cp "$T/blocks/nielsen_check.py" "$N/"
-run "$N" nielsen.sh
+run_block "$N" nielsen.sh
 if [ "$RC" -eq 0 ]; then pass; else fail "nielsen: the recipe exits $RC: $(excerpt "$N/err") $(excerpt "$N/out")"; fi
 grep -q '^verdict: all 6 given steps agree$' "$N/out" && pass || fail "nielsen: $(excerpt "$N/out")"
 SPEC=specs/000-2-3-2-mse.json
@@ -114,7 +109,7 @@ verdict "nielsen agrees" "$N" $SPEC grads.npz 0 \
 fresh "$N" nielsen.py network.py
 cp "$T/blocks/nielsen_check.py" "$N/"
 edit "nielsen no-derivative" "$N/network.py" 's/^\( *delta = self.cost_derivative(acts\[-1\], y)\) \* sigmoid_prime(zs\[-1\])$/\1/'
-run "$N" nielsen.sh
+run_block "$N" nielsen.sh
 [ "$RC" -eq 1 ] && pass || fail "nielsen no-derivative: the recipe exits $RC, expected 1 (compare disagrees)"
 grep -q "^diagnosis: dz2 matches the result of leaving out sigmoid'(z2) in dz2$" "$N/out" && pass || fail "nielsen no-derivative: $(excerpt "$N/out")"
 verdict "nielsen no-derivative" "$N" $SPEC grads.npz 1 \
@@ -126,7 +121,7 @@ verdict "nielsen no-derivative" "$N" $SPEC grads.npz 1 \
 fresh "$N" nielsen.py network.py
 cp "$T/blocks/nielsen_check.py" "$N/"
 edit "nielsen sigmoid for sigmoid'" "$N/network.py" 's/^\( *return sigmoid(z)\) \* (1 - sigmoid(z))$/\1/'
-run "$N" nielsen.sh
+run_block "$N" nielsen.sh
 [ "$RC" -eq 1 ] && pass || fail "nielsen sigmoid for sigmoid': the recipe exits $RC, expected 1"
 verdict "nielsen sigmoid for sigmoid'" "$N" $SPEC grads.npz 1 \
     "r['first_disagreement'] == 'dz2' and [(s['name'], s['mistake']['key']) for s in given if s['status'] == 'disagrees'] == [('dz2', 'activation-for-derivative'), ('dz1', 'activation-for-derivative')]"
@@ -141,7 +136,7 @@ C="$T/cs231n"
 SPEC=tests/recipes/4-5-3-relu-softmax-ce-l2.json
 fresh "$C" cs231n.py neural_net.py
 cp "$T/blocks/cs231n_check.py" "$C/"
-run "$C" cs231n.sh
+run_block "$C" cs231n.sh
 if [ "$RC" -eq 0 ]; then pass; else fail "cs231n: the recipe exits $RC: $(excerpt "$C/err") $(excerpt "$C/out")"; fi
 [ "$(grep -c '^verdict: all 4 given steps agree, and the loss$' "$C/out")" -eq 2 ] && pass || fail "cs231n: two agreeing verdicts expected: $(excerpt "$C/out")"
 grep -q '^  note: the gradients were read from the file.s "grads"' "$C/out" && pass || fail "cs231n: no note on the \"grads\" object: $(excerpt "$C/out")"
@@ -155,7 +150,7 @@ done
 fresh "$C" cs231n.py neural_net.py
 cp "$T/blocks/cs231n_check.py" "$C/"
 edit "cs231n no-1/N" "$C/neural_net.py" '/^ *dscores \/= N$/d'
-run "$C" cs231n.sh
+run_block "$C" cs231n.sh
 [ "$RC" -eq 1 ] && pass || fail "cs231n no-1/N: the recipe exits $RC, expected 1"
 for g in grads.npz grads.json; do
     verdict "cs231n no-1/N ($g)" "$C" $SPEC $g 1 \
@@ -168,7 +163,7 @@ fresh "$C" cs231n.py neural_net.py
 cp "$T/blocks/cs231n_check.py" "$C/"
 edit "cs231n 0.5 reg" "$C/neural_net.py" 's/^\( *loss += \)reg \* (/\10.5 * reg * (/; s/ + 2 \* reg \* W\([12]\)$/ + reg * W\1/'
 [ "$(grep -c -e '0\.5 \* reg \* (' -e ' + reg \* W[12]$' "$C/neural_net.py")" -eq 3 ] && pass || fail "cs231n 0.5 reg: the edit did not reach the loss and both weight gradients"
-run "$C" cs231n.sh
+run_block "$C" cs231n.sh
 [ "$RC" -eq 1 ] && pass || fail "cs231n 0.5 reg with reg = l2: the recipe exits $RC, expected 1"
 verdict "cs231n 0.5 reg with reg = l2" "$C" $SPEC grads.npz 1 \
     "r['first_disagreement'] == 'dW2' and [(s['name'], (s['mistake'] or {}).get('key')) for s in given if s['status'] == 'disagrees'] == [('dW2', 'lambda-W'), ('dW1', 'lambda-W')]"
@@ -183,12 +178,11 @@ if len(at) != 1 or not line.startswith("reg = ") or line.count("\n") != 1:
 lines[at[0]] = line
 open(script, "w").writelines(lines)
 PY
-run "$C" cs231n.sh
+run_block "$C" cs231n.sh
 [ "$RC" -eq 0 ] && pass || fail "cs231n 0.5 reg with reg = 2 * l2: the recipe exits $RC: $(excerpt "$C/out")"
 for g in grads.npz grads.json; do
     verdict "cs231n 0.5 reg with reg = 2 * l2 ($g)" "$C" $SPEC $g 0 \
         "r['agrees'] and r['loss']['status'] == 'agrees' and len(given) == 4 and all(s['status'] == 'agrees' for s in given)"
 done
 
-echo "$PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish

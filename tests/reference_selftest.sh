@@ -8,29 +8,31 @@
 # BACKSTEP_REFERENCE_CORRUPT (it must fail, naming that element).  A reference
 # that passes the shifted trace could not catch a wrong gradient.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BS=$1
 ROOT=$2
 PY=python3
 SPEC="$ROOT/specs/4-3-2-1-bce.json"
-T=$(mktemp -d "${TMPDIR:-/tmp}/backstep-refself.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-fail=0
+scratch T backstep-refself
 
 "$PY" "$ROOT/tests/reference.py" "$BS" "$SPEC" >"$T/clean" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ]; then
-    echo "FAIL  the reference fails the unchanged trace (exit $rc):"; cat "$T/clean"; fail=1
+    bad "the reference fails the unchanged trace (exit $rc):"; cat "$T/clean"
+else
+    ok
 fi
 
 BACKSTEP_REFERENCE_CORRUPT="g[1W],2,3,1e-9" "$PY" "$ROOT/tests/reference.py" "$BS" "$SPEC" \
     >"$T/corrupt" 2>&1
 rc=$?
 if [ "$rc" -ne 1 ]; then
-    echo "FAIL  the reference gave exit $rc on a trace with g[1W][2,3] shifted by 1e-9 (expected 1)"
-    cat "$T/corrupt"; fail=1
+    bad "the reference gave exit $rc on a trace with g[1W][2,3] shifted by 1e-9 (expected 1)"
+    cat "$T/corrupt"
 elif ! grep -q 'g\[1W\]\.analytic \[2,3\]' "$T/corrupt"; then
-    echo "FAIL  the reference failed, but did not name g[1W] [2,3]:"; cat "$T/corrupt"; fail=1
+    bad "the reference failed, but did not name g[1W] [2,3]:"; cat "$T/corrupt"
+else
+    ok
 fi
 
-if [ "$fail" -eq 0 ]; then echo "2 passed, 0 failed"; else echo "failed"; fi
-exit "$fail"
+finish

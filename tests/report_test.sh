@@ -4,14 +4,10 @@
 # XML parser, xmllint), with the right counts and exit codes.
 #   bash tests/report_test.sh BACKSTEP SOURCE_ROOT
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 backstep=$(realpath "$1")
 cd "$2" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+scratch tmp backstep-report
 
 # a spec whose file name holds the characters XML and TAP care about
 weird="$tmp/a&b<c>\"d'#e.json"
@@ -91,5 +87,4 @@ cmp -s "$tmp/c1" "$tmp/c2" && ok || bad "junit report differs between runs"
 "$backstep" check "$good" --format xml > /dev/null 2> "$tmp/e"
 [ $? -eq 2 ] && grep -q "unknown report format" "$tmp/e" && ok || bad "--format xml for check"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

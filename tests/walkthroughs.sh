@@ -7,11 +7,10 @@
 #   bash tests/walkthroughs.sh BACKSTEP SOURCE_ROOT            check
 #   bash tests/walkthroughs.sh BACKSTEP SOURCE_ROOT --update   rewrite the pages
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 backstep=$(realpath "$1")
 cd "$2" || exit 2
 update=${3:-}
-pass=0
-fail=0
 page() { # number, then backstep's arguments
   local n=$1
   shift
@@ -31,5 +30,4 @@ page() { # number, then backstep's arguments
 page 000 handout 000 --format markdown
 page 001 handout 001 --format markdown
 page 002 handout 002 --format markdown
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

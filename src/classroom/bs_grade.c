@@ -526,8 +526,7 @@ int bs_answers_comment_key(const char *k)
     return strcmp(k, "$comment") == 0 || strncmp(k, "//", 2) == 0;
 }
 
-/* the index of an asked step named `name` in any notation, or -1 */
-static long asked_index(const bs_exercise_set *x, const char *name)
+long bs_exercise_set_find_step(const bs_exercise_set *x, const char *name)
 {
     bs_qty q;
     size_t l;
@@ -539,6 +538,32 @@ static long asked_index(const bs_exercise_set *x, const char *name)
         if (strcmp(x->steps[i], id) == 0)
             return (long)i;
     return -1;
+}
+
+const char *bs_exercise_set_nearest_step(const bs_exercise_set *x, const char *name, char *buf,
+                                         size_t size)
+{
+    size_t n = x->nsteps;
+    char(*names)[48] = calloc(2 * n + 1, sizeof *names);
+    const char **list = calloc(2 * n + 1, sizeof *list);
+    const char *g = NULL;
+    if (names && list) {
+        for (size_t i = 0; i < n; i++) {
+            bs_qty q;
+            size_t l;
+            bs_name_parse(x->steps[i], &q, &l);
+            snprintf(names[2 * i], sizeof names[0], "%s", x->steps[i]);
+            bs_name_grad(names[2 * i + 1], sizeof names[0], q, l, x->notation);
+            list[2 * i] = names[2 * i];
+            list[2 * i + 1] = names[2 * i + 1];
+        }
+        g = bs_suggest(name, list);
+        if (g)
+            snprintf(buf, size, "%s", g);
+    }
+    free(names);
+    free((void *)list);
+    return g ? buf : NULL;
 }
 
 /* ---- judging the answers ---------------------------------------------- */
@@ -770,13 +795,6 @@ static void displayed_to_row(const bs_net *net, const double *v, size_t rows, si
             out[col ? k * rows + i : i * cols + k] = v[i * cols + k];
 }
 
-/* the asked steps' answers as read */
-typedef struct answer {
-    double *v;          /* displayed values as given, or NULL */
-    size_t rows, cols;  /* as given */
-    int exact;          /* 1 when the shape is the step's displayed one */
-} answer;
-
 /* 1 when every element of a (size n) is within the rounding bound of e:
  * |a − e| ≤ bound + ½ unit of the larger of a and e in the n-th digit */
 static int within(const double *a, const double *e, const double *bound, size_t size, int n)
@@ -825,10 +843,73 @@ static void differences(const bs_net *net, bs_grade_step *g, const double *a, co
         }
 }
 
-/* reads the value of asked step i into ans, or marks the step malformed */
-static bs_status read_answer(bs_exercise_set *x, const bs_trace *t, bs_grads_file *gf,
-                             const cJSON *v, bs_grade_step *g, answer *ans, bs_grade_result *r)
+/* ---- reading an answers file ----------------------------------------- */
+
+/* copies src into dst of `size` bytes, cut at a character when too long */
+static void copy_cut(char *dst, size_t size, const char *src)
 {
+    size_t k = strlen(src);
+    if (k >= size)
+        for (k = size - 1; k && ((unsigned char)src[k] & 0xC0) == 0x80; k--)
+            ;
+    memcpy(dst, src, k);
+    dst[k] = '\0';
+}
+
+void bs_answers_free(bs_answers *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; a->steps && i < a->nsteps; i++)
+        free(a->steps[i].v);
+    free(a->steps);
+    free(a->problems);
+    bs_grads_file_free(a->grads);
+    a->steps = NULL;
+    a->nsteps = 0;
+    a->problems = NULL;
+    a->nproblems = 0;
+    a->grads = NULL;
+}
+
+/* the reader's state: the set, what is read, a failed allocation */
+typedef struct reader {
+    bs_exercise_set *x;
+    bs_answers *a;
+    int nomem;
+} reader;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void problem(reader *rd, bs_answers_level level, long step, const char *fmt, ...)
+{
+    bs_answers *a = rd->a;
+    bs_answers_problem *p = realloc(a->problems, (a->nproblems + 1) * sizeof *p);
+    if (!p) {
+        rd->nomem = 1;
+        return;
+    }
+    a->problems = p;
+    p += a->nproblems++;
+    p->level = level;
+    p->step = step;
+    char line[sizeof p->text];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    bs_escape_controls(p->text, sizeof p->text, line);
+    if (level == BS_ANSWERS_FATAL)
+        a->fatal++;
+}
+
+/* reads the value v of asked step i, whose key is v->string, against the
+ * variant t */
+static void read_step(reader *rd, const bs_trace *t, long i, const cJSON *v)
+{
+    bs_answers_step *ans = &rd->a->steps[i];
+    const bs_step *st = bs_trace_find(t, rd->x->steps[i]);
     char q[80], path[96];
     bs_error_quote(q, sizeof q, v->string);
     snprintf(path, sizeof path, "claims.%s", q);
@@ -836,50 +917,256 @@ static bs_status read_answer(bs_exercise_set *x, const bs_trace *t, bs_grads_fil
     size_t layer;
     bs_name_parse(v->string, &qty, &layer);
     cJSON *d = cJSON_Duplicate(v, 1);
-    if (!d)
-        return BS_ERR_NOMEM;
+    if (!d) {
+        rd->nomem = 1;
+        return;
+    }
     int texts = strings_to_numbers(NULL, d);
-    bs_status st = BS_OK;
+    ans->state = BS_ANSWER_MALFORMED;
     if (texts < 0) {
-        g->mark = BS_MARK_MALFORMED;
-        snprintf(g->note, sizeof g->note, "%s: a text that is not a number", path);
-    } else if (cJSON_IsArray(d) && d->child && !cJSON_IsArray(d->child) && g->rows > 1 &&
-               g->cols > 1) {
-        g->mark = BS_MARK_MALFORMED;
-        snprintf(g->note, sizeof g->note,
-                 "%s: a flat list of %d numbers for a %zu×%zu step: write it as a list of %zu "
-                 "rows of %zu",
-                 path, cJSON_GetArraySize(d), g->rows, g->cols, g->rows, g->cols);
+        problem(rd, BS_ANSWERS_MALFORMED, i, "%s: a text that is not a number", path);
+    } else if (cJSON_IsArray(d) && d->child && !cJSON_IsArray(d->child) && st && st->rows > 1 &&
+               st->cols > 1) {
+        problem(rd, BS_ANSWERS_MALFORMED, i,
+                "%s: a flat list of %d numbers for a %zu×%zu step: write it as a list of %zu "
+                "rows of %zu",
+                path, cJSON_GetArraySize(d), st->rows, st->cols, st->rows, st->cols);
     } else {
         bs_error e;
         bs_error_clear(&e);
-        st = bs_net_read_values(t->net, d, path, (int)qty, layer, &ans->rows, &ans->cols,
-                                &ans->v, &e);
-        if (st == BS_OK)
-            st = bs_grads_file_set(gf, v->string, ans->v, ans->rows, ans->cols, &e);
-        if (st != BS_OK && st != BS_ERR_NOMEM) {
-            char line[280];
+        bs_status s = bs_net_read_values(t->net, d, path, (int)qty, layer, &ans->rows,
+                                         &ans->cols, &ans->v, &e);
+        if (s == BS_OK && rd->a->grads)
+            s = bs_grads_file_set(rd->a->grads, v->string, ans->v, ans->rows, ans->cols, &e);
+        if (s == BS_ERR_NOMEM) {
+            rd->nomem = 1;
+        } else if (s != BS_OK) {
+            char line[600];
             if (!e.where[0] || strncmp(e.where, "claims.", 7) != 0)
                 snprintf(e.where, sizeof e.where, "%s", path);
             bs_error_format(&e, line, sizeof line);
-            g->mark = BS_MARK_MALFORMED;
-            snprintf(g->note, sizeof g->note, "%s", line);
-            free(ans->v);
-            ans->v = NULL;
-            st = BS_OK;
-        } else if (st == BS_OK) {
-            ans->exact = ans->rows == g->rows && ans->cols == g->cols;
-            if (texts > 0) {
-                snprintf(g->note, sizeof g->note, "%s: %d number%s written as text, read as "
-                                                  "number%s",
-                         path, texts, texts == 1 ? "" : "s", texts == 1 ? "" : "s");
-                warn(r, "%s", g->note);
-            }
+            problem(rd, BS_ANSWERS_MALFORMED, i, "%s", line);
+        } else {
+            ans->state = BS_ANSWER_GIVEN;
+            ans->texts = texts;
+            ans->exact = st && ans->rows == st->rows && ans->cols == st->cols;
+            if (texts > 0)
+                problem(rd, BS_ANSWERS_WARNING, i, "%s: %d number%s written as text, read as "
+                                                   "number%s",
+                        path, texts, texts == 1 ? "" : "s", texts == 1 ? "" : "s");
+            if (st && !ans->exact)
+                problem(rd, BS_ANSWERS_WARNING, i,
+                        "%s: expected %zu×%zu (as the sheet shows it), got %zu×%zu", path,
+                        st->rows, st->cols, ans->rows, ans->cols);
         }
     }
+    if (ans->state != BS_ANSWER_GIVEN) {
+        free(ans->v);
+        ans->v = NULL;
+    }
     cJSON_Delete(d);
-    (void)x;
-    return st;
+}
+
+/* the keys of the "claims" object, read against the variant t (or only
+ * named, when no variant loads) */
+static void read_claims(reader *rd, const cJSON *claims, const bs_trace *t)
+{
+    bs_exercise_set *x = rd->x;
+    bs_answers *a = rd->a;
+    const cJSON **given = calloc(x->nsteps ? x->nsteps : 1, sizeof *given);
+    if (!given) {
+        rd->nomem = 1;
+        return;
+    }
+    const cJSON *c;
+    char q[80], first[80], sug[48];
+    cJSON_ArrayForEach(c, claims)
+    {
+        if (bs_answers_comment_key(c->string))
+            continue;
+        bs_error_quote(q, sizeof q, c->string);
+        long i = bs_exercise_set_find_step(x, c->string);
+        if (i < 0) {
+            const char *g = bs_exercise_set_nearest_step(x, c->string, sug, sizeof sug);
+            if (g)
+                problem(rd, BS_ANSWERS_WARNING, -1,
+                        "claims: \"%s\" is not one of the asked steps (did you mean \"%s\"?): "
+                        "ignored",
+                        q, g);
+            else
+                problem(rd, BS_ANSWERS_WARNING, -1,
+                        "claims: \"%s\" is not one of the asked steps: ignored", q);
+            continue;
+        }
+        if (given[i]) {
+            bs_error_quote(first, sizeof first, given[i]->string);
+            char nm[48];
+            bs_qty qq;
+            size_t l;
+            bs_name_parse(x->steps[i], &qq, &l);
+            bs_name_grad(nm, sizeof nm, qq, l, x->notation);
+            problem(rd, BS_ANSWERS_MALFORMED, i,
+                    "claims.%s: %s is answered twice (also under \"%s\"): which answer counts "
+                    "is not said",
+                    q, nm, first);
+            a->steps[i].state = BS_ANSWER_MALFORMED;
+            continue;
+        }
+        given[i] = c;
+    }
+    /* the values, once every key is known: a step answered twice is not read */
+    cJSON_ArrayForEach(c, claims)
+    {
+        long i = bs_answers_comment_key(c->string) ? -1 : bs_exercise_set_find_step(x, c->string);
+        if (i < 0 || given[i] != c || a->steps[i].state == BS_ANSWER_MALFORMED)
+            continue;
+        if (cJSON_IsNull(c))
+            a->steps[i].state = BS_ANSWER_NULL;
+        else if (t)
+            read_step(rd, t, i, c);
+    }
+    for (size_t i = 0; i < x->nsteps; i++)
+        if (!given[i]) {
+            char nm[48];
+            bs_qty qq;
+            size_t l;
+            bs_name_parse(x->steps[i], &qq, &l);
+            bs_name_grad(nm, sizeof nm, qq, l, x->notation);
+            problem(rd, BS_ANSWERS_WARNING, (long)i,
+                    "claims: the key \"%s\" is missing (graded as not answered)", nm);
+        }
+    free((void *)given);
+}
+
+/* "id": the student's, as r->id, r->student and r->has_id say it */
+static void read_id(reader *rd, const cJSON *idv)
+{
+    bs_exercise_set *x = rd->x;
+    bs_answers *a = rd->a;
+    if (!idv || !cJSON_IsString(idv)) {
+        problem(rd, BS_ANSWERS_FATAL, -1, "%s",
+                idv ? "id: expected a string"
+                    : "no \"id\": which student's answers these are is not said");
+        return;
+    }
+    /* the id without the spaces around it */
+    const char *id = idv->valuestring;
+    while (*id == ' ' || *id == '\t')
+        id++;
+    size_t idn = strlen(id);
+    while (idn && (id[idn - 1] == ' ' || id[idn - 1] == '\t'))
+        idn--;
+    a->has_id = 1;
+    char *idbuf = malloc(idn + 1);
+    if (!idbuf) {
+        rd->nomem = 1;
+        return;
+    }
+    memcpy(idbuf, id, idn);
+    idbuf[idn] = '\0';
+    char q[80], why[256];
+    bs_error_quote(q, sizeof q, idbuf);
+    /* an id as it is; what cannot be an id, as messages show it */
+    const char *shown = bs_id_check(idbuf, why, sizeof why) == 0 ? idbuf : q;
+    size_t k = strlen(shown);
+    if (k >= sizeof a->id) /* only what is no id is this long: cut at a character */
+        for (k = sizeof a->id - 1; k && ((unsigned char)shown[k] & 0xC0) == 0x80; k--)
+            ;
+    memcpy(a->id, shown, k);
+    a->id[k] = '\0';
+    a->student = find_student(x, idbuf);
+    free(idbuf);
+    if (a->student < 0) {
+        /* no nearest id: the line may be shown to a student (the check before
+         * handing in, Gradescope's output), who is told no other student's id */
+        problem(rd, BS_ANSWERS_FATAL, -1, "unknown id \"%s\": not on the exercise's roster", q);
+        return;
+    }
+    const student *s = &x->students[a->student];
+    snprintf(a->id, sizeof a->id, "%s", s->id); /* the roster's spelling */
+    if (a->named >= 0 && a->named != a->student) {
+        a->mismatch = 1;
+        problem(rd, BS_ANSWERS_FATAL, -1,
+                "the file's name says %s but its id says %s: not graded for either (check it)",
+                x->students[a->named].id, s->id);
+    }
+}
+
+bs_status bs_answers_read(bs_exercise_set *x, const char *text, size_t len, const char *name,
+                          bs_answers *a, bs_error *err)
+{
+    memset(a, 0, sizeof *a);
+    a->student = -1;
+    a->named = named_student(x, name);
+    reader rd = {x, a, 0};
+    cJSON *root = NULL;
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_json_parse(text, len, BS_JSON_DEFAULT_MAX_DEPTH, &root, &e) != BS_OK) {
+        if (e.status == BS_ERR_NOMEM)
+            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        char line[600];
+        bs_error_format(&e, line, sizeof line);
+        problem(&rd, BS_ANSWERS_FATAL, -1, "not valid JSON: %s", line);
+        goto done;
+    }
+    if (!cJSON_IsObject(root)) {
+        problem(&rd, BS_ANSWERS_FATAL, -1, "expected an object {\"id\": …, \"claims\": {…}}");
+        goto done;
+    }
+    const cJSON *idv = NULL, *claims = NULL, *c;
+    char q[80];
+    cJSON_ArrayForEach(c, root)
+    {
+        if (strcmp(c->string, "id") == 0)
+            idv = c;
+        else if (strcmp(c->string, "claims") == 0)
+            claims = c;
+        else if (!bs_answers_comment_key(c->string)) {
+            bs_error_quote(q, sizeof q, c->string);
+            problem(&rd, BS_ANSWERS_WARNING, -1,
+                    "unknown key \"%s\" (expected \"id\" and \"claims\"): ignored", q);
+        }
+    }
+    read_id(&rd, idv);
+    if (rd.nomem)
+        goto done;
+    if (!claims || !cJSON_IsObject(claims)) {
+        problem(&rd, BS_ANSWERS_FATAL, -1, "%s",
+                claims ? "claims: expected an object of step names and answers"
+                       : "no \"claims\": the answers are missing");
+        goto done;
+    }
+    /* the shapes are those of every variant: the student's, or else the first's */
+    if (a->student >= 0) {
+        student *s = &x->students[a->student];
+        if (load_variant(x, s) != 0)
+            problem(&rd, BS_ANSWERS_FATAL, -1, "%s", s->load_error);
+        else
+            a->trace = s->t;
+    } else if (x->nstudents && load_variant(x, &x->students[0]) == 0) {
+        a->trace = x->students[0].t;
+    }
+    a->steps = calloc(x->nsteps ? x->nsteps : 1, sizeof *a->steps);
+    if (!a->steps) {
+        rd.nomem = 1;
+        goto done;
+    }
+    a->nsteps = x->nsteps;
+    if (a->trace && bs_grads_file_create(a->trace, &a->grads, NULL) != BS_OK) {
+        rd.nomem = 1;
+        goto done;
+    }
+    if (a->student >= 0 && !a->trace)
+        goto done; /* the student's variant does not load: nothing to read the answers by */
+    read_claims(&rd, claims, a->trace);
+done:
+    cJSON_Delete(root);
+    if (rd.nomem) {
+        bs_answers_free(a);
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    }
+    return BS_OK;
 }
 
 /* For a step that compare finds right given the values the student's answers
@@ -918,7 +1205,7 @@ static size_t wrong_above(const bs_net *net, size_t j, const long *ask_of,
     return (size_t)-1;
 }
 
-static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claims,
+static bs_status grade_claims(bs_exercise_set *x, student *s, const bs_answers *a,
                               bs_grade_result *r)
 {
     const bs_trace *t = s->t;
@@ -930,9 +1217,8 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
         return BS_ERR_NOMEM;
     r->nsteps = x->nsteps;
     size_t n = bs_backward_nsteps(net);
-    const cJSON **given = calloc(x->nsteps, sizeof *given);
-    unsigned char *twice = calloc(x->nsteps, 1), *wrong_own = calloc(n, 1);
-    answer *ans = calloc(x->nsteps, sizeof *ans);
+    unsigned char *wrong_own = calloc(n, 1);
+    const bs_answers_step *ans = a->steps;
     long *ask_of = malloc(n * sizeof *ask_of);
     double **cur = calloc(n, sizeof *cur), **dc = calloc(n, sizeof *dc);
     double **tru = calloc(n, sizeof *tru), **D = calloc(n, sizeof *D);
@@ -941,7 +1227,6 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
     unsigned char *ok_own = calloc(n, 1), *ok_right = calloc(n, 1);
     size_t *jof = calloc(x->nsteps, sizeof *jof);
     int *cmp_mistake = calloc(x->nsteps, sizeof *cmp_mistake);
-    bs_grads_file *gf = NULL;
     bs_compare_result *cr = NULL;
     fwd_bound fb = {0, NULL, NULL};
     bs_forward pf;
@@ -953,10 +1238,10 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
     double *bc = malloc(widest * sizeof(double) + 8), *bs = malloc(widest * sizeof(double) + 8);
     double *exps = malloc(widest * sizeof(double) + 8), *av = malloc(widest * sizeof(double) + 8);
     bs_status st = BS_OK;
-    if (!given || !twice || !wrong_own || !ans || !ask_of || !cur || !dc || !tru || !D || !jof ||
+    if (!wrong_own || !ask_of || !cur || !dc || !tru || !D || !jof ||
         !bnd || !bound_n || !ok_own || !ok_right ||
         !cmp_mistake || !expc || !tmp || !bc || !bs || !exps || !av ||
-        bs_grads_file_create(t, &gf, NULL) != BS_OK || fwd_copy(net, t->fw, &pf) != 0 ||
+        fwd_copy(net, t->fw, &pf) != 0 ||
         fwd_bound_make(net, t->fw, N, &fb) != 0) {
         st = BS_ERR_NOMEM;
         goto done;
@@ -982,42 +1267,20 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
         jof[i] = bs_backward_step_index(net, q, l);
         ask_of[jof[i]] = (long)i;
     }
-    const cJSON *c;
-    char q[80];
-    cJSON_ArrayForEach(c, claims)
-    {
-        if (bs_answers_comment_key(c->string))
-            continue;
-        bs_error_quote(q, sizeof q, c->string);
-        long i = asked_index(x, c->string);
-        if (i < 0)
-            warn(r, "claims: \"%s\" is not one of the asked steps: ignored", q);
-        else if (given[i])
-            twice[i] = 1;
-        else
-            given[i] = c;
-    }
+    /* the marks the file decides: not answered, or not readable as the step; a
+     * step's note is the first problem found with it */
     int any = 0;
     for (size_t i = 0; i < x->nsteps; i++) {
         bs_grade_step *g = &r->steps[i];
-        if (twice[i]) {
-            g->mark = BS_MARK_MALFORMED;
-            snprintf(g->note, sizeof g->note, "claims: %s is answered twice (under two keys): "
-                                              "which answer counts is not said",
-                     g->name);
-        } else if (!given[i]) {
-            g->mark = BS_MARK_MISSING;
-            snprintf(g->note, sizeof g->note, "claims: the key \"%s\" is missing (graded as not "
-                                              "answered)",
-                     g->name);
-            warn(r, "%s", g->note);
-        } else if (cJSON_IsNull(given[i])) {
-            g->mark = BS_MARK_MISSING;
-        } else {
-            if ((st = read_answer(x, t, gf, given[i], g, &ans[i], r)) != BS_OK)
-                goto done;
-            any |= ans[i].v != NULL;
-        }
+        g->mark = ans[i].state == BS_ANSWER_MALFORMED ? BS_MARK_MALFORMED : BS_MARK_MISSING;
+        any |= ans[i].v != NULL;
+    }
+    for (size_t k = 0; k < a->nproblems; k++) {
+        const bs_answers_problem *p = &a->problems[k];
+        if (p->step >= 0 && !r->steps[p->step].note[0])
+            copy_cut(r->steps[p->step].note, sizeof r->steps[p->step].note, p->text);
+        if (p->level == BS_ANSWERS_WARNING)
+            warn(r, "%s", p->text);
     }
     /* the walk down the backward steps: under carry each step is judged against
      * the step computed from the student's own value above it (given, or
@@ -1053,19 +1316,19 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
             bnd[j][k] = bc[k] + half_unit(expc[k], N);
         }
         long i = ask_of[j];
-        answer *a = i >= 0 ? &ans[i] : NULL;
-        if (!a || !a->v || !a->exact) {
+        const bs_answers_step *an = i >= 0 ? &ans[i] : NULL;
+        if (!an || !an->v || !an->exact) {
             /* not answered in the step's shape: what the student's values above imply */
             memcpy(cur[j], expc, size * sizeof(double));
             memcpy(dc[j], bnd[j], size * sizeof(double));
         }
-        if (!a || !a->v)
+        if (!an || !an->v)
             continue;
         bs_grade_step *g = &r->steps[i];
-        g->given_rows = a->rows;
-        g->given_cols = a->cols;
-        if (a->exact) {
-            displayed_to_row(net, a->v, a->rows, a->cols, av);
+        g->given_rows = an->rows;
+        g->given_cols = an->cols;
+        if (an->exact) {
+            displayed_to_row(net, an->v, an->rows, an->cols, av);
             ok_own[j] = (unsigned char)within(av, expc, bc, size, N);
             ok_right[j] = (unsigned char)within(av, exps, bs, size, N);
             /* the student's own value is what they carry on */
@@ -1077,7 +1340,7 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
             else
                 differences(net, g, av, exps, bs, g->rows, g->cols, N);
         } else {
-            g->n_elements = a->rows * a->cols;
+            g->n_elements = an->rows * an->cols;
         }
     }
     if (any) {
@@ -1091,7 +1354,7 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const cJSON *claim
         co.bound_n = bound_n;
         bs_error e;
         bs_error_clear(&e);
-        st = bs_compare_run(t, gf, &co, &cr, &e);
+        st = bs_compare_run(t, a->grads, &co, &cr, &e);
         if (st == BS_ERR_NOMEM)
             goto done;
         st = BS_OK; /* without a diagnosis the marks stand, unnamed */
@@ -1181,8 +1444,6 @@ done:
         if (bnd)
             free(bnd[j]);
     }
-    for (size_t i = 0; ans && i < x->nsteps; i++)
-        free(ans[i].v);
     free(cur);
     free(dc);
     free(tru);
@@ -1191,9 +1452,6 @@ done:
     free(bound_n);
     free(ok_own);
     free(ok_right);
-    free(ans);
-    free((void *)given);
-    free(twice);
     free(wrong_own);
     free(ask_of);
     free(jof);
@@ -1205,7 +1463,6 @@ done:
     free(exps);
     free(av);
     bs_compare_result_free(cr);
-    bs_grads_file_free(gf);
     fwd_bound_free(&fb);
     fwd_copy_free(&pf);
     return st;
@@ -1216,109 +1473,35 @@ bs_status bs_grade_text(bs_exercise_set *x, const char *text, size_t len, const 
 {
     memset(r, 0, sizeof *r);
     snprintf(r->file, sizeof r->file, "%s", name);
-    r->student = -1;
-    r->named = named_student(x, name);
-    cJSON *root = NULL;
-    bs_error e;
-    bs_error_clear(&e);
-    if (bs_json_parse(text, len, BS_JSON_DEFAULT_MAX_DEPTH, &root, &e) != BS_OK) {
-        if (e.status == BS_ERR_NOMEM)
-            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-        char line[600];
-        bs_error_format(&e, line, sizeof line);
-        return fail(r, "not valid JSON: %s", line);
+    bs_answers a;
+    bs_status st = bs_answers_read(x, text, len, name, &a, err);
+    r->student = a.student;
+    r->named = a.named;
+    if (st != BS_OK)
+        return st;
+    memcpy(r->id, a.id, sizeof r->id);
+    r->has_id = a.has_id;
+    r->mismatch = a.mismatch;
+    if (a.fatal) {
+        /* not graded: why, then what else the file would be told */
+        size_t o = 0;
+        for (size_t k = 0; k < a.nproblems && o + 3 < sizeof r->reason; k++)
+            if (a.problems[k].level == BS_ANSWERS_FATAL)
+                o += (size_t)snprintf(r->reason + o, sizeof r->reason - o, "%s%s",
+                                      o ? "; " : "", a.problems[k].text);
+        for (size_t k = 0; k < a.nproblems; k++)
+            if (a.problems[k].level != BS_ANSWERS_FATAL)
+                warn(r, "%s", a.problems[k].text);
+        r->error = 1;
+        bs_answers_free(&a);
+        return BS_OK;
     }
-    bs_status st = BS_OK;
-    const cJSON *idv = NULL, *claims = NULL, *c;
-    char q[80];
-    if (!cJSON_IsObject(root)) {
-        fail(r, "expected an object {\"id\": …, \"claims\": {…}}");
-        goto done;
-    }
-    cJSON_ArrayForEach(c, root)
-    {
-        if (strcmp(c->string, "id") == 0)
-            idv = c;
-        else if (strcmp(c->string, "claims") == 0)
-            claims = c;
-        else if (!bs_answers_comment_key(c->string)) {
-            bs_error_quote(q, sizeof q, c->string);
-            warn(r, "unknown key \"%s\" (expected \"id\" and \"claims\"): ignored", q);
-        }
-    }
-    if (!idv || !cJSON_IsString(idv)) {
-        fail(r, idv ? "id: expected a string" : "no \"id\": which student's answers these are "
-                                                "is not said");
-        goto done;
-    }
-    /* the id without the spaces around it */
-    const char *id = idv->valuestring;
-    while (*id == ' ' || *id == '\t')
-        id++;
-    size_t idn = strlen(id);
-    while (idn && (id[idn - 1] == ' ' || id[idn - 1] == '\t'))
-        idn--;
-    r->has_id = 1;
-    char *idbuf = malloc(idn + 1);
-    if (!idbuf) {
-        st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-        goto done;
-    }
-    memcpy(idbuf, id, idn);
-    idbuf[idn] = '\0';
-    bs_error_quote(q, sizeof q, idbuf);
-    char why[256];
-    /* an id as it is; what cannot be an id, as messages show it */
-    const char *shown = bs_id_check(idbuf, why, sizeof why) == 0 ? idbuf : q;
-    size_t k = strlen(shown);
-    if (k >= sizeof r->id) /* only what is no id is this long: cut at a character */
-        for (k = sizeof r->id - 1; k && ((unsigned char)shown[k] & 0xC0) == 0x80; k--)
-            ;
-    memcpy(r->id, shown, k);
-    r->id[k] = '\0';
-    r->student = find_student(x, idbuf);
-    if (r->student < 0) {
-        const char **names = calloc(x->nstudents + 1, sizeof *names);
-        const char *g = NULL;
-        if (names) {
-            for (size_t i = 0; i < x->nstudents; i++)
-                names[i] = x->students[i].id;
-            g = bs_suggest(idbuf, names);
-        }
-        if (g)
-            fail(r, "unknown id \"%s\": not on the exercise's roster (did you mean \"%s\"?)", q,
-                 g);
-        else
-            fail(r, "unknown id \"%s\": not on the exercise's roster", q);
-        free((void *)names);
-        free(idbuf);
-        goto done;
-    }
-    free(idbuf);
-    student *s = &x->students[r->student];
-    snprintf(r->id, sizeof r->id, "%s", s->id); /* the roster's spelling */
-    if (r->named >= 0 && r->named != r->student) {
-        r->mismatch = 1;
-        fail(r, "the file's name says %s but its id says %s: not graded for either (check it)",
-             x->students[r->named].id, s->id);
-        goto done;
-    }
-    if (!claims || !cJSON_IsObject(claims)) {
-        fail(r, claims ? "claims: expected an object of step names and answers"
-                       : "no \"claims\": the answers are missing");
-        goto done;
-    }
-    if (load_variant(x, s) != 0) {
-        fail(r, "%s", s->load_error);
-        goto done;
-    }
-    st = grade_claims(x, s, claims, r);
+    st = grade_claims(x, &x->students[a.student], &a, r);
     if (st == BS_OK && !r->error && r->wrong)
-        st = bs_gradebook_match(x, claims, r, err);
+        st = bs_gradebook_match(x, &a, r, err);
     if (st == BS_ERR_NOMEM)
         bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-done:
-    cJSON_Delete(root);
+    bs_answers_free(&a);
     return st;
 }
 

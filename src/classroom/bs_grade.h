@@ -20,8 +20,10 @@
  * propagated to first order by evaluating the step at each perturbed input,
  * plus half a unit in that digit of the answer itself.  A submission that
  * cannot be graded at all — not JSON, no or an unknown id, no "claims"
- * object — is marked as an error with the reason, and the others are graded
- * all the same; a bad field costs only its step.
+ * object, a name and an id of two students — is marked as an error with the
+ * reason, and the others are graded all the same; a bad field costs only
+ * its step.  Files are read by bs_answers_read, the one reader that grading
+ * and the check before handing in (bs_answers_check) share.
  *
  * Ids compare without regard to case, after the spaces around them are
  * dropped; the gradebook and the feedback files use the roster's spelling.
@@ -74,8 +76,9 @@ typedef struct bs_grade_step {
     size_t ntop;
     char carried[48];        /* for a step right from a wrong answer above it (carry), or
                                 wrong only through it (strict): that step's name, else "" */
-    char note[300];          /* why a step is malformed or missing its key, or how it was
-                                read ("written as text"), or "" */
+    char note[300];          /* the first problem the reader found with the step: why it is
+                                malformed or missing its key, or how it was read ("written
+                                as text", another shape), or "" */
 } bs_grade_step;
 
 /* The grade of one submission. */
@@ -90,13 +93,17 @@ typedef struct bs_grade_result {
     int mismatch;            /* 1 when named and student are two roster students */
     double mtime;            /* modification time in seconds (bs_grade_file), or 0 */
     int error;               /* 1 when the submission could not be graded */
-    char reason[700];        /* why, for an error */
+    char reason[700];        /* why, for an error: each fatal problem (bs_answers_read),
+                                "; " between */
     bs_grade_step *steps;    /* the asked steps, in trace order (NULL for an error
                                 found before the answers were read) */
     size_t nsteps;
     size_t right, wrong, missing, malformed;
     bs_grade_policy policy;  /* the policy it was graded under */
-    char warnings[700];      /* keys ignored or read with a warning, "; " between, or "" */
+    char warnings[700];      /* the problems of level BS_ANSWERS_WARNING (keys ignored, a key
+                                left out, numbers written as text, an answer in another
+                                shape), and for an error every problem not fatal, "; "
+                                between, or "" */
     int matches_other;       /* 1 when the answers are rather another student's right
                                 values (bs_gradebook_match) */
     size_t other;            /* then that student's roster index */
@@ -283,7 +290,89 @@ double bs_exercise_set_weight(const bs_exercise_set *x, size_t i);
 void bs_exercise_set_hints(bs_exercise_set *x, int on);
 
 /* 1 when an answers file's key k is a comment ("$comment", or starting
- * with "//"), which grading and the check before handing in both skip. */
+ * with "//"), which the reader of answers files skips. */
 int bs_answers_comment_key(const char *k);
+
+/* The index of the asked step `name` names in any notation ("dz3",
+ * "g[3z]", "dL/dz3"), or -1. */
+long bs_exercise_set_find_step(const bs_exercise_set *x, const char *name);
+
+/* The asked step nearest to `name` (its canonical id or its name in the
+ * exercise's notation), copied into buf; returns buf, or NULL when none is
+ * near or memory ran out. */
+const char *bs_exercise_set_nearest_step(const bs_exercise_set *x, const char *name, char *buf,
+                                         size_t size);
+
+/* ---- reading an answers file ----------------------------------------- */
+
+/* How much a problem found in an answers file weighs. */
+typedef enum bs_answers_level {
+    BS_ANSWERS_WARNING = 0, /* graded all the same: a key that is no asked step (ignored),
+                               an asked step's key left out (not answered), numbers written
+                               as text (read as numbers), an answer in another shape than
+                               the sheet's (judged as given) */
+    BS_ANSWERS_MALFORMED,   /* its step cannot be read: marked malformed, the others graded */
+    BS_ANSWERS_FATAL        /* the file cannot be graded */
+} bs_answers_level;
+
+/* One problem of an answers file. */
+typedef struct bs_answers_problem {
+    bs_answers_level level;
+    long step;       /* the index of the asked step it is about, or -1 */
+    char text[700];  /* one line, the JSON path first where there is one
+                        ("claims.g[2W]: expected 3×2 (as the sheet shows it), got 2×3") */
+} bs_answers_problem;
+
+/* How an asked step is answered. */
+typedef enum bs_answer_state {
+    BS_ANSWER_ABSENT = 0, /* its key is left out */
+    BS_ANSWER_NULL,       /* null: not answered */
+    BS_ANSWER_GIVEN,      /* read into v */
+    BS_ANSWER_MALFORMED   /* a problem of level BS_ANSWERS_MALFORMED says why */
+} bs_answer_state;
+
+/* The answer to one asked step. */
+typedef struct bs_answers_step {
+    bs_answer_state state;
+    double *v;          /* GIVEN: rows×cols values as given, row by row, in the displayed
+                           orientation; else NULL */
+    size_t rows, cols;  /* the shape given */
+    int exact;          /* 1 when it is the step's displayed shape */
+    int texts;          /* how many of the numbers were written as text */
+} bs_answers_step;
+
+/* An answers file as read: whose it is, each asked step's answer and every
+ * problem found, in the order of the file. */
+typedef struct bs_answers {
+    char id[BS_ID_MAX + 1]; /* as bs_grade_result's id: the roster's spelling when on it */
+    int has_id;             /* 1 when an id string could be read */
+    long student;           /* the roster index of the id, or -1 */
+    long named;             /* the roster student the file's name names (bs_grade_result) */
+    int mismatch;           /* 1 when named and student are two roster students */
+    const bs_trace *trace;  /* the variant the answers were read against (owned by the set):
+                               the student's, else the first student's when the id is not on
+                               the roster; NULL when it does not load */
+    bs_grads_file *grads;   /* the answers given, for bs_compare_run, or NULL */
+    bs_answers_step *steps;       /* one per asked step, or NULL when no "claims" object was read */
+    size_t nsteps;
+    bs_answers_problem *problems;
+    size_t nproblems;
+    size_t fatal;           /* how many of them are BS_ANSWERS_FATAL */
+} bs_answers;
+
+/* Reads the answers file of `len` bytes `text`, named `name` (its name and
+ * directory name are compared with the id inside), against the exercise x:
+ * JSON; an object with "id", a roster id, and "claims", an object with each
+ * asked step's key once (any notation) and a value null or readable as the
+ * step; comment keys (bs_answers_comment_key) skipped.  Every problem is
+ * put into out->problems; grading (bs_grade_text) and the check before
+ * handing in (bs_answers_check) both read files with it, so that they say
+ * the same about a file.  Returns BS_OK, or BS_ERR_NOMEM.  The caller frees
+ * *out with bs_answers_free(). */
+bs_status bs_answers_read(bs_exercise_set *x, const char *text, size_t len, const char *name,
+                          bs_answers *out, bs_error *err);
+
+/* Frees what an answers file holds (safe twice, and on a zeroed one). */
+void bs_answers_free(bs_answers *a);
 
 #endif

@@ -21,48 +21,6 @@ const char *const bs_feedback_mode_names[] = {"answers", "hints", NULL};
 
 /* ---- weights --------------------------------------------------------- */
 
-/* the index of the asked step `name` (any notation), or -1 */
-static long step_index(const bs_exercise_set *x, const char *name)
-{
-    bs_qty q;
-    size_t l;
-    if (bs_name_parse(name, &q, &l) != 0 || q == BS_Q_LOSS)
-        return -1;
-    char id[24];
-    bs_name_grad(id, sizeof id, q, l, BS_NOTATION_G);
-    for (size_t i = 0; i < bs_exercise_set_nsteps(x); i++)
-        if (strcmp(bs_exercise_set_step(x, i), id) == 0)
-            return (long)i;
-    return -1;
-}
-
-/* the asked step nearest to `name`, in the exercise's notation, or NULL */
-static const char *nearest_step(const bs_exercise_set *x, const char *name, char *buf,
-                                size_t size)
-{
-    size_t n = bs_exercise_set_nsteps(x);
-    char(*names)[48] = calloc(2 * n, sizeof *names);
-    const char **list = calloc(2 * n + 1, sizeof *list);
-    const char *g = NULL;
-    if (names && list) {
-        for (size_t i = 0; i < n; i++) {
-            bs_qty q;
-            size_t l;
-            bs_name_parse(bs_exercise_set_step(x, i), &q, &l);
-            snprintf(names[2 * i], sizeof names[0], "%s", bs_exercise_set_step(x, i));
-            bs_name_grad(names[2 * i + 1], sizeof names[0], q, l, bs_exercise_set_notation(x));
-            list[2 * i] = names[2 * i];
-            list[2 * i + 1] = names[2 * i + 1];
-        }
-        g = bs_suggest(name, list);
-        if (g)
-            snprintf(buf, size, "%s", g);
-    }
-    free(names);
-    free((void *)list);
-    return g ? buf : NULL;
-}
-
 bs_status bs_weights_parse(bs_exercise_set *x, const char *text, const char *file,
                            bs_error *err)
 {
@@ -110,11 +68,11 @@ bs_status bs_weights_parse(bs_exercise_set *x, const char *text, const char *fil
             break;
         }
         *eq = '\0';
-        long i = step_index(x, entry);
+        long i = bs_exercise_set_find_step(x, entry);
         char sug[48];
         bs_error_quote(q, sizeof q, entry);
         if (i < 0) {
-            const char *g = nearest_step(x, entry, sug, sizeof sug);
+            const char *g = bs_exercise_set_nearest_step(x, entry, sug, sizeof sug);
             st = g ? bs_error_set(err, BS_ERR_USAGE, where[0] ? where : NULL,
                                   "\"%s\" is not one of the asked steps (did you mean \"%s\"?)", q,
                                   g)
@@ -504,9 +462,10 @@ static int all_close(const double *a, const double *b, size_t n, double rtol, do
     return 1;
 }
 
-bs_status bs_gradebook_match(bs_exercise_set *x, const cJSON *claims, bs_grade_result *r,
+bs_status bs_gradebook_match(bs_exercise_set *x, const bs_answers *ans, bs_grade_result *r,
                              bs_error *err)
 {
+    (void)err;
     r->matches_other = 0;
     if (r->student < 0)
         return BS_OK;
@@ -514,30 +473,13 @@ bs_status bs_gradebook_match(bs_exercise_set *x, const cJSON *claims, bs_grade_r
     if (!own)
         return BS_OK;
     size_t ns = bs_exercise_set_nsteps(x);
-    double **vals = calloc(ns, sizeof *vals);
+    /* the answers given in the step's shape */
+    const double **vals = calloc(ns ? ns : 1, sizeof *vals);
     if (!vals)
         return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-    /* the answers of the right shape, read once */
-    const cJSON *c;
-    cJSON_ArrayForEach(c, claims)
-    {
-        long i = step_index(x, c->string);
-        if (i < 0 || vals[i] || cJSON_IsNull(c))
-            continue;
-        const bs_step *st = bs_trace_find(own, bs_exercise_set_step(x, (size_t)i));
-        bs_qty q;
-        size_t l, rows = 0, cols = 0;
-        double *v = NULL;
-        bs_name_parse(c->string, &q, &l);
-        if (!st || bs_net_read_values(own->net, c, "claims", (int)q, l, &rows, &cols, &v, NULL) !=
-                       BS_OK)
-            continue;
-        if (rows != st->rows || cols != st->cols) {
-            free(v);
-            continue;
-        }
-        vals[i] = v;
-    }
+    for (size_t i = 0; i < ns && i < ans->nsteps; i++)
+        if (ans->steps[i].state == BS_ANSWER_GIVEN && ans->steps[i].exact)
+            vals[i] = ans->steps[i].v;
     double rtol, atol;
     bs_exercise_set_tolerances(x, &rtol, &atol);
     size_t best_agree = 0;
@@ -572,170 +514,25 @@ bs_status bs_gradebook_match(bs_exercise_set *x, const cJSON *claims, bs_grade_r
         r->matches_other = 1;
         r->other = (size_t)best;
     }
-    for (size_t i = 0; i < ns; i++)
-        free(vals[i]);
     free((void *)vals);
     return BS_OK;
 }
 
 /* ---- the check before handing in ------------------------------------- */
 
-static void problem(bs_sink *s, size_t *n, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void problem(bs_sink *s, size_t *n, const char *name, const char *fmt, ...)
-{
-    char line[900];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    char safe[900];
-    bs_escape_controls(safe, sizeof safe, line);
-    char file[300];
-    bs_escape_controls(file, sizeof file, name);
-    bs_sink_printf(s, "%s: %s\n", file, safe);
-    (*n)++;
-}
-
 size_t bs_answers_check(bs_exercise_set *x, const char *text, size_t len, const char *name,
                         bs_sink *out)
 {
-    size_t n = 0;
-    cJSON *root = NULL;
+    bs_answers a;
     bs_error e;
     bs_error_clear(&e);
-    char q[160];
-    if (bs_json_parse(text, len, BS_JSON_DEFAULT_MAX_DEPTH, &root, &e) != BS_OK) {
-        if (e.status == BS_ERR_NOMEM)
-            return (size_t)-1;
-        char line[700];
-        bs_error_format(&e, line, sizeof line);
-        problem(out, &n, name, "not valid JSON: %s", line);
-        return n;
-    }
-    const cJSON *idv = NULL, *claims = NULL, *c;
-    if (!cJSON_IsObject(root)) {
-        problem(out, &n, name, "expected an object {\"id\": …, \"claims\": {…}}");
-        cJSON_Delete(root);
-        return n;
-    }
-    cJSON_ArrayForEach(c, root)
-    {
-        if (strcmp(c->string, "id") == 0)
-            idv = c;
-        else if (strcmp(c->string, "claims") == 0)
-            claims = c;
-        else if (!bs_answers_comment_key(c->string)) {
-            bs_error_quote(q, sizeof q, c->string);
-            problem(out, &n, name, "unknown key \"%s\" (expected \"id\" and \"claims\")", q);
-        }
-    }
-    long who = -1;
-    if (!idv)
-        problem(out, &n, name, "no \"id\": say whose answers these are, as on your sheet");
-    else if (!cJSON_IsString(idv))
-        problem(out, &n, name, "id: expected a string");
-    else {
-        char id[BS_ID_MAX + 2];
-        const char *p = idv->valuestring;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        snprintf(id, sizeof id, "%s", p);
-        size_t k = strlen(id);
-        while (k && (id[k - 1] == ' ' || id[k - 1] == '\t'))
-            id[--k] = '\0';
-        for (size_t i = 0; i < bs_exercise_set_count(x) && who < 0; i++) {
-            const char *a = bs_exercise_set_id(x, i), *b = id;
-            for (; *a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b); a++, b++)
-                ;
-            if (!*a && !*b)
-                who = (long)i;
-        }
-        if (who < 0) {
-            bs_error_quote(q, sizeof q, idv->valuestring);
-            problem(out, &n, name, "id: \"%s\" is not on the exercise's roster", q);
-        }
-    }
-    /* the shapes are those of every variant: the student's, or else the first */
-    const bs_trace *t = bs_exercise_set_trace(x, who >= 0 ? (size_t)who : 0);
-    size_t ns = bs_exercise_set_nsteps(x);
-    if (!claims) {
-        problem(out, &n, name, "no \"claims\": the answers are missing");
-    } else if (!cJSON_IsObject(claims)) {
-        problem(out, &n, name, "claims: expected an object of step names and answers");
-    } else {
-        const cJSON **given = calloc(ns ? ns : 1, sizeof *given);
-        if (!given) {
-            cJSON_Delete(root);
-            return (size_t)-1;
-        }
-        cJSON_ArrayForEach(c, claims)
-        {
-            if (bs_answers_comment_key(c->string))
-                continue;
-            bs_error_quote(q, sizeof q, c->string);
-            long i = step_index(x, c->string);
-            char sug[48];
-            if (i < 0) {
-                const char *g = nearest_step(x, c->string, sug, sizeof sug);
-                if (g)
-                    problem(out, &n, name,
-                            "claims: \"%s\" is not one of the asked steps (did you mean "
-                            "\"%s\"?)",
-                            q, g);
-                else
-                    problem(out, &n, name, "claims: \"%s\" is not one of the asked steps", q);
-                continue;
-            }
-            if (given[i]) {
-                problem(out, &n, name, "claims: \"%s\" answers %s a second time", q,
-                        bs_exercise_set_step(x, (size_t)i));
-                continue;
-            }
-            given[i] = c;
-            if (cJSON_IsNull(c) || !t)
-                continue;
-            const bs_step *st = bs_trace_find(t, bs_exercise_set_step(x, (size_t)i));
-            bs_qty qq;
-            size_t l, rows = 0, cols = 0;
-            double *v = NULL;
-            char path[200];
-            snprintf(path, sizeof path, "claims.%s", q);
-            bs_name_parse(c->string, &qq, &l);
-            bs_error_clear(&e);
-            if (bs_net_read_values(t->net, c, path, (int)qq, l, &rows, &cols, &v, &e) != BS_OK) {
-                if (e.status == BS_ERR_NOMEM) {
-                    free((void *)given);
-                    cJSON_Delete(root);
-                    return (size_t)-1;
-                }
-                char line[700];
-                bs_error_format(&e, line, sizeof line);
-                problem(out, &n, name, "%s", line);
-                continue;
-            }
-            free(v);
-            if (st && (rows != st->rows || cols != st->cols))
-                problem(out, &n, name, "%s: expected %zu×%zu (as the sheet shows it), got %zu×%zu",
-                        path, st->rows, st->cols, rows, cols);
-        }
-        for (size_t i = 0; i < ns; i++)
-            if (!given[i]) {
-                char nm[48];
-                bs_qty qq;
-                size_t l;
-                bs_name_parse(bs_exercise_set_step(x, i), &qq, &l);
-                bs_name_grad(nm, sizeof nm, qq, l, bs_exercise_set_notation(x));
-                problem(out, &n, name,
-                        "claims: the key \"%s\" is missing (leave it null for a step not "
-                        "answered)",
-                        nm);
-            }
-        free((void *)given);
-    }
-    if (!t && who >= 0)
-        problem(out, &n, name, "the student's variant does not load: the shapes are not checked");
-    cJSON_Delete(root);
+    if (bs_answers_read(x, text, len, name, &a, &e) != BS_OK)
+        return (size_t)-1;
+    char file[300];
+    bs_escape_controls(file, sizeof file, name);
+    for (size_t k = 0; k < a.nproblems; k++)
+        bs_sink_printf(out, "%s: %s\n", file, a.problems[k].text);
+    size_t n = a.nproblems;
+    bs_answers_free(&a);
     return bs_sink_status(out) != 0 ? (size_t)-1 : n;
 }

@@ -99,21 +99,23 @@ void bs_gradebook_summary(bs_sink *s, const bs_exercise_set *x, const bs_grade_r
                           size_t n);
 
 /* Called by bs_grade_text on a graded result with a wrong step: compares
- * the answers `claims` with every other roster student's right values and
- * sets r->matches_other and r->other when, of the answered steps where the
- * two students' right values differ, more agree with the other student's
- * (within the exercise's tolerances) than with the student's own, and at
- * least half of them.  Returns BS_OK, or BS_ERR_NOMEM. */
-bs_status bs_gradebook_match(bs_exercise_set *x, const cJSON *claims, bs_grade_result *r,
+ * the answers `a` gives in the step's shape with every other roster
+ * student's right values and sets r->matches_other and r->other when, of
+ * the answered steps where the two students' right values differ, more
+ * agree with the other student's (within the exercise's tolerances) than
+ * with the student's own, and at least half of them.  Returns BS_OK, or
+ * BS_ERR_NOMEM. */
+bs_status bs_gradebook_match(bs_exercise_set *x, const bs_answers *a, bs_grade_result *r,
                              bs_error *err);
 
-/* Checks an answers file before it is handed in, without grading: JSON,
- * an object with "id" (a roster id) and "claims", every asked step's key
- * there once and no other, each answer null or of the step's shape in the
- * student's variant.  Writes one line per problem to `problems`
- * ("answers.json: claims.g[2W]: expected …"), never a right value, and
- * returns their number; 0 when the file is ready to hand in.  `name` names
- * the file in the lines.  Returns (size_t)-1 when memory ran out. */
+/* Checks an answers file before it is handed in, without grading: reads it
+ * as grading reads it (bs_answers_read) and writes every problem grading
+ * would find, one line each, to `problems` ("answers.json: claims.g[2W]:
+ * expected …"), never a right value; returns their number, 0 when the file
+ * is ready to hand in (grading finds nothing to say about it).  `name`
+ * names the file in the lines, and its name or directory name is compared
+ * with the id inside as grading does.  Returns (size_t)-1 when memory ran
+ * out. */
 size_t bs_answers_check(bs_exercise_set *x, const char *text, size_t len, const char *name,
                         bs_sink *problems);
 
