@@ -417,35 +417,15 @@ START_TEST(test_write_empty_dir)
 }
 END_TEST
 
-/* A set of ann and bob asked g[3z], in a new directory under /tmp. */
+/* A set of ann and bob asked g[3z] (bs_test_exercise_set). */
 static bs_exercise_set *grade_set(char *dir, size_t size)
 {
-    snprintf(dir, size, "/tmp/bs_check_grade.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    bs_net *net = bs_test_load_spec("4-3-2-1-bce.json");
-    bs_roster *roster = NULL;
-    bs_error err;
-    bs_error_clear(&err);
-    ck_assert(bs_roster_parse("ann\nbob\n", 8, "roster", &roster, &err) == BS_OK);
-    bs_exercise_opts o = bs_exercise_defaults();
-    o.steps = "g[3z]";
-    o.formats = 1u << BS_FORMAT_MARKDOWN;
-    bs_fileset *fs = NULL;
-    ck_assert_msg(bs_exercise_build(net, roster, &o, &fs, &err) == BS_OK, "%s", err.message);
-    ck_assert_msg(bs_fileset_write(fs, dir, NULL, &err) == BS_OK, "%s", err.message);
-    bs_exercise_set *x = NULL;
-    ck_assert_msg(bs_exercise_set_open(dir, &x, &err) == BS_OK, "%s", err.message);
-    bs_fileset_free(fs);
-    bs_roster_free(roster);
-    bs_net_free(net);
-    return x;
+    return bs_test_exercise_set("bs_check_grade", "g[3z]", dir, size);
 }
 
 static void remove_set(const char *dir)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    bs_test_remove_dir(dir);
 }
 
 /* grades texts[i] as names[i] (with modification times mtime[i]) */
