@@ -297,6 +297,52 @@ BS_API bs_lib_status bs_lib_write_file_except(const char *path, const void *data
                                               const char *const *keep, size_t nkeep,
                                               bs_lib_error *err);
 
+/* ---- handouts: a derivation followed with a spec's numbers ------------ */
+
+/* How a handout walkthrough is rendered (docs/handouts.md); start from
+ * bs_handout_settings_default() and name the handout. */
+typedef struct bs_handout_settings {
+    const char *handout; /* "000", "001" or "002" (required) */
+    const char *format;  /* "text", "markdown", "latex", "html" or "json"; NULL: text */
+    int precision;       /* significant digits (not JSON), 1 to 17; 0: 6 */
+    int fragment;        /* latex: the body only, without the preamble */
+    double lr;           /* α > 0 of the update W_{s+1} = W_s − α ∂ℒ/∂W_s; 0: 0.1 */
+    const char *source;  /* the spec's name shown in the heading; NULL: the spec's file */
+} bs_handout_settings;
+
+/* Returns the default handout settings: no handout named, text, 6 digits,
+ * α 0.1, the spec's own file as the source. */
+BS_API bs_handout_settings bs_handout_settings_default(void);
+
+/* Returns the name of the shipped spec handout `handout` ("000", "001" or
+ * "002") uses by default, e.g. "4-3-2-1-bce", ready for bs_example_path; a
+ * static string, or NULL for a name that is no handout. */
+BS_API const char *bs_handout_spec_name(const char *handout);
+
+/* Returns BS_LIB_OK when `spec` has the structure handout `handout` derives;
+ * else BS_LIB_ERR_SPEC with the spec's file and one sentence saying what
+ * differs ("handout 001 needs 3 layers with sigmoid, found 2"), or
+ * BS_LIB_ERR_USAGE with "handout" in err->where for a name that is no handout. */
+BS_API bs_lib_status bs_spec_fits_handout(const bs_spec *spec, const char *handout,
+                                          bs_lib_error *err);
+
+/* Writes the walkthrough of a handout on `run` to `fp` (not closed): every
+ * equation of the handout in its own order and notation, with the run's
+ * numbers, as `backstep handout` prints it.  A checked run's numbers are
+ * those checked; an unchecked one is walked too.  A spec of another
+ * structure is BS_LIB_ERR_SPEC as bs_spec_fits_handout says; a bad setting
+ * is BS_LIB_ERR_USAGE with the setting in err->where; a failed write is
+ * BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_run_handout(const bs_run *run, FILE *fp,
+                                    const bs_handout_settings *settings, bs_lib_error *err);
+
+/* The same into memory: on success *out holds the NUL-terminated text (its
+ * length in *len when len is not NULL), which the caller frees with free();
+ * on failure *out is NULL.  The text equals what bs_run_handout writes. */
+BS_API bs_lib_status bs_run_handout_string(const bs_run *run,
+                                           const bs_handout_settings *settings, char **out,
+                                           size_t *len, bs_lib_error *err);
+
 /* ---- reports of checks over several specs ------------------------------ */
 
 /* One spec of a check report: its file name, and its checked run or, when

@@ -1,8 +1,8 @@
 /* bs_api.c — libbackstep's public interface (backstep.h), a thin layer over
  * the modules below it: bs_net, bs_checked, bs_check, bs_render, bs_report,
- * bs_compare, bs_examples, bs_grade, bs_gradebook and bs_files.  Nothing is
- * computed here; handles wrap the internal objects and errors are copied
- * into the public error struct. */
+ * bs_compare, bs_examples, bs_handout, bs_grade, bs_gradebook and bs_files.
+ * Nothing is computed here; handles wrap the internal objects and errors are
+ * copied into the public error struct. */
 #include "backstep.h"
 
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include "bs_formula.h"
 #include "bs_grade.h"
 #include "bs_gradebook.h"
+#include "bs_handout.h"
 #include "bs_json.h"
 #include "bs_mistakes.h"
 #include "bs_net.h"
@@ -831,6 +832,138 @@ bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_
         return give(err, &e);
     clear(err);
     return BS_LIB_OK;
+}
+
+/* ---- handouts ----------------------------------------------------------- */
+
+/* the learning rate of handout 001's update equation when none is given */
+#define HANDOUT_DEFAULT_LR 0.1
+
+bs_handout_settings bs_handout_settings_default(void)
+{
+    bs_handout_settings s;
+    memset(&s, 0, sizeof s);
+    s.format = "text";
+    s.precision = 6;
+    s.lr = HANDOUT_DEFAULT_LR;
+    return s;
+}
+
+const char *bs_handout_spec_name(const char *handout)
+{
+    return bs_handout_default_spec(bs_handout_parse(handout));
+}
+
+/* The handout a name means (0, 1 or 2), or -1 with a usage error. */
+static int handout_which(const char *handout, bs_lib_error *err)
+{
+    int which = bs_handout_parse(handout);
+    if (which < 0) {
+        if (!handout) {
+            usage(err, "handout", "no handout named: expected 000, 001 or 002");
+        } else {
+            char q[80];
+            bs_error_quote(q, sizeof q, handout);
+            usage(err, "handout", "unknown handout \"%s\": expected 000, 001 or 002", q);
+        }
+    }
+    return which;
+}
+
+bs_lib_status bs_spec_fits_handout(const bs_spec *spec, const char *handout, bs_lib_error *err)
+{
+    if (!spec)
+        return usage(err, NULL, "no spec given");
+    int which = handout_which(handout, err);
+    if (which < 0)
+        return BS_LIB_ERR_USAGE;
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_handout_fits(which, spec->net, &e) != BS_OK) {
+        bs_error_set_file(&e, spec->file);
+        return give(err, &e);
+    }
+    clear(err);
+    return BS_LIB_OK;
+}
+
+/* Builds the walk `settings` ask for on a run, and the options it is
+ * rendered with; the caller frees *out with bs_handout_free. */
+static bs_lib_status handout_walk(const bs_run *run, const bs_handout_settings *settings,
+                                  bs_handout **out, bs_handout_opts *o, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!run)
+        return usage(err, NULL, "no run given");
+    if (!settings)
+        return usage(err, "handout", "no handout named: expected 000, 001 or 002");
+    int which = handout_which(settings->handout, err);
+    if (which < 0)
+        return BS_LIB_ERR_USAGE;
+    int f = pick(settings->format, bs_format_names, "format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    if (f == BS_FORMAT_DOT || f == BS_FORMAT_NPZ)
+        return usage(err, "format",
+                     "a handout is written as text, markdown, latex, html or json, not %s",
+                     bs_format_names[f]);
+    if (settings->precision < 0 || settings->precision > 17)
+        return usage(err, "precision", "precision expects 1 to 17 digits (0 for 6), got %d",
+                     settings->precision);
+    if (!(settings->lr >= 0) || settings->lr > 1e300)
+        return usage(err, "lr", "the learning rate α must be positive (or 0 for 0.1), got %g",
+                     settings->lr);
+    const bs_net *net = run->example ? &run->one : run->spec->net;
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_handout_fits(which, net, &e) != BS_OK) {
+        bs_error_set_file(&e, run->spec->file);
+        return give(err, &e);
+    }
+    if (bs_handout_build(which, run->t, settings->lr > 0 ? settings->lr : HANDOUT_DEFAULT_LR,
+                         out, &e) != BS_OK)
+        return give(err, &e);
+    o->format = (bs_format)f;
+    o->precision = settings->precision > 0 ? settings->precision : bs_render_defaults().precision;
+    o->fragment = settings->fragment != 0;
+    o->source = settings->source ? settings->source : run->spec->file;
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_handout(const bs_run *run, FILE *fp, const bs_handout_settings *settings,
+                             bs_lib_error *err)
+{
+    if (!fp)
+        return usage(err, NULL, "no FILE * to write the handout to");
+    bs_handout *h;
+    bs_handout_opts o;
+    bs_lib_status st = handout_walk(run, settings, &h, &o, err);
+    if (st != BS_LIB_OK)
+        return st;
+    bs_sink s = bs_sink_file(fp);
+    int bad = bs_handout_render(&s, h, &o) != 0 || bs_sink_status(&s) != 0;
+    bs_handout_free(h);
+    if (bad)
+        return io_error(err, "handout");
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_handout_string(const bs_run *run, const bs_handout_settings *settings,
+                                    char **out, size_t *len, bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    bs_handout *h;
+    bs_handout_opts o;
+    bs_lib_status st = handout_walk(run, settings, &h, &o, err);
+    if (st != BS_LIB_OK)
+        return st;
+    bs_sink s = bs_sink_buffer();
+    bs_handout_render(&s, h, &o);
+    bs_handout_free(h);
+    return hand_over(&s, out, len, err);
 }
 
 /* ---- reports over several specs ---------------------------------------- */

@@ -1,30 +1,24 @@
 /* cli_handout.c — `backstep handout 000|001|002 [SPEC]`: a handout's derivation
- * followed equation by equation with the numbers of a spec (bs_handout.h). */
+ * followed equation by equation with the numbers of a spec (bs_run_handout). */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "bs_checked.h"
-#include "bs_handout.h"
-
 #include "cli.h"
 
-/* the learning rate of the update equation when --lr is not given */
-#define HANDOUT_DEFAULT_LR 0.1
-
 typedef struct handout_job {
-    const bs_handout *h;
-    bs_handout_opts o;
+    const bs_run *run;
+    bs_handout_settings hs;
+    bs_lib_error *err; /* why the walk was not written */
 } handout_job;
 
 static int emit_handout(FILE *f, const void *ctx)
 {
     const handout_job *j = ctx;
-    bs_sink s = bs_sink_file(f);
     errno = 0;
-    bs_handout_render(&s, j->h, &j->o);
-    return cli_stream_result(f, bs_sink_status(&s) != 0);
+    int bad = bs_run_handout(j->run, f, &j->hs, j->err) != BS_LIB_OK;
+    return cli_stream_result(f, bad);
 }
 
 int cmd_handout(cli *c)
@@ -33,8 +27,8 @@ int cmd_handout(cli *c)
         return cli_bad_usage("handout takes a handout (000, 001 or 002) and optionally a SPEC, got "
                              "%zu argument%s",
                              c->nspecs, c->nspecs == 1 ? "" : "s");
-    int which = bs_handout_parse(c->specs[0]);
-    if (which < 0)
+    const char *spec_name = bs_handout_spec_name(c->specs[0]);
+    if (!spec_name)
         return cli_bad_usage("handout expects 000, 001 or 002, got \"%s\"", c->specs[0]);
     if (c->render.format == BS_FORMAT_DOT || c->render.format == BS_FORMAT_NPZ)
         return cli_bad_usage("handout writes text, markdown, latex, html or json, not %s",
@@ -45,11 +39,11 @@ int cmd_handout(cli *c)
     const char *path;
     if (c->nspecs == 2) {
         path = c->specs[1];
-    } else if (bs_example_path(bs_handout_default_spec(which), shipped, sizeof shipped)) {
+    } else if (bs_example_path(spec_name, shipped, sizeof shipped)) {
         path = shipped;
     } else {
         cli_say("handout %s: its spec %s.json is not installed: give a SPEC", c->specs[0],
-                bs_handout_default_spec(which));
+                spec_name);
         return EXIT_BAD;
     }
     const char **paths = malloc((c->inputs.n + 1) * sizeof *paths);
@@ -60,42 +54,45 @@ int cmd_handout(cli *c)
     paths[c->inputs.n] = path;
     bs_inputs in = {paths, c->inputs.n + 1};
 
-    bs_net *net = NULL;
-    bs_trace *t = NULL;
-    bs_handout *h = NULL;
-    bs_error err;
+    bs_spec *spec = NULL;
+    bs_run *run = NULL;
+    bs_lib_error err;
     int rc = EXIT_BAD;
-    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+    if (cli_open_spec(c, &path, &spec, &err) != 0)
         goto done;
-    if (bs_handout_fits(which, net, &err) != BS_OK) {
-        bs_error_set_file(&err, strcmp(path, "-") == 0 ? "<stdin>" : path);
-        cli_report(&err);
-        goto done;
-    }
-    bs_check_opts o = cli_check_opts(c);
-    if (bs_checked_trace(net, &o, &t, &err) != BS_OK ||
-        bs_handout_build(which, t, c->train.lr > 0 ? c->train.lr : HANDOUT_DEFAULT_LR, &h,
-                         &err) != BS_OK) {
-        cli_report(&err);
+    const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (bs_spec_fits_handout(spec, c->specs[0], &err) != BS_LIB_OK) {
+        snprintf(err.file, sizeof err.file, "%s", shown);
+        cli_report_lib(&err);
         goto done;
     }
-    handout_job job = {h,
-                       {c->render.format, c->render.precision, c->render.fragment,
-                        c->nspecs == 1              ? bs_handout_default_spec(which)
-                        : strcmp(path, "-") == 0 ? "<stdin>"
-                                                 : path}};
+    bs_check_settings cs = cli_check_settings(c);
+    if (bs_run_create(spec, &run, &err) != BS_LIB_OK ||
+        bs_run_check(run, &cs, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
+        goto done;
+    }
+    handout_job job = {run, bs_handout_settings_default(), &err};
+    job.hs.handout = c->specs[0];
+    job.hs.format = bs_format_names[c->render.format];
+    job.hs.precision = c->render.precision;
+    job.hs.fragment = c->render.fragment;
+    job.hs.lr = c->train.lr > 0 ? c->train.lr : 0;
+    job.hs.source = c->nspecs == 1 ? spec_name : shown;
     if (c->out)
         rc = cli_write_output(c->out, &in, emit_handout, &job);
     else {
         int e = emit_handout(stdout, &job);
         rc = e ? cli_stdout_failed(e) : 0;
     }
-    if (rc == 0 && !t->passed)
+    /* a walk that could not be built (out of memory) says so */
+    if (rc != 0 && err.status != BS_LIB_OK && err.status != BS_LIB_ERR_IO)
+        cli_report_lib(&err);
+    if (rc == 0 && bs_run_passed(run) != 1)
         rc = EXIT_MISMATCH;
 done:
-    bs_handout_free(h);
-    bs_trace_free(t);
-    bs_net_free(net);
+    bs_run_free(run);
+    bs_spec_free(spec);
     free(paths);
     return rc;
 }
