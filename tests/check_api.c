@@ -1317,6 +1317,175 @@ START_TEST(test_grade_an_exercise)
 }
 END_TEST
 
+/* ---- handouts --------------------------------------------------------------- */
+
+/* The value JSON output gives a handout number ("newW3[0,0]"); fails when the
+ * reference is not there. */
+static double handout_number(const char *json, const char *ref)
+{
+    char key[96];
+    snprintf(key, sizeof key, "{\"ref\": \"%s\", \"value\": ", ref);
+    const char *p = strstr(json, key);
+    ck_assert_msg(p != NULL, "no number %s in the walkthrough", ref);
+    return strtod(p + strlen(key), NULL);
+}
+
+/* Handout 001's walkthrough of its own spec, through the API.  The expected
+ * numbers were computed with NumPy from specs/4-3-2-1-bce.json alone by
+ * reference() in tests/handout_numbers.py (handout 001, α = 0.5); the update
+ * is also checked by hand against W − α·g read back from the run. */
+START_TEST(test_handout_walkthrough_numbers)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_lib_error err;
+    ck_assert_int_eq(bs_spec_fits_handout(spec, "001", &err), BS_LIB_OK);
+    bs_run *run = run_of(spec);
+    ck_assert_int_eq(bs_run_check(run, NULL, &err), BS_LIB_OK);
+    bs_handout_settings hs = bs_handout_settings_default();
+    hs.handout = "001";
+    hs.format = "json";
+    hs.lr = 0.5;
+    char *json = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_run_handout_string(run, &hs, &json, &len, &err), BS_LIB_OK);
+    ck_assert_uint_eq(len, strlen(json));
+    ck_assert_ptr_nonnull(strstr(json, "\"handout\": \"001\""));
+    ck_assert_ptr_nonnull(strstr(json, "\"lr\": 0.5"));
+    /* NumPy (tests/handout_numbers.py reference()) */
+    ck_assert_double_eq_tol(handout_number(json, "L"), 0.5307959015413346, 1e-12);
+    ck_assert_double_eq_tol(handout_number(json, "z1[0]"), 0.39, 1e-12);
+    ck_assert_double_eq_tol(handout_number(json, "gW3[0,0]"), -0.23966022718558158, 1e-12);
+    ck_assert_double_eq_tol(handout_number(json, "newW3[0,0]"), 0.8198301135927908, 1e-12);
+    ck_assert_double_eq_tol(handout_number(json, "gW1[2,1]"), 0.0008034735021567933, 1e-15);
+    ck_assert_double_eq_tol(handout_number(json, "newW1[2,1]"), 0.7995982632489217, 1e-12);
+    /* by hand: the update is W − α g of the spec's W3[0,0] = 0.7 and the run's gradient */
+    bs_step_info g = find(run, "g[3W]");
+    ck_assert_double_eq_tol(handout_number(json, "newW3[0,0]"), 0.7 - 0.5 * g.value[0], 1e-15);
+    /* the file and the string are the same bytes */
+    FILE *fp = tmpfile();
+    ck_assert_ptr_nonnull(fp);
+    ck_assert_int_eq(bs_run_handout(run, fp, &hs, &err), BS_LIB_OK);
+    ck_assert_int_eq((long)ftell(fp), (long)len);
+    rewind(fp);
+    char *back = malloc(len + 1);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_uint_eq(fread(back, 1, len + 1, fp), len);
+    back[len] = '\0';
+    ck_assert_str_eq(back, json);
+    free(back);
+    fclose(fp);
+    free(json);
+    /* text at 3 digits shows the loss 0.5307959… as 0.531, and the default α 0.1 */
+    hs.format = NULL;
+    hs.precision = 3;
+    hs.lr = 0;
+    char *text = NULL;
+    ck_assert_int_eq(bs_run_handout_string(run, &hs, &text, NULL, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(strstr(text, "0.531"));
+    ck_assert_ptr_null(strstr(text, "0.5308"));
+    free(text);
+    hs.format = "json";
+    hs.precision = 0;
+    ck_assert_int_eq(bs_run_handout_string(run, &hs, &text, NULL, &err), BS_LIB_OK);
+    ck_assert(strtod(strstr(text, "\"lr\": ") + 6, NULL) == 0.1);
+    /* W − 0.1 g, by hand */
+    ck_assert_double_eq_tol(handout_number(text, "newW3[0,0]"), 0.7 - 0.1 * g.value[0], 1e-15);
+    free(text);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+/* Handout 000 on its own spec: the loss 1/2 ||y − ŷ||² and dL/dW[2][1,2]
+ * computed with NumPy by reference() in tests/handout_numbers.py; an
+ * unchecked run is walked too. */
+START_TEST(test_handout_000_unchecked)
+{
+    bs_spec *spec = spec_file("000-2-3-2-mse.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    bs_handout_settings hs = bs_handout_settings_default();
+    hs.handout = "000";
+    hs.format = "json";
+    char *json = NULL;
+    ck_assert_int_eq(bs_run_handout_string(run, &hs, &json, NULL, &err), BS_LIB_OK);
+    ck_assert_double_eq_tol(handout_number(json, "L"), 0.2823272678534847, 1e-12);
+    ck_assert_double_eq_tol(handout_number(json, "gW2[1,2]"), 0.04802030109003438, 1e-12);
+    free(json);
+    ck_assert_int_eq(bs_run_passed(run), -1);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_handout_errors_are_values)
+{
+    ck_assert_str_eq(bs_handout_spec_name("000"), "000-2-3-2-mse");
+    ck_assert_str_eq(bs_handout_spec_name("001"), "4-3-2-1-bce");
+    ck_assert_str_eq(bs_handout_spec_name("002"), "002-4-3-3-3-softmax-ce-l2");
+    ck_assert_ptr_null(bs_handout_spec_name("003"));
+    ck_assert_ptr_null(bs_handout_spec_name(NULL));
+
+    bs_spec *spec = spec_file("000-2-3-2-mse.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    /* a spec of another structure: its file, the place and what differs */
+    ck_assert_int_eq(bs_spec_fits_handout(spec, "001", &err), BS_LIB_ERR_SPEC);
+    ck_assert_ptr_nonnull(strstr(err.file, "000-2-3-2-mse.json"));
+    ck_assert_str_eq(err.where, "layers");
+    ck_assert_ptr_nonnull(strstr(err.message, "handout 001 needs 3 layers"));
+    ck_assert_int_eq(bs_spec_fits_handout(spec, "000", &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_spec_fits_handout(spec, "01", &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "handout");
+
+    bs_handout_settings hs = bs_handout_settings_default();
+    char *out = (char *)"untouched";
+    size_t len = 7;
+    /* no handout named */
+    ck_assert_int_eq(bs_run_handout_string(run, &hs, &out, &len, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(out);
+    ck_assert_uint_eq(len, 0);
+    ck_assert_str_eq(err.where, "handout");
+    ck_assert_int_eq(bs_run_handout_string(run, NULL, &out, NULL, &err), BS_LIB_ERR_USAGE);
+    /* the run's spec does not fit handout 002 */
+    hs.handout = "002";
+    ck_assert_int_eq(bs_run_handout(run, stdout, &hs, &err), BS_LIB_ERR_SPEC);
+    ck_assert_str_eq(err.where, "layers");
+    ck_assert_ptr_nonnull(strstr(err.file, "000-2-3-2-mse.json"));
+    hs.handout = "000";
+    const struct {
+        const char *format;
+        int precision;
+        double lr;
+        const char *where;
+    } bad[] = {{"dot", 0, 0, "format"}, {"npz", 0, 0, "format"}, {"pdf", 0, 0, "format"},
+               {NULL, 18, 0, "precision"}, {NULL, -1, 0, "precision"}, {NULL, 0, -0.1, "lr"},
+               {NULL, 0, NAN, "lr"}, {NULL, 0, INFINITY, "lr"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        hs.format = bad[i].format;
+        hs.precision = bad[i].precision;
+        hs.lr = bad[i].lr;
+        ck_assert_int_eq(bs_run_handout_string(run, &hs, &out, NULL, &err), BS_LIB_ERR_USAGE);
+        ck_assert_ptr_null(out);
+        ck_assert_str_eq(err.where, bad[i].where);
+        ck_assert_int_eq(bs_run_handout(run, stdout, &hs, &err), BS_LIB_ERR_USAGE);
+    }
+    hs = bs_handout_settings_default();
+    hs.handout = "000";
+    ck_assert_int_eq(bs_run_handout(run, NULL, &hs, &err), BS_LIB_ERR_USAGE);
+    ck_assert_int_eq(bs_run_handout(NULL, stdout, &hs, &err), BS_LIB_ERR_USAGE);
+    /* a failed write is an I/O error */
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+        setvbuf(full, NULL, _IONBF, 0);
+        ck_assert_int_eq(bs_run_handout(run, full, &hs, &err), BS_LIB_ERR_IO);
+        fclose(full);
+    }
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -1368,6 +1537,9 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_write_file_except_keeps_inputs);
     tcase_add_test(tc, test_shipped_specs_by_name);
     tcase_add_test(tc, test_grade_an_exercise);
+    tcase_add_test(tc, test_handout_walkthrough_numbers);
+    tcase_add_test(tc, test_handout_000_unchecked);
+    tcase_add_test(tc, test_handout_errors_are_values);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;
