@@ -343,6 +343,106 @@ BS_API bs_lib_status bs_run_handout_string(const bs_run *run,
                                            const bs_handout_settings *settings, char **out,
                                            size_t *len, bs_lib_error *err);
 
+/* ---- training: gradient descent on a spec ------------------------------ */
+
+/* How a spec is trained (docs/training.md); start from
+ * bs_train_settings_default() and set the learning rate. */
+typedef struct bs_train_settings {
+    size_t steps;         /* N: full-batch updates, 1 to 10,000,000 (default 1) */
+    double lr;            /* α: the learning rate, finite and > 0 (required) */
+    size_t check_every;   /* K: the gradient is checked before the first step and after
+                             every K-th step; 0 (default): before the first step only */
+    const char *freeze;   /* parameters kept fixed, comma-separated ("b1,b2"), or NULL */
+    const char *notation; /* "g", "partial" or "code" for names in the text; NULL: g */
+    const bs_check_settings *check; /* how each gradient check runs (its progress is not
+                                       used); NULL: the defaults */
+    /* called after each step with the steps done so far and in all (for a
+     * progress indicator), or NULL; ctx is progress_ctx */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+} bs_train_settings;
+
+/* Returns the default train settings: 1 step, α 0 (to be set), checked
+ * before the first step only, nothing frozen, g notation, default checks. */
+BS_API bs_train_settings bs_train_settings_default(void);
+
+/* A training run: the loss after every step, the gradient checks, why it
+ * ended, and each parameter before, after the first step and at the end. */
+typedef struct bs_training bs_training;
+
+/* Trains a copy of `spec`'s parameters by full-batch gradient descent
+ * (W ← W − α ∂L/∂W for every parameter at once), as `backstep train` does;
+ * the spec is not modified, and the training borrows it.  A run that stops
+ * early (the loss or a parameter not finite, the loss diverging) is not an
+ * error: read bs_training_stop().  Bad settings (no α, too many steps, an
+ * unknown name to freeze) are BS_LIB_ERR_USAGE with the spec's file and
+ * the setting.  The caller frees *out with bs_training_free(). */
+BS_API bs_lib_status bs_spec_train(const bs_spec *spec, const bs_train_settings *settings,
+                                   bs_training **out, bs_lib_error *err);
+
+/* Frees a training run; NULL is allowed. */
+BS_API void bs_training_free(bs_training *t);
+
+/* Returns the number of steps taken: N when training completed. */
+BS_API size_t bs_training_steps(const bs_training *t);
+
+/* Returns the loss after `step` steps (0: the initial parameters, up to
+ * bs_training_steps()), or NaN past the last step taken. */
+BS_API double bs_training_loss(const bs_training *t, size_t step);
+
+/* Returns 1 when training completed and every gradient check passed, else 0. */
+BS_API int bs_training_passed(const bs_training *t);
+
+/* Returns why training ended: "completed", "loss_nonfinite", "diverged",
+ * "param_nonfinite" or "gradient_nonfinite"; a static string. */
+BS_API const char *bs_training_stop(const bs_training *t);
+
+/* Returns one line on what stopped training early and its probable cause,
+ * borrowed from the training, or "" when it completed. */
+BS_API const char *bs_training_stop_message(const bs_training *t);
+
+/* Returns the number of gradient checks made, and how many failed when
+ * failed is not NULL. */
+BS_API size_t bs_training_check_count(const bs_training *t, size_t *failed);
+
+/* One parameter of a training run, in the displayed orientation of the
+ * spec's convention; the arrays (rows×cols, row by row) are borrowed from
+ * the training. */
+typedef struct bs_trained_param {
+    const char *name;       /* the spec's key: "W1", "b2" */
+    size_t rows, cols;
+    int frozen;             /* 1 when kept fixed */
+    const double *before;   /* before the first step */
+    const double *gradient; /* ∂L/∂(parameter) at the first step; NULL when no step was taken */
+    const double *after;    /* after the first step; NULL when no step was taken */
+    const double *final;    /* at the end of training */
+} bs_trained_param;
+
+/* Fills *out with the parameter called `name` ("W1", "W[1]", "b2", "dW1",
+ * "g[1W]"); an unknown name is BS_LIB_ERR_USAGE with the name in err->where. */
+BS_API bs_lib_status bs_training_param(const bs_training *t, const char *name,
+                                       bs_trained_param *out, bs_lib_error *err);
+
+/* Writes the one-line verdict of a training run (how it ended, the checks)
+ * into buf (cut to size), numbers at `precision` significant digits (0: 6). */
+BS_API void bs_training_verdict(const bs_training *t, int precision, char *buf, size_t size);
+
+/* Writes a training run to `fp` (not closed) as `backstep train` does, in
+ * `format`: "text" (NULL: the first update term by term, the losses, the
+ * checks, the end), "json" (everything, the final "params" loadable into a
+ * spec) or "csv" (step, loss); `precision` significant digits in text (0:
+ * 6); `source` the spec's name in the heading (NULL: the spec's file).  A
+ * bad setting is BS_LIB_ERR_USAGE; a failed write is BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_training_render(const bs_training *t, FILE *fp, const char *format,
+                                        int precision, const char *source, bs_lib_error *err);
+
+/* The same into memory: *out holds the NUL-terminated text (its length in
+ * *len when len is not NULL), which the caller frees with free(); on
+ * failure *out is NULL. */
+BS_API bs_lib_status bs_training_render_string(const bs_training *t, const char *format,
+                                               int precision, const char *source, char **out,
+                                               size_t *len, bs_lib_error *err);
+
 /* ---- reports of checks over several specs ------------------------------ */
 
 /* One spec of a check report: its file name, and its checked run or, when

@@ -1,11 +1,12 @@
 /* bs_api.c — libbackstep's public interface (backstep.h), a thin layer over
  * the modules below it: bs_net, bs_checked, bs_check, bs_render, bs_report,
- * bs_compare, bs_examples, bs_handout, bs_grade, bs_gradebook and bs_files.
- * Nothing is computed here; handles wrap the internal objects and errors are
- * copied into the public error struct. */
+ * bs_compare, bs_examples, bs_handout, bs_train, bs_grade, bs_gradebook and
+ * bs_files.  Nothing is computed here; handles wrap the internal objects and
+ * errors are copied into the public error struct. */
 #include "backstep.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@
 #include "bs_report.h"
 #include "bs_sink.h"
 #include "bs_trace.h"
+#include "bs_train.h"
+#include "bs_train_render.h"
 
 #ifndef BS_VERSION
 #define BS_VERSION "unknown"
@@ -602,7 +605,10 @@ bs_lib_status bs_check_settings_validate(const bs_check_settings *settings, bs_l
     return BS_LIB_OK;
 }
 
-bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_lib_error *err)
+/* Turns public check settings (NULL: the defaults) into the checker's
+ * options; BS_LIB_ERR_USAGE for an unknown method or a negative step. */
+static bs_lib_status check_opts_of(const bs_check_settings *settings, bs_check_opts *out,
+                                   bs_lib_error *err)
 {
     bs_check_settings s = settings ? *settings : bs_check_settings_default();
     int m = pick(s.method, bs_method_names, "method", err);
@@ -624,6 +630,15 @@ bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_li
     o.directions = s.directions;
     o.progress = s.progress;
     o.progress_ctx = s.progress_ctx;
+    *out = o;
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_lib_error *err)
+{
+    bs_check_opts o;
+    if (check_opts_of(settings, &o, err) != BS_LIB_OK)
+        return BS_LIB_ERR_USAGE;
     bs_error e;
     bs_error_clear(&e);
     if (bs_trace_check(run->t, &o, &e) != BS_OK) {
@@ -963,6 +978,195 @@ bs_lib_status bs_run_handout_string(const bs_run *run, const bs_handout_settings
     bs_sink s = bs_sink_buffer();
     bs_handout_render(&s, h, &o);
     bs_handout_free(h);
+    return hand_over(&s, out, len, err);
+}
+
+/* ---- training ------------------------------------------------------------ */
+
+struct bs_training {
+    const bs_spec *spec;
+    char *freeze; /* the settings' freeze list, copied: the result refers to it */
+    bs_train *t;
+};
+
+bs_train_settings bs_train_settings_default(void)
+{
+    bs_train_settings s;
+    memset(&s, 0, sizeof s);
+    bs_train_opts o = bs_train_defaults();
+    s.steps = o.steps;
+    s.lr = o.lr;
+    s.check_every = o.check_every;
+    s.notation = "g";
+    return s;
+}
+
+bs_lib_status bs_spec_train(const bs_spec *spec, const bs_train_settings *settings,
+                            bs_training **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!spec)
+        return usage(err, NULL, "no spec given");
+    bs_train_settings s = settings ? *settings : bs_train_settings_default();
+    bs_train_opts o = bs_train_defaults();
+    if (check_opts_of(s.check, &o.check, err) != BS_LIB_OK)
+        return BS_LIB_ERR_USAGE;
+    o.check.progress = NULL;
+    o.check.progress_ctx = NULL;
+    int nt = pick(s.notation, bs_notation_names, "notation", err);
+    if (nt < 0)
+        return BS_LIB_ERR_USAGE;
+    o.notation = (bs_notation)nt;
+    o.steps = s.steps;
+    o.lr = s.lr;
+    o.check_every = s.check_every;
+    o.progress = s.progress;
+    o.progress_ctx = s.progress_ctx;
+    bs_training *r = calloc(1, sizeof *r);
+    if (!r)
+        return nomem(err);
+    r->spec = spec;
+    if (s.freeze) {
+        size_t n = strlen(s.freeze) + 1;
+        if (!(r->freeze = malloc(n))) {
+            free(r);
+            return nomem(err);
+        }
+        memcpy(r->freeze, s.freeze, n);
+    }
+    o.freeze = r->freeze;
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_train_run(spec->net, &o, &r->t, &e) != BS_OK) {
+        bs_error_set_file(&e, spec->file);
+        bs_training_free(r);
+        return give(err, &e);
+    }
+    *out = r;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+void bs_training_free(bs_training *t)
+{
+    if (!t)
+        return;
+    bs_train_free(t->t);
+    free(t->freeze);
+    free(t);
+}
+
+size_t bs_training_steps(const bs_training *t)
+{
+    return t->t->steps_done;
+}
+
+double bs_training_loss(const bs_training *t, size_t step)
+{
+    return step <= t->t->steps_done ? t->t->loss[step] : NAN;
+}
+
+int bs_training_passed(const bs_training *t)
+{
+    return t->t->passed ? 1 : 0;
+}
+
+const char *bs_training_stop(const bs_training *t)
+{
+    return bs_train_stop_names[t->t->stop];
+}
+
+const char *bs_training_stop_message(const bs_training *t)
+{
+    return t->t->stop == BS_TRAIN_COMPLETED ? "" : t->t->stop_message;
+}
+
+size_t bs_training_check_count(const bs_training *t, size_t *failed)
+{
+    if (failed)
+        *failed = t->t->checks_failed;
+    return t->t->nchecks;
+}
+
+bs_lib_status bs_training_param(const bs_training *t, const char *name, bs_trained_param *out,
+                                bs_lib_error *err)
+{
+    bs_qty q;
+    size_t layer;
+    if (name && bs_param_parse(name, &q, &layer) == 0) {
+        for (size_t i = 0; i < t->t->nparams; i++) {
+            const bs_train_param *p = &t->t->params[i];
+            if (p->qty != q || p->layer != layer)
+                continue;
+            out->name = p->name;
+            out->rows = p->rows;
+            out->cols = p->cols;
+            out->frozen = p->frozen;
+            out->before = p->before;
+            out->gradient = t->t->has_first ? p->gradient : NULL;
+            out->after = t->t->has_first ? p->after : NULL;
+            out->final = p->final;
+            clear(err);
+            return BS_LIB_OK;
+        }
+    }
+    char q2[80];
+    bs_error_quote(q2, sizeof q2, name ? name : "");
+    return usage(err, name ? name : "", "no parameter \"%s\" in the training (W1, b1, …)", q2);
+}
+
+void bs_training_verdict(const bs_training *t, int precision, char *buf, size_t size)
+{
+    bs_sink s = bs_sink_buffer();
+    bs_train_verdict(&s, t->t, precision > 0 && precision <= 17 ? precision : 6);
+    copy_out(&s, buf, size);
+    bs_sink_free_buffer(&s);
+}
+
+/* The training format a name means, or -1 with a usage error. */
+static int train_format(const bs_training *t, const char *format, int precision,
+                        bs_lib_error *err)
+{
+    if (!t) {
+        usage(err, NULL, "no training given");
+        return -1;
+    }
+    if (precision < 0 || precision > 17) {
+        usage(err, "precision", "precision expects 1 to 17 digits (0 for 6), got %d", precision);
+        return -1;
+    }
+    return pick(format, bs_train_format_names, "format", err);
+}
+
+bs_lib_status bs_training_render(const bs_training *t, FILE *fp, const char *format,
+                                 int precision, const char *source, bs_lib_error *err)
+{
+    int f = train_format(t, format, precision, err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!fp)
+        return usage(err, NULL, "no FILE * to render to");
+    bs_sink s = bs_sink_file(fp);
+    if (bs_train_render(&s, t->t, (bs_train_format)f, source ? source : t->spec->file,
+                        precision) != 0 ||
+        bs_sink_status(&s) != 0)
+        return io_error(err, "training");
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_training_render_string(const bs_training *t, const char *format, int precision,
+                                        const char *source, char **out, size_t *len,
+                                        bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    int f = train_format(t, format, precision, err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    bs_sink s = bs_sink_buffer();
+    bs_train_render(&s, t->t, (bs_train_format)f, source ? source : t->spec->file, precision);
     return hand_over(&s, out, len, err);
 }
 

@@ -191,8 +191,8 @@ int cmd_init(cli *c)
 }
 
 typedef struct train_job {
-    const bs_train *t;
-    bs_train_format format;
+    const bs_training *t;
+    const char *format;
     const char *source;
     int precision;
 } train_job;
@@ -200,9 +200,9 @@ typedef struct train_job {
 static int emit_train(FILE *f, const void *ctx)
 {
     const train_job *j = ctx;
-    bs_sink s = bs_sink_file(f);
     errno = 0;
-    int bad = bs_train_render(&s, j->t, j->format, j->source, j->precision) != 0;
+    int bad = bs_training_render(j->t, f, j->format, j->precision, j->source, NULL) !=
+              BS_LIB_OK;
     return cli_stream_result(f, bad);
 }
 
@@ -214,41 +214,43 @@ int cmd_train(cli *c)
     if (!(c->train.lr > 0))
         return cli_bad_usage("train needs a learning rate, e.g. --lr 0.5");
     const char *path = c->specs[0];
-    char shipped[1024];
-    bs_net *net;
-    bs_error err;
-    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+    bs_spec *spec;
+    bs_lib_error err;
+    if (cli_open_spec(c, &path, &spec, &err) != 0)
         return EXIT_BAD;
-    bs_train_opts o = c->train;
-    o.check = cli_check_opts(c);
-    o.notation = c->render.notation;
+    bs_check_settings cs = cli_check_settings(c);
+    bs_train_settings ts = bs_train_settings_default();
+    ts.steps = c->train.steps;
+    ts.lr = c->train.lr;
+    ts.check_every = c->train.check_every;
+    ts.freeze = c->train.freeze;
+    ts.notation = bs_notation_names[c->render.notation];
+    ts.check = &cs;
     progress p;
-    o.progress = cli_start_progress(c, &p, "training step");
-    o.progress_ctx = &p;
-    bs_train *t = NULL;
-    bs_status st = bs_train_run(net, &o, &t, &err);
+    ts.progress = cli_start_progress(c, &p, "training step");
+    ts.progress_ctx = &p;
+    bs_training *t = NULL;
+    bs_lib_status st = bs_spec_train(spec, &ts, &t, &err);
     cli_end_progress(&p);
-    if (st != BS_OK) {
-        bs_error_set_file(&err, path);
-        cli_report(&err);
-        bs_net_free(net);
+    if (st != BS_LIB_OK) {
+        cli_report_lib(&err);
+        bs_spec_free(spec);
         return EXIT_BAD;
     }
-    train_job job = {t, c->train_format, strcmp(path, "-") == 0 ? "<stdin>" : path,
-                     c->render.precision};
+    train_job job = {t, bs_train_format_names[c->train_format],
+                     strcmp(path, "-") == 0 ? "<stdin>" : path, c->render.precision};
     int rc = cli_deliver(c, emit_train, &job);
-    if (rc == 0 && !t->passed) {
+    if (rc == 0 && !bs_training_passed(t)) {
         rc = EXIT_MISMATCH;
         /* CSV has no room for why; the other formats say it themselves */
         if (c->train_format == BS_TRAIN_CSV) {
-            bs_sink b = bs_sink_buffer();
-            bs_train_verdict(&b, t, c->render.precision);
-            cli_say("%s: %s", job.source, b.buf ? b.buf : "");
-            bs_sink_free_buffer(&b);
+            char verdict[2048];
+            bs_training_verdict(t, c->render.precision, verdict, sizeof verdict);
+            cli_say("%s: %s", job.source, verdict);
         }
     }
-    bs_train_free(t);
-    bs_net_free(net);
+    bs_training_free(t);
+    bs_spec_free(spec);
     return rc;
 }
 
