@@ -1486,6 +1486,167 @@ START_TEST(test_handout_errors_are_values)
 }
 END_TEST
 
+/* ---- training ---------------------------------------------------------------- */
+
+/* Two steps of gradient descent on handout 001's spec at α = 0.5.  The losses
+ * after 0, 1 and 2 steps and W3 after two steps were computed with NumPy:
+ * reference() of tests/handout_numbers.py gives the loss and the updated
+ * parameters W − α·g of a spec, applied twice.  The first update is also
+ * checked by hand: after = before − α·gradient, element by element. */
+START_TEST(test_train_losses_and_update)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_lib_error err;
+    bs_check_settings cs = bs_check_settings_default();
+    bs_train_settings ts = bs_train_settings_default();
+    ts.steps = 2;
+    ts.lr = 0.5;
+    ts.check_every = 1;
+    ts.check = &cs;
+    ts.freeze = "b1";
+    bs_training *t = NULL;
+    ck_assert_int_eq(bs_spec_train(spec, &ts, &t, &err), BS_LIB_OK);
+    ck_assert_uint_eq(bs_training_steps(t), 2);
+    ck_assert_str_eq(bs_training_stop(t), "completed");
+    ck_assert_str_eq(bs_training_stop_message(t), "");
+    ck_assert_int_eq(bs_training_passed(t), 1);
+    size_t failed = 9;
+    ck_assert_uint_eq(bs_training_check_count(t, &failed), 3); /* before, after 1, after 2 */
+    ck_assert_uint_eq(failed, 0);
+    /* with b1 frozen the losses differ from NumPy's all-parameter run after step 0 */
+    ck_assert_double_eq_tol(bs_training_loss(t, 0), 0.5307959015413346, 1e-12);
+    ck_assert(isnan(bs_training_loss(t, 3)));
+    bs_trained_param p;
+    ck_assert_int_eq(bs_training_param(t, "b1", &p, &err), BS_LIB_OK);
+    ck_assert_int_eq(p.frozen, 1);
+    for (size_t i = 0; i < p.rows * p.cols; i++)
+        ck_assert(p.final[i] == p.before[i]);
+    ck_assert_int_eq(bs_training_param(t, "W[3]", &p, &err), BS_LIB_OK);
+    ck_assert_str_eq(p.name, "W3");
+    ck_assert_uint_eq(p.rows, 2);
+    ck_assert_uint_eq(p.cols, 1);
+    ck_assert_int_eq(p.frozen, 0);
+    for (size_t i = 0; i < 2; i++) /* by hand: W − α g */
+        ck_assert_double_eq_tol(p.after[i], p.before[i] - 0.5 * p.gradient[i], 1e-15);
+    ck_assert(p.before[0] == 0.7); /* the spec's W3 */
+    /* NumPy: ∂L/∂W3[0,0] = −0.23966022718558158 at the first step */
+    ck_assert_double_eq_tol(p.gradient[0], -0.23966022718558158, 1e-12);
+    ck_assert_int_eq(bs_training_param(t, "W9", &p, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "W9");
+    bs_training_free(t);
+
+    /* every parameter trained: NumPy's losses and W3 */
+    ts.freeze = NULL;
+    ck_assert_int_eq(bs_spec_train(spec, &ts, &t, &err), BS_LIB_OK);
+    ck_assert_double_eq_tol(bs_training_loss(t, 0), 0.5307959015413346, 1e-12);
+    ck_assert_double_eq_tol(bs_training_loss(t, 1), 0.4037510496155193, 1e-12);
+    ck_assert_double_eq_tol(bs_training_loss(t, 2), 0.31914450116783544, 1e-12);
+    ck_assert_int_eq(bs_training_param(t, "dW3", &p, &err), BS_LIB_OK);
+    ck_assert_double_eq_tol(p.final[0], 0.9190679405602611, 1e-12);
+    ck_assert_double_eq_tol(p.final[1], -0.11384605776011476, 1e-12);
+    /* CSV: a row per step, the same losses */
+    char *csv = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_training_render_string(t, "csv", 0, NULL, &csv, &len, &err), BS_LIB_OK);
+    ck_assert_uint_eq(len, strlen(csv));
+    ck_assert(strncmp(csv, "step,loss\n0,0.5307959015413", 26) == 0);
+    ck_assert_ptr_nonnull(strstr(csv, "\n2,0.319144501167835"));
+    /* the file and the string are the same bytes, in each format */
+    const char *const tf[] = {"text", "json", "csv"};
+    for (size_t k = 0; k < 3; k++) {
+        char *text = NULL;
+        ck_assert_int_eq(bs_training_render_string(t, tf[k], 3, "net", &text, &len, &err),
+                         BS_LIB_OK);
+        FILE *fp = tmpfile();
+        ck_assert_ptr_nonnull(fp);
+        ck_assert_int_eq(bs_training_render(t, fp, tf[k], 3, "net", &err), BS_LIB_OK);
+        ck_assert_int_eq((long)ftell(fp), (long)len);
+        rewind(fp);
+        char *back = calloc(len + 1, 1);
+        ck_assert_ptr_nonnull(back);
+        ck_assert_uint_eq(fread(back, 1, len + 1, fp), len);
+        ck_assert_str_eq(back, text);
+        free(back);
+        fclose(fp);
+        free(text);
+    }
+    char verdict[512];
+    bs_training_verdict(t, 3, verdict, sizeof verdict);
+    ck_assert_ptr_nonnull(strstr(verdict, "0.531"));
+    ck_assert_ptr_nonnull(strstr(verdict, "0.319"));
+    free(csv);
+    bs_training_free(t);
+    bs_spec_free(spec);
+}
+END_TEST
+
+START_TEST(test_train_errors_are_values)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_lib_error err;
+    bs_training *t = (bs_training *)spec; /* overwritten with NULL on failure */
+    bs_train_settings ts = bs_train_settings_default();
+    ck_assert_uint_eq(ts.steps, 1);
+    /* no learning rate */
+    ck_assert_int_eq(bs_spec_train(spec, &ts, &t, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(t);
+    ck_assert_ptr_nonnull(strstr(err.file, "4-3-2-1-bce.json"));
+    ck_assert_int_eq(bs_spec_train(spec, NULL, &t, &err), BS_LIB_ERR_USAGE);
+    ts.lr = NAN;
+    ck_assert_int_eq(bs_spec_train(spec, &ts, &t, &err), BS_LIB_ERR_USAGE);
+    ts.lr = 0.1;
+    ts.steps = 0;
+    ck_assert_int_eq(bs_spec_train(spec, &ts, &t, &err), BS_LIB_ERR_USAGE);
+    ts.steps = 1;
+    ts.freeze = "W9";
+    ck_assert_int_eq(bs_spec_train(spec, &ts, &t, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(t);
+    ts.freeze = NULL;
+    ts.notation = "greek";
+    ck_assert_int_eq(bs_spec_train(spec, &ts, &t, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "notation");
+    ts.notation = NULL;
+    bs_check_settings cs = bs_check_settings_default();
+    cs.method = "backward";
+    ts.check = &cs;
+    ck_assert_int_eq(bs_spec_train(spec, &ts, &t, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "method");
+    ts.check = NULL;
+    ck_assert_int_eq(bs_spec_train(NULL, &ts, &t, &err), BS_LIB_ERR_USAGE);
+
+    /* a learning rate that diverges stops training: not an error, not a pass.
+     * tanh regression's loss at α = 1e6 is 5.3e11 after one step, more than
+     * 10⁶ times its initial 0.3996 (docs/train.md's stop rule) */
+    bs_spec *tanh_spec = spec_file("3-4-1-tanh-regression.json");
+    ts.lr = 1e6;
+    ts.steps = 50;
+    ck_assert_int_eq(bs_spec_train(tanh_spec, &ts, &t, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_training_passed(t), 0);
+    ck_assert_str_eq(bs_training_stop(t), "diverged");
+    ck_assert_ptr_nonnull(strstr(bs_training_stop_message(t), "step 1"));
+    ck_assert_uint_eq(bs_training_steps(t), 0);
+    char *out = (char *)"untouched";
+    ck_assert_int_eq(bs_training_render_string(t, "pdf", 0, NULL, &out, NULL, &err),
+                     BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(out);
+    ck_assert_str_eq(err.where, "format");
+    ck_assert_int_eq(bs_training_render_string(t, NULL, 18, NULL, &out, NULL, &err),
+                     BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "precision");
+    ck_assert_int_eq(bs_training_render(t, NULL, NULL, 0, NULL, &err), BS_LIB_ERR_USAGE);
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+        setvbuf(full, NULL, _IONBF, 0);
+        ck_assert_int_eq(bs_training_render(t, full, "json", 0, NULL, &err), BS_LIB_ERR_IO);
+        fclose(full);
+    }
+    bs_training_free(t);
+    bs_training_free(NULL);
+    bs_spec_free(tanh_spec);
+    bs_spec_free(spec);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -1540,6 +1701,8 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_handout_walkthrough_numbers);
     tcase_add_test(tc, test_handout_000_unchecked);
     tcase_add_test(tc, test_handout_errors_are_values);
+    tcase_add_test(tc, test_train_losses_and_update);
+    tcase_add_test(tc, test_train_errors_are_values);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -345,7 +345,7 @@ BS_API bs_lib_status bs_run_handout_string(const bs_run *run,
 
 /* ---- training: gradient descent on a spec ------------------------------ */
 
-/* How a spec is trained (docs/training.md); start from
+/* How a spec is trained (docs/train.md); start from
  * bs_train_settings_default() and set the learning rate. */
 typedef struct bs_train_settings {
     size_t steps;         /* N: full-batch updates, 1 to 10,000,000 (default 1) */
