@@ -5,8 +5,9 @@
  * step's values, check every gradient against a numerical one, compare the
  * gradients your own program computed with backstep's (the first step that
  * disagrees is named, with the classic mistake that reproduces its numbers),
- * render the whole trace in any of backstep's formats, and grade a class's
- * answers to an exercise set.
+ * render the whole trace in any of backstep's formats, follow a handout's
+ * derivation with its numbers, train it by gradient descent, and grade a
+ * class's answers to an exercise set.
  *
  *     bs_spec *spec;  bs_run *run;  bs_lib_error err;
  *     if (bs_spec_load_file("net.json", &spec, &err) != BS_LIB_OK ||
@@ -15,11 +16,13 @@
  * Build with `cc prog.c $(pkg-config --cflags --libs backstep)`; the manual
  * is docs/library.md.
  *
- * Ownership: every handle comes from a _load, _create, _open or _grade
- * function and is freed by its _free function, which accepts NULL.  A run
- * borrows its spec, a gradient set or a comparison borrows its run, and a
- * grading borrows its exercise: free them in the reverse order.  Pointers returned inside a bs_step_info or a bs_compared_step are
- * borrowed from the handle and stay valid until it is freed.  Text returned
+ * Ownership: every handle comes from a _load, _create, _open, _grade or
+ * _train function and is freed by its _free function, which accepts NULL.
+ * A run and a training borrow their spec, a gradient set or a comparison
+ * borrows its run, and a grading borrows its exercise: free them in the
+ * reverse order.  Pointers returned inside a bs_step_info, a
+ * bs_compared_step or a bs_trained_param are borrowed from the handle and
+ * stay valid until it is freed.  Text returned
  * through a `char **` was allocated with malloc(); the caller frees it with
  * free().
  *
