@@ -51,43 +51,48 @@ SPECS="4-3-2-1-bce 000-2-3-2-mse 2-3-3-2-leaky-relu-bce 3-4-3-relu-softmax-mse"
 # --- (1) compare reads np.savez files ---------------------------------------
 # The gradients are numpy_backprop.py's (code notation), saved as NumPy
 # arrays in the ways a program saves them.
-SAVE='import json
-g = json.load(open(sys.argv[1]))
-a = {k: np.array(v) for k, v in g.items()}
-d = sys.argv[2]
-np.savez(d + "/plain.npz", **a)
-np.savez_compressed(d + "/compressed.npz", **a)
-np.savez(d + "/float32.npz", **{k: v.astype(np.float32) for k, v in a.items()})
-np.savez(d + "/fortran.npz", **{k: np.asfortranarray(v) for k, v in a.items()})
-np.savez(d + "/bigendian.npz", **{k: v.astype(">f8") for k, v in a.items()})
-w = dict(a)
-w["dz2"] = -w["dz2"]
-np.savez(d + "/wrong.npz", **w)
-json.dump({k: v.tolist() for k, v in w.items()}, open(d + "/wrong.json", "w"))'
+# One NumPy process saves every spec's files, into a folder per spec.
+SAVE='import json, os
+import numpy_backprop as nb
+for spec, d in zip(sys.argv[1::2], sys.argv[2::2]):
+    os.makedirs(d)
+    net = nb.load(spec, None)
+    Z, A, loss = nb.forward(net, np.float64)
+    g = nb.backward(net, Z, A, np.float64)
+    nb.write(net, g, loss, "code", False, d + "/g.json")
+    a = {k: np.array(v) for k, v in json.load(open(d + "/g.json")).items()}
+    np.savez(d + "/plain.npz", **a)
+    np.savez_compressed(d + "/compressed.npz", **a)
+    np.savez(d + "/float32.npz", **{k: v.astype(np.float32) for k, v in a.items()})
+    np.savez(d + "/fortran.npz", **{k: np.asfortranarray(v) for k, v in a.items()})
+    np.savez(d + "/bigendian.npz", **{k: v.astype(">f8") for k, v in a.items()})
+    w = dict(a)
+    w["dz2"] = -w["dz2"]
+    np.savez(d + "/wrong.npz", **w)
+    json.dump({k: v.tolist() for k, v in w.items()}, open(d + "/wrong.json", "w"))'
+pairs=()
+for name in $SPECS; do pairs+=("$ROOT/specs/$name.json" "$T/saved-$name"); done
+py "saving every spec's gradients with np.savez" "$SAVE" "${pairs[@]}"
 for name in $SPECS; do
     spec="$ROOT/specs/$name.json"
-    if ! "$PY" "$NP" "$spec" --notation code -o "$T/g.json" 2>"$T/nperr"; then
-        fail "numpy_backprop.py $name: $(excerpt "$T/nperr")"
-        continue
-    fi
-    py "$name: saving with np.savez" "$SAVE" "$T/g.json" "$T"
+    D="$T/saved-$name"
     for kind in plain compressed float32 fortran bigendian; do
-        compare "$spec" "$T/$kind.npz"
+        compare "$spec" "$D/$kind.npz"
         assert_rc "$name: $kind.npz" 0
         assert_contains "$name: $kind.npz" "$T/out" "given steps agree, and the loss"
     done
-    # a wrong step: the same report as the same numbers in JSON (file names aside)
-    compare "$spec" "$T/wrong.npz"
+# a wrong step: the same report as the same numbers in JSON (file names aside)
+    compare "$spec" "$D/wrong.npz"
     assert_rc "$name: wrong.npz" 1
     assert_contains "$name: wrong.npz" "$T/out" "first disagreement: dz2"
-    sed "s|$T/wrong.npz|FILE|g" "$T/out" >"$T/from-npz"
-    compare "$spec" "$T/wrong.json"
-    sed "s|$T/wrong.json|FILE|g" "$T/out" >"$T/from-json"
+    sed "s|$D/wrong.npz|FILE|g" "$T/out" >"$T/from-npz"
+    compare "$spec" "$D/wrong.json"
+    sed "s|$D/wrong.json|FILE|g" "$T/out" >"$T/from-json"
     if cmp -s "$T/from-npz" "$T/from-json"; then pass; else
         fail "$name: the report on wrong.npz differs from the one on wrong.json: $(diff "$T/from-npz" "$T/from-json" | head -5 | tr '\n' '|')"
     fi
     # from standard input
-    "$BS" compare "$spec" - <"$T/compressed.npz" >"$T/out" 2>"$T/err"
+    "$BS" compare "$spec" - <"$D/compressed.npz" >"$T/out" 2>"$T/err"
     RC=$?
     assert_rc "$name: .npz from standard input" 0
 done
@@ -95,46 +100,63 @@ done
 # --- (2) trace --format npz --------------------------------------------------
 CHECK='import io, zipfile
 import numpy_backprop as nb
-spec, path = sys.argv[1], sys.argv[2]
-net = nb.load(spec, None)
-Z, A, loss = nb.forward(net, np.float64)
-g = nb.backward(net, Z, A, np.float64)
-col = net.convention == "column"
-disp = lambda m: m.T if col else m
-want = {"x": disp(net.X), "y": disp(net.Y), "yhat": disp(A[net.L]), "loss": np.float64(loss)}
-for k in range(1, net.L + 1):
-    want["W%d" % k] = disp(net.W[k])
-    want["b%d" % k] = net.b[k].ravel()
-    want["z%d" % k] = disp(Z[k])
-    want["a%d" % k] = disp(A[k])
-    for q in "azWb":
-        want["d%s%d" % (q, k)] = disp(g[(q, k)])
-d = np.load(path)
-assert sorted(d.files) == sorted(want), (sorted(d.files), sorted(want))
-for k, v in want.items():
-    got = d[k]
-    assert got.dtype == np.dtype("<f8"), (k, got.dtype)
-    assert got.shape == np.shape(v), (k, got.shape, np.shape(v))
-    assert np.allclose(got, v, rtol=1e-12, atol=1e-15), (k, got, v)
-# each member is what np.save writes for the same array
-z = zipfile.ZipFile(path)
-for info in z.infolist():
-    b = io.BytesIO()
-    np.save(b, d[info.filename[:-4]])
-    assert z.read(info) == b.getvalue(), info.filename
-    assert info.compress_type == zipfile.ZIP_STORED, info.filename
-    assert info.date_time == (1980, 1, 1, 0, 0, 0), (info.filename, info.date_time)'
+def check(spec, path):
+    net = nb.load(spec, None)
+    Z, A, loss = nb.forward(net, np.float64)
+    g = nb.backward(net, Z, A, np.float64)
+    col = net.convention == "column"
+    disp = lambda m: m.T if col else m
+    want = {"x": disp(net.X), "y": disp(net.Y), "yhat": disp(A[net.L]), "loss": np.float64(loss)}
+    for k in range(1, net.L + 1):
+        want["W%d" % k] = disp(net.W[k])
+        want["b%d" % k] = net.b[k].ravel()
+        want["z%d" % k] = disp(Z[k])
+        want["a%d" % k] = disp(A[k])
+        for q in "azWb":
+            want["d%s%d" % (q, k)] = disp(g[(q, k)])
+    d = np.load(path)
+    assert sorted(d.files) == sorted(want), (sorted(d.files), sorted(want))
+    for k, v in want.items():
+        got = d[k]
+        assert got.dtype == np.dtype("<f8"), (k, got.dtype)
+        assert got.shape == np.shape(v), (k, got.shape, np.shape(v))
+        assert np.allclose(got, v, rtol=1e-12, atol=1e-15), (k, got, v)
+    # each member is what np.save writes for the same array
+    z = zipfile.ZipFile(path)
+    for info in z.infolist():
+        b = io.BytesIO()
+        np.save(b, d[info.filename[:-4]])
+        assert z.read(info) == b.getvalue(), info.filename
+        assert info.compress_type == zipfile.ZIP_STORED, info.filename
+        assert info.date_time == (1980, 1, 1, 0, 0, 0), (info.filename, info.date_time)'
+# every spec's trace first, then one NumPy process checks them all, then
+# (one second later) every spec again
 for name in $SPECS; do
     spec="$ROOT/specs/$name.json"
-    "$BS" trace "$spec" --format npz -o "$T/net.npz" >"$T/out" 2>"$T/err"
+    "$BS" trace "$spec" --format npz -o "$T/$name.npz" >"$T/out" 2>"$T/err"
     RC=$?
     assert_rc "$name: trace --format npz -o" 0
-    py "$name: trace --format npz against numpy_backprop.py" "$CHECK" "$spec" "$T/net.npz"
-    sleep 1 # a later time of day must not change the bytes
+done
+CHECKALL='import traceback
+failed = []
+for spec, path in zip(sys.argv[1::2], sys.argv[2::2]):
+    try:
+        check(spec, path)
+    except Exception:
+        failed.append(spec + ": " + traceback.format_exc().strip().splitlines()[-1])
+print("\n".join(failed))
+sys.exit(1 if failed else 0)'
+pairs=()
+for name in $SPECS; do pairs+=("$ROOT/specs/$name.json" "$T/$name.npz"); done
+py "trace --format npz against numpy_backprop.py" "$CHECK
+$CHECKALL" "${pairs[@]}"
+sleep 1 # a later time of day must not change the bytes
+for name in $SPECS; do
+    spec="$ROOT/specs/$name.json"
     "$BS" trace "$spec" --format npz >"$T/again.npz" 2>"$T/err"
     RC=$?
     assert_rc "$name: trace --format npz > FILE" 0
-    if cmp -s "$T/net.npz" "$T/again.npz"; then pass; else fail "$name: two runs of trace --format npz differ"; fi
+    if cmp -s "$T/$name.npz" "$T/again.npz"; then pass; else fail "$name: two runs of trace --format npz differ"; fi
 done
 # refused to a terminal, when one is at hand (script(1) gives one)
 if command -v script >/dev/null 2>&1; then
