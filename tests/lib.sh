@@ -25,6 +25,8 @@
 # processes on each call, which made the python3 checks of the scripts cost
 # more than the runs of backstep they check.  The same interpreter answers.
 # The path is kept in a file, for the calls made in subshells ($(python3 …)).
+# Under meson it is found once for all scripts and given as LIB_PYTHON3
+# (the default test setup of tests/meson.build).
 LIB_PYCACHE="${TMPDIR:-/tmp}/backstep-python3.$$"
 python3() {
     if [ -z "${LIB_PYTHON3:-}" ] && [ -s "$LIB_PYCACHE" ]; then
