@@ -42,9 +42,6 @@ TO=(${LIB_TO[@]+"${LIB_TO[@]}"})
 
 note() { printf 'note  %s\n' "$*"; }
 
-assert_rc_nonzero() { # DESC
-    if [ "$RC" -ne 0 ]; then pass; else fail "$1: exit code 0, expected non-zero"; fi
-}
 # Exactly one line: one newline, and it is the last byte.
 is_one_line() { [ "$(wc -l <"$1")" -eq 1 ] && [ -z "$(tail -c 1 "$1" | tr -d '\n')" ]; }
 assert_starts_with() { # DESC FILE PREFIX
@@ -613,7 +610,7 @@ assert_no_leftovers "-o tests (temp dir)" "$T"
 if [ -c /dev/full ]; then
     ${TO[@]+"${TO[@]}"} "$BS" trace "$S4321" </dev/null >/dev/full 2>"$T/err"
     RC=$?
-    assert_rc_nonzero "trace > /dev/full"
+    assert_rc "trace > /dev/full (an i/o error)" 2
     assert_contains "trace > /dev/full" "$T/err" "writing"
     assert_one_line "trace > /dev/full: stderr" "$T/err"
     ${TO[@]+"${TO[@]}"} "$BS" check "$S4321" </dev/null >/dev/full 2>"$T/err"
