@@ -2688,47 +2688,36 @@ static void h2_size(bs_handout *h, const char *name, const char *ref, size_t n)
     num(h, (double)n, 0, "%s", ref);
 }
 
-static void h2_build(bs_handout *h, const vals *v)
+/* the sizes of the Notation section: n_0, n_1, n_2, K and B */
+static void h2_notation(bs_handout *h, const h2 *c)
 {
-    const bs_net *net = v->net;
-    h2 c;
-    memset(&c, 0, sizeof c);
-    c.v = v;
-    c.B = net->B;
-    c.nex = c.B <= BS_MATRIX_MAX_SHOWN ? c.B : 1;
-    for (size_t l = 0; l <= 3; l++)
-        c.n[l] = net->n[l];
-    size_t B = c.B, K = c.n[3];
-    /* each example's own gradients: the program's dz and da rows (Notes 2–4) */
-    c.pgz[3] = prog(h, "g[3z]", B * K);
-    c.pga[2] = prog(h, "g[2a]", B * c.n[2]);
-    c.pgz[2] = prog(h, "g[2z]", B * c.n[2]);
-    c.pga[1] = prog(h, "g[1a]", B * c.n[1]);
-    c.pgz[1] = prog(h, "g[1z]", B * c.n[1]);
-    if (h->oom || !c.pgz[3] || !c.pga[2] || !c.pgz[2] || !c.pga[1] || !c.pgz[1])
-        return;
-
-    h2_size(h, "n_0", "n0", c.n[0]);
+    size_t B = c->B, K = c->n[3];
+    h2_size(h, "n_0", "n0", c->n[0]);
     set_erratum(h, ostr(h, "the handout's n_0 = 28 × 28 is printed 284: 28 × 28 = 784, the "
                            "pixels of an MNIST digit (specs/mnist-784-200-100-10.json); this "
                            "spec has n_0 = %zu",
-                        c.n[0]));
-    h2_size(h, "n_1", "n1", c.n[1]);
-    h2_size(h, "n_2", "n2", c.n[2]);
+                        c->n[0]));
+    h2_size(h, "n_1", "n1", c->n[1]);
+    h2_size(h, "n_2", "n2", c->n[2]);
     h2_size(h, "K", "K", K);
     h2_size(h, "B", "B", B);
+}
 
-    /* (1)–(2) */
+/* (1)–(2): the loss averaged over the batch, and each example's cross-entropy */
+static void h2_loss(bs_handout *h, h2 *c)
+{
+    const vals *v = c->v;
+    size_t B = c->B, K = c->n[3];
     shown sb = pick(B), sk = pick(K);
     eq(h, S2_LOSS);
     lab(h, "(1)");
     m(h, "L");
     equals(h);
-    invb(h, &c, 0);
+    invb(h, c, 0);
     tk(h, BS_TOK_DOT);
     sym(h, "Σ_i L_CE[i]");
     equals(h);
-    invb(h, &c, 1);
+    invb(h, c, 1);
     tk(h, BS_TOK_TIMES);
     tk(h, BS_TOK_GROUP_OPEN);
     for (size_t a = 0; a < sb.n; a++) {
@@ -2743,7 +2732,7 @@ static void h2_build(bs_handout *h, const vals *v)
                       "included; the penalty of Note 5 comes on top (53)"
                     : "the cross-entropy averaged over the batch; the penalty of Note 5 comes "
                       "on top (53)");
-    for (size_t i = 0; i < c.nex; i++) {
+    for (size_t i = 0; i < c->nex; i++) {
         eq(h, S2_LOSS);
         lab(h, "(2)");
         sym(h, "L_CE[%zu]", i);
@@ -2756,27 +2745,30 @@ static void h2_build(bs_handout *h, const vals *v)
             if (!term(h, &sk, a))
                 continue;
             size_t j = sk.k[a];
-            num(h, Y2(&c, i, j), 1, "y[%zu,%zu]", i, j);
+            num(h, Y2(c, i, j), 1, "y[%zu,%zu]", i, j);
             tk(h, BS_TOK_TIMES);
             m(h, "log");
             tk(h, BS_TOK_CALL_OPEN);
-            num(h, A2(&c, 3, i, j), 0, "a3[%zu,%zu]", i, j);
+            num(h, A2(c, 3, i, j), 0, "a3[%zu,%zu]", i, j);
             tk(h, BS_TOK_CALL_CLOSE);
         }
         tk(h, BS_TOK_GROUP_CLOSE);
         tk(h, BS_TOK_NEG_CLOSE);
         equals(h);
         num(h, v->fw->ell[i], 0, "LCE[%zu]", i);
-        exnote(h, &c);
+        exnote(h, c);
     }
+}
 
-    for (size_t l = 3; l >= 1; l--)
-        h2_step(h, &c, l);
-
-    /* Note 5: (53)–(55) */
+/* Note 5, (53)–(55): the penalty λ‖W‖² and its gradient 2λW */
+static void h2_note5(bs_handout *h, h2 *c)
+{
+    const vals *v = c->v;
+    const bs_net *net = v->net;
+    size_t B = c->B;
     double sq[4] = {0, 0, 0, 0};
     for (size_t l = 1; l <= 3; l++)
-        for (size_t k = 0; k < c.n[l - 1] * c.n[l]; k++)
+        for (size_t k = 0; k < c->n[l - 1] * c->n[l]; k++)
             sq[l] += net->W[l][k] * net->W[l][k];
     eq(h, S2_N5);
     lab(h, "(53)");
@@ -2811,7 +2803,7 @@ static void h2_build(bs_handout *h, const vals *v)
         tk(h, BS_TOK_DOT);
         sym(h, "w_{0,0}[%zu]", l);
         equals(h);
-        num(h, c.sumW[l] ? c.sumW[l][0] / (double)B : NAN, 1, "dataW%zu[0,0]", l);
+        num(h, c->sumW[l] ? c->sumW[l][0] / (double)B : NAN, 1, "dataW%zu[0,0]", l);
         tk(h, BS_TOK_PLUS);
         m(h, "2");
         tk(h, BS_TOK_TIMES);
@@ -2823,34 +2815,62 @@ static void h2_build(bs_handout *h, const vals *v)
         if (l == 1)
             set_erratum(h, ostr(h, "eq. (54) sums q up to r_0 − 1: the upper limit is n_0 − 1 "
                                    "(here n_0 − 1 = %zu)",
-                                c.n[0] - 1));
+                                c->n[0] - 1));
     }
     for (size_t l = 1; l <= 3; l++) {
-        size_t ni = c.n[l - 1], no = c.n[l];
+        size_t ni = c->n[l - 1], no = c->n[l];
         double *D = malloc((ni * no > 0 ? ni * no : 1) * sizeof *D);
-        if (!D || !c.sumW[l]) {
+        if (!D || !c->sumW[l]) {
             free(D);
             h->oom = 1;
             return;
         }
         for (size_t k = 0; k < ni * no; k++)
-            D[k] = c.sumW[l][k] / (double)B;
+            D[k] = c->sumW[l][k] / (double)B;
         char nm[16];
         eq(h, S2_N5);
         lab(h, "(55)");
         dsym(h, "L^{λ}", "W[%zu]", l);
         equals(h);
         dsym(h, "L", "W[%zu]", l);
-        penalty(h, &c, l, 0);
+        penalty(h, c, l, 0);
         equals(h);
         snprintf(nm, sizeof nm, "dataW%zu", l);
         mx(h, D, ni, no, 0, nm, BS_NONE);
-        penalty(h, &c, l, 1);
+        penalty(h, c, l, 1);
         equals(h);
         snprintf(nm, sizeof nm, "gW%zu", l);
         mx(h, v->g->gW[l], ni, no, 0, nm, BS_NONE);
         free(D);
     }
+}
+
+static void h2_build(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    h2 c;
+    memset(&c, 0, sizeof c);
+    c.v = v;
+    c.B = net->B;
+    c.nex = c.B <= BS_MATRIX_MAX_SHOWN ? c.B : 1;
+    for (size_t l = 0; l <= 3; l++)
+        c.n[l] = net->n[l];
+    size_t B = c.B, K = c.n[3];
+    /* each example's own gradients: the program's dz and da rows (Notes 2–4) */
+    c.pgz[3] = prog(h, "g[3z]", B * K);
+    c.pga[2] = prog(h, "g[2a]", B * c.n[2]);
+    c.pgz[2] = prog(h, "g[2z]", B * c.n[2]);
+    c.pga[1] = prog(h, "g[1a]", B * c.n[1]);
+    c.pgz[1] = prog(h, "g[1z]", B * c.n[1]);
+    if (h->oom || !c.pgz[3] || !c.pga[2] || !c.pgz[2] || !c.pga[1] || !c.pgz[1])
+        return;
+
+    h2_notation(h, &c);
+    h2_loss(h, &c);
+    for (size_t l = 3; l >= 1; l--)
+        h2_step(h, &c, l);
+
+    h2_note5(h, &c);
 }
 
 /* ------------------------------------------------------------ public */
