@@ -2477,16 +2477,13 @@ static void h2_sigmoid_act(bs_handout *h, h2 *c, size_t l)
     }
 }
 
-/* the output layer's gradient through its softmax: Lemma 1 (the softmax
- * Jacobian of example 0), Lemma 2 ((9) per example, the sum (10) collapsing
- * to (13)) */
-static void h2_softmax_act(bs_handout *h, h2 *c)
+/* Lemma 1 on example 0: z, (7)–(8) and (11) on the diagonal, (12) off it,
+ * and the Jacobian J (K×K, entry (t, j) = dŷ_t/dz_j) */
+static void h2_lemma1(bs_handout *h, const h2 *c, const double *J)
 {
     const vals *v = c->v;
-    const bs_net *net = v->net;
     size_t K = c->n[3];
     shown sk = pick(K);
-    /* Lemma 1 on example 0: (7)–(8), (12), the Jacobian */
     eq(h, S2_LM1);
     lab(h, "Lemma 1");
     m(h, "z");
@@ -2505,15 +2502,6 @@ static void h2_softmax_act(bs_handout *h, h2 *c)
     mx(h, v->fw->z[3], 1, K, 0, "z3", 0);
     set_note(h, "z = z[3,0], the first example's; σ_j(z) = e^(z_j) / Σ_t e^(z_t) = ŷ_j(0)");
     set_erratum(h, "Lemma 1 writes z = (z_0, z_2, …, z_{K−1}): it is (z_0, z_1, …, z_{K−1})");
-    double *J = calloc(K * K > 0 ? K * K : 1, sizeof *J);
-    if (!J) {
-        h->oom = 1;
-        return;
-    }
-    for (size_t t = 0; t < K; t++)
-        for (size_t j = 0; j < K; j++)
-            J[t * K + j] = t == j ? A2(c, 3, 0, j) * (1 - A2(c, 3, 0, j))
-                                  : -A2(c, 3, 0, t) * A2(c, 3, 0, j);
     for (size_t a = 0; a < sk.n; a++) {
         if (gap(&sk, a))
             continue;
@@ -2573,8 +2561,15 @@ static void h2_softmax_act(bs_handout *h, h2 *c)
     mx(h, J, K, K, 0, "J", 0);
     set_note(h, "the softmax Jacobian of the first example, entry (t, j) = dŷ_t/dz_j: "
                 "(7) on the diagonal, (12) off it; not diagonal, so no Hadamard form");
+}
 
-    /* Lemma 2: (9) for every example, (10) and (13) for example 0 */
+/* Lemma 2: (9) for every example, (10) and (13) for example 0 */
+static void h2_lemma2(bs_handout *h, const h2 *c, const double *J)
+{
+    const vals *v = c->v;
+    size_t K = c->n[3];
+    shown sk = pick(K);
+    const bs_net *net = v->net;
     for (size_t i = 0; i < c->nex; i++) {
         eq(h, S2_LM2);
         lab(h, "(9)");
@@ -2639,6 +2634,25 @@ static void h2_softmax_act(bs_handout *h, h2 *c)
         num(h, c->pgz[3][j], 0, "pgz3[0,%zu]", j);
         set_note(h, "the sum (10) collapses because the one-hot labels sum to 1: Σ_t y_t = 1");
     }
+}
+
+/* the output layer's gradient through its softmax: Lemma 1 (the softmax
+ * Jacobian of example 0), Lemma 2 ((9) per example, the sum (10) collapsing
+ * to (13)) */
+static void h2_softmax_act(bs_handout *h, h2 *c)
+{
+    size_t K = c->n[3];
+    double *J = calloc(K * K > 0 ? K * K : 1, sizeof *J);
+    if (!J) {
+        h->oom = 1;
+        return;
+    }
+    for (size_t t = 0; t < K; t++)
+        for (size_t j = 0; j < K; j++)
+            J[t * K + j] = t == j ? A2(c, 3, 0, j) * (1 - A2(c, 3, 0, j))
+                                  : -A2(c, 3, 0, t) * A2(c, 3, 0, j);
+    h2_lemma1(h, c, J);
+    h2_lemma2(h, c, J);
     free(J);
 }
 
