@@ -2343,16 +2343,16 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
     }
 }
 
-/* a hidden layer's gradient through its sigmoid: (27)–(30) for l = 2,
- * (43)–(46) for l = 1 */
-static void h2_sigmoid_act(bs_handout *h, h2 *c, size_t l)
+/* (27)–(28), (43)–(44): back through the weights of layer l + 1, per
+ * example and for example 0's entries */
+static void h2_through_weights(bs_handout *h, h2 *c, size_t l)
 {
     const bs_net *net = c->v->net;
     const char *sec = l == 2 ? S2_ST2 : S2_ST3;
     int o = l == 2 ? 0 : 16; /* (27) ↔ (43) */
     size_t no = c->n[l], nu = c->n[l + 1];
     shown so = pick(no), su = pick(nu);
-    char nm[32], nm2[32];
+    char nm[32];
     /* (27): ∂z[l+1,i]/∂a[l,i] = (W[l+1])ᵀ */
     eq(h, sec);
     lab(h, "(%d)", 27 + o);
@@ -2413,6 +2413,17 @@ static void h2_sigmoid_act(bs_handout *h, h2 *c, size_t l)
             set_erratum(h, "eq. (44) sums ∂L_CE/∂z_j[2,i] · w_{r,j}[1]: the weights are "
                            "w_{r,j}[2], as here");
     }
+}
+
+/* (29)–(30), (45)–(46): through the sigmoid of layer l, its diagonal
+ * Jacobian per example and example 0's entries */
+static void h2_through_sigmoid(bs_handout *h, h2 *c, size_t l)
+{
+    const char *sec = l == 2 ? S2_ST2 : S2_ST3;
+    int o = l == 2 ? 0 : 16; /* (29) ↔ (45) */
+    size_t no = c->n[l];
+    shown so = pick(no);
+    char nm[32], nm2[32];
     /* (29)–(30): per example */
     for (size_t i = 0; i < c->nex; i++) {
         double *J = calloc(no * no > 0 ? no * no : 1, sizeof *J);
@@ -2475,6 +2486,14 @@ static void h2_sigmoid_act(bs_handout *h, h2 *c, size_t l)
         equals(h);
         num(h, c->pgz[l][r], 0, "pgz%zu[0,%zu]", l, r);
     }
+}
+
+/* a hidden layer's gradient through its sigmoid: (27)–(30) for l = 2,
+ * (43)–(46) for l = 1 */
+static void h2_sigmoid_act(bs_handout *h, h2 *c, size_t l)
+{
+    h2_through_weights(h, c, l);
+    h2_through_sigmoid(h, c, l);
 }
 
 /* Lemma 1 on example 0: z, (7)–(8) and (11) on the diagonal, (12) off it,
