@@ -2209,17 +2209,14 @@ static const h2_labels h2_lab[4] = {
            "entry (q, r) is (∂L_CE/∂z[n,i])_{1,r} · (the input)_q"},
 };
 
-/* The parameter part of layer l's step, the same argument for every layer:
- * the element sums z_r[l,0] = Σ_q a_q w_{q,r} + b_r, the slices of the
- * tensor ∂z[l,0]/∂W[l] and the matrix ∂z/∂b[l] (example 0), then each
- * example's ∂L_CE^[i]/∂W[l] and ∂L_CE^[i]/∂b[l]. */
-static void h2_params(bs_handout *h, h2 *c, size_t l)
+/* how z[l] depends on the parameters (example 0): the element sums
+ * z_r[l,0] = Σ_q a_q w_{q,r} + b_r, the slices of the tensor ∂z[l,0]/∂W[l]
+ * and the matrix ∂z/∂b[l]; Lemma 3 for the output layer */
+static void h2_local(bs_handout *h, h2 *c, size_t l)
 {
     const bs_net *net = c->v->net;
     const h2_labels *lb = &h2_lab[l];
-    /* Lemma 3 and Lemma 4 for the output layer, the step's own section below */
     const char *sec_z = l == 3 ? S2_LM3 : l == 2 ? S2_ST2 : S2_ST3;
-    const char *sec_w = l == 3 ? S2_LM4 : sec_z;
     size_t ni = c->n[l - 1], no = c->n[l];
     shown so = pick(no), si = pick(ni);
     char nm[32];
@@ -2296,7 +2293,17 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
     if (lb->bias_note)
         set_note(h, lb->bias_note);
     free(Id);
-    /* each example's ∂L_CE^[i]/∂W[l] and ∂L_CE^[i]/∂b[l] */
+}
+
+/* each example's ∂L_CE^[i]/∂W[l] and ∂L_CE^[i]/∂b[l]; Lemma 4 for the
+ * output layer */
+static void h2_per_example(bs_handout *h, h2 *c, size_t l)
+{
+    const h2_labels *lb = &h2_lab[l];
+    /* the output layer's in Lemma 4, a hidden layer's in its step's section */
+    const char *sec_w = l == 3 ? S2_LM4 : l == 2 ? S2_ST2 : S2_ST3;
+    size_t ni = c->n[l - 1], no = c->n[l];
+    char nm[32];
     for (size_t i = 0; i < c->nex; i++) {
         double *P = h2_perW(h, c, l, i);
         if (!P)
@@ -2341,6 +2348,17 @@ static void h2_params(bs_handout *h, h2 *c, size_t l)
         mx(h, &c->pgz[l][i * no], 1, no, 0, nm, i);
         exnote(h, c);
     }
+}
+
+/* The parameter part of layer l's step, the same argument for every layer:
+ * the element sums z_r[l,0] = Σ_q a_q w_{q,r} + b_r, the slices of the
+ * tensor ∂z[l,0]/∂W[l] and the matrix ∂z/∂b[l] (example 0), then each
+ * example's ∂L_CE^[i]/∂W[l] and ∂L_CE^[i]/∂b[l]. */
+static void h2_params(bs_handout *h, h2 *c, size_t l)
+{
+    h2_local(h, c, l);
+    if (!h->oom)
+        h2_per_example(h, c, l);
 }
 
 /* (27)–(28), (43)–(44): back through the weights of layer l + 1, per
