@@ -284,6 +284,192 @@ static void cause(char *buf, size_t size, double lr)
              lr, lr / 10);
 }
 
+/* A training's record with room for its parameters, losses and checks, and
+ * the working state w; NULL (with w freed) if memory ran out. */
+static bs_train *train_create(const bs_net *net, const bs_train_opts *o, const int *frozen,
+                              work *w)
+{
+    size_t L = net->L;
+    bs_train *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->net = net;
+    t->opts = *o;
+    t->nparams = 2 * L;
+    t->params = calloc(t->nparams, sizeof *t->params);
+    t->loss = malloc(sizeof(double) * (o->steps + 1));
+    size_t nchecks = 1 + (o->check_every ? o->steps / o->check_every : 0);
+    t->checks = calloc(nchecks, sizeof *t->checks);
+    /* work_init runs in any case: its partial allocations are freed below */
+    int ok = work_init(w, net) == 0 && t->params && t->loss && t->checks;
+    int col = net->convention == BS_COLUMN;
+    for (size_t l = 1; ok && l <= L; l++)
+        for (int k = 0; k < 2; k++) {
+            bs_train_param *p = &t->params[2 * (l - 1) + (size_t)k];
+            p->qty = k ? BS_Q_B : BS_Q_W;
+            p->layer = l;
+            snprintf(p->name, sizeof p->name, "%c%zu", k ? 'b' : 'W', l);
+            size_t nin = k ? 1 : net->n[l - 1], nout = net->n[l];
+            p->rows = col ? nout : nin;
+            p->cols = col ? nin : nout;
+            p->frozen = frozen[2 * (l - 1) + (size_t)k];
+            t->nfrozen += (size_t)p->frozen;
+            size_t count = nin * nout;
+            p->before = malloc(sizeof(double) * count);
+            p->gradient = malloc(sizeof(double) * count);
+            p->after = malloc(sizeof(double) * count);
+            p->final = malloc(sizeof(double) * count);
+            if (!p->before || !p->gradient || !p->after || !p->final)
+                ok = 0;
+        }
+    if (!ok) {
+        work_free(w, L);
+        bs_train_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* The loss of the spec's own parameters and the check of their gradient;
+ * a non-finite loss stops the training before its first step. */
+static bs_status train_start(bs_train *t, work *w, bs_forward **fw, bs_error *err)
+{
+    t->stop = BS_TRAIN_COMPLETED;
+    bs_status st = bs_forward_run(&w->view, fw, err);
+    if (st != BS_OK)
+        return st;
+    t->loss[0] = (*fw)->loss;
+    if (isfinite((*fw)->loss))
+        return run_check(t, w, 0, err);
+    t->stop = BS_TRAIN_LOSS_NONFINITE;
+    snprintf(t->stop_message, sizeof t->stop_message,
+             "the initial loss is %s: the spec's own parameters give a non-finite "
+             "loss (trace the spec to see where)",
+             isnan((*fw)->loss) ? "NaN" : "infinite");
+    return BS_OK;
+}
+
+/* One step of gradient descent into the other parameter set nxt:
+ * θ' = θ − α ∂L/∂θ for each free parameter, a frozen one copied. */
+static void descend(work *w, const bs_net *net, const bs_grads *g, const int *frozen,
+                    double lr, int nxt)
+{
+    for (size_t l = 1; l <= net->L; l++) {
+        size_t nw = net->n[l - 1] * net->n[l], nb = net->n[l];
+        const double *cw = w->W[w->cur][l], *cb = w->b[w->cur][l];
+        double *ow = w->W[nxt][l], *ob = w->b[nxt][l];
+        if (frozen[2 * (l - 1)])
+            memcpy(ow, cw, sizeof(double) * nw);
+        else
+            for (size_t k = 0; k < nw; k++)
+                ow[k] = cw[k] - lr * g->gW[l][k];
+        if (frozen[2 * (l - 1) + 1])
+            memcpy(ob, cb, sizeof(double) * nb);
+        else
+            for (size_t k = 0; k < nb; k++)
+                ob[k] = cb[k] - lr * g->gb[l][k];
+    }
+}
+
+/* The first step's parameters before and after it and its gradient, in the
+ * displayed orientation. */
+static void record_first(bs_train *t, const work *w, const bs_grads *g, int nxt)
+{
+    const bs_net *net = t->net;
+    int col = net->convention == BS_COLUMN;
+    for (size_t l = 1; l <= net->L; l++) {
+        size_t nin = net->n[l - 1], nout = net->n[l];
+        bs_train_param *pw = &t->params[2 * (l - 1)], *pb = pw + 1;
+        to_display(w->W[w->cur][l], nin, nout, col, pw->before);
+        to_display(g->gW[l], nin, nout, col, pw->gradient);
+        to_display(w->W[nxt][l], nin, nout, col, pw->after);
+        memcpy(pb->before, w->b[w->cur][l], sizeof(double) * nout);
+        memcpy(pb->gradient, g->gb[l], sizeof(double) * nout);
+        memcpy(pb->after, w->b[nxt][l], sizeof(double) * nout);
+    }
+    t->has_first = 1;
+}
+
+/* Stops the training when the loss after step s is not finite or has grown
+ * past limit; returns 1 if it stopped. */
+static int loss_stops(bs_train *t, size_t s, double loss, double limit)
+{
+    if (isfinite(loss) && loss <= limit)
+        return 0;
+    char why[200];
+    cause(why, sizeof why, t->opts.lr);
+    t->stop_step = s;
+    if (!isfinite(loss)) {
+        t->stop = BS_TRAIN_LOSS_NONFINITE;
+        snprintf(t->stop_message, sizeof t->stop_message,
+                 "after step %zu the loss is %s (it was %.6g before the step); %s", s,
+                 isnan(loss) ? "NaN" : "infinite", t->loss[s - 1], why);
+    } else {
+        t->stop = BS_TRAIN_DIVERGED;
+        snprintf(t->stop_message, sizeof t->stop_message,
+                 "after step %zu the loss is %.6g, more than 10⁶ times the initial "
+                 "loss %.6g; %s",
+                 s, loss, t->loss[0], why);
+    }
+    return 1;
+}
+
+/* Step s: the gradient at the current parameters (*fw is their forward
+ * pass), the descent, the new loss; a non-finite gradient or parameter, or a
+ * loss past limit, stops the training with the parameters of step s − 1. */
+static bs_status train_step(bs_train *t, work *w, const int *frozen, double limit, size_t s,
+                            bs_forward **fw, bs_grads **g, bs_error *err)
+{
+    const bs_net *net = t->net;
+    const bs_train_opts *o = &t->opts;
+    bs_grads_free(*g);
+    *g = NULL;
+    bs_status st = bs_backward_run(&w->view, *fw, g, err);
+    if (st != BS_OK)
+        return st;
+    int nxt = 1 - w->cur;
+    char where[96] = "";
+    if (find_nonfinite(net, (*g)->gW, (*g)->gb, 1, frozen, where, sizeof where)) {
+        t->stop = BS_TRAIN_GRAD_NONFINITE;
+        t->stop_step = s;
+        snprintf(t->stop_message, sizeof t->stop_message,
+                 "the gradient ∂L/∂%s at step %zu is not finite, although the loss %.6g "
+                 "is: a derivative overflowed (saturated units or very large weights)",
+                 where, s, t->loss[s - 1]);
+        return BS_OK;
+    }
+    descend(w, net, *g, frozen, o->lr, nxt);
+    if (s == 1)
+        record_first(t, w, *g, nxt);
+    if (find_nonfinite(net, w->W[nxt], w->b[nxt], 0, frozen, where, sizeof where)) {
+        char why[200];
+        cause(why, sizeof why, o->lr);
+        t->stop = BS_TRAIN_PARAM_NONFINITE;
+        t->stop_step = s;
+        snprintf(t->stop_message, sizeof t->stop_message, "step %zu made %s not finite; %s", s,
+                 where, why);
+        return BS_OK;
+    }
+    use(w, nxt);
+    bs_forward *fw2 = NULL;
+    st = bs_forward_run(&w->view, &fw2, err);
+    if (st != BS_OK || loss_stops(t, s, fw2->loss, limit)) {
+        bs_forward_free(fw2);
+        use(w, w->cur);
+        return st;
+    }
+    bs_forward_free(*fw);
+    *fw = fw2;
+    w->cur = nxt;
+    t->loss[s] = fw2->loss;
+    t->steps_done = s;
+    if (o->check_every && s % o->check_every == 0)
+        st = run_check(t, w, s, err);
+    if (o->progress)
+        o->progress(o->progress_ctx, s, o->steps);
+    return st;
+}
+
 bs_status bs_train_run(const bs_net *net, const bs_train_opts *opts, bs_train **out,
                        bs_error *err)
 {
@@ -305,164 +491,22 @@ bs_status bs_train_run(const bs_net *net, const bs_train_opts *opts, bs_train **
         free(frozen);
         return st;
     }
-    bs_train *t = calloc(1, sizeof *t);
     work w;
-    int winit = -1;
-    if (t) {
-        t->net = net;
-        t->opts = o;
-        t->nparams = 2 * L;
-        t->params = calloc(t->nparams, sizeof *t->params);
-        t->loss = malloc(sizeof(double) * (o.steps + 1));
-        size_t nchecks = 1 + (o.check_every ? o.steps / o.check_every : 0);
-        t->checks = calloc(nchecks, sizeof *t->checks);
-        winit = work_init(&w, net);
-    }
-    if (!t || !t->params || !t->loss || !t->checks || winit != 0) {
-        if (t) /* work_init ran: its partial allocations are freed */
-            work_free(&w, L);
-        bs_train_free(t);
-        free(frozen);
-        return nomem(err);
-    }
-    int col = net->convention == BS_COLUMN;
-    for (size_t l = 1; l <= L; l++)
-        for (int k = 0; k < 2; k++) {
-            bs_train_param *p = &t->params[2 * (l - 1) + (size_t)k];
-            p->qty = k ? BS_Q_B : BS_Q_W;
-            p->layer = l;
-            snprintf(p->name, sizeof p->name, "%c%zu", k ? 'b' : 'W', l);
-            size_t nin = k ? 1 : net->n[l - 1], nout = net->n[l];
-            p->rows = col ? nout : nin;
-            p->cols = col ? nin : nout;
-            p->frozen = frozen[2 * (l - 1) + (size_t)k];
-            t->nfrozen += (size_t)p->frozen;
-            size_t count = nin * nout;
-            p->before = malloc(sizeof(double) * count);
-            p->gradient = malloc(sizeof(double) * count);
-            p->after = malloc(sizeof(double) * count);
-            p->final = malloc(sizeof(double) * count);
-            if (!p->before || !p->gradient || !p->after || !p->final)
-                st = BS_ERR_NOMEM;
-        }
-    if (st != BS_OK) {
-        work_free(&w, L);
-        bs_train_free(t);
+    bs_train *t = train_create(net, &o, frozen, &w);
+    if (!t) {
         free(frozen);
         return nomem(err);
     }
 
     bs_forward *fw = NULL;
     bs_grads *g = NULL;
-    t->stop = BS_TRAIN_COMPLETED;
-    st = bs_forward_run(&w.view, &fw, err);
-    if (st == BS_OK) {
-        t->loss[0] = fw->loss;
-        if (!isfinite(fw->loss)) {
-            t->stop = BS_TRAIN_LOSS_NONFINITE;
-            snprintf(t->stop_message, sizeof t->stop_message,
-                     "the initial loss is %s: the spec's own parameters give a non-finite "
-                     "loss (trace the spec to see where)",
-                     isnan(fw->loss) ? "NaN" : "infinite");
-        } else {
-            st = run_check(t, &w, 0, err);
-        }
-    }
+    st = train_start(t, &w, &fw, err);
     double limit = BS_TRAIN_DIVERGE_FACTOR * fmax(t->loss[0], 1e-12);
-    for (size_t s = 1; st == BS_OK && t->stop == BS_TRAIN_COMPLETED && s <= o.steps; s++) {
-        bs_grads_free(g);
-        g = NULL;
-        st = bs_backward_run(&w.view, fw, &g, err);
-        if (st != BS_OK)
-            break;
-        int nxt = 1 - w.cur;
-        char where[96] = "";
-        if (find_nonfinite(net, g->gW, g->gb, 1, frozen, where, sizeof where)) {
-            t->stop = BS_TRAIN_GRAD_NONFINITE;
-            t->stop_step = s;
-            snprintf(t->stop_message, sizeof t->stop_message,
-                     "the gradient ∂L/∂%s at step %zu is not finite, although the loss %.6g "
-                     "is: a derivative overflowed (saturated units or very large weights)",
-                     where, s, t->loss[s - 1]);
-            break;
-        }
-        for (size_t l = 1; l <= L; l++) {
-            size_t nw = net->n[l - 1] * net->n[l], nb = net->n[l];
-            const double *cw = w.W[w.cur][l], *cb = w.b[w.cur][l];
-            double *ow = w.W[nxt][l], *ob = w.b[nxt][l];
-            if (frozen[2 * (l - 1)])
-                memcpy(ow, cw, sizeof(double) * nw);
-            else
-                for (size_t k = 0; k < nw; k++)
-                    ow[k] = cw[k] - o.lr * g->gW[l][k];
-            if (frozen[2 * (l - 1) + 1])
-                memcpy(ob, cb, sizeof(double) * nb);
-            else
-                for (size_t k = 0; k < nb; k++)
-                    ob[k] = cb[k] - o.lr * g->gb[l][k];
-        }
-        if (s == 1) {
-            for (size_t l = 1; l <= L; l++) {
-                size_t nin = net->n[l - 1], nout = net->n[l];
-                bs_train_param *pw = &t->params[2 * (l - 1)], *pb = pw + 1;
-                to_display(w.W[w.cur][l], nin, nout, col, pw->before);
-                to_display(g->gW[l], nin, nout, col, pw->gradient);
-                to_display(w.W[nxt][l], nin, nout, col, pw->after);
-                memcpy(pb->before, w.b[w.cur][l], sizeof(double) * nout);
-                memcpy(pb->gradient, g->gb[l], sizeof(double) * nout);
-                memcpy(pb->after, w.b[nxt][l], sizeof(double) * nout);
-            }
-            t->has_first = 1;
-        }
-        if (find_nonfinite(net, w.W[nxt], w.b[nxt], 0, frozen, where, sizeof where)) {
-            char why[200];
-            cause(why, sizeof why, o.lr);
-            t->stop = BS_TRAIN_PARAM_NONFINITE;
-            t->stop_step = s;
-            snprintf(t->stop_message, sizeof t->stop_message,
-                     "step %zu made %s not finite; %s", s, where, why);
-            break;
-        }
-        use(&w, nxt);
-        bs_forward *fw2 = NULL;
-        st = bs_forward_run(&w.view, &fw2, err);
-        if (st != BS_OK) {
-            use(&w, w.cur);
-            break;
-        }
-        double loss = fw2->loss;
-        if (!isfinite(loss) || loss > limit) {
-            char why[200];
-            cause(why, sizeof why, o.lr);
-            t->stop_step = s;
-            if (!isfinite(loss)) {
-                t->stop = BS_TRAIN_LOSS_NONFINITE;
-                snprintf(t->stop_message, sizeof t->stop_message,
-                         "after step %zu the loss is %s (it was %.6g before the step); %s", s,
-                         isnan(loss) ? "NaN" : "infinite", t->loss[s - 1], why);
-            } else {
-                t->stop = BS_TRAIN_DIVERGED;
-                snprintf(t->stop_message, sizeof t->stop_message,
-                         "after step %zu the loss is %.6g, more than 10⁶ times the initial "
-                         "loss %.6g; %s",
-                         s, loss, t->loss[0], why);
-            }
-            bs_forward_free(fw2);
-            use(&w, w.cur);
-            break;
-        }
-        bs_forward_free(fw);
-        fw = fw2;
-        w.cur = nxt;
-        t->loss[s] = loss;
-        t->steps_done = s;
-        if (o.check_every && s % o.check_every == 0)
-            st = run_check(t, &w, s, err);
-        if (o.progress)
-            o.progress(o.progress_ctx, s, o.steps);
-    }
+    for (size_t s = 1; st == BS_OK && t->stop == BS_TRAIN_COMPLETED && s <= o.steps; s++)
+        st = train_step(t, &w, frozen, limit, s, &fw, &g, err);
     bs_grads_free(g);
     bs_forward_free(fw);
+    int col = net->convention == BS_COLUMN;
     if (st == BS_OK)
         for (size_t l = 1; l <= L; l++) {
             bs_train_param *pw = &t->params[2 * (l - 1)], *pb = pw + 1;
