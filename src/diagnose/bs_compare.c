@@ -1447,6 +1447,152 @@ static bs_status compare_input(run *R, bs_compare_result *r, bs_error *err)
     return BS_OK;
 }
 
+/* What the reading of the file's keys did, for the reader: the object the
+ * gradients were nested in, parameter names read as gradients, decorated
+ * keys read as the steps they spell. */
+static void keys_note(bs_compare_result *r, const bs_grads_file *g)
+{
+    char *kn = r->keys_note;
+    size_t ks = sizeof r->keys_note;
+    if (g->nested[0])
+        snprintf(kn, ks, "the gradients were read from the file's \"%s\"", g->nested);
+    if (g->param_keys)
+        snprintf(kn + strlen(kn), ks - strlen(kn), "%skeys that name a parameter (W1, b1, "
+                 "as in a grads dict) were read as its gradient (dW1, db1)",
+                 kn[0] ? "; " : "");
+    if (g->decorated[0])
+        snprintf(kn + strlen(kn), ks - strlen(kn), "%skeys read as the steps they spell: %s",
+                 kn[0] ? "; " : "", g->decorated);
+}
+
+/* Step j, which the file does not give: what the program's own values
+ * above imply, or backstep's value where nothing above was given. */
+static bs_status step_not_given(run *R, bs_compare_result *r, size_t j, int required,
+                                bs_error *err)
+{
+    bs_compare_step *s = &r->steps[j];
+    bs_mat truth = bs_backward_value(R->t->net, R->t->grads, j);
+    s->status = BS_CMP_NOT_GIVEN;
+    if (required) {
+        s->missing = 1;
+        r->n_missing++;
+    }
+    bs_mistake_ctx ctx = {R->t, R->cur, j, R->nt};
+    if (j == 0 || bs_mistake_correct(&ctx, &R->cur[j])) {
+        free(R->cur[j].v);
+        R->cur[j].rows = truth.rows;
+        R->cur[j].cols = truth.cols;
+        R->cur[j].v = malloc(sizeof(double) * truth.rows * truth.cols);
+        if (!R->cur[j].v)
+            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        memcpy(R->cur[j].v, truth.v, sizeof(double) * truth.rows * truth.cols);
+    }
+    R->tmp[j] = R->cur[j];
+    return BS_OK;
+}
+
+/* Step j, given as prog and wrong, when a step above is not to blame: the
+ * mistake that reproduces it (at j or at a step above that the file does
+ * not give), else single precision, a near miss or a non-finite value;
+ * -1 if memory ran out. */
+static int diagnose_step(run *R, bs_compare_result *r, size_t j, const bs_mat *prog,
+                         int same_shape)
+{
+    const bs_trace *t = R->t;
+    bs_compare_step *s = &r->steps[j];
+    s->status = BS_CMP_DISAGREES;
+    if (r->first < 0)
+        r->first = (long)j;
+    /* the mistake at this step, then at the steps above that the
+     * file does not give, nearest first */
+    int found = try_mistakes_at(R, j, j, prog, s, 0);
+    /* a mistake above j that explains it is preferred to one at
+     * j when it also explains another wrong step */
+    for (size_t u = bs_backward_upstream(t->net, j); found >= 0 && u != (size_t)-1 &&
+                                              !R->given_j[u];
+         u = bs_backward_upstream(t->net, u)) {
+        int above = try_mistakes_at(R, u, j, prog, s, found == 1);
+        if (above != 0) {
+            found = above;
+            break;
+        }
+    }
+    if (found < 0)
+        return -1;
+    if (!found && same_shape)
+        single_precision(t, j, s);
+    if (!found && same_shape && !s->single_precision && near_misses(R, j, prog, s) < 0)
+        return -1;
+    if (!found)
+        not_finite(t, j, s);
+    return 0;
+}
+
+/* Step j, which the file gives: it agrees, inherits an error from a step
+ * above, or disagrees (diagnose_step); the program's values then stand for
+ * step j in what the steps below are judged against. */
+static bs_status step_given(run *R, bs_compare_result *r, size_t j, bs_error *err)
+{
+    const bs_trace *t = R->t;
+    const bs_grads_file *g = R->g;
+    bs_compare_step *s = &r->steps[j];
+    const given *gv = &g->steps[j];
+    /* a vector has no orientation: given as a column for a row (or the
+     * reverse), it is the same values */
+    given turned;
+    if ((s->rows == 1 || s->cols == 1) && gv->rows == s->cols && gv->cols == s->rows &&
+        gv->rows != gv->cols) {
+        turned = *gv;
+        turned.rows = s->rows;
+        turned.cols = s->cols;
+        gv = &turned;
+        s->prog_rows = g->steps[j].rows;
+        s->prog_cols = g->steps[j].cols;
+    }
+    R->given_j[j] = 1;
+    r->n_given++;
+    snprintf(s->key, sizeof s->key, "%s", gv->key);
+    if (gv == &g->steps[j]) {
+        s->prog_rows = gv->rows;
+        s->prog_cols = gv->cols;
+    }
+    bs_mat prog;
+    if (to_row(t->net, gv, &prog))
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    int same_shape = gv->rows == s->rows && gv->cols == s->cols;
+    if (same_shape)
+        measure(t, j, gv, R->o, s);
+    else
+        s->n_elements = gv->rows * gv->cols;
+    if (same_shape && s->n_wrong == 0) {
+        s->status = BS_CMP_AGREES;
+        r->n_agree++;
+    } else {
+        /* wrong only because a step above is wrong? */
+        bs_mat c = {0, 0, NULL};
+        bs_mistake_ctx ctx = {t, R->cur, j, R->nt};
+        /* (when no step above differs from backstep's beyond the
+         * tolerance, the difference is rounding that the steps above
+         * carried within it, not an inherited error) */
+        int inherits = same_shape && bs_backward_upstream(t->net, j) != (size_t)-1 &&
+                       bs_mistake_correct(&ctx, &c) == 0 && mats_agree_at(R, j, &c, &prog) &&
+                       origin_of(R, r->steps, j) != j;
+        free(c.v);
+        if (inherits) {
+            s->status = BS_CMP_INHERITS;
+            size_t from = origin_of(R, r->steps, j);
+            step_name(R, from, s->inherits_from, sizeof s->inherits_from);
+        } else if (diagnose_step(R, r, j, &prog, same_shape) < 0) {
+            free(prog.v);
+            return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        }
+    }
+    free(R->cur[j].v);
+    R->cur[j] = prog;
+    R->tmp[j] = prog;
+    return BS_OK;
+}
+
 bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                          const bs_compare_opts *opts, bs_compare_result **out,
                          bs_error *err)
@@ -1461,19 +1607,8 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         o.notation = (int)g->notation;
     size_t n = bs_backward_nsteps(t->net);
     bs_compare_result *r = calloc(1, sizeof *r);
-    if (r) {
-        char *kn = r->keys_note;
-        size_t ks = sizeof r->keys_note;
-        if (g->nested[0])
-            snprintf(kn, ks, "the gradients were read from the file's \"%s\"", g->nested);
-        if (g->param_keys)
-            snprintf(kn + strlen(kn), ks - strlen(kn), "%skeys that name a parameter (W1, b1, "
-                     "as in a grads dict) were read as its gradient (dW1, db1)",
-                     kn[0] ? "; " : "");
-        if (g->decorated[0])
-            snprintf(kn + strlen(kn), ks - strlen(kn), "%skeys read as the steps they spell: %s",
-                     kn[0] ? "; " : "", g->decorated);
-    }
+    if (r)
+        keys_note(r, g);
     run R;
     memset(&R, 0, sizeof R);
     R.t = t;
@@ -1505,9 +1640,8 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
     r->first = -1;
     if (g->has_loss)
         compare_loss(t, g, &o, r);
-    for (size_t j = 0; j < n; j++) {
+    for (size_t j = 0; j < n && st == BS_OK; j++) {
         bs_compare_step *s = &r->steps[j];
-        const given *gv = &g->steps[j];
         bs_qty q;
         size_t l;
         bs_backward_step_of(t->net, j, &q, &l);
@@ -1515,115 +1649,10 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
         bs_name_grad(s->id, sizeof s->id, q, l, BS_NOTATION_G);
         display_shape(t, j, &s->rows, &s->cols);
         s->mistake = -1;
-        bs_mat truth = bs_backward_value(t->net, t->grads, j);
-        if (!gv->v) {
-            /* not given: what the program's own values above imply */
-            s->status = BS_CMP_NOT_GIVEN;
-            if (req[j]) {
-                s->missing = 1;
-                r->n_missing++;
-            }
-            bs_mistake_ctx ctx = {t, R.cur, j, R.nt};
-            if (j == 0 || bs_mistake_correct(&ctx, &R.cur[j])) {
-                free(R.cur[j].v);
-                R.cur[j].rows = truth.rows;
-                R.cur[j].cols = truth.cols;
-                R.cur[j].v = malloc(sizeof(double) * truth.rows * truth.cols);
-                if (!R.cur[j].v) {
-                    st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-                    goto done;
-                }
-                memcpy(R.cur[j].v, truth.v, sizeof(double) * truth.rows * truth.cols);
-            }
-            R.tmp[j] = R.cur[j];
-            continue;
-        }
-        /* a vector has no orientation: given as a column for a row (or the
-         * reverse), it is the same values */
-        given turned;
-        if ((s->rows == 1 || s->cols == 1) && gv->rows == s->cols && gv->cols == s->rows &&
-            gv->rows != gv->cols) {
-            turned = *gv;
-            turned.rows = s->rows;
-            turned.cols = s->cols;
-            gv = &turned;
-            s->prog_rows = g->steps[j].rows;
-            s->prog_cols = g->steps[j].cols;
-        }
-        R.given_j[j] = 1;
-        r->n_given++;
-        snprintf(s->key, sizeof s->key, "%s", gv->key);
-        if (gv == &g->steps[j]) {
-            s->prog_rows = gv->rows;
-            s->prog_cols = gv->cols;
-        }
-        bs_mat prog;
-        if (to_row(t->net, gv, &prog)) {
-            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-            goto done;
-        }
-        int same_shape = gv->rows == s->rows && gv->cols == s->cols;
-        if (same_shape)
-            measure(t, j, gv, &o, s);
-        else
-            s->n_elements = gv->rows * gv->cols;
-        if (same_shape && s->n_wrong == 0) {
-            s->status = BS_CMP_AGREES;
-            r->n_agree++;
-        } else {
-            /* wrong only because a step above is wrong? */
-            bs_mat c = {0, 0, NULL};
-            bs_mistake_ctx ctx = {t, R.cur, j, R.nt};
-            /* (when no step above differs from backstep's beyond the
-             * tolerance, the difference is rounding that the steps above
-             * carried within it, not an inherited error) */
-            int inherits = same_shape && bs_backward_upstream(t->net, j) != (size_t)-1 &&
-                           bs_mistake_correct(&ctx, &c) == 0 && mats_agree_at(&R, j, &c, &prog) &&
-                           origin_of(&R, r->steps, j) != j;
-            free(c.v);
-            if (inherits) {
-                s->status = BS_CMP_INHERITS;
-                size_t from = origin_of(&R, r->steps, j);
-                step_name(&R, from, s->inherits_from, sizeof s->inherits_from);
-            } else {
-                s->status = BS_CMP_DISAGREES;
-                if (r->first < 0)
-                    r->first = (long)j;
-                /* the mistake at this step, then at the steps above that the
-                 * file does not give, nearest first */
-                int found = try_mistakes_at(&R, j, j, &prog, s, 0);
-                /* a mistake above j that explains it is preferred to one at
-                 * j when it also explains another wrong step */
-                for (size_t u = bs_backward_upstream(t->net, j); found >= 0 && u != (size_t)-1 &&
-                                                          !R.given_j[u];
-                     u = bs_backward_upstream(t->net, u)) {
-                    int above = try_mistakes_at(&R, u, j, &prog, s, found == 1);
-                    if (above != 0) {
-                        found = above;
-                        break;
-                    }
-                }
-                if (found < 0) {
-                    free(prog.v);
-                    st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-                    goto done;
-                }
-                if (!found && same_shape)
-                    single_precision(t, j, s);
-                if (!found && same_shape && !s->single_precision &&
-                    near_misses(&R, j, &prog, s) < 0) {
-                    free(prog.v);
-                    st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-                    goto done;
-                }
-                if (!found)
-                    not_finite(t, j, s);
-            }
-        }
-        free(R.cur[j].v);
-        R.cur[j] = prog;
-        R.tmp[j] = prog;
+        st = g->steps[j].v ? step_given(&R, r, j, err) : step_not_given(&R, r, j, req[j], err);
     }
+    if (st != BS_OK)
+        goto done;
     if (g->input.v && (st = compare_input(&R, r, err)) != BS_OK)
         goto done;
     st = find_conventions(t, g, &o, r, err);
