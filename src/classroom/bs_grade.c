@@ -1205,55 +1205,117 @@ static size_t wrong_above(const bs_net *net, size_t j, const long *ask_of,
     return (size_t)-1;
 }
 
-static bs_status grade_claims(bs_exercise_set *x, student *s, const bs_answers *a,
-                              bs_grade_result *r)
-{
-    const bs_trace *t = s->t;
-    const bs_net *net = t->net;
-    const int N = BS_SHEET_SIG_DIGITS;
-    r->policy = x->policy;
-    r->steps = calloc(x->nsteps, sizeof *r->steps);
-    if (!r->steps)
-        return BS_ERR_NOMEM;
-    r->nsteps = x->nsteps;
-    size_t n = bs_backward_nsteps(net);
-    unsigned char *wrong_own = calloc(n, 1);
-    const bs_answers_step *ans = a->steps;
-    long *ask_of = malloc(n * sizeof *ask_of);
-    double **cur = calloc(n, sizeof *cur), **dc = calloc(n, sizeof *dc);
-    double **tru = calloc(n, sizeof *tru), **D = calloc(n, sizeof *D);
-    double **bnd = calloc(n, sizeof *bnd);
-    size_t *bound_n = calloc(n, sizeof *bound_n);
-    unsigned char *ok_own = calloc(n, 1), *ok_right = calloc(n, 1);
-    size_t *jof = calloc(x->nsteps, sizeof *jof);
-    int *cmp_mistake = calloc(x->nsteps, sizeof *cmp_mistake);
-    bs_compare_result *cr = NULL;
-    fwd_bound fb = {0, NULL, NULL};
+/* The walk of one student's claims.  Per backward step j (n of them): the
+ * value the student carries cur[j] and its rounding bound dc[j], the true
+ * value tru[j] and its bound D[j], the bound a comparison allows bnd[j]
+ * (bound_n[j] values), whether the answer is right against the student's
+ * own values above it (ok_own) and against the true ones (ok_right), the
+ * asked step it is (ask_of, or -1); per asked step i the mistake compare
+ * named (cmp_mistake); a copy of the forward pass and its bounds; scratch
+ * rows of the widest step. */
+typedef struct claims {
+    const bs_net *net;
+    size_t n;
+    unsigned char *wrong_own, *ok_own, *ok_right;
+    long *ask_of;
+    double **cur, **dc, **tru, **D, **bnd;
+    size_t *bound_n;
+    int *cmp_mistake;
+    fwd_bound fb;
     bs_forward pf;
-    memset(&pf, 0, sizeof pf);
-    size_t widest = bs_net_max_width(net) * (net->B > bs_net_max_width(net)
-                                                 ? net->B
-                                                 : bs_net_max_width(net));
-    double *expc = malloc(widest * sizeof(double) + 8), *tmp = malloc(widest * sizeof(double) + 8);
-    double *bc = malloc(widest * sizeof(double) + 8), *bs = malloc(widest * sizeof(double) + 8);
-    double *exps = malloc(widest * sizeof(double) + 8), *av = malloc(widest * sizeof(double) + 8);
-    bs_status st = BS_OK;
-    if (!wrong_own || !ask_of || !cur || !dc || !tru || !D || !jof ||
-        !bnd || !bound_n || !ok_own || !ok_right ||
-        !cmp_mistake || !expc || !tmp || !bc || !bs || !exps || !av ||
-        fwd_copy(net, t->fw, &pf) != 0 ||
-        fwd_bound_make(net, t->fw, N, &fb) != 0) {
-        st = BS_ERR_NOMEM;
-        goto done;
+    double *expc, *tmp, *bc, *bs, *exps, *av;
+} claims;
+
+static void claims_free(claims *c)
+{
+    for (size_t j = 0; j < c->n; j++) {
+        if (c->cur)
+            free(c->cur[j]);
+        if (c->dc)
+            free(c->dc[j]);
+        if (c->tru)
+            free(c->tru[j]);
+        if (c->D)
+            free(c->D[j]);
+        if (c->bnd)
+            free(c->bnd[j]);
     }
-    for (size_t j = 0; j < n; j++)
-        ask_of[j] = -1;
+    free(c->cur);
+    free(c->dc);
+    free(c->tru);
+    free(c->D);
+    free(c->bnd);
+    free(c->bound_n);
+    free(c->ok_own);
+    free(c->ok_right);
+    free(c->wrong_own);
+    free(c->ask_of);
+    free(c->cmp_mistake);
+    free(c->expc);
+    free(c->tmp);
+    free(c->bc);
+    free(c->bs);
+    free(c->exps);
+    free(c->av);
+    fwd_bound_free(&c->fb);
+    fwd_copy_free(&c->pf);
+}
+
+/* Everything the walk needs for the trace t and nsteps asked steps; -1 if
+ * memory ran out (claims_free frees what was made). */
+static int claims_make(claims *c, const bs_trace *t, size_t nsteps, int N)
+{
+    const bs_net *net = t->net;
+    memset(c, 0, sizeof *c);
+    c->net = net;
+    size_t n = c->n = bs_backward_nsteps(net);
+    c->wrong_own = calloc(n, 1);
+    c->ask_of = malloc(n * sizeof *c->ask_of);
+    c->cur = calloc(n, sizeof *c->cur);
+    c->dc = calloc(n, sizeof *c->dc);
+    c->tru = calloc(n, sizeof *c->tru);
+    c->D = calloc(n, sizeof *c->D);
+    c->bnd = calloc(n, sizeof *c->bnd);
+    c->bound_n = calloc(n, sizeof *c->bound_n);
+    c->ok_own = calloc(n, 1);
+    c->ok_right = calloc(n, 1);
+    c->cmp_mistake = calloc(nsteps, sizeof *c->cmp_mistake);
+    size_t w = bs_net_max_width(net), widest = w * (net->B > w ? net->B : w);
+    double **rows[] = {&c->expc, &c->tmp, &c->bc, &c->bs, &c->exps, &c->av};
+    int ok = 1;
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++)
+        ok &= (*rows[k] = malloc(widest * sizeof(double) + 8)) != NULL;
+    if (!ok || !c->wrong_own || !c->ask_of || !c->cur || !c->dc || !c->tru || !c->D ||
+        !c->bnd || !c->bound_n || !c->ok_own || !c->ok_right || !c->cmp_mistake ||
+        fwd_copy(net, t->fw, &c->pf) != 0 || fwd_bound_make(net, t->fw, N, &c->fb) != 0)
+        return -1;
+    for (size_t j = 0; j < n; j++) {
+        size_t rr, cc;
+        bs_backward_shape(net, j, &rr, &cc);
+        size_t size = rr * cc;
+        c->bound_n[j] = size;
+        c->cur[j] = malloc(size * sizeof(double) + 8);
+        c->dc[j] = malloc(size * sizeof(double) + 8);
+        c->tru[j] = malloc(size * sizeof(double) + 8);
+        c->D[j] = malloc(size * sizeof(double) + 8);
+        c->bnd[j] = malloc(size * sizeof(double) + 8);
+        if (!c->cur[j] || !c->dc[j] || !c->tru[j] || !c->D[j] || !c->bnd[j])
+            return -1;
+        c->ask_of[j] = -1;
+    }
+    return 0;
+}
+
+/* Each asked step's id, name and shape, and which backward step it is. */
+static void name_asked(const bs_exercise_set *x, const bs_trace *t, bs_grade_result *r,
+                       claims *c)
+{
     for (size_t i = 0; i < x->nsteps; i++) {
         bs_grade_step *g = &r->steps[i];
         const bs_step *bst = bs_trace_find(t, x->steps[i]);
         snprintf(g->id, sizeof g->id, "%s", x->steps[i]);
         g->mistake = -1;
-        cmp_mistake[i] = -1;
+        c->cmp_mistake[i] = -1;
         if (bst) {
             bs_step_name(g->name, sizeof g->name, bst, x->notation);
             g->rows = bst->rows;
@@ -1264,16 +1326,20 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const bs_answers *
         bs_qty q;
         size_t l;
         bs_name_parse(x->steps[i], &q, &l);
-        jof[i] = bs_backward_step_index(net, q, l);
-        ask_of[jof[i]] = (long)i;
+        c->ask_of[bs_backward_step_index(t->net, q, l)] = (long)i;
     }
-    /* the marks the file decides: not answered, or not readable as the step; a
-     * step's note is the first problem found with it */
+}
+
+/* The marks the file decides: not answered, or not readable as the step; a
+ * step's note is the first problem found with it.  Returns whether any step
+ * was answered. */
+static int file_marks(const bs_exercise_set *x, const bs_answers *a, bs_grade_result *r)
+{
     int any = 0;
     for (size_t i = 0; i < x->nsteps; i++) {
         bs_grade_step *g = &r->steps[i];
-        g->mark = ans[i].state == BS_ANSWER_MALFORMED ? BS_MARK_MALFORMED : BS_MARK_MISSING;
-        any |= ans[i].v != NULL;
+        g->mark = a->steps[i].state == BS_ANSWER_MALFORMED ? BS_MARK_MALFORMED : BS_MARK_MISSING;
+        any |= a->steps[i].v != NULL;
     }
     for (size_t k = 0; k < a->nproblems; k++) {
         const bs_answers_problem *p = &a->problems[k];
@@ -1282,67 +1348,162 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const bs_answers *
         if (p->level == BS_ANSWERS_WARNING)
             warn(r, "%s", p->text);
     }
-    /* the walk down the backward steps: under carry each step is judged against
-     * the step computed from the student's own value above it (given, or
-     * implied by theirs above that); under strict against the right value */
-    for (size_t j = 0; j < n; j++) {
-        size_t rr, cc;
-        bs_backward_shape(net, j, &rr, &cc);
-        size_t size = rr * cc;
-        bound_n[j] = size;
-        cur[j] = malloc(size * sizeof(double) + 8);
-        dc[j] = malloc(size * sizeof(double) + 8);
-        tru[j] = malloc(size * sizeof(double) + 8);
-        D[j] = malloc(size * sizeof(double) + 8);
-        bnd[j] = malloc(size * sizeof(double) + 8);
-        if (!cur[j] || !dc[j] || !tru[j] || !D[j] || !bnd[j]) {
-            st = BS_ERR_NOMEM;
-            goto done;
-        }
-        size_t src = bs_backward_source(net, j, NULL), nsrc = 0;
-        if (src != (size_t)-1) {
-            size_t sr, sc;
-            bs_backward_shape(net, src, &sr, &sc);
-            nsrc = sr * sc;
-        }
-        int has = src != (size_t)-1;
-        step_with_bound(net, &pf, &fb, j, has ? cur[src] : NULL, has ? dc[src] : NULL, nsrc,
-                        expc, tmp, bc, size);
-        step_with_bound(net, &pf, &fb, j, has ? tru[src] : NULL, has ? D[src] : NULL, nsrc,
-                        exps, tmp, bs, size);
-        memcpy(tru[j], exps, size * sizeof(double));
-        for (size_t k = 0; k < size; k++) {
-            D[j][k] = bs[k] + half_unit(exps[k], N);
-            bnd[j][k] = bc[k] + half_unit(expc[k], N);
-        }
-        long i = ask_of[j];
-        const bs_answers_step *an = i >= 0 ? &ans[i] : NULL;
-        if (!an || !an->v || !an->exact) {
-            /* not answered in the step's shape: what the student's values above imply */
-            memcpy(cur[j], expc, size * sizeof(double));
-            memcpy(dc[j], bnd[j], size * sizeof(double));
-        }
-        if (!an || !an->v)
-            continue;
-        bs_grade_step *g = &r->steps[i];
-        g->given_rows = an->rows;
-        g->given_cols = an->cols;
-        if (an->exact) {
-            displayed_to_row(net, an->v, an->rows, an->cols, av);
-            ok_own[j] = (unsigned char)within(av, expc, bc, size, N);
-            ok_right[j] = (unsigned char)within(av, exps, bs, size, N);
-            /* the student's own value is what they carry on */
-            memcpy(cur[j], av, size * sizeof(double));
-            for (size_t k = 0; k < size; k++)
-                dc[j][k] = half_unit(av[k], N);
-            if (x->policy == BS_POLICY_CARRY)
-                differences(net, g, av, expc, bc, g->rows, g->cols, N);
-            else
-                differences(net, g, av, exps, bs, g->rows, g->cols, N);
-        } else {
-            g->n_elements = an->rows * an->cols;
-        }
+    return any;
+}
+
+/* Backward step j of the walk down the steps: under carry each step is
+ * judged against the step computed from the student's own value above it
+ * (given, or implied by theirs above that); under strict against the right
+ * value. */
+static void walk_step(const bs_exercise_set *x, const bs_answers *a, bs_grade_result *r,
+                      claims *c, size_t j, int N)
+{
+    const bs_net *net = c->net;
+    size_t size = c->bound_n[j];
+    size_t src = bs_backward_source(net, j, NULL), nsrc = 0;
+    if (src != (size_t)-1) {
+        size_t sr, sc;
+        bs_backward_shape(net, src, &sr, &sc);
+        nsrc = sr * sc;
     }
+    int has = src != (size_t)-1;
+    step_with_bound(net, &c->pf, &c->fb, j, has ? c->cur[src] : NULL,
+                    has ? c->dc[src] : NULL, nsrc, c->expc, c->tmp, c->bc, size);
+    step_with_bound(net, &c->pf, &c->fb, j, has ? c->tru[src] : NULL, has ? c->D[src] : NULL,
+                    nsrc, c->exps, c->tmp, c->bs, size);
+    memcpy(c->tru[j], c->exps, size * sizeof(double));
+    for (size_t k = 0; k < size; k++) {
+        c->D[j][k] = c->bs[k] + half_unit(c->exps[k], N);
+        c->bnd[j][k] = c->bc[k] + half_unit(c->expc[k], N);
+    }
+    long i = c->ask_of[j];
+    const bs_answers_step *an = i >= 0 ? &a->steps[i] : NULL;
+    if (!an || !an->v || !an->exact) {
+        /* not answered in the step's shape: what the student's values above imply */
+        memcpy(c->cur[j], c->expc, size * sizeof(double));
+        memcpy(c->dc[j], c->bnd[j], size * sizeof(double));
+    }
+    if (!an || !an->v)
+        return;
+    bs_grade_step *g = &r->steps[i];
+    g->given_rows = an->rows;
+    g->given_cols = an->cols;
+    if (!an->exact) {
+        g->n_elements = an->rows * an->cols;
+        return;
+    }
+    double *av = c->av;
+    displayed_to_row(net, an->v, an->rows, an->cols, av);
+    c->ok_own[j] = (unsigned char)within(av, c->expc, c->bc, size, N);
+    c->ok_right[j] = (unsigned char)within(av, c->exps, c->bs, size, N);
+    /* the student's own value is what they carry on */
+    memcpy(c->cur[j], av, size * sizeof(double));
+    for (size_t k = 0; k < size; k++)
+        c->dc[j][k] = half_unit(av[k], N);
+    if (x->policy == BS_POLICY_CARRY)
+        differences(net, g, av, c->expc, c->bc, g->rows, g->cols, N);
+    else
+        differences(net, g, av, c->exps, c->bs, g->rows, g->cols, N);
+}
+
+/* A wrong step that follows rightly from the student's wrong step u above
+ * it (implied: from the value their u implies at a step not asked): it is
+ * named as carried, with u's mistake and diagnosis. */
+static void carried_error(bs_grade_result *r, const claims *c, const bs_compare_result *cr,
+                          size_t j, bs_grade_step *g, size_t u, int implied)
+{
+    const bs_grade_step *o = &r->steps[c->ask_of[u]];
+    const char *from = implied ? cr->steps[j].inherits_from : o->name;
+    snprintf(g->carried, sizeof g->carried, "%s", from);
+    g->mistake = c->cmp_mistake[c->ask_of[u]];
+    char why[sizeof g->diagnosis + 240];
+    if (implied)
+        snprintf(why, sizeof why, "%s follows rightly from the %s that your %s implies "
+                                  "and carries its error%s%s",
+                 g->name, from, o->name, o->diagnosis[0] ? ": " : "", o->diagnosis);
+    else
+        snprintf(why, sizeof why, "%s follows rightly from your %s and carries its "
+                                  "error%s%s",
+                 g->name, from, o->diagnosis[0] ? ": " : "", o->diagnosis);
+    size_t k = strlen(why);
+    if (k >= sizeof g->diagnosis) /* cut at a character */
+        for (k = sizeof g->diagnosis - 1; k && ((unsigned char)why[k] & 0xC0) == 0x80; k--)
+            ;
+    memcpy(g->diagnosis, why, k);
+    g->diagnosis[k] = '\0';
+}
+
+/* The mark of the answered backward step j, with compare's diagnosis cr
+ * (or NULL) and the steps above it already marked. */
+static void mark_step(const bs_exercise_set *x, bs_grade_result *r, claims *c,
+                      const bs_compare_result *cr, size_t j)
+{
+    const bs_net *net = c->net;
+    long i = c->ask_of[j];
+    bs_grade_step *g = &r->steps[i];
+    const bs_compare_step *cs = cr ? &cr->steps[j] : NULL;
+    if (cs && cs->status == BS_CMP_DISAGREES && cs->mistake >= 0) {
+        c->cmp_mistake[i] = cs->mistake;
+        snprintf(g->diagnosis, sizeof g->diagnosis, "%s", cs->diagnosis);
+    }
+    int okc = c->ok_own[j], oks = c->ok_right[j];
+    /* a slip in a step that is not asked (or not answered), carried down: the
+     * first asked step that shows it is wrong, the steps below it follow
+     * from the value the student's answers imply there */
+    size_t via = cr && !okc ? inherited_from(cr, j, 1) : (size_t)-1;
+    if (via != (size_t)-1)
+        okc = 1;
+    c->wrong_own[j] = !okc;
+    /* under carry, the true value is right too (the student set the slip right) */
+    int ok = x->policy == BS_POLICY_CARRY ? okc || oks : oks;
+    if (ok) {
+        g->mark = BS_MARK_RIGHT;
+        r->right++;
+        size_t u = oks ? (size_t)-1 : wrong_above(net, j, c->ask_of, c->wrong_own);
+        if (u != (size_t)-1)
+            snprintf(g->carried, sizeof g->carried, "%s", r->steps[c->ask_of[u]].name);
+        else if (!oks && via != (size_t)-1)
+            snprintf(g->carried, sizeof g->carried, "%s", cr->steps[j].inherits_from);
+        g->diagnosis[0] = '\0';
+        g->n_wrong = 0;
+        g->ntop = 0;
+        return;
+    }
+    g->mark = BS_MARK_WRONG;
+    r->wrong++;
+    size_t u = okc ? wrong_above(net, j, c->ask_of, c->wrong_own) : (size_t)-1;
+    int implied = 0;
+    if (u == (size_t)-1 && okc && via != (size_t)-1) {
+        u = via; /* the asked step that showed a slip made above it */
+        implied = 1;
+    }
+    if (u != (size_t)-1) /* strict: right from the student's own wrong value above it */
+        carried_error(r, c, cr, j, g, u, implied);
+    else
+        g->mistake = c->cmp_mistake[i];
+}
+
+static bs_status grade_claims(bs_exercise_set *x, student *s, const bs_answers *a,
+                              bs_grade_result *r)
+{
+    const bs_trace *t = s->t;
+    const int N = BS_SHEET_SIG_DIGITS;
+    r->policy = x->policy;
+    r->steps = calloc(x->nsteps, sizeof *r->steps);
+    if (!r->steps)
+        return BS_ERR_NOMEM;
+    r->nsteps = x->nsteps;
+    claims c;
+    bs_compare_result *cr = NULL;
+    bs_status st = BS_OK;
+    if (claims_make(&c, t, x->nsteps, N) != 0) {
+        st = BS_ERR_NOMEM;
+        goto done;
+    }
+    name_asked(x, t, r, &c);
+    int any = file_marks(x, a, r);
+    for (size_t j = 0; j < c.n; j++)
+        walk_step(x, a, r, &c, j, N);
     if (any) {
         /* the diagnosis of compare, over the student's answers, with the rounding
          * bound of each step */
@@ -1350,8 +1511,8 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const bs_answers *
         co.rtol = x->rtol;
         co.atol = x->atol;
         co.notation = (int)x->notation;
-        co.bound = (const double *const *)bnd;
-        co.bound_n = bound_n;
+        co.bound = (const double *const *)c.bnd;
+        co.bound_n = c.bound_n;
         bs_error e;
         bs_error_clear(&e);
         st = bs_compare_run(t, a->grads, &co, &cr, &e);
@@ -1359,72 +1520,9 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const bs_answers *
             goto done;
         st = BS_OK; /* without a diagnosis the marks stand, unnamed */
     }
-    for (size_t j = 0; j < n; j++) {
-        long i = ask_of[j];
-        if (i < 0 || !ans[i].v)
-            continue;
-        bs_grade_step *g = &r->steps[i];
-        const bs_compare_step *cs = cr ? &cr->steps[j] : NULL;
-        if (cs && cs->status == BS_CMP_DISAGREES && cs->mistake >= 0) {
-            cmp_mistake[i] = cs->mistake;
-            snprintf(g->diagnosis, sizeof g->diagnosis, "%s", cs->diagnosis);
-        }
-        int okc = ok_own[j], oks = ok_right[j];
-        /* a slip in a step that is not asked (or not answered), carried down: the
-         * first asked step that shows it is wrong, the steps below it follow
-         * from the value the student's answers imply there */
-        size_t via = cr && !okc ? inherited_from(cr, j, 1) : (size_t)-1;
-        if (via != (size_t)-1)
-            okc = 1;
-        wrong_own[j] = !okc;
-        /* under carry, the true value is right too (the student set the slip right) */
-        int ok = x->policy == BS_POLICY_CARRY ? okc || oks : oks;
-        if (ok) {
-            g->mark = BS_MARK_RIGHT;
-            r->right++;
-            size_t u = oks ? (size_t)-1 : wrong_above(net, j, ask_of, wrong_own);
-            if (u != (size_t)-1)
-                snprintf(g->carried, sizeof g->carried, "%s", r->steps[ask_of[u]].name);
-            else if (!oks && via != (size_t)-1)
-                snprintf(g->carried, sizeof g->carried, "%s", cr->steps[j].inherits_from);
-            g->diagnosis[0] = '\0';
-            g->n_wrong = 0;
-            g->ntop = 0;
-            continue;
-        }
-        g->mark = BS_MARK_WRONG;
-        r->wrong++;
-        size_t u = okc ? wrong_above(net, j, ask_of, wrong_own) : (size_t)-1;
-        int implied = 0;
-        if (u == (size_t)-1 && okc && via != (size_t)-1) {
-            u = via; /* the asked step that showed a slip made above it */
-            implied = 1;
-        }
-        if (u != (size_t)-1) {
-            /* strict: right from the student's own wrong value above it */
-            const bs_grade_step *o = &r->steps[ask_of[u]];
-            const char *from = implied ? cr->steps[j].inherits_from : o->name;
-            snprintf(g->carried, sizeof g->carried, "%s", from);
-            g->mistake = cmp_mistake[ask_of[u]];
-            char why[sizeof g->diagnosis + 240];
-            if (implied)
-                snprintf(why, sizeof why, "%s follows rightly from the %s that your %s implies "
-                                          "and carries its error%s%s",
-                         g->name, from, o->name, o->diagnosis[0] ? ": " : "", o->diagnosis);
-            else
-                snprintf(why, sizeof why, "%s follows rightly from your %s and carries its "
-                                          "error%s%s",
-                         g->name, from, o->diagnosis[0] ? ": " : "", o->diagnosis);
-            size_t k = strlen(why);
-            if (k >= sizeof g->diagnosis) /* cut at a character */
-                for (k = sizeof g->diagnosis - 1; k && ((unsigned char)why[k] & 0xC0) == 0x80; k--)
-                    ;
-            memcpy(g->diagnosis, why, k);
-            g->diagnosis[k] = '\0';
-        } else {
-            g->mistake = cmp_mistake[i];
-        }
-    }
+    for (size_t j = 0; j < c.n; j++)
+        if (c.ask_of[j] >= 0 && a->steps[c.ask_of[j]].v)
+            mark_step(x, r, &c, cr, j);
     for (size_t i = 0; i < x->nsteps; i++) {
         if (r->steps[i].mark == BS_MARK_MISSING)
             r->missing++;
@@ -1432,39 +1530,8 @@ static bs_status grade_claims(bs_exercise_set *x, student *s, const bs_answers *
             r->malformed++;
     }
 done:
-    for (size_t j = 0; j < n; j++) {
-        if (cur)
-            free(cur[j]);
-        if (dc)
-            free(dc[j]);
-        if (tru)
-            free(tru[j]);
-        if (D)
-            free(D[j]);
-        if (bnd)
-            free(bnd[j]);
-    }
-    free(cur);
-    free(dc);
-    free(tru);
-    free(D);
-    free(bnd);
-    free(bound_n);
-    free(ok_own);
-    free(ok_right);
-    free(wrong_own);
-    free(ask_of);
-    free(jof);
-    free(cmp_mistake);
-    free(expc);
-    free(tmp);
-    free(bc);
-    free(bs);
-    free(exps);
-    free(av);
+    claims_free(&c);
     bs_compare_result_free(cr);
-    fwd_bound_free(&fb);
-    fwd_copy_free(&pf);
     return st;
 }
 
