@@ -915,12 +915,12 @@ static void h1_output(bs_handout *h, const vals *v)
     num(h, v->g->gb[3][0], 0, "gb3[0]");
 }
 
-/* one neuron j of hidden layer l (2 or 1): its flows in, g_h', ∂ℒ/∂z_j,
- * each weight's local derivative and gradient, the bias, the column */
-static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
+/* the flows into a_j[l] of hidden layer l (2 or 1) from the layer it
+ * feeds: each local derivative ∂z_m/∂a_j = W_{j,m}, ∂ℒ/∂a_j as their sum,
+ * and for layer 1 the same as g[2z] times a column of W[2] */
+static void h1_flows_in(bs_handout *h, const vals *v, const char *sec, size_t l, size_t j)
 {
     const bs_net *net = v->net;
-    const char *sec = l == 2 ? S1_L2 : S1_L1;
     size_t up = l + 1; /* the layer a_j[l] feeds */
     shown su = pick(net->n[up]);
     for (size_t a = 0; a < su.n; a++) {
@@ -994,25 +994,13 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
             set_erratum(h, "the handout writes g[2z] · [W_{3,1}[2]; W_{3,2}[2]] here; a_2[1] "
                            "meets the weights W_{2,1}[2] and W_{2,2}[2]");
     }
+}
 
-    h1_act_prime(h, v, sec, l, j, "h");
-
-    eq(h, sec);
-    dd_el(h, "ℒ", "z", l, j);
-    equals(h);
-    act(h, "g", "h", 1);
-    tk(h, BS_TOK_CALL_OPEN);
-    el(h, "z", l, j);
-    tk(h, BS_TOK_CALL_CLOSE);
-    tk(h, BS_TOK_DOT);
-    dd_el(h, "ℒ", "a", l, j);
-    equals(h);
-    num(h, D(v, l, j), 1, "d%zu[%zu]", l, j);
-    tk(h, BS_TOK_TIMES);
-    num(h, v->g->ga[l][j], 1, "ga%zu[%zu]", l, j);
-    equals(h);
-    num(h, v->g->gz[l][j], 0, "gz%zu[%zu]", l, j);
-
+/* neuron j's weights and bias: each weight's local derivative and
+ * gradient, the bias, and the column ∂ℒ/∂W_j[l] */
+static void h1_neuron_params(bs_handout *h, const vals *v, const char *sec, size_t l, size_t j)
+{
+    const bs_net *net = v->net;
     h1_weights(h, v, sec, l, j, 0);
     eq(h, sec);
     dd_el(h, "ℒ", "b", l, j);
@@ -1056,6 +1044,32 @@ static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
     if (l == 1 && j == 0)
         set_erratum(h, "the handout's column repeats ∂ℒ/∂W_{2,1}[1] where ∂ℒ/∂W_{3,1}[1] is "
                        "meant and shows five rows; it has one row per input");
+}
+
+/* one neuron j of hidden layer l (2 or 1): its flows in, g_h', ∂ℒ/∂z_j,
+ * each weight's local derivative and gradient, the bias, the column */
+static void h1_neuron(bs_handout *h, const vals *v, size_t l, size_t j)
+{
+    const char *sec = l == 2 ? S1_L2 : S1_L1;
+    h1_flows_in(h, v, sec, l, j);
+    h1_act_prime(h, v, sec, l, j, "h");
+
+    eq(h, sec);
+    dd_el(h, "ℒ", "z", l, j);
+    equals(h);
+    act(h, "g", "h", 1);
+    tk(h, BS_TOK_CALL_OPEN);
+    el(h, "z", l, j);
+    tk(h, BS_TOK_CALL_CLOSE);
+    tk(h, BS_TOK_DOT);
+    dd_el(h, "ℒ", "a", l, j);
+    equals(h);
+    num(h, D(v, l, j), 1, "d%zu[%zu]", l, j);
+    tk(h, BS_TOK_TIMES);
+    num(h, v->g->ga[l][j], 1, "ga%zu[%zu]", l, j);
+    equals(h);
+    num(h, v->g->gz[l][j], 0, "gz%zu[%zu]", l, j);
+    h1_neuron_params(h, v, sec, l, j);
 }
 
 /* the layer's summary: g[la] (from g[(l+1)z]), g[lz], g[lW], g[lb] */
