@@ -781,11 +781,10 @@ static void h1_weights(bs_handout *h, const vals *v, const char *sec, size_t l, 
     }
 }
 
-static void h1_output(bs_handout *h, const vals *v)
+/* g[3a] of the output neuron in the handout's two printed forms */
+static void h1_output_ga(bs_handout *h, const vals *v)
 {
-    const bs_net *net = v->net;
-    double a = A(v, 3, 0), y = net->y[0];
-    double g3a = v->g->ga[3][0], g3z = v->g->gz[3][0], d = D(v, 3, 0);
+    double a = A(v, 3, 0), y = v->net->y[0], g3a = v->g->ga[3][0];
 
     /* g[3a], first printed form */
     eq(h, S1_OUT);
@@ -847,6 +846,13 @@ static void h1_output(bs_handout *h, const vals *v)
     equals(h);
     num(h, g3a, 0, "ga3[0]");
     set_note(h, "the second printed form of g[3a]: both forms give the same number");
+}
+
+/* g_o'(z_1[3]), g[3z] = g_o'(z_1[3]) · g[3a] and the shortcut a_1[3] − y */
+static void h1_output_gz(bs_handout *h, const vals *v)
+{
+    double a = A(v, 3, 0), y = v->net->y[0];
+    double g3a = v->g->ga[3][0], g3z = v->g->gz[3][0], d = D(v, 3, 0);
 
     /* g_o'(z_1[3]) */
     h1_act_prime(h, v, S1_OUT, 3, 0, "o");
@@ -886,6 +892,13 @@ static void h1_output(bs_handout *h, const vals *v)
     num(h, g3z, 0, "gz3[0]");
     set_note(h, "a(1 − a) cancels the denominator of g[3a]: g[3z] = a_1[3] − y, the same "
                 "number as the product above");
+}
+
+/* the output layer's weights and bias */
+static void h1_output_params(bs_handout *h, const vals *v)
+{
+    const bs_net *net = v->net;
+    double g3z = v->g->gz[3][0];
 
     h1_weights(h, v, S1_OUT, 3, 0, 1);
     eq(h, S1_OUT);
@@ -913,6 +926,14 @@ static void h1_output(bs_handout *h, const vals *v)
     wh(h, "g", 3, 'z', NULL);
     equals(h);
     num(h, v->g->gb[3][0], 0, "gb3[0]");
+}
+
+/* the output neuron: g[3a], g[3z], the weights and the bias */
+static void h1_output(bs_handout *h, const vals *v)
+{
+    h1_output_ga(h, v);
+    h1_output_gz(h, v);
+    h1_output_params(h, v);
 }
 
 /* the flows into a_j[l] of hidden layer l (2 or 1) from the layer it
