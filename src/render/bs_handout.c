@@ -1336,8 +1336,9 @@ static void h0_forward(bs_handout *h, const vals *v, const h0_ctx *c)
     num(h, v->fw->loss, 0, "L");
 }
 
-/* Step 1, the gradient at the output layer. */
-static void h0_step1(bs_handout *h, const vals *v, const h0_ctx *c)
+/* Step 1's ∂L/∂z[2]: ∂L/∂ŷ, the Jacobian of ŷ = f(z[2]), and ∂L/∂z[2] in its
+ * Jacobian, Hadamard and closed forms */
+static void h0_step1_gz(bs_handout *h, const h0_ctx *c)
 {
     eq(h, S0_S1);
     dL(h, "ŷ", 0);
@@ -1413,7 +1414,12 @@ static void h0_step1(bs_handout *h, const vals *v, const h0_ctx *c)
     col(h, c->d2, c->n2, "d2");
     equals(h);
     col(h, c->gz2, c->n2, "gz2");
+}
 
+/* Step 1's parameters: δ[2] named, the factor ∂z[2]/∂W[2], ∂L/∂W[2] as an
+ * outer product and ∂L/∂b[2] */
+static void h0_step1_params(bs_handout *h, const vals *v, const h0_ctx *c)
+{
     eq(h, S0_S1);
     m(h, "δ");
     wh(h, "", 2, 0, NULL);
@@ -1463,6 +1469,13 @@ static void h0_step1(bs_handout *h, const vals *v, const h0_ctx *c)
     equals(h);
     col(h, v->g->gb[2], c->n2, "gb2");
     set_note(h, "∂z[2]/∂b[2] is the identity: z_j[2] = … + b_j[2]");
+}
+
+/* Step 1, the gradient at the output layer. */
+static void h0_step1(bs_handout *h, const vals *v, const h0_ctx *c)
+{
+    h0_step1_gz(h, c);
+    h0_step1_params(h, v, c);
 }
 
 /* Step 2, the gradient at the hidden layer. */
