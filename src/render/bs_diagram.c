@@ -715,11 +715,25 @@ static void svg_text(bs_sink *s, double x, double y, const char *anchor, int siz
     bs_sink_puts(s, "</text>\n");
 }
 
-void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
+/* A row's height in the outer-product figure. */
+static double of_y(size_t r)
 {
-    if (!f->nin || !f->nout)
-        return;
-    size_t l = f->layer, n = f->nin * f->nout;
+    return OF_TOP + (double)r * OF_ROW;
+}
+
+/* Where the outer-product figure's parts stand: the right edge of the a_k
+ * labels xl, the first bus bus0, the edge labels xe, the joints xj, the
+ * arrows' heads xa, the matrix's left edge xm and its cols columns' right
+ * edges mx; the figure's size; the largest |∂L/∂W| m, for the strokes. */
+typedef struct of_layout {
+    double xl, bus0, xe, xj, xa, xm, width, height, m;
+    double mx[BS_DIAGRAM_MAX_UNITS + 1];
+    size_t cols, rows;
+} of_layout;
+
+static void of_svg_layout(const bs_outer_fig *f, int prec, of_layout *L)
+{
+    memset(L, 0, sizeof *L);
     char b[200];
     size_t wl = 0, we = 0, wr = 0;
     for (size_t k = 0; k < f->nin; k++) {
@@ -734,14 +748,16 @@ void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
             we = wmax(we, bs_text_width(b));
         }
     }
-    double xl = 12 + (double)wl * OF_CH, bus0 = xl + 18;
-    double xe = bus0 + (double)(f->nin - 1) * 16 + 14;
-    double xj = xe + (double)we * OF_CH * 12 / 14 + 12, xa = xj + 34;
-    double xm = xa + 10 + (double)wr * OF_CH + 34;
+    L->xl = 12 + (double)wl * OF_CH;
+    L->bus0 = L->xl + 18;
+    L->xe = L->bus0 + (double)(f->nin - 1) * 16 + 14;
+    L->xj = L->xe + (double)we * OF_CH * 12 / 14 + 12;
+    L->xa = L->xj + 34;
+    L->xm = L->xa + 10 + (double)wr * OF_CH + 34;
     /* the matrix's columns, right-aligned numbers */
-    double mx[BS_DIAGRAM_MAX_UNITS + 1], x = xm;
-    size_t cols = f->nin <= BS_DIAGRAM_MAX_UNITS ? f->nin : BS_DIAGRAM_MAX_UNITS;
-    for (size_t k = 0; k < cols; k++) {
+    double x = L->xm;
+    L->cols = f->nin <= BS_DIAGRAM_MAX_UNITS ? f->nin : BS_DIAGRAM_MAX_UNITS;
+    for (size_t k = 0; k < L->cols; k++) {
         size_t w = 6;
         bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
         w = wmax(w, bs_text_width(b));
@@ -750,47 +766,58 @@ void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
             w = wmax(w, bs_text_width(b));
         }
         x += (double)w * OF_CH + (k ? 14 : 0);
-        mx[k] = x;
+        L->mx[k] = x;
     }
-    double width = mx[cols - 1] + 30;
-    size_t rows = of_rows(f);
-#define OF_Y(r) (OF_TOP + (double)(r) * OF_ROW)
-    double height = OF_Y(rows - 1) + 70;
-    double m = max_abs(f->gW, n);
+    L->width = L->mx[L->cols - 1] + 30;
+    L->rows = of_rows(f);
+    L->height = of_y(L->rows - 1) + 70;
+    L->m = max_abs(f->gW, f->nin * f->nout);
+}
+
+/* the svg element, its title and the four column titles */
+static void of_svg_titles(bs_sink *s, const bs_outer_fig *f, const of_layout *L)
+{
+    size_t l = f->layer;
+    char b[200];
     bs_sink_printf(s, "<svg class=\"outer\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
                       "height=\"%.0f\" style=\"max-width:100%%;height:auto\" role=\"img\" "
                       "font-family=\"DejaVu Sans, Verdana, "
                       "sans-serif\">\n<title>",
-                   width, height, width, height);
+                   L->width, L->height, L->width, L->height);
     bs_sink_printf(s, "Layer %zu as an outer product: each edge W_{j,k}[%zu] carries "
                       "∂L/∂z_j[%zu] · a_k[%zu], entry (j, k) of ∂L/∂W[%zu]</title>\n",
                    l, l, l, l - 1, l);
-    /* the titles */
     snprintf(b, sizeof b, "a_k[%zu]", l - 1);
-    svg_text(s, xl, 24, "end", 15, b);
+    svg_text(s, L->xl, 24, "end", 15, b);
     snprintf(b, sizeof b, "∂L/∂W_{j,k}[%zu] = ∂L/∂z_j[%zu] · a_k[%zu]", l, l, l - 1);
-    svg_text(s, xe, 24, "start", 15, b);
+    svg_text(s, L->xe, 24, "start", 15, b);
     snprintf(b, sizeof b, "z_j[%zu]", l);
-    svg_text(s, xa + 10, 24, "start", 15, b);
+    svg_text(s, L->xa + 10, 24, "start", 15, b);
     snprintf(b, sizeof b, "∂L/∂W[%zu] = ∂L/∂z[%zu] (a[%zu])ᵀ", l, l, l - 1);
-    svg_text(s, xm, 24, "start", 15, b);
-    /* the buses, each from a_k down to its last edge */
+    svg_text(s, L->xm, 24, "start", 15, b);
+}
+
+/* the buses, each from a_k down to its last edge, and the edges: a line
+ * each, from its bus (or a_k) to the joint, its label on it */
+static void of_svg_edges(bs_sink *s, const bs_outer_fig *f, const of_layout *L, int prec)
+{
+    size_t l = f->layer;
+    char b[200];
     for (size_t c = 0; c < f->nin; c++) {
-        double bx = bus0 + (double)c * 16;
+        double bx = L->bus0 + (double)c * 16;
         bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
                           "stroke-width=\"1.5\"/>\n",
-                       bx, OF_Y(c), bx, OF_Y((f->nout - 1) * (f->nin + 1) + c));
+                       bx, of_y(c), bx, of_y((f->nout - 1) * (f->nin + 1) + c));
     }
-    /* the edges: a line each, from its bus (or a_k) to the joint, its label on it */
-    for (size_t row = 0; row < rows; row++) {
+    for (size_t row = 0; row < L->rows; row++) {
         size_t j, k;
         if (!of_edge(f, row, &j, &k))
             continue;
-        double y = OF_Y(row), bx = bus0 + (double)k * 16;
+        double y = of_y(row), bx = L->bus0 + (double)k * 16;
         double v = f->gW[j * f->nin + k];
         bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"",
-                       j == 0 ? xl + 6 : bx, y, xj, y);
-        edge_stroke(s, v, m);
+                       j == 0 ? L->xl + 6 : bx, y, L->xj, y);
+        edge_stroke(s, v, L->m);
         bs_sink_printf(s, "><title>∂L/∂W_{%zu,%zu}[%zu] = ", JI(f, j) + 1, KI(f, k) + 1, l);
         num6(s, v);
         bs_sink_puts(s, "</title></line>\n");
@@ -798,21 +825,29 @@ void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
         of_edge_label(b, sizeof b, f, j, k, prec);
         bs_sink_printf(s, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"13\" paint-order=\"stroke\" "
                           "stroke=\"#fff\" stroke-width=\"4\" stroke-linejoin=\"round\">",
-                       xe, y - 9);
+                       L->xe, y - 9);
         svg_label(s, b);
         bs_sink_puts(s, "</text>\n");
         if (j == 0) {
             of_left(b, sizeof b, f, k, prec);
             bs_sink_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"14\">",
-                           xl, y + 5);
+                           L->xl, y + 5);
             svg_label(s, b);
             bs_sink_puts(s, "</text>\n");
         }
     }
-    /* each group's joint, its arrow to z_j, z_j, and row j of the matrix level with it */
+}
+
+/* each group's joint, its arrow to z_j, z_j, and row j of the matrix level
+ * with it; the matrix's column heads and brackets */
+static void of_svg_matrix(bs_sink *s, const bs_outer_fig *f, const of_layout *L, int prec)
+{
+    size_t l = f->layer;
+    char b[200];
+    double xj = L->xj, xa = L->xa;
     for (size_t j = 0; j < f->nout; j++) {
-        double y0 = OF_Y(j * (f->nin + 1)), y1 = OF_Y(j * (f->nin + 1) + f->nin - 1);
-        double y = OF_Y(j * (f->nin + 1) + of_mid(f));
+        double y0 = of_y(j * (f->nin + 1)), y1 = of_y(j * (f->nin + 1) + f->nin - 1);
+        double y = of_y(j * (f->nin + 1) + of_mid(f));
         bs_sink_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
                           "stroke-width=\"1.5\"/>\n"
                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
@@ -821,27 +856,32 @@ void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
                        xj, y0, xj, y1, xj, y, xa - 8, y, xa, y);
         of_right(b, sizeof b, f, j, prec);
         svg_text(s, xa + 10, y + 5, "start", 14, b);
-        for (size_t k = 0; k < cols; k++) {
+        for (size_t k = 0; k < L->cols; k++) {
             bs_fmt_operand(b, sizeof b, f->gW[j * f->nin + k], prec, 0);
             bs_sink_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
                               "font-size=\"14\">%s</text>\n",
-                           mx[k], y + 5, b);
+                           L->mx[k], y + 5, b);
         }
     }
-    /* the matrix's column heads and brackets */
-    double yt = OF_Y(of_mid(f)), yb = OF_Y((f->nout - 1) * (f->nin + 1) + of_mid(f));
-    for (size_t k = 0; k < cols; k++) {
+    double yt = of_y(of_mid(f)), yb = of_y((f->nout - 1) * (f->nin + 1) + of_mid(f));
+    for (size_t k = 0; k < L->cols; k++) {
         snprintf(b, sizeof b, "a_%zu[%zu]", KI(f, k) + 1, l - 1);
-        svg_text(s, mx[k], yt - 40, "end", 14, b);
+        svg_text(s, L->mx[k], yt - 40, "end", 14, b);
         bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
-        svg_text(s, mx[k], yt - 20, "end", 14, b);
+        svg_text(s, L->mx[k], yt - 20, "end", 14, b);
     }
-    double bl = xm - 12, br = mx[cols - 1] + 10;
+    double bl = L->xm - 12, br = L->mx[L->cols - 1] + 10;
     bs_sink_printf(s, "<path d=\"M%.1f %.1fh-6V%.1fh6M%.1f %.1fh6V%.1fh-6\" fill=\"none\" "
                       "stroke=\"#222\" stroke-width=\"1.5\"/>\n",
                    bl + 6, yt - 12, yb + 12, br - 6, yt - 12, yb + 12);
-#undef OF_Y
-    double y = height - 34;
+}
+
+/* the legend under the figure, and the svg element's end */
+static void of_svg_legend(bs_sink *s, const bs_outer_fig *f, const of_layout *L)
+{
+    size_t l = f->layer;
+    char b[200];
+    double y = L->height - 34;
     bs_sink_printf(s, "<text font-size=\"14\" fill=\"#222\"><tspan x=\"12\" y=\"%.1f\">", y);
     snprintf(b, sizeof b, "Each a_k[%zu] runs down its own line; a dot joins it to an edge. ",
              l - 1);
@@ -854,6 +894,18 @@ void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
              l, l);
     svg_label(s, b);
     bs_sink_puts(s, "</tspan></text>\n</svg>\n");
+}
+
+void bs_diagram_outer_svg(bs_sink *s, const bs_outer_fig *f, int prec)
+{
+    if (!f->nin || !f->nout)
+        return;
+    of_layout L;
+    of_svg_layout(f, prec, &L);
+    of_svg_titles(s, f, &L);
+    of_svg_edges(s, f, &L, prec);
+    of_svg_matrix(s, f, &L, prec);
+    of_svg_legend(s, f, &L);
 }
 
 /* ---- the LaTeX figure */
