@@ -530,10 +530,10 @@ static void put_line(bs_sink *s, bs_sink *line)
         line->buf[0] = '\0';
 }
 
-void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
+/* the edges as text: the titles over the three columns, a line per row of
+ * the figure, and the legend */
+static void of_text_edges(bs_sink *s, bs_sink *line, const bs_outer_fig *f, int prec)
 {
-    if (!f->nin || !f->nout)
-        return;
     size_t l = f->layer;
     char b[200], t1[80], t2[120], t3[80];
     snprintf(t1, sizeof t1, "a_k[%zu]", l - 1);
@@ -549,70 +549,73 @@ void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
             of_edge_label(b, sizeof b, f, j, k, prec);
             we = wmax(we, bs_text_width(b));
         }
-    bs_sink line = bs_sink_buffer();
     /* the titles over the three columns */
-    bs_sink_puts(&line, "  ");
-    pad(&line, t1, wl + 2 + 2 * f->nin + 1, " ");
-    pad(&line, t2, we + 5, " ");
-    bs_sink_puts(&line, t3);
-    put_line(s, &line);
-    put_line(s, &line);
+    bs_sink_puts(line, "  ");
+    pad(line, t1, wl + 2 + 2 * f->nin + 1, " ");
+    pad(line, t2, we + 5, " ");
+    bs_sink_puts(line, t3);
+    put_line(s, line);
+    put_line(s, line);
     size_t rows = of_rows(f);
     for (size_t row = 0; row < rows; row++) {
         size_t j, k;
         int edge = of_edge(f, row, &j, &k);
-        bs_sink_puts(&line, "  ");
+        bs_sink_puts(line, "  ");
         if (edge && j == 0) {
             of_left(b, sizeof b, f, k, prec);
-            bs_sink_puts(&line, b);
-            bs_sink_puts(&line, " ");
+            bs_sink_puts(line, b);
+            bs_sink_puts(line, " ");
             for (size_t w = bs_text_width(b); w < wl + 1; w++)
-                bs_sink_puts(&line, "─");
+                bs_sink_puts(line, "─");
         } else {
-            bs_sink_repeat(&line, " ", wl + 2);
+            bs_sink_repeat(line, " ", wl + 2);
         }
         for (size_t c = 0; c < f->nin; c++) {
             int d = of_bus(f, row, c);
-            bs_sink_puts(&line, box_char(d));
-            bs_sink_puts(&line, d & ARM_RIGHT ? "─" : " ");
+            bs_sink_puts(line, box_char(d));
+            bs_sink_puts(line, d & ARM_RIGHT ? "─" : " ");
         }
         if (edge) {
             of_edge_label(b, sizeof b, f, j, k, prec);
-            bs_sink_puts(&line, " ");
-            bs_sink_puts(&line, b);
-            bs_sink_puts(&line, " ");
+            bs_sink_puts(line, " ");
+            bs_sink_puts(line, b);
+            bs_sink_puts(line, " ");
             for (size_t w = bs_text_width(b); w < we + 1; w++)
-                bs_sink_puts(&line, "─");
+                bs_sink_puts(line, "─");
             int d = of_joint(f, k);
-            bs_sink_puts(&line, box_char(d));
+            bs_sink_puts(line, box_char(d));
             if (d & ARM_RIGHT) {
                 of_right(b, sizeof b, f, j, prec);
-                bs_sink_puts(&line, "─▶ ");
-                bs_sink_puts(&line, b);
+                bs_sink_puts(line, "─▶ ");
+                bs_sink_puts(line, b);
             }
         }
-        put_line(s, &line);
+        put_line(s, line);
     }
     if (f->nout > 1) {
-        put_line(s, &line);
-        bs_sink_printf(&line, "  a_k[%zu] runs down its own line and joins (┬ ├ └) the edges "
+        put_line(s, line);
+        bs_sink_printf(line, "  a_k[%zu] runs down its own line and joins (┬ ├ └) the edges "
                               "into every z_j[%zu]%s",
                        l - 1, l, f->nin > 1 ? "; ┼ is a crossing." : ".");
-        put_line(s, &line);
+        put_line(s, line);
     }
-    /* the matrix the scalars fill: ∂L/∂z_j beside row j, a_k over column k */
-    put_line(s, &line);
-    bs_sink_printf(&line, "  ∂L/∂W[%zu] = ∂L/∂z[%zu] (a[%zu])ᵀ: entry (j, k) is "
+}
+
+/* the matrix the scalars fill: ∂L/∂z_j beside row j, a_k over column k;
+ * -1 if memory ran out */
+static int of_text_matrix(bs_sink *s, bs_sink *line, const bs_outer_fig *f, int prec)
+{
+    size_t l = f->layer;
+    char b[200];
+    put_line(s, line);
+    bs_sink_printf(line, "  ∂L/∂W[%zu] = ∂L/∂z[%zu] (a[%zu])ᵀ: entry (j, k) is "
                           "∂L/∂z_j[%zu] · a_k[%zu], the label of edge W_{j,k}[%zu]",
                    l, l, l - 1, l, l - 1, l);
-    put_line(s, &line);
-    put_line(s, &line);
+    put_line(s, line);
+    put_line(s, line);
     size_t wr = 0, *cw = calloc(f->nin, sizeof *cw);
-    if (!cw) {
-        bs_sink_free_buffer(&line);
-        s->failed = 1;
-        return;
-    }
+    if (!cw)
+        return -1;
     for (size_t j = 0; j < f->nout; j++) {
         char v[48];
         bs_fmt_operand(v, sizeof v, f->gz[j], prec, 0);
@@ -630,37 +633,46 @@ void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
         }
     }
     for (int head = 0; head < 2; head++) {
-        bs_sink_puts(&line, "  ");
-        bs_sink_repeat(&line, " ", wr + 3);
+        bs_sink_puts(line, "  ");
+        bs_sink_repeat(line, " ", wr + 3);
         for (size_t k = 0; k < f->nin; k++) {
             if (head == 0)
                 snprintf(b, sizeof b, "a_%zu[%zu]", KI(f, k) + 1, l - 1);
             else
                 bs_fmt_operand(b, sizeof b, f->a[k], prec, 0);
-            bs_sink_puts(&line, k ? "  " : "");
-            pad_left(&line, b, cw[k]);
+            bs_sink_puts(line, k ? "  " : "");
+            pad_left(line, b, cw[k]);
         }
-        put_line(s, &line);
+        put_line(s, line);
     }
     for (size_t j = 0; j < f->nout; j++) {
         char v[48];
         bs_fmt_operand(v, sizeof v, f->gz[j], prec, 0);
         snprintf(b, sizeof b, "∂L/∂z_%zu[%zu] = %s", JI(f, j) + 1, l, v);
-        bs_sink_puts(&line, "  ");
-        pad(&line, b, wr, " ");
+        bs_sink_puts(line, "  ");
+        pad(line, b, wr, " ");
         const char *lb = f->nout == 1 ? "[" : j == 0 ? "⎡" : j + 1 == f->nout ? "⎣" : "⎢";
         const char *rb = f->nout == 1 ? "]" : j == 0 ? "⎤" : j + 1 == f->nout ? "⎦" : "⎥";
-        bs_sink_printf(&line, " %s ", lb);
+        bs_sink_printf(line, " %s ", lb);
         for (size_t k = 0; k < f->nin; k++) {
             bs_fmt_operand(b, sizeof b, f->gW[j * f->nin + k], prec, 0);
-            bs_sink_puts(&line, k ? "  " : "");
-            pad_left(&line, b, cw[k]);
+            bs_sink_puts(line, k ? "  " : "");
+            pad_left(line, b, cw[k]);
         }
-        bs_sink_printf(&line, " %s", rb);
-        put_line(s, &line);
+        bs_sink_printf(line, " %s", rb);
+        put_line(s, line);
     }
     free(cw);
-    if (line.failed)
+    return 0;
+}
+
+void bs_diagram_outer_text(bs_sink *s, const bs_outer_fig *f, int prec)
+{
+    if (!f->nin || !f->nout)
+        return;
+    bs_sink line = bs_sink_buffer();
+    of_text_edges(s, &line, f, prec);
+    if (of_text_matrix(s, &line, f, prec) != 0 || line.failed)
         s->failed = 1;
     bs_sink_free_buffer(&line);
 }
