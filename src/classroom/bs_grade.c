@@ -1906,6 +1906,116 @@ static void md_code(bs_sink *s, const char *t)
     bs_sink_puts(s, "`");
 }
 
+/* the score line, how the steps were marked, and the warning that the
+ * answers fit another student's variant */
+static void fb_score(bs_sink *s, const bs_grade_result *r)
+{
+    bs_sink_printf(s, "**Score:** %zu of %zu steps right", r->right, r->nsteps);
+    if (r->wrong)
+        bs_sink_printf(s, ", %zu wrong", r->wrong);
+    if (r->missing)
+        bs_sink_printf(s, ", %zu not answered", r->missing);
+    if (r->malformed)
+        bs_sink_printf(s, ", %zu that could not be read", r->malformed);
+    bs_sink_puts(s, r->policy == BS_POLICY_STRICT
+                        ? ".\n\nEach step is marked against the right values (strict), so a "
+                          "slip also costs every step worked out from it."
+                        : ".\n\nEach step is marked against your own answers above it "
+                          "(carry), so a slip costs only the step where it is made.");
+    bs_sink_printf(s, " An answer is right when it is what your values give to %d significant "
+                      "digits.\n\n",
+                   BS_SHEET_SIG_DIGITS);
+    if (r->matches_other)
+        bs_sink_puts(s, "**Check your numbers:** your answers agree with the right values of "
+                        "another student's variant, not with your own: work from your own "
+                        "sheet.\n\n");
+}
+
+/* the table of steps and their marks */
+static void fb_table(bs_sink *s, const bs_grade_result *r)
+{
+    bs_sink_puts(s, "| step | result |\n|---|---|\n");
+    for (size_t i = 0; i < r->nsteps; i++) {
+        const bs_grade_step *g = &r->steps[i];
+        bs_sink_puts(s, "| ");
+        md_code(s, g->name);
+        bs_sink_puts(s, " | ");
+        if (g->mark == BS_MARK_RIGHT && g->carried[0]) {
+            bs_sink_puts(s, "right, from your ");
+            md_code(s, g->carried);
+        } else if (g->mark == BS_MARK_RIGHT)
+            bs_sink_puts(s, "right");
+        else if (g->mark == BS_MARK_MISSING)
+            bs_sink_puts(s, "not answered");
+        else if (g->mark == BS_MARK_MALFORMED)
+            bs_sink_puts(s, "could not be read");
+        else if (g->mistake >= 0) {
+            bs_sink_puts(s, "wrong: ");
+            md_text(s, bs_mistakes[g->mistake].name);
+        } else {
+            bs_sink_puts(s, "wrong");
+        }
+        bs_sink_puts(s, " |\n");
+    }
+}
+
+/* the notes: each step that could not be read, and the warnings */
+static void fb_notes(bs_sink *s, const bs_grade_result *r)
+{
+    if (r->warnings[0] || r->malformed) {
+        bs_sink_puts(s, "\n## Notes\n\n");
+        for (size_t i = 0; i < r->nsteps; i++)
+            if (r->steps[i].mark == BS_MARK_MALFORMED) {
+                bs_sink_puts(s, "- ");
+                md_code(s, r->steps[i].name);
+                bs_sink_puts(s, " could not be read: ");
+                md_text(s, r->steps[i].note);
+                bs_sink_puts(s, ".\n");
+            }
+        if (r->warnings[0]) {
+            bs_sink_puts(s, "- ");
+            md_text(s, r->warnings);
+            bs_sink_puts(s, ".\n");
+        }
+    }
+}
+
+/* what went wrong at the wrong step g: the mistake or the step it carries
+ * from, then its shape or the elements that differ most */
+static void fb_wrong_step(bs_sink *s, const bs_exercise_set *x, const bs_grade_result *r,
+                          const bs_grade_step *g)
+{
+    bs_sink_puts(s, "\n### ");
+    md_code(s, g->name);
+    bs_sink_puts(s, "\n\n");
+    if ((g->carried[0] && g->mistake < 0) || (g->mistake >= 0 && g->diagnosis[0])) {
+        bs_sink_puts(s, "Your ");
+        md_text(s, g->diagnosis);
+        bs_sink_puts(s, ".\n\n");
+    } else {
+        bs_sink_puts(s, "No mistake in backstep's catalogue reproduces your answer: look "
+                        "for a slip in the arithmetic.\n\n");
+    }
+    if (g->given_rows != g->rows || g->given_cols != g->cols) {
+        bs_sink_printf(s, "You gave a %zu×%zu answer; the step is %zu×%zu.\n", g->given_rows,
+                       g->given_cols, g->rows, g->cols);
+        return;
+    }
+    bs_sink_printf(s, "%zu of %zu element%s differ%s:\n\n", g->n_wrong, g->n_elements,
+                   g->n_elements == 1 ? "" : "s", g->n_wrong == 1 ? "s" : "");
+    for (size_t k = 0; k < g->ntop && k < g->n_wrong; k++) {
+        bs_sink_puts(s, "- ");
+        if (x->hints)
+            bs_sink_printf(s, "`%s[%zu,%zu]`\n", g->name, g->top[k].row, g->top[k].col);
+        else
+            bs_sink_printf(s, "`%s[%zu,%zu]`: yours %.6g, %s %.6g\n", g->name,
+                           g->top[k].row, g->top[k].col, g->top[k].program,
+                           r->policy == BS_POLICY_CARRY ? "from your values above"
+                                                        : "right",
+                           g->top[k].backstep);
+    }
+}
+
 void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row *row,
                        bs_resubmit rule)
 {
@@ -1936,109 +2046,18 @@ void bs_grade_feedback(bs_sink *s, const bs_exercise_set *x, const bs_grade_row 
                         "given if need be) and hand it in again.\n");
         return;
     }
-    bs_sink_printf(s, "**Score:** %zu of %zu steps right", r->right, r->nsteps);
-    if (r->wrong)
-        bs_sink_printf(s, ", %zu wrong", r->wrong);
-    if (r->missing)
-        bs_sink_printf(s, ", %zu not answered", r->missing);
-    if (r->malformed)
-        bs_sink_printf(s, ", %zu that could not be read", r->malformed);
-    bs_sink_puts(s, r->policy == BS_POLICY_STRICT
-                        ? ".\n\nEach step is marked against the right values (strict), so a "
-                          "slip also costs every step worked out from it."
-                        : ".\n\nEach step is marked against your own answers above it "
-                          "(carry), so a slip costs only the step where it is made.");
-    bs_sink_printf(s, " An answer is right when it is what your values give to %d significant "
-                      "digits.\n\n",
-                   BS_SHEET_SIG_DIGITS);
-    if (r->matches_other)
-        bs_sink_puts(s, "**Check your numbers:** your answers agree with the right values of "
-                        "another student's variant, not with your own: work from your own "
-                        "sheet.\n\n");
-    bs_sink_puts(s, "| step | result |\n|---|---|\n");
-    for (size_t i = 0; i < r->nsteps; i++) {
-        const bs_grade_step *g = &r->steps[i];
-        bs_sink_puts(s, "| ");
-        md_code(s, g->name);
-        bs_sink_puts(s, " | ");
-        if (g->mark == BS_MARK_RIGHT && g->carried[0]) {
-            bs_sink_puts(s, "right, from your ");
-            md_code(s, g->carried);
-        } else if (g->mark == BS_MARK_RIGHT)
-            bs_sink_puts(s, "right");
-        else if (g->mark == BS_MARK_MISSING)
-            bs_sink_puts(s, "not answered");
-        else if (g->mark == BS_MARK_MALFORMED)
-            bs_sink_puts(s, "could not be read");
-        else if (g->mistake >= 0) {
-            bs_sink_puts(s, "wrong: ");
-            md_text(s, bs_mistakes[g->mistake].name);
-        } else {
-            bs_sink_puts(s, "wrong");
-        }
-        bs_sink_puts(s, " |\n");
-    }
-    if (r->warnings[0] || r->malformed) {
-        bs_sink_puts(s, "\n## Notes\n\n");
-        for (size_t i = 0; i < r->nsteps; i++)
-            if (r->steps[i].mark == BS_MARK_MALFORMED) {
-                bs_sink_puts(s, "- ");
-                md_code(s, r->steps[i].name);
-                bs_sink_puts(s, " could not be read: ");
-                md_text(s, r->steps[i].note);
-                bs_sink_puts(s, ".\n");
-            }
-        if (r->warnings[0]) {
-            bs_sink_puts(s, "- ");
-            md_text(s, r->warnings);
-            bs_sink_puts(s, ".\n");
-        }
-    }
+    fb_score(s, r);
+    fb_table(s, r);
+    fb_notes(s, r);
     if (!r->wrong) {
         bs_sink_puts(s, r->missing || r->malformed ? "\nEvery step you answered is right.\n"
                                                    : "\nEvery step is right.\n");
         return;
     }
     bs_sink_puts(s, "\n## What went wrong\n");
-    for (size_t i = 0; i < r->nsteps; i++) {
-        const bs_grade_step *g = &r->steps[i];
-        if (g->mark != BS_MARK_WRONG)
-            continue;
-        bs_sink_puts(s, "\n### ");
-        md_code(s, g->name);
-        bs_sink_puts(s, "\n\n");
-        if (g->carried[0] && g->mistake < 0) {
-            bs_sink_puts(s, "Your ");
-            md_text(s, g->diagnosis);
-            bs_sink_puts(s, ".\n\n");
-        } else
-        if (g->mistake >= 0 && g->diagnosis[0]) {
-            bs_sink_puts(s, "Your ");
-            md_text(s, g->diagnosis);
-            bs_sink_puts(s, ".\n\n");
-        } else {
-            bs_sink_puts(s, "No mistake in backstep's catalogue reproduces your answer: look "
-                            "for a slip in the arithmetic.\n\n");
-        }
-        if (g->given_rows != g->rows || g->given_cols != g->cols) {
-            bs_sink_printf(s, "You gave a %zu×%zu answer; the step is %zu×%zu.\n", g->given_rows,
-                           g->given_cols, g->rows, g->cols);
-            continue;
-        }
-        bs_sink_printf(s, "%zu of %zu element%s differ%s:\n\n", g->n_wrong, g->n_elements,
-                       g->n_elements == 1 ? "" : "s", g->n_wrong == 1 ? "s" : "");
-        for (size_t k = 0; k < g->ntop && k < g->n_wrong; k++) {
-            bs_sink_puts(s, "- ");
-            if (x->hints)
-                bs_sink_printf(s, "`%s[%zu,%zu]`\n", g->name, g->top[k].row, g->top[k].col);
-            else
-                bs_sink_printf(s, "`%s[%zu,%zu]`: yours %.6g, %s %.6g\n", g->name,
-                               g->top[k].row, g->top[k].col, g->top[k].program,
-                               r->policy == BS_POLICY_CARRY ? "from your values above"
-                                                            : "right",
-                               g->top[k].backstep);
-        }
-    }
+    for (size_t i = 0; i < r->nsteps; i++)
+        if (r->steps[i].mark == BS_MARK_WRONG)
+            fb_wrong_step(s, x, r, &r->steps[i]);
 }
 
 /* ---- what the gradebook formats read (bs_gradebook.h) --------------- */
