@@ -313,37 +313,21 @@ static void coefficients(int sigmoid, const double *z, const double *a, size_t c
     }
 }
 
-bs_status bs_incr_create(const bs_net *net, const bs_forward *fw, bs_incr **out,
-                         bs_error *err)
+/* Per layer: z and a with the examples innermost, the largest |W| of each
+ * input, and the Taylor coefficients of a sigmoid or tanh hidden layer;
+ * -1 if memory ran out. */
+static int incr_layers(bs_incr *ic)
 {
-    *out = NULL;
-    bs_incr *ic = calloc(1, sizeof *ic);
-    if (!ic)
-        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-    ic->net = net;
-    ic->fw = fw;
-    size_t L = net->L, B = net->B, w = bs_net_max_width(net);
-    ic->zt = calloc(L + 1, sizeof(double *));
-    ic->at = calloc(L + 1, sizeof(double *));
-    ic->c1 = calloc(L + 1, sizeof(double *));
-    ic->c2 = calloc(L + 1, sizeof(double *));
-    ic->c3 = calloc(L + 1, sizeof(double *));
-    ic->wmax = calloc(L + 1, sizeof(double *));
-    ic->taylor = calloc(L + 1, sizeof(int));
-    ic->cx = calloc(L + 1, sizeof(double *));
-    ic->cx_ready = calloc(L + 1, sizeof(unsigned char *));
-    ic->ser = calloc(L + 1, sizeof(double *));
-    ic->ser_ready = calloc(L + 1, sizeof(unsigned char *));
-    if (!ic->zt || !ic->at || !ic->c1 || !ic->c2 || !ic->c3 || !ic->wmax || !ic->taylor ||
-        !ic->cx || !ic->cx_ready || !ic->ser || !ic->ser_ready)
-        goto nomem;
+    const bs_net *net = ic->net;
+    const bs_forward *fw = ic->fw;
+    size_t L = net->L, B = net->B;
     for (size_t l = 1; l <= L; l++) {
         size_t nl = net->n[l], np = net->n[l - 1], count = nl * B;
         ic->zt[l] = malloc(sizeof(double) * count);
         ic->at[l] = malloc(sizeof(double) * count);
         ic->wmax[l] = malloc(sizeof(double) * np);
         if (!ic->zt[l] || !ic->at[l] || !ic->wmax[l])
-            goto nomem;
+            return -1;
         for (size_t i = 0; i < B; i++)
             for (size_t j = 0; j < nl; j++) {
                 ic->zt[l][j * B + i] = fw->z[l][i * nl + j];
@@ -363,11 +347,19 @@ bs_status bs_incr_create(const bs_net *net, const bs_forward *fw, bs_incr **out,
             ic->c2[l] = malloc(sizeof(double) * count);
             ic->c3[l] = malloc(sizeof(double) * count);
             if (!ic->c1[l] || !ic->c2[l] || !ic->c3[l])
-                goto nomem;
+                return -1;
             coefficients(sigmoid, ic->zt[l], ic->at[l], count, ic->c1[l], ic->c2[l], ic->c3[l]);
         }
     }
-    /* the column expansion, where its table is small enough */
+    return 0;
+}
+
+/* The column expansion's tables, where they are small enough; -1 if memory
+ * ran out. */
+static int incr_expansion(bs_incr *ic)
+{
+    const bs_net *net = ic->net;
+    size_t L = net->L, B = net->B;
     for (size_t n = 1; n + 2 <= L; n++) {
         if (!ic->taylor[n + 1] || net->n[n + 1] < BS_INCR_EXPAND_MIN)
             continue;
@@ -377,51 +369,68 @@ bs_status bs_incr_create(const bs_net *net, const bs_forward *fw, bs_incr **out,
         ic->cx[n] = malloc(sizeof(double) * cells * B);
         ic->cx_ready[n] = calloc(net->n[n], 1);
         if (!ic->cx[n] || !ic->cx_ready[n])
-            goto nomem;
+            return -1;
     }
-    ic->softmax_ce = net->fused && strcmp(net->fused->activation, "softmax") == 0 &&
-                     strcmp(net->fused->loss, "cross_entropy") == 0;
-    /* the loss series, where the output right above the expanded layers is
-     * softmax + cross-entropy and the tables of both fit together */
-    if (L >= 3 && ic->softmax_ce && ic->cx[L - 2]) {
-        size_t n = L - 2, K = net->n[L];
-        size_t cells = (3 * K + BS_INCR_SERIES_N + 1) * net->n[n];
-        if (cells * B <= BS_INCR_EXPAND_MAX / sizeof(double)) {
-            ic->ser[n] = malloc(sizeof(double) * (BS_INCR_SERIES_N + 1) * net->n[n] * B);
-            ic->ser_ready[n] = calloc(net->n[n], 1);
-            ic->at0 = malloc(sizeof(double) * net->n[0] * B);
-            ic->p_out = malloc(sizeof(double) * K * B);
-            ic->ell0 = malloc(sizeof(double) * B);
-            ic->theta = malloc(sizeof(double) * B);
-            if (!ic->ser[n] || !ic->ser_ready[n] || !ic->at0 || !ic->p_out || !ic->ell0 ||
-                !ic->theta)
-                goto nomem;
-            for (size_t i = 0; i < B; i++)
-                for (size_t j = 0; j < net->n[0]; j++)
-                    ic->at0[j * B + i] = fw->a[0][i * net->n[0] + j];
-            for (size_t i = 0; i < B; i++) {
-                const double *z = fw->z[L] + i * K;
-                double *p = ic->p_out + i * K, m = z[0], s = 0.0;
-                for (size_t j = 1; j < K; j++)
-                    m = z[j] > m ? z[j] : m;
-                for (size_t j = 0; j < K; j++)
-                    s += (p[j] = exp(z[j] - m));
-                for (size_t j = 0; j < K; j++)
-                    p[j] /= s;
-                ic->ell0[i] = net->fused->value_d(z, net->y + i * K, K);
-                /* 2.2 |Σ_j y_j| θ^(N+1) ≤ 2⁻⁵⁶ |ℓ_b|, θ ≤ 1/2 (series_column) */
-                double tol = ldexp(fabs(ic->ell0[i]), -56), ys = 0.0, th = 0.0;
-                for (size_t j = 0; j < K; j++)
-                    ys += net->y[i * K + j];
-                ys = fabs(ys);
-                if (isfinite(tol) && isfinite(s) && isfinite(ys) && (tol > 0.0 || ys == 0.0)) {
-                    th = ys == 0.0 ? 0.5 : pow(tol / (2.2 * ys), 1.0 / (BS_INCR_SERIES_N + 1));
-                    th = th < 0.5 ? th : 0.5;
-                }
-                ic->theta[i] = th;
-            }
+    return 0;
+}
+
+/* The loss series, where the output right above the expanded layers is
+ * softmax + cross-entropy and the tables of both fit together: the input
+ * with the examples innermost, the softmax p, the loss ℓ_b and the radius
+ * θ_b of each example; -1 if memory ran out. */
+static int incr_series(bs_incr *ic)
+{
+    const bs_net *net = ic->net;
+    const bs_forward *fw = ic->fw;
+    size_t L = net->L, B = net->B;
+    if (L < 3 || !ic->softmax_ce || !ic->cx[L - 2])
+        return 0;
+    size_t n = L - 2, K = net->n[L];
+    size_t cells = (3 * K + BS_INCR_SERIES_N + 1) * net->n[n];
+    if (cells * B > BS_INCR_EXPAND_MAX / sizeof(double))
+        return 0;
+    ic->ser[n] = malloc(sizeof(double) * (BS_INCR_SERIES_N + 1) * net->n[n] * B);
+    ic->ser_ready[n] = calloc(net->n[n], 1);
+    ic->at0 = malloc(sizeof(double) * net->n[0] * B);
+    ic->p_out = malloc(sizeof(double) * K * B);
+    ic->ell0 = malloc(sizeof(double) * B);
+    ic->theta = malloc(sizeof(double) * B);
+    if (!ic->ser[n] || !ic->ser_ready[n] || !ic->at0 || !ic->p_out || !ic->ell0 ||
+        !ic->theta)
+        return -1;
+    for (size_t i = 0; i < B; i++)
+        for (size_t j = 0; j < net->n[0]; j++)
+            ic->at0[j * B + i] = fw->a[0][i * net->n[0] + j];
+    for (size_t i = 0; i < B; i++) {
+        const double *z = fw->z[L] + i * K;
+        double *p = ic->p_out + i * K, m = z[0], s = 0.0;
+        for (size_t j = 1; j < K; j++)
+            m = z[j] > m ? z[j] : m;
+        for (size_t j = 0; j < K; j++)
+            s += (p[j] = exp(z[j] - m));
+        for (size_t j = 0; j < K; j++)
+            p[j] /= s;
+        ic->ell0[i] = net->fused->value_d(z, net->y + i * K, K);
+        /* 2.2 |Σ_j y_j| θ^(N+1) ≤ 2⁻⁵⁶ |ℓ_b|, θ ≤ 1/2 (series_column) */
+        double tol = ldexp(fabs(ic->ell0[i]), -56), ys = 0.0, th = 0.0;
+        for (size_t j = 0; j < K; j++)
+            ys += net->y[i * K + j];
+        ys = fabs(ys);
+        if (isfinite(tol) && isfinite(s) && isfinite(ys) && (tol > 0.0 || ys == 0.0)) {
+            th = ys == 0.0 ? 0.5 : pow(tol / (2.2 * ys), 1.0 / (BS_INCR_SERIES_N + 1));
+            th = th < 0.5 ? th : 0.5;
         }
+        ic->theta[i] = th;
     }
+    return 0;
+}
+
+/* The scratch rows of one evaluation, real and complex; -1 if memory ran
+ * out. */
+static int incr_scratch(bs_incr *ic)
+{
+    const bs_net *net = ic->net;
+    size_t L = net->L, B = net->B, w = bs_net_max_width(net);
     size_t wide = 0; /* the widest layer above the input */
     for (size_t l = 1; l <= L; l++)
         wide = net->n[l] > wide ? net->n[l] : wide;
@@ -440,6 +449,38 @@ bs_status bs_incr_create(const bs_net *net, const bs_forward *fw, bs_incr **out,
     ic->ws_c = malloc(sizeof(double complex) * 3 * w * B);
     if (!ic->da_d || !ic->z_d || !ic->a1_d || !ic->a2_d || !ic->rows_d || !ic->ws_d ||
         !ic->da_c || !ic->z_c || !ic->a1_c || !ic->a2_c || !ic->rows_c || !ic->ws_c)
+        return -1;
+    return 0;
+}
+
+bs_status bs_incr_create(const bs_net *net, const bs_forward *fw, bs_incr **out,
+                         bs_error *err)
+{
+    *out = NULL;
+    bs_incr *ic = calloc(1, sizeof *ic);
+    if (!ic)
+        return bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+    ic->net = net;
+    ic->fw = fw;
+    size_t L = net->L;
+    ic->zt = calloc(L + 1, sizeof(double *));
+    ic->at = calloc(L + 1, sizeof(double *));
+    ic->c1 = calloc(L + 1, sizeof(double *));
+    ic->c2 = calloc(L + 1, sizeof(double *));
+    ic->c3 = calloc(L + 1, sizeof(double *));
+    ic->wmax = calloc(L + 1, sizeof(double *));
+    ic->taylor = calloc(L + 1, sizeof(int));
+    ic->cx = calloc(L + 1, sizeof(double *));
+    ic->cx_ready = calloc(L + 1, sizeof(unsigned char *));
+    ic->ser = calloc(L + 1, sizeof(double *));
+    ic->ser_ready = calloc(L + 1, sizeof(unsigned char *));
+    if (!ic->zt || !ic->at || !ic->c1 || !ic->c2 || !ic->c3 || !ic->wmax || !ic->taylor ||
+        !ic->cx || !ic->cx_ready || !ic->ser || !ic->ser_ready || incr_layers(ic) != 0 ||
+        incr_expansion(ic) != 0)
+        goto nomem;
+    ic->softmax_ce = net->fused && strcmp(net->fused->activation, "softmax") == 0 &&
+                     strcmp(net->fused->loss, "cross_entropy") == 0;
+    if (incr_series(ic) != 0 || incr_scratch(ic) != 0)
         goto nomem;
     *out = ic;
     return BS_OK;
