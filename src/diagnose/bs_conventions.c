@@ -653,6 +653,95 @@ static void aliases(cv *C)
     }
 }
 
+/* The program's values as the steps' shapes (a vector in either
+ * orientation as it is, a matrix given transposed marked in C->trans); -1
+ * if memory ran out. */
+static int take_program(cv *C, const bs_mat *prog)
+{
+    for (size_t j = 0; j < C->n; j++) {
+        C->fac[j] = 1.0;
+        bs_mat T = truth(C, j);
+        const bs_mat *p = &prog[j];
+        if (!p->v)
+            continue;
+        int same = p->rows == T.rows && p->cols == T.cols;
+        int turned = p->rows == T.cols && p->cols == T.rows;
+        int vec = T.rows == 1 || T.cols == 1;
+        if (!same && !turned)
+            continue; /* a bias gradient left unsummed: the catalogue's */
+        C->o[j].rows = T.rows;
+        C->o[j].cols = T.cols;
+        C->o[j].v = malloc(sizeof(double) * T.rows * T.cols);
+        if (!C->o[j].v)
+            return -1;
+        memcpy(C->o[j].v, p->v, sizeof(double) * T.rows * T.cols);
+        if (!same && !vec) {
+            C->o[j].rows = T.cols;
+            C->o[j].cols = T.rows;
+            C->trans[j] = 1;
+        }
+    }
+    return 0;
+}
+
+/* The finding that relu'(0) was taken as 1 at nk elements where z is
+ * exactly 0 (kink marks their steps): accepted as agreement. */
+static void kink_finding(cv *C, long nk, const unsigned char *kink)
+{
+    bs_conv_finding *f = add(C, BS_CONV_RELU_KINK, "relu-kink");
+    if (!f)
+        return;
+    f->accepted = 1;
+    f->factor = (double)nk;
+    size_t fj = 0;
+    while (fj < C->n && !kink[fj])
+        fj++;
+    char nm[48] = "";
+    if (fj < C->n)
+        name_of(C, fj, nm, sizeof nm);
+    snprintf(f->says, sizeof f->says,
+             "%s takes relu'(0) = 1 at %ld element%s where z is exactly 0, backstep "
+             "relu'(0) = 0: both are one-sided derivatives at the kink (check accepts "
+             "either), so this is accepted as agreement",
+             nm, nk, nk == 1 ? "" : "s");
+    snprintf(f->change, sizeof f->change,
+             "none: at an exact kink either one-sided derivative is right (z > 0 and "
+             "z >= 0 are both relu's subgradient choices)");
+}
+
+/* Which finding explains each step, every element verified. */
+static void explain_steps(cv *C, const unsigned char *kink)
+{
+    for (size_t j = 0; j < C->n; j++) {
+        if (!C->o[j].v)
+            continue;
+        size_t l;
+        int q = kind_of(C, j, &l);
+        unsigned char who = 0;
+        for (size_t i = 0; i < C->out->n && !who; i++) {
+            const bs_conv_finding *f = &C->out->f[i];
+            int mine = 0;
+            if (f->unexplained)
+                continue;
+            switch (f->kind) {
+            case BS_CONV_TRANSPOSED:
+            case BS_CONV_PARAMS_TRANSPOSED: mine = C->trans[j] == 2; break;
+            case BS_CONV_FACTOR: mine = 1; break;
+            case BS_CONV_INVB_AT: mine = C->fac[j] != 1.0; break;
+            case BS_CONV_L2_SCALE: mine = q == BS_Q_W; break;
+            case BS_CONV_BIAS_L2: mine = q == BS_Q_B; break;
+            case BS_CONV_RELU_KINK: mine = kink[j]; break;
+            default: break;
+            }
+            if (!mine)
+                continue;
+            if (f->kind == BS_CONV_RELU_KINK ? kink[j] : verified(C, j))
+                who = (unsigned char)(i + 1);
+        }
+        C->out->explained[j] = who;
+    }
+}
+
 bs_status bs_conventions_find(const bs_trace *t, const bs_mat *prog, const double *loss,
                               double rtol, double atol, bs_notation nt, bs_conventions *out,
                               bs_error *err)
@@ -681,30 +770,9 @@ bs_status bs_conventions_find(const bs_trace *t, const bs_mat *prog, const doubl
         goto done;
     }
     /* the program's values, a vector in either orientation as it is */
-    for (size_t j = 0; j < C.n; j++) {
-        C.fac[j] = 1.0;
-        bs_mat T = truth(&C, j);
-        const bs_mat *p = &prog[j];
-        if (!p->v)
-            continue;
-        int same = p->rows == T.rows && p->cols == T.cols;
-        int turned = p->rows == T.cols && p->cols == T.rows;
-        int vec = T.rows == 1 || T.cols == 1;
-        if (!same && !turned)
-            continue; /* a bias gradient left unsummed: the catalogue's */
-        C.o[j].rows = T.rows;
-        C.o[j].cols = T.cols;
-        C.o[j].v = malloc(sizeof(double) * T.rows * T.cols);
-        if (!C.o[j].v) {
-            st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
-            goto done;
-        }
-        memcpy(C.o[j].v, p->v, sizeof(double) * T.rows * T.cols);
-        if (!same && !vec) {
-            C.o[j].rows = T.cols;
-            C.o[j].cols = T.rows;
-            C.trans[j] = 1;
-        }
+    if (take_program(&C, prog) != 0) {
+        st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
+        goto done;
     }
     orientation(&C);
     /* from here on a matrix still transposed is not analysed */
@@ -720,56 +788,9 @@ bs_status bs_conventions_find(const bs_trace *t, const bs_mat *prog, const doubl
         st = bs_error_set(err, BS_ERR_NOMEM, NULL, "out of memory");
         goto done;
     }
-    if (nk > 0) {
-        bs_conv_finding *f = add(&C, BS_CONV_RELU_KINK, "relu-kink");
-        if (f) {
-            f->accepted = 1;
-            f->factor = (double)nk;
-            size_t fj = 0;
-            while (fj < C.n && !kink[fj])
-                fj++;
-            char nm[48] = "";
-            if (fj < C.n)
-                name_of(&C, fj, nm, sizeof nm);
-            snprintf(f->says, sizeof f->says,
-                     "%s takes relu'(0) = 1 at %ld element%s where z is exactly 0, backstep "
-                     "relu'(0) = 0: both are one-sided derivatives at the kink (check accepts "
-                     "either), so this is accepted as agreement",
-                     nm, nk, nk == 1 ? "" : "s");
-            snprintf(f->change, sizeof f->change,
-                     "none: at an exact kink either one-sided derivative is right (z > 0 and "
-                     "z >= 0 are both relu's subgradient choices)");
-        }
-    }
-    /* which finding explains each step: every element verified */
-    for (size_t j = 0; j < C.n; j++) {
-        if (!C.o[j].v)
-            continue;
-        size_t l;
-        int q = kind_of(&C, j, &l);
-        unsigned char who = 0;
-        for (size_t i = 0; i < out->n && !who; i++) {
-            const bs_conv_finding *f = &out->f[i];
-            int mine = 0;
-            if (f->unexplained)
-                continue;
-            switch (f->kind) {
-            case BS_CONV_TRANSPOSED:
-            case BS_CONV_PARAMS_TRANSPOSED: mine = C.trans[j] == 2; break;
-            case BS_CONV_FACTOR: mine = 1; break;
-            case BS_CONV_INVB_AT: mine = C.fac[j] != 1.0; break;
-            case BS_CONV_L2_SCALE: mine = q == BS_Q_W; break;
-            case BS_CONV_BIAS_L2: mine = q == BS_Q_B; break;
-            case BS_CONV_RELU_KINK: mine = kink[j]; break;
-            default: break;
-            }
-            if (!mine)
-                continue;
-            if (f->kind == BS_CONV_RELU_KINK ? kink[j] : verified(&C, j))
-                who = (unsigned char)(i + 1);
-        }
-        out->explained[j] = who;
-    }
+    if (nk > 0)
+        kink_finding(&C, nk, kink);
+    explain_steps(&C, kink);
     aliases(&C);
 done:
     if (C.o)
