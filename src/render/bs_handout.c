@@ -2077,23 +2077,20 @@ static void penalty(bs_handout *h, const h2 *c, size_t l, int value)
     mx(h, c->v->net->W[l], c->n[l - 1], c->n[l], 0, nm, BS_NONE);
 }
 
-/* Notes 2–4 for W[l] and b[l]: B times the gradient as the sum over the
- * batch (19)–(20), (35)–(36), (51)–(52); the program's dW (with the
- * penalty's 2λW) and db; and the gradient of the loss beside them */
-static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW, int lb)
+/* B · ∂L/∂W[l] = Σ_i ∂L_CE^[i]/∂W[l] and B · ∂L/∂b[l] over every example,
+ * kept in c->sumW[l] and c->sumb[l], and the terms of the examples ex shows
+ * (per[0] for W, per[1] for b); -1 if memory ran out. */
+static int h2_batch_sums(bs_handout *h, h2 *c, size_t l, const shown *ex,
+                         const double *per[2][BS_MATRIX_MAX_SHOWN + 1])
 {
     size_t ni = c->n[l - 1], no = c->n[l], B = c->B;
-    char id[16], nm[16], cn[16];
-    shown ex = pick(B);
-    /* B · ∂L/∂W[l] = Σ_i ∂L_CE^[i]/∂W[l] over every example; the terms shown */
     double *sW = calloc(ni * no > 0 ? ni * no : 1, sizeof *sW);
     double *sb = calloc(no > 0 ? no : 1, sizeof *sb);
-    const double *per[2][BS_MATRIX_MAX_SHOWN + 1] = {{0}};
     if (!sW || !sb) {
         free(sW);
         free(sb);
         h->oom = 1;
-        return;
+        return -1;
     }
     for (size_t i = 0; i < B; i++)
         for (size_t r = 0; r < no; r++) {
@@ -2107,96 +2104,118 @@ static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW
     free(sW);
     free(sb);
     if (!c->sumW[l] || !c->sumb[l])
-        return;
-    for (size_t a = 0; a < ex.n; a++)
-        if (!gap(&ex, a)) {
-            double *P = hold(h, h2_perW(h, c, l, ex.k[a]));
+        return -1;
+    for (size_t a = 0; a < ex->n; a++)
+        if (!gap(ex, a)) {
+            double *P = hold(h, h2_perW(h, c, l, ex->k[a]));
             if (!P)
-                return;
+                return -1;
             per[0][a] = P;
-            per[1][a] = &c->pgz[l][ex.k[a] * no];
+            per[1][a] = &c->pgz[l][ex->k[a] * no];
         }
-    /* the weights (p = 0, penalised), then the biases (p = 1) */
-    for (int p = 0; p < 2; p++) {
-        char q = p ? 'b' : 'W';
-        size_t R = p ? 1 : ni;
-        const double *sum = p ? c->sumb[l] : c->sumW[l];
-        eq(h, sec);
-        lab(h, "(%d)", p ? lb : lW);
+    return 0;
+}
+
+/* Notes 2–4 for W[l] (p = 0, penalised) or b[l] (p = 1), labelled with
+ * equation eqn: B times the gradient as the sum over the batch, per the
+ * terms shown; the program's dW (with the penalty's 2λW) or db; the
+ * gradient of the loss beside them */
+static void h2_program_param(bs_handout *h, h2 *c, const char *sec, size_t l, int p, int eqn,
+                             const double *const *per, const shown *ex)
+{
+    size_t ni = c->n[l - 1], no = c->n[l];
+    char id[16], nm[16], cn[16];
+    char q = p ? 'b' : 'W';
+    size_t R = p ? 1 : ni;
+    const double *sum = p ? c->sumb[l] : c->sumW[l];
+    eq(h, sec);
+    lab(h, "(%d)", eqn);
+    m(h, "B");
+    tk(h, BS_TOK_DOT);
+    dsym(h, "L", "%c[%zu]", q, l);
+    equals(h);
+    sym(h, "Σ_i ");
+    dsym(h, "L_CE[i]", "%c[%zu]", q, l);
+    equals(h);
+    snprintf(nm, sizeof nm, "pg%c%zu", q, l);
+    snprintf(cn, sizeof cn, "sum%c%zu", q, l);
+    h2_batchsum(h, per, ex, R, no, nm, sum, cn);
+    if (!p && l == 3)
+        set_note(h, "each term is (18) of one example: entry (r, j) is (ŷ_j(i) − y_j(i)) · "
+                    "a_r[2,i]; the sum is B times ∂L/∂W[3] of the mean loss (1)");
+    else if (!p)
+        set_note(h, "each term is (a[n−1,i])ᵀ · ∂L_CE/∂z[n,i], the matrix of the entries "
+                    "of one example; the sum is B times ∂L/∂W of the mean loss (1)");
+    if (!p && l == 2)
+        set_erratum(h, "eq. (35) writes the entry's subscripts (r, i): they are (q, r) (the "
+                       "batch index i is also the summation index)");
+    if (!p && l == 1)
+        set_erratum(h, "eq. (51) writes the entry's subscripts (r, j): they are (q, r)");
+    if (p && l == 3)
+        set_erratum(h, "Note 2 writes B · (∂L/∂Wb[3])_{r,j}: it is ∂L/∂b[3], with entry "
+                       "(1, j)");
+    if (p && l == 1)
+        set_erratum(h, "eq. (52) writes ∂L_CE^[i]/∂b[2]: it is ∂L_CE^[i]/∂b[1]");
+    /* the program's value */
+    snprintf(id, sizeof id, "g[%zu%c]", l, q);
+    double *pv = prog(h, id, R * no);
+    eq(h, sec);
+    lab(h, "(%d)", eqn);
+    snprintf(nm, sizeof nm, "d%c%zu", q, l);
+    code(h, ostr(h, "%s", nm));
+    equals(h);
+    if (!p) {
         m(h, "B");
         tk(h, BS_TOK_DOT);
-        dsym(h, "L", "%c[%zu]", q, l);
+        dsym(h, "L", "W[%zu]", l);
+        penalty(h, c, l, 0);
         equals(h);
-        sym(h, "Σ_i ");
-        dsym(h, "L_CE[i]", "%c[%zu]", q, l);
-        equals(h);
-        snprintf(nm, sizeof nm, "pg%c%zu", q, l);
-        snprintf(cn, sizeof cn, "sum%c%zu", q, l);
-        h2_batchsum(h, per[p], &ex, R, no, nm, sum, cn);
-        if (!p && l == 3)
-            set_note(h, "each term is (18) of one example: entry (r, j) is (ŷ_j(i) − y_j(i)) · "
-                        "a_r[2,i]; the sum is B times ∂L/∂W[3] of the mean loss (1)");
-        else if (!p)
-            set_note(h, "each term is (a[n−1,i])ᵀ · ∂L_CE/∂z[n,i], the matrix of the entries "
-                        "of one example; the sum is B times ∂L/∂W of the mean loss (1)");
-        if (!p && l == 2)
-            set_erratum(h, "eq. (35) writes the entry's subscripts (r, i): they are (q, r) (the "
-                           "batch index i is also the summation index)");
-        if (!p && l == 1)
-            set_erratum(h, "eq. (51) writes the entry's subscripts (r, j): they are (q, r)");
-        if (p && l == 3)
-            set_erratum(h, "Note 2 writes B · (∂L/∂Wb[3])_{r,j}: it is ∂L/∂b[3], with entry "
-                           "(1, j)");
-        if (p && l == 1)
-            set_erratum(h, "eq. (52) writes ∂L_CE^[i]/∂b[2]: it is ∂L_CE^[i]/∂b[1]");
-        /* the program's value */
-        snprintf(id, sizeof id, "g[%zu%c]", l, q);
-        double *pv = prog(h, id, R * no);
-        eq(h, sec);
-        lab(h, "(%d)", p ? lb : lW);
-        snprintf(nm, sizeof nm, "d%c%zu", q, l);
-        code(h, ostr(h, "%s", nm));
-        equals(h);
-        if (!p) {
-            m(h, "B");
-            tk(h, BS_TOK_DOT);
-            dsym(h, "L", "W[%zu]", l);
-            penalty(h, c, l, 0);
-            equals(h);
-            mx(h, sum, R, no, 0, cn, BS_NONE);
-            penalty(h, c, l, 1);
-            equals(h);
-        }
-        if (pv)
-            mx(h, pv, R, no, 0, nm, BS_NONE);
-        set_note(h, p ? "the program's value: the sum over the batch"
-                      : "the program's value: the sum over the batch, which leaves out the 1/B "
-                        "of (1), and the penalty's 2λW of eq. (55) added as it is");
-        /* the gradient of the loss, with the penalty's term for W */
-        eq(h, sec);
-        lab(h, "(%d)", p ? lb : lW);
-        dsym(h, p ? "L" : "L^{λ}", "%c[%zu]", q, l);
-        equals(h);
-        if (!p) {
-            invb(h, c, 0);
-            tk(h, BS_TOK_DOT);
-            sym(h, "Σ_i ");
-            dsym(h, "L_CE[i]", "W[%zu]", l);
-            penalty(h, c, l, 0);
-            equals(h);
-        }
-        invb(h, c, 1);
-        tk(h, BS_TOK_TIMES);
         mx(h, sum, R, no, 0, cn, BS_NONE);
-        if (!p)
-            penalty(h, c, l, 1);
+        penalty(h, c, l, 1);
         equals(h);
-        snprintf(cn, sizeof cn, "g%c%zu", q, l);
-        mx(h, p ? c->v->g->gb[l] : c->v->g->gW[l], R, no, 0, cn, BS_NONE);
-        set_note(h, p ? "the gradient of the mean loss: the program's db is B times it"
-                      : "the gradient of the loss with its penalty: the program's data term is "
-                        "B times this one's");
     }
+    if (pv)
+        mx(h, pv, R, no, 0, nm, BS_NONE);
+    set_note(h, p ? "the program's value: the sum over the batch"
+                  : "the program's value: the sum over the batch, which leaves out the 1/B "
+                    "of (1), and the penalty's 2λW of eq. (55) added as it is");
+    /* the gradient of the loss, with the penalty's term for W */
+    eq(h, sec);
+    lab(h, "(%d)", eqn);
+    dsym(h, p ? "L" : "L^{λ}", "%c[%zu]", q, l);
+    equals(h);
+    if (!p) {
+        invb(h, c, 0);
+        tk(h, BS_TOK_DOT);
+        sym(h, "Σ_i ");
+        dsym(h, "L_CE[i]", "W[%zu]", l);
+        penalty(h, c, l, 0);
+        equals(h);
+    }
+    invb(h, c, 1);
+    tk(h, BS_TOK_TIMES);
+    mx(h, sum, R, no, 0, cn, BS_NONE);
+    if (!p)
+        penalty(h, c, l, 1);
+    equals(h);
+    snprintf(cn, sizeof cn, "g%c%zu", q, l);
+    mx(h, p ? c->v->g->gb[l] : c->v->g->gW[l], R, no, 0, cn, BS_NONE);
+    set_note(h, p ? "the gradient of the mean loss: the program's db is B times it"
+                  : "the gradient of the loss with its penalty: the program's data term is "
+                    "B times this one's");
+}
+
+/* Notes 2–4 for W[l] and b[l]: B times the gradient as the sum over the
+ * batch (19)–(20), (35)–(36), (51)–(52); the program's dW (with the
+ * penalty's 2λW) and db; and the gradient of the loss beside them */
+static void h2_program_W(bs_handout *h, h2 *c, const char *sec, size_t l, int lW, int lb)
+{
+    shown ex = pick(c->B);
+    const double *per[2][BS_MATRIX_MAX_SHOWN + 1] = {{0}};
+    if (h2_batch_sums(h, c, l, &ex, per) != 0)
+        return;
+    h2_program_param(h, c, sec, l, 0, lW, per[0], &ex);
+    h2_program_param(h, c, sec, l, 1, lb, per[1], &ex);
 }
 
 /* a program's B×n matrix (dz3, da2, dz2, …) and the gradient (1/B) times it */
