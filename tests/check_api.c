@@ -1647,12 +1647,101 @@ START_TEST(test_train_errors_are_values)
 }
 END_TEST
 
+/* A sweep of W1[2,3] of the 4-3-2-1 network: 31 steps h from 1e-1 to 1e-16,
+ * the analytic value that of bs_run_find (row 2, column 3), and each
+ * method's truncation error falling like h^p for its order p (forward 1,
+ * central and complex step 2: Taylor's theorem, not backstep's output), and
+ * Richardson's (order 4) below central's at the largest step. */
+START_TEST(test_sweep_orders_and_errors)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    bs_step_sweep *sw = (bs_step_sweep *)spec;
+    bs_sweep_settings ss = bs_sweep_settings_default();
+    ck_assert(ss.progress == NULL && ss.progress_ctx == NULL);
+    ck_assert_int_eq(bs_run_sweep(run, "W1[2,3]", &ss, &sw, &err), BS_LIB_OK);
+    ck_assert_ptr_nonnull(sw);
+    bs_sweep_info info;
+    bs_step_sweep_info(sw, &info);
+    ck_assert_str_eq(info.element, "g[1W][2,3]");
+    ck_assert_uint_eq(info.n, 31);
+    ck_assert_double_eq_tol(info.h[0], 1e-1, 1e-15);
+    ck_assert_double_eq_tol(info.h[2], 1e-2, 1e-16);
+    ck_assert_double_eq_tol(info.h[30] / 1e-16, 1, 1e-9);
+    bs_step_info dw;
+    ck_assert_int_eq(bs_run_find(run, "dW1", &dw, &err), BS_LIB_OK);
+    ck_assert_double_eq_tol(info.analytic, dw.value[1 * dw.cols + 2], 1e-15);
+    ck_assert_double_eq_tol(info.reference, info.analytic, 1e-12);
+    const char *methods[] = {"forward", "central", "complex"};
+    const double order[] = {1, 2, 2};
+    for (int m = 0; m < 3; m++) {
+        bs_sweep_method sm;
+        ck_assert_int_eq(bs_step_sweep_method(sw, methods[m], &sm, &err), BS_LIB_OK);
+        ck_assert_str_eq(sm.method, methods[m]);
+        ck_assert_uint_lt(sm.best, info.n);
+        ck_assert_msg(fabs(sm.slope_truncation - order[m]) < 0.2, "%s: slope %g, order %g",
+                      methods[m], sm.slope_truncation, order[m]);
+        /* the error is |D(h) − reference| */
+        for (size_t i = 0; i < info.n; i++)
+            ck_assert_double_eq_tol(sm.error[i], fabs(sm.value[i] - info.reference), 1e-15);
+    }
+    bs_sweep_method sm, central;
+    ck_assert_int_eq(bs_step_sweep_method(sw, "richardson", &sm, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_step_sweep_method(sw, "central", &central, &err), BS_LIB_OK);
+    ck_assert_double_lt(sm.error[0], central.error[0] * 1e-3);
+    ck_assert_int_eq(bs_step_sweep_method(sw, "backward", &sm, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "method");
+
+    /* rendering into memory equals rendering to a FILE * */
+    const char *sweep_fmts[] = {"text", "svg"};
+    for (int f = 0; f < 2; f++) {
+        char *text = NULL;
+        size_t len = 0;
+        ck_assert_int_eq(bs_step_sweep_render_string(sw, sweep_fmts[f], &text, &len, &err),
+                         BS_LIB_OK);
+        ck_assert_uint_eq(strlen(text), len);
+        FILE *fp = tmpfile();
+        ck_assert_ptr_nonnull(fp);
+        ck_assert_int_eq(bs_step_sweep_render(sw, fp, sweep_fmts[f], &err), BS_LIB_OK);
+        rewind(fp);
+        char *back = calloc(len + 2, 1);
+        ck_assert_uint_eq(fread(back, 1, len + 1, fp), len);
+        ck_assert_str_eq(back, text);
+        ck_assert_ptr_nonnull(strstr(text, f ? "<svg" : "g[1W][2,3]"));
+        free(back);
+        fclose(fp);
+        free(text);
+    }
+    char *text = (char *)spec;
+    ck_assert_int_eq(bs_step_sweep_render_string(sw, "png", &text, NULL, &err),
+                     BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(text);
+    ck_assert_str_eq(err.where, "format");
+    bs_step_sweep_free(sw);
+
+    /* bad elements are usage errors naming the spec and quoting the element */
+    const char *bad[] = {"W9[1,1]", "W1[5,1]", "W1", "x[1,1]", "loss[1,1]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sw = (bs_step_sweep *)spec;
+        ck_assert_int_eq(bs_run_sweep(run, bad[i], NULL, &sw, &err), BS_LIB_ERR_USAGE);
+        ck_assert_ptr_null(sw);
+        ck_assert_ptr_nonnull(strstr(err.file, "4-3-2-1-bce.json"));
+        ck_assert_ptr_nonnull(strstr(err.message, bad[i]));
+    }
+    ck_assert_int_eq(bs_run_sweep(run, NULL, NULL, &sw, &err), BS_LIB_ERR_USAGE);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
     bs_run_free(NULL);
     bs_grad_set_free(NULL);
     bs_comparison_free(NULL);
+    bs_step_sweep_free(NULL);
     free(NULL);
     /* and an error that says nothing formats to nothing */
     bs_lib_error err;
@@ -1703,6 +1792,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_handout_errors_are_values);
     tcase_add_test(tc, test_train_losses_and_update);
     tcase_add_test(tc, test_train_errors_are_values);
+    tcase_add_test(tc, test_sweep_orders_and_errors);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -300,6 +300,80 @@ BS_API bs_lib_status bs_lib_write_file_except(const char *path, const void *data
                                               const char *const *keep, size_t nkeep,
                                               bs_lib_error *err);
 
+/* ---- sweeps: a numerical method's error as the step h shrinks ------------ */
+
+/* How a sweep runs; start from bs_sweep_settings_default(). */
+typedef struct bs_sweep_settings {
+    /* called now and then with the evaluations done so far and in all (for a
+     * progress indicator), or NULL; ctx is progress_ctx */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+} bs_sweep_settings;
+
+/* Returns the default sweep settings: no progress reported. */
+BS_API bs_sweep_settings bs_sweep_settings_default(void);
+
+/* One element of a backward step, its numerical derivative by each method
+ * at steps h from 1e-1 down to 1e-16 (two per decade), each compared with
+ * the complex step at its default h (docs/numerics.md). */
+typedef struct bs_step_sweep bs_step_sweep;
+
+/* Sweeps the element `element` of `run`: a backward step or the quantity it
+ * is the gradient of, then [row,column] counted from 1 in the displayed
+ * orientation ("W1[2,3]", "g[2z][1,2]", "dz2[1,1]").  A bad element is
+ * BS_LIB_ERR_USAGE with the spec's file in err->file and the element quoted
+ * in err->message.  `settings`
+ * may be NULL.  The sweep copies what it needs of the run; the caller
+ * frees *out with bs_step_sweep_free(). */
+BS_API bs_lib_status bs_run_sweep(const bs_run *run, const char *element,
+                                  const bs_sweep_settings *settings, bs_step_sweep **out,
+                                  bs_lib_error *err);
+
+/* Frees a sweep; NULL is allowed. */
+BS_API void bs_step_sweep_free(bs_step_sweep *sweep);
+
+/* What a sweep is of; the pointers are borrowed from the sweep. */
+typedef struct bs_sweep_info {
+    const char *element; /* in the g notation: "g[1W][2,3]" */
+    double x;            /* the value of the parameter entry moved */
+    double analytic;     /* the backpropagated value */
+    double reference;    /* the complex-step value at its default step */
+    size_t n;            /* the number of steps h */
+    const double *h;     /* the n steps, largest first */
+} bs_sweep_info;
+
+/* Fills *out with what the sweep is of and its steps h. */
+BS_API void bs_step_sweep_info(const bs_step_sweep *sweep, bs_sweep_info *out);
+
+/* One method of a sweep; the arrays of n values are borrowed from the sweep. */
+typedef struct bs_sweep_method {
+    const char *method;      /* "central", "complex", "forward" or "richardson" */
+    const double *value;     /* the numerical derivative D(h) at each step */
+    const double *error;     /* |D(h) − reference| at each step */
+    size_t best;             /* the index of the step with the smallest error */
+    double slope_truncation; /* log-log slope of the error above the best step, or NaN */
+    double slope_rounding;   /* log-log slope of the error below the best step, or NaN */
+} bs_sweep_method;
+
+/* Fills *out with the method called `method` ("central", "complex",
+ * "forward" or "richardson"); another name is BS_LIB_ERR_USAGE with
+ * "method" in err->where. */
+BS_API bs_lib_status bs_step_sweep_method(const bs_step_sweep *sweep, const char *method,
+                                          bs_sweep_method *out, bs_lib_error *err);
+
+/* Writes the sweep to `fp` (not closed) as `backstep sweep` does, in
+ * `format`: "text" (NULL; the table, the best steps and slopes, a plot
+ * drawn with Unicode) or "svg" (one standalone SVG image).  An unknown
+ * format is BS_LIB_ERR_USAGE; a failed write is BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_step_sweep_render(const bs_step_sweep *sweep, FILE *fp,
+                                          const char *format, bs_lib_error *err);
+
+/* The same into memory: on success *out holds the NUL-terminated text (its
+ * length in *len when len is not NULL), which the caller frees with free();
+ * on failure *out is NULL. */
+BS_API bs_lib_status bs_step_sweep_render_string(const bs_step_sweep *sweep, const char *format,
+                                                 char **out, size_t *len, bs_lib_error *err);
+
 /* ---- handouts: a derivation followed with a spec's numbers ------------ */
 
 /* How a handout walkthrough is rendered (docs/handouts.md); start from

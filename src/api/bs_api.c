@@ -27,6 +27,7 @@
 #include "bs_render.h"
 #include "bs_report.h"
 #include "bs_sink.h"
+#include "bs_sweep.h"
 #include "bs_trace.h"
 #include "bs_train.h"
 #include "bs_train_render.h"
@@ -847,6 +848,130 @@ bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_
         return give(err, &e);
     clear(err);
     return BS_LIB_OK;
+}
+
+/* ---- sweeps ------------------------------------------------------------- */
+
+struct bs_step_sweep {
+    bs_sweep *sw;
+};
+
+_Static_assert(BS_SWEEP_METHODS == 4, "a sweep has the four methods of bs_method_names");
+
+bs_sweep_settings bs_sweep_settings_default(void)
+{
+    bs_sweep_settings s;
+    memset(&s, 0, sizeof s);
+    return s;
+}
+
+bs_lib_status bs_run_sweep(const bs_run *run, const char *element,
+                           const bs_sweep_settings *settings, bs_step_sweep **out,
+                           bs_lib_error *err)
+{
+    *out = NULL;
+    if (!run || !element)
+        return usage(err, NULL, "no run or no element given");
+    bs_sweep_settings s = settings ? *settings : bs_sweep_settings_default();
+    bs_error e;
+    bs_error_clear(&e);
+    size_t step, index;
+    if (bs_sweep_parse_element(run->t, element, &step, &index, &e) != BS_OK) {
+        bs_error_set_file(&e, run->spec->file);
+        return give(err, &e);
+    }
+    bs_step_sweep *w = calloc(1, sizeof *w);
+    if (!w)
+        return nomem(err);
+    if (bs_sweep_run(run->t, step, index, s.progress, s.progress_ctx, &w->sw, &e) != BS_OK) {
+        bs_error_set_file(&e, run->spec->file);
+        free(w);
+        return give(err, &e);
+    }
+    *out = w;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+void bs_step_sweep_free(bs_step_sweep *sweep)
+{
+    if (!sweep)
+        return;
+    bs_sweep_free(sweep->sw);
+    free(sweep);
+}
+
+void bs_step_sweep_info(const bs_step_sweep *sweep, bs_sweep_info *out)
+{
+    const bs_sweep *sw = sweep->sw;
+    out->element = sw->element;
+    out->x = sw->x;
+    out->analytic = sw->analytic;
+    out->reference = sw->reference;
+    out->n = sw->n;
+    out->h = sw->h;
+}
+
+bs_lib_status bs_step_sweep_method(const bs_step_sweep *sweep, const char *method,
+                                   bs_sweep_method *out, bs_lib_error *err)
+{
+    if (!method)
+        return usage(err, "method", "no method given");
+    int m = pick(method, bs_method_names, "method", err);
+    if (m < 0)
+        return BS_LIB_ERR_USAGE;
+    const bs_sweep *sw = sweep->sw;
+    out->method = bs_method_names[m];
+    out->value = sw->value[m];
+    out->error = sw->error[m];
+    out->best = sw->best[m];
+    out->slope_truncation = sw->slope_truncation[m];
+    out->slope_rounding = sw->slope_rounding[m];
+    clear(err);
+    return BS_LIB_OK;
+}
+
+/* the sweep's formats, in the order sweep_write takes them */
+static const char *const sweep_formats[] = {"text", "svg", NULL};
+
+static void sweep_write(bs_sink *s, const bs_step_sweep *sweep, int svg)
+{
+    if (svg)
+        bs_sweep_svg(s, sweep->sw);
+    else
+        bs_sweep_text(s, sweep->sw);
+}
+
+bs_lib_status bs_step_sweep_render(const bs_step_sweep *sweep, FILE *fp, const char *format,
+                                   bs_lib_error *err)
+{
+    int f = pick(format, sweep_formats, "format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!sweep || !fp)
+        return usage(err, NULL, "no sweep or no FILE * to render to");
+    bs_sink s = bs_sink_file(fp);
+    sweep_write(&s, sweep, f == 1);
+    if (bs_sink_status(&s) != 0)
+        return io_error(err, "sweep");
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_step_sweep_render_string(const bs_step_sweep *sweep, const char *format,
+                                          char **out, size_t *len, bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    int f = pick(format, sweep_formats, "format", err);
+    if (f < 0)
+        return BS_LIB_ERR_USAGE;
+    if (!sweep)
+        return usage(err, NULL, "no sweep given");
+    bs_sink s = bs_sink_buffer();
+    sweep_write(&s, sweep, f == 1);
+    return hand_over(&s, out, len, err);
 }
 
 /* ---- handouts ----------------------------------------------------------- */

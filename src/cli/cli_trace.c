@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "bs_checked.h"
-#include "bs_sweep.h"
 
 #include "cli.h"
 
@@ -115,49 +114,46 @@ int cmd_sweep(cli *c)
                          "got %zu argument%s",
                          c->nspecs, c->nspecs == 1 ? "" : "s");
     const char *path = c->specs[0];
-    char shipped[1024];
-    bs_net *net = NULL;
-    bs_trace *t = NULL;
-    bs_sweep *sw = NULL;
-    bs_error err;
-    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+    bs_spec *spec;
+    bs_lib_error err;
+    if (cli_open_spec(c, &path, &spec, &err) != 0)
         return EXIT_BAD;
-    size_t step, index;
+    bs_run *run = NULL;
+    bs_step_sweep *sw = NULL;
     int rc = 0;
-    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
-        bs_error_set_file(&err, path);
-        cli_report(&err);
-        rc = EXIT_BAD;
-    } else if (bs_sweep_parse_element(t, c->specs[1], &step, &index, &err) != BS_OK) {
-        cli_report(&err);
+    if (bs_run_create(spec, &run, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
     } else {
         progress p;
-        progress_fn fn = cli_start_progress(c, &p, "sweep: evaluation");
-        bs_status st = bs_sweep_run(t, step, index, fn, &p, &sw, &err);
+        bs_sweep_settings ss = bs_sweep_settings_default();
+        ss.progress = cli_start_progress(c, &p, "sweep: evaluation");
+        ss.progress_ctx = &p;
+        bs_lib_status st = bs_run_sweep(run, c->specs[1], &ss, &sw, &err);
         cli_end_progress(&p);
-        if (st != BS_OK) {
-            cli_report(&err);
+        /* a bad element names standard input as its loader does */
+        if (st != BS_LIB_OK && strcmp(path, "-") == 0)
+            snprintf(err.file, sizeof err.file, "<stdin>");
+        if (st != BS_LIB_OK) {
+            cli_report_lib(&err);
             rc = EXIT_BAD;
         }
     }
     if (rc == 0) {
-        bs_sink b = bs_sink_buffer();
-        if (c->sweep_svg)
-            bs_sweep_svg(&b, sw);
-        else
-            bs_sweep_text(&b, sw);
-        if (bs_sink_status(&b) != 0 || !b.buf) {
-            fputs("backstep: out of memory\n", stderr);
+        char *text = NULL;
+        size_t len = 0;
+        if (bs_step_sweep_render_string(sw, c->sweep_svg ? "svg" : "text", &text, &len, &err) !=
+            BS_LIB_OK) {
+            cli_report_lib(&err);
             rc = EXIT_BAD;
         } else {
-            rc = cli_deliver_text(c, b.buf, b.len);
+            rc = cli_deliver_text(c, text, len);
         }
-        bs_sink_free_buffer(&b);
+        free(text);
     }
-    bs_sweep_free(sw);
-    bs_trace_free(t);
-    bs_net_free(net);
+    bs_step_sweep_free(sw);
+    bs_run_free(run);
+    bs_spec_free(spec);
     return rc;
 }
 
