@@ -1735,6 +1735,77 @@ START_TEST(test_sweep_orders_and_errors)
 }
 END_TEST
 
+/* A scaffold loads as a spec of the layer sizes asked (W1 4×3 in the row
+ * convention, 3×4 in the column one), with weights of two decimals and 21
+ * steps for three layers (a[0], y, z and a of each layer, L, four gradients
+ * per layer); the same seed gives the same text, and bad settings are
+ * usage errors. */
+START_TEST(test_scaffold_loads_and_runs)
+{
+    bs_lib_error err;
+    bs_scaffold_settings ss = bs_scaffold_settings_default();
+    ck_assert(ss.seed == 1 && !ss.activations && !ss.loss && !ss.convention);
+    char *text = NULL, *again = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(bs_spec_scaffold("4-3-2-1", &ss, &text, &len, &err), BS_LIB_OK);
+    ck_assert_uint_eq(strlen(text), len);
+    ck_assert_int_eq(bs_spec_scaffold("4-3-2-1", NULL, &again, NULL, &err), BS_LIB_OK);
+    ck_assert_str_eq(again, text);
+    free(again);
+    ss.seed = 2;
+    ck_assert_int_eq(bs_spec_scaffold("4-3-2-1", &ss, &again, NULL, &err), BS_LIB_OK);
+    ck_assert_str_ne(again, text);
+    free(again);
+
+    bs_spec *spec = NULL;
+    ck_assert_int_eq(bs_spec_load_string(text, len, "init", &spec, &err), BS_LIB_OK);
+    bs_run *run = run_of(spec);
+    ck_assert_uint_eq(bs_run_step_count(run), 21);
+    bs_step_info w;
+    ck_assert_int_eq(bs_run_find(run, "W1", &w, &err), BS_LIB_OK);
+    ck_assert_uint_eq(w.rows, 4);
+    ck_assert_uint_eq(w.cols, 3);
+    for (size_t i = 0; i < w.rows * w.cols; i++)
+        ck_assert_double_eq_tol(w.value[i] * 100, round(w.value[i] * 100), 1e-9);
+    ck_assert_int_eq(bs_run_check(run, NULL, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_run_passed(run), 1);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    free(text);
+
+    ss = bs_scaffold_settings_default();
+    ss.convention = "column";
+    ss.activations = "tanh";
+    ss.loss = "mse";
+    ck_assert_int_eq(bs_spec_scaffold("4-3-2", &ss, &text, &len, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_spec_load_string(text, len, NULL, &spec, &err), BS_LIB_OK);
+    run = run_of(spec);
+    ck_assert_int_eq(bs_run_find(run, "W1", &w, &err), BS_LIB_OK);
+    ck_assert_uint_eq(w.rows, 3);
+    ck_assert_uint_eq(w.cols, 4);
+    bs_run_free(run);
+    bs_spec_free(spec);
+    free(text);
+
+    text = (char *)&err;
+    ck_assert_int_eq(bs_spec_scaffold("4-3-x", NULL, &text, &len, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(text);
+    ss = bs_scaffold_settings_default();
+    ss.convention = "diagonal";
+    ck_assert_int_eq(bs_spec_scaffold("4-3-2-1", &ss, &text, NULL, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "convention");
+    ss.convention = NULL;
+    ss.activations = "sigmoid,foo,tanh";
+    ck_assert_int_eq(bs_spec_scaffold("4-3-2-1", &ss, &text, NULL, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "--activations");
+    ss.activations = NULL;
+    ss.loss = "hinge";
+    ck_assert_int_eq(bs_spec_scaffold("4-3-2-1", &ss, &text, NULL, &err), BS_LIB_ERR_USAGE);
+    ck_assert_int_eq(bs_spec_scaffold(NULL, NULL, &text, NULL, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(text);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -1793,6 +1864,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_train_losses_and_update);
     tcase_add_test(tc, test_train_errors_are_values);
     tcase_add_test(tc, test_sweep_orders_and_errors);
+    tcase_add_test(tc, test_scaffold_loads_and_runs);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -300,6 +300,34 @@ BS_API bs_lib_status bs_lib_write_file_except(const char *path, const void *data
                                               const char *const *keep, size_t nkeep,
                                               bs_lib_error *err);
 
+/* ---- scaffolds: a new spec to start from -------------------------------- */
+
+/* How a new spec is drawn; start from bs_scaffold_settings_default(). */
+typedef struct bs_scaffold_settings {
+    const char *activations; /* one per layer, comma-separated ("sigmoid,tanh"), or one
+                                for all; NULL: sigmoid, and the output the loss needs */
+    const char *loss;        /* "mse", "bce" or "cross_entropy"; NULL: bce for one
+                                output, else cross_entropy */
+    const char *convention;  /* "row" (NULL) or "column" */
+    unsigned long long seed; /* the seed of the weights and the example (default 1) */
+} bs_scaffold_settings;
+
+/* Returns the default scaffold settings: sigmoid, the loss the output needs,
+ * the row convention, seed 1. */
+BS_API bs_scaffold_settings bs_scaffold_settings_default(void);
+
+/* Writes a complete spec for the layer sizes `layers` ("4-3-2-1") as
+ * `backstep init` does: weights and biases drawn from the seed and rounded
+ * to two decimals, an example input and target, a "//field" comment beside
+ * each field; it is traced and checked before it is returned, so it runs
+ * cleanly.  `settings` may be NULL.  On success *out holds the
+ * NUL-terminated JSON text (its length in *len when len is not NULL), which
+ * the caller frees with free(); bad layer sizes or a bad setting are
+ * BS_LIB_ERR_USAGE with what is wrong in err->where ("LAYERS",
+ * "--activations", "--loss", "convention"), and *out is NULL. */
+BS_API bs_lib_status bs_spec_scaffold(const char *layers, const bs_scaffold_settings *settings,
+                                      char **out, size_t *len, bs_lib_error *err);
+
 /* ---- sweeps: a numerical method's error as the step h shrinks ------------ */
 
 /* How a sweep runs; start from bs_sweep_settings_default(). */

@@ -26,6 +26,7 @@
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_report.h"
+#include "bs_scaffold.h"
 #include "bs_sink.h"
 #include "bs_sweep.h"
 #include "bs_trace.h"
@@ -848,6 +849,46 @@ bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_
         return give(err, &e);
     clear(err);
     return BS_LIB_OK;
+}
+
+/* ---- scaffolds ---------------------------------------------------------- */
+
+bs_scaffold_settings bs_scaffold_settings_default(void)
+{
+    bs_scaffold_settings s;
+    memset(&s, 0, sizeof s);
+    s.seed = 1;
+    return s;
+}
+
+bs_lib_status bs_spec_scaffold(const char *layers, const bs_scaffold_settings *settings,
+                               char **out, size_t *len, bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    if (!layers)
+        return usage(err, NULL, "no layer sizes given");
+    bs_scaffold_settings s = settings ? *settings : bs_scaffold_settings_default();
+    static const char *const conventions[] = {"row", "column", NULL};
+    int conv = pick(s.convention, conventions, "convention", err);
+    if (conv < 0)
+        return BS_LIB_ERR_USAGE;
+    bs_scaffold_opts o;
+    memset(&o, 0, sizeof o);
+    o.layers = layers;
+    o.activations = s.activations;
+    o.loss = s.loss;
+    o.convention = conv == 0 ? BS_ROW : BS_COLUMN;
+    o.seed = (uint64_t)s.seed;
+    bs_error e;
+    bs_error_clear(&e);
+    bs_sink b = bs_sink_buffer();
+    if (bs_scaffold(&o, &b, &e) != BS_OK) {
+        bs_sink_free_buffer(&b);
+        return give(err, &e);
+    }
+    return hand_over(&b, out, len, err);
 }
 
 /* ---- sweeps ------------------------------------------------------------- */

@@ -19,7 +19,6 @@
 #include "bs_net.h"
 #include "bs_render.h"
 #include "bs_report.h"
-#include "bs_scaffold.h"
 #include "bs_trace.h"
 #include "bs_train.h"
 #include "bs_train_render.h"
@@ -72,7 +71,7 @@ typedef struct cli {
     int full;
     const char *out;
     bs_limits limits;
-    bs_scaffold_opts init;
+    bs_scaffold_settings init; /* init's options; exercise's --seed too */
     int force;
     int quiet;
     bs_train_opts train;

@@ -656,12 +656,12 @@ static int apply_init(cli *c, const char *name, const char *v)
         static const char *const convs[] = {"row", "column", NULL};
         if ((i = pick(v, convs, "convention")) < 0)
             return EXIT_BAD;
-        c->init.convention = i == 0 ? BS_ROW : BS_COLUMN;
+        c->init.convention = convs[i];
     } else if (strcmp(name, "--seed") == 0) {
         size_t seed;
         if (parse_size(v, &seed))
             return cli_bad_usage("--seed expects a non-negative integer, got \"%s\"", v);
-        c->init.seed = (uint64_t)seed;
+        c->init.seed = (unsigned long long)seed;
     } else {
         return -1;
     }

@@ -162,27 +162,25 @@ int cmd_init(cli *c)
     if (c->nspecs != 1)
         return c->nspecs ? cli_bad_usage("init takes one LAYERS argument, got %zu", c->nspecs)
                          : cli_bad_usage("init needs the layer sizes, e.g. backstep init 4-3-2-1");
-    c->init.layers = c->specs[0];
-    bs_error err;
-    bs_error_clear(&err);
-    bs_sink b = bs_sink_buffer();
-    if (bs_scaffold(&c->init, &b, &err) != BS_OK) {
-        bs_sink_free_buffer(&b);
-        cli_report(&err);
+    bs_lib_error err;
+    char *text = NULL;
+    size_t len = 0;
+    if (bs_spec_scaffold(c->specs[0], &c->init, &text, &len, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         return EXIT_BAD;
     }
     int rc = 0;
     struct stat st;
     if (!c->out) {
-        int e = cli_emit_text(stdout, b.buf);
+        int e = cli_emit_text(stdout, text);
         rc = e ? cli_stdout_failed(e) : 0;
     } else if (!c->force && stat(c->out, &st) == 0 && S_ISREG(st.st_mode)) {
         cli_say("%s: exists; refusing to overwrite it (give --force to replace it)", c->out);
         rc = EXIT_BAD;
     } else {
-        rc = cli_write_text(c, c->out, b.buf, b.len);
+        rc = cli_write_text(c, c->out, text, len);
     }
-    bs_sink_free_buffer(&b);
+    free(text);
     return rc;
 }
 

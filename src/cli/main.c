@@ -194,7 +194,7 @@ static int run_command(int argc, char **argv)
     c.check = bs_check_defaults(BS_METHOD_CENTRAL);
     c.rtol = c.atol = -1;
     c.limits = bs_limits_default();
-    c.init.seed = 1;
+    c.init = bs_scaffold_settings_default();
     c.train = bs_train_defaults();
     c.command = def->bit;
     for (int i = 2; i < argc; i++)
