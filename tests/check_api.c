@@ -1806,6 +1806,131 @@ START_TEST(test_scaffold_loads_and_runs)
 }
 END_TEST
 
+/* Writes the values of a step as a quiz answer: rows separated by ';'. */
+static void answer_of(const bs_step_info *st, char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t r = 0; r < st->rows; r++)
+        for (size_t c = 0; c < st->cols; c++)
+            at += (size_t)snprintf(buf + at, size - at, "%.17g%s", st->value[r * st->cols + c],
+                                   c + 1 < st->cols ? " " : r + 1 < st->rows ? "; " : "");
+}
+
+/* A walk through the 4-3-2-1 network shows its 12 backward steps (4 per
+ * layer) one line at a time and ends after the last; a quiz answered with
+ * the run's own values scores 12 of 12, and g[3a] given for g[3z] is the
+ * mistake of leaving out the activation's derivative (for sigmoid and BCE,
+ * g[3z] = ŷ − y while g[3a] = (ŷ − y)/(ŷ(1 − ŷ))). */
+START_TEST(test_sessions_step_and_quiz)
+{
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_run *run = run_of(spec);
+    bs_lib_error err;
+    FILE *fp = tmpfile();
+    ck_assert_ptr_nonnull(fp);
+    bs_session *se = (bs_session *)spec;
+    ck_assert_int_eq(bs_run_step_session(run, NULL, &se, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_session_start(se, fp, &err), BS_LIB_OK);
+    char prompt[64];
+    bs_session_prompt(se, prompt, sizeof prompt);
+    ck_assert_str_eq(prompt, "step 1/12> ");
+    size_t fed = 0;
+    while (!bs_session_ended(se) && fed < 100) {
+        ck_assert_int_eq(bs_session_feed(se, "", fp, &err), BS_LIB_OK);
+        fed++;
+    }
+    ck_assert_uint_eq(fed, 12);
+    ck_assert_int_eq(bs_session_finish(se, fp, &err), BS_LIB_OK);
+    bs_session_score sc;
+    bs_session_tally(se, &sc);
+    ck_assert_uint_eq(sc.steps, 0);
+    char line[256] = "x";
+    bs_session_score_line(se, line, sizeof line);
+    ck_assert_str_eq(line, "");
+    char *text = (char *)spec;
+    ck_assert_int_eq(bs_session_record(se, &text, NULL, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(text);
+    bs_session_free(se);
+
+    /* q ends a walk at once */
+    ck_assert_int_eq(bs_run_step_session(run, NULL, &se, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_session_start(se, fp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_session_feed(se, "q", fp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_session_ended(se), 1);
+    bs_session_free(se);
+
+    /* a quiz answered right throughout */
+    bs_session_settings ss = bs_session_settings_default();
+    ss.notation = "code";
+    ck_assert_int_eq(bs_run_quiz(run, &ss, &se, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_session_start(se, fp, &err), BS_LIB_OK);
+    bs_session_prompt(se, prompt, sizeof prompt);
+    ck_assert_str_eq(prompt, "da3 = ");
+    char answer[4096];
+    for (size_t i = 0; i < bs_run_step_count(run); i++) {
+        bs_step_info st;
+        ck_assert_int_eq(bs_run_step(run, i, &st, &err), BS_LIB_OK);
+        if (!st.gradient)
+            continue;
+        answer_of(&st, answer, sizeof answer);
+        ck_assert_int_eq(bs_session_ended(se), 0);
+        ck_assert_int_eq(bs_session_feed(se, answer, fp, &err), BS_LIB_OK);
+    }
+    ck_assert_int_eq(bs_session_ended(se), 1);
+    bs_session_tally(se, &sc);
+    ck_assert_uint_eq(sc.steps, 12);
+    ck_assert_uint_eq(sc.first_try, 12);
+    ck_assert_uint_eq(sc.wrong, 0);
+    bs_session_score_line(se, line, sizeof line);
+    ck_assert_str_eq(line, "score: 12/12 steps right at the first try; mistakes: none");
+    size_t len = 0;
+    ck_assert_int_eq(bs_session_record(se, &text, &len, &err), BS_LIB_OK);
+    ck_assert_uint_eq(strlen(text), len);
+    ck_assert_int_eq(text[0], '{');
+    ck_assert_ptr_nonnull(strstr(text, "\"score\""));
+    free(text);
+    bs_session_free(se);
+
+    /* g[3a]'s value given for g[3z]: the activation derivative left out */
+    ss = bs_session_settings_default();
+    ss.only = "g[3z]";
+    ck_assert_int_eq(bs_run_quiz(run, &ss, &se, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_session_start(se, fp, &err), BS_LIB_OK);
+    bs_step_info da3;
+    ck_assert_int_eq(bs_run_find(run, "g[3a]", &da3, &err), BS_LIB_OK);
+    answer_of(&da3, answer, sizeof answer);
+    ck_assert_int_eq(bs_session_feed(se, answer, fp, &err), BS_LIB_OK);
+    ck_assert_uint_eq(bs_session_mistake_count(se, "no-derivative"), 1);
+    ck_assert_int_eq(bs_session_feed(se, "quit", fp, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_session_ended(se), 1);
+    bs_session_tally(se, &sc);
+    ck_assert_uint_eq(sc.steps, 1);
+    ck_assert_uint_eq(sc.wrong, 1);
+    ck_assert_uint_eq(sc.first_try, 0);
+    bs_session_free(se);
+
+    /* bad settings */
+    ss = bs_session_settings_default();
+    ss.only = "g[9z]";
+    ck_assert_int_eq(bs_run_quiz(run, &ss, &se, &err), BS_LIB_ERR_USAGE);
+    ck_assert_ptr_null(se);
+    ck_assert_str_eq(err.where, "--only");
+    ck_assert_ptr_nonnull(strstr(err.file, "4-3-2-1-bce.json"));
+    ss = bs_session_settings_default();
+    ss.notation = "greek";
+    ck_assert_int_eq(bs_run_step_session(run, &ss, &se, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "notation");
+    ss.notation = NULL;
+    ss.precision = 18;
+    ck_assert_int_eq(bs_run_quiz(run, &ss, &se, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "precision");
+    fclose(fp);
+    bs_run_free(run);
+    bs_spec_free(spec);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -1813,6 +1938,7 @@ START_TEST(test_free_null)
     bs_grad_set_free(NULL);
     bs_comparison_free(NULL);
     bs_step_sweep_free(NULL);
+    bs_session_free(NULL);
     free(NULL);
     /* and an error that says nothing formats to nothing */
     bs_lib_error err;
@@ -1865,6 +1991,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_train_errors_are_values);
     tcase_add_test(tc, test_sweep_orders_and_errors);
     tcase_add_test(tc, test_scaffold_loads_and_runs);
+    tcase_add_test(tc, test_sessions_step_and_quiz);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -16,13 +16,14 @@
  * Build with `cc prog.c $(pkg-config --cflags --libs backstep)`; the manual
  * is docs/library.md.
  *
- * Ownership: every handle comes from a _load, _create, _open, _grade or
- * _train function and is freed by its _free function, which accepts NULL.
- * A run and a training borrow their spec, a gradient set or a comparison
- * borrows its run, and a grading borrows its exercise: free them in the
- * reverse order.  Pointers returned inside a bs_step_info, a
- * bs_compared_step or a bs_trained_param are borrowed from the handle and
- * stay valid until it is freed.  Text returned
+ * Ownership: every handle comes from a _load, _create, _open, _grade,
+ * _train, _sweep or _session (_quiz) function and is freed by its _free
+ * function, which accepts NULL.  A run and a training borrow their spec, a
+ * gradient set, a comparison or a session borrows its run, and a grading
+ * borrows its exercise: free them in the reverse order.  Pointers returned
+ * inside a bs_step_info, a bs_compared_step, a bs_trained_param, a
+ * bs_sweep_info or a bs_sweep_method are borrowed from the handle and stay
+ * valid until it is freed.  Text returned
  * through a `char **` was allocated with malloc(); the caller frees it with
  * free().
  *
@@ -299,6 +300,107 @@ BS_API bs_lib_status bs_lib_write_file(const char *path, const void *data, size_
 BS_API bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_t len,
                                               const char *const *keep, size_t nkeep,
                                               bs_lib_error *err);
+
+/* ---- sessions: stepping through a run, and a quiz on it ------------------ */
+
+/* How a session is shown; every field zero (or NULL) is the default. */
+typedef struct bs_session_settings {
+    const char *notation; /* "g", "partial" or "code"; NULL: g */
+    int precision;        /* significant digits of the values shown, 1 to 17; 0: 6 */
+    int terms;            /* step: 1 to expand each step term by term */
+    int explain;          /* step: 1 to say in words why each step is what it is */
+    const char *only;     /* quiz: the steps asked, comma-separated in any notation
+                             ("dz2,g[1W]"); NULL: every backward step */
+    double tolerance;     /* quiz: an element is right when |a − v| ≤ tolerance·max(|a|,
+                             |v|); 0: 5e-3 (answers of 3 significant digits) */
+    const char *source;   /* the spec's name in the header and the record; NULL: the
+                             spec's file */
+} bs_session_settings;
+
+/* Returns the default session settings: g notation, 6 digits, every step,
+ * tolerance 5e-3, the spec's own file. */
+BS_API bs_session_settings bs_session_settings_default(void);
+
+/* An interactive session on a run, fed one line of input at a time by the
+ * caller (the library never reads standard input): a walk through the
+ * backward steps (`backstep step`) or a quiz on them (`backstep quiz`). */
+typedef struct bs_session bs_session;
+
+/* Creates a walk through the run's backward steps, each shown as
+ * bs_run_render shows it in text; the session borrows the run, which must
+ * outlive it.  A bad setting is BS_LIB_ERR_USAGE with the setting in
+ * err->where.  The caller frees *out with bs_session_free(). */
+BS_API bs_lib_status bs_run_step_session(const bs_run *run, const bs_session_settings *settings,
+                                         bs_session **out, bs_lib_error *err);
+
+/* Creates a quiz asking the value of each backward step of the run (or of
+ * those in settings->only), a wrong answer diagnosed with the mistake that
+ * reproduces it; the session borrows the run.  A name in `only` that is no
+ * backward step, or a tolerance out of range, is BS_LIB_ERR_USAGE with the
+ * spec's file and the setting ("--only") in err->where.  The caller frees
+ * *out with bs_session_free(). */
+BS_API bs_lib_status bs_run_quiz(const bs_run *run, const bs_session_settings *settings,
+                                 bs_session **out, bs_lib_error *err);
+
+/* Frees a session; NULL is allowed. */
+BS_API void bs_session_free(bs_session *s);
+
+/* Writes the opening to `fp` (not closed): the network, its parameters, the
+ * forward pass, the commands, and the first step or question.  A failed
+ * write is BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_session_start(bs_session *s, FILE *fp, bs_lib_error *err);
+
+/* Writes the prompt for the next line ("step 6/12> ", "g[2z] = ") into buf
+ * (cut to size). */
+BS_API void bs_session_prompt(const bs_session *s, char *buf, size_t size);
+
+/* Takes one line of input (without its line end) and writes the answer to
+ * `fp`: for a walk "" or "n" (the next step), "b", "why", "terms",
+ * "forward", "help", "q"; for a quiz an answer ("0.12 -0.3; 0.5 1e-2") or
+ * "hint", "why", "skip", "forward", "help", "quit".  A failed write is
+ * BS_LIB_ERR_IO; read bs_session_ended() for whether the session goes on. */
+BS_API bs_lib_status bs_session_feed(bs_session *s, const char *line, FILE *fp,
+                                     bs_lib_error *err);
+
+/* Ends the session at the end of input, writing to `fp` what is left (a
+ * walk's remaining steps and verdict, a quiz's score); nothing once it has
+ * ended.  A failed write is BS_LIB_ERR_IO. */
+BS_API bs_lib_status bs_session_finish(bs_session *s, FILE *fp, bs_lib_error *err);
+
+/* Returns 1 once the session has ended (the last step or question, a quit,
+ * or bs_session_finish), else 0. */
+BS_API int bs_session_ended(const bs_session *s);
+
+/* The tally of a quiz so far; all zero for a walk. */
+typedef struct bs_session_score {
+    size_t steps;     /* questions in the quiz */
+    size_t asked;     /* questions reached */
+    size_t first_try; /* answered right at the first try */
+    size_t right;     /* answered right at some try */
+    size_t skipped;   /* skipped */
+    size_t revealed;  /* revealed after every try was wrong */
+    size_t wrong;     /* wrong answers in all */
+} bs_session_score;
+
+/* Fills *out with the quiz's tally so far. */
+BS_API void bs_session_tally(const bs_session *s, bs_session_score *out);
+
+/* Writes the quiz's score line ("score: 8/12 steps right at the first try;
+ * mistakes: activation derivative left out ×2") into buf (cut to size); ""
+ * for a walk. */
+BS_API void bs_session_score_line(const bs_session *s, char *buf, size_t size);
+
+/* Returns how many wrong answers of the quiz the mistake `key` was found in
+ * (a catalogue key such as "no-derivative", "wrong-shape", or
+ * "unexplained"); 0 for a walk. */
+BS_API size_t bs_session_mistake_count(const bs_session *s, const char *key);
+
+/* Writes the quiz as one JSON object (each question, each answer given and
+ * its diagnosis, the score) into memory: *out holds the NUL-terminated text
+ * (its length in *len when len is not NULL), which the caller frees with
+ * free().  A walk has no record: BS_LIB_ERR_USAGE. */
+BS_API bs_lib_status bs_session_record(const bs_session *s, char **out, size_t *len,
+                                       bs_lib_error *err);
 
 /* ---- scaffolds: a new spec to start from -------------------------------- */
 

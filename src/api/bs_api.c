@@ -27,6 +27,7 @@
 #include "bs_render.h"
 #include "bs_report.h"
 #include "bs_scaffold.h"
+#include "bs_session.h"
 #include "bs_sink.h"
 #include "bs_sweep.h"
 #include "bs_trace.h"
@@ -849,6 +850,212 @@ bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_
         return give(err, &e);
     clear(err);
     return BS_LIB_OK;
+}
+
+/* ---- sessions ----------------------------------------------------------- */
+
+struct bs_session {
+    bs_stepper *w; /* a walk, or */
+    bs_quiz *q;    /* a quiz */
+    int ended;
+};
+
+bs_session_settings bs_session_settings_default(void)
+{
+    bs_session_settings s;
+    memset(&s, 0, sizeof s);
+    return s;
+}
+
+/* The notation and precision of session settings (NULL: the defaults). */
+static bs_lib_status session_common(const bs_session_settings *settings, bs_session_settings *s,
+                                    bs_notation *notation, bs_lib_error *err)
+{
+    *s = settings ? *settings : bs_session_settings_default();
+    int nt = pick(s->notation, bs_notation_names, "notation", err);
+    if (nt < 0)
+        return BS_LIB_ERR_USAGE;
+    if (s->precision < 0 || s->precision > 17)
+        return usage(err, "precision", "precision expects 1 to 17 digits (0 for 6), got %d",
+                     s->precision);
+    *notation = (bs_notation)nt;
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_step_session(const bs_run *run, const bs_session_settings *settings,
+                                  bs_session **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!run)
+        return usage(err, NULL, "no run given");
+    bs_session_settings s;
+    bs_render_opts o = bs_render_defaults();
+    if (session_common(settings, &s, &o.notation, err) != BS_LIB_OK)
+        return BS_LIB_ERR_USAGE;
+    o.format = BS_FORMAT_TEXT;
+    if (s.precision > 0)
+        o.precision = s.precision;
+    o.terms = s.terms != 0;
+    o.explain = s.explain != 0;
+    o.source = s.source ? s.source : run->spec->file;
+    bs_session *se = calloc(1, sizeof *se);
+    if (!se)
+        return nomem(err);
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_stepper_create(run->t, &o, &se->w, &e) != BS_OK) {
+        bs_error_set_file(&e, run->spec->file);
+        free(se);
+        return give(err, &e);
+    }
+    *out = se;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_run_quiz(const bs_run *run, const bs_session_settings *settings,
+                          bs_session **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!run)
+        return usage(err, NULL, "no run given");
+    bs_session_settings s;
+    bs_quiz_opts o = bs_quiz_defaults();
+    if (session_common(settings, &s, &o.notation, err) != BS_LIB_OK)
+        return BS_LIB_ERR_USAGE;
+    if (s.precision > 0)
+        o.precision = s.precision;
+    o.only = s.only;
+    if (s.tolerance > 0)
+        o.tolerance = s.tolerance;
+    o.source = s.source ? s.source : run->spec->file;
+    bs_session *se = calloc(1, sizeof *se);
+    if (!se)
+        return nomem(err);
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_quiz_create(run->t, &o, &se->q, &e) != BS_OK) {
+        bs_error_set_file(&e, run->spec->file);
+        free(se);
+        return give(err, &e);
+    }
+    *out = se;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+void bs_session_free(bs_session *s)
+{
+    if (!s)
+        return;
+    bs_stepper_free(s->w);
+    bs_quiz_free(s->q);
+    free(s);
+}
+
+/* The outcome of writing a session's text to a FILE *. */
+static bs_lib_status session_wrote(const bs_sink *k, bs_lib_error *err)
+{
+    if (bs_sink_status(k) != 0)
+        return io_error(err, "session");
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_session_start(bs_session *s, FILE *fp, bs_lib_error *err)
+{
+    if (!s || !fp)
+        return usage(err, NULL, "no session or no FILE * given");
+    bs_sink k = bs_sink_file(fp);
+    if (s->w)
+        bs_stepper_start(s->w, &k);
+    else
+        bs_quiz_start(s->q, &k);
+    return session_wrote(&k, err);
+}
+
+void bs_session_prompt(const bs_session *s, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return;
+    if (s->w)
+        bs_stepper_prompt(s->w, buf, size);
+    else
+        bs_quiz_prompt(s->q, buf, size);
+}
+
+bs_lib_status bs_session_feed(bs_session *s, const char *line, FILE *fp, bs_lib_error *err)
+{
+    if (!s || !line || !fp)
+        return usage(err, NULL, "no session, no line or no FILE * given");
+    bs_sink k = bs_sink_file(fp);
+    if (!s->ended)
+        s->ended = !(s->w ? bs_stepper_feed(s->w, line, &k) : bs_quiz_feed(s->q, line, &k));
+    return session_wrote(&k, err);
+}
+
+bs_lib_status bs_session_finish(bs_session *s, FILE *fp, bs_lib_error *err)
+{
+    if (!s || !fp)
+        return usage(err, NULL, "no session or no FILE * given");
+    bs_sink k = bs_sink_file(fp);
+    if (s->w)
+        bs_stepper_finish(s->w, &k);
+    else
+        bs_quiz_finish(s->q, &k);
+    s->ended = 1;
+    return session_wrote(&k, err);
+}
+
+int bs_session_ended(const bs_session *s)
+{
+    return s->ended;
+}
+
+void bs_session_tally(const bs_session *s, bs_session_score *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!s->q)
+        return;
+    bs_quiz_score t = bs_quiz_tally(s->q);
+    out->steps = t.steps;
+    out->asked = t.asked;
+    out->first_try = t.first_try;
+    out->right = t.right;
+    out->skipped = t.skipped;
+    out->revealed = t.revealed;
+    out->wrong = t.wrong;
+}
+
+void bs_session_score_line(const bs_session *s, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return;
+    buf[0] = '\0';
+    if (!s->q)
+        return;
+    bs_sink k = bs_sink_buffer();
+    bs_quiz_score_line(s->q, &k);
+    copy_out(&k, buf, size);
+    bs_sink_free_buffer(&k);
+}
+
+size_t bs_session_mistake_count(const bs_session *s, const char *key)
+{
+    return s->q && key ? bs_quiz_mistake_count(s->q, key) : 0;
+}
+
+bs_lib_status bs_session_record(const bs_session *s, char **out, size_t *len,
+                                bs_lib_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    if (!s || !s->q)
+        return usage(err, NULL, "only a quiz has a record");
+    bs_sink k = bs_sink_buffer();
+    bs_quiz_record(&k, s->q);
+    return hand_over(&k, out, len, err);
 }
 
 /* ---- scaffolds ---------------------------------------------------------- */

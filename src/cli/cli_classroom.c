@@ -9,7 +9,6 @@
 #include "bs_checked.h"
 #include "bs_grade.h"
 #include "bs_gradebook.h"
-#include "bs_session.h"
 
 #include "cli.h"
 
@@ -339,57 +338,36 @@ static int read_line(char **buf, size_t *cap)
     return 0;
 }
 
-/* A session of step or quiz: one of the two is set. */
-typedef struct session {
-    bs_stepper *w;
-    bs_quiz *q;
-} session;
-
-static int session_feed(session *se, const char *line, bs_sink *s)
-{
-    return se->w ? bs_stepper_feed(se->w, line, s) : bs_quiz_feed(se->q, line, s);
-}
-
-static void session_prompt(const session *se, char *buf, size_t size)
-{
-    if (se->w)
-        bs_stepper_prompt(se->w, buf, size);
-    else
-        bs_quiz_prompt(se->q, buf, size);
-}
-
 /* Feeds the lines of standard input to a started session until it ends or
  * the input does (then the session finishes on its own terms).  On a
  * terminal it prompts; otherwise it writes each line it read after the
  * prompt, so that the output reads like the session at a terminal.
- * Returns 0, or EXIT_BAD when standard output failed. */
-static int session_loop(session *se, bs_sink *s)
+ * `bad` says the session's start could not be written.  Returns 0, or
+ * EXIT_BAD when standard output failed. */
+static int session_loop(bs_session *se, int bad)
 {
     int tty = isatty(fileno(stdin));
     char *line = NULL;
     size_t cap = 0;
     char prompt[128];
-    int more = 1;
-    while (more && bs_sink_status(s) == 0) {
-        session_prompt(se, prompt, sizeof prompt);
+    bs_lib_error err;
+    while (!bad && !bs_session_ended(se) && !ferror(stdout)) {
+        bs_session_prompt(se, prompt, sizeof prompt);
         if (tty)
-            bs_sink_puts(s, prompt);
+            fputs(prompt, stdout);
         fflush(stdout);
         if (read_line(&line, &cap) != 0) {
             if (tty)
-                bs_sink_puts(s, "\n");
-            if (se->w)
-                bs_stepper_finish(se->w, s);
-            else
-                bs_quiz_finish(se->q, s);
+                fputs("\n", stdout);
+            bad = bs_session_finish(se, stdout, &err) != BS_LIB_OK;
             break;
         }
         if (!tty)
-            bs_sink_printf(s, "%s%s\n", prompt, line);
-        more = session_feed(se, line, s);
+            printf("%s%s\n", prompt, line);
+        bad = bs_session_feed(se, line, stdout, &err) != BS_LIB_OK;
     }
     free(line);
-    if (fflush(stdout) != 0 || ferror(stdout) || bs_sink_status(s) != 0)
+    if (fflush(stdout) != 0 || ferror(stdout) || bad)
         return cli_stdout_failed(errno);
     return 0;
 }
@@ -402,39 +380,31 @@ int cmd_step(cli *c)
     const char *path = c->specs[0];
     if (strcmp(path, "-") == 0)
         return cli_bad_usage("step reads its commands from standard input: give SPEC as a file");
-    bs_net *net;
-    bs_error err;
-    bs_trace *t = cli_run(c, path, &net, &err);
-    if (!t)
+    bs_spec *spec;
+    bs_lib_error err;
+    bs_run *run = cli_open_run(c, path, &spec, &err);
+    if (!run)
         return EXIT_BAD;
-    c->render.format = BS_FORMAT_TEXT;
-    c->render.source = path;
-    session se = {NULL, NULL};
+    bs_session_settings ss = bs_session_settings_default();
+    ss.notation = c->notation_name;
+    ss.precision = c->render.precision;
+    ss.terms = c->render.terms;
+    ss.explain = c->render.explain;
+    ss.source = path;
+    bs_session *se = NULL;
     int rc = 0;
-    if (bs_stepper_create(t, &c->render, &se.w, &err) != BS_OK) {
-        bs_error_set_file(&err, path);
-        cli_report(&err);
+    if (bs_run_step_session(run, &ss, &se, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
     } else {
-        bs_sink s = bs_sink_file(stdout);
-        bs_stepper_start(se.w, &s);
-        rc = session_loop(&se, &s);
+        rc = session_loop(se, bs_session_start(se, stdout, &err) != BS_LIB_OK);
     }
-    if (rc == 0 && !t->passed)
+    if (rc == 0 && bs_run_passed(run) != 1)
         rc = EXIT_MISMATCH;
-    bs_stepper_free(se.w);
-    bs_trace_free(t);
-    bs_net_free(net);
+    bs_session_free(se);
+    bs_run_free(run);
+    bs_spec_free(spec);
     return rc;
-}
-
-static int emit_record(FILE *f, const void *ctx)
-{
-    bs_sink s = bs_sink_file(f);
-    errno = 0;
-    bs_quiz_record(&s, ctx);
-    int bad = bs_sink_status(&s) != 0;
-    return cli_stream_result(f, bad);
 }
 
 int cmd_quiz(cli *c)
@@ -445,42 +415,42 @@ int cmd_quiz(cli *c)
     const char *path = c->specs[0];
     if (strcmp(path, "-") == 0)
         return cli_bad_usage("quiz reads the answers from standard input: give SPEC as a file");
-    char shipped[1024];
-    bs_net *net;
-    bs_error err;
-    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+    bs_spec *spec;
+    bs_lib_error err;
+    if (cli_open_spec(c, &path, &spec, &err) != 0)
         return EXIT_BAD;
-    bs_trace *t = NULL;
-    session se = {NULL, NULL};
-    bs_quiz_opts o = bs_quiz_defaults();
-    o.notation = c->render.notation;
-    o.precision = c->render.precision;
-    o.only = c->quiz_only;
-    if (c->quiz_tolerance > 0)
-        o.tolerance = c->quiz_tolerance;
-    o.source = path;
+    bs_run *run = NULL;
+    bs_session *se = NULL;
+    bs_session_settings ss = bs_session_settings_default();
+    ss.notation = c->notation_name;
+    ss.precision = c->render.precision;
+    ss.only = c->quiz_only;
+    ss.tolerance = c->quiz_tolerance;
+    ss.source = path;
     int rc = 0;
-    if (bs_checked_trace(net, NULL, &t, &err) != BS_OK) {
-        bs_error_set_file(&err, path);
-        cli_report(&err);
-        rc = EXIT_BAD;
-    } else if (bs_quiz_create(t, &o, &se.q, &err) != BS_OK) {
-        if (err.status != BS_ERR_USAGE)
-            bs_error_set_file(&err, path);
-        cli_report(&err);
+    if (bs_run_create(spec, &run, &err) != BS_LIB_OK ||
+        bs_run_quiz(run, &ss, &se, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
     } else {
-        bs_sink s = bs_sink_file(stdout);
-        bs_quiz_start(se.q, &s);
-        rc = session_loop(&se, &s);
+        rc = session_loop(se, bs_session_start(se, stdout, &err) != BS_LIB_OK);
         if (c->quiz_record) {
-            int wr = cli_write_output(c->quiz_record, &c->inputs, emit_record, se.q);
+            char *text = NULL;
+            size_t len = 0;
+            int wr = 0;
+            if (bs_session_record(se, &text, &len, &err) != BS_LIB_OK) {
+                cli_report_lib(&err);
+                wr = EXIT_BAD;
+            } else {
+                wr = cli_write_text(c, c->quiz_record, text, len);
+            }
+            free(text);
             if (wr)
                 rc = wr;
         }
     }
-    bs_quiz_free(se.q);
-    bs_trace_free(t);
-    bs_net_free(net);
+    bs_session_free(se);
+    bs_run_free(run);
+    bs_spec_free(spec);
     return rc;
 }
