@@ -1931,6 +1931,124 @@ START_TEST(test_sessions_step_and_quiz)
 }
 END_TEST
 
+/* Whether the built files hold `path`. */
+static int built_has(const bs_exercise_files *f, const char *path)
+{
+    for (size_t i = 0; i < bs_exercise_files_count(f); i++)
+        if (strcmp(bs_exercise_files_path(f, i), path) == 0)
+            return 1;
+    return 0;
+}
+
+/* A class list of three read from a file (and one of bad lines, each
+ * reported with its line), an exercise set built for it with the sheets in
+ * Markdown only (so no booklets), written into a fresh directory that then
+ * opens for grading with three students, and a fourth student added. */
+START_TEST(test_build_an_exercise)
+{
+    char dir[64], path[512];
+    snprintf(dir, sizeof dir, "/tmp/bs-api-build-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    bs_lib_error err, errs[4];
+    ck_assert_int_eq(bs_lib_path_state(dir), BS_PATH_EMPTY_DIR);
+    put_file(dir, "class.txt", "# the class\nann\nbob\n\ncat\n");
+    put_file(dir, "late.txt", "dan\n");
+    put_file(dir, "bad.txt", "ann\nb b\nANN\nok\n");
+    ck_assert_int_eq(bs_lib_path_state(dir), BS_PATH_FULL_DIR);
+    snprintf(path, sizeof path, "%s/class.txt", dir);
+    ck_assert_int_eq(bs_lib_path_state(path), BS_PATH_NOT_DIR);
+    snprintf(path, sizeof path, "%s/out", dir);
+    ck_assert_int_eq(bs_lib_path_state(path), BS_PATH_MISSING);
+
+    bs_class_list *list = (bs_class_list *)dir;
+    size_t nerr = 9;
+    snprintf(path, sizeof path, "%s/bad.txt", dir);
+    ck_assert_int_eq(bs_class_list_load(path, &list, errs, 4, &nerr), BS_LIB_ERR_SPEC);
+    ck_assert_ptr_null(list);
+    ck_assert_uint_eq(nerr, 2); /* "b b" (a space) and ANN (ann again, whatever the case) */
+    ck_assert_str_eq(errs[0].where, "line 2");
+    ck_assert_str_eq(errs[1].where, "line 3");
+    ck_assert_str_eq(errs[0].file, path);
+    snprintf(path, sizeof path, "%s/none.txt", dir);
+    ck_assert_int_eq(bs_class_list_load(path, &list, errs, 4, &nerr), BS_LIB_ERR_IO);
+    ck_assert_uint_eq(nerr, 1);
+    snprintf(path, sizeof path, "%s/class.txt", dir);
+    ck_assert_int_eq(bs_class_list_load(path, &list, errs, 4, &nerr), BS_LIB_OK);
+    ck_assert_uint_eq(nerr, 0);
+    ck_assert_uint_eq(bs_class_list_count(list), 3);
+    ck_assert_str_eq(bs_class_list_id(list, 0), "ann");
+    ck_assert_str_eq(bs_class_list_id(list, 2), "cat");
+    ck_assert_ptr_null(bs_class_list_id(list, 3));
+
+    bs_spec *spec = spec_file("4-3-2-1-bce.json");
+    bs_exercise_settings es = bs_exercise_settings_default();
+    ck_assert(es.seed == 1 && es.digits == 0 && !es.formats && !es.policy);
+    es.steps = "g[3z],dW1";
+    es.formats = "markdown";
+    bs_exercise_files *files = (bs_exercise_files *)dir;
+    ck_assert_int_eq(bs_spec_exercise(spec, list, &es, &files, &err), BS_LIB_OK);
+    ck_assert(built_has(files, "ann/spec.json") && built_has(files, "cat/sheet.md") &&
+              built_has(files, "students/bob/answers.json") &&
+              built_has(files, "exercise.json"));
+    ck_assert(!built_has(files, "ann/sheet.tex") && !built_has(files, "booklet-sheets.html"));
+    ck_assert_str_eq(bs_exercise_files_path(files, bs_exercise_files_count(files) - 1),
+                     "exercise.json");
+    ck_assert_ptr_null(bs_exercise_files_path(files, bs_exercise_files_count(files)));
+    /* the class list is an input: no file of the set may replace it */
+    snprintf(path, sizeof path, "%s/class.txt", dir);
+    const char *keep[] = {path};
+    snprintf(path, sizeof path, "%s/out", dir);
+    ck_assert_int_eq(bs_exercise_files_write(files, path, keep, 1, &err), BS_LIB_OK);
+    bs_exercise_files_free(files);
+
+    bs_exercise *x = NULL;
+    ck_assert_int_eq(bs_exercise_open(path, &x, &err), BS_LIB_OK);
+    ck_assert_uint_eq(bs_exercise_student_count(x), 3);
+    bs_class_list *late = NULL;
+    char late_path[512];
+    snprintf(late_path, sizeof late_path, "%s/late.txt", dir);
+    ck_assert_int_eq(bs_class_list_load(late_path, &late, NULL, 0, NULL), BS_LIB_OK);
+    ck_assert_int_eq(bs_exercise_add_students(x, late, &files, &err), BS_LIB_OK);
+    ck_assert(built_has(files, "dan/spec.json") && !built_has(files, "ann/spec.json"));
+    ck_assert_int_eq(bs_exercise_files_write(files, path, NULL, 0, &err), BS_LIB_OK);
+    bs_exercise_files_free(files);
+    /* ann is in the set already */
+    ck_assert_int_eq(bs_exercise_add_students(x, list, &files, &err), BS_LIB_ERR_SPEC);
+    ck_assert_ptr_null(files);
+    ck_assert_ptr_nonnull(strstr(err.file, "class.txt"));
+    bs_exercise_free(x);
+    ck_assert_int_eq(bs_exercise_open(path, &x, &err), BS_LIB_OK);
+    ck_assert_uint_eq(bs_exercise_student_count(x), 4);
+    bs_exercise_free(x);
+
+    /* bad settings */
+    es = bs_exercise_settings_default();
+    es.formats = "pdf";
+    ck_assert_int_eq(bs_spec_exercise(spec, list, &es, &files, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "formats");
+    es.formats = NULL;
+    es.digits = 7;
+    ck_assert_int_eq(bs_spec_exercise(spec, list, &es, &files, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "digits");
+    es.digits = 0;
+    es.policy = "lenient";
+    ck_assert_int_eq(bs_spec_exercise(spec, list, &es, &files, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "policy");
+    es.policy = NULL;
+    es.steps = "dW9";
+    ck_assert_int_eq(bs_spec_exercise(spec, list, &es, &files, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "--steps");
+    ck_assert_ptr_null(files);
+
+    bs_class_list_free(late);
+    bs_class_list_free(list);
+    bs_spec_free(spec);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -1939,6 +2057,8 @@ START_TEST(test_free_null)
     bs_comparison_free(NULL);
     bs_step_sweep_free(NULL);
     bs_session_free(NULL);
+    bs_class_list_free(NULL);
+    bs_exercise_files_free(NULL);
     free(NULL);
     /* and an error that says nothing formats to nothing */
     bs_lib_error err;
@@ -1992,6 +2112,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_sweep_orders_and_errors);
     tcase_add_test(tc, test_scaffold_loads_and_runs);
     tcase_add_test(tc, test_sessions_step_and_quiz);
+    tcase_add_test(tc, test_build_an_exercise);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

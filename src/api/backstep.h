@@ -908,6 +908,116 @@ BS_API bs_lib_status bs_grading_write_feedback(const bs_grading *g, size_t i,
                                                const char *const *keep, size_t nkeep,
                                                bs_lib_error *err);
 
+/* ---- building an exercise set (or adding students to one) ----------------- */
+
+/* A class list (roster): the students' ids, in order. */
+typedef struct bs_class_list bs_class_list;
+
+/* Reads the class list at `path` ("-" for standard input): one id per line,
+ * or a CSV file with an "id", "student" or "student_id" column
+ * (docs/classroom.md); ids are unique whatever their case.  Every bad line
+ * is reported: the first `max` errors go into errs[0 … max−1] (errs may be
+ * NULL when max is 0), each with the file and "line N" in where, and their
+ * number into *nerrs (may be NULL); an unreadable file is one error.
+ * Returns the first error's status, or BS_LIB_OK with *out a list the caller
+ * frees with bs_class_list_free(). */
+BS_API bs_lib_status bs_class_list_load(const char *path, bs_class_list **out,
+                                        bs_lib_error *errs, size_t max, size_t *nerrs);
+
+/* Frees a class list; NULL is allowed. */
+BS_API void bs_class_list_free(bs_class_list *list);
+
+/* Returns the number of students on the list. */
+BS_API size_t bs_class_list_count(const bs_class_list *list);
+
+/* Returns the id of student i (from 0), borrowed from the list, or NULL past
+ * the last. */
+BS_API const char *bs_class_list_id(const bs_class_list *list, size_t i);
+
+/* What is at a path: nothing, an empty directory, a directory with
+ * something in it, or something that is not a directory. */
+typedef enum bs_path_state {
+    BS_PATH_MISSING = 0,
+    BS_PATH_EMPTY_DIR,
+    BS_PATH_FULL_DIR,
+    BS_PATH_NOT_DIR
+} bs_path_state;
+
+/* Returns what is at `path`, e.g. to refuse writing an exercise set into a
+ * directory that is not empty. */
+BS_API bs_path_state bs_lib_path_state(const char *path);
+
+/* How an exercise set is built; start from bs_exercise_settings_default(). */
+typedef struct bs_exercise_settings {
+    unsigned long long seed; /* the seed the students' numbers are drawn from, with
+                                their ids (default 1) */
+    int digits;              /* decimals of each student's numbers, 1 to 4; 0: 2 */
+    const char *notation;    /* "g", "partial" or "code" on the sheets and in
+                                answers.json; NULL: g */
+    const char *steps;       /* the steps asked, comma-separated in any notation
+                                ("g[2z],dW2"); NULL: every backward step */
+    const char *formats;     /* the sheets and keys written, "markdown,latex,html" or
+                                some of them; NULL: all three */
+    const char *policy;      /* "carry" (NULL) or "strict": how grade marks a step
+                                below a wrong one, said on the sheet */
+    const char *source;      /* the spec's name in the manifest; NULL: its file name
+                                without the directory ("<stdin>" for standard input) */
+    /* called before each student with the students done so far and in all
+     * (for a progress indicator), or NULL; ctx is progress_ctx */
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *progress_ctx;
+} bs_exercise_settings;
+
+/* Returns the default exercise settings: seed 1, 2 decimals, g notation,
+ * every backward step, Markdown, LaTeX and HTML, the carry policy. */
+BS_API bs_exercise_settings bs_exercise_settings_default(void);
+
+/* The files of an exercise set (or of students added to one), built in
+ * memory and not yet written. */
+typedef struct bs_exercise_files bs_exercise_files;
+
+/* Builds the exercise set of `spec` for the students of `list`, as
+ * `backstep exercise` does (docs/classroom.md): each student's variant of
+ * the spec, sheet, answers skeleton and key, the folders to hand out, the
+ * booklets (with HTML), key/summary.csv and the manifest exercise.json.
+ * `settings` may be NULL.  A bad setting is BS_LIB_ERR_USAGE with the
+ * setting in err->where; a student whose variant cannot be drawn is named
+ * in err->where ("id ann").  The caller frees *out with
+ * bs_exercise_files_free(). */
+BS_API bs_lib_status bs_spec_exercise(const bs_spec *spec, const bs_class_list *list,
+                                      const bs_exercise_settings *settings,
+                                      bs_exercise_files **out, bs_lib_error *err);
+
+/* Builds the files that add the students of `more` to the opened exercise
+ * set x, with its own spec, seed and settings: the new students' files, the
+ * booklets rewritten whole, key/summary.csv and exercise.json; the other
+ * students' files are not in it.  An id already in the set is
+ * BS_LIB_ERR_SPEC naming the list's file and line.  The caller frees *out
+ * with bs_exercise_files_free(). */
+BS_API bs_lib_status bs_exercise_add_students(const bs_exercise *x, const bs_class_list *more,
+                                              bs_exercise_files **out, bs_lib_error *err);
+
+/* Frees built files; NULL is allowed. */
+BS_API void bs_exercise_files_free(bs_exercise_files *files);
+
+/* Returns the number of files built. */
+BS_API size_t bs_exercise_files_count(const bs_exercise_files *files);
+
+/* Returns the path of file i relative to the exercise directory
+ * ("ann/sheet.md"), borrowed from the files, or NULL past the last. */
+BS_API const char *bs_exercise_files_path(const bs_exercise_files *files, size_t i);
+
+/* Writes the files under directory `dir` (created as needed), each
+ * atomically, refusing (before anything is written) to replace any of the
+ * nkeep files `keep` (keep may be NULL when nkeep is 0).  A new set first
+ * removes an old dir/exercise.json, so that a write that stops halfway
+ * leaves a directory grading refuses; an addition replaces the manifest
+ * last.  Errors are BS_LIB_ERR_IO (BS_LIB_ERR_USAGE for a kept file) with
+ * err->file the file. */
+BS_API bs_lib_status bs_exercise_files_write(const bs_exercise_files *files, const char *dir,
+                                             const char *const *keep, size_t nkeep,
+                                             bs_lib_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,7 @@
 #include "bs_compare.h"
 #include "bs_error.h"
 #include "bs_examples.h"
+#include "bs_exercise.h"
 #include "bs_files.h"
 #include "bs_formula.h"
 #include "bs_grade.h"
@@ -1850,6 +1851,229 @@ struct bs_grading {
     size_t nmsgs;
     bs_fileset *feedback;
 };
+
+/* ---- building an exercise set -------------------------------------------- */
+
+struct bs_class_list {
+    bs_roster *r;
+    char *file; /* the path it was read from, for errors */
+};
+
+struct bs_exercise_files {
+    bs_fileset *fs;
+    int added; /* 1: students added to a set, whose manifest is replaced last */
+};
+
+/* A copy of a string, or NULL when out of memory. */
+static char *copy_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (c)
+        memcpy(c, s, n);
+    return c;
+}
+
+bs_lib_status bs_class_list_load(const char *path, bs_class_list **out, bs_lib_error *errs,
+                                 size_t max, size_t *nerrs)
+{
+    *out = NULL;
+    if (nerrs)
+        *nerrs = 0;
+    if (!path || (!errs && max > 0)) {
+        bs_lib_error e;
+        usage(&e, NULL, "no class list file or no room for its errors given");
+        if (max > 0 && errs)
+            errs[0] = e;
+        if (nerrs)
+            *nerrs = 1;
+        return BS_LIB_ERR_USAGE;
+    }
+    bs_error *internal = max ? calloc(max, sizeof *internal) : NULL;
+    bs_class_list *l = calloc(1, sizeof *l);
+    if ((max && !internal) || !l || !(l->file = copy_string(path))) {
+        free(internal);
+        free(l);
+        if (max)
+            nomem(&errs[0]);
+        if (nerrs)
+            *nerrs = 1;
+        return BS_LIB_ERR_NOMEM;
+    }
+    size_t n = 0;
+    bs_status st = bs_roster_load_all(path, &l->r, internal, max, &n);
+    if (st == BS_OK)
+        n = 0;
+    for (size_t i = 0; i < n && i < max; i++)
+        give(&errs[i], &internal[i]);
+    free(internal);
+    if (nerrs)
+        *nerrs = n;
+    if (st != BS_OK) {
+        bs_class_list_free(l);
+        return (bs_lib_status)st;
+    }
+    *out = l;
+    return BS_LIB_OK;
+}
+
+void bs_class_list_free(bs_class_list *list)
+{
+    if (!list)
+        return;
+    bs_roster_free(list->r);
+    free(list->file);
+    free(list);
+}
+
+size_t bs_class_list_count(const bs_class_list *list)
+{
+    return list->r->n;
+}
+
+const char *bs_class_list_id(const bs_class_list *list, size_t i)
+{
+    return i < list->r->n ? list->r->ids[i] : NULL;
+}
+
+bs_path_state bs_lib_path_state(const char *path)
+{
+    switch (bs_dir_state(path)) {
+    case BS_DIR_EMPTY:
+        return BS_PATH_EMPTY_DIR;
+    case BS_DIR_FULL:
+        return BS_PATH_FULL_DIR;
+    case BS_DIR_NOT_DIR:
+        return BS_PATH_NOT_DIR;
+    default:
+        return BS_PATH_MISSING;
+    }
+}
+
+bs_exercise_settings bs_exercise_settings_default(void)
+{
+    bs_exercise_settings s;
+    memset(&s, 0, sizeof s);
+    s.seed = 1;
+    return s;
+}
+
+/* Wraps a built file set, or frees it when out of memory. */
+static bs_lib_status wrap_files(bs_fileset *fs, int added, bs_exercise_files **out,
+                                bs_lib_error *err)
+{
+    bs_exercise_files *f = calloc(1, sizeof *f);
+    if (!f) {
+        bs_fileset_free(fs);
+        return nomem(err);
+    }
+    f->fs = fs;
+    f->added = added;
+    *out = f;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_spec_exercise(const bs_spec *spec, const bs_class_list *list,
+                               const bs_exercise_settings *settings,
+                               bs_exercise_files **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!spec || !list)
+        return usage(err, NULL, "no spec or no class list given");
+    bs_exercise_settings s = settings ? *settings : bs_exercise_settings_default();
+    bs_exercise_opts o = bs_exercise_defaults();
+    o.seed = (uint64_t)s.seed;
+    if (s.digits != 0) {
+        if (s.digits < 1 || s.digits > 4)
+            return usage(err, "digits", "digits expects 1 to 4 decimals, got %d", s.digits);
+        o.digits = s.digits;
+    }
+    int nt = pick(s.notation, bs_notation_names, "notation", err);
+    if (nt < 0)
+        return BS_LIB_ERR_USAGE;
+    o.notation = (bs_notation)nt;
+    o.steps = s.steps;
+    if (s.formats) {
+        char why[256];
+        if (bs_exercise_formats_parse(s.formats, &o.formats, why, sizeof why) != 0)
+            return usage(err, "formats", "%s", why);
+    }
+    int pol = pick(s.policy, bs_policy_names, "policy", err);
+    if (pol < 0)
+        return BS_LIB_ERR_USAGE;
+    o.policy = (bs_grade_policy)pol;
+    if (s.source) {
+        o.source = s.source;
+    } else if (strcmp(spec->file, "-") == 0 || strcmp(spec->file, "<stdin>") == 0) {
+        o.source = "<stdin>";
+    } else {
+        const char *slash = strrchr(spec->file, '/');
+        o.source = slash ? slash + 1 : spec->file;
+    }
+    o.progress = s.progress;
+    o.progress_ctx = s.progress_ctx;
+    bs_error e;
+    bs_error_clear(&e);
+    bs_fileset *fs = NULL;
+    if (bs_exercise_build(spec->net, list->r, &o, &fs, &e) != BS_OK) {
+        if (e.where[0] != '-') /* not an option's error ("--steps") */
+            bs_error_set_file(&e, spec->file);
+        return give(err, &e);
+    }
+    return wrap_files(fs, 0, out, err);
+}
+
+bs_lib_status bs_exercise_add_students(const bs_exercise *x, const bs_class_list *more,
+                                       bs_exercise_files **out, bs_lib_error *err)
+{
+    *out = NULL;
+    if (!x || !more)
+        return usage(err, NULL, "no exercise or no class list given");
+    bs_error e;
+    bs_error_clear(&e);
+    bs_fileset *fs = NULL;
+    if (bs_exercise_set_add(x->x, more->r, more->file, &fs, &e) != BS_OK)
+        return give(err, &e);
+    return wrap_files(fs, 1, out, err);
+}
+
+void bs_exercise_files_free(bs_exercise_files *files)
+{
+    if (!files)
+        return;
+    bs_fileset_free(files->fs);
+    free(files);
+}
+
+size_t bs_exercise_files_count(const bs_exercise_files *files)
+{
+    return files->fs->n;
+}
+
+const char *bs_exercise_files_path(const bs_exercise_files *files, size_t i)
+{
+    return i < files->fs->n ? files->fs->files[i].path : NULL;
+}
+
+bs_lib_status bs_exercise_files_write(const bs_exercise_files *files, const char *dir,
+                                      const char *const *keep, size_t nkeep,
+                                      bs_lib_error *err)
+{
+    if (!files || !dir || (!keep && nkeep > 0))
+        return usage(err, NULL, "no files, no directory or no files to keep given");
+    bs_inputs in = {keep, nkeep};
+    bs_error e;
+    bs_error_clear(&e);
+    if ((!files->added && (bs_fileset_refuse_inputs(files->fs, dir, &in, &e) != BS_OK ||
+                           bs_exercise_remove_manifest(dir, &e) != BS_OK)) ||
+        bs_fileset_write(files->fs, dir, &in, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+/* ---- grading ----------------------------------------------------------- */
 
 bs_lib_status bs_exercise_open(const char *dir, bs_exercise **out, bs_lib_error *err)
 {

@@ -83,7 +83,7 @@ typedef struct cli {
     const char *roster; /* exercise --roster */
     const char *ask;    /* exercise --steps */
     int digits;         /* exercise --digits (0: the default) */
-    unsigned formats;   /* exercise --formats (0: the default) */
+    const char *formats; /* exercise --formats (NULL: the default) */
     const char *add;    /* exercise --add ROSTER */
     int resubmit;       /* grade --resubmissions (a bs_resubmit) */
     int policy;         /* exercise and grade --policy (a bs_grade_policy) */

@@ -12,23 +12,15 @@
 
 #include "cli.h"
 
-/* the name of a spec for an exercise's manifest: its file name without the
- * directory, so that the same spec gives the same files from anywhere */
-static const char *base_name(const char *path)
+/* Reads a class list, printing every bad line; returns 0 or EXIT_BAD. */
+static int load_roster(const char *path, bs_class_list **out)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-/* Reads a roster, printing every bad line; returns 0 or EXIT_BAD. */
-static int load_roster(const char *path, bs_roster **out)
-{
-    bs_error errs[50];
+    bs_lib_error errs[50];
     size_t nerr = 0;
-    if (bs_roster_load_all(path, out, errs, 50, &nerr) == BS_OK)
+    if (bs_class_list_load(path, out, errs, 50, &nerr) == BS_LIB_OK)
         return 0;
     for (size_t i = 0; i < nerr && i < 50; i++)
-        cli_report(&errs[i]);
+        cli_report_lib(&errs[i]);
     if (nerr > 50)
         fprintf(stderr, "backstep: %s: and %zu more bad lines\n", path, nerr - 50);
     return EXIT_BAD;
@@ -45,36 +37,43 @@ static int exercise_add(cli *c)
         return cli_bad_usage("exercise --add takes its spec, seed and options from "
                          "DIR/exercise.json: give only DIR and --add ROSTER");
     const char *dir = c->specs[0];
-    bs_error err;
-    bs_error_clear(&err);
-    bs_exercise_set *x = NULL;
-    if (bs_exercise_set_open(dir, &x, &err) != BS_OK) {
-        cli_report(&err);
+    bs_lib_error err;
+    bs_exercise *x = NULL;
+    if (bs_exercise_open(dir, &x, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         return EXIT_BAD;
     }
-    bs_roster *more = NULL;
+    bs_class_list *more = NULL;
     if (load_roster(c->add, &more) != 0) {
-        bs_exercise_set_free(x);
+        bs_exercise_free(x);
         return EXIT_BAD;
     }
-    bs_fileset *fs = NULL;
+    bs_exercise_files *files = NULL;
     int rc = 0;
-    if (bs_exercise_set_add(x, more, c->add, &fs, &err) != BS_OK) {
-        cli_report(&err);
-        rc = EXIT_BAD;
-    } else if (bs_fileset_write(fs, dir, &c->inputs, &err) != BS_OK) {
-        cli_report(&err);
+    if (bs_exercise_add_students(x, more, &files, &err) != BS_LIB_OK ||
+        bs_exercise_files_write(files, dir, c->inputs.paths, c->inputs.n, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
     } else {
+        size_t n = bs_class_list_count(more);
         printf("backstep: added %zu student%s to %s/ (%zu in all): their files and "
                "students/<id>/ folders, the booklets (rewritten whole), key/summary.csv, "
                "exercise.json\n",
-               more->n, more->n == 1 ? "" : "s", dir, bs_exercise_set_count(x) + more->n);
+               n, n == 1 ? "" : "s", dir, bs_exercise_student_count(x) + n);
     }
-    bs_fileset_free(fs);
-    bs_roster_free(more);
-    bs_exercise_set_free(x);
+    bs_exercise_files_free(files);
+    bs_class_list_free(more);
+    bs_exercise_free(x);
     return rc;
+}
+
+/* Whether the built files hold the file `path`. */
+static int has_file(const bs_exercise_files *files, const char *path)
+{
+    for (size_t i = 0; i < bs_exercise_files_count(files); i++)
+        if (strcmp(bs_exercise_files_path(files, i), path) == 0)
+            return 1;
+    return 0;
 }
 
 int cmd_exercise(cli *c)
@@ -89,67 +88,58 @@ int cmd_exercise(cli *c)
         return cli_bad_usage("exercise needs the students: --roster FILE (one id per line)");
     if (!c->out)
         return cli_bad_usage("exercise needs the directory to write: -o DIR");
-    bs_dir_kind k = bs_dir_state(c->out);
-    if (k == BS_DIR_NOT_DIR) {
+    bs_path_state k = bs_lib_path_state(c->out);
+    if (k == BS_PATH_NOT_DIR) {
         fprintf(stderr, "backstep: %s: exists and is not a directory\n", c->out);
         return EXIT_BAD;
     }
-    if (k == BS_DIR_FULL && !c->force) {
+    if (k == BS_PATH_FULL_DIR && !c->force) {
         fprintf(stderr, "backstep: %s: is not empty; refusing to write an exercise set into "
                         "it (give --force to write over the files there)\n",
                 c->out);
         return EXIT_BAD;
     }
     const char *path = c->specs[0];
-    char shipped[1024];
-    bs_net *net = NULL;
-    bs_error err;
-    if (cli_load_spec(c, &path, shipped, sizeof shipped, &net, &err) != 0)
+    bs_spec *spec;
+    bs_lib_error err;
+    if (cli_open_spec(c, &path, &spec, &err) != 0)
         return EXIT_BAD;
-    bs_roster *roster = NULL;
+    bs_class_list *roster = NULL;
     if (load_roster(c->roster, &roster) != 0) {
-        bs_net_free(net);
+        bs_spec_free(spec);
         return EXIT_BAD;
     }
-    bs_exercise_opts o = bs_exercise_defaults();
-    o.seed = c->init.seed;
-    if (c->digits)
-        o.digits = c->digits;
-    if (c->formats)
-        o.formats = c->formats;
-    o.notation = c->render.notation;
-    o.steps = c->ask;
-    o.policy = (bs_grade_policy)c->policy;
-    o.source = strcmp(path, "-") == 0 ? "<stdin>" : base_name(path);
+    bs_exercise_settings es = bs_exercise_settings_default();
+    es.seed = c->init.seed;
+    es.digits = c->digits;
+    es.formats = c->formats;
+    es.notation = c->notation_name;
+    es.steps = c->ask;
+    es.policy = c->policy_set ? bs_policy_names[c->policy] : NULL;
     progress p;
-    o.progress = cli_start_progress(c, &p, "exercise: student");
-    o.progress_ctx = &p;
-    bs_fileset *fs = NULL;
+    es.progress = cli_start_progress(c, &p, "exercise: student");
+    es.progress_ctx = &p;
+    bs_exercise_files *files = NULL;
     int rc = 0;
-    bs_error_clear(&err);
-    bs_status built = bs_exercise_build(net, roster, &o, &fs, &err);
+    bs_lib_status built = bs_spec_exercise(spec, roster, &es, &files, &err);
     cli_end_progress(&p);
-    if (built != BS_OK) {
-        if (err.where[0] != '-')
-            bs_error_set_file(&err, path);
-        cli_report(&err);
-        rc = EXIT_BAD;
-    } else if (bs_fileset_refuse_inputs(fs, c->out, &c->inputs, &err) != BS_OK ||
-               bs_exercise_remove_manifest(c->out, &err) != BS_OK ||
-               bs_fileset_write(fs, c->out, &c->inputs, &err) != BS_OK) {
-        cli_report(&err);
+    if (built != BS_LIB_OK ||
+        bs_exercise_files_write(files, c->out, c->inputs.paths, c->inputs.n, &err) !=
+            BS_LIB_OK) {
+        cli_report_lib(&err);
         rc = EXIT_BAD;
     } else {
+        size_t n = bs_class_list_count(roster);
         printf("backstep: wrote the exercise for %zu student%s to %s/: students/<id>/ (the "
                "sheet and answers.json, to hand out), <id>/spec.json, <id>/sheet.*, "
                "<id>/answers.json, <id>/key.*, key/<id>.*, %skey/summary.csv, exercise.json\n",
-               roster->n, roster->n == 1 ? "" : "s", c->out,
-               (o.formats & (1u << BS_FORMAT_HTML)) ? "booklet-sheets.html, booklet-keys.html, "
-                                                    : "");
+               n, n == 1 ? "" : "s", c->out,
+               has_file(files, "booklet-sheets.html") ? "booklet-sheets.html, booklet-keys.html, "
+                                                     : "");
     }
-    bs_fileset_free(fs);
-    bs_roster_free(roster);
-    bs_net_free(net);
+    bs_exercise_files_free(files);
+    bs_class_list_free(roster);
+    bs_spec_free(spec);
     return rc;
 }
 

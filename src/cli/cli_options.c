@@ -551,8 +551,10 @@ static int apply_classroom(cli *c, const char *name, const char *v)
         c->check_file = v;
     } else if (strcmp(name, "--formats") == 0) {
         char why[160];
-        if (bs_exercise_formats_parse(v, &c->formats, why, sizeof why) != 0)
+        unsigned bits;
+        if (bs_exercise_formats_parse(v, &bits, why, sizeof why) != 0)
             return cli_bad_usage("--formats: %s", why);
+        c->formats = v;
     } else {
         return -1;
     }
