@@ -2049,6 +2049,56 @@ START_TEST(test_build_an_exercise)
 }
 END_TEST
 
+/* A writer for bs_lib_write_with: ctx's text, or EIO when ctx is NULL. */
+static int write_text_or_fail(FILE *fp, const void *ctx)
+{
+    if (!ctx || fputs(ctx, fp) == EOF)
+        return 5; /* EIO */
+    return 0;
+}
+
+/* The atomic writer with a callback writes what it is handed, leaves the
+ * old file when the writer fails, and refuses a kept file (another name for
+ * it too); the output check refuses the same; two names of a file are the
+ * same file. */
+START_TEST(test_write_with_and_output_check)
+{
+    char dir[64], path[512], link[512], kept[512];
+    snprintf(dir, sizeof dir, "/tmp/bs-api-write-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/out.txt", dir);
+    snprintf(kept, sizeof kept, "%s/in.txt", dir);
+    snprintf(link, sizeof link, "%s/other-name.txt", dir);
+    put_file(dir, "in.txt", "input\n");
+    ck_assert_int_eq(symlink("in.txt", link), 0);
+    bs_lib_error err;
+    ck_assert_int_eq(bs_lib_write_with(path, write_text_or_fail, "one\n", NULL, 0, &err),
+                     BS_LIB_OK);
+    ck_assert_int_eq(bs_lib_write_with(path, write_text_or_fail, NULL, NULL, 0, &err),
+                     BS_LIB_ERR_IO);
+    ck_assert_str_eq(err.file, path);
+    FILE *f = fopen(path, "r");
+    char line[32] = "";
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    fclose(f);
+    ck_assert_str_eq(line, "one\n");
+    const char *keep[] = {kept};
+    ck_assert_int_eq(bs_lib_write_with(link, write_text_or_fail, "x\n", keep, 1, &err),
+                     BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.file, link);
+    ck_assert_int_eq(bs_lib_check_output(link, keep, 1, &err), BS_LIB_ERR_USAGE);
+    ck_assert_int_eq(bs_lib_check_output(path, keep, 1, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_lib_check_output(kept, NULL, 0, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_lib_same_file(link, kept), 1);
+    ck_assert_int_eq(bs_lib_same_file(path, kept), 0);
+    ck_assert_int_eq(bs_lib_same_file("/tmp/no-such-dir-bs/a", "/tmp/no-such-dir-bs/a"), 1);
+    bs_lib_remove_temporary(); /* none is being written: nothing happens */
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(test_free_null)
 {
     bs_spec_free(NULL);
@@ -2113,6 +2163,7 @@ Suite *api_suite(void)
     tcase_add_test(tc, test_scaffold_loads_and_runs);
     tcase_add_test(tc, test_sessions_step_and_quiz);
     tcase_add_test(tc, test_build_an_exercise);
+    tcase_add_test(tc, test_write_with_and_output_check);
     tcase_add_test(tc, test_free_null);
     suite_add_tcase(s, tc);
     return s;

@@ -301,6 +301,33 @@ BS_API bs_lib_status bs_lib_write_file_except(const char *path, const void *data
                                               const char *const *keep, size_t nkeep,
                                               bs_lib_error *err);
 
+/* Writes what `writer` writes to the FILE * it is handed (a temporary file
+ * beside `path`) to the file `path` atomically, as bs_lib_write_file_except
+ * does, so that a large output need not be held in memory; the writer
+ * returns 0, or the errno of a failed write (which leaves `path` as it was,
+ * BS_LIB_ERR_IO).  `ctx` is passed to the writer. */
+BS_API bs_lib_status bs_lib_write_with(const char *path,
+                                       int (*writer)(FILE *fp, const void *ctx),
+                                       const void *ctx, const char *const *keep, size_t nkeep,
+                                       bs_lib_error *err);
+
+/* Returns BS_LIB_OK when writing `path` would replace none of the `nkeep`
+ * files `keep` (compared as bs_lib_write_file_except compares them), else
+ * BS_LIB_ERR_USAGE with err->file the path: the check a program makes
+ * before it starts work whose output would go there. */
+BS_API bs_lib_status bs_lib_check_output(const char *path, const char *const *keep,
+                                         size_t nkeep, bs_lib_error *err);
+
+/* Returns 1 when the paths a and b name the same file (the same device and
+ * inode; when neither exists yet, the same last name in the same
+ * directory), else 0. */
+BS_API int bs_lib_same_file(const char *a, const char *b);
+
+/* Removes the temporary file an atomic write of this library is writing,
+ * if any; async-signal-safe (it only calls unlink), for a handler of
+ * SIGINT or SIGTERM that then re-raises the signal. */
+BS_API void bs_lib_remove_temporary(void);
+
 /* ---- sessions: stepping through a run, and a quiz on it ------------------ */
 
 /* How a session is shown; every field zero (or NULL) is the default. */

@@ -1223,6 +1223,45 @@ bs_lib_status bs_step_sweep_render_string(const bs_step_sweep *sweep, const char
     return hand_over(&s, out, len, err);
 }
 
+bs_lib_status bs_lib_write_with(const char *path, int (*writer)(FILE *fp, const void *ctx),
+                                const void *ctx, const char *const *keep, size_t nkeep,
+                                bs_lib_error *err)
+{
+    if (!path || !writer || (!keep && nkeep > 0))
+        return usage(err, NULL, "no path, no writer or no files to keep given");
+    bs_inputs in = {keep, nkeep};
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_write_atomic(path, writer, ctx, &in, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_lib_check_output(const char *path, const char *const *keep, size_t nkeep,
+                                  bs_lib_error *err)
+{
+    if (!path || (!keep && nkeep > 0))
+        return usage(err, NULL, "no path or no files to keep given");
+    bs_inputs in = {keep, nkeep};
+    bs_error e;
+    bs_error_clear(&e);
+    if (bs_refuse_input(path, &in, &e) != BS_OK)
+        return give(err, &e);
+    clear(err);
+    return BS_LIB_OK;
+}
+
+int bs_lib_same_file(const char *a, const char *b)
+{
+    return a && b && bs_same_file(a, b);
+}
+
+void bs_lib_remove_temporary(void)
+{
+    bs_files_remove_temporary();
+}
+
 /* ---- handouts ----------------------------------------------------------- */
 
 /* the learning rate of handout 001's update equation when none is given */

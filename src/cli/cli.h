@@ -54,6 +54,12 @@ typedef struct option_def {
     const char *help;
 } option_def;
 
+/* The files a command reads: `n` paths, which no output may replace. */
+typedef struct cli_inputs {
+    const char *const *paths;
+    size_t n;
+} cli_inputs;
+
 /* The parsed command line: the command, its arguments and every option. */
 typedef struct cli {
     int command;
@@ -102,7 +108,7 @@ typedef struct cli {
     const char *quiz_record; /* quiz --record */
     /* every file the command reads (collect_inputs): no output replaces one */
     char **input_paths;
-    bs_inputs inputs;
+    cli_inputs inputs;
 } cli;
 
 /* A one-line progress indicator on stderr: done/total, rate, time left.  It
@@ -135,13 +141,7 @@ __attribute__((format(printf, 1, 2)))
 #endif
 int cli_bad_usage(const char *fmt, ...);
 
-/* Prints an error as one line on stderr. */
-void cli_report(const bs_error *err);
-
 /* ---- running a spec (cli_common.c) ---- */
-
-/* The check options the command line asks for. */
-bs_check_opts cli_check_opts(const cli *c);
 
 /* Starts the progress indicator p labelled `what` (NULL: "checking …
  * elements"); returns the function to report to, or NULL when nothing is
@@ -172,16 +172,6 @@ int cli_open_spec(const cli *c, const char **path, bs_spec **spec, bs_lib_error 
  * bs_spec_free), or NULL after printing why (err says it too). */
 bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_error *err);
 
-/* Loads the spec at *path, or the shipped spec of that name when there is
- * no such file (saying so; *path then points into `shipped`); on failure
- * prints why and returns -1, else 0 with *net the caller frees. */
-int cli_load_spec(const cli *c, const char **path, char *shipped, size_t size, bs_net **net,
-                  bs_error *err);
-
-/* Loads, builds and checks the spec at `path`; returns the trace (freed with
- * bs_trace_free, then *net with bs_net_free), or NULL after printing why. */
-bs_trace *cli_run(const cli *c, const char *path, bs_net **net, bs_error *err);
-
 /* ---- output (cli_common.c) ---- */
 
 /* Whether f is a terminal that understands escape sequences (not TERM=dumb). */
@@ -202,9 +192,9 @@ int cli_finish_stdout(int rc);
 int cli_stream_result(FILE *f, int bad);
 
 
-/* Writes what `emit` writes to `path` atomically (bs_write_atomic, never over
- * one of the inputs `in`); returns 0, or EXIT_BAD after saying why. */
-int cli_write_output(const char *path, const bs_inputs *in, emit_fn emit, const void *ctx);
+/* Writes what `emit` writes to `path` atomically (bs_lib_write_with, never
+ * over one of the inputs `in`); returns 0, or EXIT_BAD after saying why. */
+int cli_write_output(const char *path, const cli_inputs *in, emit_fn emit, const void *ctx);
 
 /* Writes the output to -o FILE (cli_write_output) or standard output;
  * returns 0 or EXIT_BAD. */

@@ -223,7 +223,7 @@ static int grade_open(cli *c, bs_exercise **out)
             bs_exercise_free(x);
             return EXIT_BAD;
         }
-    if (c->out && c->summary && bs_same_file(c->out, c->summary)) {
+    if (c->out && c->summary && bs_lib_same_file(c->out, c->summary)) {
         bs_exercise_free(x);
         return cli_bad_usage("--summary and -o name the same file %s", c->out);
     }

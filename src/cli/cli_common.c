@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bs_checked.h"
-
 #include "cli.h"
 
 /* Prints "backstep: " and the message as one line on stderr: control
@@ -47,13 +45,6 @@ int cli_bad_usage(const char *fmt, ...)
     va_end(ap);
     cli_say("%s (see 'backstep --help')", msg);
     return EXIT_BAD;
-}
-
-void cli_report(const bs_error *err)
-{
-    char line[1024];
-    bs_error_format(err, line, sizeof line);
-    fprintf(stderr, "backstep: %s\n", line);
 }
 
 void cli_report_lib(const bs_lib_error *err)
@@ -139,21 +130,6 @@ bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_erro
     return run;
 }
 
-bs_check_opts cli_check_opts(const cli *c)
-{
-    bs_check_opts o = bs_check_defaults(c->check.method);
-    if (c->epsilon > 0)
-        o.epsilon = c->epsilon;
-    if (c->rtol >= 0)
-        o.rtol = c->rtol;
-    if (c->atol >= 0)
-        o.atol = c->atol;
-    o.full = c->full;
-    o.strict = c->strict;
-    o.directions = c->check.directions;
-    return o;
-}
-
 
 static double seconds_since(const struct timespec *t)
 {
@@ -203,50 +179,6 @@ void cli_end_progress(progress *p)
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
-}
-
-/* Loads the spec at *path, or the shipped spec of that name when there is no
- * such file (saying so on stderr; *path then points into `shipped`).  On
- * failure prints why and returns -1. */
-int cli_load_spec(const cli *c, const char **path, char *shipped, size_t size,
-                     bs_net **net, bs_error *err)
-{
-    bs_error_clear(err);
-    *net = NULL;
-    /* a file always wins over the name of a shipped spec */
-    struct stat st;
-    if (strcmp(*path, "-") != 0 && stat(*path, &st) != 0 &&
-        bs_example_path(*path, shipped, size)) {
-        cli_say("%s is not a file; running the shipped spec %s", *path, shipped);
-        *path = shipped;
-    }
-    if (bs_net_load_file(*path, &c->limits, net, err) != BS_OK) {
-        cli_report(err);
-        return -1;
-    }
-    return 0;
-}
-
-bs_trace *cli_run(const cli *c, const char *path, bs_net **net, bs_error *err)
-{
-    char shipped[1024];
-    if (cli_load_spec(c, &path, shipped, sizeof shipped, net, err) != 0)
-        return NULL;
-    bs_trace *t = NULL;
-    bs_check_opts o = cli_check_opts(c);
-    progress p;
-    o.progress = cli_start_progress(c, &p, NULL);
-    o.progress_ctx = &p;
-    int checked = bs_checked_trace(*net, &o, &t, err) == BS_OK;
-    cli_end_progress(&p);
-    if (!checked) {
-        bs_error_set_file(err, path);
-        cli_report(err);
-        bs_net_free(*net);
-        *net = NULL;
-        return NULL;
-    }
-    return t;
 }
 
 /* Whether f is a terminal that understands escape sequences (colour,
@@ -312,17 +244,15 @@ int cli_stream_result(FILE *f, int bad)
 
 
 
-/* Writes what `emit` writes to `path` with the one atomic writer
- * (bs_write_atomic: never over one of the inputs `in`, through a temporary
- * file renamed into place, a symbolic link followed); returns 0, or
- * EXIT_BAD after saying why. */
-int cli_write_output(const char *path, const bs_inputs *in, emit_fn emit,
-                        const void *ctx)
+/* Writes what `emit` writes to `path` with the library's atomic writer
+ * (bs_lib_write_with: never over one of the inputs `in`, through a
+ * temporary file renamed into place, a symbolic link followed); returns 0,
+ * or EXIT_BAD after saying why. */
+int cli_write_output(const char *path, const cli_inputs *in, emit_fn emit, const void *ctx)
 {
-    bs_error err;
-    bs_error_clear(&err);
-    if (bs_write_atomic(path, emit, ctx, in, &err) != BS_OK) {
-        cli_report(&err);
+    bs_lib_error err;
+    if (bs_lib_write_with(path, emit, ctx, in->paths, in->n, &err) != BS_LIB_OK) {
+        cli_report_lib(&err);
         return EXIT_BAD;
     }
     return 0;

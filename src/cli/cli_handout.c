@@ -52,7 +52,7 @@ int cmd_handout(cli *c)
     for (size_t i = 0; i < c->inputs.n; i++)
         paths[i] = c->inputs.paths[i];
     paths[c->inputs.n] = path;
-    bs_inputs in = {paths, c->inputs.n + 1};
+    cli_inputs in = {paths, c->inputs.n + 1};
 
     bs_spec *spec = NULL;
     bs_run *run = NULL;

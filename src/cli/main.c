@@ -113,7 +113,7 @@ static int collect_inputs(cli *c)
  * exit status still tells that the signal ended the program. */
 static void on_fatal_signal(int sig)
 {
-    bs_files_remove_temporary();
+    bs_lib_remove_temporary();
     raise(sig);
 }
 
@@ -213,10 +213,10 @@ static int run_command(int argc, char **argv)
     /* an output over an input is refused before the command does anything */
     const char *outs[] = {c.out, c.quiz_record};
     for (size_t i = 0; i < 2 && rc == 0; i++) {
-        bs_error err;
-        bs_error_clear(&err);
-        if (outs[i] && bs_refuse_input(outs[i], &c.inputs, &err) != BS_OK) {
-            cli_report(&err);
+        bs_lib_error err;
+        if (outs[i] && bs_lib_check_output(outs[i], c.inputs.paths, c.inputs.n, &err) !=
+                           BS_LIB_OK) {
+            cli_report_lib(&err);
             rc = EXIT_BAD;
         }
     }
