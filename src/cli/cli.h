@@ -13,15 +13,6 @@
 #include <time.h>
 
 #include "backstep.h"
-#include "bs_check.h"
-#include "bs_error.h"
-#include "bs_files.h"
-#include "bs_net.h"
-#include "bs_render.h"
-#include "bs_report.h"
-#include "bs_trace.h"
-#include "bs_train.h"
-#include "bs_train_render.h"
 
 #ifndef BS_VERSION
 #define BS_VERSION "unknown"
@@ -65,23 +56,24 @@ typedef struct cli {
     int command;
     const char **specs;
     size_t nspecs;
-    bs_render_opts render;
-    /* the names of --format, --notation, --method as the library takes them,
-     * or NULL for the default */
-    const char *format_name, *notation_name, *method_name, *report_name;
-    bs_check_opts check;
-    bs_report_format report;
+    /* --format (of trace, step, handout), --notation, --precision, --terms,
+     * --explain, --fragment; format and notation NULL when not given */
+    bs_render_settings render;
+    /* the names of --method and of check's --format as the library takes
+     * them, or NULL for the default */
+    const char *method_name, *report_name;
+    size_t directions; /* --directions, 0: off */
     int method_set;
     double epsilon, rtol, atol;
     const char *epsilon_text; /* --epsilon as given, or NULL */
     int full;
     const char *out;
-    bs_limits limits;
+    bs_load_settings limits; /* --max-*, and --full's work list */
     bs_scaffold_settings init; /* init's options; exercise's --seed too */
     int force;
     int quiet;
-    bs_train_opts train;
-    bs_train_format train_format;
+    bs_train_settings train; /* --steps, --lr, --check-every, --freeze */
+    const char *train_format; /* train --format, NULL: text */
     int compare_json; /* compare --format json */
     int notation_set; /* --notation was given */
     int sweep_svg;    /* sweep --format svg */
@@ -91,12 +83,11 @@ typedef struct cli {
     int digits;         /* exercise --digits (0: the default) */
     const char *formats; /* exercise --formats (NULL: the default) */
     const char *add;    /* exercise --add ROSTER */
-    int resubmit;       /* grade --resubmissions (a bs_resubmit) */
-    int policy;         /* exercise and grade --policy (a bs_grade_policy) */
-    int policy_set;     /* 1 when --policy was given */
-    int book_format;    /* grade --format (a bs_book_format) */
-    int visibility;     /* grade --visibility (a bs_visibility) */
-    int feedback;       /* grade --feedback (a bs_feedback_mode) */
+    const char *resubmit;    /* grade --resubmissions, NULL: latest */
+    const char *policy;      /* exercise and grade --policy, NULL when not given */
+    const char *book_format; /* grade --format, NULL: csv */
+    const char *visibility;  /* grade --visibility, NULL: visible */
+    int hints;               /* grade --feedback hints */
     const char *weights;    /* grade --weights FILE|LIST */
     const char *assignment; /* grade --assignment */
     const char *summary;    /* grade --summary FILE */
@@ -173,6 +164,10 @@ int cli_open_spec(const cli *c, const char **path, bs_spec **spec, bs_lib_error 
 bs_run *cli_open_run(const cli *c, const char *path, bs_spec **spec, bs_lib_error *err);
 
 /* ---- output (cli_common.c) ---- */
+
+/* Whether `name` (an option's value as the library takes it, or NULL when
+ * not given) is `format`. */
+int is_format(const char *name, const char *format);
 
 /* Whether f is a terminal that understands escape sequences (not TERM=dumb). */
 int cli_smart_terminal(FILE *f);

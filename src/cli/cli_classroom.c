@@ -6,10 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bs_checked.h"
-#include "bs_grade.h"
-#include "bs_gradebook.h"
-
 #include "cli.h"
 
 /* Reads a class list, printing every bad line; returns 0 or EXIT_BAD. */
@@ -33,7 +29,7 @@ static int exercise_add(cli *c)
     if (c->nspecs != 1)
         return cli_bad_usage("exercise --add takes the exercise directory, e.g. backstep exercise "
                          "ex1 --add late.txt");
-    if (c->roster || c->out || c->ask || c->digits || c->formats || c->force || c->policy_set)
+    if (c->roster || c->out || c->ask || c->digits || c->formats || c->force || c->policy)
         return cli_bad_usage("exercise --add takes its spec, seed and options from "
                          "DIR/exercise.json: give only DIR and --add ROSTER");
     const char *dir = c->specs[0];
@@ -113,9 +109,9 @@ int cmd_exercise(cli *c)
     es.seed = c->init.seed;
     es.digits = c->digits;
     es.formats = c->formats;
-    es.notation = c->notation_name;
+    es.notation = c->render.notation;
     es.steps = c->ask;
-    es.policy = c->policy_set ? bs_policy_names[c->policy] : NULL;
+    es.policy = c->policy;
     progress p;
     es.progress = cli_start_progress(c, &p, "exercise: student");
     es.progress_ctx = &p;
@@ -193,20 +189,20 @@ static int grade_open(cli *c, bs_exercise **out)
         return EXIT_BAD;
     }
     size_t n = c->nspecs - 1;
-    if (c->book_format == BS_BOOK_GRADESCOPE && n != 1) {
+    if (is_format(c->book_format, "gradescope") && n != 1) {
         bs_exercise_free(x);
         return cli_bad_usage("--format gradescope grades one submission, got %zu answers files",
                              n);
     }
     bs_grade_settings gs = bs_grade_settings_default();
-    gs.policy = c->policy_set ? bs_policy_names[c->policy] : NULL;
+    gs.policy = c->policy;
     /* --weights: a LIST when it holds "=", else the FILE of one */
     if (c->weights && strchr(c->weights, '='))
         gs.weights = c->weights;
     else
         gs.weights_file = c->weights;
-    gs.hints = c->feedback == BS_FEEDBACK_HINTS;
-    gs.resubmissions = bs_resubmit_names[c->resubmit];
+    gs.hints = c->hints;
+    gs.resubmissions = c->resubmit;
     if (bs_exercise_configure(x, &gs, &err) != BS_LIB_OK) {
         cli_report_lib(&err);
         bs_exercise_free(x);
@@ -259,7 +255,7 @@ int cmd_grade(cli *c)
                          "e.g. backstep grade ex1 returned/*.json");
     const char *dir = c->specs[0];
     size_t n = c->nspecs - 1;
-    int gradescope = c->book_format == BS_BOOK_GRADESCOPE;
+    int gradescope = is_format(c->book_format, "gradescope");
     bs_exercise *x = NULL;
     int opened = grade_open(c, &x);
     if (opened != 0)
@@ -276,8 +272,7 @@ int cmd_grade(cli *c)
     size_t graded, missing, other;
     bs_grading_counts(g, &graded, &missing, &other);
     int rc = 0, book = 0; /* book: 0, or EXIT_BAD when the gradebook was not written */
-    bs_gradebook_settings bs = {bs_book_format_names[c->book_format],
-                                bs_visibility_names[c->visibility], c->assignment};
+    bs_gradebook_settings bs = {c->book_format, c->visibility, c->assignment};
     char *text = NULL;
     size_t len = 0;
     if (bs_grading_gradebook(g, &bs, &text, &len, &err) != BS_LIB_OK) {
@@ -376,7 +371,7 @@ int cmd_step(cli *c)
     if (!run)
         return EXIT_BAD;
     bs_session_settings ss = bs_session_settings_default();
-    ss.notation = c->notation_name;
+    ss.notation = c->render.notation;
     ss.precision = c->render.precision;
     ss.terms = c->render.terms;
     ss.explain = c->render.explain;
@@ -412,7 +407,7 @@ int cmd_quiz(cli *c)
     bs_run *run = NULL;
     bs_session *se = NULL;
     bs_session_settings ss = bs_session_settings_default();
-    ss.notation = c->notation_name;
+    ss.notation = c->render.notation;
     ss.precision = c->render.precision;
     ss.only = c->quiz_only;
     ss.tolerance = c->quiz_tolerance;

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bs_error.h"
+
 #include "cli.h"
 
 /* Prints "backstep: " and the message as one line on stderr: control
@@ -64,21 +66,13 @@ bs_check_settings cli_check_settings(const cli *c)
     s.atol = c->atol;
     s.full = c->full;
     s.strict = c->strict;
-    s.directions = c->check.directions;
+    s.directions = c->directions;
     return s;
 }
 
 bs_render_settings cli_render_settings(const cli *c, const char *source)
 {
-    bs_render_settings s = bs_render_settings_default();
-    if (c->format_name)
-        s.format = c->format_name;
-    if (c->notation_name)
-        s.notation = c->notation_name;
-    s.precision = c->render.precision;
-    s.terms = c->render.terms;
-    s.explain = c->render.explain;
-    s.fragment = c->render.fragment;
+    bs_render_settings s = c->render;
     s.source = source;
     return s;
 }
@@ -94,12 +88,7 @@ int cli_open_spec(const cli *c, const char **path, bs_spec **spec, bs_lib_error 
         cli_say("%s is not a file; running the shipped spec %s", *path, shipped);
         *path = shipped;
     }
-    bs_load_settings ls = bs_load_settings_default();
-    ls.max_file_bytes = c->limits.max_file_bytes;
-    ls.max_memory = c->limits.max_memory;
-    ls.max_layers = c->limits.max_layers;
-    ls.max_depth = c->limits.max_depth;
-    ls.full = c->limits.full_check;
+    bs_load_settings ls = c->limits;
     ls.name = *path;
     if (bs_spec_load_file_with(*path, &ls, spec, err) != BS_LIB_OK) {
         cli_report_lib(err);
@@ -179,6 +168,11 @@ void cli_end_progress(progress *p)
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
+}
+
+int is_format(const char *name, const char *format)
+{
+    return name && strcmp(name, format) == 0;
 }
 
 /* Whether f is a terminal that understands escape sequences (colour,

@@ -30,9 +30,9 @@ int cmd_handout(cli *c)
     const char *spec_name = bs_handout_spec_name(c->specs[0]);
     if (!spec_name)
         return cli_bad_usage("handout expects 000, 001 or 002, got \"%s\"", c->specs[0]);
-    if (c->render.format == BS_FORMAT_DOT || c->render.format == BS_FORMAT_NPZ)
+    if (is_format(c->render.format, "dot") || is_format(c->render.format, "npz"))
         return cli_bad_usage("handout writes text, markdown, latex, html or json, not %s",
-                             bs_format_names[c->render.format]);
+                             c->render.format);
 
     /* the handout's own spec, found among the shipped ones, is read too */
     char shipped[1024];
@@ -74,7 +74,7 @@ int cmd_handout(cli *c)
     }
     handout_job job = {run, bs_handout_settings_default(), &err};
     job.hs.handout = c->specs[0];
-    job.hs.format = bs_format_names[c->render.format];
+    job.hs.format = c->render.format;
     job.hs.precision = c->render.precision;
     job.hs.fragment = c->render.fragment;
     job.hs.lr = c->train.lr > 0 ? c->train.lr : 0;

@@ -8,8 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bs_error.h"
+#include "bs_exercise.h"
 #include "bs_grade.h"
 #include "bs_gradebook.h"
+#include "bs_render.h"
+#include "bs_report.h"
+#include "bs_trace.h"
+#include "bs_train.h"
+#include "bs_train_render.h"
 
 #include "cli.h"
 
@@ -519,28 +526,27 @@ static int apply_classroom(cli *c, const char *name, const char *v)
         int k = pick(v, bs_resubmit_names, "--resubmissions rule");
         if (k < 0)
             return EXIT_BAD;
-        c->resubmit = k;
+        c->resubmit = bs_resubmit_names[k];
     } else if (strcmp(name, "--policy") == 0) {
         int k = pick(v, bs_policy_names, "--policy");
         if (k < 0)
             return EXIT_BAD;
-        c->policy = k;
-        c->policy_set = 1;
+        c->policy = bs_policy_names[k];
     } else if (strcmp(name, "--format") == 0 && c->command == CMD_GRADE) {
         int k = pick(v, bs_book_format_names, "gradebook format");
         if (k < 0)
             return EXIT_BAD;
-        c->book_format = k;
+        c->book_format = bs_book_format_names[k];
     } else if (strcmp(name, "--visibility") == 0 && c->command == CMD_GRADE) {
         int k = pick(v, bs_visibility_names, "--visibility");
         if (k < 0)
             return EXIT_BAD;
-        c->visibility = k;
+        c->visibility = bs_visibility_names[k];
     } else if (strcmp(name, "--feedback") == 0 && c->command == CMD_GRADE) {
         int k = pick(v, bs_feedback_mode_names, "--feedback mode");
         if (k < 0)
             return EXIT_BAD;
-        c->feedback = k;
+        c->hints = strcmp(bs_feedback_mode_names[k], "hints") == 0;
     } else if (strcmp(name, "--weights") == 0 && c->command == CMD_GRADE) {
         c->weights = v;
     } else if (strcmp(name, "--assignment") == 0 && c->command == CMD_GRADE) {
@@ -580,17 +586,15 @@ static int apply_format(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--format") == 0 && c->command == CMD_TRAIN) {
         if ((i = pick(v, bs_train_format_names, "format")) < 0)
             return EXIT_BAD;
-        c->train_format = (bs_train_format)i;
+        c->train_format = bs_train_format_names[i];
     } else if (strcmp(name, "--format") == 0 && c->command == CMD_CHECK) {
         if ((i = pick(v, bs_report_format_names, "report format")) < 0)
             return EXIT_BAD;
-        c->report = (bs_report_format)i;
         c->report_name = bs_report_format_names[i];
     } else if (strcmp(name, "--format") == 0) {
         if ((i = pick(v, bs_format_names, "format")) < 0)
             return EXIT_BAD;
-        c->render.format = (bs_format)i;
-        c->format_name = bs_format_names[i];
+        c->render.format = bs_format_names[i];
     } else {
         return -1;
     }
@@ -716,13 +720,11 @@ static int apply(cli *c, const char *name, const char *v)
     if (strcmp(name, "--notation") == 0) {
         if ((i = pick(v, bs_notation_names, "notation")) < 0)
             return EXIT_BAD;
-        c->render.notation = (bs_notation)i;
-        c->notation_name = bs_notation_names[i];
+        c->render.notation = bs_notation_names[i];
         c->notation_set = 1;
     } else if (strcmp(name, "--method") == 0) {
         if ((i = pick(v, bs_method_names, "method")) < 0)
             return EXIT_BAD;
-        c->check.method = (bs_method)i;
         c->method_name = bs_method_names[i];
     } else if (strcmp(name, "--epsilon") == 0) {
         if (parse_double_opt(name, v, &c->epsilon))
@@ -733,12 +735,14 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--rtol") == 0 || strcmp(name, "--atol") == 0) {
         int rel = name[2] == 'r';
         double *t = rel ? &c->rtol : &c->atol;
-        bs_error e;
         if (parse_double_opt(name, v, t))
             return EXIT_BAD;
         if (*t < 0)
             return cli_bad_usage("%s expects a number ≥ 0, got \"%s\"", name, v);
-        if (bs_check_validate_tolerances(rel ? *t : -1, rel ? -1 : *t, &e) != BS_OK)
+        bs_check_settings cs = bs_check_settings_default(); /* the tolerance alone */
+        *(rel ? &cs.rtol : &cs.atol) = *t;
+        bs_lib_error e;
+        if (bs_check_settings_validate(&cs, &e) != BS_LIB_OK)
             return cli_bad_usage("%s %s: %s", name, v, e.message);
     } else if (strcmp(name, "--fragment") == 0) {
         c->render.fragment = 1;
@@ -751,8 +755,7 @@ static int apply(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--strict") == 0) {
         c->strict = 1;
     } else if (strcmp(name, "--directions") == 0) {
-        if (parse_size(v, &c->check.directions) || c->check.directions < 1 ||
-            c->check.directions > 10000)
+        if (parse_size(v, &c->directions) || c->directions < 1 || c->directions > 10000)
             return cli_bad_usage("--directions expects a number of directions from 1 to 10000, "
                              "got \"%s\"", v);
     } else if (strcmp(name, "--precision") == 0) {

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bs_checked.h"
 
 #include "cli.h"
 
@@ -29,7 +28,7 @@ int cmd_trace(cli *c)
     if (c->nspecs != 1)
         return c->nspecs ? cli_bad_usage("trace takes one SPEC, got %zu", c->nspecs)
                          : cli_bad_usage("trace needs a SPEC file");
-    if (c->render.format == BS_FORMAT_NPZ && !c->out && isatty(fileno(stdout))) {
+    if (is_format(c->render.format, "npz") && !c->out && isatty(fileno(stdout))) {
         fputs("backstep: --format npz writes binary NumPy arrays: give -o FILE (or "
               "redirect standard output)\n",
               stderr);
@@ -42,7 +41,8 @@ int cmd_trace(cli *c)
     if (!run)
         return EXIT_BAD;
     trace_job job = {run, cli_render_settings(c, strcmp(path, "-") == 0 ? "<stdin>" : path)};
-    job.rs.color = !c->out && c->render.format == BS_FORMAT_TEXT && cli_use_color(stdout);
+    job.rs.color = !c->out && (!c->render.format || is_format(c->render.format, "text")) &&
+                   cli_use_color(stdout);
     int rc = cli_deliver(c, emit_trace, &job);
     if (rc == 0 && bs_run_passed(run) != 1)
         rc = EXIT_MISMATCH;
@@ -58,7 +58,7 @@ int cmd_check(cli *c)
     if (c->nspecs == 0)
         return cli_bad_usage("check needs at least one SPEC file");
     int rc = EXIT_AGREE;
-    int streaming = c->report == BS_REPORT_TEXT;
+    int streaming = !c->report_name || is_format(c->report_name, "text");
     bs_report_entry *items = calloc(c->nspecs, sizeof *items);
     bs_spec **specs = calloc(c->nspecs, sizeof *specs);
     bs_run **runs = calloc(c->nspecs, sizeof *runs);
@@ -218,7 +218,7 @@ int cmd_train(cli *c)
     ts.lr = c->train.lr;
     ts.check_every = c->train.check_every;
     ts.freeze = c->train.freeze;
-    ts.notation = bs_notation_names[c->render.notation];
+    ts.notation = c->render.notation;
     ts.check = &cs;
     progress p;
     ts.progress = cli_start_progress(c, &p, "training step");
@@ -231,13 +231,13 @@ int cmd_train(cli *c)
         bs_spec_free(spec);
         return EXIT_BAD;
     }
-    train_job job = {t, bs_train_format_names[c->train_format],
+    train_job job = {t, c->train_format,
                      strcmp(path, "-") == 0 ? "<stdin>" : path, c->render.precision};
     int rc = cli_deliver(c, emit_train, &job);
     if (rc == 0 && !bs_training_passed(t)) {
         rc = EXIT_MISMATCH;
         /* CSV has no room for why; the other formats say it themselves */
-        if (c->train_format == BS_TRAIN_CSV) {
+        if (is_format(c->train_format, "csv")) {
             char verdict[2048];
             bs_training_verdict(t, c->render.precision, verdict, sizeof verdict);
             cli_say("%s: %s", job.source, verdict);
@@ -285,7 +285,7 @@ int cmd_compare(cli *c)
     if (c->atol >= 0)
         o.atol = c->atol;
     if (c->notation_set)
-        o.notation = c->notation_name;
+        o.notation = c->render.notation;
     o.only = c->compare_only;
     /* --example I: the run of that example alone */
     bs_run *run = NULL;

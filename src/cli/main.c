@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 
+#include "bs_error.h"
+
 #include "cli.h"
 
 /* The commands: name, bit and what runs them.  Dispatch, `help COMMAND` and
@@ -190,12 +192,12 @@ static int run_command(int argc, char **argv)
     }
     cli c;
     memset(&c, 0, sizeof c);
-    c.render = bs_render_defaults();
-    c.check = bs_check_defaults(BS_METHOD_CENTRAL);
+    c.render = bs_render_settings_default();
+    c.render.format = c.render.notation = NULL; /* not given: the library's default */
     c.rtol = c.atol = -1;
-    c.limits = bs_limits_default();
+    c.limits = bs_load_settings_default();
     c.init = bs_scaffold_settings_default();
-    c.train = bs_train_defaults();
+    c.train = bs_train_settings_default();
     c.command = def->bit;
     for (int i = 2; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -207,7 +209,7 @@ static int run_command(int argc, char **argv)
     bs_lib_error e;
     if (rc == 0 && c.epsilon_text && bs_check_settings_validate(&cs, &e) != BS_LIB_OK)
         rc = cli_bad_usage("--epsilon %s: %s", c.epsilon_text, e.message);
-    c.limits.full_check = c.full; /* the memory estimate counts --full's work list */
+    c.limits.full = c.full; /* the memory estimate counts --full's work list */
     if (rc == 0 && collect_inputs(&c) != 0)
         rc = cli_bad_usage("out of memory");
     /* an output over an input is refused before the command does anything */
