@@ -9,7 +9,10 @@
  * their validation (steps worked by hand), colour that only adds escapes,
  * reports in TAP and JUnit, gradient files, required steps, a convention
  * built by construction, and one example's run against the algebra of the
- * batch mean. */
+ * batch mean; and the rest of the command line's needs: a sweep's orders of
+ * truncation error, a scaffold's shape and rounding, step and quiz sessions
+ * fed line by line, an exercise set built from a class list and extended,
+ * and the atomic writer with a callback and the output check. */
 #define _XOPEN_SOURCE 700
 #include "backstep.h"
 
