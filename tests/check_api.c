@@ -2026,6 +2026,14 @@ START_TEST(test_build_an_exercise)
 
     /* bad settings */
     es = bs_exercise_settings_default();
+    ck_assert_int_eq(bs_exercise_settings_validate(&es, &err), BS_LIB_OK);
+    ck_assert_int_eq(bs_exercise_settings_validate(NULL, &err), BS_LIB_OK);
+    es.formats = "html,latex";
+    ck_assert_int_eq(bs_exercise_settings_validate(&es, &err), BS_LIB_OK);
+    es.formats = "html,pdf";
+    ck_assert_int_eq(bs_exercise_settings_validate(&es, &err), BS_LIB_ERR_USAGE);
+    ck_assert_str_eq(err.where, "formats");
+    ck_assert_ptr_nonnull(strstr(err.message, "pdf"));
     es.formats = "pdf";
     ck_assert_int_eq(bs_spec_exercise(spec, list, &es, &files, &err), BS_LIB_ERR_USAGE);
     ck_assert_str_eq(err.where, "formats");
@@ -2033,6 +2041,9 @@ START_TEST(test_build_an_exercise)
     es.digits = 7;
     ck_assert_int_eq(bs_spec_exercise(spec, list, &es, &files, &err), BS_LIB_ERR_USAGE);
     ck_assert_str_eq(err.where, "digits");
+    ck_assert_int_eq(bs_exercise_settings_validate(&es, &err), BS_LIB_ERR_USAGE);
+    es.digits = 4;
+    ck_assert_int_eq(bs_exercise_settings_validate(&es, &err), BS_LIB_OK);
     es.digits = 0;
     es.policy = "lenient";
     ck_assert_int_eq(bs_spec_exercise(spec, list, &es, &files, &err), BS_LIB_ERR_USAGE);

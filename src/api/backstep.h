@@ -999,6 +999,14 @@ typedef struct bs_exercise_settings {
  * every backward step, Markdown, LaTeX and HTML, the carry policy. */
 BS_API bs_exercise_settings bs_exercise_settings_default(void);
 
+/* Returns BS_LIB_OK when `settings` can build an exercise set, as far as
+ * can be told without the spec (the steps are checked against it by
+ * bs_spec_exercise): digits 0 to 4, a known notation, formats and policy;
+ * else BS_LIB_ERR_USAGE with the setting ("digits", "notation", "formats",
+ * "policy") in err->where and why in err->message. */
+BS_API bs_lib_status bs_exercise_settings_validate(const bs_exercise_settings *settings,
+                                                   bs_lib_error *err);
+
 /* The files of an exercise set (or of students added to one), built in
  * memory and not yet written. */
 typedef struct bs_exercise_files bs_exercise_files;

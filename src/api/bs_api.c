@@ -2013,6 +2013,45 @@ static bs_lib_status wrap_files(bs_fileset *fs, int added, bs_exercise_files **o
     return BS_LIB_OK;
 }
 
+/* Turns public exercise settings into the builder's options (all but the
+ * source and the progress); BS_LIB_ERR_USAGE naming a bad setting. */
+static bs_lib_status exercise_opts_of(const bs_exercise_settings *s, bs_exercise_opts *o,
+                                      bs_lib_error *err)
+{
+    *o = bs_exercise_defaults();
+    o->seed = (uint64_t)s->seed;
+    if (s->digits != 0) {
+        if (s->digits < 1 || s->digits > BS_DIGITS_MAX)
+            return usage(err, "digits", "digits expects 1 to %d decimals, got %d",
+                         BS_DIGITS_MAX, s->digits);
+        o->digits = s->digits;
+    }
+    int nt = pick(s->notation, bs_notation_names, "notation", err);
+    if (nt < 0)
+        return BS_LIB_ERR_USAGE;
+    o->notation = (bs_notation)nt;
+    o->steps = s->steps;
+    if (s->formats) {
+        char why[256];
+        if (bs_exercise_formats_parse(s->formats, &o->formats, why, sizeof why) != 0)
+            return usage(err, "formats", "%s", why);
+    }
+    int pol = pick(s->policy, bs_policy_names, "policy", err);
+    if (pol < 0)
+        return BS_LIB_ERR_USAGE;
+    o->policy = (bs_grade_policy)pol;
+    clear(err);
+    return BS_LIB_OK;
+}
+
+bs_lib_status bs_exercise_settings_validate(const bs_exercise_settings *settings,
+                                            bs_lib_error *err)
+{
+    bs_exercise_settings s = settings ? *settings : bs_exercise_settings_default();
+    bs_exercise_opts o;
+    return exercise_opts_of(&s, &o, err);
+}
+
 bs_lib_status bs_spec_exercise(const bs_spec *spec, const bs_class_list *list,
                                const bs_exercise_settings *settings,
                                bs_exercise_files **out, bs_lib_error *err)
@@ -2021,27 +2060,9 @@ bs_lib_status bs_spec_exercise(const bs_spec *spec, const bs_class_list *list,
     if (!spec || !list)
         return usage(err, NULL, "no spec or no class list given");
     bs_exercise_settings s = settings ? *settings : bs_exercise_settings_default();
-    bs_exercise_opts o = bs_exercise_defaults();
-    o.seed = (uint64_t)s.seed;
-    if (s.digits != 0) {
-        if (s.digits < 1 || s.digits > 4)
-            return usage(err, "digits", "digits expects 1 to 4 decimals, got %d", s.digits);
-        o.digits = s.digits;
-    }
-    int nt = pick(s.notation, bs_notation_names, "notation", err);
-    if (nt < 0)
+    bs_exercise_opts o;
+    if (exercise_opts_of(&s, &o, err) != BS_LIB_OK)
         return BS_LIB_ERR_USAGE;
-    o.notation = (bs_notation)nt;
-    o.steps = s.steps;
-    if (s.formats) {
-        char why[256];
-        if (bs_exercise_formats_parse(s.formats, &o.formats, why, sizeof why) != 0)
-            return usage(err, "formats", "%s", why);
-    }
-    int pol = pick(s.policy, bs_policy_names, "policy", err);
-    if (pol < 0)
-        return BS_LIB_ERR_USAGE;
-    o.policy = (bs_grade_policy)pol;
     if (s.source) {
         o.source = s.source;
     } else if (strcmp(spec->file, "-") == 0 || strcmp(spec->file, "<stdin>") == 0) {

@@ -556,10 +556,11 @@ static int apply_classroom(cli *c, const char *name, const char *v)
     } else if (strcmp(name, "--check") == 0 && c->command == CMD_GRADE) {
         c->check_file = v;
     } else if (strcmp(name, "--formats") == 0) {
-        char why[160];
-        unsigned bits;
-        if (bs_exercise_formats_parse(v, &bits, why, sizeof why) != 0)
-            return cli_bad_usage("--formats: %s", why);
+        bs_exercise_settings es = bs_exercise_settings_default(); /* the list alone */
+        es.formats = v;
+        bs_lib_error e;
+        if (bs_exercise_settings_validate(&es, &e) != BS_LIB_OK)
+            return cli_bad_usage("--formats: %s", e.message);
         c->formats = v;
     } else {
         return -1;
