@@ -108,6 +108,20 @@ static void clear(bs_lib_error *out)
     give(out, &e);
 }
 
+/* Ends a call that succeeded: err cleared, BS_LIB_OK. */
+static bs_lib_status ok(bs_lib_error *err)
+{
+    clear(err);
+    return BS_LIB_OK;
+}
+
+/* Ends a call on the internal status st: ok() when it is BS_OK, else the
+ * internal error e as the caller's. */
+static bs_lib_status outcome(bs_status st, const bs_error *e, bs_lib_error *err)
+{
+    return st == BS_OK ? ok(err) : give(err, e);
+}
+
 void bs_lib_error_line(const bs_lib_error *err, char *buf, size_t size)
 {
     if (!buf || size == 0)
@@ -200,8 +214,7 @@ static bs_lib_status wrap_spec(bs_net *net, const char *file, bs_spec **out,
     s->net = net;
     snprintf(s->file, sizeof s->file, "%s", file);
     *out = s;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_load_settings bs_load_settings_default(void)
@@ -282,8 +295,7 @@ bs_lib_status bs_examples_write(FILE *fp, size_t *count, bs_lib_error *err)
         *count = n;
     if (bs_sink_status(&s) != 0)
         return io_error(err, "list of shipped specs");
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 void bs_spec_free(bs_spec *spec)
@@ -387,8 +399,7 @@ static bs_lib_status create_run(const bs_spec *spec, size_t example, bs_run **ou
         return nomem(err);
     }
     *out = r;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_run_create(const bs_spec *spec, bs_run **out, bs_lib_error *err)
@@ -444,8 +455,7 @@ bs_lib_status bs_run_step(const bs_run *run, size_t index, bs_step_info *out, bs
                      run->t->nsteps);
     }
     step_info(run, &run->t->steps[index], out);
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 /* Reads a forward name ("z1", "z[1]", "a[0]", "x", "yhat", "y") or a parameter
@@ -540,8 +550,7 @@ bs_lib_status bs_run_find(const bs_run *run, const char *name, bs_step_info *out
                      q, net->L);
     }
     step_info(run, st, out);
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_run_step_name(const bs_run *run, size_t index, const char *notation,
@@ -556,8 +565,7 @@ bs_lib_status bs_run_step_name(const bs_run *run, size_t index, const char *nota
     }
     if (buf && size)
         bs_step_name(buf, size, &run->t->steps[index], (bs_notation)nt);
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 double bs_run_loss(const bs_run *run)
@@ -605,8 +613,7 @@ bs_lib_status bs_check_settings_validate(const bs_check_settings *settings, bs_l
         snprintf(e.where, sizeof e.where, "atol");
         return give(err, &e);
     }
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 /* Turns public check settings (NULL: the defaults) into the checker's
@@ -649,8 +656,7 @@ bs_lib_status bs_run_check(bs_run *run, const bs_check_settings *settings, bs_li
         bs_error_set_file(&e, run->spec->file);
         return give(err, &e);
     }
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 int bs_run_passed(const bs_run *run)
@@ -683,8 +689,7 @@ bs_lib_status bs_run_verdict(const bs_run *run, const char *notation, char *buf,
     bs_sink_free_buffer(&s);
     if (failed)
         return nomem(err);
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_render_settings bs_render_settings_default(void)
@@ -749,8 +754,7 @@ bs_lib_status bs_run_render(const bs_run *run, FILE *fp, const bs_render_setting
     s.color = settings && settings->color;
     if (bs_render(&s, run->t, &o) != 0 || bs_sink_status(&s) != 0)
         return io_error(err, "trace");
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 /* Hands a memory sink's text to the caller, or frees it on failure. */
@@ -765,8 +769,7 @@ static bs_lib_status hand_over(bs_sink *s, char **out, size_t *len, bs_lib_error
     *out = s->buf;
     if (len)
         *len = s->len;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_run_render_string(const bs_run *run, const bs_render_settings *settings,
@@ -819,10 +822,7 @@ bs_lib_status bs_run_render_file(const bs_run *run, const char *path,
     render_job job = {run, &o, settings && settings->color};
     bs_error e;
     bs_error_clear(&e);
-    if (bs_write_atomic(path, emit_render, &job, &in, &e) != BS_OK)
-        return give(err, &e);
-    clear(err);
-    return BS_LIB_OK;
+    return outcome(bs_write_atomic(path, emit_render, &job, &in, &e), &e, err);
 }
 
 bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
@@ -832,10 +832,8 @@ bs_lib_status bs_lib_write_file(const char *path, const void *data, size_t len,
         return usage(err, NULL, "no path or no data given");
     bs_error e;
     bs_error_clear(&e);
-    if (bs_write_atomic_bytes(path, data ? (const char *)data : "", len, NULL, &e) != BS_OK)
-        return give(err, &e);
-    clear(err);
-    return BS_LIB_OK;
+    bs_status st = bs_write_atomic_bytes(path, data ? (const char *)data : "", len, NULL, &e);
+    return outcome(st, &e, err);
 }
 
 bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_t len,
@@ -847,10 +845,8 @@ bs_lib_status bs_lib_write_file_except(const char *path, const void *data, size_
     bs_inputs in = {keep, nkeep};
     bs_error e;
     bs_error_clear(&e);
-    if (bs_write_atomic_bytes(path, data ? (const char *)data : "", len, &in, &e) != BS_OK)
-        return give(err, &e);
-    clear(err);
-    return BS_LIB_OK;
+    bs_status st = bs_write_atomic_bytes(path, data ? (const char *)data : "", len, &in, &e);
+    return outcome(st, &e, err);
 }
 
 /* ---- sessions ----------------------------------------------------------- */
@@ -910,8 +906,7 @@ bs_lib_status bs_run_step_session(const bs_run *run, const bs_session_settings *
         return give(err, &e);
     }
     *out = se;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_run_quiz(const bs_run *run, const bs_session_settings *settings,
@@ -941,8 +936,7 @@ bs_lib_status bs_run_quiz(const bs_run *run, const bs_session_settings *settings
         return give(err, &e);
     }
     *out = se;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 void bs_session_free(bs_session *s)
@@ -959,8 +953,7 @@ static bs_lib_status session_wrote(const bs_sink *k, bs_lib_error *err)
 {
     if (bs_sink_status(k) != 0)
         return io_error(err, "session");
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_session_start(bs_session *s, FILE *fp, bs_lib_error *err)
@@ -1138,8 +1131,7 @@ bs_lib_status bs_run_sweep(const bs_run *run, const char *element,
         return give(err, &e);
     }
     *out = w;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 void bs_step_sweep_free(bs_step_sweep *sweep)
@@ -1176,8 +1168,7 @@ bs_lib_status bs_step_sweep_method(const bs_step_sweep *sweep, const char *metho
     out->best = sw->best[m];
     out->slope_truncation = sw->slope_truncation[m];
     out->slope_rounding = sw->slope_rounding[m];
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 /* the sweep's formats, in the order sweep_write takes them */
@@ -1203,8 +1194,7 @@ bs_lib_status bs_step_sweep_render(const bs_step_sweep *sweep, FILE *fp, const c
     sweep_write(&s, sweep, f == 1);
     if (bs_sink_status(&s) != 0)
         return io_error(err, "sweep");
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_step_sweep_render_string(const bs_step_sweep *sweep, const char *format,
@@ -1232,10 +1222,7 @@ bs_lib_status bs_lib_write_with(const char *path, int (*writer)(FILE *fp, const 
     bs_inputs in = {keep, nkeep};
     bs_error e;
     bs_error_clear(&e);
-    if (bs_write_atomic(path, writer, ctx, &in, &e) != BS_OK)
-        return give(err, &e);
-    clear(err);
-    return BS_LIB_OK;
+    return outcome(bs_write_atomic(path, writer, ctx, &in, &e), &e, err);
 }
 
 bs_lib_status bs_lib_check_output(const char *path, const char *const *keep, size_t nkeep,
@@ -1246,10 +1233,7 @@ bs_lib_status bs_lib_check_output(const char *path, const char *const *keep, siz
     bs_inputs in = {keep, nkeep};
     bs_error e;
     bs_error_clear(&e);
-    if (bs_refuse_input(path, &in, &e) != BS_OK)
-        return give(err, &e);
-    clear(err);
-    return BS_LIB_OK;
+    return outcome(bs_refuse_input(path, &in, &e), &e, err);
 }
 
 int bs_lib_same_file(const char *a, const char *b)
@@ -1311,8 +1295,7 @@ bs_lib_status bs_spec_fits_handout(const bs_spec *spec, const char *handout, bs_
         bs_error_set_file(&e, spec->file);
         return give(err, &e);
     }
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 /* Builds the walk `settings` ask for on a run, and the options it is
@@ -1373,8 +1356,7 @@ bs_lib_status bs_run_handout(const bs_run *run, FILE *fp, const bs_handout_setti
     bs_handout_free(h);
     if (bad)
         return io_error(err, "handout");
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_run_handout_string(const bs_run *run, const bs_handout_settings *settings,
@@ -1456,8 +1438,7 @@ bs_lib_status bs_spec_train(const bs_spec *spec, const bs_train_settings *settin
         return give(err, &e);
     }
     *out = r;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 void bs_training_free(bs_training *t)
@@ -1564,8 +1545,7 @@ bs_lib_status bs_training_render(const bs_training *t, FILE *fp, const char *for
                         precision) != 0 ||
         bs_sink_status(&s) != 0)
         return io_error(err, "training");
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_training_render_string(const bs_training *t, const char *format, int precision,
@@ -1627,8 +1607,7 @@ bs_lib_status bs_report_write_file(FILE *fp, const char *format, const bs_report
     free(errs);
     if (bs_sink_status(&s) != 0)
         return io_error(err, "report");
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 /* ---- comparing ---------------------------------------------------------- */
@@ -1649,8 +1628,7 @@ bs_lib_status bs_grad_set_create(const bs_run *run, bs_grad_set **out, bs_lib_er
     }
     g->run = run;
     *out = g;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_grad_set_load_file(const bs_run *run, const char *path, bs_grad_set **out,
@@ -1670,8 +1648,7 @@ bs_lib_status bs_grad_set_load_file(const bs_run *run, const char *path, bs_grad
     }
     g->run = run;
     *out = g;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_grad_set_put(bs_grad_set *set, const char *name, const double *values,
@@ -1681,10 +1658,7 @@ bs_lib_status bs_grad_set_put(bs_grad_set *set, const char *name, const double *
         return usage(err, NULL, "a gradient needs a name and its values");
     bs_error e;
     bs_error_clear(&e);
-    if (bs_grads_file_set(set->g, name, values, rows, cols, &e) != BS_OK)
-        return give(err, &e);
-    clear(err);
-    return BS_LIB_OK;
+    return outcome(bs_grads_file_set(set->g, name, values, rows, cols, &e), &e, err);
 }
 
 void bs_grad_set_free(bs_grad_set *set)
@@ -1743,8 +1717,7 @@ bs_lib_status bs_run_compare(const bs_run *run, const bs_grad_set *set,
     }
     c->run = run;
     *out = c;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 void bs_comparison_free(bs_comparison *cmp)
@@ -1803,8 +1776,7 @@ bs_lib_status bs_comparison_step(const bs_comparison *cmp, size_t index, bs_comp
                      cmp->r->nsteps);
     }
     compared_step(&cmp->r->steps[index], out);
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_comparison_find(const bs_comparison *cmp, const char *name,
@@ -1851,8 +1823,7 @@ bs_lib_status bs_comparison_render(const bs_comparison *cmp, FILE *fp, const cha
     compare_report(&s, cmp, f == 1);
     if (bs_sink_status(&s) != 0)
         return io_error(err, "comparison");
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_comparison_render_string(const bs_comparison *cmp, const char *format,
@@ -2009,8 +1980,7 @@ static bs_lib_status wrap_files(bs_fileset *fs, int added, bs_exercise_files **o
     f->fs = fs;
     f->added = added;
     *out = f;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 /* Turns public exercise settings into the builder's options (all but the
@@ -2040,8 +2010,7 @@ static bs_lib_status exercise_opts_of(const bs_exercise_settings *s, bs_exercise
     if (pol < 0)
         return BS_LIB_ERR_USAGE;
     o->policy = (bs_grade_policy)pol;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 bs_lib_status bs_exercise_settings_validate(const bs_exercise_settings *settings,
@@ -2129,8 +2098,7 @@ bs_lib_status bs_exercise_files_write(const bs_exercise_files *files, const char
                            bs_exercise_remove_manifest(dir, &e) != BS_OK)) ||
         bs_fileset_write(files->fs, dir, &in, &e) != BS_OK)
         return give(err, &e);
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 /* ---- grading ----------------------------------------------------------- */
@@ -2155,8 +2123,7 @@ bs_lib_status bs_exercise_open(const char *dir, bs_exercise **out, bs_lib_error 
         return give(err, &e);
     }
     *out = w;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 void bs_exercise_free(bs_exercise *x)
@@ -2214,8 +2181,7 @@ bs_lib_status bs_exercise_configure(bs_exercise *x, const bs_grade_settings *set
     bs_exercise_set_hints(x->x, s.hints != 0);
     x->rule = (bs_resubmit)rule;
     x->feedback = s.hints ? BS_FEEDBACK_HINTS : BS_FEEDBACK_ANSWERS;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 int bs_exercise_output_clash(const bs_exercise *x, const char *out, const char *const *files,
@@ -2353,8 +2319,7 @@ bs_lib_status bs_exercise_grade(bs_exercise *x, const char *const *files, size_t
         return nomem(err);
     }
     *out = g;
-    clear(err);
-    return BS_LIB_OK;
+    return ok(err);
 }
 
 size_t bs_grading_message_count(const bs_grading *g)
@@ -2432,8 +2397,5 @@ bs_lib_status bs_grading_write_feedback(const bs_grading *g, size_t i, const cha
     bs_inputs in = {keep, nkeep};
     bs_error e;
     bs_error_clear(&e);
-    if (bs_write_under(g->x->dir, f->path, f->data, f->len, &in, &e) != BS_OK)
-        return give(err, &e);
-    clear(err);
-    return BS_LIB_OK;
+    return outcome(bs_write_under(g->x->dir, f->path, f->data, f->len, &in, &e), &e, err);
 }
