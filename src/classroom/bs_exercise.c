@@ -164,11 +164,156 @@ static void roster_problem(bs_error *errs, size_t max, size_t *nerr, const char 
     (*nerr)++;
 }
 
+/* The reading of a roster: the roster so far and its capacity, whether the
+ * ids are a CSV file's column idcol, whether a line that is not blank or a
+ * comment has been seen, and the problems found (nerr, the first max of
+ * them kept in errs). */
+typedef struct roster_reader {
+    bs_roster *r;
+    size_t cap;
+    int csv, idcol, seen;
+    const char *file;
+    bs_error *errs;
+    size_t max, nerr;
+} roster_reader;
+
+/* The first line when it is a header: a CSV header naming the id column, or
+ * a one-column header.  Returns 1 if it was a header, 0 if not, -1 (the
+ * problem recorded) if it has commas but no id column: the rest cannot be
+ * read without it. */
+static int roster_header(roster_reader *R, char *line, const char *where)
+{
+    if (strchr(line, ',')) {
+        char *f[CSV_MAX_FIELDS];
+        int nf = csv_split(line, f, CSV_MAX_FIELDS);
+        for (int i = 0; i < nf && i < CSV_MAX_FIELDS && R->idcol < 0; i++)
+            if (id_header(trim(f[i])))
+                R->idcol = i;
+        if (R->idcol < 0) {
+            roster_problem(R->errs, R->max, &R->nerr, R->file, where,
+                           "a roster is one id per line, or a CSV file whose header "
+                           "has an \"id\" (or \"student\", \"student_id\") column; this "
+                           "first line has commas but no such column");
+            return -1;
+        }
+        R->csv = 1;
+        return 1;
+    }
+    return id_header(line);
+}
+
+/* The id a line gives: the line, or its field of the id column; NULL (the
+ * problem recorded) if the CSV line has no such field. */
+static char *roster_id(roster_reader *R, char *line, const char *where)
+{
+    if (!R->csv)
+        return line;
+    char *f[CSV_MAX_FIELDS];
+    int nf = csv_split(line, f, CSV_MAX_FIELDS);
+    if (nf < 0) {
+        roster_problem(R->errs, R->max, &R->nerr, R->file, where, "a quoted field is not closed");
+        return NULL;
+    }
+    if (R->idcol >= nf) {
+        roster_problem(R->errs, R->max, &R->nerr, R->file, where,
+                       "%d field%s, but the id column is field %d", nf, nf == 1 ? "" : "s",
+                       R->idcol + 1);
+        return NULL;
+    }
+    return trim(f[R->idcol]);
+}
+
+/* Whether id is already on the roster, whatever its case (the problem
+ * recorded if so). */
+static int roster_duplicate(roster_reader *R, const char *id, const char *where)
+{
+    const bs_roster *r = R->r;
+    for (size_t i = 0; i < r->n; i++)
+        if (ieq(r->ids[i], id)) {
+            char q[80];
+            bs_error_quote(q, sizeof q, id);
+            roster_problem(R->errs, R->max, &R->nerr, R->file, where,
+                           strcmp(r->ids[i], id) == 0
+                               ? "id \"%s\" is already on line %zu"
+                               : "id \"%s\" is already on line %zu (ids are the same "
+                                 "whatever their case)",
+                           q, r->line[i]);
+            return 1;
+        }
+    return 0;
+}
+
+/* Adds id, read on line lineno; BS_ERR_LIMIT (in errs[0]) past
+ * BS_ROSTER_MAX students, BS_ERR_NOMEM if memory ran out. */
+static bs_status roster_add(roster_reader *R, const char *id, size_t lineno, const char *where)
+{
+    bs_roster *r = R->r;
+    if (r->n >= BS_ROSTER_MAX) {
+        if (R->errs && R->max) {
+            bs_error_set(R->errs, BS_ERR_LIMIT, where, "more than %d students", BS_ROSTER_MAX);
+            bs_error_set_file(R->errs, R->file);
+        }
+        return BS_ERR_LIMIT;
+    }
+    if (r->n == R->cap) {
+        size_t nc = R->cap ? 2 * R->cap : 32;
+        char **ids = realloc(r->ids, nc * sizeof *ids);
+        if (ids)
+            r->ids = ids;
+        size_t *ln = realloc(r->line, nc * sizeof *ln);
+        if (ln)
+            r->line = ln;
+        if (!ids || !ln)
+            return BS_ERR_NOMEM;
+        R->cap = nc;
+    }
+    r->ids[r->n] = malloc(strlen(id) + 1);
+    if (!r->ids[r->n])
+        return BS_ERR_NOMEM;
+    strcpy(r->ids[r->n], id);
+    r->line[r->n] = lineno;
+    r->n++;
+    return BS_OK;
+}
+
+/* One line of n bytes (its end cut off) in buf, trimmed in place: blank
+ * lines, comments and a header are skipped, a bad line is recorded and
+ * skipped; *stop is set when the rest cannot be read. */
+static bs_status roster_line(roster_reader *R, char *buf, size_t n, size_t lineno, int *stop)
+{
+    char where[32];
+    snprintf(where, sizeof where, "line %zu", lineno);
+    if (memchr(buf, '\0', n)) {
+        roster_problem(R->errs, R->max, &R->nerr, R->file, where, "a NUL byte in the roster");
+        return BS_OK;
+    }
+    char *line = trim(buf);
+    if (line[0] == '\0' || line[0] == '#') /* a blank line or a comment */
+        return BS_OK;
+    int first = !R->seen;
+    R->seen = 1;
+    int header = first ? roster_header(R, line, where) : 0;
+    if (header < 0)
+        *stop = 1;
+    if (header != 0)
+        return BS_OK;
+    char *id = roster_id(R, line, where);
+    if (!id)
+        return BS_OK;
+    char why[256];
+    if (bs_id_check(id, why, sizeof why) != 0) {
+        roster_problem(R->errs, R->max, &R->nerr, R->file, where, "%s", why);
+        return BS_OK;
+    }
+    if (roster_duplicate(R, id, where))
+        return BS_OK;
+    return roster_add(R, id, lineno, where);
+}
+
 bs_status bs_roster_parse_all(const char *text, size_t len, const char *file, bs_roster **out,
                               bs_error *errs, size_t max, size_t *nerrs)
 {
     *out = NULL;
-    size_t nerr = 0;
     if (nerrs)
         *nerrs = 0;
     bs_roster *r = calloc(1, sizeof *r);
@@ -177,18 +322,17 @@ bs_status bs_roster_parse_all(const char *text, size_t len, const char *file, bs
             bs_error_set(errs, BS_ERR_NOMEM, NULL, "out of memory");
         return BS_ERR_NOMEM;
     }
-    size_t pos = 0, lineno = 0, cap = 0;
+    roster_reader R = {r, 0, 0, -1, 0, file, errs, max, 0};
+    size_t pos = 0, lineno = 0;
     if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
         pos = 3;
-    int csv = 0, idcol = -1, seen = 0; /* seen: a line that is not blank or a comment */
     bs_status st = BS_OK;
-    char where[32];
-    while (pos < len && st == BS_OK) {
+    int stop = 0;
+    while (pos < len && st == BS_OK && !stop) {
         size_t end = pos;
         while (end < len && text[end] != '\n')
             end++;
         lineno++;
-        snprintf(where, sizeof where, "line %zu", lineno);
         size_t n = end - pos;
         if (n && text[pos + n - 1] == '\r')
             n--;
@@ -200,124 +344,17 @@ bs_status bs_roster_parse_all(const char *text, size_t len, const char *file, bs
         memcpy(buf, text + pos, n);
         buf[n] = '\0';
         pos = end + 1;
-        if (memchr(buf, '\0', n)) {
-            roster_problem(errs, max, &nerr, file, where, "a NUL byte in the roster");
-            free(buf);
-            continue;
-        }
-        char *line = trim(buf);
-        if (line[0] == '\0' || line[0] == '#') { /* a blank line or a comment */
-            free(buf);
-            continue;
-        }
-        int first = !seen;
-        seen = 1;
-        if (first && strchr(line, ',')) {
-            /* a CSV header names the id column */
-            char *f[CSV_MAX_FIELDS];
-            int nf = csv_split(line, f, CSV_MAX_FIELDS);
-            for (int i = 0; i < nf && i < CSV_MAX_FIELDS && idcol < 0; i++)
-                if (id_header(trim(f[i])))
-                    idcol = i;
-            free(buf);
-            if (idcol < 0) {
-                roster_problem(errs, max, &nerr, file, where,
-                               "a roster is one id per line, or a CSV file whose header "
-                               "has an \"id\" (or \"student\", \"student_id\") column; this "
-                               "first line has commas but no such column");
-                break; /* the rest cannot be read without the header */
-            }
-            csv = 1;
-            continue;
-        }
-        if (first && id_header(line)) { /* a one-column header */
-            free(buf);
-            continue;
-        }
-        char *id = line;
-        if (csv) {
-            char *f[CSV_MAX_FIELDS];
-            int nf = csv_split(line, f, CSV_MAX_FIELDS);
-            if (nf < 0) {
-                roster_problem(errs, max, &nerr, file, where, "a quoted field is not closed");
-                free(buf);
-                continue;
-            }
-            if (idcol >= nf) {
-                roster_problem(errs, max, &nerr, file, where,
-                               "%d field%s, but the id column is field %d", nf,
-                               nf == 1 ? "" : "s", idcol + 1);
-                free(buf);
-                continue;
-            }
-            id = trim(f[idcol]);
-        }
-        char why[256];
-        if (bs_id_check(id, why, sizeof why) != 0) {
-            roster_problem(errs, max, &nerr, file, where, "%s", why);
-            free(buf);
-            continue;
-        }
-        int dup = 0;
-        for (size_t i = 0; i < r->n && !dup; i++)
-            if (ieq(r->ids[i], id)) {
-                char q[80];
-                bs_error_quote(q, sizeof q, id);
-                roster_problem(errs, max, &nerr, file, where,
-                               strcmp(r->ids[i], id) == 0
-                                   ? "id \"%s\" is already on line %zu"
-                                   : "id \"%s\" is already on line %zu (ids are the same "
-                                     "whatever their case)",
-                               q, r->line[i]);
-                dup = 1;
-            }
-        if (dup) {
-            free(buf);
-            continue;
-        }
-        if (r->n >= BS_ROSTER_MAX) {
-            if (errs && max) {
-                bs_error_set(errs, BS_ERR_LIMIT, where, "more than %d students",
-                             BS_ROSTER_MAX);
-                bs_error_set_file(errs, file);
-            }
-            st = BS_ERR_LIMIT;
-            free(buf);
-            break;
-        }
-        if (r->n == cap) {
-            size_t nc = cap ? 2 * cap : 32;
-            char **ids = realloc(r->ids, nc * sizeof *ids);
-            if (ids)
-                r->ids = ids;
-            size_t *ln = realloc(r->line, nc * sizeof *ln);
-            if (ln)
-                r->line = ln;
-            if (!ids || !ln)
-                st = BS_ERR_NOMEM;
-            else
-                cap = nc;
-        }
-        if (st == BS_OK) {
-            r->ids[r->n] = malloc(strlen(id) + 1);
-            if (!r->ids[r->n]) {
-                st = BS_ERR_NOMEM;
-            } else {
-                strcpy(r->ids[r->n], id);
-                r->line[r->n] = lineno;
-                r->n++;
-            }
-        }
+        st = roster_line(&R, buf, n, lineno, &stop);
         free(buf);
     }
     if (st == BS_ERR_NOMEM && errs && max)
         bs_error_set(errs, BS_ERR_NOMEM, NULL, "out of memory");
-    if (st == BS_OK && nerr == 0 && r->n == 0)
-        roster_problem(errs, max, &nerr, file, NULL, "no student ids in the roster");
-    if (st == BS_OK && nerr > 0)
+    if (st == BS_OK && R.nerr == 0 && r->n == 0)
+        roster_problem(errs, max, &R.nerr, file, NULL, "no student ids in the roster");
+    if (st == BS_OK && R.nerr > 0)
         st = BS_ERR_SPEC;
     if (nerrs)
-        *nerrs = st == BS_ERR_SPEC ? nerr : 1;
+        *nerrs = st == BS_ERR_SPEC ? R.nerr : 1;
     if (st != BS_OK) {
         bs_roster_free(r);
         return st;
