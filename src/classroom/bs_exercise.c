@@ -1500,6 +1500,81 @@ bs_status bs_exercise_remove_manifest(const char *dir, bs_error *err)
     return st;
 }
 
+/* key/summary.csv: its header, with the names of the nasked steps asked,
+ * then the rows gathered in summary */
+static bs_status add_summary(bs_fileset *fs, const bs_sink *summary, const bs_trace *first,
+                             const size_t *asked, size_t nasked, const bs_exercise_opts *o,
+                             bs_error *err)
+{
+    bs_sink h = bs_sink_buffer();
+    bs_sink_puts(&h, "id,variant_seed,draws,loss");
+    for (size_t i = 0; i < nasked; i++) {
+        char name[48];
+        bs_step_name(name, sizeof name, &first->steps[asked[i]], o->notation);
+        bs_sink_puts(&h, ",");
+        csv_field(&h, name);
+    }
+    bs_sink_puts(&h, "\n");
+    if (summary->buf)
+        bs_sink_write(&h, summary->buf, summary->len);
+    return add_sink(fs, "key/summary.csv", &h, err);
+}
+
+/* booklet-sheets.html (k = 0) or booklet-keys.html (k = 1) around the
+ * sections gathered in part */
+static bs_status add_booklet(bs_fileset *fs, const bs_net *base, int k, const bs_sink *part,
+                             bs_error *err)
+{
+    char title[300];
+    snprintf(title, sizeof title, "%s", base->name ? base->name : "backstep exercise");
+    bs_sink b = bs_sink_buffer();
+    html_head(&b, title, k ? "keys" : "exercise sheets", k ? BOOKLET_KEY_STYLE : BOOKLET_STYLE);
+    bs_sink_puts(&b, "<main>\n");
+    if (bs_sink_status(part) != 0)
+        b.failed = 1;
+    else if (part->buf)
+        bs_sink_write(&b, part->buf, part->len);
+    bs_sink_puts(&b, "</main>\n</body>\n</html>\n");
+    return add_sink(fs, k ? "booklet-keys.html" : "booklet-sheets.html", &b, err);
+}
+
+/* exercise.json, the manifest grading reads: the spec, seed, digits,
+ * notation, tolerances, policy, the steps asked, the formats, the base
+ * network and the roster's ids */
+static bs_status add_manifest(bs_fileset *fs, const bs_net *base, const bs_roster *roster,
+                              const bs_trace *first, const size_t *asked, size_t nasked,
+                              const bs_exercise_opts *o, bs_error *err)
+{
+    double rtol, atol;
+    bs_exercise_tolerance(o->digits, &rtol, &atol);
+    bs_sink m = bs_sink_buffer();
+    bs_sink_puts(&m, "{\n  \"backstep_exercise\": 1,\n  \"spec\": ");
+    bs_sink_json_string(&m, o->source ? o->source : base->name);
+    bs_sink_printf(&m, ",\n  \"seed\": %llu,\n  \"digits\": %d,\n  \"notation\": \"%s\",\n"
+                       "  \"rtol\": %.17g,\n  \"atol\": %.17g,\n  \"policy\": \"%s\",\n"
+                       "  \"steps\": [",
+                   (unsigned long long)o->seed, o->digits, bs_notation_names[o->notation],
+                   rtol, atol, bs_policy_names[o->policy]);
+    for (size_t i = 0; i < nasked; i++) {
+        bs_sink_puts(&m, i ? ", " : "");
+        bs_sink_json_string(&m, first->steps[asked[i]].id);
+    }
+    bs_sink_puts(&m, "],\n  \"formats\": [");
+    int nf = 0;
+    for (int k = 0; k < 3; k++)
+        if (o->formats & (1u << doc_formats[k]))
+            bs_sink_printf(&m, "%s\"%s\"", nf++ ? ", " : "", bs_format_names[doc_formats[k]]);
+    bs_sink_puts(&m, "],\n  \"base\": ");
+    base_json(&m, base);
+    bs_sink_puts(&m, ",\n  \"ids\": [");
+    for (size_t i = 0; i < roster->n; i++) {
+        bs_sink_puts(&m, i ? ",\n          " : "");
+        bs_sink_json_string(&m, roster->ids[i]);
+    }
+    bs_sink_puts(&m, "]\n}\n");
+    return add_sink(fs, "exercise.json", &m, err);
+}
+
 bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
                             const bs_exercise_opts *o, bs_fileset **out, bs_error *err)
 {
@@ -1546,65 +1621,12 @@ bs_status bs_exercise_build(const bs_net *base, const bs_roster *roster,
             snprintf(err->where, sizeof err->where, "%s", where);
         }
     }
-    if (st == BS_OK) {
-        /* the summary: its header, then the rows gathered above */
-        bs_sink h = bs_sink_buffer();
-        bs_sink_puts(&h, "id,variant_seed,draws,loss");
-        for (size_t i = 0; i < nasked; i++) {
-            char name[48];
-            bs_step_name(name, sizeof name, &first->steps[asked[i]], o->notation);
-            bs_sink_puts(&h, ",");
-            csv_field(&h, name);
-        }
-        bs_sink_puts(&h, "\n");
-        if (summary.buf)
-            bs_sink_write(&h, summary.buf, summary.len);
-        st = add_sink(fs, "key/summary.csv", &h, err);
-    }
-    for (int k = 0; k < 2 && st == BS_OK && html; k++) {
-        char title[300];
-        snprintf(title, sizeof title, "%s", base->name ? base->name : "backstep exercise");
-        bs_sink b = bs_sink_buffer();
-        html_head(&b, title, k ? "keys" : "exercise sheets", k ? BOOKLET_KEY_STYLE : BOOKLET_STYLE);
-        bs_sink_puts(&b, "<main>\n");
-        bs_sink *part = k ? &book_keys : &book_sheets;
-        if (bs_sink_status(part) != 0)
-            b.failed = 1;
-        else if (part->buf)
-            bs_sink_write(&b, part->buf, part->len);
-        bs_sink_puts(&b, "</main>\n</body>\n</html>\n");
-        st = add_sink(fs, k ? "booklet-keys.html" : "booklet-sheets.html", &b, err);
-    }
-    if (st == BS_OK) {
-        double rtol, atol;
-        bs_exercise_tolerance(o->digits, &rtol, &atol);
-        bs_sink m = bs_sink_buffer();
-        bs_sink_puts(&m, "{\n  \"backstep_exercise\": 1,\n  \"spec\": ");
-        bs_sink_json_string(&m, o->source ? o->source : base->name);
-        bs_sink_printf(&m, ",\n  \"seed\": %llu,\n  \"digits\": %d,\n  \"notation\": \"%s\",\n"
-                           "  \"rtol\": %.17g,\n  \"atol\": %.17g,\n  \"policy\": \"%s\",\n"
-                           "  \"steps\": [",
-                       (unsigned long long)o->seed, o->digits, bs_notation_names[o->notation],
-                       rtol, atol, bs_policy_names[o->policy]);
-        for (size_t i = 0; i < nasked; i++) {
-            bs_sink_puts(&m, i ? ", " : "");
-            bs_sink_json_string(&m, first->steps[asked[i]].id);
-        }
-        bs_sink_puts(&m, "],\n  \"formats\": [");
-        int nf = 0;
-        for (int k = 0; k < 3; k++)
-            if (o->formats & (1u << doc_formats[k]))
-                bs_sink_printf(&m, "%s\"%s\"", nf++ ? ", " : "", bs_format_names[doc_formats[k]]);
-        bs_sink_puts(&m, "],\n  \"base\": ");
-        base_json(&m, base);
-        bs_sink_puts(&m, ",\n  \"ids\": [");
-        for (size_t i = 0; i < roster->n; i++) {
-            bs_sink_puts(&m, i ? ",\n          " : "");
-            bs_sink_json_string(&m, roster->ids[i]);
-        }
-        bs_sink_puts(&m, "]\n}\n");
-        st = add_sink(fs, "exercise.json", &m, err);
-    }
+    if (st == BS_OK) /* the summary: its header, then the rows gathered above */
+        st = add_summary(fs, &summary, first, asked, nasked, o, err);
+    for (int k = 0; k < 2 && st == BS_OK && html; k++)
+        st = add_booklet(fs, base, k, k ? &book_keys : &book_sheets, err);
+    if (st == BS_OK)
+        st = add_manifest(fs, base, roster, first, asked, nasked, o, err);
     bs_sink_free_buffer(&summary);
     bs_sink_free_buffer(&book_sheets);
     bs_sink_free_buffer(&book_keys);
