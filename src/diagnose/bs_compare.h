@@ -109,6 +109,17 @@ typedef struct bs_compare_result {
     long first;               /* index of the first disagreeing step, or -1 */
     char keys_note[400];      /* how the file's keys were read when not as step
                                  names ("grads" nested, W1 for dW1, d_W2 as dW2), or "" */
+    char float32_tol[64];     /* the options that accept every difference reported as
+                                 single-precision rounding, one for the whole file
+                                 ("--rtol 1e-5", "--rtol 1e-5 --atol 1e-08"), or "" */
+    int float32_file;         /* the file's every value is a float32 and it fails at the
+                                 tolerance asked, but not at single precision: 1 when
+                                 it then agrees, 3 when it then differs only by the
+                                 conventions found (float32_tol the options), else 0 */
+    char read_note[400];      /* how the file's values were read when a convention of
+                                 their layout or scale, undone, let a bug below it be
+                                 located (dW given transposed, dz and da as the batch
+                                 sums), or "" */
     bs_conv_finding conv[BS_CONV_MAX]; /* the conventions found (bs_conventions.h) */
     size_t nconv;
     int loss_convention;      /* 1 when the loss differs only by the convention found */
