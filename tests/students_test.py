@@ -18,6 +18,9 @@ the one bug put into it — never from backstep's output:
   batch_sums.py        handout 002's program: sums, no 1/B (factor B)
   torch_layout_bug.py  dW saved (out, in): the layout convention (exit 3); with
                        sigmoid'(z1) left out too, the bug in dz1 (exit 1)
+  row_two_slips.py     sigmoid'(z1) left out, with dW1 transposed (the other dW
+                       not) or doubled: both slips said, no tolerance offered for
+                       a match the file contradicts
 
 usage: students_test.py BACKSTEP STUDENTS_DIR
 """
@@ -185,6 +188,28 @@ with tempfile.TemporaryDirectory() as tmp:
                str([s.get("diagnosis") for s in rep["steps"] if s["status"] == "disagrees"]))
         expect("layout bug: dW2 not blamed",
                [s["status"] for s in rep["steps"] if s["name"] == "dW2"] == ["agrees"])
+
+    # one dW transposed (the others not) and a bug below it: both said
+    program("row_two_slips.py", path("row.npz"), path("two-t.npz"), "transposed")
+    rc, rep = compare("dW1 transposed and a bug", row, path("two-t.npz"))
+    if rep:
+        expect("dW1 transposed and a bug: exit 1", rc == 1, f"exit {rc}")
+        expect("dW1 transposed and a bug: sigmoid' left out in dz1",
+               bug_at(rep, "dz1", "no-derivative"),
+               str([s.get("diagnosis") for s in rep["steps"] if s["status"] == "disagrees"]))
+        dw1 = [s for s in rep["steps"] if s["name"] == "dW1"][0]
+        expect("dW1 transposed and a bug: dW1's transpose said",
+               dw1["status"] == "disagrees" and "transpose" in (dw1["diagnosis"] or ""),
+               str(dw1.get("diagnosis")))
+    # sigmoid' left out, and dW1 doubled: db1 alone fits the first slip, which dW1
+    # contradicts; no tolerance is offered for it
+    program("row_two_slips.py", path("row.npz"), path("two-d.npz"), "dW1-doubled")
+    rc, rep = compare("dW1 doubled and a bug", row, path("two-d.npz"))
+    if rep:
+        expect("dW1 doubled and a bug: exit 1", rc == 1, f"exit {rc}")
+        misses = " ".join(s.get("near_miss") or "" for s in rep["steps"])
+        expect("dW1 doubled and a bug: no tolerance offered for a match the file contradicts",
+               "1e-16" not in misses and "relative 0.0e+00" not in misses, misses)
 
 print(f"students: {checks} checks, {failures} failure(s)")
 sys.exit(1 if failures else 0)

@@ -1199,11 +1199,19 @@ static int near_misses(run *R, size_t j, const bs_mat *prog, bs_compare_step *s)
     size_t len = 0;
     s->near_miss[0] = '\0';
     for (size_t i = 0; i < nb && len + 1 < sizeof s->near_miss; i++) {
-        int w = snprintf(s->near_miss + len, sizeof s->near_miss - len,
-                         "%s%zu. %s would match %.300s to a relative %.1e (--rtol %.0e "
-                         "accepts it)",
-                         i ? "; " : "", i + 1, me, text[i], best[i],
-                         pow(10.0, ceil(log10(best[i] > 0 ? best[i] : 1e-16))));
+        /* within the tolerance, and still not named: the other steps of the
+         * file that the mistake would change contradict it (consistent_below);
+         * no tolerance accepts it */
+        int w = best[i] <= R->o->rtol
+                    ? snprintf(s->near_miss + len, sizeof s->near_miss - len,
+                               "%s%zu. %s would match %.300s, but the other steps of the file "
+                               "that it would change do not agree with it",
+                               i ? "; " : "", i + 1, me, text[i])
+                    : snprintf(s->near_miss + len, sizeof s->near_miss - len,
+                               "%s%zu. %s would match %.300s to a relative %.1e (--rtol %.0e "
+                               "accepts it)",
+                               i ? "; " : "", i + 1, me, text[i], best[i],
+                               pow(10.0, ceil(log10(best[i] > 0 ? best[i] : 1e-16))));
         len += w > 0 ? (size_t)w : 0;
     }
     if (len >= sizeof s->near_miss)
@@ -1778,7 +1786,8 @@ static int scaled_from_trace(const bs_trace *t, const given *gv, size_t j, doubl
  * when the file is read as it is (or memory ran out: it is then read as
  * it is). */
 static bs_grads_file *undo_layout(const bs_trace *t, const bs_grads_file *g,
-                                  const bs_compare_opts *o, char *note, size_t size)
+                                  const bs_compare_opts *o, char *note, size_t size,
+                                  unsigned char *turned_j, int *whole)
 {
     const bs_net *net = t->net;
     size_t n = bs_backward_nsteps(net);
@@ -1801,7 +1810,10 @@ static bs_grads_file *undo_layout(const bs_trace *t, const bs_grads_file *g,
                 n_kept++;
         }
     }
-    for (size_t j = 0; j < n && n_turn >= 2 && n_kept == 0; j++) {
+    /* the whole file's layout, or a dW transposed among others that are
+     * not (a mistake of its own, said with the bug below it) */
+    *whole = n_turn >= 2 && n_kept == 0;
+    for (size_t j = 0; j < n && n_turn >= 1; j++) {
         given *gv = &c->steps[j];
         size_t r, cc;
         display_shape(t, j, &r, &cc);
@@ -1822,6 +1834,7 @@ static bs_grads_file *undo_layout(const bs_trace *t, const bs_grads_file *g,
         char nm[48];
         bs_name_grad(nm, sizeof nm, BS_Q_W, gv->layer, BS_NOTATION_CODE);
         list_add(turned, sizeof turned, nm);
+        turned_j[j] = 1;
     }
     size_t B = net->B, L = net->L;
     size_t jW = bs_backward_step_index(net, BS_Q_W, L), jb = bs_backward_step_index(net, BS_Q_B, L);
@@ -1852,7 +1865,12 @@ static bs_grads_file *undo_layout(const bs_trace *t, const bs_grads_file *g,
         return NULL;
     }
     note[0] = '\0';
-    if (turned[0])
+    if (turned[0] && !*whole)
+        snprintf(note, size, "the file's %s %s transposed while the other dW are not: read as "
+                 "%s transpose%s to locate the bug below (the transpose is a mistake too)",
+                 turned, strchr(turned, ',') ? "are" : "is", strchr(turned, ',') ? "their" : "its",
+                 strchr(turned, ',') ? "s" : "");
+    else if (turned[0])
         snprintf(note, size, "the file's %s %s transposed (n[n]×n[n−1], as a program that stores W[n] "
                  "so keeps %s): read as %s transpose%s to locate the bug below",
                  turned, strchr(turned, ',') ? "are" : "is", strchr(turned, ',') ? "them" : "it",
@@ -1923,6 +1941,50 @@ static void float32_retry(const bs_trace *t, const bs_grads_file *g, const bs_co
     bs_compare_result_free(r2);
 }
 
+/* A dW the file gives transposed while the other dW are not, read as its
+ * transpose to locate a bug below it: the transpose is a mistake of its own,
+ * made at that step; its status and diagnosis say both. */
+static void transposed_too(bs_compare_result *r, const unsigned char *turned_j, size_t n)
+{
+    const bs_mistake *tm = bs_mistake_find("transpose");
+    for (size_t j = 0; j < n; j++) {
+        bs_compare_step *s = &r->steps[j];
+        if (!turned_j[j])
+            continue;
+        size_t pr = s->prog_rows;
+        s->prog_rows = s->prog_cols;
+        s->prog_cols = pr;
+        char was[sizeof s->diagnosis];
+        if (s->status == BS_CMP_AGREES) {
+            r->n_agree--;
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "%s matches the transpose of backstep's %s: a missing or extra transpose",
+                     s->name, s->name);
+        } else if (s->status == BS_CMP_INHERITS) {
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "%s is given transposed (%zu×%zu, the trace's is %zu×%zu): a missing or "
+                     "extra transpose; read as its transpose, it inherits the error of %s",
+                     s->name, s->prog_rows, s->prog_cols, s->rows, s->cols, s->inherits_from);
+        } else if (s->status == BS_CMP_DISAGREES) {
+            snprintf(was, sizeof was, "%s", s->diagnosis);
+            snprintf(s->diagnosis, sizeof s->diagnosis,
+                     "%s is given transposed (%zu×%zu, the trace's is %zu×%zu): a missing or "
+                     "extra transpose; read as its transpose, %.400s",
+                     s->name, s->prog_rows, s->prog_cols, s->rows, s->cols,
+                     was[0] ? was : "no mistake in the catalogue reproduces it");
+        }
+        if (s->status != BS_CMP_DISAGREES || s->mistake < 0) {
+            s->mistake = tm ? (int)tm->id : -1;
+            snprintf(s->mistake_step, sizeof s->mistake_step, "%s", s->name);
+        }
+        s->status = BS_CMP_DISAGREES;
+        s->convention = 0;
+        s->single_precision = 0;
+        if (r->first < 0 || (long)j < r->first)
+            r->first = (long)j;
+    }
+}
+
 bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
                          const bs_compare_opts *opts, bs_compare_result **out,
                          bs_error *err)
@@ -1938,20 +2000,30 @@ bs_status bs_compare_run(const bs_trace *t, const bs_grads_file *g,
      * convention undone; taken only when that reading fails too, so that it
      * never turns a failing file into one that passes */
     char note[400];
-    bs_grads_file *c = undo_layout(t, g, &(*out)->opts, note, sizeof note);
-    if (!c)
+    size_t n = bs_backward_nsteps(t->net);
+    unsigned char *turned_j = calloc(n, 1);
+    int whole = 0;
+    bs_grads_file *c = turned_j ? undo_layout(t, g, &(*out)->opts, note, sizeof note, turned_j,
+                                              &whole)
+                                : NULL;
+    if (!c) {
+        free(turned_j);
         return BS_OK;
+    }
     bs_compare_result *r2 = NULL;
     bs_error e2;
     memset(&e2, 0, sizeof e2);
     if (run_once(t, c, opts, &r2, &e2) == BS_OK && first_bug(r2) >= 0) {
         snprintf(r2->read_note, sizeof r2->read_note, "%s", note);
+        if (!whole)
+            transposed_too(r2, turned_j, n);
         bs_compare_result_free(*out);
         *out = r2;
     } else {
         bs_compare_result_free(r2);
     }
     bs_grads_file_free(c);
+    free(turned_j);
     return BS_OK;
 }
 
