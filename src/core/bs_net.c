@@ -830,21 +830,26 @@ static bs_status check_targets(const bs_net *net, bs_error *err)
     return BS_OK;
 }
 
+void bs_net_to_displayed(const bs_net *net, const double *stored, size_t nin, size_t nout,
+                         double *buf)
+{
+    if (net->convention != BS_COLUMN) {
+        if (nin * nout > 0)
+            memcpy(buf, stored, nin * nout * sizeof *buf);
+        return;
+    }
+    for (size_t i = 0; i < nin; i++)
+        for (size_t j = 0; j < nout; j++)
+            buf[j * nin + i] = stored[i * nout + j];
+}
+
 void bs_net_W_displayed(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols)
 {
     size_t nin = net->n[l - 1], nout = net->n[l];
-    if (net->convention == BS_COLUMN) {
-        for (size_t i = 0; i < nin; i++)
-            for (size_t j = 0; j < nout; j++)
-                buf[j * nin + i] = net->W[l][i * nout + j];
-        *rows = nout;
-        *cols = nin;
-    } else {
-        if (nin * nout > 0)
-            memcpy(buf, net->W[l], nin * nout * sizeof *buf);
-        *rows = nin;
-        *cols = nout;
-    }
+    bs_net_to_displayed(net, net->W[l], nin, nout, buf);
+    int col = net->convention == BS_COLUMN;
+    *rows = col ? nout : nin;
+    *cols = col ? nin : nout;
 }
 
 /* The displayed shape of a step of this network: activations B×n (row) or

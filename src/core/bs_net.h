@@ -130,6 +130,14 @@ void bs_net_free(bs_net *net);
  * transpose (n[l]×n[l−1]) in the column one; *rows and *cols get that shape. */
 void bs_net_W_displayed(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols);
 
+/* Copies an array of a weight's shape, stored as weights are (nin×nout,
+ * row convention), into buf (nin·nout doubles) in the displayed orientation
+ * of the network's convention: as stored in the row convention, its
+ * transpose (nout×nin) in the column one.  A weight, its gradient, its
+ * value after a step of training are all shown this one way. */
+void bs_net_to_displayed(const bs_net *net, const double *stored, size_t nin, size_t nout,
+                         double *buf);
+
 /* The handout whose notation and conventions a network follows: "000" for
  * the column convention (column vectors), "002" for the row convention with
  * a softmax + cross-entropy output ("cross_entropy"), "001" for every other

@@ -143,19 +143,6 @@ static bs_status parse_freeze(const bs_net *net, const char *list, int *frozen,
     return st;
 }
 
-/* Copies a stored parameter (row convention, rows×cols stored) into its
- * displayed orientation: transposed when `tr`. */
-static void to_display(const double *stored, size_t srows, size_t scols, int tr, double *out)
-{
-    if (!tr) {
-        memcpy(out, stored, sizeof(double) * srows * scols);
-        return;
-    }
-    for (size_t i = 0; i < srows; i++)
-        for (size_t j = 0; j < scols; j++)
-            out[j * srows + i] = stored[i * scols + j];
-}
-
 /* The working state: the parameters of the current step and of the next one,
  * and a network that reads the spec's network but the parameters from here. */
 typedef struct work {
@@ -376,13 +363,12 @@ static void descend(work *w, const bs_net *net, const bs_grads *g, const int *fr
 static void record_first(bs_train *t, const work *w, const bs_grads *g, int nxt)
 {
     const bs_net *net = t->net;
-    int col = net->convention == BS_COLUMN;
     for (size_t l = 1; l <= net->L; l++) {
         size_t nin = net->n[l - 1], nout = net->n[l];
         bs_train_param *pw = &t->params[2 * (l - 1)], *pb = pw + 1;
-        to_display(w->W[w->cur][l], nin, nout, col, pw->before);
-        to_display(g->gW[l], nin, nout, col, pw->gradient);
-        to_display(w->W[nxt][l], nin, nout, col, pw->after);
+        bs_net_to_displayed(net, w->W[w->cur][l], nin, nout, pw->before);
+        bs_net_to_displayed(net, g->gW[l], nin, nout, pw->gradient);
+        bs_net_to_displayed(net, w->W[nxt][l], nin, nout, pw->after);
         memcpy(pb->before, w->b[w->cur][l], sizeof(double) * nout);
         memcpy(pb->gradient, g->gb[l], sizeof(double) * nout);
         memcpy(pb->after, w->b[nxt][l], sizeof(double) * nout);
@@ -506,11 +492,10 @@ bs_status bs_train_run(const bs_net *net, const bs_train_opts *opts, bs_train **
         st = train_step(t, &w, frozen, limit, s, &fw, &g, err);
     bs_grads_free(g);
     bs_forward_free(fw);
-    int col = net->convention == BS_COLUMN;
     if (st == BS_OK)
         for (size_t l = 1; l <= L; l++) {
             bs_train_param *pw = &t->params[2 * (l - 1)], *pb = pw + 1;
-            to_display(w.W[w.cur][l], net->n[l - 1], net->n[l], col, pw->final);
+            bs_net_to_displayed(net, w.W[w.cur][l], net->n[l - 1], net->n[l], pw->final);
             memcpy(pb->final, w.b[w.cur][l], sizeof(double) * net->n[l]);
         }
     work_free(&w, L);
