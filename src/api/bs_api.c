@@ -3,6 +3,7 @@
  * bs_compare, bs_examples, bs_handout, bs_train, bs_grade, bs_gradebook and
  * bs_files.  Nothing is computed here; handles wrap the internal objects and
  * errors are copied into the public error struct. */
+#define _XOPEN_SOURCE 700 /* strdup */
 #include "backstep.h"
 
 #include <errno.h>
@@ -1874,16 +1875,6 @@ struct bs_exercise_files {
     int added; /* 1: students added to a set, whose manifest is replaced last */
 };
 
-/* A copy of a string, or NULL when out of memory. */
-static char *copy_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-    if (c)
-        memcpy(c, s, n);
-    return c;
-}
-
 bs_lib_status bs_class_list_load(const char *path, bs_class_list **out, bs_lib_error *errs,
                                  size_t max, size_t *nerrs)
 {
@@ -1901,7 +1892,7 @@ bs_lib_status bs_class_list_load(const char *path, bs_class_list **out, bs_lib_e
     }
     bs_error *internal = max ? calloc(max, sizeof *internal) : NULL;
     bs_class_list *l = calloc(1, sizeof *l);
-    if ((max && !internal) || !l || !(l->file = copy_string(path))) {
+    if ((max && !internal) || !l || !(l->file = strdup(path))) {
         free(internal);
         free(l);
         if (max)
