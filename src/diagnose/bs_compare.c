@@ -259,7 +259,8 @@ static int param_key(const char *name, char *code, size_t size)
  * parameter's or a value's name with grad before or after it, the last as
  * PyTorch names a parameter's .grad), "dW2_grad": each names dW2 and no
  * other step; and the capitals of deeplearning.ai's programs, "dZ2" and
- * "dA1" (Z[2] and A[1] are its z[2] and a[1]) for dz2 and da1.  Writes the step's name in code notation into code and
+ * "dA1" (Z[2] and A[1] are its z[2] and a[1]) for dz2 and da1.  Writes the
+ * step's name in code notation into code and
  * returns 1, or returns 0 when `name` is not such a key. */
 static int decorated_key(const char *name, char *code, size_t size)
 {
@@ -1061,7 +1062,11 @@ static void single_precision(const bs_trace *t, size_t j, bs_compare_step *s)
  * whose small elements are beyond that (cancellation) accepts the rest;
  * each such step's diagnosis ends with it, so that one rerun accepts them
  * all. */
-static void float32_tolerance(bs_compare_result *r)
+/* The --atol that, beside --rtol 1e-5, accepts the steps reported as
+ * single-precision rounding: the largest difference of those whose small
+ * elements are beyond 1e-5 of their magnitude, rounded up to a power of
+ * ten; 0 when --rtol 1e-5 accepts them all, -1 when there are none. */
+static double float32_atol(const bs_compare_result *r)
 {
     int any = 0;
     double atol = 0.0;
@@ -1073,11 +1078,16 @@ static void float32_tolerance(bs_compare_result *r)
         if (s->max_rel > 1e-5)
             atol = fmax(atol, s->max_abs);
     }
-    if (!any)
+    return !any ? -1.0 : atol > 0 ? pow(10.0, ceil(log10(atol))) : 0.0;
+}
+
+static void float32_tolerance(bs_compare_result *r)
+{
+    double atol = float32_atol(r);
+    if (atol < 0)
         return;
     if (atol > 0)
-        snprintf(r->float32_tol, sizeof r->float32_tol, "--rtol 1e-5 --atol %.0e",
-                 pow(10.0, ceil(log10(atol))));
+        snprintf(r->float32_tol, sizeof r->float32_tol, "--rtol 1e-5 --atol %.0e", atol);
     else
         snprintf(r->float32_tol, sizeof r->float32_tol, "--rtol 1e-5");
     for (size_t j = 0; j < r->nsteps; j++) {
@@ -1762,17 +1772,15 @@ static int scaled_from_trace(const bs_trace *t, const given *gv, size_t j, doubl
 {
     size_t r, cc;
     display_shape(t, j, &r, &cc);
-    if (!gv->v || gv->rows != r || gv->cols != cc)
+    bs_mat p;
+    if (!gv->v || gv->rows != r || gv->cols != cc || to_row(t->net, gv, &p) != 0)
         return 0;
     bs_mat tr = bs_backward_value(t->net, t->grads, j);
-    int col = t->net->convention == BS_COLUMN;
-    for (size_t i = 0; i < r; i++)
-        for (size_t k = 0; k < cc; k++) {
-            double b = col ? tr.v[k * tr.cols + i] : tr.v[i * tr.cols + k];
-            if (!close_enough(gv->v[i * cc + k], c * b, o))
-                return 0;
-        }
-    return 1;
+    int all = 1;
+    for (size_t k = 0; all && k < r * cc; k++)
+        all = close_enough(p.v[k], c * tr.v[k], o);
+    free(p.v);
+    return all;
 }
 
 /* The file read with the conventions of its layout and scale undone, so
@@ -1919,10 +1927,7 @@ static void float32_retry(const bs_trace *t, const bs_grads_file *g, const bs_co
     bs_compare_opts o = opts ? *opts : bs_compare_defaults();
     if (o.rtol >= 1e-5 || !float32_values(g))
         return;
-    double atol = r->opts.atol;
-    const char *a = strstr(r->float32_tol, "--atol ");
-    if (a)
-        atol = fmax(atol, strtod(a + 7, NULL));
+    double atol = fmax(r->opts.atol, float32_atol(r));
     o.rtol = 1e-5;
     o.atol = atol;
     bs_compare_result *r2 = NULL;
