@@ -880,6 +880,20 @@ static bs_lib_status session_common(const bs_session_settings *settings, bs_sess
     return BS_LIB_OK;
 }
 
+/* Ends the making of session se, whose walk or quiz was made with status st:
+ * *out on success, else se freed and the error e, with the run's spec file. */
+static bs_lib_status session_made(bs_session *se, bs_status st, bs_error *e, const bs_run *run,
+                                  bs_session **out, bs_lib_error *err)
+{
+    if (st != BS_OK) {
+        bs_error_set_file(e, run->spec->file);
+        free(se);
+        return give(err, e);
+    }
+    *out = se;
+    return ok(err);
+}
+
 bs_lib_status bs_run_step_session(const bs_run *run, const bs_session_settings *settings,
                                   bs_session **out, bs_lib_error *err)
 {
@@ -901,13 +915,7 @@ bs_lib_status bs_run_step_session(const bs_run *run, const bs_session_settings *
         return nomem(err);
     bs_error e;
     bs_error_clear(&e);
-    if (bs_stepper_create(run->t, &o, &se->w, &e) != BS_OK) {
-        bs_error_set_file(&e, run->spec->file);
-        free(se);
-        return give(err, &e);
-    }
-    *out = se;
-    return ok(err);
+    return session_made(se, bs_stepper_create(run->t, &o, &se->w, &e), &e, run, out, err);
 }
 
 bs_lib_status bs_run_quiz(const bs_run *run, const bs_session_settings *settings,
@@ -931,13 +939,7 @@ bs_lib_status bs_run_quiz(const bs_run *run, const bs_session_settings *settings
         return nomem(err);
     bs_error e;
     bs_error_clear(&e);
-    if (bs_quiz_create(run->t, &o, &se->q, &e) != BS_OK) {
-        bs_error_set_file(&e, run->spec->file);
-        free(se);
-        return give(err, &e);
-    }
-    *out = se;
-    return ok(err);
+    return session_made(se, bs_quiz_create(run->t, &o, &se->q, &e), &e, run, out, err);
 }
 
 void bs_session_free(bs_session *s)
