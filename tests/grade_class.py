@@ -13,6 +13,8 @@ backward step rounded to 3 significant digits, as the sheet asks, and each
 rounded value carried into the next step.  Then:
 
   * students who round to 3 digits and carry must get every step right;
+  * so must those who work g[3z] as handout 001's product g_o'(z[3]) ∘ g[3a]
+    from their rounded g[3a], not as the shortcut a[3] − y;
   * a student who makes one catalogue mistake at one step and carries the
     wrong value on loses exactly that step, named with the catalogue key
     that `backstep compare` uses (sign flipped, derivative left out, taken
@@ -137,7 +139,11 @@ def work(net, digits=None, slip=None, slips=None):
         ga = rnd(ga)
         out[name] = ga
         name = "g[%dz]" % l
-        if l == L:
+        if l == L and made(name, "product-form") and net["acts"][L - 1] == "sigmoid":
+            # handout 001's first form: g_o'(z) = a(1 − a) times the rounded g[3a]
+            # carried, not the shortcut a − y; right, with g[3a]'s rounding in it
+            v = a[L] * (1 - a[L]) * ga
+        elif l == L:
             rz = 1.0 if made(name, "no-1/B") else r
             v = rz * (a[L] - y)  # sigmoid + bce, softmax + cross-entropy
         elif made(name, "no-derivative"):
@@ -292,6 +298,7 @@ def main():
         students += [("g00", garbage)]
         students += [("f00", fixer("g[2z]", "sign"))]
         students += [("d%02d" % i, rounder(2)) for i in range(10)]
+        students += [("m%02d" % i, all_slips({"product-form"})) for i in range(20)]
         ex, files = write_class(tmp, "4-3-2-1-bce", A_STEPS, students, "a")
         for policy in ("carry", "strict"):
             head, rows = grade(tmp, ex, files, policy, "a")
@@ -303,6 +310,13 @@ def main():
                 row = rows["r%02d" % i]
                 check(row["status"] == "graded" and row["score"] == "12/12",
                       "a %s: r%02d (3 digits, carried) scored %s: %s" %
+                      (policy, i, row["score"], {k: row[k] for k in step_cols if row[k] != "right"}))
+            # g[3z] worked as g_o'(z[3]) ∘ g[3a] from the rounded g[3a]
+            # (handout 001's first form) is as right as the shortcut a − y
+            for i in range(20):
+                row = rows["m%02d" % i]
+                check(row["status"] == "graded" and row["score"] == "12/12",
+                      "a %s: m%02d (g[3z] as the product, 3 digits, carried) scored %s: %s" %
                       (policy, i, row["score"], {k: row[k] for k in step_cols if row[k] != "right"}))
             for i, (step, kind) in enumerate(a_slips):
                 row = rows["s%02d" % i]

@@ -683,45 +683,46 @@ static void fwd_copy_free(bs_forward *c)
     free(c->z);
 }
 
-/* Adds to bound[0..size) the first-order effect on step j of moving each
- * of the n values v[k] by d[k]: the step evaluated at each moved value,
- * |step − base| summed.  v is restored. */
-static void perturb(const bs_net *net, bs_forward *pf, size_t j, double *from, double *v,
-                    const double *d, size_t n, const double *base, double *tmp,
-                    double *bound, size_t size)
+/* Adds to bound[0..size) the first-order effect on step j (knobs k, NULL
+ * for the right ones) of moving each of the n values v[k] by d[k]: the step
+ * evaluated at each moved value, |step − base| summed.  v is restored. */
+static void perturb(const bs_net *net, bs_forward *pf, size_t j, const bs_step_knobs *kn,
+                    double *from, double *v, const double *d, size_t n, const double *base,
+                    double *tmp, double *bound, size_t size)
 {
     for (size_t k = 0; k < n; k++) {
         if (!(d[k] > 0.0))
             continue;
         double keep = v[k];
         v[k] = keep + d[k];
-        bs_backward_step(net, pf, j, from, NULL, tmp);
+        bs_backward_step(net, pf, j, from, kn, tmp);
         v[k] = keep;
         for (size_t i = 0; i < size; i++)
             bound[i] += fabs(tmp[i] - base[i]);
     }
 }
 
-/* Step j (right knobs) from `from` (the value of its source step, or NULL)
- * into out, and into bound the first-order effect of the rounding dfrom of
- * `from` and of the forward values the step reads (a[l−1], z[l], a[l]). */
+/* Step j with knobs kn (NULL for the right ones) from `from` (the value of
+ * its source step, or NULL) into out, and into bound the first-order effect
+ * of the rounding dfrom of `from` and of the forward values the step reads
+ * (a[l−1], z[l], a[l]). */
 static void step_with_bound(const bs_net *net, bs_forward *pf, const fwd_bound *fb, size_t j,
-                            double *from, const double *dfrom, size_t nfrom, double *out,
-                            double *tmp, double *bound, size_t size)
+                            const bs_step_knobs *kn, double *from, const double *dfrom,
+                            size_t nfrom, double *out, double *tmp, double *bound, size_t size)
 {
     bs_qty q;
     size_t l;
     bs_backward_step_of(net, j, &q, &l);
-    bs_backward_step(net, pf, j, from, NULL, out);
+    bs_backward_step(net, pf, j, from, kn, out);
     for (size_t i = 0; i < size; i++)
         bound[i] = 0.0;
     size_t B = net->B;
     if (from && dfrom)
-        perturb(net, pf, j, from, from, dfrom, nfrom, out, tmp, bound, size);
-    perturb(net, pf, j, from, pf->a[l - 1], fb->da[l - 1], B * net->n[l - 1], out, tmp, bound,
-            size);
-    perturb(net, pf, j, from, pf->z[l], fb->dz[l], B * net->n[l], out, tmp, bound, size);
-    perturb(net, pf, j, from, pf->a[l], fb->da[l], B * net->n[l], out, tmp, bound, size);
+        perturb(net, pf, j, kn, from, from, dfrom, nfrom, out, tmp, bound, size);
+    perturb(net, pf, j, kn, from, pf->a[l - 1], fb->da[l - 1], B * net->n[l - 1], out, tmp,
+            bound, size);
+    perturb(net, pf, j, kn, from, pf->z[l], fb->dz[l], B * net->n[l], out, tmp, bound, size);
+    perturb(net, pf, j, kn, from, pf->a[l], fb->da[l], B * net->n[l], out, tmp, bound, size);
 }
 
 /* Strings that are numbers ("0.25") read as numbers, in place; returns how
@@ -1224,6 +1225,7 @@ typedef struct claims {
     fwd_bound fb;
     bs_forward pf;
     double *expc, *tmp, *bc, *bs, *exps, *av;
+    double *alt, *balt; /* g[Lz] worked as g_o'(z[L]) ∘ g[La], and its bound */
 } claims;
 
 static void claims_free(claims *c)
@@ -1257,6 +1259,8 @@ static void claims_free(claims *c)
     free(c->bs);
     free(c->exps);
     free(c->av);
+    free(c->alt);
+    free(c->balt);
     fwd_bound_free(&c->fb);
     fwd_copy_free(&c->pf);
 }
@@ -1281,7 +1285,7 @@ static int claims_make(claims *c, const bs_trace *t, size_t nsteps, int N)
     c->ok_right = calloc(n, 1);
     c->cmp_mistake = calloc(nsteps, sizeof *c->cmp_mistake);
     size_t w = bs_net_max_width(net), widest = w * (net->B > w ? net->B : w);
-    double **rows[] = {&c->expc, &c->tmp, &c->bc, &c->bs, &c->exps, &c->av};
+    double **rows[] = {&c->expc, &c->tmp, &c->bc, &c->bs, &c->exps, &c->av, &c->alt, &c->balt};
     int ok = 1;
     for (size_t k = 0; k < sizeof rows / sizeof *rows; k++)
         ok &= (*rows[k] = malloc(widest * sizeof(double) + 8)) != NULL;
@@ -1351,6 +1355,41 @@ static int file_marks(const bs_exercise_set *x, const bs_answers *a, bs_grade_re
     return any;
 }
 
+/* g[Lz] of a fused output pair (sigmoid + bce), whose right step is the
+ * shortcut r (ŷ − y): a student may also work it as the product
+ * g_o'(z[L]) ∘ g[La], the derivative taken from their a[L], and g[La] the
+ * one they carry (handout 001 shows both forms); the rounding of g[La] then
+ * enters it.  The true chain's bound D[j] is widened to hold the product
+ * worked from the true g[La], so the steps below allow for either form;
+ * an answer av (or NULL) is right against the student's own values
+ * (ok_own) or the true ones (ok_right) when either form gives it. */
+static void product_form(claims *c, size_t j, const double *av, int N)
+{
+    const bs_net *net = c->net;
+    bs_qty q;
+    size_t l;
+    bs_backward_step_of(net, j, &q, &l);
+    if (q != BS_Q_Z || l != net->L || !bs_backward_shortcut(net) || !net->act[l]->elementwise)
+        return;
+    bs_step_knobs k = bs_step_knobs_right();
+    k.deriv = BS_DERIV_ON_ZA;
+    size_t ja = bs_backward_source(net, j, &k);
+    if (ja == (size_t)-1)
+        return;
+    size_t size = c->bound_n[j], na = c->bound_n[ja];
+    step_with_bound(net, &c->pf, &c->fb, j, &k, c->tru[ja], c->D[ja], na, c->alt, c->tmp,
+                    c->balt, size);
+    for (size_t i = 0; i < size; i++)
+        c->D[j][i] = fmax(c->D[j][i], fabs(c->alt[i] - c->tru[j][i]) + c->balt[i] +
+                                          half_unit(c->alt[i], N));
+    if (!av)
+        return;
+    c->ok_right[j] |= (unsigned char)within(av, c->alt, c->balt, size, N);
+    step_with_bound(net, &c->pf, &c->fb, j, &k, c->cur[ja], c->dc[ja], na, c->alt, c->tmp,
+                    c->balt, size);
+    c->ok_own[j] |= (unsigned char)within(av, c->alt, c->balt, size, N);
+}
+
 /* Backward step j of the walk down the steps: under carry each step is
  * judged against the step computed from the student's own value above it
  * (given, or implied by theirs above that); under strict against the right
@@ -1367,9 +1406,10 @@ static void walk_step(const bs_exercise_set *x, const bs_answers *a, bs_grade_re
         nsrc = sr * sc;
     }
     int has = src != (size_t)-1;
-    step_with_bound(net, &c->pf, &c->fb, j, has ? c->cur[src] : NULL,
+    step_with_bound(net, &c->pf, &c->fb, j, NULL, has ? c->cur[src] : NULL,
                     has ? c->dc[src] : NULL, nsrc, c->expc, c->tmp, c->bc, size);
-    step_with_bound(net, &c->pf, &c->fb, j, has ? c->tru[src] : NULL, has ? c->D[src] : NULL,
+    step_with_bound(net, &c->pf, &c->fb, j, NULL, has ? c->tru[src] : NULL,
+                    has ? c->D[src] : NULL,
                     nsrc, c->exps, c->tmp, c->bs, size);
     memcpy(c->tru[j], c->exps, size * sizeof(double));
     for (size_t k = 0; k < size; k++) {
@@ -1382,6 +1422,7 @@ static void walk_step(const bs_exercise_set *x, const bs_answers *a, bs_grade_re
         /* not answered in the step's shape: what the student's values above imply */
         memcpy(c->cur[j], c->expc, size * sizeof(double));
         memcpy(c->dc[j], c->bnd[j], size * sizeof(double));
+        product_form(c, j, NULL, N);
     }
     if (!an || !an->v)
         return;
@@ -1396,6 +1437,7 @@ static void walk_step(const bs_exercise_set *x, const bs_answers *a, bs_grade_re
     displayed_to_row(net, an->v, an->rows, an->cols, av);
     c->ok_own[j] = (unsigned char)within(av, c->expc, c->bc, size, N);
     c->ok_right[j] = (unsigned char)within(av, c->exps, c->bs, size, N);
+    product_form(c, j, av, N);
     /* the student's own value is what they carry on */
     memcpy(c->cur[j], av, size * sizeof(double));
     for (size_t k = 0; k < size; k++)
