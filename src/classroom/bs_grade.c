@@ -785,17 +785,6 @@ static void warn(bs_grade_result *r, const char *fmt, ...)
     va_end(ap);
 }
 
-/* displayed values (rows×cols, the displayed shape of step j) into the row
- * convention */
-static void displayed_to_row(const bs_net *net, const double *v, size_t rows, size_t cols,
-                             double *out)
-{
-    int col = net->convention == BS_COLUMN;
-    for (size_t i = 0; i < rows; i++)
-        for (size_t k = 0; k < cols; k++)
-            out[col ? k * rows + i : i * cols + k] = v[i * cols + k];
-}
-
 /* 1 when every element of a (size n) is within the rounding bound of e:
  * |a − e| ≤ bound + ½ unit of the larger of a and e in the n-th digit */
 static int within(const double *a, const double *e, const double *bound, size_t size, int n)
@@ -1434,7 +1423,7 @@ static void walk_step(const bs_exercise_set *x, const bs_answers *a, bs_grade_re
         return;
     }
     double *av = c->av;
-    displayed_to_row(net, an->v, an->rows, an->cols, av);
+    bs_net_from_displayed(net, an->v, an->rows, an->cols, av);
     c->ok_own[j] = (unsigned char)within(av, c->expc, c->bc, size, N);
     c->ok_right[j] = (unsigned char)within(av, c->exps, c->bs, size, N);
     product_form(c, j, av, N);

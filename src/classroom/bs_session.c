@@ -733,6 +733,55 @@ static int comparable_shape(const bs_net *net, const bs_step *st, size_t rows, s
     return net->convention == BS_ROW ? (rows == B && cols == n) : (rows == n && cols == B);
 }
 
+/* The student's right answer to backward step j (displayed), or NULL when
+ * they gave none (not asked, not reached, skipped or revealed). */
+static const bs_answer *carried_answer(const bs_quiz *q, size_t j)
+{
+    const bs_net *net = q->t->net;
+    for (size_t i = 0; i < q->n; i++) {
+        const item *it = &q->items[i];
+        const bs_step *st = &q->t->steps[it->step];
+        if (bs_backward_step_index(net, st->qty, st->layer) != j)
+            continue;
+        for (size_t k = 0; k < it->natt; k++)
+            if (it->att[k].right)
+                return &it->att[k].a;
+    }
+    return NULL;
+}
+
+/* 1 when answer a, of step st's shape, is what the right step gives from
+ * the value the student carries: their own right answer to the step it is
+ * computed from (rounded as they rounded it), within the quiz's tolerance.
+ * A student who rounds as they go and carries their numbers on is right
+ * even where the rounding has drifted past the tolerance from backstep's. */
+static int carried_right(const bs_quiz *q, const bs_step *st, const bs_answer *a)
+{
+    const bs_net *net = q->t->net;
+    size_t j = bs_backward_step_index(net, st->qty, st->layer);
+    size_t src = bs_backward_source(net, j, NULL);
+    const bs_answer *from = src == (size_t)-1 ? NULL : carried_answer(q, src);
+    if (!from)
+        return 0;
+    size_t sr, sc, r, c;
+    bs_backward_shape(net, src, &sr, &sc);
+    bs_backward_shape(net, j, &r, &c);
+    if (from->rows * from->cols != sr * sc || a->rows * a->cols != r * c)
+        return 0;
+    double *f = malloc(sizeof(double) * (sr * sc + 2 * r * c + 1));
+    if (!f)
+        return 0;
+    double *expect = f + sr * sc, *mine = expect + r * c;
+    bs_net_from_displayed(net, from->v, from->rows, from->cols, f);
+    bs_net_from_displayed(net, a->v, a->rows, a->cols, mine);
+    bs_backward_step(net, q->t->fw, j, f, NULL, expect);
+    int all = 1;
+    for (size_t k = 0; all && k < r * c; k++)
+        all = close_enough(mine[k], expect[k], q->o.tolerance);
+    free(f);
+    return all;
+}
+
 /* Records and answers one try at the current question. */
 /* Judges answer a to step st (named `name`) into at: right, a mistake of
  * the catalogue (cs holds bs_compare_answer's diagnosis), unexplained, or
@@ -757,7 +806,7 @@ static int judge(const bs_quiz *q, const bs_step *st, const char *name, const bs
                            msg);
             return -1;
         }
-        if (rc == BS_OK && cs->status == BS_CMP_AGREES)
+        if (rc == BS_OK && (cs->status == BS_CMP_AGREES || (same && carried_right(q, st, a))))
             at->right = 1;
         else if (rc == BS_OK && cs->mistake >= 0)
             at->kind = cs->mistake;

@@ -843,6 +843,15 @@ void bs_net_to_displayed(const bs_net *net, const double *stored, size_t nin, si
             buf[j * nin + i] = stored[i * nout + j];
 }
 
+void bs_net_from_displayed(const bs_net *net, const double *v, size_t rows, size_t cols,
+                           double *out)
+{
+    int col = net->convention == BS_COLUMN;
+    for (size_t i = 0; i < rows; i++)
+        for (size_t k = 0; k < cols; k++)
+            out[col ? k * rows + i : i * cols + k] = v[i * cols + k];
+}
+
 void bs_net_W_displayed(const bs_net *net, size_t l, double *buf, size_t *rows, size_t *cols)
 {
     size_t nin = net->n[l - 1], nout = net->n[l];

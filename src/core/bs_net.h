@@ -138,6 +138,12 @@ void bs_net_W_displayed(const bs_net *net, size_t l, double *buf, size_t *rows, 
 void bs_net_to_displayed(const bs_net *net, const double *stored, size_t nin, size_t nout,
                          double *buf);
 
+/* The reverse: values of a displayed shape rows×cols (a step's, as the spec's
+ * convention shows it) copied into out in the row convention, as they are
+ * stored; transposed in the column convention. */
+void bs_net_from_displayed(const bs_net *net, const double *v, size_t rows, size_t cols,
+                           double *out);
+
 /* The handout whose notation and conventions a network follows: "000" for
  * the column convention (column vectors), "002" for the row convention with
  * a softmax + cross-entropy output ("cross_entropy"), "001" for every other
